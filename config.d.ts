@@ -1,0 +1,120 @@
+export interface Config {
+  app?: {
+    analytics?: {
+      segment?: {
+        /**
+         * Whether analytics is on. `false`: the library is not loaded and nothing is
+         * sent or stored; `writeKey` may then be absent. Default `true`.
+         * @visibility frontend
+         */
+        enabled?: boolean;
+        /**
+         * The write key of the Segment source (Analytics.js) events are sent to.
+         * Required while enabled, unless `testMode` is on.
+         * @visibility frontend
+         */
+        writeKey?: string;
+        /**
+         * Log each captured Backstage event, and the library's debug output, to the
+         * browser console. Events are still sent. Default `false`.
+         * @visibility frontend
+         */
+        debug?: boolean;
+        /**
+         * Never load the library nor touch the network: log each call that would be
+         * sent instead. Default `false`.
+         * @visibility frontend
+         */
+        testMode?: boolean;
+        /**
+         * Pseudonymize the user: `'sha-256'` sends the SHA-256 of the user's entity
+         * ref (HMAC-SHA-256 with `userIdSalt`) instead of the ref itself. A
+         * `userIdTransform` passed in code wins. Default `'none'`.
+         * @visibility frontend
+         */
+        userIdTransform?: 'none' | 'sha-256';
+        /**
+         * Secret key of the `sha-256` transform: ids become HMAC-SHA-256, so they
+         * cannot be reversed by hashing the catalog's list of users.
+         * @visibility frontend
+         */
+        userIdSalt?: string;
+        /**
+         * How long events wait for the user's identity before they are sent
+         * anonymously, in milliseconds. Default `5000`.
+         * @visibility frontend
+         */
+        identityTimeoutMs?: number;
+        /**
+         * Segment region of the workspace: `'eu'` sends to
+         * `events.eu1.segmentapis.com/v1`. Default `'us'`.
+         * @visibility frontend
+         */
+        region?: 'us' | 'eu';
+        /**
+         * Where events are sent (a first-party proxy, say), as `host/path`, with an
+         * optional `http://` or `https://` scheme. Default: the region's endpoint.
+         * @visibility frontend
+         */
+        apiHost?: string;
+        /**
+         * Base URL the library fetches source settings and destinations from.
+         * Default: Segment's CDN, `https://cdn.segment.com`.
+         * @visibility frontend
+         */
+        cdnURL?: string;
+        /**
+         * `'remote'` fetches the source's settings from the CDN; `'local'` fetches
+         * nothing and sends events straight to `apiHost` (air-gapped, ad-blocked or
+         * strict-CSP setups; device-mode destinations are then off). Default `'remote'`.
+         * @visibility frontend
+         */
+        cdnSettings?: 'remote' | 'local';
+        /**
+         * Send events in batches instead of one request each. Off unless a key is set.
+         * @visibility frontend
+         */
+        batching?: {
+          /**
+           * Events per batch (1-500). Default 10 when batching is on.
+           * @visibility frontend
+           */
+          size?: number;
+          /**
+           * Most time an event waits in a batch, in milliseconds. Default 5000 when
+           * batching is on.
+           * @visibility frontend
+           */
+          timeoutMs?: number;
+        };
+        /**
+         * Send `context.ip = '0.0.0.0'` on every call, so Segment does not record
+         * the user's IP address. Default `false`.
+         * @visibility frontend
+         */
+        maskIP?: boolean;
+        /**
+         * Options passed to the Analytics.js library.
+         * @visibility frontend
+         */
+        agent?: {
+          /**
+           * Store nothing in cookies or localStorage. Default `false`.
+           * @visibility frontend
+           */
+          disableClientPersistence?: boolean;
+          /**
+           * Do not turn ISO date strings in properties into dates. Default `false`.
+           * @visibility frontend
+           */
+          disableAutoISOConversion?: boolean;
+          /**
+           * Send a page call when the library loads. Default `false`.
+           * @visibility frontend
+           */
+          initialPageView?: boolean;
+        };
+      };
+    };
+  };
+}

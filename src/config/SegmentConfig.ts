@@ -1,0 +1,34 @@
+/**
+ * The validated, normalized form of `app.analytics.segment.*`.
+ *
+ * Produced once by {@link readSegmentConfig}; everything downstream reads
+ * this object and never the raw Backstage config.
+ */
+export type SegmentConfig =
+  | { enabled: false }
+  | {
+      enabled: true;
+      /** Segment source write key; empty only in test mode. */
+      writeKey: string;
+      debug: boolean;
+      testMode: boolean;
+      userIdTransform: 'none' | 'sha-256';
+      userIdSalt?: string;
+      identityTimeoutMs: number;
+      /** Host and path of the tracking API, without scheme, e.g. `api.segment.io/v1`. */
+      apiHost: string;
+      protocol: 'http' | 'https';
+      /** Base URL settings are fetched from; undefined means the library's default. */
+      cdnURL?: string;
+      cdnSettings: 'remote' | 'local';
+      batching?: { size: number; timeoutMs: number };
+      maskIP: boolean;
+      agent: {
+        disableClientPersistence: boolean;
+        disableAutoISOConversion: boolean;
+        initialPageView: boolean;
+      };
+    };
+
+/** The enabled variant of {@link SegmentConfig}. */
+export type EnabledSegmentConfig = Extract<SegmentConfig, { enabled: true }>;

@@ -1,0 +1,128 @@
+import { Config } from '@backstage/config';
+import { SegmentConfig } from './SegmentConfig';
+
+const ROOT = 'app.analytics.segment';
+
+const DEFAULT_API_HOST = { us: 'api.segment.io/v1', eu: 'events.eu1.segmentapis.com/v1' };
+
+/** Default batch size when only `batching.timeoutMs` is given. */
+const DEFAULT_BATCH_SIZE = 10;
+/** Default batch timeout when only `batching.size` is given. */
+const DEFAULT_BATCH_TIMEOUT_MS = 5000;
+
+function invalid(key: string, accepts: string, cause?: unknown): Error {
+  const detail = cause instanceof Error ? ` (${cause.message})` : '';
+  return new Error(`Invalid config ${ROOT}.${key}: expected ${accepts}${detail}`);
+}
+
+/** Reads one key with a Backstage getter, rethrowing with what the key accepts. */
+function read<T>(key: string, accepts: string, get: () => T): T {
+  try {
+    return get();
+  } catch (e) {
+    throw invalid(key, accepts, e);
+  }
+}
+
+function oneOf<T extends string>(c: Config | undefined, key: string, values: readonly T[], fallback: T): T {
+  const accepts = values.map(v => `'${v}'`).join(' or ');
+  const value = read(key, accepts, () => c?.getOptionalString(key));
+  if (value === undefined) return fallback;
+  if (!(values as readonly string[]).includes(value)) {
+    throw invalid(key, accepts, new Error(`got '${value}'`));
+  }
+  return value as T;
+}
+
+function bool(c: Config | undefined, key: string, fallback = false): boolean {
+  return read(key, 'a boolean (true or false)', () => c?.getOptionalBoolean(key)) ?? fallback;
+}
+
+function str(c: Config | undefined, key: string): string | undefined {
+  const value = read(key, 'a string', () => c?.getOptionalString(key));
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function wholeNumber(c: Config | undefined, key: string, min: number, max: number): number | undefined {
+  const accepts = `a whole number from ${min} to ${max}`;
+  const value = read(key, accepts, () => c?.getOptionalNumber(key));
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw invalid(key, accepts, new Error(`got ${value}`));
+  }
+  return value;
+}
+
+/** Splits `https://proxy.example.com/v1` into protocol and scheme-less host. */
+function parseApiHost(raw: string): { apiHost: string; protocol: 'http' | 'https' } {
+  const match = /^(https?):\/\/(.+)$/i.exec(raw);
+  if (match) {
+    return { protocol: match[1].toLowerCase() as 'http' | 'https', apiHost: match[2].replace(/\/+$/, '') };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+    throw invalid('apiHost', "a host and path, optionally with an 'http://' or 'https://' scheme", new Error(`got '${raw}'`));
+  }
+  return { protocol: 'https', apiHost: raw.replace(/\/+$/, '') };
+}
+
+function parseCdnURL(raw: string): string {
+  if (!/^https?:\/\/[^/]+/i.test(raw)) {
+    throw invalid('cdnURL', "an absolute 'http://' or 'https://' URL", new Error(`got '${raw}'`));
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+/**
+ * Reads and validates `app.analytics.segment.*` once.
+ *
+ * @remarks
+ * Pure: it only reads `config`. A value of the wrong type or outside its set
+ * throws an error naming the key and what it accepts; so does a missing
+ * `writeKey` while enabled and not in test mode.
+ */
+export function readSegmentConfig(config: Config): SegmentConfig {
+  const c = read('', 'an object', () => config.getOptionalConfig(ROOT));
+  if (!bool(c, 'enabled', true)) return { enabled: false };
+
+  const testMode = bool(c, 'testMode');
+  const writeKey = str(c, 'writeKey');
+  if (!writeKey && !testMode) {
+    throw new Error(
+      `Missing config ${ROOT}.writeKey: the Segment source's write key is required while analytics is enabled; ` +
+        `set ${ROOT}.enabled: false or ${ROOT}.testMode: true to run without one`,
+    );
+  }
+
+  const region = oneOf(c, 'region', ['us', 'eu'] as const, 'us');
+  const apiHostRaw = str(c, 'apiHost');
+  const cdnURLRaw = str(c, 'cdnURL');
+
+  const b = read('batching', 'an object with size and/or timeoutMs', () => c?.getOptionalConfig('batching'));
+  const batchSize = wholeNumber(b, 'size', 1, 500);
+  const batchTimeout = wholeNumber(b, 'timeoutMs', 1, 600_000);
+
+  const a = read('agent', 'an object', () => c?.getOptionalConfig('agent'));
+
+  return {
+    enabled: true,
+    writeKey: writeKey ?? '',
+    debug: bool(c, 'debug'),
+    testMode,
+    userIdTransform: oneOf(c, 'userIdTransform', ['none', 'sha-256'] as const, 'none'),
+    userIdSalt: str(c, 'userIdSalt'),
+    identityTimeoutMs: wholeNumber(c, 'identityTimeoutMs', 0, 600_000) ?? 5000,
+    ...(apiHostRaw ? parseApiHost(apiHostRaw) : { apiHost: DEFAULT_API_HOST[region], protocol: 'https' as const }),
+    cdnURL: cdnURLRaw ? parseCdnURL(cdnURLRaw) : undefined,
+    cdnSettings: oneOf(c, 'cdnSettings', ['remote', 'local'] as const, 'remote'),
+    batching:
+      batchSize || batchTimeout
+        ? { size: batchSize ?? DEFAULT_BATCH_SIZE, timeoutMs: batchTimeout ?? DEFAULT_BATCH_TIMEOUT_MS }
+        : undefined,
+    maskIP: bool(c, 'maskIP'),
+    agent: {
+      disableClientPersistence: bool(a, 'disableClientPersistence'),
+      disableAutoISOConversion: bool(a, 'disableAutoISOConversion'),
+      initialPageView: bool(a, 'initialPageView'),
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import { Logger, Transport } from './Transport';
+
+/**
+ * The transport of test mode: logs each call that would be sent, and sends
+ * nothing. The Segment library is never loaded.
+ */
+export function createLoggingTransport(logger: Logger): Transport {
+  return {
+    async identify(userId) {
+      logger.info(`[segment test mode] identify("${userId}")`);
+    },
+    send(call, userId) {
+      const what = call.type === 'page' ? 'analytics.page()' : `analytics.track("${call.event}")`;
+      logger.info(`[segment test mode] ${what}`, call.properties, { userId, timestamp: call.timestamp });
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import type { AnalyticsBrowserSettings, InitOptions, Options } from '@segment/analytics-next';
+import { EnabledSegmentConfig } from '../config/SegmentConfig';
+import { SegmentCall } from '../mapping/SegmentCall';
+
+/**
+ * The arguments of `AnalyticsBrowser.load` for a config.
+ *
+ * @remarks
+ * Pure. The library's query-string identity feature (`?ajs_uid=`) is always
+ * off: user ids never come from a URL. With `cdnSettings: 'local'` the
+ * library gets its settings here and fetches nothing before sending.
+ */
+export function toLoadArguments(config: EnabledSegmentConfig): [AnalyticsBrowserSettings, InitOptions] {
+  const segmentIo = {
+    apiHost: config.apiHost,
+    protocol: config.protocol,
+    ...(config.batching && {
+      deliveryStrategy: {
+        strategy: 'batching' as const,
+        config: { size: config.batching.size, timeout: config.batching.timeoutMs },
+      },
+    }),
+  };
+  const settings: AnalyticsBrowserSettings = {
+    writeKey: config.writeKey,
+    ...(config.cdnURL && { cdnURL: config.cdnURL }),
+    ...(config.cdnSettings === 'local' && {
+      cdnSettings: {
+        integrations: { 'Segment.io': { apiKey: config.writeKey, ...segmentIo } },
+        metrics: { sampleRate: 0 },
+      },
+    }),
+  };
+  const options: InitOptions = {
+    useQueryString: false,
+    disableClientPersistence: config.agent.disableClientPersistence,
+    disableAutoISOConversion: config.agent.disableAutoISOConversion,
+    initialPageview: config.agent.initialPageView,
+    integrations: { 'Segment.io': segmentIo },
+  };
+  return [settings, options];
+}
+
+/**
+ * The per-call options: capture time, the page the event happened on,
+ * the user it belongs to, and a masked IP when asked for.
+ */
+export function toCallOptions(
+  call: Pick<SegmentCall, 'timestamp' | 'page'> | { timestamp: Date; page?: undefined },
+  userId: string | undefined,
+  maskIP: boolean,
+): Options {
+  return {
+    timestamp: call.timestamp,
+    ...(userId && { userId }),
+    context: {
+      ...(call.page && { page: call.page }),
+      ...(maskIP && { ip: '0.0.0.0' }),
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import { EnabledSegmentConfig } from '../config/SegmentConfig';
+import { toCallOptions, toLoadArguments } from './segmentOptions';
+import { Transport } from './Transport';
+
+/**
+ * Loads `@segment/analytics-next` in its own chunk and resolves with a
+ * transport over it once the library is ready (settings fetched, unless
+ * local). Rejects when the library or its settings cannot be loaded.
+ */
+export async function loadSegmentTransport(config: EnabledSegmentConfig): Promise<Transport> {
+  const { AnalyticsBrowser } = await import(/* webpackChunkName: "segment-analytics" */ '@segment/analytics-next');
+  const [analytics] = await AnalyticsBrowser.load(...toLoadArguments(config));
+  if (config.debug) analytics.debug(true);
+  // A user id stored by an earlier session must not attribute this one's
+  // anonymous events: only this session's identify sets it.
+  analytics.user().id(null);
+  return {
+    async identify(userId, timestamp) {
+      await analytics.identify(userId, {}, toCallOptions({ timestamp }, userId, config.maskIP));
+    },
+    send(call, userId) {
+      const options = toCallOptions(call, userId, config.maskIP);
+      if (call.type === 'page') void analytics.page(call.properties, options);
+      else void analytics.track(call.event, call.properties, options);
+    },
+  };
+}

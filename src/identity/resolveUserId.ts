@@ -1,0 +1,38 @@
+import { IdentityApi } from '@backstage/core-plugin-api';
+import { hashUserId } from './hashUserId';
+
+/**
+ * How the user's entity ref becomes the Segment `userId`: `'sha-256'`
+ * (HMAC-SHA-256 when a salt is configured), or a function of your own.
+ *
+ * @public
+ */
+export type UserIdTransformOption = 'sha-256' | ((userEntityRef: string) => Promise<string>);
+
+/** What identity resolution needs, decided once from options and config. */
+export type IdentityOptions = {
+  identityApi: IdentityApi;
+  /** Undefined: the entity ref itself is the user id. */
+  transform?: UserIdTransformOption;
+  /** Key for HMAC-SHA-256 with the `'sha-256'` transform. */
+  salt?: string;
+};
+
+/**
+ * Resolves the signed-in user's Segment id: the entity ref, transformed.
+ *
+ * @remarks
+ * Rejects when the identity or the transform fails, and when a transform
+ * yields an empty value: the caller then sends events anonymously, never
+ * the plaintext entity ref.
+ */
+export async function resolveUserId({ identityApi, transform, salt }: IdentityOptions): Promise<string> {
+  const { userEntityRef } = await identityApi.getBackstageIdentity();
+  if (!userEntityRef) throw new Error('the identity API returned no user entity ref');
+  if (!transform) return userEntityRef;
+  const userId = transform === 'sha-256' ? await hashUserId(userEntityRef, salt) : await transform(userEntityRef);
+  if (typeof userId !== 'string' || userId === '') {
+    throw new Error('the userIdTransform returned no id');
+  }
+  return userId;
+}

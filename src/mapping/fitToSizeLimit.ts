@@ -1,0 +1,45 @@
+import { SegmentCall } from './SegmentCall';
+
+/**
+ * Segment rejects a message over 32 KB. The library adds its own context
+ * (user agent, library version, ids) to what we build, so we keep our part
+ * well under that.
+ */
+export const MAX_CALL_BYTES = 28 * 1024;
+
+/** Strings longer than this are cut when a call is too large. */
+const MAX_STRING_CHARS = 1024;
+
+/** Appended to a string that was cut. */
+export const TRUNCATION_MARK = '…[truncated]';
+
+const encoder = new TextEncoder();
+
+function byteSize(value: unknown): number {
+  return encoder.encode(JSON.stringify(value)).length;
+}
+
+function truncateStrings(value: unknown): unknown {
+  if (typeof value === 'string') {
+    return value.length > MAX_STRING_CHARS ? value.slice(0, MAX_STRING_CHARS) + TRUNCATION_MARK : value;
+  }
+  if (Array.isArray(value)) return value.map(truncateStrings);
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, truncateStrings(v)]));
+  }
+  return value;
+}
+
+/**
+ * Keeps a call within Segment's per-message limit.
+ *
+ * @returns the call itself when small enough; else a copy with long strings
+ * cut and marked with {@link TRUNCATION_MARK}; `undefined` when even that is
+ * too large (the caller drops it and says so).
+ */
+export function fitToSizeLimit(call: SegmentCall, maxBytes = MAX_CALL_BYTES): SegmentCall | undefined {
+  if (byteSize(call) <= maxBytes) return call;
+  const cut = truncateStrings(call) as SegmentCall;
+  const fitted = { ...cut, timestamp: call.timestamp } as SegmentCall;
+  return byteSize(fitted) <= maxBytes ? fitted : undefined;
+}

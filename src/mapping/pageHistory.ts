@@ -1,0 +1,31 @@
+import { PageInfo } from './SegmentCall';
+
+/** What is read off the document when an event is captured. */
+export type LocationSnapshot = { href: string; pathname: string; search: string; title: string };
+
+/**
+ * Remembers the last page navigated to, so that a page call's referrer is
+ * the previous in-app URL rather than the document's original referrer.
+ *
+ * @param initialReferrer - the document's referrer, used until the first navigation
+ */
+export function createPageHistory(initialReferrer: string) {
+  let currentUrl: string | undefined;
+  let currentReferrer = initialReferrer;
+  return {
+    /** Describes the page of an event; `navigation` moves the history forward. */
+    describe(location: LocationSnapshot, navigation: boolean): PageInfo {
+      if (navigation && location.href !== currentUrl) {
+        currentReferrer = currentUrl ?? initialReferrer;
+        currentUrl = location.href;
+      }
+      return {
+        url: location.href,
+        path: location.pathname,
+        search: location.search,
+        title: location.title,
+        referrer: currentReferrer,
+      };
+    },
+  };
+}
