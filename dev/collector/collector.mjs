@@ -157,6 +157,10 @@ export async function startCollector({ port = 0, host = '127.0.0.1', writeKeys, 
       if (method !== 'GET') return notAllowed(req, res, 'GET');
       return json(req, res, 200, { messages: records.slice().reverse() });
     }
+    if (path === '/requests.json') {
+      if (method !== 'GET') return notAllowed(req, res, 'GET');
+      return json(req, res, 200, { requests: requestLog.slice() });
+    }
     if (path === '/_control/fail') {
       if (method !== 'POST') return notAllowed(req, res, 'POST');
       const parsed = parseJson(body.text);

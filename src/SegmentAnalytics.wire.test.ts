@@ -1,0 +1,169 @@
+import { ConfigReader } from '@backstage/config';
+import { IdentityApi } from '@backstage/core-plugin-api';
+import { SegmentAnalytics } from './SegmentAnalytics';
+import { CollectedMessage, LoopbackCollector, startLoopbackCollector } from './testing/loopbackCollector';
+
+// The real @segment/analytics-next, sending real HTTP to the embedded
+// collector on a loopback port: nothing here is mocked.
+
+const REF = 'user:default/jane.doe';
+
+function identity(ref = REF, delayMs = 0): IdentityApi {
+  return {
+    getBackstageIdentity: () =>
+      new Promise(ok => setTimeout(() => ok({ type: 'user', userEntityRef: ref, ownershipEntityRefs: [ref] }), delayMs)),
+    getProfileInfo: async () => ({}),
+    getCredentials: async () => ({}),
+    signOut: async () => {},
+  };
+}
+
+let collector: LoopbackCollector;
+let keyCount = 0;
+
+beforeAll(async () => {
+  collector = await startLoopbackCollector();
+});
+afterAll(() => collector.close());
+beforeEach(() => {
+  localStorage.clear();
+  document.title = 'Home';
+  window.history.replaceState({}, '', '/');
+});
+
+/** A module instance on its own write key, so tests read only their own messages. */
+function create(segment: object, options: Parameters<typeof SegmentAnalytics.fromConfig>[1] = {}) {
+  const writeKey = `wire-${++keyCount}`;
+  const analytics = SegmentAnalytics.fromConfig(
+    new ConfigReader({
+      app: {
+        analytics: {
+          segment: { writeKey, cdnURL: collector.url, apiHost: `http://${collector.apiHost}`, ...segment },
+        },
+      },
+    }),
+    options,
+  );
+  const mine = (messages: CollectedMessage[]) => messages.filter(m => m.writeKey === writeKey);
+  return {
+    analytics,
+    waitFor: async (predicate: (m: CollectedMessage[]) => boolean) =>
+      mine(await collector.waitFor(all => predicate(mine(all)))),
+  };
+}
+
+const context = { routeRef: 'catalog', pluginId: 'catalog', extension: 'CatalogIndexPage' };
+
+function navigate(analytics: SegmentAnalytics, path: string, title: string) {
+  window.history.pushState({}, '', path);
+  document.title = title;
+  analytics.captureEvent({ action: 'navigate', subject: path, context });
+}
+
+const byTime = (messages: CollectedMessage[]) =>
+  [...messages].sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
+
+describe('SegmentAnalytics on the wire', () => {
+  it('identifies the user, then sends page and track calls attributed to them', async () => {
+    const { analytics, waitFor } = create({}, { identityApi: identity() });
+    navigate(analytics, '/catalog', 'Catalog');
+    analytics.captureEvent({ action: 'click', subject: 'Docs link', attributes: { to: '/docs' }, context });
+    navigate(analytics, '/docs?q=1', 'Docs');
+
+    const messages = await waitFor(m => m.length >= 4);
+    expect(messages.map(m => m.type).sort()).toEqual(['identify', 'page', 'page', 'track']);
+    const [identify, page1, click, page2] = byTime(messages);
+
+    expect(identify).toMatchObject({ type: 'identify', userId: REF });
+    expect(page1).toMatchObject({
+      type: 'page',
+      userId: REF,
+      properties: {
+        subject: '/catalog',
+        action: 'navigate',
+        routeRef: 'catalog',
+        pluginId: 'catalog',
+        extensionId: 'CatalogIndexPage',
+        category: 'CatalogIndexPage',
+        path: '/catalog',
+        url: 'http://localhost/catalog',
+        title: 'Catalog',
+      },
+      context: { page: { path: '/catalog', url: 'http://localhost/catalog', title: 'Catalog' } },
+    });
+    expect(click).toMatchObject({
+      type: 'track',
+      event: 'click',
+      userId: REF,
+      properties: { subject: 'Docs link', attributes: { to: '/docs' } },
+      context: { page: { path: '/catalog' } },
+    });
+    expect(page2).toMatchObject({
+      properties: { path: '/docs', search: '?q=1', referrer: 'http://localhost/catalog' },
+      context: { page: { referrer: 'http://localhost/catalog' } },
+    });
+    // identify reached the collector before any call of that user
+    const arrival = messages.map(m => m.type);
+    expect(arrival.indexOf('identify')).toBeLessThan(arrival.indexOf('page'));
+  });
+
+  it('with sha-256, sends the digest and never the plaintext entity ref', async () => {
+    const { analytics, waitFor } = create({ userIdTransform: 'sha-256' }, { identityApi: identity() });
+    navigate(analytics, '/catalog', 'Catalog');
+    analytics.captureEvent({ action: 'click', subject: 'x', context });
+
+    const messages = await waitFor(m => m.length >= 3);
+    // printf 'user:default/jane.doe' | sha256sum
+    const digest = 'd410da1ed71c25c5c8283dbe81f6dc56e3e447d51bed6a98dd4d17da7fc64311';
+    expect(messages.every(m => m.userId === digest)).toBe(true);
+    expect(JSON.stringify(messages)).not.toContain('jane.doe');
+  });
+
+  it('keeps the capture order and time of events that waited for a slow identity', async () => {
+    const { analytics, waitFor } = create({ identityTimeoutMs: 5000 }, { identityApi: identity(REF, 600) });
+    const before = Date.now();
+    for (let i = 0; i < 5; i++) analytics.captureEvent({ action: 'click', subject: `c${i}`, context });
+    const capturedBy = Date.now();
+
+    const messages = await waitFor(m => m.length >= 6);
+    const tracks = messages.filter(m => m.type === 'track');
+    expect(tracks.every(m => m.userId === REF)).toBe(true);
+    expect(byTime(tracks).map(m => m.properties.subject)).toEqual(['c0', 'c1', 'c2', 'c3', 'c4']);
+    for (const m of tracks) {
+      expect(Date.parse(m.timestamp)).toBeGreaterThanOrEqual(before);
+      expect(Date.parse(m.timestamp)).toBeLessThanOrEqual(capturedBy);
+    }
+  });
+
+  it('sends events anonymously, with one warning, when the transform fails', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    const { analytics, waitFor } = create(
+      {},
+      {
+        identityApi: identity(),
+        userIdTransform: async () => {
+          throw new Error('vault unreachable');
+        },
+      },
+    );
+    analytics.captureEvent({ action: 'click', subject: 'a', context });
+    analytics.captureEvent({ action: 'search', subject: 'b', context });
+
+    const messages = await waitFor(m => m.length >= 2);
+    expect(messages.map(m => m.type)).toEqual(['track', 'track']);
+    expect(messages.every(m => m.userId == null && typeof m.anonymousId === 'string')).toBe(true);
+    expect(JSON.stringify(messages)).not.toContain('jane.doe');
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0][0])).toContain('anonymously');
+    warn.mockRestore();
+  });
+
+  it('masks the IP and batches when asked to', async () => {
+    const { analytics, waitFor } = create({ maskIP: true, batching: { size: 3, timeoutMs: 200 } });
+    for (let i = 0; i < 3; i++) analytics.captureEvent({ action: 'click', subject: `b${i}`, context });
+    const messages = await waitFor(m => m.length >= 3);
+    expect(messages.every(m => m.context.ip === '0.0.0.0')).toBe(true);
+    const requests = await collector.requests();
+    expect(requests.some(r => r.path === '/v1/b' && r.status === 200)).toBe(true);
+  });
+});

@@ -1,0 +1,64 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+/** A message as the collector recorded it. */
+export type CollectedMessage = { [key: string]: any };
+
+/** The embedded collector, run in a child process, as tests see it. */
+export type LoopbackCollector = {
+  url: string;
+  apiHost: string;
+  /** Accepted messages, oldest first. */
+  messages(): Promise<CollectedMessage[]>;
+  /** Every HTTP request it saw (settings, preflights and tracking calls). */
+  requests(): Promise<Array<{ method: string; path: string; status: number; bodyBytes: number }>>;
+  /** Polls until `predicate` holds for the messages; rejects after `timeoutMs`. */
+  waitFor(predicate: (messages: CollectedMessage[]) => boolean, timeoutMs?: number): Promise<CollectedMessage[]>;
+  close(): Promise<void>;
+};
+
+const CLI = resolve(__dirname, '../../dev/collector/cli.mjs');
+
+/**
+ * Starts the dev collector (`dev/collector/cli.mjs`) on a free loopback port
+ * in a child process, so that jsdom tests send real HTTP to it.
+ */
+export async function startLoopbackCollector(): Promise<LoopbackCollector> {
+  const child: ChildProcess = spawn(process.execPath, [CLI, '--port', '0', '--quiet'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((ok, fail) => {
+    let out = '';
+    child.stdout!.on('data', chunk => {
+      out += chunk;
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (match) ok(match[1]);
+    });
+    child.on('exit', code => fail(new Error(`collector exited with ${code}: ${out}`)));
+  });
+  const get = async (path: string) => (await fetch(url + path)).json();
+  const messages = async () =>
+    ((await get('/events.json')).messages as Array<{ message: CollectedMessage }>).map(r => r.message).reverse();
+  return {
+    url,
+    apiHost: `${url.replace('http://', '')}/v1`,
+    messages,
+    requests: async () => (await get('/requests.json')).requests,
+    async waitFor(predicate, timeoutMs = 8000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const current = await messages();
+        if (predicate(current)) return current;
+        if (Date.now() > deadline) {
+          throw new Error(`collector: condition not met in ${timeoutMs} ms; got ${JSON.stringify(current, null, 1)}`);
+        }
+        await new Promise(r => setTimeout(r, 50));
+      }
+    },
+    close: () =>
+      new Promise<void>(done => {
+        child.once('exit', () => done());
+        child.kill();
+      }),
+  };
+}
