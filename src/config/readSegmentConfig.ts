@@ -12,7 +12,8 @@ const DEFAULT_BATCH_TIMEOUT_MS = 5000;
 
 function invalid(key: string, accepts: string, cause?: unknown): Error {
   const detail = cause instanceof Error ? ` (${cause.message})` : '';
-  return new Error(`Invalid config ${ROOT}.${key}: expected ${accepts}${detail}`);
+  const name = key ? `${ROOT}.${key}` : ROOT;
+  return new Error(`Invalid config ${name}: expected ${accepts}${detail}`);
 }
 
 /** Reads one key with a Backstage getter, rethrowing with what the key accepts. */
@@ -97,11 +98,13 @@ export function readSegmentConfig(config: Config): SegmentConfig {
   const apiHostRaw = str(c, 'apiHost');
   const cdnURLRaw = str(c, 'cdnURL');
 
-  const b = read('batching', 'an object with size and/or timeoutMs', () => c?.getOptionalConfig('batching'));
-  const batchSize = wholeNumber(b, 'size', 1, 500);
-  const batchTimeout = wholeNumber(b, 'timeoutMs', 1, 600_000);
+  // Nested keys are read by their dotted path from the segment block, so that
+  // errors name them in full (`batching.size`, `agent.initialPageView`).
+  read('batching', 'an object with size and/or timeoutMs', () => c?.getOptionalConfig('batching'));
+  const batchSize = wholeNumber(c, 'batching.size', 1, 500);
+  const batchTimeout = wholeNumber(c, 'batching.timeoutMs', 1, 600_000);
 
-  const a = read('agent', 'an object', () => c?.getOptionalConfig('agent'));
+  read('agent', 'an object', () => c?.getOptionalConfig('agent'));
 
   return {
     enabled: true,
@@ -120,9 +123,9 @@ export function readSegmentConfig(config: Config): SegmentConfig {
         : undefined,
     maskIP: bool(c, 'maskIP'),
     agent: {
-      disableClientPersistence: bool(a, 'disableClientPersistence'),
-      disableAutoISOConversion: bool(a, 'disableAutoISOConversion'),
-      initialPageView: bool(a, 'initialPageView'),
+      disableClientPersistence: bool(c, 'agent.disableClientPersistence'),
+      disableAutoISOConversion: bool(c, 'agent.disableAutoISOConversion'),
+      initialPageView: bool(c, 'agent.initialPageView'),
     },
   };
 }

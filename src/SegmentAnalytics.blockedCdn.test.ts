@@ -1,0 +1,30 @@
+import { ConfigReader } from '@backstage/config';
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { SegmentAnalytics } from './SegmentAnalytics';
+
+// Its own file: the library keeps cdnURL in a module-global.
+
+it('costs one warning, never an exception, when the CDN cannot be reached', async () => {
+  // A port that was free a moment ago: connection refused, like a blocked CDN.
+  const server = createServer();
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise(r => server.close(r));
+
+  const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+  const analytics = SegmentAnalytics.fromConfig(
+    new ConfigReader({ app: { analytics: { segment: { writeKey: 'k', cdnURL: `http://127.0.0.1:${port}` } } } }),
+  );
+  const context = { routeRef: 'r', pluginId: 'p', extension: 'e' };
+  for (let i = 0; i < 50; i++) {
+    expect(() => analytics.captureEvent({ action: 'click', subject: `${i}`, context })).not.toThrow();
+  }
+  await new Promise(r => setTimeout(r, 1500));
+  for (let i = 0; i < 50; i++) analytics.captureEvent({ action: 'click', subject: `late ${i}`, context });
+  await new Promise(r => setTimeout(r, 100));
+
+  expect(warn).toHaveBeenCalledTimes(1);
+  expect(String(warn.mock.calls[0][0])).toMatch(/could not be loaded/);
+  warn.mockRestore();
+});

@@ -1,0 +1,279 @@
+import { ConfigReader } from '@backstage/config';
+import { readSegmentConfig } from './readSegmentConfig';
+import { EnabledSegmentConfig } from './SegmentConfig';
+
+function configOf(segment: unknown) {
+  return new ConfigReader({ app: { analytics: { segment } } } as any);
+}
+
+function read(segment: unknown) {
+  return readSegmentConfig(configOf(segment));
+}
+
+/** Reads a config that must be enabled, failing the test otherwise. */
+function readEnabled(segment: unknown): EnabledSegmentConfig {
+  const config = read(segment);
+  if (!config.enabled) throw new Error('expected an enabled config');
+  return config;
+}
+
+function errorOf(segment: unknown): Error {
+  try {
+    read(segment);
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error(`expected readSegmentConfig to throw for ${JSON.stringify(segment)}`);
+}
+
+describe('readSegmentConfig', () => {
+  describe('defaults', () => {
+    it('fills every default from a config holding only the write key', () => {
+      expect(read({ writeKey: 'wk' })).toStrictEqual({
+        enabled: true,
+        writeKey: 'wk',
+        debug: false,
+        testMode: false,
+        userIdTransform: 'none',
+        userIdSalt: undefined,
+        identityTimeoutMs: 5000,
+        apiHost: 'api.segment.io/v1',
+        protocol: 'https',
+        cdnURL: undefined,
+        cdnSettings: 'remote',
+        batching: undefined,
+        maskIP: false,
+        agent: {
+          disableClientPersistence: false,
+          disableAutoISOConversion: false,
+          initialPageView: false,
+        },
+      });
+    });
+
+    it.each<[string, (c: EnabledSegmentConfig) => unknown, unknown]>([
+      ['enabled', c => c.enabled, true],
+      ['debug', c => c.debug, false],
+      ['testMode', c => c.testMode, false],
+      ['userIdTransform', c => c.userIdTransform, 'none'],
+      ['userIdSalt', c => c.userIdSalt, undefined],
+      ['identityTimeoutMs', c => c.identityTimeoutMs, 5000],
+      ['apiHost', c => c.apiHost, 'api.segment.io/v1'],
+      ['protocol', c => c.protocol, 'https'],
+      ['cdnURL', c => c.cdnURL, undefined],
+      ['cdnSettings', c => c.cdnSettings, 'remote'],
+      ['batching', c => c.batching, undefined],
+      ['maskIP', c => c.maskIP, false],
+      ['agent.disableClientPersistence', c => c.agent.disableClientPersistence, false],
+      ['agent.disableAutoISOConversion', c => c.agent.disableAutoISOConversion, false],
+      ['agent.initialPageView', c => c.agent.initialPageView, false],
+    ])('%s defaults to %p', (_key, pick, expected) => {
+      expect(pick(readEnabled({ writeKey: 'wk' }))).toStrictEqual(expected);
+    });
+
+    it.each([
+      ['us', 'api.segment.io/v1'],
+      ['eu', 'events.eu1.segmentapis.com/v1'],
+    ])('region %s sends to %s over https', (region, apiHost) => {
+      const config = readEnabled({ writeKey: 'wk', region });
+      expect(config.apiHost).toBe(apiHost);
+      expect(config.protocol).toBe('https');
+    });
+
+    it('an explicit apiHost wins over the region', () => {
+      expect(readEnabled({ writeKey: 'wk', region: 'eu', apiHost: 'proxy.example.com/seg' }).apiHost).toBe(
+        'proxy.example.com/seg',
+      );
+    });
+  });
+
+  describe('batching', () => {
+    it.each<[unknown, { size: number; timeoutMs: number } | undefined]>([
+      [undefined, undefined],
+      [{}, undefined],
+      [{ size: 20 }, { size: 20, timeoutMs: 5000 }],
+      [{ timeoutMs: 1000 }, { size: 10, timeoutMs: 1000 }],
+      [{ size: 3, timeoutMs: 250 }, { size: 3, timeoutMs: 250 }],
+      [{ size: '7', timeoutMs: '700' }, { size: 7, timeoutMs: 700 }],
+    ])('batching %j reads as %j', (batching, expected) => {
+      expect(readEnabled({ writeKey: 'wk', batching }).batching).toStrictEqual(expected);
+    });
+  });
+
+  describe('enabled and the write key', () => {
+    it('enabled: false without a write key is just { enabled: false }', () => {
+      expect(read({ enabled: false })).toStrictEqual({ enabled: false });
+    });
+
+    it('enabled: false with other keys set is still just { enabled: false }', () => {
+      expect(read({ enabled: false, writeKey: 'wk', debug: true, region: 'eu' })).toStrictEqual({ enabled: false });
+    });
+
+    it('no app.analytics.segment block at all is an error: the write key is missing', () => {
+      expect(() => readSegmentConfig(new ConfigReader({}))).toThrow('app.analytics.segment.writeKey');
+    });
+
+    it('test mode needs no write key', () => {
+      const config = readEnabled({ testMode: true });
+      expect(config.testMode).toBe(true);
+      expect(config.writeKey).toBe('');
+    });
+
+    it.each([
+      ['absent', {}],
+      ['empty', { writeKey: '' }],
+      ['blank', { writeKey: '   ' }],
+      ['absent with enabled: true', { enabled: true }],
+    ])('a write key that is %s while enabled is an error naming the key', (_label, segment) => {
+      const error = errorOf(segment);
+      expect(error.message).toContain('app.analytics.segment.writeKey');
+      expect(error.message).toMatch(/required/);
+    });
+
+    it('trims the write key', () => {
+      expect(readEnabled({ writeKey: '  wk  ' }).writeKey).toBe('wk');
+    });
+  });
+
+  describe('invalid values', () => {
+    it.each<[string, unknown, string, RegExp]>([
+      ['enabled: maybe', { enabled: 'maybe' }, 'enabled', /a boolean/],
+      ['debug: a number', { writeKey: 'wk', debug: 7 }, 'debug', /a boolean/],
+      ['testMode: an object', { writeKey: 'wk', testMode: { a: 1 } }, 'testMode', /a boolean/],
+      ['maskIP: maybe', { writeKey: 'wk', maskIP: 'maybe' }, 'maskIP', /a boolean/],
+      ['writeKey: a number', { writeKey: 12345 }, 'writeKey', /a string/],
+      ['region: asia', { writeKey: 'wk', region: 'asia' }, 'region', /'us' or 'eu'/],
+      ['cdnSettings: cdn', { writeKey: 'wk', cdnSettings: 'cdn' }, 'cdnSettings', /'remote' or 'local'/],
+      ['userIdTransform: md5', { writeKey: 'wk', userIdTransform: 'md5' }, 'userIdTransform', /'none' or 'sha-256'/],
+      ['identityTimeoutMs: -1', { writeKey: 'wk', identityTimeoutMs: -1 }, 'identityTimeoutMs', /a whole number from 0/],
+      [
+        'identityTimeoutMs: abc',
+        { writeKey: 'wk', identityTimeoutMs: 'abc' },
+        'identityTimeoutMs',
+        /a whole number from 0/,
+      ],
+      ['batching.size: 0', { writeKey: 'wk', batching: { size: 0 } }, 'batching.size', /a whole number from 1/],
+      ['batching.size: 1.5', { writeKey: 'wk', batching: { size: 1.5 } }, 'batching.size', /a whole number from 1/],
+      [
+        'batching.timeoutMs: 0',
+        { writeKey: 'wk', batching: { timeoutMs: 0 } },
+        'batching.timeoutMs',
+        /a whole number from 1/,
+      ],
+      ['batching: a string', { writeKey: 'wk', batching: 'yes' }, 'batching', /an object/],
+      ['apiHost: ftp://x', { writeKey: 'wk', apiHost: 'ftp://x' }, 'apiHost', /'http:\/\/' or 'https:\/\/'/],
+      ['cdnURL: not a url', { writeKey: 'wk', cdnURL: 'not a url' }, 'cdnURL', /'http:\/\/' or 'https:\/\/' URL/],
+      [
+        'agent.initialPageView: x',
+        { writeKey: 'wk', agent: { initialPageView: 'x' } },
+        'agent.initialPageView',
+        /a boolean/,
+      ],
+      [
+        'agent.disableClientPersistence: x',
+        { writeKey: 'wk', agent: { disableClientPersistence: 'x' } },
+        'agent.disableClientPersistence',
+        /a boolean/,
+      ],
+      ['agent: a string', { writeKey: 'wk', agent: 'x' }, 'agent', /an object/],
+    ])('%s throws naming the key and what it accepts', (_label, segment, key, accepts) => {
+      const error = errorOf(segment);
+      // The key is named in full, as the operator writes it, right before what it accepts.
+      expect(error.message).toContain(`Invalid config app.analytics.segment.${key}: expected `);
+      expect(error.message).toMatch(accepts);
+    });
+
+    it('a segment block that is not an object names app.analytics.segment itself', () => {
+      const error = errorOf('oops');
+      expect(error.message).toContain('Invalid config app.analytics.segment: expected an object');
+    });
+
+    it('the error tells the rejected value', () => {
+      expect(errorOf({ writeKey: 'wk', region: 'asia' }).message).toContain("'asia'");
+      expect(errorOf({ writeKey: 'wk', identityTimeoutMs: -1 }).message).toContain('-1');
+    });
+  });
+
+  describe('apiHost and cdnURL', () => {
+    it.each<[string, string, 'http' | 'https']>([
+      ['http://127.0.0.1:4000/v1/', '127.0.0.1:4000/v1', 'http'],
+      ['https://proxy.example.com/v1', 'proxy.example.com/v1', 'https'],
+      ['HTTPS://proxy.example.com/v1//', 'proxy.example.com/v1', 'https'],
+      ['proxy.example.com/v1', 'proxy.example.com/v1', 'https'],
+      ['proxy.example.com/v1/', 'proxy.example.com/v1', 'https'],
+    ])('apiHost %s -> %s over %s', (raw, apiHost, protocol) => {
+      const config = readEnabled({ writeKey: 'wk', apiHost: raw });
+      expect(config.apiHost).toBe(apiHost);
+      expect(config.protocol).toBe(protocol);
+    });
+
+    it.each([
+      ['https://cdn.example.com', 'https://cdn.example.com'],
+      ['http://127.0.0.1:4000/', 'http://127.0.0.1:4000'],
+    ])('cdnURL %s -> %s', (raw, expected) => {
+      expect(readEnabled({ writeKey: 'wk', cdnURL: raw }).cdnURL).toBe(expected);
+    });
+  });
+
+  describe('values from environment substitution (strings)', () => {
+    it('accepts string booleans and numbers', () => {
+      const config = readEnabled({
+        enabled: 'true',
+        writeKey: 'wk',
+        debug: 'true',
+        testMode: 'false',
+        maskIP: 'true',
+        identityTimeoutMs: '2500',
+        agent: { disableClientPersistence: 'true', disableAutoISOConversion: 'false', initialPageView: 'true' },
+      });
+      expect(config).toMatchObject({
+        enabled: true,
+        debug: true,
+        testMode: false,
+        maskIP: true,
+        identityTimeoutMs: 2500,
+        agent: { disableClientPersistence: true, disableAutoISOConversion: false, initialPageView: true },
+      });
+    });
+
+    it("enabled: 'false' disables", () => {
+      expect(read({ enabled: 'false' })).toStrictEqual({ enabled: false });
+    });
+  });
+
+  describe('other values read as given', () => {
+    it('reads every key', () => {
+      expect(
+        read({
+          writeKey: 'wk',
+          debug: true,
+          testMode: true,
+          userIdTransform: 'sha-256',
+          userIdSalt: 'pepper',
+          identityTimeoutMs: 0,
+          region: 'eu',
+          cdnURL: 'https://cdn.example.com',
+          cdnSettings: 'local',
+          batching: { size: 5, timeoutMs: 100 },
+          maskIP: true,
+          agent: { disableClientPersistence: true, disableAutoISOConversion: true, initialPageView: true },
+        }),
+      ).toStrictEqual({
+        enabled: true,
+        writeKey: 'wk',
+        debug: true,
+        testMode: true,
+        userIdTransform: 'sha-256',
+        userIdSalt: 'pepper',
+        identityTimeoutMs: 0,
+        apiHost: 'events.eu1.segmentapis.com/v1',
+        protocol: 'https',
+        cdnURL: 'https://cdn.example.com',
+        cdnSettings: 'local',
+        batching: { size: 5, timeoutMs: 100 },
+        maskIP: true,
+        agent: { disableClientPersistence: true, disableAutoISOConversion: true, initialPageView: true },
+      });
+    });
+  });
+});
