@@ -8,7 +8,7 @@ import { createLoggingTransport } from './delivery/loggingTransport';
 import { loadSegmentTransport } from './delivery/segmentTransport';
 import { Logger } from './delivery/Transport';
 import { resolveUserId, UserIdTransformOption } from './identity/resolveUserId';
-import { createPageHistory } from './mapping/pageHistory';
+import { createPageHistory, withSettledTitle } from './mapping/pageHistory';
 import { toSegmentCall } from './mapping/toSegmentCall';
 import { BackstageEvent } from './mapping/BackstageEvent';
 
@@ -76,6 +76,7 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
       userId: identityApi && resolveUserId({ identityApi, transform, salt: config.userIdSalt }),
       identityTimeoutMs: config.identityTimeoutMs,
       logger: this.logger,
+      beforeSend: call => withSettledTitle(call, { href: window.location.href, title: document.title }),
     });
     const history = createPageHistory(typeof document === 'undefined' ? '' : document.referrer);
     const debug = config.debug ? (event: BackstageEvent) => this.logger.info('[segment] captured', event) : undefined;

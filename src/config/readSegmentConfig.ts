@@ -112,7 +112,7 @@ export function readSegmentConfig(config: Config): SegmentConfig {
     debug: bool(c, 'debug'),
     testMode,
     userIdTransform: oneOf(c, 'userIdTransform', ['none', 'sha-256'] as const, 'none'),
-    userIdSalt: str(c, 'userIdSalt'),
+    userIdSalt: read('userIdSalt', 'a string', () => c?.getOptionalString('userIdSalt')) || undefined,
     identityTimeoutMs: wholeNumber(c, 'identityTimeoutMs', 0, 600_000) ?? 5000,
     ...(apiHostRaw ? parseApiHost(apiHostRaw) : { apiHost: DEFAULT_API_HOST[region], protocol: 'https' as const }),
     cdnURL: cdnURLRaw ? parseCdnURL(cdnURLRaw) : undefined,

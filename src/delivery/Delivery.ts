@@ -17,7 +17,26 @@ export type DeliveryOptions = {
   maxQueued?: number;
   /** Most time `identify` may hold the calls after it. */
   identifyGraceMs?: number;
+  /** Last look at a call just before it is sent (e.g. the page's settled title). */
+  beforeSend?: (call: SegmentCall) => SegmentCall;
 };
+
+/**
+ * Runs `fn` after the next frame has been painted, so that what the page does
+ * in response to an event (a new title, say) is done first; a timer stands in
+ * where frames do not run (hidden tabs, tests).
+ */
+function afterNextFrame(fn: () => void) {
+  let done = false;
+  const once = () => {
+    if (!done) {
+      done = true;
+      fn();
+    }
+  };
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(once, 0));
+  setTimeout(once, 100);
+}
 
 /**
  * Holds calls until they can go out, then hands them to the transport in
@@ -67,24 +86,18 @@ export class Delivery {
       }
     }
     this.queue.push({ kind: 'call', call });
+    this.armIdentityTimeout();
     this.schedule();
   }
 
+  private identityTimer?: ReturnType<typeof setTimeout>;
+  private identitySettled = false;
+
   private awaitIdentity(userId: Promise<string>) {
-    const { identityTimeoutMs, logger } = this.options;
-    let settled = false;
-    const timer = setTimeout(() => {
-      if (settled) return;
-      logger.warn(
-        `Segment analytics: the user's identity was not known after ${identityTimeoutMs} ms; ` +
-          'events are sent anonymously until it is',
-      );
-      this.openGate();
-    }, identityTimeoutMs);
     userId.then(
       id => {
-        settled = true;
-        clearTimeout(timer);
+        this.identitySettled = true;
+        clearTimeout(this.identityTimer);
         // In time: identify goes before everything captured so far. Late:
         // it goes after the anonymous calls already released.
         if (this.gateOpen) this.queue.push({ kind: 'identify', userId: id });
@@ -92,13 +105,32 @@ export class Delivery {
         this.openGate();
       },
       error => {
+        this.identitySettled = true;
         if (this.gateOpen) return; // the time-out already warned
-        settled = true;
-        clearTimeout(timer);
-        logger.warn(`Segment analytics: could not identify the user, events are sent anonymously: ${error}`);
+        clearTimeout(this.identityTimer);
+        this.options.logger.warn(
+          `Segment analytics: could not identify the user, events are sent anonymously: ${error}`,
+        );
         this.openGate();
       },
     );
+  }
+
+  /**
+   * Starts the identity clock when the first call starts waiting, not at
+   * construction: an app may build this API long before its user signs in.
+   */
+  private armIdentityTimeout() {
+    if (this.gateOpen || this.identitySettled || this.identityTimer) return;
+    const { identityTimeoutMs, logger } = this.options;
+    this.identityTimer = setTimeout(() => {
+      if (this.identitySettled) return;
+      logger.warn(
+        `Segment analytics: the user's identity was not known after ${identityTimeoutMs} ms; ` +
+          'events are sent anonymously until it is',
+      );
+      this.openGate();
+    }, identityTimeoutMs);
   }
 
   private openGate() {
@@ -119,10 +151,10 @@ export class Delivery {
   private schedule() {
     if (this.scheduled || this.flushing || !this.transport || !this.gateOpen || !this.queue.length) return;
     this.scheduled = true;
-    setTimeout(() => {
+    afterNextFrame(() => {
       this.scheduled = false;
       void this.flush();
-    }, 0);
+    });
   }
 
   private async flush() {
@@ -161,7 +193,7 @@ export class Delivery {
   }
 
   private send(transport: Transport, call: SegmentCall) {
-    const fitted = fitToSizeLimit(call);
+    const fitted = fitToSizeLimit(this.options.beforeSend ? this.options.beforeSend(call) : call);
     if (!fitted) {
       this.options.logger.warn(
         `Segment analytics: dropped a '${call.properties.action}' event larger than Segment's 32 KB limit`,

@@ -1,4 +1,4 @@
-import { PageInfo } from './SegmentCall';
+import { PageInfo, SegmentCall } from './SegmentCall';
 
 /** What is read off the document when an event is captured. */
 export type LocationSnapshot = { href: string; pathname: string; search: string; title: string };
@@ -28,4 +28,15 @@ export function createPageHistory(initialReferrer: string) {
       };
     },
   };
+}
+
+/**
+ * Gives a page call the title its page ended up with. Backstage reports a
+ * navigation before the new page has set `document.title`; by the time the
+ * call is sent, it has. Only when the document is still at the call's URL.
+ */
+export function withSettledTitle(call: SegmentCall, current: { href: string; title: string }): SegmentCall {
+  if (call.type !== 'page' || call.page.url !== current.href || call.page.title === current.title) return call;
+  const page = { ...call.page, title: current.title };
+  return { ...call, page, properties: { ...call.properties, title: current.title } };
 }

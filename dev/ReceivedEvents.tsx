@@ -1,0 +1,66 @@
+import { InfoCard } from '@backstage/core-components';
+import { configApiRef, useApi } from '@backstage/core-plugin-api';
+import { useEffect, useState } from 'react';
+
+type Received = { receivedAt: string; path: string; message: { [key: string]: any } };
+
+function describe(message: Received['message']): string {
+  if (message.type === 'track') return `track "${message.event}"`;
+  if (message.type === 'page') return `page ${message.properties?.path ?? ''}`;
+  if (message.type === 'identify') return `identify ${message.userId}`;
+  return message.type;
+}
+
+/**
+ * What the embedded collector received, newest first, polled every second.
+ * The collector is where the module fetches settings from (`cdnURL`) in the
+ * harness; with a real write key there is no collector to show.
+ */
+export const ReceivedEvents = () => {
+  const config = useApi(configApiRef);
+  const collector = config.getOptionalString('app.analytics.segment.cdnURL');
+  const [received, setReceived] = useState<Received[]>([]);
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    if (!collector) return undefined;
+    let stopped = false;
+    const poll = async () => {
+      try {
+        const body = await (await fetch(`${collector}/events.json`)).json();
+        if (!stopped) {
+          setReceived(body.messages);
+          setError(undefined);
+        }
+      } catch (e) {
+        if (!stopped) setError(String(e));
+      }
+    };
+    void poll();
+    const timer = setInterval(poll, 1000);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, [collector]);
+
+  if (!collector) {
+    return <InfoCard title="Received">Events go to Segment (no embedded collector configured).</InfoCard>;
+  }
+  return (
+    <InfoCard title={`Received by the collector (${received.length})`}>
+      <p>
+        Full view: <a href={`${collector}/events`}>{collector}/events</a>
+        {error && <span style={{ color: 'crimson' }}> — collector unreachable: {error}</span>}
+      </p>
+      <ol data-testid="received" style={{ fontFamily: 'monospace', fontSize: 13, paddingLeft: 20 }}>
+        {received.slice(0, 30).map(r => (
+          <li key={`${r.message.messageId}-${r.receivedAt}`}>
+            <b>{describe(r.message)}</b> — {r.message.userId ?? `anonymous ${r.message.anonymousId}`}
+            {r.message.properties?.subject && <> — subject: {String(r.message.properties.subject).slice(0, 60)}</>}
+          </li>
+        ))}
+      </ol>
+    </InfoCard>
+  );
+};
