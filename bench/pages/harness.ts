@@ -8,14 +8,6 @@ import type { AnalyticsApi, AnalyticsEvent, IdentityApi } from '@backstage/core-
 /** Builds the implementation under test from app config. */
 export type Factory = (config: Config, identityApi: IdentityApi) => AnalyticsApi;
 
-/** What `window.bench.timeCapture` returns. */
-export type CaptureTiming = {
-  /** Milliseconds per event, one value per measured group (warm-up groups left out). */
-  perEventMs: number[];
-  /** Events in each group. */
-  groupSize: number;
-};
-
 const USER = 'user:default/bench-user';
 
 /** An identity API that knows the user at once, as after a completed sign-in. */
@@ -124,26 +116,32 @@ export function installHarness(name: string, factory: Factory) {
     },
 
     /**
-     * Times captureEvent on the calling thread: the events are built first,
-     * then each group of `groupSize` calls is timed as a whole (the timer is
-     * coarse) and divided. Between groups the page yields a task, so the
-     * implementation's deferred work runs as it would in an app, outside
-     * the timed region. The first `warmup` events are not reported.
+     * Times `count` captureEvent calls, events `from` .. `from + count - 1`,
+     * on the calling thread, as one block (the timer is coarse, so the runner
+     * divides). The events are built before the clock starts.
+     * @returns elapsed milliseconds
      */
-    async timeCapture(warmup: number, events: number, groupSize: number): Promise<CaptureTiming> {
+    timeGroup(from: number, count: number): number {
       const target = current();
-      const total = warmup + events;
-      const prepared = Array.from({ length: total }, (_, i) => mixEvent(i));
+      const prepared = Array.from({ length: count }, (_, k) => mixEvent(from + k));
+      const t0 = performance.now();
+      for (let k = 0; k < count; k++) target.captureEvent(prepared[k]);
+      return performance.now() - t0;
+    },
+
+    /**
+     * A sustained burst: `count` events in groups of `groupSize`, each group
+     * timed, with only one task yielded between groups, so events keep coming
+     * faster than the library delivers them.
+     * @returns milliseconds per event, one value per group
+     */
+    async burst(from: number, count: number, groupSize: number): Promise<number[]> {
       const perEventMs: number[] = [];
-      for (let start = 0; start < total; start += groupSize) {
-        const end = Math.min(start + groupSize, total);
-        const t0 = performance.now();
-        for (let i = start; i < end; i++) target.captureEvent(prepared[i]);
-        const elapsed = performance.now() - t0;
-        if (start >= warmup) perEventMs.push(elapsed / (end - start));
+      for (let start = from; start < from + count; start += groupSize) {
+        perEventMs.push(bench.timeGroup(start, groupSize) / groupSize);
         await nextTask();
       }
-      return { perEventMs, groupSize };
+      return perEventMs;
     },
 
     /** The page's clock, for the runner's clock-offset estimate. */

@@ -30,11 +30,11 @@ export async function openBrowser({ args = [] } = {}) {
     ],
   });
   const page = context.pages()[0] ?? (await context.newPage());
-  /** @type {{ url: string, method: string }[]} */
+  /** @type {{ url: string, method: string, body: string }[]} */
   const requests = [];
   /** @type {string[]} */
   const errors = [];
-  page.on('request', r => requests.push({ url: r.url(), method: r.method() }));
+  context.on('request', r => requests.push({ url: r.url(), method: r.method(), body: r.postData() ?? '' }));
   page.on('pageerror', e => errors.push(String(e)));
   page.on('dialog', d => void d.accept());
   return {

@@ -1,0 +1,64 @@
+// Starts what one end-to-end test needs: the embedded collector, the dev app
+// (built once per test file) served with the test's config, and Chromium.
+import { startCollector } from '../../dev/collector/collector.mjs';
+import { openBrowser } from './browser.mjs';
+import { buildApp } from './buildApp.mjs';
+import { serveApp } from './serveApp.mjs';
+
+/**
+ * @param {object} [options]
+ * @param {object} [options.segment] overrides of app.analytics.segment (undefined removes a key)
+ * @param {string} [options.entry] the app to build (default: the legacy dev app)
+ * @param {string} [options.hostName] host name the browser uses for the app (default 127.0.0.1)
+ * @param {string[]} [options.browserArgs] extra Chromium flags
+ * @param {object} [options.knobs] window.__SEGMENT_HARNESS__ for the dev app
+ * @param {string} [options.path] first path to open (default /playground)
+ * @param {boolean} [options.signIn] sign in as guest (default true)
+ */
+export async function startHarness({
+  segment = {},
+  entry = 'dev/index.tsx',
+  hostName,
+  browserArgs = [],
+  knobs,
+  path = '/playground',
+  signIn = true,
+} = {}) {
+  const dir = await buildApp(entry);
+  const collector = await startCollector();
+  const app = await serveApp(
+    dir,
+    origin => ({
+      app: {
+        title: 'Harness',
+        baseUrl: origin,
+        analytics: {
+          segment: { writeKey: 'e2e-key', cdnURL: collector.url, apiHost: `http://${collector.apiHost}`, ...segment },
+        },
+      },
+      backend: { baseUrl: 'http://127.0.0.1:9' },
+    }),
+    { hostName },
+  );
+  const browser = await openBrowser({ args: browserArgs });
+  const { page } = browser;
+  if (knobs) await browser.context.addInitScript(k => { window.__SEGMENT_HARNESS__ = k; }, knobs);
+  await page.goto(app.url + path);
+  if (signIn) {
+    await page.getByRole('button', { name: 'Enter' }).click();
+    await page.waitForSelector('[data-testid=second-link]');
+  }
+  return {
+    collector,
+    app,
+    browser,
+    page,
+    /** Requests the page made to anything but the app's own server. */
+    outsideRequests: () => browser.requests.filter(r => !r.url.startsWith(app.url)),
+    async close() {
+      await browser.close();
+      await app.close();
+      await collector.close();
+    },
+  };
+}
