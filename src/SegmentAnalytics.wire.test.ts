@@ -151,7 +151,7 @@ describe('SegmentAnalytics on the wire', () => {
 
     const messages = await waitFor(m => m.length >= 2);
     expect(messages.map(m => m.type)).toEqual(['track', 'track']);
-    expect(messages.every(m => m.userId == null && typeof m.anonymousId === 'string')).toBe(true);
+    expect(messages.every(m => (m.userId === null || m.userId === undefined) && typeof m.anonymousId === 'string')).toBe(true);
     expect(JSON.stringify(messages)).not.toContain('jane.doe');
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0][0])).toContain('anonymously');

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// `npm start`: the dev harness. Starts the embedded collector and the dev app
+// (`backstage-cli package start`), with the module sending to the collector.
+// A real write key in app-config.local.yaml sends to Segment instead.
+//   npm start              the legacy frontend system app (dev/index.tsx)
+//   npm start -- --nfs     the New Frontend System app (dev/nfs/index.tsx)
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { startCollector } from './collector/collector.mjs';
+
+const nfs = process.argv.includes('--nfs');
+const localConfig = 'app-config.local.yaml';
+const configs = ['app-config.yaml', ...(existsSync(localConfig) ? [localConfig] : [])];
+const realKey = existsSync(localConfig) && /^\s*writeKey\s*:/m.test(readFileSync(localConfig, 'utf8'));
+
+const env = { ...process.env };
+let collector;
+if (realKey) {
+  console.log(`Using the writeKey of ${localConfig}: events go to Segment, not to the embedded collector.`);
+} else {
+  const port = Number(process.env.COLLECTOR_PORT ?? 4010);
+  collector = await startCollector({ port }).catch(() => startCollector({ port: 0 }));
+  // Backstage reads APP_CONFIG_<path> variables on top of the config files.
+  env.APP_CONFIG_app_analytics_segment_cdnURL = collector.url;
+  env.APP_CONFIG_app_analytics_segment_apiHost = `http://${collector.apiHost}`;
+  console.log(`Embedded Segment collector: ${collector.url}/events (what it received, newest first)`);
+}
+
+const args = ['package', 'start', ...configs.flatMap(c => ['--config', c]), ...(nfs ? ['--entrypoint', 'dev/nfs'] : [])];
+const app = spawn('backstage-cli', args, { stdio: 'inherit', env, shell: process.platform === 'win32' });
+console.log(`Dev app (${nfs ? 'New Frontend System' : 'legacy frontend system'}): http://localhost:3000/playground`);
+
+const stop = async () => {
+  app.kill('SIGINT');
+  await collector?.close();
+  process.exit(0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+app.on('exit', async code => {
+  await collector?.close();
+  process.exit(code ?? 0);
+});
