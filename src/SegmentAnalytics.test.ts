@@ -17,7 +17,8 @@ function fromSegment(segment: object, options = {}) {
   return SegmentAnalytics.fromConfig(new ConfigReader({ app: { analytics: { segment } } }), options);
 }
 
-const settle = () => new Promise(r => setTimeout(r, 50));
+// Delivery flushes after the next frame, or within 100 ms where frames do not run.
+const settle = () => new Promise(r => setTimeout(r, 250));
 
 let fetchSpy: jest.SpyInstance;
 let xhrOpen: jest.SpyInstance;

@@ -26,7 +26,8 @@ const call = (subject: string): SegmentCall => ({
   timestamp: new Date(),
 });
 const later = <T>(ms: number, value: T) => new Promise<T>(r => setTimeout(() => r(value), ms));
-const tick = (ms = 20) => new Promise(r => setTimeout(r, ms));
+// Delivery flushes after the next frame, or within 100 ms where frames do not run.
+const tick = (ms = 200) => new Promise(r => setTimeout(r, ms));
 const logger = () => ({ warn: jest.fn(), info: jest.fn() });
 
 describe('Delivery', () => {
@@ -35,7 +36,7 @@ describe('Delivery', () => {
     const d = new Delivery({ transport: later(30, transport), userId: later(60, 'u1'), identityTimeoutMs: 1000, logger: logger() });
     d.enqueue(call('a'));
     d.enqueue(call('b'));
-    await tick(100);
+    await tick(300);
     d.enqueue(call('c'));
     await tick();
     expect(sent).toEqual(['identify u1', 'click a as u1', 'click b as u1', 'click c as u1']);
@@ -44,15 +45,26 @@ describe('Delivery', () => {
   it('sends anonymously after the identity time-out, warns once, then identifies when the identity arrives', async () => {
     const { sent, transport } = recordingTransport();
     const log = logger();
-    const d = new Delivery({ transport: Promise.resolve(transport), userId: later(150, 'u2'), identityTimeoutMs: 50, logger: log });
+    const d = new Delivery({ transport: Promise.resolve(transport), userId: later(250, 'u2'), identityTimeoutMs: 50, logger: log });
     d.enqueue(call('early'));
     await tick(80);
     d.enqueue(call('middle'));
-    await tick(120);
+    await tick(300);
     d.enqueue(call('after'));
     await tick();
     expect(sent).toEqual(['click early as anonymous', 'click middle as anonymous', 'identify u2', 'click after as u2']);
     expect(log.warn).toHaveBeenCalledTimes(1);
+  });
+
+  it('counts the identity time-out from the first waiting call, not from construction', async () => {
+    const { sent, transport } = recordingTransport();
+    const log = logger();
+    const d = new Delivery({ transport: Promise.resolve(transport), userId: later(300, 'u3'), identityTimeoutMs: 600, logger: log });
+    await tick(250); // the app is up, the user has not signed in yet; no event so far
+    d.enqueue(call('first'));
+    await tick(400);
+    expect(sent).toEqual(['identify u3', 'click first as u3']);
+    expect(log.warn).not.toHaveBeenCalled();
   });
 
   it('sends anonymously with one warning when identity fails', async () => {
@@ -75,7 +87,7 @@ describe('Delivery', () => {
     const log = logger();
     const d = new Delivery({ transport: later(30, transport), identityTimeoutMs: 0, logger: log, maxQueued: 3 });
     for (const s of ['1', '2', '3', '4', '5']) d.enqueue(call(s));
-    await tick(60);
+    await tick();
     expect(sent).toEqual(['click 3 as anonymous', 'click 4 as anonymous', 'click 5 as anonymous']);
     expect(log.warn).toHaveBeenCalledTimes(1);
   });
