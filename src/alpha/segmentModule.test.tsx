@@ -22,13 +22,13 @@ const appConfig = {
   backend: { baseUrl: 'http://localhost:7007' },
 };
 
+let info: jest.SpyInstance;
+let fetchSpy: jest.SpyInstance;
 /** What a test-mode SegmentAnalytics logged, one line per call. */
 const logLines = () => info.mock.calls.map(call => String(call[0]));
 /** Everything it logged, arguments included, as one string. */
 const everythingLogged = () => JSON.stringify(info.mock.calls);
 
-let info: jest.SpyInstance;
-let fetchSpy: jest.SpyInstance;
 beforeEach(() => {
   info = jest.spyOn(console, 'info').mockImplementation(() => {});
   fetchSpy = jest.spyOn(globalThis, 'fetch');
