@@ -18,6 +18,7 @@ export const VARIANTS = {
     page: 'module',
     label: 'module, batching 20/1000 ms',
     config: c => ({ ...VARIANTS.module.config(c), batching: { size: 20, timeoutMs: 1000 } }),
+    settleMs: 1200, // longer than the batching timeout
   },
   'module-local': {
     page: 'module',
@@ -38,6 +39,7 @@ const isProbe = subject => message => message.type === 'track' && message.proper
  * request the page makes to anything but 127.0.0.1 (there must be none).
  */
 async function scenario(browser, fn) {
+  await new Promise(resolve => setTimeout(resolve, 300)); // let the last scenario's teardown finish
   const collector = await startCollector();
   const context = await browser.newContext();
   const external = [];
@@ -137,7 +139,7 @@ export function wire(browser, server, variant, count) {
       window.bench.capture(n, 0, 'wire');
     }, [variant.config(collector), count]);
     await collector.waitFor(messages => messages.filter(m => m.type !== 'identify').length >= count, 20_000);
-    await settle(collector, 1200); // longer than the batching timeout
+    await settle(collector, variant.settleMs ?? 400);
     const requests = collector.requests();
     const tracking = requests.filter(r => r.method === 'POST' && isTrackingPath(r.path));
     const messages = collector.messages();

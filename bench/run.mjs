@@ -1,0 +1,197 @@
+#!/usr/bin/env node
+// The package's benchmark: the module against a naive implementation, in the
+// same process, same browser, same collector. `node bench/run.mjs`
+// (`npm run bench`). Not a test: it prints figures, it does not judge them.
+//
+// Environment knobs (defaults in brackets): BENCH_RUNS [5], BENCH_WARMUP [1000]
+// events per run before timing, BENCH_EVENTS [10000] timed events in total,
+// spread evenly over the runs, BENCH_BURST [1000] burst events per run.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { PAGES, ROOT, buildPage, gzipSize } from './build.mjs';
+import { launchBrowser } from './browser.mjs';
+import { VARIANTS, captureCost, firstEvent, wire } from './measure.mjs';
+import { cell, kb, printTable, ratio } from './report.mjs';
+import { startStaticServer } from './serve.mjs';
+import { median, quantile, spread } from './stats.mjs';
+
+const int = (name, fallback) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive whole number`);
+  return value;
+};
+const RUNS = int('BENCH_RUNS', 5);
+const WARMUP = int('BENCH_WARMUP', 1000);
+const GROUP = 100;
+const EVENTS_PER_RUN = Math.ceil(int('BENCH_EVENTS', 10_000) / RUNS / GROUP) * GROUP;
+const BURST = Math.ceil(int('BENCH_BURST', 1000) / GROUP) * GROUP;
+const WIRE_EVENTS = 100;
+
+const progress = message => process.stderr.write(`[bench] ${message}\n`);
+const version = pkg => JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+
+/** Runs `fn(variant)` for each variant, module-first on even runs and naive-first on odd ones. */
+async function each(run, variants, fn) {
+  const ordered = run % 2 ? [...variants].reverse() : variants;
+  for (const name of ordered) await fn(name);
+}
+
+async function main() {
+  const started = Date.now();
+  const out = mkdtempSync(join(tmpdir(), 'segment-bench-'));
+  process.on('exit', () => rmSync(out, { recursive: true, force: true })); // also on failure
+  const builds = {};
+  for (const page of PAGES) builds[page] = await buildPage(page, out);
+  const server = await startStaticServer(out);
+
+  const capture = { module: [], naive: [] };
+  const wires = { module: [], 'module-batching': [], naive: [] };
+  const firsts = { module: [], 'module-local': [], naive: [] };
+  let chromiumVersion = '?';
+  try {
+    for (let run = 0; run < RUNS; run++) {
+      const browser = await launchBrowser();
+      chromiumVersion = browser.version();
+      try {
+        progress(`run ${run + 1}/${RUNS}: wire`);
+        await each(run, Object.keys(wires), async v => wires[v].push(await wire(browser, server, VARIANTS[v], WIRE_EVENTS)));
+        progress(`run ${run + 1}/${RUNS}: time to first event`);
+        await each(run, Object.keys(firsts), async v => firsts[v].push(await firstEvent(browser, server, VARIANTS[v])));
+        progress(`run ${run + 1}/${RUNS}: captureEvent cost (${WARMUP} warm-up + ${EVENTS_PER_RUN} paced + ${BURST} burst events each)`);
+        await each(run, Object.keys(capture), async v =>
+          capture[v].push(
+            await captureCost(browser, server, VARIANTS[v], { warmup: WARMUP, events: EVENTS_PER_RUN, groupSize: GROUP, burst: BURST }),
+          ),
+        );
+      } finally {
+        await browser.close();
+      }
+    }
+  } finally {
+    await server.close();
+  }
+  report(builds, out, chromiumVersion, capture, wires, firsts);
+  console.log(`\nTotal time: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+function report(builds, out, chromiumVersion, capture, wires, firsts) {
+  printMachine(chromiumVersion, capture.module[0]);
+  printSizes(builds, out, wires);
+  printResults(capture, wires, firsts);
+  printSanity(capture, wires, firsts);
+}
+
+function printMachine(chromiumVersion, pageInfo) {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? cpus()[0]?.model ?? 'unknown';
+  console.log('Segment analytics module: benchmark');
+  console.log(`Machine:   ${model}, ${cpus().length} logical cores, ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM`);
+  console.log(`Software:  node ${process.version}, Chromium ${chromiumVersion} (headless, /usr/bin/chromium), ` +
+    `playwright-core ${version('playwright-core')}, esbuild ${version('esbuild')}, @segment/analytics-next ${version('@segment/analytics-next')}`);
+  console.log(`Timer:     page crossOriginIsolated=${pageInfo.crossOriginIsolated}, performance.now() step ${(pageInfo.timerResolutionMs * 1000).toFixed(1)} µs`);
+  console.log(`Runs:      ${RUNS}, each in a fresh browser (new temp profile) with a fresh context and collector per scenario; ` +
+    'figures are medians over runs, (min–max) over runs when they differ');
+}
+
+function printSizes(builds, out, wires) {
+  const { module, naive, empty } = builds;
+  const fetchedGzip = paths => paths.reduce((sum, p) => sum + gzipSize(readFileSync(join(out, p))), 0);
+  const modFetched = wires.module[0].chunksFetched;
+  const naiveFetched = wires.naive[0].chunksFetched;
+  console.log('\nJavaScript (esbuild: bundle, minify, splitting, esm, es2020; min+gzip -9, each chunk gzipped on its own)');
+  printTable([
+    ['', 'module', 'naive', 'module/naive'],
+    ['initial JS of the page (entry + static imports)', kb(module.initialSize.gzip), kb(naive.initialSize.gzip), ratio([module.initialSize.gzip], [naive.initialSize.gzip])],
+    [`  of which the same page without analytics`, kb(empty.initialSize.gzip), kb(empty.initialSize.gzip), ''],
+    ['initial JS attributable to the implementation',
+      kb(module.initialSize.gzip - empty.initialSize.gzip), kb(naive.initialSize.gzip - empty.initialSize.gzip),
+      ratio([module.initialSize.gzip - empty.initialSize.gzip], [naive.initialSize.gzip - empty.initialSize.gzip])],
+    ['  same, minified only (bytes)', module.initialSize.min - empty.initialSize.min, naive.initialSize.min - empty.initialSize.min, ''],
+    ['lazy chunks, all (info)', `${kb(module.lazySize.gzip)} in ${module.lazySize.files}`, `${kb(naive.lazySize.gzip)} in ${naive.lazySize.files}`, ''],
+    ['lazy chunks fetched at runtime here (info)', `${kb(fetchedGzip(modFetched))} in ${modFetched.length}`, `${kb(fetchedGzip(naiveFetched))} in ${naiveFetched.length}`, ''],
+  ]);
+}
+
+/** µs with a precision that suits the magnitude. */
+const us = ms => {
+  const v = ms * 1000;
+  return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+};
+
+/** Pooled statistic over every group of every run, with the spread of the per-run statistic. */
+function pooled(runs, key, q) {
+  const all = runs.flatMap(r => r[key]);
+  const perRun = runs.map(r => quantile(r[key], q));
+  const { min, max } = spread(perRun);
+  return { value: quantile(all, q), text: `${us(quantile(all, q))} µs (${us(min)}–${us(max)})`, n: all.length };
+}
+
+function printResults(capture, wires, firsts) {
+  const m = capture.module;
+  const n = capture.naive;
+  const row = (label, key, q) => {
+    const a = pooled(m, key, q);
+    const b = pooled(n, key, q);
+    return [label, a.text, b.text, ratio([a.value], [b.value])];
+  };
+  const w = (variant, f) => wires[variant].map(f);
+  const perEvent = r => r.trackingBodyBytes / WIRE_EVENTS;
+  const perEventWithHeads = r => (r.trackingBodyBytes + r.trackingHeadBytes) / WIRE_EVENTS;
+  const wireRow = (label, f, digits = 0) => [
+    [`${label}`, cell(w('module', f), digits), cell(w('naive', f), digits), ratio(w('module', f), w('naive', f))],
+    [`  with batching 20/1000 ms (module only)`, cell(w('module-batching', f), digits), cell(w('naive', f), digits),
+      ratio(w('module-batching', f), w('naive', f))],
+  ];
+  const first = (variant, f) => firsts[variant].map(f);
+  const fromCtor = r => r.fromConstructionMs;
+  const fromNav = r => r.fromNavigationMs;
+
+  console.log(`\nMeasurements (per run: ${WARMUP} warm-up + ${EVENTS_PER_RUN} timed events, ` +
+    `${m.flatMap(r => r.paced).length * GROUP} timed events in all per implementation)`);
+  printTable([
+    ['', 'module', 'naive', 'module/naive'],
+    `captureEvent on the calling thread, per event (groups of ${GROUP} timed; pooled over runs, (min–max) of the per-run figure)`,
+    row('  paced (library idle at each call): median', 'paced', 0.5),
+    row('  paced: p95', 'paced', 0.95),
+    row(`  burst of ${BURST}/run, library backed up (info): median`, 'burst', 0.5),
+    row('  burst: p95', 'burst', 0.95),
+    `requests and bytes for ${WIRE_EVENTS} events (collector; cdnSettings remote)`,
+    ...wireRow('  tracking requests, no batching', r => r.trackingRequests),
+    ['  CORS preflight requests (info)', cell(w('module', r => r.preflights)), cell(w('naive', r => r.preflights)), ''],
+    ['    with batching (module only)', cell(w('module-batching', r => r.preflights)), '', ''],
+    ['  settings requests', cell(w('module', r => r.settingsRequests)), cell(w('naive', r => r.settingsRequests)), ''],
+    ...wireRow('  tracking body bytes, total', r => r.trackingBodyBytes),
+    ...wireRow('  body bytes per event', perEvent),
+    ...wireRow('  bytes per event incl. request heads', perEventWithHeads),
+    'time to first event at the collector, ms (page constructs at startup, captures one event at once)',
+    ['  from construction', cell(first('module', fromCtor), 1), cell(first('naive', fromCtor), 1), ratio(first('module', fromCtor), first('naive', fromCtor))],
+    ['    cdnSettings local (module only)', cell(first('module-local', fromCtor), 1), cell(first('naive', fromCtor), 1),
+      ratio(first('module-local', fromCtor), first('naive', fromCtor))],
+    ['  from navigation start', cell(first('module', fromNav), 1), cell(first('naive', fromNav), 1), ratio(first('module', fromNav), first('naive', fromNav))],
+    ['    cdnSettings local (module only)', cell(first('module-local', fromNav), 1), cell(first('naive', fromNav), 1),
+      ratio(first('module-local', fromNav), first('naive', fromNav))],
+  ]);
+}
+
+function printSanity(capture, wires, firsts) {
+  const all = [...Object.values(capture), ...Object.values(wires), ...Object.values(firsts)].flat();
+  const external = all.reduce((sum, r) => sum + r.external.length, 0);
+  const lines = Object.entries(wires).map(([variant, runs]) => {
+    const events = runs.map(r => r.events).join('/');
+    const problems = runs.reduce((sum, r) => sum + r.duplicates + r.failed + r.otherRequests, 0);
+    return `${variant}: events received per run ${events}, identify ${runs.map(r => r.identifies).join('/')}, ` +
+      `duplicates+failed+other requests ${problems}, request heads seen ${runs.map(r => r.headsSeen).join('/')}`;
+  });
+  const offsets = Object.values(firsts).flat().map(r => Math.abs(r.clockOffsetMs));
+  console.log('\nChecks');
+  for (const line of lines) console.log(`  ${line}`);
+  console.log(`  requests to anything but 127.0.0.1: ${external}`);
+  console.log(`  page/Node clock offset removed: median |offset| ${median(offsets).toFixed(2)} ms, ` +
+    `max ${Math.max(...offsets).toFixed(2)} ms; collector stamps have 1 ms resolution`);
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
