@@ -102,6 +102,22 @@ describe('Delivery', () => {
     expect(log.warn).toHaveBeenCalledTimes(1);
   });
 
+  it('hands a long queue to the transport in slices, letting the page run in between', async () => {
+    const { sent, transport } = recordingTransport();
+    const send = transport.send;
+    transport.send = (c, userId) => {
+      if (sent.length === 0) setTimeout(() => sent.push('page got a turn'), 0);
+      send(c, userId);
+    };
+    const d = new Delivery({ transport: later(30, transport), identityTimeoutMs: 0, logger: logger() });
+    for (let i = 0; i < 50; i++) d.enqueue(call(`${i}`));
+    await tick(300);
+    expect(sent.filter(x => x.startsWith('click'))).toHaveLength(50);
+    const turn = sent.indexOf('page got a turn');
+    expect(turn).toBeGreaterThan(0);
+    expect(turn).toBeLessThan(50);
+  });
+
   it('drops a call over the size limit with a warning naming its action, and sends the others', async () => {
     const { sent, transport } = recordingTransport();
     const log = logger();

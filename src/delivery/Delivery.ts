@@ -2,6 +2,9 @@ import { SegmentCall } from '../mapping/SegmentCall';
 import { fitToSizeLimit } from '../mapping/fitToSizeLimit';
 import { Logger, Transport } from './Transport';
 
+/** Calls handed to the transport in one task before yielding to the page. */
+const SLICE = 20;
+
 type Item = { kind: 'call'; call: SegmentCall } | { kind: 'identify'; userId: string };
 
 /** Options of {@link Delivery}. */
@@ -161,12 +164,19 @@ export class Delivery {
     const transport = this.transport!;
     this.flushing = true;
     try {
+      let sentInTask = 0;
       for (let item = this.queue.shift(); item; item = this.queue.shift()) {
         if (item.kind === 'identify') {
           this.userId = item.userId;
           await this.identify(transport, item.userId);
         } else {
           this.send(transport, item.call);
+          // The library's work per call is not free (storage, cookies): hand
+          // over a long queue in slices, so the page stays responsive.
+          if (++sentInTask === SLICE && this.queue.length) {
+            sentInTask = 0;
+            await new Promise(resolve => setTimeout(resolve, 0));
+          }
         }
       }
     } finally {
