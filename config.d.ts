@@ -76,7 +76,8 @@ export interface Config {
          */
         batching?: {
           /**
-           * Events per batch (1-500). Default 10 when batching is on.
+           * Number of events (1-500) at which a batch is sent; default 10 when batching
+           * is on. Not a maximum: while one batch is in flight the library keeps buffering.
            * @visibility frontend
            */
           size?: number;
