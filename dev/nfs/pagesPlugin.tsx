@@ -6,22 +6,12 @@ import { createFrontendPlugin, createRouteRef, PageBlueprint } from '@backstage/
 const pageOneRouteRef = createRouteRef();
 const pageTwoRouteRef = createRouteRef();
 
-/** Page one of the New Frontend System harness; links to page two. */
-const NfsPageOne = () => (
+/** A page of the New Frontend System harness, linking to the other one. */
+const NfsPage = (props: { name: 'one' | 'two'; title: string; other: 'one' | 'two'; linkText: string }) => (
   <Content>
-    <h2 data-testid="nfs-one">New Frontend System: page one</h2>
-    <Link to="/nfs-two" data-testid="nfs-one-link">
-      Go to page two
-    </Link>
-  </Content>
-);
-
-/** Page two of the New Frontend System harness; links back to page one. */
-const NfsPageTwo = () => (
-  <Content>
-    <h2 data-testid="nfs-two">New Frontend System: page two</h2>
-    <Link to="/nfs-one" data-testid="nfs-two-link">
-      Back to page one
+    <h2 data-testid={`nfs-${props.name}`}>{props.title}</h2>
+    <Link to={`/nfs-${props.other}`} data-testid={`nfs-${props.name}-link`}>
+      {props.linkText}
     </Link>
   </Content>
 );
@@ -37,11 +27,15 @@ export const nfsPagesPlugin = createFrontendPlugin({
   extensions: [
     PageBlueprint.make({
       name: 'one',
-      params: { path: '/nfs-one', routeRef: pageOneRouteRef, title: 'NFS page one', loader: async () => <NfsPageOne /> },
+      params: { path: '/nfs-one', routeRef: pageOneRouteRef, title: 'NFS page one', loader: async () => (
+          <NfsPage name="one" title="New Frontend System: page one" other="two" linkText="Go to page two" />
+        ) },
     }),
     PageBlueprint.make({
       name: 'two',
-      params: { path: '/nfs-two', routeRef: pageTwoRouteRef, title: 'NFS page two', loader: async () => <NfsPageTwo /> },
+      params: { path: '/nfs-two', routeRef: pageTwoRouteRef, title: 'NFS page two', loader: async () => (
+          <NfsPage name="two" title="New Frontend System: page two" other="one" linkText="Back to page one" />
+        ) },
     }),
   ],
 });
