@@ -61,6 +61,8 @@ export class Delivery {
   private scheduled = false;
   private droppedForSpace = false;
   private readonly maxQueued: number;
+  private identityTimer?: ReturnType<typeof setTimeout>;
+  private identitySettled = false;
 
   constructor(private readonly options: DeliveryOptions) {
     this.maxQueued = options.maxQueued ?? 1000;
@@ -92,9 +94,6 @@ export class Delivery {
     this.armIdentityTimeout();
     this.schedule();
   }
-
-  private identityTimer?: ReturnType<typeof setTimeout>;
-  private identitySettled = false;
 
   private awaitIdentity(userId: Promise<string>) {
     userId.then(
