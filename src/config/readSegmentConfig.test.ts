@@ -48,6 +48,7 @@ describe('readSegmentConfig', () => {
           disableAutoISOConversion: false,
           initialPageView: false,
         },
+        team: { groups: false, extraProperties: {}, eventNames: {} },
       });
     });
 
