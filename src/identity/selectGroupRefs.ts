@@ -15,7 +15,8 @@ export function selectGroupRefs(ownershipEntityRefs: unknown, limit: number): st
   for (const ref of ownershipEntityRefs) {
     if (typeof ref === 'string' && GROUP_REF.test(ref)) refs.add(ref);
   }
-  return [...refs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).slice(0, Math.max(0, limit));
+  // The default sort compares UTF-16 code units: the same order everywhere.
+  return [...refs].sort().slice(0, Math.max(0, limit));
 }
 
 /** The name part of an entity ref: `team-a` for `group:default/team-a`. */
