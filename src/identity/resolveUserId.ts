@@ -4,6 +4,7 @@ import { resolveIdentity } from './resolveIdentity';
 /**
  * How the user's entity ref becomes the Segment `userId`: `'sha-256'`
  * (HMAC-SHA-256 when a salt is configured), or a function of your own.
+ * With `groups` configured, each group ref is transformed the same way.
  *
  * @public
  */
