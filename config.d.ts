@@ -95,6 +95,55 @@ export interface Config {
          */
         maskIP?: boolean;
         /**
+         * Team analytics: with an identity, after `identify`, one Segment `group` call
+         * per group the user belongs to (the `group:` refs among the identity's
+         * ownership refs, sorted, at most `limit`), and `context.groupId` of the first
+         * group on every page and track call. Group ids are the group refs, transformed
+         * like the user id when `userIdTransform` is set; group traits are `{ name }`
+         * only without a transform. `true`, `false`, or `{ enabled, limit }`.
+         * Default `false`.
+         * @visibility frontend
+         */
+        groups?:
+          | boolean
+          | {
+              /**
+               * Whether group calls are sent. Default `true` in this object form.
+               * @visibility frontend
+               */
+              enabled?: boolean;
+              /**
+               * Most group calls per user (1-100). Default `10`.
+               * @visibility frontend
+               */
+              limit?: number;
+            };
+        /**
+         * Properties added to every page and track call, e.g. `environment: production`.
+         * A flat map of strings; the event's own fields always win.
+         * @visibility frontend
+         */
+        extraProperties?: {
+          /**
+           * One property: its name and its string value.
+           * @visibility frontend
+           */
+          [name: string]: string;
+        };
+        /**
+         * Segment event name per Backstage action, for a Tracking Plan, e.g.
+         * `click: Link Clicked`. Unmapped actions keep their names (`create` its
+         * subject); `navigate` is a page call and cannot be mapped.
+         * @visibility frontend
+         */
+        eventNames?: {
+          /**
+           * The Segment event name of one Backstage action.
+           * @visibility frontend
+           */
+          [action: string]: string;
+        };
+        /**
          * Options passed to the Analytics.js library.
          * @visibility frontend
          */

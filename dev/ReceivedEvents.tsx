@@ -1,6 +1,7 @@
 import { InfoCard } from '@backstage/core-components';
 import { configApiRef, useApi } from '@backstage/core-plugin-api';
 import { useEffect, useState } from 'react';
+import { GroupsSent } from './GroupsSent';
 
 type Received = { receivedAt: string; path: string; message: { [key: string]: any } };
 
@@ -8,6 +9,7 @@ function describe(message: Received['message']): string {
   if (message.type === 'track') return `track "${message.event}"`;
   if (message.type === 'page') return `page ${message.properties?.path ?? ''}`;
   if (message.type === 'identify') return `identify ${message.userId}`;
+  if (message.type === 'group') return `group ${message.groupId}${message.traits?.name ? ` (${message.traits.name})` : ''}`;
   return message.type;
 }
 
@@ -53,11 +55,13 @@ export const ReceivedEvents = () => {
         Full view: <a href={`${collector}/events`}>{collector}/events</a>
         {error && <span style={{ color: 'crimson' }}> — collector unreachable: {error}</span>}
       </p>
+      <GroupsSent messages={received.map(r => r.message)} />
       <ol data-testid="received" style={{ fontFamily: 'monospace', fontSize: 13, paddingLeft: 20 }}>
         {received.slice(0, 30).map(r => (
           <li key={`${r.message.messageId}-${r.receivedAt}`}>
             <b>{describe(r.message)}</b> — {r.message.userId ?? `anonymous ${r.message.anonymousId}`}
             {r.message.properties?.subject && <> — subject: {String(r.message.properties.subject).slice(0, 60)}</>}
+            {r.message.context?.groupId && <> — group: {String(r.message.context.groupId).slice(0, 12)}</>}
           </li>
         ))}
       </ol>

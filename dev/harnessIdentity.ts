@@ -4,22 +4,29 @@ import { IdentityApi } from '@backstage/core-plugin-api';
 type HarnessKnobs = { identityDelayMs?: number };
 
 /**
- * Delays the identity by `window.__SEGMENT_HARNESS__.identityDelayMs`, so the
- * tests can show events waiting for a slow identity. Without the knob the
- * app's identity API is returned untouched.
+ * The groups the harness's guest belongs to, so that team analytics
+ * (`groups: true`) has something to send.
+ */
+export const HARNESS_GROUPS = ['group:default/team-a', 'group:default/team-b'];
+
+/**
+ * The dev app's identity API, with the guest made a member of
+ * {@link HARNESS_GROUPS} (added to its ownership refs), and delayed by
+ * `window.__SEGMENT_HARNESS__.identityDelayMs` when set, so the tests can
+ * show events waiting for a slow identity.
  */
 export function withHarnessIdentity(identityApi: IdentityApi): IdentityApi {
   const knobs: HarnessKnobs = (window as any).__SEGMENT_HARNESS__ ?? {};
   const delay = knobs.identityDelayMs;
-  if (!delay) return identityApi;
   return {
     getProfileInfo: () => identityApi.getProfileInfo(),
     getCredentials: () => identityApi.getCredentials(),
     signOut: () => identityApi.signOut(),
     getBackstageIdentity: async () => {
       const identity = await identityApi.getBackstageIdentity();
-      await new Promise(r => setTimeout(r, delay));
-      return identity;
+      if (delay) await new Promise(r => setTimeout(r, delay));
+      const refs = identity.ownershipEntityRefs ?? [];
+      return { ...identity, ownershipEntityRefs: [...refs, ...HARNESS_GROUPS.filter(g => !refs.includes(g))] };
     },
   };
 }

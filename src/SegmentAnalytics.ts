@@ -7,7 +7,10 @@ import { Delivery } from './delivery/Delivery';
 import { createLoggingTransport } from './delivery/loggingTransport';
 import { loadSegmentTransport } from './delivery/segmentTransport';
 import { Logger } from './delivery/Transport';
-import { resolveUserId, UserIdTransformOption } from './identity/resolveUserId';
+import { withGroups } from './delivery/withGroups';
+import { resolveIdentity } from './identity/resolveIdentity';
+import { UserIdTransformOption } from './identity/resolveUserId';
+import { applyTeamOptions } from './mapping/applyTeamOptions';
 import { createPageHistory, withSettledTitle } from './mapping/pageHistory';
 import { toSegmentCall } from './mapping/toSegmentCall';
 import { BackstageEvent } from './mapping/BackstageEvent';
@@ -71,9 +74,13 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
   private createPipeline(config: EnabledSegmentConfig, options: SegmentAnalyticsOptions) {
     const { identityApi } = options;
     const transform = options.userIdTransform ?? (config.userIdTransform === 'sha-256' ? 'sha-256' : undefined);
+    const { groups } = config.team;
+    const warn = (message: string) => this.logger.warn(message);
+    const identity = identityApi && resolveIdentity({ identityApi, transform, salt: config.userIdSalt, groups, warn });
+    const transport = config.testMode ? Promise.resolve(createLoggingTransport(this.logger)) : loadSegmentTransport(config);
     const delivery = new Delivery({
-      transport: config.testMode ? Promise.resolve(createLoggingTransport(this.logger)) : loadSegmentTransport(config),
-      userId: identityApi && resolveUserId({ identityApi, transform, salt: config.userIdSalt }),
+      transport: identity ? transport.then(t => withGroups(t, identity)) : transport,
+      userId: identity?.then(i => i.userId),
       identityTimeoutMs: config.identityTimeoutMs,
       logger: this.logger,
       beforeSend: call => withSettledTitle(call, { href: window.location.href, title: document.title }),
@@ -85,7 +92,7 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
       debug?.(event);
       const { href, pathname, search } = window.location;
       const page = history.describe({ href, pathname, search, title: document.title }, event.action === 'navigate');
-      delivery.enqueue(toSegmentCall(event, page, new Date()));
+      delivery.enqueue(applyTeamOptions(toSegmentCall(event, page, new Date()), config.team));
     };
   }
 }

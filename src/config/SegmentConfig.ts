@@ -1,3 +1,5 @@
+import { TeamConfig } from './readTeamConfig';
+
 /**
  * The validated, normalized form of `app.analytics.segment.*`.
  *
@@ -28,6 +30,8 @@ export type SegmentConfig =
         disableAutoISOConversion: boolean;
         initialPageView: boolean;
       };
+      /** Team analytics: group calls, extra properties, event names. */
+      team: TeamConfig;
     };
 
 /** The enabled variant of {@link SegmentConfig}. */

@@ -48,6 +48,7 @@ describe('readSegmentConfig', () => {
           disableAutoISOConversion: false,
           initialPageView: false,
         },
+        team: { groups: false, extraProperties: {}, eventNames: {} },
       });
     });
 
@@ -277,6 +278,7 @@ describe('readSegmentConfig', () => {
         batching: { size: 5, timeoutMs: 100 },
         maskIP: true,
         agent: { disableClientPersistence: true, disableAutoISOConversion: true, initialPageView: true },
+        team: { groups: false, extraProperties: {}, eventNames: {} },
       });
     });
   });

@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
 import { SegmentConfig } from './SegmentConfig';
+import { readTeamConfig } from './readTeamConfig';
 
 const ROOT = 'app.analytics.segment';
 
@@ -127,5 +128,6 @@ export function readSegmentConfig(config: Config): SegmentConfig {
       disableAutoISOConversion: bool(c, 'agent.disableAutoISOConversion'),
       initialPageView: bool(c, 'agent.initialPageView'),
     },
+    team: readTeamConfig(c),
   };
 }

@@ -9,9 +9,12 @@ export function createLoggingTransport(logger: Logger): Transport {
     async identify(userId) {
       logger.info(`[segment test mode] identify("${userId}")`);
     },
-    send(call, userId) {
+    async group({ groupId, traits }) {
+      logger.info(`[segment test mode] group("${groupId}")`, traits);
+    },
+    send(call, userId, groupId) {
       const what = call.type === 'page' ? 'analytics.page()' : `analytics.track("${call.event}")`;
-      logger.info(`[segment test mode] ${what}`, call.properties, { userId, timestamp: call.timestamp });
+      logger.info(`[segment test mode] ${what}`, call.properties, { userId, ...(groupId && { groupId }), timestamp: call.timestamp });
     },
   };
 }

@@ -43,18 +43,20 @@ export function toLoadArguments(config: EnabledSegmentConfig): [AnalyticsBrowser
 
 /**
  * The per-call options: capture time, the page the event happened on,
- * the user it belongs to, and a masked IP when asked for.
+ * the user it belongs to (and their first group), and a masked IP when asked for.
  */
 export function toCallOptions(
   call: Pick<SegmentCall, 'timestamp' | 'page'> | { timestamp: Date; page?: undefined },
   userId: string | undefined,
   maskIP: boolean,
+  groupId?: string,
 ): Options {
   return {
     timestamp: call.timestamp,
     ...(userId && { userId }),
     context: {
       ...(call.page && { page: call.page }),
+      ...(groupId && { groupId }),
       ...(maskIP && { ip: '0.0.0.0' }),
     },
   };

@@ -18,8 +18,13 @@ export async function loadSegmentTransport(config: EnabledSegmentConfig): Promis
     async identify(userId, timestamp) {
       await analytics.identify(userId, {}, toCallOptions({ timestamp }, userId, config.maskIP));
     },
-    send(call, userId) {
-      const options = toCallOptions(call, userId, config.maskIP);
+    async group({ groupId, traits }, userId, timestamp) {
+      // Only these traits: none kept by the library from an earlier group call.
+      analytics.group().traits({});
+      await analytics.group(groupId, traits, toCallOptions({ timestamp }, userId, config.maskIP));
+    },
+    send(call, userId, groupId) {
+      const options = toCallOptions(call, userId, config.maskIP, groupId);
       if (call.type === 'page') void analytics.page(call.properties, options);
       else void analytics.track(call.event, call.properties, options);
     },

@@ -1,9 +1,10 @@
 import { IdentityApi } from '@backstage/core-plugin-api';
-import { hashUserId } from './hashUserId';
+import { resolveIdentity } from './resolveIdentity';
 
 /**
  * How the user's entity ref becomes the Segment `userId`: `'sha-256'`
  * (HMAC-SHA-256 when a salt is configured), or a function of your own.
+ * With `groups` configured, each group ref is transformed the same way.
  *
  * @public
  */
@@ -26,13 +27,6 @@ export type IdentityOptions = {
  * yields an empty value: the caller then sends events anonymously, never
  * the plaintext entity ref.
  */
-export async function resolveUserId({ identityApi, transform, salt }: IdentityOptions): Promise<string> {
-  const { userEntityRef } = await identityApi.getBackstageIdentity();
-  if (!userEntityRef) throw new Error('the identity API returned no user entity ref');
-  if (!transform) return userEntityRef;
-  const userId = transform === 'sha-256' ? await hashUserId(userEntityRef, salt) : await transform(userEntityRef);
-  if (typeof userId !== 'string' || userId === '') {
-    throw new Error('the userIdTransform returned no id');
-  }
-  return userId;
+export async function resolveUserId(options: IdentityOptions): Promise<string> {
+  return (await resolveIdentity(options)).userId;
 }

@@ -1,0 +1,115 @@
+import { Config } from '@backstage/config';
+
+const ROOT = 'app.analytics.segment';
+
+/** Group calls per user when `groups` sets no limit. */
+const DEFAULT_GROUP_LIMIT = 10;
+/** Most group calls one user can be configured to send. */
+const MAX_GROUP_LIMIT = 100;
+
+/**
+ * The team analytics keys of `app.analytics.segment`, validated.
+ *
+ * @remarks
+ * With the defaults (`groups: false`, empty maps) the payload is exactly the
+ * drop-in one.
+ */
+export type TeamConfig = {
+  /** `false`: no group calls; otherwise at most `limit` group calls per user. */
+  groups: false | { limit: number };
+  /** Added to the properties of every page and track call, under the event's own fields. */
+  extraProperties: Readonly<Record<string, string>>;
+  /** Segment event name per Backstage action, for track calls. */
+  eventNames: Readonly<Record<string, string>>;
+};
+
+function invalid(key: string, accepts: string, detail?: string): Error {
+  return new Error(`Invalid config ${ROOT}.${key}: expected ${accepts}${detail ? ` (${detail})` : ''}`);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'got null';
+  if (Array.isArray(value)) return 'got a list';
+  return typeof value === 'object' ? 'got an object' : `got ${JSON.stringify(value)}`;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `true`/`false`, also as the strings environment variables give. */
+function asBoolean(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (value === 'true' || value === 'false') return value === 'true';
+  return undefined;
+}
+
+const GROUPS_ACCEPTS = 'true, false, or an object { enabled?: boolean, limit?: number }';
+
+function readGroups(raw: unknown): TeamConfig['groups'] {
+  if (raw === undefined) return false;
+  const flag = asBoolean(raw);
+  if (flag !== undefined) return flag && { limit: DEFAULT_GROUP_LIMIT };
+  if (!isObject(raw)) throw invalid('groups', GROUPS_ACCEPTS, describe(raw));
+  for (const key of Object.keys(raw)) {
+    if (key !== 'enabled' && key !== 'limit') throw invalid(`groups.${key}`, 'no such key: only enabled and limit');
+  }
+  const enabled = raw.enabled === undefined ? true : asBoolean(raw.enabled);
+  if (enabled === undefined) throw invalid('groups.enabled', 'a boolean (true or false)', describe(raw.enabled));
+  const limitAccepts = `a whole number from 1 to ${MAX_GROUP_LIMIT}`;
+  const limit = typeof raw.limit === 'string' && raw.limit.trim() !== '' ? Number(raw.limit) : raw.limit;
+  if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_GROUP_LIMIT)) {
+    throw invalid('groups.limit', limitAccepts, describe(raw.limit));
+  }
+  return enabled && { limit: limit ?? DEFAULT_GROUP_LIMIT };
+}
+
+/** A flat map of non-blank strings; `check` may reject a key. */
+function readStringMap(
+  key: string,
+  raw: unknown,
+  accepts: string,
+  check?: (name: string) => string | undefined,
+): Record<string, string> {
+  if (raw === undefined) return {};
+  if (!isObject(raw)) throw invalid(key, accepts, describe(raw));
+  const entries: Array<[string, string]> = [];
+  for (const [name, value] of Object.entries(raw)) {
+    if (name.trim() === '') throw invalid(key, accepts, 'got an empty name');
+    const problem = check?.(name);
+    if (problem) throw invalid(`${key}.${name}`, problem);
+    if (typeof value !== 'string' || value.trim() === '') {
+      throw invalid(`${key}.${name}`, 'a non-empty string (quote numbers and booleans)', describe(value));
+    }
+    entries.push([name, value.trim()]);
+  }
+  return Object.fromEntries(entries);
+}
+
+/**
+ * Reads and validates the team analytics keys (`groups`, `extraProperties`,
+ * `eventNames`) of the `app.analytics.segment` block.
+ *
+ * @remarks
+ * Pure. A value of the wrong type throws an error naming the key and what it
+ * accepts.
+ */
+export function readTeamConfig(segment: Config | undefined): TeamConfig {
+  return {
+    groups: readGroups(segment?.getOptional('groups')),
+    extraProperties: readStringMap(
+      'extraProperties',
+      segment?.getOptional('extraProperties'),
+      'a map of property names to strings',
+    ),
+    eventNames: readStringMap(
+      'eventNames',
+      segment?.getOptional('eventNames'),
+      'a map of Backstage actions to Segment event names',
+      action =>
+        action === 'navigate'
+          ? "an action other than 'navigate': navigate becomes a page call, which has no event name"
+          : undefined,
+    ),
+  };
+}

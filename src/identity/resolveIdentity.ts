@@ -1,0 +1,66 @@
+import { entityName, selectGroupRefs } from './selectGroupRefs';
+import { transformEntityRef } from './transformEntityRef';
+import type { IdentityOptions } from './resolveUserId';
+
+/** One Segment `group` call: the group's id and its traits. */
+export type SegmentGroup = {
+  /** The group's entity ref, or its transform when one is set. */
+  groupId: string;
+  /** `{ name }` without a transform; empty when ids are pseudonymized. */
+  traits: { name?: string };
+};
+
+/** The signed-in user as Segment sees them. */
+export type ResolvedIdentity = {
+  userId: string;
+  /** Groups to send `group` calls for, in order; the first is `context.groupId`. */
+  groups: readonly SegmentGroup[];
+};
+
+/** {@link IdentityOptions}, plus which groups to send. */
+export type ResolveIdentityOptions = IdentityOptions & {
+  /** `false` or absent: no groups. */
+  groups?: false | { limit: number };
+  /** Told once when a group's transform fails (the group is left out). */
+  warn?: (message: string) => void;
+};
+
+async function resolveGroups(
+  ownershipEntityRefs: unknown,
+  { transform, salt, groups, warn }: ResolveIdentityOptions,
+): Promise<SegmentGroup[]> {
+  if (!groups) return [];
+  const refs = selectGroupRefs(ownershipEntityRefs, groups.limit);
+  const ids = await Promise.allSettled(refs.map(ref => transformEntityRef(ref, transform, salt)));
+  const failed = ids.filter(id => id.status === 'rejected').length;
+  if (failed) warn?.(`Segment analytics: ${failed} of the user's groups could not be transformed and are not sent`);
+  const seen = new Set<string>();
+  const result: SegmentGroup[] = [];
+  ids.forEach((id, i) => {
+    if (id.status !== 'fulfilled' || seen.has(id.value)) return;
+    seen.add(id.value);
+    result.push({ groupId: id.value, traits: transform ? {} : { name: entityName(refs[i]) } });
+  });
+  return result;
+}
+
+/**
+ * Resolves the signed-in user's Segment id and, when asked, the groups they
+ * belong to, from one read of the identity.
+ *
+ * @remarks
+ * Group ids are the `group:` ownership refs transformed exactly like the user
+ * id, so a pseudonymized setup never sends a plaintext ref; their traits
+ * carry the group's name only when no transform is set. Rejects when the
+ * identity or the user's transform fails (the caller then sends anonymously);
+ * a group whose transform fails is left out.
+ */
+export async function resolveIdentity(options: ResolveIdentityOptions): Promise<ResolvedIdentity> {
+  const { userEntityRef, ownershipEntityRefs } = await options.identityApi.getBackstageIdentity();
+  if (!userEntityRef) throw new Error('the identity API returned no user entity ref');
+  const [userId, groups] = await Promise.all([
+    transformEntityRef(userEntityRef, options.transform, options.salt),
+    resolveGroups(ownershipEntityRefs, options),
+  ]);
+  return { userId, groups };
+}
