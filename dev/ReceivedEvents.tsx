@@ -2,13 +2,20 @@ import { InfoCard } from '@backstage/core-components';
 import { configApiRef, useApi } from '@backstage/core-plugin-api';
 import { useEffect, useState } from 'react';
 
-type Received = { receivedAt: string; path: string; message: { [key: string]: any } };
+type Received = { seq?: number; receivedAt: string; path: string; message: { [key: string]: any } };
+
+/** How many of the newest messages the card asks the collector for, each second. */
+const SHOWN = 30;
 
 function describe(message: Received['message']): string {
   if (message.type === 'track') return `track "${message.event}"`;
   if (message.type === 'page') return `page ${message.properties?.path ?? ''}`;
   if (message.type === 'identify') return `identify ${message.userId}`;
-  return message.type;
+  if (message.type === 'group') {
+    const name = message.traits?.name ? ` (${message.traits.name})` : '';
+    return `group ${message.groupId}${name}`;
+  }
+  return String(message.type);
 }
 
 /**
@@ -20,6 +27,7 @@ export const ReceivedEvents = () => {
   const config = useApi(configApiRef);
   const collector = config.getOptionalString('app.analytics.segment.cdnURL');
   const [received, setReceived] = useState<Received[]>([]);
+  const [total, setTotal] = useState(0);
   const [error, setError] = useState<string>();
 
   useEffect(() => {
@@ -27,9 +35,13 @@ export const ReceivedEvents = () => {
     let stopped = false;
     const poll = async () => {
       try {
-        const body = await (await fetch(`${collector}/events.json`)).json();
+        // One small page: the collector pages and caps /events.json.
+        const response = await fetch(`${collector}/events.json?limit=${SHOWN}`);
+        const body = await response.json();
+        if (!response.ok) throw new Error(body?.message ?? `HTTP ${response.status}`);
         if (!stopped) {
           setReceived(body.messages);
+          setTotal(typeof body.total === 'number' ? body.total : body.messages.length);
           setError(undefined);
         }
       } catch (e) {
@@ -48,16 +60,18 @@ export const ReceivedEvents = () => {
     return <InfoCard title="Received">Events go to Segment (no embedded collector configured).</InfoCard>;
   }
   return (
-    <InfoCard title={`Received by the collector (${received.length})`}>
+    <InfoCard title={`Received by the collector (${total})`}>
       <p>
         Full view: <a href={`${collector}/events`}>{collector}/events</a>
         {error && <span style={{ color: 'crimson' }}> — collector unreachable: {error}</span>}
       </p>
       <ol data-testid="received" style={{ fontFamily: 'monospace', fontSize: 13, paddingLeft: 20 }}>
-        {received.slice(0, 30).map(r => (
-          <li key={`${r.message.messageId}-${r.receivedAt}`}>
-            <b>{describe(r.message)}</b> — {r.message.userId ?? `anonymous ${r.message.anonymousId}`}
+        {received.slice(0, SHOWN).map(r => (
+          <li key={r.seq ?? `${r.message.messageId}-${r.receivedAt}`}>
+            <b>{describe(r.message).slice(0, 80)}</b> —{' '}
+            {String(r.message.userId ?? `anonymous ${r.message.anonymousId}`).slice(0, 80)}
             {r.message.properties?.subject && <> — subject: {String(r.message.properties.subject).slice(0, 60)}</>}
+            {r.message.type !== 'group' && r.message.context?.groupId && <> — group: {String(r.message.context.groupId).slice(0, 24)}</>}
           </li>
         ))}
       </ol>

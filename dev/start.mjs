@@ -6,6 +6,7 @@
 //   npm start -- --nfs     the New Frontend System app (dev/nfs/index.tsx)
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { startBanner } from './collector/banner.mjs';
 import { startCollector } from './collector/collector.mjs';
 
 const nfs = process.argv.includes('--nfs');
@@ -19,11 +20,14 @@ if (realKey) {
   console.log(`Using the writeKey of ${localConfig}: events go to Segment, not to the embedded collector.`);
 } else {
   const port = Number(process.env.COLLECTOR_PORT ?? 4010);
-  collector = await startCollector({ port }).catch(() => startCollector({ port: 0 }));
+  // The dev app's origin may use the collector (loopback origins always may).
+  const allowedOrigins = appOrigins(configs);
+  collector = await startCollector({ port, allowedOrigins }).catch(() => startCollector({ port: 0, allowedOrigins }));
   // Backstage reads APP_CONFIG_<path> variables on top of the config files.
   env.APP_CONFIG_app_analytics_segment_cdnURL = collector.url;
   env.APP_CONFIG_app_analytics_segment_apiHost = `http://${collector.apiHost}`;
   console.log(`Embedded Segment collector: ${collector.url}/events (what it received, newest first)`);
+  for (const line of startBanner(collector).slice(1)) console.log(line);
 }
 
 const args = ['package', 'start', ...configs.flatMap(c => ['--config', c]), ...(nfs ? ['--entrypoint', 'dev/nfs'] : [])];
@@ -41,3 +45,28 @@ app.on('exit', async code => {
   await collector?.close();
   process.exit(code ?? 0);
 });
+
+/**
+ * The origins of `app.baseUrl` in the given config files (and APP_CONFIG_app_baseUrl),
+ * read line by line: the first `baseUrl:` under the top-level `app:` key.
+ * @param {string[]} files
+ * @returns {string[]}
+ */
+function appOrigins(files) {
+  const urls = [process.env.APP_CONFIG_app_baseUrl];
+  for (const file of files) {
+    let inApp = false;
+    for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
+      if (/^[^\s#]/.test(line)) inApp = /^app:\s*$/.test(line);
+      const match = inApp && /^ {2}baseUrl:\s*['"]?([^'"\s#]+)/.exec(line);
+      if (match) urls.push(match[1]);
+    }
+  }
+  return [...new Set(urls.flatMap(url => {
+    try {
+      return url && /^https?:\/\//.test(url) ? [new URL(url).origin] : [];
+    } catch {
+      return [];
+    }
+  }))];
+}

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Starts the Segment-compatible dev collector:
-//   node dev/collector/cli.mjs [--port N (default 0: a free port)] [--host 127.0.0.1] [--write-key KEY ...] [--quiet]
-// Ctrl-C stops it.
+//   node dev/collector/cli.mjs [--port N (default 0: a free port)] [--host 127.0.0.1]
+//     [--write-key KEY ...] [--allow-origin http://host:port ...] [--token TOKEN] [--quiet]
+// It prints the app-config.yaml block to paste and the control token. Ctrl-C stops it.
 import { parseArgs } from 'node:util';
+import { startBanner } from './banner.mjs';
 import { startCollector } from './collector.mjs';
 
 const { values } = parseArgs({
@@ -10,6 +12,8 @@ const { values } = parseArgs({
     port: { type: 'string', default: '0' },
     host: { type: 'string', default: '127.0.0.1' },
     'write-key': { type: 'string', multiple: true },
+    'allow-origin': { type: 'string', multiple: true },
+    token: { type: 'string' },
     quiet: { type: 'boolean', default: false },
   },
 });
@@ -26,6 +30,8 @@ try {
     port,
     host: values.host,
     writeKeys: values['write-key'],
+    allowedOrigins: values['allow-origin'] ?? [],
+    ...(values.token === undefined ? {} : { controlToken: values.token }),
     log: values.quiet ? undefined : (line) => console.log(`${new Date().toISOString()} ${line}`),
   });
 } catch (error) {
@@ -33,9 +39,7 @@ try {
   process.exit(1);
 }
 
-console.log(`Segment collector listening on ${collector.url}`);
-console.log(`  received view: ${collector.url}/events   JSON: ${collector.url}/events.json`);
-console.log(`  analytics-next: cdnURL=${collector.url}  apiHost=${collector.apiHost}  protocol=http`);
+for (const line of startBanner(collector, { writeKey: values['write-key']?.[0] })) console.log(line);
 console.log('  Ctrl-C stops it.');
 
 let stopping = false;
@@ -44,7 +48,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     if (stopping) process.exit(1);
     stopping = true;
     await collector.close();
-    console.log(`\nstopped; ${collector.messages().length} message(s) were recorded`);
+    console.log(`\nstopped; ${collector.messages().length} message(s) were kept`);
     process.exit(0);
   });
 }
