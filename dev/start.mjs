@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // `npm start`: the dev harness. Starts the embedded collector and the dev app
 // (`backstage-cli package start`), with the module sending to the collector.
 // A real write key in app-config.local.yaml sends to Segment instead.
@@ -15,6 +16,7 @@ const configs = ['app-config.yaml', ...(existsSync(localConfig) ? [localConfig] 
 const realKey = existsSync(localConfig) && /^\s*writeKey\s*:/m.test(readFileSync(localConfig, 'utf8'));
 
 const env = { ...process.env };
+/** @type {import('./collector/collector.mjs').Collector | undefined} */
 let collector;
 if (realKey) {
   console.log(`Using the writeKey of ${localConfig}: events go to Segment, not to the embedded collector.`);

@@ -1,3 +1,4 @@
+// @ts-check
 // Who may talk to the collector: pure decisions on request headers, no I/O.
 //
 // The collector runs on a developer's laptop while they browse the web, so:

@@ -1,3 +1,4 @@
+// @ts-check
 // What the collector prints at start: where to look, the control token, and
 // the exact app-config.yaml block that points a Backstage app at it.
 import { TOKEN_HEADER } from './access.mjs';

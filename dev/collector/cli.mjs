@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Starts the Segment-compatible dev collector:
 //   node dev/collector/cli.mjs [--port N (default 0: a free port)] [--host 127.0.0.1]
 //     [--write-key KEY ...] [--allow-origin http://host:port ...] [--token TOKEN] [--quiet]

@@ -1,3 +1,4 @@
+// @ts-check
 // Embedded, loopback-only, Segment-compatible HTTP collector for development
 // and tests. Node built-ins only. Usage: cli.mjs, the tests, README "Dev collector".
 //

@@ -1,3 +1,4 @@
+// @ts-check
 // Paging of the collector's listings: query parsing and page selection over a
 // RingBuffer, newest first, capped in count and in bytes. Pure.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // HTTP plumbing of the collector: bounded body reading and responses with the
 // right CORS and hardening headers. No collector state.
 import { TOKEN_HEADER } from './access.mjs';

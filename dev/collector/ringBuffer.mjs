@@ -1,3 +1,4 @@
+// @ts-check
 // A bounded, oldest-first store: at most `maxItems` entries and `maxBytes`
 // bytes (as each entry's size is declared when it is pushed); the oldest
 // entries are dropped to make room. Every entry gets a sequence number that

@@ -1,3 +1,4 @@
+// @ts-check
 // Pure validation of Segment tracking requests: no I/O, no state.
 // Rules follow Segment's HTTP Tracking API documentation (message and batch
 // size limits, at most 2500 messages per batch, required identity and

@@ -1,3 +1,4 @@
+// @ts-check
 // HTML rendering of the received messages, for a person looking at the collector.
 // Everything it renders is bounded: a page of records, each cell cut to
 // CELL_CHARS characters, each message's JSON cut to JSON_CHARS characters.
