@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 
 type Received = { seq?: number; receivedAt: string; path: string; message: { [key: string]: any } };
 
-/** How many of the newest messages the card asks the collector for, each second. */
+/** How many of the newest messages the card lists. */
 const SHOWN = 30;
 
 function describe(message: Received['message']): string {
@@ -35,8 +35,8 @@ export const ReceivedEvents = () => {
     let stopped = false;
     const poll = async () => {
       try {
-        // One small page: the collector pages and caps /events.json.
-        const response = await fetch(`${collector}/events.json?limit=${SHOWN}`);
+        // The collector's default page: its newest 100 messages, at most 2 MB.
+        const response = await fetch(`${collector}/events.json`);
         const body = await response.json();
         if (!response.ok) throw new Error(body?.message ?? `HTTP ${response.status}`);
         if (!stopped) {
