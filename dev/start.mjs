@@ -15,38 +15,43 @@ const localConfig = 'app-config.local.yaml';
 const configs = ['app-config.yaml', ...(existsSync(localConfig) ? [localConfig] : [])];
 const realKey = existsSync(localConfig) && /^\s*writeKey\s*:/m.test(readFileSync(localConfig, 'utf8'));
 
-const env = { ...process.env };
-/** @type {import('./collector/collector.mjs').Collector | undefined} */
-let collector;
-if (realKey) {
-  console.log(`Using the writeKey of ${localConfig}: events go to Segment, not to the embedded collector.`);
-} else {
-  const port = Number(process.env.COLLECTOR_PORT ?? 4010);
-  // The dev app's origin may use the collector (loopback origins always may).
-  const allowedOrigins = appOrigins(configs);
-  collector = await startCollector({ port, allowedOrigins }).catch(() => startCollector({ port: 0, allowedOrigins }));
-  // Backstage reads APP_CONFIG_<path> variables on top of the config files.
-  env.APP_CONFIG_app_analytics_segment_cdnURL = collector.url;
-  env.APP_CONFIG_app_analytics_segment_apiHost = `http://${collector.apiHost}`;
-  console.log(`Embedded Segment collector: ${collector.url}/events (what it received, newest first)`);
-  for (const line of startBanner(collector).slice(1)) console.log(line);
+/** Starts the collector (unless a real key is set) and the dev app. */
+async function main() {
+  const env = { ...process.env };
+  /** @type {import('./collector/collector.mjs').Collector | undefined} */
+  let collector;
+  if (realKey) {
+    console.log(`Using the writeKey of ${localConfig}: events go to Segment, not to the embedded collector.`);
+  } else {
+    const port = Number(process.env.COLLECTOR_PORT ?? 4010);
+    // The dev app's origin may use the collector (loopback origins always may).
+    const allowedOrigins = appOrigins(configs);
+    collector = await startCollector({ port, allowedOrigins }).catch(() => startCollector({ port: 0, allowedOrigins }));
+    // Backstage reads APP_CONFIG_<path> variables on top of the config files.
+    env.APP_CONFIG_app_analytics_segment_cdnURL = collector.url;
+    env.APP_CONFIG_app_analytics_segment_apiHost = `http://${collector.apiHost}`;
+    console.log(`Embedded Segment collector: ${collector.url}/events (what it received, newest first)`);
+    for (const line of startBanner(collector).slice(1)) console.log(line);
+  }
+
+  const args = ['package', 'start', ...configs.flatMap(c => ['--config', c]), ...(nfs ? ['--entrypoint', 'dev/nfs'] : [])];
+  const app = spawn('backstage-cli', args, { stdio: 'inherit', env, shell: process.platform === 'win32' });
+  console.log(`Dev app (${nfs ? 'New Frontend System' : 'legacy frontend system'}): http://localhost:3000/playground`);
+
+  const stop = async () => {
+    app.kill('SIGINT');
+    await collector?.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  app.on('exit', async code => {
+    await collector?.close();
+    process.exit(code ?? 0);
+  });
 }
 
-const args = ['package', 'start', ...configs.flatMap(c => ['--config', c]), ...(nfs ? ['--entrypoint', 'dev/nfs'] : [])];
-const app = spawn('backstage-cli', args, { stdio: 'inherit', env, shell: process.platform === 'win32' });
-console.log(`Dev app (${nfs ? 'New Frontend System' : 'legacy frontend system'}): http://localhost:3000/playground`);
-
-const stop = async () => {
-  app.kill('SIGINT');
-  await collector?.close();
-  process.exit(0);
-};
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
-app.on('exit', async code => {
-  await collector?.close();
-  process.exit(code ?? 0);
-});
+void main();
 
 /**
  * The origins of `app.baseUrl` in the given config files (and APP_CONFIG_app_baseUrl),

@@ -25,31 +25,36 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
-let collector;
-try {
-  collector = await startCollector({
-    port,
-    host: values.host,
-    writeKeys: values['write-key'],
-    allowedOrigins: values['allow-origin'] ?? [],
-    ...(values.token === undefined ? {} : { controlToken: values.token }),
-    log: values.quiet ? undefined : (line) => console.log(`${new Date().toISOString()} ${line}`),
-  });
-} catch (error) {
-  console.error(`could not start the collector: ${error instanceof Error ? error.message : error}`);
-  process.exit(1);
+/** Starts the collector, prints the banner and stops on Ctrl-C. */
+async function main() {
+  let collector;
+  try {
+    collector = await startCollector({
+      port,
+      host: values.host,
+      writeKeys: values['write-key'],
+      allowedOrigins: values['allow-origin'] ?? [],
+      ...(values.token === undefined ? {} : { controlToken: values.token }),
+      log: values.quiet ? undefined : (line) => console.log(`${new Date().toISOString()} ${line}`),
+    });
+  } catch (error) {
+    console.error(`could not start the collector: ${error instanceof Error ? error.message : error}`);
+    process.exit(1);
+  }
+
+  for (const line of startBanner(collector, { writeKey: values['write-key']?.[0] })) console.log(line);
+  console.log('  Ctrl-C stops it.');
+
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, async () => {
+      if (stopping) process.exit(1);
+      stopping = true;
+      await collector.close();
+      console.log(`\nstopped; ${collector.messages().length} message(s) were kept`);
+      process.exit(0);
+    });
+  }
 }
 
-for (const line of startBanner(collector, { writeKey: values['write-key']?.[0] })) console.log(line);
-console.log('  Ctrl-C stops it.');
-
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, async () => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    await collector.close();
-    console.log(`\nstopped; ${collector.messages().length} message(s) were kept`);
-    process.exit(0);
-  });
-}
+void main();

@@ -81,10 +81,13 @@ const mb = (n) => Math.round(n / 1024 / 102.4) / 10;
 /** @param {number} n */
 const kb = (n) => Math.round(n / 1024);
 
-const scenario = /** @type {Scenario | undefined} */ (process.argv[2]);
-if (scenario) {
-  console.log(JSON.stringify(await run(scenario)));
-} else {
+/** Runs one scenario (in a child process) or all of them. */
+async function main() {
+  const scenario = /** @type {Scenario | undefined} */ (process.argv[2]);
+  if (scenario) {
+    console.log(JSON.stringify(await run(scenario)));
+    return;
+  }
   const self = fileURLToPath(import.meta.url);
   const rows = ['empty', 'typical', 'large'].map((s) => {
     const out = spawnSync(process.execPath, ['--expose-gc', self, s], { encoding: 'utf8' });
@@ -93,3 +96,5 @@ if (scenario) {
   });
   console.table(rows);
 }
+
+void main();
