@@ -283,6 +283,7 @@ export async function startCollector({
     }
     if (path === '/_control/fail') {
       if (method !== 'POST') return notAllowed(reply, 'POST');
+      if (jsonDepth(body.text, 2) > 2) return reject(reply, 400, 'expected JSON { ms, status } with number values');
       const parsed = parseJson(body.text);
       const value = parsed.ok && typeof parsed.value === 'object' && parsed.value !== null ? parsed.value : {};
       try {
@@ -421,10 +422,10 @@ export async function startCollector({
    */
   function failFor(ms, status = 503) {
     if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > MAX_FAIL_MS) {
-      throw new TypeError(`ms must be a number from 0 to ${MAX_FAIL_MS}; got ${truncate(String(ms), 40)}`);
+      throw new TypeError(`ms must be a number from 0 to ${MAX_FAIL_MS}; got ${typeof ms === 'number' ? ms : typeof ms}`);
     }
     if (!Number.isInteger(status) || status < 400 || status > 599) {
-      throw new TypeError(`status must be an HTTP error status (400-599); got ${truncate(String(status), 40)}`);
+      throw new TypeError(`status must be an HTTP error status (400-599); got ${typeof status === 'number' ? status : typeof status}`);
     }
     failingUntil = Date.now() + ms;
     failStatus = status;

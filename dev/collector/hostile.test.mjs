@@ -384,6 +384,15 @@ describe("Segment's limits decide what is accepted; nothing answers 500 (issue 1
       match: /ms must be/,
     },
     {
+      name: 'a fault window whose ms is an array nested 8,000 deep (with the token)',
+      method: 'POST',
+      path: '/_control/fail',
+      headers: { 'x-collector-token': 'TOKEN' },
+      body: () => `{"ms":${'['.repeat(8000)}${']'.repeat(8000)}}`,
+      status: 400,
+      match: /with number values/,
+    },
+    {
       name: 'a fault window answering 101 (with the token)',
       method: 'POST',
       path: '/_control/fail',
