@@ -164,12 +164,14 @@ export function renderView({ records, total, offset, limit, counts, distinctMess
 <style>
 body { font: 14px system-ui, sans-serif; margin: 1rem 2rem; }
 table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #ddd; vertical-align: top; overflow-wrap: anywhere; }
+th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #ddd; vertical-align: top; }
+td { overflow-wrap: anywhere; }
 ul.counts { display: flex; gap: 1.5rem; list-style: none; padding: 0; }
 pre { margin: 4px 0; max-width: 80vw; max-height: 40em; overflow: auto; background: #f6f6f6; padding: 6px; }
 code { font-size: 12px; }
 .fail { color: #b00; font-weight: bold; }
 .type { font-weight: bold; border-radius: 4px; padding: 0 4px; }
+td:nth-child(1), td:nth-child(2), td:nth-child(7) { white-space: nowrap; overflow-wrap: normal; }
 tr.t-group .type, li.t-group { background: #e6f0ff; }
 tr.t-identify .type, li.t-identify { background: #eaf7e6; }
 </style>
