@@ -3,14 +3,20 @@ import { configApiRef, useApi } from '@backstage/core-plugin-api';
 import { useEffect, useState } from 'react';
 import { GroupsSent } from './GroupsSent';
 
-type Received = { receivedAt: string; path: string; message: { [key: string]: any } };
+type Received = { seq?: number; receivedAt: string; path: string; message: { [key: string]: any } };
+
+/** How many of the newest messages the card lists. */
+const SHOWN = 30;
 
 function describe(message: Received['message']): string {
   if (message.type === 'track') return `track "${message.event}"`;
   if (message.type === 'page') return `page ${message.properties?.path ?? ''}`;
   if (message.type === 'identify') return `identify ${message.userId}`;
-  if (message.type === 'group') return `group ${message.groupId}${message.traits?.name ? ` (${message.traits.name})` : ''}`;
-  return message.type;
+  if (message.type === 'group') {
+    const name = message.traits?.name ? ` (${message.traits.name})` : '';
+    return `group ${message.groupId}${name}`;
+  }
+  return String(message.type);
 }
 
 /**
@@ -22,6 +28,7 @@ export const ReceivedEvents = () => {
   const config = useApi(configApiRef);
   const collector = config.getOptionalString('app.analytics.segment.cdnURL');
   const [received, setReceived] = useState<Received[]>([]);
+  const [total, setTotal] = useState(0);
   const [error, setError] = useState<string>();
 
   useEffect(() => {
@@ -29,9 +36,13 @@ export const ReceivedEvents = () => {
     let stopped = false;
     const poll = async () => {
       try {
-        const body = await (await fetch(`${collector}/events.json`)).json();
+        // The collector's default page: its newest 100 messages, at most 2 MB.
+        const response = await fetch(`${collector}/events.json`);
+        const body = await response.json();
+        if (!response.ok) throw new Error(body?.message ?? `HTTP ${response.status}`);
         if (!stopped) {
           setReceived(body.messages);
+          setTotal(typeof body.total === 'number' ? body.total : body.messages.length);
           setError(undefined);
         }
       } catch (e) {
@@ -50,18 +61,19 @@ export const ReceivedEvents = () => {
     return <InfoCard title="Received">Events go to Segment (no embedded collector configured).</InfoCard>;
   }
   return (
-    <InfoCard title={`Received by the collector (${received.length})`}>
+    <InfoCard title={`Received by the collector (${total})`}>
       <p>
         Full view: <a href={`${collector}/events`}>{collector}/events</a>
         {error && <span style={{ color: 'crimson' }}> — collector unreachable: {error}</span>}
       </p>
       <GroupsSent messages={received.map(r => r.message)} />
       <ol data-testid="received" style={{ fontFamily: 'monospace', fontSize: 13, paddingLeft: 20 }}>
-        {received.slice(0, 30).map(r => (
-          <li key={`${r.message.messageId}-${r.receivedAt}`}>
-            <b>{describe(r.message)}</b> — {r.message.userId ?? `anonymous ${r.message.anonymousId}`}
+        {received.slice(0, SHOWN).map(r => (
+          <li key={r.seq ?? `${r.message.messageId}-${r.receivedAt}`}>
+            <b>{describe(r.message).slice(0, 80)}</b> —{' '}
+            {String(r.message.userId ?? `anonymous ${r.message.anonymousId}`).slice(0, 80)}
             {r.message.properties?.subject && <> — subject: {String(r.message.properties.subject).slice(0, 60)}</>}
-            {r.message.context?.groupId && <> — group: {String(r.message.context.groupId).slice(0, 12)}</>}
+            {r.message.type !== 'group' && r.message.context?.groupId && <> — group: {String(r.message.context.groupId).slice(0, 24)}</>}
           </li>
         ))}
       </ol>

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // `npm start`: the dev harness. Starts the embedded collector and the dev app
 // (`backstage-cli package start`), with the module sending to the collector.
 // A real write key in app-config.local.yaml sends to Segment instead.
@@ -6,6 +7,7 @@
 //   npm start -- --nfs     the New Frontend System app (dev/nfs/index.tsx)
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { startBanner } from './collector/banner.mjs';
 import { startCollector } from './collector/collector.mjs';
 
 const nfs = process.argv.includes('--nfs');
@@ -13,31 +15,65 @@ const localConfig = 'app-config.local.yaml';
 const configs = ['app-config.yaml', ...(existsSync(localConfig) ? [localConfig] : [])];
 const realKey = existsSync(localConfig) && /^\s*writeKey\s*:/m.test(readFileSync(localConfig, 'utf8'));
 
-const env = { ...process.env };
-let collector;
-if (realKey) {
-  console.log(`Using the writeKey of ${localConfig}: events go to Segment, not to the embedded collector.`);
-} else {
-  const port = Number(process.env.COLLECTOR_PORT ?? 4010);
-  collector = await startCollector({ port }).catch(() => startCollector({ port: 0 }));
-  // Backstage reads APP_CONFIG_<path> variables on top of the config files.
-  env.APP_CONFIG_app_analytics_segment_cdnURL = collector.url;
-  env.APP_CONFIG_app_analytics_segment_apiHost = `http://${collector.apiHost}`;
-  console.log(`Embedded Segment collector: ${collector.url}/events (what it received, newest first)`);
+/** Starts the collector (unless a real key is set) and the dev app. */
+async function main() {
+  const env = { ...process.env };
+  /** @type {import('./collector/collector.mjs').Collector | undefined} */
+  let collector;
+  if (realKey) {
+    console.log(`Using the writeKey of ${localConfig}: events go to Segment, not to the embedded collector.`);
+  } else {
+    const port = Number(process.env.COLLECTOR_PORT ?? 4010);
+    // The dev app's origin may use the collector (loopback origins always may).
+    const allowedOrigins = appOrigins(configs);
+    collector = await startCollector({ port, allowedOrigins }).catch(() => startCollector({ port: 0, allowedOrigins }));
+    // Backstage reads APP_CONFIG_<path> variables on top of the config files.
+    env.APP_CONFIG_app_analytics_segment_cdnURL = collector.url;
+    env.APP_CONFIG_app_analytics_segment_apiHost = `http://${collector.apiHost}`;
+    console.log(`Embedded Segment collector: ${collector.url}/events (what it received, newest first)`);
+    for (const line of startBanner(collector).slice(1)) console.log(line);
+  }
+
+  const args = ['package', 'start', ...configs.flatMap(c => ['--config', c]), ...(nfs ? ['--entrypoint', 'dev/nfs'] : [])];
+  const app = spawn('backstage-cli', args, { stdio: 'inherit', env, shell: process.platform === 'win32' });
+  console.log(`Dev app (${nfs ? 'New Frontend System' : 'legacy frontend system'}): http://localhost:3000/playground`);
+
+  const stop = async () => {
+    app.kill('SIGINT');
+    await collector?.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  app.on('exit', async code => {
+    await collector?.close();
+    process.exit(code ?? 0);
+  });
 }
 
-const args = ['package', 'start', ...configs.flatMap(c => ['--config', c]), ...(nfs ? ['--entrypoint', 'dev/nfs'] : [])];
-const app = spawn('backstage-cli', args, { stdio: 'inherit', env, shell: process.platform === 'win32' });
-console.log(`Dev app (${nfs ? 'New Frontend System' : 'legacy frontend system'}): http://localhost:3000/playground`);
+void main();
 
-const stop = async () => {
-  app.kill('SIGINT');
-  await collector?.close();
-  process.exit(0);
-};
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
-app.on('exit', async code => {
-  await collector?.close();
-  process.exit(code ?? 0);
-});
+/**
+ * The origins of `app.baseUrl` in the given config files (and APP_CONFIG_app_baseUrl),
+ * read line by line: the first `baseUrl:` under the top-level `app:` key.
+ * @param {string[]} files
+ * @returns {string[]}
+ */
+function appOrigins(files) {
+  const urls = [process.env.APP_CONFIG_app_baseUrl];
+  for (const file of files) {
+    let inApp = false;
+    for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
+      if (/^[^\s#]/.test(line)) inApp = /^app:\s*$/.test(line);
+      const match = inApp && /^ {2}baseUrl:\s*['"]?([^'"\s#]+)/.exec(line);
+      if (match) urls.push(match[1]);
+    }
+  }
+  return [...new Set(urls.flatMap(url => {
+    try {
+      return url && /^https?:\/\//.test(url) ? [new URL(url).origin] : [];
+    } catch {
+      return [];
+    }
+  }))];
+}

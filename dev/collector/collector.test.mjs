@@ -199,10 +199,10 @@ describe('Segment dev collector', () => {
     assert.equal(res.headers.get('access-control-allow-origin'), 'http://localhost:3000');
     assert.equal(res.headers.get('access-control-allow-credentials'), 'true');
     assert.equal(res.headers.get('access-control-allow-headers'), 'content-type,authorization,x-retry-count');
-    assert.equal(res.headers.get('access-control-allow-methods'), 'GET, POST, OPTIONS');
+    assert.equal(res.headers.get('access-control-allow-methods'), 'GET, POST, DELETE, OPTIONS');
     const plain = await fetch(`${c.url}/events.json`);
-    assert.equal(plain.headers.get('access-control-allow-origin'), '*');
-    assert.equal(plain.headers.get('access-control-allow-headers'), 'Content-Type, Authorization');
+    assert.equal(plain.status, 200);
+    assert.equal(plain.headers.get('access-control-allow-origin'), null, 'no CORS grant without an Origin');
   });
 
   test('failFor(300) answers 503, then 200 once the window has passed', async () => {
@@ -262,12 +262,17 @@ describe('Segment dev collector', () => {
     const { messages } = await res.json();
     assert.deepEqual(messages.map((/** @type {any} */ r) => r.message.event), ['Second', 'First']);
     assert.equal(messages[0].path, '/v1/t');
-    assert.equal((await fetch(`${c.url}/events`, { method: 'DELETE' })).status, 200);
+    assert.equal((await fetch(`${c.url}/events`, { method: 'DELETE' })).status, 401, 'no token');
+    assert.equal(c.messages().length, 2);
+    const cleared = await fetch(`${c.url}/events`, { method: 'DELETE', headers: { 'X-Collector-Token': c.controlToken } });
+    assert.equal(cleared.status, 200);
     assert.deepEqual(c.messages(), []);
   });
 
-  test('POST /_control/fail starts a failure window', async () => {
-    const res = await post('/_control/fail', { ms: 200, status: 500 });
+  test('POST /_control/fail starts a failure window (with the control token)', async () => {
+    assert.equal((await post('/_control/fail', { ms: 200, status: 500 })).status, 401);
+    assert.equal((await post('/v1/t', track())).status, 200, 'no window opened without the token');
+    const res = await post('/_control/fail', { ms: 200, status: 500 }, { 'X-Collector-Token': c.controlToken });
     assert.equal(res.status, 200);
     assert.equal((await post('/v1/t', track())).status, 500);
     c.failFor(0);

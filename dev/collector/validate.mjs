@@ -1,12 +1,26 @@
+// @ts-check
 // Pure validation of Segment tracking requests: no I/O, no state.
 // Rules follow Segment's HTTP Tracking API documentation (message and batch
-// size limits, required identity and messageId, ISO-8601 timestamps).
+// size limits, at most 2500 messages per batch, required identity and
+// messageId, `event` on track, `groupId` on group, ISO-8601 timestamps).
+// Segment documents no nesting limit; this collector caps it at MAX_DEPTH so
+// that nothing it stores can overflow a stack when rendered.
 
 /** Maximum size of one message: its JSON encoding, in bytes. */
 export const MAX_MESSAGE_BYTES = 32 * 1024;
 
 /** Maximum size of a batch request body, in bytes. */
 export const MAX_BATCH_BYTES = 500 * 1024;
+
+/** Maximum number of messages in one batch request (Segment's documented limit). */
+export const MAX_BATCH_MESSAGES = 2500;
+
+/**
+ * Maximum JSON nesting depth of one message: the message object is depth 1,
+ * `{ properties: { a: {} } }` is depth 3. A batch body adds two levels
+ * (the body and its `batch` array).
+ */
+export const MAX_DEPTH = 128;
 
 /** Maximum length of a messageId, in characters. */
 export const MAX_MESSAGE_ID_LENGTH = 100;
@@ -86,6 +100,9 @@ function validateBatch(body, bodyBytes) {
   }
   if (!isPlainObject(body)) return fail('body must be a JSON object');
   if (!Array.isArray(body.batch)) return fail('batch request body must have a "batch" array');
+  if (body.batch.length > MAX_BATCH_MESSAGES) {
+    return fail(`batch has ${body.batch.length} messages; it may have at most ${MAX_BATCH_MESSAGES}`);
+  }
   const timestampError = checkTimestamps(body, 'batch');
   if (timestampError) return fail(timestampError);
   for (const [index, message] of body.batch.entries()) {
@@ -121,8 +138,15 @@ function checkMessage(message, expectedType, typeOptional) {
   }
   const timestampError = checkTimestamps(message, 'message');
   if (timestampError) return timestampError;
-  if ((type ?? expectedType) === 'track' && !isNonEmptyString(message.event)) {
+  const effectiveType = type ?? expectedType;
+  if (effectiveType === 'track' && !isNonEmptyString(message.event)) {
     return 'event is required on track (non-empty string)';
+  }
+  if (effectiveType === 'group' && !isNonEmptyString(message.groupId) && !isFiniteNumber(message.groupId)) {
+    return `groupId is required on group (non-empty string or number); got ${describe(message.groupId)}`;
+  }
+  if (effectiveType === 'alias' && !isNonEmptyString(message.previousId) && !isFiniteNumber(message.previousId)) {
+    return `previousId is required on alias (non-empty string or number); got ${describe(message.previousId)}`;
   }
   const bytes = Buffer.byteLength(JSON.stringify(message));
   if (bytes > MAX_MESSAGE_BYTES) {
@@ -164,6 +188,54 @@ function isPlainObject(value) {
 /** @param {unknown} value @returns {value is string} */
 function isNonEmptyString(value) {
   return typeof value === 'string' && value.length > 0;
+}
+
+/** @param {unknown} value @returns {value is number} */
+function isFiniteNumber(value) {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+/**
+ * The deepest nesting of objects and arrays in a JSON text, found by a linear
+ * scan that skips string contents (no parsing, no recursion), so that a
+ * hostile body can be refused before `JSON.parse` builds it. Stops counting
+ * once `limit` is exceeded and returns `limit + 1`.
+ * @param {string} text
+ * @param {number} [limit=Infinity]
+ * @returns {number}
+ */
+export function jsonDepth(text, limit = Infinity) {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      depth++;
+      if (depth > max) {
+        max = depth;
+        if (max > limit) return limit + 1;
+      }
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+  return max;
+}
+
+/**
+ * The nesting limit for a body sent to `path`: MAX_DEPTH for one message,
+ * two more for a batch body (`{ batch: [message] }`).
+ * @param {string} path
+ * @returns {number}
+ */
+export function depthLimitFor(path) {
+  return BATCH_PATHS.includes(path) ? MAX_DEPTH + 2 : MAX_DEPTH;
 }
 
 /** @param {unknown} value @returns {string} */

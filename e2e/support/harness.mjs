@@ -40,6 +40,8 @@ export async function startHarness({
     }),
     { hostName },
   );
+  // The dev app's origin may use the collector even when it is not a loopback name.
+  collector.allowOrigin(app.url);
   const browser = await openBrowser({ args: browserArgs });
   const { page } = browser;
   if (knobs) await browser.context.addInitScript(k => { window.__SEGMENT_HARNESS__ = k; }, knobs);

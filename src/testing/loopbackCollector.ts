@@ -37,13 +37,32 @@ export async function startLoopbackCollector(): Promise<LoopbackCollector> {
     child.on('exit', code => fail(new Error(`collector exited with ${code}: ${out}`)));
   });
   const get = async (path: string) => (await fetch(url + path)).json();
+  /** Every entry of a paged listing (the collector answers at most 1000 per page), following `next`. */
+  const all = async <T>(path: string, key: string): Promise<T[]> => {
+    const pages: T[][] = [];
+    for (let next: string | null = `${path}?limit=1000`; next; ) {
+      const body: { next: string | null } & Record<string, T[]> = await get(next);
+      pages.push(body[key]);
+      next = body.next;
+    }
+    return pages.flat();
+  };
+  // /events.json pages newest first; /requests.json pages go back in time, each oldest first.
   const messages = async () =>
-    ((await get('/events.json')).messages as Array<{ message: CollectedMessage }>).map(r => r.message).reverse();
+    (await all<{ message: CollectedMessage }>('/events.json', 'messages')).map(r => r.message).reverse();
   return {
     url,
     apiHost: `${url.replace('http://', '')}/v1`,
     messages,
-    requests: async () => (await get('/requests.json')).requests,
+    requests: async () => {
+      const pages: Array<Array<{ method: string; path: string; status: number; bodyBytes: number }>> = [];
+      for (let next: string | null = '/requests.json?limit=1000'; next; ) {
+        const body = await get(next);
+        pages.unshift(body.requests);
+        next = body.next;
+      }
+      return pages.flat();
+    },
     async waitFor(predicate, timeoutMs = 8000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
