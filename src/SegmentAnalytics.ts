@@ -8,8 +8,11 @@ import { createLoggingTransport } from './delivery/loggingTransport';
 import { loadSegmentTransport } from './delivery/segmentTransport';
 import { Logger } from './delivery/Transport';
 import { resolveUserId, UserIdTransformOption } from './identity/resolveUserId';
+import { chooseUserIdTransform } from './identity/chooseUserIdTransform';
 import { createPageHistory, withSettledTitle } from './mapping/pageHistory';
 import { toSegmentCall } from './mapping/toSegmentCall';
+import { createSafeEventReader } from './mapping/safeEventReader';
+import { warnSafely } from './warnSafely';
 import { BackstageEvent } from './mapping/BackstageEvent';
 
 /**
@@ -61,16 +64,18 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
     try {
       this.capture(event);
     } catch (error) {
+      // Never read the event again here: reading it may be what threw.
       if (!this.failedOnce) {
         this.failedOnce = true;
-        this.logger.warn(`Segment analytics: could not record a '${event?.action}' event: ${error}`);
+        warnSafely(this.logger, 'Segment analytics: could not record an event', error);
       }
     }
   }
 
   private createPipeline(config: EnabledSegmentConfig, options: SegmentAnalyticsOptions) {
     const { identityApi } = options;
-    const transform = options.userIdTransform ?? (config.userIdTransform === 'sha-256' ? 'sha-256' : undefined);
+    const { transform, warnings } = chooseUserIdTransform(options.userIdTransform, config.userIdTransform, config.userIdSalt);
+    warnings.forEach(warning => this.logger.warn(warning));
     const delivery = new Delivery({
       transport: config.testMode ? Promise.resolve(createLoggingTransport(this.logger)) : loadSegmentTransport(config),
       userId: identityApi && resolveUserId({ identityApi, transform, salt: config.userIdSalt }),
@@ -81,11 +86,13 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
     const history = createPageHistory(typeof document === 'undefined' ? '' : document.referrer);
     const debug = config.debug ? (event: BackstageEvent) => this.logger.info('[segment] captured', event) : undefined;
 
+    const readSafely = createSafeEventReader(this.logger);
     return (event: BackstageEvent) => {
       debug?.(event);
+      const safe = readSafely(event);
       const { href, pathname, search } = window.location;
-      const page = history.describe({ href, pathname, search, title: document.title }, event.action === 'navigate');
-      delivery.enqueue(toSegmentCall(event, page, new Date()));
+      const page = history.describe({ href, pathname, search, title: document.title }, safe.action === 'navigate');
+      delivery.enqueue(toSegmentCall(safe, page, new Date()));
     };
   }
 }

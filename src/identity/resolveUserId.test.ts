@@ -92,8 +92,9 @@ describe('resolveUserId', () => {
         },
       }),
     );
-    expect(error).toBe(failure);
+    expect(error.message).toMatch(/the userIdTransform failed/);
     expect(String(error)).not.toContain(REF);
+    expect(String(error)).not.toContain('pseudonymization service unavailable');
   });
 
   it('a transform that throws synchronously still gives a rejection, not a throw', async () => {
@@ -104,7 +105,7 @@ describe('resolveUserId', () => {
     expect(() => {
       promise = resolveUserId({ identityApi: fakeIdentityApi(jane()), transform });
     }).not.toThrow();
-    await expect(promise).rejects.toThrow('sync failure');
+    await expect(promise).rejects.toThrow(/the userIdTransform failed/);
   });
 
   it.each<[string, unknown]>([
@@ -121,8 +122,12 @@ describe('resolveUserId', () => {
   it('an identity API that rejects makes it reject, without calling the transform', async () => {
     const failure = new Error('not signed in');
     const transform = jest.fn(async (ref: string) => ref);
-    await expect(resolveUserId({ identityApi: fakeIdentityApi(failure), transform })).rejects.toBe(failure);
+    await expect(resolveUserId({ identityApi: fakeIdentityApi(failure), transform })).rejects.toThrow(
+      /the identity API failed/,
+    );
     expect(transform).not.toHaveBeenCalled();
+    // Without a transform the ref is the id anyway: the identity API's own error is kept.
+    await expect(resolveUserId({ identityApi: fakeIdentityApi(failure) })).rejects.toBe(failure);
   });
 
   it('an identity without a user entity ref rejects', async () => {

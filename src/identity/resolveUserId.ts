@@ -19,20 +19,70 @@ export type IdentityOptions = {
 };
 
 /**
+ * Longest user id sent, in characters. Real ids are far shorter (a SHA-256
+ * digest is 64, a UUID 36, an entity ref rarely over 100); an id that long
+ * is a bug, and would make every message of the user fail at Segment.
+ */
+export const MAX_USER_ID_LENGTH = 256;
+
+/**
+ * Checks an id before it is used: a non-blank string of at most
+ * {@link MAX_USER_ID_LENGTH} characters, which with a transform does not
+ * contain the entity ref in any letter case. Messages never quote the id or
+ * the ref.
+ */
+function checkUserId(userId: unknown, userEntityRef: string, transformed: boolean): string {
+  if (typeof userId !== 'string' || userId.trim() === '') {
+    throw new Error('the userIdTransform returned no id (an empty or non-string value)');
+  }
+  if (userId.length > MAX_USER_ID_LENGTH) {
+    throw new Error(
+      `the ${transformed ? 'transformed ' : ''}user id is ${userId.length} characters long; ` +
+        `ids over ${MAX_USER_ID_LENGTH} are refused`,
+    );
+  }
+  if (transformed && userId.toLowerCase().includes(userEntityRef.toLowerCase())) {
+    throw new Error('the userIdTransform returned an id containing the plaintext entity ref; it is refused');
+  }
+  return userId;
+}
+
+/** Error text of the identity API or the transform is withheld: it may quote the entity ref. */
+class WithheldError extends Error {
+  constructor(what: string) {
+    super(`${what} failed (its message is not shown, as it may contain the user's entity ref)`);
+    this.name = 'Error';
+  }
+}
+
+/**
  * Resolves the signed-in user's Segment id: the entity ref, transformed.
  *
  * @remarks
- * Rejects when the identity or the transform fails, and when a transform
- * yields an empty value: the caller then sends events anonymously, never
- * the plaintext entity ref.
+ * Rejects when the identity or the transform fails, and when the id is
+ * refused (empty, over {@link MAX_USER_ID_LENGTH} characters, or, with a
+ * transform, containing the entity ref): the caller then sends events
+ * anonymously, never the plaintext entity ref. With a transform, a
+ * rejection's message never carries text from the identity API or the
+ * transform, which could contain the ref.
  */
 export async function resolveUserId({ identityApi, transform, salt }: IdentityOptions): Promise<string> {
-  const { userEntityRef } = await identityApi.getBackstageIdentity();
-  if (!userEntityRef) throw new Error('the identity API returned no user entity ref');
-  if (!transform) return userEntityRef;
-  const userId = transform === 'sha-256' ? await hashUserId(userEntityRef, salt) : await transform(userEntityRef);
-  if (typeof userId !== 'string' || userId === '') {
-    throw new Error('the userIdTransform returned no id');
+  let userEntityRef: string;
+  try {
+    ({ userEntityRef } = await identityApi.getBackstageIdentity());
+  } catch (error) {
+    if (transform) throw new WithheldError('the identity API');
+    throw error;
   }
-  return userId;
+  if (typeof userEntityRef !== 'string' || !userEntityRef) {
+    throw new Error('the identity API returned no user entity ref');
+  }
+  if (!transform) return checkUserId(userEntityRef, userEntityRef, false);
+  let userId: unknown;
+  try {
+    userId = transform === 'sha-256' ? await hashUserId(userEntityRef, salt) : await transform(userEntityRef);
+  } catch {
+    throw new WithheldError(transform === 'sha-256' ? "the 'sha-256' userIdTransform" : 'the userIdTransform');
+  }
+  return checkUserId(userId, userEntityRef, true);
 }
