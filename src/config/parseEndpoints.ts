@@ -25,6 +25,9 @@ function parseEndpoint(key: string, raw: string, accepts: string, schemeRequired
   // eslint-disable-next-line no-control-regex
   if (/[\s\x00-\x1f\x7f\\]/.test(raw)) throw invalid(key, accepts, `${quote(raw)}: spaces, control characters and backslashes are not allowed`);
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(raw);
+  const authority = /^[^/?#]*/.exec(scheme ? raw.slice(scheme[0].length) : raw)![0];
+  // First, so that a password is never quoted back in another message.
+  if (authority.includes('@')) throw invalid(key, accepts, 'got a URL with credentials (user or password), which are not allowed');
   let protocol: 'http' | 'https' = 'https';
   let rest = raw;
   if (scheme) {
@@ -36,8 +39,6 @@ function parseEndpoint(key: string, raw: string, accepts: string, schemeRequired
     // `javascript:...`, `data:...`, `mailto:...` (but `localhost:8080/v1` is a host and port)
     throw invalid(key, accepts, `${quote(raw)}: ${schemeRequired ? 'no http:// or https:// scheme' : 'only http and https are allowed'}`);
   }
-  const authority = /^[^/?#]*/.exec(rest)![0];
-  if (authority.includes('@')) throw invalid(key, accepts, 'got a URL with credentials (user or password), which are not allowed');
   if (!authority) throw invalid(key, accepts, `${quote(raw)}: the host is empty`);
   if (/[?#]/.test(rest)) throw invalid(key, accepts, `${quote(raw)}: a query string or fragment is not allowed`);
   let url: URL;
