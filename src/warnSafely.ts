@@ -1,4 +1,5 @@
-import type { Logger } from './delivery/Transport';
+/** Where warnings go (the console by default). */
+type Logger = Pick<Console, 'warn'>;
 
 /** `String(error)`, or a neutral text when even that throws (a hostile error object). */
 export function describeError(error: unknown): string {

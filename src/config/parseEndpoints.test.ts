@@ -25,7 +25,9 @@ describe('apiHost', () => {
     ['https:///', 'the host is empty'],
     ['https:///v1', 'the host is empty'],
     ['http://', 'the host is empty'],
+    // eslint-disable-next-line no-script-url
     ['javascript:alert(1)', 'only http and https'],
+    // eslint-disable-next-line no-script-url
     ['JavaScript:alert(1)//x', 'only http and https'],
     ['data:text/plain,x', 'only http and https'],
     ['mailto:someone', 'only http and https'],
@@ -66,6 +68,7 @@ describe('apiHost', () => {
 describe('cdnURL', () => {
   it.each<[string, string]>([
     ['https:///', 'the host is empty'],
+    // eslint-disable-next-line no-script-url
     ['javascript:alert(1)', 'no http:// or https:// scheme'],
     ['data:application/json,{}', 'no http:// or https:// scheme'],
     ['cdn.example.com', 'no http:// or https:// scheme'],

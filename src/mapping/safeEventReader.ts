@@ -1,4 +1,5 @@
-import type { Logger } from '../delivery/Transport';
+/** Where warnings go (the console by default). */
+type Logger = Pick<Console, 'warn'>;
 import { EVENT_PROBLEM_TEXT, EventProblem, SafeEvent, toSafeEvent } from './toSafeEvent';
 
 /** Actions warned about at most; past that, hostile events are still made safe, silently. */
