@@ -1,5 +1,5 @@
 import { BackstageUserIdentity, IdentityApi, ProfileInfo } from '@backstage/core-plugin-api';
-import { resolveUserId } from './resolveUserId';
+import { MAX_USER_ID_LENGTH, resolveUserId } from './resolveUserId';
 
 const REF = 'user:default/jane';
 // Verified in a shell: printf 'user:default/jane' | sha256sum
@@ -133,5 +133,30 @@ describe('resolveUserId', () => {
   it('an identity without a user entity ref rejects', async () => {
     const identityApi = fakeIdentityApi({ type: 'user', userEntityRef: '', ownershipEntityRefs: [] });
     await expect(resolveUserId({ identityApi })).rejects.toThrow(/no user entity ref/);
+  });
+
+  it.each<[string, (ref: string) => unknown]>([
+    ['the ref itself', ref => ref],
+    ['the ref in upper case', ref => ref.toUpperCase()],
+    ['the ref with a prefix', ref => `u-${ref}`],
+    ['a blank id', () => ' \t '],
+    ['an id one character too long', () => 'a'.repeat(MAX_USER_ID_LENGTH + 1)],
+    ['an object', () => ({ id: 'x' })],
+  ])('a custom transform returning %s is refused, without the ref in the error', async (_label, make) => {
+    const transform = (async (ref: string) => make(ref)) as (ref: string) => Promise<string>;
+    const error = await rejectionOf(resolveUserId({ identityApi: fakeIdentityApi(jane()), transform }));
+    expect(error.message.toLowerCase()).not.toContain(REF.toLowerCase());
+  });
+
+  it(`an id of ${MAX_USER_ID_LENGTH} characters, or one sharing only part of the ref, is accepted`, async () => {
+    const long = 'b'.repeat(MAX_USER_ID_LENGTH);
+    await expect(resolveUserId({ identityApi: fakeIdentityApi(jane()), transform: async () => long })).resolves.toBe(long);
+    await expect(resolveUserId({ identityApi: fakeIdentityApi(jane()), transform: async () => 'jane' })).resolves.toBe('jane');
+  });
+
+  it('without a transform, an entity ref over the length limit is refused too', async () => {
+    const ref = `user:default/${'j'.repeat(MAX_USER_ID_LENGTH)}`;
+    const identityApi = fakeIdentityApi({ type: 'user', userEntityRef: ref, ownershipEntityRefs: [] });
+    await expect(resolveUserId({ identityApi })).rejects.toThrow(/over 256 are refused/);
   });
 });
