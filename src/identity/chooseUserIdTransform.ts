@@ -8,20 +8,6 @@ export type UserIdTransformChoice = {
   warnings: string[];
 };
 
-const ACCEPTS = "'sha-256' or an async function (userEntityRef: string) => Promise<string>";
-
-/** A short, safe description of what was passed (never the value of an object). */
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (value === null) return 'null';
-  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
-  try {
-    return `${typeof value} ${String(value)}`;
-  } catch {
-    return typeof value;
-  }
-}
-
 /**
  * Decides the user id transform from the code option and the config.
  *
@@ -40,20 +26,19 @@ export function chooseUserIdTransform(
   salt: string | undefined,
 ): UserIdTransformChoice {
   if (option !== undefined && option !== 'sha-256' && typeof option !== 'function') {
+    const got = typeof option === 'string' ? `'${option.slice(0, 40)}'` : option === null ? 'null' : typeof option;
     throw new Error(
-      `Invalid option userIdTransform of SegmentAnalytics.fromConfig: expected ${ACCEPTS} ` +
-        `(or leave it out to use app.analytics.segment.userIdTransform); got ${describe(option)}`,
+      "Invalid option userIdTransform of SegmentAnalytics.fromConfig: expected 'sha-256' or an async function " +
+        `(ref: string) => Promise<string>, or undefined to use app.analytics.segment.userIdTransform (got ${got})`,
     );
   }
-  const transform = (option as UserIdTransformOption | undefined) ?? (configured === 'sha-256' ? 'sha-256' : undefined);
-  const warnings: string[] = [];
-  if (salt !== undefined && transform !== 'sha-256') {
-    warnings.push(
-      'Segment analytics: app.analytics.segment.userIdSalt has no effect: it only keys the ' +
-        `'sha-256' userIdTransform, and the transform in use is ${
-          transform ? 'a custom function' : "'none' (user ids are the plaintext entity refs)"
-        }`,
-    );
-  }
+  const transform = (option ?? (configured === 'sha-256' ? 'sha-256' : undefined)) as UserIdTransformOption | undefined;
+  const warnings =
+    salt !== undefined && transform !== 'sha-256'
+      ? [
+          "Segment analytics: app.analytics.segment.userIdSalt has no effect: it only keys the 'sha-256' " +
+            `userIdTransform, and the one in use is ${transform ? 'a function' : "'none' (plaintext entity refs)"}`,
+        ]
+      : [];
   return { transform, warnings };
 }

@@ -157,6 +157,6 @@ describe('resolveUserId', () => {
   it('without a transform, an entity ref over the length limit is refused too', async () => {
     const ref = `user:default/${'j'.repeat(MAX_USER_ID_LENGTH)}`;
     const identityApi = fakeIdentityApi({ type: 'user', userEntityRef: ref, ownershipEntityRefs: [] });
-    await expect(resolveUserId({ identityApi })).rejects.toThrow(/over 256 are refused/);
+    await expect(resolveUserId({ identityApi })).rejects.toThrow(/over 256 characters; it is refused/);
   });
 });

@@ -31,29 +31,18 @@ export const MAX_USER_ID_LENGTH = 256;
  * contain the entity ref in any letter case. Messages never quote the id or
  * the ref.
  */
-function checkUserId(userId: unknown, userEntityRef: string, transformed: boolean): string {
-  if (typeof userId !== 'string' || userId.trim() === '') {
-    throw new Error('the userIdTransform returned no id (an empty or non-string value)');
-  }
-  if (userId.length > MAX_USER_ID_LENGTH) {
-    throw new Error(
-      `the ${transformed ? 'transformed ' : ''}user id is ${userId.length} characters long; ` +
-        `ids over ${MAX_USER_ID_LENGTH} are refused`,
-    );
-  }
-  if (transformed && userId.toLowerCase().includes(userEntityRef.toLowerCase())) {
-    throw new Error('the userIdTransform returned an id containing the plaintext entity ref; it is refused');
-  }
-  return userId;
+function checkUserId(userId: unknown, ref: string, transformed: boolean): string {
+  let why = '';
+  if (typeof userId !== 'string' || !userId.trim()) why = 'is empty or not a string';
+  else if (userId.length > MAX_USER_ID_LENGTH) why = `is over ${MAX_USER_ID_LENGTH} characters`;
+  else if (transformed && userId.toLowerCase().includes(ref.toLowerCase())) why = 'contains the plaintext entity ref';
+  if (why) throw new Error(`the user id${transformed ? ' from the userIdTransform' : ''} ${why}; it is refused`);
+  return userId as string;
 }
 
-/** Error text of the identity API or the transform is withheld: it may quote the entity ref. */
-class WithheldError extends Error {
-  constructor(what: string) {
-    super(`${what} failed (its message is not shown, as it may contain the user's entity ref)`);
-    this.name = 'Error';
-  }
-}
+/** With a transform, the identity API's or the transform's error text is withheld: it may quote the ref. */
+const withheld = (what: string) =>
+  new Error(`${what} failed (its message is withheld, as it may contain the user's entity ref)`);
 
 /**
  * Resolves the signed-in user's Segment id: the entity ref, transformed.
@@ -71,7 +60,7 @@ export async function resolveUserId({ identityApi, transform, salt }: IdentityOp
   try {
     ({ userEntityRef } = await identityApi.getBackstageIdentity());
   } catch (error) {
-    if (transform) throw new WithheldError('the identity API');
+    if (transform) throw withheld('the identity API');
     throw error;
   }
   if (typeof userEntityRef !== 'string' || !userEntityRef) {
@@ -82,7 +71,7 @@ export async function resolveUserId({ identityApi, transform, salt }: IdentityOp
   try {
     userId = transform === 'sha-256' ? await hashUserId(userEntityRef, salt) : await transform(userEntityRef);
   } catch {
-    throw new WithheldError(transform === 'sha-256' ? "the 'sha-256' userIdTransform" : 'the userIdTransform');
+    throw withheld('the userIdTransform');
   }
   return checkUserId(userId, userEntityRef, true);
 }

@@ -1,6 +1,4 @@
-/** Where warnings go (the console by default). */
-type Logger = Pick<Console, 'warn'>;
-import { EVENT_PROBLEM_TEXT, EventProblem, SafeEvent, toSafeEvent } from './toSafeEvent';
+import { SafeEvent, toSafeEvent } from './toSafeEvent';
 
 /** Actions warned about at most; past that, hostile events are still made safe, silently. */
 const MAX_WARNED_ACTIONS = 50;
@@ -8,24 +6,24 @@ const MAX_WARNED_ACTIONS = 50;
 /**
  * A reader of incoming events: each event becomes a {@link SafeEvent}, and
  * the first event of each action that needed repair gives one warning
- * naming the action and what was replaced.
+ * naming the action and what was wrong (README: "Hostile events").
  *
  * @remarks
  * Never throws. Warnings are bounded: one per action, for at most
- * {@link MAX_WARNED_ACTIONS} actions, so a hostile plugin firing in a loop
- * cannot flood the console or grow memory.
+ * {@link MAX_WARNED_ACTIONS} actions, so a plugin firing hostile events in a
+ * loop cannot flood the console or grow memory.
  */
-export function createSafeEventReader(logger: Logger): (event: unknown) => SafeEvent {
+export function createSafeEventReader(logger: Pick<Console, 'warn'>): (event: unknown) => SafeEvent {
   const warned = new Set<string>();
   return event => {
-    const problems: EventProblem[] = [];
+    const problems: string[] = [];
     const safe = toSafeEvent(event, problem => problems.push(problem));
     if (problems.length && !warned.has(safe.action) && warned.size < MAX_WARNED_ACTIONS) {
       warned.add(safe.action);
       try {
         logger.warn(
-          `Segment analytics: a '${safe.action}' event had ${problems.map(p => EVENT_PROBLEM_TEXT[p]).join('; ')}; ` +
-            'it is sent with markers in their place (further such events of this action are not reported)',
+          `Segment analytics: a '${safe.action}' event was repaired before sending (${problems.join(', ')}); ` +
+            'values JSON cannot carry are sent as markers. Later ones of this action are not reported',
         );
       } catch {
         // A broken console does not stop the event.

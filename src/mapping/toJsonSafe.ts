@@ -20,7 +20,7 @@ export const JSON_SAFE_MARKERS = {
   truncated: '[truncated]',
 } as const;
 
-/** What a marker stands for; reported once per kind and value. */
+/** What a marker stands for, or `bigint`; reported to the caller, who may warn. */
 export type JsonSafeProblem = keyof typeof JSON_SAFE_MARKERS | 'bigint';
 
 /**
@@ -47,104 +47,64 @@ export type JsonSafe = string | number | boolean | null | undefined | JsonSafe[]
 
 type Walk = { budget: number; ancestors: unknown[]; report: (problem: JsonSafeProblem) => void };
 
-function cutString(value: string): string {
-  return value.length > MAX_STRING_CHARS ? `${value.slice(0, MAX_STRING_CHARS)}${JSON_SAFE_MARKERS.truncated}` : value;
+function mark(walk: Walk, problem: keyof typeof JSON_SAFE_MARKERS): string {
+  walk.report(problem);
+  return JSON_SAFE_MARKERS[problem];
 }
 
 function copy(value: unknown, depth: number, walk: Walk): JsonSafe {
-  walk.budget -= 1;
-  switch (typeof value) {
-    case 'string':
-      return cutString(value);
-    case 'number':
-    case 'boolean':
-    case 'undefined':
-      return value;
-    case 'bigint':
-      walk.report('bigint');
-      return value.toString();
-    case 'function':
-    case 'symbol':
-      walk.report('unsupported');
-      return JSON_SAFE_MARKERS.unsupported;
-    default:
+  walk.budget--;
+  const type = typeof value;
+  if (type === 'string') {
+    const text = value as string;
+    return text.length > MAX_STRING_CHARS ? text.slice(0, MAX_STRING_CHARS) + JSON_SAFE_MARKERS.truncated : text;
   }
-  if (value === null) return null;
+  if (type === 'bigint') {
+    walk.report('bigint');
+    return String(value);
+  }
+  if (type === 'function' || type === 'symbol') return mark(walk, 'unsupported');
+  if (type !== 'object' || value === null) return value as JsonSafe;
   try {
-    return copyObject(value as object, depth, walk);
+    // As JSON.stringify does: a `toJSON` method is called once, and its result copied.
+    const toJSON = (value as { toJSON?: unknown }).toJSON;
+    const json: unknown = typeof toJSON === 'function' ? toJSON.call(value, '') : value;
+    return json !== null && typeof json === 'object' ? copyContainer(json, depth, walk) : copy(json, depth, walk);
   } catch {
-    walk.report('unreadable');
-    return JSON_SAFE_MARKERS.unreadable;
+    return mark(walk, 'unreadable');
   }
-}
-
-/** As JSON.stringify does: a `toJSON` method is called once, and its result copied. */
-function copyObject(value: object, depth: number, walk: Walk): JsonSafe {
-  const toJSON = (value as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON === 'function') {
-    const json: unknown = toJSON.call(value, '');
-    if (json === null || typeof json !== 'object') return copy(json, depth, walk);
-    if (json !== value) return copyContainer(json, depth, walk);
-  }
-  return copyContainer(value, depth, walk);
 }
 
 function copyContainer(value: object, depth: number, walk: Walk): JsonSafe {
-  if (walk.ancestors.includes(value)) {
-    walk.report('circular');
-    return JSON_SAFE_MARKERS.circular;
-  }
-  if (depth >= MAX_DEPTH) {
-    walk.report('tooDeep');
-    return JSON_SAFE_MARKERS.tooDeep;
-  }
+  if (walk.ancestors.includes(value)) return mark(walk, 'circular');
+  if (depth >= MAX_DEPTH) return mark(walk, 'tooDeep');
   walk.ancestors.push(value);
   try {
-    if (Array.isArray(value)) {
-      const out: JsonSafe[] = [];
-      const length = value.length;
-      for (let i = 0; i < length; i++) {
-        if (walk.budget <= 0) {
-          walk.report('truncated');
-          out.push(JSON_SAFE_MARKERS.truncated);
-          break;
-        }
-        out.push(readThen(value, i, depth, walk));
-      }
-      return out;
-    }
-    const out: { [key: string]: JsonSafe } = {};
-    for (const key of Object.keys(value)) {
+    const isArray = Array.isArray(value);
+    const keys = isArray ? Array.from({ length: Math.min(value.length, walk.budget + 1) }, (_, i) => i) : Object.keys(value);
+    const out: { [key: string]: JsonSafe } | JsonSafe[] = isArray ? [] : {};
+    for (const key of keys) {
       if (walk.budget <= 0) {
-        walk.report('truncated');
-        out[JSON_SAFE_MARKERS.truncated] = JSON_SAFE_MARKERS.truncated;
+        // Plain assignment is safe here: the marker is not a special key.
+        (out as Record<string, JsonSafe>)[isArray ? (out as JsonSafe[]).length : JSON_SAFE_MARKERS.truncated] = mark(
+          walk,
+          'truncated',
+        );
         break;
       }
-      // Plain assignment of a key like `__proto__` would set the prototype.
-      Object.defineProperty(out, key, {
-        value: readThen(value, key, depth, walk),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      let entry: JsonSafe;
+      try {
+        entry = copy((value as Record<string | number, unknown>)[key], depth + 1, walk);
+      } catch {
+        entry = mark(walk, 'unreadable');
+      }
+      // defineProperty: assigning a key like `__proto__` would set the prototype instead.
+      Object.defineProperty(out, key, { value: entry, enumerable: true, writable: true, configurable: true });
     }
     return out;
   } finally {
     walk.ancestors.pop();
   }
-}
-
-/** Reads one entry (a getter may throw) and copies it one level down. */
-function readThen(container: object, key: string | number, depth: number, walk: Walk): JsonSafe {
-  let entry: unknown;
-  try {
-    entry = (container as Record<string | number, unknown>)[key];
-  } catch {
-    walk.budget -= 1;
-    walk.report('unreadable');
-    return JSON_SAFE_MARKERS.unreadable;
-  }
-  return copy(entry, depth + 1, walk);
 }
 
 /**
