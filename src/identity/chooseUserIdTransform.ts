@@ -26,7 +26,8 @@ export function chooseUserIdTransform(
   salt: string | undefined,
 ): UserIdTransformChoice {
   if (option !== undefined && option !== 'sha-256' && typeof option !== 'function') {
-    const got = typeof option === 'string' ? `'${option.slice(0, 40)}'` : option === null ? 'null' : typeof option;
+    let got: string = option === null ? 'null' : typeof option;
+    if (typeof option === 'string') got = `'${option.slice(0, 40)}'`;
     throw new Error(
       "Invalid option userIdTransform of SegmentAnalytics.fromConfig: expected 'sha-256' or an async function " +
         `(ref: string) => Promise<string>, or undefined to use app.analytics.segment.userIdTransform (got ${got})`,
