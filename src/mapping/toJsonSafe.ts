@@ -80,31 +80,44 @@ function copyContainer(value: object, depth: number, walk: Walk): JsonSafe {
   if (depth >= MAX_DEPTH) return mark(walk, 'tooDeep');
   walk.ancestors.push(value);
   try {
-    const isArray = Array.isArray(value);
-    const keys = isArray ? Array.from({ length: Math.min(value.length, walk.budget + 1) }, (_, i) => i) : Object.keys(value);
-    const out: { [key: string]: JsonSafe } | JsonSafe[] = isArray ? [] : {};
-    for (const key of keys) {
+    const source = value as Record<string | number, unknown>;
+    if (Array.isArray(value)) {
+      const out: JsonSafe[] = [];
+      for (let i = 0, length = value.length; i < length; i++) {
+        if (walk.budget <= 0) {
+          out.push(mark(walk, 'truncated'));
+          break;
+        }
+        out.push(copyEntry(source, i, depth, walk));
+      }
+      return out;
+    }
+    const out: { [key: string]: JsonSafe } = {};
+    for (const key of Object.keys(value)) {
       if (walk.budget <= 0) {
-        // Plain assignment is safe here: the marker is not a special key.
-        (out as Record<string, JsonSafe>)[isArray ? (out as JsonSafe[]).length : JSON_SAFE_MARKERS.truncated] = mark(
-          walk,
-          'truncated',
-        );
+        out[JSON_SAFE_MARKERS.truncated] = mark(walk, 'truncated');
         break;
       }
-      let entry: JsonSafe;
-      try {
-        entry = copy((value as Record<string | number, unknown>)[key], depth + 1, walk);
-      } catch {
-        entry = mark(walk, 'unreadable');
-      }
-      // defineProperty: assigning a key like `__proto__` would set the prototype instead.
-      Object.defineProperty(out, key, { value: entry, enumerable: true, writable: true, configurable: true });
+      const entry = copyEntry(source, key, depth, walk);
+      // Assigning `__proto__` would set the copy's prototype instead of a key.
+      if (key === '__proto__') Object.defineProperty(out, key, { value: entry, enumerable: true, writable: true, configurable: true });
+      else out[key] = entry;
     }
     return out;
   } finally {
     walk.ancestors.pop();
   }
+}
+
+/** Reads one entry (a getter may throw) and copies it one level down. */
+function copyEntry(source: Record<string | number, unknown>, key: string | number, depth: number, walk: Walk): JsonSafe {
+  let entry: unknown;
+  try {
+    entry = source[key];
+  } catch {
+    return mark(walk, 'unreadable');
+  }
+  return copy(entry, depth + 1, walk);
 }
 
 /**

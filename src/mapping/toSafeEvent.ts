@@ -44,8 +44,10 @@ function textOf(value: unknown): string | undefined {
  */
 export function toSafeEvent(event: unknown, report: (problem: EventProblem) => void = () => {}): SafeEvent {
   if (typeof event === 'object' && event !== null && safeEvents.has(event)) return event as SafeEvent;
-  const problems = new Set<EventProblem>();
-  const note = (problem: EventProblem) => problems.add(problem);
+  const problems: EventProblem[] = [];
+  const note = (problem: EventProblem) => {
+    if (!problems.includes(problem)) problems.push(problem);
+  };
   const isObject = (typeof event === 'object' && event !== null) || typeof event === 'function';
   if (!isObject) note('event');
   const read = (key: string): unknown => {
