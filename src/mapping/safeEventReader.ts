@@ -18,11 +18,13 @@ export function createSafeEventReader(logger: Pick<Console, 'warn'>): (event: un
   return event => {
     const problems: string[] = [];
     const safe = toSafeEvent(event, problem => problems.push(problem));
-    if (problems.length && !warned.has(safe.action) && warned.size < MAX_WARNED_ACTIONS) {
-      warned.add(safe.action);
+    // Bounded: a hostile action can be megabytes long.
+    const action = safe.action.slice(0, 100);
+    if (problems.length && !warned.has(action) && warned.size < MAX_WARNED_ACTIONS) {
+      warned.add(action);
       try {
         logger.warn(
-          `Segment analytics: a '${safe.action}' event was repaired before sending (${problems.join(', ')}); ` +
+          `Segment analytics: a '${action}' event was repaired before sending (${problems.join(', ')}); ` +
             'values JSON cannot carry are sent as markers. Later ones of this action are not reported',
         );
       } catch {
