@@ -34,8 +34,12 @@ export interface Config {
          */
         userIdTransform?: 'none' | 'sha-256';
         /**
-         * Secret key of the `sha-256` transform: ids become HMAC-SHA-256, so they
-         * cannot be reversed by hashing the catalog's list of users.
+         * Key of the `sha-256` transform: ids become HMAC-SHA-256, so that whoever
+         * holds the Segment data (Segment, its destinations, your warehouse)
+         * cannot reverse them by hashing a list of entity refs. It is not a
+         * secret from your users: like every frontend key it reaches every
+         * browser that loads the app, and anyone with that can compute the ids.
+         * Has no effect (a warning says so) without the `sha-256` transform.
          * @visibility frontend
          */
         userIdSalt?: string;

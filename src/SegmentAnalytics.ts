@@ -10,9 +10,12 @@ import { Logger } from './delivery/Transport';
 import { withGroups } from './delivery/withGroups';
 import { resolveIdentity } from './identity/resolveIdentity';
 import { UserIdTransformOption } from './identity/resolveUserId';
+import { chooseUserIdTransform } from './identity/chooseUserIdTransform';
 import { applyTeamOptions } from './mapping/applyTeamOptions';
 import { createPageHistory, withSettledTitle } from './mapping/pageHistory';
 import { toSegmentCall } from './mapping/toSegmentCall';
+import { createSafeEventReader } from './mapping/safeEventReader';
+import { warnSafely } from './warnSafely';
 import { BackstageEvent } from './mapping/BackstageEvent';
 
 /**
@@ -64,16 +67,18 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
     try {
       this.capture(event);
     } catch (error) {
+      // Never read the event again here: reading it may be what threw.
       if (!this.failedOnce) {
         this.failedOnce = true;
-        this.logger.warn(`Segment analytics: could not record a '${event?.action}' event: ${error}`);
+        warnSafely(this.logger, 'Segment analytics: could not record an event', error);
       }
     }
   }
 
   private createPipeline(config: EnabledSegmentConfig, options: SegmentAnalyticsOptions) {
     const { identityApi } = options;
-    const transform = options.userIdTransform ?? (config.userIdTransform === 'sha-256' ? 'sha-256' : undefined);
+    const { transform, warnings } = chooseUserIdTransform(options.userIdTransform, config.userIdTransform, config.userIdSalt);
+    warnings.forEach(warning => this.logger.warn(warning));
     const { groups } = config.team;
     const warn = (message: string) => this.logger.warn(message);
     const identity = identityApi && resolveIdentity({ identityApi, transform, salt: config.userIdSalt, groups, warn });
@@ -88,11 +93,13 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
     const history = createPageHistory(typeof document === 'undefined' ? '' : document.referrer);
     const debug = config.debug ? (event: BackstageEvent) => this.logger.info('[segment] captured', event) : undefined;
 
+    const readSafely = createSafeEventReader(this.logger);
     return (event: BackstageEvent) => {
       debug?.(event);
+      const safe = readSafely(event);
       const { href, pathname, search } = window.location;
-      const page = history.describe({ href, pathname, search, title: document.title }, event.action === 'navigate');
-      delivery.enqueue(applyTeamOptions(toSegmentCall(event, page, new Date()), config.team));
+      const page = history.describe({ href, pathname, search, title: document.title }, safe.action === 'navigate');
+      delivery.enqueue(applyTeamOptions(toSegmentCall(safe, page, new Date()), config.team));
     };
   }
 }

@@ -1,6 +1,7 @@
 import { Config } from '@backstage/config';
 import { SegmentConfig } from './SegmentConfig';
 import { readTeamConfig } from './readTeamConfig';
+import { checkWriteKey, parseApiHost, parseCdnURL } from './parseEndpoints';
 
 const ROOT = 'app.analytics.segment';
 
@@ -55,25 +56,6 @@ function wholeNumber(c: Config | undefined, key: string, min: number, max: numbe
   return value;
 }
 
-/** Splits `https://proxy.example.com/v1` into protocol and scheme-less host. */
-function parseApiHost(raw: string): { apiHost: string; protocol: 'http' | 'https' } {
-  const match = /^(https?):\/\/(.+)$/i.exec(raw);
-  if (match) {
-    return { protocol: match[1].toLowerCase() as 'http' | 'https', apiHost: match[2].replace(/\/+$/, '') };
-  }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
-    throw invalid('apiHost', "a host and path, optionally with an 'http://' or 'https://' scheme", new Error(`got '${raw}'`));
-  }
-  return { protocol: 'https', apiHost: raw.replace(/\/+$/, '') };
-}
-
-function parseCdnURL(raw: string): string {
-  if (!/^https?:\/\/[^/]+/i.test(raw)) {
-    throw invalid('cdnURL', "an absolute 'http://' or 'https://' URL", new Error(`got '${raw}'`));
-  }
-  return raw.replace(/\/+$/, '');
-}
-
 /**
  * Reads and validates `app.analytics.segment.*` once.
  *
@@ -109,7 +91,7 @@ export function readSegmentConfig(config: Config): SegmentConfig {
 
   return {
     enabled: true,
-    writeKey: writeKey ?? '',
+    writeKey: writeKey ? checkWriteKey(writeKey) : '',
     debug: bool(c, 'debug'),
     testMode,
     userIdTransform: oneOf(c, 'userIdTransform', ['none', 'sha-256'] as const, 'none'),

@@ -25,8 +25,8 @@ export async function loadSegmentTransport(config: EnabledSegmentConfig): Promis
     },
     send(call, userId, groupId) {
       const options = toCallOptions(call, userId, config.maskIP, groupId);
-      if (call.type === 'page') void analytics.page(call.properties, options);
-      else void analytics.track(call.event, call.properties, options);
+      const sent = call.type === 'page' ? analytics.page(call.properties, options) : analytics.track(call.event, call.properties, options);
+      sent.catch(() => {}); // the library reports its own failures; never an unhandled rejection
     },
   };
 }

@@ -1,5 +1,6 @@
+import type { BackstageUserIdentity } from '@backstage/core-plugin-api';
 import { entityName, selectGroupRefs } from './selectGroupRefs';
-import { transformEntityRef } from './transformEntityRef';
+import { transformEntityRef, withheld } from './transformEntityRef';
 import type { IdentityOptions } from './resolveUserId';
 
 /** One Segment `group` call: the group's id and its traits. */
@@ -52,12 +53,22 @@ async function resolveGroups(
  * Group ids are the `group:` ownership refs transformed exactly like the user
  * id, so a pseudonymized setup never sends a plaintext ref; their traits
  * carry the group's name only when no transform is set. Rejects when the
- * identity or the user's transform fails (the caller then sends anonymously);
+ * identity or the user's transform fails, or the id is refused (the caller
+ * then sends anonymously, and with a transform no error quotes the ref);
  * a group whose transform fails is left out.
  */
 export async function resolveIdentity(options: ResolveIdentityOptions): Promise<ResolvedIdentity> {
-  const { userEntityRef, ownershipEntityRefs } = await options.identityApi.getBackstageIdentity();
-  if (!userEntityRef) throw new Error('the identity API returned no user entity ref');
+  let identity: BackstageUserIdentity;
+  try {
+    identity = await options.identityApi.getBackstageIdentity();
+  } catch (error) {
+    if (options.transform) throw withheld('the identity API');
+    throw error;
+  }
+  const { userEntityRef, ownershipEntityRefs } = identity;
+  if (typeof userEntityRef !== 'string' || !userEntityRef) {
+    throw new Error('the identity API returned no user entity ref');
+  }
   const [userId, groups] = await Promise.all([
     transformEntityRef(userEntityRef, options.transform, options.salt),
     resolveGroups(ownershipEntityRefs, options),

@@ -1,5 +1,5 @@
 import { BackstageUserIdentity, IdentityApi, ProfileInfo } from '@backstage/core-plugin-api';
-import { resolveUserId } from './resolveUserId';
+import { MAX_USER_ID_LENGTH, resolveUserId } from './resolveUserId';
 
 const REF = 'user:default/jane';
 // Verified in a shell: printf 'user:default/jane' | sha256sum
@@ -92,8 +92,9 @@ describe('resolveUserId', () => {
         },
       }),
     );
-    expect(error).toBe(failure);
+    expect(error.message).toMatch(/the userIdTransform failed/);
     expect(String(error)).not.toContain(REF);
+    expect(String(error)).not.toContain('pseudonymization service unavailable');
   });
 
   it('a transform that throws synchronously still gives a rejection, not a throw', async () => {
@@ -104,7 +105,7 @@ describe('resolveUserId', () => {
     expect(() => {
       promise = resolveUserId({ identityApi: fakeIdentityApi(jane()), transform });
     }).not.toThrow();
-    await expect(promise).rejects.toThrow('sync failure');
+    await expect(promise).rejects.toThrow(/the userIdTransform failed/);
   });
 
   it.each<[string, unknown]>([
@@ -121,12 +122,41 @@ describe('resolveUserId', () => {
   it('an identity API that rejects makes it reject, without calling the transform', async () => {
     const failure = new Error('not signed in');
     const transform = jest.fn(async (ref: string) => ref);
-    await expect(resolveUserId({ identityApi: fakeIdentityApi(failure), transform })).rejects.toBe(failure);
+    await expect(resolveUserId({ identityApi: fakeIdentityApi(failure), transform })).rejects.toThrow(
+      /the identity API failed/,
+    );
     expect(transform).not.toHaveBeenCalled();
+    // Without a transform the ref is the id anyway: the identity API's own error is kept.
+    await expect(resolveUserId({ identityApi: fakeIdentityApi(failure) })).rejects.toBe(failure);
   });
 
   it('an identity without a user entity ref rejects', async () => {
     const identityApi = fakeIdentityApi({ type: 'user', userEntityRef: '', ownershipEntityRefs: [] });
     await expect(resolveUserId({ identityApi })).rejects.toThrow(/no user entity ref/);
+  });
+
+  it.each<[string, (ref: string) => unknown]>([
+    ['the ref itself', ref => ref],
+    ['the ref in upper case', ref => ref.toUpperCase()],
+    ['the ref with a prefix', ref => `u-${ref}`],
+    ['a blank id', () => ' \t '],
+    ['an id one character too long', () => 'a'.repeat(MAX_USER_ID_LENGTH + 1)],
+    ['an object', () => ({ id: 'x' })],
+  ])('a custom transform returning %s is refused, without the ref in the error', async (_label, make) => {
+    const transform = (async (ref: string) => make(ref)) as (ref: string) => Promise<string>;
+    const error = await rejectionOf(resolveUserId({ identityApi: fakeIdentityApi(jane()), transform }));
+    expect(error.message.toLowerCase()).not.toContain(REF.toLowerCase());
+  });
+
+  it(`an id of ${MAX_USER_ID_LENGTH} characters, or one sharing only part of the ref, is accepted`, async () => {
+    const long = 'b'.repeat(MAX_USER_ID_LENGTH);
+    await expect(resolveUserId({ identityApi: fakeIdentityApi(jane()), transform: async () => long })).resolves.toBe(long);
+    await expect(resolveUserId({ identityApi: fakeIdentityApi(jane()), transform: async () => 'jane' })).resolves.toBe('jane');
+  });
+
+  it('without a transform, an entity ref over the length limit is refused too', async () => {
+    const ref = `user:default/${'j'.repeat(MAX_USER_ID_LENGTH)}`;
+    const identityApi = fakeIdentityApi({ type: 'user', userEntityRef: ref, ownershipEntityRefs: [] });
+    await expect(resolveUserId({ identityApi })).rejects.toThrow(/over 256 characters; it is refused/);
   });
 });

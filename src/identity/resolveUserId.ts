@@ -1,6 +1,8 @@
 import { IdentityApi } from '@backstage/core-plugin-api';
 import { resolveIdentity } from './resolveIdentity';
 
+export { MAX_USER_ID_LENGTH } from './transformEntityRef';
+
 /**
  * How the user's entity ref becomes the Segment `userId`: `'sha-256'`
  * (HMAC-SHA-256 when a salt is configured), or a function of your own.
@@ -23,9 +25,12 @@ export type IdentityOptions = {
  * Resolves the signed-in user's Segment id: the entity ref, transformed.
  *
  * @remarks
- * Rejects when the identity or the transform fails, and when a transform
- * yields an empty value: the caller then sends events anonymously, never
- * the plaintext entity ref.
+ * Rejects when the identity or the transform fails, and when the id is
+ * refused (empty, over {@link MAX_USER_ID_LENGTH} characters, or, with a
+ * transform, containing the entity ref): the caller then sends events
+ * anonymously, never the plaintext entity ref. With a transform, a
+ * rejection's message never carries text from the identity API or the
+ * transform, which could contain the ref.
  */
 export async function resolveUserId(options: IdentityOptions): Promise<string> {
   return (await resolveIdentity(options)).userId;

@@ -2,23 +2,56 @@ import { hashUserId } from './hashUserId';
 import type { UserIdTransformOption } from './resolveUserId';
 
 /**
+ * Longest id sent, in characters. Real ids are far shorter (a SHA-256
+ * digest is 64, a UUID 36, an entity ref rarely over 100); an id that long
+ * is a bug, and would make every message of the user fail at Segment.
+ */
+export const MAX_USER_ID_LENGTH = 256;
+
+/**
+ * Checks an id before it is used: a non-blank string of at most
+ * {@link MAX_USER_ID_LENGTH} characters, which with a transform does not
+ * contain the entity ref in any letter case. Messages never quote the id or
+ * the ref.
+ */
+function checkId(id: unknown, ref: string, transformed: boolean): string {
+  let why = '';
+  if (typeof id !== 'string' || !id.trim()) why = 'is empty or not a string';
+  else if (id.length > MAX_USER_ID_LENGTH) why = `is over ${MAX_USER_ID_LENGTH} characters`;
+  else if (transformed && id.toLowerCase().includes(ref.toLowerCase())) why = 'contains the plaintext entity ref';
+  if (why) throw new Error(`the id${transformed ? ' from the userIdTransform' : ''} ${why}; it is refused`);
+  return id as string;
+}
+
+/**
+ * An error standing in for one whose text is withheld: with a transform, the
+ * identity API's or the transform's message may quote the entity ref.
+ */
+export const withheld = (what: string) =>
+  new Error(`${what} failed (its message is withheld, as it may contain the user's entity ref)`);
+
+/**
  * Applies the configured pseudonymization to one entity ref (the user's, or
  * one of their groups): `'sha-256'` (HMAC-SHA-256 with a salt) or the app's
  * own function; without a transform, the ref itself.
  *
  * @remarks
- * Rejects when the transform fails or yields no non-empty string, so that a
- * caller never falls back to the plaintext ref. The error never carries it.
+ * Rejects when the transform fails, or when the id is refused (empty, over
+ * {@link MAX_USER_ID_LENGTH} characters, or, with a transform, containing the
+ * ref), so that a caller never falls back to the plaintext ref. The error
+ * never carries the ref or the transform's own message.
  */
 export async function transformEntityRef(
   ref: string,
   transform: UserIdTransformOption | undefined,
   salt: string | undefined,
 ): Promise<string> {
-  if (!transform) return ref;
-  const id = transform === 'sha-256' ? await hashUserId(ref, salt) : await transform(ref);
-  if (typeof id !== 'string' || id === '') {
-    throw new Error('the userIdTransform returned no id');
+  if (!transform) return checkId(ref, ref, false);
+  let id: unknown;
+  try {
+    id = transform === 'sha-256' ? await hashUserId(ref, salt) : await transform(ref);
+  } catch {
+    throw withheld('the userIdTransform');
   }
-  return id;
+  return checkId(id, ref, true);
 }

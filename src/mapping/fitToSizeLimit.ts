@@ -35,11 +35,17 @@ function truncateStrings(value: unknown): unknown {
  *
  * @returns the call itself when small enough; else a copy with long strings
  * cut and marked with {@link TRUNCATION_MARK}; `undefined` when even that is
- * too large (the caller drops it and says so).
+ * too large, or not serialisable at all (the caller drops it and says so).
+ * Never throws.
  */
 export function fitToSizeLimit(call: SegmentCall, maxBytes = MAX_CALL_BYTES): SegmentCall | undefined {
-  if (byteSize(call) <= maxBytes) return call;
-  const cut = truncateStrings(call) as SegmentCall;
-  const fitted = { ...cut, timestamp: call.timestamp } as SegmentCall;
-  return byteSize(fitted) <= maxBytes ? fitted : undefined;
+  try {
+    if (byteSize(call) <= maxBytes) return call;
+    const cut = truncateStrings(call) as SegmentCall;
+    const fitted = { ...cut, timestamp: call.timestamp } as SegmentCall;
+    return byteSize(fitted) <= maxBytes ? fitted : undefined;
+  } catch {
+    // Not JSON at all (a call that bypassed the mapping's toJsonSafe): dropped, never thrown.
+    return undefined;
+  }
 }

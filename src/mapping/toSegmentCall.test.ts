@@ -362,3 +362,23 @@ describe('toSegmentCall', () => {
     expect(call.page).toStrictEqual(page);
   });
 });
+
+describe('toSegmentCall event names are always non-empty strings', () => {
+  it.each<[string, unknown, string, string]>([
+    ['create, empty subject', { action: 'create', subject: '', context: legacyContext }, 'create', ''],
+    ['create, blank subject', { action: 'create', subject: ' \t', context: legacyContext }, 'create', ' \t'],
+    ['create, object subject', { action: 'create', subject: { event: 'x' }, context: legacyContext }, 'create', '[unsupported]'],
+    ['create, number subject', { action: 'create', subject: 7, context: legacyContext }, '7', '7'],
+    ['create, null subject', { action: 'create', subject: null, context: legacyContext }, 'create', ''],
+    ['empty action', { action: '', subject: 's', context: legacyContext }, 'unknown', 's'],
+    ['blank action', { action: '  ', subject: 's', context: legacyContext }, 'unknown', 's'],
+    ['object action', { action: { a: 1 }, subject: 's', context: legacyContext }, 'unknown', 's'],
+    ['no event at all', undefined, 'unknown', ''],
+  ])('%s -> track(%j), subject %j', (_name, event, name, subject) => {
+    const call = toSegmentCall(event as BackstageEvent, page, timestamp);
+    expect(call).toMatchObject({ type: 'track', event: name });
+    expect(call.properties.subject).toBe(subject);
+    expect(typeof call.properties.action).toBe('string');
+    expect(call.properties.action).not.toBe('');
+  });
+});

@@ -1,5 +1,6 @@
 import { BackstageEvent } from './BackstageEvent';
 import { PageInfo, SegmentCall, SegmentProperties } from './SegmentCall';
+import { SafeEvent, toSafeEvent } from './toSafeEvent';
 
 /** Context keys that have a place of their own in the properties. */
 const OWN_CONTEXT_KEYS = new Set(['routeRef', 'pluginId', 'extension', 'extensionId']);
@@ -8,12 +9,14 @@ const OWN_CONTEXT_KEYS = new Set(['routeRef', 'pluginId', 'extension', 'extensio
  * The properties layout of the public Segment module, kept so that existing
  * dashboards keep working.
  */
-function layoutProperties(event: BackstageEvent): SegmentProperties {
-  const context = event.context as Record<string, unknown>;
-  const extensionId = (context.extensionId ?? context.extension) as string | undefined;
-  const additionalContext: Record<string, unknown> = {};
+function layoutProperties(event: SafeEvent): SegmentProperties {
+  const context = event.context;
+  const extensionId = context.extensionId ?? context.extension;
+  const additionalContext: SegmentProperties = {};
   for (const [key, val] of Object.entries(context)) {
-    if (!OWN_CONTEXT_KEYS.has(key)) additionalContext[key] = val;
+    if (!OWN_CONTEXT_KEYS.has(key)) {
+      Object.defineProperty(additionalContext, key, { value: val, enumerable: true, writable: true, configurable: true });
+    }
   }
   return {
     subject: event.subject,
@@ -23,7 +26,7 @@ function layoutProperties(event: BackstageEvent): SegmentProperties {
     pluginId: context.pluginId,
     extensionId,
     category: extensionId || 'app',
-    attributes: event.attributes ? { ...event.attributes } : undefined,
+    attributes: event.attributes,
     additionalContext,
   };
 }
@@ -32,15 +35,19 @@ function layoutProperties(event: BackstageEvent): SegmentProperties {
  * Maps one Backstage analytics event to the Segment call it becomes.
  *
  * @remarks
- * Pure: the event is only read, never changed. `navigate` becomes a page
- * call (its properties also describe the page, as Segment's page spec
- * asks); `create` becomes `track(subject)`; any other action `track(action)`.
+ * Pure, and never throws: the event is read once through
+ * {@link toSafeEvent} (only read, never changed), so every call is plain
+ * JSON data. `navigate` becomes a page call (its properties also describe
+ * the page, as Segment's page spec asks); `create` becomes `track(subject)`,
+ * or `track('create')` when the subject is empty or not text; any other
+ * action `track(action)`. Event names are never empty.
  */
-export function toSegmentCall(event: BackstageEvent, page: PageInfo, timestamp: Date): SegmentCall {
-  const properties = layoutProperties(event);
-  if (event.action === 'navigate') {
+export function toSegmentCall(event: BackstageEvent | SafeEvent, page: PageInfo, timestamp: Date): SegmentCall {
+  const safe = toSafeEvent(event);
+  const properties = layoutProperties(safe);
+  if (safe.action === 'navigate') {
     return { type: 'page', properties: { ...page, ...properties }, page, timestamp };
   }
-  const name = event.action === 'create' ? event.subject : event.action;
+  const name = safe.action === 'create' && safe.subjectIsText && safe.subject.trim() ? safe.subject : safe.action;
   return { type: 'track', event: name, properties, page, timestamp };
 }

@@ -1,0 +1,123 @@
+import { ConfigReader } from '@backstage/config';
+import { IdentityApi } from '@backstage/core-plugin-api';
+import { SegmentAnalytics } from './SegmentAnalytics';
+import { JSON_SAFE_MARKERS } from './mapping/toJsonSafe';
+import { CollectedMessage, LoopbackCollector, startLoopbackCollector } from './testing/loopbackCollector';
+
+// Hostile events through the real @segment/analytics-next to the embedded
+// collector on a loopback port: the queue must not stall on them, and they
+// arrive as JSON with markers. An unhandled rejection fails the running test
+// (jest-circus).
+
+const REF = 'user:default/jane.doe';
+const context = { routeRef: 'catalog', pluginId: 'catalog', extension: 'CatalogIndexPage' };
+
+function identity(): IdentityApi {
+  return {
+    getBackstageIdentity: async () => ({ type: 'user', userEntityRef: REF, ownershipEntityRefs: [REF] }),
+    getProfileInfo: async () => ({}),
+    getCredentials: async () => ({}),
+    signOut: async () => {},
+  };
+}
+
+let collector: LoopbackCollector;
+let keyCount = 0;
+let warn: jest.SpyInstance;
+
+beforeAll(async () => {
+  collector = await startLoopbackCollector();
+});
+afterAll(() => collector.close());
+beforeEach(() => {
+  localStorage.clear();
+  warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+});
+afterEach(() => jest.restoreAllMocks());
+
+function create(options: Parameters<typeof SegmentAnalytics.fromConfig>[1] = {}) {
+  const writeKey = `hostile-${++keyCount}`;
+  const analytics = SegmentAnalytics.fromConfig(
+    new ConfigReader({
+      app: { analytics: { segment: { writeKey, cdnURL: collector.url, apiHost: `http://${collector.apiHost}` } } },
+    }),
+    options,
+  );
+  const mine = (messages: CollectedMessage[]) => messages.filter(m => m.writeKey === writeKey);
+  return {
+    analytics,
+    waitFor: async (predicate: (m: CollectedMessage[]) => boolean) =>
+      mine(await collector.waitFor(all => predicate(mine(all)), 6000)),
+  };
+}
+
+function nested(levels: number): unknown {
+  let value: unknown = 'leaf';
+  for (let i = 0; i < levels; i++) value = { child: value };
+  return value;
+}
+
+describe('hostile events on the wire', () => {
+  it('go out as JSON with markers, in order, and the next ordinary event is not held back', async () => {
+    const { analytics, waitFor } = create();
+    const cycle: Record<string, unknown> = { a: 1 };
+    cycle.self = cycle;
+    const hostile: unknown[] = [
+      { action: 'cycle', subject: 's', attributes: cycle, context },
+      { action: 'bigint', subject: 's', value: BigInt(7), attributes: { n: BigInt(10) }, context },
+      {
+        action: 'getter',
+        subject: 's',
+        attributes: {
+          inner: {
+            get x() {
+              throw new Error('getter');
+            },
+          },
+        },
+        context,
+      },
+      { action: 'deep', subject: 's', attributes: nested(3000), context },
+      new Proxy(
+        {},
+        {
+          get() {
+            throw new Error('proxy');
+          },
+        },
+      ),
+      { action: 'create', subject: { event: 'hijack', properties: { replaced: true } }, context },
+      { action: '', subject: 'empty action', context },
+    ];
+    for (const event of hostile) expect(analytics.captureEvent(event as any)).toBeUndefined();
+    // The last event: nothing is captured after it, so a stalled queue would keep it forever.
+    analytics.captureEvent({ action: 'click', subject: 'after', context });
+
+    const messages = await waitFor(m => m.some(x => x.properties?.subject === 'after'));
+    const tracks = messages.filter(m => m.type === 'track');
+    const byName = (name: string) => tracks.find(m => m.event === name);
+    expect(byName('cycle')?.properties.attributes).toEqual({ a: 1, self: JSON_SAFE_MARKERS.circular });
+    expect(byName('bigint')?.properties).toMatchObject({ value: '7', attributes: { n: '10' } });
+    expect(byName('getter')?.properties.attributes).toEqual({ inner: { x: JSON_SAFE_MARKERS.unreadable } });
+    expect(JSON.stringify(byName('deep')?.properties.attributes)).toContain(JSON_SAFE_MARKERS.tooDeep);
+    const created = byName('create');
+    expect(created?.properties).toMatchObject({ subject: JSON_SAFE_MARKERS.unsupported, action: 'create', pluginId: 'catalog' });
+    expect(created?.properties.replaced).toBeUndefined();
+    const unknown = tracks.filter(m => m.event === 'unknown');
+    expect(unknown.map(m => m.properties.subject).sort()).toEqual(['[unreadable]', 'empty action']);
+    expect(tracks).toHaveLength(hostile.length + 1);
+    expect(warn.mock.calls.every(call => /Segment analytics: a '[^']+' event/.test(String(call[0])))).toBe(true);
+  });
+
+  it('a 40 KB user id from a custom transform is refused: events arrive anonymous, one warning', async () => {
+    const { analytics, waitFor } = create({ identityApi: identity(), userIdTransform: async () => 'x'.repeat(40 * 1024) });
+    analytics.captureEvent({ action: 'click', subject: 'a', context });
+    analytics.captureEvent({ action: 'click', subject: 'b', context });
+    const messages = await waitFor(m => m.length >= 2);
+    expect(messages.map(m => m.type)).toEqual(['track', 'track']);
+    expect(messages.every(m => !m.userId && typeof m.anonymousId === 'string')).toBe(true);
+    expect(warn).toHaveBeenCalledTimes(1);
+    const requests = await collector.requests();
+    expect(requests.filter(r => r.status >= 400)).toEqual([]);
+  });
+});

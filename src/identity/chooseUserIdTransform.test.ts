@@ -1,0 +1,35 @@
+import { chooseUserIdTransform } from './chooseUserIdTransform';
+
+describe('chooseUserIdTransform', () => {
+  const custom = async () => 'id';
+
+  it.each<[string, unknown, 'none' | 'sha-256', string | undefined, unknown, number]>([
+    ['no option: the config decides (none)', undefined, 'none', undefined, undefined, 0],
+    ['no option: the config decides (sha-256)', undefined, 'sha-256', undefined, 'sha-256', 0],
+    ['the code option wins over the config', 'sha-256', 'none', undefined, 'sha-256', 0],
+    ['a function wins over sha-256 config', custom, 'sha-256', undefined, custom, 0],
+    ['salt with sha-256: no warning', undefined, 'sha-256', 'pepper', 'sha-256', 0],
+    ['salt without a transform: a warning', undefined, 'none', 'pepper', undefined, 1],
+    ['salt with a function: a warning', custom, 'sha-256', 'pepper', custom, 1],
+  ])('%s', (_name, option, configured, salt, transform, warnings) => {
+    const choice = chooseUserIdTransform(option, configured, salt);
+    expect(choice.transform).toBe(transform);
+    expect(choice.warnings).toHaveLength(warnings);
+    expect(choice.warnings.join()).not.toContain('pepper');
+  });
+
+  it.each<[string, unknown]>([
+    ['empty string', ''],
+    ['null', null],
+    ['false', false],
+    ['zero', 0],
+    ['none', 'none'],
+    ['wrong case', 'SHA-256'],
+    ['an object', {}],
+    ['a Symbol', Symbol('x')],
+  ])('an invalid option (%s) throws, naming the option', (_name, option) => {
+    expect(() => chooseUserIdTransform(option, 'sha-256', undefined)).toThrow(
+      /^Invalid option userIdTransform of SegmentAnalytics\.fromConfig: expected 'sha-256' or an async function/,
+    );
+  });
+});

@@ -1,0 +1,45 @@
+import type { UserIdTransformOption } from './resolveUserId';
+
+/** What {@link chooseUserIdTransform} decided. */
+export type UserIdTransformChoice = {
+  /** Undefined: no transform, the entity ref is the user id. */
+  transform?: UserIdTransformOption;
+  /** Warnings to log once, at construction. */
+  warnings: string[];
+};
+
+/**
+ * Decides the user id transform from the code option and the config.
+ *
+ * @remarks
+ * Pure. The code option wins when it is given (`undefined` means not
+ * given); any other value than `'sha-256'` or a function is an error
+ * naming the option, so that a mistake such as `userIdTransform: ''` can
+ * never mean "send the plaintext ref". A `userIdSalt` has an effect only
+ * with `'sha-256'`: otherwise a warning says so.
+ *
+ * @throws when the code option is invalid
+ */
+export function chooseUserIdTransform(
+  option: unknown,
+  configured: 'none' | 'sha-256',
+  salt: string | undefined,
+): UserIdTransformChoice {
+  if (option !== undefined && option !== 'sha-256' && typeof option !== 'function') {
+    let got: string = option === null ? 'null' : typeof option;
+    if (typeof option === 'string') got = `'${option.slice(0, 40)}'`;
+    throw new Error(
+      "Invalid option userIdTransform of SegmentAnalytics.fromConfig: expected 'sha-256' or an async function " +
+        `(ref: string) => Promise<string>, or undefined to use app.analytics.segment.userIdTransform (got ${got})`,
+    );
+  }
+  const transform = (option ?? (configured === 'sha-256' ? 'sha-256' : undefined)) as UserIdTransformOption | undefined;
+  const warnings =
+    salt !== undefined && transform !== 'sha-256'
+      ? [
+          "Segment analytics: app.analytics.segment.userIdSalt has no effect: it only keys the 'sha-256' " +
+            `userIdTransform, and the one in use is ${transform ? 'a function' : "'none' (plaintext entity refs)"}`,
+        ]
+      : [];
+  return { transform, warnings };
+}

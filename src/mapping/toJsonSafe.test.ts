@@ -1,0 +1,139 @@
+import { JSON_SAFE_MARKERS as M, JsonSafeProblem, MAX_DEPTH, MAX_STRING_CHARS, MAX_VALUES, toJsonSafe } from './toJsonSafe';
+
+function nested(levels: number): unknown {
+  let value: unknown = 'leaf';
+  for (let i = 0; i < levels; i++) value = [value];
+  return value;
+}
+
+const throwing = () =>
+  new Proxy(
+    {},
+    {
+      get() {
+        throw new Error('get');
+      },
+      ownKeys() {
+        throw new Error('ownKeys');
+      },
+      getPrototypeOf() {
+        throw new Error('getPrototypeOf');
+      },
+    },
+  );
+
+type Case = { name: string; input: () => unknown; expected: unknown; problems: JsonSafeProblem[] };
+
+const cycle = () => {
+  const a: any = { name: 'a', list: [] };
+  a.list.push(a, { up: a });
+  return a;
+};
+
+const cases: Case[] = [
+  { name: 'plain JSON stays equal', input: () => ({ a: 1, b: [true, null, 'x'], c: { d: 2.5 } }), expected: { a: 1, b: [true, null, 'x'], c: { d: 2.5 } }, problems: [] },
+  { name: 'undefined stays undefined (JSON leaves it out)', input: () => ({ a: undefined }), expected: { a: undefined }, problems: [] },
+  { name: 'a cycle becomes the circular marker', input: cycle, expected: { name: 'a', list: [M.circular, { up: M.circular }] }, problems: ['circular'] },
+  {
+    name: 'a shared (non-circular) object is copied twice, as JSON does',
+    input: () => {
+      const shared = { s: 1 };
+      return { x: shared, y: shared };
+    },
+    expected: { x: { s: 1 }, y: { s: 1 } },
+    problems: [],
+  },
+  { name: 'a BigInt becomes its decimal string', input: () => ({ n: BigInt(-42) }), expected: { n: '-42' }, problems: ['bigint'] },
+  { name: 'functions and symbols become the unsupported marker', input: () => [() => 1, Symbol('s')], expected: [M.unsupported, M.unsupported], problems: ['unsupported'] },
+  { name: 'symbol keys are left out, as JSON does', input: () => ({ [Symbol('k')]: 1, k: 2 }), expected: { k: 2 }, problems: [] },
+  {
+    name: 'a throwing getter becomes the unreadable marker, siblings kept',
+    input: () => ({
+      ok: 1,
+      get bad() {
+        throw new Error('x');
+      },
+    }),
+    expected: { ok: 1, bad: M.unreadable },
+    problems: ['unreadable'],
+  },
+  {
+    name: 'a throwing toJSON becomes the unreadable marker',
+    input: () => ({
+      v: {
+        toJSON() {
+          throw new Error('x');
+        },
+      },
+    }),
+    expected: { v: M.unreadable },
+    problems: ['unreadable'],
+  },
+  { name: 'toJSON is honoured (Date)', input: () => ({ at: new Date(86_400_000) }), expected: { at: '1970-01-02T00:00:00.000Z' }, problems: [] },
+  { name: 'an invalid Date becomes null, as JSON does', input: () => ({ at: new Date(NaN) }), expected: { at: null }, problems: [] },
+  { name: 'a Proxy throwing on every trap becomes the unreadable marker', input: () => ({ p: throwing() }), expected: { p: M.unreadable }, problems: ['unreadable'] },
+  { name: 'the value itself a throwing Proxy', input: throwing, expected: M.unreadable, problems: ['unreadable'] },
+  {
+    name: 'a revoked Proxy becomes the unreadable marker',
+    input: () => {
+      const { proxy, revoke } = Proxy.revocable([], {});
+      revoke();
+      return [proxy];
+    },
+    expected: [M.unreadable],
+    problems: ['unreadable'],
+  },
+  { name: `nesting ${MAX_DEPTH} deep is kept`, input: () => nested(MAX_DEPTH), expected: nested(MAX_DEPTH), problems: [] },
+  {
+    name: 'nesting 100,000 deep is cut at the depth limit, without a stack overflow',
+    input: () => nested(100_000),
+    expected: (() => {
+      let v: unknown = M.tooDeep;
+      for (let i = 0; i < MAX_DEPTH; i++) v = [v];
+      return v;
+    })(),
+    problems: ['tooDeep'],
+  },
+  {
+    name: `more than ${MAX_VALUES} values are cut with one marker`,
+    input: () => Array.from({ length: MAX_VALUES * 3 }, () => 0),
+    expected: [...Array.from({ length: MAX_VALUES - 1 }, () => 0), M.truncated],
+    problems: ['truncated'],
+  },
+  {
+    name: `a string over ${MAX_STRING_CHARS} characters is cut and marked`,
+    input: () => 'x'.repeat(MAX_STRING_CHARS + 10),
+    expected: 'x'.repeat(MAX_STRING_CHARS) + M.truncated,
+    problems: [],
+  },
+  { name: 'a __proto__ key stays an own data key', input: () => JSON.parse('{"__proto__": {"p": 1}}'), expected: JSON.parse('{"__proto__": {"p": 1}}'), problems: [] },
+  { name: 'a Map becomes {} and NaN stays (JSON writes null)', input: () => ({ m: new Map([[1, 2]]), n: NaN }), expected: { m: {}, n: NaN }, problems: [] },
+];
+
+describe('toJsonSafe', () => {
+  it.each(cases)('$name', ({ input, expected, problems }) => {
+    const value = input();
+    const seen = new Set<JsonSafeProblem>();
+    let out: unknown;
+    expect(() => {
+      out = toJsonSafe(value, p => seen.add(p));
+    }).not.toThrow();
+    expect(out).toStrictEqual(expected);
+    expect([...seen].sort()).toEqual([...problems].sort());
+    expect(() => JSON.stringify(out)).not.toThrow();
+    expect(({} as any).p).toBeUndefined();
+  });
+
+  it('never throws, even when the report callback does', () => {
+    expect(() =>
+      toJsonSafe(cycle(), () => {
+        throw new Error('listener');
+      }),
+    ).not.toThrow();
+  });
+
+  it('leaves its input alone (frozen input is fine)', () => {
+    const input = Object.freeze({ a: Object.freeze([1, Object.freeze({ b: BigInt(1) })]) });
+    expect(toJsonSafe(input)).toStrictEqual({ a: [1, { b: '1' }] });
+  });
+});
