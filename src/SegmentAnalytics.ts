@@ -8,9 +8,11 @@ import { createLoggingTransport } from './delivery/loggingTransport';
 import { loadSegmentTransport } from './delivery/segmentTransport';
 import { Logger } from './delivery/Transport';
 import { resolveUserId, UserIdTransformOption } from './identity/resolveUserId';
-import { createPageHistory, withSettledTitle } from './mapping/pageHistory';
+import { createPageHistory } from './mapping/pageHistory';
 import { toSegmentCall } from './mapping/toSegmentCall';
 import { BackstageEvent } from './mapping/BackstageEvent';
+import { createPrivacy } from './privacy/createPrivacy';
+import { browserOptsOut } from './privacy/optOut';
 
 /**
  * Options of {@link SegmentAnalytics.fromConfig}.
@@ -69,23 +71,27 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
   }
 
   private createPipeline(config: EnabledSegmentConfig, options: SegmentAnalyticsOptions) {
+    if (browserOptsOut(config.privacy, this.logger)) return () => {};
     const { identityApi } = options;
+    const privacy = createPrivacy(config.privacy, config.userIdSalt);
     const transform = options.userIdTransform ?? (config.userIdTransform === 'sha-256' ? 'sha-256' : undefined);
     const delivery = new Delivery({
       transport: config.testMode ? Promise.resolve(createLoggingTransport(this.logger)) : loadSegmentTransport(config),
       userId: identityApi && resolveUserId({ identityApi, transform, salt: config.userIdSalt }),
       identityTimeoutMs: config.identityTimeoutMs,
       logger: this.logger,
-      beforeSend: call => withSettledTitle(call, { href: window.location.href, title: document.title }),
+      beforeSend: call => privacy.settle(call, { href: window.location.href, title: document.title }),
     });
+    const enqueue = privacy.handOff(call => delivery.enqueue(call));
     const history = createPageHistory(typeof document === 'undefined' ? '' : document.referrer);
     const debug = config.debug ? (event: BackstageEvent) => this.logger.info('[segment] captured', event) : undefined;
 
     return (event: BackstageEvent) => {
       debug?.(event);
+      if (!privacy.admits(event)) return;
       const { href, pathname, search } = window.location;
       const page = history.describe({ href, pathname, search, title: document.title }, event.action === 'navigate');
-      delivery.enqueue(toSegmentCall(event, page, new Date()));
+      enqueue(toSegmentCall(event, page, new Date()));
     };
   }
 }

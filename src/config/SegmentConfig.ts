@@ -1,3 +1,5 @@
+import type { PrivacyConfig } from '../privacy/PrivacyConfig';
+
 /**
  * The validated, normalized form of `app.analytics.segment.*`.
  *
@@ -23,6 +25,8 @@ export type SegmentConfig =
       cdnSettings: 'remote' | 'local';
       batching?: { size: number; timeoutMs: number };
       maskIP: boolean;
+      /** Redaction, event rules, allow-lists, browser opt-out; absent means only the built-in redaction. */
+      privacy?: PrivacyConfig;
       agent: {
         disableClientPersistence: boolean;
         disableAutoISOConversion: boolean;

@@ -1,0 +1,75 @@
+import { PrivacyConfig, REDACTED } from './PrivacyConfig';
+
+/**
+ * `name=value` after a query or fragment separator (`?`, `&`, `#`), plain or
+ * percent-encoded (`%3F`, `%26`, `%23`, and `%3D` for `=`), so that a URL
+ * nested in another URL's parameter is covered too. A value ends at the next
+ * separator, at `?` (a nested query) or at white space.
+ */
+const PARAMETER =
+  /([?&#]|%3f|%26|%23)((?:[^=?&#\s%]|%(?!3d|3f|26|23)[0-9a-f]{2})+)(=|%3d)((?:[^?&#\s%]|%(?!3f|26|23))*)/gi;
+
+/**
+ * An e-mail address, plain or with its `@` percent-encoded once or twice (as
+ * in a URL's query). Starts only where a run of address characters starts,
+ * and its parts are bounded, so long strings cost linear time.
+ */
+export const EMAIL_PATTERN =
+  /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}(?:@|%40|%2540)[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}/g;
+
+function parameterName(raw: string): string {
+  if (!raw.includes('%')) return raw.toLowerCase();
+  try {
+    return decodeURIComponent(raw).toLowerCase();
+  } catch {
+    return raw.toLowerCase();
+  }
+}
+
+/** Replaces the values of the named query parameters in every URL, path or query string inside `text`. */
+export function redactQueryParams(text: string, names: ReadonlySet<string>): string {
+  if (!names.size || (!text.includes('=') && !text.includes('%'))) return text;
+  return text.replace(PARAMETER, (whole, separator: string, name: string, equals: string, value: string) =>
+    value && names.has(parameterName(name)) ? `${separator}${name}${equals}${REDACTED}` : whole,
+  );
+}
+
+const markMatch = (match: string) => (match ? REDACTED : match);
+
+/**
+ * Replaces every (non-empty) match of each global expression with the
+ * redaction mark. Text already redacted is left out of the matching, so
+ * redacting twice gives what redacting once gave.
+ */
+export function redactPatterns(text: string, patterns: readonly RegExp[]): string {
+  let result = text;
+  for (const pattern of patterns) {
+    result = result.includes(REDACTED)
+      ? result
+          .split(REDACTED)
+          .map(part => part.replace(pattern, markMatch))
+          .join(REDACTED)
+      : result.replace(pattern, markMatch);
+  }
+  return result;
+}
+
+/** Redacts one string. */
+export type TextRedactor = (text: string) => string;
+
+/** The query parameter names redacted under a config: `query` (Backstage search's) too when search terms are. */
+function queryParamsOf(config: PrivacyConfig): ReadonlySet<string> {
+  return config.searchTerms === 'keep' ? config.queryParams : new Set([...config.queryParams, 'query']);
+}
+
+/**
+ * The redaction every string that leaves the browser goes through: the
+ * values of credential-like (and configured) query parameters, then every
+ * match of the configured patterns.
+ */
+export function textRedactorFor(config: PrivacyConfig): TextRedactor {
+  const names = queryParamsOf(config);
+  const { patterns } = config;
+  if (!patterns.length) return text => redactQueryParams(text, names);
+  return text => redactPatterns(redactQueryParams(text, names), patterns);
+}
