@@ -13,24 +13,22 @@ const PAGE_FIELDS = ['url', 'path', 'search', 'title', 'referrer'] as const;
 /** Nesting deeper than this is not walked: the value is replaced as a whole. */
 const MAX_DEPTH = 12;
 
+/** Most objects and arrays walked in one value; beyond, they are replaced as a whole. */
+const MAX_NODES = 5000;
+
 function isPlainObject(value: object): value is Record<string, unknown> {
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
 
-/**
- * Redacts every string inside `value`. Copy on write: what holds nothing to
- * redact is returned as is (the same object), so the payload keeps its
- * exact shape, key order and `undefined` members.
- */
-export function redactValue(value: unknown, redact: TextRedactor, depth = 0): unknown {
+function walk(value: unknown, redact: TextRedactor, budget: { nodes: number }, depth: number): unknown {
   if (typeof value === 'string') return redact(value);
   if (!value || typeof value !== 'object') return value;
-  if (depth >= MAX_DEPTH) return REDACTED;
+  if (depth >= MAX_DEPTH || --budget.nodes < 0) return REDACTED;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
-      const after = redactValue(value[i], redact, depth + 1);
+      const after = walk(value[i], redact, budget, depth + 1);
       if (after !== value[i]) (copy ??= [...value])[i] = after;
     }
     return copy ?? value;
@@ -39,10 +37,21 @@ export function redactValue(value: unknown, redact: TextRedactor, depth = 0): un
   let copy: Record<string, unknown> | undefined;
   for (const key of Object.keys(value)) {
     const before = value[key];
-    const after = redactValue(before, redact, depth + 1);
+    const after = walk(before, redact, budget, depth + 1);
     if (after !== before) (copy ??= { ...value })[key] = after;
   }
   return copy ?? value;
+}
+
+/**
+ * Redacts every string inside `value`. Copy on write: what holds nothing to
+ * redact is returned as is (the same object), so the payload keeps its
+ * exact shape, key order and `undefined` members. Cycles and hostile graphs
+ * cost bounded work: past a depth or a number of objects, what is left is
+ * replaced by the redaction mark.
+ */
+export function redactValue(value: unknown, redact: TextRedactor): unknown {
+  return walk(value, redact, { nodes: MAX_NODES }, 0);
 }
 
 /** Keeps the allowed keys of an object, in their order; anything else is returned as is. */

@@ -9,13 +9,21 @@ import { PrivacyConfig, REDACTED } from './PrivacyConfig';
 const PARAMETER =
   /([?&#]|%3f|%26|%23)((?:[^=?&#\s%]|%(?!3d|3f|26|23)[0-9a-f]{2})+)(=|%3d)((?:[^?&#\s%]|%(?!3f|26|23))*)/gi;
 
+/** Percent-encoded characters that end an address: space, quotes, `#&,/:;<=>?`. */
+const ENCODED_SEPARATOR = '%(?:2[0236CcFf]|3[A-Fa-f])';
+
 /**
  * An e-mail address, plain or with its `@` percent-encoded once or twice (as
- * in a URL's query). Starts only where a run of address characters starts,
- * and its parts are bounded, so long strings cost linear time.
+ * in a URL's query). Starts only at the start of a run of address characters
+ * (or after an encoded separator), and its parts are bounded, so long
+ * strings cost linear time.
  */
-export const EMAIL_PATTERN =
-  /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}(?:@|%40|%2540)[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}/g;
+export const EMAIL_PATTERN = new RegExp(
+  `(?<=^|[^A-Za-z0-9._%+-]|${ENCODED_SEPARATOR})` +
+    `(?:[A-Za-z0-9._+-]|%(?!2[0236CcFf]|3[A-Fa-f])[0-9A-Fa-f]{2}){1,64}` +
+    '(?:@|%40|%2540)[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63})*\\.[A-Za-z]{2,24}',
+  'g',
+);
 
 function parameterName(raw: string): string {
   if (!raw.includes('%')) return raw.toLowerCase();
