@@ -123,11 +123,12 @@ export function readPrivacyConfig(c: Config | undefined): PrivacyConfig {
   const redact = block(rawAt(c, 'redact'), 'redact', ['queryParams', 'searchTerms', 'patterns', 'emails']);
   const events = block(rawAt(c, 'events'), 'events', ['include', 'exclude']);
   const extraParams = stringList(redact.queryParams, 'redact.queryParams') ?? [];
+  const include = rules(events.include, 'events.include');
   return {
     queryParams: new Set([...BUILT_IN_QUERY_PARAMS, ...extraParams.map(name => name.trim().toLowerCase())]),
     searchTerms: searchTerms(redact.searchTerms),
     patterns: patterns(redact.patterns, bool(redact.emails, 'redact.emails')),
-    include: rules(events.include, 'events.include'),
+    ...(include && { include }),
     exclude: rules(events.exclude, 'events.exclude') ?? [],
     allowedAttributes: allowList(rawAt(c, 'allowedAttributes'), 'allowedAttributes'),
     allowedContexts: allowList(rawAt(c, 'allowedContexts'), 'allowedContexts'),
