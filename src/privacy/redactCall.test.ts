@@ -60,7 +60,8 @@ describe('redactCall with no key set', () => {
     const event: BackstageEvent = {
       action: 'navigate',
       subject: '/cb?code=abc&state=xyz#access_token=t',
-      attributes: { to: '/next?token=tk&tab=1', list: ['/a?sig=s', 3], nested: { link: '/b?password=p' } },
+      // Nested values are not in Backstage's type, but apps send them.
+      attributes: { to: '/next?token=tk&tab=1', list: ['/a?sig=s', 3], nested: { link: '/b?password=p' } } as any,
       context: { ...ctx, entityRef: 'component:default/foo', returnTo: '/x?refresh_token=r' },
     };
     const call = deepFreeze(toSegmentCall(event, secretPage, timestamp));
