@@ -93,6 +93,21 @@ describe('privacy on the wire', () => {
     expect(requests.every(r => !SECRETS.test(r.path))).toBe(true);
   });
 
+  it('an excluded page view is not sent and never shows up as the next page view\'s referrer', async () => {
+    const { analytics, waitFor } = create({ events: { exclude: [{ action: 'navigate', subject: '/^\\/admin/' }] } });
+    for (const path of ['/catalog', '/admin/users', '/docs']) {
+      window.history.pushState({}, '', path);
+      analytics.captureEvent({ action: 'navigate', subject: path, context });
+    }
+    const messages = await waitFor(m => m.some(x => x.properties?.path === '/docs'));
+    const pages = messages.filter(m => m.type === 'page');
+    expect(pages.map(p => [p.properties.path, p.properties.referrer])).toEqual([
+      ['/catalog', ''],
+      ['/docs', 'http://localhost/catalog'],
+    ]);
+    expect(JSON.stringify(messages)).not.toContain('admin');
+  });
+
   it('respectGlobalPrivacyControl: a browser sending GPC gets nothing loaded or sent, one info line', async () => {
     const info = jest.spyOn(console, 'info').mockImplementation(() => {});
     Object.defineProperty(navigator, 'globalPrivacyControl', { value: true, configurable: true });

@@ -100,6 +100,15 @@ describe('textRedactorFor', () => {
     expect(text('/search?query=kafka&types[]=techdocs')).toBe(`/search?query=${R}&types[]=techdocs`);
   });
 
+  it('gives the same answer for a string seen before, long or short, and across many strings', () => {
+    const text = textRedactorFor(config({ patterns: [EMAIL_PATTERN] }));
+    const long = `/x?code=abc&note=${'y'.repeat(5000)}`;
+    for (let round = 0; round < 2; round++) {
+      expect(text(long)).toBe(`/x?code=${R}&note=${'y'.repeat(5000)}`);
+      for (let i = 0; i < 1500; i++) expect(text(`/p${i}?token=t${i}&u=u${i}@example.com`)).toBe(`/p${i}?token=${R}&u=${R}`);
+    }
+  });
+
   it('query parameters, then patterns', () => {
     const text = textRedactorFor(config({ patterns: [EMAIL_PATTERN] }));
     expect(text('/u/jane@example.com?state=s&q=bob%40example.org')).toBe(`/u/${R}?state=${R}&q=${R}`);

@@ -42,6 +42,9 @@ export function redactQueryParams(text: string, names: ReadonlySet<string>): str
   );
 }
 
+/** A cheap test that rules out most strings before the e-mail pattern is run. */
+const mayHoldEmail = (text: string) => text.includes('@') || text.includes('%40') || text.includes('%2540');
+
 const markMatch = (match: string) => (match ? REDACTED : match);
 
 /**
@@ -52,6 +55,7 @@ const markMatch = (match: string) => (match ? REDACTED : match);
 export function redactPatterns(text: string, patterns: readonly RegExp[]): string {
   let result = text;
   for (const pattern of patterns) {
+    if (pattern === EMAIL_PATTERN && !mayHoldEmail(result)) continue;
     result = result.includes(REDACTED)
       ? result
           .split(REDACTED)
@@ -61,6 +65,10 @@ export function redactPatterns(text: string, patterns: readonly RegExp[]): strin
   }
   return result;
 }
+
+/** Results remembered by a text redactor, and the longest string remembered. */
+const MAX_REMEMBERED = 512;
+const MAX_REMEMBERED_LENGTH = 2048;
 
 /** Redacts one string. */
 export type TextRedactor = (text: string) => string;
@@ -78,6 +86,20 @@ function queryParamsOf(config: PrivacyConfig): ReadonlySet<string> {
 export function textRedactorFor(config: PrivacyConfig): TextRedactor {
   const names = queryParamsOf(config);
   const { patterns } = config;
-  if (!patterns.length) return text => redactQueryParams(text, names);
-  return text => redactPatterns(redactQueryParams(text, names), patterns);
+  const redact = patterns.length
+    ? (text: string) => redactPatterns(redactQueryParams(text, names), patterns)
+    : (text: string) => redactQueryParams(text, names);
+  // The same strings come back event after event (the page's URL, title and
+  // referrer, entity refs): remember the latest results. In memory only.
+  const remembered = new Map<string, string>();
+  return text => {
+    if (text.length > MAX_REMEMBERED_LENGTH) return redact(text);
+    let result = remembered.get(text);
+    if (result === undefined) {
+      result = redact(text);
+      if (remembered.size >= MAX_REMEMBERED) remembered.clear();
+      remembered.set(text, result);
+    }
+    return result;
+  };
 }
