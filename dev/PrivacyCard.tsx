@@ -35,7 +35,7 @@ export const PrivacyCard = () => {
           onClick={searchEmail}
           data-testid="privacy-search-email"
         >
-          Search for {SEARCHED_EMAIL}
+          Search for an e-mail address
         </Link>
       </p>
     </InfoCard>
