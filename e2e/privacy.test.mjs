@@ -71,6 +71,13 @@ describe('privacy controls in Chromium', { skip: missing }, () => {
     });
     const { page, collector } = h;
     assert.match(await page.evaluate(() => location.href), /\?code=abc&state=xyz#access_token=t$/, 'the app was opened on the secret URL');
+    // Request headers too: the browser's Referer for requests to the collector.
+    /** @type {Promise<string>[]} */
+    const referers = [];
+    h.browser.context.on('request', r => {
+      if (r.url().startsWith(collector.url)) referers.push(r.allHeaders().then(headers => headers.referer ?? ''));
+    });
+    await page.click('[data-testid=fire-not-found]'); // still on the secret URL
     await usePrivacySection(page);
     for (const name of ['discover', 'custom', 'create']) await page.click(`[data-testid=fire-${name}]`);
 
@@ -92,6 +99,9 @@ describe('privacy controls in Chromium', { skip: missing }, () => {
     assert.ok(wire.length > 1000, 'requests to the collector were recorded');
     assert.doesNotMatch(wire, SECRET);
     assert.doesNotMatch(JSON.stringify(messages), SECRET);
+    const referersSeen = await Promise.all(referers);
+    assert.ok(referersSeen.length > 0);
+    assert.doesNotMatch(referersSeen.join('\n'), SECRET);
     // Excluded events: not sent at all.
     assert.deepEqual(messages.filter(m => m.event === 'discover' || m.event === 'deploy'), []);
     assert.doesNotMatch(wire, /"discover"|"deploy"|Search result: Segment module/);
