@@ -25,8 +25,10 @@ const config = (over: Partial<PrivacyConfig>): PrivacyConfig => ({ ...DEFAULT_PR
 const call = (event: Partial<BackstageEvent> & { action: string; subject: string }): SegmentCall =>
   toSegmentCall({ context: ctx, ...event } as BackstageEvent, page, new Date(0));
 
-/** Resolves once every pending promise callback and WebCrypto job has run. */
-const settled = () => new Promise(resolve => setTimeout(resolve, 50));
+/** Resolves once `count` calls were delivered (the digest is real WebCrypto work; no fixed delay). */
+async function deliveredCount(list: unknown[], count: number) {
+  while (list.length < count) await new Promise(resolve => setTimeout(resolve, 5));
+}
 
 describe('createPrivacy', () => {
   it('admits follows events.include / events.exclude', () => {
@@ -47,7 +49,7 @@ describe('createPrivacy', () => {
     const send = createPrivacy(config({ searchTerms: 'sha-256' })).handOff(c => delivered.push(c));
     send(call({ action: 'search', subject: 'kafka', value: 7 }));
     expect(delivered).toEqual([]); // the digest is computed off the caller's stack
-    await settled();
+    await deliveredCount(delivered, 1);
     expect(delivered.map(c => [c.properties.subject, c.properties.value])).toEqual([[KAFKA_SHA256, 7]]);
     // Backstage search's own query parameter does not carry the term either.
     expect(delivered[0].page.url).toBe(`https://b.example.com/search?query=${REDACTED}`);
@@ -57,7 +59,7 @@ describe('createPrivacy', () => {
     const delivered: SegmentCall[] = [];
     const send = createPrivacy(config({ searchTerms: 'sha-256' }), 'pepper').handOff(c => delivered.push(c));
     send(call({ action: 'search', subject: 'kafka' }));
-    await settled();
+    await deliveredCount(delivered, 1);
     expect(delivered[0].properties.subject).toBe(KAFKA_HMAC_PEPPER);
   });
 
@@ -67,7 +69,7 @@ describe('createPrivacy', () => {
       delivered.push(c),
     );
     send(call({ action: 'search', subject: 'jane@example.com' }));
-    await settled();
+    await deliveredCount(delivered, 1);
     expect(delivered[0].properties.subject).toBe(REDACTED_SHA256);
   });
 
@@ -80,7 +82,7 @@ describe('createPrivacy', () => {
     send(call({ action: 'search', subject: 'kafka' }));
     send(call({ action: 'discover', subject: 'fifth' }));
     expect(delivered.map(c => c.properties.subject)).toEqual(['first']);
-    await settled();
+    await deliveredCount(delivered, 5);
     expect(delivered.map(c => c.properties.subject)).toEqual(['first', KAFKA_SHA256, 'third', KAFKA_SHA256, 'fifth']);
 
     send(call({ action: 'search', subject: 'kafka' }));
@@ -103,7 +105,7 @@ describe('createPrivacy', () => {
     send(call({ action: 'search', subject: 'kafka' }));
     send(call({ action: 'click', subject: 'boom' }));
     send(call({ action: 'click', subject: 'after' }));
-    await settled();
+    await deliveredCount(delivered, 2);
     expect(delivered).toEqual([KAFKA_SHA256, 'after']);
   });
 

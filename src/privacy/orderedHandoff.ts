@@ -1,3 +1,6 @@
+/** One item given to the handoff: known, or still being worked out. */
+type Slot<T> = { state: 'pending' } | { state: 'ready'; item: T };
+
 /**
  * Hands items on in the order they were given, where some are only known
  * later (a promise that must not reject). An item given while nothing is
@@ -5,11 +8,12 @@
  * pending item waits for it.
  */
 export function createOrderedHandoff<T>(next: (item: T) => void) {
-  const waiting: { ready: boolean; item?: T }[] = [];
+  const waiting: Slot<T>[] = [];
   const drain = () => {
-    while (waiting.length && waiting[0].ready) {
+    for (let head = waiting[0]; head?.state === 'ready'; head = waiting[0]) {
+      waiting.shift();
       try {
-        next(waiting.shift()!.item as T);
+        next(head.item);
       } catch {
         // `next` is the caller's; one failing item must not hold back the rest.
       }
@@ -18,16 +22,15 @@ export function createOrderedHandoff<T>(next: (item: T) => void) {
   return {
     /** Hands `item` on now, or after every item given before it. */
     push(item: T): void {
-      if (waiting.length) waiting.push({ ready: true, item });
+      if (waiting.length) waiting.push({ state: 'ready', item });
       else next(item);
     },
     /** Hands the value of `later` on once it and every item given before it are known. */
     pushLater(later: Promise<T>): void {
-      const slot: { ready: boolean; item?: T } = { ready: false };
-      waiting.push(slot);
+      const index = waiting.push({ state: 'pending' }) - 1;
+      const slot = waiting[index];
       void later.then(item => {
-        slot.item = item;
-        slot.ready = true;
+        waiting[waiting.indexOf(slot)] = { state: 'ready', item };
         drain();
       });
     },
