@@ -148,6 +148,93 @@ export interface Config {
           [action: string]: string;
         };
         /**
+         * Redaction applied to everything that leaves the browser, before it is
+         * queued, stored or sent.
+         * @visibility frontend
+         */
+        redact?: {
+          /**
+           * Query parameter names (case-insensitive) whose values become `[redacted]`
+           * in every URL, path and query string sent (page fields, the `navigate`
+           * subject, attributes such as a click's `to`, the library's `context.page`),
+           * fragments included. Added to the built-in list, which always applies:
+           * code, state, token, access_token, id_token, refresh_token, password,
+           * secret, api_key, apikey, auth, signature, sig.
+           * @visibility frontend
+           */
+          queryParams?: string[];
+          /**
+           * `true`: the subject of `search` events (the typed term) becomes
+           * `[redacted]`; `'sha-256'`: its SHA-256 (HMAC-SHA-256 with `userIdSalt`), so
+           * repeats can be counted. Either way Backstage search's `query` URL
+           * parameter is redacted too. The result count (`value`) is kept. Default `false`.
+           * @visibility frontend
+           */
+          searchTerms?: boolean | 'sha-256';
+          /**
+           * Regular expressions (JavaScript syntax, as strings); every match in the
+           * subject, attribute and context values and page fields becomes `[redacted]`.
+           * @visibility frontend
+           */
+          patterns?: string[];
+          /**
+           * Redact e-mail addresses (also percent-encoded ones in URLs) wherever
+           * patterns apply. Default `false`.
+           * @visibility frontend
+           */
+          emails?: boolean;
+        };
+        /**
+         * Which events are sent, by rules `{ action?, pluginId?, subject? }`: a rule
+         * matches when every field it names matches; a field is an exact name, a
+         * pattern with `*` wildcards, or a `/regular expression/`.
+         * @visibility frontend
+         */
+        events?: {
+          /**
+           * When set, only events matching one of these rules are sent.
+           * @visibility frontend
+           */
+          include?: Array<{
+            /** @visibility frontend */
+            action?: string;
+            /** @visibility frontend */
+            pluginId?: string;
+            /** @visibility frontend */
+            subject?: string;
+          }>;
+          /**
+           * Events matching one of these rules are dropped (after `include`).
+           * @visibility frontend
+           */
+          exclude?: Array<{
+            /** @visibility frontend */
+            action?: string;
+            /** @visibility frontend */
+            pluginId?: string;
+            /** @visibility frontend */
+            subject?: string;
+          }>;
+        };
+        /**
+         * Keys of an event's `attributes` that are sent; `['*']` (the default) sends all.
+         * @visibility frontend
+         */
+        allowedAttributes?: string[];
+        /**
+         * Keys of an event's context sent in `additionalContext` (e.g. `entityRef`,
+         * `searchTypes`); `['*']` (the default) sends all.
+         * @visibility frontend
+         */
+        allowedContexts?: string[];
+        /**
+         * `true`: a browser sending Global Privacy Control or Do Not Track is treated
+         * as `enabled: false` (nothing loaded, sent or stored; one info line in the
+         * console). Default `false`.
+         * @visibility frontend
+         */
+        respectGlobalPrivacyControl?: boolean;
+        /**
          * Options passed to the Analytics.js library.
          * @visibility frontend
          */

@@ -3,6 +3,7 @@
 // into the next.
 import { startCollector } from '../dev/collector/collector.mjs';
 import { isTrackingPath } from '../dev/collector/validate.mjs';
+import { EVERY_PRIVACY_OPTION } from './privacyOptions.mjs';
 
 const WRITE_KEY = 'bench-write-key';
 const SETTINGS_PATH = /^\/v1\/projects\/[^/]+\/settings\/?$/;
@@ -24,6 +25,11 @@ export const VARIANTS = {
     page: 'module',
     label: 'module, cdnSettings local',
     config: c => ({ ...VARIANTS.module.config(c), cdnSettings: 'local' }),
+  },
+  'module-privacy': {
+    page: 'module',
+    label: 'module, every privacy option set',
+    config: c => ({ ...VARIANTS.module.config(c), ...EVERY_PRIVACY_OPTION }),
   },
   naive: {
     page: 'naive',

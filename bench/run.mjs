@@ -45,7 +45,7 @@ async function main() {
   for (const page of PAGES) builds[page] = await buildPage(page, out);
   const server = await startStaticServer(out);
 
-  const capture = { module: [], naive: [] };
+  const capture = { module: [], naive: [], 'module-privacy': [] };
   const wires = { module: [], 'module-batching': [], naive: [] };
   const firsts = { module: [], 'module-local': [], naive: [] };
   let chromiumVersion = '?';
@@ -79,7 +79,25 @@ function report(builds, out, chromiumVersion, capture, wires, firsts) {
   printMachine(chromiumVersion, capture.module[0]);
   printSizes(builds, out, wires);
   printResults(capture, wires, firsts);
+  printPrivacy(capture);
   printSanity(capture, wires, firsts);
+}
+
+/** captureEvent with every privacy option set (bench/privacyOptions.mjs) against none, same module. */
+function printPrivacy(capture) {
+  const row = (label, key, q) => {
+    const a = pooled(capture['module-privacy'], key, q);
+    const b = pooled(capture.module, key, q);
+    return [label, a.text, b.text, ratio([a.value], [b.value])];
+  };
+  console.log('\nPrivacy options (module only; redaction, rules, allow-lists, sha-256 search terms all on)');
+  printTable([
+    ['captureEvent on the calling thread, per event', 'every option', 'none', 'every/none'],
+    row('  paced: median', 'paced', 0.5),
+    row('  paced: p95', 'paced', 0.95),
+    row(`  burst of ${BURST}/run: median`, 'burst', 0.5),
+    row('  burst: p95', 'burst', 0.95),
+  ]);
 }
 
 function printMachine(chromiumVersion, pageInfo) {

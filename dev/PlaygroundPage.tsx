@@ -3,6 +3,7 @@ import { AnalyticsContext, useAnalytics } from '@backstage/core-plugin-api';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import { ReceivedEvents } from './ReceivedEvents';
+import { PrivacyCard } from './PrivacyCard';
 
 const ENTITY_REF = 'component:default/playground-service';
 
@@ -53,6 +54,9 @@ export const PlaygroundPage = () => (
               <Actions />
             </AnalyticsContext>
           </InfoCard>
+          <div style={{ marginTop: 24 }}>
+            <PrivacyCard />
+          </div>
         </Grid>
         <Grid item xs={12} md={7}>
           <ReceivedEvents />

@@ -12,11 +12,13 @@ import { resolveIdentity } from './identity/resolveIdentity';
 import { UserIdTransformOption } from './identity/resolveUserId';
 import { chooseUserIdTransform } from './identity/chooseUserIdTransform';
 import { applyTeamOptions } from './mapping/applyTeamOptions';
-import { createPageHistory, withSettledTitle } from './mapping/pageHistory';
+import { createPageHistory } from './mapping/pageHistory';
 import { toSegmentCall } from './mapping/toSegmentCall';
 import { createSafeEventReader } from './mapping/safeEventReader';
 import { warnSafely } from './warnSafely';
 import { BackstageEvent } from './mapping/BackstageEvent';
+import { createPrivacy } from './privacy/createPrivacy';
+import { browserOptsOut } from './privacy/optOut';
 
 /**
  * Options of {@link SegmentAnalytics.fromConfig}.
@@ -76,7 +78,9 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
   }
 
   private createPipeline(config: EnabledSegmentConfig, options: SegmentAnalyticsOptions) {
+    if (browserOptsOut(config.privacy, this.logger)) return () => {};
     const { identityApi } = options;
+    const privacy = createPrivacy(config.privacy, config.userIdSalt);
     const { transform, warnings } = chooseUserIdTransform(options.userIdTransform, config.userIdTransform, config.userIdSalt);
     warnings.forEach(warning => this.logger.warn(warning));
     const { groups } = config.team;
@@ -88,8 +92,9 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
       userId: identity?.then(i => i.userId),
       identityTimeoutMs: config.identityTimeoutMs,
       logger: this.logger,
-      beforeSend: call => withSettledTitle(call, { href: window.location.href, title: document.title }),
+      beforeSend: call => privacy.settle(call, { href: window.location.href, title: document.title }),
     });
+    const enqueue = privacy.handOff(call => delivery.enqueue(call));
     const history = createPageHistory(typeof document === 'undefined' ? '' : document.referrer);
     const debug = config.debug ? (event: BackstageEvent) => this.logger.info('[segment] captured', event) : undefined;
 
@@ -97,9 +102,10 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
     return (event: BackstageEvent) => {
       debug?.(event);
       const safe = readSafely(event);
+      if (!privacy.admits(safe)) return;
       const { href, pathname, search } = window.location;
       const page = history.describe({ href, pathname, search, title: document.title }, safe.action === 'navigate');
-      delivery.enqueue(applyTeamOptions(toSegmentCall(safe, page, new Date()), config.team));
+      enqueue(applyTeamOptions(toSegmentCall(safe, page, new Date()), config.team));
     };
   }
 }

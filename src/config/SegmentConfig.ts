@@ -1,4 +1,5 @@
 import { TeamConfig } from './readTeamConfig';
+import type { PrivacyConfig } from '../privacy/PrivacyConfig';
 
 /**
  * The validated, normalized form of `app.analytics.segment.*`.
@@ -25,6 +26,8 @@ export type SegmentConfig =
       cdnSettings: 'remote' | 'local';
       batching?: { size: number; timeoutMs: number };
       maskIP: boolean;
+      /** Redaction, event rules, allow-lists, browser opt-out; absent means only the built-in redaction. */
+      privacy?: PrivacyConfig;
       agent: {
         disableClientPersistence: boolean;
         disableAutoISOConversion: boolean;

@@ -1,6 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { readSegmentConfig } from './readSegmentConfig';
 import { EnabledSegmentConfig } from './SegmentConfig';
+import { DEFAULT_PRIVACY } from '../privacy/PrivacyConfig';
 
 function configOf(segment: unknown) {
   return new ConfigReader({ app: { analytics: { segment } } } as any);
@@ -43,6 +44,7 @@ describe('readSegmentConfig', () => {
         cdnSettings: 'remote',
         batching: undefined,
         maskIP: false,
+        privacy: DEFAULT_PRIVACY,
         agent: {
           disableClientPersistence: false,
           disableAutoISOConversion: false,
@@ -277,6 +279,7 @@ describe('readSegmentConfig', () => {
         cdnSettings: 'local',
         batching: { size: 5, timeoutMs: 100 },
         maskIP: true,
+        privacy: DEFAULT_PRIVACY,
         agent: { disableClientPersistence: true, disableAutoISOConversion: true, initialPageView: true },
         team: { groups: false, extraProperties: {}, eventNames: {} },
       });

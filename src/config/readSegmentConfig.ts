@@ -1,4 +1,5 @@
 import { Config } from '@backstage/config';
+import { readPrivacyConfig } from './readPrivacyConfig';
 import { SegmentConfig } from './SegmentConfig';
 import { readTeamConfig } from './readTeamConfig';
 import { checkWriteKey, parseApiHost, parseCdnURL } from './parseEndpoints';
@@ -105,6 +106,7 @@ export function readSegmentConfig(config: Config): SegmentConfig {
         ? { size: batchSize ?? DEFAULT_BATCH_SIZE, timeoutMs: batchTimeout ?? DEFAULT_BATCH_TIMEOUT_MS }
         : undefined,
     maskIP: bool(c, 'maskIP'),
+    privacy: readPrivacyConfig(c),
     agent: {
       disableClientPersistence: bool(c, 'agent.disableClientPersistence'),
       disableAutoISOConversion: bool(c, 'agent.disableAutoISOConversion'),

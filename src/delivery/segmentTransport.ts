@@ -1,4 +1,5 @@
 import { EnabledSegmentConfig } from '../config/SegmentConfig';
+import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
 import { toCallOptions, toLoadArguments } from './segmentOptions';
 import { Transport } from './Transport';
 
@@ -9,7 +10,9 @@ import { Transport } from './Transport';
  */
 export async function loadSegmentTransport(config: EnabledSegmentConfig): Promise<Transport> {
   const { AnalyticsBrowser } = await import(/* webpackChunkName: "segment-analytics" */ '@segment/analytics-next');
-  const [analytics] = await AnalyticsBrowser.load(...toLoadArguments(config));
+  const [settings, init] = toLoadArguments(config);
+  // Redacts the page the library reads from `location` (identify, group, its own page calls).
+  const [analytics] = await AnalyticsBrowser.load({ ...settings, plugins: [pageRedactionPlugin(config.privacy)] }, init);
   if (config.debug) analytics.debug(true);
   // A user id stored by an earlier session must not attribute this one's
   // anonymous events: only this session's identify sets it.

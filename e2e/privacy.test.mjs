@@ -1,0 +1,180 @@
+// @ts-check
+// End-to-end: the privacy and governance controls in headless Chromium, the
+// dev harness sending to the embedded collector. Every assertion is on what
+// the browser actually sent (request URLs and bodies) and what arrived.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, describe, it } from 'node:test';
+import { startCollector } from '../dev/collector/collector.mjs';
+import { browserMissing, openBrowser } from './support/browser.mjs';
+import { buildApp } from './support/buildApp.mjs';
+import { startHarness } from './support/harness.mjs';
+import { serveApp } from './support/serveApp.mjs';
+
+const missing = browserMissing();
+if (missing) console.error(`\n${'!'.repeat(78)}\n${missing}\n${'!'.repeat(78)}\n`);
+
+/** The landing URL of an OAuth redirect: credentials in the query and the fragment. */
+const OAUTH_LANDING = '/playground?code=abc&state=xyz#access_token=t';
+const EMAIL = 'jane.doe@example.com'; // dev/PrivacyCard.tsx
+/** Any trace of the secrets above or of the playground's token link, plain or percent-encoded. */
+const SECRET = /code(=|%3D)abc|state(=|%3D)xyz|access_token(=|%3D)t(?![a-z_])|pasted-s3cr3t|jane\.doe(@|%40|%2540)example/i;
+
+/** @type {Array<() => Promise<void>>} */
+const running = [];
+after(async () => {
+  while (running.length) await /** @type {() => Promise<void>} */ (running.pop())().catch(e => console.error(e));
+});
+
+/** @param {Parameters<typeof startHarness>[0]} options */
+async function harness(options) {
+  const h = await startHarness(options);
+  running.push(() => h.close());
+  return h;
+}
+
+/**
+ * What went to the collector: every request the browser made to it, URL and
+ * body, as one string.
+ * @param {{ url: string, body: string }[]} requests
+ * @param {string} collectorUrl
+ */
+function sentTo(requests, collectorUrl) {
+  return requests
+    .filter(r => r.url.startsWith(collectorUrl))
+    .map(r => `${r.url}\n${r.body}`)
+    .join('\n');
+}
+
+/**
+ * Goes through the playground's privacy section: the token link, back, and
+ * a search for an e-mail address (which Backstage search puts in the URL too).
+ * @param {import('playwright-core').Page} page
+ */
+async function usePrivacySection(page) {
+  await page.click('[data-testid=privacy-token-link]');
+  await page.waitForSelector('[data-testid=back-link]');
+  await page.click('[data-testid=back-link]');
+  await page.waitForSelector('[data-testid=privacy-search-email]');
+  await page.click('[data-testid=privacy-search-email]');
+  await page.waitForFunction(() => location.search.startsWith('?query='));
+}
+
+describe('privacy controls in Chromium', { skip: missing }, () => {
+  it('credentials in the URL and an e-mail typed into search never reach the collector; excluded events never do', async () => {
+    const h = await harness({
+      path: OAUTH_LANDING,
+      segment: {
+        redact: { emails: true },
+        events: { exclude: [{ action: 'discover' }, { action: 'deploy', pluginId: '*' }] },
+      },
+    });
+    const { page, collector } = h;
+    assert.match(await page.evaluate(() => location.href), /\?code=abc&state=xyz#access_token=t$/, 'the app was opened on the secret URL');
+    // Request headers too: the browser's Referer for requests to the collector.
+    /** @type {Promise<string>[]} */
+    const referers = [];
+    h.browser.context.on('request', r => {
+      if (r.url().startsWith(collector.url)) referers.push(r.allHeaders().then(headers => headers.referer ?? ''));
+    });
+    await page.click('[data-testid=fire-not-found]'); // still on the secret URL
+    await usePrivacySection(page);
+    for (const name of ['discover', 'custom', 'create']) await page.click(`[data-testid=fire-${name}]`);
+
+    const messages = await collector.waitFor(m => m.some(x => x.event === 'playground-service') && m.some(x => x.event === 'search'));
+    // What arrived is what we meant to look at...
+    const pages = messages.filter(m => m.type === 'page');
+    assert.equal(pages[0].properties.search, '?code=[redacted]&state=[redacted]');
+    assert.match(pages[0].properties.url, /\/playground\?code=\[redacted]&state=\[redacted]#access_token=\[redacted]$/);
+    const second = pages.find(p => p.properties.path === '/second');
+    assert.ok(second, 'the token link was followed');
+    assert.match(second.context.page.url, /\?token=\[redacted]&code=\[redacted]&state=\[redacted]#access_token=\[redacted]$/);
+    const link = messages.find(m => m.event === 'click' && String(m.properties.attributes?.to).startsWith('/second'));
+    assert.equal(link?.properties.attributes.to, '/second?token=[redacted]&code=[redacted]&state=[redacted]#access_token=[redacted]');
+    const search = messages.find(m => m.event === 'search' && m.properties.value === 2);
+    assert.equal(search?.properties.subject, '[redacted]');
+    assert.match(pages.at(-1).properties.url, /\/playground\?query=\[redacted]$/);
+    // ...and none of it carries a secret, in any request body or URL.
+    const wire = sentTo(h.browser.requests, collector.url);
+    assert.ok(wire.length > 1000, 'requests to the collector were recorded');
+    assert.doesNotMatch(wire, SECRET);
+    assert.doesNotMatch(JSON.stringify(messages), SECRET);
+    const referersSeen = await Promise.all(referers);
+    assert.ok(referersSeen.length > 0);
+    assert.doesNotMatch(referersSeen.join('\n'), SECRET);
+    // Excluded events: not sent at all.
+    assert.deepEqual(messages.filter(m => m.event === 'discover' || m.event === 'deploy'), []);
+    assert.doesNotMatch(wire, /"discover"|"deploy"|Search result: Segment module/);
+    assert.deepEqual(h.browser.errors, []);
+  });
+
+  it("redact.searchTerms 'sha-256': the term arrives as its digest, repeats count, and the URL holds no term", async () => {
+    const h = await harness({ segment: { redact: { searchTerms: 'sha-256' } } });
+    const { page, collector } = h;
+    await usePrivacySection(page);
+    await page.click('[data-testid=privacy-search-email]');
+    const messages = await collector.waitFor(m => m.filter(x => x.event === 'search' && x.properties.value === 2).length >= 2);
+    const digest = createHash('sha256').update(EMAIL).digest('hex');
+    const searches = messages.filter(x => x.event === 'search' && x.properties.value === 2);
+    assert.deepEqual(searches.map(s => s.properties.subject), [digest, digest]);
+    // The playground's own search (not the e-mail) is hashed too.
+    await page.click('[data-testid=fire-search]');
+    const all = await collector.waitFor(m => m.some(x => x.event === 'search' && x.properties.value === 12));
+    const other = all.find(x => x.event === 'search' && x.properties.value === 12);
+    assert.equal(other?.properties.subject, createHash('sha256').update('segment analytics').digest('hex'));
+    assert.doesNotMatch(sentTo(h.browser.requests, collector.url), SECRET);
+  });
+
+  it('keeps the drop-in payload with no key set, but for the credentials', async () => {
+    const h = await harness({});
+    const { page, collector } = h;
+    await usePrivacySection(page);
+    const messages = await collector.waitFor(m => m.some(x => x.event === 'search' && x.properties.value === 2));
+    const search = messages.find(x => x.event === 'search' && x.properties.value === 2);
+    assert.equal(search?.properties.subject, EMAIL, 'search terms are sent as typed unless redact.searchTerms is set');
+    const second = messages.find(m => m.type === 'page' && m.properties.path === '/second');
+    assert.match(second?.properties.url, /\/second\?token=\[redacted]&code=\[redacted]&state=\[redacted]#access_token=\[redacted]$/);
+    assert.doesNotMatch(sentTo(h.browser.requests, collector.url), /pasted-s3cr3t|code=abc|state=xyz/);
+  });
+
+  for (const [signal, script] of /** @type {const} */ ([
+    ['Global Privacy Control', () => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true })],
+    ['Do Not Track', () => Object.defineProperty(Navigator.prototype, 'doNotTrack', { get: () => '1' })],
+  ])) {
+    it(`respectGlobalPrivacyControl: a browser sending ${signal} gets nothing loaded, sent or stored; one info line`, async () => {
+      const collector = await startCollector();
+      running.push(() => collector.close());
+      const dir = await buildApp('dev/index.tsx');
+      const segment = { writeKey: 'gpc', cdnURL: collector.url, apiHost: `http://${collector.apiHost}`, respectGlobalPrivacyControl: true };
+      const app = await serveApp(dir, origin => ({
+        app: { title: 'Harness', baseUrl: origin, analytics: { segment } },
+        backend: { baseUrl: 'http://127.0.0.1:9' },
+      }));
+      running.push(() => app.close());
+      const browser = await openBrowser();
+      running.push(() => browser.close());
+      await browser.context.addInitScript(script);
+      /** @type {string[]} */
+      const infos = [];
+      browser.page.on('console', message => {
+        if (message.type() === 'info' && message.text().includes('Segment analytics')) infos.push(message.text());
+      });
+      await browser.page.goto(`${app.url}/playground`);
+      await browser.page.getByRole('button', { name: 'Enter' }).click();
+      await browser.page.waitForSelector('[data-testid=second-link]');
+      await usePrivacySection(browser.page);
+      for (const name of ['search', 'create', 'custom']) await browser.page.click(`[data-testid=fire-${name}]`);
+      await browser.page.waitForTimeout(1500);
+
+      // The playground's own view polls /events.json; the module makes no request at all.
+      const fromModule = collector.requests().filter(r => r.path !== '/events.json');
+      assert.deepEqual(fromModule, []);
+      assert.equal(collector.messages().length, 0);
+      const { keys, cookie } = await browser.page.evaluate(() => ({ keys: Object.keys(localStorage), cookie: document.cookie }));
+      assert.deepEqual(keys.filter(k => /ajs|segment|persisted-queue/i.test(k)), []);
+      assert.doesNotMatch(cookie, /ajs_/);
+      assert.equal(infos.length, 1, JSON.stringify(infos));
+      assert.match(infos[0], new RegExp(signal));
+    });
+  }
+});

@@ -1,0 +1,130 @@
+import { ConfigReader } from '@backstage/config';
+import { IdentityApi } from '@backstage/core-plugin-api';
+import { SegmentAnalytics } from './SegmentAnalytics';
+import { CollectedMessage, LoopbackCollector, startLoopbackCollector } from './testing/loopbackCollector';
+
+// Privacy controls against the real @segment/analytics-next, sending real
+// HTTP to the embedded collector: what the library adds from `location`
+// (identify's page, its own initial page view) must be redacted too.
+
+const REF = 'user:default/jane.doe';
+const SECRET_PATH = '/cb?code=abc&state=xyz#access_token=t';
+const SECRETS = /abc|xyz|access_token=t\b|jane@example\.com|jane%40example\.com/;
+
+const identityApi: IdentityApi = {
+  getBackstageIdentity: async () => ({ type: 'user', userEntityRef: REF, ownershipEntityRefs: [REF] }),
+  getProfileInfo: async () => ({}),
+  getCredentials: async () => ({}),
+  signOut: async () => {},
+};
+
+let collector: LoopbackCollector;
+let keyCount = 0;
+
+beforeAll(async () => {
+  collector = await startLoopbackCollector();
+});
+afterAll(() => collector.close());
+beforeEach(() => {
+  localStorage.clear();
+  document.title = 'Home';
+  window.history.replaceState({}, '', '/');
+});
+
+function create(segment: object) {
+  const writeKey = `privacy-${++keyCount}`;
+  const analytics = SegmentAnalytics.fromConfig(
+    new ConfigReader({
+      app: { analytics: { segment: { writeKey, cdnURL: collector.url, apiHost: `http://${collector.apiHost}`, ...segment } } },
+    }),
+    { identityApi },
+  );
+  const mine = (messages: CollectedMessage[]) => messages.filter(m => m.writeKey === writeKey);
+  return {
+    analytics,
+    writeKey,
+    waitFor: async (predicate: (m: CollectedMessage[]) => boolean) =>
+      mine(await collector.waitFor(all => predicate(mine(all)))),
+  };
+}
+
+const context = { routeRef: 'catalog', pluginId: 'catalog', extension: 'CatalogIndexPage' };
+
+describe('privacy on the wire', () => {
+  it('with no key set, no credential of the URL reaches the collector: not in page calls, not in identify', async () => {
+    window.history.replaceState({}, '', SECRET_PATH);
+    document.title = 'Signing in';
+    const { analytics, waitFor } = create({ agent: { initialPageView: true } });
+    analytics.captureEvent({ action: 'navigate', subject: SECRET_PATH, context });
+    analytics.captureEvent({ action: 'click', subject: 'Continue', attributes: { to: SECRET_PATH }, context });
+
+    // identify, the library's own initial page view, the navigate and the click
+    const messages = await waitFor(m => m.length >= 4);
+    expect(messages.map(m => m.type).sort()).toEqual(['identify', 'page', 'page', 'track']);
+    expect(JSON.stringify(messages)).not.toMatch(SECRETS);
+    for (const m of messages) {
+      expect(m.context.page.search).toBe('?code=[redacted]&state=[redacted]');
+    }
+    const navigate = messages.find(m => m.type === 'page' && m.properties.action === 'navigate')!;
+    expect(navigate.properties.url).toBe('http://localhost/cb?code=[redacted]&state=[redacted]#access_token=[redacted]');
+    expect(navigate.properties.subject).toBe('/cb?code=[redacted]&state=[redacted]#access_token=[redacted]');
+    const click = messages.find(m => m.type === 'track')!;
+    expect(click.properties.attributes.to).toBe('/cb?code=[redacted]&state=[redacted]#access_token=[redacted]');
+  });
+
+  it('an e-mail typed into search reaches the collector nowhere; excluded events not at all', async () => {
+    window.history.replaceState({}, '', '/search?query=jane%40example.com');
+    const { analytics, waitFor } = create({
+      redact: { searchTerms: true, emails: true },
+      events: { exclude: [{ action: 'click', pluginId: 'catalog' }, { subject: '/^\\/admin/' }] },
+    });
+    analytics.captureEvent({ action: 'navigate', subject: '/search?query=jane%40example.com', context });
+    analytics.captureEvent({ action: 'search', subject: 'jane@example.com', value: 3, context });
+    analytics.captureEvent({ action: 'click', subject: 'excluded click', context });
+    analytics.captureEvent({ action: 'navigate', subject: '/admin/users', context });
+    analytics.captureEvent({ action: 'discover', subject: 'last', value: 1, context });
+
+    const messages = await waitFor(m => m.some(x => x.event === 'discover'));
+    expect(JSON.stringify(messages)).not.toMatch(SECRETS);
+    expect(JSON.stringify(messages)).not.toMatch(/excluded click|\/admin\/users/);
+    const search = messages.find(m => m.event === 'search')!;
+    expect([search.properties.subject, search.properties.value]).toEqual(['[redacted]', 3]);
+    const requests = await collector.requests();
+    expect(requests.every(r => !SECRETS.test(r.path))).toBe(true);
+  });
+
+  it('an excluded page view is not sent and never shows up as the next page view\'s referrer', async () => {
+    const { analytics, waitFor } = create({ events: { exclude: [{ action: 'navigate', subject: '/^\\/admin/' }] } });
+    for (const path of ['/catalog', '/admin/users', '/docs']) {
+      window.history.pushState({}, '', path);
+      analytics.captureEvent({ action: 'navigate', subject: path, context });
+    }
+    const messages = await waitFor(m => m.some(x => x.properties?.path === '/docs'));
+    const pages = messages.filter(m => m.type === 'page');
+    expect(pages.map(p => [p.properties.path, p.properties.referrer])).toEqual([
+      ['/catalog', ''],
+      ['/docs', 'http://localhost/catalog'],
+    ]);
+    expect(JSON.stringify(messages)).not.toContain('admin');
+  });
+
+  it('respectGlobalPrivacyControl: a browser sending GPC gets nothing loaded or sent, one info line', async () => {
+    const info = jest.spyOn(console, 'info').mockImplementation(() => {});
+    Object.defineProperty(navigator, 'globalPrivacyControl', { value: true, configurable: true });
+    try {
+      const { analytics, writeKey } = create({ respectGlobalPrivacyControl: true });
+      analytics.captureEvent({ action: 'click', subject: 'x', context });
+      const control = create({});
+      control.analytics.captureEvent({ action: 'click', subject: 'control', context });
+      await control.waitFor(m => m.some(x => x.type === 'track'));
+      const requests = await collector.requests();
+      expect(requests.filter(r => r.path.includes(writeKey))).toEqual([]);
+      expect((await collector.messages()).filter(m => m.writeKey === writeKey)).toEqual([]);
+      expect(info).toHaveBeenCalledTimes(1);
+      expect(String(info.mock.calls[0][0])).toContain('Global Privacy Control');
+    } finally {
+      delete (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl;
+      info.mockRestore();
+    }
+  });
+});

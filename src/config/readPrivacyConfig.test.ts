@@ -1,0 +1,100 @@
+import { ConfigReader } from '@backstage/config';
+import { BackstageEvent } from '../mapping/BackstageEvent';
+import { admitsEvent } from '../privacy/eventRules';
+import { BUILT_IN_QUERY_PARAMS, DEFAULT_PRIVACY } from '../privacy/PrivacyConfig';
+import { EMAIL_PATTERN } from '../privacy/redactText';
+import { readPrivacyConfig } from './readPrivacyConfig';
+import { readSegmentConfig } from './readSegmentConfig';
+
+const read = (segment: object) => readPrivacyConfig(new ConfigReader(segment as any));
+
+/** The error readSegmentConfig (the module's entry) gives for a privacy block. */
+function errorOf(segment: object): string {
+  try {
+    readSegmentConfig(new ConfigReader({ app: { analytics: { segment: { writeKey: 'wk', ...segment } } } } as any));
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error(`expected an error for ${JSON.stringify(segment)}`);
+}
+
+const ev = (action: string, subject: string, pluginId = 'catalog') =>
+  ({ action, subject, context: { pluginId } }) as BackstageEvent;
+
+describe('readPrivacyConfig', () => {
+  it('no key set: only the built-in query parameters, every event, every key', () => {
+    expect(readPrivacyConfig(undefined)).toStrictEqual(DEFAULT_PRIVACY);
+    expect(read({})).toStrictEqual(DEFAULT_PRIVACY);
+  });
+
+  it('readSegmentConfig carries it', () => {
+    const config = readSegmentConfig(new ConfigReader({ app: { analytics: { segment: { writeKey: 'wk', redact: { emails: true } } } } }));
+    expect(config.enabled && config.privacy?.patterns).toEqual([EMAIL_PATTERN]);
+  });
+
+  it('reads every key', () => {
+    const privacy = read({
+      redact: { queryParams: ['Session', ' X-Ticket '], searchTerms: 'sha-256', patterns: ['\\d{4}', 'secret-\\w+'], emails: true },
+      events: { include: [{ pluginId: 'catalog' }, { action: 'search' }], exclude: [{ subject: '/^\\/admin/' }] },
+      allowedAttributes: ['to'],
+      allowedContexts: ['entityRef', 'searchTypes'],
+      respectGlobalPrivacyControl: true,
+    });
+    expect([...privacy.queryParams]).toEqual([...BUILT_IN_QUERY_PARAMS, 'session', 'x-ticket']);
+    expect(privacy.searchTerms).toBe('sha-256');
+    expect(privacy.patterns).toEqual([/\d{4}/g, /secret-\w+/g, EMAIL_PATTERN]);
+    expect(privacy.allowedAttributes).toEqual(new Set(['to']));
+    expect(privacy.allowedContexts).toEqual(new Set(['entityRef', 'searchTypes']));
+    expect(privacy.respectGlobalPrivacyControl).toBe(true);
+    const admitted = [ev('click', 'x'), ev('search', 'x', 'search'), ev('navigate', '/admin/x'), ev('click', 'x', 'other')].map(
+      e => admitsEvent(e, privacy),
+    );
+    expect(admitted).toEqual([true, true, false, false]);
+  });
+
+  it.each<[unknown, string]>([
+    [true, 'redact'],
+    ['true', 'redact'],
+    [false, 'keep'],
+    ['sha-256', 'sha-256'],
+  ])('redact.searchTerms %j', (value, expected) => {
+    expect(read({ redact: { searchTerms: value } }).searchTerms).toBe(expected);
+  });
+
+  it.each([[['*']], [['to', '*']]])("allow-list %j is '*'", list => {
+    expect(read({ allowedAttributes: list, allowedContexts: list })).toMatchObject({ allowedAttributes: '*', allowedContexts: '*' });
+  });
+
+  it('an empty allow-list keeps nothing', () => {
+    expect(read({ allowedAttributes: [] }).allowedAttributes).toEqual(new Set());
+  });
+});
+
+describe('readPrivacyConfig errors name the full key', () => {
+  const P = 'Invalid config app.analytics.segment.';
+  it.each<[string, object, string]>([
+    ['redact not an object', { redact: true }, `${P}redact: expected an object with queryParams, searchTerms, patterns, emails (got true)`],
+    ['unknown key in redact', { redact: { email: true } }, `${P}redact: expected an object with queryParams, searchTerms, patterns, emails (unknown key 'email')`],
+    ['queryParams not a list', { redact: { queryParams: 'code' } }, `${P}redact.queryParams: expected a list of strings (got "code")`],
+    ['queryParams item', { redact: { queryParams: ['a', 3] } }, `${P}redact.queryParams[1]: expected a non-empty string (got 3)`],
+    ['queryParams empty item', { redact: { queryParams: [' '] } }, `${P}redact.queryParams[0]: expected a non-empty string (got " ")`],
+    ['searchTerms', { redact: { searchTerms: 'md5' } }, `${P}redact.searchTerms: expected true, false or 'sha-256' (got "md5")`],
+    ['emails', { redact: { emails: 'yes' } }, `${P}redact.emails: expected a boolean (true or false) (got "yes")`],
+    ['patterns item', { redact: { patterns: ['ok', 'fine', '(unclosed'] } }, `${P}redact.patterns[2]: expected a valid regular expression (`],
+    ['patterns not strings', { redact: { patterns: [{}] } }, `${P}redact.patterns[0]: expected a non-empty string (got an object)`],
+    ['events not an object', { events: [] }, `${P}events: expected an object with include, exclude (got a list)`],
+    ['events unknown key', { events: { drop: [] } }, `${P}events: expected an object with include, exclude (unknown key 'drop')`],
+    ['exclude not a list', { events: { exclude: { action: 'x' } } }, `${P}events.exclude: expected a list of rules { action?, pluginId?, subject? } (got an object)`],
+    ['rule not an object', { events: { include: ['click'] } }, `${P}events.include[0]: expected an object with action, pluginId, subject (got "click")`],
+    ['rule unknown key', { events: { exclude: [{ action: 'a' }, { actoin: 'click' }] } }, `${P}events.exclude[1]: expected an object with action, pluginId, subject (unknown key 'actoin')`],
+    ['empty rule', { events: { exclude: [{}] } }, `${P}events.exclude[0]: expected a rule with at least one of action, pluginId, subject (got an empty rule)`],
+    ['rule field type', { events: { exclude: [{ pluginId: 5 }] } }, `${P}events.exclude[0].pluginId: expected a non-empty string (got 5)`],
+    ['rule regex', { events: { exclude: [{ action: 'x' }, { subject: '/[/' }] } }, `${P}events.exclude[1].subject: expected a name, a pattern with '*', or a valid /regular expression/ (`],
+    ['allowedAttributes', { allowedAttributes: 'to' }, `${P}allowedAttributes: expected a list of strings (got "to")`],
+    ['allowedContexts item', { allowedContexts: ['entityRef', null] }, `${P}allowedContexts[1]: expected a non-empty string (got null)`],
+    ['respectGlobalPrivacyControl', { respectGlobalPrivacyControl: 1 }, `${P}respectGlobalPrivacyControl: expected a boolean (true or false) (got 1)`],
+  ])('%s', (_name, segment, message) => {
+    expect(errorOf(segment).startsWith(message)).toBe(true);
+    expect(errorOf(segment)).toContain(message);
+  });
+});

@@ -1,0 +1,137 @@
+import { Config } from '@backstage/config';
+import { compileFieldMatcher } from '../privacy/fieldMatcher';
+import { AllowList, BUILT_IN_QUERY_PARAMS, EventRule, PrivacyConfig } from '../privacy/PrivacyConfig';
+import { EMAIL_PATTERN } from '../privacy/redactText';
+
+const ROOT = 'app.analytics.segment';
+const RULE_FIELDS = ['action', 'pluginId', 'subject'] as const;
+
+function invalid(key: string, accepts: string, detail?: string): Error {
+  return new Error(`Invalid config ${ROOT}.${key}: expected ${accepts}${detail ? ` (${detail})` : ''}`);
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'got a list';
+  if (value === null) return 'got null';
+  return typeof value === 'object' ? 'got an object' : `got ${JSON.stringify(value)}`;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The raw value at `key` of the segment block. */
+function rawAt(c: Config | undefined, key: string): unknown {
+  try {
+    return c?.getOptional(key);
+  } catch (e) {
+    throw invalid(key, 'a value', e instanceof Error ? e.message : String(e));
+  }
+}
+
+/** An optional object holding only `allowed` keys. */
+function block(value: unknown, key: string, allowed: readonly string[]): Record<string, unknown> {
+  if (value === undefined) return {};
+  const accepts = `an object with ${allowed.join(', ')}`;
+  if (!isObject(value)) throw invalid(key, accepts, describe(value));
+  for (const name of Object.keys(value)) {
+    if (!allowed.includes(name)) throw invalid(key, accepts, `unknown key '${name}'`);
+  }
+  return value;
+}
+
+function bool(value: unknown, key: string): boolean {
+  if (value === undefined) return false;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw invalid(key, 'a boolean (true or false)', describe(value));
+}
+
+function stringList(value: unknown, key: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) throw invalid(key, 'a list of strings', describe(value));
+  return value.map((item, index) => {
+    if (typeof item !== 'string' || item.trim() === '') {
+      throw invalid(`${key}[${index}]`, 'a non-empty string', describe(item));
+    }
+    return item;
+  });
+}
+
+function searchTerms(value: unknown): PrivacyConfig['searchTerms'] {
+  if (value === undefined || value === false || value === 'false') return 'keep';
+  if (value === true || value === 'true') return 'redact';
+  if (value === 'sha-256') return 'sha-256';
+  throw invalid('redact.searchTerms', "true, false or 'sha-256'", describe(value));
+}
+
+function patterns(value: unknown, emails: boolean): RegExp[] {
+  const compiled = (stringList(value, 'redact.patterns') ?? []).map((source, index) => {
+    try {
+      return new RegExp(source, 'g');
+    } catch (e) {
+      throw invalid(`redact.patterns[${index}]`, 'a valid regular expression', (e as Error).message);
+    }
+  });
+  return emails ? [...compiled, EMAIL_PATTERN] : compiled;
+}
+
+function rules(value: unknown, key: string): EventRule[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) throw invalid(key, 'a list of rules { action?, pluginId?, subject? }', describe(value));
+  return value.map((item, index) => {
+    const at = `${key}[${index}]`;
+    const fields = block(item, at, RULE_FIELDS);
+    if (!RULE_FIELDS.some(field => fields[field] !== undefined)) {
+      throw invalid(at, 'a rule with at least one of action, pluginId, subject', 'got an empty rule');
+    }
+    const rule: EventRule = {};
+    for (const field of RULE_FIELDS) {
+      const text = fields[field];
+      if (text === undefined) continue;
+      if (typeof text !== 'string' || text === '') throw invalid(`${at}.${field}`, 'a non-empty string', describe(text));
+      try {
+        rule[field] = compileFieldMatcher(text);
+      } catch (e) {
+        throw invalid(`${at}.${field}`, "a name, a pattern with '*', or a valid /regular expression/", (e as Error).message);
+      }
+    }
+    return rule;
+  });
+}
+
+function allowList(value: unknown, key: string): AllowList {
+  const names = stringList(value, key);
+  if (!names || names.includes('*')) return '*';
+  return new Set(names);
+}
+
+/**
+ * Reads and validates the privacy and governance keys of
+ * `app.analytics.segment` (`redact.*`, `events.*`, `allowedAttributes`,
+ * `allowedContexts`, `respectGlobalPrivacyControl`) once, and compiles their
+ * expressions.
+ *
+ * @remarks
+ * Pure. An error names the full key, down to the list index:
+ * `Invalid config app.analytics.segment.redact.patterns[2]: expected a valid
+ * regular expression (...)`.
+ *
+ * @param c - the `app.analytics.segment` block, if any
+ */
+export function readPrivacyConfig(c: Config | undefined): PrivacyConfig {
+  const redact = block(rawAt(c, 'redact'), 'redact', ['queryParams', 'searchTerms', 'patterns', 'emails']);
+  const events = block(rawAt(c, 'events'), 'events', ['include', 'exclude']);
+  const extraParams = stringList(redact.queryParams, 'redact.queryParams') ?? [];
+  const include = rules(events.include, 'events.include');
+  return {
+    queryParams: new Set([...BUILT_IN_QUERY_PARAMS, ...extraParams.map(name => name.trim().toLowerCase())]),
+    searchTerms: searchTerms(redact.searchTerms),
+    patterns: patterns(redact.patterns, bool(redact.emails, 'redact.emails')),
+    ...(include && { include }),
+    exclude: rules(events.exclude, 'events.exclude') ?? [],
+    allowedAttributes: allowList(rawAt(c, 'allowedAttributes'), 'allowedAttributes'),
+    allowedContexts: allowList(rawAt(c, 'allowedContexts'), 'allowedContexts'),
+    respectGlobalPrivacyControl: bool(rawAt(c, 'respectGlobalPrivacyControl'), 'respectGlobalPrivacyControl'),
+  };
+}

@@ -1,0 +1,97 @@
+import { BackstageEvent } from '../mapping/BackstageEvent';
+import { admitsEvent } from './eventRules';
+import { compileFieldMatcher, parseRegexLiteral } from './fieldMatcher';
+import { EventRule } from './PrivacyConfig';
+
+describe('compileFieldMatcher', () => {
+  it.each<[string, string, boolean]>([
+    ['click', 'click', true],
+    ['click', 'Click', false],
+    ['click', 'clicks', false],
+    ['*', '', true],
+    ['*', 'anything at all', true],
+    ['catalog*', 'catalog', true],
+    ['catalog*', 'catalog-import', true],
+    ['catalog*', 'my-catalog', false],
+    ['*-page', 'entity-page', true],
+    ['a*b*c', 'a--b--c', true],
+    ['a*b*c', 'a--c--b', false],
+    ['cost.center', 'cost.center', true],
+    ['cost.center', 'costXcenter', false],
+    ['(x)+[y]', '(x)+[y]', true],
+    ['/^\\/admin/', '/admin/users', true],
+    ['/^\\/admin/', '/docs/admin', false],
+    ['/secret/', 'my secret plan', true],
+    ['/SECRET/i', 'my secret plan', true],
+    ['/SECRET/', 'my secret plan', false],
+    ['/a.b/s', 'a\nb', true],
+    ['/x/g', 'x', true],
+    ['/', '/', true],
+    ['//', '//', true],
+  ])('%j matches %j: %s', (rule, field, expected) => {
+    expect(compileFieldMatcher(rule)(field)).toBe(expected);
+  });
+
+  it('a /g or /y expression answers the same when asked twice', () => {
+    const m = compileFieldMatcher('/x/gy');
+    expect([m('x'), m('x'), m('x')]).toEqual([true, true, true]);
+  });
+
+  it.each(['/(/', '/[/', '/x/q'])('an invalid expression %j throws', text => {
+    expect(() => parseRegexLiteral(text)).toThrow(SyntaxError);
+    expect(() => compileFieldMatcher(text)).toThrow(SyntaxError);
+  });
+});
+
+const rule = (r: Record<string, string>): EventRule =>
+  Object.fromEntries(Object.entries(r).map(([k, v]) => [k, compileFieldMatcher(v)]));
+
+const event = (action: string, subject: unknown, pluginId?: string): BackstageEvent =>
+  ({ action, subject, context: { pluginId, routeRef: 'r', extension: 'E' } }) as BackstageEvent;
+
+const search = event('search', 'kafka', 'search');
+const click = event('click', 'Open', 'catalog');
+const adminNav = event('navigate', '/admin/users', 'admin');
+const docsNav = event('navigate', '/docs', 'techdocs');
+const all = [search, click, adminNav, docsNav];
+
+describe('admitsEvent', () => {
+  it.each<[string, { include?: Record<string, string>[]; exclude?: Record<string, string>[] }, BackstageEvent[]]>([
+    ['no rules: every event', {}, all],
+    ['exclude by action', { exclude: [{ action: 'search' }] }, [click, adminNav, docsNav]],
+    ['exclude by plugin with a wildcard', { exclude: [{ pluginId: 'tech*' }] }, [search, click, adminNav]],
+    ['exclude by subject expression', { exclude: [{ subject: '/^\\/admin/' }] }, [search, click, docsNav]],
+    ['every field of a rule must match', { exclude: [{ action: 'navigate', pluginId: 'catalog' }] }, all],
+    ['any rule of the list', { exclude: [{ action: 'search' }, { action: 'click' }] }, [adminNav, docsNav]],
+    ['include only', { include: [{ action: 'navigate' }] }, [adminNav, docsNav]],
+    ['include then exclude', { include: [{ action: 'navigate' }], exclude: [{ pluginId: 'admin' }] }, [docsNav]],
+    ['an empty include list sends nothing', { include: [] }, []],
+    ['a wildcard matches a missing plugin id', { exclude: [{ pluginId: '*' }] }, []],
+  ])('%s', (_name, rules, expected) => {
+    const compiled = { include: rules.include?.map(rule), exclude: (rules.exclude ?? []).map(rule) };
+    expect(all.filter(e => admitsEvent(e, compiled))).toEqual(expected);
+  });
+
+  it('a missing plugin id is the empty string, not a match for a name', () => {
+    expect(admitsEvent(event('click', 'x'), { exclude: [rule({ pluginId: 'catalog' })] })).toBe(true);
+  });
+
+  it('matches hostile subjects as text without throwing', () => {
+    const exclude = [rule({ subject: '/object/' })];
+    const throwing = {
+      toString() {
+        throw new Error('no');
+      },
+    };
+    expect(admitsEvent(event('click', { a: 1 }), { exclude })).toBe(false);
+    expect(admitsEvent(event('click', throwing), { exclude })).toBe(true);
+    expect(admitsEvent(event('click', Symbol('s')), { exclude })).toBe(true);
+    expect(admitsEvent(event('click', 10n), { exclude: [rule({ subject: '10' })] })).toBe(false);
+  });
+
+  it('does not change the event', () => {
+    const e = Object.freeze(event('click', 'x', 'catalog'));
+    expect(admitsEvent(e, { exclude: [rule({ action: 'click' })] })).toBe(false);
+    expect(e).toEqual(event('click', 'x', 'catalog'));
+  });
+});

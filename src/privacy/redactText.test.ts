@@ -1,0 +1,116 @@
+import { BUILT_IN_QUERY_PARAMS, DEFAULT_PRIVACY, PrivacyConfig, REDACTED } from './PrivacyConfig';
+import { EMAIL_PATTERN, redactPatterns, redactQueryParams, textRedactorFor } from './redactText';
+
+const R = REDACTED;
+const builtIn = new Set(BUILT_IN_QUERY_PARAMS);
+
+describe('redactQueryParams with the built-in list', () => {
+  it.each<[string, string, string]>([
+    ['OAuth callback', 'https://b.example.com/cb?code=abc&state=xyz', `https://b.example.com/cb?code=${R}&state=${R}`],
+    [
+      'the issue example, fragment included',
+      'https://b.example.com/x?code=abc&state=xyz#access_token=t',
+      `https://b.example.com/x?code=${R}&state=${R}#access_token=${R}`,
+    ],
+    ['implicit-flow fragment', '/cb#access_token=t1&id_token=t2&token_type=Bearer', `/cb#access_token=${R}&id_token=${R}&token_type=Bearer`],
+    ['a path with a query', '/catalog?token=s3cr3t&kind=component', `/catalog?token=${R}&kind=component`],
+    ['a bare query string (location.search)', '?refresh_token=r&tab=api', `?refresh_token=${R}&tab=api`],
+    ['names are case-insensitive', '/x?CODE=a&Access_Token=b&ApiKey=c', `/x?CODE=${R}&Access_Token=${R}&ApiKey=${R}`],
+    ['every built-in name', `/x?${BUILT_IN_QUERY_PARAMS.map(n => `${n}=v`).join('&')}`, `/x?${BUILT_IN_QUERY_PARAMS.map(n => `${n}=${R}`).join('&')}`],
+    ['other names are left alone', '/x?codes=a&mystate=b&tokenize=c&q=d', '/x?codes=a&mystate=b&tokenize=c&q=d'],
+    ['an empty value stays empty', '/x?code=&state=', '/x?code=&state='],
+    ['a name without a value', '/x?code&state=1', `/x?code&state=${R}`],
+    ['a value with = and base64', '/x?sig=ab+c/d==&next=1', `/x?sig=${R}&next=1`],
+    ['a percent-encoded value', '/x?password=p%40ss%20word&a=1', `/x?password=${R}&a=1`],
+    ['a percent-encoded name', '/x?access%5Ftoken=t', `/x?access%5Ftoken=${R}`],
+    ['a nested URL in a parameter', '/login?next=/cb?code=abc&state=xyz', `/login?next=/cb?code=${R}&state=${R}`],
+    ['a nested, encoded URL', '/login?next=%2Fcb%3Fcode%3Dabc%26state%3Dxyz', `/login?next=%2Fcb%3Fcode%3D${R}%26state%3D${R}`],
+    ['a hash router', 'https://b.example.com/#/cb?code=abc', `https://b.example.com/#/cb?code=${R}`],
+    ['a URL inside a sentence', 'see https://x.example.com/?token=abc now', `see https://x.example.com/?token=${R} now`],
+    ['two URLs in one string', '/a?code=1 and /b?code=2', `/a?code=${R} and /b?code=${R}`],
+    ['text that is not a URL is left alone', 'state=open', 'state=open'],
+    ['a query with no credential', '/search?query=kafka&types%5B0%5D=techdocs', '/search?query=kafka&types%5B0%5D=techdocs'],
+    ['a broken percent escape in a name', '/x?%E0%A4%A=1&code=2', `/x?%E0%A4%A=1&code=${R}`],
+    ['a lone percent sign', '100% done', '100% done'],
+    ['empty string', '', ''],
+  ])('%s', (_name, input, expected) => {
+    expect(redactQueryParams(input, builtIn)).toBe(expected);
+  });
+
+  it('is idempotent', () => {
+    const once = redactQueryParams('/x?code=abc#access_token=t', builtIn);
+    expect(redactQueryParams(once, builtIn)).toBe(once);
+  });
+
+  it('redacts configured names too', () => {
+    const names = new Set([...builtIn, 'session', 'x-ticket']);
+    expect(redactQueryParams('/x?Session=1&x-ticket=2&code=3&keep=4', names)).toBe(`/x?Session=${R}&x-ticket=${R}&code=${R}&keep=4`);
+  });
+
+  it('costs linear time on a long string (a quadratic scan would not finish within the time-out)', () => {
+    const long = `/x?${'a'.repeat(200_000)}=${'b'.repeat(200_000)}&code=c`;
+    expect(redactQueryParams(long, builtIn).endsWith(`&code=${R}`)).toBe(true);
+  });
+});
+
+describe('redactPatterns', () => {
+  const email = [EMAIL_PATTERN];
+  it.each<[string, string, string]>([
+    ['a plain address', 'jane.doe@example.com', R],
+    ['inside text', 'mail jane+tag@mail.example.co.uk today', `mail ${R} today`],
+    ['percent-encoded in a query', '/search?query=jane.doe%40example.com&x=1', `/search?query=${R}&x=1`],
+    ['double-encoded', '/x?next=%2Fsearch%3Fquery%3Djane%2540example.com', `/x?next=%2Fsearch%3Fquery%3D${R}`],
+    ['in a path', '/catalog/default/user/jane@example.com', `/catalog/default/user/${R}`],
+    ['two addresses', 'a@b.io, c@d.org', `${R}, ${R}`],
+    ['not an address', 'user:default/jane.doe @ home', 'user:default/jane.doe @ home'],
+    ['no domain dot', 'root@localhost', 'root@localhost'],
+  ])('e-mail: %s', (_name, input, expected) => {
+    expect(redactPatterns(input, email)).toBe(expected);
+  });
+
+  it('e-mail costs linear time on long strings without a match', () => {
+    // A quadratic scan would not finish within the test's time-out.
+    const long = `${'a'.repeat(100_000)}@${'b'.repeat(100_000)} ${'c.'.repeat(50_000)} ${'%41'.repeat(50_000)}`;
+    expect(redactPatterns(long, email)).toBe(long);
+  });
+
+  it('configured expressions replace every match; empty matches change nothing', () => {
+    const patterns = [/\d{4}-\d{4}-\d{4}-\d{4}/g, /x*/g];
+    expect(redactPatterns('card 1234-5678-9012-3456 and 1111-2222-3333-4444', patterns)).toBe(`card ${R} and ${R}`);
+  });
+
+  it('never matches inside an existing mark, so redacting twice gives what redacting once gave', () => {
+    const patterns = [/[a-z]+/g];
+    const once = redactPatterns('abc 123 def', patterns);
+    expect(once).toBe(`${R} 123 ${R}`);
+    expect(redactPatterns(once, patterns)).toBe(once);
+  });
+});
+
+describe('textRedactorFor', () => {
+  const config = (over: Partial<PrivacyConfig>): PrivacyConfig => ({ ...DEFAULT_PRIVACY, ...over });
+
+  it('with no key set: only the built-in query parameters', () => {
+    const text = textRedactorFor(DEFAULT_PRIVACY);
+    expect(text('/search?query=jane@example.com&code=1')).toBe(`/search?query=jane@example.com&code=${R}`);
+  });
+
+  it.each(['redact', 'sha-256'] as const)('searchTerms %s also redacts the query parameter of Backstage search', mode => {
+    const text = textRedactorFor(config({ searchTerms: mode }));
+    expect(text('/search?query=kafka&types[]=techdocs')).toBe(`/search?query=${R}&types[]=techdocs`);
+  });
+
+  it('gives the same answer for a string seen before, long or short, and across many strings', () => {
+    const text = textRedactorFor(config({ patterns: [EMAIL_PATTERN] }));
+    const long = `/x?code=abc&note=${'y'.repeat(5000)}`;
+    for (let round = 0; round < 2; round++) {
+      expect(text(long)).toBe(`/x?code=${R}&note=${'y'.repeat(5000)}`);
+      for (let i = 0; i < 1500; i++) expect(text(`/p${i}?token=t${i}&u=u${i}@example.com`)).toBe(`/p${i}?token=${R}&u=${R}`);
+    }
+  });
+
+  it('query parameters, then patterns', () => {
+    const text = textRedactorFor(config({ patterns: [EMAIL_PATTERN] }));
+    expect(text('/u/jane@example.com?state=s&q=bob%40example.org')).toBe(`/u/${R}?state=${R}&q=${R}`);
+  });
+});
