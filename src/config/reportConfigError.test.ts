@@ -1,9 +1,10 @@
 import { ConfigReader } from '@backstage/config';
+import { JsonValue } from '@backstage/types';
 import { SegmentAnalytics } from '../SegmentAnalytics';
 
 // Backstage swallows what an API factory throws: the error must also be on
 // the console, naming the key, while fromConfig keeps throwing.
-const invalidBlocks: { name: string; segment: unknown; key: string }[] = [
+const invalidBlocks: { name: string; segment: JsonValue; key: string }[] = [
   { name: 'an unknown region', segment: { writeKey: 'k', region: 'asia' }, key: 'app.analytics.segment.region' },
   { name: 'a missing write key', segment: {}, key: 'app.analytics.segment.writeKey' },
   { name: 'a cdnURL without a scheme', segment: { writeKey: 'k', cdnURL: 'cdn.example.com' }, key: 'app.analytics.segment.cdnURL' },
