@@ -46,9 +46,12 @@ export function checkWalk({ messages, walk, collectorUrl, userEntityRef, searchT
 
   const pages = messages.filter(m => m.type === 'page').sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
   const pageSubjects = pages.map(m => m.properties?.subject);
-  // The sign-in screen is not inside the app's router: the first location
-  // the tracker sees is the one the app opens on once signed in.
-  const navigations = walk.locations.slice(walk.locations.indexOf(pageSubjects[0]));
+  // A navigation is a change of path: pages that only rewrite their query
+  // (the catalog's filters) are still the same page. The sign-in screen is
+  // outside the app's router: count from the location the app opened on.
+  const navigations = walk.locations
+    .slice(walk.locations.indexOf(pageSubjects[0]))
+    .filter((here, i, all) => i === 0 || pathOf(here) !== pathOf(all[i - 1]));
   check('one page call per navigation, in order',
     pageSubjects.length > 0 && JSON.stringify(pageSubjects) === JSON.stringify(navigations),
     `page calls (${pageSubjects.length}): ${pageSubjects.join(' ')}\n      navigations (${navigations.length}): ${navigations.join(' ')}`);
@@ -67,7 +70,7 @@ export function checkWalk({ messages, walk, collectorUrl, userEntityRef, searchT
   // Pair each step of the walk with its page call, in order.
   let cursor = 0;
   const titled = walk.steps.map(step => {
-    const index = pages.findIndex((m, i) => i >= cursor && m.properties?.subject === step.url);
+    const index = pages.findIndex((m, i) => i >= cursor && pathOf(m.properties?.subject) === pathOf(step.url));
     if (index >= 0) cursor = index + 1;
     const sent = index >= 0 ? pages[index].properties?.title : undefined;
     return { step, sent, ok: sent === step.title };
@@ -94,4 +97,12 @@ export function checkWalk({ messages, walk, collectorUrl, userEntityRef, searchT
     walk.blocked.length ? `blocked: ${[...new Set(walk.blocked)].slice(0, 10).join(' ')}` : 'no other host');
 
   return checks;
+}
+
+/**
+ * The path of an in-app location (`/catalog?filters=...` -> `/catalog`).
+ * @param {unknown} location
+ */
+function pathOf(location) {
+  return String(location).replace(/[?#].*$/, '');
 }

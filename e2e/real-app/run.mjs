@@ -59,9 +59,13 @@ try {
   const made = await ensureApp(ws);
   say(made ? `app generated with @backstage/create-app@${CREATE_APP_VERSION} and installed` : 'app from the cache');
 
-  const readme = readFileSync(join(repoDir, 'README.md'), 'utf8');
-  const { tarball, tarballBytes } = await installTarball(ws, repoDir, readme);
-  say(`npm pack -> ${tarball} (${(tarballBytes / 1024).toFixed(1)} KiB), added to packages/app, registered as the README says`);
+  // REAL_APP_REUSE_BUILD=1 (while working on the walk itself): keep the last tarball and build.
+  const reuse = process.env.REAL_APP_REUSE_BUILD === '1';
+  if (!reuse) {
+    const readme = readFileSync(join(repoDir, 'README.md'), 'utf8');
+    const { tarball, tarballBytes } = await installTarball(ws, repoDir, readme);
+    say(`npm pack -> ${tarball} (${(tarballBytes / 1024).toFixed(1)} KiB), added to packages/app, registered as the README says`);
+  }
 
   const collector = await startCollector();
   cleanups.push(() => collector.close());
@@ -78,10 +82,12 @@ try {
   };
   writeFileSync(join(ws.appDir, 'app-config.local.yaml'), `${JSON.stringify(localConfig, null, 2)}\n`);
 
-  await run('yarn', ['tsc'], { cwd: ws.appDir, env: ws.env, log, timeoutMs: 15 * MINUTE });
-  say('the app type-checks against the package (yarn tsc)');
-  await run('yarn', ['workspace', 'app', 'build'], { cwd: ws.appDir, env: ws.env, log, timeoutMs: 20 * MINUTE });
-  say('frontend built for production (backstage-cli package build)');
+  if (!reuse) {
+    await run('yarn', ['tsc'], { cwd: ws.appDir, env: ws.env, log, timeoutMs: 15 * MINUTE });
+    say('the app type-checks against the package (yarn tsc)');
+    await run('yarn', ['workspace', 'app', 'build'], { cwd: ws.appDir, env: ws.env, log, timeoutMs: 20 * MINUTE });
+    say('frontend built for production (backstage-cli package build)');
+  }
 
   const backendLog = join(cache, 'backend.log');
   writeFileSync(backendLog, '');
@@ -92,7 +98,7 @@ try {
   const searchResults = await waitForSearchIndex(appUrl, identity.token);
   say(`search index ready: ${searchResults} results for '${SEARCH_TERM}'`);
 
-  const walk = await walkApp({ appUrl, collectorUrl: collector.url, searchTerm: SEARCH_TERM });
+  const walk = await walkApp({ appUrl, collectorUrl: collector.url, searchTerm: SEARCH_TERM, screenshotOnFailure: join(cache, 'failure.png') });
   say(`walked ${walk.steps.length} steps: ${walk.steps.map(s => s.label).join(', ')}`);
   await new Promise(r => setTimeout(r, 1000));
   const messages = collector.messages();

@@ -27,10 +27,27 @@ import { openBrowser } from '../support/browser.mjs';
  * @param {string} options.appUrl where the app is served
  * @param {string} options.collectorUrl the embedded collector
  * @param {string} options.searchTerm
+ * @param {string} options.screenshotOnFailure where to save what the page showed when a step failed
  * @returns {Promise<WalkResult>}
  */
-export async function walkApp({ appUrl, collectorUrl, searchTerm }) {
+export async function walkApp({ appUrl, collectorUrl, searchTerm, screenshotOnFailure }) {
   const browser = await openBrowser();
+  try {
+    return await walk(browser, { appUrl, collectorUrl, searchTerm });
+  } catch (error) {
+    await browser.page.screenshot({ path: screenshotOnFailure }).catch(() => {});
+    throw new Error(`${error instanceof Error ? error.message : error}\n(screenshot: ${screenshotOnFailure}; page at ${browser.page.url()})`);
+  } finally {
+    await browser.close();
+  }
+}
+
+/**
+ * @param {Awaited<ReturnType<typeof openBrowser>>} browser
+ * @param {{ appUrl: string, collectorUrl: string, searchTerm: string }} options
+ * @returns {Promise<WalkResult>}
+ */
+async function walk(browser, { appUrl, collectorUrl, searchTerm }) {
   const { context, page } = browser;
   page.setDefaultTimeout(60_000);
   /** @type {string[]} */
@@ -83,7 +100,7 @@ export async function walkApp({ appUrl, collectorUrl, searchTerm }) {
    * @param {import('playwright-core').Locator} ready
    */
   const arrive = async (label, path, ready) => {
-    await page.waitForURL(url => path.test(url.pathname + url.search));
+    await page.waitForURL(url => path.test(url.pathname));
     await ready.first().waitFor({ state: 'visible' });
     let title = await page.title();
     for (let stableFor = 0, waited = 0; stableFor < 1000 && waited < 15_000; waited += 100) {
@@ -95,7 +112,7 @@ export async function walkApp({ appUrl, collectorUrl, searchTerm }) {
     const url = await page.evaluate(() => location.pathname + location.search);
     steps.push({ label, url, title });
   };
-  const sidebar = (/** @type {string} */ text) => page.locator('nav').getByRole('link', { name: text, exact: true });
+  const sidebar = (/** @type {string} */ href) => page.locator(`nav a[href="${href}"]`).first();
   const tab = (/** @type {string} */ name) => page.getByRole('tab', { name, exact: true });
 
   const response = await page.goto(appUrl);
@@ -111,13 +128,13 @@ export async function walkApp({ appUrl, collectorUrl, searchTerm }) {
     await arrive(`entity tab ${name}`, entity, page.getByRole('tab', { name, selected: true }));
   }
 
-  await sidebar('APIs').click();
+  await sidebar('/api-docs').click();
   await arrive('APIs', /^\/api-docs$/, page.getByRole('link', { name: 'example-grpc-api' }));
 
-  await sidebar('Create...').click();
+  await sidebar('/create').click();
   await arrive('scaffolder', /^\/create/, page.getByText('Example Node.js Template'));
 
-  await sidebar('Docs').click();
+  await sidebar('/docs').click();
   await arrive('TechDocs', /^\/docs/, page.getByRole('heading', { name: /Documentation/ }));
 
   // Search: the sidebar's search modal, a query, then its full results page.
@@ -125,18 +142,16 @@ export async function walkApp({ appUrl, collectorUrl, searchTerm }) {
   const input = page.getByRole('textbox').last();
   await input.fill(searchTerm);
   await page.getByRole('dialog').getByText('example-website').first().waitFor();
-  await page.getByRole('dialog').getByRole('link', { name: /view full results/i }).click();
+  await page.getByRole('dialog').getByRole('button', { name: /view full results/i }).click();
   await arrive('search results', /^\/search/, page.getByRole('main').getByText('example-website'));
   const searchResultsShown = await page.getByRole('main').getByRole('listitem').filter({ hasText: /example/ }).count();
 
-  await sidebar('Home').click();
+  await sidebar('/catalog').click();
   await arrive('back home', /^\/catalog$/, page.getByRole('link', { name: 'example-website' }));
 
   // Let the module hand over what the last page captured.
   await page.waitForTimeout(2000);
   const locations = await page.evaluate(() => /** @type {any} */ (window).__locations);
   await Promise.all(reading);
-  const result = { steps, locations, requests: [...browser.requests], scripts, indexHtml, blocked, errors: [...browser.errors], searchResultsShown };
-  await browser.close();
-  return result;
+  return { steps, locations, requests: [...browser.requests], scripts, indexHtml, blocked, errors: [...browser.errors], searchResultsShown };
 }
