@@ -2,6 +2,7 @@
 // What must hold on the wire after a walk through the real app. Each check
 // gives a line for the report; the run fails when any does not hold.
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 
 /** Page calls that must carry the title of the page navigated to. */
 export const MIN_TITLE_RATIO = 0.95;
@@ -91,7 +92,7 @@ export function checkWalk({ messages, walk, collectorUrl, userEntityRef, searchT
   const versions = [...new Set(messages.map(m => m.context?.library?.version))];
   check('@segment/analytics-next is loaded from a lazily loaded chunk',
     initialScripts.length > 0 && libraryChunks.length > 0 && eager.length === 0 && versions.every(v => String(v).startsWith('npm:next')),
-    `initial scripts: ${initialScripts.map(u => u.replace(/^.*\//, '')).join(', ')}; library in: ${libraryChunks.map(u => u.replace(/^.*\//, '')).join(', ')}; library ${versions.join(', ')}`);
+    `${initialScripts.length} initial scripts, none with the library; library in ${libraryChunks.map(u => `${u.replace(/^.*\//, '')} (${(gzipSync(walk.scripts.get(u) ?? '').length / 1024).toFixed(1)} KiB gzipped)`).join(', ')}, loaded on demand; calls made by ${versions.join(', ')}${eager.length ? `; EAGER: ${eager.join(' ')}` : ''}`);
 
   check('the browser called nothing but the app and the collector', walk.blocked.length === 0,
     walk.blocked.length ? `blocked: ${[...new Set(walk.blocked)].slice(0, 10).join(' ')}` : 'no other host');

