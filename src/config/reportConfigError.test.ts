@@ -1,5 +1,4 @@
-import { ConfigReader } from '@backstage/config';
-import { JsonValue } from '@backstage/types';
+import { ConfigReader, JsonValue } from '@backstage/config';
 import { SegmentAnalytics } from '../SegmentAnalytics';
 
 // Backstage swallows what an API factory throws: the error must also be on
