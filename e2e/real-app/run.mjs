@@ -10,6 +10,7 @@
 //
 // REAL_APP_CACHE   where the generated app is kept between runs (default .real-app/, gitignored)
 // REAL_APP_TIMEOUT_MIN  the whole run's time limit in minutes (default 50)
+// REAL_APP_REUSE_BUILD=1  skip pack, install and build (only while working on the walk itself)
 import { createServer } from 'node:net';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
