@@ -14,7 +14,7 @@ import { registerFromReadme } from './registerFromReadme.mjs';
 export const CREATE_APP_VERSION = '0.9.2';
 export const NODE_VERSION = '22.23.3';
 /** Bump when the patches below change, so that a cached app is made again. */
-const PATCH_LEVEL = 1;
+const PATCH_LEVEL = 2;
 
 const MINUTE = 60_000;
 
@@ -69,6 +69,8 @@ export async function prepareToolchain(cache, log) {
     COREPACK_DEFAULT_TO_LATEST: '0',
     // Native modules (better-sqlite3) build against these headers, not downloaded ones.
     npm_config_nodedir: nodeDir,
+    // ... and are compiled rather than fetched as prebuilt binaries from GitHub.
+    npm_config_build_from_source: 'true',
     YARN_NPM_REGISTRY_SERVER: registry,
     YARN_GLOBAL_FOLDER: join(cache, 'yarn-global'),
     YARN_ENABLE_TELEMETRY: '0',
@@ -108,7 +110,13 @@ export async function ensureApp(ws) {
     '@yarnpkg/core/got': '^11.8.6',
   };
   // Optional native modules the app does not need here (keytar needs libsecret).
-  rootPkg.dependenciesMeta = { ...rootPkg.dependenciesMeta, keytar: { built: false }, 'cpu-features': { built: false } };
+  // (ssh2 falls back to JavaScript without its optional crypto binding.)
+  rootPkg.dependenciesMeta = {
+    ...rootPkg.dependenciesMeta,
+    keytar: { built: false },
+    'cpu-features': { built: false },
+    ssh2: { built: false },
+  };
   writeFileSync(rootPkgPath, `${JSON.stringify(rootPkg, null, 2)}\n`);
   copyFileSync(join(appDir, 'packages/app/src/apis.ts'), join(appDir, 'packages/app/src/apis.ts.template'));
 
