@@ -69,6 +69,7 @@ describe('SegmentAnalytics', () => {
   });
 
   it('rejects an invalid config at construction, naming the key', () => {
+    jest.spyOn(console, 'error').mockImplementation(() => {});
     expect(() => fromSegment({})).toThrow(/app\.analytics\.segment\.writeKey/);
     expect(() => fromSegment({ writeKey: 'k', region: 'mars' })).toThrow(
       /app\.analytics\.segment\.region: expected 'us' or 'eu'/,

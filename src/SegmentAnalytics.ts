@@ -2,6 +2,7 @@ import { Config } from '@backstage/config';
 import { AnalyticsApi, IdentityApi } from '@backstage/core-plugin-api';
 import { AnalyticsImplementation } from '@backstage/frontend-plugin-api';
 import { readSegmentConfig } from './config/readSegmentConfig';
+import { reportingConfigErrors } from './config/reportConfigError';
 import { EnabledSegmentConfig } from './config/SegmentConfig';
 import { Delivery } from './delivery/Delivery';
 import { createLoggingTransport } from './delivery/loggingTransport';
@@ -47,9 +48,16 @@ export type SegmentAnalyticsOptions = {
  * @public
  */
 export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
-  /** Creates an instance from `app.analytics.segment.*`; throws on invalid config. */
+  /**
+   * Creates an instance from `app.analytics.segment.*`.
+   *
+   * @remarks
+   * On invalid config it throws, and also prints the error (which names the
+   * key) with `console.error`: Backstage swallows exceptions from API
+   * factories and silently falls back to no analytics.
+   */
   static fromConfig(config: Config, options: SegmentAnalyticsOptions = {}): SegmentAnalytics {
-    const segment = readSegmentConfig(config);
+    const segment = reportingConfigErrors(() => readSegmentConfig(config));
     return new SegmentAnalytics(segment.enabled ? segment : undefined, options, console);
   }
 

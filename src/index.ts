@@ -6,4 +6,9 @@
 export { SegmentAnalytics } from './SegmentAnalytics';
 export type { SegmentAnalyticsOptions } from './SegmentAnalytics';
 export type { UserIdTransformOption } from './identity/resolveUserId';
-export { segmentAnalyticsModule, segmentAnalyticsModule as default } from './alpha/segmentModule';
+export type { BackstageEvent as BackstageAnalyticsEvent } from './mapping/BackstageEvent';
+export {
+  segmentAnalyticsImplementation,
+  segmentAnalyticsModule,
+  segmentAnalyticsModule as default,
+} from './newFrontendSystem/segmentModule';

@@ -4,6 +4,9 @@ import type { AnalyticsEvent as NfsAnalyticsEvent } from '@backstage/frontend-pl
 /**
  * An analytics event of either frontend system: the legacy one carries
  * `context.extension` and `context.routeRef`, the New Frontend System
- * `context.extensionId`.
+ * `context.extensionId`. Exported from the package as
+ * `BackstageAnalyticsEvent`: the argument of `SegmentAnalytics.captureEvent`.
+ *
+ * @public
  */
 export type BackstageEvent = LegacyAnalyticsEvent | NfsAnalyticsEvent;

@@ -1,6 +1,6 @@
 import { configApiRef, createFrontendModule, identityApiRef } from '@backstage/frontend-plugin-api';
 import { AnalyticsImplementationBlueprint } from '@backstage/plugin-app-react';
-import { SegmentAnalytics } from '../SegmentAnalytics';
+import { analyticsFromAppConfig } from './analyticsFromAppConfig';
 
 /**
  * The Segment analytics implementation extension, `analytics:app/segment`
@@ -10,7 +10,9 @@ import { SegmentAnalytics } from '../SegmentAnalytics';
  * Builds the same {@link SegmentAnalytics} as the legacy frontend system,
  * from `app.analytics.segment.*` and the app's identity API. Everything it
  * needs comes from config, including pseudonymization
- * (`userIdTransform: sha-256`, `userIdSalt`).
+ * (`userIdTransform: sha-256`, `userIdSalt`). It never breaks the app:
+ * without an `app.analytics.segment` block it stays off with one info line;
+ * with an invalid block it prints one error naming the key and stays off.
  *
  * @public
  */
@@ -19,7 +21,7 @@ export const segmentAnalyticsImplementation = AnalyticsImplementationBlueprint.m
   params: define =>
     define({
       deps: { configApi: configApiRef, identityApi: identityApiRef },
-      factory: ({ configApi, identityApi }) => SegmentAnalytics.fromConfig(configApi, { identityApi }),
+      factory: ({ configApi, identityApi }) => analyticsFromAppConfig(configApi, identityApi),
     }),
 });
 

@@ -1,0 +1,109 @@
+// @ts-check
+// What must hold on the wire after a walk through the real app. Each check
+// gives a line for the report; the run fails when any does not hold.
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+
+/** Page calls that must carry the title of the page navigated to. */
+export const MIN_TITLE_RATIO = 0.95;
+
+/**
+ * @typedef {{ name: string, ok: boolean, detail: string }} Check
+ * @typedef {Record<string, any>} Message
+ */
+
+/**
+ * @param {object} input
+ * @param {Message[]} input.messages what the collector accepted, in arrival order
+ * @param {import('./walk.mjs').WalkResult} input.walk
+ * @param {string} input.collectorUrl
+ * @param {string} input.userEntityRef the signed-in user, as the backend knows them
+ * @param {string} input.searchTerm
+ * @param {number} input.searchResults numberOfResults the search backend gives for the term
+ * @returns {Check[]}
+ */
+export function checkWalk({ messages, walk, collectorUrl, userEntityRef, searchTerm, searchResults }) {
+  /** @type {Check[]} */
+  const checks = [];
+  const check = (/** @type {string} */ name, /** @type {boolean} */ ok, /** @type {string} */ detail) => checks.push({ name, ok, detail });
+  const userId = createHash('sha256').update(userEntityRef).digest('hex');
+
+  const [first] = messages;
+  check('identify arrives first, with the sha-256 of the user entity ref',
+    first?.type === 'identify' && first?.userId === userId,
+    `first message: ${first?.type} userId=${first?.userId}; sha-256(${userEntityRef}) = ${userId}`);
+
+  const wrongIds = messages.filter(m => m.userId !== userId);
+  check('every call carries the sha-256 user id', messages.length > 0 && wrongIds.length === 0,
+    `${messages.length} calls, ${wrongIds.length} with another userId ${JSON.stringify(wrongIds.slice(0, 3).map(m => [m.type, m.userId]))}`);
+
+  const sentToCollector = walk.requests.filter(r => r.url.startsWith(collectorUrl));
+  const plaintext = [userEntityRef, encodeURIComponent(userEntityRef)];
+  const leaks = sentToCollector.filter(r => plaintext.some(p => r.url.includes(p) || r.body.includes(p)));
+  const leaksAnywhere = walk.requests.filter(r => !r.url.startsWith(collectorUrl) && /segment|\/v1\/[tpigab]$/.test(r.url) && plaintext.some(p => r.body.includes(p)));
+  check('the plaintext entity ref is nowhere on the wire to Segment',
+    leaks.length === 0 && leaksAnywhere.length === 0 && !JSON.stringify(messages).includes(userEntityRef),
+    `${sentToCollector.length} requests to the collector searched for '${userEntityRef}': ${leaks.length + leaksAnywhere.length} contain it`);
+
+  const pages = messages.filter(m => m.type === 'page').sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
+  const pageSubjects = pages.map(m => m.properties?.subject);
+  // A navigation is a change of path: pages that only rewrite their query
+  // (the catalog's filters) are still the same page. The sign-in screen is
+  // outside the app's router: count from the location the app opened on.
+  const navigations = walk.locations
+    .slice(walk.locations.indexOf(pageSubjects[0]))
+    .filter((here, i, all) => i === 0 || pathOf(here) !== pathOf(all[i - 1]));
+  check('one page call per navigation, in order',
+    pageSubjects.length > 0 && JSON.stringify(pageSubjects) === JSON.stringify(navigations),
+    `page calls (${pageSubjects.length}): ${pageSubjects.join(' ')}\n      navigations (${navigations.length}): ${navigations.join(' ')}`);
+
+  const entityRoute = /^\/catalog\/([^/]+)\/([^/]+)\/([^/?#]+)/;
+  const entityPages = pages.filter(m => entityRoute.test(m.properties?.path ?? ''));
+  const badAttributes = entityPages.filter(m => {
+    const [, namespace, kind, name] = /** @type {RegExpExecArray} */ (entityRoute.exec(m.properties.path));
+    const a = m.properties.attributes ?? {};
+    return a.namespace !== namespace || a.kind !== kind || a.name !== name;
+  });
+  check('entity page calls carry the route attributes kind, namespace, name',
+    entityPages.length > 0 && badAttributes.length === 0,
+    `${entityPages.length} entity page calls, ${badAttributes.length} without them, e.g. ${JSON.stringify(entityPages[0]?.properties?.attributes)}`);
+
+  // Pair each step of the walk with its page call, in order.
+  let cursor = 0;
+  const titled = walk.steps.map(step => {
+    const index = pages.findIndex((m, i) => i >= cursor && pathOf(m.properties?.subject) === pathOf(step.url));
+    if (index >= 0) cursor = index + 1;
+    const sent = index >= 0 ? pages[index].properties?.title : undefined;
+    return { step, sent, ok: sent === step.title };
+  });
+  const right = titled.filter(t => t.ok).length;
+  check(`page calls carry the title of the page navigated to (>= ${MIN_TITLE_RATIO * 100}%)`,
+    right / Math.max(1, titled.length) >= MIN_TITLE_RATIO,
+    `${right}/${titled.length} right${titled.filter(t => !t.ok).map(t => `\n      ${t.step.url}: sent '${t.sent}', page '${t.step.title}'`).join('')}`);
+
+  const searches = messages.filter(m => m.type === 'track' && m.event === 'search' && m.properties?.subject === searchTerm);
+  check('search is tracked with the query and its result count',
+    searches.length > 0 && searchResults > 0 && searches.every(m => m.properties.value === searchResults),
+    `${searches.length} search calls for '${searchTerm}', values ${JSON.stringify(searches.map(m => m.properties.value))}; the backend finds ${searchResults}, the page lists ${walk.searchResultsShown}`);
+
+  const initialScripts = [...walk.indexHtml.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map(m => new URL(m[1], walk.requests[0]?.url).href);
+  const libraryChunks = [...walk.scripts].filter(([, source]) => source.includes('npm:next')).map(([url]) => url);
+  const eager = libraryChunks.filter(url => initialScripts.includes(url));
+  const versions = [...new Set(messages.map(m => m.context?.library?.version))];
+  check('@segment/analytics-next is loaded from a lazily loaded chunk',
+    initialScripts.length > 0 && libraryChunks.length > 0 && eager.length === 0 && versions.every(v => String(v).startsWith('npm:next')),
+    `${initialScripts.length} initial scripts, none with the library; library in ${libraryChunks.map(u => `${u.replace(/^.*\//, '')} (${(gzipSync(walk.scripts.get(u) ?? '').length / 1024).toFixed(1)} KiB gzipped)`).join(', ')}, loaded on demand; calls made by ${versions.join(', ')}${eager.length ? `; EAGER: ${eager.join(' ')}` : ''}`);
+
+  check('the browser called nothing but the app and the collector', walk.blocked.length === 0,
+    walk.blocked.length ? `blocked: ${[...new Set(walk.blocked)].slice(0, 10).join(' ')}` : 'no other host');
+
+  return checks;
+}
+
+/**
+ * The path of an in-app location (`/catalog?filters=...` -> `/catalog`).
+ * @param {unknown} location
+ */
+function pathOf(location) {
+  return String(location).replace(/[?#].*$/, '');
+}

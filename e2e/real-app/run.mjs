@@ -1,0 +1,180 @@
+#!/usr/bin/env node
+// @ts-check
+// Real-app end-to-end test: an app made by a pinned @backstage/create-app
+// (legacy frontend system), this package installed from its `npm pack`
+// tarball and registered as the README says, built for production, served by
+// its own backend, clicked through in headless Chromium; assertions on what
+// the embedded collector received. See README "Tests".
+//
+//   node e2e/real-app/run.mjs     (npm run test:real-app)
+//
+// REAL_APP_CACHE   where the generated app is kept between runs (default .real-app/, gitignored)
+// REAL_APP_TIMEOUT_MIN  the whole run's time limit in minutes (default 50)
+// REAL_APP_REUSE_BUILD=1  skip pack, install and build (only while working on the walk itself)
+import { createServer } from 'node:net';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startCollector } from '../../dev/collector/collector.mjs';
+import { browserMissing } from '../support/browser.mjs';
+import { checkWalk } from './checks.mjs';
+import { start, run, tail } from './exec.mjs';
+import { CREATE_APP_VERSION, ensureApp, installTarball, prepareToolchain } from './prepareApp.mjs';
+import { walkApp } from './walk.mjs';
+
+const MINUTE = 60_000;
+const repoDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const cache = resolve(process.env.REAL_APP_CACHE ?? join(repoDir, '.real-app'));
+const limitMs = Number(process.env.REAL_APP_TIMEOUT_MIN ?? 50) * MINUTE;
+const SEARCH_TERM = 'example';
+
+const t0 = Date.now();
+const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(0)} s`;
+const say = (/** @type {string} */ line) => console.log(`[real-app ${elapsed()}] ${line}`);
+
+/** @type {(() => Promise<void>)[]} */
+const cleanups = [];
+async function cleanUp() {
+  for (const stop of cleanups.reverse()) await stop().catch(() => {});
+}
+
+const missing = browserMissing();
+if (missing) {
+  console.error(missing);
+  process.exit(1);
+}
+const timer = setTimeout(async () => {
+  console.error(`[real-app] FAILED: over the time limit of ${limitMs / MINUTE} minutes`);
+  await cleanUp();
+  process.exit(1);
+}, limitMs);
+
+try {
+  mkdirSync(cache, { recursive: true });
+  const log = join(cache, 'run.log');
+  writeFileSync(log, '');
+  say(`cache ${cache}; command output in ${log}`);
+
+  const ws = await prepareToolchain(cache, log);
+  say('Node 22 and Yarn ready');
+  const made = await ensureApp(ws);
+  say(made ? `app generated with @backstage/create-app@${CREATE_APP_VERSION} and installed` : 'app from the cache');
+
+  // REAL_APP_REUSE_BUILD=1 (while working on the walk itself): keep the last tarball and build.
+  const reuse = process.env.REAL_APP_REUSE_BUILD === '1';
+  if (!reuse) {
+    const readme = readFileSync(join(repoDir, 'README.md'), 'utf8');
+    const { tarball, tarballBytes } = await installTarball(ws, repoDir, readme);
+    say(`npm pack -> ${tarball} (${(tarballBytes / 1024).toFixed(1)} KiB), added to packages/app, registered as the README says`);
+  }
+
+  const collector = await startCollector();
+  cleanups.push(() => collector.close());
+  const port = await freePort();
+  const appUrl = `http://127.0.0.1:${port}`;
+  // YAML is a superset of JSON; the backend reads app-config.yaml, then this.
+  const localConfig = {
+    app: {
+      baseUrl: appUrl,
+      analytics: { segment: { writeKey: 'real-app-e2e', apiHost: `${collector.url}/v1`, cdnURL: collector.url } },
+    },
+    backend: { baseUrl: appUrl, listen: { host: '127.0.0.1', port }, cors: { origin: appUrl } },
+    techdocs: { generator: { runIn: 'local' } },
+  };
+  writeFileSync(join(ws.appDir, 'app-config.local.yaml'), `${JSON.stringify(localConfig, null, 2)}\n`);
+
+  if (!reuse) {
+    await run('yarn', ['tsc'], { cwd: ws.appDir, env: ws.env, log, timeoutMs: 15 * MINUTE });
+    say('the app type-checks against the package (yarn tsc)');
+    await run('yarn', ['workspace', 'app', 'build'], { cwd: ws.appDir, env: ws.env, log, timeoutMs: 20 * MINUTE });
+    say('frontend built for production (backstage-cli package build)');
+  }
+
+  const backendLog = join(cache, 'backend.log');
+  writeFileSync(backendLog, '');
+  const backend = start('yarn', ['workspace', 'backend', 'start'], { cwd: ws.appDir, env: ws.env, log: backendLog });
+  cleanups.push(() => backend.stop());
+  const identity = await waitForBackend(appUrl, backend.exited, backendLog);
+  say(`backend serves the built app at ${appUrl}; guest is ${identity.userEntityRef}`);
+  const searchResults = await waitForSearchIndex(appUrl, identity.token);
+  say(`search index ready: ${searchResults} results for '${SEARCH_TERM}'`);
+
+  const walk = await walkApp({ appUrl, collectorUrl: collector.url, searchTerm: SEARCH_TERM, screenshotOnFailure: join(cache, 'failure.png') });
+  say(`walked ${walk.steps.length} steps: ${walk.steps.map(s => s.label).join(', ')}`);
+  await new Promise(r => setTimeout(r, 1000));
+  const messages = collector.messages();
+  writeFileSync(join(cache, 'messages.json'), JSON.stringify({ messages, steps: walk.steps, locations: walk.locations, errors: walk.errors }, null, 2));
+
+  const checks = checkWalk({ messages, walk, collectorUrl: collector.url, userEntityRef: identity.userEntityRef, searchTerm: SEARCH_TERM, searchResults });
+  for (const c of checks) console.log(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}\n      ${c.detail}`);
+  if (walk.errors.length) console.log(`  (page errors, not checked: ${walk.errors.slice(0, 5).join(' | ')})`);
+  const failed = checks.filter(c => !c.ok);
+  say(failed.length ? `FAILED: ${failed.length} of ${checks.length} checks` : `passed: ${checks.length} checks`);
+  process.exitCode = failed.length ? 1 : 0;
+} catch (error) {
+  console.error(`[real-app ${elapsed()}] FAILED:`, error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+} finally {
+  clearTimeout(timer);
+  await cleanUp();
+}
+
+/** A port free on 127.0.0.1 right now. */
+function freePort() {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.on('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+      server.close(() => ok(port));
+    });
+  });
+}
+
+/**
+ * Waits until the backend serves the app and signs a guest in.
+ * @param {string} appUrl
+ * @param {Promise<number | null>} exited
+ * @param {string} backendLog
+ * @returns {Promise<{ token: string, userEntityRef: string }>}
+ */
+async function waitForBackend(appUrl, exited, backendLog) {
+  let gone = false;
+  void exited.then(() => { gone = true; });
+  const deadline = Date.now() + 5 * MINUTE;
+  while (Date.now() < deadline) {
+    if (gone) throw new Error(`the backend exited\n${tail(backendLog)}`);
+    try {
+      const html = await fetch(appUrl).then(r => (r.ok ? r.text() : ''));
+      if (html.includes('<script')) {
+        const auth = await fetch(`${appUrl}/api/auth/guest/refresh?env=development`, { headers: { 'x-requested-with': 'XMLHttpRequest' } });
+        const body = await auth.json();
+        return { token: body.backstageIdentity.token, userEntityRef: body.backstageIdentity.identity.userEntityRef };
+      }
+    } catch {
+      // not up yet
+    }
+    await new Promise(r => setTimeout(r, 1000));
+  }
+  throw new Error(`the backend did not serve the app within 5 minutes\n${tail(backendLog)}`);
+}
+
+/**
+ * Waits until the search backend has indexed the catalog.
+ * @param {string} appUrl
+ * @param {string} token
+ */
+async function waitForSearchIndex(appUrl, token) {
+  const deadline = Date.now() + 5 * MINUTE;
+  while (Date.now() < deadline) {
+    const res = await fetch(`${appUrl}/api/search/query?term=${SEARCH_TERM}`, { headers: { authorization: `Bearer ${token}` } });
+    if (res.ok) {
+      const body = await res.json();
+      const count = body.numberOfResults ?? body.results?.length ?? 0;
+      if (count > 0) return count;
+    }
+    await new Promise(r => setTimeout(r, 2000));
+  }
+  throw new Error('search found nothing within 5 minutes');
+}
+

@@ -1,0 +1,34 @@
+import { AnalyticsImplementation, ConfigApi, IdentityApi } from '@backstage/frontend-plugin-api';
+import { SegmentAnalytics } from '../SegmentAnalytics';
+
+const BLOCK = 'app.analytics.segment';
+
+/** Analytics that records nothing: what the module falls back to. */
+const analyticsOff: AnalyticsImplementation = { captureEvent: () => {} };
+
+/**
+ * The analytics implementation of the New Frontend System module.
+ *
+ * @remarks
+ * The factory runs inside the app's route tracker, where a throw stops the
+ * whole app from rendering, and feature discovery installs the module as soon
+ * as the package is added. So this never throws:
+ *
+ * - no `app.analytics.segment` block at all: analytics off, one `console.info` line;
+ * - an invalid block: analytics off, one `console.error` naming the key
+ *   (printed by {@link SegmentAnalytics.fromConfig});
+ * - otherwise: the same {@link SegmentAnalytics} as the legacy frontend system.
+ */
+export function analyticsFromAppConfig(configApi: ConfigApi, identityApi: IdentityApi): AnalyticsImplementation {
+  if (!configApi.has(BLOCK)) {
+    // eslint-disable-next-line no-console
+    console.info(`Segment analytics is off: no ${BLOCK} block in app-config.yaml`);
+    return analyticsOff;
+  }
+  try {
+    return SegmentAnalytics.fromConfig(configApi, { identityApi });
+  } catch {
+    // Already printed with console.error by fromConfig, naming the key.
+    return analyticsOff;
+  }
+}
