@@ -1,8 +1,5 @@
-import { ConfigReader } from '@backstage/config';
-import { IdentityApi } from '@backstage/core-plugin-api';
-import { SegmentAnalytics } from './SegmentAnalytics';
 import { JSON_SAFE_MARKERS } from './mapping/toJsonSafe';
-import { CollectedMessage, LoopbackCollector, startLoopbackCollector } from './testing/loopbackCollector';
+import { userIdentity, setupWireCollector } from './testing/wireTest';
 
 // Hostile events through the real @segment/analytics-next to the embedded
 // collector on a loopback port: the queue must not stall on them, and they
@@ -12,44 +9,14 @@ import { CollectedMessage, LoopbackCollector, startLoopbackCollector } from './t
 const REF = 'user:default/jane.doe';
 const context = { routeRef: 'catalog', pluginId: 'catalog', extension: 'CatalogIndexPage' };
 
-function identity(): IdentityApi {
-  return {
-    getBackstageIdentity: async () => ({ type: 'user', userEntityRef: REF, ownershipEntityRefs: [REF] }),
-    getProfileInfo: async () => ({}),
-    getCredentials: async () => ({}),
-    signOut: async () => {},
-  };
-}
+const wire = setupWireCollector('hostile', { timeoutMs: 6000 });
+const { create } = wire;
 
-let collector: LoopbackCollector;
-let keyCount = 0;
 let warn: jest.SpyInstance;
-
-beforeAll(async () => {
-  collector = await startLoopbackCollector();
-});
-afterAll(() => collector.close());
 beforeEach(() => {
-  localStorage.clear();
   warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
 });
 afterEach(() => jest.restoreAllMocks());
-
-function create(options: Parameters<typeof SegmentAnalytics.fromConfig>[1] = {}) {
-  const writeKey = `hostile-${++keyCount}`;
-  const analytics = SegmentAnalytics.fromConfig(
-    new ConfigReader({
-      app: { analytics: { segment: { writeKey, cdnURL: collector.url, apiHost: `http://${collector.apiHost}` } } },
-    }),
-    options,
-  );
-  const mine = (messages: CollectedMessage[]) => messages.filter(m => m.writeKey === writeKey);
-  return {
-    analytics,
-    waitFor: async (predicate: (m: CollectedMessage[]) => boolean) =>
-      mine(await collector.waitFor(all => predicate(mine(all)), 6000)),
-  };
-}
 
 function nested(levels: number): unknown {
   let value: unknown = 'leaf';
@@ -110,14 +77,17 @@ describe('hostile events on the wire', () => {
   });
 
   it('a 40 KB user id from a custom transform is refused: events arrive anonymous, one warning', async () => {
-    const { analytics, waitFor } = create({ identityApi: identity(), userIdTransform: async () => 'x'.repeat(40 * 1024) });
+    const { analytics, waitFor } = create(
+      {},
+      { identityApi: userIdentity(REF), userIdTransform: async () => 'x'.repeat(40 * 1024) },
+    );
     analytics.captureEvent({ action: 'click', subject: 'a', context });
     analytics.captureEvent({ action: 'click', subject: 'b', context });
     const messages = await waitFor(m => m.length >= 2);
     expect(messages.map(m => m.type)).toEqual(['track', 'track']);
     expect(messages.every(m => !m.userId && typeof m.anonymousId === 'string')).toBe(true);
     expect(warn).toHaveBeenCalledTimes(1);
-    const requests = await collector.requests();
+    const requests = await wire.collector.requests();
     expect(requests.filter(r => r.status >= 400)).toEqual([]);
   });
 });

@@ -1,7 +1,4 @@
-import { ConfigReader } from '@backstage/config';
-import { IdentityApi } from '@backstage/core-plugin-api';
-import { SegmentAnalytics } from './SegmentAnalytics';
-import { CollectedMessage, LoopbackCollector, startLoopbackCollector } from './testing/loopbackCollector';
+import { userIdentity, setupWireCollector } from './testing/wireTest';
 
 // Privacy controls against the real @segment/analytics-next, sending real
 // HTTP to the embedded collector: what the library adds from `location`
@@ -11,42 +8,10 @@ const REF = 'user:default/jane.doe';
 const SECRET_PATH = '/cb?code=abc&state=xyz#access_token=t';
 const SECRETS = /abc|xyz|access_token=t\b|jane@example\.com|jane%40example\.com/;
 
-const identityApi: IdentityApi = {
-  getBackstageIdentity: async () => ({ type: 'user', userEntityRef: REF, ownershipEntityRefs: [REF] }),
-  getProfileInfo: async () => ({}),
-  getCredentials: async () => ({}),
-  signOut: async () => {},
-};
+const identityApi = userIdentity(REF);
 
-let collector: LoopbackCollector;
-let keyCount = 0;
-
-beforeAll(async () => {
-  collector = await startLoopbackCollector();
-});
-afterAll(() => collector.close());
-beforeEach(() => {
-  localStorage.clear();
-  document.title = 'Home';
-  window.history.replaceState({}, '', '/');
-});
-
-function create(segment: object) {
-  const writeKey = `privacy-${++keyCount}`;
-  const analytics = SegmentAnalytics.fromConfig(
-    new ConfigReader({
-      app: { analytics: { segment: { writeKey, cdnURL: collector.url, apiHost: `http://${collector.apiHost}`, ...segment } } },
-    }),
-    { identityApi },
-  );
-  const mine = (messages: CollectedMessage[]) => messages.filter(m => m.writeKey === writeKey);
-  return {
-    analytics,
-    writeKey,
-    waitFor: async (predicate: (m: CollectedMessage[]) => boolean) =>
-      mine(await collector.waitFor(all => predicate(mine(all)))),
-  };
-}
+const wire = setupWireCollector('privacy');
+const create = (segment: object) => wire.create(segment, { identityApi });
 
 const context = { routeRef: 'catalog', pluginId: 'catalog', extension: 'CatalogIndexPage' };
 
@@ -89,7 +54,7 @@ describe('privacy on the wire', () => {
     expect(JSON.stringify(messages)).not.toMatch(/excluded click|\/admin\/users/);
     const search = messages.find(m => m.event === 'search')!;
     expect([search.properties.subject, search.properties.value]).toEqual(['[redacted]', 3]);
-    const requests = await collector.requests();
+    const requests = await wire.collector.requests();
     expect(requests.every(r => !SECRETS.test(r.path))).toBe(true);
   });
 
@@ -117,9 +82,9 @@ describe('privacy on the wire', () => {
       const control = create({});
       control.analytics.captureEvent({ action: 'click', subject: 'control', context });
       await control.waitFor(m => m.some(x => x.type === 'track'));
-      const requests = await collector.requests();
+      const requests = await wire.collector.requests();
       expect(requests.filter(r => r.path.includes(writeKey))).toEqual([]);
-      expect((await collector.messages()).filter(m => m.writeKey === writeKey)).toEqual([]);
+      expect((await wire.collector.messages()).filter(m => m.writeKey === writeKey)).toEqual([]);
       expect(info).toHaveBeenCalledTimes(1);
       expect(String(info.mock.calls[0][0])).toContain('Global Privacy Control');
     } finally {

@@ -1,7 +1,6 @@
-import { ConfigReader } from '@backstage/config';
-import { IdentityApi } from '@backstage/core-plugin-api';
 import { SegmentAnalytics } from './SegmentAnalytics';
-import { CollectedMessage, LoopbackCollector, startLoopbackCollector } from './testing/loopbackCollector';
+import { CollectedMessage } from './testing/loopbackCollector';
+import { userIdentity, setupWireCollector } from './testing/wireTest';
 
 // Team analytics with the real @segment/analytics-next, sending real HTTP to
 // the embedded collector on a loopback port: nothing here is mocked.
@@ -14,49 +13,9 @@ const TEAM_B_SHA256 = 'cd796a89cb8624ce4f429f1c516d114b2774add02e9dda8a17f9f5164
 // printf 'user:default/jane.doe' | sha256sum
 const JANE_SHA256 = 'd410da1ed71c25c5c8283dbe81f6dc56e3e447d51bed6a98dd4d17da7fc64311';
 
-function identity(delayMs = 0, ownershipEntityRefs = OWNERSHIP): IdentityApi {
-  return {
-    getBackstageIdentity: () =>
-      new Promise(ok => setTimeout(() => ok({ type: 'user', userEntityRef: REF, ownershipEntityRefs }), delayMs)),
-    getProfileInfo: async () => ({}),
-    getCredentials: async () => ({}),
-    signOut: async () => {},
-  };
-}
+const identity = (delayMs = 0, ownershipEntityRefs = OWNERSHIP) => userIdentity(REF, { delayMs, ownershipEntityRefs });
 
-let collector: LoopbackCollector;
-let keyCount = 0;
-
-beforeAll(async () => {
-  collector = await startLoopbackCollector();
-});
-afterAll(() => collector.close());
-beforeEach(() => {
-  localStorage.clear();
-  document.title = 'Home';
-  window.history.replaceState({}, '', '/');
-});
-
-/** A module instance on its own write key, so tests read only their own messages. */
-function create(segment: object, options: Parameters<typeof SegmentAnalytics.fromConfig>[1] = {}) {
-  const writeKey = `teams-${++keyCount}`;
-  const analytics = SegmentAnalytics.fromConfig(
-    new ConfigReader({
-      app: {
-        analytics: {
-          segment: { writeKey, cdnURL: collector.url, apiHost: `http://${collector.apiHost}`, ...segment },
-        },
-      },
-    }),
-    options,
-  );
-  const mine = (messages: CollectedMessage[]) => messages.filter(m => m.writeKey === writeKey);
-  return {
-    analytics,
-    waitFor: async (predicate: (m: CollectedMessage[]) => boolean) =>
-      mine(await collector.waitFor(all => predicate(mine(all)))),
-  };
-}
+const { create } = setupWireCollector('teams');
 
 const context = { routeRef: 'catalog', pluginId: 'catalog', extension: 'CatalogIndexPage' };
 

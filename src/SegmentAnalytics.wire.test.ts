@@ -1,56 +1,14 @@
-import { ConfigReader } from '@backstage/config';
-import { IdentityApi } from '@backstage/core-plugin-api';
 import { SegmentAnalytics } from './SegmentAnalytics';
-import { CollectedMessage, LoopbackCollector, startLoopbackCollector } from './testing/loopbackCollector';
+import { CollectedMessage } from './testing/loopbackCollector';
+import { userIdentity, setupWireCollector } from './testing/wireTest';
 
 // The real @segment/analytics-next, sending real HTTP to the embedded
 // collector on a loopback port: nothing here is mocked.
 
 const REF = 'user:default/jane.doe';
 
-function identity(ref = REF, delayMs = 0): IdentityApi {
-  return {
-    getBackstageIdentity: () =>
-      new Promise(ok => setTimeout(() => ok({ type: 'user', userEntityRef: ref, ownershipEntityRefs: [ref] }), delayMs)),
-    getProfileInfo: async () => ({}),
-    getCredentials: async () => ({}),
-    signOut: async () => {},
-  };
-}
-
-let collector: LoopbackCollector;
-let keyCount = 0;
-
-beforeAll(async () => {
-  collector = await startLoopbackCollector();
-});
-afterAll(() => collector.close());
-beforeEach(() => {
-  localStorage.clear();
-  document.title = 'Home';
-  window.history.replaceState({}, '', '/');
-});
-
-/** A module instance on its own write key, so tests read only their own messages. */
-function create(segment: object, options: Parameters<typeof SegmentAnalytics.fromConfig>[1] = {}) {
-  const writeKey = `wire-${++keyCount}`;
-  const analytics = SegmentAnalytics.fromConfig(
-    new ConfigReader({
-      app: {
-        analytics: {
-          segment: { writeKey, cdnURL: collector.url, apiHost: `http://${collector.apiHost}`, ...segment },
-        },
-      },
-    }),
-    options,
-  );
-  const mine = (messages: CollectedMessage[]) => messages.filter(m => m.writeKey === writeKey);
-  return {
-    analytics,
-    waitFor: async (predicate: (m: CollectedMessage[]) => boolean) =>
-      mine(await collector.waitFor(all => predicate(mine(all)))),
-  };
-}
+const wire = setupWireCollector('wire');
+const { create } = wire;
 
 const context = { routeRef: 'catalog', pluginId: 'catalog', extension: 'CatalogIndexPage' };
 
@@ -65,7 +23,7 @@ const byTime = (messages: CollectedMessage[]) =>
 
 describe('SegmentAnalytics on the wire', () => {
   it('identifies the user, then sends page and track calls attributed to them', async () => {
-    const { analytics, waitFor } = create({}, { identityApi: identity() });
+    const { analytics, waitFor } = create({}, { identityApi: userIdentity(REF) });
     navigate(analytics, '/catalog', 'Catalog');
     analytics.captureEvent({ action: 'click', subject: 'Docs link', attributes: { to: '/docs' }, context });
     navigate(analytics, '/docs?q=1', 'Docs');
@@ -108,7 +66,7 @@ describe('SegmentAnalytics on the wire', () => {
   });
 
   it('with sha-256, sends the digest and never the plaintext entity ref', async () => {
-    const { analytics, waitFor } = create({ userIdTransform: 'sha-256' }, { identityApi: identity() });
+    const { analytics, waitFor } = create({ userIdTransform: 'sha-256' }, { identityApi: userIdentity(REF) });
     navigate(analytics, '/catalog', 'Catalog');
     analytics.captureEvent({ action: 'click', subject: 'x', context });
 
@@ -120,7 +78,7 @@ describe('SegmentAnalytics on the wire', () => {
   });
 
   it('keeps the capture order and time of events that waited for a slow identity', async () => {
-    const { analytics, waitFor } = create({ identityTimeoutMs: 5000 }, { identityApi: identity(REF, 600) });
+    const { analytics, waitFor } = create({ identityTimeoutMs: 5000 }, { identityApi: userIdentity(REF, { delayMs: 600 }) });
     const before = Date.now();
     for (let i = 0; i < 5; i++) analytics.captureEvent({ action: 'click', subject: `c${i}`, context });
     const capturedBy = Date.now();
@@ -140,7 +98,7 @@ describe('SegmentAnalytics on the wire', () => {
     const { analytics, waitFor } = create(
       {},
       {
-        identityApi: identity(),
+        identityApi: userIdentity(REF),
         userIdTransform: async () => {
           throw new Error('vault unreachable');
         },
@@ -163,7 +121,7 @@ describe('SegmentAnalytics on the wire', () => {
     for (let i = 0; i < 3; i++) analytics.captureEvent({ action: 'click', subject: `b${i}`, context });
     const messages = await waitFor(m => m.length >= 3);
     expect(messages.every(m => m.context.ip === '0.0.0.0')).toBe(true);
-    const requests = await collector.requests();
+    const requests = await wire.collector.requests();
     expect(requests.some(r => r.path === '/v1/b' && r.status === 200)).toBe(true);
   });
 });
