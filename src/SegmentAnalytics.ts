@@ -3,12 +3,10 @@ import { AnalyticsApi, IdentityApi } from '@backstage/core-plugin-api';
 import { AnalyticsImplementation } from '@backstage/frontend-plugin-api';
 import { readSegmentConfig } from './config/readSegmentConfig';
 import { EnabledSegmentConfig } from './config/SegmentConfig';
-import { Delivery } from './delivery/Delivery';
-import { createLoggingTransport } from './delivery/loggingTransport';
-import { loadSegmentTransport } from './delivery/segmentTransport';
+import { createDelivery } from './delivery/createDelivery';
 import { Logger } from './delivery/Transport';
 import { resolveUserId, UserIdTransformOption } from './identity/resolveUserId';
-import { createPageHistory, withSettledTitle } from './mapping/pageHistory';
+import { createPageHistory } from './mapping/pageHistory';
 import { toSegmentCall } from './mapping/toSegmentCall';
 import { BackstageEvent } from './mapping/BackstageEvent';
 
@@ -71,13 +69,8 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
   private createPipeline(config: EnabledSegmentConfig, options: SegmentAnalyticsOptions) {
     const { identityApi } = options;
     const transform = options.userIdTransform ?? (config.userIdTransform === 'sha-256' ? 'sha-256' : undefined);
-    const delivery = new Delivery({
-      transport: config.testMode ? Promise.resolve(createLoggingTransport(this.logger)) : loadSegmentTransport(config),
-      userId: identityApi && resolveUserId({ identityApi, transform, salt: config.userIdSalt }),
-      identityTimeoutMs: config.identityTimeoutMs,
-      logger: this.logger,
-      beforeSend: call => withSettledTitle(call, { href: window.location.href, title: document.title }),
-    });
+    const userId = identityApi && resolveUserId({ identityApi, transform, salt: config.userIdSalt });
+    const delivery = createDelivery(config, userId, this.logger);
     const history = createPageHistory(typeof document === 'undefined' ? '' : document.referrer);
     const debug = config.debug ? (event: BackstageEvent) => this.logger.info('[segment] captured', event) : undefined;
 

@@ -1,14 +1,31 @@
 import { SegmentCall } from '../mapping/SegmentCall';
 
+/** What a call carries besides itself when it is handed over. */
+export type SendOptions = {
+  /** The (transformed) user id, or undefined: anonymous. */
+  userId?: string;
+  /** A messageId given before (the call was stored): a resend keeps it, so Segment de-duplicates. */
+  messageId?: string;
+  /** The anonymous id this call must carry instead of the current one. */
+  anonymousId?: string;
+};
+
 /**
  * Where calls go once they are ready: the loaded Segment library, or the
  * console in test mode. Delivery decides when; a transport decides how.
+ * Every method hands over synchronously and returns at once.
  */
 export interface Transport {
-  /** Sends `identify(userId)`; resolves once the library has handled it. */
-  identify(userId: string, timestamp: Date): Promise<void>;
-  /** Sends one call, attributed to `userId` or anonymous. */
-  send(call: SegmentCall, userId: string | undefined): void;
+  /**
+   * Starts this page's session: `userId` is identified (undefined: the
+   * session is anonymous). When the browser's stored identity belongs to
+   * another user, the session first gets a fresh anonymous id.
+   */
+  startSession(userId: string | undefined, timestamp: Date): void;
+  /** The page is being hidden or left: what is handed over from now on must outlive it. */
+  leaving?(): void;
+  /** Hands one call over. */
+  send(call: SegmentCall, options: SendOptions): void;
 }
 
 /** The warnings and logs of the module; the console by default. */

@@ -6,10 +6,10 @@ import { Logger, Transport } from './Transport';
  */
 export function createLoggingTransport(logger: Logger): Transport {
   return {
-    async identify(userId) {
-      logger.info(`[segment test mode] identify("${userId}")`);
+    startSession(userId) {
+      if (userId) logger.info(`[segment test mode] identify("${userId}")`);
     },
-    send(call, userId) {
+    send(call, { userId }) {
       const what = call.type === 'page' ? 'analytics.page()' : `analytics.track("${call.event}")`;
       logger.info(`[segment test mode] ${what}`, call.properties, { userId, timestamp: call.timestamp });
     },

@@ -1,27 +1,77 @@
 import { EnabledSegmentConfig } from '../config/SegmentConfig';
 import { toCallOptions, toLoadArguments } from './segmentOptions';
-import { Transport } from './Transport';
+import { StoredOwner } from './storedOwner';
+import { Logger, Transport } from './Transport';
+import { createDeliveryFailureWatch } from './deliveryFailures';
 
 /**
  * Loads `@segment/analytics-next` in its own chunk and resolves with a
  * transport over it once the library is ready (settings fetched, unless
  * local). Rejects when the library or its settings cannot be loaded.
+ *
+ * @param storedOwner - who the browser's stored identity belongs to; absent
+ *   when nothing is persisted (`agent.disableClientPersistence`)
  */
-export async function loadSegmentTransport(config: EnabledSegmentConfig): Promise<Transport> {
+export async function loadSegmentTransport(
+  config: EnabledSegmentConfig,
+  logger: Logger,
+  storedOwner?: StoredOwner,
+): Promise<Transport> {
   const { AnalyticsBrowser } = await import(/* webpackChunkName: "segment-analytics" */ '@segment/analytics-next');
-  const [analytics] = await AnalyticsBrowser.load(...toLoadArguments(config));
+  const [settings, initOptions] = toLoadArguments(config);
+  const [analytics] = await AnalyticsBrowser.load(settings, initOptions);
   if (config.debug) analytics.debug(true);
-  // A user id stored by an earlier session must not attribute this one's
-  // anonymous events: only this session's identify sets it.
+  const failures = createDeliveryFailureWatch(`${config.protocol}://${config.apiHost}`, logger);
+  const observe = (ctx: unknown) => failures.observe(ctx);
+
+  // Whose identity the library kept: recorded by an earlier session, or (before
+  // this module recorded it) the user id the library itself stored.
+  let previousUser = storedOwner ? storedOwner.get() ?? analytics.user().id() ?? undefined : undefined;
+  // Nothing of this session may carry the stored user id: only this session's
+  // identify sets it. (This also turns off the library's own "new user id,
+  // new anonymous id" rule, which the session start below stands in for.)
   analytics.user().id(null);
+
   return {
-    async identify(userId, timestamp) {
-      await analytics.identify(userId, {}, toCallOptions({ timestamp }, userId, config.maskIP));
+    leaving() {
+      keepAliveWhileLeaving(initOptions);
     },
-    send(call, userId) {
-      const options = toCallOptions(call, userId, config.maskIP);
-      if (call.type === 'page') void analytics.page(call.properties, options);
-      else void analytics.track(call.event, call.properties, options);
+    startSession(userId, timestamp) {
+      if (previousUser !== undefined && previousUser !== userId) {
+        // Another person, or maybe (identity unknown): a fresh anonymous id,
+        // no traits or group of the previous user.
+        analytics.reset();
+      }
+      previousUser = userId;
+      storedOwner?.set(userId);
+      if (userId !== undefined) {
+        analytics.identify(userId, {}, toCallOptions({ timestamp }, userId, config.maskIP)).then(observe, () => {});
+      }
+    },
+    send(call, { userId, messageId, anonymousId }) {
+      const options = { ...toCallOptions(call, userId, config.maskIP), ...(messageId && { messageId }) };
+      // The library makes an anonymousId given in a call's options the
+      // browser's own: put the current one back once the call is built.
+      const current = anonymousId ? analytics.user().anonymousId() : undefined;
+      if (anonymousId) options.anonymousId = anonymousId;
+      try {
+        const sent = call.type === 'page' ? analytics.page(call.properties, options) : analytics.track(call.event, call.properties, options);
+        sent.then(observe, () => {});
+      } finally {
+        if (current) analytics.user().anonymousId(current);
+      }
     },
   };
+}
+
+/**
+ * From now on, requests of the standard delivery strategy are sent with
+ * `keepalive`, so that they outlive the page. (The batching strategy does so
+ * on its own when the page is left.) Only while leaving: the browser allows
+ * 64 KB of keepalive requests in flight, which a burst would exceed.
+ */
+function keepAliveWhileLeaving(initOptions: ReturnType<typeof toLoadArguments>[1]) {
+  const strategy = (initOptions.integrations?.['Segment.io'] as { deliveryStrategy?: Record<string, any> } | undefined)
+    ?.deliveryStrategy;
+  if (strategy?.strategy === 'standard' && strategy.config) strategy.config.keepalive = true;
 }

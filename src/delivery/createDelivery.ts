@@ -1,0 +1,35 @@
+import { EnabledSegmentConfig } from '../config/SegmentConfig';
+import { TITLE_WAIT_MS, titleWaitMs, withSettledTitle } from '../mapping/pageHistory';
+import { createCallStore } from './callStore';
+import { browserScheduler, Delivery } from './Delivery';
+import { createLoggingTransport } from './loggingTransport';
+import { listenForPageLeave } from './pageLifecycle';
+import { loadSegmentTransport } from './segmentTransport';
+import { browserStorage, createStoredOwner } from './storedOwner';
+import { Logger } from './Transport';
+
+/**
+ * The delivery of an enabled config in the browser: the Segment library (or
+ * the console in test mode), the page's title and lifecycle, and, unless
+ * client persistence is off or in test mode, the browser's storage for
+ * calls the page could not hand over and for the owner of the stored identity.
+ */
+export function createDelivery(config: EnabledSegmentConfig, userId: Promise<string> | undefined, logger: Logger) {
+  const storage = config.testMode || config.agent.disableClientPersistence ? undefined : browserStorage();
+  const storedOwner = storage && createStoredOwner(storage, config.writeKey);
+  const current = () => ({ href: window.location.href, title: document.title });
+  return new Delivery({
+    transport: config.testMode
+      ? Promise.resolve(createLoggingTransport(logger))
+      : loadSegmentTransport(config, logger, storedOwner),
+    userId,
+    identityTimeoutMs: config.identityTimeoutMs,
+    logger,
+    beforeSend: call => withSettledTitle(call, current()),
+    holdMs: (call, now) => titleWaitMs(call, current(), now, TITLE_WAIT_MS),
+    store: storage && createCallStore({ storage, writeKey: config.writeKey, now: () => Date.now(), logger }),
+    storedOwner,
+    onPageLeave: listenForPageLeave,
+    scheduler: browserScheduler,
+  });
+}
