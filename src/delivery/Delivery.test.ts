@@ -150,6 +150,25 @@ describe('Delivery', () => {
     expect(Math.max(...perTask)).toBeLessThanOrEqual(16);
   });
 
+  it('keeps at most maxInFlight calls in the library at once, the next ones as earlier ones settle', async () => {
+    const { sent, transport } = recordingTransport();
+    const pending: (() => void)[] = [];
+    const send = transport.send;
+    transport.send = (c, o) => {
+      send(c, o);
+      return new Promise<void>(r => pending.push(r));
+    };
+    const d = new Delivery({ transport: Promise.resolve(transport), identityTimeoutMs: 0, logger: logger(), maxInFlight: 3 });
+    for (let i = 0; i < 5; i++) d.enqueue(call(`${i}`));
+    await advance(10);
+    expect(sent).toEqual(['anonymous session', 'click 0 as anonymous', 'click 1 as anonymous', 'click 2 as anonymous']);
+    pending[0]();
+    await advance(10);
+    expect(sent).toHaveLength(5);
+    await advance(10_000); // an attempt the library never answers stops counting after 10 s
+    expect(sent).toHaveLength(6);
+  });
+
   it('keeps nothing once the transport has failed to load, and warns once', async () => {
     const log = logger();
     const { sent, transport } = recordingTransport();

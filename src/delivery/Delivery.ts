@@ -10,6 +10,16 @@ const SLICE_MS = 8;
 /** How often a held page call looks again for its title. */
 const HOLD_POLL_MS = 50;
 
+/**
+ * Most calls handed over whose first delivery attempt has not finished: a
+ * burst handed to the library at once would open thousands of requests, more
+ * than the browser takes (they fail, and wait for the library's back-off).
+ */
+export const MAX_IN_FLIGHT = 64;
+
+/** A call the library has not answered for this long no longer counts as in flight. */
+const IN_FLIGHT_TIMEOUT_MS = 10_000;
+
 /** Default bound on the calls kept while the library or the identity is not ready. */
 export const MAX_WAITING = 5000;
 
@@ -50,6 +60,8 @@ export type DeliveryOptions = {
   /** Subscribes to the page being hidden or left (see `listenForPageLeave`). */
   onPageLeave?: (listener: () => void) => unknown;
   scheduler?: Scheduler;
+  /** Most calls in flight at once (see {@link MAX_IN_FLIGHT}); never applies when the page is left. */
+  maxInFlight?: number;
   /** Makes messageIds and anonymous ids. */
   newId?: () => string;
 };
@@ -105,6 +117,7 @@ export class Delivery {
   /** Calls in the queue (the queue also holds session starts). */
   private calls = 0;
   private dropped = 0;
+  private inFlight = 0;
   private droppedWarned = false;
   /** One fresh anonymous id for this page's stored anonymous calls, when a previous user is stored. */
   private leaveAnonymousId?: string;
@@ -272,6 +285,10 @@ export class Delivery {
           return;
         }
       }
+      if (!leaving && item.kind === 'call' && this.inFlight >= (this.options.maxInFlight ?? MAX_IN_FLIGHT)) {
+        this.compact();
+        return; // a settling call schedules the next drain
+      }
       this.head++;
       if (item.kind === 'call') this.calls--;
       this.handle(state.transport, item);
@@ -387,6 +404,21 @@ export class Delivery {
     return { anonymousId: this.leaveAnonymousId };
   }
 
+  /** Counts a call in flight until its first attempt settles (or is given up on). */
+  private track(attempt: Promise<unknown>) {
+    this.inFlight++;
+    let settled = false;
+    const settle = () => {
+      if (settled) return;
+      settled = true;
+      this.scheduler.clearTimeout(timer);
+      this.inFlight--;
+      this.schedule(0);
+    };
+    const timer = this.scheduler.setTimeout(settle, IN_FLIGHT_TIMEOUT_MS);
+    attempt.then(settle, settle);
+  }
+
   private prepare(call: SegmentCall): SegmentCall | undefined {
     let fitted: SegmentCall | undefined;
     try {
@@ -405,7 +437,8 @@ export class Delivery {
 
   private send(transport: Transport, call: SegmentCall, options: Parameters<Transport['send']>[1]) {
     try {
-      transport.send(call, options);
+      const attempt = transport.send(call, options);
+      if (attempt && typeof attempt.then === 'function') this.track(attempt);
     } catch (error) {
       this.options.logger.warn(`Segment analytics: could not send a '${call.properties.action}' event: ${error}`);
     }

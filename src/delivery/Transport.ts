@@ -24,8 +24,11 @@ export interface Transport {
   startSession(userId: string | undefined, timestamp: Date): void;
   /** The page is being hidden or left: what is handed over from now on must outlive it. */
   leaving?(): void;
-  /** Hands one call over. */
-  send(call: SegmentCall, options: SendOptions): void;
+  /**
+   * Hands one call over; may return a promise that settles once the library
+   * has made its first attempt to deliver it (Delivery paces a burst by it).
+   */
+  send(call: SegmentCall, options: SendOptions): void | Promise<unknown>;
 }
 
 /** The warnings and logs of the module; the console by default. */

@@ -1,7 +1,7 @@
 import { EnabledSegmentConfig } from '../config/SegmentConfig';
 import { TITLE_WAIT_MS, titleWaitMs, withSettledTitle } from '../mapping/pageHistory';
 import { createCallStore } from './callStore';
-import { browserScheduler, Delivery } from './Delivery';
+import { browserScheduler, Delivery, MAX_IN_FLIGHT } from './Delivery';
 import { createLoggingTransport } from './loggingTransport';
 import { listenForPageLeave } from './pageLifecycle';
 import { loadSegmentTransport } from './segmentTransport';
@@ -31,5 +31,7 @@ export function createDelivery(config: EnabledSegmentConfig, userId: Promise<str
     storedOwner,
     onPageLeave: listenForPageLeave,
     scheduler: browserScheduler,
+    // A batch's calls settle together, when it is sent: room for a few batches.
+    maxInFlight: config.batching ? Math.max(MAX_IN_FLIGHT, 4 * config.batching.size) : MAX_IN_FLIGHT,
   });
 }

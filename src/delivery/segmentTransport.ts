@@ -56,7 +56,7 @@ export async function loadSegmentTransport(
       if (anonymousId) options.anonymousId = anonymousId;
       try {
         const sent = call.type === 'page' ? analytics.page(call.properties, options) : analytics.track(call.event, call.properties, options);
-        sent.then(observe, () => {});
+        return sent.then(observe, () => {});
       } finally {
         if (current) analytics.user().anonymousId(current);
       }
