@@ -4,12 +4,14 @@
 // reload before the library is ready, two people in one browser profile, a
 // 10,000-event burst. Every assertion is on what arrived on the wire.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { after, describe, it } from 'node:test';
 import { browserMissing } from './support/browser.mjs';
 import { startHarness } from './support/harness.mjs';
 
 const GUEST = 'user:default/guest';
+const GUEST_SHA256 = createHash('sha256').update(GUEST).digest('hex');
 const missing = browserMissing();
 if (missing) console.error(`\n${'!'.repeat(78)}\n${missing}\n${'!'.repeat(78)}\n`);
 
@@ -104,7 +106,7 @@ describe('nothing lost where users are (Chromium, embedded collector)', { skip: 
   });
 
   it('events captured while the library is still loading survive a reload: sent by the next load, once, at their capture time, for their user', async () => {
-    const h = await harness({ path: '/second', signIn: false });
+    const h = await harness({ path: '/second', signIn: false, segment: { userIdTransform: 'sha-256' } });
     // The library's settings take 4 s to arrive: the library is still loading.
     await h.browser.context.route('**/v1/projects/*/settings', async route => {
       await new Promise(r => setTimeout(r, 4000));
@@ -116,6 +118,11 @@ describe('nothing lost where users are (Chromium, embedded collector)', { skip: 
     await fireInOneTask(h.page, 'discover', 3);
     await h.page.waitForTimeout(300);
     assert.equal(named(h.collector.messages(), 'discover').length, 0, 'nothing sent yet: the library is loading');
+    // What the page stores when it goes away: the digest, never the plaintext entity ref.
+    await h.page.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pagehide')));
+    const stored = await h.page.evaluate(() => JSON.stringify(Object.entries(localStorage)));
+    assert.ok(stored.includes(GUEST_SHA256) && stored.includes('discover'), 'the waiting events are stored');
+    assert.ok(!stored.includes(GUEST), 'no plaintext entity ref in storage');
     await h.page.reload();
     await signInIfAsked(h.page);
     const messages = await h.collector.waitFor(m => named(m, 'discover').length >= 3, 30000);
@@ -124,7 +131,7 @@ describe('nothing lost where users are (Chromium, embedded collector)', { skip: 
     assert.equal(discovers.length, 3, `sent exactly once: ${discovers.length}`);
     assert.equal(distinctIds(discovers), 3);
     for (const m of discovers) {
-      assert.equal(m.userId, GUEST);
+      assert.equal(m.userId, GUEST_SHA256);
       const t = Date.parse(m.timestamp);
       assert.ok(Math.abs(t - firedAt) < 5000, `capture time kept: ${m.timestamp}`);
       assert.equal(m.context.page.path, '/playground');

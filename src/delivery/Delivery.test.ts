@@ -1,3 +1,5 @@
+import { IdentityApi } from '@backstage/core-plugin-api';
+import { resolveUserId } from '../identity/resolveUserId';
 import { SegmentCall } from '../mapping/SegmentCall';
 import { titleWaitMs } from '../mapping/pageHistory';
 import { callStoreKey, createCallStore } from './callStore';
@@ -371,6 +373,30 @@ describe('Delivery', () => {
       await advance(10);
       expect(sent).toEqual(['identify u', 'click hidden as u']);
       expect(stored(storage)).toEqual([]);
+    });
+
+    it.each([
+      ['sha-256', 'sha-256' as const],
+      ['a function of your own', async (ref: string) => `pseudo-${ref.length}`],
+    ])('with a %s transform, nothing stored holds the plaintext entity ref', async (_, transform) => {
+      const ref = 'user:default/jane.doe';
+      const identityApi = {
+        getBackstageIdentity: async () => ({ type: 'user' as const, userEntityRef: ref, ownershipEntityRefs: [ref] }),
+      } as unknown as IdentityApi;
+      const storage = memoryStorage();
+      jest.useRealTimers(); // the real WebCrypto digest
+      const userId = resolveUserId({ identityApi, transform });
+      const digest = await userId;
+      jest.useFakeTimers();
+      const { d, life } = withStore(storage, { userId });
+      await advance(1);
+      d.enqueue(call('a'));
+      life.leave();
+      createStoredOwner(storage, 'wk').set(digest); // as the transport records it
+      const everything = [...storage.data.entries()].flat().join('\n');
+      expect(everything).toContain(digest);
+      expect(everything).not.toContain(ref);
+      expect(everything).not.toContain('jane.doe');
     });
 
     it('stores nothing without a store (test mode, client persistence off)', async () => {
