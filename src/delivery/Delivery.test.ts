@@ -399,6 +399,25 @@ describe('Delivery', () => {
       expect(everything).not.toContain('jane.doe');
     });
 
+    it('what is handed over while leaving is also kept, and the next load resends it with the same messageId', async () => {
+      const storage = memoryStorage();
+      const first = recordingTransport();
+      const page1 = withStore(storage, { transport: Promise.resolve(first.transport), userId: Promise.resolve('u') });
+      await advance(10);
+      page1.d.enqueue(call('last-click'));
+      page1.life.leave();
+      expect(first.sent).toEqual(['identify u', 'click last-click as u']);
+      const messageId = first.options[0].messageId;
+      expect(messageId).toBeDefined();
+
+      const second = recordingTransport();
+      withStore(storage, { transport: Promise.resolve(second.transport), userId: Promise.resolve('u') });
+      await advance(10);
+      expect(second.sent).toEqual(['identify u', 'click last-click as u']);
+      expect(second.options[0].messageId).toBe(messageId);
+      expect(stored(storage)).toEqual([]);
+    });
+
     it('stores nothing without a store (test mode, client persistence off)', async () => {
       const storage = memoryStorage();
       const { d, life } = withStore(storage, { store: undefined, userId: Promise.resolve('u') });

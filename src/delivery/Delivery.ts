@@ -370,14 +370,27 @@ export class Delivery {
       }
       this.scheduler.clearTimeout(this.timer);
       this.timer = undefined;
+      // The library may not get to send what it is handed now (its pipeline
+      // runs on timers, which stop with the page): a copy is kept, and the
+      // next load resends it with the same messageId (Segment de-duplicates).
+      this.storeWaiting(this.sessionUserId ?? null, false);
       this.drain(true);
       return;
     }
     this.warnDropped();
+    this.storeWaiting(null, true);
+  }
+
+  /**
+   * Stores the calls still in the queue, with the user each belongs to.
+   * `claim`: they are sent from here only if still stored when their turn
+   * comes (else another load took them); otherwise the stored copy stays.
+   */
+  private storeWaiting(initialOwner: string | null, claim: boolean) {
     const { store } = this.options;
     if (!store) return;
     const toStore: { item: Extract<Item, { kind: 'call' }>; stored: StoredCall }[] = [];
-    let owner: string | null = null;
+    let owner = initialOwner;
     for (let i = this.head; i < this.queue.length; i++) {
       const item = this.queue[i];
       if (item.kind === 'session') {
@@ -391,7 +404,7 @@ export class Delivery {
     }
     if (!toStore.length) return;
     const kept = store.save(toStore.map(entry => entry.stored));
-    for (const { item } of toStore) item.stored = kept.has(item.messageId!);
+    if (claim) for (const { item } of toStore) item.stored = kept.has(item.messageId!);
   }
 
   /**
