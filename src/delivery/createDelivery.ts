@@ -4,7 +4,6 @@ import { createCallStore } from './callStore';
 import { browserScheduler, Delivery, MAX_IN_FLIGHT } from './Delivery';
 import { createLoggingTransport } from './loggingTransport';
 import { listenForPageLeave } from './pageLifecycle';
-import { loadSegmentTransport } from './segmentTransport';
 import { browserStorage, createStoredOwner } from './storedOwner';
 import { Logger } from './Transport';
 
@@ -21,7 +20,10 @@ export function createDelivery(config: EnabledSegmentConfig, userId: Promise<str
   return new Delivery({
     transport: config.testMode
       ? Promise.resolve(createLoggingTransport(logger))
-      : loadSegmentTransport(config, logger, storedOwner),
+      : // The transport's code sits in the library's lazy chunk: the app's first load carries none of it.
+        import(/* webpackChunkName: "segment-analytics" */ './segmentTransport').then(m =>
+          m.loadSegmentTransport(config, logger, storedOwner),
+        ),
     userId,
     identityTimeoutMs: config.identityTimeoutMs,
     logger,
