@@ -421,6 +421,7 @@ export class Delivery {
   private track(attempt: Promise<unknown>) {
     this.inFlight++;
     let settled = false;
+    let timer: unknown = undefined;
     const settle = () => {
       if (settled) return;
       settled = true;
@@ -428,7 +429,7 @@ export class Delivery {
       this.inFlight--;
       this.schedule(0);
     };
-    const timer = this.scheduler.setTimeout(settle, IN_FLIGHT_TIMEOUT_MS);
+    timer = this.scheduler.setTimeout(settle, IN_FLIGHT_TIMEOUT_MS);
     attempt.then(settle, settle);
   }
 

@@ -1,3 +1,4 @@
+import { AnalyticsBrowser } from '@segment/analytics-next';
 import { EnabledSegmentConfig } from '../config/SegmentConfig';
 import { toCallOptions, toLoadArguments } from './segmentOptions';
 import { StoredOwner } from './storedOwner';
@@ -5,7 +6,8 @@ import { Logger, Transport } from './Transport';
 import { createDeliveryFailureWatch } from './deliveryFailures';
 
 /**
- * Loads `@segment/analytics-next` in its own chunk and resolves with a
+ * Loads `@segment/analytics-next` (this file is only imported lazily, so the
+ * library and this code share one lazy chunk) and resolves with a
  * transport over it once the library is ready (settings fetched, unless
  * local). Rejects when the library or its settings cannot be loaded.
  *
@@ -17,7 +19,6 @@ export async function loadSegmentTransport(
   logger: Logger,
   storedOwner?: StoredOwner,
 ): Promise<Transport> {
-  const { AnalyticsBrowser } = await import(/* webpackChunkName: "segment-analytics" */ '@segment/analytics-next');
   const [settings, initOptions] = toLoadArguments(config);
   const [analytics] = await AnalyticsBrowser.load(settings, initOptions);
   if (config.debug) analytics.debug(true);
