@@ -214,6 +214,7 @@ export function burstToQuiet(browser, server, variant, count, { timeoutMs = 240_
   return scenario(browser, async ({ collector, context, page }) => {
     await openLoaded(page, server, collector, variant);
     await settle(collector, 400);
+    collector.clear(); // the collector keeps 10,000 messages: room for the whole burst
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
     const taskSeconds = async () =>
@@ -224,7 +225,7 @@ export function burstToQuiet(browser, server, variant, count, { timeoutMs = 240_
         type: 'longtask',
       });
     });
-    const before = collector.messages().length;
+    const before = 0;
     const busyBefore = await taskSeconds();
     const startedAt = Date.now();
     const loop = await page.evaluate(n => {
