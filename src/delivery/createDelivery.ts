@@ -33,7 +33,7 @@ export function createDelivery(config: EnabledSegmentConfig, userId: Promise<str
     storedOwner,
     onPageLeave: listenForPageLeave,
     scheduler: browserScheduler,
-    // A batch's calls settle together, when it is sent: room for a few batches.
-    maxInFlight: config.batching ? Math.max(MAX_IN_FLIGHT, 4 * config.batching.size) : MAX_IN_FLIGHT,
+    // A batch's calls settle together, when it is sent: room for ten batches.
+    maxInFlight: config.batching ? Math.max(MAX_IN_FLIGHT, 10 * config.batching.size) : MAX_IN_FLIGHT,
   });
 }
