@@ -193,6 +193,26 @@ describe('nothing lost where users are (Chromium, embedded collector)', { skip: 
     }
   });
 
+  it('warns once, naming the endpoint, when deliveries keep failing (https to a plain-http collector)', async () => {
+    // A TLS handshake with a plain-http server (a copied `apiHost` without its http:// scheme).
+    const plain = createServer((_req, res) => res.end('not TLS'));
+    await new Promise(ok => plain.listen(0, '127.0.0.1', () => ok(undefined)));
+    closers.push({ close: () => new Promise(ok => { plain.closeAllConnections(); plain.close(() => ok(undefined)); }) });
+    const endpoint = `https://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (plain.address()).port}/v1`;
+    /** @type {string[]} */
+    const warnings = [];
+    const tls = await harness({ segment: { apiHost: endpoint } });
+    tls.page.on('console', m => {
+      if (m.type() === 'warning') warnings.push(m.text());
+    });
+    for (let i = 0; i < 4; i++) await tls.page.click('[data-testid=fire-search]');
+    const deadline = Date.now() + 20000;
+    while (!warnings.some(w => w.includes('cannot be delivered')) && Date.now() < deadline) await tls.page.waitForTimeout(250);
+    const failing = warnings.filter(w => w.includes('cannot be delivered'));
+    assert.equal(failing.length, 1, `${warnings.join('\n')}\n${JSON.stringify(tls.browser.requests.filter(r => r.url.includes('/v1/')).map(r => r.url))}`);
+    assert.ok(failing[0].includes(endpoint), failing[0]);
+  });
+
   it('10,000 events captured in one task all arrive, and the page stays responsive', { timeout: 240000 }, async () => {
     const h = await harness();
     await h.collector.waitFor(m => m.some(x => x.type === 'identify') && m.some(x => x.type === 'page'));

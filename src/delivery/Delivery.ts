@@ -11,7 +11,7 @@ const SLICE_MS = 8;
 const HOLD_POLL_MS = 50;
 
 /**
- * Most calls handed over whose first delivery attempt has not finished: a
+ * Most calls handed over that the library has not finished processing: a
  * burst handed to the library at once would open thousands of requests, more
  * than the browser takes (they fail, and wait for the library's back-off).
  */
@@ -417,7 +417,7 @@ export class Delivery {
     return { anonymousId: this.leaveAnonymousId };
   }
 
-  /** Counts a call in flight until its first attempt settles (or is given up on). */
+  /** Counts a call in flight until the library has processed it (or it is given up on). */
   private track(attempt: Promise<unknown>) {
     this.inFlight++;
     let settled = false;

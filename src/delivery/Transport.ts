@@ -26,7 +26,7 @@ export interface Transport {
   leaving?(): void;
   /**
    * Hands one call over; may return a promise that settles once the library
-   * has made its first attempt to deliver it (Delivery paces a burst by it).
+   * has run the call through its pipeline (Delivery paces a burst by it).
    */
   send(call: SegmentCall, options: SendOptions): void | Promise<unknown>;
 }

@@ -16,6 +16,8 @@ export function createDeliveryFailureWatch(endpoint: string, logger: Logger) {
   let failuresInARow = 0;
   let warned = false;
   return {
+    /** True once the warning has been given: nothing more to watch. */
+    done: () => warned,
     /** Looks at one call's outcome. */
     observe(ctx: unknown) {
       if (warned) return;

@@ -23,7 +23,12 @@ export async function loadSegmentTransport(
   const [analytics] = await AnalyticsBrowser.load(settings, initOptions);
   if (config.debug) analytics.debug(true);
   const failures = createDeliveryFailureWatch(`${config.protocol}://${config.apiHost}`, logger);
-  const observe = (ctx: unknown) => failures.observe(ctx);
+  // A call's promise settles before its request has failed or not: look at
+  // its log a little later, once the first attempt is over.
+  const observe = (ctx: unknown) => {
+    if (!failures.done()) setTimeout(() => failures.observe(ctx), FAILURE_CHECK_DELAY_MS);
+    return ctx;
+  };
 
   // Whose identity the library kept: recorded by an earlier session, or (before
   // this module recorded it) the user id the library itself stored.
@@ -64,6 +69,9 @@ export async function loadSegmentTransport(
     },
   };
 }
+
+/** How long after a call has been handed over its first delivery attempt is looked at. */
+const FAILURE_CHECK_DELAY_MS = 4000;
 
 /**
  * From now on, requests of the standard delivery strategy are sent with
