@@ -5,6 +5,9 @@ import { StoredOwner } from './storedOwner';
 import { Logger, Transport } from './Transport';
 import { createDeliveryFailureWatch } from './deliveryFailures';
 
+/** How long after a call has been handed over its first delivery attempt is looked at. */
+const FAILURE_CHECK_DELAY_MS = 4000;
+
 /**
  * Loads `@segment/analytics-next` (this file is only imported lazily, so the
  * library and this code share one lazy chunk) and resolves with a
@@ -69,9 +72,6 @@ export async function loadSegmentTransport(
     },
   };
 }
-
-/** How long after a call has been handed over its first delivery attempt is looked at. */
-const FAILURE_CHECK_DELAY_MS = 4000;
 
 /**
  * From now on, requests of the standard delivery strategy are sent with
