@@ -207,3 +207,53 @@ export function firstEvent(browser, server, variant) {
     };
   });
 }
+
+/**
+ * A burst: `count` events captured in one task once the library is loaded and
+ * the user known. Reports how many arrived (distinct messageIds), the main
+ * thread's busy time from the burst until the page is quiet (Chromium's
+ * TaskDuration metric, minus the capture loop itself), per event; the time
+ * from the burst to the last event's arrival; and the long tasks (over 50 ms)
+ * after the capture loop.
+ */
+export function burstToQuiet(browser, server, variant, count, { timeoutMs = 240_000, quietMs = 1500 } = {}) {
+  return scenario(browser, async ({ collector, context, page }) => {
+    await openLoaded(page, server, collector, variant);
+    await settle(collector, 400);
+    collector.clear(); // the collector keeps 10,000 messages: room for the whole burst
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const taskSeconds = async () =>
+      (await cdp.send('Performance.getMetrics')).metrics.find(m => m.name === 'TaskDuration')?.value ?? 0;
+    await page.evaluate(() => {
+      window.__longTasks = [];
+      new PerformanceObserver(list => window.__longTasks.push(...list.getEntries().map(e => ({ start: e.startTime, ms: e.duration })))).observe({
+        type: 'longtask',
+      });
+    });
+    const before = 0;
+    const busyBefore = await taskSeconds();
+    const startedAt = Date.now();
+    const loop = await page.evaluate(n => {
+      const start = performance.now();
+      window.bench.capture(n, 0, 'burst');
+      return { start, ms: performance.now() - start };
+    }, count);
+    const arrived = () => new Set(collector.messages().slice(before).map(m => m.messageId)).size;
+    const deadline = Date.now() + timeoutMs;
+    while (arrived() < count && Date.now() < deadline) await new Promise(r => setTimeout(r, 250));
+    await settle(collector, quietMs);
+    const records = collector.records().slice(before);
+    const lastArrival = records.length ? Math.max(...records.map(r => Date.parse(r.receivedAt))) : startedAt;
+    const busyMs = ((await taskSeconds()) - busyBefore) * 1000 - loop.ms;
+    const longTasks = (await page.evaluate(() => window.__longTasks)).filter(t => t.start > loop.start + loop.ms);
+    return {
+      delivered: arrived(),
+      captureLoopMsPerEvent: loop.ms / count,
+      busyMsPerEvent: busyMs / count,
+      toQuietMs: lastArrival - startedAt,
+      longTasks: longTasks.length,
+      longestTaskMs: longTasks.reduce((max, t) => Math.max(max, t.ms), 0),
+    };
+  });
+}

@@ -5,13 +5,15 @@
 //
 // Environment knobs (defaults in brackets): BENCH_RUNS [5], BENCH_WARMUP [1000]
 // events per run before timing, BENCH_EVENTS [10000] timed events in total,
-// spread evenly over the runs, BENCH_BURST [1000] burst events per run.
+// spread evenly over the runs, BENCH_BURST [1000] burst events per run,
+// BENCH_BIG_BURST [10000] events of the one-task burst (once, in the last run;
+// 0 skips it).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { PAGES, ROOT, buildPage, gzipSize } from './build.mjs';
 import { launchBrowser } from './browser.mjs';
-import { VARIANTS, captureCost, firstEvent, wire } from './measure.mjs';
+import { VARIANTS, burstToQuiet, captureCost, firstEvent, wire } from './measure.mjs';
 import { cell, kb, printTable, ratio } from './report.mjs';
 import { startStaticServer } from './serve.mjs';
 import { median, quantile, spread } from './stats.mjs';
@@ -27,6 +29,7 @@ const GROUP = 100;
 const EVENTS_PER_RUN = Math.ceil(int('BENCH_EVENTS', 10_000) / RUNS / GROUP) * GROUP;
 const BURST = Math.ceil(int('BENCH_BURST', 1000) / GROUP) * GROUP;
 const WIRE_EVENTS = 100;
+const BIG_BURST = Number(process.env.BENCH_BIG_BURST ?? 10_000);
 
 const progress = message => process.stderr.write(`[bench] ${message}\n`);
 const version = pkg => JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
@@ -48,6 +51,7 @@ async function main() {
   const capture = { module: [], naive: [], 'module-privacy': [] };
   const wires = { module: [], 'module-batching': [], naive: [] };
   const firsts = { module: [], 'module-local': [], naive: [] };
+  const bursts = { module: [], naive: [] };
   let chromiumVersion = '?';
   try {
     for (let run = 0; run < RUNS; run++) {
@@ -64,6 +68,10 @@ async function main() {
             await captureCost(browser, server, VARIANTS[v], { warmup: WARMUP, events: EVENTS_PER_RUN, groupSize: GROUP, burst: BURST }),
           ),
         );
+        if (BIG_BURST > 0 && run === RUNS - 1) {
+          progress(`run ${run + 1}/${RUNS}: ${BIG_BURST} events in one task, until delivered and quiet`);
+          await each(run, Object.keys(bursts), async v => bursts[v].push(await burstToQuiet(browser, server, VARIANTS[v], BIG_BURST)));
+        }
       } finally {
         await browser.close();
       }
@@ -72,6 +80,7 @@ async function main() {
     await server.close();
   }
   report(builds, out, chromiumVersion, capture, wires, firsts);
+  if (bursts.module.length) printBurst(bursts);
   console.log(`\nTotal time: ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
@@ -189,6 +198,24 @@ function printResults(capture, wires, firsts) {
     ['  from navigation start', cell(first('module', fromNav), 1), cell(first('naive', fromNav), 1), ratio(first('module', fromNav), first('naive', fromNav))],
     ['    cdnSettings local (module only)', cell(first('module-local', fromNav), 1), cell(first('naive', fromNav), 1),
       ratio(first('module-local', fromNav), first('naive', fromNav))],
+  ]);
+}
+
+function printBurst(bursts) {
+  const m = bursts.module[0];
+  const n = bursts.naive[0];
+  const fixed = (v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '?');
+  console.log(`\n${BIG_BURST} events captured in one task (library loaded, user known), until delivered and quiet (one run)`);
+  printTable([
+    ['', 'module', 'naive', 'module/naive'],
+    ['  delivered (distinct messageIds at the collector)', m.delivered, n.delivered, ratio([m.delivered], [n.delivered])],
+    ['  capture loop, per event (µs, on the caller)', us(m.captureLoopMsPerEvent), us(n.captureLoopMsPerEvent),
+      ratio([m.captureLoopMsPerEvent], [n.captureLoopMsPerEvent])],
+    ['  main-thread time after the loop until quiet, per event (µs)', us(m.busyMsPerEvent), us(n.busyMsPerEvent),
+      ratio([m.busyMsPerEvent], [n.busyMsPerEvent])],
+    ['  time to quiet: burst to last arrival (s)', fixed(m.toQuietMs / 1000), fixed(n.toQuietMs / 1000), ratio([m.toQuietMs], [n.toQuietMs])],
+    ['  long tasks (>50 ms) after the loop', m.longTasks, n.longTasks, ''],
+    ['  longest of them (ms)', fixed(m.longestTaskMs, 0), fixed(n.longestTaskMs, 0), ''],
   ]);
 }
 

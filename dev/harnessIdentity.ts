@@ -1,7 +1,11 @@
 import { IdentityApi } from '@backstage/core-plugin-api';
 
 /** Knobs the end-to-end tests set with an init script; absent in normal use. */
-type HarnessKnobs = { identityDelayMs?: number };
+type HarnessKnobs = {
+  identityDelayMs?: number;
+  /** Signs the guest in as this user instead (two people sharing one browser, say). */
+  userEntityRef?: string;
+};
 
 /**
  * The groups the harness's guest belongs to, so that team analytics
@@ -11,13 +15,14 @@ export const HARNESS_GROUPS = ['group:default/team-a', 'group:default/team-b'];
 
 /**
  * The dev app's identity API, with the guest made a member of
- * {@link HARNESS_GROUPS} (added to its ownership refs), and delayed by
+ * {@link HARNESS_GROUPS} (added to its ownership refs), delayed by
  * `window.__SEGMENT_HARNESS__.identityDelayMs` when set, so the tests can
- * show events waiting for a slow identity.
+ * show events waiting for a slow identity, and with the user replaced by
+ * `userEntityRef` when set (two people sharing one browser, say).
  */
 export function withHarnessIdentity(identityApi: IdentityApi): IdentityApi {
   const knobs: HarnessKnobs = (window as any).__SEGMENT_HARNESS__ ?? {};
-  const delay = knobs.identityDelayMs;
+  const { identityDelayMs: delay, userEntityRef } = knobs;
   return {
     getProfileInfo: () => identityApi.getProfileInfo(),
     getCredentials: () => identityApi.getCredentials(),
@@ -26,7 +31,8 @@ export function withHarnessIdentity(identityApi: IdentityApi): IdentityApi {
       const identity = await identityApi.getBackstageIdentity();
       if (delay) await new Promise(r => setTimeout(r, delay));
       const refs = identity.ownershipEntityRefs ?? [];
-      return { ...identity, ownershipEntityRefs: [...refs, ...HARNESS_GROUPS.filter(g => !refs.includes(g))] };
+      const ownershipEntityRefs = [...refs, ...HARNESS_GROUPS.filter(g => !refs.includes(g))];
+      return { ...identity, ownershipEntityRefs, ...(userEntityRef && { userEntityRef }) };
     },
   };
 }

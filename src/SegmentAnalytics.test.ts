@@ -37,7 +37,8 @@ describe('SegmentAnalytics', () => {
     const analytics = fromSegment({ testMode: true }, { identityApi });
     analytics.captureEvent({ action: 'navigate', subject: '/catalog', context });
     analytics.captureEvent({ action: 'click', subject: 'link', context });
-    await settle();
+    // A page call waits (at most 1.5 s) for its page to set its title; jsdom's never changes.
+    await new Promise(r => setTimeout(r, 1800));
 
     const lines = info.mock.calls.map(call => String(call[0]));
     expect(lines).toEqual([

@@ -4,9 +4,7 @@ import { AnalyticsImplementation } from '@backstage/frontend-plugin-api';
 import { readSegmentConfig } from './config/readSegmentConfig';
 import { reportingConfigErrors } from './config/reportConfigError';
 import { EnabledSegmentConfig } from './config/SegmentConfig';
-import { Delivery } from './delivery/Delivery';
-import { createLoggingTransport } from './delivery/loggingTransport';
-import { loadSegmentTransport } from './delivery/segmentTransport';
+import { createDelivery } from './delivery/createDelivery';
 import { Logger } from './delivery/Transport';
 import { withGroups } from './delivery/withGroups';
 import { resolveIdentity } from './identity/resolveIdentity';
@@ -93,14 +91,10 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
     warnings.forEach(warning => this.logger.warn(warning));
     const { groups } = config.team;
     const warn = (message: string) => this.logger.warn(message);
-    const identity = identityApi && resolveIdentity({ identityApi, transform, salt: config.userIdSalt, groups, warn });
-    const transport = config.testMode ? Promise.resolve(createLoggingTransport(this.logger)) : loadSegmentTransport(config);
-    const delivery = new Delivery({
-      transport: identity ? transport.then(t => withGroups(t, identity)) : transport,
-      userId: identity?.then(i => i.userId),
-      identityTimeoutMs: config.identityTimeoutMs,
-      logger: this.logger,
-      beforeSend: call => privacy.settle(call, { href: window.location.href, title: document.title }),
+    const identity = identityApi && withGroups(resolveIdentity({ identityApi, transform, salt: config.userIdSalt, groups, warn }));
+    const delivery = createDelivery(config, identity?.userId, this.logger, {
+      settle: privacy.settle,
+      decorate: identity?.decorate,
     });
     const enqueue = privacy.handOff(call => delivery.enqueue(call));
     const history = createPageHistory(typeof document === 'undefined' ? '' : document.referrer);

@@ -1,11 +1,42 @@
 import { SegmentCall } from '../mapping/SegmentCall';
 import { fitToSizeLimit } from '../mapping/fitToSizeLimit';
+import { CallStore, StoredCall } from './callStore';
+import { StoredOwner } from './storedOwner';
 import { Logger, Transport } from './Transport';
 
-/** Calls handed to the transport in one task before yielding to the page. */
-const SLICE = 20;
+/** Longest run of handing calls over in one task, so the page stays responsive (a long task is 50 ms). */
+const SLICE_MS = 8;
 
-type Item = { kind: 'call'; call: SegmentCall } | { kind: 'identify'; userId: string };
+/** How often a held page call looks again for its title. */
+const HOLD_POLL_MS = 50;
+
+/**
+ * Most calls handed over that the library has not finished processing: a
+ * burst handed to the library at once would open thousands of requests, more
+ * than the browser takes (they fail, and wait for the library's back-off).
+ */
+export const MAX_IN_FLIGHT = 64;
+
+/** A call the library has not answered for this long no longer counts as in flight. */
+const IN_FLIGHT_TIMEOUT_MS = 10_000;
+
+/** Default bound on the calls kept while the library or the identity is not ready. */
+export const MAX_WAITING = 5000;
+
+/** The clock and timers Delivery runs on; injected so tests use fake timers. */
+export type Scheduler = {
+  /** Epoch milliseconds. */
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+};
+
+/** The browser's clock and timers. */
+export const browserScheduler: Scheduler = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: handle => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
 
 /** Options of {@link Delivery}. */
 export type DeliveryOptions = {
@@ -16,104 +47,165 @@ export type DeliveryOptions = {
   /** How long calls wait for `userId` before they go out anonymous. */
   identityTimeoutMs: number;
   logger: Logger;
-  /** Most calls kept while waiting; the oldest are dropped beyond it. */
-  maxQueued?: number;
-  /** Most time `identify` may hold the calls after it. */
-  identifyGraceMs?: number;
-  /** Last look at a call just before it is sent (e.g. the page's settled title). */
+  /** Most calls kept while the transport or the identity is not ready; the oldest are dropped beyond it. */
+  maxWaiting?: number;
+  /** Last look at a call just before it is handed over (e.g. the page's settled title). */
   beforeSend?: (call: SegmentCall) => SegmentCall;
+  /** How much longer (ms, from `now`) a call at the head of the queue should wait; 0: none. */
+  holdMs?: (call: SegmentCall, now: number) => number;
+  /** Where calls that could not be handed over go when the page is left; none: not kept. */
+  store?: CallStore;
+  /** The user the browser's stored identity belongs to (see {@link StoredOwner}). */
+  storedOwner?: StoredOwner;
+  /** Subscribes to the page being hidden or left (see `listenForPageLeave`). */
+  onPageLeave?: (listener: () => void) => unknown;
+  scheduler?: Scheduler;
+  /** Most calls in flight at once (see {@link MAX_IN_FLIGHT}); never applies when the page is left. */
+  maxInFlight?: number;
+  /** Makes messageIds and anonymous ids. */
+  newId?: () => string;
 };
 
-/**
- * Runs `fn` after the next frame has been painted, so that what the page does
- * in response to an event (a new title, say) is done first; a timer stands in
- * where frames do not run (hidden tabs, tests).
- */
-function afterNextFrame(fn: () => void) {
-  let done = false;
-  const once = () => {
-    if (!done) {
-      done = true;
-      fn();
+type TransportState = { kind: 'loading' } | { kind: 'ready'; transport: Transport } | { kind: 'dead' };
+
+/** `waiting`: the identity is resolving and calls wait for it (at most the time-out). */
+type IdentityState = { kind: 'waiting' } | { kind: 'known'; userId: string } | { kind: 'anonymous' };
+
+type Item =
+  | {
+      kind: 'call';
+      call: SegmentCall;
+      /** Given when the call was stored; a stored call is sent only if it is still in the store. */
+      messageId?: string;
+      stored?: boolean;
     }
-  };
-  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(once, 0));
-  setTimeout(once, 100);
+  /** This page's session starts here: identify `userId`, or anonymous. */
+  | { kind: 'session'; userId: string | undefined };
+
+function randomId(): string {
+  if (typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const hex = () => Math.floor(Math.random() * 0x10000).toString(16).padStart(4, '0');
+  return `${hex()}${hex()}-${hex()}-4${hex().slice(1)}-a${hex().slice(1)}-${hex()}${hex()}${hex()}`;
 }
 
 /**
  * Holds calls until they can go out, then hands them to the transport in
- * capture order: after the transport has loaded, and after the user's
- * `identify` (or, when identity is late or failed, anonymous).
+ * capture order: after the transport has loaded, and after the session has
+ * started (the user identified or, when identity is late or failed, anonymous).
  *
  * @remarks
  * `enqueue` only stores and schedules: all work on the calls happens later,
- * off the caller's stack. Memory is bounded: a transport that never loads
- * costs one warning and the queued calls, nothing more.
+ * off the caller's stack, in slices of at most a few milliseconds. Only
+ * while waiting is memory bounded (`maxWaiting`); once the transport and
+ * the identity are ready, nothing is dropped. When the page is hidden or
+ * left, everything that can be handed over is, at once; what cannot (the
+ * transport or the identity not ready) goes to the store, and the next page
+ * load sends it, exactly once, for the user it belongs to.
  */
 export class Delivery {
-  private readonly queue: Item[] = [];
-  private transport?: Transport;
-  private dead = false;
-  private gateOpen: boolean;
-  private userId?: string;
-  private flushing = false;
-  private scheduled = false;
-  private droppedForSpace = false;
-  private readonly maxQueued: number;
-  private identityTimer?: ReturnType<typeof setTimeout>;
-  private identitySettled = false;
+  private queue: Item[] = [];
+  private head = 0;
+  private transportState: TransportState = { kind: 'loading' };
+  private identity: IdentityState;
+  /** The user of the session already started on the transport; undefined: anonymous or not started. */
+  private sessionUserId?: string;
+  /** Calls an earlier page load stored; handed over once the transport is ready (and for their user). */
+  private restored: StoredCall[];
+  private timer?: unknown;
+  private identityTimer?: unknown;
+  private identityClockStarted = false;
+  /** Calls in the queue (the queue also holds session starts). */
+  private calls = 0;
+  private dropped = 0;
+  private inFlight = 0;
+  private droppedWarned = false;
+  /** One fresh anonymous id for this page's stored anonymous calls, when a previous user is stored. */
+  private leaveAnonymousId?: string;
+  private readonly scheduler: Scheduler;
+  private readonly maxWaiting: number;
+  private readonly newId: () => string;
 
   constructor(private readonly options: DeliveryOptions) {
-    this.maxQueued = options.maxQueued ?? 1000;
-    this.gateOpen = !options.userId;
+    this.scheduler = options.scheduler ?? browserScheduler;
+    this.maxWaiting = options.maxWaiting ?? MAX_WAITING;
+    this.newId = options.newId ?? randomId;
+    this.restored = options.store?.load() ?? [];
+    if (options.userId) {
+      this.identity = { kind: 'waiting' };
+      this.awaitIdentity(options.userId);
+    } else {
+      this.identity = { kind: 'anonymous' };
+      this.push({ kind: 'session', userId: undefined });
+    }
     options.transport.then(
-      transport => {
-        this.transport = transport;
-        this.schedule();
-      },
+      transport => this.transportReady(transport),
       error => this.die(error),
     );
-    if (options.userId) this.awaitIdentity(options.userId);
+    options.onPageLeave?.(() => this.leave());
   }
 
   /** Keeps a call for delivery; returns at once. */
   enqueue(call: SegmentCall): void {
-    if (this.dead) return;
-    if (this.queue.length >= this.maxQueued) {
-      const oldest = this.queue.findIndex(item => item.kind === 'call');
-      this.queue.splice(oldest, 1);
-      if (!this.droppedForSpace) {
-        this.droppedForSpace = true;
-        this.options.logger.warn(
-          `Segment analytics: more than ${this.maxQueued} events waiting to be sent; dropping the oldest`,
-        );
+    if (this.transportState.kind === 'dead') return;
+    if (!this.canSend() && this.calls >= this.maxWaiting) this.dropOldestCall();
+    this.push({ kind: 'call', call });
+    this.startIdentityClock();
+    this.schedule(0);
+  }
+
+  private canSend(): boolean {
+    return this.transportState.kind === 'ready' && this.identity.kind !== 'waiting';
+  }
+
+  private push(item: Item) {
+    if (item.kind === 'call') this.calls++;
+    this.queue.push(item);
+  }
+
+  private unshift(item: Item) {
+    if (this.head > 0) this.queue[--this.head] = item;
+    else this.queue.unshift(item);
+  }
+
+
+  private dropOldestCall() {
+    for (let i = this.head; i < this.queue.length; i++) {
+      if (this.queue[i].kind === 'call') {
+        this.queue.splice(i, 1);
+        this.calls--;
+        this.dropped++;
+        return;
       }
     }
-    this.queue.push({ kind: 'call', call });
-    this.armIdentityTimeout();
-    this.schedule();
+  }
+
+  private warnDropped() {
+    if (!this.dropped || this.droppedWarned) return;
+    this.droppedWarned = true;
+    this.options.logger.warn(
+      `Segment analytics: ${this.dropped} events were dropped (the oldest) while more than ${this.maxWaiting} ` +
+        'waited for the Segment library or the user identity',
+    );
   }
 
   private awaitIdentity(userId: Promise<string>) {
     userId.then(
       id => {
-        this.identitySettled = true;
-        clearTimeout(this.identityTimer);
-        // In time: identify goes before everything captured so far. Late:
-        // it goes after the anonymous calls already released.
-        if (this.gateOpen) this.queue.push({ kind: 'identify', userId: id });
-        else this.queue.unshift({ kind: 'identify', userId: id });
-        this.openGate();
+        this.scheduler.clearTimeout(this.identityTimer);
+        // In time: the session starts before everything captured so far.
+        // Late: after the anonymous calls already released.
+        if (this.identity.kind === 'waiting') this.unshift({ kind: 'session', userId: id });
+        else this.push({ kind: 'session', userId: id });
+        this.identity = { kind: 'known', userId: id };
+        this.schedule(0);
       },
       error => {
-        this.identitySettled = true;
-        if (this.gateOpen) return; // the time-out already warned
-        clearTimeout(this.identityTimer);
+        if (this.identity.kind !== 'waiting') return; // the time-out already warned
+        this.scheduler.clearTimeout(this.identityTimer);
         this.options.logger.warn(
           `Segment analytics: could not identify the user, events are sent anonymously: ${error}`,
         );
-        this.openGate();
+        this.goAnonymous();
       },
     );
   }
@@ -122,95 +214,245 @@ export class Delivery {
    * Starts the identity clock when the first call starts waiting, not at
    * construction: an app may build this API long before its user signs in.
    */
-  private armIdentityTimeout() {
-    if (this.gateOpen || this.identitySettled || this.identityTimer) return;
+  private startIdentityClock() {
+    if (this.identity.kind !== 'waiting' || this.identityClockStarted) return;
+    this.identityClockStarted = true;
     const { identityTimeoutMs, logger } = this.options;
-    this.identityTimer = setTimeout(() => {
-      if (this.identitySettled) return;
+    this.identityTimer = this.scheduler.setTimeout(() => {
+      if (this.identity.kind !== 'waiting') return;
       logger.warn(
         `Segment analytics: the user's identity was not known after ${identityTimeoutMs} ms; ` +
           'events are sent anonymously until it is',
       );
-      this.openGate();
+      this.goAnonymous();
     }, identityTimeoutMs);
   }
 
-  private openGate() {
-    this.gateOpen = true;
-    this.schedule();
+  private goAnonymous() {
+    this.identity = { kind: 'anonymous' };
+    this.unshift({ kind: 'session', userId: undefined });
+    this.schedule(0);
+  }
+
+  private transportReady(transport: Transport) {
+    if (this.transportState.kind !== 'loading') return;
+    this.transportState = { kind: 'ready', transport };
+    // Anonymous calls of an earlier page load go first, with the identity
+    // that load had: nothing of this page's session has started yet.
+    this.sendRestored(transport, null);
+    this.schedule(0);
   }
 
   private die(error: unknown) {
-    this.dead = true;
-    const lost = this.queue.filter(item => item.kind === 'call').length;
-    this.queue.length = 0;
+    const lost = this.queue.slice(this.head).filter(item => item.kind === 'call').length;
+    this.transportState = { kind: 'dead' };
+    this.queue = [];
+    this.head = 0;
+    this.calls = 0;
+    this.scheduler.clearTimeout(this.timer);
     this.options.logger.warn(
       `Segment analytics: the Segment library could not be loaded (blocked or offline?); ` +
         `analytics is off for this page (${lost} events not sent): ${error}`,
     );
   }
 
-  private schedule() {
-    if (this.scheduled || this.flushing || !this.transport || !this.gateOpen || !this.queue.length) return;
-    this.scheduled = true;
-    afterNextFrame(() => {
-      this.scheduled = false;
-      void this.flush();
-    });
+  private schedule(ms: number) {
+    if (this.timer !== undefined || !this.canSend() || this.head === this.queue.length) return;
+    this.timer = this.scheduler.setTimeout(() => {
+      this.timer = undefined;
+      this.drain(false);
+    }, ms);
   }
 
-  private async flush() {
-    const transport = this.transport!;
-    this.flushing = true;
-    try {
-      let sentInTask = 0;
-      for (let item = this.queue.shift(); item; item = this.queue.shift()) {
-        if (item.kind === 'identify') {
-          this.userId = item.userId;
-          await this.identify(transport, item.userId);
-        } else {
-          this.send(transport, item.call);
-          // The library's work per call is not free (storage, cookies): hand
-          // over a long queue in slices, so the page stays responsive.
-          if (++sentInTask === SLICE && this.queue.length) {
-            sentInTask = 0;
-            await new Promise(resolve => setTimeout(resolve, 0));
-          }
+  /**
+   * Hands calls over in capture order: for at most {@link SLICE_MS} per task,
+   * or everything at once when the page is being left (then no call is held).
+   */
+  private drain(leaving: boolean) {
+    const state = this.transportState;
+    if (state.kind !== 'ready' || this.identity.kind === 'waiting') return;
+    this.warnDropped();
+    const { holdMs } = this.options;
+    const start = this.scheduler.now();
+    let count = 0;
+    while (this.head < this.queue.length) {
+      const item = this.queue[this.head];
+      if (!leaving && holdMs && item.kind === 'call') {
+        const wait = holdMs(item.call, this.scheduler.now());
+        if (wait > 0) {
+          this.compact();
+          this.schedule(Math.min(wait, HOLD_POLL_MS));
+          return;
         }
       }
-    } finally {
-      this.flushing = false;
+      if (!leaving && item.kind === 'call' && this.inFlight >= (this.options.maxInFlight ?? MAX_IN_FLIGHT)) {
+        this.compact();
+        return; // a settling call schedules the next drain
+      }
+      this.head++;
+      if (item.kind === 'call') this.calls--;
+      this.handle(state.transport, item);
+      if (!leaving && ++count % 16 === 0 && this.scheduler.now() - start >= SLICE_MS) break;
     }
-    this.schedule();
+    this.compact();
+    this.schedule(0);
   }
 
-  /** Waits for identify to be handled, so it reaches the wire first; never forever. */
-  private async identify(transport: Transport, userId: string) {
-    const first = this.queue.find(item => item.kind === 'call');
-    const timestamp = first?.kind === 'call' && first.call.timestamp < new Date() ? first.call.timestamp : new Date();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const grace = new Promise<void>(resolve => {
-      timer = setTimeout(resolve, this.options.identifyGraceMs ?? 2000);
-    });
+  private compact() {
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  private handle(transport: Transport, item: Item) {
+    if (item.kind === 'session') {
+      this.startSession(transport, item.userId);
+      return;
+    }
+    if (item.stored && item.messageId && !this.options.store?.take([item.messageId]).has(item.messageId)) {
+      return; // another page load has sent it already
+    }
+    const prepared = this.prepare(item.call);
+    if (prepared) this.send(transport, prepared, { userId: this.sessionUserId, messageId: item.messageId });
+  }
+
+  private startSession(transport: Transport, userId: string | undefined) {
+    this.sessionUserId = userId;
+    const next = this.queue.slice(this.head).find(item => item.kind === 'call');
+    const now = new Date(this.scheduler.now());
+    const timestamp = next?.kind === 'call' && next.call.timestamp < now ? next.call.timestamp : now;
     try {
-      await Promise.race([transport.identify(userId, timestamp), grace]);
+      transport.startSession(userId, timestamp);
     } catch (error) {
       this.options.logger.warn(`Segment analytics: identify failed: ${error}`);
-    } finally {
-      clearTimeout(timer);
+    }
+    if (userId !== undefined) this.sendRestored(transport, userId);
+    // Calls stored for other users stay stored, for a later load of theirs.
+    this.restored = [];
+  }
+
+  /** Hands over the restored calls of `owner` that are still stored (no other load took them). */
+  private sendRestored(transport: Transport, owner: string | null) {
+    const mine = this.restored.filter(stored => stored.owner === owner);
+    if (!mine.length) return;
+    this.restored = this.restored.filter(stored => stored.owner !== owner);
+    const taken = this.options.store!.take(mine.map(stored => stored.messageId));
+    for (const stored of mine) {
+      if (!taken.has(stored.messageId)) continue;
+      const call = fitToSizeLimit(stored.call);
+      if (call) {
+        this.send(transport, call, {
+          userId: stored.owner ?? undefined,
+          messageId: stored.messageId,
+          anonymousId: stored.anonymousId,
+        });
+      }
     }
   }
 
-  private send(transport: Transport, call: SegmentCall) {
-    const fitted = fitToSizeLimit(this.options.beforeSend ? this.options.beforeSend(call) : call);
+  /**
+   * The page is being hidden or left. Ready: everything is handed over now,
+   * held calls too. Not ready: the waiting calls are stored (they also stay
+   * here, in case the page comes back).
+   */
+  private leave() {
+    if (this.transportState.kind === 'dead') return;
+    if (this.canSend()) {
+      const { transport } = this.transportState as Extract<TransportState, { kind: 'ready' }>;
+      try {
+        transport.leaving?.();
+      } catch {
+        // keepalive is a bonus: the library also keeps its queue for the next load
+      }
+      this.scheduler.clearTimeout(this.timer);
+      this.timer = undefined;
+      // The library may not get to send what it is handed now (its pipeline
+      // runs on timers, which stop with the page): a copy is kept, and the
+      // next load resends it with the same messageId (Segment de-duplicates).
+      this.storeWaiting(this.sessionUserId ?? null, false);
+      this.drain(true);
+      return;
+    }
+    this.warnDropped();
+    this.storeWaiting(null, true);
+  }
+
+  /**
+   * Stores the calls still in the queue, with the user each belongs to.
+   * `claim`: they are sent from here only if still stored when their turn
+   * comes (else another load took them); otherwise the stored copy stays.
+   */
+  private storeWaiting(initialOwner: string | null, claim: boolean) {
+    const { store } = this.options;
+    if (!store) return;
+    const toStore: { item: Extract<Item, { kind: 'call' }>; stored: StoredCall }[] = [];
+    let owner = initialOwner;
+    for (let i = this.head; i < this.queue.length; i++) {
+      const item = this.queue[i];
+      if (item.kind === 'session') {
+        owner = item.userId ?? null;
+        continue;
+      }
+      const call = this.prepare(item.call);
+      if (!call) continue;
+      item.messageId ??= this.newId();
+      toStore.push({ item, stored: { messageId: item.messageId, owner, call, ...this.anonymousIdFor(owner) } });
+    }
+    if (!toStore.length) return;
+    const kept = store.save(toStore.map(entry => entry.stored));
+    if (claim) for (const { item } of toStore) item.stored = kept.has(item.messageId!);
+  }
+
+  /**
+   * Anonymous calls stored while another user's identity is kept in this
+   * browser must not carry that user's anonymous id: they get a fresh one.
+   */
+  private anonymousIdFor(owner: string | null): { anonymousId?: string } {
+    if (owner !== null || this.options.storedOwner?.get() === undefined) return {};
+    this.leaveAnonymousId ??= this.newId();
+    return { anonymousId: this.leaveAnonymousId };
+  }
+
+  /** Counts a call in flight until the library has processed it (or it is given up on). */
+  private track(attempt: Promise<unknown>) {
+    this.inFlight++;
+    let settled = false;
+    let timer: unknown = undefined;
+    const settle = () => {
+      if (settled) return;
+      settled = true;
+      this.scheduler.clearTimeout(timer);
+      this.inFlight--;
+      this.schedule(0);
+    };
+    timer = this.scheduler.setTimeout(settle, IN_FLIGHT_TIMEOUT_MS);
+    attempt.then(settle, settle);
+  }
+
+  private prepare(call: SegmentCall): SegmentCall | undefined {
+    let fitted: SegmentCall | undefined;
+    try {
+      fitted = fitToSizeLimit(this.options.beforeSend ? this.options.beforeSend(call) : call);
+    } catch (error) {
+      this.options.logger.warn(`Segment analytics: could not prepare a '${call.properties.action}' event: ${error}`);
+      return undefined;
+    }
     if (!fitted) {
       this.options.logger.warn(
         `Segment analytics: dropped a '${call.properties.action}' event larger than Segment's 32 KB limit`,
       );
-      return;
     }
+    return fitted;
+  }
+
+  private send(transport: Transport, call: SegmentCall, options: Parameters<Transport['send']>[1]) {
     try {
-      transport.send(fitted, this.userId);
+      const attempt = transport.send(call, options);
+      if (attempt && typeof attempt.then === 'function') this.track(attempt);
     } catch (error) {
       this.options.logger.warn(`Segment analytics: could not send a '${call.properties.action}' event: ${error}`);
     }

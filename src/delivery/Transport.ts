@@ -1,20 +1,42 @@
 import type { SegmentGroup } from '../identity/resolveIdentity';
 import { SegmentCall } from '../mapping/SegmentCall';
 
+/** What a call carries besides itself when it is handed over. */
+export type SendOptions = {
+  /** The (transformed) user id, or undefined: anonymous. */
+  userId?: string;
+  /** A messageId given before (the call was stored): a resend keeps it, so Segment de-duplicates. */
+  messageId?: string;
+  /** The anonymous id this call must carry instead of the current one. */
+  anonymousId?: string;
+  /** The user's first group (`context.groupId`), when team analytics is on. */
+  groupId?: string;
+};
+
 /**
  * Where calls go once they are ready: the loaded Segment library, or the
  * console in test mode. Delivery decides when; a transport decides how.
+ * Every method hands over synchronously and returns at once.
  */
 export interface Transport {
-  /** Sends `identify(userId)`; resolves once the library has handled it. */
-  identify(userId: string, timestamp: Date): Promise<void>;
   /**
-   * Sends `group(groupId, traits)` for `userId`; resolves once the library has
-   * handled it. A transport without it sends no group calls.
+   * Starts this page's session: `userId` is identified (undefined: the
+   * session is anonymous). When the browser's stored identity belongs to
+   * another user, the session first gets a fresh anonymous id.
    */
-  group?(group: SegmentGroup, userId: string, timestamp: Date): Promise<void>;
-  /** Sends one call, attributed to `userId` or anonymous, and to `groupId` (`context.groupId`) when given. */
-  send(call: SegmentCall, userId: string | undefined, groupId?: string): void;
+  startSession(userId: string | undefined, timestamp: Date): void;
+  /**
+   * Sends `group(groupId, traits)` for `userId`, right after its session
+   * started. A transport without it sends no group calls.
+   */
+  group?(group: SegmentGroup, userId: string, timestamp: Date): void;
+  /** The page is being hidden or left: what is handed over from now on must outlive it. */
+  leaving?(): void;
+  /**
+   * Hands one call over; may return a promise that settles once the library
+   * has run the call through its pipeline (Delivery paces a burst by it).
+   */
+  send(call: SegmentCall, options: SendOptions): void | Promise<unknown>;
 }
 
 /** The warnings and logs of the module; the console by default. */

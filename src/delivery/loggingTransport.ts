@@ -6,13 +6,13 @@ import { Logger, Transport } from './Transport';
  */
 export function createLoggingTransport(logger: Logger): Transport {
   return {
-    async identify(userId) {
-      logger.info(`[segment test mode] identify("${userId}")`);
+    startSession(userId) {
+      if (userId) logger.info(`[segment test mode] identify("${userId}")`);
     },
-    async group({ groupId, traits }) {
+    group({ groupId, traits }) {
       logger.info(`[segment test mode] group("${groupId}")`, traits);
     },
-    send(call, userId, groupId) {
+    send(call, { userId, groupId }) {
       const what = call.type === 'page' ? 'analytics.page()' : `analytics.track("${call.event}")`;
       logger.info(`[segment test mode] ${what}`, call.properties, { userId, ...(groupId && { groupId }), timestamp: call.timestamp });
     },

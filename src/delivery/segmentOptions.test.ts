@@ -29,7 +29,7 @@ describe('toLoadArguments', () => {
         disableClientPersistence: false,
         disableAutoISOConversion: false,
         initialPageview: false,
-        integrations: { 'Segment.io': { apiHost: 'api.segment.io/v1', protocol: 'https' } },
+        integrations: { 'Segment.io': { apiHost: 'api.segment.io/v1', protocol: 'https', deliveryStrategy: { strategy: 'standard', config: { keepalive: false } } } },
       },
     ]);
   });
@@ -56,11 +56,13 @@ describe('toLoadArguments', () => {
     expect(settings).toStrictEqual({
       writeKey: 'local-key',
       cdnSettings: {
-        integrations: { 'Segment.io': { apiKey: 'local-key', apiHost: '127.0.0.1:4000/v1', protocol: 'http' } },
+        integrations: {
+          'Segment.io': { apiKey: 'local-key', apiHost: '127.0.0.1:4000/v1', protocol: 'http', deliveryStrategy: { strategy: 'standard', config: { keepalive: false } } },
+        },
         metrics: { sampleRate: 0 },
       },
     });
-    expect(options.integrations).toStrictEqual({ 'Segment.io': { apiHost: '127.0.0.1:4000/v1', protocol: 'http' } });
+    expect(options.integrations).toStrictEqual({ 'Segment.io': { apiHost: '127.0.0.1:4000/v1', protocol: 'http', deliveryStrategy: { strategy: 'standard', config: { keepalive: false } } } });
   });
 
   it('cdnURL passes through', () => {
@@ -88,10 +90,11 @@ describe('toLoadArguments', () => {
     expect(settings.cdnSettings?.integrations['Segment.io']).toMatchObject({ apiKey: 'wk', deliveryStrategy: strategy });
   });
 
-  it('without batching there is no delivery strategy (one request per event)', () => {
+  it('without batching the strategy is standard (one request per event), keepalive off until the page is left', () => {
     const [settings, options] = toLoadArguments(configOf({ cdnSettings: 'local' }));
-    expect(options.integrations?.['Segment.io']).not.toHaveProperty('deliveryStrategy');
-    expect(settings.cdnSettings?.integrations['Segment.io']).not.toHaveProperty('deliveryStrategy');
+    const strategy = { strategy: 'standard', config: { keepalive: false } };
+    expect((options.integrations?.['Segment.io'] as Record<string, unknown>).deliveryStrategy).toStrictEqual(strategy);
+    expect(settings.cdnSettings?.integrations['Segment.io']).toMatchObject({ deliveryStrategy: strategy });
   });
 
   it.each<[string, string, boolean]>([
@@ -116,14 +119,14 @@ describe('toLoadArguments', () => {
     ['eu', 'events.eu1.segmentapis.com/v1'],
   ])('region %s sends to %s, in remote and local settings alike', (region, apiHost) => {
     const [, remote] = toLoadArguments(configOf({ region }));
-    expect(remote.integrations?.['Segment.io']).toStrictEqual({ apiHost, protocol: 'https' });
+    expect(remote.integrations?.['Segment.io']).toMatchObject({ apiHost, protocol: 'https' });
     const [local] = toLoadArguments(configOf({ region, cdnSettings: 'local' }));
     expect(local.cdnSettings?.integrations['Segment.io']).toMatchObject({ apiHost, protocol: 'https' });
   });
 
   it('an apiHost proxy wins over the region', () => {
     const [, options] = toLoadArguments(configOf({ region: 'eu', apiHost: 'https://seg.example.com/v1' }));
-    expect(options.integrations?.['Segment.io']).toStrictEqual({ apiHost: 'seg.example.com/v1', protocol: 'https' });
+    expect(options.integrations?.['Segment.io']).toMatchObject({ apiHost: 'seg.example.com/v1', protocol: 'https' });
   });
 
   it('with local settings the real library loads without a single request', async () => {

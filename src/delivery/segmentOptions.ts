@@ -14,12 +14,11 @@ export function toLoadArguments(config: EnabledSegmentConfig): [AnalyticsBrowser
   const segmentIo = {
     apiHost: config.apiHost,
     protocol: config.protocol,
-    ...(config.batching && {
-      deliveryStrategy: {
-        strategy: 'batching' as const,
-        config: { size: config.batching.size, timeout: config.batching.timeoutMs },
-      },
-    }),
+    // The standard strategy's config object is kept by the library and read
+    // on each request: the transport turns `keepalive` on when the page is left.
+    deliveryStrategy: config.batching
+      ? { strategy: 'batching' as const, config: { size: config.batching.size, timeout: config.batching.timeoutMs } }
+      : { strategy: 'standard' as const, config: { keepalive: false } },
   };
   const settings: AnalyticsBrowserSettings = {
     writeKey: config.writeKey,

@@ -1,35 +1,93 @@
+import { AnalyticsBrowser } from '@segment/analytics-next';
 import { EnabledSegmentConfig } from '../config/SegmentConfig';
 import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
 import { toCallOptions, toLoadArguments } from './segmentOptions';
-import { Transport } from './Transport';
+import { StoredOwner } from './storedOwner';
+import { Logger, Transport } from './Transport';
+import { createDeliveryFailureWatch } from './deliveryFailures';
+
+/** How long after a call has been handed over its first delivery attempt is looked at. */
+const FAILURE_CHECK_DELAY_MS = 4000;
 
 /**
- * Loads `@segment/analytics-next` in its own chunk and resolves with a
+ * Loads `@segment/analytics-next` (this file is only imported lazily, so the
+ * library and this code share one lazy chunk) and resolves with a
  * transport over it once the library is ready (settings fetched, unless
  * local). Rejects when the library or its settings cannot be loaded.
+ *
+ * @param storedOwner - who the browser's stored identity belongs to; absent
+ *   when nothing is persisted (`agent.disableClientPersistence`)
  */
-export async function loadSegmentTransport(config: EnabledSegmentConfig): Promise<Transport> {
-  const { AnalyticsBrowser } = await import(/* webpackChunkName: "segment-analytics" */ '@segment/analytics-next');
-  const [settings, init] = toLoadArguments(config);
+export async function loadSegmentTransport(
+  config: EnabledSegmentConfig,
+  logger: Logger,
+  storedOwner?: StoredOwner,
+): Promise<Transport> {
+  const [settings, initOptions] = toLoadArguments(config);
   // Redacts the page the library reads from `location` (identify, group, its own page calls).
-  const [analytics] = await AnalyticsBrowser.load({ ...settings, plugins: [pageRedactionPlugin(config.privacy)] }, init);
+  const [analytics] = await AnalyticsBrowser.load({ ...settings, plugins: [pageRedactionPlugin(config.privacy)] }, initOptions);
   if (config.debug) analytics.debug(true);
-  // A user id stored by an earlier session must not attribute this one's
-  // anonymous events: only this session's identify sets it.
+  const failures = createDeliveryFailureWatch(`${config.protocol}://${config.apiHost}`, logger);
+  // A call's promise settles before its request has failed or not: look at
+  // its log a little later, once the first attempt is over.
+  const observe = (ctx: unknown) => {
+    if (!failures.done()) setTimeout(() => failures.observe(ctx), FAILURE_CHECK_DELAY_MS);
+    return ctx;
+  };
+
+  // Whose identity the library kept: recorded by an earlier session, or (before
+  // this module recorded it) the user id the library itself stored.
+  let previousUser = storedOwner ? storedOwner.get() ?? analytics.user().id() ?? undefined : undefined;
+  // Nothing of this session may carry the stored user id: only this session's
+  // identify sets it. (This also turns off the library's own "new user id,
+  // new anonymous id" rule, which the session start below stands in for.)
   analytics.user().id(null);
+
   return {
-    async identify(userId, timestamp) {
-      await analytics.identify(userId, {}, toCallOptions({ timestamp }, userId, config.maskIP));
+    leaving() {
+      keepAliveWhileLeaving(initOptions);
     },
-    async group({ groupId, traits }, userId, timestamp) {
+    startSession(userId, timestamp) {
+      if (previousUser !== undefined && previousUser !== userId) {
+        // Another person, or maybe (identity unknown): a fresh anonymous id,
+        // no traits or group of the previous user.
+        analytics.reset();
+      }
+      previousUser = userId;
+      storedOwner?.set(userId);
+      if (userId !== undefined) {
+        analytics.identify(userId, {}, toCallOptions({ timestamp }, userId, config.maskIP)).then(observe, () => {});
+      }
+    },
+    group({ groupId, traits }, userId, timestamp) {
       // Only these traits: none kept by the library from an earlier group call.
       analytics.group().traits({});
-      await analytics.group(groupId, traits, toCallOptions({ timestamp }, userId, config.maskIP));
+      analytics.group(groupId, traits, toCallOptions({ timestamp }, userId, config.maskIP)).then(observe, () => {});
     },
-    send(call, userId, groupId) {
-      const options = toCallOptions(call, userId, config.maskIP, groupId);
-      const sent = call.type === 'page' ? analytics.page(call.properties, options) : analytics.track(call.event, call.properties, options);
-      sent.catch(() => {}); // the library reports its own failures; never an unhandled rejection
+    send(call, { userId, messageId, anonymousId, groupId }) {
+      const options = { ...toCallOptions(call, userId, config.maskIP, groupId), ...(messageId && { messageId }) };
+      // The library makes an anonymousId given in a call's options the
+      // browser's own: put the current one back once the call is built.
+      const current = anonymousId ? analytics.user().anonymousId() : undefined;
+      if (anonymousId) options.anonymousId = anonymousId;
+      try {
+        const sent = call.type === 'page' ? analytics.page(call.properties, options) : analytics.track(call.event, call.properties, options);
+        return sent.then(observe, () => {});
+      } finally {
+        if (current) analytics.user().anonymousId(current);
+      }
     },
   };
+}
+
+/**
+ * From now on, requests of the standard delivery strategy are sent with
+ * `keepalive`, so that they outlive the page. (The batching strategy does so
+ * on its own when the page is left.) Only while leaving: the browser allows
+ * 64 KB of keepalive requests in flight, which a burst would exceed.
+ */
+function keepAliveWhileLeaving(initOptions: ReturnType<typeof toLoadArguments>[1]) {
+  const strategy = (initOptions.integrations?.['Segment.io'] as { deliveryStrategy?: Record<string, any> } | undefined)
+    ?.deliveryStrategy;
+  if (strategy?.strategy === 'standard' && strategy.config) strategy.config.keepalive = true;
 }

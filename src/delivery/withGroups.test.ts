@@ -16,15 +16,13 @@ const call = (subject: string): SegmentCall => ({
 function recording() {
   const sent: string[] = [];
   const transport: Transport = {
-    async identify(userId) {
-      await new Promise(r => setTimeout(r, 5));
-      sent.push(`identify ${userId}`);
+    startSession(userId) {
+      sent.push(userId ? `identify ${userId}` : 'anonymous session');
     },
-    async group({ groupId, traits }, userId) {
-      await new Promise(r => setTimeout(r, 5));
+    group({ groupId, traits }, userId) {
       sent.push(`group ${groupId} ${JSON.stringify(traits)} for ${userId}`);
     },
-    send(c, userId, groupId) {
+    send(c, { userId, groupId }) {
       sent.push(`${c.properties.subject} as ${userId ?? 'anonymous'} in ${groupId ?? 'no group'}`);
     },
   };
@@ -39,13 +37,20 @@ const two: ResolvedIdentity = {
   ],
 };
 
+/** The decorated transport, once the user's id is known (as Delivery sees it). */
+async function decorated(identity: ResolvedIdentity, transport: Transport) {
+  const groups = withGroups(Promise.resolve(identity));
+  const userId = await groups.userId;
+  return { t: groups.decorate(transport), userId };
+}
+
 describe('withGroups', () => {
-  it('identify resolves after the group calls, in order; later calls of that user carry the first group', async () => {
+  it('the session start is followed by the group calls, in order; later calls of that user carry the first group', async () => {
     const { sent, transport } = recording();
-    const t = withGroups(transport, Promise.resolve(two));
-    t.send(call('before'), undefined);
-    await t.identify('u1', new Date());
-    t.send(call('after'), 'u1');
+    const { t, userId } = await decorated(two, transport);
+    t.send(call('before'), {});
+    t.startSession(userId, new Date());
+    t.send(call('after'), { userId });
     expect(sent).toEqual([
       'before as anonymous in no group',
       'identify u1',
@@ -55,35 +60,43 @@ describe('withGroups', () => {
     ]);
   });
 
-  it('anonymous calls after identify carry no group', async () => {
+  it('the user id resolves only once the groups are known', async () => {
     const { sent, transport } = recording();
-    const t = withGroups(transport, Promise.resolve(two));
-    await t.identify('u1', new Date());
-    t.send(call('anon'), undefined);
-    expect(sent.at(-1)).toBe('anon as anonymous in no group');
+    const groups = withGroups(Promise.resolve(two));
+    const t = groups.decorate(transport);
+    t.startSession(await groups.userId, new Date());
+    expect(sent).toEqual(['identify u1', 'group g-a {} for u1', 'group g-b {} for u1']);
+  });
+
+  it('anonymous sessions and calls carry no group', async () => {
+    const { sent, transport } = recording();
+    const { t } = await decorated(two, transport);
+    t.startSession(undefined, new Date());
+    t.send(call('anon'), {});
+    expect(sent).toEqual(['anonymous session', 'anon as anonymous in no group']);
   });
 
   it('a call of another user carries no group of this one', async () => {
     const { sent, transport } = recording();
-    const t = withGroups(transport, Promise.resolve(two));
-    await t.identify('u1', new Date());
-    t.send(call('other'), 'u2');
+    const { t, userId } = await decorated(two, transport);
+    t.startSession(userId, new Date());
+    t.send(call('other'), { userId: 'u2' });
     expect(sent.at(-1)).toBe('other as u2 in no group');
   });
 
   it('without groups: identify alone, and calls pass through unchanged', async () => {
     const { sent, transport } = recording();
-    const t = withGroups(transport, Promise.resolve({ userId: 'u1', groups: [] }));
-    await t.identify('u1', new Date());
-    t.send(call('x'), 'u1');
+    const { t, userId } = await decorated({ userId: 'u1', groups: [] }, transport);
+    t.startSession(userId, new Date());
+    t.send(call('x'), { userId });
     expect(sent).toEqual(['identify u1', 'x as u1 in no group']);
   });
 
   it('a transport without group() (a test double) still identifies and sends', async () => {
     const { sent, transport } = recording();
-    const t = withGroups({ identify: transport.identify, send: transport.send }, Promise.resolve(two));
-    await t.identify('u1', new Date());
-    t.send(call('x'), 'u1');
+    const { t, userId } = await decorated(two, { startSession: transport.startSession, send: transport.send });
+    t.startSession(userId, new Date());
+    t.send(call('x'), { userId });
     expect(sent).toEqual(['identify u1', 'x as u1 in g-a']);
   });
 });

@@ -1,31 +1,46 @@
-import type { ResolvedIdentity } from '../identity/resolveIdentity';
+import type { ResolvedIdentity, SegmentGroup } from '../identity/resolveIdentity';
 import { Transport } from './Transport';
 
+/** See {@link withGroups}. */
+export type GroupsOfIdentity = {
+  /** The user's id, known only once their groups are known too. */
+  userId: Promise<string>;
+  /** Wraps a transport so that it sends the user's group calls and `context.groupId`. */
+  decorate(transport: Transport): Transport;
+};
+
 /**
- * A transport that follows each `identify` with the user's `group` calls,
- * one per group in order, and attributes that user's calls to their first
- * group (`context.groupId`).
+ * Team analytics over a transport: each session start of the identified user
+ * is followed by their `group` calls, one per group in order, and that user's
+ * calls carry their first group (`context.groupId`).
  *
  * @remarks
- * Delivery only knows user ids: it calls `identify(userId)` once the identity
- * has resolved, and holds the user's calls until it has returned, so the
- * group calls go out after `identify` and before the user's events. Calls
- * sent anonymously (identity late or failed) carry no group. Without groups
- * every call passes through unchanged.
+ * Delivery only knows user ids: `userId` resolves after the groups are
+ * recorded, so by the time Delivery starts the user's session they are
+ * known. Calls sent anonymously (identity late or failed), or for another
+ * user, carry no group. Without groups every call passes through unchanged.
  */
-export function withGroups(transport: Transport, identity: Promise<ResolvedIdentity>): Transport {
-  let current: { userId: string; groupId?: string } | undefined;
+export function withGroups(identity: Promise<ResolvedIdentity>): GroupsOfIdentity {
+  let known: ResolvedIdentity | undefined;
+  const userId = identity.then(resolved => {
+    known = resolved;
+    return resolved.userId;
+  });
+  const groupsOf = (id: string | undefined): readonly SegmentGroup[] =>
+    id !== undefined && id === known?.userId ? known.groups : [];
   return {
-    ...transport,
-    async identify(userId, timestamp) {
-      const { groups } = await identity;
-      current = { userId, groupId: groups[0]?.groupId };
-      await transport.identify(userId, timestamp);
-      for (const group of groups) await transport.group?.(group, userId, timestamp);
-    },
-    send(call, userId) {
-      const groupId = userId !== undefined && userId === current?.userId ? current.groupId : undefined;
-      transport.send(call, userId, groupId);
-    },
+    userId,
+    decorate: transport => ({
+      ...transport,
+      startSession(id, timestamp) {
+        transport.startSession(id, timestamp);
+        if (id === undefined) return;
+        for (const group of groupsOf(id)) transport.group?.(group, id, timestamp);
+      },
+      send(call, options) {
+        const groupId = groupsOf(options.userId)[0]?.groupId;
+        return transport.send(call, groupId ? { ...options, groupId } : options);
+      },
+    }),
   };
 }

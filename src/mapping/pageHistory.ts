@@ -40,3 +40,26 @@ export function withSettledTitle(call: SegmentCall, current: { href: string; tit
   const page = { ...call.page, title: current.title };
   return { ...call, page, properties: { ...call.properties, title: current.title } };
 }
+
+/**
+ * Longest a page call waits for its page to set a title of its own (from its
+ * capture). Backstage pages set `document.title` after their lazy content has
+ * loaded, often hundreds of milliseconds after the navigation is reported.
+ */
+export const TITLE_WAIT_MS = 1500;
+
+/**
+ * How long, from `now`, a page call should still wait for its title:
+ * 0 once `document.title` differs from the title at capture, once the
+ * document has moved on to another URL, or once `maxWaitMs` has passed since
+ * capture. Other calls are never held.
+ */
+export function titleWaitMs(
+  call: SegmentCall,
+  current: { href: string; title: string },
+  now: number,
+  maxWaitMs: number = TITLE_WAIT_MS,
+): number {
+  if (call.type !== 'page' || call.page.url !== current.href || call.page.title !== current.title) return 0;
+  return Math.max(0, call.timestamp.getTime() + maxWaitMs - now);
+}

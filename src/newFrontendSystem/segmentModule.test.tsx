@@ -87,7 +87,8 @@ describe('segmentAnalyticsModule', () => {
       context: { pluginId: 'catalog', extensionId: 'page:catalog' },
     });
 
-    await waitFor(() => expect(logLines()).toHaveLength(3));
+    // A page call waits (at most 1.5 s) for its page to set its title; jsdom's never changes.
+    await waitFor(() => expect(logLines()).toHaveLength(3), { timeout: 3000 });
     expect(logLines()).toEqual([
       `[segment test mode] identify("${TESTER_SHA256}")`,
       '[segment test mode] analytics.page()',
@@ -128,8 +129,9 @@ describe('segmentAnalyticsModule', () => {
 
     expect(await screen.findByTestId('probe')).toHaveTextContent('api:app/analytics/implementations');
     // The app's route tracker captures a navigate event on the first render.
-    await waitFor(() => expect(logLines()).toContain('[segment test mode] analytics.page()'));
-    const page = info.mock.calls.find(call => call[0] === '[segment test mode] analytics.page()')!;
+    const isProbePage = (call: any[]) => call[0] === '[segment test mode] analytics.page()' && call[1]?.subject === '/probe';
+    await waitFor(() => expect(info.mock.calls.some(isProbePage)).toBe(true), { timeout: 3000 });
+    const page = info.mock.calls.find(isProbePage)!;
     expect(page[1]).toMatchObject({ action: 'navigate', subject: '/probe' });
     expect(page[2].userId).toBe(TESTER_SHA256);
     expect(everythingLogged()).not.toContain(TESTER_REF);

@@ -1,0 +1,85 @@
+// @ts-check
+// End-to-end: page calls carry the title of the page navigated to, also when
+// pages set their title late (as Backstage pages do, after lazy content
+// loads). The dev harness in headless Chromium; the delay is injected by an
+// init script that makes every `document.title = ...` land 150-900 ms later.
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { browserMissing } from './support/browser.mjs';
+import { startHarness } from './support/harness.mjs';
+
+const missing = browserMissing();
+if (missing) console.error(`\n${'!'.repeat(78)}\n${missing}\n${'!'.repeat(78)}\n`);
+
+/** @type {{ close: () => Promise<void> }[]} */
+const harnesses = [];
+after(() => Promise.all(harnesses.map(h => h.close())));
+
+const TITLES = {
+  '/playground': 'Segment analytics playground | Harness',
+  '/second': 'Second page | Harness',
+};
+
+describe('page titles (Chromium, embedded collector)', { skip: missing }, () => {
+  it('a page call carries the title its page sets late, in order, and none is lost when the page is left', async () => {
+    const h = await startHarness({ signIn: false, path: '/second' });
+    harnesses.push(h);
+    await h.browser.context.addInitScript(() => {
+      const descriptor = /** @type {PropertyDescriptor} */ (Object.getOwnPropertyDescriptor(Document.prototype, 'title'));
+      let n = 0;
+      let last = 0;
+      Object.defineProperty(Document.prototype, 'title', {
+        configurable: true,
+        get() {
+          return descriptor.get?.call(this);
+        },
+        set(value) {
+          // 150-900 ms later, varied, but in the order they were set.
+          const at = Math.max(last + 1, performance.now() + 150 + ((n++ * 337) % 750));
+          last = at;
+          setTimeout(() => descriptor.set?.call(this, value), at - performance.now());
+        },
+      });
+    });
+    h.collector.clear(); // the harness's first load, before the init script
+    await h.page.goto(`${h.app.url}/playground`);
+    await h.page.getByRole('button', { name: 'Enter' }).click();
+    await h.page.waitForSelector('[data-testid=second-link]');
+    const walk = 10;
+    // A user's walk: each page is shown (and has set its title) before the next click.
+    /** @param {string} title */
+    const shown = title => h.page.waitForFunction(t => document.title === t, title);
+    await shown(TITLES['/playground']);
+    for (let i = 0; i < walk; i++) {
+      await h.page.click('[data-testid=second-link]');
+      await h.page.waitForSelector('[data-testid=back-link]');
+      await shown(TITLES['/second']);
+      await h.page.click('[data-testid=back-link]');
+      await h.page.waitForSelector('[data-testid=second-link]');
+      await h.page.click('[data-testid=fire-search]');
+      await shown(TITLES['/playground']);
+    }
+    // The last navigation, then the page is reloaded at once: its page call is released
+    // (sent, or kept and sent by the next load).
+    await h.page.click('[data-testid=second-link]');
+    await h.page.reload();
+
+    const navigations = 2 * walk + 3; // the first page, the walk, the last one, the reload
+    const messages = await h.collector
+      .waitFor(m => m.filter(x => x.type === 'page').length >= navigations, 15000)
+      .catch(() => h.collector.messages());
+    const pages = messages.filter(m => m.type === 'page');
+    console.log(`titles: ${pages.length} page calls:\n${pages.map(p => `${p.properties.path} ${p.properties.title} ${p.timestamp}`).join('\n')}`);
+    const right = pages.filter(p => p.properties.title === TITLES[/** @type {keyof TITLES} */ (p.properties.path)]);
+    console.log(`titles: ${right.length}/${pages.length} page calls carry their own page's title`);
+    // The one cut short by leaving the page may keep the earlier title; the reload's first is the sign-in page.
+    assert.ok(pages.filter(p => p.properties.path === '/second').length >= walk + 1, 'the page call held when the page was left arrived');
+    assert.ok(right.length >= 0.95 * (pages.length - 2), pages.map(p => `${p.properties.path}: ${p.properties.title}`).join('\n'));
+
+    // Capture order kept: each search follows the page call of the playground it was fired on.
+    const order = messages.filter(m => m.type === 'page' || m.event === 'search').map(m => (m.type === 'page' ? m.properties.path : 'search'));
+    const times = messages.filter(m => m.type === 'page' || m.event === 'search').map(m => Date.parse(m.timestamp));
+    assert.deepEqual([...times].sort((a, b) => a - b), times, 'arrived in capture order');
+    assert.equal(order.filter(x => x === 'search').length, walk);
+  });
+});

@@ -1,0 +1,139 @@
+import { SegmentCall } from '../mapping/SegmentCall';
+import { callStoreKey, createCallStore, STORED_CALL_MAX_AGE_MS, StoredCall } from './callStore';
+
+const NOW = Date.parse('2026-11-23T12:00:00Z');
+
+function memoryStorage(quotaChars = Infinity) {
+  const data = new Map<string, string>();
+  return {
+    data,
+    getItem: (k: string) => data.get(k) ?? null,
+    setItem: (k: string, v: string) => {
+      if (v.length > quotaChars) throw new DOMException('full', 'QuotaExceededError');
+      data.set(k, v);
+    },
+    removeItem: (k: string) => void data.delete(k),
+  };
+}
+
+const stored = (id: string, ageMs = 0, owner: string | null = 'u', subject = id): StoredCall => ({
+  messageId: id,
+  owner,
+  call: {
+    type: 'track',
+    event: 'click',
+    properties: { subject, action: 'click' },
+    page: { url: 'http://x/', path: '/', search: '', title: 't', referrer: '' },
+    timestamp: new Date(NOW - ageMs),
+  } as SegmentCall,
+});
+
+function storeOn(storage: ReturnType<typeof memoryStorage>, options: { maxCalls?: number; maxChars?: number; writeKey?: string } = {}) {
+  const logger = { warn: jest.fn(), info: jest.fn() };
+  const store = createCallStore({ storage, writeKey: options.writeKey ?? 'wk', now: () => NOW, logger, ...options });
+  return { store, logger };
+}
+
+describe('createCallStore', () => {
+  it('keeps calls with their capture time, user and messageId, oldest first', () => {
+    const storage = memoryStorage();
+    const { store } = storeOn(storage);
+    store.save([stored('b', 1000), stored('a', 5000, null)]);
+    const loaded = storeOn(storage).store.load();
+    expect(loaded.map(s => [s.messageId, s.owner, s.call.timestamp.toISOString()])).toEqual([
+      ['a', null, new Date(NOW - 5000).toISOString()],
+      ['b', 'u', new Date(NOW - 1000).toISOString()],
+    ]);
+  });
+
+  it('hands each call to at most one taker: exactly once', () => {
+    const storage = memoryStorage();
+    storeOn(storage).store.save([stored('a'), stored('b')]);
+    const first = storeOn(storage).store;
+    const second = storeOn(storage).store;
+    expect([...first.take(['a', 'b'])].sort()).toEqual(['a', 'b']);
+    expect(second.take(['a', 'b']).size).toBe(0);
+    expect(storage.data.has(callStoreKey('wk'))).toBe(false);
+  });
+
+  it('saving again replaces a call with the same messageId', () => {
+    const storage = memoryStorage();
+    const { store } = storeOn(storage);
+    store.save([stored('a', 0, 'u', 'first')]);
+    store.save([stored('a', 0, 'u', 'second')]);
+    expect(store.load().map(s => s.call.properties.subject)).toEqual(['second']);
+  });
+
+  it.each([
+    ['just under 24 h', STORED_CALL_MAX_AGE_MS - 1, 1],
+    ['just over 24 h', STORED_CALL_MAX_AGE_MS + 1, 0],
+    ['a week', 7 * STORED_CALL_MAX_AGE_MS, 0],
+  ])('a call captured %s ago is %s kept', (_, age, count) => {
+    const storage = memoryStorage();
+    storeOn(storage).store.save([stored('a', age)]);
+    expect(storeOn(storage).store.load()).toHaveLength(count);
+  });
+
+  it('is bounded in count: the oldest go first, with one warning', () => {
+    const storage = memoryStorage();
+    const { store, logger } = storeOn(storage, { maxCalls: 3 });
+    store.save([1, 2, 3, 4, 5].map(i => stored(`c${i}`, 10_000 - i)));
+    store.save([stored('c6', 0)]);
+    expect(store.load().map(s => s.messageId)).toEqual(['c4', 'c5', 'c6']);
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+  });
+
+  it('is bounded in size, and survives a full storage by keeping the newest that fit', () => {
+    const storage = memoryStorage(3000);
+    const { store, logger } = storeOn(storage);
+    const kept = store.save(Array.from({ length: 40 }, (_, i) => stored(`c${i}`, 1000 - i, 'u', 'x'.repeat(100))));
+    expect(kept.size).toBeGreaterThan(0);
+    expect(kept.size).toBeLessThan(40);
+    expect(kept.has('c39')).toBe(true);
+    expect(store.load().map(s => s.messageId)).toEqual([...kept]);
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+  });
+
+  it.each([
+    ['not JSON', '{'],
+    ['another format', '{"v":99,"calls":[]}'],
+    ['entries of the wrong shape', '{"v":1,"calls":[1,null,{"messageId":3},{"messageId":"m","owner":null,"call":{"type":"identify"}}]}'],
+  ])('ignores stored data that is %s', (_, raw) => {
+    const storage = memoryStorage();
+    storage.data.set(callStoreKey('wk'), raw);
+    expect(storeOn(storage).store.load()).toEqual([]);
+  });
+
+  it('never throws when storage does', () => {
+    const broken = {
+      getItem: () => {
+        throw new Error('SecurityError');
+      },
+      setItem: () => {
+        throw new Error('SecurityError');
+      },
+      removeItem: () => {
+        throw new Error('SecurityError');
+      },
+    };
+    const store = createCallStore({ storage: broken, writeKey: 'wk', now: () => NOW, logger: { warn: jest.fn(), info: jest.fn() } });
+    expect(store.load()).toEqual([]);
+    expect(store.save([stored('a')]).size).toBe(0);
+    expect(store.take(['a']).size).toBe(0);
+  });
+
+  it('is scoped to the write key', () => {
+    const storage = memoryStorage();
+    storeOn(storage, { writeKey: 'source-1' }).store.save([stored('a')]);
+    expect(storeOn(storage, { writeKey: 'source-2' }).store.load()).toEqual([]);
+    expect(storeOn(storage, { writeKey: 'source-1' }).store.load()).toHaveLength(1);
+  });
+
+  it('skips a call JSON cannot hold, keeping the others', () => {
+    const storage = memoryStorage();
+    const bad = stored('bad');
+    bad.call.properties.value = BigInt(1);
+    const { store } = storeOn(storage);
+    expect([...store.save([stored('a'), bad, stored('b')])]).toEqual(['a', 'b']);
+  });
+});

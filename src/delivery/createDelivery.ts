@@ -1,0 +1,54 @@
+import { EnabledSegmentConfig } from '../config/SegmentConfig';
+import { TITLE_WAIT_MS, titleWaitMs, withSettledTitle } from '../mapping/pageHistory';
+import { createCallStore } from './callStore';
+import { browserScheduler, Delivery, MAX_IN_FLIGHT } from './Delivery';
+import { createLoggingTransport } from './loggingTransport';
+import { listenForPageLeave } from './pageLifecycle';
+import { browserStorage, createStoredOwner } from './storedOwner';
+import { SegmentCall } from '../mapping/SegmentCall';
+import { Logger, Transport } from './Transport';
+
+/** What the module adds around delivery: how a call's settled title is read, and a transport decorator. */
+export type DeliveryHooks = {
+  /** The call with the page's settled title (default: as the page has it). */
+  settle?: (call: SegmentCall, current: { href: string; title: string }) => SegmentCall;
+  /** Wraps the transport once it has loaded (team analytics' group calls, say). */
+  decorate?: (transport: Transport) => Transport;
+};
+
+/**
+ * The delivery of an enabled config in the browser: the Segment library (or
+ * the console in test mode), the page's title and lifecycle, and, unless
+ * client persistence is off or in test mode, the browser's storage for
+ * calls the page could not hand over and for the owner of the stored identity.
+ */
+export function createDelivery(
+  config: EnabledSegmentConfig,
+  userId: Promise<string> | undefined,
+  logger: Logger,
+  { settle = withSettledTitle, decorate = transport => transport }: DeliveryHooks = {},
+) {
+  const storage = config.testMode || config.agent.disableClientPersistence ? undefined : browserStorage();
+  const storedOwner = storage && createStoredOwner(storage, config.writeKey);
+  const current = () => ({ href: window.location.href, title: document.title });
+  const transport: Promise<Transport> = config.testMode
+    ? Promise.resolve(createLoggingTransport(logger))
+    : // The transport's code sits in the library's lazy chunk: the app's first load carries none of it.
+      import(/* webpackChunkName: "segment-analytics" */ './segmentTransport').then(m =>
+        m.loadSegmentTransport(config, logger, storedOwner),
+      );
+  return new Delivery({
+    transport: transport.then(decorate),
+    userId,
+    identityTimeoutMs: config.identityTimeoutMs,
+    logger,
+    beforeSend: call => settle(call, current()),
+    holdMs: (call, now) => titleWaitMs(call, current(), now, TITLE_WAIT_MS),
+    store: storage && createCallStore({ storage, writeKey: config.writeKey, now: () => Date.now(), logger }),
+    storedOwner,
+    onPageLeave: listenForPageLeave,
+    scheduler: browserScheduler,
+    // A batch's calls settle together, when it is sent: room for ten batches.
+    maxInFlight: config.batching ? Math.max(MAX_IN_FLIGHT, 10 * config.batching.size) : MAX_IN_FLIGHT,
+  });
+}

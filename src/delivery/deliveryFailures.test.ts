@@ -1,0 +1,32 @@
+import { createDeliveryFailureWatch } from './deliveryFailures';
+
+/** A call's context as the library resolves it: its log, with an error entry when the attempt failed. */
+const ctx = (error?: Error) => ({
+  logs: () => (error ? [{ level: 'error', message: 'Error sending event', extras: error }] : [{ level: 'debug', message: 'Dispatching' }]),
+});
+const tls = new TypeError('Failed to fetch');
+const refused = Object.assign(new Error('Non-retryable error: 400'), { name: 'NonRetryableError' });
+
+describe('createDeliveryFailureWatch', () => {
+  it.each<[string, ReturnType<typeof ctx>[], number]>([
+    ['three failures in a row', [ctx(tls), ctx(tls), ctx(tls)], 1],
+    ['many failures: still one warning', Array.from({ length: 50 }, () => ctx(refused)), 1],
+    ['two failures', [ctx(tls), ctx(tls)], 0],
+    ['failures broken by a success', [ctx(tls), ctx(tls), ctx(), ctx(tls), ctx(tls)], 0],
+    ['only successes', [ctx(), ctx(), ctx(), ctx()], 0],
+    ['contexts without a log', [{} as any, undefined as any, null as any], 0],
+  ])('%s: %s warning(s)', (_, outcomes, warnings) => {
+    const logger = { warn: jest.fn(), info: jest.fn() };
+    const watch = createDeliveryFailureWatch('http://127.0.0.1:4010/v1', logger);
+    for (const outcome of outcomes) watch.observe(outcome);
+    expect(logger.warn).toHaveBeenCalledTimes(warnings);
+  });
+
+  it('names the endpoint and the error', () => {
+    const logger = { warn: jest.fn(), info: jest.fn() };
+    const watch = createDeliveryFailureWatch('https://127.0.0.1:4010/v1', logger);
+    for (let i = 0; i < 3; i++) watch.observe(ctx(tls));
+    expect(logger.warn.mock.calls[0][0]).toContain('https://127.0.0.1:4010/v1');
+    expect(logger.warn.mock.calls[0][0]).toContain('Failed to fetch');
+  });
+});

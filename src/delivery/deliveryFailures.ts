@@ -1,0 +1,39 @@
+import { Logger } from './Transport';
+
+/** Deliveries in a row that must fail before the module warns. */
+const FAILURES_BEFORE_WARNING = 3;
+
+/** What the library's call promises resolve with: the call's context, with its log. */
+type CallContext = { logs?: () => { level: string; message: string; extras?: Record<string, unknown> }[] };
+
+/**
+ * Counts deliveries that failed (a TLS or DNS error, a refused connection,
+ * a 4xx answer) as the library reports them on each call's context, and warns
+ * once, naming the endpoint, when several fail in a row. One success resets
+ * the count: a short outage the library's retries cover is not worth a word.
+ */
+export function createDeliveryFailureWatch(endpoint: string, logger: Logger) {
+  let failuresInARow = 0;
+  let warned = false;
+  return {
+    /** True once the warning has been given: nothing more to watch. */
+    done: () => warned,
+    /** Looks at one call's outcome. */
+    observe(ctx: unknown) {
+      if (warned) return;
+      const logs = (ctx as CallContext | undefined)?.logs?.() ?? [];
+      const failure = logs.find(log => log.level === 'error' && /sending event|deliver/i.test(log.message));
+      if (!failure) {
+        failuresInARow = 0;
+        return;
+      }
+      if (++failuresInARow < FAILURES_BEFORE_WARNING) return;
+      warned = true;
+      const reason = failure.extras?.error ?? failure.extras ?? failure.message;
+      logger.warn(
+        `Segment analytics: events cannot be delivered to ${endpoint} (${String(reason)}); ` +
+          'check apiHost (and its scheme: http:// or https://), the network, and the write key',
+      );
+    },
+  };
+}
