@@ -1,20 +1,27 @@
 #!/usr/bin/env node
 // CI guard on what the module adds to an app's JavaScript. Exits 1, saying
 // why, when
-//   (a) the module's own code (src/, every package external: the Segment
-//       library, @noble/hashes, React and Backstage come from elsewhere) is
-//       5 KB min+gzip or more, or
+//   (a) the module's own code on an app's first load (src/, every package
+//       external: the Segment library, @noble/hashes, React and Backstage come
+//       from elsewhere; the lazy transport chunk is reported, not budgeted)
+//       is 14 KB min+gzip or more, or
 //   (b) the initial chunks of a page that registers the module (the entry
 //       and what it imports statically) contain code from a package that must
 //       only ever be loaded lazily: @segment/* (the analytics library and its
 //       dependencies) or @noble/* (the hashing fallback for non-secure pages).
 import * as esbuild from 'esbuild';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import { BUILD_OPTIONS, buildPage, gzipSize, inputsOf, ROOT } from './build.mjs';
+import { join } from 'node:path';
+import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
 
-const OWN_CODE_LIMIT = 5 * 1024;
+/**
+ * The budget of the module's own code on an app's first load. It was 5 KB
+ * while the module only mapped and delivered events; hostile-input repair,
+ * privacy redaction, team analytics and the stored queue all run before an
+ * event is queued, so they cannot be lazy. Measured 2026-11-23: 12.7 KB.
+ */
+const OWN_CODE_LIMIT = 14 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/'];
 
 const failures = [];
@@ -28,18 +35,16 @@ try {
     packages: 'external',
   });
   const files = Object.keys(metafile.outputs).filter(file => file.endsWith('.js'));
-  const own = files.map(file => {
-    const bytes = readFileSync(join(ROOT, file));
-    return { file: basename(file), min: bytes.length, gzip: gzipSize(bytes) };
-  });
-  const min = own.reduce((sum, f) => sum + f.min, 0);
-  const gzip = own.reduce((sum, f) => sum + f.gzip, 0);
+  // What an app's first load carries is the entry chunk and what it imports
+  // statically; the transport's code waits in a lazy chunk with the library.
+  const own = analyze(metafile, 'src/index.ts');
   const foreign = [...inputsOf(metafile, files)].filter(input => !input.startsWith('src/'));
-  console.log(`(a) module's own code (src/index.ts, all packages external): ${min} B min, ${gzip} B min+gzip ` +
-    `in ${own.length} chunk(s); limit ${OWN_CODE_LIMIT} B min+gzip`);
-  if (gzip >= OWN_CODE_LIMIT) {
-    failures.push(`(a) the module's own code is ${gzip} B min+gzip, over the ${OWN_CODE_LIMIT} B budget: ` +
-      `look for heavy code in src/ or a dependency that should be lazy`);
+  console.log(`(a) module's own code (src/index.ts, all packages external): initial ${own.initialSize.min} B min, ` +
+    `${own.initialSize.gzip} B min+gzip in ${own.initial.length} chunk(s), limit ${OWN_CODE_LIMIT} B min+gzip; ` +
+    `lazy ${own.lazySize.gzip} B min+gzip in ${own.lazy.length} chunk(s)`);
+  if (own.initialSize.gzip >= OWN_CODE_LIMIT) {
+    failures.push(`(a) the module's own initial code is ${own.initialSize.gzip} B min+gzip, over the ${OWN_CODE_LIMIT} B ` +
+      `budget: look for heavy code in src/ or code that could be loaded lazily`);
   }
   if (foreign.length) failures.push(`(a) inputs outside src/ in the own-code build: ${foreign.join(', ')}`);
 
