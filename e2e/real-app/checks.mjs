@@ -28,10 +28,18 @@ export function checkWalk({ messages, walk, collectorUrl, userEntityRef, searchT
   const check = (/** @type {string} */ name, /** @type {boolean} */ ok, /** @type {string} */ detail) => checks.push({ name, ok, detail });
   const userId = createHash('sha256').update(userEntityRef).digest('hex');
 
-  const [first] = messages;
-  check('identify arrives first, with the sha-256 of the user entity ref',
-    first?.type === 'identify' && first?.userId === userId,
-    `first message: ${first?.type} userId=${first?.userId}; sha-256(${userEntityRef}) = ${userId}`);
+  // identify is handed over first, without holding the events for its response: separate requests may
+  // arrive in either order, so "first" is read from what the library stamps (sentAt) and what Segment
+  // orders by (timestamp), equal milliseconds allowed.
+  const identify = messages.find(m => m.type === 'identify');
+  const at = (/** @type {string | undefined} */ iso) => Date.parse(iso ?? '');
+  const before = identify
+    ? messages.filter(m => m !== identify && (at(m.sentAt) < at(identify.sentAt) || at(m.timestamp) < at(identify.timestamp)))
+    : [];
+  check('identify goes out first, with the sha-256 of the user entity ref',
+    identify?.userId === userId && before.length === 0,
+    `identify userId=${identify?.userId}, sentAt ${identify?.sentAt}; sha-256(${userEntityRef}) = ${userId}; ` +
+      `${before.length} messages sent or stamped before it ${JSON.stringify(before.slice(0, 3).map(m => [m.type, m.sentAt]))}`);
 
   const wrongIds = messages.filter(m => m.userId !== userId);
   check('every call carries the sha-256 user id', messages.length > 0 && wrongIds.length === 0,
