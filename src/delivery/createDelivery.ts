@@ -1,5 +1,5 @@
 import { EnabledSegmentConfig } from '../config/SegmentConfig';
-import { TITLE_WAIT_MS, titleWaitMs, withSettledTitle } from '../mapping/pageHistory';
+import { CurrentDocument, titleWaitMs, withSettledTitle } from '../mapping/pageHistory';
 import { createCallStore } from './callStore';
 import { browserScheduler, Delivery, MAX_IN_FLIGHT } from './Delivery';
 import { createLoggingTransport } from './loggingTransport';
@@ -11,7 +11,7 @@ import { Logger, Transport } from './Transport';
 /** What the module adds around delivery: how a call's settled title is read, and a transport decorator. */
 export type DeliveryHooks = {
   /** The call with the page's settled title (default: as the page has it). */
-  settle?: (call: SegmentCall, current: { href: string; title: string }) => SegmentCall;
+  settle?: (call: SegmentCall, current: CurrentDocument) => SegmentCall;
   /** Wraps the transport once it has loaded (team analytics' group calls, say). */
   decorate?: (transport: Transport) => Transport;
 };
@@ -30,7 +30,16 @@ export function createDelivery(
 ) {
   const storage = config.testMode || config.agent.disableClientPersistence ? undefined : browserStorage();
   const storedOwner = storage && createStoredOwner(storage, config.writeKey);
-  const current = () => ({ href: window.location.href, title: document.title });
+  // Polled while a page call waits for its title (every few tens of ms), so a change is dated closely enough.
+  let title = document.title;
+  let titleChangedAt = Date.now();
+  const current = (): CurrentDocument => {
+    if (document.title !== title) {
+      title = document.title;
+      titleChangedAt = Date.now();
+    }
+    return { href: window.location.href, title, titleChangedAt };
+  };
   const transport: Promise<Transport> = config.testMode
     ? Promise.resolve(createLoggingTransport(logger))
     : // The transport's code sits in the library's lazy chunk: the app's first load carries none of it.
@@ -43,7 +52,7 @@ export function createDelivery(
     identityTimeoutMs: config.identityTimeoutMs,
     logger,
     beforeSend: call => settle(call, current()),
-    holdMs: (call, now) => titleWaitMs(call, current(), now, TITLE_WAIT_MS),
+    holdMs: (call, now) => titleWaitMs(call, current(), now),
     store: storage && createCallStore({ storage, writeKey: config.writeKey, now: () => Date.now(), logger }),
     storedOwner,
     onPageLeave: listenForPageLeave,

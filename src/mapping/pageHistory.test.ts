@@ -1,4 +1,5 @@
-import { createPageHistory, LocationSnapshot } from './pageHistory';
+import { createPageHistory, CurrentDocument, LocationSnapshot, titleWaitMs, withSettledTitle } from './pageHistory';
+import { SegmentCall } from './SegmentCall';
 
 const ORIGIN = 'https://backstage.example.com';
 
@@ -79,5 +80,65 @@ describe('createPageHistory', () => {
     a.describe(at('/one'), true);
     expect(b.describe(at('/two'), true).referrer).toBe('ref-b');
     expect(a.describe(at('/three'), true).referrer).toBe(`${ORIGIN}/one`);
+  });
+});
+
+describe('titleWaitMs and withSettledTitle', () => {
+  const captured = 10_000;
+  const pageCall = (url: string, title: string): SegmentCall => ({
+    type: 'page',
+    properties: { subject: url, action: 'navigate', title },
+    page: { url, path: new URL(url).pathname, search: new URL(url).search, title, referrer: '' },
+    timestamp: new Date(captured),
+  });
+  const call = pageCall(`${ORIGIN}/api-docs`, 'Catalog | App');
+
+  it.each<[string, CurrentDocument, number, number]>([
+    ['title unchanged: waits until the limit', { href: `${ORIGIN}/api-docs`, title: 'Catalog | App' }, captured + 500, 1500],
+    ['limit reached: no more waiting', { href: `${ORIGIN}/api-docs`, title: 'Catalog | App' }, captured + 2000, 0],
+    [
+      'only the query changed (catalog filters): still the same page, still waiting',
+      { href: `${ORIGIN}/api-docs?filters%5Bkind%5D=api`, title: 'Catalog | App' },
+      captured + 500,
+      1500,
+    ],
+    ['another page: no waiting', { href: `${ORIGIN}/docs`, title: 'Catalog | App' }, captured + 500, 0],
+    [
+      'a new title, just set: waits for it to stay',
+      { href: `${ORIGIN}/api-docs`, title: 'APIs | App', titleChangedAt: captured + 400 },
+      captured + 500,
+      150,
+    ],
+    [
+      'a new title that has stayed for the quiet period: no waiting',
+      { href: `${ORIGIN}/api-docs`, title: 'APIs | App', titleChangedAt: captured + 200 },
+      captured + 500,
+      0,
+    ],
+    [
+      'a new title near the limit: the limit wins',
+      { href: `${ORIGIN}/api-docs`, title: 'APIs | App', titleChangedAt: captured + 1900 },
+      captured + 1950,
+      50,
+    ],
+  ])('%s', (_label, current, now, expected) => {
+    expect(titleWaitMs(call, current, now)).toBe(expected);
+  });
+
+  it('track calls are never held', () => {
+    const track: SegmentCall = { ...call, type: 'track', event: 'click' };
+    expect(titleWaitMs(track, { href: `${ORIGIN}/api-docs`, title: 'Catalog | App' }, captured)).toBe(0);
+  });
+
+  it('takes the settled title while the document shows the same page, query changes included', () => {
+    const settled = withSettledTitle(call, { href: `${ORIGIN}/api-docs?filters%5Bkind%5D=api`, title: 'APIs | App' });
+    expect(settled.page.title).toBe('APIs | App');
+    expect(settled.properties.title).toBe('APIs | App');
+    expect(settled.page.url).toBe(`${ORIGIN}/api-docs`);
+    expect(call.page.title).toBe('Catalog | App');
+  });
+
+  it('keeps the title of capture once the document shows another page', () => {
+    expect(withSettledTitle(call, { href: `${ORIGIN}/docs`, title: 'Docs | App' })).toBe(call);
   });
 });

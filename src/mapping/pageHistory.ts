@@ -31,12 +31,33 @@ export function createPageHistory(initialReferrer: string) {
 }
 
 /**
+ * The page a URL shows: everything before its query and fragment, which a
+ * page may rewrite without being another page (Backstage's catalog filters
+ * add `?filters[...]` right after a navigation).
+ */
+function pageOf(url: string): string {
+  const end = url.search(/[?#]/);
+  return end === -1 ? url : url.slice(0, end);
+}
+
+/** The document as a page call about to be sent sees it. */
+export type CurrentDocument = {
+  href: string;
+  title: string;
+  /** When `title` was last seen to change (ms); absent: long enough ago to count as settled. */
+  titleChangedAt?: number;
+};
+
+/**
  * Gives a page call the title its page ended up with. Backstage reports a
  * navigation before the new page has set `document.title`; by the time the
- * call is sent, it has. Only when the document is still at the call's URL.
+ * call is sent, it has. Only while the document still shows the call's page
+ * (its query and fragment may have changed).
  */
-export function withSettledTitle(call: SegmentCall, current: { href: string; title: string }): SegmentCall {
-  if (call.type !== 'page' || call.page.url !== current.href || call.page.title === current.title) return call;
+export function withSettledTitle(call: SegmentCall, current: CurrentDocument): SegmentCall {
+  if (call.type !== 'page' || pageOf(call.page.url) !== pageOf(current.href) || call.page.title === current.title) {
+    return call;
+  }
   const page = { ...call.page, title: current.title };
   return { ...call, page, properties: { ...call.properties, title: current.title } };
 }
@@ -46,20 +67,32 @@ export function withSettledTitle(call: SegmentCall, current: { href: string; tit
  * capture). Backstage pages set `document.title` after their lazy content has
  * loaded, often hundreds of milliseconds after the navigation is reported.
  */
-export const TITLE_WAIT_MS = 1500;
+export const TITLE_WAIT_MS = 2000;
 
 /**
- * How long, from `now`, a page call should still wait for its title:
- * 0 once `document.title` differs from the title at capture, once the
- * document has moved on to another URL, or once `maxWaitMs` has passed since
- * capture. Other calls are never held.
+ * How long a new title must stay the same before it counts as the page's:
+ * pages often set an interim title (the app's, or a section's) while their
+ * content loads, then their own.
+ */
+export const TITLE_QUIET_MS = 250;
+
+/**
+ * How long, from `now`, a page call should still wait for its title: until
+ * `document.title` differs from the title at capture and has then stayed the
+ * same for `quietMs`; 0 once the document shows another page, or once
+ * `maxWaitMs` has passed since capture. Other calls are never held.
  */
 export function titleWaitMs(
   call: SegmentCall,
-  current: { href: string; title: string },
+  current: CurrentDocument,
   now: number,
   maxWaitMs: number = TITLE_WAIT_MS,
+  quietMs: number = TITLE_QUIET_MS,
 ): number {
-  if (call.type !== 'page' || call.page.url !== current.href || call.page.title !== current.title) return 0;
-  return Math.max(0, call.timestamp.getTime() + maxWaitMs - now);
+  if (call.type !== 'page' || pageOf(call.page.url) !== pageOf(current.href)) return 0;
+  const left = call.timestamp.getTime() + maxWaitMs - now;
+  if (left <= 0) return 0;
+  if (call.page.title === current.title) return left;
+  const quietLeft = (current.titleChangedAt ?? -Infinity) + quietMs - now;
+  return Math.max(0, Math.min(quietLeft, left));
 }
