@@ -1,5 +1,6 @@
 import { EnabledSegmentConfig } from '../config/SegmentConfig';
 import { CurrentDocument, titleWaitMs, withSettledTitle } from '../mapping/pageHistory';
+import { watchTitles } from './titleWatch';
 import { createCallStore } from './callStore';
 import { browserScheduler, Delivery, MAX_IN_FLIGHT } from './Delivery';
 import { createLoggingTransport } from './loggingTransport';
@@ -30,16 +31,8 @@ export function createDelivery(
 ) {
   const storage = config.testMode || config.agent.disableClientPersistence ? undefined : browserStorage();
   const storedOwner = storage && createStoredOwner(storage, config.writeKey);
-  // Polled while a page call waits for its title (every few tens of ms), so a change is dated closely enough.
-  let title = document.title;
-  let titleChangedAt = Date.now();
-  const current = (): CurrentDocument => {
-    if (document.title !== title) {
-      title = document.title;
-      titleChangedAt = Date.now();
-    }
-    return { href: window.location.href, title, titleChangedAt };
-  };
+  const titles = watchTitles();
+  const current = () => titles.look();
   const transport: Promise<Transport> = config.testMode
     ? Promise.resolve(createLoggingTransport(logger))
     : // The transport's code sits in the library's lazy chunk: the app's first load carries none of it.

@@ -142,3 +142,23 @@ describe('titleWaitMs and withSettledTitle', () => {
     expect(withSettledTitle(call, { href: `${ORIGIN}/docs`, title: 'Docs | App' })).toBe(call);
   });
 });
+
+describe('withSettledTitle once the document shows another page', () => {
+  const call: SegmentCall = {
+    type: 'page',
+    properties: { subject: '/second', action: 'navigate', title: 'Playground | App' },
+    page: { url: `${ORIGIN}/second`, path: '/second', search: '', title: 'Playground | App', referrer: '' },
+    timestamp: new Date(0),
+  };
+  const titles: Record<string, string> = { [`${ORIGIN}/second`]: 'Second page | App' };
+
+  it("takes the last title the call's page set while it was shown", () => {
+    const settled = withSettledTitle(call, { href: `${ORIGIN}/playground`, title: 'Playground | App', titleOfPage: p => titles[p] });
+    expect(settled.page.title).toBe('Second page | App');
+    expect(settled.properties.title).toBe('Second page | App');
+  });
+
+  it('keeps the title of capture when the page set none', () => {
+    expect(withSettledTitle(call, { href: `${ORIGIN}/playground`, title: 'Playground | App', titleOfPage: () => undefined })).toBe(call);
+  });
+});

@@ -35,7 +35,7 @@ export function createPageHistory(initialReferrer: string) {
  * page may rewrite without being another page (Backstage's catalog filters
  * add `?filters[...]` right after a navigation).
  */
-function pageOf(url: string): string {
+export function pageOf(url: string): string {
   const end = url.search(/[?#]/);
   return end === -1 ? url : url.slice(0, end);
 }
@@ -46,20 +46,23 @@ export type CurrentDocument = {
   title: string;
   /** When `title` was last seen to change (ms); absent: long enough ago to count as settled. */
   titleChangedAt?: number;
+  /** The last title a page (see {@link pageOf}) set while it was shown, if known. */
+  titleOfPage?: (page: string) => string | undefined;
 };
 
 /**
  * Gives a page call the title its page ended up with. Backstage reports a
  * navigation before the new page has set `document.title`; by the time the
- * call is sent, it has. Only while the document still shows the call's page
- * (its query and fragment may have changed).
+ * call is sent, it has. While the document still shows the call's page (its
+ * query and fragment may have changed), that is the current title; once it
+ * shows another page, the last title the call's page set, if it set one.
  */
 export function withSettledTitle(call: SegmentCall, current: CurrentDocument): SegmentCall {
-  if (call.type !== 'page' || pageOf(call.page.url) !== pageOf(current.href) || call.page.title === current.title) {
-    return call;
-  }
-  const page = { ...call.page, title: current.title };
-  return { ...call, page, properties: { ...call.properties, title: current.title } };
+  if (call.type !== 'page') return call;
+  const page = pageOf(call.page.url);
+  const title = page === pageOf(current.href) ? current.title : current.titleOfPage?.(page);
+  if (title === undefined || title === call.page.title) return call;
+  return { ...call, page: { ...call.page, title }, properties: { ...call.properties, title } };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { hashUserId } from '../identity/hashUserId';
-import { withSettledTitle } from '../mapping/pageHistory';
+import { CurrentDocument, withSettledTitle } from '../mapping/pageHistory';
 import { SegmentCall } from '../mapping/SegmentCall';
 import { admitsEvent, RuleSubject } from './eventRules';
 import { createOrderedHandoff } from './orderedHandoff';
@@ -21,7 +21,7 @@ export type Privacy = {
    */
   handOff(deliver: (call: SegmentCall) => void): (call: SegmentCall) => void;
   /** The page's settled title, redacted, for a call about to be sent (see `withSettledTitle`). */
-  settle(call: SegmentCall, current: { href: string; title: string }): SegmentCall;
+  settle(call: SegmentCall, current: CurrentDocument): SegmentCall;
 };
 
 function withSubject(call: SegmentCall, subject: string): SegmentCall {
@@ -67,6 +67,14 @@ export function createPrivacy(config: PrivacyConfig = DEFAULT_PRIVACY, salt?: st
         else handoff.pushLater(hashed(redacted, term as string));
       };
     },
-    settle: (call, current) => withSettledTitle(call, { href: text(current.href), title: text(current.title) }),
+    settle: (call, current) =>
+      withSettledTitle(call, {
+        href: text(current.href),
+        title: text(current.title),
+        titleOfPage: page => {
+          const title = current.titleOfPage?.(page);
+          return title === undefined ? undefined : text(title);
+        },
+      }),
   };
 }

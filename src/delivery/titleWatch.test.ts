@@ -1,0 +1,36 @@
+import { watchTitles } from './titleWatch';
+
+describe('watchTitles', () => {
+  beforeEach(() => {
+    document.title = 'Catalog | App';
+    window.history.replaceState({}, '', '/catalog');
+  });
+
+  it('tells when the title last changed', () => {
+    let now = 1000;
+    const titles = watchTitles(() => now);
+    expect(titles.look()).toMatchObject({ title: 'Catalog | App', titleChangedAt: 1000 });
+    now = 1200;
+    document.title = 'APIs | App';
+    now = 1300;
+    expect(titles.look()).toMatchObject({ title: 'APIs | App', titleChangedAt: 1300 });
+    now = 1400;
+    expect(titles.look().titleChangedAt).toBe(1300);
+  });
+
+  it('records the change as it happens, with the page shown then (the observer, before any look)', async () => {
+    let now = 0;
+    const titles = watchTitles(() => now);
+    window.history.pushState({}, '', '/api-docs?filters=1');
+    now = 50;
+    document.title = 'APIs | App';
+    await Promise.resolve(); // the observer's callback runs as a microtask
+    now = 500;
+    window.history.pushState({}, '', '/docs');
+    const seen = titles.look();
+    expect(seen.titleChangedAt).toBe(50);
+    expect(seen.titleOfPage?.(`${window.location.origin}/api-docs`)).toBe('APIs | App');
+    // A page shown without setting a title of its own has none.
+    expect(seen.titleOfPage?.(`${window.location.origin}/docs`)).toBeUndefined();
+  });
+});

@@ -1,0 +1,44 @@
+import { CurrentDocument, pageOf } from '../mapping/pageHistory';
+
+/** Pages whose last title is remembered (the newest). */
+const PAGES_KEPT = 20;
+
+/**
+ * Watches `document.title` for page calls waiting for their page's title:
+ * when it last changed, and the last title each page set while it was shown,
+ * so that a call released by a navigation onwards still gets its own page's
+ * title.
+ *
+ * @remarks
+ * A MutationObserver on the document's head records each change as it
+ * happens, with the page shown then; each look also notices a change the
+ * observer has not reported yet. Only title changes are recorded: a page
+ * shown before it has set a title has none.
+ */
+export function watchTitles(now: () => number = Date.now): { look(): CurrentDocument } {
+  let title = document.title;
+  let changedAt = now();
+  const byPage = new Map<string, string>();
+  const notice = () => {
+    if (document.title === title) return;
+    title = document.title;
+    changedAt = now();
+    const page = pageOf(window.location.href);
+    byPage.delete(page);
+    byPage.set(page, title);
+    if (byPage.size > PAGES_KEPT) byPage.delete(byPage.keys().next().value as string);
+  };
+  if (typeof MutationObserver === 'function') {
+    new MutationObserver(notice).observe(document.head ?? document.documentElement, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+    });
+  }
+  return {
+    look() {
+      notice();
+      return { href: window.location.href, title, titleChangedAt: changedAt, titleOfPage: page => byPage.get(page) };
+    },
+  };
+}
