@@ -1,6 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { IdentityApi } from '@backstage/core-plugin-api';
 import { SegmentAnalytics } from './SegmentAnalytics';
+import { TITLE_WAIT_MS } from './mapping/pageHistory';
 
 // Modes that must never load the library nor touch the network: any fetch
 // or XHR would be a failure here.
@@ -37,8 +38,8 @@ describe('SegmentAnalytics', () => {
     const analytics = fromSegment({ testMode: true }, { identityApi });
     analytics.captureEvent({ action: 'navigate', subject: '/catalog', context });
     analytics.captureEvent({ action: 'click', subject: 'link', context });
-    // A page call waits (at most 1.5 s) for its page to set its title; jsdom's never changes.
-    await new Promise(r => setTimeout(r, 1800));
+    // A page call waits (at most TITLE_WAIT_MS) for its page to set its title; jsdom's never changes.
+    await new Promise(r => setTimeout(r, TITLE_WAIT_MS + 300));
 
     const lines = info.mock.calls.map(call => String(call[0]));
     expect(lines).toEqual([

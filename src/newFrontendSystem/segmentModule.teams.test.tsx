@@ -2,6 +2,7 @@ import { screen, waitFor } from '@testing-library/react';
 import { PageBlueprint, useAnalytics } from '@backstage/frontend-plugin-api';
 import { mockApis, renderTestApp } from '@backstage/frontend-test-utils';
 import { segmentAnalyticsModule } from './segmentModule';
+import { TITLE_WAIT_MS } from '../mapping/pageHistory';
 
 // The New Frontend System module gets team analytics from config alone: the
 // app's identity API and app.analytics.segment, nothing else.
@@ -54,9 +55,9 @@ it('sends group calls with pseudonymized ids, renamed events and extra propertie
   (await screen.findByText('probe')).click();
 
   const lines = () => info.mock.calls.map(call => String(call[0]));
-  // The page call before it waits up to 1.5 s for a new title, which jsdom's page never sets.
+  // The page call before it waits up to TITLE_WAIT_MS for a new title, which jsdom's page never sets.
   await waitFor(() => expect(lines()).toContain('[segment test mode] analytics.track("Link Clicked")'), {
-    timeout: 3000,
+    timeout: TITLE_WAIT_MS + 1500,
   });
   expect(lines().slice(0, 4)).toEqual([
     `[segment test mode] identify("${TESTER_SHA256}")`,

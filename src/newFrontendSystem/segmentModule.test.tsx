@@ -11,6 +11,7 @@ import { createExtensionTester, mockApis, renderTestApp } from '@backstage/front
 import { SegmentAnalytics } from '../SegmentAnalytics';
 import packageDefault, { segmentAnalyticsModule as fromIndex } from '..';
 import { segmentAnalyticsImplementation, segmentAnalyticsModule } from './segmentModule';
+import { TITLE_WAIT_MS } from '../mapping/pageHistory';
 
 // printf 'user:default/nfs-tester' | sha256sum
 const TESTER_REF = 'user:default/nfs-tester';
@@ -87,8 +88,8 @@ describe('segmentAnalyticsModule', () => {
       context: { pluginId: 'catalog', extensionId: 'page:catalog' },
     });
 
-    // A page call waits (at most 1.5 s) for its page to set its title; jsdom's never changes.
-    await waitFor(() => expect(logLines()).toHaveLength(3), { timeout: 3000 });
+    // A page call waits (at most TITLE_WAIT_MS) for its page to set its title; jsdom's never changes.
+    await waitFor(() => expect(logLines()).toHaveLength(3), { timeout: TITLE_WAIT_MS + 1500 });
     expect(logLines()).toEqual([
       `[segment test mode] identify("${TESTER_SHA256}")`,
       '[segment test mode] analytics.page()',
@@ -130,7 +131,7 @@ describe('segmentAnalyticsModule', () => {
     expect(await screen.findByTestId('probe')).toHaveTextContent('api:app/analytics/implementations');
     // The app's route tracker captures a navigate event on the first render.
     const isProbePage = (call: any[]) => call[0] === '[segment test mode] analytics.page()' && call[1]?.subject === '/probe';
-    await waitFor(() => expect(info.mock.calls.some(isProbePage)).toBe(true), { timeout: 3000 });
+    await waitFor(() => expect(info.mock.calls.some(isProbePage)).toBe(true), { timeout: TITLE_WAIT_MS + 1500 });
     const page = info.mock.calls.find(isProbePage)!;
     expect(page[1]).toMatchObject({ action: 'navigate', subject: '/probe' });
     expect(page[2].userId).toBe(TESTER_SHA256);
