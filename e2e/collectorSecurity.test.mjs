@@ -10,7 +10,6 @@ import { startCollector } from '../dev/collector/collector.mjs';
 import { browserMissing, openBrowser } from './support/browser.mjs';
 
 const missing = browserMissing();
-if (missing) console.error(`\n${'!'.repeat(78)}\n${missing}\n${'!'.repeat(78)}\n`);
 
 /** Host names Chromium resolves to 127.0.0.1 in this test: none of them is a loopback name. */
 const ATTACKER = 'attacker.test';

@@ -6,24 +6,15 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { browserMissing } from './support/browser.mjs';
-import { startHarness } from './support/harness.mjs';
+import { harnessesOfFile } from './support/harness.mjs';
 
 const GUEST = 'user:default/guest';
 const GUEST_SHA256 = createHash('sha256').update(GUEST).digest('hex');
 const missing = browserMissing();
-if (missing) console.error(`\n${'!'.repeat(78)}\n${missing}\n${'!'.repeat(78)}\n`);
 
-/** @type {{ close: () => Promise<void> }[]} */
-const closers = [];
-/** @param {Parameters<typeof startHarness>[0]} [options] */
-async function harness(options) {
-  const h = await startHarness(options);
-  closers.push(h);
-  return h;
-}
-after(() => Promise.all(closers.map(c => c.close())));
+const { harness, closeLater } = harnessesOfFile();
 
 /** A page outside the app, on another loopback port: where a link leaves to. */
 async function outsideSite() {
@@ -37,7 +28,7 @@ async function outsideSite() {
     url: `http://127.0.0.1:${port}/`,
     close: () => new Promise(ok => { server.closeAllConnections(); server.close(() => ok(undefined)); }),
   };
-  closers.push(site);
+  closeLater(site);
   return site;
 }
 
@@ -197,7 +188,7 @@ describe('nothing lost where users are (Chromium, embedded collector)', { skip: 
     // A TLS handshake with a plain-http server (a copied `apiHost` without its http:// scheme).
     const plain = createServer((_req, res) => res.end('not TLS'));
     await new Promise(ok => plain.listen(0, '127.0.0.1', () => ok(undefined)));
-    closers.push({ close: () => new Promise(ok => { plain.closeAllConnections(); plain.close(() => ok(undefined)); }) });
+    closeLater({ close: () => new Promise(ok => { plain.closeAllConnections(); plain.close(() => ok(undefined)); }) });
     const endpoint = `https://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (plain.address()).port}/v1`;
     /** @type {string[]} */
     const warnings = [];

@@ -4,23 +4,16 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { browserMissing } from './support/browser.mjs';
-import { startHarness } from './support/harness.mjs';
+import { harnessesOfFile } from './support/harness.mjs';
 import { assertSentFirst } from './support/order.mjs';
 
 const GUEST = 'user:default/guest';
 const GUEST_SHA256 = createHash('sha256').update(GUEST).digest('hex');
 const missing = browserMissing();
-if (missing) console.error(`\n${'!'.repeat(78)}\n${missing}\n${'!'.repeat(78)}\n`);
 
-const harnesses = [];
-async function harness(options) {
-  const h = await startHarness(options);
-  harnesses.push(h);
-  return h;
-}
-after(() => Promise.all(harnesses.map(h => h.close())));
+const { harness } = harnessesOfFile();
 
 const ofType = (messages, type) => messages.filter(m => m.type === type);
 const byTimestamp = messages => [...messages].sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));

@@ -15,7 +15,6 @@ const GUEST_SHA256 = '059572307fbb8223a7ab256ace3d831982d970cb46f9da62ee8b8de670
 assert.equal(createHash('sha256').update(GUEST).digest('hex'), GUEST_SHA256);
 
 const missing = browserMissing();
-if (missing) console.error(`\n${'!'.repeat(78)}\n${missing}\n${'!'.repeat(78)}\n`);
 
 /** Everything started by a test, stopped in reverse order after it. */
 const running = [];

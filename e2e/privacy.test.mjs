@@ -12,7 +12,6 @@ import { startHarness } from './support/harness.mjs';
 import { serveApp } from './support/serveApp.mjs';
 
 const missing = browserMissing();
-if (missing) console.error(`\n${'!'.repeat(78)}\n${missing}\n${'!'.repeat(78)}\n`);
 
 /** The landing URL of an OAuth redirect: credentials in the query and the fragment. */
 const OAUTH_LANDING = '/playground?code=abc&state=xyz#access_token=t';

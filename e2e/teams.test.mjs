@@ -4,9 +4,9 @@
 // sending to the embedded collector; assertions are on what arrived.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { browserMissing } from './support/browser.mjs';
-import { startHarness } from './support/harness.mjs';
+import { harnessesOfFile } from './support/harness.mjs';
 import { assertSentFirst } from './support/order.mjs';
 
 const GUEST = 'user:default/guest';
@@ -19,18 +19,8 @@ const TEAM_B_SHA256 = 'cd796a89cb8624ce4f429f1c516d114b2774add02e9dda8a17f9f5164
 assert.deepEqual([sha256(TEAM_A), sha256(TEAM_B)], [TEAM_A_SHA256, TEAM_B_SHA256]);
 
 const missing = browserMissing();
-// eslint-disable-next-line no-console
-if (missing) console.error(`\n${'!'.repeat(78)}\n${missing}\n${'!'.repeat(78)}\n`);
 
-/** @type {Array<{ close: () => Promise<void> }>} */
-const harnesses = [];
-/** @param {Parameters<typeof startHarness>[0]} options */
-async function harness(options) {
-  const h = await startHarness(options);
-  harnesses.push(h);
-  return h;
-}
-after(() => Promise.all(harnesses.map(h => h.close())));
+const { harness } = harnessesOfFile();
 
 /** @typedef {{ [key: string]: any }} Message */
 const ofType = (/** @type {Message[]} */ messages, /** @type {string} */ type) => messages.filter(m => m.type === type);

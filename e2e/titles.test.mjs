@@ -4,16 +4,13 @@
 // loads). The dev harness in headless Chromium; the delay is injected by an
 // init script that makes every `document.title = ...` land 150-900 ms later.
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { browserMissing } from './support/browser.mjs';
-import { startHarness } from './support/harness.mjs';
+import { harnessesOfFile } from './support/harness.mjs';
 
 const missing = browserMissing();
-if (missing) console.error(`\n${'!'.repeat(78)}\n${missing}\n${'!'.repeat(78)}\n`);
 
-/** @type {{ close: () => Promise<void> }[]} */
-const harnesses = [];
-after(() => Promise.all(harnesses.map(h => h.close())));
+const { harness } = harnessesOfFile();
 
 const TITLES = {
   '/playground': 'Segment analytics playground | Harness',
@@ -22,8 +19,7 @@ const TITLES = {
 
 describe('page titles (Chromium, embedded collector)', { skip: missing }, () => {
   it('a page call carries the title its page sets late, in order, and none is lost when the page is left', async () => {
-    const h = await startHarness({ signIn: false, path: '/second' });
-    harnesses.push(h);
+    const h = await harness({ signIn: false, path: '/second' });
     await h.browser.context.addInitScript(() => {
       const descriptor = /** @type {PropertyDescriptor} */ (Object.getOwnPropertyDescriptor(Document.prototype, 'title'));
       let n = 0;

@@ -6,11 +6,12 @@ import { chromium } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Why browser tests cannot run here, or undefined when they can. */
+/** Why browser tests cannot run here, or undefined when they can; says so loudly on stderr when they cannot. */
 export function browserMissing() {
-  return existsSync(CHROMIUM)
-    ? undefined
-    : `Chromium not found at ${CHROMIUM}: end-to-end tests SKIPPED. Install it with 'apt-get install -y chromium' (CI does).`;
+  if (existsSync(CHROMIUM)) return undefined;
+  const why = `Chromium not found at ${CHROMIUM}: end-to-end tests SKIPPED. Install it with 'apt-get install -y chromium' (CI does).`;
+  console.error(`\n${'!'.repeat(78)}\n${why}\n${'!'.repeat(78)}\n`);
+  return why;
 }
 
 /**

@@ -1,5 +1,6 @@
 // Starts what one end-to-end test needs: the embedded collector, the dev app
 // (built once per test file) served with the test's config, and Chromium.
+import { after } from 'node:test';
 import { startCollector } from '../../dev/collector/collector.mjs';
 import { openBrowser } from './browser.mjs';
 import { buildApp } from './buildApp.mjs';
@@ -62,5 +63,29 @@ export async function startHarness({
       await app.close();
       await collector.close();
     },
+  };
+}
+
+/**
+ * For one test file: starts harnesses, and keeps them (and anything else
+ * given to `closeLater`) to be closed once every test of the file has run.
+ */
+export function harnessesOfFile() {
+  /** @type {Array<{ close: () => unknown }>} */
+  const open = [];
+  after(() => Promise.all(open.map(c => c.close())));
+  /**
+   * @template {{ close: () => unknown }} T
+   * @param {T} closable
+   * @returns {T}
+   */
+  const closeLater = closable => {
+    open.push(closable);
+    return closable;
+  };
+  return {
+    closeLater,
+    /** @param {Parameters<typeof startHarness>[0]} [options] */
+    harness: async options => closeLater(await startHarness(options)),
   };
 }
