@@ -8,7 +8,7 @@ import { createDelivery } from './delivery/createDelivery';
 import { Logger } from './delivery/Transport';
 import { withGroups } from './delivery/withGroups';
 import { resolveIdentity } from './identity/resolveIdentity';
-import { UserIdTransformOption } from './identity/resolveUserId';
+import { UserIdTransformOption } from './identity/userIdOptions';
 import { chooseUserIdTransform } from './identity/chooseUserIdTransform';
 import { applyTeamOptions } from './mapping/applyTeamOptions';
 import { createPageHistory } from './mapping/pageHistory';

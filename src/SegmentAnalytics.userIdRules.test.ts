@@ -1,7 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { IdentityApi } from '@backstage/core-plugin-api';
 import { SegmentAnalytics } from './SegmentAnalytics';
-import { MAX_USER_ID_LENGTH } from './identity/resolveUserId';
+import { MAX_USER_ID_LENGTH } from './identity/transformEntityRef';
 
 // How the user id may and may not come out, through the whole module in test
 // mode: the console is what a user would see, so every console line is checked.

@@ -5,7 +5,7 @@
  */
 export { SegmentAnalytics } from './SegmentAnalytics';
 export type { SegmentAnalyticsOptions } from './SegmentAnalytics';
-export type { UserIdTransformOption } from './identity/resolveUserId';
+export type { UserIdTransformOption } from './identity/userIdOptions';
 export type { BackstageEvent as BackstageAnalyticsEvent } from './mapping/BackstageEvent';
 export {
   segmentAnalyticsImplementation,

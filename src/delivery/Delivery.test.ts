@@ -1,5 +1,5 @@
 import { IdentityApi } from '@backstage/core-plugin-api';
-import { resolveUserId } from '../identity/resolveUserId';
+import { resolveIdentity } from '../identity/resolveIdentity';
 import { SegmentCall } from '../mapping/SegmentCall';
 import { titleWaitMs } from '../mapping/pageHistory';
 import { callStoreKey, createCallStore } from './callStore';
@@ -385,7 +385,7 @@ describe('Delivery', () => {
       } as unknown as IdentityApi;
       const storage = memoryStorage();
       jest.useRealTimers(); // the real WebCrypto digest
-      const userId = resolveUserId({ identityApi, transform });
+      const userId = resolveIdentity({ identityApi, transform }).then(identity => identity.userId);
       const digest = await userId;
       jest.useFakeTimers();
       const { d, life } = withStore(storage, { userId });

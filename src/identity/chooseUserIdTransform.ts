@@ -1,4 +1,4 @@
-import type { UserIdTransformOption } from './resolveUserId';
+import type { UserIdTransformOption } from './userIdOptions';
 
 /** What {@link chooseUserIdTransform} decided. */
 export type UserIdTransformChoice = {

@@ -1,7 +1,7 @@
 import type { BackstageUserIdentity } from '@backstage/core-plugin-api';
 import { entityName, selectGroupRefs } from './selectGroupRefs';
 import { transformEntityRef, withheld } from './transformEntityRef';
-import type { IdentityOptions } from './resolveUserId';
+import type { IdentityOptions } from './userIdOptions';
 
 /** One Segment `group` call: the group's id and its traits. */
 export type SegmentGroup = {

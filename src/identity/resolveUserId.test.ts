@@ -1,5 +1,10 @@
 import { BackstageUserIdentity, IdentityApi, ProfileInfo } from '@backstage/core-plugin-api';
-import { MAX_USER_ID_LENGTH, resolveUserId } from './resolveUserId';
+import { IdentityOptions } from './userIdOptions';
+import { resolveIdentity } from './resolveIdentity';
+import { MAX_USER_ID_LENGTH } from './transformEntityRef';
+
+/** The user's Segment id, as the module resolves it (no groups asked for). */
+const resolveUserId = async (options: IdentityOptions) => (await resolveIdentity(options)).userId;
 
 const REF = 'user:default/jane';
 // Verified in a shell: printf 'user:default/jane' | sha256sum

@@ -1,5 +1,5 @@
 import { hashUserId } from './hashUserId';
-import type { UserIdTransformOption } from './resolveUserId';
+import type { UserIdTransformOption } from './userIdOptions';
 
 /**
  * Longest id sent, in characters. Real ids are far shorter (a SHA-256
