@@ -22,7 +22,7 @@ export function readBody(req: Request, limit: number, what: string): Promise<Che
       if (bytes > limit) {
         req.off('data', onData);
         req.pause();
-        resolve(tooLarge(`over ${limit}`));
+        resolve(tooLarge(`more than ${limit}`));
         return;
       }
       chunks.push(chunk);
