@@ -50,7 +50,12 @@ export async function resolveCaller(
   const userId = pseudonymize(credentials.principal.userEntityRef, config.hmacKey);
   if (!config.groups) return { userId, groupIds: [] };
   const cacheKey = `groups:v1:${config.groups.limit}:${userId}`;
-  const cached = await cache.get(cacheKey).catch(() => undefined);
+  let cached: unknown;
+  try {
+    cached = await cache.get(cacheKey);
+  } catch {
+    cached = undefined;
+  }
   if (isIdList(cached)) return { userId, groupIds: cached };
 
   let ownershipEntityRefs: readonly unknown[];
@@ -62,8 +67,10 @@ export async function resolveCaller(
   }
   const refs = selectGroupRefs(Array.isArray(ownershipEntityRefs) ? ownershipEntityRefs : [], config.groups.limit);
   const groupIds = refs.map(ref => pseudonymize(ref, config.hmacKey));
-  await cache.set(cacheKey, groupIds, { ttl: GROUPS_TTL_MS }).catch(() => {
+  try {
+    await cache.set(cacheKey, groupIds, { ttl: GROUPS_TTL_MS });
+  } catch {
     logger.warn('Segment relay: the cache service refused to store group ids; they are looked up again next time');
-  });
+  }
   return { userId, groupIds };
 }
