@@ -1,7 +1,7 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { pseudonymize } from './identity/pseudonymize';
 import { startFakeSegment, type FakeSegment } from './__testUtils__/fakeSegment';
-import { ALICE, HMAC_KEY, post, startRelay, trackCall } from './__testUtils__/startRelay';
+import { ALICE, APP_ORIGIN, HMAC_KEY, post, startRelay, trackCall } from './__testUtils__/startRelay';
 
 describe('the relay accepts signed-in users only', () => {
   let segment: FakeSegment;
@@ -44,5 +44,14 @@ describe('the relay accepts signed-in users only', () => {
     const res = await post(relay.server, 't', trackCall(), { Cookie: null, Authorization: mockCredentials.user.header('user:default/bob') });
     expect(res.status).toBe(200);
     expect(segment.messages().at(-1).userId).toBe(pseudonymize('user:default/bob', HMAC_KEY));
+  });
+
+  it("accepts a page of the app's origin, and refuses another site's page with 403 even with the user's cookie", async () => {
+    expect((await post(relay.server, 't', trackCall(), { Origin: APP_ORIGIN, 'Sec-Fetch-Site': 'same-site' })).status).toBe(200);
+    const before = segment.requests.length;
+    const crossSite = await post(relay.server, 't', trackCall(), { Origin: 'https://evil.example.net', 'Sec-Fetch-Site': 'cross-site' });
+    expect(crossSite.status).toBe(403);
+    expect((await post(relay.server, 't', trackCall(), { Origin: 'https://evil.example.net' })).status).toBe(403);
+    expect(segment.requests).toHaveLength(before);
   });
 });

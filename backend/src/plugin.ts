@@ -2,6 +2,7 @@ import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api
 import type { RelayConfig } from './config/RelayConfig';
 import { CONFIG_ROOT, readRelayConfig } from './config/readRelayConfig';
 import { createRouter } from './router/createRouter';
+import { allowedOrigins } from './router/sameSite';
 
 /** Below this many characters the HMAC key is accepted, with a warning. */
 const SHORT_KEY = 32;
@@ -47,7 +48,7 @@ export const segmentAnalyticsPlugin = createBackendPlugin({
         // the write key), and keepalive requests at page exit carry cookies: the
         // tracking routes take the Backstage user cookie.
         httpRouter.addAuthPolicy({ path: '/v1', allow: 'user-cookie' });
-        httpRouter.use(createRouter({ config, httpAuth, userInfo, cache, logger }));
+        httpRouter.use(createRouter({ config, httpAuth, userInfo, cache, logger, origins: allowedOrigins(rootConfig) }));
       },
     });
   },

@@ -9,6 +9,9 @@ import { recordingLogger } from './recordingLogger';
 export const WRITE_KEY = 'wk-relay-test-5f0c2a';
 export const HMAC_KEY = 'hmac-relay-test-0123456789abcdef0123';
 
+/** The origin of the app the tests' backend serves (`app.baseUrl`). */
+export const APP_ORIGIN = 'http://localhost:3000';
+
 /** The signed-in user of the tests, and their cookie as Backstage's mock auth issues it. */
 export const ALICE = 'user:default/alice';
 export const ALICE_COOKIE = mockCredentials.limitedUser.cookie(ALICE);
@@ -54,7 +57,9 @@ export async function startRelay({ upstreamUrl, config = {}, ownership = [ALICE]
   const { server } = await startTestBackend({
     features: [
       segmentAnalyticsPlugin,
-      mockServices.rootConfig.factory({ data: { segmentAnalytics: { writeKey: WRITE_KEY, hmacKey: HMAC_KEY, upstreamUrl, ...config } } }),
+      mockServices.rootConfig.factory({
+        data: { app: { baseUrl: APP_ORIGIN }, segmentAnalytics: { writeKey: WRITE_KEY, hmacKey: HMAC_KEY, upstreamUrl, ...config } },
+      }),
       mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
       logger.factory,
       userInfo,

@@ -10,6 +10,7 @@ import { readRequest } from '../wire/readRequest';
 import { rewriteMessages } from '../wire/rewriteMessages';
 import { clientAddress } from './clientAddress';
 import { readBody } from './readBody';
+import { crossSiteProblem } from './sameSite';
 
 /** Everything the relay's routes need. */
 export type RouterOptions = {
@@ -18,6 +19,8 @@ export type RouterOptions = {
   userInfo: UserInfoService;
   cache: CacheService;
   logger: LoggerService;
+  /** Origins whose pages may post (see `allowedOrigins`). */
+  origins: ReadonlySet<string>;
 };
 
 const PATHS = [...Object.keys(SINGLE_CALL_PATHS), BATCH_PATH].map(path => `/v1/${path}`).join(', ');
@@ -36,18 +39,24 @@ const refuse = (req: Request, res: Response, problem: Problem) =>
  *
  * @remarks
  * Per request: the caller must be a signed-in user (user cookie or token;
- * the Backstage error handler answers 401 or 403 otherwise), the body is read
+ * the Backstage error handler answers 401 or 403 otherwise) on a page of the
+ * app's own site (403 otherwise, see `crossSiteProblem`), the body is read
  * within Segment's limits and checked, every message is rewritten with the
  * server's ids and IP decision, and the result is forwarded. Segment's answer
  * decides the relay's status (see `outcomeOf`). Log lines never hold a body,
  * a ref or a key.
  */
-export function createRouter({ config, httpAuth, userInfo, cache, logger }: RouterOptions) {
+export function createRouter({ config, httpAuth, userInfo, cache, logger, origins }: RouterOptions) {
   const router = Router();
   const upstream = { url: config.upstreamUrl, writeKey: config.writeKey, timeoutMs: config.timeoutMs };
 
   router.post('/v1/:path', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'], allowLimitedAccess: true });
+    const crossSite = crossSiteProblem(req.headers, origins);
+    if (crossSite) {
+      answer(req, res, 403, 'NotAllowedError', crossSite);
+      return;
+    }
     const { path } = req.params;
     const batch = path === BATCH_PATH;
     if (!batch && SINGLE_CALL_PATHS[path] === undefined) {
