@@ -106,6 +106,14 @@ test('calls posted as analytics-next posts them arrive at the collector with the
   assert.ok(collector.records().every(record => record.path === '/v1/batch'));
 });
 
+test('DELETE on the cookie endpoint clears the cookie (for a change of user in the same browser)', async () => {
+  const res = await fetch(`${backend.relayUrl}/.backstage/auth/v1/cookie`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(res.status, 204);
+  const cleared = res.headers.get('set-cookie') ?? '';
+  assert.match(cleared, /^backstage-auth=;/);
+  assert.match(cleared, /Expires=Thu, 01 Jan 1970/);
+});
+
 test("analytics-next's Basic write-key header alone is no credential: 401, nothing forwarded", async () => {
   collector.clear();
   const res = await post('t', message({ type: 'track', event: 'click' }), { cookie: null });
