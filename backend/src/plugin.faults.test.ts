@@ -1,8 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { startFakeSegment, type FakeSegment } from './__testUtils__/fakeSegment';
-import { ALICE, ALICE_COOKIE, HMAC_KEY, WRITE_KEY, post, startRelay, trackCall } from './__testUtils__/startRelay';
+import { startFakeSegment } from './__testUtils__/fakeSegment';
+import { ALICE, ALICE_COOKIE, HMAC_KEY, WRITE_KEY, post, startRelay, trackCall, useRelay } from './__testUtils__/startRelay';
 
 /** Streams `body` to the relay in chunks, without a Content-Length, as a client may. */
 function postChunked(server: { address(): AddressInfo | string | null }, path: string, body: string) {
@@ -20,34 +20,27 @@ function postChunked(server: { address(): AddressInfo | string | null }, path: s
 }
 
 describe('nothing lost on the way', () => {
-  let segment: FakeSegment;
-  let relay: Awaited<ReturnType<typeof startRelay>>;
-
-  beforeAll(async () => {
-    segment = await startFakeSegment();
-    relay = await startRelay({ upstreamUrl: segment.url, config: { timeoutMs: 3000 } });
-  });
+  const ctx = useRelay({ config: { timeoutMs: 3000 } });
   beforeEach(() => {
-    segment.requests.length = 0;
-    segment.answer({ status: 200 });
+    ctx.segment.requests.length = 0;
+    ctx.segment.answer({ status: 200 });
   });
-  afterAll(() => segment.close());
 
   it("passes Segment's 503 back as 503, and the retry with the same messageId goes through", async () => {
     const call = trackCall();
-    segment.answer({ status: 503 });
-    const failed = await post(relay.server, 't', call);
+    ctx.segment.answer({ status: 503 });
+    const failed = await post(ctx.relay.server, 't', call);
     expect(failed.status).toBe(503);
     expect(failed.body.error.message).toMatch(/Segment answered 503; retry later with the same messageIds/);
 
-    segment.answer({ status: 200 });
-    expect((await post(relay.server, 't', call)).status).toBe(200);
-    expect(segment.messages().map(m => m.messageId)).toEqual([call.messageId, call.messageId]);
+    ctx.segment.answer({ status: 200 });
+    expect((await post(ctx.relay.server, 't', call)).status).toBe(200);
+    expect(ctx.segment.messages().map(m => m.messageId)).toEqual([call.messageId, call.messageId]);
   });
 
   it("passes Segment's 429 back with its Retry-After", async () => {
-    segment.answer({ status: 429, headers: { 'Retry-After': '7' } });
-    const res = await post(relay.server, 'b', { batch: [trackCall()] });
+    ctx.segment.answer({ status: 429, headers: { 'Retry-After': '7' } });
+    const res = await post(ctx.relay.server, 'b', { batch: [trackCall()] });
     expect(res.status).toBe(429);
     expect(res.headers['retry-after']).toBe('7');
   });
@@ -57,20 +50,20 @@ describe('nothing lost on the way', () => {
     [501, 502],
     [504, 504],
   ])('answers %i from Segment with the retryable %i', async (upstream, answered) => {
-    segment.answer({ status: upstream });
-    expect((await post(relay.server, 't', trackCall())).status).toBe(answered);
+    ctx.segment.answer({ status: upstream });
+    expect((await post(ctx.relay.server, 't', trackCall())).status).toBe(answered);
   });
 
   it('answers 504 when Segment does not answer within timeoutMs', async () => {
-    segment.answer('hang');
+    ctx.segment.answer('hang');
     jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
     try {
       let answered = false;
-      const pending = post(relay.server, 't', trackCall()).then(res => {
+      const pending = post(ctx.relay.server, 't', trackCall()).then(res => {
         answered = true;
         return res;
       });
-      await segment.received(1);
+      await ctx.segment.received(1);
       jest.advanceTimersByTime(2999);
       for (let i = 0; i < 5; i++) await new Promise(resolve => setImmediate(resolve));
       expect(answered).toBe(false);
@@ -91,58 +84,51 @@ describe('nothing lost on the way', () => {
   });
 
   it("answers 502 (retried) and logs an error naming the config keys when Segment refuses the relay's write key", async () => {
-    segment.answer({ status: 401 });
-    expect((await post(relay.server, 't', trackCall())).status).toBe(502);
-    expect(relay.logs.some(line => /^error Segment relay: Segment answered 401 .*segmentAnalytics\.writeKey and upstreamUrl/.test(line))).toBe(true);
+    ctx.segment.answer({ status: 401 });
+    expect((await post(ctx.relay.server, 't', trackCall())).status).toBe(502);
+    expect(ctx.relay.logs.some(line => /^error Segment relay: Segment answered 401 .*segmentAnalytics\.writeKey and upstreamUrl/.test(line))).toBe(true);
   });
 
   it("passes Segment's 400 back (the library drops it: retrying cannot help)", async () => {
-    segment.answer({ status: 400 });
-    expect((await post(relay.server, 't', trackCall())).status).toBe(400);
+    ctx.segment.answer({ status: 400 });
+    expect((await post(ctx.relay.server, 't', trackCall())).status).toBe(400);
   });
 });
 
 describe('bounded and checked like Segment', () => {
-  let segment: FakeSegment;
-  let relay: Awaited<ReturnType<typeof startRelay>>;
-
-  beforeAll(async () => {
-    segment = await startFakeSegment();
-    relay = await startRelay({ upstreamUrl: segment.url });
-  });
-  afterAll(() => segment.close());
+  const ctx = useRelay();
 
   it('refuses a single call over 32 KB with 413', async () => {
-    const res = await post(relay.server, 't', trackCall({ properties: { text: 'x'.repeat(33 * 1024) } }));
+    const res = await post(ctx.relay.server, 't', trackCall({ properties: { text: 'x'.repeat(33 * 1024) } }));
     expect(res.status).toBe(413);
     expect(res.body.error.message).toMatch(/the message is \d+ bytes; Segment accepts at most 32768/);
   });
 
   it('refuses a streamed body (no Content-Length) as soon as it passes 32 KB', async () => {
-    const res = await postChunked(relay.server as any, 't', JSON.stringify(trackCall({ properties: { text: 'x'.repeat(40 * 1024) } })));
+    const res = await postChunked(ctx.relay.server as any, 't', JSON.stringify(trackCall({ properties: { text: 'x'.repeat(40 * 1024) } })));
     expect(res.status).toBe(413);
     expect(JSON.parse(res.text).error.message).toBe('the message is more than 32768 bytes; Segment accepts at most 32768');
   });
 
   it('refuses a batch body over 500 KB with 413', async () => {
     const batch = Array.from({ length: 20 }, () => trackCall({ properties: { text: 'x'.repeat(30 * 1024) } }));
-    const res = await post(relay.server, 'b', { batch });
+    const res = await post(ctx.relay.server, 'b', { batch });
     expect(res.status).toBe(413);
     expect(res.body.error.message).toMatch(/the batch body is \d+ bytes; Segment accepts at most 512000/);
   });
 
   it('refuses an invalid message with 400 naming what is wrong', async () => {
-    const res = await post(relay.server, 'b', { batch: [trackCall(), trackCall({ messageId: '' })] });
+    const res = await post(ctx.relay.server, 'b', { batch: [trackCall(), trackCall({ messageId: '' })] });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/^batch\[1\]: messageId is required/);
   });
 
   it('answers 404 for an unknown path and 405 for a method other than POST', async () => {
-    expect((await post(relay.server, 'x', trackCall())).status).toBe(404);
-    const get = await request(relay.server).get('/api/segment-analytics/v1/t').set('Cookie', ALICE_COOKIE);
+    expect((await post(ctx.relay.server, 'x', trackCall())).status).toBe(404);
+    const get = await request(ctx.relay.server).get('/api/segment-analytics/v1/t').set('Cookie', ALICE_COOKIE);
     expect(get.status).toBe(405);
     expect(get.headers.allow).toBe('POST');
-    expect(segment.requests).toHaveLength(0);
+    expect(ctx.segment.requests).toHaveLength(0);
   });
 });
 

@@ -3,6 +3,7 @@ import { mockCredentials, mockServices, startTestBackend } from '@backstage/back
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { segmentAnalyticsPlugin } from '../plugin';
+import { startFakeSegment, type FakeSegment } from './fakeSegment';
 import { recordingLogger } from './recordingLogger';
 
 /** The secrets every relay test is configured with: none may appear in an answer or a log line. */
@@ -103,4 +104,21 @@ export function trackCall(fields: Record<string, unknown> = {}) {
     sentAt: '2026-12-02T10:00:00.500Z',
     ...fields,
   };
+}
+
+/** The fake Segment API and the relay of one `describe` block (see {@link useRelay}). */
+export type RelayFixture = { segment: FakeSegment; relay: StartedRelay };
+
+/**
+ * Before the tests of the enclosing `describe`, starts a fake Segment API and a
+ * relay forwarding to it; after them, stops the fake (the test backend stops by itself).
+ */
+export function useRelay(options: Omit<RelayOptions, 'upstreamUrl'> = {}): RelayFixture {
+  const fixture = {} as RelayFixture;
+  beforeAll(async () => {
+    fixture.segment = await startFakeSegment();
+    fixture.relay = await startRelay({ ...options, upstreamUrl: fixture.segment.url });
+  });
+  afterAll(() => fixture.segment.close());
+  return fixture;
 }
