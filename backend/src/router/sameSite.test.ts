@@ -14,15 +14,19 @@ describe('crossSiteProblem', () => {
   });
 
   it.each([
-    [{}, undefined],
-    [{ 'sec-fetch-site': 'same-origin', origin: 'https://backstage.example.com' }, undefined],
-    [{ 'sec-fetch-site': 'same-site', origin: 'http://localhost:3000' }, undefined],
+    [{}],
+    [{ 'sec-fetch-site': 'same-origin', origin: 'https://backstage.example.com' }],
+    [{ 'sec-fetch-site': 'same-site', origin: 'http://localhost:3000' }],
+  ])('accepts %j', headers => {
+    expect(crossSiteProblem(headers, allowed)).toBeUndefined();
+  });
+
+  it.each([
     [{ 'sec-fetch-site': 'cross-site' }, /Sec-Fetch-Site: cross-site/],
     [{ origin: 'https://evil.example.net' }, /Origin is not app\.baseUrl/],
     [{ origin: 'null' }, /Origin is not app\.baseUrl/],
-  ])('%j: %s', (headers, expected) => {
-    const problem = crossSiteProblem(headers, allowed);
-    expect(problem === undefined ? undefined : problem).toEqual(expected === undefined ? undefined : expect.stringMatching(expected));
+  ])('refuses %j: %s', (headers, expected) => {
+    expect(crossSiteProblem(headers, allowed)).toMatch(expected);
   });
 
   it('checks no Origin when no base URL is configured', () => {
