@@ -1,0 +1,77 @@
+import { ConfigReader } from '@backstage/config';
+import { readRelayConfig } from './readRelayConfig';
+
+const WRITE_KEY = 'wk-secret-value-1234';
+const HMAC_KEY = 'hmac-secret-value-0123456789abcdef';
+
+const read = (segmentAnalytics: unknown) =>
+  readRelayConfig(new ConfigReader(segmentAnalytics === undefined ? {} : ({ segmentAnalytics } as any)));
+
+describe('readRelayConfig', () => {
+  it('fills the defaults: us region, 5 s time-out, client IP, no groups', () => {
+    expect(read({ writeKey: WRITE_KEY, hmacKey: HMAC_KEY })).toEqual({
+      enabled: true,
+      writeKey: WRITE_KEY,
+      hmacKey: HMAC_KEY,
+      upstreamUrl: 'https://api.segment.io/v1',
+      maskIP: false,
+      groups: false,
+      timeoutMs: 5000,
+    });
+  });
+
+  it.each([
+    [{ region: 'eu' }, { upstreamUrl: 'https://events.eu1.segmentapis.com/v1' }],
+    [{ region: 'eu', upstreamUrl: 'https://proxy.example.com/segment/v1/' }, { upstreamUrl: 'https://proxy.example.com/segment/v1' }],
+    [{ upstreamUrl: 'http://127.0.0.1:4567/v1' }, { upstreamUrl: 'http://127.0.0.1:4567/v1' }],
+    [{ upstreamUrl: 'http://localhost:4567/v1' }, { upstreamUrl: 'http://localhost:4567/v1' }],
+    [{ maskIP: 'true' }, { maskIP: true }],
+    [{ groups: true }, { groups: { limit: 10 } }],
+    [{ groups: { limit: 3 } }, { groups: { limit: 3 } }],
+    [{ groups: { enabled: false, limit: 3 } }, { groups: false }],
+    [{ timeoutMs: '2500' }, { timeoutMs: 2500 }],
+  ])('reads %j', (extra, expected) => {
+    expect(read({ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, ...extra })).toMatchObject(expected);
+  });
+
+  it('is off with enabled: false, and then needs no keys', () => {
+    expect(read({ enabled: false })).toEqual({ enabled: false });
+  });
+
+  it.each([
+    [undefined, /segmentAnalytics\.writeKey: expected a non-empty string .*it is missing/],
+    [{ writeKey: WRITE_KEY }, /segmentAnalytics\.hmacKey: expected a non-empty string .*it is missing/],
+    [{ writeKey: '  ', hmacKey: HMAC_KEY }, /segmentAnalytics\.writeKey: .*got an empty string/],
+    [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, region: 'ap' }, /segmentAnalytics\.region: expected 'us' or 'eu'; got "ap"/],
+    [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, upstreamUrl: 'http://segment.internal/v1' }, /segmentAnalytics\.upstreamUrl: expected an https URL .*got http:\/\/segment\.internal\/v1/],
+    [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, upstreamUrl: 'not a url' }, /segmentAnalytics\.upstreamUrl: .*not a URL/],
+    [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, upstreamUrl: 'https://u:p@api.segment.io/v1' }, /segmentAnalytics\.upstreamUrl/],
+    [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, maskIP: 'yes' }, /segmentAnalytics\.maskIP: expected true or false/],
+    [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, groups: { limit: 0 } }, /segmentAnalytics\.groups\.limit: expected a whole number from 1 to 100/],
+    [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, groups: { max: 3 } }, /segmentAnalytics\.groups\.max: expected no such key/],
+    [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, timeoutMs: 10 }, /segmentAnalytics\.timeoutMs: expected a whole number from 100 to 60000; got 10/],
+    [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, hmacSalt: 'x' }, /segmentAnalytics\.hmacSalt: expected no such key/],
+    ['on', /segmentAnalytics: expected an object/],
+  ])('refuses %j, naming the key', (block, message) => {
+    expect(() => read(block)).toThrow(message);
+  });
+
+  it('never quotes a key in its errors', () => {
+    const errors = [
+      () => read({ writeKey: { nested: WRITE_KEY }, hmacKey: HMAC_KEY }),
+      () => read({ writeKey: WRITE_KEY, hmacKey: 42 }),
+      () => read({ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, upstreamUrl: `https://${WRITE_KEY}:x@example.com/v1` }),
+    ].map(attempt => {
+      try {
+        attempt();
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('expected a config error');
+    });
+    for (const message of errors) {
+      expect(message).not.toContain(WRITE_KEY);
+      expect(message).not.toContain(HMAC_KEY);
+    }
+  });
+});

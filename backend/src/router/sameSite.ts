@@ -1,0 +1,43 @@
+import type { Config } from '@backstage/config';
+import type { IncomingHttpHeaders } from 'node:http';
+
+function originOf(url: unknown): string | undefined {
+  if (typeof url !== 'string' || url.includes('*')) return undefined;
+  try {
+    const { origin } = new URL(url);
+    return origin === 'null' ? undefined : origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The origins whose pages may post to the relay: those of `app.baseUrl`,
+ * `backend.baseUrl` and the exact origins listed in `backend.cors.origin`
+ * (patterns with `*` are not origins, and are left out).
+ */
+export function allowedOrigins(config: Config): Set<string> {
+  const cors = config.getOptional('backend.cors.origin');
+  const listed = Array.isArray(cors) ? cors : [cors];
+  const candidates = [config.getOptional('app.baseUrl'), config.getOptional('backend.baseUrl'), ...listed];
+  return new Set(candidates.map(originOf).filter((origin): origin is string => origin !== undefined));
+}
+
+/**
+ * Why a request must be refused as cross-site, or undefined.
+ *
+ * @remarks
+ * Pure. The user cookie rides along with requests other sites make (on
+ * https it is `SameSite=None`), and a `text/plain` POST needs no CORS
+ * preflight: without this check any page a signed-in user visits could post
+ * events in their name. A browser says where a request comes from with
+ * `Sec-Fetch-Site` and `Origin`; a request that names another site is refused.
+ */
+export function crossSiteProblem(headers: IncomingHttpHeaders, allowed: ReadonlySet<string>): string | undefined {
+  if (headers['sec-fetch-site'] === 'cross-site') return 'cross-site requests are refused (Sec-Fetch-Site: cross-site)';
+  const origin = headers.origin;
+  if (typeof origin === 'string' && allowed.size > 0 && !allowed.has(origin)) {
+    return "requests from pages outside the app's origin are refused (Origin is not app.baseUrl, backend.baseUrl or backend.cors.origin)";
+  }
+  return undefined;
+}

@@ -1,0 +1,36 @@
+import { outcomeOf } from './outcome';
+
+describe('outcomeOf', () => {
+  it.each([
+    [200, null, { kind: 'delivered' }],
+    [204, null, { kind: 'delivered' }],
+    [429, '7', { kind: 'retry', status: 429, retryAfter: '7' }],
+    [429, null, { kind: 'retry', status: 429 }],
+    [503, null, { kind: 'retry', status: 503 }],
+    [504, null, { kind: 'retry', status: 504 }],
+    [408, null, { kind: 'retry', status: 504 }],
+    [500, null, { kind: 'retry', status: 502 }],
+    [501, null, { kind: 'retry', status: 502 }],
+    [505, null, { kind: 'retry', status: 502 }],
+    [511, null, { kind: 'retry', status: 502 }],
+    [400, null, { kind: 'refused', status: 400 }],
+    [413, null, { kind: 'refused', status: 413 }],
+    [401, null, { kind: 'retry', status: 502, misconfigured: true }],
+    [404, null, { kind: 'retry', status: 502, misconfigured: true }],
+    [302, null, { kind: 'retry', status: 502, misconfigured: true }],
+  ])('Segment %i (Retry-After %s) gives %j', (status, retryAfter, expected) => {
+    expect(outcomeOf(status, retryAfter)).toMatchObject(expected);
+  });
+
+  it('never answers a status analytics-next would drop for a failure worth retrying', () => {
+    const dropped = (status: number) =>
+      (status >= 400 && status < 500 && ![408, 410, 429, 460].includes(status)) || [501, 505, 511].includes(status);
+    const retryStatuses = new Set<number>();
+    for (let status = 300; status < 600; status++) {
+      const outcome = outcomeOf(status, null);
+      if (outcome.kind === 'retry') retryStatuses.add(outcome.status);
+    }
+    expect([...retryStatuses].filter(dropped)).toEqual([]);
+    expect([...retryStatuses].sort()).toEqual([429, 502, 503, 504]);
+  });
+});

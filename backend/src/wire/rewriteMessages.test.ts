@@ -1,0 +1,112 @@
+import type { CheckedMessage } from './checkMessage';
+import type { RelayRequest } from './readRequest';
+import { rewriteMessages, type Sender } from './rewriteMessages';
+
+const USER = 'a'.repeat(64);
+const GROUP_A = 'b'.repeat(64);
+const GROUP_B = 'c'.repeat(64);
+const sender: Sender = { caller: { userId: USER, groupIds: [] }, maskIP: false, clientIp: '203.0.113.7' };
+
+const message = (fields: Record<string, unknown>) => ({ messageId: 'm-1', ...fields }) as CheckedMessage;
+const request = (...messages: CheckedMessage[]): RelayRequest => ({ messages, batch: messages.length > 1 });
+const rewritten = (req: RelayRequest, who: Sender = sender) => {
+  const result = rewriteMessages(req, who);
+  if (!result.ok) throw new Error(result.message);
+  return result.value;
+};
+
+describe('rewriteMessages', () => {
+  it("sets the caller's id over any id the browser claims, and drops traits, writeKey and sentAt", () => {
+    const [out] = rewritten(
+      request(
+        message({
+          type: 'track',
+          event: 'click',
+          userId: 'user:default/admin',
+          anonymousId: 'anon-1',
+          writeKey: 'placeholder',
+          sentAt: '2026-12-02T10:00:00.000Z',
+          traits: { email: 'x@example.com' },
+          properties: { subject: 's' },
+          context: { traits: { role: 'admin' }, groupId: 'forged', page: { path: '/' } },
+        }),
+      ),
+    );
+    expect(out).toEqual({
+      type: 'track',
+      event: 'click',
+      messageId: 'm-1',
+      userId: USER,
+      anonymousId: 'anon-1',
+      properties: { subject: 's' },
+      context: { page: { path: '/' }, ip: '203.0.113.7' },
+    });
+  });
+
+  it.each([
+    ['the backend masks', { maskIP: true }, { ip: '198.51.100.1' }, '0.0.0.0'],
+    ['the browser asks for a mask', {}, { ip: '0.0.0.0' }, '0.0.0.0'],
+    ['the browser claims another address', {}, { ip: '198.51.100.1' }, '203.0.113.7'],
+    ['the browser says nothing', {}, {}, '203.0.113.7'],
+    ['the client address is unknown', { clientIp: undefined }, {}, '0.0.0.0'],
+  ])('decides context.ip when %s', (_when, change, context, ip) => {
+    const [out] = rewritten(request(message({ type: 'page', context })), { ...sender, ...change });
+    expect(out.context).toEqual({ ip });
+  });
+
+  it('does not forward group or alias calls from the browser', () => {
+    const out = rewritten(
+      request(
+        message({ type: 'group', groupId: 'forged-team' }),
+        message({ type: 'alias', previousId: 'someone-else', messageId: 'm-2' }),
+        message({ type: 'page', messageId: 'm-3' }),
+      ),
+    );
+    expect(out.map(m => m.messageId)).toEqual(['m-3']);
+  });
+
+  it("follows each identify with the caller's group calls, and sets the first group on every other message", () => {
+    const withGroups = { ...sender, caller: { userId: USER, groupIds: [GROUP_A, GROUP_B] } };
+    const out = rewritten(
+      request(
+        message({ type: 'identify', traits: { name: 'Alice' }, anonymousId: 'anon-1', timestamp: '2026-12-02T10:00:00.000Z', context: { locale: 'en' } }),
+        message({ type: 'track', event: 'click', messageId: 'm-2' }),
+      ),
+      withGroups,
+    );
+    expect(out.map(m => [m.type, m.groupId ?? (m.context as any).groupId])).toEqual([
+      ['identify', GROUP_A],
+      ['group', GROUP_A],
+      ['group', GROUP_B],
+      ['track', GROUP_A],
+    ]);
+    expect(out[0].traits).toBeUndefined();
+    expect(out[1]).toEqual({
+      type: 'group',
+      groupId: GROUP_A,
+      userId: USER,
+      anonymousId: 'anon-1',
+      timestamp: '2026-12-02T10:00:00.000Z',
+      messageId: expect.stringMatching(/^grp-[0-9a-f]{40}$/),
+      context: { locale: 'en', ip: '203.0.113.7' },
+    });
+    // A retried identify gives the same group messageIds, so Segment drops the repeats.
+    const again = rewritten(request(message({ type: 'identify' })), withGroups);
+    const first = rewritten(request(message({ type: 'identify' })), withGroups);
+    expect(again.map(m => m.messageId)).toEqual(first.map(m => m.messageId));
+    expect(new Set(first.map(m => m.messageId)).size).toBe(3);
+  });
+
+  it('refuses a message that grows past 32 KB once rewritten, naming its index', () => {
+    const filler = 'x'.repeat(32 * 1024 - 120);
+    const result = rewriteMessages(request(message({ type: 'page', messageId: 'm-0' }), message({ type: 'page', properties: { filler } })), sender);
+    expect(result).toMatchObject({ ok: false, status: 413, message: expect.stringMatching(/^batch\[1\]: the message is \d+ bytes once the server's ids are set/) });
+  });
+
+  it('leaves the messages it was given unchanged', () => {
+    const original = message({ type: 'track', event: 'e', userId: 'x', context: { ip: '1.1.1.1', traits: {} } });
+    const copy = JSON.parse(JSON.stringify(original));
+    rewritten(request(original));
+    expect(original).toEqual(copy);
+  });
+});

@@ -1,0 +1,84 @@
+import type { Caller } from '../identity/resolveCaller';
+import { derivedId } from '../identity/pseudonymize';
+import { isObject, type Checked, type CheckedMessage, type JsonObject } from './checkMessage';
+import { MAX_MESSAGE_BYTES } from './limits';
+import type { RelayRequest } from './readRequest';
+
+/** The address Segment records for a masked client. */
+export const MASKED_IP = '0.0.0.0';
+
+/** Who sent a request, as the relay decides it. */
+export type Sender = {
+  caller: Caller;
+  /** `segmentAnalytics.maskIP`. */
+  maskIP: boolean;
+  /** The client's address as the backend sees it (`backend.trustProxy` applies), if known. */
+  clientIp?: string;
+};
+
+/** Fields the relay owns: whatever the browser put there is replaced or removed. */
+const SERVER_OWNED = ['userId', 'writeKey', 'sentAt', 'traits'];
+
+function withoutKeys(object: JsonObject, keys: readonly string[]): JsonObject {
+  const copy = { ...object };
+  for (const key of keys) delete copy[key];
+  return copy;
+}
+
+/**
+ * One message as Segment receives it: `userId` is the caller's, `context.ip`
+ * the relay's decision, `context.groupId` the caller's first group (or none),
+ * and the browser's traits, write key and send time are gone.
+ */
+function rewrite(message: CheckedMessage, { caller, maskIP, clientIp }: Sender): JsonObject {
+  const context = withoutKeys(isObject(message.context) ? message.context : {}, ['traits', 'groupId', 'ip']);
+  const masked = maskIP || (isObject(message.context) && message.context.ip === MASKED_IP);
+  context.ip = masked || !clientIp ? MASKED_IP : clientIp;
+  if (caller.groupIds.length) context.groupId = caller.groupIds[0];
+  return { ...withoutKeys(message, SERVER_OWNED), userId: caller.userId, context };
+}
+
+/**
+ * The group calls the relay sends after an identify: one per group of the
+ * caller, in order, with the identify's time and context, and messageIds
+ * derived from the identify's so that a retried identify repeats them exactly.
+ */
+function groupCalls(identify: JsonObject, groupIds: readonly string[]): JsonObject[] {
+  const context = withoutKeys(identify.context as JsonObject, ['groupId']);
+  return groupIds.map(groupId => {
+    const call: JsonObject = {
+      type: 'group',
+      groupId,
+      userId: identify.userId,
+      messageId: derivedId('grp-', String(identify.messageId), groupId),
+      context,
+    };
+    for (const key of ['anonymousId', 'timestamp', 'integrations']) if (identify[key] !== undefined) call[key] = identify[key];
+    return call;
+  });
+}
+
+/**
+ * The messages to forward for one request, in order.
+ *
+ * @remarks
+ * Pure. `group` and `alias` messages from the browser are not forwarded: which
+ * user and which groups a call belongs to is the server's to say. Each
+ * identify is followed by the caller's group calls. A message that grows
+ * past 32 KB once rewritten is refused (413), naming its index.
+ */
+export function rewriteMessages({ messages, batch }: RelayRequest, sender: Sender): Checked<JsonObject[]> {
+  const out: JsonObject[] = [];
+  for (const [index, message] of messages.entries()) {
+    if (message.type === 'group' || message.type === 'alias') continue;
+    const rewritten = rewrite(message, sender);
+    const bytes = Buffer.byteLength(JSON.stringify(rewritten), 'utf8');
+    if (bytes > MAX_MESSAGE_BYTES) {
+      const where = batch ? `batch[${index}]: ` : '';
+      return { ok: false, status: 413, message: `${where}the message is ${bytes} bytes once the server's ids are set; Segment accepts at most ${MAX_MESSAGE_BYTES} (32 KB)` };
+    }
+    out.push(rewritten);
+    if (message.type === 'identify') out.push(...groupCalls(rewritten, sender.caller.groupIds));
+  }
+  return { ok: true, value: out };
+}
