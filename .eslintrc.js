@@ -1,3 +1,3 @@
 module.exports = require('@backstage/cli/config/eslint-factory')(__dirname, {
-  ignorePatterns: ['dist-types/', '**/*.mjs'],
+  ignorePatterns: ['dist-types/', 'dist-dynamic/', '**/*.mjs'],
 });
