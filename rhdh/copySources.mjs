@@ -10,8 +10,12 @@ import { dirname, join, resolve } from 'node:path';
 /** Build outputs and generated folders: never copied. */
 const GENERATED = /^(node_modules|dist|dist-.*|\..*)$/;
 
-/** Always copied when present: they go into the derived package too. */
-const DOCS = ['README.md', 'LICENSE', 'CHANGELOG.md'];
+/**
+ * Always copied when present: the docs go into the derived package too; the
+ * CLI copies a backend plugin's yarn.lock into dist-dynamic to install its
+ * private dependencies.
+ */
+const ALWAYS = ['README.md', 'LICENSE', 'CHANGELOG.md', 'yarn.lock'];
 
 /**
  * A tsconfig with a relative `extends` rebased onto the original folder, so
@@ -33,14 +37,14 @@ function rebasedTsconfig(file) {
 /**
  * Copies `packageDir`'s sources into `workDir`: package.json, tsconfig*.json
  * (rebased), src/, the config schema, every `files` entry that is not a build
- * output, and the docs.
+ * output, the docs and a yarn.lock.
  * @param {string} packageDir
  * @param {string} workDir
  * @param {{ files?: string[], configSchema?: unknown }} pkg
  */
 export function copySources(packageDir, workDir, pkg) {
   mkdirSync(workDir, { recursive: true });
-  const wanted = new Set(['package.json', 'src', ...DOCS]);
+  const wanted = new Set(['package.json', 'src', ...ALWAYS]);
   if (typeof pkg.configSchema === 'string') wanted.add(pkg.configSchema);
   for (const entry of pkg.files ?? []) {
     const top = entry.split('/')[0];
