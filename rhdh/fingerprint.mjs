@@ -55,6 +55,7 @@ export async function fingerprintPackage(packageDir) {
   const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
     cwd: packageDir,
     maxBuffer: 64 * 1024 * 1024,
+    timeout: 300_000,
   });
   const [packed] = JSON.parse(stdout);
   return { dist: hashTree(join(packageDir, 'dist')), pack: packed.integrity, packFiles: packed.files.length };

@@ -27,23 +27,33 @@ const child = spawn(process.execPath, ['--test', '--test-concurrency=1', 'e2e/rh
   detached: true,
 });
 let timedOut = false;
-const timer = setTimeout(() => {
-  timedOut = true;
-  console.error(`test:rhdh: time-out after ${LIMIT_S} s: stopping the test and everything it started`);
+/** Sends `signal` to the test's process group (the test runner, its test process, the export and its CLI). */
+function signalGroup(/** @type {NodeJS.Signals} */ signal) {
   try {
-    if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    if (child.pid) process.kill(-child.pid, signal);
   } catch {
     // Already gone.
   }
+}
+
+/**
+ * SIGTERM first, so that playwright closes Chromium (it runs in a process
+ * group of its own), then SIGKILL for whatever is left after 10 s.
+ */
+function stopGroup() {
+  signalGroup('SIGTERM');
+  setTimeout(() => signalGroup('SIGKILL'), 10_000).unref();
+}
+
+const timer = setTimeout(() => {
+  timedOut = true;
+  console.error(`test:rhdh: time-out after ${LIMIT_S} s: stopping the test and everything it started`);
+  stopGroup();
 }, LIMIT_S * 1000);
 for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
   process.on(signal, () => {
-    try {
-      if (child.pid) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-    process.exit(130);
+    stopGroup();
+    setTimeout(() => process.exit(130), 11_000);
   });
 }
 
