@@ -1,4 +1,4 @@
 module.exports = require('@backstage/cli/config/eslint-factory')(__dirname, {
   // backend/ is its own package, linted by its own config and scripts.
-  ignorePatterns: ['dist-types/', '**/*.mjs', 'backend/'],
+  ignorePatterns: ['dist-types/', 'dist-dynamic/', '**/*.mjs', 'backend/'],
 });

@@ -18,6 +18,7 @@ import { warnSafely } from './warnSafely';
 import { BackstageEvent } from './mapping/BackstageEvent';
 import { createPrivacy } from './privacy/createPrivacy';
 import { browserOptsOut } from './privacy/optOut';
+import { claimWriteKey } from './oncePerWriteKey';
 
 /**
  * Options of {@link SegmentAnalytics.fromConfig}.
@@ -41,7 +42,9 @@ export type SegmentAnalyticsOptions = {
  * `navigate` events become Segment page calls, every other event a track
  * call. `captureEvent` returns at once and never throws: the library loads
  * lazily, events wait (in order, with their capture time) for it and for the
- * user's identity, then go out.
+ * user's identity, then go out. One instance per write key sends in a page:
+ * a second one (the module registered twice, say in `apis.ts` and as a Red
+ * Hat Developer Hub dynamic plugin) stays off with one warning.
  *
  * @public
  */
@@ -88,6 +91,8 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
     const { identityApi } = options;
     const privacy = createPrivacy(config.privacy, config.userIdSalt);
     const { transform, warnings } = chooseUserIdTransform(options.userIdTransform, config.userIdTransform, config.userIdSalt);
+    // After every check that throws: an instance that failed holds no key.
+    if (!claimWriteKey(config.writeKey, this.logger)) return () => {};
     warnings.forEach(warning => this.logger.warn(warning));
     const { groups } = config.team;
     const warn = (message: string) => this.logger.warn(message);

@@ -11,12 +11,16 @@ const built = new Map();
 /**
  * Builds `entry` (relative to the package root) and resolves with the output
  * folder. Config is not baked in: the server injects it into index.html.
+ * `alias` maps package names to others (esbuild's alias), e.g. to bundle an
+ * older version of a package installed under an npm alias.
  * @param {string} entry
+ * @param {{ alias?: Record<string, string> }} [options]
  * @returns {Promise<string>}
  */
-export function buildApp(entry) {
-  if (!built.has(entry)) built.set(entry, build(entry));
-  return built.get(entry);
+export function buildApp(entry, { alias = {} } = {}) {
+  const key = `${entry} ${JSON.stringify(alias)}`;
+  if (!built.has(key)) built.set(key, build(entry, alias));
+  return built.get(key);
 }
 
 /**
@@ -41,7 +45,11 @@ const reactDomClientNamedExports = {
   },
 };
 
-async function build(entry) {
+/**
+ * @param {string} entry
+ * @param {Record<string, string>} alias
+ */
+async function build(entry, alias) {
   const outdir = mkdtempSync(join(tmpdir(), 'segment-e2e-app-'));
   await esbuild.build({
     absWorkingDir: ROOT,
@@ -61,6 +69,7 @@ async function build(entry) {
     },
     banner: { js: 'var process = globalThis.process || { env: { NODE_ENV: "production" } };' },
     loader: { '.svg': 'file', '.png': 'file', '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.eot': 'file' },
+    alias,
     plugins: [reactDomClientNamedExports],
     logLevel: 'error',
   });

@@ -1,0 +1,206 @@
+#!/usr/bin/env node
+// @ts-check
+// `npm run export-dynamic [-- <package folder>] [--json] [--out <folder>] [--timeout-s <n>]`
+//
+// Exports one package of this repository as a Red Hat Developer Hub dynamic
+// plugin with the pinned @red-hat-developer-hub/cli, then packs the derived
+// package into a tarball and prints its sha512 integrity (the form
+// dynamic-plugins.yaml wants). README "Red Hat Developer Hub" tells the rest.
+//
+// The CLI runs in a temporary copy of the package (<package>/.export-dynamic-work),
+// never in the package itself: its default run writes a module federation build
+// into the package's own dist/. The package's dist/ and what `npm pack` ships are
+// fingerprinted before and after; any difference fails the export.
+//
+// Output, all gitignored:
+//   <package>/dist-dynamic/       the derived package (dist-scalprum/: Scalprum build for
+//                                 RHDH's app; dist/: module federation build, frontend only)
+//   <package>/dist-dynamic-pack/  <name>-dynamic-<version>.tgz
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fingerprintChanges, fingerprintPackage } from './fingerprint.mjs';
+import { copySources } from './copySources.mjs';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const require = createRequire(join(ROOT, 'package.json'));
+const WORK = '.export-dynamic-work';
+
+/** Package roles the RHDH CLI exports, and how. */
+const KINDS = /** @type {const} */ ({
+  'frontend-plugin': 'frontend',
+  'frontend-plugin-module': 'frontend',
+  'backend-plugin': 'backend',
+  'backend-plugin-module': 'backend',
+});
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    json: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    'timeout-s': { type: 'string', default: '900' },
+  },
+});
+const packageDir = resolve(positionals[0] ?? ROOT);
+const outDir = resolve(values.out ?? join(packageDir, 'dist-dynamic-pack'));
+const deadline = Date.now() + Number(values['timeout-s']) * 1000;
+/** Progress goes to stderr when stdout carries the JSON summary. */
+const say = values.json ? (/** @type {string} */ line) => console.error(line) : (/** @type {string} */ line) => console.log(line);
+
+/** @type {import('node:child_process').ChildProcess | undefined} */
+let running;
+const workDir = join(packageDir, WORK);
+
+/** Stops the running child (its whole process group) and removes the temporary copy. */
+function cleanUp() {
+  if (running?.pid && running.exitCode === null) {
+    try {
+      process.kill(-running.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  rmSync(workDir, { recursive: true, force: true });
+}
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+  process.on(signal, () => {
+    cleanUp();
+    process.exit(130);
+  });
+}
+
+/**
+ * Runs a command in its own process group, killed when the export's time is up;
+ * resolves with its standard output when `capture` is set (else it is shown).
+ * @param {string} command
+ * @param {string[]} args
+ * @param {string} cwd
+ * @param {{ capture?: boolean }} [options]
+ * @returns {Promise<string>}
+ */
+function step(command, args, cwd, { capture = false } = {}) {
+  return new Promise((resolveStep, reject) => {
+    const left = deadline - Date.now();
+    if (left <= 0) return reject(new Error(`time-out before: ${command} ${args.join(' ')}`));
+    const stdout = capture ? 'pipe' : values.json ? 2 : 1;
+    const child = spawn(command, args, { cwd, detached: true, stdio: ['ignore', stdout, 2] });
+    let out = '';
+    child.stdout?.on('data', chunk => (out += chunk));
+    running = child;
+    const timer = setTimeout(() => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+      reject(new Error(`time-out (--timeout-s ${values['timeout-s']}): ${command} ${args.join(' ')} killed`));
+    }, left);
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolveStep(out);
+      else reject(new Error(`${basename(command)} ${args.join(' ')} failed (${signal ?? `exit ${code}`})`));
+    });
+  });
+}
+
+/**
+ * What the RHDH CLI needs to export a backend plugin from this npm repository,
+ * said before anything runs.
+ * @param {string} dir
+ */
+function backendPreflight(dir) {
+  const missing = [];
+  const pathDirs = (process.env.PATH ?? '').split(':');
+  if (!pathDirs.some(p => existsSync(join(p, 'yarn')))) {
+    missing.push('`yarn` on PATH (the CLI runs `yarn --version`, `yarn install` in dist-dynamic)');
+  }
+  if (!existsSync(join(dir, 'yarn.lock'))) {
+    missing.push('a yarn.lock in the package folder (the CLI copies it into dist-dynamic to install private dependencies)');
+  }
+  if (missing.length) {
+    throw new Error(`exporting a backend plugin needs ${missing.join(' and ')}; see README "Red Hat Developer Hub"`);
+  }
+}
+
+/** sha512 integrity of a file, as npm and dynamic-plugins.yaml write it. */
+function integrityOf(/** @type {string} */ file) {
+  return `sha512-${createHash('sha512').update(readFileSync(file)).digest('base64')}`;
+}
+
+async function main() {
+  const started = Date.now();
+  const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
+  const role = pkg.backstage?.role;
+  const kind = KINDS[/** @type {keyof typeof KINDS} */ (role)];
+  if (!kind) throw new Error(`${packageDir}: backstage.role is ${role ?? 'missing'}; the RHDH CLI exports ${Object.keys(KINDS).join(', ')}`);
+  if (kind === 'backend') backendPreflight(packageDir);
+
+  say(`--- fingerprint of ${relative(ROOT, packageDir) || '.'} (dist/ and npm pack contents)`);
+  const before = await fingerprintPackage(packageDir);
+
+  rmSync(workDir, { recursive: true, force: true });
+  copySources(packageDir, workDir, pkg);
+  const cli = join(dirname(require.resolve('@red-hat-developer-hub/cli/package.json')), 'bin', 'rhdh-cli');
+  if (kind === 'backend') {
+    // The CLI would run `yarn build`; build with the package's own script instead.
+    say('--- build (in the copy)');
+    await step('npm', ['run', 'build'], workDir);
+  }
+  say(`--- rhdh-cli plugin export (${kind}, in ${relative(ROOT, workDir)})`);
+  await step(process.execPath, [cli, 'plugin', 'export', '--clean', ...(kind === 'backend' ? ['--no-build'] : [])], workDir);
+
+  const derived = join(packageDir, 'dist-dynamic');
+  rmSync(derived, { recursive: true, force: true });
+  cpSync(join(workDir, 'dist-dynamic'), derived, { recursive: true });
+  rmSync(workDir, { recursive: true, force: true });
+
+  say('--- npm pack (dist-dynamic)');
+  mkdirSync(outDir, { recursive: true });
+  const [packed] = JSON.parse(await step('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', outDir], derived, { capture: true }));
+  const tarball = join(outDir, packed.filename);
+  const integrity = integrityOf(tarball);
+  if (integrity !== packed.integrity) throw new Error(`${tarball}: sha512 ${integrity}, but npm pack said ${packed.integrity}`);
+  writeFileSync(`${tarball}.integrity`, `${integrity}\n`);
+
+  const after = await fingerprintPackage(packageDir);
+  const changes = fingerprintChanges(before, after);
+  if (changes.length) throw new Error(`the export changed the package's own build: ${changes.join('; ')}`);
+
+  const summary = {
+    package: pkg.name,
+    version: pkg.version,
+    kind,
+    derivedPackage: packed.name,
+    derivedDir: derived,
+    tarball,
+    integrity,
+    bytes: readFileSync(tarball).length,
+    seconds: Math.round((Date.now() - started) / 1000),
+    unchanged: after,
+  };
+  if (values.json) {
+    console.log(JSON.stringify(summary));
+    return;
+  }
+  say(`
+Exported ${pkg.name} ${pkg.version} as an RHDH dynamic plugin (${kind}) in ${summary.seconds} s
+  derived package  ${relative(process.cwd(), derived)}/
+  tarball          ${relative(process.cwd(), tarball)} (${(summary.bytes / 1024).toFixed(0)} KB)
+  integrity        ${integrity}
+The package's own build is unchanged: dist/ ${after.dist}, npm pack ${after.pack}
+
+In dynamic-plugins.yaml (host the tarball where RHDH can download it):
+  - package: https://<your server>/${basename(tarball)}
+    integrity: ${integrity}`);
+}
+
+main().catch(error => {
+  cleanUp();
+  console.error(`export-dynamic: ${error instanceof Error ? error.message : error}`);
+  process.exit(1);
+});
