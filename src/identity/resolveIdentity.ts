@@ -58,20 +58,29 @@ async function resolveGroups(
  * a group whose transform fails is left out.
  */
 export async function resolveIdentity(options: ResolveIdentityOptions): Promise<ResolvedIdentity> {
-  let identity: BackstageUserIdentity;
+  let userEntityRef: unknown;
+  let ownershipEntityRefs: unknown;
   try {
-    identity = await options.identityApi.getBackstageIdentity();
+    // Reading the answer is part of asking: it may be null, or a Proxy whose reads throw.
+    const identity: BackstageUserIdentity = await options.identityApi.getBackstageIdentity();
+    ({ userEntityRef, ownershipEntityRefs } = identity);
   } catch (error) {
+    // Whatever was thrown (a Symbol, an object without a prototype...) is only ever described, never
+    // converted here; with a transform, not even that, as it may quote the entity ref.
     if (options.transform) throw withheld('the identity API');
     throw error;
   }
-  const { userEntityRef, ownershipEntityRefs } = identity;
   if (typeof userEntityRef !== 'string' || !userEntityRef) {
     throw new Error('the identity API returned no user entity ref');
   }
+  // Groups are a bonus: refs that cannot even be read (a hostile array) mean no groups, never no user.
+  const noGroups = () => {
+    options.warn?.("Segment analytics: the user's groups could not be read and are not sent");
+    return [];
+  };
   const [userId, groups] = await Promise.all([
     transformEntityRef(userEntityRef, options.transform, options.salt),
-    resolveGroups(ownershipEntityRefs, options),
+    resolveGroups(ownershipEntityRefs, options).catch(noGroups),
   ]);
   return { userId, groups };
 }
