@@ -1,4 +1,5 @@
 import { SegmentCall } from '../mapping/SegmentCall';
+import { countingStorage } from '../testing/deliveryTestKit';
 import { callStoreKey, createCallStore, STORED_CALL_MAX_AGE_MS, StoredCall } from './callStore';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
@@ -141,13 +142,10 @@ describe('createCallStore', () => {
     const storage = memoryStorage();
     storeOn(storage).store.save(Array.from({ length: 500 }, (_, i) => stored(`c${i}`, 500 - i)));
     const size = storage.data.get(callStoreKey('wk'))!.length;
-    const ops = { reads: 0, writes: 0, written: 0 };
-    const counted = {
-      getItem: (k: string) => (ops.reads++, storage.getItem(k)),
-      setItem: (k: string, v: string) => (ops.writes++, (ops.written += v.length), storage.setItem(k, v)),
-      removeItem: (k: string) => (ops.writes++, storage.removeItem(k)),
-    };
-    const store = createCallStore({ storage: counted, writeKey: 'wk', now: () => NOW, logger: { warn: jest.fn(), info: jest.fn() } });
+    const counted = countingStorage();
+    storage.data.forEach((value, key) => counted.data.set(key, value));
+    const { ops } = counted;
+    const store = createCallStore({ storage: counted.storage, writeKey: 'wk', now: () => NOW, logger: { warn: jest.fn(), info: jest.fn() } });
     expect(store.take(Array.from({ length: 400 }, (_, i) => `c${i}`)).size).toBe(400);
     expect(ops).toMatchObject({ reads: 1, writes: 1 });
     expect(ops.written).toBeLessThan(size);

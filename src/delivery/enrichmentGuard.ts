@@ -11,7 +11,7 @@ const guarded = new WeakSet<object>();
 
 function timeZone(): string | undefined {
   try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone;
+    return new Intl.DateTimeFormat().resolvedOptions().timeZone;
   } catch {
     return undefined;
   }

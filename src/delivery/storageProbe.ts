@@ -106,12 +106,11 @@ export function storageWarning({ localStorage, cookies }: BrowserStorageState): 
     ...(localStorage.kind === 'usable' ? [] : [fault('localStorage', localStorage)]),
     ...(cookies.kind === 'usable' ? [] : [fault('cookies', cookies)]),
   ];
-  let kept: string;
-  if (localStorage.kind === 'usable') kept = 'the anonymous id is kept in localStorage only';
-  else if (cookies.kind === 'usable') {
-    kept =
-      'events are kept in memory until sent (those not sent when the page is left are lost), ' +
-      'the anonymous id in a cookie';
-  } else kept = 'everything is kept in memory for this page only (the anonymous id does not survive a reload)';
-  return `Segment analytics: ${faults.join(' and ')}; events are still sent: ${kept}`;
+  const identity =
+    cookies.kind === 'usable' ? '; the anonymous id is kept in a cookie' : ', and the anonymous id does not survive a reload';
+  const consequence =
+    localStorage.kind === 'usable'
+      ? 'analytics keeps working: the anonymous id is kept in localStorage only'
+      : `analytics keeps working from memory: events are still sent, but those not yet sent when the page is left may be lost${identity}`;
+  return `Segment analytics: ${faults.join(' and ')}; ${consequence}`;
 }
