@@ -27,11 +27,11 @@ export type ResolveIdentityOptions = IdentityOptions & {
 };
 
 async function resolveGroups(
-  ownershipEntityRefs: unknown,
+  ownershipEntityRefs: () => unknown,
   { transform, salt, groups, warn }: ResolveIdentityOptions,
 ): Promise<SegmentGroup[]> {
   if (!groups) return [];
-  const refs = selectGroupRefs(ownershipEntityRefs, groups.limit);
+  const refs = selectGroupRefs(ownershipEntityRefs(), groups.limit);
   const ids = await Promise.allSettled(refs.map(ref => transformEntityRef(ref, transform, salt)));
   const failed = ids.filter(id => id.status === 'rejected').length;
   if (failed) warn?.(`Segment analytics: ${failed} of the user's groups could not be transformed and are not sent`);
@@ -58,12 +58,12 @@ async function resolveGroups(
  * a group whose transform fails is left out.
  */
 export async function resolveIdentity(options: ResolveIdentityOptions): Promise<ResolvedIdentity> {
+  let identity: BackstageUserIdentity;
   let userEntityRef: unknown;
-  let ownershipEntityRefs: unknown;
   try {
     // Reading the answer is part of asking: it may be null, or a Proxy whose reads throw.
-    const identity: BackstageUserIdentity = await options.identityApi.getBackstageIdentity();
-    ({ userEntityRef, ownershipEntityRefs } = identity);
+    identity = await options.identityApi.getBackstageIdentity();
+    userEntityRef = identity.userEntityRef;
   } catch (error) {
     // Whatever was thrown (a Symbol, an object without a prototype...) is only ever described, never
     // converted here; with a transform, not even that, as it may quote the entity ref.
@@ -80,7 +80,7 @@ export async function resolveIdentity(options: ResolveIdentityOptions): Promise<
   };
   const [userId, groups] = await Promise.all([
     transformEntityRef(userEntityRef, options.transform, options.salt),
-    resolveGroups(ownershipEntityRefs, options).catch(noGroups),
+    resolveGroups(() => identity.ownershipEntityRefs, options).catch(noGroups),
   ]);
   return { userId, groups };
 }
