@@ -114,6 +114,16 @@ describe('Delivery when identity fails, whatever the failure looks like', () => 
     expect(log.warn.mock.calls[0][0]).toMatch(described);
   });
 
+  it("the library failing to load on the browser's storage says so, not 'blocked or offline'", async () => {
+    const log = { warn: jest.fn(), info: jest.fn() };
+    const d = new Delivery({ transport: Promise.reject(new DOMException('quota', 'QuotaExceededError')), identityTimeoutMs: 0, logger: log });
+    d.enqueue(clickCall('a'));
+    await advance(10);
+    expect(log.warn.mock.calls.map(c => c[0])).toEqual([
+      "Segment analytics: the Segment library failed on the browser's storage; analytics is off for this page (1 events not sent): QuotaExceededError: quota",
+    ]);
+  });
+
   it('a transport whose calls throw values of any shape: the others still go out', async () => {
     const { sent, transport } = recordingTransport();
     const send = transport.send;

@@ -4,6 +4,7 @@ import { fitToSizeLimit } from '../mapping/fitToSizeLimit';
 import { createWarnOnce, describeError, safeLogger } from '../warnSafely';
 import { CallStore, StoredCall } from './callStore';
 import { monotonicClock } from './monotonicClock';
+import { isStorageFailure } from './storageProbe';
 import { StoredOwner } from './storedOwner';
 import { Logger, Transport } from './Transport';
 
@@ -277,9 +278,10 @@ export class Delivery {
     this.head = 0;
     this.calls = 0;
     this.scheduler.clearTimeout(this.timer);
+    const why = isStorageFailure(error) ? "failed on the browser's storage" : 'could not be loaded (blocked or offline?)';
     this.logger.warn(
-      `Segment analytics: the Segment library could not be loaded (blocked or offline?); ` +
-        `analytics is off for this page (${lost} events not sent): ${describeError(error)}`,
+      `Segment analytics: the Segment library ${why}; analytics is off for this page (${lost} events not sent): ` +
+        `${describeError(error)}`,
     );
   }
 
