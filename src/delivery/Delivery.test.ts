@@ -4,24 +4,9 @@ import { SegmentCall } from '../mapping/SegmentCall';
 import { titleWaitMs } from '../mapping/pageHistory';
 import { callStoreKey, createCallStore } from './callStore';
 import { Delivery, DeliveryOptions } from './Delivery';
-import { costlyScheduler, countPerTask } from '../testing/deliveryTestKit';
+import { costlyScheduler, countPerTask, drivenLifecycle, recordingTransport } from '../testing/deliveryTestKit';
 import { createStoredOwner } from './storedOwner';
-import { SendOptions, Transport } from './Transport';
-
-function recordingTransport() {
-  const sent: string[] = [];
-  const options: SendOptions[] = [];
-  const transport: Transport = {
-    startSession(userId) {
-      sent.push(userId ? `identify ${userId}` : 'anonymous session');
-    },
-    send(call, opts) {
-      options.push(opts);
-      sent.push(`${call.type === 'page' ? 'page' : call.event} ${call.properties.subject} as ${opts.userId ?? 'anonymous'}`);
-    },
-  };
-  return { sent, options, transport };
-}
+import { Transport } from './Transport';
 
 const page = { url: 'http://x/', path: '/', search: '', title: 't', referrer: '' };
 const call = (subject: string): SegmentCall => ({
@@ -34,15 +19,6 @@ const call = (subject: string): SegmentCall => ({
 const later = <T>(ms: number, value: T) => new Promise<T>(r => setTimeout(() => r(value), ms));
 const logger = () => ({ warn: jest.fn(), info: jest.fn() });
 const advance = (ms: number) => jest.advanceTimersByTimeAsync(ms);
-
-/** A page lifecycle the test drives: `leave()` is a pagehide. */
-function lifecycle() {
-  const listeners: (() => void)[] = [];
-  return {
-    onPageLeave: (l: () => void) => listeners.push(l),
-    leave: () => listeners.forEach(l => l()),
-  };
-}
 
 function memoryStorage() {
   const data = new Map<string, string>();
@@ -207,7 +183,7 @@ describe('Delivery', () => {
       const doc = { href: 'http://x/a', title: 'Old' };
       const { sent, transport } = recordingTransport();
       const titles: string[] = [];
-      const life = lifecycle();
+      const life = drivenLifecycle();
       const d = new Delivery({
         transport: Promise.resolve(transport),
         identityTimeoutMs: 0,
@@ -260,7 +236,7 @@ describe('Delivery', () => {
       const { sent, transport } = recordingTransport();
       const leaving = jest.fn();
       transport.leaving = leaving;
-      const life = lifecycle();
+      const life = drivenLifecycle();
       const d = new Delivery({ transport: Promise.resolve(transport), userId: Promise.resolve('u'), identityTimeoutMs: 100, logger: logger(), onPageLeave: life.onPageLeave });
       await advance(10);
       d.enqueue(call('sign-out'));
@@ -276,7 +252,7 @@ describe('Delivery', () => {
 
     function withStore(storage: ReturnType<typeof memoryStorage>, options: Partial<DeliveryOptions>) {
       const log = logger();
-      const life = lifecycle();
+      const life = drivenLifecycle();
       let n = 0;
       const d = new Delivery({
         transport: new Promise(() => {}),
