@@ -3,6 +3,7 @@ import { Analytics, AnalyticsBrowser } from '@segment/analytics-next';
 import { readSegmentConfig } from '../config/readSegmentConfig';
 import { guardEnrichment, PAGE_ENRICHMENT } from './enrichmentGuard';
 import { toLoadArguments } from './segmentOptions';
+import { loadSegmentTransport } from './segmentTransport';
 import { BrowserStorageState, probeCookies, probeLocalStorage } from './storageProbe';
 
 // Where `@segment/analytics-next` 1.84 fails when the page's storage does,
@@ -126,5 +127,30 @@ describe('the Segment library when document.cookie throws', () => {
     expect(posted).toContain('http://127.0.0.1:9/v1/t cookies-refused');
     expect(ctx.event.context?.timezone).toBe(new Intl.DateTimeFormat().resolvedOptions().timeZone);
     expect(ctx.event.context?.userAgent).toBe(navigator.userAgent);
+  });
+});
+
+describe('loadSegmentTransport when localStorage refuses only the keys the library writes', () => {
+  beforeEach(() => {
+    const setItem = Storage.prototype.setItem;
+    jest.spyOn(Storage.prototype, 'setItem').mockImplementation(function (this: Storage, key: string, value: string) {
+      if (key.startsWith('persisted-queue')) throw new DOMException('quota', 'QuotaExceededError');
+      return setItem.call(this, key, value);
+    });
+  });
+
+  it('the probe passes, the load fails on the lock, and is retried with the queues in memory: delivered, one warning', async () => {
+    const access = probeLocalStorage(() => window.localStorage);
+    expect(access).toEqual({ kind: 'usable' });
+    const logger = { warn: jest.fn(), info: jest.fn() };
+    const transport = await loadSegmentTransport(config(), logger, undefined, access);
+    await transport.send(
+      { type: 'track', event: 'after-retry', properties: { subject: 's', action: 'after-retry' }, page: { url: 'http://x/', path: '/', search: '', title: 't', referrer: '' }, timestamp: new Date() },
+      {},
+    );
+    expect(posted).toContain('http://127.0.0.1:9/v1/t after-retry');
+    expect(logger.warn.mock.calls.map(c => c[0])).toEqual([
+      expect.stringMatching(/^Segment analytics: localStorage is full \(QuotaExceededError: quota\); analytics keeps working from memory/),
+    ]);
   });
 });
