@@ -133,7 +133,7 @@ describe('the Segment library when document.cookie throws', () => {
 describe('loadSegmentTransport when localStorage refuses only the keys the library writes', () => {
   beforeEach(() => {
     const setItem = Storage.prototype.setItem;
-    jest.spyOn(Storage.prototype, 'setItem').mockImplementation(function (this: Storage, key: string, value: string) {
+    jest.spyOn(Storage.prototype, 'setItem').mockImplementation(function refuseLibraryKeys(this: Storage, key: string, value: string) {
       if (key.startsWith('persisted-queue')) throw new DOMException('quota', 'QuotaExceededError');
       return setItem.call(this, key, value);
     });
