@@ -246,7 +246,9 @@ describe('hostile browsers (Chromium, embedded collector)', { skip: missing }, (
     // The tasks that ran from the library's settings arriving (then the backlog is taken) to its last request.
     const measured = await h.page.evaluate(() => {
       const w = /** @type {any} */ (window);
-      const settings = performance.getEntriesByType('resource').find(e => e.name.includes('/settings'));
+      const settings = /** @type {PerformanceResourceTiming[]} */ (performance.getEntriesByType('resource')).find(e =>
+        e.name.includes('/settings'),
+      );
       const from = settings ? settings.responseEnd : 0;
       const to = Math.max(...w.__trackingAt);
       const tasks = /** @type {{ start: number, duration: number }[]} */ (w.__longTasks);
