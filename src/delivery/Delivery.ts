@@ -5,6 +5,7 @@ import { createWarnOnce, describeError, safeLogger } from '../warnSafely';
 import { CallStore, StoredCall } from './callStore';
 import { monotonicClock } from './monotonicClock';
 import { isStorageFailure } from './storageProbe';
+import { RestoredCalls } from './restoredCalls';
 import { StoredOwner } from './storedOwner';
 import { Logger, Transport } from './Transport';
 
@@ -128,11 +129,8 @@ export class Delivery {
   private identity: IdentityState;
   /** The user of the session already started on the transport; undefined: anonymous or not started. */
   private sessionUserId?: string;
-  /** Calls an earlier page load stored, read once the transport is ready; taken for their user's session. */
-  private restored: StoredCall[] = [];
-  /** Restored calls taken from the store, handed over before the queue, paced like it. */
-  private backlog: StoredCall[] = [];
-  private backlogHead = 0;
+  /** Calls earlier page loads stored: handed over before the queue, paced like it. */
+  private readonly restored?: RestoredCalls;
   private timer?: unknown;
   private identityTimer?: unknown;
   private identityClockStarted = false;
@@ -154,6 +152,7 @@ export class Delivery {
     this.newId = options.newId ?? randomId;
     this.logger = safeLogger(options.logger);
     this.warnOnce = createWarnOnce(this.logger);
+    this.restored = options.store && new RestoredCalls(options.store);
     if (options.userId) {
       this.identity = { kind: 'waiting' };
       this.awaitIdentity(options.userId);
@@ -263,11 +262,10 @@ export class Delivery {
     this.transportState = { kind: 'ready', transport };
     // Read only now, so that the app's start stays light; without the calls this
     // page stored itself when hidden: they keep their place in its queue.
-    const own = new Set(this.queue.slice(this.head).flatMap(item => (item.kind === 'call' && item.stored ? [item.messageId] : [])));
-    this.restored = (this.options.store?.load() ?? []).filter(stored => !own.has(stored.messageId));
+    this.restored?.read(new Set(this.queue.slice(this.head).map(item => (item.kind === 'call' && item.stored ? item.messageId : undefined))));
     // Anonymous calls of an earlier page load go first, with the identity
     // that load had: nothing of this page's session has started yet.
-    this.takeRestored(null);
+    this.restored?.take(null);
     this.schedule(0);
   }
 
@@ -288,7 +286,7 @@ export class Delivery {
   /** True when something can be handed over now: restored calls, or queued ones once the identity is settled. */
   private hasWork(): boolean {
     if (this.transportState.kind !== 'ready') return false;
-    if (this.backlogHead < this.backlog.length) return true;
+    if (this.restored?.pending) return true;
     return this.identity.kind !== 'waiting' && this.head < this.queue.length;
   }
 
@@ -316,9 +314,9 @@ export class Delivery {
     for (let count = 0; this.hasWork(); count++) {
       if (!leaving && count > 0 && this.scheduler.now() - start >= SLICE_MS) break;
       const full = !leaving && this.inFlight >= maxInFlight;
-      if (this.backlogHead < this.backlog.length) {
+      if (this.restored?.pending) {
         if (full) break; // a settling call schedules the next drain
-        this.sendStored(state.transport, this.backlog[this.backlogHead++]);
+        this.sendStored(state.transport, this.restored.next());
         continue;
       }
       const item = this.queue[this.head];
@@ -345,10 +343,6 @@ export class Delivery {
   }
 
   private compact() {
-    if (this.backlogHead === this.backlog.length) {
-      this.backlog = [];
-      this.backlogHead = 0;
-    }
     if (this.head === this.queue.length) {
       this.queue = [];
       this.head = 0;
@@ -377,22 +371,8 @@ export class Delivery {
     } catch (error) {
       this.logger.warn(`Segment analytics: identify failed: ${describeError(error)}`);
     }
-    if (userId !== undefined) this.takeRestored(userId);
-    // Calls stored for other users stay stored, for a later load of theirs.
-    this.restored = [];
-  }
-
-  /**
-   * Takes the restored calls of `owner` that are still stored (no other load
-   * took them), in one read and one write of the store, and puts them in the
-   * backlog, which the next drains hand over in time slices.
-   */
-  private takeRestored(owner: string | null) {
-    const mine = this.restored.filter(stored => stored.owner === owner);
-    if (!mine.length) return;
-    this.restored = this.restored.filter(stored => stored.owner !== owner);
-    const taken = this.options.store!.take(mine.map(stored => stored.messageId));
-    for (const stored of mine) if (taken.has(stored.messageId)) this.backlog.push(stored);
+    if (userId !== undefined) this.restored?.take(userId);
+    this.restored?.forgetOthers();
   }
 
   private sendStored(transport: Transport, stored: StoredCall) {
@@ -435,7 +415,7 @@ export class Delivery {
     if (state.kind === 'dead') return;
     const canSend = this.canSend();
     if (!canSend) this.warnDropped();
-    this.storeWaiting(this.backlog.slice(this.backlogHead), canSend ? this.sessionUserId ?? null : null, !canSend);
+    this.storeWaiting(this.restored?.remaining() ?? [], canSend ? this.sessionUserId ?? null : null, !canSend);
     if (state.kind !== 'ready') return;
     try {
       state.transport.leaving?.();
