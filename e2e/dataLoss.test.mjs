@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { describe, it } from 'node:test';
 import { browserMissing } from './support/browser.mjs';
-import { harnessesOfFile } from './support/harness.mjs';
+import { harnessesOfFile, signInIfAsked } from './support/harness.mjs';
 
 const GUEST = 'user:default/guest';
 const GUEST_SHA256 = createHash('sha256').update(GUEST).digest('hex');
@@ -36,18 +36,6 @@ async function outsideSite() {
 const named = (messages, event) => messages.filter(m => m.event === event);
 /** @param {Record<string, any>[]} messages */
 const distinctIds = messages => new Set(messages.map(m => m.messageId)).size;
-
-/**
- * Signs in as guest when the dev app asks (a fresh page of the profile), and
- * waits for the playground.
- * @param {import('playwright-core').Page} page
- */
-async function signInIfAsked(page) {
-  const enter = page.getByRole('button', { name: 'Enter' });
-  await Promise.race([enter.waitFor({ timeout: 30000 }), page.waitForSelector('[data-testid=second-link]', { timeout: 30000 })]);
-  if (await enter.isVisible()) await enter.click();
-  await page.waitForSelector('[data-testid=second-link]', { timeout: 30000 });
-}
 
 /**
  * Clicks a playground button `times` times in one task, then runs `andThen`

@@ -14,7 +14,7 @@ import { applyTeamOptions } from './mapping/applyTeamOptions';
 import { createPageHistory } from './mapping/pageHistory';
 import { toSegmentCall } from './mapping/toSegmentCall';
 import { createSafeEventReader } from './mapping/safeEventReader';
-import { warnSafely } from './warnSafely';
+import { createWarnOnce, describeError, safeLogger } from './warnSafely';
 import { BackstageEvent } from './mapping/BackstageEvent';
 import { createPrivacy } from './privacy/createPrivacy';
 import { browserOptsOut } from './privacy/optOut';
@@ -63,13 +63,13 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
   }
 
   private readonly capture: (event: BackstageEvent) => void;
-  private failedOnce = false;
+  /** Every part of the module logs through this: it never throws, whatever the console does. */
+  private readonly logger: Logger;
+  private readonly warnOnce: (topic: string, message: string) => void;
 
-  private constructor(
-    config: EnabledSegmentConfig | undefined,
-    options: SegmentAnalyticsOptions,
-    private readonly logger: Logger,
-  ) {
+  private constructor(config: EnabledSegmentConfig | undefined, options: SegmentAnalyticsOptions, sink: Logger) {
+    this.logger = safeLogger(sink);
+    this.warnOnce = createWarnOnce(this.logger);
     this.capture = config ? this.createPipeline(config, options) : () => {};
   }
 
@@ -79,10 +79,7 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
       this.capture(event);
     } catch (error) {
       // Never read the event again here: reading it may be what threw.
-      if (!this.failedOnce) {
-        this.failedOnce = true;
-        warnSafely(this.logger, 'Segment analytics: could not record an event', error);
-      }
+      this.warnOnce('capture', `Segment analytics: could not record an event: ${describeError(error)}`);
     }
   }
 

@@ -1,20 +1,60 @@
-/** Where warnings go (the console by default). */
-type Logger = Pick<Console, 'warn'>;
+/** Where the module's warnings and logs go (the console by default). */
+type Logger = Pick<Console, 'warn' | 'info'>;
 
-/** `String(error)`, or a neutral text when even that throws (a hostile error object). */
+/**
+ * A readable text for anything thrown or rejected, without ever throwing:
+ * `String(error)` where that works (an Error, a string, a Symbol), else the
+ * object's tag (an object without a prototype, a `toString` that throws).
+ */
 export function describeError(error: unknown): string {
   try {
     return String(error);
+  } catch {
+    // A value String() cannot convert, or whose conversion throws.
+  }
+  try {
+    return Object.prototype.toString.call(error);
   } catch {
     return 'an error that cannot be described';
   }
 }
 
-/** Logs `message: error` as a warning; never throws, whatever `error` is. */
-export function warnSafely(logger: Logger, message: string, error: unknown): void {
-  try {
-    logger.warn(`${message}: ${describeError(error)}`);
-  } catch {
-    // Nothing left to tell.
-  }
+/** Loggers already made safe: wrapping one again changes nothing. */
+const safeLoggers = new WeakSet<object>();
+
+/**
+ * The one place where logging is made safe: a logger whose methods never
+ * throw, whatever the console does (a console method replaced by one that
+ * throws, missing, or a getter that throws). Every part of the module logs
+ * through one of these.
+ */
+export function safeLogger(logger: Logger): Logger {
+  if (safeLoggers.has(logger)) return logger;
+  const call = (method: 'warn' | 'info', data: unknown[]) => {
+    try {
+      logger[method](...data);
+    } catch {
+      // Nothing left to tell: a broken console must not break analytics.
+    }
+  };
+  const safe: Logger = {
+    warn: (...data: unknown[]) => call('warn', data),
+    info: (...data: unknown[]) => call('info', data),
+  };
+  safeLoggers.add(safe);
+  return safe;
+}
+
+/**
+ * A warning given at most once per `topic` (per instance): a fault that
+ * repeats (every event failing the same way) is told once, not per event.
+ */
+export function createWarnOnce(logger: Logger): (topic: string, message: string) => void {
+  const safe = safeLogger(logger);
+  const given = new Set<string>();
+  return (topic, message) => {
+    if (given.has(topic)) return;
+    given.add(topic);
+    safe.warn(message);
+  };
 }

@@ -89,3 +89,15 @@ export function harnessesOfFile() {
     harness: async options => closeLater(await startHarness(options)),
   };
 }
+
+/**
+ * Signs in as guest when the dev app asks (a fresh page of the profile), and
+ * waits for the playground.
+ * @param {import('playwright-core').Page} page
+ */
+export async function signInIfAsked(page) {
+  const enter = page.getByRole('button', { name: 'Enter' });
+  await Promise.race([enter.waitFor({ timeout: 30000 }), page.waitForSelector('[data-testid=second-link]', { timeout: 30000 })]);
+  if (await enter.isVisible()) await enter.click();
+  await page.waitForSelector('[data-testid=second-link]', { timeout: 30000 });
+}

@@ -1,6 +1,11 @@
+import { CallClock } from '../mapping/pageHistory';
 import { SegmentCall } from '../mapping/SegmentCall';
 import { fitToSizeLimit } from '../mapping/fitToSizeLimit';
+import { createWarnOnce, describeError, safeLogger } from '../warnSafely';
 import { CallStore, StoredCall } from './callStore';
+import { monotonicClock } from './monotonicClock';
+import { isStorageFailure } from './storageProbe';
+import { RestoredCalls } from './restoredCalls';
 import { StoredOwner } from './storedOwner';
 import { Logger, Transport } from './Transport';
 
@@ -23,17 +28,25 @@ const IN_FLIGHT_TIMEOUT_MS = 10_000;
 /** Default bound on the calls kept while the library or the identity is not ready. */
 export const MAX_WAITING = 5000;
 
-/** The clock and timers Delivery runs on; injected so tests use fake timers. */
+/**
+ * The clocks and timers Delivery runs on; injected so tests use fake timers.
+ * Every wait and time slice is measured on the monotonic `now` (and on
+ * timers, which browsers run on a monotonic clock too); the wall clock only
+ * gives the timestamps that are sent.
+ */
 export type Scheduler = {
-  /** Epoch milliseconds. */
+  /** Monotonic milliseconds from an arbitrary origin (see {@link monotonicClock}). */
   now(): number;
+  /** Wall-clock epoch milliseconds, for timestamps only. */
+  wallNow(): number;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 };
 
-/** The browser's clock and timers. */
+/** The browser's clocks and timers. */
 export const browserScheduler: Scheduler = {
-  now: () => Date.now(),
+  now: monotonicClock(),
+  wallNow: () => Date.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: handle => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
@@ -51,8 +64,11 @@ export type DeliveryOptions = {
   maxWaiting?: number;
   /** Last look at a call just before it is handed over (e.g. the page's settled title). */
   beforeSend?: (call: SegmentCall) => SegmentCall;
-  /** How much longer (ms, from `now`) a call at the head of the queue should wait; 0: none. */
-  holdMs?: (call: SegmentCall, now: number) => number;
+  /**
+   * How much longer (ms) a call at the head of the queue should wait; 0: none.
+   * Given when the call reached delivery and the time now, on the scheduler's monotonic clock.
+   */
+  holdMs?: (call: SegmentCall, clock: CallClock) => number;
   /** Where calls that could not be handed over go when the page is left; none: not kept. */
   store?: CallStore;
   /** The user the browser's stored identity belongs to (see {@link StoredOwner}). */
@@ -75,12 +91,16 @@ type Item =
   | {
       kind: 'call';
       call: SegmentCall;
+      /** When it reached delivery, on the scheduler's monotonic clock. */
+      at: number;
       /** Given when the call was stored; a stored call is sent only if it is still in the store. */
       messageId?: string;
       stored?: boolean;
     }
   /** This page's session starts here: identify `userId`, or anonymous. */
   | { kind: 'session'; userId: string | undefined };
+
+type CallItem = Extract<Item, { kind: 'call' }>;
 
 function randomId(): string {
   if (typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
@@ -109,8 +129,8 @@ export class Delivery {
   private identity: IdentityState;
   /** The user of the session already started on the transport; undefined: anonymous or not started. */
   private sessionUserId?: string;
-  /** Calls an earlier page load stored; handed over once the transport is ready (and for their user). */
-  private restored: StoredCall[];
+  /** Calls earlier page loads stored: handed over before the queue, paced like it. */
+  private readonly restored?: RestoredCalls;
   private timer?: unknown;
   private identityTimer?: unknown;
   private identityClockStarted = false;
@@ -118,18 +138,21 @@ export class Delivery {
   private calls = 0;
   private dropped = 0;
   private inFlight = 0;
-  private droppedWarned = false;
   /** One fresh anonymous id for this page's stored anonymous calls, when a previous user is stored. */
   private leaveAnonymousId?: string;
   private readonly scheduler: Scheduler;
   private readonly maxWaiting: number;
   private readonly newId: () => string;
+  private readonly logger: Logger;
+  private readonly warnOnce: (topic: string, message: string) => void;
 
   constructor(private readonly options: DeliveryOptions) {
     this.scheduler = options.scheduler ?? browserScheduler;
     this.maxWaiting = options.maxWaiting ?? MAX_WAITING;
     this.newId = options.newId ?? randomId;
-    this.restored = options.store?.load() ?? [];
+    this.logger = safeLogger(options.logger);
+    this.warnOnce = createWarnOnce(this.logger);
+    this.restored = options.store && new RestoredCalls(options.store);
     if (options.userId) {
       this.identity = { kind: 'waiting' };
       this.awaitIdentity(options.userId);
@@ -148,7 +171,7 @@ export class Delivery {
   enqueue(call: SegmentCall): void {
     if (this.transportState.kind === 'dead') return;
     if (!this.canSend() && this.calls >= this.maxWaiting) this.dropOldestCall();
-    this.push({ kind: 'call', call });
+    this.push({ kind: 'call', call, at: this.scheduler.now() });
     this.startIdentityClock();
     this.schedule(0);
   }
@@ -180,9 +203,9 @@ export class Delivery {
   }
 
   private warnDropped() {
-    if (!this.dropped || this.droppedWarned) return;
-    this.droppedWarned = true;
-    this.options.logger.warn(
+    if (!this.dropped) return;
+    this.warnOnce(
+      'dropped',
       `Segment analytics: ${this.dropped} events were dropped (the oldest) while more than ${this.maxWaiting} ` +
         'waited for the Segment library or the user identity',
     );
@@ -202,8 +225,8 @@ export class Delivery {
       error => {
         if (this.identity.kind !== 'waiting') return; // the time-out already warned
         this.scheduler.clearTimeout(this.identityTimer);
-        this.options.logger.warn(
-          `Segment analytics: could not identify the user, events are sent anonymously: ${error}`,
+        this.logger.warn(
+          `Segment analytics: could not identify the user, events are sent anonymously: ${describeError(error)}`,
         );
         this.goAnonymous();
       },
@@ -217,10 +240,10 @@ export class Delivery {
   private startIdentityClock() {
     if (this.identity.kind !== 'waiting' || this.identityClockStarted) return;
     this.identityClockStarted = true;
-    const { identityTimeoutMs, logger } = this.options;
+    const { identityTimeoutMs } = this.options;
     this.identityTimer = this.scheduler.setTimeout(() => {
       if (this.identity.kind !== 'waiting') return;
-      logger.warn(
+      this.logger.warn(
         `Segment analytics: the user's identity was not known after ${identityTimeoutMs} ms; ` +
           'events are sent anonymously until it is',
       );
@@ -237,9 +260,12 @@ export class Delivery {
   private transportReady(transport: Transport) {
     if (this.transportState.kind !== 'loading') return;
     this.transportState = { kind: 'ready', transport };
+    // Read only now, so that the app's start stays light; without the calls this
+    // page stored itself when hidden: they keep their place in its queue.
+    this.restored?.read(new Set(this.queue.slice(this.head).map(item => (item.kind === 'call' && item.stored ? item.messageId : undefined))));
     // Anonymous calls of an earlier page load go first, with the identity
     // that load had: nothing of this page's session has started yet.
-    this.sendRestored(transport, null);
+    this.restored?.take(null);
     this.schedule(0);
   }
 
@@ -250,14 +276,22 @@ export class Delivery {
     this.head = 0;
     this.calls = 0;
     this.scheduler.clearTimeout(this.timer);
-    this.options.logger.warn(
-      `Segment analytics: the Segment library could not be loaded (blocked or offline?); ` +
-        `analytics is off for this page (${lost} events not sent): ${error}`,
+    const why = isStorageFailure(error) ? "failed on the browser's storage" : 'could not be loaded (blocked or offline?)';
+    this.logger.warn(
+      `Segment analytics: the Segment library ${why}; analytics is off for this page (${lost} events not sent): ` +
+        `${describeError(error)}`,
     );
   }
 
+  /** True when something can be handed over now: restored calls, or queued ones once the identity is settled. */
+  private hasWork(): boolean {
+    if (this.transportState.kind !== 'ready') return false;
+    if (this.restored?.pending) return true;
+    return this.identity.kind !== 'waiting' && this.head < this.queue.length;
+  }
+
   private schedule(ms: number) {
-    if (this.timer !== undefined || !this.canSend() || this.head === this.queue.length) return;
+    if (this.timer !== undefined || !this.hasWork()) return;
     this.timer = this.scheduler.setTimeout(() => {
       this.timer = undefined;
       this.drain(false);
@@ -265,36 +299,46 @@ export class Delivery {
   }
 
   /**
-   * Hands calls over in capture order: for at most {@link SLICE_MS} per task,
-   * or everything at once when the page is being left (then no call is held).
+   * Hands calls over, restored ones first, then the queue in capture order:
+   * for at most {@link SLICE_MS} per task (measured on the monotonic clock,
+   * after every call), or everything at once when the page is being left
+   * (then no call is held).
    */
   private drain(leaving: boolean) {
     const state = this.transportState;
-    if (state.kind !== 'ready' || this.identity.kind === 'waiting') return;
-    this.warnDropped();
+    if (state.kind !== 'ready') return;
+    if (this.identity.kind !== 'waiting') this.warnDropped();
     const { holdMs } = this.options;
+    const maxInFlight = this.options.maxInFlight ?? MAX_IN_FLIGHT;
     const start = this.scheduler.now();
-    let count = 0;
-    while (this.head < this.queue.length) {
+    for (let count = 0; this.hasWork(); count++) {
+      if (!leaving && count > 0 && this.scheduler.now() - start >= SLICE_MS) break;
+      const full = !leaving && this.inFlight >= maxInFlight;
+      if (this.restored?.pending) {
+        if (full) break; // a settling call schedules the next drain
+        this.sendStored(state.transport, this.restored.next());
+        continue;
+      }
       const item = this.queue[this.head];
-      if (!leaving && holdMs && item.kind === 'call') {
-        const wait = holdMs(item.call, this.scheduler.now());
+      if (item.kind === 'call') {
+        if (item.stored) {
+          this.claimStored();
+          continue; // the queue has changed: look at its head again
+        }
+        const wait = !leaving && holdMs ? holdMs(item.call, { capturedAt: item.at, now: this.scheduler.now() }) : 0;
         if (wait > 0) {
           this.compact();
           this.schedule(Math.min(wait, HOLD_POLL_MS));
           return;
         }
-      }
-      if (!leaving && item.kind === 'call' && this.inFlight >= (this.options.maxInFlight ?? MAX_IN_FLIGHT)) {
-        this.compact();
-        return; // a settling call schedules the next drain
+        if (full) break;
       }
       this.head++;
       if (item.kind === 'call') this.calls--;
       this.handle(state.transport, item);
-      if (!leaving && ++count % 16 === 0 && this.scheduler.now() - start >= SLICE_MS) break;
     }
     this.compact();
+    if (!leaving && this.inFlight >= maxInFlight) return; // a settling call schedules the next drain
     this.schedule(0);
   }
 
@@ -313,9 +357,6 @@ export class Delivery {
       this.startSession(transport, item.userId);
       return;
     }
-    if (item.stored && item.messageId && !this.options.store?.take([item.messageId]).has(item.messageId)) {
-      return; // another page load has sent it already
-    }
     const prepared = this.prepare(item.call);
     if (prepared) this.send(transport, prepared, { userId: this.sessionUserId, messageId: item.messageId });
   }
@@ -323,73 +364,80 @@ export class Delivery {
   private startSession(transport: Transport, userId: string | undefined) {
     this.sessionUserId = userId;
     const next = this.queue.slice(this.head).find(item => item.kind === 'call');
-    const now = new Date(this.scheduler.now());
+    const now = new Date(this.scheduler.wallNow());
     const timestamp = next?.kind === 'call' && next.call.timestamp < now ? next.call.timestamp : now;
     try {
       transport.startSession(userId, timestamp);
     } catch (error) {
-      this.options.logger.warn(`Segment analytics: identify failed: ${error}`);
+      this.logger.warn(`Segment analytics: identify failed: ${describeError(error)}`);
     }
-    if (userId !== undefined) this.sendRestored(transport, userId);
-    // Calls stored for other users stay stored, for a later load of theirs.
-    this.restored = [];
+    if (userId !== undefined) this.restored?.take(userId);
+    this.restored?.forgetOthers();
   }
 
-  /** Hands over the restored calls of `owner` that are still stored (no other load took them). */
-  private sendRestored(transport: Transport, owner: string | null) {
-    const mine = this.restored.filter(stored => stored.owner === owner);
-    if (!mine.length) return;
-    this.restored = this.restored.filter(stored => stored.owner !== owner);
-    const taken = this.options.store!.take(mine.map(stored => stored.messageId));
-    for (const stored of mine) {
-      if (!taken.has(stored.messageId)) continue;
-      const call = fitToSizeLimit(stored.call);
-      if (call) {
-        this.send(transport, call, {
-          userId: stored.owner ?? undefined,
-          messageId: stored.messageId,
-          anonymousId: stored.anonymousId,
-        });
-      }
-    }
+  private sendStored(transport: Transport, stored: StoredCall) {
+    const call = fitToSizeLimit(stored.call);
+    if (!call) return;
+    this.send(transport, call, {
+      userId: stored.owner ?? undefined,
+      messageId: stored.messageId,
+      anonymousId: stored.anonymousId,
+    });
   }
 
   /**
-   * The page is being hidden or left. Ready: everything is handed over now,
-   * held calls too. Not ready: the waiting calls are stored (they also stay
-   * here, in case the page comes back).
+   * The page stored its waiting calls when it was hidden, and is back: takes
+   * them back from the store in one go, and drops from the queue those no
+   * longer stored (another page load has sent them).
+   */
+  private claimStored() {
+    const mine = this.queue.slice(this.head).filter(item => item.kind === 'call' && item.stored) as CallItem[];
+    const taken = this.options.store!.take(mine.map(item => item.messageId!));
+    for (const item of mine) item.stored = false;
+    const gone = new Set(mine.filter(item => !taken.has(item.messageId!)));
+    if (!gone.size) return;
+    this.queue = this.queue.slice(this.head).filter(item => !gone.has(item as CallItem));
+    this.head = 0;
+    this.calls -= gone.size;
+  }
+
+  /**
+   * The page is being hidden or left. What can be handed over is, at once,
+   * held calls too: restored calls whenever the transport is ready, the
+   * queue once the identity is settled. The library may not get to send
+   * what it is handed now (its pipeline runs on timers, which stop with the
+   * page): a copy is kept, and the next load resends it with the same
+   * messageId (Segment de-duplicates). What cannot be handed over is stored
+   * (and also stays here, in case the page comes back).
    */
   private leave() {
-    if (this.transportState.kind === 'dead') return;
-    if (this.canSend()) {
-      const { transport } = this.transportState as Extract<TransportState, { kind: 'ready' }>;
-      try {
-        transport.leaving?.();
-      } catch {
-        // keepalive is a bonus: the library also keeps its queue for the next load
-      }
-      this.scheduler.clearTimeout(this.timer);
-      this.timer = undefined;
-      // The library may not get to send what it is handed now (its pipeline
-      // runs on timers, which stop with the page): a copy is kept, and the
-      // next load resends it with the same messageId (Segment de-duplicates).
-      this.storeWaiting(this.sessionUserId ?? null, false);
-      this.drain(true);
-      return;
+    const state = this.transportState;
+    if (state.kind === 'dead') return;
+    const canSend = this.canSend();
+    if (!canSend) this.warnDropped();
+    this.storeWaiting(this.restored?.remaining() ?? [], canSend ? this.sessionUserId ?? null : null, !canSend);
+    if (state.kind !== 'ready') return;
+    try {
+      state.transport.leaving?.();
+    } catch {
+      // keepalive is a bonus: the library also keeps its queue for the next load
     }
-    this.warnDropped();
-    this.storeWaiting(null, true);
+    this.scheduler.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.drain(true);
   }
 
   /**
-   * Stores the calls still in the queue, with the user each belongs to.
-   * `claim`: they are sent from here only if still stored when their turn
+   * Stores `copies` (restored calls, as they were stored) and the calls still
+   * in the queue, with the user each belongs to, in one write. `claim`: the
+   * queued calls are sent from here only if still stored when their turn
    * comes (else another load took them); otherwise the stored copy stays.
    */
-  private storeWaiting(initialOwner: string | null, claim: boolean) {
+  private storeWaiting(copies: StoredCall[], initialOwner: string | null, claim: boolean) {
     const { store } = this.options;
     if (!store) return;
-    const toStore: { item: Extract<Item, { kind: 'call' }>; stored: StoredCall }[] = [];
+    const toStore = [...copies];
+    const queued: CallItem[] = [];
     let owner = initialOwner;
     for (let i = this.head; i < this.queue.length; i++) {
       const item = this.queue[i];
@@ -400,11 +448,12 @@ export class Delivery {
       const call = this.prepare(item.call);
       if (!call) continue;
       item.messageId ??= this.newId();
-      toStore.push({ item, stored: { messageId: item.messageId, owner, call, ...this.anonymousIdFor(owner) } });
+      queued.push(item);
+      toStore.push({ messageId: item.messageId, owner, call, ...this.anonymousIdFor(owner) });
     }
     if (!toStore.length) return;
-    const kept = store.save(toStore.map(entry => entry.stored));
-    if (claim) for (const { item } of toStore) item.stored = kept.has(item.messageId!);
+    const kept = store.save(toStore);
+    if (claim) for (const item of queued) item.stored = kept.has(item.messageId!);
   }
 
   /**
@@ -438,11 +487,11 @@ export class Delivery {
     try {
       fitted = fitToSizeLimit(this.options.beforeSend ? this.options.beforeSend(call) : call);
     } catch (error) {
-      this.options.logger.warn(`Segment analytics: could not prepare a '${call.properties.action}' event: ${error}`);
+      this.logger.warn(`Segment analytics: could not prepare a '${call.properties.action}' event: ${describeError(error)}`);
       return undefined;
     }
     if (!fitted) {
-      this.options.logger.warn(
+      this.logger.warn(
         `Segment analytics: dropped a '${call.properties.action}' event larger than Segment's 32 KB limit`,
       );
     }
@@ -454,7 +503,7 @@ export class Delivery {
       const attempt = transport.send(call, options);
       if (attempt && typeof attempt.then === 'function') this.track(attempt);
     } catch (error) {
-      this.options.logger.warn(`Segment analytics: could not send a '${call.properties.action}' event: ${error}`);
+      this.logger.warn(`Segment analytics: could not send a '${call.properties.action}' event: ${describeError(error)}`);
     }
   }
 }

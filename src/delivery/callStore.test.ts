@@ -1,4 +1,5 @@
 import { SegmentCall } from '../mapping/SegmentCall';
+import { countingStorage } from '../testing/deliveryTestKit';
 import { callStoreKey, createCallStore, STORED_CALL_MAX_AGE_MS, StoredCall } from './callStore';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
@@ -135,5 +136,42 @@ describe('createCallStore', () => {
     bad.call.properties.value = BigInt(1);
     const { store } = storeOn(storage);
     expect([...store.save([stored('a'), bad, stored('b')])]).toEqual(['a', 'b']);
+  });
+
+  it('takes any number of calls in one read and one write', () => {
+    const storage = memoryStorage();
+    storeOn(storage).store.save(Array.from({ length: 500 }, (_, i) => stored(`c${i}`, 500 - i)));
+    const size = storage.data.get(callStoreKey('wk'))!.length;
+    const counted = countingStorage();
+    storage.data.forEach((value, key) => counted.data.set(key, value));
+    const { ops } = counted;
+    const store = createCallStore({ storage: counted.storage, writeKey: 'wk', now: () => NOW, logger: { warn: jest.fn(), info: jest.fn() } });
+    expect(store.take(Array.from({ length: 400 }, (_, i) => `c${i}`)).size).toBe(400);
+    expect(ops).toMatchObject({ reads: 1, writes: 1 });
+    expect(ops.written).toBeLessThan(size);
+    expect(store.load().map(s => s.messageId)).toEqual(Array.from({ length: 100 }, (_, i) => `c${400 + i}`));
+  });
+
+  it.each([
+    ['refuses every write', () => new DOMException('denied', 'SecurityError')],
+    ['is full', () => new DOMException('full', 'QuotaExceededError')],
+  ])('takes nothing when storage %s: the calls stay, for a load that can take them, and are not lost', (_, error) => {
+    const storage = memoryStorage();
+    storeOn(storage).store.save([stored('a'), stored('b'), stored('other', 0, 'someone-else')]);
+    const before = storage.data.get(callStoreKey('wk'));
+    const refusing = {
+      ...storage,
+      setItem: () => {
+        throw error();
+      },
+      removeItem: () => {
+        throw error();
+      },
+    };
+    const store = createCallStore({ storage: refusing, writeKey: 'wk', now: () => NOW, logger: { warn: jest.fn(), info: jest.fn() } });
+    expect(store.take(['a', 'b']).size).toBe(0);
+    expect(storage.data.get(callStoreKey('wk'))).toBe(before);
+    expect([...storeOn(storage).store.take(['a', 'b'])].sort()).toEqual(['a', 'b']);
+    expect(storeOn(storage).store.load().map(s => s.messageId)).toEqual(['other']);
   });
 });

@@ -1,4 +1,5 @@
 import { SegmentCall } from '../mapping/SegmentCall';
+import { createWarnOnce } from '../warnSafely';
 import { Logger } from './Transport';
 
 /**
@@ -51,6 +52,8 @@ export interface CallStore {
   /**
    * Removes these calls and returns the messageIds that were still kept: the
    * caller sends only those, so a call is sent by at most one page load.
+   * One read and one write, whatever the number of calls. When the store
+   * cannot be written, nothing is taken (the calls stay for a later load).
    */
   take(messageIds: Iterable<string>): Set<string>;
 }
@@ -91,13 +94,7 @@ export function createCallStore(options: CallStoreOptions): CallStore {
   const maxCalls = options.maxCalls ?? 1000;
   const maxChars = options.maxChars ?? 1_000_000;
   const maxAgeMs = options.maxAgeMs ?? STORED_CALL_MAX_AGE_MS;
-  let warned = false;
-
-  const warnOnce = (message: string) => {
-    if (warned) return;
-    warned = true;
-    logger.warn(`Segment analytics: ${message}`);
-  };
+  const warnOnce = createWarnOnce(logger);
 
   /** The kept entries, as serialized, oldest first, expired ones left out. */
   function read(): Wire[] {
@@ -156,8 +153,19 @@ export function createCallStore(options: CallStoreOptions): CallStore {
         texts = texts.slice(cut);
       }
     }
-    if (dropped) warnOnce(`could not keep ${dropped} unsent events for the next page load (storage full)`);
+    if (dropped) warnOnce('kept', `Segment analytics: could not keep ${dropped} unsent events for the next page load (storage full)`);
     return kept;
+  }
+
+  /** Writes exactly these entries (read from the store), or removes the key; false when storage refuses. */
+  function replace(entries: Wire[]): boolean {
+    try {
+      if (entries.length) storage.setItem(key, `{"v":${FORMAT},"calls":[${entries.map(e => JSON.stringify(e)).join(',')}]}`);
+      else storage.removeItem(key);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   return {
@@ -177,8 +185,9 @@ export function createCallStore(options: CallStoreOptions): CallStore {
       const wanted = new Set(messageIds);
       const entries = read();
       const taken = new Set(entries.filter(e => wanted.has(e.messageId)).map(e => e.messageId));
-      if (taken.size || entries.length === 0) write(entries.filter(e => !taken.has(e.messageId)));
-      return taken;
+      if (!taken.size && entries.length) return taken;
+      // The rest is what was read, so it fits: a failed write means the store refuses writes.
+      return replace(entries.filter(e => !taken.has(e.messageId))) ? taken : new Set<string>();
     },
   };
 }

@@ -5,7 +5,8 @@ import { createCallStore } from './callStore';
 import { browserScheduler, Delivery, MAX_IN_FLIGHT } from './Delivery';
 import { createLoggingTransport } from './loggingTransport';
 import { listenForPageLeave } from './pageLifecycle';
-import { browserStorage, createStoredOwner } from './storedOwner';
+import { createMemoryStorage, createStoredOwner, pageLocalStorage } from './storedOwner';
+import { probeLocalStorage } from './storageProbe';
 import { SegmentCall } from '../mapping/SegmentCall';
 import { Logger, Transport } from './Transport';
 
@@ -22,6 +23,11 @@ export type DeliveryHooks = {
  * the console in test mode), the page's title and lifecycle, and, unless
  * client persistence is off or in test mode, the browser's storage for
  * calls the page could not hand over and for the owner of the stored identity.
+ *
+ * @remarks
+ * localStorage is tried once, here: where it cannot be written (full,
+ * refused) or reached, the module keeps those in memory instead, and the
+ * library is told (with what cookies allow) when it loads.
  */
 export function createDelivery(
   config: EnabledSegmentConfig,
@@ -29,15 +35,17 @@ export function createDelivery(
   logger: Logger,
   { settle = withSettledTitle, decorate = transport => transport }: DeliveryHooks = {},
 ) {
-  const storage = config.testMode || config.agent.disableClientPersistence ? undefined : browserStorage();
+  const persist = !config.testMode && !config.agent.disableClientPersistence;
+  const localStorage = persist ? probeLocalStorage(pageLocalStorage) : undefined;
+  const storage = localStorage && (localStorage.kind === 'usable' ? pageLocalStorage()! : createMemoryStorage());
   const storedOwner = storage && createStoredOwner(storage, config.writeKey);
-  const titles = watchTitles();
+  const titles = watchTitles(browserScheduler.now);
   const current = () => titles.look();
   const transport: Promise<Transport> = config.testMode
     ? Promise.resolve(createLoggingTransport(logger))
     : // The transport's code sits in the library's lazy chunk: the app's first load carries none of it.
       import(/* webpackChunkName: "segment-analytics" */ './segmentTransport').then(m =>
-        m.loadSegmentTransport(config, logger, storedOwner),
+        m.loadSegmentTransport(config, logger, storedOwner, localStorage),
       );
   return new Delivery({
     transport: transport.then(decorate),
@@ -45,7 +53,7 @@ export function createDelivery(
     identityTimeoutMs: config.identityTimeoutMs,
     logger,
     beforeSend: call => settle(call, current()),
-    holdMs: (call, now) => titleWaitMs(call, current(), now),
+    holdMs: (call, clock) => titleWaitMs(call, current(), clock),
     store: storage && createCallStore({ storage, writeKey: config.writeKey, now: () => Date.now(), logger }),
     storedOwner,
     onPageLeave: listenForPageLeave,

@@ -1,3 +1,4 @@
+import { describeError } from '../warnSafely';
 import { Logger } from './Transport';
 
 /** Deliveries in a row that must fail before the module warns. */
@@ -31,7 +32,7 @@ export function createDeliveryFailureWatch(endpoint: string, logger: Logger) {
       warned = true;
       const reason = failure.extras?.error ?? failure.extras ?? failure.message;
       logger.warn(
-        `Segment analytics: events cannot be delivered to ${endpoint} (${String(reason)}); ` +
+        `Segment analytics: events cannot be delivered to ${endpoint} (${describeError(reason)}); ` +
           'check apiHost (and its scheme: http:// or https://), the network, and the write key',
       );
     },

@@ -3,7 +3,8 @@ import { AnalyticsBrowser } from '@segment/analytics-next';
 import { readSegmentConfig } from '../config/readSegmentConfig';
 import { EnabledSegmentConfig } from '../config/SegmentConfig';
 import { PageInfo } from '../mapping/SegmentCall';
-import { toCallOptions, toLoadArguments } from './segmentOptions';
+import { toCallOptions, toLoadArguments, toStorageOptions } from './segmentOptions';
+import { BrowserStorageState, StorageAccess } from './storageProbe';
 
 /** The real config reader's result for `app.analytics.segment`. */
 function configOf(segment: Record<string, unknown>): EnabledSegmentConfig {
@@ -147,6 +148,35 @@ describe('toLoadArguments', () => {
     } finally {
       fetchSpy.mockRestore();
     }
+  });
+});
+
+describe('toStorageOptions', () => {
+  const usable: StorageAccess = { kind: 'usable' };
+  const full: StorageAccess = { kind: 'readOnly', full: true, reason: 'QuotaExceededError' };
+  const refused: StorageAccess = { kind: 'readOnly', full: false, reason: 'SecurityError' };
+  const gone: StorageAccess = { kind: 'unavailable', reason: 'SecurityError' };
+  const inCookies = { persist: true, storage: { stores: ['cookie', 'memory'] } };
+
+  it.each<[string, BrowserStorageState, object]>([
+    ['both usable: the library defaults', { localStorage: usable, cookies: usable }, {}],
+    ['cookies throw: localStorage and memory only', { localStorage: usable, cookies: gone }, { storage: { stores: ['localStorage', 'memory'] } }],
+    ['cookies refuse writes: the same', { localStorage: usable, cookies: refused }, { storage: { stores: ['localStorage', 'memory'] } }],
+    ['localStorage full: queues in memory, the identity in cookies', { localStorage: full, cookies: usable }, { disableClientPersistence: true, user: inCookies, group: inCookies }],
+    ['localStorage refusing writes: the same', { localStorage: refused, cookies: usable }, { disableClientPersistence: true, user: inCookies, group: inCookies }],
+    ['localStorage unreachable: the same', { localStorage: gone, cookies: usable }, { disableClientPersistence: true, user: inCookies, group: inCookies }],
+    ['neither: everything in memory', { localStorage: full, cookies: gone }, { disableClientPersistence: true }],
+  ])('%s', (_label, storage, expected) => {
+    expect(toStorageOptions(storage)).toStrictEqual(expected);
+  });
+
+  it('toLoadArguments merges them in, and leaves an explicit disableClientPersistence alone', () => {
+    const storage: BrowserStorageState = { localStorage: full, cookies: usable };
+    expect(toLoadArguments(configOf({}), storage)[1]).toMatchObject({ disableClientPersistence: true, user: inCookies });
+    const off = toLoadArguments(configOf({ agent: { disableClientPersistence: true } }), storage)[1];
+    expect(off.disableClientPersistence).toBe(true);
+    expect(off).not.toHaveProperty('user');
+    expect(toLoadArguments(configOf({}), { localStorage: usable, cookies: usable })).toStrictEqual(toLoadArguments(configOf({})));
   });
 });
 

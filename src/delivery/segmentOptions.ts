@@ -1,6 +1,7 @@
 import type { AnalyticsBrowserSettings, InitOptions, Options } from '@segment/analytics-next';
 import { EnabledSegmentConfig } from '../config/SegmentConfig';
 import { SegmentCall } from '../mapping/SegmentCall';
+import type { BrowserStorageState } from './storageProbe';
 
 /**
  * The arguments of `AnalyticsBrowser.load` for a config.
@@ -9,8 +10,12 @@ import { SegmentCall } from '../mapping/SegmentCall';
  * Pure. The library's query-string identity feature (`?ajs_uid=`) is always
  * off: user ids never come from a URL. With `cdnSettings: 'local'` the
  * library gets its settings here and fetches nothing before sending.
+ * `storage`, when given, is what the page's stores allow (see {@link toStorageOptions}).
  */
-export function toLoadArguments(config: EnabledSegmentConfig): [AnalyticsBrowserSettings, InitOptions] {
+export function toLoadArguments(
+  config: EnabledSegmentConfig,
+  storage?: BrowserStorageState,
+): [AnalyticsBrowserSettings, InitOptions] {
   const segmentIo = {
     apiHost: config.apiHost,
     protocol: config.protocol,
@@ -36,8 +41,31 @@ export function toLoadArguments(config: EnabledSegmentConfig): [AnalyticsBrowser
     disableAutoISOConversion: config.agent.disableAutoISOConversion,
     initialPageview: config.agent.initialPageView,
     integrations: { 'Segment.io': segmentIo },
+    ...(storage && !config.agent.disableClientPersistence && toStorageOptions(storage)),
   };
   return [settings, options];
+}
+
+/**
+ * The library's storage options for what the page's stores allow; none when
+ * both localStorage and cookies work (the library's defaults).
+ *
+ * @remarks
+ * The library keeps its event queues in localStorage whatever its `storage`
+ * option says, and fails to load when a write there throws (it takes a lock
+ * by writing a key): where localStorage cannot be written, the queues must
+ * be in memory, which only `disableClientPersistence` gives. The identity
+ * (user id, anonymous id, traits) then goes to the `user` and `group` stores
+ * named here: cookies where they work, so the anonymous id survives a
+ * reload, else memory. A store that throws is left out rather than tried
+ * (and warned about by the library) on every event.
+ */
+export function toStorageOptions({ localStorage, cookies }: BrowserStorageState): Partial<InitOptions> {
+  const cookiesWork = cookies.kind === 'usable';
+  if (localStorage.kind === 'usable') return cookiesWork ? {} : { storage: { stores: ['localStorage', 'memory'] } };
+  if (!cookiesWork) return { disableClientPersistence: true };
+  const identity = { persist: true, storage: { stores: ['cookie' as const, 'memory' as const] } };
+  return { disableClientPersistence: true, user: identity, group: identity };
 }
 
 /**

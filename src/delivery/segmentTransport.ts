@@ -1,10 +1,13 @@
 import { AnalyticsBrowser } from '@segment/analytics-next';
 import { EnabledSegmentConfig } from '../config/SegmentConfig';
 import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
+import { guardEnrichment } from './enrichmentGuard';
 import { toCallOptions, toLoadArguments } from './segmentOptions';
+import { BrowserStorageState, isQuotaError, isStorageFailure, probeCookies, StorageAccess, storageWarning } from './storageProbe';
 import { StoredOwner } from './storedOwner';
 import { Logger, Transport } from './Transport';
 import { createDeliveryFailureWatch } from './deliveryFailures';
+import { describeError } from '../warnSafely';
 
 /** How long after a call has been handed over its first delivery attempt is looked at. */
 const FAILURE_CHECK_DELAY_MS = 4000;
@@ -17,15 +20,20 @@ const FAILURE_CHECK_DELAY_MS = 4000;
  *
  * @param storedOwner - who the browser's stored identity belongs to; absent
  *   when nothing is persisted (`agent.disableClientPersistence`)
+ * @param localStorage - what the page's localStorage allows (see
+ *   `probeLocalStorage`); absent when nothing is persisted
  */
 export async function loadSegmentTransport(
   config: EnabledSegmentConfig,
   logger: Logger,
   storedOwner?: StoredOwner,
+  localStorage?: StorageAccess,
 ): Promise<Transport> {
-  const [settings, initOptions] = toLoadArguments(config);
-  // Redacts the page the library reads from `location` (identify, group, its own page calls).
-  const [analytics] = await AnalyticsBrowser.load({ ...settings, plugins: [pageRedactionPlugin(config.privacy)] }, initOptions);
+  const probed = localStorage && { localStorage, cookies: probeCookies(typeof document === 'undefined' ? undefined : document) };
+  const { analytics, initOptions, storage } = await loadLibrary(config, probed);
+  const warning = storage && storageWarning(storage);
+  if (warning) logger.warn(warning);
+  guardEnrichment(analytics.queue.plugins);
   if (config.debug) analytics.debug(true);
   const failures = createDeliveryFailureWatch(`${config.protocol}://${config.apiHost}`, logger);
   // A call's promise settles before its request has failed or not: look at
@@ -78,6 +86,29 @@ export async function loadSegmentTransport(
       }
     },
   };
+}
+
+/**
+ * Loads the library with the storage options `storage` allows, and tells
+ * which options and storage it runs with. Should localStorage refuse a write
+ * the probe did not foresee (filled meanwhile, or refused for some keys
+ * only), the load fails with that error: it is loaded once more, with its
+ * queues in memory.
+ */
+async function loadLibrary(config: EnabledSegmentConfig, storage: BrowserStorageState | undefined) {
+  const load = async (state: BrowserStorageState | undefined) => {
+    const [settings, initOptions] = toLoadArguments(config, state);
+    // Redacts the page the library reads from `location` (identify, group, its own page calls).
+    const [analytics] = await AnalyticsBrowser.load({ ...settings, plugins: [pageRedactionPlugin(config.privacy)] }, initOptions);
+    return { analytics, initOptions, storage: state };
+  };
+  try {
+    return await load(storage);
+  } catch (error) {
+    if (!storage || !isStorageFailure(error)) throw error;
+    const refused: StorageAccess = { kind: 'readOnly', full: isQuotaError(error), reason: describeError(error) };
+    return load({ localStorage: refused, cookies: storage.cookies });
+  }
 }
 
 /**

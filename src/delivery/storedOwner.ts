@@ -40,11 +40,17 @@ export function createStoredOwner(storage: KeyValueStorage, writeKey: string): S
   };
 }
 
-/** The page's localStorage, or undefined where it cannot be used. */
-export function browserStorage(): KeyValueStorage | undefined {
-  try {
-    return typeof window !== 'undefined' && window.localStorage ? window.localStorage : undefined;
-  } catch {
-    return undefined; // a sandboxed frame throws on access
-  }
+/** The page's localStorage, if any; throws where reaching it does (a sandboxed frame). */
+export function pageLocalStorage(): KeyValueStorage | undefined {
+  return typeof window === 'undefined' ? undefined : window.localStorage ?? undefined;
+}
+
+/** A {@link KeyValueStorage} in memory: what the module keeps where localStorage cannot be written. */
+export function createMemoryStorage(): KeyValueStorage {
+  const data = new Map<string, string>();
+  return {
+    getItem: key => data.get(key) ?? null,
+    setItem: (key, value) => void data.set(key, String(value)),
+    removeItem: key => void data.delete(key),
+  };
 }

@@ -1,4 +1,5 @@
 import { CurrentDocument, pageOf } from '../mapping/pageHistory';
+import { MonotonicClock, monotonicClock } from './monotonicClock';
 
 /** Pages whose last title is remembered (the newest). */
 const PAGES_KEPT = 20;
@@ -13,9 +14,10 @@ const PAGES_KEPT = 20;
  * A MutationObserver on the document's head records each change as it
  * happens, with the page shown then; each look also notices a change the
  * observer has not reported yet. Only title changes are recorded: a page
- * shown before it has set a title has none.
+ * shown before it has set a title has none. Change times are read from
+ * `now`, a monotonic clock (the one delivery measures waits on).
  */
-export function watchTitles(now: () => number = Date.now): { look(): CurrentDocument } {
+export function watchTitles(now: MonotonicClock = monotonicClock()): { look(): CurrentDocument } {
   let title = document.title;
   let changedAt = now();
   const byPage = new Map<string, string>();

@@ -27,11 +27,11 @@ export type ResolveIdentityOptions = IdentityOptions & {
 };
 
 async function resolveGroups(
-  ownershipEntityRefs: unknown,
+  ownershipEntityRefs: () => unknown,
   { transform, salt, groups, warn }: ResolveIdentityOptions,
 ): Promise<SegmentGroup[]> {
   if (!groups) return [];
-  const refs = selectGroupRefs(ownershipEntityRefs, groups.limit);
+  const refs = selectGroupRefs(ownershipEntityRefs(), groups.limit);
   const ids = await Promise.allSettled(refs.map(ref => transformEntityRef(ref, transform, salt)));
   const failed = ids.filter(id => id.status === 'rejected').length;
   if (failed) warn?.(`Segment analytics: ${failed} of the user's groups could not be transformed and are not sent`);
@@ -59,19 +59,28 @@ async function resolveGroups(
  */
 export async function resolveIdentity(options: ResolveIdentityOptions): Promise<ResolvedIdentity> {
   let identity: BackstageUserIdentity;
+  let userEntityRef: unknown;
   try {
+    // Reading the answer is part of asking: it may be null, or a Proxy whose reads throw.
     identity = await options.identityApi.getBackstageIdentity();
+    userEntityRef = identity.userEntityRef;
   } catch (error) {
+    // Whatever was thrown (a Symbol, an object without a prototype...) is only ever described, never
+    // converted here; with a transform, not even that, as it may quote the entity ref.
     if (options.transform) throw withheld('the identity API');
     throw error;
   }
-  const { userEntityRef, ownershipEntityRefs } = identity;
   if (typeof userEntityRef !== 'string' || !userEntityRef) {
     throw new Error('the identity API returned no user entity ref');
   }
+  // Groups are a bonus: refs that cannot even be read (a hostile array) mean no groups, never no user.
+  const noGroups = () => {
+    options.warn?.("Segment analytics: the user's groups could not be read and are not sent");
+    return [];
+  };
   const [userId, groups] = await Promise.all([
     transformEntityRef(userEntityRef, options.transform, options.salt),
-    resolveGroups(ownershipEntityRefs, options),
+    resolveGroups(() => identity.ownershipEntityRefs, options).catch(noGroups),
   ]);
   return { userId, groups };
 }

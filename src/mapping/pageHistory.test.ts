@@ -122,12 +122,23 @@ describe('titleWaitMs and withSettledTitle', () => {
       50,
     ],
   ])('%s', (_label, current, now, expected) => {
-    expect(titleWaitMs(call, current, now)).toBe(expected);
+    expect(titleWaitMs(call, current, { capturedAt: captured, now })).toBe(expected);
+  });
+
+  it.each([
+    ['an hour behind', captured - 3_600_000],
+    ['a day ahead', captured + 86_400_000],
+    ['the epoch', 0],
+  ])("the call's wall-clock timestamp plays no part (the system clock stepped: %s)", (_label, wall) => {
+    const stepped = { ...call, timestamp: new Date(wall) };
+    const current = { href: `${ORIGIN}/api-docs`, title: 'Catalog | App' };
+    expect(titleWaitMs(stepped, current, { capturedAt: captured, now: captured + 500 })).toBe(1500);
+    expect(titleWaitMs(stepped, current, { capturedAt: captured, now: captured + 2000 })).toBe(0);
   });
 
   it('track calls are never held', () => {
     const track: SegmentCall = { ...call, type: 'track', event: 'click' };
-    expect(titleWaitMs(track, { href: `${ORIGIN}/api-docs`, title: 'Catalog | App' }, captured)).toBe(0);
+    expect(titleWaitMs(track, { href: `${ORIGIN}/api-docs`, title: 'Catalog | App' }, { capturedAt: captured, now: captured })).toBe(0);
   });
 
   it('takes the settled title while the document shows the same page, query changes included', () => {

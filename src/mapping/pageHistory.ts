@@ -44,7 +44,7 @@ export function pageOf(url: string): string {
 export type CurrentDocument = {
   href: string;
   title: string;
-  /** When `title` was last seen to change (ms); absent: long enough ago to count as settled. */
+  /** When `title` was last seen to change (ms, on the monotonic clock of delivery); absent: long enough ago to count as settled. */
   titleChangedAt?: number;
   /** The last title a page (see {@link pageOf}) set while it was shown, if known. */
   titleOfPage?: (page: string) => string | undefined;
@@ -79,21 +79,29 @@ export const TITLE_WAIT_MS = 2000;
  */
 export const TITLE_QUIET_MS = 250;
 
+/** When a call was captured and what time it is now, on one monotonic clock (never the wall clock). */
+export type CallClock = { capturedAt: number; now: number };
+
 /**
  * How long, from `now`, a page call should still wait for its title: until
  * `document.title` differs from the title at capture and has then stayed the
  * same for `quietMs`; 0 once the document shows another page, or once
  * `maxWaitMs` has passed since capture. Other calls are never held.
+ *
+ * @remarks
+ * Every instant here (`capturedAt`, `now`, `titleChangedAt`) is read from
+ * the same monotonic clock: the call's wall-clock `timestamp` plays no part,
+ * so a step of the system clock neither holds a call nor releases it early.
  */
 export function titleWaitMs(
   call: SegmentCall,
   current: CurrentDocument,
-  now: number,
+  { capturedAt, now }: CallClock,
   maxWaitMs: number = TITLE_WAIT_MS,
   quietMs: number = TITLE_QUIET_MS,
 ): number {
   if (call.type !== 'page' || pageOf(call.page.url) !== pageOf(current.href)) return 0;
-  const left = call.timestamp.getTime() + maxWaitMs - now;
+  const left = capturedAt + maxWaitMs - now;
   if (left <= 0) return 0;
   if (call.page.title === current.title) return left;
   const quietLeft = (current.titleChangedAt ?? -Infinity) + quietMs - now;

@@ -1,0 +1,156 @@
+import { ConfigReader } from '@backstage/config';
+import { Analytics, AnalyticsBrowser } from '@segment/analytics-next';
+import { readSegmentConfig } from '../config/readSegmentConfig';
+import { guardEnrichment, PAGE_ENRICHMENT } from './enrichmentGuard';
+import { toLoadArguments } from './segmentOptions';
+import { loadSegmentTransport } from './segmentTransport';
+import { BrowserStorageState, probeCookies, probeLocalStorage } from './storageProbe';
+
+// Where `@segment/analytics-next` 1.84 fails when the page's storage does,
+// and that the options the probe leads to avoid it: the real library, in
+// jsdom, with local settings (no settings fetch) and `fetch` recorded.
+
+function config() {
+  const segment = readSegmentConfig(
+    new ConfigReader({ app: { analytics: { segment: { writeKey: 'faults', cdnSettings: 'local', apiHost: 'http://127.0.0.1:9/v1' } } } }),
+  );
+  if (!segment.enabled) throw new Error('expected an enabled config');
+  return segment;
+}
+
+const probe = (): BrowserStorageState => ({ localStorage: probeLocalStorage(() => window.localStorage), cookies: probeCookies(document) });
+
+async function load(storage?: BrowserStorageState): Promise<Analytics> {
+  const [settings, options] = toLoadArguments(config(), storage);
+  const [analytics] = await AnalyticsBrowser.load(settings, options);
+  guardEnrichment(analytics.queue.plugins);
+  return analytics;
+}
+
+/** Fills jsdom's localStorage to its quota, as other apps of an origin can. */
+function fillLocalStorage() {
+  for (let size = 1 << 20, i = 0; size >= 1; ) {
+    try {
+      localStorage.setItem(`filler-${i++}`, 'x'.repeat(size));
+    } catch {
+      size = Math.floor(size / 2);
+    }
+  }
+}
+
+let posted: string[];
+beforeEach(() => {
+  localStorage.clear();
+  posted = [];
+  jest.spyOn(globalThis, 'fetch').mockImplementation(async (url, init) => {
+    posted.push(`${String(url)} ${JSON.parse(String(init?.body)).event ?? ''}`);
+    return new Response('{}', { status: 200 });
+  });
+});
+afterEach(() => {
+  jest.restoreAllMocks();
+  localStorage.clear();
+});
+
+async function delivered(analytics: Analytics, event: string) {
+  await analytics.track(event);
+  return posted.filter(p => p.endsWith(` ${event}`));
+}
+
+describe('the Segment library when localStorage is full', () => {
+  beforeEach(fillLocalStorage);
+
+  it('with its defaults, fails to load: its queue takes a lock by writing a key', async () => {
+    const [settings, options] = toLoadArguments(config());
+    await expect(AnalyticsBrowser.load(settings, options)).rejects.toMatchObject({ name: 'QuotaExceededError' });
+  });
+
+  it('with the options the probe leads to, loads and delivers', async () => {
+    const storage = probe();
+    expect(storage.localStorage).toMatchObject({ kind: 'readOnly', full: true });
+    expect(toLoadArguments(config(), storage)[1]).toMatchObject({ disableClientPersistence: true, user: { storage: { stores: ['cookie', 'memory'] } } });
+    const analytics = await load(storage);
+    expect(await delivered(analytics, 'while-full')).toEqual(['http://127.0.0.1:9/v1/t while-full']);
+    // The identity lives in a cookie meanwhile.
+    expect(document.cookie).toContain('ajs_anonymous_id');
+  });
+});
+
+describe('the Segment library when localStorage refuses writes', () => {
+  beforeEach(() => {
+    jest.spyOn(Storage.prototype, 'setItem').mockImplementation(() => {
+      throw new DOMException('writes refused', 'SecurityError');
+    });
+  });
+
+  it('with its defaults, fails to load', async () => {
+    const [settings, options] = toLoadArguments(config());
+    await expect(AnalyticsBrowser.load(settings, options)).rejects.toMatchObject({ name: 'SecurityError' });
+  });
+
+  it('with the options the probe leads to, loads and delivers', async () => {
+    const storage = probe();
+    expect(storage.localStorage).toMatchObject({ kind: 'readOnly', full: false });
+    expect(await delivered(await load(storage), 'while-refused')).toEqual(['http://127.0.0.1:9/v1/t while-refused']);
+  });
+});
+
+describe('the Segment library when document.cookie throws', () => {
+  let restore: () => void;
+  beforeEach(() => {
+    const original = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie')!;
+    const refuse = () => {
+      throw new DOMException('cookies refused', 'SecurityError');
+    };
+    Object.defineProperty(Document.prototype, 'cookie', { configurable: true, get: refuse, set: refuse });
+    restore = () => Object.defineProperty(Document.prototype, 'cookie', original);
+  });
+  afterEach(() => restore());
+
+  it('its enrichment plugin reads the cookies for every event, and throws; guarded, the event goes on', async () => {
+    const [settings, options] = toLoadArguments(config());
+    const [analytics] = await AnalyticsBrowser.load(settings, options);
+    const enrichment = analytics.queue.plugins.find(p => p.name === PAGE_ENRICHMENT) as any;
+    const ctx = () => ({ event: { type: 'track', context: { page: { search: '' } } } });
+    // The library's own enrichment (each event hook calls it): an AMP id read from `document.cookie`.
+    expect(() => enrichment.enrich(ctx())).toThrow('cookies refused');
+    guardEnrichment(analytics.queue.plugins);
+    expect(enrichment.track(ctx())).toMatchObject({ event: { context: { timezone: expect.any(String), userAgent: navigator.userAgent } } });
+  });
+
+  it('guarded, with the options the probe leads to, loads and delivers, with the time zone still set', async () => {
+    const storage = probe();
+    expect(storage.cookies).toMatchObject({ kind: 'unavailable' });
+    expect(toLoadArguments(config(), storage)[1]).toMatchObject({ storage: { stores: ['localStorage', 'memory'] } });
+    const analytics = await load(storage);
+    const ctx = await analytics.track('cookies-refused');
+    expect(posted).toContain('http://127.0.0.1:9/v1/t cookies-refused');
+    expect(ctx.event.context?.timezone).toBe(new Intl.DateTimeFormat().resolvedOptions().timeZone);
+    expect(ctx.event.context?.userAgent).toBe(navigator.userAgent);
+  });
+});
+
+describe('loadSegmentTransport when localStorage refuses only the keys the library writes', () => {
+  beforeEach(() => {
+    const setItem = Storage.prototype.setItem;
+    jest.spyOn(Storage.prototype, 'setItem').mockImplementation(function refuseLibraryKeys(this: Storage, key: string, value: string) {
+      if (key.startsWith('persisted-queue')) throw new DOMException('quota', 'QuotaExceededError');
+      return setItem.call(this, key, value);
+    });
+  });
+
+  it('the probe passes, the load fails on the lock, and is retried with the queues in memory: delivered, one warning', async () => {
+    const access = probeLocalStorage(() => window.localStorage);
+    expect(access).toEqual({ kind: 'usable' });
+    const logger = { warn: jest.fn(), info: jest.fn() };
+    const transport = await loadSegmentTransport(config(), logger, undefined, access);
+    await transport.send(
+      { type: 'track', event: 'after-retry', properties: { subject: 's', action: 'after-retry' }, page: { url: 'http://x/', path: '/', search: '', title: 't', referrer: '' }, timestamp: new Date() },
+      {},
+    );
+    expect(posted).toContain('http://127.0.0.1:9/v1/t after-retry');
+    expect(logger.warn.mock.calls.map(c => c[0])).toEqual([
+      expect.stringMatching(/^Segment analytics: localStorage is full \(QuotaExceededError: quota\); analytics keeps working from memory/),
+    ]);
+  });
+});

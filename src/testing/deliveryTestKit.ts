@@ -1,0 +1,98 @@
+import { KeyValueStorage } from '../delivery/callStore';
+import { Scheduler } from '../delivery/Delivery';
+import { SendOptions, Transport } from '../delivery/Transport';
+import { SegmentCall } from '../mapping/SegmentCall';
+
+/** A transport that records, in order, what it was handed: `identify u`, `click a as u`... */
+export function recordingTransport() {
+  const sent: string[] = [];
+  const options: SendOptions[] = [];
+  const transport: Transport = {
+    startSession(userId) {
+      sent.push(userId ? `identify ${userId}` : 'anonymous session');
+    },
+    send(call, opts) {
+      options.push(opts);
+      sent.push(`${call.type === 'page' ? 'page' : call.event} ${call.properties.subject} as ${opts.userId ?? 'anonymous'}`);
+    },
+  };
+  return { sent, options, transport };
+}
+
+/** A `click` track call on subject `subject`, captured now (wall clock). */
+export function clickCall(subject: string): SegmentCall {
+  return {
+    type: 'track',
+    event: 'click',
+    properties: { subject, action: 'click' },
+    page: { url: 'http://x/', path: '/', search: '', title: 't', referrer: '' },
+    timestamp: new Date(),
+  };
+}
+
+/** Storage in a Map that counts its reads, writes and the characters written. */
+export function countingStorage() {
+  const data = new Map<string, string>();
+  const ops = { reads: 0, writes: 0, written: 0 };
+  const storage: KeyValueStorage = {
+    getItem: key => {
+      ops.reads++;
+      return data.get(key) ?? null;
+    },
+    setItem: (key, value) => {
+      ops.writes++;
+      ops.written += value.length;
+      data.set(key, value);
+    },
+    removeItem: key => {
+      ops.writes++;
+      data.delete(key);
+    },
+  };
+  return { data, ops, storage };
+}
+
+/**
+ * Jest's fake timers as Delivery's scheduler, with work that takes time:
+ * `spend(ms)` moves the monotonic clock on, as a slow library call would.
+ */
+export function costlyScheduler() {
+  let spent = 0;
+  const scheduler: Scheduler = {
+    now: () => performance.now() + spent,
+    wallNow: () => Date.now(),
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: handle => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  };
+  return { scheduler, spend: (ms: number) => void (spent += ms) };
+}
+
+/**
+ * Counts the calls `transport` is handed in each task (a task ends at the
+ * next microtask checkpoint); `each` runs before each call.
+ */
+export function countPerTask(transport: Transport, each: () => void = () => {}): number[] {
+  const perTask: number[] = [];
+  let inTask = false;
+  const send = transport.send;
+  transport.send = (call, options) => {
+    if (!inTask) {
+      inTask = true;
+      perTask.push(0);
+      queueMicrotask(() => (inTask = false));
+    }
+    perTask[perTask.length - 1]++;
+    each();
+    return send(call, options);
+  };
+  return perTask;
+}
+
+/** A page lifecycle the test drives: `leave()` is a pagehide. */
+export function drivenLifecycle() {
+  const listeners: (() => void)[] = [];
+  return {
+    onPageLeave: (listener: () => void) => listeners.push(listener),
+    leave: () => listeners.forEach(listener => listener()),
+  };
+}
