@@ -7,6 +7,8 @@ import { createLoggingTransport } from './loggingTransport';
 import { listenForPageLeave } from './pageLifecycle';
 import { browserStorage, createStoredOwner } from './storedOwner';
 import { SegmentCall } from '../mapping/SegmentCall';
+import { createPrivacy } from '../privacy/createPrivacy';
+import type { LibraryRedaction } from '../privacy/redactLibraryEvent';
 import { Logger, Transport } from './Transport';
 
 /** What the module adds around delivery: how a call's settled title is read, and a transport decorator. */
@@ -15,6 +17,8 @@ export type DeliveryHooks = {
   settle?: (call: SegmentCall, current: CurrentDocument) => SegmentCall;
   /** Wraps the transport once it has loaded (team analytics' group calls, say). */
   decorate?: (transport: Transport) => Transport;
+  /** Rewrites what the Segment library adds to each event (see `Privacy.library`); default: the config's redaction. */
+  redactLibraryEvent?: LibraryRedaction;
 };
 
 /**
@@ -27,7 +31,7 @@ export function createDelivery(
   config: EnabledSegmentConfig,
   userId: Promise<string> | undefined,
   logger: Logger,
-  { settle = withSettledTitle, decorate = transport => transport }: DeliveryHooks = {},
+  { settle = withSettledTitle, decorate = transport => transport, redactLibraryEvent }: DeliveryHooks = {},
 ) {
   const storage = config.testMode || config.agent.disableClientPersistence ? undefined : browserStorage();
   const storedOwner = storage && createStoredOwner(storage, config.writeKey);
@@ -37,7 +41,7 @@ export function createDelivery(
     ? Promise.resolve(createLoggingTransport(logger))
     : // The transport's code sits in the library's lazy chunk: the app's first load carries none of it.
       import(/* webpackChunkName: "segment-analytics" */ './segmentTransport').then(m =>
-        m.loadSegmentTransport(config, logger, storedOwner),
+        m.loadSegmentTransport(config, logger, storedOwner, redactLibraryEvent ?? createPrivacy(config.privacy).library),
       );
   return new Delivery({
     transport: transport.then(decorate),

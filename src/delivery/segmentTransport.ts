@@ -1,6 +1,7 @@
 import { AnalyticsBrowser } from '@segment/analytics-next';
 import { EnabledSegmentConfig } from '../config/SegmentConfig';
 import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
+import type { LibraryRedaction } from '../privacy/redactLibraryEvent';
 import { toCallOptions, toLoadArguments } from './segmentOptions';
 import { StoredOwner } from './storedOwner';
 import { Logger, Transport } from './Transport';
@@ -17,15 +18,19 @@ const FAILURE_CHECK_DELAY_MS = 4000;
  *
  * @param storedOwner - who the browser's stored identity belongs to; absent
  *   when nothing is persisted (`agent.disableClientPersistence`)
+ * @param redactLibraryEvent - the privacy step's look at each event inside
+ *   the library (what the library adds, traits from the browser's storage)
  */
 export async function loadSegmentTransport(
   config: EnabledSegmentConfig,
   logger: Logger,
-  storedOwner?: StoredOwner,
+  storedOwner: StoredOwner | undefined,
+  redactLibraryEvent: LibraryRedaction,
 ): Promise<Transport> {
   const [settings, initOptions] = toLoadArguments(config);
-  // Redacts the page the library reads from `location` (identify, group, its own page calls).
-  const [analytics] = await AnalyticsBrowser.load({ ...settings, plugins: [pageRedactionPlugin(config.privacy)] }, initOptions);
+  // Redacts what the library adds (the page it reads from `location`, campaign), and keeps traits the module's.
+  const plugins = [pageRedactionPlugin(redactLibraryEvent)];
+  const [analytics] = await AnalyticsBrowser.load({ ...settings, plugins }, initOptions);
   if (config.debug) analytics.debug(true);
   const failures = createDeliveryFailureWatch(`${config.protocol}://${config.apiHost}`, logger);
   // A call's promise settles before its request has failed or not: look at
