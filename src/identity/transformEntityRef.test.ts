@@ -33,7 +33,7 @@ describe('containsRef: the ref in any spelling', () => {
 
   it('a transform whose id holds the ref in another Unicode spelling is refused, the ref in no message', async () => {
     const ref = 'user:default/\u0131nga';
-    const error = await transformEntityRef(ref, async r => r.toUpperCase(), undefined).catch(e => e as Error);
+    const error = (await transformEntityRef(ref, async r => r.toUpperCase(), undefined).catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(Error);
     expect(error.message).toMatch(/contains the plaintext entity ref; it is refused/);
     expect(error.message.toLowerCase()).not.toMatch(/nga/);

@@ -97,7 +97,8 @@ describe('createPrivacy with a user id transform', () => {
 });
 
 describe('Privacy.library: what the Segment library adds', () => {
-  const libraryEvent = (type: string, over: Record<string, any> = {}) => ({
+  type TestEvent = { type: string; context: Record<string, any>; properties?: Record<string, any>; traits?: Record<string, any> };
+  const libraryEvent = (type: string, over: Record<string, any> = {}): TestEvent => ({
     type,
     context: {
       page: { url: 'https://b.example.com/catalog/default/user/bob?code=a%26b&utm_term=user%3Abob', path: '/catalog/default/user/bob', search: '?code=a%26b&utm_term=user%3Abob', title: 'T', referrer: '' },
