@@ -5,7 +5,7 @@ import { admitsEvent, RuleSubject } from './eventRules';
 import { createLibraryRedaction, LibraryRedaction } from './redactLibraryEvent';
 import { createOrderedHandoff } from './orderedHandoff';
 import { DEFAULT_PRIVACY, PrivacyConfig, REDACTED } from './PrivacyConfig';
-import { redactCall, Rewriter } from './redactCall';
+import { CallRedaction, redactCall, Rewriter } from './redactCall';
 import { textRedactorFor } from './redactText';
 import { UserPseudonyms } from './userPseudonyms';
 
@@ -66,7 +66,21 @@ export function createPrivacy(config: PrivacyConfig = DEFAULT_PRIVACY, options: 
     pseudonyms
       ? { text: s => pseudonyms.rewrite(text(s), missing), object: o => pseudonyms.rewriteAttributes(o, missing) }
       : { text };
-  const prepare = (call: SegmentCall, missing?: Set<string>) => redactCall(call, { ...config, ...rewriter(missing) });
+  // One redaction for every call (built once: this runs on the caller's stack); `missing` is per call.
+  let missingNow: Set<string> | undefined;
+  const redaction: CallRedaction = { ...config, ...rewriter() };
+  if (pseudonyms) {
+    redaction.text = s => pseudonyms.rewrite(text(s), missingNow);
+    redaction.object = o => pseudonyms.rewriteAttributes(o, missingNow);
+  }
+  const prepare = (call: SegmentCall, missing?: Set<string>) => {
+    missingNow = missing;
+    try {
+      return redactCall(call, redaction);
+    } finally {
+      missingNow = undefined;
+    }
+  };
   const marked = (call: SegmentCall, early: boolean) => {
     if (early) beforeOwn.add(call);
     return call;
