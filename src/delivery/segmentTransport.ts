@@ -61,6 +61,7 @@ export async function loadSegmentTransport(
       previousUser = userId;
       storedOwner?.set(userId);
       if (userId !== undefined) {
+        // No traits: the library merges in those stored in the browser, which the privacy plugin drops.
         analytics.identify(userId, {}, toCallOptions({ timestamp }, userId, config.maskIP)).then(observe, () => {});
       }
     },
