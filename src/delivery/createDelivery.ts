@@ -8,7 +8,7 @@ import { listenForPageLeave } from './pageLifecycle';
 import { browserStorage, createStoredOwner } from './storedOwner';
 import { SegmentCall } from '../mapping/SegmentCall';
 import { createPrivacy } from '../privacy/createPrivacy';
-import type { LibraryRedaction } from '../privacy/redactLibraryEvent';
+import type { LibraryRedactionParts } from '../privacy/redactLibraryEvent';
 import { Logger, Transport } from './Transport';
 
 /** What the module adds around delivery: how a call's settled title is read, and a transport decorator. */
@@ -18,7 +18,7 @@ export type DeliveryHooks = {
   /** Wraps the transport once it has loaded (team analytics' group calls, say). */
   decorate?: (transport: Transport) => Transport;
   /** Rewrites what the Segment library adds to each event (see `Privacy.library`); default: the config's redaction. */
-  redactLibraryEvent?: LibraryRedaction;
+  redactLibraryEvent?: LibraryRedactionParts;
 };
 
 /**

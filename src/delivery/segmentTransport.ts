@@ -1,7 +1,7 @@
 import { AnalyticsBrowser } from '@segment/analytics-next';
 import { EnabledSegmentConfig } from '../config/SegmentConfig';
 import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
-import type { LibraryRedaction } from '../privacy/redactLibraryEvent';
+import type { LibraryRedactionParts } from '../privacy/redactLibraryEvent';
 import { toCallOptions, toLoadArguments } from './segmentOptions';
 import { StoredOwner } from './storedOwner';
 import { Logger, Transport } from './Transport';
@@ -25,7 +25,7 @@ export async function loadSegmentTransport(
   config: EnabledSegmentConfig,
   logger: Logger,
   storedOwner: StoredOwner | undefined,
-  redactLibraryEvent: LibraryRedaction,
+  redactLibraryEvent: LibraryRedactionParts,
 ): Promise<Transport> {
   const [settings, initOptions] = toLoadArguments(config);
   // Redacts what the library adds (the page it reads from `location`, campaign), and keeps traits the module's.

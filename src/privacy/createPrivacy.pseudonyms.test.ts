@@ -1,7 +1,8 @@
 import { BackstageEvent } from '../mapping/BackstageEvent';
 import { PageInfo, SegmentCall } from '../mapping/SegmentCall';
 import { toSegmentCall } from '../mapping/toSegmentCall';
-import { createPrivacy } from './createPrivacy';
+import { createPrivacy, Privacy } from './createPrivacy';
+import { createLibraryRedaction } from './redactLibraryEvent';
 import { DEFAULT_PRIVACY, REDACTED } from './PrivacyConfig';
 import { createUserPseudonyms } from './userPseudonyms';
 
@@ -96,7 +97,8 @@ describe('createPrivacy with a user id transform', () => {
   });
 });
 
-describe('Privacy.library: what the Segment library adds', () => {
+describe('createLibraryRedaction: what the Segment library adds', () => {
+  const redactor = (privacy: Privacy) => createLibraryRedaction(privacy.library);
   type TestEvent = { type: string; context: Record<string, any>; properties?: Record<string, any>; traits?: Record<string, any> };
   const libraryEvent = (type: string, over: Record<string, any> = {}): TestEvent => ({
     type,
@@ -115,7 +117,7 @@ describe('Privacy.library: what the Segment library adds', () => {
     const { privacy, pseudonyms } = setup();
     await pseudonyms.learn(['user:default/bob']);
     const event = libraryEvent('identify', { traits: { email: 'jane@example.com', ref: 'user:default/jane' } });
-    expect(privacy.library(event)).toBeUndefined();
+    expect(redactor(privacy)(event)).toBeUndefined();
     expect(event.traits).toEqual({});
     expect(event.context).toEqual({
       page: {
@@ -135,7 +137,7 @@ describe('Privacy.library: what the Segment library adds', () => {
   it('waits for a pseudonym not known yet, then rewrites; group traits are empty with a transform', async () => {
     const { privacy } = setup();
     const event = libraryEvent('group', { traits: { name: 'stored-team', plan: 'gold' } });
-    const pending = privacy.library(event);
+    const pending = redactor(privacy)(event);
     expect(pending).toBeInstanceOf(Promise);
     expect(event.context.page.path).toBe('/catalog/default/user/bob'); // nothing changed until complete
     await pending;
@@ -145,7 +147,7 @@ describe('Privacy.library: what the Segment library adds', () => {
   it('without a transform: the group keeps its name only; e-mails and credentials redacted in keys too', () => {
     const privacy = createPrivacy({ ...DEFAULT_PRIVACY, emails: true });
     const event = libraryEvent('group', { traits: { name: 'team-a', plan: 'gold' } });
-    expect(privacy.library(event)).toBeUndefined();
+    expect(redactor(privacy)(event)).toBeUndefined();
     expect(event.traits).toEqual({ name: 'team-a' });
     expect(event.context.campaign).toEqual({ term: 'user:bob', [R]: 'x', source: `/cb?token=${R}` });
     expect(event.context.traits).toBeUndefined();
@@ -154,7 +156,7 @@ describe('Privacy.library: what the Segment library adds', () => {
   it("the library's own page call: its page properties are redacted too", () => {
     const privacy = createPrivacy();
     const event = libraryEvent('page', { properties: { url: 'https://b.example.com/?state=s', search: '?state=s', name: 'n' } });
-    privacy.library(event);
+    redactor(privacy)(event);
     expect(event.properties).toEqual({ url: `https://b.example.com/?state=${R}`, search: `?state=${R}`, name: 'n' });
   });
 });

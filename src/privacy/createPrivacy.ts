@@ -2,7 +2,7 @@ import { hashUserId } from '../identity/hashUserId';
 import { CurrentDocument, withSettledTitle } from '../mapping/pageHistory';
 import { SegmentCall } from '../mapping/SegmentCall';
 import { admitsEvent, RuleSubject } from './eventRules';
-import { createLibraryRedaction, LibraryRedaction } from './redactLibraryEvent';
+import type { LibraryRedactionParts } from './redactLibraryEvent';
 import { createOrderedHandoff } from './orderedHandoff';
 import { DEFAULT_PRIVACY, PrivacyConfig, REDACTED } from './PrivacyConfig';
 import { CallRedaction, redactCall, Rewriter } from './redactCall';
@@ -26,11 +26,10 @@ export type Privacy = {
   /** The page's settled title, redacted, for a call about to be sent (see `withSettledTitle`). */
   settle(call: SegmentCall, current: CurrentDocument): SegmentCall;
   /**
-   * Rewrites, in place, what the Segment library adds to an event of its
-   * own (see `redactLibraryEvent`); a promise when a pseudonym must be
-   * worked out first.
+   * What the Segment library's plugin rewrites each event with (what the
+   * library adds itself; see `createLibraryRedaction`, in the lazy chunk).
    */
-  library: LibraryRedaction;
+  library: LibraryRedactionParts;
 };
 
 /** Options of {@link createPrivacy}. */
@@ -158,6 +157,6 @@ export function createPrivacy(config: PrivacyConfig = DEFAULT_PRIVACY, options: 
       if (missing.size) void pseudonyms?.learn(missing);
       return settled;
     },
-    library: createLibraryRedaction(rewriter, pseudonyms),
+    library: { rewriter, pseudonyms },
   };
 }

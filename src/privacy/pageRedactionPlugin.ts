@@ -1,5 +1,5 @@
 import type { Context, Plugin } from '@segment/analytics-next';
-import type { LibraryEvent, LibraryRedaction } from './redactLibraryEvent';
+import { createLibraryRedaction, LibraryEvent, LibraryRedactionParts } from './redactLibraryEvent';
 
 /**
  * An enrichment plugin for `@segment/analytics-next` that hands every event
@@ -15,7 +15,8 @@ import type { LibraryEvent, LibraryRedaction } from './redactLibraryEvent';
  * and pseudonyms are idempotent). Enrichment plugins run after the
  * library's own `before` plugins, which add the campaign and the referrer.
  */
-export function pageRedactionPlugin(redact: LibraryRedaction): Plugin {
+export function pageRedactionPlugin(parts: LibraryRedactionParts): Plugin {
+  const redact = createLibraryRedaction(parts);
   const run = (ctx: Context): Context | Promise<Context> => {
     const pending = redact(ctx.event as LibraryEvent);
     return pending ? pending.then(() => ctx) : ctx;

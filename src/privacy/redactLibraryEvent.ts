@@ -1,6 +1,6 @@
 import { REDACTED } from './PrivacyConfig';
 import { redactPage, redactValue, Rewriter } from './redactCall';
-import { UserPseudonyms } from './userPseudonyms';
+import type { UserPseudonyms } from './userPseudonyms';
 
 /** The parts of a Segment library event this step looks at. */
 export type LibraryEvent = {
@@ -12,6 +12,17 @@ export type LibraryEvent = {
 
 /** See {@link createLibraryRedaction}. */
 export type LibraryRedaction = (event: LibraryEvent) => void | Promise<void>;
+
+/**
+ * What the privacy step gives the library's plugin to build its redaction
+ * from (the redaction itself lives in the library's lazy chunk).
+ */
+export type LibraryRedactionParts = {
+  /** How strings are rewritten; refs not known yet are added to `missing`. */
+  rewriter: (missing?: Set<string>) => Rewriter;
+  /** With a user id transform. */
+  pseudonyms?: UserPseudonyms;
+};
 
 /** Context members the module sets itself and that are ids, not text: never rewritten. */
 const OWN_CONTEXT_IDS = new Set(['groupId']);
@@ -71,10 +82,7 @@ function scrub(event: LibraryEvent) {
  * never rejects, never leaves plaintext: on any failure the page, campaign
  * and referrer the library read are replaced by the redaction mark.
  */
-export function createLibraryRedaction(
-  rewriter: (missing?: Set<string>) => Rewriter,
-  pseudonyms: UserPseudonyms | undefined,
-): LibraryRedaction {
+export function createLibraryRedaction({ rewriter, pseudonyms }: LibraryRedactionParts): LibraryRedaction {
   const apply = (event: LibraryEvent, missing?: Set<string>) => {
     const out = rewrite(event, rewriter(missing), !!pseudonyms);
     if (missing?.size) return false;
