@@ -55,6 +55,12 @@ describe('caselessKey', () => {
     expect(caselessKey(input)).toBe(expected);
   });
 
+  it('replacements that share one original character (ß folds to ss) are replaced together', () => {
+    const original = 'xßy';
+    const view = foldedView(decodedView(original));
+    expect(replaceInOriginal(original, view, [{ from: 0, to: 2, text: '<a>' }, { from: 2, to: 4, text: '<b>' }])).toBe('<a>');
+  });
+
   it('maps folded characters back to their original code units', () => {
     const view = foldedView(decodedView('xẞ%C3%A9y'));
     expect(view.text).toBe('xsse\u0301y');

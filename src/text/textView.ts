@@ -205,8 +205,9 @@ export type Replacement = { from: number; to: number; text: string };
 
 /**
  * Applies replacements found in `view` to the original string. They must be
- * in order and not overlap; each replaces the original code units its view
- * characters came from.
+ * in order and not overlap in the view; each replaces the original code
+ * units its view characters came from (two that share one original
+ * character are replaced together, by the first one's text).
  */
 export function replaceInOriginal(original: string, view: TextView, replacements: readonly Replacement[]): string {
   if (!replacements.length) return original;
@@ -214,9 +215,14 @@ export function replaceInOriginal(original: string, view: TextView, replacements
   let at = 0;
   for (const { from, to, text } of replacements) {
     const start = startOf(view, from);
-    if (start < at) continue;
+    const end = endOf(view, to - 1);
+    if (start < at) {
+      // Shares an original character with the previous one (one character folded into several): one mark for both.
+      at = Math.max(at, end);
+      continue;
+    }
     result += original.slice(at, start) + text;
-    at = endOf(view, to - 1);
+    at = end;
   }
   return result + original.slice(at);
 }
