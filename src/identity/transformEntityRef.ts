@@ -1,4 +1,4 @@
-import { caselessKey } from '../text/textView';
+import { caselessKey } from '../text/caseless';
 import { hashUserId } from './hashUserId';
 import type { UserIdTransformOption } from './userIdOptions';
 

@@ -1,4 +1,5 @@
-import { caselessKey, decodedView, endOf, foldedView, isAlnumAt, startOf, TextView } from '../text/textView';
+import { caselessKey, caselessView, isAlnumAt } from '../text/caseless';
+import { decodedView, endOf, startOf, TextView } from '../text/textView';
 
 /** The signed-in user's entity ref, as text is matched against it: caseless keys. */
 export type OwnRef = {
@@ -75,7 +76,7 @@ export function findUserRefs(
   own: OwnRef | undefined,
   isPseudonym: (name: string) => boolean,
 ): { view: TextView; found: FoundRef[] } {
-  const view = foldedView(decodedView(text));
+  const view = caselessView(text);
   const s = view.text;
   const found: FoundRef[] = [];
   const originalOf = (from: number, to: number) => text.slice(startOf(view, from), endOf(view, to - 1));

@@ -1,5 +1,6 @@
 import { REDACTED } from './PrivacyConfig';
-import { decodedView, foldedView, isAlnumAt, Replacement, replaceInOriginal } from '../text/textView';
+import { caselessView, isAlnumAt } from '../text/caseless';
+import { Replacement, replaceInOriginal } from '../text/textView';
 
 /** Steps taken, for tests that show the work is linear in the text's length. */
 export type WorkCount = { steps: number };
@@ -113,7 +114,7 @@ function domainEnd(s: string, from: number, work?: WorkCount): number {
  */
 export function redactEmails(text: string, work?: WorkCount): string {
   if (!MAY_HOLD_EMAIL.test(text)) return text;
-  const view = foldedView(decodedView(text, work));
+  const view = caselessView(text, work);
   const s = view.text;
   const replacements: Replacement[] = [];
   let bound = 0;

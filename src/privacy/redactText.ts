@@ -1,6 +1,7 @@
 import { PrivacyConfig, REDACTED } from './PrivacyConfig';
 import { redactEmails } from './redactEmails';
-import { caselessKey, decodedView, depthOf, Replacement, replaceInOriginal } from '../text/textView';
+import { caselessKey } from '../text/caseless';
+import { decodedView, depthOf, Replacement, replaceInOriginal } from '../text/textView';
 
 /** White space (what ends a value written in running text), by UTF-16 code unit. */
 export function isSpace(c: number): boolean {

@@ -2,7 +2,8 @@ import { transformEntityRef } from '../identity/transformEntityRef';
 import type { UserIdTransformOption } from '../identity/userIdOptions';
 import { canonicalUserRef, findUserRefs, OwnRef, ownRefOf } from './findUserRefs';
 import { REDACTED } from './PrivacyConfig';
-import { caselessKey, replaceInOriginal } from '../text/textView';
+import { caselessKey } from '../text/caseless';
+import { replaceInOriginal } from '../text/textView';
 
 /** Pseudonyms remembered (refs and their pseudonyms, and the pseudonyms made). */
 const MAX_REMEMBERED = 1024;

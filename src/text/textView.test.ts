@@ -1,4 +1,5 @@
-import { caselessKey, decodedView, depthOf, endOf, foldedView, replaceInOriginal, startOf } from './textView';
+import { caselessKey, foldedView } from './caseless';
+import { decodedView, depthOf, endOf, replaceInOriginal, startOf } from './textView';
 
 describe('decodedView', () => {
   it.each<[string, string]>([

@@ -38,6 +38,63 @@ function utf8Length(b: number): number {
 }
 
 /**
+ * A view under construction (see `decodedView`, `foldedView`): code units and their spans and depths in
+ * typed arrays that grow as needed (building strings and arrays one
+ * character at a time costs microseconds per character).
+ */
+export class ViewBuilder {
+  units: Uint16Array;
+  start: Int32Array;
+  end: Int32Array;
+  depth: Int32Array;
+  length = 0;
+
+  constructor(capacity: number) {
+    this.units = new Uint16Array(capacity);
+    this.start = new Int32Array(capacity);
+    this.end = new Int32Array(capacity);
+    this.depth = new Int32Array(capacity);
+  }
+
+  push(unit: number, from: number, to: number, depth: number): void {
+    if (this.length === this.units.length) this.grow();
+    const i = this.length++;
+    this.units[i] = unit;
+    this.start[i] = from;
+    this.end[i] = to;
+    this.depth[i] = depth;
+  }
+
+  private grow() {
+    const size = this.units.length * 2 + 16;
+    const units = new Uint16Array(size);
+    units.set(this.units);
+    this.units = units;
+    const widen = (array: Int32Array) => {
+      const bigger = new Int32Array(size);
+      bigger.set(array);
+      return bigger;
+    };
+    this.start = widen(this.start);
+    this.end = widen(this.end);
+    this.depth = widen(this.depth);
+  }
+
+  view(): TextView {
+    let text = '';
+    for (let at = 0; at < this.length; at += 8192) {
+      const chunk = this.units.subarray(at, Math.min(this.length, at + 8192));
+      text += String.fromCharCode.apply(null, chunk as unknown as number[]);
+    }
+    const n = this.length;
+    return { text, start: this.start.subarray(0, n), end: this.end.subarray(0, n), depth: this.depth.subarray(0, n) };
+  }
+}
+
+/** A decoded byte on the decoding stack: marked by this bit above any code unit. */
+const BYTE = 0x10000;
+
+/**
  * The text with every percent-escape decoded, to any depth (`%2540` is `@`:
  * `%25` decodes to `%`, which with `40` decodes again), and UTF-8 byte
  * sequences (`%C3%A9`) read as characters; invalid ones become U+FFFD.
@@ -48,156 +105,56 @@ function utf8Length(b: number): number {
  */
 export function decodedView(original: string, work?: { steps: number }): TextView {
   if (!original.includes('%')) return { text: original };
-  // A stack of units: a code unit (or a decoded byte >= 0x80), its original span and depth.
-  const code: number[] = [];
-  const byte: boolean[] = [];
-  const st: number[] = [];
-  const en: number[] = [];
-  const dp: number[] = [];
-  for (let i = 0; i < original.length; i++) {
-    code.push(original.charCodeAt(i));
-    byte.push(false);
-    st.push(i);
-    en.push(i + 1);
-    dp.push(0);
-    for (let n = code.length; n >= 3; n = code.length) {
+  // A stack of units: a code unit (or a decoded byte >= 0x80, marked BYTE), its original span and depth.
+  const n = original.length;
+  const code = new Int32Array(n);
+  const st = new Int32Array(n);
+  const en = new Int32Array(n);
+  const dp = new Int32Array(n);
+  let top = 0;
+  for (let i = 0; i < n; i++) {
+    code[top] = original.charCodeAt(i);
+    st[top] = i;
+    en[top] = i + 1;
+    dp[top] = 0;
+    top++;
+    while (top >= 3 && code[top - 3] === 37) {
       if (work) work.steps++;
-      if (code[n - 3] !== 37 || byte[n - 3] || byte[n - 2] || byte[n - 1]) break;
-      const high = hexValue(code[n - 2]);
-      const low = hexValue(code[n - 1]);
+      const high = hexValue(code[top - 2]);
+      const low = hexValue(code[top - 1]);
       if (high < 0 || low < 0) break;
-      const depth = Math.max(dp[n - 3], dp[n - 2], dp[n - 1]) + 1;
-      const from = st[n - 3];
-      const to = en[n - 1];
-      code.length = byte.length = st.length = en.length = dp.length = n - 2;
-      code[n - 3] = high * 16 + low;
-      byte[n - 3] = code[n - 3] >= 0x80;
-      st[n - 3] = from;
-      en[n - 3] = to;
-      dp[n - 3] = depth;
+      const value = high * 16 + low;
+      dp[top - 3] = Math.max(dp[top - 3], dp[top - 2], dp[top - 1]) + 1;
+      en[top - 3] = en[top - 1];
+      code[top - 3] = value >= 0x80 ? value | BYTE : value;
+      top -= 2;
     }
   }
-  let text = '';
-  const start: number[] = [];
-  const end: number[] = [];
-  const depth: number[] = [];
-  const emit = (units: string, from: number, to: number, d: number) => {
-    text += units;
-    for (let k = 0; k < units.length; k++) {
-      start.push(from);
-      end.push(to);
-      depth.push(d);
-    }
-  };
-  for (let u = 0; u < code.length; u++) {
+  const out = new ViewBuilder(top);
+  for (let u = 0; u < top; u++) {
     if (work) work.steps++;
-    if (!byte[u]) {
-      emit(String.fromCharCode(code[u]), st[u], en[u], dp[u]);
+    if (!(code[u] & BYTE)) {
+      out.push(code[u], st[u], en[u], dp[u]);
       continue;
     }
-    const length = utf8Length(code[u]);
+    const length = utf8Length(code[u] & 0xff);
     let point = length ? code[u] & (0xff >> (length + 1)) : -1;
     for (let k = 1; k < length && point >= 0; k++) {
-      const next = u + k < code.length && byte[u + k] ? code[u + k] : -1;
+      const next = u + k < top && code[u + k] & BYTE ? code[u + k] & 0xff : -1;
       point = next >= 0x80 && next <= 0xbf ? (point << 6) | (next & 0x3f) : -1;
     }
     if (point < 0 || point > 0x10ffff) {
-      emit('\ufffd', st[u], en[u], dp[u]);
+      out.push(0xfffd, st[u], en[u], dp[u]);
       continue;
     }
     const last = u + length - 1;
-    emit(String.fromCodePoint(point), st[u], en[last], Math.max(...dp.slice(u, last + 1)));
+    let depth = 0;
+    for (let k = u; k <= last; k++) depth = Math.max(depth, dp[k]);
+    const char = String.fromCodePoint(point);
+    for (let k = 0; k < char.length; k++) out.push(char.charCodeAt(k), st[u], en[last], depth);
     u = last;
   }
-  return { text, start, end, depth };
-}
-
-/** Code points that fold to nothing (soft hyphen, zero-width joiners, variation selectors, ...). */
-const IGNORABLE = /^\p{Default_Ignorable_Code_Point}$/u;
-
-/** U+0307 COMBINING DOT ABOVE: dropped after `i` and `j`, so that `İ` (`i` + U+0307 once folded) is `i`. */
-const DOT_ABOVE = '\u0307';
-const DOTTED_I = /([ij])\u0307/g;
-
-/** Folded forms of non-ASCII code points seen so far (normalizing one code point costs microseconds). */
-const foldedCodePoints = new Map<number, string>();
-const MAX_FOLDED_CODE_POINTS = 4096;
-
-/**
- * One code point, compatibility-decomposed (NFKD: full-width and other
- * compatibility forms become their plain letters, accented letters a letter
- * and its marks) and case-folded in full: lower, upper, then lower case
- * again, so that `ß`, `ẞ` and `SS` all give `ss`, and the dotless `ı` and
- * `I` both give `i`.
- */
-function foldCodePoint(point: number): string {
-  let folded = foldedCodePoints.get(point);
-  if (folded === undefined) {
-    const char = String.fromCodePoint(point);
-    folded = IGNORABLE.test(char)
-      ? ''
-      : char.normalize('NFKD').toLowerCase().toUpperCase().toLowerCase().normalize('NFKD').replace(DOTTED_I, '$1');
-    if (foldedCodePoints.size >= MAX_FOLDED_CODE_POINTS) foldedCodePoints.clear();
-    foldedCodePoints.set(point, folded);
-  }
-  return folded;
-}
-
-
-/**
- * The view in caseless form: every code point decomposed and case-folded
- * (see {@link foldCodePoint}), default-ignorable code points removed, and
- * the dot above an `i` or `j` dropped (Turkish `İ`). Two strings that a
- * reader would call the same word in another letter case or another
- * Unicode normal form (NFC, NFD, NFKC, NFKD) give the same caseless text.
- * ASCII-only text is simply lower-cased.
- */
-export function foldedView(view: TextView): TextView {
-  const source = view.text;
-  // eslint-disable-next-line no-control-regex
-  if (!/[^\x00-\x7f]/.test(source)) return { ...view, text: source.toLowerCase() };
-  let text = '';
-  const start: number[] = [];
-  const end: number[] = [];
-  const depth: number[] = [];
-  let last = '';
-  for (let i = 0; i < source.length; ) {
-    const point = source.codePointAt(i)!;
-    const width = point > 0xffff ? 2 : 1;
-    let folded = point < 0x80 ? String.fromCharCode(point).toLowerCase() : foldCodePoint(point);
-    if (folded.startsWith(DOT_ABOVE) && (last === 'i' || last === 'j')) folded = folded.slice(1);
-    if (folded) last = folded[folded.length - 1];
-    const from = startOf(view, i);
-    const to = endOf(view, i + width - 1);
-    const d = depthOf(view, i);
-    text += folded;
-    for (let k = 0; k < folded.length; k++) {
-      start.push(from);
-      end.push(to);
-      depth.push(d);
-    }
-    i += width;
-  }
-  return { text, start, end, depth };
-}
-
-/**
- * The caseless key of a string: percent-escapes decoded (at any depth), then
- * {@link foldedView}. Two spellings of the same text (any letter case, any
- * Unicode normal form, full-width letters, percent-encoded once or more)
- * have the same key.
- */
-export function caselessKey(text: string): string {
-  return foldedView(decodedView(text)).text;
-}
-
-const LETTER_OR_DIGIT = /^[\p{L}\p{M}\p{N}]$/u;
-
-/** Whether `s[i]` is a letter, mark or digit of any script (a surrogate counts: supplementary letters are). */
-export function isAlnumAt(s: string, i: number): boolean {
-  const c = s.charCodeAt(i);
-  if (c < 0x80) return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
-  return (c >= 0xd800 && c <= 0xdfff) || LETTER_OR_DIGIT.test(s[i]);
+  return out.view();
 }
 
 /** A replacement of view characters `[from, to)` by `text`. */
