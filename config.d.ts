@@ -178,8 +178,9 @@ export interface Config {
            */
           patterns?: string[];
           /**
-           * Redact e-mail addresses (also percent-encoded ones in URLs) wherever
-           * patterns apply. Default `false`.
+           * Redact e-mail addresses, whole, in every string sent: internationalized
+           * ones, full-width `＠`, quoted local parts, address literals, percent-encoded
+           * ones (the README lists what is matched). Default `false`.
            * @visibility frontend
            */
           emails?: boolean;

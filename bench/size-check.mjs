@@ -20,8 +20,10 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * while the module only mapped and delivered events; hostile-input repair,
  * privacy redaction, team analytics and the stored queue all run before an
  * event is queued, so they cannot be lazy. Measured 2026-11-23: 12.7 KB.
+ * Unicode-aware, percent-decoding privacy matching (e-mails, credentials,
+ * user refs under a transform; issue 15) added 3.8 KB: 16.6 KB on 2026-12-02.
  */
-const OWN_CODE_LIMIT = 14 * 1024;
+const OWN_CODE_LIMIT = 18 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/'];
 
 const failures = [];

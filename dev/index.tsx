@@ -4,6 +4,7 @@ import { SegmentAnalytics } from '../src';
 import { withHarnessIdentity } from './harnessIdentity';
 import { PlaygroundPage } from './PlaygroundPage';
 import { SecondPage } from './SecondPage';
+import { EntityPage } from './EntityPage';
 
 createDevApp()
   .registerApi(
@@ -16,4 +17,5 @@ createDevApp()
   )
   .addPage({ path: '/playground', title: 'Playground', element: <PlaygroundPage /> })
   .addPage({ path: '/second', title: 'Second page', element: <SecondPage /> })
+  .addPage({ path: '/catalog/:namespace/:kind/:name/*', element: <EntityPage /> })
   .render();

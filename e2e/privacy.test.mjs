@@ -107,6 +107,50 @@ describe('privacy controls in Chromium', { skip: missing }, () => {
     assert.deepEqual(h.browser.errors, []);
   });
 
+  it("with sha-256: the user's own profile page, traits another analytics.js stored, a credential with encoded separators: nothing in clear", async () => {
+    const userId = createHash('sha256').update('user:default/guest').digest('hex');
+    // Encoded `&`, `#`, `?` inside credential values; a nested URL encoded twice; a credential in a campaign.
+    const query = '?code=SECRa%26SECRb%23SECRc%3FSECRd&next=%252Fcb%253Ftoken%253DSECRe%2526x%253D1&utm_source=%3Fsig%3DSECRf';
+    const h = await harness({
+      path: `/catalog/default/user/guest${query}`,
+      ready: '[data-testid=entity-click]',
+      segment: { userIdTransform: 'sha-256', redact: { emails: true }, agent: { initialPageView: true } },
+      init: {
+        script: () => {
+          localStorage.setItem('ajs_user_traits', JSON.stringify({ email: 'jane.doe@example.com', ref: 'user:default/guest', note: 'SECRg' }));
+          localStorage.setItem('ajs_group_properties', JSON.stringify({ name: 'SECRh-team' }));
+        },
+      },
+    });
+    const { page, collector } = h;
+    assert.match(await page.evaluate(() => location.pathname), /^\/catalog\/default\/user\/guest$/);
+    await page.click('[data-testid=entity-click]');
+    await page.click('[data-testid=entity-tab-link]');
+    await page.waitForFunction(() => location.pathname.endsWith('/ownership'));
+
+    const messages = await collector.waitFor(
+      m => m.some(x => x.type === 'identify') && m.some(x => x.event === 'click' && x.properties.subject === 'Edit entity') &&
+        m.some(x => x.type === 'page' && String(x.properties.path).endsWith('/ownership')),
+    );
+    // Nothing of it in any request to the collector, URL or body, nor in the Referer the browser sent.
+    const wire = sentTo(h.browser.requests, collector.url);
+    assert.doesNotMatch(wire, /SECR|guest|jane\.doe|example\.com/i);
+    // The traits are the module's: none.
+    const identify = messages.find(m => m.type === 'identify');
+    assert.deepEqual([identify?.userId, identify?.traits], [userId, {}]);
+    // The profile page is the user's pseudonym's, in the module's calls and the library's own.
+    const own = `/catalog/default/user/${userId}`;
+    for (const m of messages) assert.ok(m.context.page.path.startsWith(own), `${m.type}: ${m.context.page.path}`);
+    const click = messages.find(m => m.event === 'click' && m.properties.subject === 'Edit entity');
+    assert.equal(click?.properties.additionalContext.entityRef, userId);
+    assert.equal(click?.context.page.title, `${userId} | Harness`);
+    // Credential values whole, at any depth of encoding; the library's campaign too.
+    const first = messages.find(m => m.type === 'identify');
+    assert.equal(first?.context.page.search, '?code=[redacted]&next=%252Fcb%253Ftoken%253D[redacted]%2526x%253D1&utm_source=%3Fsig%3D[redacted]');
+    assert.deepEqual(first?.context.campaign, { source: '?sig=[redacted]' });
+    assert.deepEqual(h.browser.errors, []);
+  });
+
   it("redact.searchTerms 'sha-256': the term arrives as its digest, repeats count, and the URL holds no term", async () => {
     const h = await harness({ segment: { redact: { searchTerms: 'sha-256' } } });
     const { page, collector } = h;

@@ -17,6 +17,8 @@ import { createSafeEventReader } from './mapping/safeEventReader';
 import { createWarnOnce, describeError, safeLogger } from './warnSafely';
 import { BackstageEvent } from './mapping/BackstageEvent';
 import { createPrivacy } from './privacy/createPrivacy';
+import { createUserPseudonyms } from './privacy/userPseudonyms';
+import { listenForPageLeave } from './delivery/pageLifecycle';
 import { browserOptsOut } from './privacy/optOut';
 import { claimWriteKey } from './oncePerWriteKey';
 
@@ -86,17 +88,23 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
   private createPipeline(config: EnabledSegmentConfig, options: SegmentAnalyticsOptions) {
     if (browserOptsOut(config.privacy, this.logger)) return () => {};
     const { identityApi } = options;
-    const privacy = createPrivacy(config.privacy, config.userIdSalt);
     const { transform, warnings } = chooseUserIdTransform(options.userIdTransform, config.userIdTransform, config.userIdSalt);
     // After every check that throws: an instance that failed holds no key.
     if (!claimWriteKey(config.writeKey, this.logger)) return () => {};
     warnings.forEach(warning => this.logger.warn(warning));
+    const salt = config.userIdSalt;
+    // With a transform, every user ref sent is pseudonymized with it (the user's own becomes their user id).
+    const pseudonyms = transform && createUserPseudonyms({ transform, salt, timeoutMs: config.identityTimeoutMs });
+    // Before delivery is created: on leaving the page, calls still being hashed reach delivery first.
+    const privacy = createPrivacy(config.privacy, { salt, pseudonyms, onPageLeave: listenForPageLeave });
     const { groups } = config.team;
     const warn = (message: string) => this.logger.warn(message);
-    const identity = identityApi && withGroups(resolveIdentity({ identityApi, transform, salt: config.userIdSalt, groups, warn }));
+    const onUser = pseudonyms && ((ref: string, userId: string) => pseudonyms.setOwn(ref, userId));
+    const identity = identityApi && withGroups(resolveIdentity({ identityApi, transform, salt, groups, warn, onUser }));
     const delivery = createDelivery(config, identity?.userId, this.logger, {
       settle: privacy.settle,
       decorate: identity?.decorate,
+      redactLibraryEvent: privacy.library,
     });
     const enqueue = privacy.handOff(call => delivery.enqueue(call));
     const history = createPageHistory(typeof document === 'undefined' ? '' : document.referrer);

@@ -15,6 +15,8 @@ import { serveApp } from './serveApp.mjs';
  * @param {object} [options.knobs] window.__SEGMENT_HARNESS__ for the dev app
  * @param {string} [options.path] first path to open (default /playground)
  * @param {boolean} [options.signIn] sign in as guest (default true)
+ * @param {{ script: (arg: any) => void, arg?: any }} [options.init] runs in every page before its scripts (storage left by others, say)
+ * @param {string} [options.ready] what shows once signed in (default: the playground's second-page link)
  */
 export async function startHarness({
   segment = {},
@@ -24,6 +26,8 @@ export async function startHarness({
   knobs,
   path = '/playground',
   signIn = true,
+  init,
+  ready = '[data-testid=second-link]',
 } = {}) {
   const dir = await buildApp(entry);
   const collector = await startCollector();
@@ -46,10 +50,11 @@ export async function startHarness({
   const browser = await openBrowser({ args: browserArgs });
   const { page } = browser;
   if (knobs) await browser.context.addInitScript(k => { window.__SEGMENT_HARNESS__ = k; }, knobs);
+  if (init) await browser.context.addInitScript(init.script, init.arg);
   await page.goto(app.url + path);
   if (signIn) {
     await page.getByRole('button', { name: 'Enter' }).click();
-    await page.waitForSelector('[data-testid=second-link]');
+    await page.waitForSelector(ready);
   }
   return {
     collector,

@@ -2,7 +2,6 @@ import { ConfigReader } from '@backstage/config';
 import { BackstageEvent } from '../mapping/BackstageEvent';
 import { admitsEvent } from '../privacy/eventRules';
 import { BUILT_IN_QUERY_PARAMS, DEFAULT_PRIVACY } from '../privacy/PrivacyConfig';
-import { EMAIL_PATTERN } from '../privacy/redactText';
 import { readPrivacyConfig } from './readPrivacyConfig';
 import { readSegmentConfig } from './readSegmentConfig';
 
@@ -29,7 +28,7 @@ describe('readPrivacyConfig', () => {
 
   it('readSegmentConfig carries it', () => {
     const config = readSegmentConfig(new ConfigReader({ app: { analytics: { segment: { writeKey: 'wk', redact: { emails: true } } } } }));
-    expect(config.enabled && config.privacy?.patterns).toEqual([EMAIL_PATTERN]);
+    expect(config.enabled && [config.privacy?.emails, config.privacy?.patterns]).toEqual([true, []]);
   });
 
   it('reads every key', () => {
@@ -42,7 +41,8 @@ describe('readPrivacyConfig', () => {
     });
     expect([...privacy.queryParams]).toEqual([...BUILT_IN_QUERY_PARAMS, 'session', 'x-ticket']);
     expect(privacy.searchTerms).toBe('sha-256');
-    expect(privacy.patterns).toEqual([/\d{4}/g, /secret-\w+/g, EMAIL_PATTERN]);
+    expect(privacy.patterns).toEqual([/\d{4}/g, /secret-\w+/g]);
+    expect(privacy.emails).toBe(true);
     expect(privacy.allowedAttributes).toEqual(new Set(['to']));
     expect(privacy.allowedContexts).toEqual(new Set(['entityRef', 'searchTypes']));
     expect(privacy.respectGlobalPrivacyControl).toBe(true);

@@ -1,7 +1,6 @@
 import { Config } from '@backstage/config';
 import { compileFieldMatcher } from '../privacy/fieldMatcher';
 import { AllowList, BUILT_IN_QUERY_PARAMS, EventRule, PrivacyConfig } from '../privacy/PrivacyConfig';
-import { EMAIL_PATTERN } from '../privacy/redactText';
 
 const ROOT = 'app.analytics.segment';
 const RULE_FIELDS = ['action', 'pluginId', 'subject'] as const;
@@ -65,15 +64,14 @@ function searchTerms(value: unknown): PrivacyConfig['searchTerms'] {
   throw invalid('redact.searchTerms', "true, false or 'sha-256'", describe(value));
 }
 
-function patterns(value: unknown, emails: boolean): RegExp[] {
-  const compiled = (stringList(value, 'redact.patterns') ?? []).map((source, index) => {
+function patterns(value: unknown): RegExp[] {
+  return (stringList(value, 'redact.patterns') ?? []).map((source, index) => {
     try {
       return new RegExp(source, 'g');
     } catch (e) {
       throw invalid(`redact.patterns[${index}]`, 'a valid regular expression', (e as Error).message);
     }
   });
-  return emails ? [...compiled, EMAIL_PATTERN] : compiled;
 }
 
 function rules(value: unknown, key: string): EventRule[] | undefined {
@@ -127,7 +125,8 @@ export function readPrivacyConfig(c: Config | undefined): PrivacyConfig {
   return {
     queryParams: new Set([...BUILT_IN_QUERY_PARAMS, ...extraParams.map(name => name.trim().toLowerCase())]),
     searchTerms: searchTerms(redact.searchTerms),
-    patterns: patterns(redact.patterns, bool(redact.emails, 'redact.emails')),
+    patterns: patterns(redact.patterns),
+    emails: bool(redact.emails, 'redact.emails'),
     ...(include && { include }),
     exclude: rules(events.exclude, 'events.exclude') ?? [],
     allowedAttributes: allowList(rawAt(c, 'allowedAttributes'), 'allowedAttributes'),

@@ -8,6 +8,8 @@ import { listenForPageLeave } from './pageLifecycle';
 import { createMemoryStorage, createStoredOwner, pageLocalStorage } from './storedOwner';
 import { probeLocalStorage } from './storageProbe';
 import { SegmentCall } from '../mapping/SegmentCall';
+import { createPrivacy } from '../privacy/createPrivacy';
+import type { LibraryRedactionParts } from '../privacy/redactLibraryEvent';
 import { Logger, Transport } from './Transport';
 
 /** What the module adds around delivery: how a call's settled title is read, and a transport decorator. */
@@ -16,6 +18,8 @@ export type DeliveryHooks = {
   settle?: (call: SegmentCall, current: CurrentDocument) => SegmentCall;
   /** Wraps the transport once it has loaded (team analytics' group calls, say). */
   decorate?: (transport: Transport) => Transport;
+  /** Rewrites what the Segment library adds to each event (see `Privacy.library`); default: the config's redaction. */
+  redactLibraryEvent?: LibraryRedactionParts;
 };
 
 /**
@@ -33,7 +37,7 @@ export function createDelivery(
   config: EnabledSegmentConfig,
   userId: Promise<string> | undefined,
   logger: Logger,
-  { settle = withSettledTitle, decorate = transport => transport }: DeliveryHooks = {},
+  { settle = withSettledTitle, decorate = transport => transport, redactLibraryEvent }: DeliveryHooks = {},
 ) {
   const persist = !config.testMode && !config.agent.disableClientPersistence;
   const localStorage = persist ? probeLocalStorage(pageLocalStorage) : undefined;
@@ -45,7 +49,7 @@ export function createDelivery(
     ? Promise.resolve(createLoggingTransport(logger))
     : // The transport's code sits in the library's lazy chunk: the app's first load carries none of it.
       import(/* webpackChunkName: "segment-analytics" */ './segmentTransport').then(m =>
-        m.loadSegmentTransport(config, logger, storedOwner, localStorage),
+        m.loadSegmentTransport(config, logger, storedOwner, redactLibraryEvent ?? createPrivacy(config.privacy).library, localStorage),
       );
   return new Delivery({
     transport: transport.then(decorate),

@@ -1,6 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { Analytics, AnalyticsBrowser } from '@segment/analytics-next';
 import { readSegmentConfig } from '../config/readSegmentConfig';
+import { createPrivacy } from '../privacy/createPrivacy';
 import { guardEnrichment, PAGE_ENRICHMENT } from './enrichmentGuard';
 import { toLoadArguments } from './segmentOptions';
 import { loadSegmentTransport } from './segmentTransport';
@@ -143,7 +144,7 @@ describe('loadSegmentTransport when localStorage refuses only the keys the libra
     const access = probeLocalStorage(() => window.localStorage);
     expect(access).toEqual({ kind: 'usable' });
     const logger = { warn: jest.fn(), info: jest.fn() };
-    const transport = await loadSegmentTransport(config(), logger, undefined, access);
+    const transport = await loadSegmentTransport(config(), logger, undefined, createPrivacy().library, access);
     await transport.send(
       { type: 'track', event: 'after-retry', properties: { subject: 's', action: 'after-retry' }, page: { url: 'http://x/', path: '/', search: '', title: 't', referrer: '' }, timestamp: new Date() },
       {},

@@ -1,7 +1,8 @@
-import { AnalyticsBrowser } from '@segment/analytics-next';
+import { AnalyticsBrowser, Plugin } from '@segment/analytics-next';
 import { EnabledSegmentConfig } from '../config/SegmentConfig';
 import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
 import { guardEnrichment } from './enrichmentGuard';
+import type { LibraryRedactionParts } from '../privacy/redactLibraryEvent';
 import { toCallOptions, toLoadArguments } from './segmentOptions';
 import { BrowserStorageState, isQuotaError, isStorageFailure, probeCookies, StorageAccess, storageWarning } from './storageProbe';
 import { StoredOwner } from './storedOwner';
@@ -20,17 +21,22 @@ const FAILURE_CHECK_DELAY_MS = 4000;
  *
  * @param storedOwner - who the browser's stored identity belongs to; absent
  *   when nothing is persisted (`agent.disableClientPersistence`)
+ * @param redactLibraryEvent - the privacy step's look at each event inside
+ *   the library (what the library adds, traits from the browser's storage)
  * @param localStorage - what the page's localStorage allows (see
  *   `probeLocalStorage`); absent when nothing is persisted
  */
 export async function loadSegmentTransport(
   config: EnabledSegmentConfig,
   logger: Logger,
-  storedOwner?: StoredOwner,
+  storedOwner: StoredOwner | undefined,
+  redactLibraryEvent: LibraryRedactionParts,
   localStorage?: StorageAccess,
 ): Promise<Transport> {
   const probed = localStorage && { localStorage, cookies: probeCookies(typeof document === 'undefined' ? undefined : document) };
-  const { analytics, initOptions, storage } = await loadLibrary(config, probed);
+  // Redacts what the library adds (the page it reads from `location`, campaign), and keeps traits the module's.
+  const plugins = [pageRedactionPlugin(redactLibraryEvent)];
+  const { analytics, initOptions, storage } = await loadLibrary(config, plugins, probed);
   const warning = storage && storageWarning(storage);
   if (warning) logger.warn(warning);
   guardEnrichment(analytics.queue.plugins);
@@ -64,6 +70,7 @@ export async function loadSegmentTransport(
       previousUser = userId;
       storedOwner?.set(userId);
       if (userId !== undefined) {
+        // No traits: the library merges in those stored in the browser, which the privacy plugin drops.
         analytics.identify(userId, {}, toCallOptions({ timestamp }, userId, config.maskIP)).then(observe, () => {});
       }
     },
@@ -95,11 +102,10 @@ export async function loadSegmentTransport(
  * only), the load fails with that error: it is loaded once more, with its
  * queues in memory.
  */
-async function loadLibrary(config: EnabledSegmentConfig, storage: BrowserStorageState | undefined) {
+async function loadLibrary(config: EnabledSegmentConfig, plugins: Plugin[], storage: BrowserStorageState | undefined) {
   const load = async (state: BrowserStorageState | undefined) => {
     const [settings, initOptions] = toLoadArguments(config, state);
-    // Redacts the page the library reads from `location` (identify, group, its own page calls).
-    const [analytics] = await AnalyticsBrowser.load({ ...settings, plugins: [pageRedactionPlugin(config.privacy)] }, initOptions);
+    const [analytics] = await AnalyticsBrowser.load({ ...settings, plugins }, initOptions);
     return { analytics, initOptions, storage: state };
   };
   try {

@@ -24,6 +24,12 @@ export type ResolveIdentityOptions = IdentityOptions & {
   groups?: false | { limit: number };
   /** Told once when a group's transform fails (the group is left out). */
   warn?: (message: string) => void;
+  /**
+   * Told the user's entity ref and id once both are known, before the
+   * identity resolves (the privacy step then finds the ref in events). The
+   * ref goes nowhere else: the resolved identity holds ids only.
+   */
+  onUser?: (userEntityRef: string, userId: string) => void;
 };
 
 async function resolveGroups(
@@ -82,5 +88,6 @@ export async function resolveIdentity(options: ResolveIdentityOptions): Promise<
     transformEntityRef(userEntityRef, options.transform, options.salt),
     resolveGroups(() => identity.ownershipEntityRefs, options).catch(noGroups),
   ]);
+  options.onUser?.(userEntityRef, userId);
   return { userId, groups };
 }

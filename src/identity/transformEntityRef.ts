@@ -1,3 +1,4 @@
+import { caselessKey } from '../text/caseless';
 import { hashUserId } from './hashUserId';
 import type { UserIdTransformOption } from './userIdOptions';
 
@@ -9,16 +10,29 @@ import type { UserIdTransformOption } from './userIdOptions';
 export const MAX_USER_ID_LENGTH = 256;
 
 /**
+ * Whether `id` contains `ref`, or its `<namespace>/<name>` without the kind,
+ * in any spelling: compared caseless (full Unicode case folding, any normal
+ * form, full-width letters, `İ`/`ı` and `i`, `ß` and `ss`), percent-escapes
+ * decoded (once or more).
+ */
+export function containsRef(id: string, ref: string): boolean {
+  const key = caselessKey(id);
+  const colon = ref.indexOf(':');
+  const kindless = colon > 0 && ref.includes('/', colon) ? caselessKey(ref.slice(colon + 1)) : '';
+  return key.includes(caselessKey(ref)) || (kindless !== '' && key.includes(kindless));
+}
+
+/**
  * Checks an id before it is used: a non-blank string of at most
  * {@link MAX_USER_ID_LENGTH} characters, which with a transform does not
- * contain the entity ref in any letter case. Messages never quote the id or
- * the ref.
+ * contain the entity ref in any spelling (see {@link containsRef}).
+ * Messages never quote the id or the ref.
  */
 function checkId(id: unknown, ref: string, transformed: boolean): string {
   let why = '';
   if (typeof id !== 'string' || !id.trim()) why = 'is empty or not a string';
   else if (id.length > MAX_USER_ID_LENGTH) why = `is over ${MAX_USER_ID_LENGTH} characters`;
-  else if (transformed && id.toLowerCase().includes(ref.toLowerCase())) why = 'contains the plaintext entity ref';
+  else if (transformed && containsRef(id, ref)) why = 'contains the plaintext entity ref';
   if (why) throw new Error(`the id${transformed ? ' from the userIdTransform' : ''} ${why}; it is refused`);
   return id as string;
 }

@@ -44,8 +44,10 @@ export type PrivacyConfig = {
   queryParams: ReadonlySet<string>;
   /** What becomes of the term of `search` events. */
   searchTerms: 'keep' | 'redact' | 'sha-256';
-  /** Expressions (global) whose every match is redacted; the e-mail pattern among them when asked for. */
+  /** Expressions (global) whose every match is redacted (`redact.patterns`). */
   patterns: readonly RegExp[];
+  /** Whether e-mail addresses are redacted (`redact.emails`; see `redactEmails`). */
+  emails: boolean;
   /** Only events matching one of these are sent; undefined: every event. */
   include?: readonly EventRule[];
   /** Events matching one of these are dropped (after `include`). */
@@ -63,6 +65,7 @@ export const DEFAULT_PRIVACY: PrivacyConfig = {
   queryParams: new Set(BUILT_IN_QUERY_PARAMS),
   searchTerms: 'keep',
   patterns: [],
+  emails: false,
   exclude: [],
   allowedAttributes: '*',
   allowedContexts: '*',

@@ -4,7 +4,6 @@ import { toSegmentCall } from '../mapping/toSegmentCall';
 import { compileFieldMatcher } from './fieldMatcher';
 import { createPrivacy } from './createPrivacy';
 import { DEFAULT_PRIVACY, PrivacyConfig, REDACTED } from './PrivacyConfig';
-import { EMAIL_PATTERN } from './redactText';
 
 // Verified in a shell: printf 'kafka' | sha256sum
 const KAFKA_SHA256 = 'cbbf241eebedba6fd5e657b3c560fc9dd63c0d3e0de6f816be60e86157ec872c';
@@ -57,7 +56,7 @@ describe('createPrivacy', () => {
 
   it("searchTerms 'sha-256' with userIdSalt: HMAC-SHA-256 keyed by it", async () => {
     const delivered: SegmentCall[] = [];
-    const send = createPrivacy(config({ searchTerms: 'sha-256' }), 'pepper').handOff(c => delivered.push(c));
+    const send = createPrivacy(config({ searchTerms: 'sha-256' }), { salt: 'pepper' }).handOff(c => delivered.push(c));
     send(call({ action: 'search', subject: 'kafka' }));
     await deliveredCount(delivered, 1);
     expect(delivered[0].properties.subject).toBe(KAFKA_HMAC_PEPPER);
@@ -65,7 +64,7 @@ describe('createPrivacy', () => {
 
   it('hashes the term after patterns: an e-mail is never hashed in clear', async () => {
     const delivered: SegmentCall[] = [];
-    const send = createPrivacy(config({ searchTerms: 'sha-256', patterns: [EMAIL_PATTERN] })).handOff(c =>
+    const send = createPrivacy(config({ searchTerms: 'sha-256', emails: true })).handOff(c =>
       delivered.push(c),
     );
     send(call({ action: 'search', subject: 'jane@example.com' }));
@@ -121,7 +120,7 @@ describe('createPrivacy', () => {
     });
 
     it('compares URLs redacted, and redacts the settled title', () => {
-      const privacy = createPrivacy(config({ patterns: [EMAIL_PATTERN] }));
+      const privacy = createPrivacy(config({ emails: true }));
       const redactedCall = (() => {
         const delivered: SegmentCall[] = [];
         privacy.handOff(c => delivered.push(c))(nav('https://b.example.com/p?code=abc', 'Loading'));

@@ -2,10 +2,12 @@ import { hashUserId } from '../identity/hashUserId';
 import { CurrentDocument, withSettledTitle } from '../mapping/pageHistory';
 import { SegmentCall } from '../mapping/SegmentCall';
 import { admitsEvent, RuleSubject } from './eventRules';
+import type { LibraryRedactionParts } from './redactLibraryEvent';
 import { createOrderedHandoff } from './orderedHandoff';
 import { DEFAULT_PRIVACY, PrivacyConfig, REDACTED } from './PrivacyConfig';
-import { redactCall } from './redactCall';
+import { CallRedaction, redactCall, Rewriter } from './redactCall';
 import { textRedactorFor } from './redactText';
+import { UserPseudonyms } from './userPseudonyms';
 
 /** Digests remembered, so repeated search terms are hashed once. */
 const MAX_REMEMBERED_DIGESTS = 256;
@@ -16,12 +18,31 @@ export type Privacy = {
   admits(event: RuleSubject): boolean;
   /**
    * A function that redacts each call and hands it to `deliver`, in capture
-   * order. Synchronous, unless a search term must be hashed first: then that
-   * call, and those after it, are handed on once the digest is known.
+   * order. Synchronous, unless a search term must be hashed or a user ref's
+   * pseudonym worked out first: then that call, and those after it, are
+   * handed on once it is known.
    */
   handOff(deliver: (call: SegmentCall) => void): (call: SegmentCall) => void;
   /** The page's settled title, redacted, for a call about to be sent (see `withSettledTitle`). */
   settle(call: SegmentCall, current: CurrentDocument): SegmentCall;
+  /**
+   * What the Segment library's plugin rewrites each event with (what the
+   * library adds itself; see `createLibraryRedaction`, in the lazy chunk).
+   */
+  library: LibraryRedactionParts;
+};
+
+/** Options of {@link createPrivacy}. */
+export type PrivacyOptions = {
+  /** With `redact.searchTerms: 'sha-256'`, the key of an HMAC-SHA-256 (the module's `userIdSalt`). */
+  salt?: string;
+  /** With a user id transform: every user entity ref sent is pseudonymized by these. */
+  pseudonyms?: UserPseudonyms;
+  /**
+   * Subscribes to the page being left: then calls still waiting for a
+   * digest or a pseudonym are handed on at once, those parts redacted.
+   */
+  onPageLeave?: (listener: () => void) => unknown;
 };
 
 function withSubject(call: SegmentCall, subject: string): SegmentCall {
@@ -30,15 +51,40 @@ function withSubject(call: SegmentCall, subject: string): SegmentCall {
 
 /**
  * Builds the privacy step from the validated config.
- *
- * @param salt - with `redact.searchTerms: 'sha-256'`, the key of an
- *   HMAC-SHA-256 instead of a plain SHA-256 (the module's `userIdSalt`)
  */
-export function createPrivacy(config: PrivacyConfig = DEFAULT_PRIVACY, salt?: string): Privacy {
+export function createPrivacy(config: PrivacyConfig = DEFAULT_PRIVACY, options: PrivacyOptions = {}): Privacy {
+  const { salt, pseudonyms } = options;
   const text = textRedactorFor(config);
-  const redaction = { ...config, text };
   const digests = new Map<string, string>();
+  const handoffs: Array<{ flush(): void }> = [];
+  options.onPageLeave?.(() => handoffs.forEach(handoff => handoff.flush()));
+  /** Calls prepared before the signed-in user was known: `settle` looks for their ref once more. */
+  const beforeOwn = new WeakSet<SegmentCall>();
 
+  const rewriter = (missing?: Set<string>): Rewriter =>
+    pseudonyms
+      ? { text: s => pseudonyms.rewrite(text(s), missing), object: o => pseudonyms.rewriteAttributes(o, missing) }
+      : { text };
+  // One redaction for every call (built once: this runs on the caller's stack); `missing` is per call.
+  let missingNow: Set<string> | undefined;
+  const redaction: CallRedaction = { ...config, ...rewriter() };
+  if (pseudonyms) {
+    redaction.text = s => pseudonyms.rewrite(text(s), missingNow);
+    redaction.object = o => pseudonyms.rewriteAttributes(o, missingNow);
+  }
+  const prepare = (call: SegmentCall, missing?: Set<string>) => {
+    missingNow = missing;
+    try {
+      return redactCall(call, redaction);
+    } finally {
+      missingNow = undefined;
+    }
+  };
+  const marked = (call: SegmentCall, early: boolean) => {
+    if (early) beforeOwn.add(call);
+    return call;
+  };
+  const isHashedSearch = (call: SegmentCall) => config.searchTerms === 'sha-256' && call.properties.action === 'search';
   const hashed = (call: SegmentCall, term: string): Promise<SegmentCall> =>
     Promise.resolve()
       .then(() => hashUserId(term, salt))
@@ -50,31 +96,67 @@ export function createPrivacy(config: PrivacyConfig = DEFAULT_PRIVACY, salt?: st
         },
         () => withSubject(call, REDACTED),
       );
+  /** The call with its search term hashed: at once when the digest is known, else later. */
+  const finished = (call: SegmentCall, original: SegmentCall): SegmentCall | Promise<SegmentCall> => {
+    if (!isHashedSearch(original)) return call;
+    const term = call.properties.subject;
+    const known = typeof term === 'string' ? digests.get(term) : REDACTED;
+    return known ? withSubject(call, known) : hashed(call, term as string);
+  };
 
   return {
     admits: event => admitsEvent(event, config),
     handOff(deliver) {
       const handoff = createOrderedHandoff(deliver);
+      handoffs.push(handoff);
       return call => {
-        const redacted = redactCall(call, redaction);
-        if (config.searchTerms !== 'sha-256' || redacted.properties.action !== 'search') {
-          handoff.push(redacted);
+        const missing = new Set<string>();
+        const early = !!pseudonyms && !pseudonyms.ownKnown;
+        const first = prepare(call, missing);
+        // What goes if the page is left before the rest is known: nothing unfinished in clear.
+        const fallback = marked(isHashedSearch(call) ? withSubject(first, REDACTED) : first, early);
+        if (!missing.size) {
+          const done = finished(first, call);
+          if (done instanceof Promise) handoff.pushLater(done.then(c => marked(c, early)), fallback);
+          else handoff.push(marked(done, early));
           return;
         }
-        const term = redacted.properties.subject;
-        const known = typeof term === 'string' ? digests.get(term) : REDACTED;
-        if (known) handoff.push(withSubject(redacted, known));
-        else handoff.pushLater(hashed(redacted, term as string));
+        const later = pseudonyms!
+          .learn(missing)
+          .then(() => {
+            const again = !pseudonyms!.ownKnown;
+            return Promise.resolve(finished(prepare(call), call)).then(c => marked(c, again));
+          })
+          .catch(() => fallback);
+        handoff.pushLater(later, fallback);
       };
     },
-    settle: (call, current) =>
-      withSettledTitle(call, {
-        href: text(current.href),
-        title: text(current.title),
+    settle(call, current) {
+      const missing = new Set<string>();
+      let out = call;
+      if (pseudonyms && beforeOwn.has(call) && pseudonyms.ownKnown) {
+        // Only now is the user's own ref known: look for it (without its kind, say) once more.
+        out = redactCall(call, {
+          allowedAttributes: '*',
+          allowedContexts: '*',
+          searchTerms: 'keep',
+          text: s => pseudonyms.rewrite(s, missing),
+          object: o => pseudonyms.rewriteAttributes(o, missing),
+        });
+      }
+      const clean = rewriter(missing).text;
+      const settled = withSettledTitle(out, {
+        href: clean(current.href),
+        title: clean(current.title),
         titleOfPage: page => {
           const title = current.titleOfPage?.(page);
-          return title === undefined ? undefined : text(title);
+          return title === undefined ? undefined : clean(title);
         },
-      }),
+      });
+      // A ref first seen here is redacted in this call; later calls will have its pseudonym.
+      if (missing.size) void pseudonyms?.learn(missing);
+      return settled;
+    },
+    library: { rewriter, pseudonyms },
   };
 }

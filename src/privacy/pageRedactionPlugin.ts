@@ -1,41 +1,37 @@
 import type { Context, Plugin } from '@segment/analytics-next';
-import { DEFAULT_PRIVACY, PrivacyConfig } from './PrivacyConfig';
-import { redactPage, redactValue } from './redactCall';
-import { textRedactorFor } from './redactText';
+import { createLibraryRedaction, LibraryEvent, LibraryRedactionParts } from './redactLibraryEvent';
 
 /**
- * An enrichment plugin for `@segment/analytics-next` that redacts what the
- * library itself adds from `location`: `context.page` (and the page
- * properties of its own page calls, e.g. `initialPageview`) and the
- * `context.campaign` it parses from the query string.
+ * An enrichment plugin for `@segment/analytics-next` that hands every event
+ * to the module's privacy step (`Privacy.library`) before any destination
+ * sees it: what the library adds itself (`context.page` read from
+ * `location` for `identify`, `group` and its own page calls, e.g.
+ * `initialPageview`; the `context.campaign` it parses from `utm_*`;
+ * `context.referrer`; traits it merges in from the browser's storage) is
+ * redacted and pseudonymized like the module's own calls.
  *
  * @remarks
- * The module's own page and track calls arrive with a page that is already
- * redacted (redaction is idempotent); this covers the calls the library
- * describes from the location, such as `identify` and `group`. Runs before
- * any destination, so nothing unredacted is sent.
+ * The module's own page and track calls arrive already redacted (redaction
+ * and pseudonyms are idempotent). Enrichment plugins run after the
+ * library's own `before` plugins, which add the campaign and the referrer.
  */
-export function pageRedactionPlugin(config: PrivacyConfig = DEFAULT_PRIVACY): Plugin {
-  const text = textRedactorFor(config);
-  const redact = (ctx: Context): Context => {
-    const event = ctx.event;
-    const context = event.context;
-    if (context?.page) context.page = redactPage(context.page, text);
-    if (context?.campaign) context.campaign = redactValue(context.campaign, text) as typeof context.campaign;
-    if (event.type === 'page' && event.properties) event.properties = redactPage(event.properties, text);
-    return ctx;
+export function pageRedactionPlugin(parts: LibraryRedactionParts): Plugin {
+  const redact = createLibraryRedaction(parts);
+  const run = (ctx: Context): Context | Promise<Context> => {
+    const pending = redact(ctx.event as LibraryEvent);
+    return pending ? pending.then(() => ctx) : ctx;
   };
   return {
     name: 'Backstage privacy: page redaction',
     type: 'enrichment',
-    version: '1.0.0',
+    version: '2.0.0',
     isLoaded: () => true,
     load: () => Promise.resolve(),
-    track: redact,
-    page: redact,
-    identify: redact,
-    group: redact,
-    alias: redact,
-    screen: redact,
+    track: run,
+    page: run,
+    identify: run,
+    group: run,
+    alias: run,
+    screen: run,
   };
 }

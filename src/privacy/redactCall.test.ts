@@ -3,7 +3,7 @@ import { PageInfo, SegmentCall } from '../mapping/SegmentCall';
 import { toSegmentCall } from '../mapping/toSegmentCall';
 import { DEFAULT_PRIVACY, PrivacyConfig, REDACTED } from './PrivacyConfig';
 import { CallRedaction, keepAllowed, redactCall, redactValue } from './redactCall';
-import { EMAIL_PATTERN, textRedactorFor } from './redactText';
+import { textRedactorFor } from './redactText';
 
 const R = REDACTED;
 
@@ -143,8 +143,8 @@ describe('redactCall with keys set', () => {
       [`${R} card`, `for ${R}`, R],
     ],
     [
-      'patterns: page fields',
-      { patterns: [EMAIL_PATTERN] },
+      'e-mails: page fields',
+      { emails: true },
       { action: 'navigate', subject: '/u/jane@example.com', context: ctx },
       c => [c.page.url, c.page.path, c.page.title, c.properties.url, c.properties.path, c.properties.subject],
       [`https://b.example.com/u/${R}?x=${R}`, `/u/${R}`, `${R} | Backstage`, `https://b.example.com/u/${R}?x=${R}`, `/u/${R}`, `/u/${R}`],
@@ -157,11 +157,30 @@ describe('redactCall with keys set', () => {
       [R, R],
     ],
     [
-      'patterns never touch the structural fields',
+      'every string is redacted: the event name and the fields naming where it comes from too',
       { patterns: [/catalog|click|Entity/g] },
       { action: 'click', subject: 'catalog', context: ctx },
       c => [c.type === 'track' && c.event, c.properties.action, c.properties.pluginId, c.properties.routeRef, c.properties.extensionId, c.properties.subject],
-      ['click', 'click', 'catalog', 'catalog:entity', 'CatalogEntityPage', R],
+      [R, R, R, `${R}:entity`, `Catalog${R}Page`, R],
+    ],
+    [
+      'the value when it is text (numbers are not text)',
+      { emails: true },
+      { action: 'click', subject: 'x', value: 'jane@example.com?code=1' as any, context: ctx },
+      c => c.properties.value,
+      `${R}?code=${R}`,
+    ],
+    [
+      'keys of attributes and context, nested ones too; a key already taken gets a number',
+      { emails: true },
+      {
+        action: 'click',
+        subject: 'x',
+        attributes: { 'jane@example.com': 1, 'bob@example.org': 2, [R]: 0, nested: { '/cb?code=abc': 'v' } } as any,
+        context: { ...ctx, 'jane@example.com': 'c' },
+      },
+      c => [c.properties.attributes, c.properties.additionalContext],
+      [{ [R]: 1, [`${R} (2)`]: 2, [`${R} (3)`]: 0, nested: { [`/cb?code=${R}`]: 'v' } }, { [R]: 'c' }],
     ],
     [
       'allowedAttributes: only the listed keys, in their order',
@@ -193,7 +212,7 @@ describe('redactCall with keys set', () => {
     ],
   ])('%s', (_name, over, event, pick, expected) => {
     const page = { ...cleanPage, url: `https://b.example.com${String(event.subject).startsWith('/u/') ? event.subject : '/x'}?x=jane@example.com` };
-    const call = deepFreeze(toSegmentCall(event, { ...page, path: page.url.slice(21, page.url.indexOf('?')), title: over.patterns?.includes(EMAIL_PATTERN) ? 'jane@example.com | Backstage' : page.title }, timestamp));
+    const call = deepFreeze(toSegmentCall(event, { ...page, path: page.url.slice(21, page.url.indexOf('?')), title: over.emails ? 'jane@example.com | Backstage' : page.title }, timestamp));
     const before = structuredClone(call);
     expect(pick(redactCall(call, redaction(over)))).toStrictEqual(expected);
     expect(call).toStrictEqual(before);
@@ -204,14 +223,14 @@ describe('helpers', () => {
   it('redactValue leaves numbers, booleans, null, undefined and bigint alone', () => {
     const text = (s: string) => `<${s}>`;
     expect([1, true, null, undefined, 10n].map(v => redactValue(v, text))).toEqual([1, true, null, undefined, 10n]);
-    expect(redactValue(['a', { b: 'c' }], text)).toEqual(['<a>', { b: '<c>' }]);
+    expect(redactValue(['a', { b: 'c' }], text)).toEqual(['<a>', { '<b>': '<c>' }]);
   });
 
   it('redactValue stops at a depth limit instead of following a cycle', () => {
     const cyclic: Record<string, unknown> = { s: 'x' };
     cyclic.self = cyclic;
-    const out = redactValue(cyclic, s => `${s}!`) as any;
-    expect(out.s).toBe('x!');
+    const out = redactValue(cyclic, s => (s === 'x' ? 'y' : s)) as any;
+    expect(out.s).toBe('y');
     let depth = 0;
     let node = out;
     for (; typeof node === 'object'; node = node.self) depth++;

@@ -3,12 +3,6 @@ import { PageInfo, SegmentCall, SegmentProperties } from '../mapping/SegmentCall
 import { AllowList, PrivacyConfig, REDACTED } from './PrivacyConfig';
 import { TextRedactor } from './redactText';
 
-/**
- * Properties that name where an event comes from in the app (identifiers
- * from code, not user data): never redacted.
- */
-const STRUCTURAL = new Set(['action', 'pluginId', 'routeRef', 'extensionId', 'category', 'value']);
-
 const PAGE_FIELDS = ['url', 'path', 'search', 'title', 'referrer'] as const;
 
 /**
@@ -26,37 +20,79 @@ function isPlainObject(value: object): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-function walk(value: unknown, redact: TextRedactor, budget: { nodes: number }, depth: number): unknown {
-  if (typeof value === 'string') return redact(value);
+/**
+ * How the strings of a value are rewritten: `text` for every string, keys
+ * included; `object`, if given, sees each plain object first and may return
+ * a changed copy (route attributes naming a user, say).
+ */
+export type Rewriter = {
+  text: TextRedactor;
+  object?: (value: Record<string, unknown>) => Record<string, unknown>;
+};
+
+const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
+
+/**
+ * The object with its keys rewritten (values kept), in order; the same
+ * object when no key changes. A key that an earlier one already took
+ * becomes `key (2)`, `key (3)`, ...: no value is lost.
+ */
+function rewriteKeys(value: Record<string, unknown>, text: TextRedactor): Record<string, unknown> {
+  const keys = Object.keys(value);
+  const rewritten = keys.map(key => text(key));
+  if (rewritten.every((key, i) => key === keys[i])) return value;
+  const copy: Record<string, unknown> = {};
+  const taken = new Map<string, number>();
+  keys.forEach((key, i) => {
+    let free = rewritten[i];
+    for (let n = taken.get(free) ?? 2; hasOwn(copy, free); n++) {
+      free = `${rewritten[i]} (${n})`;
+      taken.set(rewritten[i], n + 1);
+    }
+    Object.defineProperty(copy, free, {
+      value: value[key],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  });
+  return copy;
+}
+
+function walk(value: unknown, rw: Rewriter, budget: { nodes: number }, depth: number): unknown {
+  if (typeof value === 'string') return rw.text(value);
   if (!value || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH || --budget.nodes < 0) return REDACTED;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
-      const after = walk(value[i], redact, budget, depth + 1);
+      const after = walk(value[i], rw, budget, depth + 1);
       if (after !== value[i]) (copy ??= [...value])[i] = after;
     }
     return copy ?? value;
   }
   if (!isPlainObject(value)) return value;
-  let copy: Record<string, unknown> | undefined;
-  for (const key of Object.keys(value)) {
-    const before = value[key];
-    const after = walk(before, redact, budget, depth + 1);
-    if (after !== before) (copy ??= { ...value })[key] = after;
+  const seen = rw.object ? rw.object(value) : value;
+  let copy: Record<string, unknown> | undefined = seen === value ? undefined : seen;
+  for (const key of Object.keys(seen)) {
+    const before = seen[key];
+    const after = walk(before, rw, budget, depth + 1);
+    if (after !== before) (copy ??= { ...seen })[key] = after;
   }
-  return copy ?? value;
+  return rewriteKeys(copy ?? value, rw.text);
 }
 
 /**
- * Redacts every string inside `value`. Copy on write: what holds nothing to
- * redact is returned as is (the same object), so the payload keeps its
- * exact shape, key order and `undefined` members. Cycles and hostile graphs
- * cost bounded work: past a depth or a number of objects, what is left is
- * replaced by the redaction mark.
+ * Rewrites every string inside `value`, and the keys of every object in it
+ * (callers keep the payload's own layout keys by walking its top level
+ * themselves). Copy on write: what holds nothing to change is returned as is (the same
+ * object), so the payload keeps its exact shape, key order and `undefined`
+ * members; a rewritten key that another key already took gets ` (2)`.
+ * Cycles and hostile graphs cost bounded work: past a depth or a number of
+ * objects, what is left is replaced by the redaction mark.
  */
-export function redactValue(value: unknown, redact: TextRedactor): unknown {
-  return walk(value, redact, { nodes: MAX_NODES }, 0);
+export function redactValue(value: unknown, rw: Rewriter | TextRedactor): unknown {
+  return walk(value, typeof rw === 'function' ? { text: rw } : rw, { nodes: MAX_NODES }, 0);
 }
 
 /** Keeps the allowed keys of an object, in their order; anything else is returned as is. */
@@ -81,19 +117,16 @@ export function redactPage<T extends Partial<PageInfo>>(page: T, redact: TextRed
   return copy ?? page;
 }
 
-/** What {@link redactCall} needs: the allow-lists, the search-term mode, and the text redaction. */
-export type CallRedaction = Pick<PrivacyConfig, 'allowedAttributes' | 'allowedContexts' | 'searchTerms'> & {
-  text: TextRedactor;
-};
+/** What {@link redactCall} needs: the allow-lists, the search-term mode, and how strings are rewritten. */
+export type CallRedaction = Pick<PrivacyConfig, 'allowedAttributes' | 'allowedContexts' | 'searchTerms'> & Rewriter;
 
 /**
  * Applies the allow-lists and the redaction to one call, before it is
  * queued: `attributes` and `additionalContext` keep only allowed keys;
- * every string in the properties (but the structural ones: action, plugin,
- * route, extension, category), in the page and in a `create` call's event
- * name is redacted; with `searchTerms: 'redact'` a search's subject becomes
- * `[redacted]` (`'sha-256'` is finished by the caller, which hashes the
- * redacted subject).
+ * every string in the properties (nested keys included), in the page and
+ * the event name is rewritten; with `searchTerms: 'redact'` a search's
+ * subject becomes `[redacted]` (`'sha-256'` is finished by the caller,
+ * which hashes the rewritten subject).
  *
  * @remarks
  * Pure: the call is not changed; the result shares what did not change.
@@ -104,12 +137,10 @@ export function redactCall(call: SegmentCall, r: CallRedaction): SegmentCall {
   let changed = false;
   for (const key of Object.keys(input)) {
     let value = input[key];
-    if (!STRUCTURAL.has(key)) {
-      if (key === 'attributes') value = keepAllowed(value, r.allowedAttributes);
-      else if (key === 'additionalContext') value = keepAllowed(value, r.allowedContexts);
-      value = redactValue(value, r.text);
-      if (key === 'subject' && r.searchTerms === 'redact' && input.action === 'search') value = REDACTED;
-    }
+    if (key === 'attributes') value = keepAllowed(value, r.allowedAttributes);
+    else if (key === 'additionalContext') value = keepAllowed(value, r.allowedContexts);
+    value = redactValue(value, r);
+    if (key === 'subject' && r.searchTerms === 'redact' && input.action === 'search') value = REDACTED;
     properties[key] = value;
     changed ||= value !== input[key];
   }
@@ -117,7 +148,7 @@ export function redactCall(call: SegmentCall, r: CallRedaction): SegmentCall {
   if (call.type === 'page') {
     return changed || page !== call.page ? { ...call, properties: changed ? properties : input, page } : call;
   }
-  const event = call.event === input.action ? call.event : (redactValue(call.event, r.text) as string);
+  const event = r.text(call.event);
   if (!changed && page === call.page && event === call.event) return call;
   return { ...call, event, properties: changed ? properties : input, page };
 }

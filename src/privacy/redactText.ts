@@ -1,49 +1,76 @@
 import { PrivacyConfig, REDACTED } from './PrivacyConfig';
+import { redactEmails } from './redactEmails';
+import { caselessKey } from '../text/caseless';
+import { decodedView, depthOf, Replacement, replaceInOriginal } from '../text/textView';
 
-/**
- * `name=value` after a query or fragment separator (`?`, `&`, `#`), plain or
- * percent-encoded (`%3F`, `%26`, `%23`, and `%3D` for `=`), so that a URL
- * nested in another URL's parameter is covered too. A value ends at the next
- * separator, at `?` (a nested query) or at white space.
- */
-const PARAMETER =
-  /([?&#]|%3f|%26|%23)((?:[^=?&#\s%]|%(?!3d|3f|26|23)[0-9a-f]{2})+)(=|%3d)((?:[^?&#\s%]|%(?!3f|26|23))*)/gi;
-
-/** Percent-encoded characters that end an address: space, quotes, `#&,/:;<=>?`. */
-const ENCODED_SEPARATOR = '%(?:2[0236CcFf]|3[A-Fa-f])';
-
-/**
- * An e-mail address, plain or with its `@` percent-encoded once or twice (as
- * in a URL's query). Starts only at the start of a run of address characters
- * (or after an encoded separator), and its parts are bounded, so long
- * strings cost linear time.
- */
-export const EMAIL_PATTERN = new RegExp(
-  `(?<=^|[^A-Za-z0-9._%+-]|${ENCODED_SEPARATOR})` +
-    `(?:[A-Za-z0-9._+-]|%(?!2[0236CcFf]|3[A-Fa-f])[0-9A-Fa-f]{2}){1,64}` +
-    '(?:@|%40|%2540)[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63})*\\.[A-Za-z]{2,24}',
-  'g',
-);
-
-function parameterName(raw: string): string {
-  if (!raw.includes('%')) return raw.toLowerCase();
-  try {
-    return decodeURIComponent(raw).toLowerCase();
-  } catch {
-    return raw.toLowerCase();
-  }
-}
-
-/** Replaces the values of the named query parameters in every URL, path or query string inside `text`. */
-export function redactQueryParams(text: string, names: ReadonlySet<string>): string {
-  if (!names.size || (!text.includes('=') && !text.includes('%'))) return text;
-  return text.replace(PARAMETER, (whole, separator: string, name: string, equals: string, value: string) =>
-    value && names.has(parameterName(name)) ? `${separator}${name}${equals}${REDACTED}` : whole,
+/** White space (what ends a value written in running text), by UTF-16 code unit. */
+export function isSpace(c: number): boolean {
+  return (
+    c <= 32 ||
+    c === 0x85 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
   );
 }
 
-/** A cheap test that rules out most strings before the e-mail pattern is run. */
-const mayHoldEmail = (text: string) => text.includes('@') || text.includes('%40') || text.includes('%2540');
+/** `?`, `&`, `#`, `;` (so `&amp;code=` counts too): what a parameter name follows. */
+const isSeparator = (c: number) => c === 63 || c === 38 || c === 35 || c === 59;
+
+/** What ends a parameter name: `=`, a separator, white space. */
+const isNameEnd = (c: number) => c === 61 || isSeparator(c) || isSpace(c);
+
+/** What ends a value: `&`, `#`, white space, and `"`, `<`, `>`, `` ` `` (never bare in a URL). */
+const endsValue = (c: number) => c === 38 || c === 35 || c === 34 || c === 60 || c === 62 || c === 96 || isSpace(c);
+
+/**
+ * Replaces the values of the named query parameters in every URL, path or
+ * query string inside `text`.
+ *
+ * @remarks
+ * Percent-escapes are decoded first, to any depth, so a URL nested in
+ * another's parameter (`?next=%2Fcb%3Fcode%3Dabc`, encoded once or more) is
+ * looked into. A parameter is `name=value` after `?`, `&`, `#` or `;`; its
+ * name is compared decoded and caseless. Its value is redacted whole: it
+ * ends only at a `&`, `#` or white space (or `"`, `<`, `>`, `` ` ``)
+ * encoded no deeper than its `=`. A separator encoded deeper belongs to the
+ * value (`?code=abc%26def` is one value), and so does a `?`. One pass:
+ * linear time.
+ *
+ * @param names - caseless names (see `caselessKey`)
+ */
+export function redactQueryParams(text: string, names: ReadonlySet<string>): string {
+  if (!names.size || (!text.includes('=') && !text.includes('%'))) return text;
+  const view = decodedView(text);
+  const s = view.text;
+  const replacements: Replacement[] = [];
+  let i = 0;
+  while (i < s.length) {
+    if (!isSeparator(s.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < s.length && !isNameEnd(s.charCodeAt(j))) j++;
+    if (j === i + 1 || s.charCodeAt(j) !== 61 || !names.has(caselessKey(s.slice(i + 1, j)))) {
+      // Not a redacted parameter: what follows its name (a value holding a nested URL, say) is looked into.
+      i = j;
+      continue;
+    }
+    const level = depthOf(view, j);
+    let end = j + 1;
+    while (end < s.length && !(endsValue(s.charCodeAt(end)) && depthOf(view, end) <= level)) end++;
+    if (end > j + 1) replacements.push({ from: j + 1, to: end, text: REDACTED });
+    i = end;
+  }
+  return replaceInOriginal(text, view, replacements);
+}
 
 const markMatch = (match: string) => (match ? REDACTED : match);
 
@@ -55,7 +82,6 @@ const markMatch = (match: string) => (match ? REDACTED : match);
 export function redactPatterns(text: string, patterns: readonly RegExp[]): string {
   let result = text;
   for (const pattern of patterns) {
-    if (pattern === EMAIL_PATTERN && !mayHoldEmail(result)) continue;
     result = result.includes(REDACTED)
       ? result
           .split(REDACTED)
@@ -73,22 +99,26 @@ const MAX_REMEMBERED_LENGTH = 2048;
 /** Redacts one string. */
 export type TextRedactor = (text: string) => string;
 
-/** The query parameter names redacted under a config: `query` (Backstage search's) too when search terms are. */
+/** The caseless query parameter names redacted under a config: `query` (Backstage search's) too when search terms are. */
 function queryParamsOf(config: PrivacyConfig): ReadonlySet<string> {
-  return config.searchTerms === 'keep' ? config.queryParams : new Set([...config.queryParams, 'query']);
+  const names = [...config.queryParams, ...(config.searchTerms === 'keep' ? [] : ['query'])];
+  return new Set(names.map(caselessKey));
 }
 
 /**
  * The redaction every string that leaves the browser goes through: the
  * values of credential-like (and configured) query parameters, then every
- * match of the configured patterns.
+ * match of the configured patterns, then (with `redact.emails`) e-mail
+ * addresses.
  */
 export function textRedactorFor(config: PrivacyConfig): TextRedactor {
   const names = queryParamsOf(config);
-  const { patterns } = config;
-  const redact = patterns.length
-    ? (text: string) => redactPatterns(redactQueryParams(text, names), patterns)
-    : (text: string) => redactQueryParams(text, names);
+  const { patterns, emails } = config;
+  const redact = (text: string) => {
+    let result = redactQueryParams(text, names);
+    if (patterns.length) result = redactPatterns(result, patterns);
+    return emails ? redactEmails(result) : result;
+  };
   // The same strings come back event after event (the page's URL, title and
   // referrer, entity refs): remember the latest results. In memory only.
   const remembered = new Map<string, string>();

@@ -1,0 +1,41 @@
+import { containsRef, transformEntityRef } from './transformEntityRef';
+
+describe('containsRef: the ref in any spelling', () => {
+  it.each<[string, string, string]>([
+    ['the ref itself', 'user:default/jane', 'id-user:default/jane'],
+    ['upper case', 'user:default/jane', 'USER:DEFAULT/JANE'],
+    ['a dotless i upper-cased', 'user:default/\u0131nga', 'USER:DEFAULT/INGA'],
+    ['an i upper-cased in Turkish', 'user:default/inga', 'user:default/inga'.toLocaleUpperCase('tr')],
+    ['a dotted capital I lower-cased in Turkish', 'user:default/\u0130nga', 'user:default/\u0130nga'.toLocaleLowerCase('tr')],
+    ['a sharp s upper-cased', 'user:default/stra\u00dfe', 'USER:DEFAULT/STRASSE'],
+    ['a capital sharp s', 'user:default/STRA\u1e9eE', 'user:default/strasse'],
+    ['NFD of an NFC ref', 'user:default/jos\u00e9', 'user:default/jose\u0301'],
+    ['NFC of an NFD ref', 'user:default/jose\u0301', 'x-user:default/jos\u00e9'],
+    ['NFKC: full-width letters', 'user:default/jane', '\uff35\uff33\uff25\uff32:default/jane'],
+    ['a ligature', 'user:default/fina', 'user:default/\ufb01na'],
+    ['Greek final sigma', 'user:default/\u03bf\u03b4\u03c5\u03c3\u03c3\u03b5\u03c5\u03c2', 'USER:DEFAULT/\u039f\u0394\u03a5\u03a3\u03a3\u0395\u03a5\u03a3'],
+    ['a soft hyphen inside', 'user:default/jane', 'user:default/ja\u00adne'],
+    ['percent-encoded', 'user:default/jane', 'user%3Adefault%2Fjane'],
+    ['percent-encoded twice', 'user:default/jane', 'user%253Adefault%252Fjane'],
+    ['without the kind', 'user:default/jane.doe', 'DEFAULT/JANE.DOE'],
+    ['a group ref without its kind', 'group:default/team-a', 'id:default/team-a'],
+  ])('%s', (_name, ref, id) => {
+    expect(containsRef(id, ref)).toBe(true);
+  });
+
+  it.each<[string, string, string]>([
+    ['a digest', 'user:default/jane', '5d35f8c857d864a884bc870ad6bad7bfc242bb70015af58617522b1a7486e99d'],
+    ['only the name', 'user:default/jane', 'jane'],
+    ['another accent', 'user:default/jos\u00e9', 'user:default/jos\u00e8'],
+  ])('not: %s', (_name, ref, id) => {
+    expect(containsRef(id, ref)).toBe(false);
+  });
+
+  it('a transform whose id holds the ref in another Unicode spelling is refused, the ref in no message', async () => {
+    const ref = 'user:default/\u0131nga';
+    const error = (await transformEntityRef(ref, async r => r.toUpperCase(), undefined).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toMatch(/contains the plaintext entity ref; it is refused/);
+    expect(error.message.toLowerCase()).not.toMatch(/nga/);
+  });
+});

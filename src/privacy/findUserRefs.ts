@@ -1,0 +1,131 @@
+import { caselessKey, caselessView, isAlnumAt } from '../text/caseless';
+import { decodedView, endOf, startOf, TextView } from '../text/textView';
+
+/** The signed-in user's entity ref, as text is matched against it: caseless keys. */
+export type OwnRef = {
+  /** Of the whole ref, `user:<namespace>/<name>`. */
+  key: string;
+  /** Of `<namespace>/<name>`: the ref without its kind. */
+  kindless: string;
+};
+
+/** A user entity ref found in a text: view characters `[from, to)` are replaced by its pseudonym. */
+export type FoundRef = {
+  from: number;
+  to: number;
+  /** The ref as Backstage writes it (`user:<namespace>/<name>`, lower case): what the transform gets. */
+  ref: string;
+  /** Whether it is the signed-in user's own ref (its pseudonym is their user id). */
+  own: boolean;
+};
+
+const DEFAULT_NAMESPACE = 'default';
+const IGNORABLE = /\p{Default_Ignorable_Code_Point}/gu;
+
+/** A character of an entity name or namespace: a letter, mark or digit of any script, `.`, `-`, `_`. */
+const isNameChar = (s: string, i: number) => i >= 0 && i < s.length && (isAlnumAt(s, i) || s[i] === '.' || s[i] === '-' || s[i] === '_');
+
+/** End of the name that starts at `from`: a run of name characters without the `.` or `-` that ends a sentence. */
+function nameEnd(s: string, from: number): number {
+  let end = from;
+  while (isNameChar(s, end)) end++;
+  while (end > from && (s[end - 1] === '.' || s[end - 1] === '-')) end--;
+  return end;
+}
+
+/**
+ * A part of a ref as Backstage writes it (`stringifyEntityRef` lower-cases
+ * it), from its original spelling: decoded, compatibility forms made plain
+ * (NFKC), ignorable code points removed, lower case.
+ */
+function canonicalPart(original: string): string {
+  return decodedView(original).text.normalize('NFKC').replace(IGNORABLE, '').toLowerCase();
+}
+
+/** `user:<namespace>/<name>` as Backstage writes it, from the parts in any spelling. */
+export function canonicalUserRef(namespace: string, name: string): string {
+  return `user:${canonicalPart(namespace)}/${canonicalPart(name)}`;
+}
+
+/** The caseless keys of the signed-in user's ref; undefined when it is not a `user:` ref with a name. */
+export function ownRefOf(ref: string): OwnRef | undefined {
+  const match = /^([^:]+):(?:([^/]*)\/)?(.+)$/.exec(ref);
+  if (!match || caselessKey(match[1]) !== 'user') return undefined;
+  const kindless = caselessKey(`${match[2] || DEFAULT_NAMESPACE}/${match[3]}`);
+  return { key: `user:${kindless}`, kindless };
+}
+
+/**
+ * Finds the user entity refs in `text`, in every spelling: any letter case
+ * or Unicode form, percent-encoded once or more, as
+ *
+ * - `user:<namespace>/<name>` or the short `user:<name>` (namespace `default`);
+ * - the catalog's entity page path, `catalog/<namespace>/user/<name>`: only
+ *   the name is replaced, so the path stays a user entity page's;
+ * - the signed-in user's own `<namespace>/<name>`, without its kind (not
+ *   after another kind: `group:default/jane` is a group's).
+ *
+ * A name that `isPseudonym` says is already a pseudonym is left as is, so
+ * that pseudonymizing twice gives what pseudonymizing once gave.
+ *
+ * @remarks
+ * Pure, linear time. Found refs are in order and do not overlap.
+ */
+export function findUserRefs(
+  text: string,
+  own: OwnRef | undefined,
+  isPseudonym: (name: string) => boolean,
+): { view: TextView; found: FoundRef[] } {
+  const view = caselessView(text);
+  const s = view.text;
+  const found: FoundRef[] = [];
+  const originalOf = (from: number, to: number) => text.slice(startOf(view, from), endOf(view, to - 1));
+  const add = (from: number, to: number, ns: string, nameFrom: number) => {
+    const name = originalOf(nameFrom, to);
+    if (isPseudonym(decodedView(name).text)) return;
+    const ref = `user:${ns}/${canonicalPart(name)}`;
+    found.push({ from, to, ref, own: own?.key === caselessKey(ref) });
+  };
+
+  for (let at = s.indexOf('user:'); at >= 0; at = s.indexOf('user:', at + 5)) {
+    if (isNameChar(s, at - 1)) continue;
+    const first = at + 5;
+    const firstEnd = nameEnd(s, first);
+    const slash = firstEnd < s.length && s[firstEnd] === '/' && firstEnd === runEnd(s, first);
+    const secondEnd = slash ? nameEnd(s, firstEnd + 1) : -1;
+    if (slash && secondEnd > firstEnd + 1) add(at, secondEnd, canonicalPart(originalOf(first, firstEnd)), firstEnd + 1);
+    else if (firstEnd > first) add(at, firstEnd, DEFAULT_NAMESPACE, first);
+  }
+
+  let bound = 0;
+  for (let at = s.indexOf('/user/'); at >= 0; at = s.indexOf('/user/', at + 6)) {
+    let nsStart = at;
+    while (nsStart > bound && isNameChar(s, nsStart - 1)) nsStart--;
+    bound = at + 6;
+    const catalogAt = nsStart - 'catalog/'.length;
+    if (nsStart === at || !s.startsWith('catalog/', catalogAt) || isNameChar(s, catalogAt - 1)) continue;
+    const end = nameEnd(s, at + 6);
+    if (end > at + 6) add(at + 6, end, canonicalPart(originalOf(nsStart, at)), at + 6);
+  }
+
+  if (own?.kindless) {
+    const length = own.kindless.length;
+    for (let at = s.indexOf(own.kindless); at >= 0; at = s.indexOf(own.kindless, at + length)) {
+      const end = at + length;
+      if (isNameChar(s, at - 1) || s[at - 1] === ':' || nameEnd(s, end) !== end) continue;
+      found.push({ from: at, to: end, ref: own.key, own: true });
+    }
+  }
+
+  found.sort((a, b) => a.from - b.from || b.to - a.to);
+  const kept: FoundRef[] = [];
+  for (const ref of found) if (!kept.length || ref.from >= kept[kept.length - 1].to) kept.push(ref);
+  return { view, found: kept };
+}
+
+/** End of the run of name characters from `from`, trailing `.` and `-` included. */
+function runEnd(s: string, from: number): number {
+  let end = from;
+  while (isNameChar(s, end)) end++;
+  return end;
+}

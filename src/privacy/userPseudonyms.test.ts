@@ -1,0 +1,110 @@
+import { REDACTED } from './PrivacyConfig';
+import { createUserPseudonyms, PseudonymTimers } from './userPseudonyms';
+
+// Verified in a shell: printf 'user:default/jane.doe' | sha256sum (and bob)
+const JANE_SHA256 = 'd410da1ed71c25c5c8283dbe81f6dc56e3e447d51bed6a98dd4d17da7fc64311';
+const BOB_SHA256 = '0d5a6227b250f8ab56e57fae713f3c717f6ca569337f94bbcac2995797eb7e95';
+// Verified in a shell: printf 'user:default/bob' | openssl dgst -sha256 -hmac 'pepper'
+const BOB_HMAC = '95f80e4bf8f57a824357faae30dd799b9a94b1e5e1377a9e8d2e72b1eb384f97';
+const R = REDACTED;
+
+/** Timers that fire only when told to. */
+function manualTimers() {
+  const due: Array<() => void> = [];
+  const timers: PseudonymTimers = {
+    setTimeout: fn => due.push(fn),
+    clearTimeout: () => {},
+  };
+  return { timers, fireAll: () => due.splice(0).forEach(fn => fn()) };
+}
+
+async function rewritten(pseudonyms: ReturnType<typeof createUserPseudonyms>, text: string) {
+  const missing = new Set<string>();
+  const first = pseudonyms.rewrite(text, missing);
+  await pseudonyms.learn(missing);
+  return { first, missing: [...missing], then: pseudonyms.rewrite(text) };
+}
+
+describe('createUserPseudonyms', () => {
+  it("sha-256: a ref not seen before is the mark, reported missing; once learned, its digest", async () => {
+    const pseudonyms = createUserPseudonyms({ transform: 'sha-256', timeoutMs: 5000 });
+    const out = await rewritten(pseudonyms, 'see USER:default/Bob and /catalog/default/user/bob');
+    expect(out).toEqual({
+      first: `see ${R} and /catalog/default/user/${R}`,
+      missing: ['user:default/bob'],
+      then: `see ${BOB_SHA256} and /catalog/default/user/${BOB_SHA256}`,
+    });
+  });
+
+  it('with a salt: HMAC-SHA-256, as the user id', async () => {
+    const pseudonyms = createUserPseudonyms({ transform: 'sha-256', salt: 'pepper', timeoutMs: 5000 });
+    expect((await rewritten(pseudonyms, 'user:bob')).then).toBe(BOB_HMAC);
+  });
+
+  it("the user's own ref, in any spelling or without its kind, is their user id, at once", () => {
+    const pseudonyms = createUserPseudonyms({ transform: async () => 'never-called', timeoutMs: 5000 });
+    pseudonyms.setOwn('user:default/jane.doe', 'u-1');
+    const missing = new Set<string>();
+    const text = '/catalog/default/user/Jane.Doe?q=user%3Ajane.doe owner: default/jane.doe';
+    expect(pseudonyms.rewrite(text, missing)).toBe('/catalog/default/user/u-1?q=u-1 owner: u-1');
+    expect(missing.size).toBe(0);
+  });
+
+  it('a custom transform is called once per ref, however often the ref is seen', async () => {
+    const transform = jest.fn(async (ref: string) => `p${ref.length}`);
+    const pseudonyms = createUserPseudonyms({ transform, timeoutMs: 5000 });
+    const missing = new Set<string>();
+    pseudonyms.rewrite('user:bob user:default/BOB', missing);
+    await Promise.all([pseudonyms.learn(missing), pseudonyms.learn(missing)]);
+    expect(pseudonyms.rewrite('user:bob /catalog/default/user/bob')).toBe('p16 /catalog/default/user/p16');
+    expect(transform.mock.calls).toEqual([['user:default/bob']]);
+  });
+
+  it('pseudonymizing twice gives what pseudonymizing once gave', async () => {
+    const pseudonyms = createUserPseudonyms({ transform: async () => 'pseudo-bob', timeoutMs: 5000 });
+    const once = (await rewritten(pseudonyms, '/catalog/default/user/bob')).then;
+    expect(once).toBe('/catalog/default/user/pseudo-bob');
+    expect(pseudonyms.rewrite(once)).toBe(once);
+    const sha = createUserPseudonyms({ transform: 'sha-256', timeoutMs: 5000 });
+    const page = `/catalog/default/user/${BOB_SHA256}`;
+    expect(sha.rewrite(page)).toBe(page); // a digest is a pseudonym, even in a later page load
+  });
+
+  it.each<[string, (ref: string) => Promise<string>]>([
+    ['fails', async () => Promise.reject(new Error('user:default/bob is unknown'))],
+    ['returns the ref', async ref => ref.toUpperCase()],
+    ['returns nothing', async () => ''],
+  ])('a transform that %s gives the mark, never the ref', async (_name, transform) => {
+    const pseudonyms = createUserPseudonyms({ transform, timeoutMs: 5000 });
+    expect((await rewritten(pseudonyms, 'to user:bob!')).then).toBe(`to ${R}!`);
+  });
+
+  it('a transform slower than the time-out gives the mark, also once it answers', async () => {
+    let answer: (id: string) => void = () => {};
+    const transform = () => new Promise<string>(resolve => (answer = resolve));
+    const { timers, fireAll } = manualTimers();
+    const pseudonyms = createUserPseudonyms({ transform, timeoutMs: 100, timers });
+    const missing = new Set<string>();
+    pseudonyms.rewrite('user:bob', missing);
+    const learned = pseudonyms.learn(missing);
+    fireAll();
+    await learned;
+    expect(pseudonyms.rewrite('user:bob')).toBe(R);
+    answer('late-bob');
+    await Promise.resolve();
+    expect(pseudonyms.rewrite('user:bob')).toBe(R);
+  });
+
+  it('route attributes naming a user get the pseudonym as name; other kinds stay', async () => {
+    const pseudonyms = createUserPseudonyms({ transform: 'sha-256', timeoutMs: 5000 });
+    pseudonyms.setOwn('user:default/jane.doe', JANE_SHA256);
+    const missing = new Set<string>();
+    const own = { kind: 'User', namespace: 'default', name: 'JANE.DOE', tab: 'ownership' };
+    expect(pseudonyms.rewriteAttributes(own, missing)).toEqual({ ...own, name: JANE_SHA256 });
+    const component = { kind: 'component', namespace: 'default', name: 'jane.doe' };
+    expect(pseudonyms.rewriteAttributes(component, missing)).toBe(component);
+    expect(pseudonyms.rewriteAttributes({ kind: 'user', name: 'bob' }, missing)).toEqual({ kind: 'user', name: R });
+    await pseudonyms.learn(missing);
+    expect(pseudonyms.rewriteAttributes({ kind: 'user', name: 'bob' })).toEqual({ kind: 'user', name: BOB_SHA256 });
+  });
+});
