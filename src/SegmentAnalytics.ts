@@ -51,12 +51,14 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
    *
    * @remarks
    * On invalid config it throws, and also prints the error (which names the
-   * key) with `console.error`: Backstage swallows exceptions from API
-   * factories and silently falls back to no analytics.
+   * key) with `console.error`, once per config object: Backstage swallows
+   * exceptions from API factories and silently falls back to no analytics.
+   * `options` left out, `undefined` or `null` all mean no options.
    */
-  static fromConfig(config: Config, options: SegmentAnalyticsOptions = {}): SegmentAnalytics {
-    const segment = reportingConfigErrors(() => readSegmentConfig(config));
-    return new SegmentAnalytics(segment.enabled ? segment : undefined, options, console);
+  static fromConfig(config: Config, options?: SegmentAnalyticsOptions): SegmentAnalytics {
+    const segment = reportingConfigErrors(config, () => readSegmentConfig(config));
+    // `null` (from JavaScript callers) is no options, as `undefined` is.
+    return new SegmentAnalytics(segment.enabled ? segment : undefined, options ?? {}, console);
   }
 
   private readonly capture: (event: BackstageEvent) => void;

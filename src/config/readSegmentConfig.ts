@@ -2,6 +2,7 @@ import { Config } from '@backstage/config';
 import { readPrivacyConfig } from './readPrivacyConfig';
 import { SegmentConfig } from './SegmentConfig';
 import { readTeamConfig } from './readTeamConfig';
+import { checkKnownKeys } from './knownKeys';
 import { checkWriteKey, parseApiHost, parseCdnURL } from './parseEndpoints';
 
 const ROOT = 'app.analytics.segment';
@@ -62,12 +63,14 @@ function wholeNumber(c: Config | undefined, key: string, min: number, max: numbe
  *
  * @remarks
  * Pure: it only reads `config`. A value of the wrong type or outside its set
- * throws an error naming the key and what it accepts; so does a missing
+ * throws an error naming the key and what it accepts; so do a key the module
+ * does not know (with the key it most likely stands for) and a missing
  * `writeKey` while enabled and not in test mode.
  */
 export function readSegmentConfig(config: Config): SegmentConfig {
   const c = read('', 'an object', () => config.getOptionalConfig(ROOT));
   if (!bool(c, 'enabled', true)) return { enabled: false };
+  checkKnownKeys(c);
 
   const testMode = bool(c, 'testMode');
   const writeKey = str(c, 'writeKey');
