@@ -11,13 +11,18 @@ import { resolveIdentity } from './identity/resolveIdentity';
 import { UserIdTransformOption } from './identity/userIdOptions';
 import { chooseUserIdTransform } from './identity/chooseUserIdTransform';
 import { applyTeamOptions } from './mapping/applyTeamOptions';
-import { createPageHistory } from './mapping/pageHistory';
+import { createPageHistory, LocationSnapshot } from './mapping/pageHistory';
 import { toSegmentCall } from './mapping/toSegmentCall';
 import { createSafeEventReader } from './mapping/safeEventReader';
 import { warnSafely } from './warnSafely';
 import { BackstageEvent } from './mapping/BackstageEvent';
 import { createPrivacy } from './privacy/createPrivacy';
 import { browserOptsOut } from './privacy/optOut';
+import { createReadyGate } from './privacy/readyGate';
+import { SafeEvent } from './mapping/toSafeEvent';
+
+/** An event as captured: read safely, stamped, and (when it has to wait) located. */
+type Captured = { safe: SafeEvent; at: Date; location?: LocationSnapshot };
 
 /**
  * Options of {@link SegmentAnalytics.fromConfig}.
@@ -103,13 +108,22 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
     const debug = config.debug ? (event: BackstageEvent) => this.logger.info('[segment] captured', event) : undefined;
 
     const readSafely = createSafeEventReader(this.logger);
+    const locate = (): LocationSnapshot => {
+      const { href, pathname, search } = window.location;
+      return { href, pathname, search, title: document.title };
+    };
+    const send = ({ safe, at, location }: Captured) => {
+      if (!privacy.admits(safe)) return;
+      const page = history.describe(location ?? locate(), safe.action === 'navigate');
+      enqueue(applyTeamOptions(toSegmentCall(safe, page, at), config.team));
+    };
+    // With user expressions, events wait (in order, with their capture time and location) for their engine.
+    const next = privacy.ready
+      ? createReadyGate(privacy.ready, send, console, captured => ({ ...captured, location: locate() }))
+      : send;
     return (event: BackstageEvent) => {
       debug?.(event);
-      const safe = readSafely(event);
-      if (!privacy.admits(safe)) return;
-      const { href, pathname, search } = window.location;
-      const page = history.describe({ href, pathname, search, title: document.title }, safe.action === 'navigate');
-      enqueue(applyTeamOptions(toSegmentCall(safe, page, new Date()), config.team));
+      next({ safe: readSafely(event), at: new Date() });
     };
   }
 }

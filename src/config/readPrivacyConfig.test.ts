@@ -4,6 +4,7 @@ import { admitsEvent } from '../privacy/eventRules';
 import { BUILT_IN_QUERY_PARAMS, DEFAULT_PRIVACY } from '../privacy/PrivacyConfig';
 import { EMAIL_PATTERN } from '../privacy/redactText';
 import { readPrivacyConfig } from './readPrivacyConfig';
+import { prepareExpressions } from '../privacy/expressionEngine';
 import { readSegmentConfig } from './readSegmentConfig';
 
 const read = (segment: object) => readPrivacyConfig(new ConfigReader(segment as any));
@@ -32,7 +33,7 @@ describe('readPrivacyConfig', () => {
     expect(config.enabled && config.privacy?.patterns).toEqual([EMAIL_PATTERN]);
   });
 
-  it('reads every key', () => {
+  it('reads every key', async () => {
     const privacy = read({
       redact: { queryParams: ['Session', ' X-Ticket '], searchTerms: 'sha-256', patterns: ['\\d{4}', 'secret-\\w+'], emails: true },
       events: { include: [{ pluginId: 'catalog' }, { action: 'search' }], exclude: [{ subject: '/^\\/admin/' }] },
@@ -42,7 +43,14 @@ describe('readPrivacyConfig', () => {
     });
     expect([...privacy.queryParams]).toEqual([...BUILT_IN_QUERY_PARAMS, 'session', 'x-ticket']);
     expect(privacy.searchTerms).toBe('sha-256');
-    expect(privacy.patterns).toEqual([/\d{4}/g, /secret-\w+/g, EMAIL_PATTERN]);
+    // The built-in e-mail pattern; the user's, checked, for the linear-time engine (with the rules' expressions).
+    expect(privacy.patterns).toEqual([EMAIL_PATTERN]);
+    expect(privacy.userPatterns).toEqual([
+      { key: 'redact.patterns[0]', source: '\\d{4}', flags: '' },
+      { key: 'redact.patterns[1]', source: 'secret-\\w+', flags: '' },
+    ]);
+    expect(privacy.expressions).toEqual([...privacy.userPatterns, { key: 'events.exclude[0].subject', source: '^\\/admin', flags: '' }]);
+    await prepareExpressions(privacy.expressions);
     expect(privacy.allowedAttributes).toEqual(new Set(['to']));
     expect(privacy.allowedContexts).toEqual(new Set(['entityRef', 'searchTypes']));
     expect(privacy.respectGlobalPrivacyControl).toBe(true);
@@ -90,6 +98,9 @@ describe('readPrivacyConfig errors name the full key', () => {
     ['empty rule', { events: { exclude: [{}] } }, `${P}events.exclude[0]: expected a rule with at least one of action, pluginId, subject (got an empty rule)`],
     ['rule field type', { events: { exclude: [{ pluginId: 5 }] } }, `${P}events.exclude[0].pluginId: expected a non-empty string (got 5)`],
     ['rule regex', { events: { exclude: [{ action: 'x' }, { subject: '/[/' }] } }, `${P}events.exclude[1].subject: expected a name, a pattern with '*', or a valid /regular expression/ (`],
+    ['rule lookahead', { events: { include: [{ subject: '/^(?!\\/admin)/' }] } }, `${P}events.include[0].subject: expected a name, a pattern with '*', or a valid /regular expression/ (a lookahead ((?!) cannot run in linear time and is not supported)`],
+    ['patterns back-reference', { redact: { patterns: ['ok', '(\\w)\\1{9}'] } }, `${P}redact.patterns[1]: expected a valid regular expression (a back-reference (\\1) cannot run in linear time and is not supported)`],
+    ['patterns outside Unicode mode', { redact: { patterns: ['[\\w-.]'] } }, `${P}redact.patterns[0]: expected a valid regular expression (Invalid regular expression: /[\\w-.]/u: Invalid character class)`],
     ['allowedAttributes', { allowedAttributes: 'to' }, `${P}allowedAttributes: expected a list of strings (got "to")`],
     ['allowedContexts item', { allowedContexts: ['entityRef', null] }, `${P}allowedContexts[1]: expected a non-empty string (got null)`],
     ['respectGlobalPrivacyControl', { respectGlobalPrivacyControl: 1 }, `${P}respectGlobalPrivacyControl: expected a boolean (true or false) (got 1)`],

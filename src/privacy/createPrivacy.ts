@@ -6,6 +6,8 @@ import { createOrderedHandoff } from './orderedHandoff';
 import { DEFAULT_PRIVACY, PrivacyConfig, REDACTED } from './PrivacyConfig';
 import { redactCall } from './redactCall';
 import { textRedactorFor } from './redactText';
+import { prepareExpressions } from './expressionEngine';
+import { withUserPatterns } from './userPatterns';
 
 /** Digests remembered, so repeated search terms are hashed once. */
 const MAX_REMEMBERED_DIGESTS = 256;
@@ -22,6 +24,14 @@ export type Privacy = {
   handOff(deliver: (call: SegmentCall) => void): (call: SegmentCall) => void;
   /** The page's settled title, redacted, for a call about to be sent (see `withSettledTitle`). */
   settle(call: SegmentCall, current: CurrentDocument): SegmentCall;
+  /**
+   * With user expressions (`redact.patterns`, `/.../` rule fields): resolves
+   * once the linear-time engine has compiled them, the moment from which
+   * `admits` and `handOff` answer exactly; rejects with an error naming the
+   * key of an expression the engine refuses, or when it cannot be loaded.
+   * Undefined without user expressions: ready at once.
+   */
+  ready?: Promise<void>;
 };
 
 function withSubject(call: SegmentCall, subject: string): SegmentCall {
@@ -35,7 +45,7 @@ function withSubject(call: SegmentCall, subject: string): SegmentCall {
  *   HMAC-SHA-256 instead of a plain SHA-256 (the module's `userIdSalt`)
  */
 export function createPrivacy(config: PrivacyConfig = DEFAULT_PRIVACY, salt?: string): Privacy {
-  const text = textRedactorFor(config);
+  const text = withUserPatterns(textRedactorFor(config), config);
   const redaction = { ...config, text };
   const digests = new Map<string, string>();
 
@@ -52,6 +62,7 @@ export function createPrivacy(config: PrivacyConfig = DEFAULT_PRIVACY, salt?: st
       );
 
   return {
+    ready: config.expressions.length ? prepareExpressions(config.expressions) : undefined,
     admits: event => admitsEvent(event, config),
     handOff(deliver) {
       const handoff = createOrderedHandoff(deliver);

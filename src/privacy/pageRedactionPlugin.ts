@@ -2,6 +2,8 @@ import type { Context, Plugin } from '@segment/analytics-next';
 import { DEFAULT_PRIVACY, PrivacyConfig } from './PrivacyConfig';
 import { redactPage, redactValue } from './redactCall';
 import { textRedactorFor } from './redactText';
+import { compiledExpression, prepareExpressions } from './expressionEngine';
+import { withUserPatterns } from './userPatterns';
 
 /**
  * An enrichment plugin for `@segment/analytics-next` that redacts what the
@@ -16,8 +18,8 @@ import { textRedactorFor } from './redactText';
  * any destination, so nothing unredacted is sent.
  */
 export function pageRedactionPlugin(config: PrivacyConfig = DEFAULT_PRIVACY): Plugin {
-  const text = textRedactorFor(config);
-  const redact = (ctx: Context): Context => {
+  const text = withUserPatterns(textRedactorFor(config), config);
+  const redactNow = (ctx: Context): Context => {
     const event = ctx.event;
     const context = event.context;
     if (context?.page) context.page = redactPage(context.page, text);
@@ -25,6 +27,13 @@ export function pageRedactionPlugin(config: PrivacyConfig = DEFAULT_PRIVACY): Pl
     if (event.type === 'page' && event.properties) event.properties = redactPage(event.properties, text);
     return ctx;
   };
+  // The library may describe a call (identify, a stored call) before the user's expressions are
+  // compiled: it waits for them (and, should they never be, the redaction fails closed).
+  const { expressions } = config;
+  const ready = expressions.length ? prepareExpressions(expressions).catch(() => undefined) : undefined;
+  const compiled = () => expressions.every(expression => compiledExpression(expression));
+  const redact = (ctx: Context): Context | Promise<Context> =>
+    !ready || compiled() ? redactNow(ctx) : ready.then(() => redactNow(ctx));
   return {
     name: 'Backstage privacy: page redaction',
     type: 'enrichment',

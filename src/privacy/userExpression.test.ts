@@ -1,0 +1,95 @@
+import { compiledExpression, prepareExpressions } from './expressionEngine';
+import { parseUserExpression, UserExpression } from './userExpression';
+
+const parse = (source: string, flags = '') => parseUserExpression(source, flags, 'redact.patterns[0]');
+
+/** Where a JavaScript expression (Unicode mode) matches, as the module's redaction would replace. */
+function jsSpans(source: string, flags: string, text: string): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  for (const match of text.matchAll(new RegExp(source, `${flags}gu`))) {
+    if (match[0]) spans.push([match.index!, match.index! + match[0].length]);
+  }
+  return spans;
+}
+
+// Ordinary expressions and texts: the engine finds what JavaScript finds.
+const SAME_AS_JAVASCRIPT: Array<[string, string, string]> = [
+  ['\\bINC-\\d+\\b', '', 'see INC-42 and INC-7, not XINC-1 or INC-'],
+  ['secret-\\w+', '', 'a secret-abc_1 and secret- and secret-x'],
+  ['\\d{4}(?:[ -]?\\d{4}){3}', '', 'card 1234 5678 9012 3456 or 1234-5678-9012-3456 or 12345678'],
+  ['jane\\s+doe', '', 'jane doe, jane\u00a0doe, jane\u2003doe, jane\tdoe, janedoe'],
+  ['a\\S+b', '', 'a\u00a0b axxb a b'],
+  ['x.y', '', 'x\ny x\ry x\u2028y xzy x😀y'],
+  ['x.y', 's', 'x\ny x\ry xzy'],
+  ['^line', 'm', 'line one\nline two\r\nline'],
+  ['KAFKA', 'i', 'kafka Kafka KAFKA'],
+  ['(?<=user:)[\\w.-]+', '', 'owner user:jane.doe and group:x user:bob'],
+  ['(?<!@)\\bexample\\b', '', 'example @example example'],
+  ['(?<team>[a-z]+)-team', '', 'the platform-team and data-team'],
+  ['[\\b]', '', 'a\bb'],
+  ['\\p{Lu}\\p{Ll}+', '', 'Élodie and Zoë and x'],
+  ['😀+', '', 'a😀😀b😀'],
+  ['[^]', '', 'ab'],
+  ['a|ab', '', 'ab abab'],
+  ['a*', '', 'baaab'],
+  ['\\u{1F600}', '', 'x😀x'],
+  ['[\\s\\d]+', '', 'a 1\u00a02 b'],
+];
+
+describe('parseUserExpression', () => {
+  it.each<[string, string, string]>([
+    ['(?=x)a', '', 'a lookahead ((?=) cannot run in linear time and is not supported'],
+    ['a(?!x)', '', 'a lookahead ((?!) cannot run in linear time and is not supported'],
+    ['(a)\\1', '', 'a back-reference (\\1) cannot run in linear time and is not supported'],
+    ['(?<n>a)\\k<n>', '', 'a back-reference (\\k) cannot run in linear time and is not supported'],
+    ['a', 'v', "the flag 'v' is not supported"],
+    ['(unclosed', '', 'Invalid regular expression: /(unclosed/u: Unterminated group'],
+    ['\\-', '', 'Invalid regular expression: /\\-/u: Invalid escape'],
+    ['a', 'ii', "Invalid flags supplied to RegExp constructor 'iiu'"],
+  ])('%j with flags %j is refused: %s', (source, flags, message) => {
+    expect(() => parse(source, flags)).toThrow(new SyntaxError(message));
+  });
+
+  it('keeps the key and the flags that change a match', () => {
+    expect(parseUserExpression('x', 'gimsuyd', 'events.exclude[3].subject')).toEqual({
+      key: 'events.exclude[3].subject',
+      source: 'x',
+      flags: 'ims',
+    });
+  });
+
+  it('an escaped parenthesis, bracket or dot stays as written', () => {
+    expect(parse('\\(\\[\\.\\]\\)').source).toBe('\\(\\[\\.\\]\\)');
+    expect(parse('[(.)]').source).toBe('[(.)]');
+  });
+});
+
+describe('the linear-time engine', () => {
+  const parsed = SAME_AS_JAVASCRIPT.map(([source, flags]) => parse(source, flags));
+  beforeAll(() => prepareExpressions(parsed));
+
+  it.each(SAME_AS_JAVASCRIPT.map((row, i) => [...row, i] as const))(
+    '%j (flags %j) matches in %j where JavaScript does',
+    (source, flags, text, i) => {
+      expect(compiledExpression(parsed[i])!.spans(text)).toEqual(jsSpans(source, flags, text));
+      expect(compiledExpression(parsed[i])!.test(text)).toBe(new RegExp(source, `${flags}u`).test(text));
+    },
+  );
+
+  it('runs in linear time what makes JavaScript backtrack for ever', async () => {
+    const nested = parse('(a+)+$');
+    const polynomial = parse('a*a*a*a*a*b');
+    await prepareExpressions([nested, polynomial]);
+    const text = `${'a'.repeat(30_000)}!`;
+    expect(compiledExpression(nested)!.spans(text)).toEqual([]);
+    expect(compiledExpression(polynomial)!.test(text)).toBe(false);
+  });
+
+  it('refuses, naming the key, what JavaScript accepts but the engine cannot run', async () => {
+    const greek: UserExpression = parseUserExpression('\\p{Script=Greek}', '', 'redact.patterns[3]');
+    await expect(prepareExpressions([greek])).rejects.toThrow(
+      /^Invalid config app\.analytics\.segment\.redact\.patterns\[3\]: expected a regular expression the linear-time engine can run \(/,
+    );
+    expect(compiledExpression(greek)).toBeUndefined();
+  });
+});
