@@ -1,9 +1,6 @@
 import { cutText } from '../cutText';
+import { invalid } from './configErrors';
 
-/** An error naming the key, what it accepts, and why the value was refused. */
-function invalid(key: string, accepts: string, why: string): Error {
-  return new Error(`Invalid config app.analytics.segment.${key}: expected ${accepts} (${why})`);
-}
 
 /**
  * Parses an http(s) endpoint strictly: a scheme (given, or `https` when

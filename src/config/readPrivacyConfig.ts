@@ -1,25 +1,11 @@
 import { Config } from '@backstage/config';
+import { block, describe, invalid } from './configErrors';
 import { compileFieldMatcher, parseRegexLiteral } from '../privacy/fieldMatcher';
 import { AllowList, BUILT_IN_QUERY_PARAMS, EventRule, PrivacyConfig } from '../privacy/PrivacyConfig';
 import { EMAIL_PATTERN } from '../privacy/redactText';
 import { parseUserExpression, UserExpression } from '../privacy/userExpression';
 
-const ROOT = 'app.analytics.segment';
 const RULE_FIELDS = ['action', 'pluginId', 'subject'] as const;
-
-function invalid(key: string, accepts: string, detail?: string): Error {
-  return new Error(`Invalid config ${ROOT}.${key}: expected ${accepts}${detail ? ` (${detail})` : ''}`);
-}
-
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return 'got a list';
-  if (value === null) return 'got null';
-  return typeof value === 'object' ? 'got an object' : `got ${JSON.stringify(value)}`;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The raw value at `key` of the segment block. */
 function rawAt(c: Config | undefined, key: string): unknown {
@@ -28,17 +14,6 @@ function rawAt(c: Config | undefined, key: string): unknown {
   } catch (e) {
     throw invalid(key, 'a value', e instanceof Error ? e.message : String(e));
   }
-}
-
-/** An optional object holding only `allowed` keys. */
-function block(value: unknown, key: string, allowed: readonly string[]): Record<string, unknown> {
-  if (value === undefined) return {};
-  const accepts = `an object with ${allowed.join(', ')}`;
-  if (!isObject(value)) throw invalid(key, accepts, describe(value));
-  for (const name of Object.keys(value)) {
-    if (!allowed.includes(name)) throw invalid(key, accepts, `unknown key '${name}'`);
-  }
-  return value;
 }
 
 function bool(value: unknown, key: string): boolean {

@@ -1,9 +1,10 @@
-/** The config errors already printed, per config object: Backstage may build an API many times from one config. */
-const printed = new WeakMap<object, Set<string>>();
+/** The config error last printed, per config object: Backstage may build an API many times from one config. */
+const printed = new WeakMap<object, string>();
 
 /**
  * Runs `read` and returns its result; when it throws, prints the error with
- * `console.error` first (once per config object and message), then rethrows it.
+ * `console.error` first (not again for the same config object and message),
+ * then rethrows it.
  *
  * @remarks
  * Backstage catches an exception thrown by an API factory and silently uses a
@@ -20,10 +21,8 @@ export function reportingConfigErrors<T>(config: object, read: () => T, log: Pic
     return read();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const seen = printed.get(config) ?? new Set<string>();
-    printed.set(config, seen);
-    if (!seen.has(message)) {
-      seen.add(message);
+    if (printed.get(config) !== message) {
+      printed.set(config, message);
       log.error(`Segment analytics is off: ${message}`);
     }
     throw error;

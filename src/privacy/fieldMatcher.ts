@@ -1,4 +1,5 @@
-import { compiledExpression } from './expressionEngine';
+import { cutText } from '../cutText';
+import { compiledExpression, MAX_MATCHED_CHARS } from './expressionEngine';
 import { FieldMatcher } from './PrivacyConfig';
 import { parseUserExpression, UserExpression } from './userExpression';
 
@@ -10,8 +11,8 @@ const LITERAL = /^\/(.+)\/([a-z]*)$/s;
  * mean nothing for a test and are dropped.
  *
  * @param key - the config key, named in errors
- * @throws SyntaxError when the expression or its flags are invalid, or use
- *   what the linear-time engine cannot run (see {@link parseUserExpression})
+ * @throws SyntaxError when the expression or its flags are invalid (see
+ *   {@link parseUserExpression})
  */
 export function parseRegexLiteral(text: string, key = 'expression'): UserExpression | undefined {
   const match = LITERAL.exec(text);
@@ -64,7 +65,7 @@ export function matchesWildcard(parts: readonly string[], text: string): boolean
 export function compileFieldMatcher(text: string, key = 'expression'): FieldMatcher {
   const expression = parseRegexLiteral(text, key);
   // Undefined while the engine has not loaded: the caller fails closed.
-  if (expression) return field => compiledExpression(expression)?.test(field);
+  if (expression) return field => compiledExpression(expression)?.test(cutText(field, MAX_MATCHED_CHARS));
   if (!text.includes('*')) return field => field === text;
   const parts = text.split('*');
   return field => matchesWildcard(parts, field);

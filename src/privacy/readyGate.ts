@@ -1,38 +1,23 @@
-import { describeError } from '../warnSafely';
+import { createOrderedHandoff } from './orderedHandoff';
 
-/** Most items held while waiting; beyond, the oldest are dropped (and counted). */
+/** Most items held while waiting; beyond, new ones are dropped (one warning). */
 export const MAX_HELD = 5000;
-
-type GateState<T> =
-  | { state: 'waiting'; held: T[]; dropped: number }
-  | { state: 'open' }
-  | { state: 'closed' };
 
 /** Where the gate reports: a warning for dropped items, an error when it closes. */
 export type GateLog = Pick<Console, 'warn' | 'error'>;
-
-function tell(log: GateLog, level: 'warn' | 'error', message: string): void {
-  try {
-    log[level](message);
-  } catch {
-    // A broken console must not stop the gate.
-  }
-}
 
 /**
  * Holds items, in order, until `ready` settles, then hands them to `next`;
  * from then on each item goes to `next` at once, on the caller's stack.
  *
  * @remarks
- * While waiting, at most {@link MAX_HELD} items are held: beyond, the
- * oldest are dropped, and one warning says how many once the wait is over.
- * When `ready` rejects, the gate closes for good: the held items and every
- * later one are dropped, and one error (the rejection's message) says why.
- * `next` throwing for one item never holds back the others.
+ * While waiting, at most {@link MAX_HELD} items are held; beyond, new ones
+ * are dropped and one warning says so. When `ready` rejects, the gate closes
+ * for good: held and later items are dropped, and one error (the rejection's
+ * message: `ready` rejects with an `Error`) says why.
  *
- * @param hold - completes an item that is held (with what must be read at
- *   the moment it was given, e.g. the page's location); items handed on at
- *   once are given as they are
+ * @param hold - completes an item that is held, with what must be read at
+ *   the moment it was given (the page's location, say)
  */
 export function createReadyGate<T>(
   ready: Promise<void>,
@@ -40,35 +25,34 @@ export function createReadyGate<T>(
   log: GateLog,
   hold: (item: T) => T = item => item,
 ): (item: T) => void {
-  let gate: GateState<T> = { state: 'waiting', held: [], dropped: 0 };
-  const hand = (item: T) => {
+  let gate: 'waiting' | 'open' | 'closed' = 'waiting';
+  const tell = (level: 'warn' | 'error', message: string) => {
     try {
-      next(item);
+      log[level](message);
     } catch {
-      // `next` is the caller's; one failing item must not hold back the rest.
+      // A broken console must not stop the gate.
     }
   };
   ready.then(
     () => {
-      if (gate.state !== 'waiting') return;
-      const { held, dropped } = gate;
-      gate = { state: 'open' };
-      if (dropped) tell(log, 'warn', `Segment analytics: ${dropped} events were dropped while waiting for the regular expression engine`);
-      held.forEach(hand);
+      gate = 'open';
     },
     error => {
-      gate = { state: 'closed' };
-      tell(log, 'error', `Segment analytics is off: ${error instanceof Error ? error.message : describeError(error)}`);
+      gate = 'closed';
+      tell('error', `Segment analytics is off: ${(error as Error).message}`);
     },
   );
+  // Held items are handed on once `ready` resolves, before any later one: `undefined` when it rejected.
+  const handoff = createOrderedHandoff<T | undefined>(item => item !== undefined && next(item));
+  let warned = false;
   return item => {
-    if (gate.state === 'open') hand(item);
-    else if (gate.state === 'waiting') {
-      if (gate.held.length >= MAX_HELD) {
-        gate.held.shift();
-        gate.dropped++;
-      }
-      gate.held.push(hold(item));
+    if (gate === 'open') handoff.push(item);
+    else if (gate === 'waiting' && handoff.pending < MAX_HELD) {
+      const held = hold(item);
+      handoff.pushLater(ready.then(() => held, () => undefined));
+    } else if (gate === 'waiting' && !warned) {
+      warned = true;
+      tell('warn', `Segment analytics: ${MAX_HELD} events wait for the regular expression engine; later ones are dropped`);
     }
   };
 }
