@@ -21,7 +21,7 @@ import { startCollector } from '../../dev/collector/collector.mjs';
 import { browserMissing } from '../support/browser.mjs';
 import { checkWalk } from './checks.mjs';
 import { start, run, tail } from './exec.mjs';
-import { CREATE_APP_VERSION, ensureApp, installTarball, prepareToolchain } from './prepareApp.mjs';
+import { CREATE_APP_VERSION, dropSignalsBackend, ensureApp, installTarball, prepareToolchain } from './prepareApp.mjs';
 import { checkInvalidConfigs, INVALID_CASES, runInvalidConfigs } from './invalidConfig.mjs';
 import { walkApp } from './walk.mjs';
 
@@ -62,6 +62,7 @@ try {
   say('Node 22 and Yarn ready');
   const made = await ensureApp(ws);
   say(made ? `app generated with @backstage/create-app@${CREATE_APP_VERSION} and installed` : 'app from the cache');
+  dropSignalsBackend(ws);
 
   // REAL_APP_REUSE_BUILD=1 (while working on the walk itself): keep the last tarball and build.
   const reuse = process.env.REAL_APP_REUSE_BUILD === '1';
