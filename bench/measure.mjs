@@ -44,7 +44,7 @@ const isProbe = subject => message => message.type === 'track' && message.proper
  * Runs `fn` with a fresh collector, browser context and page; counts every
  * request the page makes to anything but 127.0.0.1 (there must be none).
  */
-async function scenario(browser, fn) {
+export async function scenario(browser, fn) {
   await new Promise(resolve => setTimeout(resolve, 300)); // let the last scenario's teardown finish
   const collector = await startCollector();
   const context = await browser.newContext();
@@ -63,7 +63,7 @@ async function scenario(browser, fn) {
 }
 
 /** Opens the variant's page and constructs the implementation; waits until a first event has arrived. */
-async function openLoaded(page, server, collector, variant) {
+export async function openLoaded(page, server, collector, variant) {
   await page.goto(`${server.url}/${variant.page}/index.html`);
   await page.evaluate(config => {
     window.bench.create(config);

@@ -8,11 +8,15 @@
 // spread evenly over the runs, BENCH_BURST [1000] burst events per run,
 // BENCH_BIG_BURST [10000] events of the one-task burst (once, in the last run;
 // 0 skips it).
+//
+// `node bench/run.mjs adversarial` runs only the adversarial rules and
+// patterns scenario (bench/adversarial.mjs), about a minute.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { PAGES, ROOT, buildPage, gzipSize } from './build.mjs';
 import { launchBrowser } from './browser.mjs';
+import { adversarial, printAdversarial } from './adversarial.mjs';
 import { VARIANTS, burstToQuiet, captureCost, firstEvent, wire } from './measure.mjs';
 import { cell, kb, printTable, ratio } from './report.mjs';
 import { startStaticServer } from './serve.mjs';
@@ -40,7 +44,26 @@ async function each(run, variants, fn) {
   for (const name of ordered) await fn(name);
 }
 
+/** `node bench/run.mjs adversarial`: that scenario alone, in one browser. */
+async function onlyAdversarial() {
+  const out = mkdtempSync(join(tmpdir(), 'segment-bench-'));
+  process.on('exit', () => rmSync(out, { recursive: true, force: true }));
+  for (const page of ['module', 'empty']) await buildPage(page, out);
+  const server = await startStaticServer(out);
+  const browser = await launchBrowser();
+  try {
+    progress('adversarial rules and patterns');
+    const result = await adversarial(browser, server);
+    printMachine(browser.version());
+    printAdversarial(result);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
 async function main() {
+  if (process.argv[2] === 'adversarial') return onlyAdversarial();
   const started = Date.now();
   const out = mkdtempSync(join(tmpdir(), 'segment-bench-'));
   process.on('exit', () => rmSync(out, { recursive: true, force: true })); // also on failure
@@ -53,6 +76,7 @@ async function main() {
   const firsts = { module: [], 'module-local': [], naive: [] };
   const bursts = { module: [], naive: [] };
   let chromiumVersion = '?';
+  let adversarialResult;
   try {
     for (let run = 0; run < RUNS; run++) {
       const browser = await launchBrowser();
@@ -68,6 +92,10 @@ async function main() {
             await captureCost(browser, server, VARIANTS[v], { warmup: WARMUP, events: EVENTS_PER_RUN, groupSize: GROUP, burst: BURST }),
           ),
         );
+        if (run === RUNS - 1) {
+          progress(`run ${run + 1}/${RUNS}: adversarial rules and patterns`);
+          adversarialResult = await adversarial(browser, server);
+        }
         if (BIG_BURST > 0 && run === RUNS - 1) {
           progress(`run ${run + 1}/${RUNS}: ${BIG_BURST} events in one task, until delivered and quiet`);
           await each(run, Object.keys(bursts), async v => bursts[v].push(await burstToQuiet(browser, server, VARIANTS[v], BIG_BURST)));
@@ -81,6 +109,7 @@ async function main() {
   }
   report(builds, out, chromiumVersion, capture, wires, firsts);
   if (bursts.module.length) printBurst(bursts);
+  if (adversarialResult) printAdversarial(adversarialResult);
   console.log(`\nTotal time: ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
@@ -116,6 +145,7 @@ function printMachine(chromiumVersion, pageInfo) {
   console.log(`Machine:   ${model}, ${cpus().length} logical cores, ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM`);
   console.log(`Software:  node ${process.version}, Chromium ${chromiumVersion} (headless, /usr/bin/chromium), ` +
     `playwright-core ${version('playwright-core')}, esbuild ${version('esbuild')}, @segment/analytics-next ${version('@segment/analytics-next')}`);
+  if (!pageInfo) return; // a scenario run alone
   console.log(`Timer:     page crossOriginIsolated=${pageInfo.crossOriginIsolated}, performance.now() step ${(pageInfo.timerResolutionMs * 1000).toFixed(1)} µs`);
   console.log(`Runs:      ${RUNS}, each in a fresh browser (new temp profile) with a fresh context and collector per scenario; ` +
     'figures are medians over runs, (min–max) over runs when they differ');

@@ -92,4 +92,52 @@ describe('privacy on the wire', () => {
       info.mockRestore();
     }
   });
+
+  it('with user expressions, events captured before their engine has loaded wait, then go out in order with their page and capture time', async () => {
+    const { analytics, waitFor } = create({
+      redact: { patterns: ['secret-\\w+'] },
+      events: { exclude: [{ subject: '/^\\/admin/' }, { action: 'a*b*c*d*e*f*g*h' }] },
+    });
+    const before = Date.now();
+    for (const path of ['/one', '/admin/x', '/two?secret-abc']) {
+      window.history.pushState({}, '', path);
+      document.title = `Title of ${path}`;
+      analytics.captureEvent({ action: 'navigate', subject: path, context });
+    }
+    window.history.pushState({}, '', '/three');
+    analytics.captureEvent({ action: 'click', subject: 'open secret-xyz', context });
+    const after = Date.now();
+
+    const messages = await waitFor(m => m.some(x => x.type === 'track'));
+    const calls = messages.filter(m => m.type !== 'identify');
+    expect(calls.map(m => [m.type, m.context.page.path, m.type === 'page' ? m.properties.referrer : m.event])).toEqual([
+      ['page', '/one', ''],
+      ['page', '/two', 'http://localhost/one'],
+      ['track', '/three', 'click'],
+    ]);
+    expect(calls[1].properties.title).toBe('Title of /two?[redacted]');
+    expect(calls[2].properties.subject).toBe('open [redacted]');
+    expect(JSON.stringify(messages)).not.toMatch(/secret-abc|secret-xyz|admin/);
+    const times = calls.map(m => Date.parse(m.timestamp));
+    expect(times.every((t, i) => t >= before && t <= after && (i === 0 || t >= times[i - 1]))).toBe(true);
+  });
+
+  it('an expression the engine refuses (JavaScript accepts it): one console.error naming the key, nothing sent', async () => {
+    const error = jest.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const { analytics, writeKey } = create({ redact: { patterns: ['ok', '\\p{Script=Greek}+'] } });
+      analytics.captureEvent({ action: 'click', subject: 'x', context });
+      const control = create({});
+      control.analytics.captureEvent({ action: 'click', subject: 'control', context });
+      await control.waitFor(m => m.some(x => x.type === 'track'));
+      analytics.captureEvent({ action: 'click', subject: 'after', context });
+      expect((await wire.collector.messages()).filter(m => m.writeKey === writeKey && m.type !== 'identify')).toEqual([]);
+      expect(error).toHaveBeenCalledTimes(1);
+      expect(String(error.mock.calls[0][0])).toMatch(
+        /^Segment analytics is off: Invalid config app\.analytics\.segment\.redact\.patterns\[1\]: expected a regular expression the linear-time engine can run \(/,
+      );
+    } finally {
+      error.mockRestore();
+    }
+  });
 });

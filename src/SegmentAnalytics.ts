@@ -11,7 +11,7 @@ import { resolveIdentity } from './identity/resolveIdentity';
 import { UserIdTransformOption } from './identity/userIdOptions';
 import { chooseUserIdTransform } from './identity/chooseUserIdTransform';
 import { applyTeamOptions } from './mapping/applyTeamOptions';
-import { createPageHistory } from './mapping/pageHistory';
+import { createPageHistory, LocationSnapshot } from './mapping/pageHistory';
 import { toSegmentCall } from './mapping/toSegmentCall';
 import { createSafeEventReader } from './mapping/safeEventReader';
 import { createWarnOnce, describeError, safeLogger } from './warnSafely';
@@ -21,6 +21,11 @@ import { createUserPseudonyms } from './privacy/userPseudonyms';
 import { listenForPageLeave } from './delivery/pageLifecycle';
 import { browserOptsOut } from './privacy/optOut';
 import { claimWriteKey } from './oncePerWriteKey';
+import { createReadyGate } from './privacy/readyGate';
+import { SafeEvent } from './mapping/toSafeEvent';
+
+/** An event as captured: read safely, stamped, and (when it has to wait) located. */
+type Captured = { safe: SafeEvent; at: Date; location?: LocationSnapshot };
 
 /**
  * Options of {@link SegmentAnalytics.fromConfig}.
@@ -56,12 +61,14 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
    *
    * @remarks
    * On invalid config it throws, and also prints the error (which names the
-   * key) with `console.error`: Backstage swallows exceptions from API
-   * factories and silently falls back to no analytics.
+   * key) with `console.error`, once per config object: Backstage swallows
+   * exceptions from API factories and silently falls back to no analytics.
+   * `options` left out, `undefined` or `null` all mean no options.
    */
-  static fromConfig(config: Config, options: SegmentAnalyticsOptions = {}): SegmentAnalytics {
-    const segment = reportingConfigErrors(() => readSegmentConfig(config));
-    return new SegmentAnalytics(segment.enabled ? segment : undefined, options, console);
+  static fromConfig(config: Config, options?: SegmentAnalyticsOptions): SegmentAnalytics {
+    const segment = reportingConfigErrors(config, () => readSegmentConfig(config));
+    // `null` (from JavaScript callers) is no options, as `undefined` is.
+    return new SegmentAnalytics(segment.enabled ? segment : undefined, options ?? {}, console);
   }
 
   private readonly capture: (event: BackstageEvent) => void;
@@ -111,13 +118,22 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
     const debug = config.debug ? (event: BackstageEvent) => this.logger.info('[segment] captured', event) : undefined;
 
     const readSafely = createSafeEventReader(this.logger);
+    const locate = (): LocationSnapshot => {
+      const { href, pathname, search } = window.location;
+      return { href, pathname, search, title: document.title };
+    };
+    const send = ({ safe, at, location }: Captured) => {
+      if (!privacy.admits(safe)) return;
+      const page = history.describe(location ?? locate(), safe.action === 'navigate');
+      enqueue(applyTeamOptions(toSegmentCall(safe, page, at), config.team));
+    };
+    // With user expressions, events wait (in order, with their capture time and location) for their engine.
+    const next = privacy.ready
+      ? createReadyGate(privacy.ready, send, console, captured => ({ ...captured, location: locate() }))
+      : send;
     return (event: BackstageEvent) => {
       debug?.(event);
-      const safe = readSafely(event);
-      if (!privacy.admits(safe)) return;
-      const { href, pathname, search } = window.location;
-      const page = history.describe({ href, pathname, search, title: document.title }, safe.action === 'navigate');
-      enqueue(applyTeamOptions(toSegmentCall(safe, page, new Date()), config.team));
+      next({ safe: readSafely(event), at: new Date() });
     };
   }
 }

@@ -144,6 +144,25 @@ export function installHarness(name: string, factory: Factory) {
       return perEventMs;
     },
 
+    /**
+     * Captures `count` clicks whose subject and `note` attribute are `length`
+     * letters `a` then `!` (what makes backtracking expressions blow up), one
+     * per task, as a user's clicks come; times each call on the caller.
+     * @returns milliseconds per call
+     */
+    async timeLong(count: number, length: number): Promise<number[]> {
+      const text = `${'a'.repeat(length)}!`;
+      const perCallMs: number[] = [];
+      for (let k = 0; k < count; k++) {
+        const event = { action: 'click', subject: text, attributes: { note: text, tag: 'long' }, context: { ...CATALOG } };
+        const t0 = performance.now();
+        current().captureEvent(event);
+        perCallMs.push(performance.now() - t0);
+        await nextTask();
+      }
+      return perCallMs;
+    },
+
     /** The page's clock, for the runner's clock-offset estimate. */
     now: epochNow,
 

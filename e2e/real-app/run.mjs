@@ -4,7 +4,9 @@
 // (legacy frontend system), this package installed from its `npm pack`
 // tarball and registered as the README says, built for production, served by
 // its own backend, clicked through in headless Chromium; assertions on what
-// the embedded collector received. See README "Tests".
+// the embedded collector received. Then the backend is started again once per
+// invalid value under app.analytics.segment: it must still serve the app, and
+// the module must report the key once and send nothing. See README "Tests".
 //
 //   node e2e/real-app/run.mjs     (npm run test:real-app)
 //
@@ -19,7 +21,8 @@ import { startCollector } from '../../dev/collector/collector.mjs';
 import { browserMissing } from '../support/browser.mjs';
 import { checkWalk } from './checks.mjs';
 import { start, run, tail } from './exec.mjs';
-import { CREATE_APP_VERSION, ensureApp, installTarball, prepareToolchain } from './prepareApp.mjs';
+import { CREATE_APP_VERSION, dropSignalsBackend, ensureApp, installTarball, prepareToolchain } from './prepareApp.mjs';
+import { checkInvalidConfigs, INVALID_CASES, runInvalidConfigs } from './invalidConfig.mjs';
 import { walkApp } from './walk.mjs';
 
 const MINUTE = 60_000;
@@ -59,6 +62,7 @@ try {
   say('Node 22 and Yarn ready');
   const made = await ensureApp(ws);
   say(made ? `app generated with @backstage/create-app@${CREATE_APP_VERSION} and installed` : 'app from the cache');
+  dropSignalsBackend(ws);
 
   // REAL_APP_REUSE_BUILD=1 (while working on the walk itself): keep the last tarball and build.
   const reuse = process.env.REAL_APP_REUSE_BUILD === '1';
@@ -106,6 +110,11 @@ try {
   writeFileSync(join(cache, 'messages.json'), JSON.stringify({ messages, steps: walk.steps, locations: walk.locations, errors: walk.errors }, null, 2));
 
   const checks = checkWalk({ messages, walk, collectorUrl: collector.url, userEntityRef: identity.userEntityRef, searchTerm: SEARCH_TERM, searchResults });
+
+  // The same app, served again by its backend, with invalid values under app.analytics.segment.
+  await backend.stop();
+  say(`invalid config: ${INVALID_CASES.length} backend starts, each with one wrong value`);
+  checks.push(...checkInvalidConfigs(await runInvalidConfigs({ ws, localConfig, appUrl, collector, say })));
   for (const c of checks) console.log(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}\n      ${c.detail}`);
   if (walk.errors.length) console.log(`  (page errors, not checked: ${walk.errors.slice(0, 5).join(' | ')})`);
   const failed = checks.filter(c => !c.ok);

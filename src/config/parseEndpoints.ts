@@ -1,7 +1,6 @@
-/** An error naming the key, what it accepts, and why the value was refused. */
-function invalid(key: string, accepts: string, why: string): Error {
-  return new Error(`Invalid config app.analytics.segment.${key}: expected ${accepts} (${why})`);
-}
+import { cutText } from '../cutText';
+import { invalid } from './configErrors';
+
 
 /**
  * Parses an http(s) endpoint strictly: a scheme (given, or `https` when
@@ -19,7 +18,7 @@ function parseEndpoint(key: string, raw: string, accepts: string, schemeRequired
   const authority = /^[^/?#]*/.exec(rest)![0];
   // Checked first, so that a password is never quoted back.
   if (authority.includes('@')) throw invalid(key, accepts, 'got a URL with credentials, which are not allowed');
-  const fail = (why: string) => invalid(key, accepts, `got '${raw.slice(0, 80)}': ${why}`);
+  const fail = (why: string) => invalid(key, accepts, `got '${cutText(raw, 80)}': ${why}`);
   // eslint-disable-next-line no-control-regex
   if (/[\s\x00-\x1f\x7f\\]/.test(raw)) throw fail('spaces, control characters and backslashes are not allowed');
   const name = scheme?.[1].toLowerCase();

@@ -1,23 +1,10 @@
 import { Config } from '@backstage/config';
-import { compileFieldMatcher } from '../privacy/fieldMatcher';
+import { block, describe, invalid } from './configErrors';
+import { compileFieldMatcher, parseRegexLiteral } from '../privacy/fieldMatcher';
 import { AllowList, BUILT_IN_QUERY_PARAMS, EventRule, PrivacyConfig } from '../privacy/PrivacyConfig';
+import { parseUserExpression, UserExpression } from '../privacy/userExpression';
 
-const ROOT = 'app.analytics.segment';
 const RULE_FIELDS = ['action', 'pluginId', 'subject'] as const;
-
-function invalid(key: string, accepts: string, detail?: string): Error {
-  return new Error(`Invalid config ${ROOT}.${key}: expected ${accepts}${detail ? ` (${detail})` : ''}`);
-}
-
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return 'got a list';
-  if (value === null) return 'got null';
-  return typeof value === 'object' ? 'got an object' : `got ${JSON.stringify(value)}`;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The raw value at `key` of the segment block. */
 function rawAt(c: Config | undefined, key: string): unknown {
@@ -26,17 +13,6 @@ function rawAt(c: Config | undefined, key: string): unknown {
   } catch (e) {
     throw invalid(key, 'a value', e instanceof Error ? e.message : String(e));
   }
-}
-
-/** An optional object holding only `allowed` keys. */
-function block(value: unknown, key: string, allowed: readonly string[]): Record<string, unknown> {
-  if (value === undefined) return {};
-  const accepts = `an object with ${allowed.join(', ')}`;
-  if (!isObject(value)) throw invalid(key, accepts, describe(value));
-  for (const name of Object.keys(value)) {
-    if (!allowed.includes(name)) throw invalid(key, accepts, `unknown key '${name}'`);
-  }
-  return value;
 }
 
 function bool(value: unknown, key: string): boolean {
@@ -64,17 +40,19 @@ function searchTerms(value: unknown): PrivacyConfig['searchTerms'] {
   throw invalid('redact.searchTerms', "true, false or 'sha-256'", describe(value));
 }
 
-function patterns(value: unknown): RegExp[] {
+function userPatterns(value: unknown): UserExpression[] {
   return (stringList(value, 'redact.patterns') ?? []).map((source, index) => {
+    const key = `redact.patterns[${index}]`;
     try {
-      return new RegExp(source, 'g');
+      return parseUserExpression(source, '', key);
     } catch (e) {
-      throw invalid(`redact.patterns[${index}]`, 'a valid regular expression', (e as Error).message);
+      throw invalid(key, 'a valid regular expression', (e as Error).message);
     }
   });
 }
 
-function rules(value: unknown, key: string): EventRule[] | undefined {
+/** Rules as compiled matchers; their `/.../` fields are also added to `expressions`. */
+function rules(value: unknown, key: string, expressions: UserExpression[]): EventRule[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value)) throw invalid(key, 'a list of rules { action?, pluginId?, subject? }', describe(value));
   return value.map((item, index) => {
@@ -88,8 +66,11 @@ function rules(value: unknown, key: string): EventRule[] | undefined {
       const text = fields[field];
       if (text === undefined) continue;
       if (typeof text !== 'string' || text === '') throw invalid(`${at}.${field}`, 'a non-empty string', describe(text));
+      const fieldKey = `${at}.${field}`;
       try {
-        rule[field] = compileFieldMatcher(text);
+        const expression = parseRegexLiteral(text, fieldKey);
+        if (expression) expressions.push(expression);
+        rule[field] = compileFieldMatcher(text, fieldKey);
       } catch (e) {
         throw invalid(`${at}.${field}`, "a name, a pattern with '*', or a valid /regular expression/", (e as Error).message);
       }
@@ -113,7 +94,8 @@ function allowList(value: unknown, key: string): AllowList {
  * @remarks
  * Pure. An error names the full key, down to the list index:
  * `Invalid config app.analytics.segment.redact.patterns[2]: expected a valid
- * regular expression (...)`.
+ * regular expression (...)`. Regular expressions are checked here and
+ * listed in `expressions`, for the linear-time engine to compile later.
  *
  * @param c - the `app.analytics.segment` block, if any
  */
@@ -121,14 +103,18 @@ export function readPrivacyConfig(c: Config | undefined): PrivacyConfig {
   const redact = block(rawAt(c, 'redact'), 'redact', ['queryParams', 'searchTerms', 'patterns', 'emails']);
   const events = block(rawAt(c, 'events'), 'events', ['include', 'exclude']);
   const extraParams = stringList(redact.queryParams, 'redact.queryParams') ?? [];
-  const include = rules(events.include, 'events.include');
+  const patterns = userPatterns(redact.patterns);
+  const expressions = [...patterns];
+  const include = rules(events.include, 'events.include', expressions);
+  const exclude = rules(events.exclude, 'events.exclude', expressions) ?? [];
   return {
     queryParams: new Set([...BUILT_IN_QUERY_PARAMS, ...extraParams.map(name => name.trim().toLowerCase())]),
     searchTerms: searchTerms(redact.searchTerms),
-    patterns: patterns(redact.patterns),
     emails: bool(redact.emails, 'redact.emails'),
+    userPatterns: patterns,
+    expressions,
     ...(include && { include }),
-    exclude: rules(events.exclude, 'events.exclude') ?? [],
+    exclude,
     allowedAttributes: allowList(rawAt(c, 'allowedAttributes'), 'allowedAttributes'),
     allowedContexts: allowList(rawAt(c, 'allowedContexts'), 'allowedContexts'),
     respectGlobalPrivacyControl: bool(rawAt(c, 'respectGlobalPrivacyControl'), 'respectGlobalPrivacyControl'),

@@ -1,10 +1,25 @@
 import { Config } from '@backstage/config';
+import { block, invalid, ROOT } from './configErrors';
 import { readPrivacyConfig } from './readPrivacyConfig';
 import { SegmentConfig } from './SegmentConfig';
 import { readTeamConfig } from './readTeamConfig';
 import { checkWriteKey, parseApiHost, parseCdnURL } from './parseEndpoints';
 
-const ROOT = 'app.analytics.segment';
+/**
+ * The keys read directly under `app.analytics.segment` (every one declared in
+ * config.d.ts), and those of its `agent` and `batching` blocks. The other
+ * blocks (`redact`, `events` and its rules, `groups`) check their own keys
+ * where they are read; `extraProperties` and `eventNames` take any name.
+ */
+export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
+  '': [
+    'enabled', 'writeKey', 'debug', 'testMode', 'userIdTransform', 'userIdSalt', 'identityTimeoutMs', 'region',
+    'apiHost', 'cdnURL', 'cdnSettings', 'batching', 'maskIP', 'redact', 'events', 'allowedAttributes',
+    'allowedContexts', 'respectGlobalPrivacyControl', 'groups', 'extraProperties', 'eventNames', 'agent',
+  ],
+  agent: ['disableClientPersistence', 'disableAutoISOConversion', 'initialPageView'],
+  batching: ['size', 'timeoutMs'],
+};
 
 const DEFAULT_API_HOST = { us: 'api.segment.io/v1', eu: 'events.eu1.segmentapis.com/v1' };
 
@@ -13,18 +28,12 @@ const DEFAULT_BATCH_SIZE = 10;
 /** Default batch timeout when only `batching.size` is given. */
 const DEFAULT_BATCH_TIMEOUT_MS = 5000;
 
-function invalid(key: string, accepts: string, cause?: unknown): Error {
-  const detail = cause instanceof Error ? ` (${cause.message})` : '';
-  const name = key ? `${ROOT}.${key}` : ROOT;
-  return new Error(`Invalid config ${name}: expected ${accepts}${detail}`);
-}
-
 /** Reads one key with a Backstage getter, rethrowing with what the key accepts. */
 function read<T>(key: string, accepts: string, get: () => T): T {
   try {
     return get();
   } catch (e) {
-    throw invalid(key, accepts, e);
+    throw invalid(key, accepts, e instanceof Error ? e.message : undefined);
   }
 }
 
@@ -33,7 +42,7 @@ function oneOf<T extends string>(c: Config | undefined, key: string, values: rea
   const value = read(key, accepts, () => c?.getOptionalString(key));
   if (value === undefined) return fallback;
   if (!(values as readonly string[]).includes(value)) {
-    throw invalid(key, accepts, new Error(`got '${value}'`));
+    throw invalid(key, accepts, `got '${value}'`);
   }
   return value as T;
 }
@@ -52,7 +61,7 @@ function wholeNumber(c: Config | undefined, key: string, min: number, max: numbe
   const value = read(key, accepts, () => c?.getOptionalNumber(key));
   if (value === undefined) return undefined;
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw invalid(key, accepts, new Error(`got ${value}`));
+    throw invalid(key, accepts, `got ${value}`);
   }
   return value;
 }
@@ -63,7 +72,8 @@ function wholeNumber(c: Config | undefined, key: string, min: number, max: numbe
  * @remarks
  * Pure: it only reads `config`. A value of the wrong type or outside its set
  * throws an error naming the key and what it accepts; so does a missing
- * `writeKey` while enabled and not in test mode.
+ * `writeKey` while enabled and not in test mode; then so does a key the
+ * module does not read.
  */
 export function readSegmentConfig(config: Config): SegmentConfig {
   const c = read('', 'an object', () => config.getOptionalConfig(ROOT));
@@ -90,7 +100,7 @@ export function readSegmentConfig(config: Config): SegmentConfig {
 
   read('agent', 'an object', () => c?.getOptionalConfig('agent'));
 
-  return {
+  const segment: SegmentConfig = {
     enabled: true,
     writeKey: writeKey ? checkWriteKey(writeKey) : '',
     debug: bool(c, 'debug'),
@@ -114,4 +124,7 @@ export function readSegmentConfig(config: Config): SegmentConfig {
     },
     team: readTeamConfig(c),
   };
+  // Last, so that a value's own error comes first: a key the module does not read is never silently ignored.
+  for (const [key, allowed] of Object.entries(KNOWN_KEYS)) block(c?.getOptional(key || undefined), key, allowed);
+  return segment;
 }

@@ -58,7 +58,7 @@ describe('readTeamConfig', () => {
       ['a limit that is not a number', { limit: 'ten' }, /segment\.groups\.limit: .*got "ten"/],
       ['a limit of true', { limit: true }, /segment\.groups\.limit: .*got true/],
       ['enabled that is not a boolean', { enabled: 'yes' }, /segment\.groups\.enabled: expected a boolean .*got "yes"/],
-      ['an unknown key', { max: 3 }, /segment\.groups\.max: expected no such key: only enabled and limit/],
+      ['an unknown key', { max: 3 }, /segment\.groups\.max: unknown key \(expected one of enabled, limit\)/],
     ])('rejects %s, naming the key', (_label, groups, message) => {
       expect(errorOf({ groups })).toMatch(message);
       expect(errorOf({ groups })).toMatch(/^Invalid config app\.analytics\.segment\.groups/);

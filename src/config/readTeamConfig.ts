@@ -1,6 +1,5 @@
 import { Config } from '@backstage/config';
-
-const ROOT = 'app.analytics.segment';
+import { block, describe, invalid, isObject } from './configErrors';
 
 /** Group calls per user when `groups` sets no limit. */
 const DEFAULT_GROUP_LIMIT = 10;
@@ -23,20 +22,6 @@ export type TeamConfig = {
   eventNames: Readonly<Record<string, string>>;
 };
 
-function invalid(key: string, accepts: string, detail?: string): Error {
-  return new Error(`Invalid config ${ROOT}.${key}: expected ${accepts}${detail ? ` (${detail})` : ''}`);
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'got null';
-  if (Array.isArray(value)) return 'got a list';
-  return typeof value === 'object' ? 'got an object' : `got ${JSON.stringify(value)}`;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** `true`/`false`, also as the strings environment variables give. */
 function asBoolean(value: unknown): boolean | undefined {
   if (typeof value === 'boolean') return value;
@@ -51,9 +36,7 @@ function readGroups(raw: unknown): TeamConfig['groups'] {
   const flag = asBoolean(raw);
   if (flag !== undefined) return flag && { limit: DEFAULT_GROUP_LIMIT };
   if (!isObject(raw)) throw invalid('groups', GROUPS_ACCEPTS, describe(raw));
-  for (const key of Object.keys(raw)) {
-    if (key !== 'enabled' && key !== 'limit') throw invalid(`groups.${key}`, 'no such key: only enabled and limit');
-  }
+  block(raw, 'groups', ['enabled', 'limit']);
   const enabled = raw.enabled === undefined ? true : asBoolean(raw.enabled);
   if (enabled === undefined) throw invalid('groups.enabled', 'a boolean (true or false)', describe(raw.enabled));
   const limitAccepts = `a whole number from 1 to ${MAX_GROUP_LIMIT}`;

@@ -1,3 +1,4 @@
+import { cutText } from '../cutText';
 import type { UserIdTransformOption } from './userIdOptions';
 
 /** What {@link chooseUserIdTransform} decided. */
@@ -27,7 +28,7 @@ export function chooseUserIdTransform(
 ): UserIdTransformChoice {
   if (option !== undefined && option !== 'sha-256' && typeof option !== 'function') {
     let got: string = option === null ? 'null' : typeof option;
-    if (typeof option === 'string') got = `'${option.slice(0, 40)}'`;
+    if (typeof option === 'string') got = `'${cutText(option, 40)}'`;
     throw new Error(
       "Invalid option userIdTransform of SegmentAnalytics.fromConfig: expected 'sha-256' or an async function " +
         `(ref: string) => Promise<string>, or undefined to use app.analytics.segment.userIdTransform (got ${got})`,

@@ -1,3 +1,4 @@
+import { cutText } from '../cutText';
 import { SegmentCall } from './SegmentCall';
 
 /**
@@ -21,7 +22,7 @@ function byteSize(value: unknown): number {
 
 function truncateStrings(value: unknown): unknown {
   if (typeof value === 'string') {
-    return value.length > MAX_STRING_CHARS ? value.slice(0, MAX_STRING_CHARS) + TRUNCATION_MARK : value;
+    return value.length > MAX_STRING_CHARS ? cutText(value, MAX_STRING_CHARS) + TRUNCATION_MARK : value;
   }
   if (Array.isArray(value)) return value.map(truncateStrings);
   if (value && typeof value === 'object' && !(value instanceof Date)) {

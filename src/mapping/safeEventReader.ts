@@ -1,3 +1,4 @@
+import { cutText } from '../cutText';
 import { SafeEvent, toSafeEvent } from './toSafeEvent';
 
 /** Actions warned about at most; past that, hostile events are still made safe, silently. */
@@ -19,7 +20,7 @@ export function createSafeEventReader(logger: Pick<Console, 'warn'>): (event: un
     const problems: string[] = [];
     const safe = toSafeEvent(event, problem => problems.push(problem));
     // Bounded: a hostile action can be megabytes long.
-    const action = safe.action.slice(0, 100);
+    const action = cutText(safe.action, 100);
     if (problems.length && !warned.has(action) && warned.size < MAX_WARNED_ACTIONS) {
       warned.add(action);
       try {

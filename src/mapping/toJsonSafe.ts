@@ -1,3 +1,5 @@
+import { cutText } from '../cutText';
+
 /**
  * Markers put in place of values that cannot be sent as JSON.
  *
@@ -57,7 +59,7 @@ function copy(value: unknown, depth: number, walk: Walk): JsonSafe {
   const type = typeof value;
   if (type === 'string') {
     const text = value as string;
-    return text.length > MAX_STRING_CHARS ? text.slice(0, MAX_STRING_CHARS) + JSON_SAFE_MARKERS.truncated : text;
+    return text.length > MAX_STRING_CHARS ? cutText(text, MAX_STRING_CHARS) + JSON_SAFE_MARKERS.truncated : text;
   }
   if (type === 'bigint') {
     walk.report('bigint');

@@ -1,3 +1,5 @@
+import type { UserExpression } from './userExpression';
+
 /** What a redacted value becomes. */
 export const REDACTED = '[redacted]';
 
@@ -22,8 +24,12 @@ export const BUILT_IN_QUERY_PARAMS: readonly string[] = [
   'sig',
 ];
 
-/** Tests one event field (action, plugin id or subject) against a rule's value. */
-export type FieldMatcher = (text: string) => boolean;
+/**
+ * Tests one event field (action, plugin id or subject) against a rule's
+ * value; undefined when it cannot tell yet (a regular expression whose
+ * engine has not loaded), which the rules treat as the safe answer.
+ */
+export type FieldMatcher = (text: string) => boolean | undefined;
 
 /** One `events.include` / `events.exclude` rule: every field it names must match. */
 export type EventRule = {
@@ -44,10 +50,12 @@ export type PrivacyConfig = {
   queryParams: ReadonlySet<string>;
   /** What becomes of the term of `search` events. */
   searchTerms: 'keep' | 'redact' | 'sha-256';
-  /** Expressions (global) whose every match is redacted (`redact.patterns`). */
-  patterns: readonly RegExp[];
   /** Whether e-mail addresses are redacted (`redact.emails`; see `redactEmails`). */
   emails: boolean;
+  /** The user's `redact.patterns`, run by the linear-time engine after the built-in redaction. */
+  userPatterns: readonly UserExpression[];
+  /** Every user expression (patterns and `/.../` rule fields): the engine compiles them before events are mapped. */
+  expressions: readonly UserExpression[];
   /** Only events matching one of these are sent; undefined: every event. */
   include?: readonly EventRule[];
   /** Events matching one of these are dropped (after `include`). */
@@ -64,8 +72,9 @@ export type PrivacyConfig = {
 export const DEFAULT_PRIVACY: PrivacyConfig = {
   queryParams: new Set(BUILT_IN_QUERY_PARAMS),
   searchTerms: 'keep',
-  patterns: [],
   emails: false,
+  userPatterns: [],
+  expressions: [],
   exclude: [],
   allowedAttributes: '*',
   allowedContexts: '*',

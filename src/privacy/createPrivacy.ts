@@ -8,6 +8,8 @@ import { DEFAULT_PRIVACY, PrivacyConfig, REDACTED } from './PrivacyConfig';
 import { CallRedaction, redactCall, Rewriter } from './redactCall';
 import { textRedactorFor } from './redactText';
 import { UserPseudonyms } from './userPseudonyms';
+import { prepareExpressions } from './expressionEngine';
+import { withUserPatterns } from './userPatterns';
 
 /** Digests remembered, so repeated search terms are hashed once. */
 const MAX_REMEMBERED_DIGESTS = 256;
@@ -30,6 +32,14 @@ export type Privacy = {
    * library adds itself; see `createLibraryRedaction`, in the lazy chunk).
    */
   library: LibraryRedactionParts;
+  /**
+   * With user expressions (`redact.patterns`, `/.../` rule fields): resolves
+   * once the linear-time engine has compiled them, the moment from which
+   * `admits` and `handOff` answer exactly; rejects with an error naming the
+   * key of an expression the engine refuses, or when it cannot be loaded.
+   * Undefined without user expressions: ready at once.
+   */
+  ready?: Promise<void>;
 };
 
 /** Options of {@link createPrivacy}. */
@@ -54,7 +64,7 @@ function withSubject(call: SegmentCall, subject: string): SegmentCall {
  */
 export function createPrivacy(config: PrivacyConfig = DEFAULT_PRIVACY, options: PrivacyOptions = {}): Privacy {
   const { salt, pseudonyms } = options;
-  const text = textRedactorFor(config);
+  const text = withUserPatterns(textRedactorFor(config), config);
   const digests = new Map<string, string>();
   const handoffs: Array<{ flush(): void }> = [];
   options.onPageLeave?.(() => handoffs.forEach(handoff => handoff.flush()));
@@ -104,7 +114,9 @@ export function createPrivacy(config: PrivacyConfig = DEFAULT_PRIVACY, options: 
     return known ? withSubject(call, known) : hashed(call, term as string);
   };
 
+  const ready = config.expressions.length ? prepareExpressions(config.expressions) : undefined;
   return {
+    ready,
     admits: event => admitsEvent(event, config),
     handOff(deliver) {
       const handoff = createOrderedHandoff(deliver);
@@ -157,6 +169,6 @@ export function createPrivacy(config: PrivacyConfig = DEFAULT_PRIVACY, options: 
       if (missing.size) void pseudonyms?.learn(missing);
       return settled;
     },
-    library: { rewriter, pseudonyms },
+    library: { rewriter, pseudonyms, ready },
   };
 }

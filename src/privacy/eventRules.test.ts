@@ -1,7 +1,12 @@
 import { BackstageEvent } from '../mapping/BackstageEvent';
 import { admitsEvent } from './eventRules';
-import { compileFieldMatcher, parseRegexLiteral } from './fieldMatcher';
+import { prepareExpressions } from './expressionEngine';
+import { compileFieldMatcher, matchesWildcard, parseRegexLiteral } from './fieldMatcher';
 import { EventRule } from './PrivacyConfig';
+
+/** Every `/.../` rule field of this file, compiled by the engine before the tests run. */
+const EXPRESSIONS = ['/^\\/admin/', '/secret/', '/SECRET/i', '/SECRET/', '/a.b/s', '/x/g', '/x/gy', '/object/', '/^.$/', '/\\p{Lu}/'];
+beforeAll(() => prepareExpressions(EXPRESSIONS.map(text => parseRegexLiteral(text)!)));
 
 describe('compileFieldMatcher', () => {
   it.each<[string, string, boolean]>([
@@ -28,6 +33,19 @@ describe('compileFieldMatcher', () => {
     ['/x/g', 'x', true],
     ['/', '/', true],
     ['//', '//', true],
+    // Unicode mode: `.` is a code point, `\p{...}` a property.
+    ['/^.$/', '😀', true],
+    ['/\\p{Lu}/', 'abcÉ', true],
+    ['/\\p{Lu}/', 'abc', false],
+    ['a*a', 'a', false],
+    ['a*a', 'aa', true],
+    ['ab*ba', 'aba', false],
+    ['ab*ba', 'abba', true],
+    ['a**b', 'ab', true],
+    ['a*b*c', 'abbc', true],
+    ['*x*x*', 'x', false],
+    ['*x*x*', 'xx', true],
+    ['*.*', 'a\nb.c', true],
   ])('%j matches %j: %s', (rule, field, expected) => {
     expect(compileFieldMatcher(rule)(field)).toBe(expected);
   });
@@ -37,9 +55,26 @@ describe('compileFieldMatcher', () => {
     expect([m('x'), m('x'), m('x')]).toEqual([true, true, true]);
   });
 
-  it.each(['/(/', '/[/', '/x/q'])('an invalid expression %j throws', text => {
-    expect(() => parseRegexLiteral(text)).toThrow(SyntaxError);
-    expect(() => compileFieldMatcher(text)).toThrow(SyntaxError);
+  it.each(['/(/', '/[/', '/x/q', '/x/v', '/\\-/', '/a{/'])(
+    'an invalid expression %j throws (Unicode mode)',
+    text => {
+      expect(() => parseRegexLiteral(text)).toThrow(SyntaxError);
+      expect(() => compileFieldMatcher(text)).toThrow(SyntaxError);
+    },
+  );
+
+  it('an expression the engine has not compiled yet cannot tell (undefined)', () => {
+    expect(compileFieldMatcher('/not compiled yet/')('not compiled yet')).toBeUndefined();
+  });
+});
+
+describe('matchesWildcard', () => {
+  it('reads each part once, left to right: a pattern of many stars on a long text', () => {
+    const parts = `*${'ab*'.repeat(200)}c`.split('*');
+    expect(matchesWildcard('*a*a*a*a*a*a*a*a*b'.split('*'), 'a'.repeat(20_000))).toBe(false);
+    expect(matchesWildcard(parts, `${'ab'.repeat(50_000)}c`)).toBe(true);
+    expect(matchesWildcard(parts, `${'ab'.repeat(50_000)}d`)).toBe(false);
+    expect(matchesWildcard(parts, `${'ab'.repeat(199)}c`)).toBe(false);
   });
 });
 
@@ -87,6 +122,15 @@ describe('admitsEvent', () => {
     expect(admitsEvent(event('click', throwing), { exclude })).toBe(true);
     expect(admitsEvent(event('click', Symbol('s')), { exclude })).toBe(true);
     expect(admitsEvent(event('click', 10n), { exclude: [rule({ subject: '10' })] })).toBe(false);
+  });
+
+  it('a rule that cannot tell yet drops the event, in include and exclude alike (fails closed)', () => {
+    const unknown = rule({ subject: '/never compiled/' });
+    expect(admitsEvent(search, { exclude: [unknown] })).toBe(false);
+    expect(admitsEvent(search, { include: [unknown], exclude: [] })).toBe(false);
+    // ... unless another field of the rule already rules it out.
+    expect(admitsEvent(search, { exclude: [rule({ action: 'click', subject: '/never compiled/' })] })).toBe(true);
+    expect(admitsEvent(search, { include: [unknown, rule({ action: 'search' })], exclude: [] })).toBe(true);
   });
 
   it('does not change the event', () => {

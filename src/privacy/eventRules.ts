@@ -1,4 +1,4 @@
-import { EventRule, PrivacyConfig } from './PrivacyConfig';
+import { EventRule, FieldMatcher, PrivacyConfig } from './PrivacyConfig';
 
 /** A field as text for matching: strings as they are, anything else as `String()` gives it, or empty. */
 function asText(value: unknown): string {
@@ -14,13 +14,21 @@ function asText(value: unknown): string {
 /** The fields of an event that rules look at: a raw Backstage event, or one already read safely. */
 export type RuleSubject = { action?: unknown; subject?: unknown; context?: unknown };
 
-function matchesRule(rule: EventRule, event: RuleSubject): boolean {
-  if (rule.action && !rule.action(asText(event.action))) return false;
-  if (rule.pluginId && !rule.pluginId(asText((event.context as { pluginId?: unknown } | undefined)?.pluginId))) {
-    return false;
+/** Whether every field the rule names matches; undefined when a field cannot tell yet and none failed. */
+function matchesRule(rule: EventRule, event: RuleSubject): boolean | undefined {
+  const fields: Array<[FieldMatcher | undefined, () => unknown]> = [
+    [rule.action, () => event.action],
+    [rule.pluginId, () => (event.context as { pluginId?: unknown } | undefined)?.pluginId],
+    [rule.subject, () => event.subject],
+  ];
+  let answer: boolean | undefined = true;
+  for (const [matcher, read] of fields) {
+    if (!matcher) continue;
+    const result = matcher(asText(read()));
+    if (result === false) return false;
+    if (result === undefined) answer = undefined;
   }
-  if (rule.subject && !rule.subject(asText(event.subject))) return false;
-  return true;
+  return answer;
 }
 
 /**
@@ -31,8 +39,10 @@ function matchesRule(rule: EventRule, event: RuleSubject): boolean {
  * events matching one of its rules pass; then any event matching an
  * `exclude` rule is dropped. A rule matches when every field it names
  * matches the raw event (its action, `context.pluginId`, and subject).
+ * A rule that cannot tell yet (its regular expression's engine has not
+ * loaded) drops the event, included or excluded alike: it fails closed.
  */
 export function admitsEvent(event: RuleSubject, rules: Pick<PrivacyConfig, 'include' | 'exclude'>): boolean {
-  if (rules.include && !rules.include.some(rule => matchesRule(rule, event))) return false;
-  return !rules.exclude.some(rule => matchesRule(rule, event));
+  if (rules.include && !rules.include.some(rule => matchesRule(rule, event) === true)) return false;
+  return rules.exclude.every(rule => matchesRule(rule, event) === false);
 }

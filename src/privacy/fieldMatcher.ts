@@ -1,38 +1,72 @@
+import { cutText } from '../cutText';
+import { compiledExpression, MAX_MATCHED_CHARS } from './expressionEngine';
 import { FieldMatcher } from './PrivacyConfig';
+import { parseUserExpression, UserExpression } from './userExpression';
 
 const LITERAL = /^\/(.+)\/([a-z]*)$/s;
 
 /**
- * Compiles `/source/flags` into a regular expression, or returns undefined
- * when `text` is not written that way. The stateful flags `g` and `y` are
- * dropped, so that testing the same expression twice gives the same answer.
+ * Reads `/source/flags` as a user expression, or returns undefined when
+ * `text` is not written that way. The stateful flags `g` and `y` (and `d`)
+ * mean nothing for a test and are dropped.
  *
- * @throws SyntaxError when the expression or its flags are invalid
+ * @param key - the config key, named in errors
+ * @throws SyntaxError when the expression or its flags are invalid (see
+ *   {@link parseUserExpression})
  */
-export function parseRegexLiteral(text: string): RegExp | undefined {
+export function parseRegexLiteral(text: string, key = 'expression'): UserExpression | undefined {
   const match = LITERAL.exec(text);
   if (!match) return undefined;
-  return new RegExp(match[1], match[2].replace(/[gy]/g, ''));
+  return parseUserExpression(match[1], match[2], key);
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * Whether `text` is `parts` joined by runs of any characters (a pattern
+ * split at its `*`s), in time linear in the text's length.
+ *
+ * @remarks
+ * The first part must start the text and the last must end it; each part in
+ * between is found at its leftmost place after the one before. Taking the
+ * leftmost place is never wrong: any later place leaves less room for the
+ * parts after it. So each character is looked at a bounded number of times,
+ * whatever the number of `*` (a regular expression built from the same
+ * pattern backtracks, polynomially in the number of stars).
+ */
+export function matchesWildcard(parts: readonly string[], text: string): boolean {
+  const first = parts[0];
+  const last = parts[parts.length - 1];
+  if (text.length < first.length + last.length) return false;
+  if (!text.startsWith(first) || !text.endsWith(last)) return false;
+  let from = first.length;
+  const end = text.length - last.length;
+  for (let i = 1; i < parts.length - 1; i++) {
+    const part = parts[i];
+    if (!part) continue;
+    const at = text.indexOf(part, from);
+    if (at === -1 || at + part.length > end) return false;
+    from = at + part.length;
+  }
+  return true;
 }
+
 
 /**
  * Compiles one field of an `events.include` / `events.exclude` rule:
  *
- * - `/.../flags`: a regular expression, matching anywhere unless anchored;
+ * - `/.../flags`: a regular expression, matching anywhere unless anchored,
+ *   run by the linear-time engine (undefined until it has loaded);
  * - a string with `*`: the whole field must match, `*` standing for any run
- *   of characters (none included);
+ *   of characters (none included), in linear time;
  * - any other string: the field must be exactly that (case-sensitive).
  *
+ * @param key - the config key, named in errors
  * @throws SyntaxError when a `/.../` expression is invalid
  */
-export function compileFieldMatcher(text: string): FieldMatcher {
-  const regex = parseRegexLiteral(text);
-  if (regex) return field => regex.test(field);
+export function compileFieldMatcher(text: string, key = 'expression'): FieldMatcher {
+  const expression = parseRegexLiteral(text, key);
+  // Undefined while the engine has not loaded: the caller fails closed.
+  if (expression) return field => compiledExpression(expression)?.test(cutText(field, MAX_MATCHED_CHARS));
   if (!text.includes('*')) return field => field === text;
-  const wildcard = new RegExp(`^${text.split('*').map(escapeRegex).join('.*')}$`, 's');
-  return field => wildcard.test(field);
+  const parts = text.split('*');
+  return field => matchesWildcard(parts, field);
 }

@@ -14,13 +14,27 @@ import { createLibraryRedaction, LibraryEvent, LibraryRedactionParts } from './r
  * The module's own page and track calls arrive already redacted (redaction
  * and pseudonyms are idempotent). Enrichment plugins run after the
  * library's own `before` plugins, which add the campaign and the referrer.
+ * With user expressions, an event the library describes before the engine
+ * has compiled them (identify, a call from its stored queue) waits for it;
+ * should it never compile, the redaction fails closed.
  */
 export function pageRedactionPlugin(parts: LibraryRedactionParts): Plugin {
   const redact = createLibraryRedaction(parts);
-  const run = (ctx: Context): Context | Promise<Context> => {
+  let ready = !parts.ready;
+  const engine = parts.ready?.then(
+    () => {
+      ready = true;
+    },
+    () => {
+      ready = true;
+    },
+  );
+  const redactNow = (ctx: Context): Context | Promise<Context> => {
     const pending = redact(ctx.event as LibraryEvent);
     return pending ? pending.then(() => ctx) : ctx;
   };
+  const run = (ctx: Context): Context | Promise<Context> =>
+    ready || !engine ? redactNow(ctx) : engine.then(() => redactNow(ctx));
   return {
     name: 'Backstage privacy: page redaction',
     type: 'enrichment',

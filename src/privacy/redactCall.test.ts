@@ -3,7 +3,10 @@ import { PageInfo, SegmentCall } from '../mapping/SegmentCall';
 import { toSegmentCall } from '../mapping/toSegmentCall';
 import { DEFAULT_PRIVACY, PrivacyConfig, REDACTED } from './PrivacyConfig';
 import { CallRedaction, keepAllowed, redactCall, redactValue } from './redactCall';
+import { prepareExpressions } from './expressionEngine';
 import { textRedactorFor } from './redactText';
+import { parseUserExpression, UserExpression } from './userExpression';
+import { withUserPatterns } from './userPatterns';
 
 const R = REDACTED;
 
@@ -17,8 +20,17 @@ function deepFreeze<T>(value: T): T {
 
 function redaction(over: Partial<PrivacyConfig> = {}): CallRedaction {
   const config = { ...DEFAULT_PRIVACY, ...over };
-  return { ...config, text: textRedactorFor(config) };
+  return { ...config, text: withUserPatterns(textRedactorFor(config), config) };
 }
+
+/** `redact.patterns` as the config reads them; compiled by the engine before the tests run. */
+const compiled: UserExpression[] = [];
+function userPatterns(...sources: string[]): UserExpression[] {
+  const parsed = sources.map((source, i) => parseUserExpression(source, '', `redact.patterns[${i}]`));
+  compiled.push(...parsed);
+  return parsed;
+}
+beforeAll(() => prepareExpressions(compiled));
 
 const cleanPage: PageInfo = {
   url: 'https://b.example.com/catalog/default/component/foo?tab=api',
@@ -137,7 +149,7 @@ describe('redactCall with keys set', () => {
     ],
     [
       'patterns: subject, attribute and context values',
-      { patterns: [/\bSSN-\d+/g] },
+      { userPatterns: userPatterns('\\bSSN-\\d+') },
       { action: 'click', subject: 'SSN-123 card', attributes: { note: 'for SSN-456' }, context: { ...ctx, owner: 'SSN-789' } },
       c => [c.properties.subject, (c.properties.attributes as any).note, (c.properties.additionalContext as any).owner],
       [`${R} card`, `for ${R}`, R],
@@ -151,14 +163,14 @@ describe('redactCall with keys set', () => {
     ],
     [
       'patterns: the event name of a create call (its subject)',
-      { patterns: [/secret-\w+/g] },
+      { userPatterns: userPatterns('secret-\\w+') },
       { action: 'create', subject: 'secret-project', value: 1, context: ctx },
       c => [c.type === 'track' && c.event, c.properties.subject],
       [R, R],
     ],
     [
       'every string is redacted: the event name and the fields naming where it comes from too',
-      { patterns: [/catalog|click|Entity/g] },
+      { userPatterns: userPatterns('catalog|click|Entity') },
       { action: 'click', subject: 'catalog', context: ctx },
       c => [c.type === 'track' && c.event, c.properties.action, c.properties.pluginId, c.properties.routeRef, c.properties.extensionId, c.properties.subject],
       [R, R, R, `${R}:entity`, `Catalog${R}Page`, R],

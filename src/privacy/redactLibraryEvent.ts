@@ -22,6 +22,12 @@ export type LibraryRedactionParts = {
   rewriter: (missing?: Set<string>) => Rewriter;
   /** With a user id transform. */
   pseudonyms?: UserPseudonyms;
+  /**
+   * With user expressions: settles once the engine has compiled them. Until
+   * then the rewriter fails closed (every string redacted), so the plugin
+   * waits for it.
+   */
+  ready?: Promise<unknown>;
 };
 
 /** Context members the module sets itself and that are ids, not text: never rewritten. */

@@ -1,5 +1,8 @@
 import { BUILT_IN_QUERY_PARAMS, DEFAULT_PRIVACY, PrivacyConfig, REDACTED } from './PrivacyConfig';
-import { redactPatterns, redactQueryParams, textRedactorFor } from './redactText';
+import { prepareExpressions } from './expressionEngine';
+import { redactQueryParams, textRedactorFor } from './redactText';
+import { parseUserExpression } from './userExpression';
+import { withUserPatterns } from './userPatterns';
 
 const R = REDACTED;
 const builtIn = new Set(BUILT_IN_QUERY_PARAMS);
@@ -69,20 +72,6 @@ describe('redactQueryParams with the built-in list', () => {
   });
 });
 
-describe('redactPatterns', () => {
-  it('configured expressions replace every match; empty matches change nothing', () => {
-    const patterns = [/\d{4}-\d{4}-\d{4}-\d{4}/g, /x*/g];
-    expect(redactPatterns('card 1234-5678-9012-3456 and 1111-2222-3333-4444', patterns)).toBe(`card ${R} and ${R}`);
-  });
-
-  it('never matches inside an existing mark, so redacting twice gives what redacting once gave', () => {
-    const patterns = [/[a-z]+/g];
-    const once = redactPatterns('abc 123 def', patterns);
-    expect(once).toBe(`${R} 123 ${R}`);
-    expect(redactPatterns(once, patterns)).toBe(once);
-  });
-});
-
 describe('textRedactorFor', () => {
   const config = (over: Partial<PrivacyConfig>): PrivacyConfig => ({ ...DEFAULT_PRIVACY, ...over });
 
@@ -105,8 +94,10 @@ describe('textRedactorFor', () => {
     }
   });
 
-  it('query parameters, then patterns, then e-mails', () => {
-    const text = textRedactorFor(config({ emails: true, patterns: [/\bINC-\d+/g] }));
+  it('query parameters and e-mails, then the user patterns', async () => {
+    const userPatterns = [parseUserExpression('\\bINC-\\d+', '', 'redact.patterns[0]')];
+    await prepareExpressions(userPatterns);
+    const text = withUserPatterns(textRedactorFor(config({ emails: true })), { userPatterns });
     expect(text('INC-12 jane@example.com /x?code=1')).toBe(`${R} ${R} /x?code=${R}`);
     expect(text('/u/jane@example.com?state=s&q=bob%40example.org')).toBe(`/u/${R}?state=${R}&q=${R}`);
   });

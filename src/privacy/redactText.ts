@@ -72,26 +72,6 @@ export function redactQueryParams(text: string, names: ReadonlySet<string>): str
   return replaceInOriginal(text, view, replacements);
 }
 
-const markMatch = (match: string) => (match ? REDACTED : match);
-
-/**
- * Replaces every (non-empty) match of each global expression with the
- * redaction mark. Text already redacted is left out of the matching, so
- * redacting twice gives what redacting once gave.
- */
-export function redactPatterns(text: string, patterns: readonly RegExp[]): string {
-  let result = text;
-  for (const pattern of patterns) {
-    result = result.includes(REDACTED)
-      ? result
-          .split(REDACTED)
-          .map(part => part.replace(pattern, markMatch))
-          .join(REDACTED)
-      : result.replace(pattern, markMatch);
-  }
-  return result;
-}
-
 /** Results remembered by a text redactor, and the longest string remembered. */
 const MAX_REMEMBERED = 512;
 const MAX_REMEMBERED_LENGTH = 2048;
@@ -106,17 +86,16 @@ function queryParamsOf(config: PrivacyConfig): ReadonlySet<string> {
 }
 
 /**
- * The redaction every string that leaves the browser goes through: the
- * values of credential-like (and configured) query parameters, then every
- * match of the configured patterns, then (with `redact.emails`) e-mail
- * addresses.
+ * The built-in redaction every string that leaves the browser goes through:
+ * the values of credential-like (and configured) query parameters, then
+ * (with `redact.emails`) e-mail addresses. The user's `redact.patterns` run
+ * after it, on the linear-time engine (see `withUserPatterns`).
  */
 export function textRedactorFor(config: PrivacyConfig): TextRedactor {
   const names = queryParamsOf(config);
-  const { patterns, emails } = config;
+  const { emails } = config;
   const redact = (text: string) => {
-    let result = redactQueryParams(text, names);
-    if (patterns.length) result = redactPatterns(result, patterns);
+    const result = redactQueryParams(text, names);
     return emails ? redactEmails(result) : result;
   };
   // The same strings come back event after event (the page's URL, title and

@@ -1,0 +1,44 @@
+/** The config block the module reads. */
+export const ROOT = 'app.analytics.segment';
+
+/**
+ * The error for a value the module cannot use: it names the key in full
+ * (`app.analytics.segment.redact.patterns[2]`), what the key accepts, and
+ * why the value was refused.
+ *
+ * @param key - the key under {@link ROOT}; empty for the block itself
+ */
+export function invalid(key: string, accepts: string, detail?: string): Error {
+  return new Error(`Invalid config ${key ? `${ROOT}.${key}` : ROOT}: expected ${accepts}${detail ? ` (${detail})` : ''}`);
+}
+
+/** How a refused value is told in an error: its JSON, or its kind for lists and objects. */
+export function describe(value: unknown): string {
+  if (value === null) return 'got null';
+  if (Array.isArray(value)) return 'got a list';
+  return typeof value === 'object' ? 'got an object' : `got ${JSON.stringify(value)}`;
+}
+
+/** Whether `value` is a plain config object (not a list, not null). */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * An optional object holding only `allowed` keys; `{}` when absent. A key it
+ * does not allow (a misspelled option, say) is an error naming that key in
+ * full, with the keys allowed there.
+ *
+ * @param key - the block's key under {@link ROOT}; empty for the block itself
+ */
+export function block(value: unknown, key: string, allowed: readonly string[]): Record<string, unknown> {
+  if (value === undefined) return {};
+  const list = allowed.join(', ');
+  if (!isObject(value)) throw invalid(key, `an object with ${list}`, describe(value));
+  for (const name of Object.keys(value)) {
+    if (!allowed.includes(name)) {
+      throw new Error(`Invalid config ${ROOT}.${key ? `${key}.` : ''}${name}: unknown key (expected one of ${list})`);
+    }
+  }
+  return value;
+}

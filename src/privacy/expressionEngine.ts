@@ -1,0 +1,48 @@
+import { MAX_STRING_CHARS } from '../mapping/toJsonSafe';
+import type { CompiledExpression } from './linearEngine';
+import type { UserExpression } from './userExpression';
+
+export type { CompiledExpression };
+
+/** The engine's module, loaded once per page when expressions are first needed (undefined: not asked for, or failed). */
+let engineLoad: Promise<typeof import('./linearEngine')> | undefined;
+const compiled = new Map<string, CompiledExpression>();
+
+/**
+ * Longest text an expression looks at: the rest of a longer string could
+ * not be sent anyway (see `MAX_STRING_CHARS`), and the engine's time grows
+ * with the length of the text.
+ */
+export const MAX_MATCHED_CHARS = MAX_STRING_CHARS;
+
+const cacheKey = (e: UserExpression) => `${e.flags}/${e.source}`;
+
+function loadEngine() {
+  // RE2 and the code around it sit in their own lazily loaded chunk: only a config with expressions fetches it.
+  engineLoad ??= import(/* webpackChunkName: "segment-expressions" */ './linearEngine').catch(error => {
+    engineLoad = undefined; // a later call may try again
+    throw new Error(`the engine of app.analytics.segment's regular expressions could not be loaded (${error})`);
+  });
+  return engineLoad;
+}
+
+/**
+ * Loads the linear-time engine (once per page) and compiles each expression
+ * (once per page).
+ *
+ * @returns a promise that rejects when the engine cannot be loaded, or with
+ *   an error naming the config key of an expression it refuses
+ */
+export async function prepareExpressions(expressions: readonly UserExpression[]): Promise<void> {
+  if (!expressions.length) return;
+  const { compileExpression } = await loadEngine();
+  for (const expression of expressions) {
+    const key = cacheKey(expression);
+    if (!compiled.has(key)) compiled.set(key, compileExpression(expression));
+  }
+}
+
+/** The expression as compiled by {@link prepareExpressions}; undefined until then. */
+export function compiledExpression(expression: UserExpression): CompiledExpression | undefined {
+  return compiled.get(cacheKey(expression));
+}
