@@ -45,7 +45,7 @@ const NATIVE = [
 
 /**
  * @param {import('playwright-core').Browser} browser
- * @param {{ url: string }} server
+ * @param {import('./measure.mjs').StaticServer} server
  */
 export function adversarial(browser, server) {
   const measure = (/** @type {any} */ variant) =>
@@ -72,9 +72,10 @@ export function adversarial(browser, server) {
     const none = await measure(base);
     const { cases: native } = await scenario(browser, async ({ page }) => {
       await page.goto(`${server.url}/empty/index.html`);
-      const cases = await page.evaluate(cases => {
-        return cases.map(({ label, source, lengths }) => {
+      const cases = await page.evaluate(expressions => {
+        return expressions.map(({ label, source, lengths }) => {
           const re = new RegExp(source);
+          /** @type {Array<{ n: number, ms: number }>} */
           const points = [];
           for (const n of lengths) {
             const text = `${'a'.repeat(n)}!`;
@@ -95,7 +96,7 @@ export function adversarial(browser, server) {
 
 /** @param {Awaited<ReturnType<typeof adversarial>>} result */
 export function printAdversarial({ withOptions, none, native }) {
-  const ms = (/** @type {number} */ v) => (v >= 10 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toFixed(3));
+  const ms = (/** @type {number} */ v) => v.toFixed(v >= 10 ? 0 : (v >= 1 && 1) || 3);
   const us = (/** @type {number} */ v) => (v * 1000).toFixed(1);
   console.log(`\nAdversarial rules and patterns (bench/adversarial.mjs): ${CALLS} clicks whose subject and attribute are ${LONG.toLocaleString('en')} × 'a' then '!', one per task, then ${MIX} of the mix; long tasks until all arrived`);
   printTable([
@@ -112,7 +113,7 @@ export function printAdversarial({ withOptions, none, native }) {
   console.log(`\nJavaScript's RegExp on '${'a'}' × n then '!' (what the module ran before; one test each, stopped past 1 s), against the module's whole call at n = ${LONG.toLocaleString('en')}`);
   printTable([
     ['expression', 'n: ms', 'largest n timed', 'RegExp at that n / module call at 20,000'],
-    ...native.map(({ label, points }) => {
+    ...native.map((/** @type {{ label: string, points: Array<{ n: number, ms: number }> }} */ { label, points }) => {
       const last = points[points.length - 1];
       return [label, points.map(p => `${p.n}: ${ms(p.ms)}`).join(', '), String(last.n), ratio([last.ms], [perCall])];
     }),

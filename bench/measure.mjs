@@ -1,3 +1,4 @@
+// @ts-check
 // The measurements. Each scenario gets its own collector and a fresh browser
 // context, so nothing (queued requests, storage, connections) leaks from one
 // into the next.
@@ -5,10 +6,43 @@ import { startCollector } from '../dev/collector/collector.mjs';
 import { isTrackingPath } from '../dev/collector/validate.mjs';
 import { EVERY_PRIVACY_OPTION } from './privacyOptions.mjs';
 
+/** @typedef {import('playwright-core').Browser} Browser */
+/** @typedef {import('playwright-core').BrowserContext} BrowserContext */
+/** @typedef {import('playwright-core').Page} Page */
+/** @typedef {import('../dev/collector/collector.mjs').Collector} Collector */
+/** @typedef {Record<string, any>} Message */
+/** @typedef {Awaited<ReturnType<typeof import('./serve.mjs').startStaticServer>>} StaticServer */
+
+/**
+ * @typedef {object} Variant
+ * @property {string} page the page under bench/pages
+ * @property {string} label
+ * @property {(c: Collector) => Record<string, unknown>} config app.analytics.segment, given the scenario's collector
+ * @property {number} [settleMs] quiet time that means "all sent"
+ */
+
+/**
+ * What bench/pages/harness.ts installs as `window.bench`.
+ * @typedef {object} BenchPage
+ * @property {(segment: object) => number} create
+ * @property {(count: number, from?: number, tag?: string) => void} capture
+ * @property {(subject: string) => void} probe
+ * @property {(from: number, count: number) => number} timeGroup
+ * @property {(from: number, count: number, groupSize: number) => Promise<number[]>} burst
+ * @property {() => number} now
+ * @property {() => { crossOriginIsolated: boolean, timerResolutionMs: number }} info
+ * @property {{ timeOrigin: number, constructedAt: number } | undefined} started
+ */
+
+/** @typedef {Window & typeof globalThis & { bench: BenchPage, __longTasks: Array<{ start: number, ms: number }> }} BenchWindow */
+
 const WRITE_KEY = 'bench-write-key';
 const SETTINGS_PATH = /^\/v1\/projects\/[^/]+\/settings\/?$/;
 
-/** The implementations and configurations compared; `config` gets the scenario's collector. */
+/**
+ * The implementations and configurations compared; `config` gets the scenario's collector.
+ * @type {Record<string, Variant>}
+ */
 export const VARIANTS = {
   module: {
     page: 'module',
@@ -38,16 +72,22 @@ export const VARIANTS = {
   },
 };
 
-const isProbe = subject => message => message.type === 'track' && message.properties?.subject === subject;
+/** @param {string} subject */
+const isProbe = subject => (/** @type {Message} */ message) => message.type === 'track' && message.properties?.subject === subject;
 
 /**
  * Runs `fn` with a fresh collector, browser context and page; counts every
  * request the page makes to anything but 127.0.0.1 (there must be none).
+ * @template T
+ * @param {Browser} browser
+ * @param {(opened: { collector: Collector, context: BrowserContext, page: Page }) => Promise<T>} fn
+ * @returns {Promise<T & { external: string[] }>}
  */
 export async function scenario(browser, fn) {
   await new Promise(resolve => setTimeout(resolve, 300)); // let the last scenario's teardown finish
   const collector = await startCollector();
   const context = await browser.newContext();
+  /** @type {string[]} */
   const external = [];
   context.on('request', request => {
     if (new URL(request.url()).hostname !== '127.0.0.1') external.push(request.url());
@@ -62,12 +102,18 @@ export async function scenario(browser, fn) {
   }
 }
 
-/** Opens the variant's page and constructs the implementation; waits until a first event has arrived. */
+/**
+ * Opens the variant's page and constructs the implementation; waits until a first event has arrived.
+ * @param {Page} page
+ * @param {StaticServer} server
+ * @param {Collector} collector
+ * @param {Variant} variant
+ */
 export async function openLoaded(page, server, collector, variant) {
   await page.goto(`${server.url}/${variant.page}/index.html`);
   await page.evaluate(config => {
-    window.bench.create(config);
-    window.bench.probe('ready');
+    /** @type {BenchWindow} */ (window).bench.create(config);
+    /** @type {BenchWindow} */ (window).bench.probe('ready');
   }, variant.config(collector));
   await collector.waitFor(messages => messages.some(isProbe('ready')), 20_000);
 }
@@ -85,28 +131,34 @@ export async function openLoaded(page, server, collector, variant) {
  * Burst: then `burst` more events with one task yielded between groups:
  * faster than the library delivers (it sends one event per timer task), so
  * its queue backs up. Shows what each implementation costs the caller then.
+ * @param {Browser} browser
+ * @param {StaticServer} server
+ * @param {Variant} variant
+ * @param {{ warmup: number, events: number, groupSize: number, burst: number }} counts
  */
 export function captureCost(browser, server, variant, { warmup, events, groupSize, burst }) {
   return scenario(browser, async ({ collector, page }) => {
     await openLoaded(page, server, collector, variant);
     let expected = collector.messages().length;
+    /** @type {number[]} */
     const paced = [];
     for (let from = 0; from < warmup + events; from += groupSize) {
-      const ms = await page.evaluate(([f, n]) => window.bench.timeGroup(f, n), [from, groupSize]);
+      const ms = await page.evaluate(([f, n]) => /** @type {BenchWindow} */ (window).bench.timeGroup(f, n), [from, groupSize]);
       expected += groupSize;
-      await collector.waitFor(messages => messages.length >= expected, 30_000);
+      const sent = expected;
+      await collector.waitFor(messages => messages.length >= sent, 30_000);
       if (from >= warmup) paced.push(ms / groupSize);
     }
     const burstMs = await page.evaluate(
-      ([f, n, g]) => window.bench.burst(f, n, g),
+      ([f, n, g]) => /** @type {BenchWindow} */ (window).bench.burst(f, n, g),
       [warmup + events, burst, groupSize],
     );
-    const info = await page.evaluate(() => window.bench.info());
+    const info = await page.evaluate(() => /** @type {BenchWindow} */ (window).bench.info());
     return { paced, burst: burstMs, ...info };
   });
 }
 
-/** Waits until the collector has seen no request for `quietMs`. */
+/** Waits until the collector has seen no request for `quietMs`. @param {Collector} collector @param {number} quietMs */
 async function settle(collector, quietMs) {
   let count = -1;
   while (count !== collector.requests().length) {
@@ -115,7 +167,12 @@ async function settle(collector, quietMs) {
   }
 }
 
-/** Bytes of an HTTP/1.1 request head: request line, header lines, blank line. */
+/**
+ * Bytes of an HTTP/1.1 request head: request line, header lines, blank line.
+ * @param {string} method
+ * @param {string} url
+ * @param {Array<{ name: string, value: string }>} headers
+ */
 function headBytes(method, url, headers) {
   const { pathname, search } = new URL(url);
   let bytes = `${method} ${pathname}${search} HTTP/1.1\r\n\r\n`.length;
@@ -128,9 +185,14 @@ function headBytes(method, url, headers) {
  * construction. Bodies and request counts as the collector received them;
  * request heads from the headers the browser reports having sent (CORS
  * preflights are counted, their heads are not visible and not added).
+ * @param {Browser} browser
+ * @param {StaticServer} server
+ * @param {Variant} variant
+ * @param {number} count
  */
 export function wire(browser, server, variant, count) {
   return scenario(browser, async ({ collector, context, page }) => {
+    /** @type {Promise<number>[]} */
     const heads = [];
     context.on('response', response => {
       const request = response.request();
@@ -141,9 +203,9 @@ export function wire(browser, server, variant, count) {
     await page.goto(`${server.url}/${variant.page}/index.html`);
     server.clearServed();
     await page.evaluate(([config, n]) => {
-      window.bench.create(config);
-      window.bench.capture(n, 0, 'wire');
-    }, [variant.config(collector), count]);
+      /** @type {BenchWindow} */ (window).bench.create(config);
+      /** @type {BenchWindow} */ (window).bench.capture(n, 0, 'wire');
+    }, /** @type {[Record<string, unknown>, number]} */ ([variant.config(collector), count]));
     await collector.waitFor(messages => messages.filter(m => m.type !== 'identify').length >= count, 20_000);
     await settle(collector, variant.settleMs ?? 400);
     const requests = collector.requests();
@@ -170,14 +232,15 @@ export function wire(browser, server, variant, count) {
 /**
  * Page clock minus Node's clock, in ms: the sample with the shortest round
  * trip, its page reading set against the midpoint of the Node readings.
+ * @param {Page} page
  */
 async function clockOffset(page) {
-  let best;
+  let best = { roundTrip: Infinity, offset: 0 };
   for (let k = 0; k < 7; k++) {
     const before = Date.now();
-    const pageNow = await page.evaluate(() => window.bench.now());
+    const pageNow = await page.evaluate(() => /** @type {BenchWindow} */ (window).bench.now());
     const after = Date.now();
-    if (!best || after - before < best.roundTrip) best = { roundTrip: after - before, offset: pageNow - (before + after) / 2 };
+    if (after - before < best.roundTrip) best = { roundTrip: after - before, offset: pageNow - (before + after) / 2 };
   }
   return best;
 }
@@ -189,14 +252,18 @@ async function clockOffset(page) {
  * it records the construction time on its own clock (timeOrigin + now). The
  * collector stamps the request's arrival on Node's clock; the two clocks are
  * the same system clock, and the residual offset is measured and removed.
+ * @param {Browser} browser
+ * @param {StaticServer} server
+ * @param {Variant} variant
  */
 export function firstEvent(browser, server, variant) {
   return scenario(browser, async ({ collector, page }) => {
     const query = new URLSearchParams({ autostart: JSON.stringify(variant.config(collector)), probe: 'first' });
     await page.goto(`${server.url}/${variant.page}/index.html?${query}`);
     await collector.waitFor(messages => messages.some(isProbe('first')), 20_000);
-    const record = collector.records().find(r => isProbe('first')(r.message));
-    const started = await page.evaluate(() => window.bench.started);
+    // (both exist once the probe has arrived)
+    const record = /** @type {import('../dev/collector/collector.mjs').MessageRecord} */ (collector.records().find(r => isProbe('first')(r.message)));
+    const started = /** @type {{ timeOrigin: number, constructedAt: number }} */ (await page.evaluate(() => /** @type {BenchWindow} */ (window).bench.started));
     const { offset, roundTrip } = await clockOffset(page);
     const arrival = Date.parse(record.receivedAt) + offset; // on the page's clock
     return {
@@ -215,6 +282,11 @@ export function firstEvent(browser, server, variant) {
  * TaskDuration metric, minus the capture loop itself), per event; the time
  * from the burst to the last event's arrival; and the long tasks (over 50 ms)
  * after the capture loop.
+ * @param {Browser} browser
+ * @param {StaticServer} server
+ * @param {Variant} variant
+ * @param {number} count
+ * @param {{ timeoutMs?: number, quietMs?: number }} [options]
  */
 export function burstToQuiet(browser, server, variant, count, { timeoutMs = 240_000, quietMs = 1500 } = {}) {
   return scenario(browser, async ({ collector, context, page }) => {
@@ -226,8 +298,8 @@ export function burstToQuiet(browser, server, variant, count, { timeoutMs = 240_
     const taskSeconds = async () =>
       (await cdp.send('Performance.getMetrics')).metrics.find(m => m.name === 'TaskDuration')?.value ?? 0;
     await page.evaluate(() => {
-      window.__longTasks = [];
-      new PerformanceObserver(list => window.__longTasks.push(...list.getEntries().map(e => ({ start: e.startTime, ms: e.duration })))).observe({
+      /** @type {BenchWindow} */ (window).__longTasks = [];
+      new PerformanceObserver(list => /** @type {BenchWindow} */ (window).__longTasks.push(...list.getEntries().map(e => ({ start: e.startTime, ms: e.duration })))).observe({
         type: 'longtask',
       });
     });
@@ -236,7 +308,7 @@ export function burstToQuiet(browser, server, variant, count, { timeoutMs = 240_
     const startedAt = Date.now();
     const loop = await page.evaluate(n => {
       const start = performance.now();
-      window.bench.capture(n, 0, 'burst');
+      /** @type {BenchWindow} */ (window).bench.capture(n, 0, 'burst');
       return { start, ms: performance.now() - start };
     }, count);
     const arrived = () => new Set(collector.messages().slice(before).map(m => m.messageId)).size;
@@ -246,7 +318,7 @@ export function burstToQuiet(browser, server, variant, count, { timeoutMs = 240_
     const records = collector.records().slice(before);
     const lastArrival = records.length ? Math.max(...records.map(r => Date.parse(r.receivedAt))) : startedAt;
     const busyMs = ((await taskSeconds()) - busyBefore) * 1000 - loop.ms;
-    const longTasks = (await page.evaluate(() => window.__longTasks)).filter(t => t.start > loop.start + loop.ms);
+    const longTasks = (await page.evaluate(() => /** @type {BenchWindow} */ (window).__longTasks)).filter(t => t.start > loop.start + loop.ms);
     return {
       delivered: arrived(),
       captureLoopMsPerEvent: loop.ms / count,

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // The package's benchmark: the module against a naive implementation, in the
 // same process, same browser, same collector. `node bench/run.mjs`
 // (`npm run bench`). Not a test: it prints figures, it does not judge them.
@@ -22,6 +23,14 @@ import { cell, kb, printTable, ratio } from './report.mjs';
 import { startStaticServer } from './serve.mjs';
 import { median, quantile, spread } from './stats.mjs';
 
+/** @typedef {Awaited<ReturnType<typeof captureCost>>} Capture */
+/** @typedef {Awaited<ReturnType<typeof wire>>} Wire */
+/** @typedef {Awaited<ReturnType<typeof firstEvent>>} First */
+/** @typedef {Awaited<ReturnType<typeof burstToQuiet>>} Burst */
+/** @typedef {Awaited<ReturnType<typeof buildPage>>} Build */
+/** @typedef {'paced' | 'burst'} CaptureKey */
+
+/** @param {string} name @param {number} fallback */
 const int = (name, fallback) => {
   const value = Number(process.env[name] ?? fallback);
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive whole number`);
@@ -35,10 +44,15 @@ const BURST = Math.ceil(int('BENCH_BURST', 1000) / GROUP) * GROUP;
 const WIRE_EVENTS = 100;
 const BIG_BURST = Number(process.env.BENCH_BIG_BURST ?? 10_000);
 
-const progress = message => process.stderr.write(`[bench] ${message}\n`);
-const version = pkg => JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+const progress = (/** @type {string} */ message) => process.stderr.write(`[bench] ${message}\n`);
+const version = (/** @type {string} */ pkg) => JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
 
-/** Runs `fn(variant)` for each variant, module-first on even runs and naive-first on odd ones. */
+/**
+ * Runs `fn(variant)` for each variant, module-first on even runs and naive-first on odd ones.
+ * @param {number} run
+ * @param {string[]} variants
+ * @param {(variant: string) => Promise<unknown>} fn
+ */
 async function each(run, variants, fn) {
   const ordered = run % 2 ? [...variants].reverse() : variants;
   for (const name of ordered) await fn(name);
@@ -63,17 +77,25 @@ async function onlyAdversarial() {
 }
 
 async function main() {
-  if (process.argv[2] === 'adversarial') return onlyAdversarial();
+  if (process.argv[2] === 'adversarial') {
+    await onlyAdversarial();
+    return;
+  }
   const started = Date.now();
   const out = mkdtempSync(join(tmpdir(), 'segment-bench-'));
   process.on('exit', () => rmSync(out, { recursive: true, force: true })); // also on failure
+  /** @type {Record<string, Build>} */
   const builds = {};
   for (const page of PAGES) builds[page] = await buildPage(page, out);
   const server = await startStaticServer(out);
 
+  /** @type {Record<string, Capture[]>} */
   const capture = { module: [], naive: [], 'module-privacy': [] };
+  /** @type {Record<string, Wire[]>} */
   const wires = { module: [], 'module-batching': [], naive: [] };
+  /** @type {Record<string, First[]>} */
   const firsts = { module: [], 'module-local': [], naive: [] };
+  /** @type {Record<string, Burst[]>} */
   const bursts = { module: [], naive: [] };
   let chromiumVersion = '?';
   let adversarialResult;
@@ -113,6 +135,14 @@ async function main() {
   console.log(`\nTotal time: ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
+/**
+ * @param {Record<string, Build>} builds
+ * @param {string} out
+ * @param {string} chromiumVersion
+ * @param {Record<string, Capture[]>} capture
+ * @param {Record<string, Wire[]>} wires
+ * @param {Record<string, First[]>} firsts
+ */
 function report(builds, out, chromiumVersion, capture, wires, firsts) {
   printMachine(chromiumVersion, capture.module[0]);
   printSizes(builds, out, wires);
@@ -121,8 +151,12 @@ function report(builds, out, chromiumVersion, capture, wires, firsts) {
   printSanity(capture, wires, firsts);
 }
 
-/** captureEvent with every privacy option set (bench/privacyOptions.mjs) against none, same module. */
+/**
+ * captureEvent with every privacy option set (bench/privacyOptions.mjs) against none, same module.
+ * @param {Record<string, Capture[]>} capture
+ */
 function printPrivacy(capture) {
+  /** @param {string} label @param {CaptureKey} key @param {number} q */
   const row = (label, key, q) => {
     const a = pooled(capture['module-privacy'], key, q);
     const b = pooled(capture.module, key, q);
@@ -138,6 +172,10 @@ function printPrivacy(capture) {
   ]);
 }
 
+/**
+ * @param {string} chromiumVersion
+ * @param {{ crossOriginIsolated: boolean, timerResolutionMs: number }} [pageInfo] absent when a scenario runs alone
+ */
 function printMachine(chromiumVersion, pageInfo) {
   const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
   const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? cpus()[0]?.model ?? 'unknown';
@@ -151,9 +189,14 @@ function printMachine(chromiumVersion, pageInfo) {
     'figures are medians over runs, (min–max) over runs when they differ');
 }
 
+/**
+ * @param {Record<string, Build>} builds
+ * @param {string} out
+ * @param {Record<string, Wire[]>} wires
+ */
 function printSizes(builds, out, wires) {
   const { module, naive, empty } = builds;
-  const fetchedGzip = paths => paths.reduce((sum, p) => sum + gzipSize(readFileSync(join(out, p))), 0);
+  const fetchedGzip = (/** @type {string[]} */ paths) => paths.reduce((sum, p) => sum + gzipSize(readFileSync(join(out, p))), 0);
   const modFetched = wires.module[0].chunksFetched;
   const naiveFetched = wires.naive[0].chunksFetched;
   console.log('\nJavaScript (esbuild: bundle, minify, splitting, esm, es2020; min+gzip -9, each chunk gzipped on its own)');
@@ -170,13 +213,19 @@ function printSizes(builds, out, wires) {
   ]);
 }
 
-/** µs with a precision that suits the magnitude. */
+/** µs with a precision that suits the magnitude. @param {number} ms */
 const us = ms => {
   const v = ms * 1000;
-  return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+  if (v >= 100) return v.toFixed(0);
+  return v >= 10 ? v.toFixed(1) : v.toFixed(2);
 };
 
-/** Pooled statistic over every group of every run, with the spread of the per-run statistic. */
+/**
+ * Pooled statistic over every group of every run, with the spread of the per-run statistic.
+ * @param {Capture[]} runs
+ * @param {CaptureKey} key
+ * @param {number} q
+ */
 function pooled(runs, key, q) {
   const all = runs.flatMap(r => r[key]);
   const perRun = runs.map(r => quantile(r[key], q));
@@ -184,25 +233,34 @@ function pooled(runs, key, q) {
   return { value: quantile(all, q), text: `${us(quantile(all, q))} µs (${us(min)}–${us(max)})`, n: all.length };
 }
 
+/**
+ * @param {Record<string, Capture[]>} capture
+ * @param {Record<string, Wire[]>} wires
+ * @param {Record<string, First[]>} firsts
+ */
 function printResults(capture, wires, firsts) {
   const m = capture.module;
   const n = capture.naive;
+  /** @param {string} label @param {CaptureKey} key @param {number} q */
   const row = (label, key, q) => {
     const a = pooled(m, key, q);
     const b = pooled(n, key, q);
     return [label, a.text, b.text, ratio([a.value], [b.value])];
   };
+  /** @param {string} variant @param {(r: Wire) => number} f */
   const w = (variant, f) => wires[variant].map(f);
-  const perEvent = r => r.trackingBodyBytes / WIRE_EVENTS;
-  const perEventWithHeads = r => (r.trackingBodyBytes + r.trackingHeadBytes) / WIRE_EVENTS;
+  const perEvent = (/** @type {Wire} */ r) => r.trackingBodyBytes / WIRE_EVENTS;
+  const perEventWithHeads = (/** @type {Wire} */ r) => (r.trackingBodyBytes + r.trackingHeadBytes) / WIRE_EVENTS;
+  /** @param {string} label @param {(r: Wire) => number} f */
   const wireRow = (label, f, digits = 0) => [
     [`${label}`, cell(w('module', f), digits), cell(w('naive', f), digits), ratio(w('module', f), w('naive', f))],
     [`  with batching 20/1000 ms (module only)`, cell(w('module-batching', f), digits), cell(w('naive', f), digits),
       ratio(w('module-batching', f), w('naive', f))],
   ];
+  /** @param {string} variant @param {(r: First) => number} f */
   const first = (variant, f) => firsts[variant].map(f);
-  const fromCtor = r => r.fromConstructionMs;
-  const fromNav = r => r.fromNavigationMs;
+  const fromCtor = (/** @type {First} */ r) => r.fromConstructionMs;
+  const fromNav = (/** @type {First} */ r) => r.fromNavigationMs;
 
   console.log(`\nMeasurements (per run: ${WARMUP} warm-up + ${EVENTS_PER_RUN} timed events, ` +
     `${m.flatMap(r => r.paced).length * GROUP} timed events in all per implementation)`);
@@ -231,10 +289,11 @@ function printResults(capture, wires, firsts) {
   ]);
 }
 
+/** @param {Record<string, Burst[]>} bursts */
 function printBurst(bursts) {
   const m = bursts.module[0];
   const n = bursts.naive[0];
-  const fixed = (v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '?');
+  const fixed = (/** @type {number} */ v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '?');
   console.log(`\n${BIG_BURST} events captured in one task (library loaded, user known), until delivered and quiet (one run)`);
   printTable([
     ['', 'module', 'naive', 'module/naive'],
@@ -249,7 +308,13 @@ function printBurst(bursts) {
   ]);
 }
 
+/**
+ * @param {Record<string, Capture[]>} capture
+ * @param {Record<string, Wire[]>} wires
+ * @param {Record<string, First[]>} firsts
+ */
 function printSanity(capture, wires, firsts) {
+  /** @type {Array<{ external: string[] }>} */
   const all = [...Object.values(capture), ...Object.values(wires), ...Object.values(firsts)].flat();
   const external = all.reduce((sum, r) => sum + r.external.length, 0);
   const lines = Object.entries(wires).map(([variant, runs]) => {

@@ -1,17 +1,21 @@
+// @ts-check
 // A tiny static file server for the built pages, bound to 127.0.0.1.
 import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 
+/** @type {Record<string, string>} */
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.map': 'application/json' };
 
 /**
  * Serves `root` on a free port of 127.0.0.1. Pages are cross-origin isolated
  * (COOP + COEP), which gives performance.now() a fine resolution; the
  * collector is reached with CORS, which isolation allows.
+ * @param {string} root
  * @returns {Promise<{ url: string, served: () => string[], clearServed: () => void, close: () => Promise<void> }>}
  */
 export async function startStaticServer(root) {
+  /** @type {string[]} */
   let served = [];
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -19,7 +23,9 @@ export async function startStaticServer(root) {
     let ok = false;
     try {
       ok = file.startsWith(root + sep) && statSync(file).isFile();
-    } catch {}
+    } catch {
+      // no such file: 404 below
+    }
     if (req.method !== 'GET' || !ok) {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
       return;
@@ -35,10 +41,10 @@ export async function startStaticServer(root) {
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
+    server.listen(0, '127.0.0.1', () => resolve(undefined));
   });
   return {
-    url: `http://127.0.0.1:${server.address().port}`,
+    url: `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`,
     served: () => served.slice(),
     clearServed: () => {
       served = [];

@@ -62,11 +62,11 @@ try {
   for (const prefix of LAZY_ONLY) {
     const eager = initialInputs.filter(input => input.startsWith(prefix));
     const lazy = lazyInputs.filter(input => input.startsWith(prefix));
-    const name = prefix.replace('node_modules/', '') + '*';
+    const name = `${prefix.replace('node_modules/', '')}*`;
     console.log(`    ${name}: ${eager.length} inputs in the initial chunks, ${lazy.length} in lazy chunks`);
     if (eager.length) {
-      failures.push(`(b) the initial chunks contain ${name}, which must be loaded lazily (through import()): ` +
-        eager.slice(0, 5).join(', ') + (eager.length > 5 ? `, … (${eager.length} in all)` : ''));
+      const more = eager.length > 5 ? `, … (${eager.length} in all)` : '';
+      failures.push(`(b) the initial chunks contain ${name}, which must be loaded lazily (through import()): ${eager.slice(0, 5).join(', ')}${more}`);
     }
     if (!lazy.length && !eager.length) {
       failures.push(`(b) ${name} is in no chunk at all: the check would pass vacuously; has the build changed?`);

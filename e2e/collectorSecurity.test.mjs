@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { startCollector } from '../dev/collector/collector.mjs';
-import { browserMissing, openBrowser } from './support/browser.mjs';
+import { browserMissing, closeIdleBrowsers, openBrowser } from './support/browser.mjs';
 
 const missing = browserMissing();
 
@@ -28,9 +28,9 @@ const track = (event) => ({
 /**
  * What a page does against the collector, run inside the page. Every outcome
  * is reported as text: the status read, or the error the browser raised.
- * @param {{ url: string, token: string, track: object }} args
+ * @param {{ url: string, token: string, message: object }} args the collector, its control token, a track message to inject
  */
-async function probe({ url, token, track }) {
+async function probe({ url, token, message }) {
   /** @param {() => Promise<Response>} call */
   const attempt = async (call) => {
     try {
@@ -47,7 +47,7 @@ async function probe({ url, token, track }) {
     blindClear: await attempt(() => fetch(`${url}/_control/clear`, { method: 'POST', mode: 'no-cors' })),
     blindDelete: await attempt(() => fetch(`${url}/events`, { method: 'DELETE' })),
     inject: await attempt(() =>
-      fetch(`${url}/v1/t`, { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(track) }),
+      fetch(`${url}/v1/t`, { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(message) }),
     ),
     // Last: when it works, it opens a fault window.
     control: await attempt(() =>
@@ -87,6 +87,7 @@ describe('the embedded collector against web pages in Chromium', { skip: missing
     await browser?.close();
     await new Promise((ok) => (pages ? pages.close(() => ok(undefined)) : ok(undefined)));
     await collector?.close();
+    await closeIdleBrowsers();
   });
 
   /** Seeds one captured message, as the dev app would have sent. */
@@ -102,7 +103,7 @@ describe('the embedded collector against web pages in Chromium', { skip: missing
     const { page } = browser;
     await page.goto(`http://${ATTACKER}:${pagesPort}/`);
     // Even a page that guessed the token gets nowhere: its origin is refused first.
-    const outcome = await page.evaluate(probe, { url: collector.url, token: collector.controlToken, track: track('Injected') });
+    const outcome = await page.evaluate(probe, { url: collector.url, token: collector.controlToken, message: track('Injected') });
 
     assert.match(outcome.read, /^blocked/, `read: ${outcome.read}`);
     assert.match(outcome.readRequests, /^blocked/, `requests: ${outcome.readRequests}`);
@@ -137,7 +138,7 @@ describe('the embedded collector against web pages in Chromium', { skip: missing
       await seed();
       const { page } = browser;
       await page.goto(`http://${host}:${pagesPort}/`);
-      const outcome = await page.evaluate(probe, { url: collector.url, token: collector.controlToken, track: track('Sent') });
+      const outcome = await page.evaluate(probe, { url: collector.url, token: collector.controlToken, message: track('Sent') });
 
       assert.match(outcome.read, /^200 /, outcome.read);
       assert.equal(JSON.parse(outcome.read.slice(4)).messages[0].message.event, 'Secret');

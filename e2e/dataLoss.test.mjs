@@ -1,8 +1,9 @@
 // @ts-check
 // End-to-end: nothing lost where users really are. The dev harness in
 // headless Chromium against the embedded collector: leaving the page, a
-// reload before the library is ready, two people in one browser profile, a
-// 10,000-event burst. Every assertion is on what arrived on the wire.
+// reload before the library is ready, two people in one browser profile (the
+// 10,000-event burst is in burst.test.mjs). Every assertion is on what arrived
+// on the wire.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -47,11 +48,11 @@ const distinctIds = messages => new Set(messages.map(m => m.messageId)).size;
  */
 function fireInOneTask(page, name, times, andThen) {
   return page.evaluate(
-    ([name, times, andThen]) => {
-      const button = /** @type {HTMLElement} */ (document.querySelector(`[data-testid=fire-${name}]`));
-      for (let i = 0; i < Number(times); i++) button.click();
-      if (andThen === 'reload') location.reload();
-      else if (andThen) location.href = String(andThen);
+    ([testId, count, next]) => {
+      const button = /** @type {HTMLElement} */ (document.querySelector(`[data-testid=fire-${testId}]`));
+      for (let i = 0; i < Number(count); i++) button.click();
+      if (next === 'reload') location.reload();
+      else if (next) location.href = String(next);
     },
     [name, String(times), andThen ?? ''],
   );
@@ -86,10 +87,16 @@ describe('nothing lost where users are (Chromium, embedded collector)', { skip: 
 
   it('events captured while the library is still loading survive a reload: sent by the next load, once, at their capture time, for their user', async () => {
     const h = await harness({ path: '/second', signIn: false, segment: { userIdTransform: 'sha-256' } });
-    // The library's settings take 4 s to arrive: the library is still loading.
+    // The library is still loading: this load's settings never arrive (held until the page has been
+    // reloaded, however slow the machine), the next load's take 4 s.
+    /** @type {() => void} */
+    let releaseFirst = () => {};
+    const firstHeld = new Promise(release => { releaseFirst = () => release(undefined); });
+    let requests = 0;
     await h.browser.context.route('**/v1/projects/*/settings', async route => {
-      await new Promise(r => setTimeout(r, 4000));
-      await route.continue();
+      if (requests++ === 0) await firstHeld;
+      else await new Promise(r => setTimeout(r, 4000));
+      await route.continue().catch(() => {}); // the page that asked may be gone
     });
     await h.page.goto(`${h.app.url}/playground`);
     await signInIfAsked(h.page);
@@ -103,6 +110,7 @@ describe('nothing lost where users are (Chromium, embedded collector)', { skip: 
     assert.ok(stored.includes(GUEST_SHA256) && stored.includes('discover'), 'the waiting events are stored');
     assert.ok(!stored.includes(GUEST), 'no plaintext entity ref in storage');
     await h.page.reload();
+    releaseFirst();
     await signInIfAsked(h.page);
     const messages = await h.collector.waitFor(m => named(m, 'discover').length >= 3, 30000);
     await h.page.waitForTimeout(1500); // time for any duplicate to show up
@@ -190,35 +198,5 @@ describe('nothing lost where users are (Chromium, embedded collector)', { skip: 
     const failing = warnings.filter(w => w.includes('cannot be delivered'));
     assert.equal(failing.length, 1, `${warnings.join('\n')}\n${JSON.stringify(tls.browser.requests.filter(r => r.url.includes('/v1/')).map(r => r.url))}`);
     assert.ok(failing[0].includes(endpoint), failing[0]);
-  });
-
-  it('10,000 events captured in one task all arrive, and the page stays responsive', { timeout: 240000 }, async () => {
-    const h = await harness();
-    await h.collector.waitFor(m => m.some(x => x.type === 'identify') && m.some(x => x.type === 'page'));
-    await h.page.waitForTimeout(500);
-    h.collector.clear();
-    await h.page.evaluate(() => {
-      const w = /** @type {any} */ (window);
-      w.__gaps = [];
-      let last = performance.now();
-      const tick = () => {
-        const now = performance.now();
-        w.__gaps.push(now - last);
-        last = now;
-        if (w.__gaps.length < 100000) setTimeout(tick, 0);
-      };
-      setTimeout(tick, 0);
-    });
-    await fireInOneTask(h.page, 'not-found', 10_000);
-    const messages = await h.collector.waitFor(m => distinctIds(named(m, 'not-found')) >= 10_000, 200000);
-    assert.equal(distinctIds(named(messages, 'not-found')), 10_000);
-    const gaps = /** @type {number[]} */ (await h.page.evaluate(() => /** @type {any} */ (window).__gaps));
-    // The first gap holds the test's own 10,000 clicks; after it, the page got a turn
-    // every few milliseconds (generous: a loaded CI machine).
-    const longest = Math.max(...gaps.slice(2));
-    console.log(`burst: longest gap between page turns after the capture loop: ${longest.toFixed(1)} ms`);
-    // Loose on purpose (a loaded 2-core CI machine stalls whole processes); the
-    // benchmark measures the long tasks, the unit tests the slice size.
-    assert.ok(longest < 5000, `the page was unresponsive for ${longest} ms`);
   });
 });

@@ -1,3 +1,4 @@
+// @ts-check
 // End-to-end: the dev harness app in headless Chromium, sending to the
 // embedded collector; every assertion is on what arrived on the wire.
 import assert from 'node:assert/strict';
@@ -15,15 +16,18 @@ const missing = browserMissing();
 
 const { harness } = harnessesOfFile();
 
+/** @typedef {Record<string, any>} Message */
+/** @param {Message[]} messages @param {string} type */
 const ofType = (messages, type) => messages.filter(m => m.type === type);
+/** @param {Message[]} messages */
 const byTimestamp = messages => [...messages].sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
 
 /** A loopback port nothing listens on: a CDN that cannot be reached. */
 async function closedPort() {
   const server = createServer();
-  await new Promise(ok => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address();
-  await new Promise(ok => server.close(ok));
+  await new Promise(ok => server.listen(0, '127.0.0.1', () => ok(undefined)));
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+  await new Promise(ok => server.close(() => ok(undefined)));
   return port;
 }
 
@@ -69,11 +73,11 @@ describe('dev harness in Chromium', { skip: missing }, () => {
     }
     const all = await collector.waitFor(m => ['search', 'discover', 'playground-service', 'not-found', 'deploy'].every(e => m.some(x => x.event === e)));
     const create = all.find(m => m.event === 'playground-service');
-    assert.equal(create.properties.action, 'create');
-    assert.equal(create.properties.value, 3);
-    assert.equal(create.properties.additionalContext.entityRef, 'component:default/playground-service');
+    assert.equal(create?.properties.action, 'create');
+    assert.equal(create?.properties.value, 3);
+    assert.equal(create?.properties.additionalContext.entityRef, 'component:default/playground-service');
     const custom = all.find(m => m.event === 'deploy');
-    assert.deepEqual([custom.properties.value, custom.properties.attributes], [42, { environment: 'staging', dryRun: true }]);
+    assert.deepEqual([custom?.properties.value, custom?.properties.attributes], [42, { environment: 'staging', dryRun: true }]);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=received] li').length >= 8);
     mkdirSync('docs', { recursive: true });
     await page.screenshot({ path: 'docs/harness.png' });
@@ -113,7 +117,7 @@ describe('dev harness in Chromium', { skip: missing }, () => {
       }
     }
     const expected = subjects.length;
-    const fired = m => m.filter(x => ['search', 'playground-service', 'deploy'].includes(x.event));
+    const fired = (/** @type {Message[]} */ m) => m.filter(x => ['search', 'playground-service', 'deploy'].includes(x.event));
     const messages = await collector.waitFor(m => new Set(fired(m).map(x => x.messageId)).size >= expected, 40000);
     assert.equal(new Set(fired(messages).map(x => x.messageId)).size, expected);
     assert.ok(collector.requests().some(r => r.status === 503), 'the collector did refuse calls');
@@ -141,10 +145,10 @@ describe('dev harness in Chromium', { skip: missing }, () => {
     assert.deepEqual(local.browser.errors, []);
   });
 
-  for (const [name, segment] of [
+  for (const [name, segment] of /** @type {const} */ ([
     ['testMode', { testMode: true, writeKey: undefined }],
     ['enabled: false', { enabled: false, writeKey: undefined }],
-  ]) {
+  ])) {
     it(`makes no request at all with ${name}`, async () => {
       // No cdnURL either: the playground would otherwise poll the collector.
       const h = await harness({ segment: { ...segment, cdnURL: undefined, apiHost: undefined } });

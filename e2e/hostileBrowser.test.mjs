@@ -46,7 +46,7 @@ function throwingCookies() {
 function refusingWrites() {
   const setItem = Storage.prototype.setItem;
   const appKeys = /^(@backstage\/|sidebarPinState$|enableLegacyGuestToken$|language$)/;
-  Storage.prototype.setItem = function (key, value) {
+  Storage.prototype.setItem = function refusingSetItem(/** @type {string} */ key, /** @type {string} */ value) {
     if (appKeys.test(String(key))) return setItem.call(this, key, value);
     throw new DOMException('writes are refused', 'SecurityError');
   };
@@ -76,7 +76,7 @@ function observeLongTasks() {
     for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: true });
   const fetch = window.fetch;
-  window.fetch = function (input, init) {
+  window.fetch = function timedFetch(input, init) {
     if (/\/v1\/[tp]$/.test(String(input instanceof Request ? input.url : input))) w.__trackingAt.push(performance.now());
     return fetch.call(this, input, init);
   };
@@ -102,8 +102,7 @@ function steppableClock() {
   Stepped.UTC = Real.UTC;
   // @ts-ignore replaced on purpose
   globalThis.Date = Stepped;
-  /** @param {number} ms */
-  /** @type {any} */ (window).__stepClock = ms => {
+  /** @type {any} */ (window).__stepClock = (/** @type {number} */ ms) => {
     offset += ms;
   };
 }
@@ -217,6 +216,7 @@ describe('hostile browsers (Chromium, embedded collector)', { skip: missing }, (
     assert.ok(took < 10000, `${took} ms`);
     const second = messages.find(x => x.type === 'page' && x.context.page.path === '/second');
     const click = messages.find(x => x.event === 'click' && x.context.page.path === '/second');
+    assert.ok(second && click, 'the page call and the click arrived');
     // Capture times stay wall-clock: before the step as it was, after it as the (stepped) clock says.
     assert.ok(Math.abs(Date.parse(second.timestamp) - realStart) < 5000, `page call captured at ${second.timestamp}`);
     assert.ok(Math.abs(Date.parse(click.timestamp) - (realStart - 3_600_000)) < 15000, `click captured at ${click.timestamp}`);

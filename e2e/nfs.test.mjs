@@ -1,13 +1,13 @@
+// @ts-check
 // End-to-end: the New Frontend System app (dev/nfs) with segmentAnalyticsModule
 // installed, in headless Chromium, sending to the embedded collector. Everything
 // the module needs comes from config; assertions are on what arrived on the wire.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
-import { startCollector } from '../dev/collector/collector.mjs';
+import { before, describe, it } from 'node:test';
 import { browserMissing, openBrowser } from './support/browser.mjs';
 import { buildApp } from './support/buildApp.mjs';
-import { serveApp } from './support/serveApp.mjs';
+import { harnessesOfFile, serveHarnessApp } from './support/harness.mjs';
 
 const GUEST = 'user:default/guest';
 // printf 'user:default/guest' | sha256sum
@@ -16,47 +16,35 @@ assert.equal(createHash('sha256').update(GUEST).digest('hex'), GUEST_SHA256);
 
 const missing = browserMissing();
 
-/** Everything started by a test, stopped in reverse order after it. */
-const running = [];
-const stopAll = async () => {
-  while (running.length) await running.pop()().catch(e => console.error('cleanup failed:', e));
-};
+/** Everything started by the tests, stopped once they have all run. */
+const { closeLater } = harnessesOfFile();
 
 /**
  * Starts a collector, serves the NFS app against it and opens Chromium with
  * every request (and its body) recorded by openBrowser(). `extra` is merged into the app config.
+ * The app runs with no backend at all (nothing listens at its backend.baseUrl).
+ * @param {object} [extra]
  */
 async function start(extra = {}) {
-  const collector = await startCollector();
-  running.push(() => collector.close());
-  const dir = await buildApp('dev/nfs/index.tsx');
-  const app = await serveApp(dir, origin => ({
-    app: {
-      title: 'Segment NFS harness',
-      baseUrl: origin,
-      analytics: {
-        segment: {
-          writeKey: 'nfs',
-          cdnURL: collector.url,
-          apiHost: `http://${collector.apiHost}`,
-          userIdTransform: 'sha-256',
-        },
-      },
-      ...extra,
-    },
-    // Nothing listens there: the app runs with no backend at all.
-    backend: { baseUrl: 'http://127.0.0.1:9' },
+  const { collector, app } = closeLater(await serveHarnessApp({
+    entry: 'dev/nfs/index.tsx',
+    segment: { writeKey: 'nfs', userIdTransform: 'sha-256' },
+    app: { title: 'Segment NFS harness', ...extra },
   }));
-  running.push(() => app.close());
-  const browser = await openBrowser();
-  running.push(() => browser.close());
+  const browser = closeLater(await openBrowser());
   return { collector, app, browser, page: browser.page };
 }
 
+/** @typedef {Record<string, any>} Message */
+/** @param {Message[]} messages */
 const pagesOf = messages => messages.filter(m => m.type === 'page');
+/** @param {Message[]} messages */
 const byCaptureTime = messages => [...messages].sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
 
-/** Goes /nfs-one -> link -> /nfs-two and checks what the collector received. */
+/**
+ * Goes /nfs-one -> link -> /nfs-two and checks what the collector received.
+ * @param {Awaited<ReturnType<typeof start>>} started
+ */
 async function navigateAndCheck({ collector, app, browser, page }) {
   await page.waitForSelector('[data-testid=nfs-one-link]');
   await page.click('[data-testid=nfs-one-link]');
@@ -74,15 +62,17 @@ async function navigateAndCheck({ collector, app, browser, page }) {
   const pages = byCaptureTime(pagesOf(messages));
   const one = pages.filter(p => p.properties.path === '/nfs-one');
   const two = pages.find(p => p.properties.path === '/nfs-two');
-  assert.ok(one.length >= 1, `a page call for /nfs-one; got ${pages.map(p => p.properties.path)}`);
   // The landing page may be reported twice: once from the bootstrap phase of
   // the NFS app (attributed to app/root, before the plugin pages are in the
   // tree) and once from the finalized app. The last one is the page's own.
-  assert.equal(one.at(-1).properties.url, `${origin}/nfs-one`);
+  const own = one.at(-1);
+  assert.ok(own, `a page call for /nfs-one; got ${pages.map(p => p.properties.path)}`);
+  assert.equal(own.properties.url, `${origin}/nfs-one`);
   assert.deepEqual(
-    [one.at(-1).properties.pluginId, one.at(-1).properties.extensionId],
+    [own.properties.pluginId, own.properties.extensionId],
     ['nfs-pages', 'page:nfs-pages/one'],
   );
+  assert.ok(two, 'a page call for /nfs-two');
   assert.equal(two.properties.url, `${origin}/nfs-two`);
   assert.equal(two.context.page.path, '/nfs-two');
   assert.equal(two.context.page.referrer, `${origin}/nfs-one`);
@@ -115,10 +105,8 @@ async function navigateAndCheck({ collector, app, browser, page }) {
 // Without Chromium the whole suite is skipped with the message above (not failed).
 describe('New Frontend System app in Chromium', { skip: missing }, () => {
   before(() => buildApp('dev/nfs/index.tsx'), { timeout: 120_000 });
-  after(stopAll);
 
-  it('with the default sign-in page: guest (legacy fallback, no backend), page calls with sha-256 ids only', async t => {
-    t.after(stopAll);
+  it('with the default sign-in page: guest (legacy fallback, no backend), page calls with sha-256 ids only', async () => {
     const h = await start();
     await h.page.goto(`${h.app.url}/nfs-one`);
     // The app plugin's default sign-in page offers only "guest". Its backend
@@ -131,12 +119,11 @@ describe('New Frontend System app in Chromium', { skip: missing }, () => {
     assert.equal(signIn?.properties.extensionId, 'sign-in-page:app');
   });
 
-  it('with the sign-in page disabled in config: the app\'s built-in guest identity', async t => {
-    t.after(stopAll);
+  it('with the sign-in page disabled in config: the app\'s built-in guest identity', async () => {
     const h = await start({ extensions: [{ 'sign-in-page:app': false }] });
     await h.page.goto(`${h.app.url}/nfs-one`);
     const { pages } = await navigateAndCheck(h);
-    assert.equal(pages.at(-1).properties.path, '/nfs-two');
+    assert.equal(pages.at(-1)?.properties.path, '/nfs-two');
     assert.ok(!h.browser.requests.some(r => r.url.startsWith('http://127.0.0.1:9/')), 'no backend call at all');
   });
 });

@@ -85,8 +85,13 @@ for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
 function step(command, args, cwd, { capture = false } = {}) {
   return new Promise((resolveStep, reject) => {
     const left = deadline - Date.now();
-    if (left <= 0) return reject(new Error(`time-out before: ${command} ${args.join(' ')}`));
-    const stdout = capture ? 'pipe' : values.json ? 2 : 1;
+    if (left <= 0) {
+      reject(new Error(`time-out before: ${command} ${args.join(' ')}`));
+      return;
+    }
+    // Captured, or (with --json, whose stdout is the JSON) to stderr, or to stdout.
+    let stdout = /** @type {'pipe' | 1 | 2} */ (values.json ? 2 : 1);
+    if (capture) stdout = 'pipe';
     const child = spawn(command, args, { cwd, detached: true, stdio: ['ignore', stdout, 2] });
     let out = '';
     child.stdout?.on('data', chunk => (out += chunk));

@@ -27,7 +27,10 @@ const CHILDREN = ['properties', 'patternProperties', 'items', 'additionalPropert
 
 /** @param {unknown} node */
 function relax(node) {
-  if (Array.isArray(node)) return node.forEach(relax);
+  if (Array.isArray(node)) {
+    node.forEach(relax);
+    return;
+  }
   if (!node || typeof node !== 'object') return;
   const schema = /** @type {Record<string, any>} */ (node);
   if (schema.type === 'object' || schema.type === 'array') delete schema.type;

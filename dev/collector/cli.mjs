@@ -46,15 +46,14 @@ async function main() {
   console.log('  Ctrl-C stops it.');
 
   let stopping = false;
-  for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.on(signal, async () => {
-      if (stopping) process.exit(1);
-      stopping = true;
-      await collector.close();
-      console.log(`\nstopped; ${collector.messages().length} message(s) were kept`);
-      process.exit(0);
-    });
-  }
+  const stop = async () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    await collector.close();
+    console.log(`\nstopped; ${collector.messages().length} message(s) were kept`);
+    process.exit(0);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, stop);
 }
 
 void main();

@@ -170,10 +170,10 @@ export async function startCollector({
       });
     },
   );
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
+  await new Promise((resolve, fail) => {
+    server.once('error', fail);
     server.listen(port, bindHost, () => {
-      server.off('error', reject);
+      server.off('error', fail);
       resolve(undefined);
     });
   });
@@ -209,11 +209,13 @@ export async function startCollector({
     const reply = { req, res, corsOrigin: access.corsOrigin };
     if (!access.ok) {
       reply.close = true;
-      return note(reject(reply, access.status, access.message));
+      note(reject(reply, access.status, access.message));
+      return;
     }
     if (!url) {
       reply.close = true;
-      return note(reject(reply, 400, 'the request target is not a valid URL path'));
+      note(reject(reply, 400, 'the request target is not a valid URL path'));
+      return;
     }
 
     let body;
@@ -227,7 +229,8 @@ export async function startCollector({
     entry.bodyBytes = body.bytes;
     if (!body.complete) {
       reply.close = true;
-      return note(reject(reply, 400, `request body is ${body.bytes} bytes; ${limitText(path)}`));
+      note(reject(reply, 400, `request body is ${body.bytes} bytes; ${limitText(path)}`));
+      return;
     }
     note(route(reply, method, url, body, receivedAt));
   }
@@ -443,9 +446,9 @@ export async function startCollector({
    */
   function waitFor(predicate, timeoutMs = 10_000) {
     return new Promise((resolve, rejectWait) => {
-      /** @type {NodeJS.Timeout | undefined} */
-      let timer;
       const waiter = {
+        /** @type {NodeJS.Timeout | undefined} */
+        timer: undefined,
         check() {
           let satisfied;
           try {
@@ -465,14 +468,14 @@ export async function startCollector({
           rejectWait(error);
         },
       };
-      const done = () => {
-        clearTimeout(timer);
+      function done() {
+        clearTimeout(waiter.timer);
         waiters.delete(waiter);
-      };
+      }
       waiters.add(waiter);
       waiter.check();
       if (!waiters.has(waiter)) return;
-      timer = setTimeout(() => waiter.abort(new Error(timeoutReport(timeoutMs, records.values(), requestLog.values()))), timeoutMs);
+      waiter.timer = setTimeout(() => waiter.abort(new Error(timeoutReport(timeoutMs, records.values(), requestLog.values()))), timeoutMs);
     });
   }
 
@@ -667,9 +670,10 @@ function deepFreeze(value) {
  */
 function timeoutReport(timeoutMs, records, requestLog) {
   const shown = records.slice(-20);
+  let listed = '.';
+  if (records.length) listed = shown.length < records.length ? ` (last ${shown.length} shown):` : ':';
   const lines = [
-    `waitFor timed out after ${timeoutMs} ms; ${records.length} message(s) arrived` +
-      (records.length ? (shown.length < records.length ? ` (last ${shown.length} shown):` : ':') : '.'),
+    `waitFor timed out after ${timeoutMs} ms; ${records.length} message(s) arrived${listed}`,
     ...shown.map(({ receivedAt, path, message: m }) => {
       const who = m.userId ? `userId=${m.userId}` : `anonymousId=${m.anonymousId}`;
       return `  ${receivedAt} ${path} ${m.type} ${JSON.stringify(summarize(m))} ${who} messageId=${m.messageId}`;

@@ -215,8 +215,8 @@ describe('who may use the collector (issue 10, point 9)', () => {
       assert.equal(res.headers['access-control-allow-origin'], row.cors, 'no CORS grant to a refused origin');
       assert.ok(!res.text.includes('Secret'), 'nothing captured leaks in the answer');
       assert.deepEqual(c.messages().map((m) => m.event), ['Secret'], 'nothing recorded, nothing cleared');
-      const after = await raw(c.port, { method: 'POST', path: '/v1/t', body: JSON.stringify(message()) });
-      assert.equal(after.status, 200, 'no fault window was opened');
+      const next = await raw(c.port, { method: 'POST', path: '/v1/t', body: JSON.stringify(message()) });
+      assert.equal(next.status, 200, 'no fault window was opened');
     });
   }
 

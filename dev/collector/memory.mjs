@@ -36,10 +36,17 @@ function message(i, bytes) {
   return base;
 }
 
+/** @param {number} n */
+const mb = (n) => Math.round(n / 1024 / 102.4) / 10;
+/** @param {number} n */
+const kb = (n) => Math.round(n / 1024);
+
 /** @param {Scenario} scenario */
 async function run(scenario) {
   const c = await startCollector();
-  const [count, size] = scenario === 'typical' ? [12_000, 1500] : scenario === 'large' ? [2_000, 31 * 1024] : [0, 0];
+  /** @type {Record<Scenario, [number, number]>} messages and bytes per message */
+  const sizes = { empty: [0, 0], typical: [12_000, 1500], large: [2_000, 31 * 1024] };
+  const [count, size] = sizes[scenario] ?? [0, 0];
   for (let start = 0; start < count; ) {
     /** @type {object[]} */
     const batch = [];
@@ -75,11 +82,6 @@ async function run(scenario) {
   await c.close();
   return { scenario, sent: count, kept, storedMB: mb(storedBytes), rssFullMB: mb(full), rssPeakReadersMB: mb(peak), jsonPageKB: kb(listing.length), viewKB: kb(view.length) };
 }
-
-/** @param {number} n */
-const mb = (n) => Math.round(n / 1024 / 102.4) / 10;
-/** @param {number} n */
-const kb = (n) => Math.round(n / 1024);
 
 /** Runs one scenario (in a child process) or all of them. */
 async function main() {

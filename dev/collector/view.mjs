@@ -94,7 +94,10 @@ export function boundedJson(value, max = JSON_CHARS) {
     if (full) return;
     if (Array.isArray(v) || (typeof v === 'object' && v !== null)) {
       const entries = Array.isArray(v) ? v.map((item) => [undefined, item]) : Object.entries(v);
-      if (entries.length === 0) return write(Array.isArray(v) ? '[]' : '{}');
+      if (entries.length === 0) {
+        write(Array.isArray(v) ? '[]' : '{}');
+        return;
+      }
       const inner = `${indent}  `;
       write(Array.isArray(v) ? '[\n' : '{\n');
       entries.forEach(([key, item], i) => {

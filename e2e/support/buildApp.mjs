@@ -1,32 +1,36 @@
-// Bundles a browser app (the dev harness, or the New Frontend System app)
-// with esbuild, once per test process, into a temporary folder.
+// @ts-check
+// Bundles a browser app (the dev harness, or the New Frontend System app) with
+// esbuild into .e2e-artifacts/apps/, and reuses that bundle for as long as
+// none of the files it was made from has changed: one build serves every test
+// file and every run, until a source (or a dependency) changes.
+//
+//   node e2e/support/buildApp.mjs [entry...]   builds (or checks) the apps ahead of the tests
 import * as esbuild from 'esbuild';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const built = new Map();
+const CACHE = join(ROOT, '.e2e-artifacts', 'apps');
+
+/** The apps the end-to-end tests use. */
+export const APP_ENTRIES = ['dev/index.tsx', 'dev/nfs/index.tsx'];
 
 /**
- * Builds `entry` (relative to the package root) and resolves with the output
- * folder. Config is not baked in: the server injects it into index.html.
- * `alias` maps package names to others (esbuild's alias), e.g. to bundle an
- * older version of a package installed under an npm alias.
- * @param {string} entry
- * @param {{ alias?: Record<string, string> }} [options]
- * @returns {Promise<string>}
+ * Files whose change may change a bundle without changing any file in it
+ * (dependency versions, module resolution, compiler settings).
  */
-export function buildApp(entry, { alias = {} } = {}) {
-  const key = `${entry} ${JSON.stringify(alias)}`;
-  if (!built.has(key)) built.set(key, build(entry, alias));
-  return built.get(key);
-}
+const ALSO_KEYED_ON = ['package-lock.json', 'tsconfig.json'];
+
+/** In this process: entry and aliases -> the folder of its bundle. @type {Map<string, Promise<string>>} */
+const built = new Map();
 
 /**
  * esbuild gives a dynamically imported CommonJS module only a default export;
  * Backstage's dev app looks for `createRoot` on `import('react-dom/client')`.
  * This serves that import as ESM with named exports.
+ * @type {esbuild.Plugin}
  */
 const reactDomClientNamedExports = {
   name: 'react-dom-client-named-exports',
@@ -46,12 +50,17 @@ const reactDomClientNamedExports = {
 };
 
 /**
+ * The esbuild options for `entry` writing to `outdir`. Config is not baked
+ * in: the server injects it into index.html. `alias` maps package names to
+ * others (esbuild's alias), e.g. to bundle an older version of a package
+ * installed under an npm alias.
  * @param {string} entry
+ * @param {string} outdir
  * @param {Record<string, string>} alias
+ * @returns {esbuild.BuildOptions & { metafile: true }}
  */
-async function build(entry, alias) {
-  const outdir = mkdtempSync(join(tmpdir(), 'segment-e2e-app-'));
-  await esbuild.build({
+function optionsFor(entry, outdir, alias) {
+  return {
     absWorkingDir: ROOT,
     entryPoints: { index: entry },
     outdir,
@@ -71,7 +80,122 @@ async function build(entry, alias) {
     loader: { '.svg': 'file', '.png': 'file', '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.eot': 'file' },
     alias,
     plugins: [reactDomClientNamedExports],
+    metafile: true,
     logLevel: 'error',
-  });
-  return outdir;
+  };
+}
+
+/**
+ * Resolves with the folder holding the bundle of `entry` (relative to the
+ * package root): the cached one when every file it was built from is
+ * unchanged, else a new build. Once per process, entry and aliases.
+ * @param {string} entry
+ * @param {{ alias?: Record<string, string> }} [options]
+ * @returns {Promise<string>}
+ */
+export function buildApp(entry, { alias = {} } = {}) {
+  const id = `${entry} ${JSON.stringify(alias)}`;
+  let dir = built.get(id);
+  if (!dir) {
+    dir = cachedOrBuilt(entry, alias);
+    built.set(id, dir);
+    dir.catch(() => built.delete(id));
+  }
+  return dir;
+}
+
+/**
+ * What a cached bundle was made from.
+ * @typedef {object} Manifest
+ * @property {string} key hash of the build options and of the content of every input
+ * @property {string} dir folder name of the bundle, under .e2e-artifacts/apps
+ * @property {string[]} inputs files the bundle was made from, relative to the package root
+ */
+
+/**
+ * @param {string} entry
+ * @param {Record<string, string>} alias
+ */
+async function cachedOrBuilt(entry, alias) {
+  const aliased = Object.keys(alias).length ? `_${createHash('sha256').update(JSON.stringify(alias)).digest('hex').slice(0, 8)}` : '';
+  const slug = entry.replace(/[^A-Za-z0-9]+/g, '_') + aliased;
+  const manifestPath = join(CACHE, `${slug}.json`);
+  /** @type {Manifest | undefined} */
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  } catch {
+    manifest = undefined;
+  }
+  if (manifest && existsSync(join(CACHE, manifest.dir, 'index.js'))) {
+    let key;
+    try {
+      key = keyOf(entry, alias, manifest.inputs);
+    } catch {
+      key = undefined; // an input is gone: build again
+    }
+    if (key === manifest.key) return join(CACHE, manifest.dir);
+  }
+  return build(entry, alias, slug, manifestPath);
+}
+
+/**
+ * Builds `entry` into a new folder, then publishes it: renames the folder
+ * into place and writes the manifest, so that concurrent test processes only
+ * ever see complete bundles.
+ * @param {string} entry
+ * @param {Record<string, string>} alias
+ * @param {string} slug
+ * @param {string} manifestPath
+ */
+async function build(entry, alias, slug, manifestPath) {
+  mkdirSync(CACHE, { recursive: true });
+  const tmp = join(CACHE, `${slug}.building-${process.pid}-${Date.now()}`);
+  try {
+    const { metafile } = await esbuild.build(optionsFor(entry, tmp, alias));
+    // Not the virtual inputs: `<define:...>`, `(disabled):...`, plugin namespaces.
+    const inputs = Object.keys(metafile.inputs).filter(input => existsSync(join(ROOT, input)));
+    const key = keyOf(entry, alias, inputs);
+    const dir = `${slug}-${key.slice(0, 16)}`;
+    if (existsSync(join(CACHE, dir))) rmSync(tmp, { recursive: true, force: true });
+    else renameSync(tmp, join(CACHE, dir));
+    const manifestTmp = `${manifestPath}.${process.pid}`;
+    writeFileSync(manifestTmp, JSON.stringify(/** @type {Manifest} */ ({ key, dir, inputs })));
+    renameSync(manifestTmp, manifestPath);
+    for (const old of readdirSync(CACHE)) {
+      if (old.startsWith(`${slug}-`) && old !== dir) rmSync(join(CACHE, old), { recursive: true, force: true });
+    }
+    return join(CACHE, dir);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Hash of the build options, the esbuild version and the content of every
+ * input (and of ALSO_KEYED_ON). Rejects when an input no longer exists.
+ * @param {string} entry
+ * @param {Record<string, string>} alias
+ * @param {string[]} inputs
+ */
+function keyOf(entry, alias, inputs) {
+  const hash = createHash('sha256');
+  const options = { ...optionsFor(entry, '', alias), plugins: undefined };
+  hash.update(JSON.stringify({ esbuild: esbuild.version, options, plugin: String(reactDomClientNamedExports.setup) }));
+  const files = [...ALSO_KEYED_ON, ...[...inputs].sort()];
+  for (const file of files) {
+    const content = readFileSync(join(ROOT, file));
+    hash.update(`\0${file}\0${content.length}\0`);
+    hash.update(content);
+  }
+  return hash.digest('hex');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const entries = process.argv.length > 2 ? process.argv.slice(2) : APP_ENTRIES;
+  for (const entry of entries) {
+    const started = performance.now();
+    const dir = await buildApp(entry);
+    console.log(`${entry}: ${dir} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  }
 }

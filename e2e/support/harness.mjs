@@ -1,72 +1,115 @@
+// @ts-check
 // Starts what one end-to-end test needs: the embedded collector, the dev app
-// (built once per test file) served with the test's config, and Chromium.
+// (bundled once, see buildApp.mjs) served with the test's config, and a fresh
+// browser context on the Chromium the test process shares (see browser.mjs).
 import { after } from 'node:test';
 import { startCollector } from '../../dev/collector/collector.mjs';
-import { openBrowser } from './browser.mjs';
+import { closeIdleBrowsers, openBrowser } from './browser.mjs';
 import { buildApp } from './buildApp.mjs';
 import { serveApp } from './serveApp.mjs';
 
 /**
- * @param {object} [options]
- * @param {object} [options.segment] overrides of app.analytics.segment (undefined removes a key)
- * @param {string} [options.entry] the app to build (default: the legacy dev app)
- * @param {string} [options.hostName] host name the browser uses for the app (default 127.0.0.1)
- * @param {string[]} [options.browserArgs] extra Chromium flags
- * @param {object} [options.knobs] window.__SEGMENT_HARNESS__ for the dev app
- * @param {string} [options.path] first path to open (default /playground)
- * @param {boolean} [options.signIn] sign in as guest (default true)
- * @param {{ script: (arg: any) => void, arg?: any }} [options.init] runs in every page before its scripts (storage left by others, say)
- * @param {string} [options.ready] what shows once signed in (default: the playground's second-page link)
+ * @typedef {object} AppOptions
+ * @property {object} [segment] overrides of app.analytics.segment (undefined removes a key)
+ * @property {object} [app] more keys of `app` (`title`, `extensions`, ...)
+ * @property {string} [entry] the app to build (default: the legacy dev app)
+ * @property {string} [hostName] host name the browser uses for the app (default 127.0.0.1)
+ */
+
+/**
+ * Starts the embedded collector and serves the app (bundled once, see
+ * buildApp.mjs) configured to send to it: what a test needs besides a browser.
+ * @param {AppOptions} [options]
+ */
+export async function serveHarnessApp({ segment = {}, app: appConfig = {}, entry = 'dev/index.tsx', hostName } = {}) {
+  const dir = await buildApp(entry);
+  const collector = await startCollector();
+  try {
+    const app = await serveApp(
+      dir,
+      origin => ({
+        app: {
+          title: 'Harness',
+          baseUrl: origin,
+          analytics: {
+            segment: { writeKey: 'e2e-key', cdnURL: collector.url, apiHost: `http://${collector.apiHost}`, ...segment },
+          },
+          ...appConfig,
+        },
+        backend: { baseUrl: 'http://127.0.0.1:9' },
+      }),
+      { hostName },
+    );
+    // The dev app's origin may use the collector even when it is not a loopback name.
+    collector.allowOrigin(app.url);
+    return {
+      collector,
+      app,
+      async close() {
+        await app.close();
+        await collector.close();
+      },
+    };
+  } catch (error) {
+    await collector.close();
+    throw error;
+  }
+}
+
+/**
+ * Starts the collector and the app (see {@link serveHarnessApp}) and opens the
+ * app in a fresh browser context, signed in as guest.
+ * @param {AppOptions & {
+ *   browserArgs?: string[],
+ *   knobs?: object,
+ *   path?: string,
+ *   signIn?: boolean,
+ *   init?: { script: (arg: any) => void, arg?: any },
+ *   ready?: string,
+ * }} [options] also: `browserArgs`, extra Chromium flags; `knobs`, window.__SEGMENT_HARNESS__
+ *   for the dev app; `path`, the first path to open (default /playground); `signIn`, sign in as
+ *   guest (default true); `init`, a script run in every page before its own (storage left by
+ *   others, say); `ready`, what shows once signed in (default: the playground's second-page link)
  */
 export async function startHarness({
-  segment = {},
-  entry = 'dev/index.tsx',
-  hostName,
   browserArgs = [],
   knobs,
   path = '/playground',
   signIn = true,
   init,
   ready = '[data-testid=second-link]',
+  ...appOptions
 } = {}) {
-  const dir = await buildApp(entry);
-  const collector = await startCollector();
-  const app = await serveApp(
-    dir,
-    origin => ({
-      app: {
-        title: 'Harness',
-        baseUrl: origin,
-        analytics: {
-          segment: { writeKey: 'e2e-key', cdnURL: collector.url, apiHost: `http://${collector.apiHost}`, ...segment },
-        },
-      },
-      backend: { baseUrl: 'http://127.0.0.1:9' },
-    }),
-    { hostName },
-  );
-  // The dev app's origin may use the collector even when it is not a loopback name.
-  collector.allowOrigin(app.url);
-  const browser = await openBrowser({ args: browserArgs });
-  const { page } = browser;
-  if (knobs) await browser.context.addInitScript(k => { window.__SEGMENT_HARNESS__ = k; }, knobs);
-  if (init) await browser.context.addInitScript(init.script, init.arg);
-  await page.goto(app.url + path);
-  if (signIn) {
-    await page.getByRole('button', { name: 'Enter' }).click();
-    await page.waitForSelector(ready);
+  const served = await serveHarnessApp(appOptions);
+  const { collector, app } = served;
+  /** @type {Awaited<ReturnType<typeof openBrowser>> | undefined} */
+  let browser;
+  try {
+    browser = await openBrowser({ args: browserArgs });
+    const { page } = browser;
+    if (knobs) await browser.context.addInitScript(k => { /** @type {any} */ (window).__SEGMENT_HARNESS__ = k; }, knobs);
+    if (init) await browser.context.addInitScript(init.script, init.arg);
+    await page.goto(app.url + path);
+    if (signIn) {
+      await page.getByRole('button', { name: 'Enter' }).click();
+      await page.waitForSelector(ready);
+    }
+  } catch (error) {
+    await browser?.close();
+    await served.close();
+    throw error;
   }
+  const opened = browser;
   return {
     collector,
     app,
-    browser,
-    page,
+    browser: opened,
+    page: opened.page,
     /** Requests the page made to anything but the app's own server. */
-    outsideRequests: () => browser.requests.filter(r => !r.url.startsWith(app.url)),
+    outsideRequests: () => opened.requests.filter(r => !r.url.startsWith(app.url)),
     async close() {
-      await browser.close();
-      await app.close();
-      await collector.close();
+      await opened.close();
+      await served.close();
     },
   };
 }
@@ -78,7 +121,11 @@ export async function startHarness({
 export function harnessesOfFile() {
   /** @type {Array<{ close: () => unknown }>} */
   const open = [];
-  after(() => Promise.all(open.map(c => c.close())));
+  after(async () => {
+    const closed = await Promise.allSettled(open.map(c => c.close()));
+    await closeIdleBrowsers();
+    for (const c of closed) if (c.status === 'rejected') throw c.reason;
+  });
   /**
    * @template {{ close: () => unknown }} T
    * @param {T} closable
@@ -94,6 +141,7 @@ export function harnessesOfFile() {
     harness: async options => closeLater(await startHarness(options)),
   };
 }
+
 
 /**
  * Signs in as guest when the dev app asks (a fresh page of the profile), and

@@ -1,7 +1,7 @@
 // @ts-check
 import assert from 'node:assert/strict';
 
-/** @typedef {{ type: string, event?: string, sentAt?: string, timestamp?: string }} Message */
+/** @typedef {Record<string, any>} Message a message as the collector received it (`type`, `event`, `sentAt`, `timestamp`...) */
 
 /**
  * Asserts that `first` went out before each of `later`, as the wire can show

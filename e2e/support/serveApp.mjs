@@ -1,9 +1,11 @@
+// @ts-check
 // Serves a built app on a loopback port, with Backstage config injected into
 // index.html the way Backstage's app backend does it in production.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 
+/** @type {Record<string, string>} */
 const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2', '.woff': 'font/woff', '.ttf': 'font/ttf' };
 
 /**
@@ -34,7 +36,7 @@ export async function serveApp(dir, configFor, { hostName = '127.0.0.1' } = {}) 
 <script type="backstage.io/config">${config}</script></head>
 <body><div id="root"></div><script type="module" src="/index.js"></script></body></html>`);
   });
-  await new Promise(ok => server.listen(0, '127.0.0.1', ok));
+  await new Promise(ok => server.listen(0, '127.0.0.1', () => ok(undefined)));
   const port = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
   origin = `http://${hostName}:${port}`;
   return {
