@@ -1,4 +1,4 @@
-import { createPageHistory, CurrentDocument, LocationSnapshot, titleWaitMs, withSettledTitle } from './pageHistory';
+import { createPageHistory, CurrentDocument, LocationSnapshot, TITLE_QUIET_MS, titleWaitMs, withSettledTitle } from './pageHistory';
 import { SegmentCall } from './SegmentCall';
 
 const ORIGIN = 'https://backstage.example.com';
@@ -107,11 +107,11 @@ describe('titleWaitMs and withSettledTitle', () => {
       'a new title, just set: waits for it to stay',
       { href: `${ORIGIN}/api-docs`, title: 'APIs | App', titleChangedAt: captured + 400 },
       captured + 500,
-      150,
+      TITLE_QUIET_MS - 100,
     ],
     [
       'a new title that has stayed for the quiet period: no waiting',
-      { href: `${ORIGIN}/api-docs`, title: 'APIs | App', titleChangedAt: captured + 200 },
+      { href: `${ORIGIN}/api-docs`, title: 'APIs | App', titleChangedAt: captured + 500 - TITLE_QUIET_MS },
       captured + 500,
       0,
     ],

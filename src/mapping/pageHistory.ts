@@ -77,7 +77,7 @@ export const TITLE_WAIT_MS = 2000;
  * pages often set an interim title (the app's, or a section's) while their
  * content loads, then their own.
  */
-export const TITLE_QUIET_MS = 250;
+export const TITLE_QUIET_MS = 500;
 
 /** When a call was captured and what time it is now, on one monotonic clock (never the wall clock). */
 export type CallClock = { capturedAt: number; now: number };
