@@ -1,5 +1,5 @@
+import { SegmentCall } from '../mapping/SegmentCall';
 import type { TeamConfig } from '../config/readTeamConfig';
-import { SegmentCall } from './SegmentCall';
 
 const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
 

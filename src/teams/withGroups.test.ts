@@ -1,6 +1,6 @@
 import { ResolvedIdentity } from '../identity/resolveIdentity';
 import { SegmentCall } from '../mapping/SegmentCall';
-import { Transport } from './Transport';
+import { Transport } from '../delivery/Transport';
 import { withGroups } from './withGroups';
 
 const page = { url: 'http://x/', path: '/', search: '', title: 't', referrer: '' };

@@ -1,5 +1,5 @@
 import type { ResolvedIdentity, SegmentGroup } from '../identity/resolveIdentity';
-import { Transport } from './Transport';
+import { Transport } from '../delivery/Transport';
 
 /** See {@link withGroups}. */
 export type GroupsOfIdentity = {

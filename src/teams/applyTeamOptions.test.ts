@@ -1,6 +1,6 @@
 import { applyTeamOptions } from './applyTeamOptions';
-import { SegmentCall } from './SegmentCall';
-import { toSegmentCall } from './toSegmentCall';
+import { SegmentCall } from '../mapping/SegmentCall';
+import { toSegmentCall } from '../mapping/toSegmentCall';
 
 const page = { url: 'http://x/catalog', path: '/catalog', search: '', title: 'Catalog', referrer: '' };
 const at = new Date('2026-01-02T03:04:05.000Z');
