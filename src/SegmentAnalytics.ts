@@ -129,7 +129,7 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
     };
     // With user expressions, events wait (in order, with their capture time and location) for their engine.
     const next = privacy.ready
-      ? createReadyGate(privacy.ready, send, console, captured => ({ ...captured, location: locate() }))
+      ? createReadyGate(privacy.ready, send, this.logger, captured => ({ ...captured, location: locate() }))
       : send;
     return (event: BackstageEvent) => {
       debug?.(event);

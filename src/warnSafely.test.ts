@@ -39,6 +39,12 @@ describe('safeLogger', () => {
     expect(() => logger.info('i')).not.toThrow();
   });
 
+  it('sends errors to warn when the logger it wraps has no error method', () => {
+    const warn = jest.fn();
+    safeLogger({ warn, info: jest.fn() }).error('Segment analytics is off: x');
+    expect(warn).toHaveBeenCalledWith('Segment analytics is off: x');
+  });
+
   it('wrapping a safe logger again changes nothing', () => {
     const logger = safeLogger(console);
     expect(safeLogger(logger)).toBe(logger);

@@ -1,5 +1,12 @@
-/** Where the module's warnings and logs go (the console by default). */
-type Logger = Pick<Console, 'warn' | 'info'>;
+/**
+ * Where the module's warnings and logs go (the console by default): the one
+ * logger type of the module. `error` is optional; without it errors go to
+ * `warn`.
+ */
+export type Logger = Pick<Console, 'warn' | 'info'> & Partial<Pick<Console, 'error'>>;
+
+/** A {@link Logger} made safe by {@link safeLogger}: every method present, none throws. */
+export type SafeLogger = Pick<Console, 'warn' | 'info' | 'error'>;
 
 /**
  * A readable text for anything thrown or rejected, without ever throwing:
@@ -28,18 +35,20 @@ const safeLoggers = new WeakSet<object>();
  * throws, missing, or a getter that throws). Every part of the module logs
  * through one of these.
  */
-export function safeLogger(logger: Logger): Logger {
-  if (safeLoggers.has(logger)) return logger;
-  const call = (method: 'warn' | 'info', data: unknown[]) => {
+export function safeLogger(logger: Logger): SafeLogger {
+  if (safeLoggers.has(logger)) return logger as SafeLogger;
+  const call = (method: 'warn' | 'info' | 'error', data: unknown[]) => {
     try {
-      logger[method](...data);
+      const write = method === 'error' ? logger.error ?? logger.warn : logger[method];
+      write.apply(logger, data);
     } catch {
       // Nothing left to tell: a broken console must not break analytics.
     }
   };
-  const safe: Logger = {
+  const safe: SafeLogger = {
     warn: (...data: unknown[]) => call('warn', data),
     info: (...data: unknown[]) => call('info', data),
+    error: (...data: unknown[]) => call('error', data),
   };
   safeLoggers.add(safe);
   return safe;

@@ -39,5 +39,4 @@ export interface Transport {
   send(call: SegmentCall, options: SendOptions): void | Promise<unknown>;
 }
 
-/** The warnings and logs of the module; the console by default. */
-export type Logger = Pick<Console, 'warn' | 'info'>;
+export type { Logger } from '../warnSafely';

@@ -1,7 +1,6 @@
 import { AnalyticsImplementation, ConfigApi, IdentityApi } from '@backstage/frontend-plugin-api';
+import { ROOT as BLOCK } from '../config/configErrors';
 import { SegmentAnalytics } from '../SegmentAnalytics';
-
-const BLOCK = 'app.analytics.segment';
 
 /** Analytics that records nothing: what the module falls back to. */
 const analyticsOff: AnalyticsImplementation = { captureEvent: () => {} };

@@ -10,7 +10,7 @@ function deferred() {
   return { promise, resolve, reject };
 }
 
-const log = () => ({ warn: jest.fn(), error: jest.fn() });
+const log = () => ({ warn: jest.fn(), info: jest.fn(), error: jest.fn() });
 /** Lets every promise callback queued so far run (no timer, no real time). */
 async function settle() {
   for (let i = 0; i < 5; i++) await Promise.resolve();
@@ -80,7 +80,7 @@ describe('createReadyGate', () => {
 
   it('a throwing console does not stop the gate', async () => {
     const seen: string[] = [];
-    const throwing = { warn: () => { throw new Error('console'); }, error: () => { throw new Error('console'); } };
+    const throwing = { warn: () => { throw new Error('console'); }, info: () => { throw new Error('console'); }, error: () => { throw new Error('console'); } };
     const ready = deferred();
     const push = createReadyGate<string>(ready.promise, item => seen.push(item), throwing);
     for (let i = 0; i <= MAX_HELD; i++) push('x');

@@ -1,10 +1,8 @@
+import { Logger, safeLogger } from '../warnSafely';
 import { createOrderedHandoff } from './orderedHandoff';
 
 /** Most items held while waiting; beyond, new ones are dropped (one warning). */
 export const MAX_HELD = 5000;
-
-/** Where the gate reports: a warning for dropped items, an error when it closes. */
-export type GateLog = Pick<Console, 'warn' | 'error'>;
 
 /**
  * Holds items, in order, until `ready` settles, then hands them to `next`;
@@ -22,17 +20,13 @@ export type GateLog = Pick<Console, 'warn' | 'error'>;
 export function createReadyGate<T>(
   ready: Promise<void>,
   next: (item: T) => void,
-  log: GateLog,
+  log: Logger,
   hold: (item: T) => T = item => item,
 ): (item: T) => void {
   let gate: 'waiting' | 'open' | 'closed' = 'waiting';
-  const tell = (level: 'warn' | 'error', message: string) => {
-    try {
-      log[level](message);
-    } catch {
-      // A broken console must not stop the gate.
-    }
-  };
+  // A warning for dropped items, an error when the gate closes; a broken console cannot stop the gate.
+  const safe = safeLogger(log);
+  const tell = (level: 'warn' | 'error', message: string) => safe[level](message);
   ready.then(
     () => {
       gate = 'open';
