@@ -1,4 +1,4 @@
-import { Logger, safeLogger } from '../warnSafely';
+import { createWarnOnce, Logger, safeLogger } from '../warnSafely';
 import { createOrderedHandoff } from './orderedHandoff';
 
 /** Most items held while waiting; beyond, new ones are dropped (one warning). */
@@ -26,27 +26,25 @@ export function createReadyGate<T>(
   let gate: 'waiting' | 'open' | 'closed' = 'waiting';
   // A warning for dropped items, an error when the gate closes; a broken console cannot stop the gate.
   const safe = safeLogger(log);
-  const tell = (level: 'warn' | 'error', message: string) => safe[level](message);
+  const warnOnce = createWarnOnce(safe);
   ready.then(
     () => {
       gate = 'open';
     },
     error => {
       gate = 'closed';
-      tell('error', `Segment analytics is off: ${(error as Error).message}`);
+      safe.error(`Segment analytics is off: ${(error as Error).message}`);
     },
   );
   // Held items are handed on once `ready` resolves, before any later one: `undefined` when it rejected.
   const handoff = createOrderedHandoff<T | undefined>(item => item !== undefined && next(item));
-  let warned = false;
   return item => {
     if (gate === 'open') handoff.push(item);
     else if (gate === 'waiting' && handoff.pending < MAX_HELD) {
       const held = hold(item);
       handoff.pushLater(ready.then(() => held, () => undefined), undefined);
-    } else if (gate === 'waiting' && !warned) {
-      warned = true;
-      tell('warn', `Segment analytics: ${MAX_HELD} events wait for the regular expression engine; later ones are dropped`);
+    } else if (gate === 'waiting') {
+      warnOnce('held', `Segment analytics: ${MAX_HELD} events wait for the regular expression engine; later ones are dropped`);
     }
   };
 }
