@@ -1,5 +1,5 @@
 import { JSON_SAFE_MARKERS } from './mapping/toJsonSafe';
-import { userIdentity, setupWireCollector } from './testing/wireTest';
+import { userIdentity, setupWireCollector } from './__testUtils__/wireTest';
 
 // Hostile events through the real @segment/analytics-next to the embedded
 // collector on a loopback port: the queue must not stall on them, and they

@@ -1,6 +1,6 @@
 import { ConfigReader } from '@backstage/config';
-import { IdentityApi } from '@backstage/core-plugin-api';
 import { SegmentAnalytics } from './SegmentAnalytics';
+import { identityAnswering } from './__testUtils__/identityApis';
 
 // Identity failures of any shape, through the whole module in test mode,
 // with a console that throws whenever the module warns: the waiting events
@@ -35,14 +35,7 @@ const hostile: Record<string, () => unknown> = {
     ),
 };
 
-function identityApi(getBackstageIdentity: () => Promise<unknown>): IdentityApi {
-  return {
-    getBackstageIdentity,
-    getProfileInfo: async () => ({}),
-    getCredentials: async () => ({}),
-    signOut: async () => {},
-  } as IdentityApi;
-}
+const identityApi = identityAnswering;
 const user = identityApi(async () => ({ type: 'user', userEntityRef: REF, ownershipEntityRefs: [REF] }));
 
 let info: jest.SpyInstance;

@@ -1,5 +1,5 @@
-import { CollectedMessage } from './testing/loopbackCollector';
-import { userIdentity, setupWireCollector } from './testing/wireTest';
+import { CollectedMessage } from './__testUtils__/loopbackCollector';
+import { userIdentity, setupWireCollector } from './__testUtils__/wireTest';
 
 // Never twice, with the real library sending to the embedded collector: the
 // module registered twice in one page (apis.ts plus an RHDH dynamic plugin,

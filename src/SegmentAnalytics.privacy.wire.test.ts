@@ -1,4 +1,4 @@
-import { userIdentity, setupWireCollector } from './testing/wireTest';
+import { userIdentity, setupWireCollector } from './__testUtils__/wireTest';
 
 // Privacy controls against the real @segment/analytics-next, sending real
 // HTTP to the embedded collector: what the library adds from `location`

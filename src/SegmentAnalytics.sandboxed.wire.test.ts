@@ -1,4 +1,4 @@
-import { userIdentity, setupWireCollector } from './testing/wireTest';
+import { userIdentity, setupWireCollector } from './__testUtils__/wireTest';
 
 // A sandboxed or opaque-origin page: reaching localStorage and reading or
 // writing document.cookie throw SecurityError, from before the library is

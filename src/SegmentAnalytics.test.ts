@@ -1,18 +1,13 @@
 import { ConfigReader } from '@backstage/config';
-import { IdentityApi } from '@backstage/core-plugin-api';
 import { SegmentAnalytics } from './SegmentAnalytics';
 import { TITLE_WAIT_MS } from './mapping/pageHistory';
+import { userIdentity } from './__testUtils__/identityApis';
 
 // Modes that must never load the library nor touch the network: any fetch
 // or XHR would be a failure here.
 
 const context = { routeRef: 'home', pluginId: 'app', extension: 'App' };
-const identityApi: IdentityApi = {
-  getBackstageIdentity: async () => ({ type: 'user', userEntityRef: 'user:default/guest', ownershipEntityRefs: [] }),
-  getProfileInfo: async () => ({}),
-  getCredentials: async () => ({}),
-  signOut: async () => {},
-};
+const identityApi = userIdentity('user:default/guest', { ownershipEntityRefs: [] });
 
 function fromSegment(segment: object, options = {}) {
   return SegmentAnalytics.fromConfig(new ConfigReader({ app: { analytics: { segment } } }), options);

@@ -1,6 +1,6 @@
 import { ConfigReader } from '@backstage/config';
-import { IdentityApi } from '@backstage/core-plugin-api';
 import { SegmentAnalytics } from './SegmentAnalytics';
+import { identityAnswering } from './__testUtils__/identityApis';
 import { MAX_USER_ID_LENGTH } from './identity/transformEntityRef';
 
 // How the user id may and may not come out, through the whole module in test
@@ -9,17 +9,11 @@ import { MAX_USER_ID_LENGTH } from './identity/transformEntityRef';
 const REF = 'user:default/Jane.Doe';
 const context = { routeRef: 'home', pluginId: 'app', extension: 'App' };
 
-function identityApi(fail?: Error): IdentityApi {
-  return {
-    getBackstageIdentity: async () => {
-      if (fail) throw fail;
-      return { type: 'user', userEntityRef: REF, ownershipEntityRefs: [REF] };
-    },
-    getProfileInfo: async () => ({}),
-    getCredentials: async () => ({}),
-    signOut: async () => {},
-  };
-}
+const identityApi = (fail?: Error) =>
+  identityAnswering(async () => {
+    if (fail) throw fail;
+    return { type: 'user', userEntityRef: REF, ownershipEntityRefs: [REF] };
+  });
 
 function fromSegment(segment: object, options: object = {}) {
   return SegmentAnalytics.fromConfig(

@@ -1,6 +1,6 @@
 import { SegmentAnalytics } from './SegmentAnalytics';
-import { CollectedMessage } from './testing/loopbackCollector';
-import { userIdentity, setupWireCollector } from './testing/wireTest';
+import { CollectedMessage } from './__testUtils__/loopbackCollector';
+import { userIdentity, setupWireCollector } from './__testUtils__/wireTest';
 
 // The real @segment/analytics-next, sending real HTTP to the embedded
 // collector on a loopback port: nothing here is mocked.

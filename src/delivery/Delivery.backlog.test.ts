@@ -1,4 +1,4 @@
-import { clickCall, costlyScheduler, countingStorage, countPerTask, drivenLifecycle, recordingTransport } from '../testing/deliveryTestKit';
+import { clickCall, costlyScheduler, countingStorage, countPerTask, drivenLifecycle, recordingTransport } from '../__testUtils__/deliveryTestKit';
 import { callStoreKey, CallStore, createCallStore, KeyValueStorage, StoredCall } from './callStore';
 import { Delivery, DeliveryOptions } from './Delivery';
 import { createStoredOwner } from './storedOwner';

@@ -1,6 +1,6 @@
 import { titleWaitMs } from '../mapping/pageHistory';
 import { SegmentCall } from '../mapping/SegmentCall';
-import { clickCall, recordingTransport } from '../testing/deliveryTestKit';
+import { clickCall, recordingTransport } from '../__testUtils__/deliveryTestKit';
 import { Delivery } from './Delivery';
 
 const advance = (ms: number) => jest.advanceTimersByTimeAsync(ms);

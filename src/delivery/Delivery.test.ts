@@ -1,10 +1,10 @@
-import { IdentityApi } from '@backstage/core-plugin-api';
 import { resolveIdentity } from '../identity/resolveIdentity';
 import { SegmentCall } from '../mapping/SegmentCall';
 import { titleWaitMs } from '../mapping/pageHistory';
 import { callStoreKey, createCallStore } from './callStore';
 import { Delivery, DeliveryOptions } from './Delivery';
-import { costlyScheduler, countPerTask, drivenLifecycle, recordingTransport } from '../testing/deliveryTestKit';
+import { costlyScheduler, countPerTask, drivenLifecycle, recordingTransport } from '../__testUtils__/deliveryTestKit';
+import { userIdentity } from '../__testUtils__/identityApis';
 import { createStoredOwner } from './storedOwner';
 import { Transport } from './Transport';
 
@@ -353,9 +353,7 @@ describe('Delivery', () => {
       ['a function of your own', async (ref: string) => `pseudo-${ref.length}`],
     ])('with a %s transform, nothing stored holds the plaintext entity ref', async (_, transform) => {
       const ref = 'user:default/jane.doe';
-      const identityApi = {
-        getBackstageIdentity: async () => ({ type: 'user' as const, userEntityRef: ref, ownershipEntityRefs: [ref] }),
-      } as unknown as IdentityApi;
+      const identityApi = userIdentity(ref);
       const storage = memoryStorage();
       jest.useRealTimers(); // the real WebCrypto digest
       const userId = resolveIdentity({ identityApi, transform }).then(identity => identity.userId);

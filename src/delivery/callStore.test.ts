@@ -1,5 +1,5 @@
 import { SegmentCall } from '../mapping/SegmentCall';
-import { countingStorage } from '../testing/deliveryTestKit';
+import { countingStorage } from '../__testUtils__/deliveryTestKit';
 import { callStoreKey, createCallStore, STORED_CALL_MAX_AGE_MS, StoredCall } from './callStore';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');

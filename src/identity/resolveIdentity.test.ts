@@ -1,4 +1,4 @@
-import { BackstageUserIdentity, IdentityApi } from '@backstage/core-plugin-api';
+import { identityAnswering } from '../__testUtils__/identityApis';
 import { resolveIdentity } from './resolveIdentity';
 import { selectGroupRefs } from './selectGroupRefs';
 
@@ -12,19 +12,9 @@ const TEAM_B_HMAC = '5565350f37773473afde275de89092d490f4fdd4456a572a9d4e2fe54e6
 // Verified in a shell: printf 'user:default/jane' | sha256sum
 const JANE_SHA256 = '5d35f8c857d864a884bc870ad6bad7bfc242bb70015af58617522b1a7486e99d';
 
-function identityApi(ownershipEntityRefs: unknown[], userEntityRef = JANE): IdentityApi & { calls: number } {
-  const api = {
-    calls: 0,
-    async getBackstageIdentity() {
-      api.calls += 1;
-      return { type: 'user', userEntityRef, ownershipEntityRefs } as BackstageUserIdentity;
-    },
-    getProfileInfo: async () => ({ displayName: 'Jane', email: 'jane@example.com' }),
-    getCredentials: async () => ({ token: 't' }),
-    signOut: async () => {},
-  };
-  return api;
-}
+/** Jane, owning `ownershipEntityRefs` (of any type: a hostile identity may give anything). */
+const identityApi = (ownershipEntityRefs: unknown[], userEntityRef = JANE) =>
+  identityAnswering(async () => ({ type: 'user', userEntityRef, ownershipEntityRefs }));
 
 const ownership = [JANE, 'group:default/team-b', 'group:default/team-a'];
 

@@ -1,4 +1,5 @@
-import { BackstageUserIdentity, IdentityApi, ProfileInfo } from '@backstage/core-plugin-api';
+import { BackstageUserIdentity } from '@backstage/core-plugin-api';
+import { identityAnswering } from '../__testUtils__/identityApis';
 import { IdentityOptions } from './userIdOptions';
 import { resolveIdentity } from './resolveIdentity';
 import { MAX_USER_ID_LENGTH } from './transformEntityRef';
@@ -13,24 +14,11 @@ const JANE_SHA256 = '5d35f8c857d864a884bc870ad6bad7bfc242bb70015af58617522b1a748
 const JANE_HMAC_PEPPER = '520a82481766551734f1dd8db1246e79aa5b401d02fb10d396421b56dc21eb48';
 
 /** A plain IdentityApi: resolves the given identity, or rejects with the given error. */
-function fakeIdentityApi(identity: BackstageUserIdentity | Error): IdentityApi & { calls: number } {
-  const api = {
-    calls: 0,
-    async getBackstageIdentity(): Promise<BackstageUserIdentity> {
-      api.calls += 1;
-      if (identity instanceof Error) throw identity;
-      return identity;
-    },
-    async getProfileInfo(): Promise<ProfileInfo> {
-      return { displayName: 'Jane', email: 'jane@example.com' };
-    },
-    async getCredentials(): Promise<{ token?: string }> {
-      return { token: 'token' };
-    },
-    async signOut(): Promise<void> {},
-  };
-  return api;
-}
+const fakeIdentityApi = (identity: BackstageUserIdentity | Error) =>
+  identityAnswering(async () => {
+    if (identity instanceof Error) throw identity;
+    return identity;
+  });
 
 const jane = (): BackstageUserIdentity => ({ type: 'user', userEntityRef: REF, ownershipEntityRefs: [] });
 

@@ -1,32 +1,9 @@
 import { ConfigReader } from '@backstage/config';
-import { IdentityApi } from '@backstage/core-plugin-api';
 import { SegmentAnalytics, SegmentAnalyticsOptions } from '../SegmentAnalytics';
 import { CollectedMessage, LoopbackCollector, startLoopbackCollector } from './loopbackCollector';
 
-/** Options of {@link userIdentity}. */
-export type UserIdentityOptions = {
-  /** The user's ownership refs; the user's own ref alone by default. */
-  ownershipEntityRefs?: string[];
-  /** How long `getBackstageIdentity` takes to answer, in ms; at once by default. */
-  delayMs?: number;
-};
-
-/**
- * An IdentityApi stub for the signed-in user `ref`, as a Backstage app would
- * give one to the module: `getBackstageIdentity` answers (after `delayMs`,
- * if given) with that user and their ownership refs.
- */
-export function userIdentity(ref: string, options: UserIdentityOptions = {}): IdentityApi {
-  const { ownershipEntityRefs = [ref], delayMs = 0 } = options;
-  const identity = { type: 'user' as const, userEntityRef: ref, ownershipEntityRefs };
-  return {
-    getBackstageIdentity: () =>
-      delayMs > 0 ? new Promise(ok => setTimeout(() => ok(identity), delayMs)) : Promise.resolve(identity),
-    getProfileInfo: async () => ({}),
-    getCredentials: async () => ({}),
-    signOut: async () => {},
-  };
-}
+export { userIdentity } from './identityApis';
+export type { UserIdentityOptions } from './identityApis';
 
 /** A module instance made by {@link WireCollector.create}, on its own write key. */
 export type WireInstance = {
