@@ -318,10 +318,15 @@ let info: jest.SpyInstance;
 let warn: jest.SpyInstance;
 
 beforeEach(() => {
+  // Test mode needs no network or crypto: every wait is on fake time.
+  jest.useFakeTimers();
   info = jest.spyOn(console, 'info').mockImplementation(() => {});
   warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
 });
-afterEach(() => jest.restoreAllMocks());
+afterEach(() => {
+  jest.useRealTimers();
+  jest.restoreAllMocks();
+});
 
 function sent(): Sent[] {
   return info.mock.calls
@@ -329,13 +334,12 @@ function sent(): Sent[] {
     .map(call => ({ line: String(call[0]).replace('[segment test mode] ', ''), properties: call[1] }));
 }
 
-/** Polls until the ordinary event sent after the hostile one has gone out; fails after 3 s. */
+/** Lets fake time run until the ordinary event sent after the hostile one has gone out; fails after 3 s of it. */
 async function untilSent(subject: string): Promise<Sent[]> {
-  const deadline = Date.now() + 3000;
-  while (Date.now() < deadline) {
+  for (let waited = 0; waited <= 3000; waited += 20) {
     const calls = sent();
     if (calls.some(c => c.properties?.subject === subject)) return calls;
-    await new Promise(r => setTimeout(r, 20));
+    await jest.advanceTimersByTimeAsync(20);
   }
   throw new Error(`the event after the hostile one was not sent within 3 s; sent: ${sent().map(c => c.line)}`);
 }
@@ -354,7 +358,7 @@ describe('SegmentAnalytics with hostile events', () => {
 
     const calls = await untilSent('after');
     // Long enough for a rejection of the delivery loop to be reported as unhandled, inside this test.
-    await new Promise(r => setTimeout(r, 50));
+    await jest.advanceTimersByTimeAsync(50);
 
     // The hostile event went out first (capture order), as JSON; or it was dropped.
     const expectedLines = [...(becomes ? [becomes] : []), 'analytics.track("click")'];

@@ -13,20 +13,24 @@ function fromSegment(segment: object, options = {}) {
   return SegmentAnalytics.fromConfig(new ConfigReader({ app: { analytics: { segment } } }), options);
 }
 
-// Delivery flushes after the next frame, or within 100 ms where frames do not run.
-const settle = () => new Promise(r => setTimeout(r, 250));
+// Delivery flushes after the next frame, or within 100 ms where frames do not run (fake timers: no real wait).
+const settle = () => jest.advanceTimersByTimeAsync(250);
 
 let fetchSpy: jest.SpyInstance;
 let xhrOpen: jest.SpyInstance;
 let info: jest.SpyInstance;
 let warn: jest.SpyInstance;
 beforeEach(() => {
+  jest.useFakeTimers();
   fetchSpy = jest.spyOn(globalThis, 'fetch');
   xhrOpen = jest.spyOn(XMLHttpRequest.prototype, 'open');
   info = jest.spyOn(console, 'info').mockImplementation(() => {});
   warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
 });
-afterEach(() => jest.restoreAllMocks());
+afterEach(() => {
+  jest.useRealTimers();
+  jest.restoreAllMocks();
+});
 
 describe('SegmentAnalytics', () => {
   it('in test mode logs each call it would send, in order, and makes no request', async () => {
@@ -34,7 +38,7 @@ describe('SegmentAnalytics', () => {
     analytics.captureEvent({ action: 'navigate', subject: '/catalog', context });
     analytics.captureEvent({ action: 'click', subject: 'link', context });
     // A page call waits (at most TITLE_WAIT_MS) for its page to set its title; jsdom's never changes.
-    await new Promise(r => setTimeout(r, TITLE_WAIT_MS + 300));
+    await jest.advanceTimersByTimeAsync(TITLE_WAIT_MS + 300);
 
     const lines = info.mock.calls.map(call => String(call[0]));
     expect(lines).toEqual([
