@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { act, screen, waitFor } from '@testing-library/react';
 import {
   appTreeApiRef,
   configApiRef,
@@ -164,15 +164,18 @@ describe('segmentAnalyticsModule never breaks the app', () => {
 
   let error: jest.SpyInstance;
   beforeEach(() => {
+    // No network here: the waits after rendering run on fake time.
+    jest.useFakeTimers();
     error = jest.spyOn(console, 'error').mockImplementation(() => {});
     jest.spyOn(console, 'warn').mockImplementation(() => {});
   });
+  afterEach(() => jest.useRealTimers());
 
   it('without an app.analytics.segment block: the app renders, analytics is off, one info line', async () => {
     renderWith(undefined);
     expect(await screen.findByTestId('probe')).toHaveTextContent('rendered');
     // The route tracker has captured the first navigation by now.
-    await new Promise(r => setTimeout(r, 250));
+    await act(() => jest.advanceTimersByTimeAsync(250));
     expect(segmentLines(info)).toEqual(['Segment analytics is off: no app.analytics.segment block in app-config.yaml']);
     expect(segmentLines(error)).toEqual([]);
     expect(logLines().filter(line => line.startsWith('[segment'))).toEqual([]);
@@ -188,7 +191,7 @@ describe('segmentAnalyticsModule never breaks the app', () => {
   it.each(invalidBlocks)('with $name: the app renders, one console.error names $key, nothing is sent', async ({ segment, key }) => {
     renderWith(segment);
     expect(await screen.findByTestId('probe')).toHaveTextContent('rendered');
-    await new Promise(r => setTimeout(r, 250));
+    await act(() => jest.advanceTimersByTimeAsync(250));
     const errors = segmentLines(error);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain(key);
