@@ -1,5 +1,5 @@
 import { KeyValueStorage } from '../delivery/callStore';
-import { Scheduler } from '../delivery/Delivery';
+import { Scheduler } from '../delivery/scheduler';
 import { SendOptions, Transport } from '../delivery/Transport';
 import { SegmentCall } from '../mapping/SegmentCall';
 

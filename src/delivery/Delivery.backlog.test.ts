@@ -1,6 +1,7 @@
 import { clickCall, costlyScheduler, countingStorage, countPerTask, drivenLifecycle, recordingTransport } from '../__testUtils__/deliveryTestKit';
 import { callStoreKey, CallStore, createCallStore, KeyValueStorage, StoredCall } from './callStore';
-import { Delivery, DeliveryOptions } from './Delivery';
+import { Delivery } from './Delivery';
+import { DeliveryOptions } from './deliveryOptions';
 import { createStoredOwner } from './storedOwner';
 import { Transport } from './Transport';
 

@@ -1,0 +1,94 @@
+import { SegmentCall } from '../mapping/SegmentCall';
+import { CallStore, StoredCall } from './callStore';
+import { CallQueue, QueuedCall } from './callQueue';
+import { RestoredCalls } from './restoredCalls';
+import { StoredOwner } from './storedOwner';
+
+/** A random UUID (v4), for messageIds and anonymous ids. */
+export function randomId(): string {
+  if (typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const hex = () => Math.floor(Math.random() * 0x10000).toString(16).padStart(4, '0');
+  return `${hex()}${hex()}-${hex()}-4${hex().slice(1)}-a${hex().slice(1)}-${hex()}${hex()}${hex()}`;
+}
+
+/** Options of {@link CarryOver}. */
+export type CarryOverOptions = {
+  /** Where calls wait for the next page load. */
+  store: CallStore;
+  /** The user the browser's stored identity belongs to. */
+  storedOwner?: StoredOwner;
+  /** Makes messageIds and anonymous ids. */
+  newId: () => string;
+};
+
+/**
+ * The carry-over store layered on the queue: what the page could not hand
+ * over when it was left is stored, each call with the user it belongs to,
+ * and the next page load sends it (see {@link RestoredCalls}), once.
+ */
+export class CarryOver {
+  /** Calls earlier page loads stored. */
+  readonly restored: RestoredCalls;
+  /** One fresh anonymous id for this page's stored anonymous calls, when a previous user is stored. */
+  private leaveAnonymousId?: string;
+
+  constructor(private readonly options: CarryOverOptions) {
+    this.restored = new RestoredCalls(options.store);
+  }
+
+  /**
+   * Stores `copies` (restored calls, as they were stored) and the calls
+   * waiting in `queue`, with the user each belongs to (sessions in the queue
+   * change it; `initialOwner` before the first), in one write. `claim`: the
+   * queued calls are sent from the queue only if still stored when their turn
+   * comes (else another load took them); otherwise the stored copy stays.
+   * `prepare` gives each call as it would be sent (undefined: never sent).
+   */
+  save(
+    queue: CallQueue,
+    copies: StoredCall[],
+    initialOwner: string | null,
+    claim: boolean,
+    prepare: (call: SegmentCall) => SegmentCall | undefined,
+  ): void {
+    const toStore = [...copies];
+    const queued: QueuedCall[] = [];
+    let owner = initialOwner;
+    for (const item of queue.waiting()) {
+      if (item.kind === 'session') {
+        owner = item.userId ?? null;
+        continue;
+      }
+      const call = prepare(item.call);
+      if (!call) continue;
+      item.messageId ??= this.options.newId();
+      queued.push(item);
+      toStore.push({ messageId: item.messageId, owner, call, ...this.anonymousIdFor(owner) });
+    }
+    if (!toStore.length) return;
+    const kept = this.options.store.save(toStore);
+    if (claim) for (const item of queued) item.stored = kept.has(item.messageId!);
+  }
+
+  /**
+   * The page stored its waiting calls when it was hidden, and is back: takes
+   * them back from the store in one go, and drops from the queue those no
+   * longer stored (another page load has sent them).
+   */
+  claimBack(queue: CallQueue): void {
+    const mine = queue.waiting().filter((item): item is QueuedCall => item.kind === 'call' && !!item.stored);
+    const taken = this.options.store.take(mine.map(item => item.messageId!));
+    for (const item of mine) item.stored = false;
+    queue.remove(new Set(mine.filter(item => !taken.has(item.messageId!))));
+  }
+
+  /**
+   * Anonymous calls stored while another user's identity is kept in this
+   * browser must not carry that user's anonymous id: they get a fresh one.
+   */
+  private anonymousIdFor(owner: string | null): { anonymousId?: string } {
+    if (owner !== null || this.options.storedOwner?.get() === undefined) return {};
+    this.leaveAnonymousId ??= this.options.newId();
+    return { anonymousId: this.leaveAnonymousId };
+  }
+}

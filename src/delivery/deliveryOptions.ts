@@ -1,0 +1,38 @@
+import { CallClock } from '../mapping/pageHistory';
+import { SegmentCall } from '../mapping/SegmentCall';
+import { CallStore } from './callStore';
+import type { MAX_IN_FLIGHT } from './pacing';
+import { Scheduler } from './scheduler';
+import { StoredOwner } from './storedOwner';
+import { Logger, Transport } from './Transport';
+
+/** Options of {@link Delivery}. */
+export type DeliveryOptions = {
+  /** The transport, still loading; a rejection means nothing can be sent. */
+  transport: Promise<Transport>;
+  /** The user's id, still resolving; undefined when no user is identified. */
+  userId?: Promise<string>;
+  /** How long calls wait for `userId` before they go out anonymous. */
+  identityTimeoutMs: number;
+  logger: Logger;
+  /** Most calls kept while the transport or the identity is not ready; the oldest are dropped beyond it. */
+  maxWaiting?: number;
+  /** Last look at a call just before it is handed over (e.g. the page's settled title). */
+  beforeSend?: (call: SegmentCall) => SegmentCall;
+  /**
+   * How much longer (ms) a call at the head of the queue should wait; 0: none.
+   * Given when the call reached delivery and the time now, on the scheduler's monotonic clock.
+   */
+  holdMs?: (call: SegmentCall, clock: CallClock) => number;
+  /** Where calls that could not be handed over go when the page is left; none: not kept. */
+  store?: CallStore;
+  /** The user the browser's stored identity belongs to (see {@link StoredOwner}). */
+  storedOwner?: StoredOwner;
+  /** Subscribes to the page being hidden or left (see `listenForPageLeave`). */
+  onPageLeave?: (listener: () => void) => unknown;
+  scheduler?: Scheduler;
+  /** Most calls in flight at once (see {@link MAX_IN_FLIGHT}); never applies when the page is left. */
+  maxInFlight?: number;
+  /** Makes messageIds and anonymous ids. */
+  newId?: () => string;
+};

@@ -1,0 +1,94 @@
+import { safeLogger } from '../warnSafely';
+import { createIdentityGate, SessionPlace } from './identityGate';
+import { browserScheduler } from './scheduler';
+
+/** A gate whose sessions are recorded, on jest's fake timers. */
+function gate(userId: Promise<string> | undefined, timeoutMs = 1000) {
+  const sessions: [string | undefined, SessionPlace][] = [];
+  const warn = jest.fn();
+  const g = createIdentityGate({
+    userId,
+    timeoutMs,
+    scheduler: browserScheduler,
+    logger: safeLogger({ warn, info: jest.fn() }),
+    onSession: (id, place) => sessions.push([id, place]),
+  });
+  return { g, sessions, warn };
+}
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((ok, fail) => {
+    resolve = ok;
+    reject = fail;
+  });
+  return { promise, resolve, reject };
+}
+
+beforeEach(() => jest.useFakeTimers());
+afterEach(() => jest.useRealTimers());
+
+describe('createIdentityGate', () => {
+  it('without a user id: anonymous at once, no time-out', () => {
+    const { g, sessions, warn } = gate(undefined);
+    expect(g.state).toEqual({ kind: 'anonymous' });
+    expect(sessions).toEqual([[undefined, 'back']]);
+    g.startClock();
+    jest.advanceTimersByTime(5000);
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('an id in time: the user session starts before everything waiting', async () => {
+    const id = deferred<string>();
+    const { g, sessions } = gate(id.promise);
+    g.startClock();
+    await jest.advanceTimersByTimeAsync(999);
+    id.resolve('u');
+    await jest.advanceTimersByTimeAsync(0);
+    expect(g.state).toEqual({ kind: 'known', userId: 'u' });
+    expect(sessions).toEqual([['u', 'front']]);
+  });
+
+  it('the clock starts with the first waiting call, not at construction', async () => {
+    const { g, sessions } = gate(new Promise<string>(() => {}));
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(g.state.kind).toBe('waiting');
+    g.startClock();
+    g.startClock(); // once
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(sessions).toEqual([[undefined, 'front']]);
+  });
+
+  it('late: anonymous after the time-out (one warning), then the user session after what was released', async () => {
+    const id = deferred<string>();
+    const { g, sessions, warn } = gate(id.promise);
+    g.startClock();
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(g.state).toEqual({ kind: 'anonymous' });
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0][0])).toContain('not known after 1000 ms');
+    id.resolve('u');
+    await jest.advanceTimersByTimeAsync(0);
+    expect(sessions).toEqual([
+      [undefined, 'front'],
+      ['u', 'back'],
+    ]);
+  });
+
+  it.each([
+    ['an Error', new Error('offline')],
+    ['a Symbol', Symbol('odd')],
+    ['an object without a prototype', Object.create(null)],
+  ])('a failure (%s): anonymous at once, one warning, no time-out warning later', async (_label, reason) => {
+    const id = deferred<string>();
+    const { g, sessions, warn } = gate(id.promise);
+    g.startClock();
+    id.reject(reason);
+    await jest.advanceTimersByTimeAsync(5000);
+    expect(g.state).toEqual({ kind: 'anonymous' });
+    expect(sessions).toEqual([[undefined, 'front']]);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0][0])).toContain('could not identify the user');
+  });
+});
