@@ -1,0 +1,190 @@
+// @ts-check
+// End-to-end: `delivery: backend`. The dev app and a real Backstage backend
+// (@backstage/backend-defaults, the auth backend with its guest provider and
+// the Segment relay of backend/) share one origin, as in production: the app
+// server passes `/api/` to the backend. The relay forwards to the embedded
+// collector. The page cannot reach anything but its own origin (every other
+// request is aborted and recorded): every event must arrive at the collector
+// through the backend, with the ids the server computed.
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { GUEST, startSegmentBackend } from '../backend/dev/startSegmentBackend.mjs';
+import { startCollector } from '../dev/collector/collector.mjs';
+import { browserMissing, closeIdleBrowsers, openBrowser } from './support/browser.mjs';
+import { buildApp } from './support/buildApp.mjs';
+import { serveApp } from './support/serveApp.mjs';
+
+const WRITE_KEY = 'e2e-relay-write-key-5c1f';
+const HMAC_KEY = 'e2e-relay-hmac-key-9a3e71b0c4d2f6e8a5b7';
+/** @param {string} ref */
+const hmac = ref => createHmac('sha256', HMAC_KEY).update(ref, 'utf8').digest('hex');
+const USER_ID = hmac(GUEST.userEntityRef);
+const TEAM_A = hmac('group:default/team-a');
+const TEAM_B = hmac('group:default/team-b');
+
+const missing = browserMissing();
+
+/** @typedef {Record<string, any>} Message */
+/** @param {Message[]} messages @param {string} type */
+const ofType = (messages, type) => messages.filter(m => m.type === type);
+/** @param {Message} m */
+const isEvent = m => m.type === 'page' || m.type === 'track';
+
+/** @type {Awaited<ReturnType<typeof startCollector>>} */
+let collector;
+/** @type {import('../backend/dev/startSegmentBackend.mjs').SegmentBackend} */
+let backend;
+/** @type {Awaited<ReturnType<typeof serveApp>>} */
+let app;
+/** `app.analytics.segment` of the next page load. @type {Record<string, unknown>} */
+let segment = {};
+/** @type {Array<{ close: () => Promise<void> }>} */
+const browsers = [];
+
+before(async () => {
+  if (missing) return;
+  collector = await startCollector({ writeKeys: [WRITE_KEY] });
+  const dir = await buildApp('dev/index.tsx');
+  let backendOrigin = 'http://127.0.0.1:9';
+  app = await serveApp(
+    dir,
+    origin => ({
+      app: { title: 'Harness', baseUrl: origin, analytics: { segment: { delivery: 'backend', ...segment } } },
+      backend: { baseUrl: origin },
+    }),
+    { api: () => backendOrigin },
+  );
+  backend = await startSegmentBackend({
+    upstreamUrl: `${collector.url}/v1`,
+    writeKey: WRITE_KEY,
+    hmacKey: HMAC_KEY,
+    segmentAnalytics: { groups: true },
+    config: { app: { baseUrl: app.url } },
+  });
+  backendOrigin = backend.baseUrl;
+});
+
+after(async () => {
+  await Promise.allSettled(browsers.map(b => b.close()));
+  await closeIdleBrowsers();
+  await app?.close();
+  await backend?.stop();
+  await collector?.close();
+});
+
+/**
+ * Opens the playground in a fresh profile that can reach nothing but the app's
+ * origin, and signs in as the backend's guest.
+ * @param {{ delayCookieMs?: number }} [options] holds the relay's cookie answers back this long
+ */
+async function open({ delayCookieMs = 0 } = {}) {
+  const browser = await openBrowser();
+  browsers.push(browser);
+  /** @type {string[]} */
+  const blocked = [];
+  /** @type {Array<{ url: string, status: number }>} */
+  const relayAnswers = [];
+  await browser.context.route('**/*', async route => {
+    const url = route.request().url();
+    if (!url.startsWith(`${app.url}/`)) {
+      blocked.push(url);
+      await route.abort('blockedbyclient');
+      return;
+    }
+    if (delayCookieMs && url.includes('/.backstage/auth/v1/cookie')) await new Promise(r => setTimeout(r, delayCookieMs));
+    await route.continue();
+  });
+  browser.page.on('response', r => {
+    if (r.url().includes('/api/segment-analytics/')) relayAnswers.push({ url: r.url(), status: r.status() });
+  });
+  /** @type {string[]} */
+  const warnings = [];
+  browser.page.on('console', m => {
+    if (m.type() === 'warning' || m.type() === 'error') warnings.push(m.text());
+  });
+  await browser.page.goto(`${app.url}/playground`);
+  await browser.page.getByRole('button', { name: 'Enter' }).click();
+  await browser.page.waitForSelector('[data-testid=second-link]');
+  return { ...browser, blocked, relayAnswers, warnings };
+}
+
+/**
+ * What every test checks: nothing off the origin, nothing plaintext, nothing of Segment's hosts.
+ * @param {Awaited<ReturnType<typeof open>>} browser
+ */
+function assertFirstParty(browser) {
+  assert.deepEqual(browser.blocked, [], 'the page asked for nothing off its origin');
+  const offOrigin = browser.requests.filter(r => !r.url.startsWith(`${app.url}/`)).map(r => r.url);
+  assert.deepEqual(offOrigin, [], 'the page made no request off its origin');
+  const relay = browser.requests.filter(r => r.url.startsWith(`${app.url}/api/segment-analytics/`));
+  assert.ok(relay.some(r => /\/v1\/[tpib]$/.test(r.url)), 'the calls went to the relay');
+  for (const r of relay) {
+    assert.ok(!r.body.includes(GUEST.userEntityRef), `no plaintext user ref sent to the relay: ${r.url}`);
+    assert.ok(!r.body.includes(WRITE_KEY) && !r.body.includes(HMAC_KEY), 'the browser never had a key');
+  }
+  assert.ok(!browser.requests.some(r => /segment\.(com|io)|segmentapis/.test(r.url)), 'no Segment host');
+}
+
+describe('delivery: backend, with a real Backstage backend', { skip: missing }, () => {
+  it('every call reaches Segment through the backend with the server-computed ids; the page talks only to its origin', async () => {
+    collector.clear();
+    segment = {};
+    const browser = await open();
+    const { page } = browser;
+    await page.click('[data-testid=second-link]');
+    await page.waitForSelector('[data-testid=back-link]');
+    await page.click('[data-testid=back-link]');
+    await page.waitForSelector('[data-testid=fire-search]');
+    await page.click('[data-testid=fire-search]');
+
+    const messages = await collector.waitFor(
+      m => ofType(m, 'group').length >= 2 && ofType(m, 'page').length >= 3 && m.some(x => x.event === 'search'),
+      20_000,
+    );
+    // Every message came from the relay (server to server: no browser Origin), with its write key.
+    assert.ok(collector.requests().every(r => r.path === '/v1/batch' && r.status === 200 && !r.origin), 'relay requests only');
+    const [identify] = ofType(messages, 'identify');
+    assert.ok(identify, 'identify arrived');
+    for (const m of messages) {
+      assert.equal(m.userId, USER_ID, `${m.type} ${m.event ?? ''} carries the server's HMAC id`);
+      assert.equal(m.traits, undefined, 'no traits from the browser');
+    }
+    assert.deepEqual(ofType(messages, 'group').map(g => g.groupId), [TEAM_A, TEAM_B], 'the backend sent the group calls');
+    const events = messages.filter(isEvent);
+    assert.ok(events.length >= 4, `events: ${events.map(e => e.event ?? e.type)}`);
+    for (const e of events) assert.equal(e.context.groupId, TEAM_A, 'context.groupId from the server');
+    assert.ok(events.every(e => Date.parse(e.timestamp) >= Date.parse(identify.timestamp)), 'identify first');
+    // The module's payload is unchanged: a page call of the second page, the search track call.
+    assert.ok(ofType(messages, 'page').some(p => p.properties.path === '/second'), 'the page call of /second');
+    assert.ok(messages.some(m => m.event === 'search' && m.properties.action === 'search'), 'the search event');
+    assertFirstParty(browser);
+    assert.deepEqual(browser.warnings.filter(w => /segment/i.test(w)), [], 'no warning of the module');
+  });
+
+  it('frontend maskIP and batching go through the relay: Segment records 0.0.0.0, one request per batch', async () => {
+    collector.clear();
+    segment = { maskIP: true, batching: { size: 3, timeoutMs: 300 } };
+    const browser = await open();
+    await browser.page.click('[data-testid=fire-search]');
+    const messages = await collector.waitFor(m => m.some(x => x.event === 'search'), 20_000);
+    for (const m of messages) {
+      assert.equal(m.context.ip, '0.0.0.0', `${m.type} masked`);
+      assert.equal(m.userId, USER_ID);
+    }
+    assert.ok(browser.requests.some(r => r.url === `${app.url}/api/segment-analytics/v1/b`), 'batches went to the relay');
+    assertFirstParty(browser);
+  });
+
+  it('calls sent before the session cookie exists are answered 401, retried, and delivered once it does', async () => {
+    collector.clear();
+    // The library loads after identityTimeoutMs without the cookie; the relay answers 401 until it comes.
+    segment = { identityTimeoutMs: 200 };
+    const browser = await open({ delayCookieMs: 2500 });
+    await browser.page.click('[data-testid=fire-search]');
+    const messages = await collector.waitFor(m => m.some(x => x.event === 'search') && ofType(m, 'identify').length > 0, 30_000);
+    assert.ok(browser.relayAnswers.some(a => a.status === 401), `the relay refused first: ${JSON.stringify(browser.relayAnswers)}`);
+    assert.ok(messages.every(m => m.userId === USER_ID), 'delivered as the signed-in user');
+    assertFirstParty(browser);
+  });
+});
