@@ -8,12 +8,27 @@
 // through the backend, with the ids the server computed.
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { GUEST, startSegmentBackend } from '../backend/dev/startSegmentBackend.mjs';
 import { startCollector } from '../dev/collector/collector.mjs';
 import { browserMissing, closeIdleBrowsers, openBrowser } from './support/browser.mjs';
 import { buildApp } from './support/buildApp.mjs';
 import { serveApp } from './support/serveApp.mjs';
+
+/** Why the backend cannot start here (its own dependencies are not installed), said loudly; or undefined. */
+function backendMissing() {
+  if (existsSync(new URL('../backend/node_modules/@backstage/backend-defaults/package.json', import.meta.url))) return undefined;
+  const why = "backend/ has no node_modules: e2e/backend.test.mjs SKIPPED. Run 'npm ci' in backend/ (CI does).";
+  console.error(`\n${'!'.repeat(78)}\n${why}\n${'!'.repeat(78)}\n`);
+  return why;
+}
+
+const missing = browserMissing() ?? backendMissing();
+// Loaded only when its dependencies are there.
+/** @type {typeof import('../backend/dev/startSegmentBackend.mjs')} */
+const { GUEST, startSegmentBackend } = missing
+  ? /** @type {any} */ ({ GUEST: { userEntityRef: 'user:default/guest' } })
+  : await import('../backend/dev/startSegmentBackend.mjs');
 
 const WRITE_KEY = 'e2e-relay-write-key-5c1f';
 const HMAC_KEY = 'e2e-relay-hmac-key-9a3e71b0c4d2f6e8a5b7';
@@ -22,8 +37,6 @@ const hmac = ref => createHmac('sha256', HMAC_KEY).update(ref, 'utf8').digest('h
 const USER_ID = hmac(GUEST.userEntityRef);
 const TEAM_A = hmac('group:default/team-a');
 const TEAM_B = hmac('group:default/team-b');
-
-const missing = browserMissing();
 
 /** @typedef {Record<string, any>} Message */
 /** @param {Message[]} messages @param {string} type */
