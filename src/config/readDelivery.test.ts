@@ -64,18 +64,15 @@ describe('app.analytics.segment.delivery', () => {
   });
 
   it.each([
-    ['a value outside the set', { delivery: 'relay' }, undefined, "Invalid config app.analytics.segment.delivery: expected 'direct' or 'backend' (got 'relay')"],
+    ['a value outside the set', { delivery: 'relay' }, undefined, "Invalid config app.analytics.segment.delivery: expected 'direct' or 'backend' (got \"relay\")"],
     ['a value of the wrong type', { delivery: true }, undefined, "Invalid config app.analytics.segment.delivery: expected 'direct' or 'backend'"],
     ['no backend.baseUrl', { delivery: 'backend' }, {}, 'backend.baseUrl'],
     ['a relative backend.baseUrl', { delivery: 'backend' }, { baseUrl: '/backend' }, 'backend.baseUrl'],
     ['a backend.baseUrl with credentials', { delivery: 'backend' }, { baseUrl: 'https://u:p@host' }, 'backend.baseUrl'],
   ])('%s is an error naming the key', (_, segment, backend, message) => {
     expect(() => read(segment, backend)).toThrow(message);
-    try {
-      read(segment, backend);
-    } catch (e) {
-      expect(String(e)).not.toContain('u:p');
-    }
+    // Never quoted back: a URL with credentials.
+    expect(() => read(segment, backend)).not.toThrow('u:p');
   });
 
   it('still requires a write key in direct mode', () => {

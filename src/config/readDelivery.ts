@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { invalid, ROOT } from './configErrors';
+import { describe, invalid } from './configErrors';
 import { parseApiHost } from './parseEndpoints';
 
 /** The backend plugin's id: its routes are under `{backend.baseUrl}/api/segment-analytics`. */
@@ -39,34 +39,25 @@ export type RelayDelivery = {
  */
 export function readDelivery(config: Config, segment: Config | undefined): RelayDelivery | undefined {
   const accepts = "'direct' or 'backend'";
-  let value: string | undefined;
+  let value: unknown;
+  let baseUrl: unknown;
   try {
-    value = segment?.getOptionalString('delivery');
-  } catch (e) {
-    throw invalid('delivery', accepts, e instanceof Error ? e.message : undefined);
+    value = segment?.getOptional('delivery');
+    baseUrl = config.getOptional('backend.baseUrl');
+  } catch {
+    // read as missing
   }
   if (value === undefined || value === 'direct') return undefined;
-  if (value !== 'backend') throw invalid('delivery', accepts, `got '${value}'`);
-
-  let baseUrl: string | undefined;
+  if (value !== 'backend') throw invalid('delivery', accepts, describe(value));
+  const fail = () => invalid('delivery', accepts, "'backend' needs backend.baseUrl, an absolute http(s) URL");
+  if (typeof baseUrl !== 'string' || !/^https?:\/\//i.test(baseUrl.trim())) throw fail();
+  let endpoint;
   try {
-    baseUrl = config.getOptionalString('backend.baseUrl')?.trim();
+    endpoint = parseApiHost(`${baseUrl.trim().replace(/\/+$/, '')}/api/${RELAY_PLUGIN_ID}/v1`);
   } catch {
-    baseUrl = undefined;
-  }
-  if (!baseUrl || !/^https?:\/\//i.test(baseUrl)) {
-    throw new Error(
-      `Invalid config ${ROOT}.delivery: 'backend' sends every call to the app's backend, ` +
-        "and backend.baseUrl is not an absolute 'http://' or 'https://' URL",
-    );
-  }
-  let endpoint: { apiHost: string; protocol: 'http' | 'https' };
-  try {
-    endpoint = parseApiHost(`${baseUrl.replace(/\/+$/, '')}/api/${RELAY_PLUGIN_ID}/v1`);
-  } catch {
-    throw new Error(`Invalid config ${ROOT}.delivery: 'backend' needs a valid backend.baseUrl (an http or https URL)`);
+    throw fail();
   }
   const { apiHost, protocol } = endpoint;
   const ignoredKeys = IGNORED_IN_BACKEND_MODE.filter(key => segment?.has(key));
-  return { url: `${protocol}://${apiHost.replace(/\/v1$/, '')}`, apiHost, protocol, ignoredKeys };
+  return { url: `${protocol}://${apiHost.slice(0, -3)}`, apiHost, protocol, ignoredKeys };
 }

@@ -107,12 +107,12 @@ describe('startBackendSession', () => {
 
   it('without a token it asks nothing of the relay, warns, and tries again later', async () => {
     const relay = fakeRelay([200]);
-    let token: string | undefined;
-    const { session, warn } = start(relay, { getCredentials: async () => ({ token }) });
+    const credentials: { token?: string } = {};
+    const { session, warn } = start(relay, { getCredentials: async () => ({ ...credentials }) });
     await session.ready;
     expect(relay.requests).toEqual([]);
     expect(warn.mock.calls[0][0]).toContain('the signed-in user has no Backstage token');
-    token = 'late-token';
+    credentials.token = 'late-token';
     await advance(5000);
     expect(session.state().kind).toBe('active');
     expect(relay.requests.at(-1)?.authorization).toBe('Bearer late-token');

@@ -162,9 +162,16 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
  * hidden and sleeping pages run late).
  */
 export function startBrowserBackendSession(
-  options: Pick<BackendSessionOptions, 'relayUrl' | 'getCredentials' | 'warn' | 'readyTimeoutMs'> & { scheduler: Scheduler },
+  options: Pick<BackendSessionOptions, 'relayUrl' | 'getCredentials' | 'warn' | 'readyTimeoutMs'>,
 ): BackendSession {
-  const session = startBackendSession({ ...options, fetch: (url, init) => fetch(url, init) });
+  // Wall-clock time only: `expiresAt` is a wall-clock time (the monotonic `now` is not read here).
+  const scheduler: Scheduler = {
+    now: () => Date.now(),
+    wallNow: () => Date.now(),
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: handle => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  };
+  const session = startBackendSession({ ...options, scheduler, fetch: (url, init) => fetch(url, init) });
   if (typeof document !== 'undefined') {
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible') session.refreshIfDue();

@@ -52,11 +52,9 @@ export function createDelivery(
     import(/* webpackChunkName: "segment-analytics" */ './segmentTransport').then(m =>
       m.loadSegmentTransport(config, logger, storedOwner, redactLibraryEvent ?? createPrivacy(config.privacy).library, localStorage),
     );
-  const transport: Promise<Transport> = config.testMode
-    ? Promise.resolve(createLoggingTransport(logger))
-    : whenReady
-      ? whenReady.then(load, load)
-      : load();
+  let transport: Promise<Transport>;
+  if (config.testMode) transport = Promise.resolve(createLoggingTransport(logger));
+  else transport = whenReady ? whenReady.then(load, load) : load();
   return new Delivery({
     transport: transport.then(decorate),
     userId,

@@ -1,9 +1,6 @@
 import type { IdentityApi } from '@backstage/core-plugin-api';
 import type { EnabledSegmentConfig } from '../config/SegmentConfig';
-import { ROOT } from '../config/configErrors';
 import type { UserIdTransformOption } from '../identity/userIdOptions';
-import { startBrowserBackendSession } from './backendSession';
-import { browserScheduler } from './Delivery';
 import type { Logger } from './Transport';
 
 /** What `delivery: backend` adds to the pipeline; undefined from {@link startRelayMode} means: stay off. */
@@ -13,9 +10,10 @@ export type RelayMode = {
 };
 
 /**
- * Starts what `delivery: backend` needs (nothing for `direct`): the relay's
- * session cookie, kept fresh, unless in test mode; warnings for the keys
- * that have no effect in this mode.
+ * Starts what `delivery: backend` needs (nothing for `direct`): one warning
+ * for the keys that have no effect in this mode, and, unless in test mode,
+ * the relay's session cookie, kept fresh (its code is loaded lazily, off the
+ * app's first load).
  *
  * @remarks
  * Without an identity API there is no signed-in user, and the relay accepts
@@ -25,29 +23,22 @@ export type RelayMode = {
 export function startRelayMode(config: EnabledSegmentConfig, identityApi: IdentityApi | undefined, logger: Logger): RelayMode | undefined {
   const { relay } = config;
   if (!relay) return {};
-  if (relay.ignoredKeys.length) {
-    const keys = relay.ignoredKeys.map(key => `${ROOT}.${key}`).join(', ');
-    logger.warn(
-      `Segment analytics: ${keys} ${relay.ignoredKeys.length > 1 ? 'have' : 'has'} no effect with delivery: backend ` +
-        '(the backend relay forwards to Segment with its own write key, region and groups): remove from the frontend config',
-    );
-  }
+  const prefix = 'Segment analytics: with delivery: backend,';
+  if (relay.ignoredKeys.length) logger.warn(`${prefix} these keys have no effect (remove them): ${relay.ignoredKeys.join(', ')}`);
   if (!identityApi) {
-    logger.warn(
-      'Segment analytics is off: delivery: backend sends as the signed-in Backstage user, and SegmentAnalytics.fromConfig ' +
-        'was given no identityApi',
-    );
+    logger.warn(`${prefix} the module is off: fromConfig was given no identityApi (the backend accepts signed-in users only)`);
     return undefined;
   }
   if (config.testMode) return {};
-  const session = startBrowserBackendSession({
-    relayUrl: relay.url,
-    getCredentials: () => identityApi.getCredentials(),
-    warn: message => logger.warn(message),
-    readyTimeoutMs: config.identityTimeoutMs,
-    scheduler: browserScheduler,
-  });
-  return { whenReady: session.ready };
+  const session = import(/* webpackChunkName: "segment-analytics-relay" */ './backendSession').then(m =>
+    m.startBrowserBackendSession({
+      relayUrl: relay.url,
+      getCredentials: () => identityApi.getCredentials(),
+      warn: message => logger.warn(message),
+      readyTimeoutMs: config.identityTimeoutMs,
+    }),
+  );
+  return { whenReady: session.then(s => s.ready) };
 }
 
 /**

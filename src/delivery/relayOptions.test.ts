@@ -3,7 +3,7 @@ import { readSegmentConfig } from '../config/readSegmentConfig';
 import { EnabledSegmentConfig } from '../config/SegmentConfig';
 import { toLoadArguments } from './segmentOptions';
 
-function configOf(segment: Record<string, unknown>): EnabledSegmentConfig {
+function configOf(segment: Record<string, any>): EnabledSegmentConfig {
   const config = readSegmentConfig(
     new ConfigReader({ app: { analytics: { segment } }, backend: { baseUrl: 'https://backstage.example.com' } }),
   );
