@@ -48,8 +48,10 @@ const isEvent = m => m.type === 'page' || m.type === 'track';
 let collector;
 /** @type {import('../backend/dev/startSegmentBackend.mjs').SegmentBackend} */
 let backend;
-/** @type {Awaited<ReturnType<typeof serveApp>>} */
+/** The legacy dev app (dev/index.tsx). @type {Awaited<ReturnType<typeof serveApp>>} */
 let app;
+/** The New Frontend System app (dev/nfs/index.tsx), on an origin of its own. @type {Awaited<ReturnType<typeof serveApp>>} */
+let nfsApp;
 /** `app.analytics.segment` of the next page load. @type {Record<string, unknown>} */
 let segment = {};
 /** @type {Array<{ close: () => Promise<void> }>} */
@@ -58,22 +60,22 @@ const browsers = [];
 before(async () => {
   if (missing) return;
   collector = await startCollector({ writeKeys: [WRITE_KEY] });
-  const dir = await buildApp('dev/index.tsx');
   let backendOrigin = 'http://127.0.0.1:9';
-  app = await serveApp(
-    dir,
-    origin => ({
-      app: { title: 'Harness', baseUrl: origin, analytics: { segment: { delivery: 'backend', ...segment } } },
-      backend: { baseUrl: origin },
-    }),
-    { api: () => backendOrigin },
-  );
+  /** @param {string} origin */
+  const configFor = origin => ({
+    app: { title: 'Harness', baseUrl: origin, analytics: { segment: { delivery: 'backend', ...segment } } },
+    // The app's own origin: its server passes /api/ to the backend.
+    backend: { baseUrl: origin },
+  });
+  app = await serveApp(await buildApp('dev/index.tsx'), configFor, { api: () => backendOrigin });
+  nfsApp = await serveApp(await buildApp('dev/nfs/index.tsx'), configFor, { api: () => backendOrigin });
   backend = await startSegmentBackend({
     upstreamUrl: `${collector.url}/v1`,
     writeKey: WRITE_KEY,
     hmacKey: HMAC_KEY,
     segmentAnalytics: { groups: true },
-    config: { app: { baseUrl: app.url } },
+    // The relay takes calls from app.baseUrl and the exact origins of backend.cors.origin.
+    config: { app: { baseUrl: app.url }, backend: { cors: { origin: [nfsApp.url], credentials: true } } },
   });
   backendOrigin = backend.baseUrl;
 });
@@ -82,16 +84,19 @@ after(async () => {
   await Promise.allSettled(browsers.map(b => b.close()));
   await closeIdleBrowsers();
   await app?.close();
+  await nfsApp?.close();
   await backend?.stop();
   await collector?.close();
 });
 
 /**
- * Opens the playground in a fresh profile that can reach nothing but the app's
+ * Opens the app in a fresh profile that can reach nothing but the app's
  * origin, and signs in as the backend's guest.
- * @param {{ delayCookieMs?: number }} [options] holds the relay's cookie answers back this long
+ * @param {{ delayCookieMs?: number, served?: typeof app, path?: string, ready?: string }} [options]
+ *   `delayCookieMs`: holds the relay's cookie answers back this long; `served`: the app (default: the legacy
+ *   dev app), `path` the page opened first, `ready` what shows once signed in
  */
-async function open({ delayCookieMs = 0 } = {}) {
+async function open({ delayCookieMs = 0, served = app, path = '/playground', ready = '[data-testid=second-link]' } = {}) {
   const browser = await openBrowser();
   browsers.push(browser);
   /** @type {string[]} */
@@ -100,7 +105,7 @@ async function open({ delayCookieMs = 0 } = {}) {
   const relayAnswers = [];
   await browser.context.route('**/*', async route => {
     const url = route.request().url();
-    if (!url.startsWith(`${app.url}/`)) {
+    if (!url.startsWith(`${served.url}/`)) {
       blocked.push(url);
       await route.abort('blockedbyclient');
       return;
@@ -116,10 +121,10 @@ async function open({ delayCookieMs = 0 } = {}) {
   browser.page.on('console', m => {
     if (m.type() === 'warning' || m.type() === 'error') warnings.push(m.text());
   });
-  await browser.page.goto(`${app.url}/playground`);
+  await browser.page.goto(`${served.url}${path}`);
   await browser.page.getByRole('button', { name: 'Enter' }).click();
-  await browser.page.waitForSelector('[data-testid=second-link]');
-  return { ...browser, blocked, relayAnswers, warnings };
+  await browser.page.waitForSelector(ready);
+  return { ...browser, origin: served.url, blocked, relayAnswers, warnings };
 }
 
 /**
@@ -128,9 +133,9 @@ async function open({ delayCookieMs = 0 } = {}) {
  */
 function assertFirstParty(browser) {
   assert.deepEqual(browser.blocked, [], 'the page asked for nothing off its origin');
-  const offOrigin = browser.requests.filter(r => !r.url.startsWith(`${app.url}/`)).map(r => r.url);
+  const offOrigin = browser.requests.filter(r => !r.url.startsWith(`${browser.origin}/`)).map(r => r.url);
   assert.deepEqual(offOrigin, [], 'the page made no request off its origin');
-  const relay = browser.requests.filter(r => r.url.startsWith(`${app.url}/api/segment-analytics/`));
+  const relay = browser.requests.filter(r => r.url.startsWith(`${browser.origin}/api/segment-analytics/`));
   assert.ok(relay.some(r => /\/v1\/[tpib]$/.test(r.url)), 'the calls went to the relay');
   for (const r of relay) {
     assert.ok(!r.body.includes(GUEST.userEntityRef), `no plaintext user ref sent to the relay: ${r.url}`);
@@ -198,6 +203,42 @@ describe('delivery: backend, with a real Backstage backend', { skip: missing }, 
     const messages = await collector.waitFor(m => m.some(x => x.event === 'search') && ofType(m, 'identify').length > 0, 30_000);
     assert.ok(browser.relayAnswers.some(a => a.status === 401), `the relay refused first: ${JSON.stringify(browser.relayAnswers)}`);
     assert.ok(messages.every(m => m.userId === USER_ID), 'delivered as the signed-in user');
+    assertFirstParty(browser);
+  });
+
+  it('a call captured as the page reloads arrives once, with its capture time, through the backend', async () => {
+    collector.clear();
+    segment = {};
+    const browser = await open();
+    // Wait until this load's calls are through, so that only the reload's carry-over is left.
+    await collector.waitFor(m => m.some(x => x.type === 'identify'), 20_000);
+    const clickedAt = await browser.page.evaluate(() => {
+      const at = Date.now();
+      /** @type {HTMLElement} */ (document.querySelector('[data-testid=fire-search]')).click();
+      location.reload();
+      return at;
+    });
+    await browser.page.waitForSelector('[data-testid=second-link]');
+    const messages = await collector.waitFor(m => m.some(x => x.event === 'search'), 20_000);
+    const searches = messages.filter(m => m.event === 'search');
+    assert.equal(new Set(searches.map(m => m.messageId)).size, 1, 'one search call (retries share a messageId)');
+    assert.equal(searches[0].userId, USER_ID);
+    assert.ok(Math.abs(Date.parse(searches[0].timestamp) - clickedAt) < 1000, 'its capture time');
+    assertFirstParty(browser);
+  });
+
+  it('the New Frontend System app, configured from app-config alone, sends through the backend too', async () => {
+    collector.clear();
+    segment = {};
+    const browser = await open({ served: nfsApp, path: '/nfs-one', ready: '[data-testid=nfs-one-link]' });
+    await browser.page.click('[data-testid=nfs-one-link]');
+    await browser.page.waitForSelector('[data-testid=nfs-two]');
+    const messages = await collector.waitFor(
+      m => m.some(x => x.type === 'page' && x.properties.path === '/nfs-two') && m.some(x => x.event === 'click'),
+      20_000,
+    );
+    assert.ok(messages.every(m => m.userId === USER_ID), 'the server-computed id on every call');
+    assert.ok(ofType(messages, 'identify').length > 0, 'identify');
     assertFirstParty(browser);
   });
 });
