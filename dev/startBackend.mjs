@@ -5,6 +5,7 @@
 // http://localhost:PORT, forwarding to the embedded collector, which stands
 // in for Segment. The dev app (http://localhost:3000) signs in as guest there.
 import { existsSync } from 'node:fs';
+import { freePort } from './freePort.mjs';
 
 /** The app's origin in the dev harness (app-config.backend.yaml). */
 const APP_ORIGIN = 'http://localhost:3000';
@@ -22,8 +23,7 @@ export async function startDevBackend({ upstreamUrl, port }) {
   const { startSegmentBackend } = await import('../backend/dev/startSegmentBackend.mjs');
   /** @param {number | undefined} listenPort */
   const start = async listenPort => {
-    // The port is only known once chosen: a free one is found by startSegmentBackend, then the URLs follow.
-    const { freePort } = await import('./freePort.mjs');
+    // The backend's own URL (and so its cookie's domain) names the port: choose it first.
     const chosen = listenPort ?? (await freePort());
     const baseUrl = `http://localhost:${chosen}`;
     const backend = await startSegmentBackend({
