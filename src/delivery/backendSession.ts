@@ -56,11 +56,13 @@ class AttemptFailed extends Error {}
  * `delivery: backend`.
  *
  * @remarks
- * First a `DELETE` of any cookie the browser holds (it may be another user's:
- * the relay's `GET` keeps an unexpired cookie), then a `GET` of
- * `{relayUrl}/.backstage/auth/v1/cookie` with the user's Backstage token as
- * `Bearer`, `credentials: 'include'` so the browser stores the `HttpOnly`
- * cookie. Its answer's `expiresAt` sets the refresh: 1 to 4 minutes before,
+ * A `GET` of `{relayUrl}/.backstage/auth/v1/cookie` with the user's Backstage
+ * token as `Bearer`, `credentials: 'include'` so the browser stores the
+ * `HttpOnly` cookie. Backstage keeps a cookie the browser holds only when it
+ * is the same user's and has more than 5 minutes left, so a cookie of
+ * another user who signed in before in this browser is replaced. No
+ * `DELETE` first: the cookie is Backstage's one `backstage-auth` cookie of
+ * the backend's host, which the app backend's protected mode also needs. Its answer's `expiresAt` sets the refresh: 1 to 4 minutes before,
  * at random. A failed attempt (no token, network, a status other than 2xx) is
  * retried after 5 s, doubling up to 5 min, with one warning. Calls sent
  * meanwhile are answered 401, which the library retries (see `withRelayOptions`).
@@ -73,16 +75,14 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
   let dueAt = Infinity;
   let inFlight = false;
   let warned = false;
-  // Until a cookie has been obtained, every attempt first deletes whatever cookie the browser holds.
-  let obtained = false;
   let settleReady: () => void = () => {};
   const ready = new Promise<void>(resolve => {
     settleReady = resolve;
   });
   const readyTimer = scheduler.setTimeout(() => settleReady(), options.readyTimeoutMs);
 
-  const request = async (method: 'GET' | 'DELETE', token: string) => {
-    const init: RequestInit = { method, credentials: 'include', headers: { Authorization: `Bearer ${token}` } };
+  const request = async (token: string) => {
+    const init: RequestInit = { method: 'GET', credentials: 'include', headers: { Authorization: `Bearer ${token}` } };
     const response = await options.fetch(endpoint, init).catch(() => {
       throw new AttemptFailed('the request failed (network, CORS or blocked)');
     });
@@ -93,8 +93,7 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
   const attempt = async (): Promise<number> => {
     const { token } = await options.getCredentials().catch(() => ({ token: undefined }));
     if (typeof token !== 'string' || !token) throw new AttemptFailed('the signed-in user has no Backstage token');
-    if (!obtained) await request('DELETE', token).catch(() => undefined);
-    const body = (await (await request('GET', token)).json().catch(() => undefined)) as { expiresAt?: unknown } | undefined;
+    const body = (await (await request(token)).json().catch(() => undefined)) as { expiresAt?: unknown } | undefined;
     const expiresAt = typeof body?.expiresAt === 'string' ? Date.parse(body.expiresAt) : NaN;
     if (Number.isNaN(expiresAt)) throw new AttemptFailed('answered without a valid expiresAt');
     return expiresAt;
@@ -113,7 +112,6 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
       expiresAt => {
         inFlight = false;
         if (state.kind === 'stopped') return;
-        obtained = true;
         state = { kind: 'active', expiresAt };
         const lead = REFRESH_LEAD_MIN_MS + random() * (REFRESH_LEAD_MAX_MS - REFRESH_LEAD_MIN_MS);
         schedule(Math.max(MIN_DELAY_MS, expiresAt - lead - scheduler.wallNow()));
