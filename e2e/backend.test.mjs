@@ -227,6 +227,23 @@ describe('delivery: backend, with a real Backstage backend', { skip: missing }, 
     assertFirstParty(browser);
   });
 
+  it('a burst of 100 events captured in one task all arrive through the backend, as the signed-in user', async () => {
+    collector.clear();
+    segment = {};
+    const browser = await open();
+    await collector.waitFor(m => m.some(x => x.type === 'identify'), 20_000);
+    await browser.page.evaluate(() => {
+      const button = /** @type {HTMLElement} */ (document.querySelector('[data-testid=fire-not-found]'));
+      for (let i = 0; i < 100; i++) button.click();
+    });
+    /** @param {Message[]} m */
+    const ids = m => new Set(m.filter(x => x.event === 'not-found').map(x => x.messageId));
+    const messages = await collector.waitFor(m => ids(m).size >= 100, 60_000);
+    assert.equal(ids(messages).size, 100);
+    assert.ok(messages.every(m => m.userId === USER_ID), 'every one as the signed-in user');
+    assertFirstParty(browser);
+  });
+
   it('the New Frontend System app, configured from app-config alone, sends through the backend too', async () => {
     collector.clear();
     segment = {};
