@@ -21,9 +21,20 @@ export interface Config {
         enabled?: boolean;
         /**
          * The write key of the Segment source (Analytics.js) events are sent to.
-         * Required while enabled, unless `testMode` is on.
+         * Required while enabled, unless `testMode` is on or `delivery` is `'backend'`.
          */
         writeKey?: string;
+        /**
+         * Where calls go. `'direct'`: from the browser to Segment (or `apiHost`).
+         * `'backend'`: to the Segment relay of your Backstage backend
+         * (`backstage-plugin-analytics-module-segment-backend`) at
+         * `{backend.baseUrl}/api/segment-analytics`, which sets the user and group
+         * ids on the server and forwards with its own write key: no request of the
+         * browser goes to a Segment host. In this mode `writeKey`, `region`,
+         * `apiHost`, `cdnURL`, `cdnSettings` and `groups` have no effect (a warning
+         * lists those set). Default `'direct'`.
+         */
+        delivery?: 'direct' | 'backend';
         /**
          * Log each captured Backstage event, and the library's debug output, to the
          * browser console. Events are still sent. Default `false`.

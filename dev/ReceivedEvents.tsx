@@ -57,6 +57,15 @@ export const ReceivedEvents = () => {
     };
   }, [collector]);
 
+  if (!collector && config.getOptionalString('app.analytics.segment.delivery') === 'backend') {
+    return (
+      <InfoCard title="Received">
+        Events go through the Backstage backend ({config.getOptionalString('backend.baseUrl')}/api/segment-analytics), which
+        forwards them. With <code>npm start -- --backend</code> its upstream is the embedded collector: open the events URL
+        printed in the terminal.
+      </InfoCard>
+    );
+  }
   if (!collector) {
     return <InfoCard title="Received">Events go to Segment (no embedded collector configured).</InfoCard>;
   }

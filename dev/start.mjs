@@ -5,22 +5,36 @@
 // A real write key in app-config.local.yaml sends to Segment instead.
 //   npm start              the legacy frontend system app (dev/index.tsx)
 //   npm start -- --nfs     the New Frontend System app (dev/nfs/index.tsx)
+//   npm start -- --backend `delivery: backend`: a real Backstage backend with the
+//                          Segment relay (backend/) on localhost:7007, the collector
+//                          as its upstream (dev/app-config.backend.yaml); with --nfs too
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { startBanner } from './collector/banner.mjs';
 import { startCollector } from './collector/collector.mjs';
+import { startDevBackend } from './startBackend.mjs';
 
 const nfs = process.argv.includes('--nfs');
+const viaBackend = process.argv.includes('--backend');
 const localConfig = 'app-config.local.yaml';
-const configs = ['app-config.yaml', ...(existsSync(localConfig) ? [localConfig] : [])];
-const realKey = existsSync(localConfig) && /^\s*writeKey\s*:/m.test(readFileSync(localConfig, 'utf8'));
+const configs = [viaBackend ? 'dev/app-config.backend.yaml' : 'app-config.yaml', ...(existsSync(localConfig) ? [localConfig] : [])];
+const realKey = !viaBackend && existsSync(localConfig) && /^\s*writeKey\s*:/m.test(readFileSync(localConfig, 'utf8'));
 
 /** Starts the collector (unless a real key is set) and the dev app. */
 async function main() {
   const env = { ...process.env };
   /** @type {import('./collector/collector.mjs').Collector | undefined} */
   let collector;
-  if (realKey) {
+  /** @type {{ baseUrl: string, stop: () => Promise<void> } | undefined} */
+  let backend;
+  if (viaBackend) {
+    const port = Number(process.env.COLLECTOR_PORT ?? 4010);
+    collector = await startCollector({ port }).catch(() => startCollector({ port: 0 }));
+    backend = await startDevBackend({ upstreamUrl: `${collector.url}/v1`, port: Number(process.env.BACKEND_PORT ?? 7007) });
+    env.APP_CONFIG_backend_baseUrl = backend.baseUrl;
+    console.log(`Backstage backend with the Segment relay: ${backend.baseUrl}/api/segment-analytics (upstream: the collector)`);
+    console.log(`Embedded Segment collector: ${collector.url}/events (what the relay forwarded, newest first)`);
+  } else if (realKey) {
     console.log(`Using the writeKey of ${localConfig}: events go to Segment, not to the embedded collector.`);
   } else {
     const port = Number(process.env.COLLECTOR_PORT ?? 4010);
@@ -40,12 +54,14 @@ async function main() {
 
   const stop = async () => {
     app.kill('SIGINT');
+    await backend?.stop().catch(() => {});
     await collector?.close();
     process.exit(0);
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   app.on('exit', async code => {
+    await backend?.stop().catch(() => {});
     await collector?.close();
     process.exit(code ?? 0);
   });

@@ -23,6 +23,7 @@ import { browserOptsOut } from './privacy/optOut';
 import { claimWriteKey } from './oncePerWriteKey';
 import { createReadyGate } from './privacy/readyGate';
 import { SafeEvent } from './mapping/toSafeEvent';
+import { browserUserIdTransform, startRelayMode } from './delivery/relayMode';
 
 /** An event as captured: read safely, stamped, and (when it has to wait) located. */
 type Captured = { safe: SafeEvent; at: Date; location?: LocationSnapshot };
@@ -99,6 +100,9 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
     // After every check that throws: an instance that failed holds no key.
     if (!claimWriteKey(config.writeKey, this.logger)) return () => {};
     warnings.forEach(warning => this.logger.warn(warning));
+    // `delivery: backend`: the relay's session cookie (and the library waits for its first attempt).
+    const relay = startRelayMode(config, identityApi, this.logger);
+    if (!relay) return () => {};
     const salt = config.userIdSalt;
     // With a transform, every user ref sent is pseudonymized with it (the user's own becomes their user id).
     const pseudonyms = transform && createUserPseudonyms({ transform, salt, timeoutMs: config.identityTimeoutMs });
@@ -107,11 +111,14 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
     const { groups } = config.team;
     const warn = (message: string) => this.logger.warn(message);
     const onUser = pseudonyms && ((ref: string, userId: string) => pseudonyms.setOwn(ref, userId));
-    const identity = identityApi && withGroups(resolveIdentity({ identityApi, transform, salt, groups, warn, onUser }));
+    const userIdTransform = browserUserIdTransform(config, transform);
+    const identity =
+      identityApi && withGroups(resolveIdentity({ identityApi, transform: userIdTransform, salt, groups, warn, onUser }));
     const delivery = createDelivery(config, identity?.userId, this.logger, {
       settle: privacy.settle,
       decorate: identity?.decorate,
       redactLibraryEvent: privacy.library,
+      whenReady: relay.whenReady,
     });
     const enqueue = privacy.handOff(call => delivery.enqueue(call));
     const history = createPageHistory(typeof document === 'undefined' ? '' : document.referrer);

@@ -1,7 +1,7 @@
 // @ts-check
 // Serves a built app on a loopback port, with Backstage config injected into
 // index.html the way Backstage's app backend does it in production.
-import { createServer } from 'node:http';
+import { createServer, request } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 
@@ -11,12 +11,18 @@ const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg
 /**
  * @param {string} dir the built app
  * @param {(origin: string) => object} configFor app config, given the origin it is served on
- * @param {{ hostName?: string }} [options] the host name the browser will use (default 127.0.0.1)
+ * @param {{ hostName?: string, api?: () => string }} [options] `hostName`: the host name the browser will
+ *   use (default 127.0.0.1); `api`: the origin of a backend that requests under `/api/` are passed to, so
+ *   that app and backend share one origin as in production (read at each request)
  * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
  */
-export async function serveApp(dir, configFor, { hostName = '127.0.0.1' } = {}) {
+export async function serveApp(dir, configFor, { hostName = '127.0.0.1', api } = {}) {
   let origin = '';
   const server = createServer(async (req, res) => {
+    if (api && req.url?.startsWith('/api/')) {
+      passTo(api(), req, res);
+      return;
+    }
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
     if (extname(path) && !path.includes('..')) {
       try {
@@ -44,4 +50,23 @@ export async function serveApp(dir, configFor, { hostName = '127.0.0.1' } = {}) 
     port,
     close: () => new Promise(ok => { server.closeAllConnections(); server.close(() => ok()); }),
   };
+}
+
+/**
+ * Passes a request to `target` (an http origin) as is, headers included, and its answer back.
+ * @param {string} target
+ * @param {import('node:http').IncomingMessage} req
+ * @param {import('node:http').ServerResponse} res
+ */
+function passTo(target, req, res) {
+  const url = new URL(req.url ?? '/', target);
+  const upstream = request(url, { method: req.method, headers: { ...req.headers, host: url.host } }, answer => {
+    res.writeHead(answer.statusCode ?? 502, answer.headers);
+    answer.pipe(res);
+  });
+  upstream.on('error', () => {
+    if (!res.headersSent) res.writeHead(502);
+    res.end();
+  });
+  req.pipe(upstream);
 }

@@ -1,4 +1,5 @@
 import { TeamConfig } from './readTeamConfig';
+import type { RelayDelivery } from './readDelivery';
 import type { PrivacyConfig } from '../privacy/PrivacyConfig';
 
 /**
@@ -11,7 +12,7 @@ export type SegmentConfig =
   | { enabled: false }
   | {
       enabled: true;
-      /** Segment source write key; empty only in test mode. */
+      /** Segment source write key; empty only in test mode; a placeholder with `relay`. */
       writeKey: string;
       debug: boolean;
       testMode: boolean;
@@ -35,6 +36,12 @@ export type SegmentConfig =
       };
       /** Team analytics: group calls, extra properties, event names. */
       team: TeamConfig;
+      /**
+       * `delivery: backend`: every call goes to the Segment relay of the app's
+       * backend (`apiHost` is its tracking API, settings are local, the write
+       * key a placeholder, no group calls); absent: straight to Segment.
+       */
+      relay?: RelayDelivery;
     };
 
 /** The enabled variant of {@link SegmentConfig}. */

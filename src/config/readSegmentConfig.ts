@@ -4,6 +4,7 @@ import { readPrivacyConfig } from './readPrivacyConfig';
 import { SegmentConfig } from './SegmentConfig';
 import { readTeamConfig } from './readTeamConfig';
 import { checkWriteKey, parseApiHost, parseCdnURL } from './parseEndpoints';
+import { readDelivery, RELAY_WRITE_KEY } from './readDelivery';
 
 /**
  * The keys read directly under `app.analytics.segment` (every one declared in
@@ -16,6 +17,7 @@ export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
     'enabled', 'writeKey', 'debug', 'testMode', 'userIdTransform', 'userIdSalt', 'identityTimeoutMs', 'region',
     'apiHost', 'cdnURL', 'cdnSettings', 'batching', 'maskIP', 'redact', 'events', 'allowedAttributes',
     'allowedContexts', 'respectGlobalPrivacyControl', 'groups', 'extraProperties', 'eventNames', 'agent',
+    'delivery',
   ],
   agent: ['disableClientPersistence', 'disableAutoISOConversion', 'initialPageView'],
   batching: ['size', 'timeoutMs'],
@@ -81,7 +83,9 @@ export function readSegmentConfig(config: Config): SegmentConfig {
 
   const testMode = bool(c, 'testMode');
   const writeKey = str(c, 'writeKey');
-  if (!writeKey && !testMode) {
+  // `delivery: backend`: the backend forwards with its own write key; the browser needs none.
+  const relay = readDelivery(config, c);
+  if (!writeKey && !testMode && !relay) {
     throw new Error(
       `Missing config ${ROOT}.writeKey: the Segment source's write key is required while analytics is enabled; ` +
         `set ${ROOT}.enabled: false or ${ROOT}.testMode: true to run without one`,
@@ -126,5 +130,9 @@ export function readSegmentConfig(config: Config): SegmentConfig {
   };
   // Last, so that a value's own error comes first: a key the module does not read is never silently ignored.
   for (const [key, allowed] of Object.entries(KNOWN_KEYS)) block(c?.getOptional(key || undefined), key, allowed);
-  return segment;
+  if (!relay) return segment;
+  // Everything goes to the relay, with local settings (no request to a Segment host); groups are the backend's.
+  const { apiHost, protocol } = relay;
+  const team = { ...segment.team, groups: false as const };
+  return { ...segment, writeKey: RELAY_WRITE_KEY, apiHost, protocol, cdnURL: undefined, cdnSettings: 'local', team, relay };
 }

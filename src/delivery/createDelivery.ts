@@ -22,6 +22,8 @@ export type DeliveryHooks = {
   decorate?: (transport: Transport) => Transport;
   /** Rewrites what the Segment library adds to each event (see `Privacy.library`); default: the config's redaction. */
   redactLibraryEvent?: LibraryRedactionParts;
+  /** The library is loaded once this settles (`delivery: backend`: the relay's first cookie attempt). */
+  whenReady?: Promise<unknown>;
 };
 
 /**
@@ -39,7 +41,7 @@ export function createDelivery(
   config: EnabledSegmentConfig,
   userId: Promise<string> | undefined,
   logger: Logger,
-  { settle = withSettledTitle, decorate = transport => transport, redactLibraryEvent }: DeliveryHooks = {},
+  { settle = withSettledTitle, decorate = transport => transport, redactLibraryEvent, whenReady }: DeliveryHooks = {},
 ) {
   const persist = !config.testMode && !config.agent.disableClientPersistence;
   const localStorage = persist ? probeLocalStorage(pageLocalStorage) : undefined;
@@ -47,12 +49,14 @@ export function createDelivery(
   const storedOwner = storage && createStoredOwner(storage, config.writeKey);
   const titles = watchTitles(browserScheduler.now);
   const current = () => titles.look();
-  const transport: Promise<Transport> = config.testMode
-    ? Promise.resolve(createLoggingTransport(logger))
-    : // The transport's code sits in the library's lazy chunk: the app's first load carries none of it.
-      import(/* webpackChunkName: "segment-analytics" */ './segmentTransport').then(m =>
-        m.loadSegmentTransport(config, logger, storedOwner, redactLibraryEvent ?? createPrivacy(config.privacy).library, localStorage),
-      );
+  // The transport's code sits in the library's lazy chunk: the app's first load carries none of it.
+  const load = () =>
+    import(/* webpackChunkName: "segment-analytics" */ './segmentTransport').then(m =>
+      m.loadSegmentTransport(config, logger, storedOwner, redactLibraryEvent ?? createPrivacy(config.privacy).library, localStorage),
+    );
+  let transport: Promise<Transport>;
+  if (config.testMode) transport = Promise.resolve(createLoggingTransport(logger));
+  else transport = whenReady ? whenReady.then(load, load) : load();
   return new Delivery({
     transport: transport.then(decorate),
     userId,

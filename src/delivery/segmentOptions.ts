@@ -2,6 +2,7 @@ import type { AnalyticsBrowserSettings, InitOptions, Options } from '@segment/an
 import { EnabledSegmentConfig } from '../config/SegmentConfig';
 import { SegmentCall } from '../mapping/SegmentCall';
 import type { BrowserStorageState } from './storageProbe';
+import { withRelayOptions } from './relayOptions';
 
 /**
  * The arguments of `AnalyticsBrowser.load` for a config.
@@ -16,7 +17,7 @@ export function toLoadArguments(
   config: EnabledSegmentConfig,
   storage?: BrowserStorageState,
 ): [AnalyticsBrowserSettings, InitOptions] {
-  const segmentIo = {
+  const segmentIo = withRelayOptions(config, {
     apiHost: config.apiHost,
     protocol: config.protocol,
     // The standard strategy's config object is kept by the library and read
@@ -24,7 +25,7 @@ export function toLoadArguments(
     deliveryStrategy: config.batching
       ? { strategy: 'batching' as const, config: { size: config.batching.size, timeout: config.batching.timeoutMs } }
       : { strategy: 'standard' as const, config: { keepalive: false } },
-  };
+  });
   const settings: AnalyticsBrowserSettings = {
     writeKey: config.writeKey,
     ...(config.cdnURL && { cdnURL: config.cdnURL }),

@@ -1,0 +1,167 @@
+import { Scheduler } from './scheduler';
+import { BackendSessionOptions, CookieResponse, startBackendSession } from './backendSession';
+
+const RELAY = 'https://backstage.example.com/api/segment-analytics';
+const COOKIE_URL = `${RELAY}/.backstage/auth/v1/cookie`;
+const MINUTE = 60_000;
+
+const advance = (ms: number) => jest.advanceTimersByTimeAsync(ms);
+
+const fakeScheduler: Scheduler = {
+  now: () => Date.now(),
+  wallNow: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: handle => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/** A relay's cookie endpoint: answers in turn from `answers` (the last one repeats), records each request. */
+function fakeRelay(answers: Array<number | 'network' | 'hang'>) {
+  const requests: Array<{ method: string; url: string; authorization?: string; credentials?: string }> = [];
+  let gets = 0;
+  const fetch = jest.fn(async (url: string, init: RequestInit): Promise<CookieResponse> => {
+    const headers = init.headers as Record<string, string>;
+    requests.push({ method: String(init.method), url, authorization: headers.Authorization, credentials: init.credentials });
+    const answer = answers[Math.min(gets++, answers.length - 1)];
+    if (answer === 'network') throw new TypeError('Failed to fetch');
+    if (answer === 'hang') return new Promise(() => {});
+    const expiresAt = new Date(Date.now() + 60 * MINUTE).toISOString();
+    return { ok: answer < 300, status: answer, json: async () => ({ expiresAt }) };
+  });
+  return { fetch, requests, gets: () => requests.filter(r => r.method === 'GET').length };
+}
+
+function start(relay: ReturnType<typeof fakeRelay>, overrides: Partial<BackendSessionOptions> = {}) {
+  const warn = jest.fn();
+  const session = startBackendSession({
+    relayUrl: RELAY,
+    getCredentials: async () => ({ token: 'user-token' }),
+    fetch: relay.fetch,
+    scheduler: fakeScheduler,
+    random: () => 0.5,
+    warn,
+    readyTimeoutMs: 5000,
+    ...overrides,
+  });
+  return { session, warn };
+}
+
+beforeEach(() => {
+  jest.useFakeTimers();
+  jest.setSystemTime(new Date('2026-12-02T12:00:00Z'));
+});
+afterEach(() => jest.useRealTimers());
+
+describe('startBackendSession', () => {
+  it("gets the cookie with the user's token, and deletes none (Backstage's protected mode shares it)", async () => {
+    const relay = fakeRelay([200]);
+    const { session, warn } = start(relay);
+    await session.ready;
+    expect(relay.requests).toEqual([
+      { method: 'GET', url: COOKIE_URL, authorization: 'Bearer user-token', credentials: 'include' },
+    ]);
+    expect(session.state()).toEqual({ kind: 'active', expiresAt: Date.parse('2026-12-02T13:00:00Z') });
+    expect(warn).not.toHaveBeenCalled();
+    session.stop();
+  });
+
+  it('refreshes 1 to 4 minutes before the cookie expires (random), with a GET only', async () => {
+    const relay = fakeRelay([200]);
+    const { session } = start(relay, { random: () => 0.5 }); // lead 2.5 min
+    await session.ready;
+    await advance(57.5 * MINUTE - 1);
+    expect(relay.gets()).toBe(1);
+    await advance(1);
+    expect(relay.gets()).toBe(2);
+    // The next one follows from the new cookie's expiry, and so on for as long as the page lives.
+    await advance(57.5 * MINUTE);
+    expect(relay.gets()).toBe(3);
+    session.stop();
+    await advance(120 * MINUTE);
+    expect(relay.gets()).toBe(3);
+  });
+
+  it('retries a failed attempt after 5 s, doubling up to 5 min, warns once, and is ready after the first failure', async () => {
+    const relay = fakeRelay([503, 'network', 401, 503, 503, 503, 503, 503, 503, 200]);
+    const { session, warn } = start(relay);
+    await session.ready;
+    expect(session.state()).toEqual({ kind: 'retrying', failures: 1 });
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0][0]).toContain(`(${COOKIE_URL}): answered 503`);
+    const at: number[] = [];
+    const started = Date.now();
+    while (session.state().kind !== 'active') {
+      const before = relay.gets();
+      await advance(5000); // every wait is a multiple of 5 s
+      if (relay.gets() > before) at.push((Date.now() - started) / 1000);
+    }
+    // 5, 10, 20, 40, 80, 160, 300, 300, 300 s apart
+    expect(at).toEqual([5, 15, 35, 75, 155, 315, 615, 915, 1215]);
+    expect(warn).toHaveBeenCalledTimes(1);
+    session.stop();
+  });
+
+  it('without a token it asks nothing of the relay, warns, and tries again later', async () => {
+    const relay = fakeRelay([200]);
+    const credentials: { token?: string } = {};
+    const { session, warn } = start(relay, { getCredentials: async () => ({ ...credentials }) });
+    await session.ready;
+    expect(relay.requests).toEqual([]);
+    expect(warn.mock.calls[0][0]).toContain('the signed-in user has no Backstage token');
+    credentials.token = 'late-token';
+    await advance(5000);
+    expect(session.state().kind).toBe('active');
+    expect(relay.requests.at(-1)?.authorization).toBe('Bearer late-token');
+    session.stop();
+  });
+
+  it('never puts the token in a warning, whatever fails', async () => {
+    const relay = fakeRelay([200]);
+    const { session, warn } = start(relay, {
+      getCredentials: async () => ({ token: 'secret-token' }),
+      fetch: async () => {
+        throw new Error('secret-token rejected');
+      },
+    });
+    await session.ready;
+    expect(JSON.stringify(warn.mock.calls)).not.toContain('secret-token');
+    session.stop();
+  });
+
+  it('is ready after readyTimeoutMs when the relay does not answer', async () => {
+    const relay = fakeRelay(['hang']);
+    const { session } = start(relay, { readyTimeoutMs: 3000 });
+    let ready = false;
+    void session.ready.then(() => (ready = true));
+    await advance(2999);
+    expect(ready).toBe(false);
+    await advance(1);
+    expect(ready).toBe(true);
+    expect(session.state()).toEqual({ kind: 'starting' });
+    session.stop();
+  });
+
+  it('refreshes at once when a refresh is due but its timer ran late (a hidden or sleeping page)', async () => {
+    const relay = fakeRelay([200]);
+    const { session } = start(relay);
+    await session.ready;
+    session.refreshIfDue();
+    await advance(0);
+    expect(relay.gets()).toBe(1); // not due yet
+    // The clock jumps (the machine slept) without the timer having fired.
+    jest.setSystemTime(Date.now() + 59 * MINUTE);
+    session.refreshIfDue();
+    await advance(0);
+    expect(relay.gets()).toBe(2);
+    session.stop();
+  });
+
+  it('an answer without a valid expiresAt is a failure', async () => {
+    const { session, warn } = start(fakeRelay([200]), {
+      fetch: async () => ({ ok: true, status: 200, json: async () => ({ expiresAt: 'soon' }) }),
+    });
+    await session.ready;
+    expect(session.state()).toEqual({ kind: 'retrying', failures: 1 });
+    expect(warn.mock.calls[0][0]).toContain('without a valid expiresAt');
+    session.stop();
+  });
+});

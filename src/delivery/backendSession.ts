@@ -1,0 +1,179 @@
+import type { Scheduler } from './scheduler';
+
+/** The least time before a cookie expires at which it is refreshed, in milliseconds. */
+export const REFRESH_LEAD_MIN_MS = 60_000;
+/** The most: the refresh falls at a random time between the two, as Backstage's own refresher does. */
+export const REFRESH_LEAD_MAX_MS = 240_000;
+/** The first retry after a failed attempt; each further failure doubles it, up to {@link RETRY_MAX_MS}. */
+export const RETRY_FIRST_MS = 5_000;
+/** The longest wait between two attempts. */
+export const RETRY_MAX_MS = 300_000;
+/** The least time between two refreshes, whatever `expiresAt` says. */
+const MIN_DELAY_MS = 10_000;
+
+/** Where the relay's user cookie stands. */
+export type SessionState =
+  | { kind: 'starting' }
+  | { kind: 'active'; expiresAt: number }
+  | { kind: 'retrying'; failures: number }
+  | { kind: 'stopped' };
+
+/** What the fetch of a cookie request answers: only these are read. */
+export type CookieResponse = { ok: boolean; status: number; json(): Promise<unknown> };
+
+/** Options of {@link startBackendSession}. */
+export type BackendSessionOptions = {
+  /** The relay's base URL, `{backend.baseUrl}/api/segment-analytics`. */
+  relayUrl: string;
+  /** The signed-in user's Backstage token (`identityApi.getCredentials`). */
+  getCredentials: () => Promise<{ token?: string }>;
+  fetch: (url: string, init: RequestInit) => Promise<CookieResponse>;
+  scheduler: Scheduler;
+  /** A number in [0, 1): where between the two leads a refresh falls. */
+  random?: () => number;
+  /** Told once, at the first failure; never given the token. */
+  warn: (message: string) => void;
+  /** {@link BackendSession.ready} settles after this long even while the first attempt is pending. */
+  readyTimeoutMs: number;
+};
+
+/** The relay's user cookie, obtained and kept fresh (see {@link startBackendSession}). */
+export type BackendSession = {
+  /** Resolves once the first attempt is over (cookie or not), or after `readyTimeoutMs`; never rejects. */
+  ready: Promise<void>;
+  state(): SessionState;
+  /** Refreshes now if a refresh or retry is due (timers of a hidden or sleeping page run late). */
+  refreshIfDue(): void;
+  /** Stops refreshing. */
+  stop(): void;
+};
+
+/** Why an attempt failed, for the one warning: a status or an error's kind, never a token. */
+class AttemptFailed extends Error {}
+
+/**
+ * Obtains the Segment relay's user cookie and keeps it fresh, for
+ * `delivery: backend`.
+ *
+ * @remarks
+ * A `GET` of `{relayUrl}/.backstage/auth/v1/cookie` with the user's Backstage
+ * token as `Bearer`, `credentials: 'include'` so the browser stores the
+ * `HttpOnly` cookie. Backstage keeps a cookie the browser holds only when it
+ * is the same user's and has more than 5 minutes left, so a cookie of
+ * another user who signed in before in this browser is replaced. No
+ * `DELETE` first: the cookie is Backstage's one `backstage-auth` cookie of
+ * the backend's host, which the app backend's protected mode also needs. Its answer's `expiresAt` sets the refresh: 1 to 4 minutes before,
+ * at random. A failed attempt (no token, network, a status other than 2xx) is
+ * retried after 5 s, doubling up to 5 min, with one warning. Calls sent
+ * meanwhile are answered 401, which the library retries (see `withRelayOptions`).
+ */
+export function startBackendSession(options: BackendSessionOptions): BackendSession {
+  const { relayUrl, scheduler, random = Math.random } = options;
+  const endpoint = `${relayUrl}/.backstage/auth/v1/cookie`;
+  let state: SessionState = { kind: 'starting' };
+  let timer: unknown;
+  let dueAt = Infinity;
+  let inFlight = false;
+  let warned = false;
+  let settleReady: () => void = () => {};
+  const ready = new Promise<void>(resolve => {
+    settleReady = resolve;
+  });
+  const readyTimer = scheduler.setTimeout(() => settleReady(), options.readyTimeoutMs);
+
+  const request = async (token: string) => {
+    const init: RequestInit = { method: 'GET', credentials: 'include', headers: { Authorization: `Bearer ${token}` } };
+    const response = await options.fetch(endpoint, init).catch(() => {
+      throw new AttemptFailed('the request failed (network, CORS or blocked)');
+    });
+    if (!response.ok) throw new AttemptFailed(`answered ${response.status}`);
+    return response;
+  };
+
+  const attempt = async (): Promise<number> => {
+    const { token } = await options.getCredentials().catch(() => ({ token: undefined }));
+    if (typeof token !== 'string' || !token) throw new AttemptFailed('the signed-in user has no Backstage token');
+    const body = (await (await request(token)).json().catch(() => undefined)) as { expiresAt?: unknown } | undefined;
+    const expiresAt = typeof body?.expiresAt === 'string' ? Date.parse(body.expiresAt) : NaN;
+    if (Number.isNaN(expiresAt)) throw new AttemptFailed('answered without a valid expiresAt');
+    return expiresAt;
+  };
+
+  const schedule = (delay: number) => {
+    scheduler.clearTimeout(timer);
+    dueAt = scheduler.wallNow() + delay;
+    timer = scheduler.setTimeout(run, delay);
+  };
+
+  function run() {
+    if (inFlight || state.kind === 'stopped') return;
+    inFlight = true;
+    attempt().then(
+      expiresAt => {
+        inFlight = false;
+        if (state.kind === 'stopped') return;
+        state = { kind: 'active', expiresAt };
+        const lead = REFRESH_LEAD_MIN_MS + random() * (REFRESH_LEAD_MAX_MS - REFRESH_LEAD_MIN_MS);
+        schedule(Math.max(MIN_DELAY_MS, expiresAt - lead - scheduler.wallNow()));
+        settleReady();
+      },
+      error => {
+        inFlight = false;
+        if (state.kind === 'stopped') return;
+        const failures = state.kind === 'retrying' ? state.failures + 1 : 1;
+        state = { kind: 'retrying', failures };
+        if (!warned) {
+          warned = true;
+          const why = error instanceof AttemptFailed ? error.message : 'an unexpected error';
+          options.warn(
+            `Segment analytics: could not get the session cookie of the backend relay (${endpoint}): ${why}. ` +
+              'Calls wait and are retried until it works.',
+          );
+        }
+        schedule(Math.min(RETRY_FIRST_MS * 2 ** (failures - 1), RETRY_MAX_MS));
+        settleReady();
+      },
+    );
+  }
+
+  run();
+  return {
+    ready: ready.then(() => scheduler.clearTimeout(readyTimer)),
+    state: () => state,
+    refreshIfDue() {
+      if (state.kind !== 'stopped' && !inFlight && scheduler.wallNow() >= dueAt) {
+        scheduler.clearTimeout(timer);
+        run();
+      }
+    },
+    stop() {
+      state = { kind: 'stopped' };
+      scheduler.clearTimeout(timer);
+      scheduler.clearTimeout(readyTimer);
+    },
+  };
+}
+
+/**
+ * {@link startBackendSession} in the browser: `fetch`, the browser's timers,
+ * and a refresh when the page becomes visible again and one is due (timers of
+ * hidden and sleeping pages run late).
+ */
+export function startBrowserBackendSession(
+  options: Pick<BackendSessionOptions, 'relayUrl' | 'getCredentials' | 'warn' | 'readyTimeoutMs'>,
+): BackendSession {
+  // Wall-clock time only: `expiresAt` is a wall-clock time (the monotonic `now` is not read here).
+  const scheduler: Scheduler = {
+    now: () => Date.now(),
+    wallNow: () => Date.now(),
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: handle => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  };
+  const session = startBackendSession({ ...options, scheduler, fetch: (url, init) => fetch(url, init) });
+  if (typeof document !== 'undefined') {
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') session.refreshIfDue();
+    });
+  }
+  return session;
+}

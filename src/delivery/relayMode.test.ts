@@ -1,0 +1,59 @@
+import { ConfigReader } from '@backstage/config';
+import type { IdentityApi } from '@backstage/core-plugin-api';
+import { readSegmentConfig } from '../config/readSegmentConfig';
+import { EnabledSegmentConfig } from '../config/SegmentConfig';
+import { browserUserIdTransform, startRelayMode } from './relayMode';
+
+function configOf(segment: Record<string, any>): EnabledSegmentConfig {
+  const config = readSegmentConfig(
+    new ConfigReader({ app: { analytics: { segment } }, backend: { baseUrl: 'http://127.0.0.1:9' } }),
+  );
+  if (!config.enabled) throw new Error('expected an enabled config');
+  return config;
+}
+
+const identityApi = { getCredentials: jest.fn(async () => ({ token: 't' })) } as unknown as IdentityApi;
+
+describe('startRelayMode', () => {
+  let fetchSpy: jest.SpyInstance;
+  beforeEach(() => {
+    fetchSpy = jest.spyOn(globalThis, 'fetch').mockRejectedValue(new Error('no network in this test'));
+  });
+  afterEach(() => fetchSpy.mockRestore());
+
+  it('direct delivery: nothing to start, nothing said', () => {
+    const logger = { warn: jest.fn(), info: jest.fn() };
+    expect(startRelayMode(configOf({ writeKey: 'wk' }), identityApi, logger)).toEqual({});
+    expect(logger.warn).not.toHaveBeenCalled();
+  });
+
+  it('without an identity API the module stays off, with one warning (the backend accepts signed-in users only)', () => {
+    const logger = { warn: jest.fn(), info: jest.fn() };
+    expect(startRelayMode(configOf({ delivery: 'backend' }), undefined, logger)).toBeUndefined();
+    expect(logger.warn.mock.calls).toEqual([[expect.stringContaining('no identityApi')]]);
+    expect(fetchSpy).not.toHaveBeenCalled();
+  });
+
+  it('names the keys set in vain, once', () => {
+    const logger = { warn: jest.fn(), info: jest.fn() };
+    startRelayMode(configOf({ delivery: 'backend', writeKey: 'wk', groups: true, testMode: true }), identityApi, logger);
+    expect(logger.warn.mock.calls).toEqual([[expect.stringMatching(/no effect.*: writeKey, groups$/)]]);
+  });
+
+  it('test mode touches no network: no session cookie is asked for', async () => {
+    const logger = { warn: jest.fn(), info: jest.fn() };
+    expect(startRelayMode(configOf({ delivery: 'backend', testMode: true }), identityApi, logger)).toEqual({});
+    await Promise.resolve();
+    expect(fetchSpy).not.toHaveBeenCalled();
+    expect(identityApi.getCredentials).not.toHaveBeenCalled();
+  });
+});
+
+describe('browserUserIdTransform', () => {
+  it("is 'sha-256' with delivery: backend unless a transform is set, and unchanged in direct delivery", () => {
+    const own = async (ref: string) => `own:${ref.length}`;
+    expect(browserUserIdTransform(configOf({ delivery: 'backend' }), undefined)).toBe('sha-256');
+    expect(browserUserIdTransform(configOf({ delivery: 'backend' }), own)).toBe(own);
+    expect(browserUserIdTransform(configOf({ writeKey: 'wk' }), undefined)).toBeUndefined();
+  });
+});

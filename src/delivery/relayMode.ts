@@ -1,0 +1,57 @@
+import type { IdentityApi } from '@backstage/core-plugin-api';
+import type { EnabledSegmentConfig } from '../config/SegmentConfig';
+import type { UserIdTransformOption } from '../identity/userIdOptions';
+import type { Logger } from './Transport';
+
+/** What `delivery: backend` adds to the pipeline; undefined from {@link startRelayMode} means: stay off. */
+export type RelayMode = {
+  /** Delivery loads the library once this settles (the relay's first cookie attempt). */
+  whenReady?: Promise<unknown>;
+};
+
+/**
+ * Starts what `delivery: backend` needs (nothing for `direct`): one warning
+ * for the keys that have no effect in this mode, and, unless in test mode,
+ * the relay's session cookie, kept fresh (its code is loaded lazily, off the
+ * app's first load).
+ *
+ * @remarks
+ * Without an identity API there is no signed-in user, and the relay accepts
+ * signed-in users only: then it warns and returns undefined (the module
+ * stays off, as nothing it sent would be accepted).
+ */
+export function startRelayMode(config: EnabledSegmentConfig, identityApi: IdentityApi | undefined, logger: Logger): RelayMode | undefined {
+  const { relay } = config;
+  if (!relay) return {};
+  const prefix = 'Segment analytics: with delivery: backend,';
+  if (relay.ignoredKeys.length) logger.warn(`${prefix} these keys have no effect (remove them): ${relay.ignoredKeys.join(', ')}`);
+  if (!identityApi) {
+    logger.warn(`${prefix} the module is off: fromConfig was given no identityApi (the backend accepts signed-in users only)`);
+    return undefined;
+  }
+  if (config.testMode) return {};
+  const session = import(/* webpackChunkName: "segment-analytics-relay" */ './backendSession').then(m =>
+    m.startBrowserBackendSession({
+      relayUrl: relay.url,
+      getCredentials: () => identityApi.getCredentials(),
+      warn: message => logger.warn(message),
+      readyTimeoutMs: config.identityTimeoutMs,
+    }),
+  );
+  return { whenReady: session.then(s => s.ready) };
+}
+
+/**
+ * The transform of the user's id in the browser. With `delivery: backend` the
+ * relay sets every `userId` itself; the browser still needs an id per user
+ * (to start a new session when another person signs in, to keep stored
+ * calls to their owner), and it is the SHA-256 of the entity ref unless a
+ * transform is configured: no plaintext ref is stored by the library or sent
+ * to the relay (which replaces it).
+ */
+export function browserUserIdTransform(
+  config: EnabledSegmentConfig,
+  transform: UserIdTransformOption | undefined,
+): UserIdTransformOption | undefined {
+  return config.relay ? transform ?? 'sha-256' : transform;
+}
