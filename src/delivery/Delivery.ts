@@ -176,6 +176,20 @@ export class Delivery {
     this.schedule(0);
   }
 
+  /**
+   * Turns delivery off for good (the user switched analytics off): what is
+   * queued is dropped, nothing more is handed over or stored, a transport
+   * still loading is never used.
+   */
+  stop(): void {
+    this.transportState = { kind: 'dead' };
+    this.queue = [];
+    this.head = 0;
+    this.calls = 0;
+    this.scheduler.clearTimeout(this.timer);
+    this.scheduler.clearTimeout(this.identityTimer);
+  }
+
   private canSend(): boolean {
     return this.transportState.kind === 'ready' && this.identity.kind !== 'waiting';
   }

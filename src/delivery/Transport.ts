@@ -30,6 +30,11 @@ export interface Transport {
    * started. A transport without it sends no group calls.
    */
   group?(group: SegmentGroup, userId: string, timestamp: Date): void;
+  /**
+   * The user switched analytics off: from now on nothing reaches the
+   * network, not even what the library still holds (retries, its queues).
+   */
+  stop?(): void;
   /** The page is being hidden or left: what is handed over from now on must outlive it. */
   leaving?(): void;
   /**

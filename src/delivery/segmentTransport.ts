@@ -9,6 +9,7 @@ import { StoredOwner } from './storedOwner';
 import { Logger, Transport } from './Transport';
 import { createDeliveryFailureWatch } from './deliveryFailures';
 import { describeError } from '../warnSafely';
+import { cutOffLibrary } from '../consent/cutOffLibrary';
 
 /** How long after a call has been handed over its first delivery attempt is looked at. */
 const FAILURE_CHECK_DELAY_MS = 4000;
@@ -60,6 +61,9 @@ export async function loadSegmentTransport(
   return {
     leaving() {
       keepAliveWhileLeaving(initOptions);
+    },
+    stop() {
+      cutOffLibrary(initOptions);
     },
     startSession(userId, timestamp) {
       if (previousUser !== undefined && previousUser !== userId) {

@@ -1,0 +1,53 @@
+import type { StorageApi } from '@backstage/core-plugin-api';
+import type { ConsentConfig } from '../config/SegmentConfig';
+import type { Scheduler } from '../delivery/Delivery';
+import { listenForPageLeave } from '../delivery/pageLifecycle';
+import type { SegmentCall } from '../mapping/SegmentCall';
+import { ConsentGate } from './consentGate';
+import { ConsentedDelivery, ConsentedDeliveryOptions } from './consentedDelivery';
+import { forgetBrowserData } from './forgetBrowserData';
+import { watchStoredDecision } from './storedDecision';
+
+/** See {@link followUserChoice}. */
+export type UserChoiceOptions<T> = {
+  storageApi: StorageApi;
+  config: ConsentConfig;
+  /** Whose stored data is removed when the user says no. */
+  writeKey: string;
+  /** A new delivery (see {@link ConsentedDelivery}). */
+  create: ConsentedDeliveryOptions['create'];
+  /** A captured event let through, in capture order. */
+  forward(item: T): void;
+  scheduler: Pick<Scheduler, 'setTimeout' | 'clearTimeout'>;
+  warn(topic: string, message: string): void;
+  /** Removes the module's and the library's data; default: the page's. */
+  forget?: () => void;
+  onPageLeave?: (listener: () => void) => unknown;
+};
+
+/**
+ * The pipeline's part of the user's own choice: events pass the
+ * {@link ConsentGate} at capture, calls reach the delivery of the current
+ * granted period, and the stored decision is followed for the page's life
+ * (a change made on the settings card or through the API applies at once).
+ */
+export function followUserChoice<T>(options: UserChoiceOptions<T>): {
+  capture(item: T): void;
+  enqueue(call: SegmentCall): void;
+} {
+  const delivery = new ConsentedDelivery({
+    create: options.create,
+    forget: options.forget ?? (() => forgetBrowserData(options.writeKey)),
+    onPageLeave: options.onPageLeave ?? listenForPageLeave,
+  });
+  const gate = new ConsentGate<T>({
+    config: options.config,
+    scheduler: options.scheduler,
+    forward: item => options.forward(item),
+    onGranted: () => delivery.start(),
+    onDenied: () => delivery.stop(),
+    warn: options.warn,
+  });
+  watchStoredDecision(options.storageApi, read => gate.update(read));
+  return { capture: item => gate.capture(item), enqueue: call => delivery.enqueue(call) };
+}
