@@ -12,3 +12,13 @@ export {
   segmentAnalyticsModule,
   segmentAnalyticsModule as default,
 } from './newFrontendSystem/segmentModule';
+export { segmentConsentApiRef } from './consent/SegmentConsentApi';
+export type {
+  SegmentConsentApi,
+  SegmentConsentState,
+  SegmentConsentObservable,
+  SegmentConsentSubscription,
+  SegmentConsentDecisionOptions,
+} from './consent/SegmentConsentApi';
+export type { SegmentConsentDecision, SegmentCategoryPreferences } from './consent/storedDecision';
+export { SegmentConsent } from './consent/SegmentConsent';

@@ -6,7 +6,8 @@ import type { SegmentCall } from '../mapping/SegmentCall';
 import { ConsentGate } from './consentGate';
 import { ConsentedDelivery, ConsentedDeliveryOptions } from './consentedDelivery';
 import { forgetBrowserData } from './forgetBrowserData';
-import { watchStoredDecision } from './storedDecision';
+import { SegmentCategoryPreferences, watchStoredDecision } from './storedDecision';
+import type { Transport } from '../delivery/Transport';
 
 /** See {@link followUserChoice}. */
 export type UserChoiceOptions<T> = {
@@ -35,8 +36,13 @@ export function followUserChoice<T>(options: UserChoiceOptions<T>): {
   capture(item: T): void;
   enqueue(call: SegmentCall): void;
 } {
+  // Calls sent while granted carry the categories given with the decision (read at send time).
+  const preferences = () => {
+    const state = gate.current;
+    return state.kind === 'granted' ? state.stored?.categoryPreferences : undefined;
+  };
   const delivery = new ConsentedDelivery({
-    create: options.create,
+    create: observe => options.create(transport => withPreferences(observe(transport), preferences)),
     forget: options.forget ?? (() => forgetBrowserData(options.writeKey)),
     onPageLeave: options.onPageLeave ?? listenForPageLeave,
   });
@@ -50,4 +56,15 @@ export function followUserChoice<T>(options: UserChoiceOptions<T>): {
   });
   watchStoredDecision(options.storageApi, read => gate.update(read));
   return { capture: item => gate.capture(item), enqueue: call => delivery.enqueue(call) };
+}
+
+/** A transport whose calls carry the user's consent categories, when there are any. */
+function withPreferences(transport: Transport, preferences: () => SegmentCategoryPreferences | undefined): Transport {
+  return {
+    ...transport,
+    send(call, sendOptions) {
+      const categoryPreferences = preferences();
+      return transport.send(call, categoryPreferences ? { ...sendOptions, categoryPreferences } : sendOptions);
+    },
+  };
 }

@@ -11,6 +11,8 @@ export type SendOptions = {
   anonymousId?: string;
   /** The user's first group (`context.groupId`), when team analytics is on. */
   groupId?: string;
+  /** Segment consent categories the user gave (`context.consent.categoryPreferences`). */
+  categoryPreferences?: { [category: string]: boolean };
 };
 
 /**

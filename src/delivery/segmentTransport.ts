@@ -83,8 +83,9 @@ export async function loadSegmentTransport(
       analytics.group().traits({});
       analytics.group(groupId, traits, toCallOptions({ timestamp }, userId, config.maskIP)).then(observe, () => {});
     },
-    send(call, { userId, messageId, anonymousId, groupId }) {
+    send(call, { userId, messageId, anonymousId, groupId, categoryPreferences }) {
       const options = { ...toCallOptions(call, userId, config.maskIP, groupId), ...(messageId && { messageId }) };
+      if (categoryPreferences) options.context = { ...options.context, consent: { categoryPreferences } };
       // The library makes an anonymousId given in a call's options the
       // browser's own: put the current one back once the call is built.
       const current = anonymousId ? analytics.user().anonymousId() : undefined;
