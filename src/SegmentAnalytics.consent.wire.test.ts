@@ -90,4 +90,23 @@ describe('the user\'s own choice, on the wire', () => {
     click(analytics, 'sent');
     expect(subjects(await waitFor(m => subjects(m).includes('sent')))).toEqual(['sent']);
   });
+
+  it.each([
+    ['never answers', { forBucket: () => silent, snapshot: () => ({ key: 'consent', presence: 'unknown' }) }],
+    ['throws', { forBucket: () => { throw new Error('storage down'); } }],
+  ])('a StorageApi that %s does not stall: the default applies (one warning)', async (_name, storage) => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    const { analytics, waitFor } = wire.create({ consent: { waitMs: 50 } }, { storageApi: storage as unknown as StorageApi });
+    click(analytics, 'one');
+    click(analytics, 'two');
+    expect(subjects(await waitFor(m => subjects(m).length >= 2))).toEqual(['one', 'two']);
+    expect(warn.mock.calls.filter(([m]) => String(m).includes("analytics choice"))).toHaveLength(1);
+    warn.mockRestore();
+  });
 });
+
+/** A bucket whose value never becomes known. */
+const silent = {
+  snapshot: () => ({ key: 'consent', presence: 'unknown' }),
+  observe$: () => ({ subscribe: () => ({ unsubscribe() {} }) }),
+};
