@@ -22,3 +22,5 @@ export type {
 } from './consent/SegmentConsentApi';
 export type { SegmentConsentDecision, SegmentCategoryPreferences } from './consent/storedDecision';
 export { SegmentConsent } from './consent/SegmentConsent';
+export { SegmentUsageAnalyticsSettings } from './consent/card/SegmentUsageAnalyticsSettings';
+export type { SegmentUsageAnalyticsSettingsProps } from './consent/card/SegmentUsageAnalyticsSettings';

@@ -1,0 +1,113 @@
+import { useEffect, useMemo, useState } from 'react';
+import { configApiRef, storageApiRef, useApi, useApiHolder } from '@backstage/core-plugin-api';
+import { SegmentConsent } from '../SegmentConsent';
+import { SegmentConsentApi, segmentConsentApiRef, SegmentConsentState } from '../SegmentConsentApi';
+import { describeCollection, readCardFacts } from './cardText';
+
+/** Props of the "Usage analytics" card. */
+export type UsageAnalyticsCardProps = {
+  /**
+   * Whether user ids are pseudonymized; by default as `userIdTransform` in
+   * config says. Give it when the app passes a transform in code.
+   */
+  pseudonymized?: boolean;
+};
+
+/** The app's consent API, or one over its StorageApi when the app registered none. */
+function useConsentApi(): SegmentConsentApi | undefined {
+  const apis = useApiHolder();
+  const config = useApi(configApiRef);
+  return useMemo(() => {
+    const registered = apis.get(segmentConsentApiRef);
+    if (registered) return registered;
+    const storageApi = apis.get(storageApiRef);
+    return storageApi && SegmentConsent.fromConfig(config, { storageApi });
+  }, [apis, config]);
+}
+
+const card = {
+  border: '1px solid rgba(127, 127, 127, 0.35)',
+  borderRadius: 4,
+  padding: '16px 24px',
+  maxWidth: 720,
+} as const;
+
+/**
+ * The "Usage analytics" card of the settings page: what is collected, how
+ * the user is identified, and one switch for the user's own choice.
+ */
+export function UsageAnalyticsCard({ pseudonymized }: UsageAnalyticsCardProps) {
+  const config = useApi(configApiRef);
+  const facts = useMemo(() => readCardFacts(config, pseudonymized), [config, pseudonymized]);
+  const consent = useConsentApi();
+  const [state, setState] = useState<SegmentConsentState>({ status: 'unknown' });
+  const [error, setError] = useState<string>();
+  const [saving, setSaving] = useState(false);
+
+  useEffect(() => {
+    if (!consent) return undefined;
+    const subscription = consent.decision$().subscribe(setState);
+    return () => subscription.unsubscribe();
+  }, [consent]);
+
+  const on = state.status === 'granted';
+  const toggle = async () => {
+    if (!consent || state.status === 'unknown') return;
+    setSaving(true);
+    setError(undefined);
+    try {
+      await consent.setDecision(on ? 'denied' : 'granted');
+    } catch (e) {
+      setError(`Your choice could not be saved: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const [collected, identified] = describeCollection(facts);
+  return (
+    <section style={card} aria-labelledby="segment-usage-analytics-title" data-testid="segment-usage-analytics-card">
+      <h2 id="segment-usage-analytics-title" style={{ margin: '0 0 8px', fontSize: '1.25rem', fontWeight: 500 }}>
+        Usage analytics
+      </h2>
+      {!facts.enabled ? (
+        <p>Usage analytics is off in this Backstage: nothing about your use is recorded.</p>
+      ) : (
+        <>
+          <p style={{ margin: '0 0 12px' }}>
+            {collected} {identified}
+          </p>
+          {consent ? (
+            <label style={{ display: 'flex', alignItems: 'center', gap: 12, cursor: 'pointer' }}>
+              <input
+                type="checkbox"
+                role="switch"
+                aria-checked={on}
+                checked={on}
+                disabled={state.status === 'unknown' || saving}
+                onChange={toggle}
+                data-testid="segment-usage-analytics-switch"
+                style={{ width: 20, height: 20, accentColor: '#1f5493' }}
+              />
+              <span>Share usage analytics{state.status === 'unknown' ? ' (reading your choice…)' : `: ${on ? 'on' : 'off'}`}</span>
+            </label>
+          ) : (
+            <p>This Backstage keeps no per-user choice (it has no storage API).</p>
+          )}
+          <p style={{ margin: '12px 0 0', opacity: 0.75, fontSize: '0.875rem' }}>
+            {facts.regime === 'opt-in'
+              ? 'Nothing is sent unless you switch this on.'
+              : 'It is on unless you switch it off.'}{' '}
+            Switching it off stops sending at once and removes what analytics stored in this browser. Your choice is
+            kept with your Backstage settings.
+          </p>
+          {error && (
+            <p role="alert" style={{ color: '#d32f2f' }}>
+              {error}
+            </p>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
