@@ -32,6 +32,35 @@ const card = {
   maxWidth: 720,
 } as const;
 
+/** The switch's track: coloured when on. */
+const track = (on: boolean, disabled: boolean) =>
+  ({
+    position: 'relative',
+    width: 40,
+    height: 22,
+    borderRadius: 11,
+    border: 'none',
+    padding: 0,
+    flexShrink: 0,
+    cursor: disabled ? 'default' : 'pointer',
+    opacity: disabled ? 0.5 : 1,
+    background: on ? '#1f5493' : 'rgba(127, 127, 127, 0.55)',
+    transition: 'background 120ms',
+  }) as const;
+
+/** The switch's thumb: right when on. */
+const thumb = (on: boolean) =>
+  ({
+    position: 'absolute',
+    top: 3,
+    left: on ? 21 : 3,
+    width: 16,
+    height: 16,
+    borderRadius: '50%',
+    background: '#fff',
+    transition: 'left 120ms',
+  }) as const;
+
 /**
  * The "Usage analytics" card of the settings page: what is collected, how
  * the user is identified, and one switch for the user's own choice.
@@ -78,19 +107,23 @@ export function UsageAnalyticsCard({ pseudonymized }: UsageAnalyticsCardProps) {
             {collected} {identified}
           </p>
           {consent ? (
-            <label style={{ display: 'flex', alignItems: 'center', gap: 12, cursor: 'pointer' }}>
-              <input
-                type="checkbox"
+            <div style={{ display: 'flex', alignItems: 'center', gap: 12 }}>
+              <button
+                type="button"
                 role="switch"
                 aria-checked={on}
-                checked={on}
+                aria-labelledby="segment-usage-analytics-label"
                 disabled={state.status === 'unknown' || saving}
-                onChange={toggle}
+                onClick={toggle}
                 data-testid="segment-usage-analytics-switch"
-                style={{ width: 20, height: 20, accentColor: '#1f5493' }}
-              />
-              <span>Share usage analytics{state.status === 'unknown' ? ' (reading your choice…)' : `: ${on ? 'on' : 'off'}`}</span>
-            </label>
+                style={track(on, state.status === 'unknown' || saving)}
+              >
+                <span style={thumb(on)} />
+              </button>
+              <span id="segment-usage-analytics-label">
+                Share usage analytics{state.status === 'unknown' ? ' (reading your choice…)' : `: ${on ? 'on' : 'off'}`}
+              </span>
+            </div>
           ) : (
             <p>This Backstage keeps no per-user choice (it has no storage API).</p>
           )}
