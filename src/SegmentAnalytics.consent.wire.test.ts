@@ -1,7 +1,9 @@
 import { ConfigReader } from '@backstage/config';
 import { StorageApi } from '@backstage/core-plugin-api';
 import { MockStorageApi } from '@backstage/test-utils';
+import { waitFor as eventually } from '@testing-library/react';
 import { SegmentConsent } from './consent/SegmentConsent';
+import { SegmentConsentState } from './consent/SegmentConsentApi';
 import { SegmentAnalytics } from './SegmentAnalytics';
 import { CollectedMessage } from './testing/loopbackCollector';
 import { setupWireCollector, userIdentity } from './testing/wireTest';
@@ -23,6 +25,23 @@ function leftInBrowser(): string[] {
 
 function consentOf(storageApi: StorageApi, segment: object = {}) {
   return SegmentConsent.fromConfig(new ConfigReader({ app: { analytics: { segment } } }), { storageApi });
+}
+
+/** A bucket whose value never becomes known. */
+const silent = {
+  snapshot: () => ({ key: 'consent', presence: 'unknown' }),
+  observe$: () => ({ subscribe: () => ({ unsubscribe() {} }) }),
+};
+
+/** The first known state of the choice (its code loads lazily). */
+function knownDecision(consent: SegmentConsent): Promise<SegmentConsentState> {
+  return new Promise(resolve => {
+    const subscription = consent.decision$().subscribe(state => {
+      if (state.status === 'unknown') return;
+      resolve(state);
+      queueMicrotask(() => subscription.unsubscribe());
+    });
+  });
 }
 
 afterEach(() => {
@@ -61,7 +80,7 @@ describe('the user\'s own choice, on the wire', () => {
     const before = (await wire.collector.requests()).length;
     const { analytics, writeKey } = wire.create({}, { storageApi });
     click(analytics, 'never');
-    expect(leftInBrowser()).toEqual([]);
+    await eventually(() => expect(leftInBrowser()).toEqual([]));
     // Another instance's event arrives: by then this one's would have too.
     const other = wire.create({});
     click(other.analytics, 'marker');
@@ -77,7 +96,7 @@ describe('the user\'s own choice, on the wire', () => {
     const segment = { consent: { default: 'opt-in' } };
     const { analytics, waitFor } = wire.create(segment, { storageApi });
     click(analytics, 'before-yes');
-    expect(consentOf(storageApi, segment).getDecision()).toEqual({ status: 'denied', byUser: false });
+    expect(await knownDecision(consentOf(storageApi, segment))).toEqual({ status: 'denied', byUser: false });
     await consentOf(storageApi, segment).setDecision('granted', { categoryPreferences: { Analytics: true, Advertising: false } });
     click(analytics, 'after-yes');
     const messages = await waitFor(m => subjects(m).includes('after-yes'));
@@ -105,8 +124,3 @@ describe('the user\'s own choice, on the wire', () => {
   });
 });
 
-/** A bucket whose value never becomes known. */
-const silent = {
-  snapshot: () => ({ key: 'consent', presence: 'unknown' }),
-  observe$: () => ({ subscribe: () => ({ unsubscribe() {} }) }),
-};

@@ -26,7 +26,7 @@ import { SafeEvent } from './mapping/toSafeEvent';
 import { SegmentCall } from './mapping/SegmentCall';
 import { DEFAULT_CONSENT } from './config/SegmentConfig';
 import { browserScheduler } from './delivery/Delivery';
-import { followUserChoice } from './consent/followUserChoice';
+import { lazyUserChoice } from './consent/lazyUserChoice';
 import { Transport } from './delivery/Transport';
 
 /** An event as captured: read safely, stamped, and (when it has to wait) located. */
@@ -153,8 +153,7 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
         next({ safe: readSafely(event), at: new Date() });
       };
     }
-    const choice = followUserChoice<Captured>({
-      storageApi,
+    const choice = lazyUserChoice<Captured>(storageApi, {
       config: config.consent ?? DEFAULT_CONSENT,
       writeKey: config.writeKey,
       create: newDelivery,

@@ -1,21 +1,13 @@
 import type { Config } from '@backstage/config';
 import type { StorageApi } from '@backstage/core-plugin-api';
-import { defaultDecision } from './consentGate';
 import type {
   SegmentConsentApi,
   SegmentConsentDecisionOptions,
   SegmentConsentObservable,
   SegmentConsentState,
 } from './SegmentConsentApi';
-import {
-  CONSENT_KEY,
-  consentBucket,
-  parseStoredDecision,
-  SegmentConsentDecision,
-  StoredRead,
-  toPreferences,
-  watchStoredDecision,
-} from './storedDecision';
+import type { SegmentConsentDecision } from './storedDecision';
+import type { StoredConsent } from './storedConsent';
 
 /** The regime configured, read leniently (the analytics module itself reports an invalid value). */
 export function configuredDefault(config: Config): 'opt-out' | 'opt-in' {
@@ -26,16 +18,14 @@ export function configuredDefault(config: Config): 'opt-out' | 'opt-in' {
   }
 }
 
-/** A stored read as the state in force under a regime. */
-export function toConsentState(read: StoredRead, regime: 'opt-out' | 'opt-in'): SegmentConsentState {
-  if (read.kind === 'reading') return { status: 'unknown' };
-  const stored = read.kind === 'read' ? read.stored : undefined;
-  if (!stored) return { status: defaultDecision({ default: regime }), byUser: false };
-  return { status: stored.decision, byUser: true, categoryPreferences: stored.categoryPreferences, decidedAt: stored.decidedAt };
-}
-
 /**
- * The {@link SegmentConsentApi} over Backstage's StorageApi.
+ * The {@link SegmentConsentApi} over Backstage's StorageApi (bucket
+ * `segment-analytics`, key `consent`).
+ *
+ * @remarks
+ * Its code is loaded on first use, off the app's first load: until then
+ * `getDecision()` says `unknown`, and `decision$()` tells the state once
+ * known.
  *
  * @public
  */
@@ -48,49 +38,50 @@ export class SegmentConsent implements SegmentConsentApi {
     return new SegmentConsent(options.storageApi, configuredDefault(config));
   }
 
+  private loaded?: StoredConsent;
+  private loading?: Promise<StoredConsent>;
+
   private constructor(
     private readonly storageApi: StorageApi,
     private readonly regime: 'opt-out' | 'opt-in',
   ) {}
 
-  getDecision(): SegmentConsentState {
-    let read: StoredRead;
-    try {
-      const snapshot = consentBucket(this.storageApi).snapshot(CONSENT_KEY);
-      read =
-        snapshot.presence === 'unknown'
-          ? { kind: 'reading' }
-          : { kind: 'read', stored: snapshot.presence === 'present' ? parseStoredDecision(snapshot.value) : undefined };
-    } catch (error) {
-      read = { kind: 'failed', reason: String(error) };
-    }
-    return toConsentState(read, this.regime);
+  private load(): Promise<StoredConsent> {
+    this.loading ??= import(/* webpackChunkName: "segment-consent" */ './storedConsent').then(m => {
+      this.loaded = new m.StoredConsent(this.storageApi, this.regime);
+      return this.loaded;
+    });
+    return this.loading;
   }
 
-  async setDecision(decision: SegmentConsentDecision, options: SegmentConsentDecisionOptions = {}): Promise<void> {
-    if (decision !== 'granted' && decision !== 'denied') {
-      throw new TypeError(`Segment analytics: a decision is 'granted' or 'denied', not ${String(decision)}`);
-    }
-    const categoryPreferences = toPreferences(options.categoryPreferences);
-    await consentBucket(this.storageApi).set(CONSENT_KEY, {
-      decision,
-      ...(categoryPreferences && { categoryPreferences }),
-      decidedAt: new Date().toISOString(),
-    });
+  getDecision(): SegmentConsentState {
+    if (this.loaded) return this.loaded.getDecision();
+    this.load().catch(() => {});
+    return { status: 'unknown' };
+  }
+
+  async setDecision(decision: SegmentConsentDecision, options?: SegmentConsentDecisionOptions): Promise<void> {
+    return (await this.load()).setDecision(decision, options);
   }
 
   decision$(): SegmentConsentObservable {
     return {
       subscribe: next => {
-        let last: SegmentConsentState = this.getDecision();
-        next(last);
-        const stop = watchStoredDecision(this.storageApi, read => {
-          const state = toConsentState(read, this.regime);
-          if (JSON.stringify(state) === JSON.stringify(last)) return;
-          last = state;
-          next(state);
-        });
-        return { unsubscribe: stop };
+        let inner: { unsubscribe(): void } | undefined;
+        let closed = false;
+        if (!this.loaded) next({ status: 'unknown' });
+        this.load().then(
+          consent => {
+            if (!closed) inner = consent.decision$().subscribe(next);
+          },
+          () => {},
+        );
+        return {
+          unsubscribe: () => {
+            closed = true;
+            inner?.unsubscribe();
+          },
+        };
       },
     };
   }

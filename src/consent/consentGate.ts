@@ -2,6 +2,12 @@ import type { ConsentConfig } from '../config/SegmentConfig';
 import type { Scheduler } from '../delivery/Delivery';
 import type { SegmentConsentDecision, StoredDecision, StoredRead } from './storedDecision';
 
+// Only types from outside: this file is in the lazy chunk of the consent rules.
+
+/** The decision of the configured regime, where the user made none (as `defaultDecision`). */
+const byDefault = (config: Pick<ConsentConfig, 'default'>): SegmentConsentDecision =>
+  config.default === 'opt-in' ? 'denied' : 'granted';
+
 /** Most events kept while the user's choice is being read; the oldest are dropped beyond it. */
 export const MAX_WAITING_FOR_CONSENT = 1000;
 
@@ -29,11 +35,6 @@ export type ConsentGateOptions<T> = {
   /** One warning (the caller logs it once per topic). */
   warn(topic: string, message: string): void;
 };
-
-/** The decision of the configured regime, where the user made none. */
-export function defaultDecision(config: Pick<ConsentConfig, 'default'>): SegmentConsentDecision {
-  return config.default === 'opt-in' ? 'denied' : 'granted';
-}
 
 /**
  * The rules of the user's choice for the events of one page.
@@ -72,7 +73,7 @@ export class ConsentGate<T> {
         `Segment analytics: the user's analytics choice was not known after ${waitMs} ms; ` +
           `the '${this.options.config.default}' default applies until it is`,
       );
-      this.apply(defaultDecision(this.options.config), false);
+      this.apply(byDefault(this.options.config), false);
     }, waitMs);
   }
 
@@ -85,10 +86,10 @@ export class ConsentGate<T> {
         `Segment analytics: could not read the user's analytics choice (${read.reason}); ` +
           `the '${this.options.config.default}' default applies`,
       );
-      if (this.state.kind === 'unknown') this.apply(defaultDecision(this.options.config), false);
+      if (this.state.kind === 'unknown') this.apply(byDefault(this.options.config), false);
       return;
     }
-    const decision = read.stored?.decision ?? defaultDecision(this.options.config);
+    const decision = read.stored?.decision ?? byDefault(this.options.config);
     this.apply(decision, read.stored !== undefined, read.stored);
   }
 

@@ -1,7 +1,6 @@
 import type { StorageApi } from '@backstage/core-plugin-api';
 import type { ConsentConfig } from '../config/SegmentConfig';
 import type { Scheduler } from '../delivery/Delivery';
-import { listenForPageLeave } from '../delivery/pageLifecycle';
 import type { SegmentCall } from '../mapping/SegmentCall';
 import { ConsentGate } from './consentGate';
 import { ConsentedDelivery, ConsentedDeliveryOptions } from './consentedDelivery';
@@ -21,14 +20,18 @@ export type UserChoiceOptions<T> = {
   forward(item: T): void;
   scheduler: Pick<Scheduler, 'setTimeout' | 'clearTimeout'>;
   warn(topic: string, message: string): void;
-  /** Removes the module's and the library's data; default: the page's. */
+  /** The module's own localStorage keys, removed with the library's when the user says no. */
+  moduleKeys: readonly string[];
+  /** Removes the module's and the library's data; default: the page's (see {@link forgetBrowserData}). */
   forget?: () => void;
-  onPageLeave?: (listener: () => void) => unknown;
+  /** Subscribes to the page being hidden or left (see `listenForPageLeave`). */
+  onPageLeave(listener: () => void): unknown;
 };
 
 /**
- * The pipeline's part of the user's own choice: events pass the
- * {@link ConsentGate} at capture, calls reach the delivery of the current
+ * The pipeline's part of the user's own choice (its code is loaded lazily:
+ * this file and what it imports take the module's own parts through
+ * `options`): events pass the {@link ConsentGate} at capture, calls reach the delivery of the current
  * granted period, and the stored decision is followed for the page's life
  * (a change made on the settings card or through the API applies at once).
  */
@@ -37,14 +40,11 @@ export function followUserChoice<T>(options: UserChoiceOptions<T>): {
   enqueue(call: SegmentCall): void;
 } {
   // Calls sent while granted carry the categories given with the decision (read at send time).
-  const preferences = () => {
-    const state = gate.current;
-    return state.kind === 'granted' ? state.stored?.categoryPreferences : undefined;
-  };
+  let categories: SegmentCategoryPreferences | undefined;
   const delivery = new ConsentedDelivery({
-    create: observe => options.create(transport => withPreferences(observe(transport), preferences)),
-    forget: options.forget ?? (() => forgetBrowserData(options.writeKey)),
-    onPageLeave: options.onPageLeave ?? listenForPageLeave,
+    create: observe => options.create(transport => withPreferences(observe(transport), () => categories)),
+    forget: options.forget ?? (() => forgetBrowserData(options.writeKey, options.moduleKeys)),
+    onPageLeave: options.onPageLeave,
   });
   const gate = new ConsentGate<T>({
     config: options.config,
@@ -54,7 +54,11 @@ export function followUserChoice<T>(options: UserChoiceOptions<T>): {
     onDenied: () => delivery.stop(),
     warn: options.warn,
   });
-  watchStoredDecision(options.storageApi, read => gate.update(read));
+  watchStoredDecision(options.storageApi, read => {
+    gate.update(read);
+    const state = gate.current;
+    categories = state.kind === 'granted' ? state.stored?.categoryPreferences : undefined;
+  });
   return { capture: item => gate.capture(item), enqueue: call => delivery.enqueue(call) };
 }
 

@@ -1,4 +1,8 @@
+import { callStoreKey } from '../delivery/callStore';
+import { storedOwnerKey } from '../delivery/storedOwner';
 import { forgetBrowserData } from './forgetBrowserData';
+
+const MODULE_KEYS = [callStoreKey('wk'), storedOwnerKey('wk')];
 
 describe('forgetBrowserData', () => {
   beforeEach(() => localStorage.clear());
@@ -16,7 +20,7 @@ describe('forgetBrowserData', () => {
       unrelated: '1',
     };
     for (const [key, value] of Object.entries(keys)) localStorage.setItem(key, value);
-    forgetBrowserData('wk');
+    forgetBrowserData('wk', MODULE_KEYS);
     expect(Object.keys(localStorage).sort()).toEqual([
       '/segment-analytics/consent',
       'backstage-segment:other:user',
@@ -35,7 +39,7 @@ describe('forgetBrowserData', () => {
         writes.push(value);
       },
     };
-    const removed = forgetBrowserData('wk', { document: doc, hostname: 'backstage.corp.example.com' });
+    const removed = forgetBrowserData('wk', MODULE_KEYS, { document: doc, hostname: 'backstage.corp.example.com' });
     expect(removed).toEqual(['cookie ajs_anonymous_id', 'cookie ajs_user_id']);
     const forAnon = writes.filter(w => w.startsWith('ajs_anonymous_id='));
     expect(forAnon.every(w => w.includes('max-age=0'))).toBe(true);
@@ -62,6 +66,6 @@ describe('forgetBrowserData', () => {
         throw new Error('SecurityError');
       },
     };
-    expect(forgetBrowserData('wk', { localStorage: throwing, document: doc as { cookie: string } })).toEqual([]);
+    expect(forgetBrowserData('wk', MODULE_KEYS, { localStorage: throwing, document: doc as { cookie: string } })).toEqual([]);
   });
 });

@@ -1,5 +1,4 @@
-import { callStoreKey } from '../delivery/callStore';
-import { storedOwnerKey } from '../delivery/storedOwner';
+// No imports: this file is in the lazy chunk of the consent rules.
 
 /** The parts of the browser that hold what the module and the library store. */
 export type BrowserData = {
@@ -22,17 +21,12 @@ export function pageBrowserData(): BrowserData {
 }
 
 /**
- * The localStorage keys of one write key: the module's (calls kept for the
- * next load, the stored identity's owner) and the library's (`ajs_*`
- * identity and traits, its persisted queues).
+ * The localStorage keys of one write key: the module's (`moduleKeys`: calls
+ * kept for the next load, the stored identity's owner) and the library's
+ * (`ajs_*` identity and traits, its persisted queues).
  */
-export function isAnalyticsKey(key: string, writeKey: string): boolean {
-  return (
-    key === callStoreKey(writeKey) ||
-    key === storedOwnerKey(writeKey) ||
-    key.startsWith('ajs_') ||
-    key.startsWith(`persisted-queue:v1:${writeKey}:`)
-  );
+export function isAnalyticsKey(key: string, writeKey: string, moduleKeys: readonly string[]): boolean {
+  return moduleKeys.includes(key) || key.startsWith('ajs_') || key.startsWith(`persisted-queue:v1:${writeKey}:`);
 }
 
 /** `a.b.example.com` gives `a.b.example.com`, `b.example.com`, `example.com` (and `com`, refused by browsers). */
@@ -43,12 +37,16 @@ function domainsOf(hostname: string): string[] {
 
 /**
  * Removes everything the module and the Segment library stored in this
- * browser for `writeKey`: the module's keys, the library's `ajs_*` keys and
+ * browser for `writeKey`: the module's keys (`moduleKeys`), the library's `ajs_*` keys and
  * persisted queues in localStorage, and its `ajs_*` cookies, also those set
  * on a parent domain (the library puts them on the top domain it may).
  * Never throws; returns what it removed, for tests and logs.
  */
-export function forgetBrowserData(writeKey: string, browser: BrowserData = pageBrowserData()): string[] {
+export function forgetBrowserData(
+  writeKey: string,
+  moduleKeys: readonly string[],
+  browser: BrowserData = pageBrowserData(),
+): string[] {
   const removed: string[] = [];
   try {
     const storage = browser.localStorage;
@@ -56,7 +54,7 @@ export function forgetBrowserData(writeKey: string, browser: BrowserData = pageB
       const keys: string[] = [];
       for (let i = 0; i < storage.length; i++) {
         const key = storage.key(i);
-        if (key !== null && isAnalyticsKey(key, writeKey)) keys.push(key);
+        if (key !== null && isAnalyticsKey(key, writeKey, moduleKeys)) keys.push(key);
       }
       for (const key of keys) {
         storage.removeItem(key);

@@ -41,6 +41,11 @@ export type StoredRead =
   | { kind: 'read'; stored?: StoredDecision }
   | { kind: 'failed'; reason: string };
 
+/** The decision of the configured regime, where the user made none. */
+export function defaultDecision(config: { default: 'opt-out' | 'opt-in' }): SegmentConsentDecision {
+  return config.default === 'opt-in' ? 'denied' : 'granted';
+}
+
 /** A stored value as a decision; undefined for anything else. Pure, never throws. */
 export function parseStoredDecision(value: unknown): StoredDecision | undefined {
   try {

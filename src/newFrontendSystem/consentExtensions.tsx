@@ -1,6 +1,7 @@
 import { ApiBlueprint, configApiRef, storageApiRef, SubPageBlueprint } from '@backstage/frontend-plugin-api';
 import { SegmentConsent } from '../consent/SegmentConsent';
 import { segmentConsentApiRef } from '../consent/SegmentConsentApi';
+import { SegmentUsageAnalyticsSettings } from '../consent/card/SegmentUsageAnalyticsSettings';
 
 /**
  * Provides `segmentConsentApiRef` over the app's StorageApi, for the
@@ -27,11 +28,11 @@ export const segmentUsageAnalyticsSettingsPage = SubPageBlueprint.make({
   params: {
     path: 'usage-analytics',
     title: 'Usage analytics',
-    loader: () =>
-      import(/* webpackChunkName: "segment-usage-analytics-card" */ '../consent/card/UsageAnalyticsCard').then(m => (
-        <div style={{ padding: 24 }}>
-          <m.UsageAnalyticsCard />
-        </div>
-      )),
+    // The card's own code is loaded when it renders.
+    loader: async () => (
+      <div style={{ padding: 24 }}>
+        <SegmentUsageAnalyticsSettings />
+      </div>
+    ),
   },
 });

@@ -1,4 +1,7 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useMemo } from 'react';
+import { configApiRef, storageApiRef, useApi, useApiHolder } from '@backstage/core-plugin-api';
+import { SegmentConsent } from '../SegmentConsent';
+import { SegmentConsentApi, segmentConsentApiRef } from '../SegmentConsentApi';
 
 const LazyCard = lazy(() =>
   import(/* webpackChunkName: "segment-usage-analytics-card" */ './UsageAnalyticsCard').then(m => ({ default: m.UsageAnalyticsCard })),
@@ -32,9 +35,22 @@ export type SegmentUsageAnalyticsSettingsProps = {
  * @public
  */
 export function SegmentUsageAnalyticsSettings(props: SegmentUsageAnalyticsSettingsProps) {
+  const consent = useConsentApi();
   return (
     <Suspense fallback={null}>
-      <LazyCard {...props} />
+      <LazyCard {...props} consent={consent} />
     </Suspense>
   );
+}
+
+/** The app's consent API, or one over its StorageApi when the app registered none. */
+function useConsentApi(): SegmentConsentApi | undefined {
+  const apis = useApiHolder();
+  const config = useApi(configApiRef);
+  return useMemo(() => {
+    const registered = apis.get(segmentConsentApiRef);
+    if (registered) return registered;
+    const storageApi = apis.get(storageApiRef);
+    return storageApi && SegmentConsent.fromConfig(config, { storageApi });
+  }, [apis, config]);
 }

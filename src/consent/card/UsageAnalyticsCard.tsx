@@ -1,8 +1,9 @@
 import { useEffect, useMemo, useState } from 'react';
-import { configApiRef, storageApiRef, useApi, useApiHolder } from '@backstage/core-plugin-api';
-import { SegmentConsent } from '../SegmentConsent';
-import { SegmentConsentApi, segmentConsentApiRef, SegmentConsentState } from '../SegmentConsentApi';
+import { configApiRef, useApi } from '@backstage/core-plugin-api';
+import type { SegmentConsentApi, SegmentConsentState } from '../SegmentConsentApi';
 import { describeCollection, readCardFacts } from './cardText';
+
+// Only types from the module's own code: this file is a lazy chunk of its own.
 
 /** Props of the "Usage analytics" card. */
 export type UsageAnalyticsCardProps = {
@@ -11,19 +12,9 @@ export type UsageAnalyticsCardProps = {
    * config says. Give it when the app passes a transform in code.
    */
   pseudonymized?: boolean;
+  /** The user's choice; none where the app has no StorageApi. */
+  consent?: SegmentConsentApi;
 };
-
-/** The app's consent API, or one over its StorageApi when the app registered none. */
-function useConsentApi(): SegmentConsentApi | undefined {
-  const apis = useApiHolder();
-  const config = useApi(configApiRef);
-  return useMemo(() => {
-    const registered = apis.get(segmentConsentApiRef);
-    if (registered) return registered;
-    const storageApi = apis.get(storageApiRef);
-    return storageApi && SegmentConsent.fromConfig(config, { storageApi });
-  }, [apis, config]);
-}
 
 const card = {
   border: '1px solid rgba(127, 127, 127, 0.35)',
@@ -65,10 +56,9 @@ const thumb = (on: boolean) =>
  * The "Usage analytics" card of the settings page: what is collected, how
  * the user is identified, and one switch for the user's own choice.
  */
-export function UsageAnalyticsCard({ pseudonymized }: UsageAnalyticsCardProps) {
+export function UsageAnalyticsCard({ pseudonymized, consent }: UsageAnalyticsCardProps) {
   const config = useApi(configApiRef);
   const facts = useMemo(() => readCardFacts(config, pseudonymized), [config, pseudonymized]);
-  const consent = useConsentApi();
   const [state, setState] = useState<SegmentConsentState>({ status: 'unknown' });
   const [error, setError] = useState<string>();
   const [saving, setSaving] = useState(false);
