@@ -54,16 +54,19 @@ export class SegmentConsent implements SegmentConsentApi {
     return this.loading;
   }
 
+  /** {@inheritDoc SegmentConsentApi.getDecision} */
   getDecision(): SegmentConsentState {
     if (this.loaded) return this.loaded.getDecision();
     this.load().catch(() => {});
     return { status: 'unknown' };
   }
 
+  /** {@inheritDoc SegmentConsentApi.setDecision} */
   async setDecision(decision: SegmentConsentDecision, options?: SegmentConsentDecisionOptions): Promise<void> {
     return (await this.load()).setDecision(decision, options);
   }
 
+  /** {@inheritDoc SegmentConsentApi.decision$} */
   decision$(): SegmentConsentObservable {
     return {
       subscribe: next => {
