@@ -27,6 +27,7 @@ import { SegmentCall } from './mapping/SegmentCall';
 import { DEFAULT_CONSENT } from './config/SegmentConfig';
 import { browserScheduler } from './delivery/Delivery';
 import { lazyUserChoice } from './consent/lazyUserChoice';
+import { markChoiceFollowed } from './consent/followedChoice';
 import { Transport } from './delivery/Transport';
 
 /** An event as captured: read safely, stamped, and (when it has to wait) located. */
@@ -153,6 +154,7 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
         next({ safe: readSafely(event), at: new Date() });
       };
     }
+    markChoiceFollowed();
     const choice = lazyUserChoice<Captured>(storageApi, {
       config: config.consent ?? DEFAULT_CONSENT,
       writeKey: config.writeKey,

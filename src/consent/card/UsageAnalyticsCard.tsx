@@ -12,7 +12,7 @@ export type UsageAnalyticsCardProps = {
    * config says. Give it when the app passes a transform in code.
    */
   pseudonymized?: boolean;
-  /** The user's choice; none where the app has no StorageApi. */
+  /** The user's choice; none where the analytics module follows none (it was given no StorageApi). */
   consent?: SegmentConsentApi;
 };
 
@@ -97,33 +97,33 @@ export function UsageAnalyticsCard({ pseudonymized, consent }: UsageAnalyticsCar
             {collected} {identified}
           </p>
           {consent ? (
-            <div style={{ display: 'flex', alignItems: 'center', gap: 12 }}>
-              <button
-                type="button"
-                role="switch"
-                aria-checked={on}
-                aria-labelledby="segment-usage-analytics-label"
-                disabled={state.status === 'unknown' || saving}
-                onClick={toggle}
-                data-testid="segment-usage-analytics-switch"
-                style={track(on, state.status === 'unknown' || saving)}
-              >
-                <span style={thumb(on)} />
-              </button>
-              <span id="segment-usage-analytics-label">
-                Share usage analytics{state.status === 'unknown' ? ' (reading your choice…)' : `: ${on ? 'on' : 'off'}`}
-              </span>
-            </div>
+            <>
+              <div style={{ display: 'flex', alignItems: 'center', gap: 12 }}>
+                <button
+                  type="button"
+                  role="switch"
+                  aria-checked={on}
+                  aria-labelledby="segment-usage-analytics-label"
+                  disabled={state.status === 'unknown' || saving}
+                  onClick={toggle}
+                  data-testid="segment-usage-analytics-switch"
+                  style={track(on, state.status === 'unknown' || saving)}
+                >
+                  <span style={thumb(on)} />
+                </button>
+                <span id="segment-usage-analytics-label">
+                  Share usage analytics{state.status === 'unknown' ? ' (reading your choice…)' : `: ${on ? 'on' : 'off'}`}
+                </span>
+              </div>
+              <p style={{ margin: '12px 0 0', opacity: 0.75, fontSize: '0.875rem' }}>
+                {facts.regime === 'opt-in' ? 'Nothing is sent unless you switch this on.' : 'It is on unless you switch it off.'}{' '}
+                Switching it off stops sending at once and removes what analytics stored in this browser. Your choice
+                is kept with your Backstage settings.
+              </p>
+            </>
           ) : (
-            <p>This Backstage keeps no per-user choice (it has no storage API).</p>
+            <p>This Backstage offers no per-user choice about usage analytics.</p>
           )}
-          <p style={{ margin: '12px 0 0', opacity: 0.75, fontSize: '0.875rem' }}>
-            {facts.regime === 'opt-in'
-              ? 'Nothing is sent unless you switch this on.'
-              : 'It is on unless you switch it off.'}{' '}
-            Switching it off stops sending at once and removes what analytics stored in this browser. Your choice is
-            kept with your Backstage settings.
-          </p>
           {error && (
             <p role="alert" style={{ color: '#d32f2f' }}>
               {error}
