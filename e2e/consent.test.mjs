@@ -102,4 +102,27 @@ describe("the user's own choice in Chromium", { skip: missing }, () => {
     const messages = await h.collector.waitFor(m => m.some(x => x.event === 'search'));
     assert.deepEqual(creates(messages), [], 'the event captured before agreeing was never sent');
   });
+
+  it('switching off while the library retries a failed event: the retry is never sent', async () => {
+    const h = await harness();
+    await h.page.click('[data-testid=fire-create]');
+    await h.collector.waitFor(m => creates(m).length > 0);
+    const tracking = () => toCollector(h).filter(r => r.url.endsWith('/t'));
+    const before = tracking().length;
+    h.collector.failFor(3000, 503);
+    await h.page.click('[data-testid=fire-search]');
+    // The library has tried once (and failed): the event now waits in its retry queue.
+    for (let i = 0; i < 100 && tracking().length === before; i++) await h.page.waitForTimeout(20);
+    assert.ok(tracking().length > before, 'the library tried to send the search');
+    const toggle = await openCard(h);
+    await toggle.click();
+    await h.page.waitForFunction(() => document.querySelector('[data-testid=segment-usage-analytics-switch]')?.getAttribute('aria-checked') === 'false');
+    const atOff = toCollector(h).length;
+    // Past the fault window and several of the library's back-off steps.
+    await h.page.waitForTimeout(6000);
+    assert.equal(toCollector(h).length, atOff, 'no request after switching off, retries included');
+    assert.equal((await h.collector.messages()).filter(m => m.event === 'search').length, 0);
+    assert.deepEqual(await leftInBrowser(h), []);
+  });
 });
+
