@@ -63,7 +63,8 @@ export type SegmentConsentDecisionOptions = {
  * The choice is kept through Backstage's StorageApi (bucket
  * `segment-analytics`, key `consent`): with the user-settings backend it
  * follows the user to every browser, otherwise it stays in this browser. A
- * change applies at once in every tab of the app: `denied` stops sending and
+ * change applies at once (and in the app's other tabs when the StorageApi
+ * tells them, as the default browser storage does): `denied` stops sending and
  * removes what analytics stored in the browser; `granted` starts sending with
  * a fresh anonymous id.
  *
