@@ -226,6 +226,23 @@ export interface Config {
          */
         respectGlobalPrivacyControl?: boolean;
         /**
+         * Each user's own choice about usage analytics, made on the "Usage analytics"
+         * card of the settings page or through `segmentConsentApiRef`, and kept
+         * through Backstage's StorageApi. Only where the module is given a StorageApi.
+         */
+        consent?: {
+          /**
+           * `'opt-out'`: events are sent until the user switches analytics off.
+           * `'opt-in'`: nothing is sent until the user switches it on. Default `'opt-out'`.
+           */
+          default?: 'opt-out' | 'opt-in';
+          /**
+           * How long events wait for the stored choice to be read, in milliseconds;
+           * then the default applies until it is known. Default `3000`.
+           */
+          waitMs?: number;
+        };
+        /**
          * Options passed to the Analytics.js library.
          */
         agent?: {

@@ -23,8 +23,13 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * event is queued, so they cannot be lazy. Measured 2026-11-23: 12.7 KB.
  * Unicode-aware, percent-decoding privacy matching (e-mails, credentials,
  * user refs under a transform; issue 15) added 3.8 KB: 16.6 KB on 2026-12-02.
+ * The user's own choice (issue 18) must exist at start: its public API
+ * (`SegmentConsent`, a stub that loads its code on first use), the card's
+ * lazy wrapper, the New Frontend System extensions, the pipeline's hold
+ * while the rules load. The rules, the stored-choice code and the card are
+ * lazy chunks: +1.3 KB, 21002 B (20.5 KB) on 2026-12-02.
  */
-const OWN_CODE_LIMIT = 20 * 1024;
+const OWN_CODE_LIMIT = 21 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];
 
 const failures = [];

@@ -64,6 +64,8 @@ const INVALID = [
   { writeKey: 'k', groups: 'some', allowedAttributes: '*', allowedContexts: 5 },
   { writeKey: 'k', groups: { limit: 'ten', max: 3 }, extraProperties: 'x', eventNames: ['click'] },
   { writeKey: 'k', extraProperties: { team: { name: 'x' } }, eventNames: { click: 5 } },
+  { writeKey: 'k', consent: 'opt-in' },
+  { writeKey: 'k', consent: { default: 'optin', waitMs: 'soon', defualt: 'opt-out' } },
 ];
 
 describe('the published config schema (config.schema.json)', () => {

@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { AnalyticsApi, IdentityApi } from '@backstage/core-plugin-api';
+import { AnalyticsApi, IdentityApi, StorageApi } from '@backstage/core-plugin-api';
 import { AnalyticsImplementation } from '@backstage/frontend-plugin-api';
 import { readSegmentConfig } from './config/readSegmentConfig';
 import { reportingConfigErrors } from './config/reportConfigError';
@@ -24,6 +24,12 @@ import { claimWriteKey } from './oncePerWriteKey';
 import { createReadyGate } from './privacy/readyGate';
 import { SafeEvent } from './mapping/toSafeEvent';
 import { browserUserIdTransform, startRelayMode } from './delivery/relayMode';
+import { SegmentCall } from './mapping/SegmentCall';
+import { DEFAULT_CONSENT } from './config/SegmentConfig';
+import { browserScheduler } from './delivery/scheduler';
+import { lazyUserChoice } from './consent/lazyUserChoice';
+import { markChoiceFollowed } from './consent/followedChoice';
+import { Transport } from './delivery/Transport';
 
 /** An event as captured: read safely, stamped, and (when it has to wait) located. */
 type Captured = { safe: SafeEvent; at: Date; location?: LocationSnapshot };
@@ -41,6 +47,13 @@ export type SegmentAnalyticsOptions = {
    * `app.analytics.segment.userIdTransform` config key.
    */
   userIdTransform?: UserIdTransformOption;
+  /**
+   * Where each user's own choice about analytics is kept (the app's
+   * `storageApiRef`): with it, the user can switch analytics off (or, with
+   * `consent.default: opt-in`, on) on the settings page or through
+   * `segmentConsentApiRef`. Without it there is no per-user choice.
+   */
+  storageApi?: StorageApi;
 };
 
 /**
@@ -114,13 +127,17 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
     const userIdTransform = browserUserIdTransform(config, transform);
     const identity =
       identityApi && withGroups(resolveIdentity({ identityApi, transform: userIdTransform, salt, groups, warn, onUser }));
-    const delivery = createDelivery(config, identity?.userId, this.logger, {
-      settle: privacy.settle,
-      decorate: identity?.decorate,
-      redactLibraryEvent: privacy.library,
-      whenReady: relay.whenReady,
-    });
-    const enqueue = privacy.handOff(call => delivery.enqueue(call));
+    const newDelivery = (observe?: (transport: Transport) => Transport) =>
+      createDelivery(config, identity?.userId, this.logger, {
+        settle: privacy.settle,
+        decorate: observe ? transport => (identity ? identity.decorate(observe(transport)) : observe(transport)) : identity?.decorate,
+        redactLibraryEvent: privacy.library,
+        whenReady: relay.whenReady,
+      });
+    // With a StorageApi, delivery follows the user's choice (created once it is granted); else it starts now.
+    const { storageApi } = options;
+    let sink: { enqueue(call: SegmentCall): void } | undefined = storageApi ? undefined : newDelivery();
+    const enqueue = privacy.handOff(call => sink?.enqueue(call));
     const history = createPageHistory(typeof document === 'undefined' ? '' : document.referrer);
     const debug = config.debug ? (event: BackstageEvent) => this.logger.info('[segment] captured', event) : undefined;
 
@@ -138,9 +155,26 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
     const next = privacy.ready
       ? createReadyGate(privacy.ready, send, this.logger, captured => ({ ...captured, location: locate() }))
       : send;
+    if (!storageApi) {
+      return (event: BackstageEvent) => {
+        debug?.(event);
+        next({ safe: readSafely(event), at: new Date() });
+      };
+    }
+    markChoiceFollowed();
+    const choice = lazyUserChoice<Captured>(storageApi, {
+      config: config.consent ?? DEFAULT_CONSENT,
+      writeKey: config.writeKey,
+      create: newDelivery,
+      forward: next,
+      scheduler: browserScheduler,
+      warn: this.warnOnce,
+    });
+    sink = choice;
     return (event: BackstageEvent) => {
       debug?.(event);
-      next({ safe: readSafely(event), at: new Date() });
+      // Located now: an event may wait for the user's choice.
+      choice.capture({ safe: readSafely(event), at: new Date(), location: locate() });
     };
   }
 }

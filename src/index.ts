@@ -12,3 +12,15 @@ export {
   segmentAnalyticsModule,
   segmentAnalyticsModule as default,
 } from './newFrontendSystem/segmentModule';
+export { segmentConsentApiRef } from './consent/SegmentConsentApi';
+export type {
+  SegmentConsentApi,
+  SegmentConsentState,
+  SegmentConsentObservable,
+  SegmentConsentSubscription,
+  SegmentConsentDecisionOptions,
+} from './consent/SegmentConsentApi';
+export type { SegmentConsentDecision, SegmentCategoryPreferences } from './consent/storedDecision';
+export { SegmentConsent } from './consent/SegmentConsent';
+export { SegmentUsageAnalyticsSettings } from './consent/card/SegmentUsageAnalyticsSettings';
+export type { SegmentUsageAnalyticsSettingsProps } from './consent/card/SegmentUsageAnalyticsSettings';

@@ -231,7 +231,16 @@ describe('the module federation build in an RHDH New Frontend System host', { sk
     }));
     await h.page.goto(`${h.server.url}/`);
     const { exports } = await h.page.evaluate(() => /** @type {any} */ (window).rhdhHost.direct());
-    assert.deepEqual(exports, ['SegmentAnalytics', 'default', 'segmentAnalyticsImplementation', 'segmentAnalyticsModule']);
+    assert.deepEqual(exports, [
+      'SegmentAnalytics',
+      // The user's own choice (issue 18): its API, and the settings card.
+      'SegmentConsent',
+      'SegmentUsageAnalyticsSettings',
+      'default',
+      'segmentAnalyticsImplementation',
+      'segmentAnalyticsModule',
+      'segmentConsentApiRef',
+    ]);
     await h.page.evaluate(events => /** @type {any} */ (window).rhdhHost.run(events), EVENTS);
     const messages = await receivedAll(h.collector);
     assertPseudonymized(messages, h.browser, RHDH_GUEST);

@@ -42,7 +42,20 @@ export type SegmentConfig =
        * key a placeholder, no group calls); absent: straight to Segment.
        */
       relay?: RelayDelivery;
+      /** The user's own choice (`consent` block); absent: {@link DEFAULT_CONSENT}. */
+      consent?: ConsentConfig;
     };
+
+/** `app.analytics.segment.consent`: the regime and how long events wait for the stored choice. */
+export type ConsentConfig = {
+  /** `opt-out`: sent until the user objects; `opt-in`: nothing sent until the user agrees. */
+  default: 'opt-out' | 'opt-in';
+  /** Longest wait for the stored choice, in milliseconds. */
+  waitMs: number;
+};
+
+/** The consent rules without a `consent` block. */
+export const DEFAULT_CONSENT: ConsentConfig = { default: 'opt-out', waitMs: 3000 };
 
 /** The enabled variant of {@link SegmentConfig}. */
 export type EnabledSegmentConfig = Extract<SegmentConfig, { enabled: true }>;

@@ -1,7 +1,7 @@
 import { Config } from '@backstage/config';
 import { block, invalid, ROOT } from './configErrors';
 import { readPrivacyConfig } from './readPrivacyConfig';
-import { SegmentConfig } from './SegmentConfig';
+import { DEFAULT_CONSENT, SegmentConfig } from './SegmentConfig';
 import { readTeamConfig } from './readTeamConfig';
 import { checkWriteKey, parseApiHost, parseCdnURL } from './parseEndpoints';
 import { readDelivery, RELAY_WRITE_KEY } from './readDelivery';
@@ -18,7 +18,9 @@ export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
     'apiHost', 'cdnURL', 'cdnSettings', 'batching', 'maskIP', 'redact', 'events', 'allowedAttributes',
     'allowedContexts', 'respectGlobalPrivacyControl', 'groups', 'extraProperties', 'eventNames', 'agent',
     'delivery',
+    'consent',
   ],
+  consent: ['default', 'waitMs'],
   agent: ['disableClientPersistence', 'disableAutoISOConversion', 'initialPageView'],
   batching: ['size', 'timeoutMs'],
 };
@@ -103,6 +105,7 @@ export function readSegmentConfig(config: Config): SegmentConfig {
   const batchTimeout = wholeNumber(c, 'batching.timeoutMs', 1, 600_000);
 
   read('agent', 'an object', () => c?.getOptionalConfig('agent'));
+  const consentBlock = read('consent', 'an object with default and/or waitMs', () => c?.getOptionalConfig('consent'));
 
   const segment: SegmentConfig = {
     enabled: true,
@@ -127,6 +130,13 @@ export function readSegmentConfig(config: Config): SegmentConfig {
       initialPageView: bool(c, 'agent.initialPageView'),
     },
     team: readTeamConfig(c),
+    // Only when configured: without the block, the defaults of `DEFAULT_CONSENT` apply.
+    ...(consentBlock && {
+      consent: {
+        default: oneOf(c, 'consent.default', ['opt-out', 'opt-in'] as const, 'opt-out'),
+        waitMs: wholeNumber(c, 'consent.waitMs', 0, 600_000) ?? DEFAULT_CONSENT.waitMs,
+      },
+    }),
   };
   // Last, so that a value's own error comes first: a key the module does not read is never silently ignored.
   for (const [key, allowed] of Object.entries(KNOWN_KEYS)) block(c?.getOptional(key || undefined), key, allowed);

@@ -5,6 +5,7 @@ import { CarryOver, randomId } from './carryOver';
 import { prepareCall, sendCall, sendStoredCall } from './handOver';
 import { createIdentityGate, IdentityGate } from './identityGate';
 import { createInFlight, InFlight, MAX_IN_FLIGHT, startSlice } from './pacing';
+import { Readiness, readinessOf, TransportState } from './readiness';
 import { DeliveryOptions } from './deliveryOptions';
 import { browserScheduler, Scheduler } from './scheduler';
 import { isStorageFailure } from './storageProbe';
@@ -16,17 +17,7 @@ const HOLD_POLL_MS = 50;
 /** Default bound on the calls kept while the library or the identity is not ready. */
 const MAX_WAITING = 5000;
 
-type TransportState = { kind: 'loading' } | { kind: 'ready'; transport: Transport } | { kind: 'dead' };
-
-/**
- * What delivery may do, derived from the transport and the identity:
- * `loading` (calls wait), `identity` (the library is ready, the session has
- * not started: calls wait, stored ones of earlier loads may go), `open`
- * (calls go out in order), `dead` (nothing is kept).
- */
-type Readiness = 'loading' | 'identity' | 'open' | 'dead';
-
-/** How a drain runs: `paced` (time slices, in-flight bound, held calls wait) or `leaving` (everything, at once). */
+/** `paced`: time slices, in-flight bound, held calls wait; `leaving`: everything, at once. */
 type DrainMode = 'paced' | 'leaving';
 
 /**
@@ -97,10 +88,21 @@ export class Delivery {
     this.schedule(0);
   }
 
+  /**
+   * Turns delivery off for good (the user switched analytics off): what is
+   * queued is dropped, nothing more is handed over or stored, a transport
+   * still loading is never used.
+   */
+  stop(): void {
+    this.transportState = { kind: 'dead' };
+    this.queue.clear();
+    this.scheduler.clearTimeout(this.timer);
+    this.identity.stop();
+  }
+
   private readiness(): Readiness {
     // The transport first: the identity gate may report a session while it is being made.
-    if (this.transportState.kind !== 'ready') return this.transportState.kind;
-    return this.identity.state.kind === 'waiting' ? 'identity' : 'open';
+    return readinessOf(this.transportState, () => this.identity.state);
   }
 
   /** True when something can be handed over now: restored calls, or queued ones once the session can start. */

@@ -11,6 +11,8 @@ export type SendOptions = {
   anonymousId?: string;
   /** The user's first group (`context.groupId`), when team analytics is on. */
   groupId?: string;
+  /** Segment consent categories the user gave (`context.consent.categoryPreferences`). */
+  categoryPreferences?: { [category: string]: boolean };
 };
 
 /**
@@ -30,6 +32,11 @@ export interface Transport {
    * started. A transport without it sends no group calls.
    */
   group?(group: SegmentGroup, userId: string, timestamp: Date): void;
+  /**
+   * The user switched analytics off: from now on nothing reaches the
+   * network, not even what the library still holds (retries, its queues).
+   */
+  stop?(): void;
   /** The page is being hidden or left: what is handed over from now on must outlive it. */
   leaving?(): void;
   /**

@@ -25,6 +25,8 @@ export type IdentityGate = {
   readonly state: IdentityState;
   /** The first call is waiting: the time-out starts now (once). */
   startClock(): void;
+  /** Delivery stopped for good: no time-out any more. */
+  stop(): void;
 };
 
 /**
@@ -83,6 +85,9 @@ export function createIdentityGate({ userId, timeoutMs, scheduler, logger, onSes
         );
         goAnonymous();
       }, timeoutMs);
+    },
+    stop() {
+      scheduler.clearTimeout(timer);
     },
   };
 }

@@ -9,6 +9,7 @@ import { StoredOwner } from './storedOwner';
 import { Logger, Transport } from './Transport';
 import { createDeliveryFailureWatch } from './deliveryFailures';
 import { describeError } from '../warnSafely';
+import { cutOffLibrary } from '../consent/cutOffLibrary';
 
 /** How long after a call has been handed over its first delivery attempt is looked at. */
 const FAILURE_CHECK_DELAY_MS = 4000;
@@ -61,6 +62,9 @@ export async function loadSegmentTransport(
     leaving() {
       keepAliveWhileLeaving(initOptions);
     },
+    stop() {
+      cutOffLibrary(initOptions);
+    },
     startSession(userId, timestamp) {
       if (previousUser !== undefined && previousUser !== userId) {
         // Another person, or maybe (identity unknown): a fresh anonymous id,
@@ -79,8 +83,9 @@ export async function loadSegmentTransport(
       analytics.group().traits({});
       analytics.group(groupId, traits, toCallOptions({ timestamp }, userId, config.maskIP)).then(observe, () => {});
     },
-    send(call, { userId, messageId, anonymousId, groupId }) {
+    send(call, { userId, messageId, anonymousId, groupId, categoryPreferences }) {
       const options = { ...toCallOptions(call, userId, config.maskIP, groupId), ...(messageId && { messageId }) };
+      if (categoryPreferences) options.context = { ...options.context, consent: { categoryPreferences } };
       // The library makes an anonymousId given in a call's options the
       // browser's own: put the current one back once the call is built.
       const current = anonymousId ? analytics.user().anonymousId() : undefined;

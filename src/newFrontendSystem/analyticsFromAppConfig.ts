@@ -1,4 +1,4 @@
-import { AnalyticsImplementation, ConfigApi, IdentityApi } from '@backstage/frontend-plugin-api';
+import { AnalyticsImplementation, ConfigApi, IdentityApi, StorageApi } from '@backstage/frontend-plugin-api';
 import { ROOT as BLOCK } from '../config/configErrors';
 import { SegmentAnalytics } from '../SegmentAnalytics';
 
@@ -16,16 +16,21 @@ const analyticsOff: AnalyticsImplementation = { captureEvent: () => {} };
  * - no `app.analytics.segment` block at all: analytics off, one `console.info` line;
  * - an invalid block: analytics off, one `console.error` naming the key
  *   (printed by {@link SegmentAnalytics.fromConfig});
- * - otherwise: the same {@link SegmentAnalytics} as the legacy frontend system.
+ * - otherwise: the same {@link SegmentAnalytics} as the legacy frontend system,
+ *   following each user's own choice kept in the app's StorageApi.
  */
-export function analyticsFromAppConfig(configApi: ConfigApi, identityApi: IdentityApi): AnalyticsImplementation {
+export function analyticsFromAppConfig(
+  configApi: ConfigApi,
+  identityApi: IdentityApi,
+  storageApi?: StorageApi,
+): AnalyticsImplementation {
   if (!configApi.has(BLOCK)) {
     // eslint-disable-next-line no-console
     console.info(`Segment analytics is off: no ${BLOCK} block in app-config.yaml`);
     return analyticsOff;
   }
   try {
-    return SegmentAnalytics.fromConfig(configApi, { identityApi });
+    return SegmentAnalytics.fromConfig(configApi, { identityApi, storageApi });
   } catch {
     // Already printed with console.error by fromConfig, naming the key.
     return analyticsOff;

@@ -3,6 +3,7 @@ import {
   appTreeApiRef,
   configApiRef,
   identityApiRef,
+  storageApiRef,
   PageBlueprint,
   useApi,
 } from '@backstage/frontend-plugin-api';
@@ -37,7 +38,7 @@ beforeEach(() => {
 afterEach(() => jest.restoreAllMocks());
 
 describe('segmentAnalyticsModule', () => {
-  it('is a module of the app plugin carrying only analytics:app/segment', () => {
+  it('is a module of the app plugin carrying analytics:app/segment, the consent API and the settings tab', () => {
     expect(segmentAnalyticsModule.$$type).toBe('@backstage/FrontendModule');
     expect(segmentAnalyticsModule.pluginId).toBe('app');
 
@@ -46,10 +47,17 @@ describe('segmentAnalyticsModule', () => {
     const { extensions } = segmentAnalyticsModule as unknown as {
       extensions: { id: string; attachTo: unknown; disabled: boolean }[];
     };
-    expect(extensions).toHaveLength(1);
+    expect(extensions).toHaveLength(3);
     expect(extensions[0]).toMatchObject({
       id: 'analytics:app/segment',
       attachTo: { id: 'api:app/analytics', input: 'implementations' },
+      disabled: false,
+    });
+    // The user's own choice (issue 18): its API, and the "Usage analytics" tab of @backstage/plugin-user-settings.
+    expect(extensions[1]).toMatchObject({ id: 'api:app/segment-consent', disabled: false });
+    expect(extensions[2]).toMatchObject({
+      id: 'sub-page:app/usage-analytics',
+      attachTo: { id: 'page:user-settings', input: 'pages' },
       disabled: false,
     });
   });
@@ -59,12 +67,12 @@ describe('segmentAnalyticsModule', () => {
     expect(packageDefault).toBe(segmentAnalyticsModule);
   });
 
-  it('declares the config and identity APIs as its only dependencies', () => {
+  it('declares the config, identity and storage APIs as its only dependencies', () => {
     const { deps } = createExtensionTester(segmentAnalyticsImplementation).get(
       AnalyticsImplementationBlueprint.dataRefs.factory,
     );
-    expect(Object.keys(deps).sort()).toEqual(['configApi', 'identityApi']);
-    expect(deps).toEqual({ configApi: configApiRef, identityApi: identityApiRef });
+    expect(Object.keys(deps).sort()).toEqual(['configApi', 'identityApi', 'storageApi']);
+    expect(deps).toEqual({ configApi: configApiRef, identityApi: identityApiRef, storageApi: storageApiRef });
   });
 
   it('builds a SegmentAnalytics that pseudonymizes the user and turns navigate into a page call', async () => {

@@ -1,6 +1,7 @@
-import { configApiRef, createFrontendModule, identityApiRef } from '@backstage/frontend-plugin-api';
+import { configApiRef, createFrontendModule, identityApiRef, storageApiRef } from '@backstage/frontend-plugin-api';
 import { AnalyticsImplementationBlueprint } from '@backstage/plugin-app-react';
 import { analyticsFromAppConfig } from './analyticsFromAppConfig';
+import { segmentConsentApi, segmentUsageAnalyticsSettingsPage } from './consentExtensions';
 
 /**
  * The Segment analytics implementation extension, `analytics:app/segment`
@@ -20,8 +21,8 @@ export const segmentAnalyticsImplementation = AnalyticsImplementationBlueprint.m
   name: 'segment',
   params: define =>
     define({
-      deps: { configApi: configApiRef, identityApi: identityApiRef },
-      factory: ({ configApi, identityApi }) => analyticsFromAppConfig(configApi, identityApi),
+      deps: { configApi: configApiRef, identityApi: identityApiRef, storageApi: storageApiRef },
+      factory: ({ configApi, identityApi, storageApi }) => analyticsFromAppConfig(configApi, identityApi, storageApi),
     }),
 });
 
@@ -33,11 +34,14 @@ export const segmentAnalyticsImplementation = AnalyticsImplementationBlueprint.m
  * Pass it to `createApp({ features: [segmentAnalyticsModule] })`, or install
  * the package and let feature discovery pick it up (it is the package's
  * default export). Configure it under `app.analytics.segment` in
- * `app-config.yaml`.
+ * `app-config.yaml`. It also provides `segmentConsentApiRef` and adds the
+ * "Usage analytics" card to the user settings page
+ * (`@backstage/plugin-user-settings`), where each user switches analytics
+ * off (or on).
  *
  * @public
  */
 export const segmentAnalyticsModule = createFrontendModule({
   pluginId: 'app',
-  extensions: [segmentAnalyticsImplementation],
+  extensions: [segmentAnalyticsImplementation, segmentConsentApi, segmentUsageAnalyticsSettingsPage],
 });

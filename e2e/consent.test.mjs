@@ -1,0 +1,128 @@
+// @ts-check
+// End-to-end: the user's own choice in headless Chromium, on the dev app's
+// "Usage analytics" card (the same card as the settings page's), sending to
+// the embedded collector. Assertions on what the browser sent and what it keeps.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { browserMissing } from './support/browser.mjs';
+import { harnessesOfFile, signInIfAsked } from './support/harness.mjs';
+
+const missing = browserMissing();
+const { harness } = harnessesOfFile();
+
+/** @typedef {Awaited<ReturnType<typeof harness>>} Harness */
+
+/**
+ * Requests the page made to the collector's Segment endpoints so far (settings and tracking, all under
+ * /v1; the dev app's own view of received events polls elsewhere).
+ * @param {Harness} h
+ */
+const toCollector = h => h.browser.requests.filter(r => r.url.startsWith(`${h.collector.url}/v1/`));
+
+/** What the module or the library left in the browser: localStorage keys and cookies. @param {Harness} h */
+async function leftInBrowser(h) {
+  const keys = await h.page.evaluate(() =>
+    Object.keys(localStorage).filter(k => k.startsWith('ajs_') || k.startsWith('backstage-segment:') || k.startsWith('persisted-queue')),
+  );
+  const cookies = (await h.browser.context.cookies()).map(c => c.name).filter(name => name.startsWith('ajs_'));
+  return [...keys, ...cookies];
+}
+
+/** Opens the card through the app's sidebar, and waits for the stored choice. @param {Harness} h */
+async function openCard(h) {
+  await h.page.getByRole('link', { name: 'Usage analytics' }).first().click();
+  const toggle = h.page.locator('[data-testid=segment-usage-analytics-switch]');
+  await toggle.waitFor();
+  await h.page.waitForFunction(() => !document.querySelector('[data-testid=segment-usage-analytics-switch]')?.hasAttribute('disabled'));
+  return toggle;
+}
+
+/** Back to the playground, through the sidebar. @param {Harness} h */
+async function openPlayground(h) {
+  await h.page.getByRole('link', { name: 'Playground' }).first().click();
+  await h.page.waitForSelector('[data-testid=fire-create]');
+}
+
+/** The create calls that arrived (tracked under their subject). @param {Array<Record<string, any>>} messages */
+const creates = messages => messages.filter(m => m.properties?.action === 'create');
+
+describe("the user's own choice in Chromium", { skip: missing }, () => {
+  it('opt-out: switching off sends nothing more and leaves nothing behind, survives a reload; on again: a new anonymous id', async () => {
+    const h = await harness();
+    await h.page.click('[data-testid=fire-create]');
+    const first = await h.collector.waitFor(m => creates(m).length > 0);
+    const anonymousId = creates(first)[0].anonymousId;
+    assert.ok(anonymousId);
+    assert.notDeepEqual(await leftInBrowser(h), [], 'the library keeps its anonymous id while on');
+
+    const toggle = await openCard(h);
+    assert.equal(await toggle.isChecked(), true);
+    await toggle.click();
+    await h.page.waitForFunction(() => document.querySelector('[data-testid=segment-usage-analytics-switch]')?.getAttribute('aria-checked') === 'false');
+    const atOff = toCollector(h).length;
+    assert.deepEqual(await leftInBrowser(h), []);
+
+    await openPlayground(h);
+    for (let i = 0; i < 3; i++) await h.page.click('[data-testid=fire-create]');
+    await h.page.click('[data-testid=second-link]');
+    await h.page.click('[data-testid=back-link]');
+    // The choice survives a reload, and a reload while off loads and sends nothing.
+    await h.page.reload();
+    await signInIfAsked(h.page);
+    await h.page.click('[data-testid=fire-create]');
+    const again = await openCard(h);
+    assert.equal(await again.isChecked(), false, 'the choice survived the reload');
+    assert.equal(toCollector(h).length, atOff, 'no request to the collector while off');
+    assert.deepEqual(await leftInBrowser(h), []);
+
+    await again.click();
+    await h.page.waitForFunction(() => document.querySelector('[data-testid=segment-usage-analytics-switch]')?.getAttribute('aria-checked') === 'true');
+    await openPlayground(h);
+    await h.page.click('[data-testid=fire-search]');
+    const all = await h.collector.waitFor(m => m.some(x => x.event === 'search'));
+    assert.equal(creates(all).length, 1, 'nothing captured while off arrived');
+    const search = all.find(x => x.event === 'search');
+    assert.ok(search?.anonymousId && search.anonymousId !== anonymousId, 'a fresh anonymous id after switching on');
+  });
+
+  it('opt-in: zero requests before the user agrees; then events flow, and only those captured after', async () => {
+    const h = await harness({ segment: { consent: { default: 'opt-in' } } });
+    await h.page.click('[data-testid=fire-create]');
+    const toggle = await openCard(h);
+    assert.equal(await toggle.isChecked(), false);
+    assert.equal(toCollector(h).length, 0, 'no request at all before agreeing');
+    assert.deepEqual(await leftInBrowser(h), []);
+
+    await toggle.click();
+    await h.page.waitForFunction(() => document.querySelector('[data-testid=segment-usage-analytics-switch]')?.getAttribute('aria-checked') === 'true');
+    // The README's picture of the card (docs/usage-analytics-card.png comes from here).
+    await h.page.locator('[data-testid=segment-usage-analytics-card]').screenshot({ path: '.e2e-artifacts/usage-analytics-card.png' });
+    await openPlayground(h);
+    await h.page.click('[data-testid=fire-search]');
+    const messages = await h.collector.waitFor(m => m.some(x => x.event === 'search'));
+    assert.deepEqual(creates(messages), [], 'the event captured before agreeing was never sent');
+  });
+
+  it('switching off while the library retries a failed event: the retry is never sent', async () => {
+    const h = await harness();
+    await h.page.click('[data-testid=fire-create]');
+    await h.collector.waitFor(m => creates(m).length > 0);
+    const tracking = () => toCollector(h).filter(r => r.url.endsWith('/t'));
+    const before = tracking().length;
+    h.collector.failFor(3000, 503);
+    await h.page.click('[data-testid=fire-search]');
+    // The library has tried once (and failed): the event now waits in its retry queue.
+    for (let i = 0; i < 100 && tracking().length === before; i++) await h.page.waitForTimeout(20);
+    assert.ok(tracking().length > before, 'the library tried to send the search');
+    const toggle = await openCard(h);
+    await toggle.click();
+    await h.page.waitForFunction(() => document.querySelector('[data-testid=segment-usage-analytics-switch]')?.getAttribute('aria-checked') === 'false');
+    const atOff = toCollector(h).length;
+    // Past the fault window and several of the library's back-off steps.
+    await h.page.waitForTimeout(6000);
+    assert.equal(toCollector(h).length, atOff, 'no request after switching off, retries included');
+    assert.equal((await h.collector.messages()).filter(m => m.event === 'search').length, 0);
+    assert.deepEqual(await leftInBrowser(h), []);
+  });
+});
+

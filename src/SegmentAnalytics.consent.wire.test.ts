@@ -1,0 +1,126 @@
+import { ConfigReader } from '@backstage/config';
+import { StorageApi } from '@backstage/core-plugin-api';
+import { MockStorageApi } from '@backstage/test-utils';
+import { waitFor as eventually } from '@testing-library/react';
+import { SegmentConsent } from './consent/SegmentConsent';
+import { SegmentConsentState } from './consent/SegmentConsentApi';
+import { SegmentAnalytics } from './SegmentAnalytics';
+import { CollectedMessage } from './__testUtils__/loopbackCollector';
+import { setupWireCollector, userIdentity } from './__testUtils__/wireTest';
+
+// The real library, sending real HTTP to the embedded collector: the user's
+// own choice, read from and written to a StorageApi, decides what arrives.
+
+const wire = setupWireCollector('consent');
+const context = { routeRef: 'r', pluginId: 'p', extension: 'e' };
+const click = (analytics: SegmentAnalytics, subject: string) => analytics.captureEvent({ action: 'click', subject, context });
+const subjects = (messages: CollectedMessage[]) => messages.filter(m => m.type === 'track').map(m => m.properties.subject);
+
+/** What the module or the library left in this browser. */
+function leftInBrowser(): string[] {
+  const keys = Object.keys(localStorage).filter(key => key.startsWith('ajs_') || key.startsWith('backstage-segment:') || key.startsWith('persisted-queue'));
+  const cookies = document.cookie.split(';').map(c => c.trim()).filter(c => c.startsWith('ajs_'));
+  return [...keys, ...cookies];
+}
+
+function consentOf(storageApi: StorageApi, segment: object = {}) {
+  return SegmentConsent.fromConfig(new ConfigReader({ app: { analytics: { segment } } }), { storageApi });
+}
+
+/** A bucket whose value never becomes known. */
+const silent = {
+  snapshot: () => ({ key: 'consent', presence: 'unknown' }),
+  observe$: () => ({ subscribe: () => ({ unsubscribe() {} }) }),
+};
+
+/** The first known state of the choice (its code loads lazily). */
+function knownDecision(consent: SegmentConsent): Promise<SegmentConsentState> {
+  return new Promise(resolve => {
+    const subscription = consent.decision$().subscribe(state => {
+      if (state.status === 'unknown') return;
+      resolve(state);
+      queueMicrotask(() => subscription.unsubscribe());
+    });
+  });
+}
+
+afterEach(() => {
+  for (const c of document.cookie.split(';')) document.cookie = `${c.split('=')[0].trim()}=; max-age=0; path=/`;
+});
+
+describe('the user\'s own choice, on the wire', () => {
+  it('opt-out (default): sends until the user switches off; then nothing, and nothing left behind; on again with a new anonymous id', async () => {
+    const storageApi = MockStorageApi.create();
+    const { analytics, waitFor } = wire.create({}, { storageApi, identityApi: userIdentity('user:default/jane') });
+    click(analytics, 'before');
+    const first = await waitFor(m => subjects(m).includes('before'));
+    const anonymousId = first.find(m => m.type === 'track')!.anonymousId;
+    expect(leftInBrowser().length).toBeGreaterThan(0); // the library keeps its anonymous id
+
+    click(analytics, 'queued-then-off'); // still queued when the user says no
+    await consentOf(storageApi).setDecision('denied');
+    click(analytics, 'while-off');
+    expect(leftInBrowser()).toEqual([]);
+
+    await consentOf(storageApi).setDecision('granted');
+    click(analytics, 'after');
+    const all = await waitFor(m => subjects(m).includes('after'));
+    expect(subjects(all)).toEqual(['before', 'after']);
+    const after = all.find(m => m.properties?.subject === 'after')!;
+    expect(after.anonymousId).toEqual(expect.any(String));
+    expect(after.anonymousId).not.toBe(anonymousId);
+    expect(after.userId).toBe('user:default/jane');
+  });
+
+  it('a stored "no": nothing is loaded or sent, and earlier data is removed', async () => {
+    localStorage.setItem('ajs_anonymous_id', '"old"');
+    document.cookie = 'ajs_anonymous_id=old; path=/';
+    const storageApi = MockStorageApi.create();
+    await consentOf(storageApi).setDecision('denied');
+    const before = (await wire.collector.requests()).length;
+    const { analytics, writeKey } = wire.create({}, { storageApi });
+    click(analytics, 'never');
+    await eventually(() => expect(leftInBrowser()).toEqual([]));
+    // Another instance's event arrives: by then this one's would have too.
+    const other = wire.create({});
+    click(other.analytics, 'marker');
+    const messages = await other.waitFor(m => subjects(m).includes('marker'));
+    expect(messages.length).toBe(1);
+    const requests = (await wire.collector.requests()).slice(before);
+    expect(requests.some(r => r.path.includes(writeKey))).toBe(false);
+    expect((await wire.collector.messages()).filter(m => m.writeKey === writeKey)).toEqual([]);
+  });
+
+  it('opt-in: nothing before the user agrees, not even what was captured before; then events with their categories', async () => {
+    const storageApi = MockStorageApi.create();
+    const segment = { consent: { default: 'opt-in' } };
+    const { analytics, waitFor } = wire.create(segment, { storageApi });
+    click(analytics, 'before-yes');
+    expect(await knownDecision(consentOf(storageApi, segment))).toEqual({ status: 'denied', byUser: false });
+    await consentOf(storageApi, segment).setDecision('granted', { categoryPreferences: { Analytics: true, Advertising: false } });
+    click(analytics, 'after-yes');
+    const messages = await waitFor(m => subjects(m).includes('after-yes'));
+    expect(subjects(messages)).toEqual(['after-yes']);
+    expect(messages[0].context.consent).toEqual({ categoryPreferences: { Analytics: true, Advertising: false } });
+  });
+
+  it('without a StorageApi: works as before (no per-user choice)', async () => {
+    const { analytics, waitFor } = wire.create({ consent: { default: 'opt-in' } });
+    click(analytics, 'sent');
+    expect(subjects(await waitFor(m => subjects(m).includes('sent')))).toEqual(['sent']);
+  });
+
+  it.each([
+    ['never answers', { forBucket: () => silent, snapshot: () => ({ key: 'consent', presence: 'unknown' }) }],
+    ['throws', { forBucket: () => { throw new Error('storage down'); } }],
+  ])('a StorageApi that %s does not stall: the default applies (one warning)', async (_name, storage) => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    const { analytics, waitFor } = wire.create({ consent: { waitMs: 50 } }, { storageApi: storage as unknown as StorageApi });
+    click(analytics, 'one');
+    click(analytics, 'two');
+    expect(subjects(await waitFor(m => subjects(m).length >= 2))).toEqual(['one', 'two']);
+    expect(warn.mock.calls.filter(([m]) => String(m).includes("analytics choice"))).toHaveLength(1);
+    warn.mockRestore();
+  });
+});
+

@@ -1,0 +1,69 @@
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { ConfigReader } from '@backstage/config';
+import { configApiRef, storageApiRef } from '@backstage/core-plugin-api';
+import { MockStorageApi, TestApiProvider } from '@backstage/test-utils';
+import { markChoiceFollowed } from '../followedChoice';
+import { SegmentUsageAnalyticsSettings } from './SegmentUsageAnalyticsSettings';
+
+function renderCard(segment: object | undefined, storageApi = MockStorageApi.create()) {
+  const config = new ConfigReader({ app: { analytics: segment && { segment } } });
+  render(
+    <TestApiProvider apis={[[configApiRef, config], [storageApiRef, storageApi]]}>
+      <SegmentUsageAnalyticsSettings />
+    </TestApiProvider>,
+  );
+  return { stored: () => storageApi.forBucket('segment-analytics').snapshot('consent').value };
+}
+
+const switchOf = () => screen.findByRole('switch');
+
+describe('the Usage analytics card', () => {
+  it('without an analytics instance following the choice: no switch', async () => {
+    renderCard({ writeKey: 'wk' });
+    expect(await screen.findByText(/offers no per-user choice/)).toBeInTheDocument();
+    expect(screen.queryByRole('switch')).toBeNull();
+  });
+
+  describe('with an analytics instance following the choice', () => {
+    beforeAll(() => markChoiceFollowed());
+
+    it('says what is collected and how the user is identified, and switches analytics off and on', async () => {
+      const { stored } = renderCard({ writeKey: 'wk' });
+      expect(await screen.findByText(/records how you use it/)).toHaveTextContent('identified by your Backstage user name');
+      await waitFor(async () => expect(await switchOf()).toHaveAttribute('aria-checked', 'true'));
+      expect(screen.getByText(/on unless you switch it off/)).toBeInTheDocument();
+
+      fireEvent.click(await switchOf());
+      await waitFor(async () => expect(await switchOf()).toHaveAttribute('aria-checked', 'false'));
+      expect(stored()).toMatchObject({ decision: 'denied' }); // kept through the StorageApi, for this user
+
+      fireEvent.click(await switchOf());
+      await waitFor(async () => expect(await switchOf()).toHaveAttribute('aria-checked', 'true'));
+      expect(stored()).toMatchObject({ decision: 'granted' });
+    });
+
+    it('opt-in and pseudonymized: off until the user agrees; says the user is pseudonymized', async () => {
+      renderCard({ writeKey: 'wk', userIdTransform: 'sha-256', consent: { default: 'opt-in' } });
+      expect(await screen.findByText(/records how you use it/)).toHaveTextContent('identified by a pseudonym');
+      await waitFor(async () => expect(await switchOf()).toHaveAttribute('aria-checked', 'false'));
+      expect(screen.getByText(/Nothing is sent unless you switch this on/)).toBeInTheDocument();
+    });
+
+    it('with analytics disabled: says it is off, no switch', async () => {
+      renderCard({ enabled: false });
+      expect(await screen.findByText(/Usage analytics is off in this Backstage/)).toBeInTheDocument();
+      expect(screen.queryByRole('switch')).toBeNull();
+    });
+
+    it('a choice that cannot be saved is told, and the switch stays as it was', async () => {
+      const storageApi = MockStorageApi.create();
+      const bucket = storageApi.forBucket('segment-analytics');
+      jest.spyOn(bucket, 'set').mockRejectedValue(new Error('backend down'));
+      renderCard({ writeKey: 'wk' }, storageApi);
+      await waitFor(async () => expect(await switchOf()).toHaveAttribute('aria-checked', 'true'));
+      fireEvent.click(await switchOf());
+      expect(await screen.findByRole('alert')).toHaveTextContent('could not be saved: backend down');
+      expect(await switchOf()).toHaveAttribute('aria-checked', 'true');
+    });
+  });
+});

@@ -1,0 +1,39 @@
+import type { Config } from '@backstage/config';
+
+/** How the user is identified in what is sent, as configured. */
+export type Identification = 'pseudonym' | 'user-ref';
+
+/** What the card tells about the configuration, read leniently from config. */
+export type CardFacts = {
+  /** Analytics is configured and on (`app.analytics.segment` present and not `enabled: false`). */
+  enabled: boolean;
+  regime: 'opt-out' | 'opt-in';
+  identification: Identification;
+};
+
+/** Reads {@link CardFacts}; never throws (the module reports invalid values itself). */
+export function readCardFacts(config: Config | undefined, pseudonymized?: boolean): CardFacts {
+  const get = <T>(read: () => T | undefined): T | undefined => {
+    try {
+      return read();
+    } catch {
+      return undefined;
+    }
+  };
+  const block = 'app.analytics.segment';
+  const enabled = !!config && get(() => config.has(block)) === true && get(() => config.getOptionalBoolean(`${block}.enabled`)) !== false;
+  const regime = get(() => config?.getOptionalString(`${block}.consent.default`)) === 'opt-in' ? 'opt-in' : 'opt-out';
+  const hashed = pseudonymized ?? get(() => config?.getOptionalString(`${block}.userIdTransform`)) === 'sha-256';
+  return { enabled, regime, identification: hashed ? 'pseudonym' : 'user-ref' };
+}
+
+/** The card's two plain sentences: what is collected, and how the user is identified. */
+export function describeCollection(facts: CardFacts): string[] {
+  return [
+    'When this is on, Backstage records how you use it (the pages you open, the links and buttons you ' +
+      'click, your searches) and sends it to the usage analytics service of this portal, to improve it.',
+    facts.identification === 'pseudonym'
+      ? 'You are identified by a pseudonym (a one-way hash of your user name), never by your name.'
+      : 'You are identified by your Backstage user name.',
+  ];
+}

@@ -1,0 +1,110 @@
+import type { ConsentConfig } from '../config/SegmentConfig';
+import type { Scheduler } from '../delivery/scheduler';
+import type { SegmentConsentDecision, StoredDecision, StoredRead } from './storedDecision';
+
+// Only types from outside: this file is in the lazy chunk of the consent rules.
+
+/** The decision of the configured regime, where the user made none (as `defaultDecision`). */
+const byDefault = (config: Pick<ConsentConfig, 'default'>): SegmentConsentDecision =>
+  config.default === 'opt-in' ? 'denied' : 'granted';
+
+/** Most events kept while the user's choice is being read; the oldest are dropped beyond it. */
+export const MAX_WAITING_FOR_CONSENT = 1000;
+
+/**
+ * Where the gate is: `unknown` while the stored choice is read (events wait,
+ * at most `waitMs` from the first one); `granted` (events pass) or `denied`
+ * (events are dropped), by the user's decision or, when there is none or it
+ * could not be read in time, by the configured default.
+ */
+export type ConsentGateState<T> =
+  | { kind: 'unknown'; waiting: T[] }
+  | { kind: 'granted'; byUser: boolean; stored?: StoredDecision }
+  | { kind: 'denied'; byUser: boolean };
+
+/** What the gate does with its events and on each change of decision. */
+export type ConsentGateOptions<T> = {
+  config: ConsentConfig;
+  scheduler: Pick<Scheduler, 'setTimeout' | 'clearTimeout'>;
+  /** An event let through, in capture order. */
+  forward(item: T): void;
+  /** Analytics is switched on (first decision, or after a denial). */
+  onGranted(): void;
+  /** Analytics is switched off (first decision, or after it was granted). */
+  onDenied(): void;
+  /** One warning (the caller logs it once per topic). */
+  warn(topic: string, message: string): void;
+};
+
+/**
+ * The rules of the user's choice for the events of one page.
+ *
+ * @remarks
+ * Events captured while the choice is unknown wait, in order, and are sent
+ * or dropped by the answer. In opt-in mode nothing passes before a granted
+ * decision, and events captured while denied are dropped, never kept: a
+ * later "yes" does not send them. When the StorageApi fails or is slow, the
+ * default applies (one warning) until the stored choice is known.
+ */
+export class ConsentGate<T> {
+  private state: ConsentGateState<T> = { kind: 'unknown', waiting: [] };
+  private timer?: unknown;
+
+  constructor(private readonly options: ConsentGateOptions<T>) {}
+
+  /** The gate's state (read-only view). */
+  get current(): Readonly<ConsentGateState<T>> {
+    return this.state;
+  }
+
+  /** One captured event: passes, waits or is dropped. */
+  capture(item: T): void {
+    const state = this.state;
+    if (state.kind === 'granted') this.options.forward(item);
+    if (state.kind !== 'unknown') return;
+    if (state.waiting.length >= MAX_WAITING_FOR_CONSENT) state.waiting.shift();
+    state.waiting.push(item);
+    if (this.timer !== undefined) return;
+    const { waitMs } = this.options.config;
+    this.timer = this.options.scheduler.setTimeout(() => {
+      if (this.state.kind !== 'unknown') return;
+      this.options.warn(
+        'consent-late',
+        `Segment analytics: the user's analytics choice was not known after ${waitMs} ms; ` +
+          `the '${this.options.config.default}' default applies until it is`,
+      );
+      this.apply(byDefault(this.options.config), false);
+    }, waitMs);
+  }
+
+  /** What reading the stored choice gave. */
+  update(read: StoredRead): void {
+    if (read.kind === 'reading') return;
+    if (read.kind === 'failed') {
+      this.options.warn(
+        'consent-failed',
+        `Segment analytics: could not read the user's analytics choice (${read.reason}); ` +
+          `the '${this.options.config.default}' default applies`,
+      );
+      if (this.state.kind === 'unknown') this.apply(byDefault(this.options.config), false);
+      return;
+    }
+    const decision = read.stored?.decision ?? byDefault(this.options.config);
+    this.apply(decision, read.stored !== undefined, read.stored);
+  }
+
+  private apply(decision: SegmentConsentDecision, byUser: boolean, stored?: StoredDecision) {
+    const previous = this.state;
+    this.options.scheduler.clearTimeout(this.timer);
+    this.timer = undefined;
+    if (decision === 'denied') {
+      this.state = { kind: 'denied', byUser };
+      if (previous.kind !== 'denied') this.options.onDenied();
+      return;
+    }
+    this.state = { kind: 'granted', byUser, stored };
+    if (previous.kind === 'granted') return;
+    this.options.onGranted();
+    if (previous.kind === 'unknown') previous.waiting.forEach(item => this.options.forward(item));
+  }
+}

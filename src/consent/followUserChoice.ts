@@ -1,0 +1,74 @@
+import type { StorageApi } from '@backstage/core-plugin-api';
+import type { ConsentConfig } from '../config/SegmentConfig';
+import type { Scheduler } from '../delivery/scheduler';
+import type { SegmentCall } from '../mapping/SegmentCall';
+import { ConsentGate } from './consentGate';
+import { ConsentedDelivery, ConsentedDeliveryOptions } from './consentedDelivery';
+import { forgetBrowserData } from './forgetBrowserData';
+import { SegmentCategoryPreferences, watchStoredDecision } from './storedDecision';
+import type { Transport } from '../delivery/Transport';
+
+/** See {@link followUserChoice}. */
+export type UserChoiceOptions<T> = {
+  storageApi: StorageApi;
+  config: ConsentConfig;
+  /** Whose stored data is removed when the user says no. */
+  writeKey: string;
+  /** A new delivery (see {@link ConsentedDelivery}). */
+  create: ConsentedDeliveryOptions['create'];
+  /** A captured event let through, in capture order. */
+  forward(item: T): void;
+  scheduler: Pick<Scheduler, 'setTimeout' | 'clearTimeout'>;
+  warn(topic: string, message: string): void;
+  /** The module's own localStorage keys, removed with the library's when the user says no. */
+  moduleKeys: readonly string[];
+  /** Removes the module's and the library's data; default: the page's (see {@link forgetBrowserData}). */
+  forget?: () => void;
+  /** Subscribes to the page being hidden or left (see `listenForPageLeave`). */
+  onPageLeave(listener: () => void): unknown;
+};
+
+/**
+ * The pipeline's part of the user's own choice (its code is loaded lazily:
+ * this file and what it imports take the module's own parts through
+ * `options`): events pass the {@link ConsentGate} at capture, calls reach the delivery of the current
+ * granted period, and the stored decision is followed for the page's life
+ * (a change made on the settings card or through the API applies at once).
+ */
+export function followUserChoice<T>(options: UserChoiceOptions<T>): {
+  capture(item: T): void;
+  enqueue(call: SegmentCall): void;
+} {
+  // Calls sent while granted carry the categories given with the decision (read at send time).
+  let categories: SegmentCategoryPreferences | undefined;
+  const delivery = new ConsentedDelivery({
+    create: observe => options.create(transport => withPreferences(observe(transport), () => categories)),
+    forget: options.forget ?? (() => forgetBrowserData(options.writeKey, options.moduleKeys)),
+    onPageLeave: options.onPageLeave,
+  });
+  const gate = new ConsentGate<T>({
+    config: options.config,
+    scheduler: options.scheduler,
+    forward: item => options.forward(item),
+    onGranted: () => delivery.start(),
+    onDenied: () => delivery.stop(),
+    warn: options.warn,
+  });
+  watchStoredDecision(options.storageApi, read => {
+    gate.update(read);
+    const state = gate.current;
+    categories = state.kind === 'granted' ? state.stored?.categoryPreferences : undefined;
+  });
+  return { capture: item => gate.capture(item), enqueue: call => delivery.enqueue(call) };
+}
+
+/** A transport whose calls carry the user's consent categories, when there are any. */
+function withPreferences(transport: Transport, preferences: () => SegmentCategoryPreferences | undefined): Transport {
+  return {
+    ...transport,
+    send(call, sendOptions) {
+      const categoryPreferences = preferences();
+      return transport.send(call, categoryPreferences ? { ...sendOptions, categoryPreferences } : sendOptions);
+    },
+  };
+}

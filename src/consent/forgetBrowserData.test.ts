@@ -1,0 +1,71 @@
+import { callStoreKey } from '../delivery/callStore';
+import { storedOwnerKey } from '../delivery/storedOwner';
+import { forgetBrowserData } from './forgetBrowserData';
+
+const MODULE_KEYS = [callStoreKey('wk'), storedOwnerKey('wk')];
+
+describe('forgetBrowserData', () => {
+  beforeEach(() => localStorage.clear());
+
+  it("removes the module's and the library's keys of the write key, and nothing else", () => {
+    const keys = {
+      'backstage-segment:wk:pending': '[]',
+      'backstage-segment:wk:user': 'u',
+      ajs_anonymous_id: '"a"',
+      ajs_user_traits: '{}',
+      'persisted-queue:v1:wk:dest-Segment.io:items': '[]',
+      'persisted-queue:v1:other:event-queue:items': '[]',
+      'backstage-segment:other:user': 'x',
+      '/segment-analytics/consent': '{"decision":"denied"}',
+      unrelated: '1',
+    };
+    for (const [key, value] of Object.entries(keys)) localStorage.setItem(key, value);
+    forgetBrowserData('wk', MODULE_KEYS);
+    expect(Object.keys(localStorage).sort()).toEqual([
+      '/segment-analytics/consent',
+      'backstage-segment:other:user',
+      'persisted-queue:v1:other:event-queue:items',
+      'unrelated',
+    ]);
+  });
+
+  it('expires ajs_* cookies on the host and on each parent domain', () => {
+    const writes: string[] = [];
+    const doc = {
+      get cookie() {
+        return 'ajs_anonymous_id=a; other=1; ajs_user_id=u';
+      },
+      set cookie(value: string) {
+        writes.push(value);
+      },
+    };
+    const removed = forgetBrowserData('wk', MODULE_KEYS, { document: doc, hostname: 'backstage.corp.example.com' });
+    expect(removed).toEqual(['cookie ajs_anonymous_id', 'cookie ajs_user_id']);
+    const forAnon = writes.filter(w => w.startsWith('ajs_anonymous_id='));
+    expect(forAnon.every(w => w.includes('max-age=0'))).toBe(true);
+    expect(forAnon.map(w => /domain=([^;]+)/.exec(w)?.[1] ?? '(host)')).toEqual([
+      '(host)',
+      '.backstage.corp.example.com',
+      '.corp.example.com',
+      '.example.com',
+      '.com',
+    ]);
+    expect(writes.some(w => w.startsWith('other='))).toBe(false);
+  });
+
+  it('never throws, whatever the stores do', () => {
+    const throwing = {
+      get length(): number {
+        throw new Error('denied');
+      },
+      key: () => null,
+      removeItem: () => {},
+    };
+    const doc = {
+      get cookie(): string {
+        throw new Error('SecurityError');
+      },
+    };
+    expect(forgetBrowserData('wk', MODULE_KEYS, { localStorage: throwing, document: doc as { cookie: string } })).toEqual([]);
+  });
+});

@@ -1,0 +1,86 @@
+// No imports: this file is in the lazy chunk of the consent rules.
+
+/** The parts of the browser that hold what the module and the library store. */
+export type BrowserData = {
+  localStorage?: Pick<Storage, 'length' | 'key' | 'removeItem'>;
+  document?: { cookie: string };
+  hostname?: string;
+};
+
+/** The page's own stores; none where reaching them throws (a sandboxed frame). */
+export function pageBrowserData(): BrowserData {
+  const read = <T>(get: () => T) => {
+    try {
+      return get();
+    } catch {
+      return undefined;
+    }
+  };
+  if (typeof window === 'undefined') return {};
+  return { localStorage: read(() => window.localStorage), document: read(() => window.document), hostname: read(() => window.location.hostname) };
+}
+
+/**
+ * The localStorage keys of one write key: the module's (`moduleKeys`: calls
+ * kept for the next load, the stored identity's owner) and the library's
+ * (`ajs_*` identity and traits, its persisted queues).
+ */
+export function isAnalyticsKey(key: string, writeKey: string, moduleKeys: readonly string[]): boolean {
+  return moduleKeys.includes(key) || key.startsWith('ajs_') || key.startsWith(`persisted-queue:v1:${writeKey}:`);
+}
+
+/** `a.b.example.com` gives `a.b.example.com`, `b.example.com`, `example.com` (and `com`, refused by browsers). */
+function domainsOf(hostname: string): string[] {
+  const labels = hostname.split('.');
+  return labels.map((_, i) => labels.slice(i).join('.')).filter(Boolean);
+}
+
+/**
+ * Removes everything the module and the Segment library stored in this
+ * browser for `writeKey`: the module's keys (`moduleKeys`), the library's `ajs_*` keys and
+ * persisted queues in localStorage, and its `ajs_*` cookies, also those set
+ * on a parent domain (the library puts them on the top domain it may).
+ * Never throws; returns what it removed, for tests and logs.
+ */
+export function forgetBrowserData(
+  writeKey: string,
+  moduleKeys: readonly string[],
+  browser: BrowserData = pageBrowserData(),
+): string[] {
+  const removed: string[] = [];
+  try {
+    const storage = browser.localStorage;
+    if (storage) {
+      const keys: string[] = [];
+      for (let i = 0; i < storage.length; i++) {
+        const key = storage.key(i);
+        if (key !== null && isAnalyticsKey(key, writeKey, moduleKeys)) keys.push(key);
+      }
+      for (const key of keys) {
+        storage.removeItem(key);
+        removed.push(key);
+      }
+    }
+  } catch {
+    // a store that refuses: nothing more to remove there
+  }
+  try {
+    const doc = browser.document;
+    if (doc) {
+      const names = doc.cookie
+        .split(';')
+        .map(part => part.split('=')[0].trim())
+        .filter(name => name.startsWith('ajs_'));
+      const domains = browser.hostname ? domainsOf(browser.hostname) : [];
+      for (const name of new Set(names)) {
+        const expired = `${name}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; max-age=0; path=/`;
+        doc.cookie = expired;
+        for (const domain of domains) doc.cookie = `${expired}; domain=.${domain}`;
+        removed.push(`cookie ${name}`);
+      }
+    }
+  } catch {
+    // cookies refused: nothing more to remove there
+  }
+  return removed;
+}

@@ -1,0 +1,78 @@
+import type { StorageApi } from '@backstage/core-plugin-api';
+import type {
+  SegmentConsentApi,
+  SegmentConsentDecisionOptions,
+  SegmentConsentObservable,
+  SegmentConsentState,
+} from './SegmentConsentApi';
+import {
+  CONSENT_KEY,
+  consentBucket,
+  defaultDecision,
+  parseStoredDecision,
+  SegmentConsentDecision,
+  StoredRead,
+  toPreferences,
+  watchStoredDecision,
+} from './storedDecision';
+
+/** A stored read as the state in force under a regime. */
+export function toConsentState(read: StoredRead, regime: 'opt-out' | 'opt-in'): SegmentConsentState {
+  if (read.kind === 'reading') return { status: 'unknown' };
+  const stored = read.kind === 'read' ? read.stored : undefined;
+  if (!stored) return { status: defaultDecision({ default: regime }), byUser: false };
+  return { status: stored.decision, byUser: true, categoryPreferences: stored.categoryPreferences, decidedAt: stored.decidedAt };
+}
+
+/**
+ * The {@link SegmentConsentApi} over Backstage's StorageApi (in the lazy
+ * chunk of `SegmentConsent`, which hands its calls over).
+ */
+export class StoredConsent implements SegmentConsentApi {
+  constructor(
+    private readonly storageApi: StorageApi,
+    private readonly regime: 'opt-out' | 'opt-in',
+  ) {}
+
+  getDecision(): SegmentConsentState {
+    let read: StoredRead;
+    try {
+      const snapshot = consentBucket(this.storageApi).snapshot(CONSENT_KEY);
+      read =
+        snapshot.presence === 'unknown'
+          ? { kind: 'reading' }
+          : { kind: 'read', stored: snapshot.presence === 'present' ? parseStoredDecision(snapshot.value) : undefined };
+    } catch (error) {
+      read = { kind: 'failed', reason: String(error) };
+    }
+    return toConsentState(read, this.regime);
+  }
+
+  async setDecision(decision: SegmentConsentDecision, options: SegmentConsentDecisionOptions = {}): Promise<void> {
+    if (decision !== 'granted' && decision !== 'denied') {
+      throw new TypeError(`Segment analytics: a decision is 'granted' or 'denied', not ${String(decision)}`);
+    }
+    const categoryPreferences = toPreferences(options.categoryPreferences);
+    await consentBucket(this.storageApi).set(CONSENT_KEY, {
+      decision,
+      ...(categoryPreferences && { categoryPreferences }),
+      decidedAt: new Date().toISOString(),
+    });
+  }
+
+  decision$(): SegmentConsentObservable {
+    return {
+      subscribe: next => {
+        let last: SegmentConsentState = this.getDecision();
+        next(last);
+        const stop = watchStoredDecision(this.storageApi, read => {
+          const state = toConsentState(read, this.regime);
+          if (JSON.stringify(state) === JSON.stringify(last)) return;
+          last = state;
+          next(state);
+        });
+        return { unsubscribe: stop };
+      },
+    };
+  }
+}

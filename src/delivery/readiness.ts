@@ -1,0 +1,23 @@
+import { IdentityState } from './identityGate';
+import { Transport } from './Transport';
+
+/** Where the transport (the Segment library, or test mode's console) stands. */
+export type TransportState = { kind: 'loading' } | { kind: 'ready'; transport: Transport } | { kind: 'dead' };
+
+/**
+ * What delivery may do, derived from the transport and the identity:
+ * `loading` (calls wait), `identity` (the library is ready, the session has
+ * not started: calls wait, stored ones of earlier loads may go), `open`
+ * (calls go out in order), `dead` (nothing is kept).
+ */
+export type Readiness = 'loading' | 'identity' | 'open' | 'dead';
+
+/**
+ * The one place readiness is decided. The identity is read only once the
+ * transport is ready (it is given lazily: the identity gate may report a
+ * session while it is being made).
+ */
+export function readinessOf(transport: TransportState, identity: () => IdentityState): Readiness {
+  if (transport.kind !== 'ready') return transport.kind;
+  return identity().kind === 'waiting' ? 'identity' : 'open';
+}
