@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // @ts-check
 // `npm run test:rhdh`: the RHDH dynamic plugin tests (e2e/rhdh/rhdh.test.mjs,
-// the frontend module; e2e/rhdh/backend.test.mjs, the backend plugin) under a hard time-out (RHDH_TEST_TIMEOUT_S, default 1500 s: the whole
-// process group is killed when it is up), then a check that the work tree is
-// as it was (exported files are gitignored; nothing else may change).
+// the frontend module; e2e/rhdh/backend.test.mjs, the backend plugin) under a
+// hard time-out (RHDH_TEST_TIMEOUT_S, default 1500 s: the whole process group
+// is killed when it is up), then a check that the work tree is as it was
+// (exported files are gitignored; nothing else may change).
 import { execFileSync, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
