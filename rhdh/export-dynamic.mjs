@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 // @ts-check
 // `npm run export-dynamic [-- <package folder>] [--json] [--out <folder>] [--timeout-s <n>]`
+// (`npm run export-dynamic` exports the frontend module, `npm run export-dynamic -- backend`
+// the backend plugin in backend/)
 //
 // Exports one package of this repository as a Red Hat Developer Hub dynamic
 // plugin with the pinned @red-hat-developer-hub/cli, then packs the derived
 // package into a tarball and prints its sha512 integrity (the form
 // dynamic-plugins.yaml wants). README "Red Hat Developer Hub" tells the rest.
+// A backend plugin is built with its own `npm run build` in the copy; the CLI
+// then needs yarn and a yarn.lock, provided in the copy by ./backendToolchain.mjs.
 //
 // The CLI runs in a temporary copy of the package (<package>/.export-dynamic-work),
 // never in the package itself: its default run writes a module federation build
@@ -13,17 +17,19 @@
 // fingerprinted before and after; any difference fails the export.
 //
 // Output, all gitignored:
-//   <package>/dist-dynamic/       the derived package (dist-scalprum/: Scalprum build for
-//                                 RHDH's app; dist/: module federation build, frontend only)
+//   <package>/dist-dynamic/       the derived package (frontend: dist-scalprum/, the Scalprum
+//                                 build for RHDH's app, and dist/, the module federation build;
+//                                 backend: dist/ and node_modules/, its private dependencies)
 //   <package>/dist-dynamic-pack/  <name>-dynamic-<version>.tgz
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fingerprintChanges, fingerprintPackage } from './fingerprint.mjs';
 import { copySources } from './copySources.mjs';
+import { writeDerivedYarnLock, yarnEnvironment } from './backendToolchain.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const require = createRequire(join(ROOT, 'package.json'));
@@ -79,10 +85,10 @@ for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
  * @param {string} command
  * @param {string[]} args
  * @param {string} cwd
- * @param {{ capture?: boolean }} [options]
+ * @param {{ capture?: boolean, env?: NodeJS.ProcessEnv }} [options]
  * @returns {Promise<string>}
  */
-function step(command, args, cwd, { capture = false } = {}) {
+function step(command, args, cwd, { capture = false, env = process.env } = {}) {
   return new Promise((resolveStep, reject) => {
     const left = deadline - Date.now();
     if (left <= 0) {
@@ -92,7 +98,7 @@ function step(command, args, cwd, { capture = false } = {}) {
     // Captured, or (with --json, whose stdout is the JSON) to stderr, or to stdout.
     let stdout = /** @type {'pipe' | 1 | 2} */ (values.json ? 2 : 1);
     if (capture) stdout = 'pipe';
-    const child = spawn(command, args, { cwd, detached: true, stdio: ['ignore', stdout, 2] });
+    const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', stdout, 2] });
     let out = '';
     child.stdout?.on('data', chunk => (out += chunk));
     running = child;
@@ -113,25 +119,6 @@ function step(command, args, cwd, { capture = false } = {}) {
   });
 }
 
-/**
- * What the RHDH CLI needs to export a backend plugin from this npm repository,
- * said before anything runs.
- * @param {string} dir
- */
-function backendPreflight(dir) {
-  const missing = [];
-  const pathDirs = (process.env.PATH ?? '').split(':');
-  if (!pathDirs.some(p => existsSync(join(p, 'yarn')))) {
-    missing.push('`yarn` on PATH (the CLI runs `yarn --version`, `yarn install` in dist-dynamic)');
-  }
-  if (!existsSync(join(dir, 'yarn.lock'))) {
-    missing.push('a yarn.lock in the package folder (the CLI copies it into dist-dynamic to install private dependencies)');
-  }
-  if (missing.length) {
-    throw new Error(`exporting a backend plugin needs ${missing.join(' and ')}; see README "Red Hat Developer Hub"`);
-  }
-}
-
 /** sha512 integrity of a file, as npm and dynamic-plugins.yaml write it. */
 function integrityOf(/** @type {string} */ file) {
   return `sha512-${createHash('sha512').update(readFileSync(file)).digest('base64')}`;
@@ -143,7 +130,6 @@ async function main() {
   const role = pkg.backstage?.role;
   const kind = KINDS[/** @type {keyof typeof KINDS} */ (role)];
   if (!kind) throw new Error(`${packageDir}: backstage.role is ${role ?? 'missing'}; the RHDH CLI exports ${Object.keys(KINDS).join(', ')}`);
-  if (kind === 'backend') backendPreflight(packageDir);
 
   say(`--- fingerprint of ${relative(ROOT, packageDir) || '.'} (dist/ and npm pack contents)`);
   const before = await fingerprintPackage(packageDir);
@@ -151,13 +137,16 @@ async function main() {
   rmSync(workDir, { recursive: true, force: true });
   copySources(packageDir, workDir, pkg);
   const cli = join(dirname(require.resolve('@red-hat-developer-hub/cli/package.json')), 'bin', 'rhdh-cli');
+  let env = process.env;
   if (kind === 'backend') {
     // The CLI would run `yarn build`; build with the package's own script instead.
     say('--- build (in the copy)');
     await step('npm', ['run', 'build'], workDir);
+    say(`--- yarn for the CLI (in the copy): ${writeDerivedYarnLock(packageDir, workDir, pkg)}`);
+    env = await yarnEnvironment(join(workDir, '.bin'), say);
   }
   say(`--- rhdh-cli plugin export (${kind}, in ${relative(ROOT, workDir)})`);
-  await step(process.execPath, [cli, 'plugin', 'export', '--clean', ...(kind === 'backend' ? ['--no-build'] : [])], workDir);
+  await step(process.execPath, [cli, 'plugin', 'export', '--clean', ...(kind === 'backend' ? ['--no-build'] : [])], workDir, { env });
 
   const derived = join(packageDir, 'dist-dynamic');
   rmSync(derived, { recursive: true, force: true });

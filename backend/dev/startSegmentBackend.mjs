@@ -88,6 +88,8 @@ function recordingRootLogger(logs, print) {
  * @param {Record<string, unknown>} [options.segmentAnalytics] more `segmentAnalytics` keys (groups, maskIP, timeoutMs, ...)
  * @param {{ userEntityRef: string, ownershipEntityRefs: string[] }} [options.guest] who the guest provider signs in (default {@link GUEST})
  * @param {Record<string, any>} [options.config] more config, merged over the defaults (e.g. `app.baseUrl`, `backend.cors`)
+ * @param {unknown} [options.plugin] the Segment relay feature (default: this package's source, `segmentAnalyticsPlugin`;
+ *   e.g. the default export of the exported dynamic plugin)
  * @param {unknown[]} [options.features] more backend features (e.g. one that serves the app on the same origin)
  * @param {number} [options.port] the port (default: a free one)
  * @param {boolean} [options.printLogs] print log lines as they come (default: env SEGMENT_BACKEND_LOGS=1)
@@ -101,6 +103,7 @@ export async function startSegmentBackend({
   guest = GUEST,
   config = {},
   features = [],
+  plugin = segmentAnalyticsPlugin,
   port,
   printLogs = process.env.SEGMENT_BACKEND_LOGS === '1',
 }) {
@@ -129,7 +132,7 @@ export async function startSegmentBackend({
   backend.add(recordingRootLogger(logs, printLogs));
   backend.add(require('@backstage/plugin-auth-backend'));
   backend.add(require('@backstage/plugin-auth-backend-module-guest-provider'));
-  backend.add(segmentAnalyticsPlugin);
+  backend.add(/** @type {any} */ (plugin));
   for (const feature of features) backend.add(/** @type {any} */ (feature));
   await backend.start();
 
