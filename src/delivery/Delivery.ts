@@ -3,6 +3,7 @@ import { SegmentCall } from '../mapping/SegmentCall';
 import { fitToSizeLimit } from '../mapping/fitToSizeLimit';
 import { createWarnOnce, describeError, safeLogger } from '../warnSafely';
 import { CallStore, StoredCall } from './callStore';
+import { DeadlineQueue } from './deadlineQueue';
 import { monotonicClock } from './monotonicClock';
 import { isStorageFailure } from './storageProbe';
 import { RestoredCalls } from './restoredCalls';
@@ -145,9 +146,12 @@ export class Delivery {
   private readonly newId: () => string;
   private readonly logger: Logger;
   private readonly warnOnce: (topic: string, message: string) => void;
+  /** Gives up on calls in flight for too long, on one timer for all of them. */
+  private readonly inFlightTimeouts: DeadlineQueue<() => void>;
 
   constructor(private readonly options: DeliveryOptions) {
     this.scheduler = options.scheduler ?? browserScheduler;
+    this.inFlightTimeouts = new DeadlineQueue(IN_FLIGHT_TIMEOUT_MS, giveUp => giveUp(), this.scheduler);
     this.maxWaiting = options.maxWaiting ?? MAX_WAITING;
     this.newId = options.newId ?? randomId;
     this.logger = safeLogger(options.logger);
@@ -470,15 +474,15 @@ export class Delivery {
   private track(attempt: Promise<unknown>) {
     this.inFlight++;
     let settled = false;
-    let timer: unknown = undefined;
+    let cancel: (() => void) | undefined;
     const settle = () => {
       if (settled) return;
       settled = true;
-      this.scheduler.clearTimeout(timer);
+      cancel?.();
       this.inFlight--;
       this.schedule(0);
     };
-    timer = this.scheduler.setTimeout(settle, IN_FLIGHT_TIMEOUT_MS);
+    cancel = this.inFlightTimeouts.add(settle);
     attempt.then(settle, settle);
   }
 
