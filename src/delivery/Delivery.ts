@@ -4,6 +4,7 @@ import { fitToSizeLimit } from '../mapping/fitToSizeLimit';
 import { createWarnOnce, describeError, safeLogger } from '../warnSafely';
 import { CallStore, StoredCall } from './callStore';
 import { DeadlineQueue } from './deadlineQueue';
+import { HandOverPacer } from './handOverPacer';
 import { monotonicClock } from './monotonicClock';
 import { isStorageFailure } from './storageProbe';
 import { RestoredCalls } from './restoredCalls';
@@ -79,6 +80,8 @@ export type DeliveryOptions = {
   scheduler?: Scheduler;
   /** Most calls in flight at once (see {@link MAX_IN_FLIGHT}); never applies when the page is left. */
   maxInFlight?: number;
+  /** With batching, the batch size: calls are handed over one batch at a time (see {@link HandOverPacer}). */
+  handOverGroup?: number;
   /** Makes messageIds and anonymous ids. */
   newId?: () => string;
 };
@@ -148,10 +151,12 @@ export class Delivery {
   private readonly warnOnce: (topic: string, message: string) => void;
   /** Gives up on calls in flight for too long, on one timer for all of them. */
   private readonly inFlightTimeouts: DeadlineQueue<() => void>;
+  private readonly pacer: HandOverPacer;
 
   constructor(private readonly options: DeliveryOptions) {
     this.scheduler = options.scheduler ?? browserScheduler;
     this.inFlightTimeouts = new DeadlineQueue(IN_FLIGHT_TIMEOUT_MS, giveUp => giveUp(), this.scheduler);
+    this.pacer = new HandOverPacer(options.maxInFlight ?? MAX_IN_FLIGHT, options.handOverGroup);
     this.maxWaiting = options.maxWaiting ?? MAX_WAITING;
     this.newId = options.newId ?? randomId;
     this.logger = safeLogger(options.logger);
@@ -313,11 +318,10 @@ export class Delivery {
     if (state.kind !== 'ready') return;
     if (this.identity.kind !== 'waiting') this.warnDropped();
     const { holdMs } = this.options;
-    const maxInFlight = this.options.maxInFlight ?? MAX_IN_FLIGHT;
     const start = this.scheduler.now();
     for (let count = 0; this.hasWork(); count++) {
       if (!leaving && count > 0 && this.scheduler.now() - start >= SLICE_MS) break;
-      const full = !leaving && this.inFlight >= maxInFlight;
+      const full = !leaving && this.pacer.full(this.inFlight);
       if (this.restored?.pending) {
         if (full) break; // a settling call schedules the next drain
         this.sendStored(state.transport, this.restored.next());
@@ -342,7 +346,7 @@ export class Delivery {
       this.handle(state.transport, item);
     }
     this.compact();
-    if (!leaving && this.inFlight >= maxInFlight) return; // a settling call schedules the next drain
+    if (!leaving && this.pacer.full(this.inFlight)) return; // a settling call schedules the next drain
     this.schedule(0);
   }
 
@@ -473,6 +477,7 @@ export class Delivery {
   /** Counts a call in flight until the library has processed it (or it is given up on). */
   private track(attempt: Promise<unknown>) {
     this.inFlight++;
+    this.pacer.handed();
     let settled = false;
     let cancel: (() => void) | undefined;
     const settle = () => {
