@@ -7,7 +7,8 @@
 // handed over, enriched, stored and sent, until delivered and quiet; self
 // time grouped by area. The pages are built unminified, so that each
 // function's place in a chunk tells which source file (and so which area)
-// it comes from. `node bench/profile.mjs` (BENCH_PROFILE_EVENTS [2000]).
+// it comes from. `node bench/profile.mjs` (BENCH_PROFILE_EVENTS [2000];
+// BENCH_PROFILE_VARIANTS [module,module-batching,naive], naive always included).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -149,7 +150,8 @@ async function main() {
   for (const page of ['module', 'naive']) builds[page] = await buildPage(page, out, { minify: false });
   const server = await startStaticServer(out);
   const browser = await launchBrowser();
-  const variants = ['module', 'module-batching', 'naive'];
+  const variants = (process.env.BENCH_PROFILE_VARIANTS ?? 'module,module-batching,naive').split(',');
+  if (!variants.includes('naive')) variants.push('naive');
   /** @type {Record<string, { byArea: Map<string, number>, delivered: number, top: Array<[string, number]> }>} */
   const results = {};
   try {
@@ -176,7 +178,7 @@ async function main() {
   console.log(`CPU profile (DevTools Profiler, ${SAMPLING_US} µs sampling), ${EVENTS} events captured in one task until delivered ` +
     `and quiet; self time per delivered event, by area (share of the implementation's total); one run, unminified pages`);
   printTable([
-    ['area', 'module', 'module, batching 20/1000 ms', 'naive'],
+    ['area', ...variants.map(v => VARIANTS[v].label)],
     ...areas.map(area => [area, ...variants.map(v => cell(v, area))]),
     ['total per delivered event', ...variants.map(v => `${(total(v) * 1000).toFixed(0)} µs`)],
     ['  ratio to naive', ...variants.map(v => (total(v) / total('naive')).toFixed(2))],

@@ -92,12 +92,12 @@ async function onlyMainThread() {
   const server = await startStaticServer(out);
   const browser = await launchBrowser();
   /** @type {Record<string, Main[]>} */
-  const main = Object.fromEntries(WHOLE_COST.map(v => [v, []]));
+  const perEvent = Object.fromEntries(WHOLE_COST.map(v => [v, []]));
   /** @type {Record<string, Burst[]>} */
   const bursts = Object.fromEntries(WHOLE_COST.map(v => [v, []]));
   try {
     progress(`main-thread time per delivered event (${MAIN_EVENTS} events in one task)`);
-    for (const v of WHOLE_COST) main[v].push(await mainThreadPerEvent(browser, server, VARIANTS[v], MAIN_EVENTS));
+    for (const v of WHOLE_COST) perEvent[v].push(await mainThreadPerEvent(browser, server, VARIANTS[v], MAIN_EVENTS));
     if (BIG_BURST > 0) {
       progress(`${BIG_BURST} events in one task, until delivered and quiet`);
       for (const v of WHOLE_COST) bursts[v].push(await burstToQuiet(browser, server, VARIANTS[v], BIG_BURST));
@@ -107,7 +107,7 @@ async function onlyMainThread() {
     await browser.close();
     await server.close();
   }
-  printMainThread(main);
+  printMainThread(perEvent);
   if (bursts.module.length) printBurst(bursts);
 }
 
@@ -337,16 +337,16 @@ function printResults(capture, wires, firsts) {
 
 /**
  * Main-thread time per delivered event, all told, against the naive implementation's default.
- * @param {Record<string, Main[]>} main
+ * @param {Record<string, Main[]>} runs
  */
-function printMainThread(main) {
+function printMainThread(runs) {
   /** @param {string} label @param {string} v @param {(r: Main) => number} f @param {number} digits */
-  const row = (label, v, f, digits = 0) => [label, cell(main[v].map(f), digits), cell(main.naive.map(f), digits),
-    ratio(main[v].map(f), main.naive.map(f))];
+  const row = (label, v, f, digits = 0) => [label, cell(runs[v].map(f), digits), cell(runs.naive.map(f), digits),
+    ratio(runs[v].map(f), runs.naive.map(f))];
   const perEvent = (/** @type {Main} */ r) => r.busyMsPerEvent * 1000;
   console.log(`\nMain-thread time per delivered event: ${MAIN_EVENTS} events captured in one task (library loaded, user known), ` +
     `Chromium's TaskDuration from the capture until delivered and quiet for 1.5 s, ÷ events delivered; ` +
-    `median over ${main.module.length} run(s); ratios of medians, measured in the same run(s)`);
+    `median over ${runs.module.length} run(s); ratios of medians, measured in the same run(s)`);
   printTable([
     ['', 'module', 'naive', 'module/naive'],
     row('  default config: µs per delivered event', 'module', perEvent),

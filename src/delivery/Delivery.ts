@@ -3,8 +3,8 @@ import { SegmentCall } from '../mapping/SegmentCall';
 import { fitToSizeLimit } from '../mapping/fitToSizeLimit';
 import { createWarnOnce, describeError, safeLogger } from '../warnSafely';
 import { CallStore, StoredCall } from './callStore';
-import { DeadlineQueue } from './deadlineQueue';
-import { HandOverPacer } from './handOverPacer';
+import { createDeadlineQueue, DeadlineQueue } from './deadlineQueue';
+import { createHandOverPacer, HandOverPacer } from './handOverPacer';
 import { monotonicClock } from './monotonicClock';
 import { isStorageFailure } from './storageProbe';
 import { RestoredCalls } from './restoredCalls';
@@ -80,7 +80,7 @@ export type DeliveryOptions = {
   scheduler?: Scheduler;
   /** Most calls in flight at once (see {@link MAX_IN_FLIGHT}); never applies when the page is left. */
   maxInFlight?: number;
-  /** With batching, the batch size: calls are handed over one batch at a time (see {@link HandOverPacer}). */
+  /** With batching, the batch size: calls are handed over one batch at a time (see {@link createHandOverPacer}). */
   handOverGroup?: number;
   /** Makes messageIds and anonymous ids. */
   newId?: () => string;
@@ -155,8 +155,8 @@ export class Delivery {
 
   constructor(private readonly options: DeliveryOptions) {
     this.scheduler = options.scheduler ?? browserScheduler;
-    this.inFlightTimeouts = new DeadlineQueue(IN_FLIGHT_TIMEOUT_MS, giveUp => giveUp(), this.scheduler);
-    this.pacer = new HandOverPacer(options.maxInFlight ?? MAX_IN_FLIGHT, options.handOverGroup);
+    this.inFlightTimeouts = createDeadlineQueue<() => void>(IN_FLIGHT_TIMEOUT_MS, giveUp => giveUp(), this.scheduler);
+    this.pacer = createHandOverPacer(options.maxInFlight ?? MAX_IN_FLIGHT, options.handOverGroup);
     this.maxWaiting = options.maxWaiting ?? MAX_WAITING;
     this.newId = options.newId ?? randomId;
     this.logger = safeLogger(options.logger);
@@ -478,16 +478,15 @@ export class Delivery {
   private track(attempt: Promise<unknown>) {
     this.inFlight++;
     this.pacer.handed();
-    let settled = false;
-    let cancel: (() => void) | undefined;
+    const call = { settled: false, cancel: () => {} };
     const settle = () => {
-      if (settled) return;
-      settled = true;
-      cancel?.();
+      if (call.settled) return;
+      call.settled = true;
+      call.cancel();
       this.inFlight--;
       this.schedule(0);
     };
-    cancel = this.inFlightTimeouts.add(settle);
+    call.cancel = this.inFlightTimeouts.add(settle);
     attempt.then(settle, settle);
   }
 

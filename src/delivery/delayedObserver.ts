@@ -1,5 +1,5 @@
 import { browserScheduler } from './Delivery';
-import { DeadlineQueue, DeadlineTimers } from './deadlineQueue';
+import { createDeadlineQueue, DeadlineTimers } from './deadlineQueue';
 
 /**
  * Looks at each value `delayMs` after it is added, with one timer for all
@@ -12,7 +12,7 @@ export function createDelayedObserver<T>(
   delayMs: number,
   timers: DeadlineTimers = browserScheduler,
 ): { add(value: T): void } {
-  const queue = new DeadlineQueue<T>(delayMs, observe, timers);
+  const queue = createDeadlineQueue<T>(delayMs, observe, timers);
   return {
     add(value) {
       queue.add(value);

@@ -1,9 +1,3 @@
-/** Most bytes one UTF-16 unit of a string takes in UTF-8 JSON (`\u001f`, a lone surrogate `\udc00`). */
-const MAX_BYTES_PER_UNIT = 6;
-
-/** Longest JSON text of a number (`-1.2345678901234567e-308`). */
-const MAX_NUMBER_BYTES = 24;
-
 /** Deeper than this, no bound is given (the exact measure decides). */
 const MAX_DEPTH = 32;
 
@@ -11,56 +5,39 @@ const MAX_DEPTH = 32;
  * An upper bound on the UTF-8 bytes of `JSON.stringify(value)`, found
  * without building the text; `Infinity` as soon as it passes `limit`, and
  * for anything it cannot bound (a BigInt, a `toJSON` other than a Date's,
- * nesting deeper than 32).
+ * nesting deeper than 32, a getter that throws).
  *
  * @remarks
- * Walks the value once, adding each string's length times six (the most a
- * UTF-16 unit can take once escaped and encoded) and each number's longest
- * text: for the small calls an app sends, far under the limit, this answers
- * "small enough" without a stringify or an encode per call.
+ * Walks the value once: each string counts six bytes per UTF-16 unit (the
+ * most one takes once escaped, `\u001f`, and encoded), each key the same
+ * plus its quotes, colon and comma, anything else 32 bytes (a number's
+ * longest text is 24, a Date's 29). For the small calls an app sends, far
+ * under the limit, this answers "small enough" without a stringify and an
+ * encode per call.
  */
 export function jsonSizeBound(value: unknown, limit: number): number {
   let total = 0;
-  const add = (bytes: number) => {
-    total += bytes;
-    return total <= limit;
-  };
-  const walk = (item: unknown, depth: number): boolean => {
-    switch (typeof item) {
-      case 'string':
-        return add(2 + item.length * MAX_BYTES_PER_UNIT);
-      case 'number':
-        return add(MAX_NUMBER_BYTES);
-      case 'boolean':
-        return add(5);
-      case 'undefined':
-      case 'function':
-      case 'symbol':
-        return add(4); // left out, or `null` in an array
-      case 'object':
-        break;
-      default:
-        return false; // a BigInt: JSON throws
+  const walk = (item: unknown, depth: number): void => {
+    if (typeof item === 'string') total += 2 + item.length * 6;
+    else if (typeof item === 'bigint' || depth > MAX_DEPTH) throw item;
+    else if (item === null || typeof item !== 'object' || item instanceof Date) total += 32;
+    else if (typeof (item as { toJSON?: unknown }).toJSON === 'function') throw item;
+    else if (Array.isArray(item)) {
+      total += 2 + item.length * 5; // commas, and `null` for holes
+      for (let i = 0; i < item.length; i++) walk(item[i], depth + 1);
+    } else {
+      total += 2;
+      for (const key of Object.keys(item)) {
+        total += 4 + key.length * 6;
+        walk((item as Record<string, unknown>)[key], depth + 1);
+      }
     }
-    if (item === null) return add(4);
-    if (item instanceof Date) return add(32);
-    if (depth >= MAX_DEPTH || typeof (item as { toJSON?: unknown }).toJSON === 'function') return false;
-    if (Array.isArray(item)) {
-      if (!add(2 + item.length)) return false;
-      for (let i = 0; i < item.length; i++) if (!walk(item[i], depth + 1)) return false;
-      return true;
-    }
-    const keys = Object.keys(item);
-    if (!add(2 + keys.length)) return false;
-    for (const key of keys) {
-      if (!add(3 + key.length * MAX_BYTES_PER_UNIT)) return false;
-      if (!walk((item as Record<string, unknown>)[key], depth + 1)) return false;
-    }
-    return true;
+    if (total > limit) throw item;
   };
   try {
-    return walk(value, 0) ? total : Infinity;
+    walk(value, 0);
+    return total;
   } catch {
-    return Infinity; // a getter that throws: the exact measure decides
+    return Infinity;
   }
 }
