@@ -38,12 +38,14 @@ export function gzipSize(bytes) {
  * Builds `bench/pages/<page>.ts` and an index.html into `<outRoot>/<page>/`.
  * @param {string} page
  * @param {string} outRoot
+ * @param {{ minify?: boolean }} [overrides] e.g. `{ minify: false }` for the profile, whose areas come from the inputs' names
  * @returns the page's chunk graph and sizes (see analyze)
  */
-export async function buildPage(page, outRoot) {
+export async function buildPage(page, outRoot, overrides = {}) {
   const outdir = join(outRoot, page);
   const { metafile } = await esbuild.build({
     ...BUILD_OPTIONS,
+    ...overrides,
     entryPoints: { [page]: join(ROOT, 'bench', 'pages', `${page}.ts`) },
     outdir,
     entryNames: '[name]',

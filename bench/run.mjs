@@ -8,16 +8,20 @@
 // events per run before timing, BENCH_EVENTS [10000] timed events in total,
 // spread evenly over the runs, BENCH_BURST [1000] burst events per run,
 // BENCH_BIG_BURST [10000] events of the one-task burst (once, in the last run;
-// 0 skips it).
+// 0 skips it), BENCH_MAIN_EVENTS [2000] events of the main-thread-per-delivered-event
+// scenario, each run (0 skips it).
 //
 // `node bench/run.mjs adversarial` runs only the adversarial rules and
 // patterns scenario (bench/adversarial.mjs), about a minute.
+// `node bench/run.mjs main-thread` runs only the main-thread-per-delivered-event
+// scenario and the 10,000-event burst, once (about three minutes).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { PAGES, ROOT, buildPage, gzipSize } from './build.mjs';
 import { launchBrowser } from './browser.mjs';
 import { adversarial, printAdversarial } from './adversarial.mjs';
+import { mainThreadPerEvent } from './mainThread.mjs';
 import { VARIANTS, burstToQuiet, captureCost, firstEvent, wire } from './measure.mjs';
 import { cell, kb, printTable, ratio } from './report.mjs';
 import { startStaticServer } from './serve.mjs';
@@ -27,6 +31,7 @@ import { median, quantile, spread } from './stats.mjs';
 /** @typedef {Awaited<ReturnType<typeof wire>>} Wire */
 /** @typedef {Awaited<ReturnType<typeof firstEvent>>} First */
 /** @typedef {Awaited<ReturnType<typeof burstToQuiet>>} Burst */
+/** @typedef {Awaited<ReturnType<typeof mainThreadPerEvent>>} Main */
 /** @typedef {Awaited<ReturnType<typeof buildPage>>} Build */
 /** @typedef {'paced' | 'burst'} CaptureKey */
 
@@ -43,6 +48,9 @@ const EVENTS_PER_RUN = Math.ceil(int('BENCH_EVENTS', 10_000) / RUNS / GROUP) * G
 const BURST = Math.ceil(int('BENCH_BURST', 1000) / GROUP) * GROUP;
 const WIRE_EVENTS = 100;
 const BIG_BURST = Number(process.env.BENCH_BIG_BURST ?? 10_000);
+const MAIN_EVENTS = Number(process.env.BENCH_MAIN_EVENTS ?? 2000);
+/** The implementations of the main-thread and burst figures. */
+const WHOLE_COST = ['module', 'module-batching', 'naive'];
 
 const progress = (/** @type {string} */ message) => process.stderr.write(`[bench] ${message}\n`);
 const version = (/** @type {string} */ pkg) => JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
@@ -76,9 +84,40 @@ async function onlyAdversarial() {
   }
 }
 
+/** `node bench/run.mjs main-thread`: the main-thread figure and the big burst, one run. */
+async function onlyMainThread() {
+  const out = mkdtempSync(join(tmpdir(), 'segment-bench-'));
+  process.on('exit', () => rmSync(out, { recursive: true, force: true }));
+  for (const page of ['module', 'naive']) await buildPage(page, out);
+  const server = await startStaticServer(out);
+  const browser = await launchBrowser();
+  /** @type {Record<string, Main[]>} */
+  const perEvent = Object.fromEntries(WHOLE_COST.map(v => [v, []]));
+  /** @type {Record<string, Burst[]>} */
+  const bursts = Object.fromEntries(WHOLE_COST.map(v => [v, []]));
+  try {
+    progress(`main-thread time per delivered event (${MAIN_EVENTS} events in one task)`);
+    for (const v of WHOLE_COST) perEvent[v].push(await mainThreadPerEvent(browser, server, VARIANTS[v], MAIN_EVENTS));
+    if (BIG_BURST > 0) {
+      progress(`${BIG_BURST} events in one task, until delivered and quiet`);
+      for (const v of WHOLE_COST) bursts[v].push(await burstToQuiet(browser, server, VARIANTS[v], BIG_BURST));
+    }
+    printMachine(browser.version());
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  printMainThread(perEvent);
+  if (bursts.module.length) printBurst(bursts);
+}
+
 async function main() {
   if (process.argv[2] === 'adversarial') {
     await onlyAdversarial();
+    return;
+  }
+  if (process.argv[2] === 'main-thread') {
+    await onlyMainThread();
     return;
   }
   const started = Date.now();
@@ -96,7 +135,9 @@ async function main() {
   /** @type {Record<string, First[]>} */
   const firsts = { module: [], 'module-local': [], naive: [] };
   /** @type {Record<string, Burst[]>} */
-  const bursts = { module: [], naive: [] };
+  const bursts = Object.fromEntries(WHOLE_COST.map(v => [v, []]));
+  /** @type {Record<string, Main[]>} */
+  const mainThread = Object.fromEntries(WHOLE_COST.map(v => [v, []]));
   let chromiumVersion = '?';
   let adversarialResult;
   try {
@@ -114,13 +155,17 @@ async function main() {
             await captureCost(browser, server, VARIANTS[v], { warmup: WARMUP, events: EVENTS_PER_RUN, groupSize: GROUP, burst: BURST }),
           ),
         );
+        if (MAIN_EVENTS > 0) {
+          progress(`run ${run + 1}/${RUNS}: main-thread time per delivered event (${MAIN_EVENTS} events in one task)`);
+          await each(run, WHOLE_COST, async v => mainThread[v].push(await mainThreadPerEvent(browser, server, VARIANTS[v], MAIN_EVENTS)));
+        }
         if (run === RUNS - 1) {
           progress(`run ${run + 1}/${RUNS}: adversarial rules and patterns`);
           adversarialResult = await adversarial(browser, server);
         }
         if (BIG_BURST > 0 && run === RUNS - 1) {
           progress(`run ${run + 1}/${RUNS}: ${BIG_BURST} events in one task, until delivered and quiet`);
-          await each(run, Object.keys(bursts), async v => bursts[v].push(await burstToQuiet(browser, server, VARIANTS[v], BIG_BURST)));
+          await each(run, WHOLE_COST, async v => bursts[v].push(await burstToQuiet(browser, server, VARIANTS[v], BIG_BURST)));
         }
       } finally {
         await browser.close();
@@ -130,6 +175,7 @@ async function main() {
     await server.close();
   }
   report(builds, out, chromiumVersion, capture, wires, firsts);
+  if (mainThread.module.length) printMainThread(mainThread);
   if (bursts.module.length) printBurst(bursts);
   if (adversarialResult) printAdversarial(adversarialResult);
   console.log(`\nTotal time: ${((Date.now() - started) / 1000).toFixed(0)} s`);
@@ -289,22 +335,52 @@ function printResults(capture, wires, firsts) {
   ]);
 }
 
+/**
+ * Main-thread time per delivered event, all told, against the naive implementation's default.
+ * @param {Record<string, Main[]>} runs
+ */
+function printMainThread(runs) {
+  /** @param {string} label @param {string} v @param {(r: Main) => number} f @param {number} digits */
+  const row = (label, v, f, digits = 0) => [label, cell(runs[v].map(f), digits), cell(runs.naive.map(f), digits),
+    ratio(runs[v].map(f), runs.naive.map(f))];
+  const perEvent = (/** @type {Main} */ r) => r.busyMsPerEvent * 1000;
+  console.log(`\nMain-thread time per delivered event: ${MAIN_EVENTS} events captured in one task (library loaded, user known), ` +
+    `Chromium's TaskDuration from the capture until delivered and quiet for 1.5 s, ÷ events delivered; ` +
+    `median over ${runs.module.length} run(s); ratios of medians, measured in the same run(s)`);
+  printTable([
+    ['', 'module', 'naive', 'module/naive'],
+    row('  default config: µs per delivered event', 'module', perEvent),
+    row('  batching 20/1000 ms: µs per delivered event', 'module-batching', perEvent),
+    row('  default: events delivered', 'module', r => r.delivered),
+    row('  batching: events delivered', 'module-batching', r => r.delivered),
+    row('  default: requests (POST)', 'module', r => r.requests),
+    row('  batching: requests (POST)', 'module-batching', r => r.requests),
+    row('  default: capture to all delivered (ms)', 'module', r => r.toDeliveredMs),
+    row('  batching: capture to all delivered (ms)', 'module-batching', r => r.toDeliveredMs),
+  ]);
+}
+
 /** @param {Record<string, Burst[]>} bursts */
 function printBurst(bursts) {
-  const m = bursts.module[0];
   const n = bursts.naive[0];
   const fixed = (/** @type {number} */ v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '?');
   console.log(`\n${BIG_BURST} events captured in one task (library loaded, user known), until delivered and quiet (one run)`);
-  printTable([
-    ['', 'module', 'naive', 'module/naive'],
+  /** @param {Burst} m @param {string} label */
+  const rows = (m, label) => [
+    `${label}`,
     ['  delivered (distinct messageIds at the collector)', m.delivered, n.delivered, ratio([m.delivered], [n.delivered])],
     ['  capture loop, per event (µs, on the caller)', us(m.captureLoopMsPerEvent), us(n.captureLoopMsPerEvent),
       ratio([m.captureLoopMsPerEvent], [n.captureLoopMsPerEvent])],
     ['  main-thread time after the loop until quiet, per event (µs)', us(m.busyMsPerEvent), us(n.busyMsPerEvent),
       ratio([m.busyMsPerEvent], [n.busyMsPerEvent])],
-    ['  time to quiet: burst to last arrival (s)', fixed(m.toQuietMs / 1000), fixed(n.toQuietMs / 1000), ratio([m.toQuietMs], [n.toQuietMs])],
+    ['  time to deliver: burst to last arrival (s)', fixed(m.toQuietMs / 1000), fixed(n.toQuietMs / 1000), ratio([m.toQuietMs], [n.toQuietMs])],
     ['  long tasks (>50 ms) after the loop', m.longTasks, n.longTasks, ''],
     ['  longest of them (ms)', fixed(m.longestTaskMs, 0), fixed(n.longestTaskMs, 0), ''],
+  ];
+  printTable([
+    ['', 'module', 'naive', 'module/naive'],
+    ...rows(bursts.module[0], 'default config'),
+    ...(bursts['module-batching']?.length ? rows(bursts['module-batching'][0], 'module with batching 20/1000 ms') : []),
   ]);
 }
 

@@ -47,15 +47,16 @@ export class Delivery {
   private timer?: unknown;
   private readonly waiting: WaitingBound;
   private readonly scheduler: Scheduler;
-  private readonly maxInFlight: number;
   private readonly logger: SafeLogger;
 
   constructor(private readonly options: DeliveryOptions) {
     this.scheduler = options.scheduler ?? browserScheduler;
-    this.maxInFlight = options.maxInFlight ?? MAX_IN_FLIGHT;
     this.logger = safeLogger(options.logger);
     this.waiting = createWaitingBound(options.maxWaiting ?? MAX_WAITING, createWarnOnce(this.logger));
-    this.inFlight = createInFlight(this.scheduler, () => this.schedule(0));
+    this.inFlight = createInFlight(this.scheduler, () => this.schedule(0), {
+      max: options.maxInFlight ?? MAX_IN_FLIGHT,
+      group: options.handOverGroup,
+    });
     this.carryOver =
       options.store && new CarryOver({ store: options.store, storedOwner: options.storedOwner, newId: options.newId ?? randomId });
     // Without a user id the anonymous session starts at once: the transport is still loading, so it only waits in the queue.
@@ -162,7 +163,7 @@ export class Delivery {
     const slice = startSlice(this.scheduler);
     for (let count = 0; this.hasWork(); count++) {
       if (paced && slice.over(count)) break;
-      const full = paced && this.inFlight.count >= this.maxInFlight;
+      const full = paced && this.inFlight.full();
       if (restored?.pending) {
         if (full) break; // a settling call schedules the next drain
         sendStoredCall(state.transport, restored.next(), { logger: this.logger, inFlight: this.inFlight });
@@ -185,7 +186,7 @@ export class Delivery {
       this.handle(state.transport, this.queue.shift());
     }
     this.queue.compact();
-    if (paced && this.inFlight.count >= this.maxInFlight) return; // a settling call schedules the next drain
+    if (paced && this.inFlight.full()) return; // a settling call schedules the next drain
     this.schedule(0);
   }
 

@@ -70,5 +70,6 @@ export function createDelivery(
     scheduler: browserScheduler,
     // A batch's calls settle together, when it is sent: room for ten batches.
     maxInFlight: config.batching ? Math.max(MAX_IN_FLIGHT, 10 * config.batching.size) : MAX_IN_FLIGHT,
+    handOverGroup: config.batching?.size,
   });
 }

@@ -33,6 +33,8 @@ export type DeliveryOptions = {
   scheduler?: Scheduler;
   /** Most calls in flight at once (see {@link MAX_IN_FLIGHT}); never applies when the page is left. */
   maxInFlight?: number;
+  /** With batching, the batch size: calls are handed over one batch at a time (see `createHandOverPacer`). */
+  handOverGroup?: number;
   /** Makes messageIds and anonymous ids. */
   newId?: () => string;
 };

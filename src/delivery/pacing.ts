@@ -1,3 +1,5 @@
+import { createDeadlineQueue } from './deadlineQueue';
+import { createHandOverPacer } from './handOverPacer';
 import { Scheduler } from './scheduler';
 
 /** Longest run of handing calls over in one task, so the page stays responsive (a long task is 50 ms). */
@@ -27,32 +29,40 @@ export function startSlice(scheduler: Scheduler): { over(count: number): boolean
 export type InFlight = {
   /** Calls handed over and not yet processed. */
   readonly count: number;
+  /** True when nothing more may be handed over until some calls settle (see {@link createHandOverPacer}). */
+  full(): boolean;
   /** Counts `attempt` until it settles, or for {@link IN_FLIGHT_TIMEOUT_MS} at most. */
   track(attempt: Promise<unknown>): void;
 };
 
 /**
  * The calls the library is still processing, so that a burst is handed over
- * only as fast as the library takes it; `onSettle` runs each time one is done.
+ * only as fast as the library takes it (at most `max` at once; with
+ * batching, one batch of `group` calls at a time); `onSettle` runs each time
+ * one is done. Give-ups run on one timer for all calls in flight.
  */
-export function createInFlight(scheduler: Scheduler, onSettle: () => void): InFlight {
+export function createInFlight(scheduler: Scheduler, onSettle: () => void, { max, group }: { max: number; group?: number }): InFlight {
   let count = 0;
+  const pacer = createHandOverPacer(max, group);
+  const timeouts = createDeadlineQueue<() => void>(IN_FLIGHT_TIMEOUT_MS, giveUp => giveUp(), scheduler);
   return {
     get count() {
       return count;
     },
+    full: () => pacer.full(count),
     track(attempt) {
       count++;
+      pacer.handed();
       let settled = false;
-      let timer: unknown = undefined;
+      let cancel = () => {};
       const settle = () => {
         if (settled) return;
         settled = true;
-        scheduler.clearTimeout(timer);
+        cancel();
         count--;
         onSettle();
       };
-      timer = scheduler.setTimeout(settle, IN_FLIGHT_TIMEOUT_MS);
+      cancel = timeouts.add(settle);
       attempt.then(settle, settle);
     },
   };

@@ -10,6 +10,8 @@ import { Logger, Transport } from './Transport';
 import { createDeliveryFailureWatch } from './deliveryFailures';
 import { describeError } from '../warnSafely';
 import { cutOffLibrary } from '../consent/cutOffLibrary';
+import { keepIdentityForPageLife, skipPerEventCookieStore, withPageLifeIdentity } from './pageLifeIdentity';
+import { createDelayedObserver } from './delayedObserver';
 
 /** How long after a call has been handed over its first delivery attempt is looked at. */
 const FAILURE_CHECK_DELAY_MS = 4000;
@@ -44,11 +46,15 @@ export async function loadSegmentTransport(
   if (config.debug) analytics.debug(true);
   const failures = createDeliveryFailureWatch(`${config.protocol}://${config.apiHost}`, logger);
   // A call's promise settles before its request has failed or not: look at
-  // its log a little later, once the first attempt is over.
+  // its log a little later, once the first attempt is over (one timer for all calls).
+  const later = createDelayedObserver(ctx => failures.observe(ctx), FAILURE_CHECK_DELAY_MS);
   const observe = (ctx: unknown) => {
-    if (!failures.done()) setTimeout(() => failures.observe(ctx), FAILURE_CHECK_DELAY_MS);
+    if (!failures.done()) later.add(ctx);
     return ctx;
   };
+  // The identity in memory for the page's life, written back to the browser on change.
+  let identity = initOptions.disableClientPersistence ? undefined : keepIdentityForPageLife(analytics);
+  if (identity) skipPerEventCookieStore(analytics);
 
   // Whose identity the library kept: recorded by an earlier session, or (before
   // this module recorded it) the user id the library itself stored.
@@ -57,12 +63,16 @@ export async function loadSegmentTransport(
   // identify sets it. (This also turns off the library's own "new user id,
   // new anonymous id" rule, which the session start below stands in for.)
   analytics.user().id(null);
+  identity?.sync();
 
   return {
     leaving() {
       keepAliveWhileLeaving(initOptions);
+      identity?.sync();
     },
     stop() {
+      // Switched off: nothing of this page writes the identity back to the browser any more.
+      identity = undefined;
       cutOffLibrary(initOptions);
     },
     startSession(userId, timestamp) {
@@ -77,11 +87,13 @@ export async function loadSegmentTransport(
         // No traits: the library merges in those stored in the browser, which the privacy plugin drops.
         analytics.identify(userId, {}, toCallOptions({ timestamp }, userId, config.maskIP)).then(observe, () => {});
       }
+      identity?.sync();
     },
     group({ groupId, traits }, userId, timestamp) {
       // Only these traits: none kept by the library from an earlier group call.
       analytics.group().traits({});
       analytics.group(groupId, traits, toCallOptions({ timestamp }, userId, config.maskIP)).then(observe, () => {});
+      identity?.sync();
     },
     send(call, { userId, messageId, anonymousId, groupId, categoryPreferences }) {
       const options = { ...toCallOptions(call, userId, config.maskIP, groupId), ...(messageId && { messageId }) };
@@ -95,6 +107,7 @@ export async function loadSegmentTransport(
         return sent.then(observe, () => {});
       } finally {
         if (current) analytics.user().anonymousId(current);
+        identity?.sync();
       }
     },
   };
@@ -109,7 +122,8 @@ export async function loadSegmentTransport(
  */
 async function loadLibrary(config: EnabledSegmentConfig, plugins: Plugin[], storage: BrowserStorageState | undefined) {
   const load = async (state: BrowserStorageState | undefined) => {
-    const [settings, initOptions] = toLoadArguments(config, state);
+    const [settings, loadOptions] = toLoadArguments(config, state);
+    const initOptions = withPageLifeIdentity(loadOptions);
     const [analytics] = await AnalyticsBrowser.load({ ...settings, plugins }, initOptions);
     return { analytics, initOptions, storage: state };
   };

@@ -1,5 +1,6 @@
 import { cutText } from '../cutText';
 import { SegmentCall } from './SegmentCall';
+import { jsonSizeBound } from './jsonSizeBound';
 
 /**
  * Segment rejects a message over 32 KB. The library adds its own context
@@ -41,7 +42,8 @@ function truncateStrings(value: unknown): unknown {
  */
 export function fitToSizeLimit(call: SegmentCall, maxBytes = MAX_CALL_BYTES): SegmentCall | undefined {
   try {
-    if (byteSize(call) <= maxBytes) return call;
+    // Most calls are far under the limit: a cheap bound says so without a stringify.
+    if (jsonSizeBound(call, maxBytes) <= maxBytes || byteSize(call) <= maxBytes) return call;
     const cut = truncateStrings(call) as SegmentCall;
     const fitted = { ...cut, timestamp: call.timestamp } as SegmentCall;
     return byteSize(fitted) <= maxBytes ? fitted : undefined;

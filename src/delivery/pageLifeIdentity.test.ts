@@ -1,0 +1,235 @@
+import { ConfigReader } from '@backstage/config';
+import { Analytics, AnalyticsBrowser } from '@segment/analytics-next';
+import { readSegmentConfig } from '../config/readSegmentConfig';
+import { createPrivacy } from '../privacy/createPrivacy';
+import { SegmentCall } from '../mapping/SegmentCall';
+import { IDENTITY_KEYS, IdentityHolder, keepIdentityForPageLife, PersistentStore, withPageLifeIdentity } from './pageLifeIdentity';
+import { toLoadArguments } from './segmentOptions';
+import { loadSegmentTransport } from './segmentTransport';
+import { probeLocalStorage } from './storageProbe';
+
+// The identity the Segment library keeps, held in memory for the page's life:
+// read once at load from the browser's cookies and localStorage (as the
+// library or the public Segment plugin left them), written back on change
+// and when the page is hidden. The real library in jsdom, `fetch` recorded.
+
+function config() {
+  const segment = readSegmentConfig(
+    new ConfigReader({ app: { analytics: { segment: { writeKey: 'page-life', cdnSettings: 'local', apiHost: 'http://127.0.0.1:9/v1' } } } }),
+  );
+  if (!segment.enabled) throw new Error('expected an enabled config');
+  return segment;
+}
+
+const call = (event: string): SegmentCall => ({
+  type: 'track',
+  event,
+  properties: { subject: 's', action: event },
+  page: { url: 'http://localhost/', path: '/', search: '', title: 't', referrer: '' },
+  timestamp: new Date(),
+});
+
+function cookie(name: string): string | undefined {
+  return document.cookie
+    .split('; ')
+    .find(part => part.startsWith(`${name}=`))
+    ?.slice(name.length + 1);
+}
+
+function clearCookies() {
+  for (const part of document.cookie.split('; ')) {
+    const name = part.split('=')[0];
+    if (name) document.cookie = `${name}=; max-age=0; path=/`;
+  }
+}
+
+/** Counts writes to `document.cookie` and localStorage from now on. */
+function countWrites() {
+  const original = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie')!;
+  const counts = { cookie: 0, localStorage: 0 };
+  Object.defineProperty(Document.prototype, 'cookie', {
+    configurable: true,
+    get() {
+      return original.get!.call(this);
+    },
+    set(value: string) {
+      counts.cookie++;
+      original.set!.call(this, value);
+    },
+  });
+  const setItem = jest.spyOn(Storage.prototype, 'setItem');
+  return {
+    get cookie() {
+      return counts.cookie;
+    },
+    get localStorage() {
+      return setItem.mock.calls.filter(([key]) => !String(key).startsWith('persisted-queue')).length;
+    },
+    stop() {
+      Object.defineProperty(Document.prototype, 'cookie', original);
+      setItem.mockRestore();
+    },
+  };
+}
+
+let posted: Array<Record<string, any>>;
+beforeEach(() => {
+  localStorage.clear();
+  clearCookies();
+  posted = [];
+  jest.spyOn(globalThis, 'fetch').mockImplementation(async (_url, init) => {
+    posted.push(JSON.parse(String(init?.body)));
+    return new Response('{}', { status: 200 });
+  });
+});
+afterEach(() => {
+  jest.restoreAllMocks();
+  localStorage.clear();
+  clearCookies();
+});
+
+const logger = () => ({ warn: jest.fn(), info: jest.fn() });
+const load = () => loadSegmentTransport(config(), logger(), undefined, createPrivacy().library, probeLocalStorage(() => window.localStorage));
+const sentBy = (event: string) => posted.find(p => p.event === event)!;
+
+describe('the identity held for the page’s life', () => {
+  it('keeps the anonymous id a browser already has from the public Segment plugin (its ajs_anonymous_id cookie)', async () => {
+    document.cookie = 'ajs_anonymous_id=visitor-from-the-public-plugin; path=/';
+    const transport = await load();
+    await transport.send(call('first'), {});
+    expect(sentBy('first').anonymousId).toBe('visitor-from-the-public-plugin');
+  });
+
+  it('keeps the anonymous id the library stored as JSON in localStorage', async () => {
+    localStorage.setItem(IDENTITY_KEYS.anonymousId, JSON.stringify('stored-in-local-storage'));
+    const transport = await load();
+    await transport.send(call('first'), {});
+    expect(sentBy('first').anonymousId).toBe('stored-in-local-storage');
+  });
+
+  it('survives a reload: what one load made, the next load sends', async () => {
+    const first = await load();
+    first.startSession('user:default/jane', new Date());
+    await first.send(call('before-reload'), { userId: 'user:default/jane' });
+    const anonymousId = sentBy('before-reload').anonymousId;
+    expect(anonymousId).toEqual(expect.any(String));
+    // Written in the library's own places and format.
+    expect(cookie(IDENTITY_KEYS.anonymousId)).toBe(anonymousId);
+    expect(JSON.parse(localStorage.getItem(IDENTITY_KEYS.anonymousId)!)).toBe(anonymousId);
+    expect(cookie(IDENTITY_KEYS.userId)).toBe('user:default/jane');
+
+    const second = await load(); // a reload, or a new tab
+    second.startSession('user:default/jane', new Date());
+    await second.send(call('after-reload'), { userId: 'user:default/jane' });
+    expect(sentBy('after-reload')).toMatchObject({ anonymousId, userId: 'user:default/jane' });
+  });
+
+  it('writes to cookies and localStorage only when the identity changes, never per event', async () => {
+    const transport = await load();
+    transport.startSession('user:default/jane', new Date());
+    await transport.send(call('warm-up'), { userId: 'user:default/jane' });
+    const writes = countWrites();
+    try {
+      for (let i = 0; i < 20; i++) await transport.send(call(`steady-${i}`), { userId: 'user:default/jane' });
+      transport.leaving?.(); // the page is hidden: nothing changed, nothing to write
+      expect({ cookie: writes.cookie, localStorage: writes.localStorage }).toEqual({ cookie: 0, localStorage: 0 });
+      // Another person signs in: a fresh anonymous id, written at once.
+      transport.startSession('user:default/john', new Date());
+      await transport.send(call('john'), { userId: 'user:default/john' });
+      expect(writes.cookie).toBeGreaterThan(0);
+      expect(cookie(IDENTITY_KEYS.anonymousId)).toBe(sentBy('john').anonymousId);
+      expect(sentBy('john').anonymousId).not.toBe(sentBy('warm-up').anonymousId);
+    } finally {
+      writes.stop();
+    }
+  });
+});
+
+describe('keepIdentityForPageLife', () => {
+  function fakes(stored: Record<string, unknown>) {
+    const store: PersistentStore & { data: Record<string, unknown>; writes: string[] } = {
+      data: { ...stored },
+      writes: [],
+      get: key => store.data[key] ?? null,
+      getConsistent: key => store.data[key] ?? null,
+      set(key, value) {
+        store.writes.push(`set ${key}=${value}`);
+        store.data[key] = value;
+      },
+      clear(key) {
+        store.writes.push(`clear ${key}`);
+        delete store.data[key];
+      },
+    };
+    const memory: Record<string, string | null> = {};
+    const field = (key: string) => (id?: string | null) => {
+      if (id !== undefined) memory[key] = id;
+      return memory[key] ?? null;
+    };
+    const holder: IdentityHolder = {
+      storage: store,
+      user: () => ({ id: field('user'), anonymousId: field('anonymous') }),
+      group: () => ({ id: field('group') }),
+    };
+    return { store, memory, holder };
+  }
+
+  it('gives the library the stored ids at load, and writes nothing while they stay the same', () => {
+    const { store, memory, holder } = fakes({ ajs_user_id: 'u1', ajs_anonymous_id: 'a1', ajs_group_id: 'g1' });
+    const identity = keepIdentityForPageLife(holder);
+    expect(memory).toEqual({ user: 'u1', anonymous: 'a1', group: 'g1' });
+    identity.sync();
+    identity.sync();
+    expect(store.writes).toEqual([]);
+  });
+
+  it('writes only what changed, and removes what was cleared', () => {
+    const { store, memory, holder } = fakes({ ajs_user_id: 'u1', ajs_anonymous_id: 'a1' });
+    const identity = keepIdentityForPageLife(holder);
+    memory.user = null;
+    memory.anonymous = 'a2';
+    identity.sync();
+    expect(store.writes).toEqual(['clear ajs_user_id', 'set ajs_anonymous_id=a2']);
+    expect(store.data).toEqual({ ajs_anonymous_id: 'a2' });
+  });
+
+  it('never writes back what another tab stored meanwhile, when this page changed nothing', () => {
+    const { store, holder } = fakes({ ajs_anonymous_id: 'a1' });
+    const identity = keepIdentityForPageLife(holder);
+    store.data.ajs_anonymous_id = 'set-by-another-tab';
+    identity.sync(); // the page is hidden
+    expect(store.data.ajs_anonymous_id).toBe('set-by-another-tab');
+  });
+});
+
+describe('withPageLifeIdentity', () => {
+  it('holds the user and group in memory, and keeps every other option', () => {
+    const [, options] = toLoadArguments(config());
+    expect(withPageLifeIdentity(options)).toEqual({
+      ...options,
+      user: { storage: { stores: ['memory'] } },
+      group: { storage: { stores: ['memory'] } },
+    });
+  });
+
+  it('leaves options without client persistence as they are (the storage probe’s choice)', () => {
+    const options = { disableClientPersistence: true, user: { persist: true, storage: { stores: ['cookie' as const] } } };
+    expect(withPageLifeIdentity(options)).toBe(options);
+  });
+
+  it('loads the real library, whose events then read the identity from memory', async () => {
+    const [settings, options] = toLoadArguments(config());
+    const [analytics]: [Analytics, unknown] = await AnalyticsBrowser.load(settings, withPageLifeIdentity(options));
+    const identity = keepIdentityForPageLife(analytics);
+    const writes = countWrites();
+    try {
+      await analytics.track('one');
+      await analytics.track('two');
+      expect(writes.cookie + writes.localStorage).toBe(0);
+      identity.sync(); // the first event made an anonymous id: written now
+      expect(cookie(IDENTITY_KEYS.anonymousId)).toBe(sentBy('one').anonymousId);
+    } finally {
+      writes.stop();
+    }
+  });
+});

@@ -1,0 +1,103 @@
+import type { InitOptions } from '@segment/analytics-next';
+
+/** The keys `@segment/analytics-next` keeps the identity under, in cookies and in localStorage. */
+export const IDENTITY_KEYS = { userId: 'ajs_user_id', anonymousId: 'ajs_anonymous_id', groupId: 'ajs_group_id' } as const;
+
+type Field = keyof typeof IDENTITY_KEYS;
+type Ids = Record<Field, string | null>;
+
+/** What this needs of the library's persistent storage (`analytics.storage`: its own cookie and localStorage stores). */
+export type PersistentStore = {
+  get(key: string): unknown;
+  getConsistent(key: string): unknown;
+  set(key: string, value: unknown): void;
+  clear(key: string): void;
+};
+
+/** What this needs of a loaded library instance. */
+export type IdentityHolder = {
+  storage: PersistentStore;
+  user(): { id(id?: string | null): unknown; anonymousId(id?: string | null): unknown };
+  group(): { id(id?: string | null): unknown };
+};
+
+/**
+ * The library's load options with the identity (user and group ids, traits)
+ * held in memory for the page's life; unchanged when client persistence is
+ * off (then it is in memory, or in the stores the storage probe chose).
+ *
+ * @remarks
+ * By default the library reads the user id and the anonymous id from
+ * cookies and localStorage twice per event, and every read writes both back:
+ * a cookie read right after a cookie write costs milliseconds in Chromium.
+ * Its other stores (`analytics.storage`, the event queues) keep their
+ * defaults: {@link keepIdentityForPageLife} reads and writes the identity
+ * through them, in the library's own format, once at load and on change.
+ */
+export function withPageLifeIdentity(options: InitOptions): InitOptions {
+  if (options.disableClientPersistence) return options;
+  const memory = { storage: { stores: ['memory' as const] } };
+  return { ...options, user: { ...options.user, ...memory }, group: { ...options.group, ...memory } };
+}
+
+const asId = (value: unknown): string | null => {
+  if (typeof value === 'number') return String(value);
+  return typeof value === 'string' && value !== '' ? value : null;
+};
+
+/**
+ * Gives a library loaded with {@link withPageLifeIdentity} the identity the
+ * browser keeps (its cookies and localStorage, as the library or the public
+ * Segment plugin left them), and keeps the browser's copy up to date.
+ *
+ * @returns `sync`: writes what changed since the last write (the library's
+ * ids after an identify, a reset, a first event): call it after each call
+ * to the library and when the page is hidden. It writes only what this page
+ * changed, so a tab left open never overwrites the identity another tab
+ * stored meanwhile.
+ */
+export function keepIdentityForPageLife(analytics: IdentityHolder): { sync(): void } {
+  const store = analytics.storage;
+  // The anonymous id as the library reads it: a cookie wins a disagreement (it is shared by subdomains).
+  const stored: Ids = {
+    userId: asId(store.get(IDENTITY_KEYS.userId)),
+    anonymousId: asId(store.getConsistent(IDENTITY_KEYS.anonymousId)),
+    groupId: asId(store.get(IDENTITY_KEYS.groupId)),
+  };
+  if (stored.userId) analytics.user().id(stored.userId);
+  if (stored.anonymousId) analytics.user().anonymousId(stored.anonymousId);
+  if (stored.groupId) analytics.group().id(stored.groupId);
+  const written: Ids = { ...stored };
+  const current = (): Ids => ({
+    userId: asId(analytics.user().id()),
+    anonymousId: asId(analytics.user().anonymousId()),
+    groupId: asId(analytics.group().id()),
+  });
+  return {
+    sync() {
+      const now = current();
+      for (const field of Object.keys(IDENTITY_KEYS) as Field[]) {
+        const value = now[field];
+        if (value === written[field]) continue;
+        written[field] = value;
+        if (value === null) store.clear(IDENTITY_KEYS[field]);
+        else store.set(IDENTITY_KEYS[field], value);
+      }
+    },
+  };
+}
+
+/**
+ * Stops the library's enrichment plugin from building a cookie store for
+ * every event (to carry an ad-click id, `?btid=` or `?urid=`, from page to
+ * page in the cookie `s:context.referrer`; on a host name of several labels,
+ * each such store also sets, reads and removes a probe cookie).
+ *
+ * @remarks
+ * The plugin reads `options.disableClientPersistence` at each event; nothing
+ * else in the library reads it after load (the event queues were made with
+ * it). An ad-click id in the current page's URL is still added.
+ */
+export function skipPerEventCookieStore(analytics: { options: InitOptions }): void {
+  analytics.options = { ...analytics.options, disableClientPersistence: true };
+}
