@@ -4,19 +4,13 @@ import { titleWaitMs } from '../mapping/pageHistory';
 import { callStoreKey, createCallStore } from './callStore';
 import { Delivery } from './Delivery';
 import { DeliveryOptions } from './deliveryOptions';
-import { costlyScheduler, countPerTask, drivenLifecycle, recordingTransport } from '../__testUtils__/deliveryTestKit';
+import { costlyScheduler, countPerTask, drivenLifecycle, recordingTransport, clickCall } from '../__testUtils__/deliveryTestKit';
 import { userIdentity } from '../__testUtils__/identityApis';
 import { createStoredOwner } from './storedOwner';
 import { Transport } from './Transport';
 
 const page = { url: 'http://x/', path: '/', search: '', title: 't', referrer: '' };
-const call = (subject: string): SegmentCall => ({
-  type: 'track',
-  event: 'click',
-  properties: { subject, action: 'click' },
-  page,
-  timestamp: new Date(),
-});
+const call = clickCall;
 const later = <T>(ms: number, value: T) => new Promise<T>(r => setTimeout(() => r(value), ms));
 const logger = () => ({ warn: jest.fn(), info: jest.fn() });
 const advance = (ms: number) => jest.advanceTimersByTimeAsync(ms);

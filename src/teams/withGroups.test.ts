@@ -1,16 +1,9 @@
+import { clickCall } from '../__testUtils__/deliveryTestKit';
 import { ResolvedIdentity } from '../identity/resolveIdentity';
-import { SegmentCall } from '../mapping/SegmentCall';
 import { Transport } from '../delivery/Transport';
 import { withGroups } from './withGroups';
 
-const page = { url: 'http://x/', path: '/', search: '', title: 't', referrer: '' };
-const call = (subject: string): SegmentCall => ({
-  type: 'track',
-  event: 'click',
-  properties: { subject, action: 'click' },
-  page,
-  timestamp: new Date(),
-});
+const call = clickCall;
 
 /** A transport that records what it was asked to send, as text. */
 function recording() {
