@@ -23,6 +23,11 @@ module.exports = require('@backstage/cli/config/eslint-factory')(__dirname, {
       rules: { 'no-loop-func': 'off' },
     },
     {
+      // The shared assertions of the hostile-event and mapping tables count as assertions.
+      files: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
+      rules: { 'jest/expect-expect': ['warn', { assertFunctionNames: ['expect', 'expectHostileCase', 'expectMapping'] }] },
+    },
+    {
       // Stand-ins for Red Hat Developer Hub's app: they share the packages RHDH's
       // host shares (installed through the RHDH CLI and npm aliases), the way RHDH does.
       files: ['e2e/rhdh/host/*.mjs'],

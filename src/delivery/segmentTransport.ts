@@ -9,7 +9,7 @@ import { StoredOwner } from './storedOwner';
 import { Logger, Transport } from './Transport';
 import { createDeliveryFailureWatch } from './deliveryFailures';
 import { describeError } from '../warnSafely';
-import { cutOffLibrary } from '../consent/cutOffLibrary';
+import { cutOffLibrary } from './cutOffLibrary';
 import { keepIdentityForPageLife, skipPerEventCookieStore, withPageLifeIdentity } from './pageLifeIdentity';
 import { createDelayedObserver } from './delayedObserver';
 

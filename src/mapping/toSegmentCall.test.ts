@@ -1,41 +1,9 @@
 import { BackstageEvent } from './BackstageEvent';
-import { PageInfo, SegmentCall } from './SegmentCall';
 import { toSegmentCall } from './toSegmentCall';
+import { expectMapping, legacyContext, MappingCase, page, timestamp } from '../__testUtils__/mappingTable';
 
-/** Freezes an object and everything reachable from it, so any write throws (test files are strict mode). */
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
-  }
-  return value;
-}
-
-const page: PageInfo = {
-  url: 'https://backstage.example.com/catalog/default/component/foo?tab=api',
-  path: '/catalog/default/component/foo',
-  search: '?tab=api',
-  title: 'foo | Backstage',
-  referrer: 'https://backstage.example.com/catalog',
-};
-
-const timestamp = new Date('2024-05-06T07:08:09.010Z');
-
-/** A legacy-frontend-system context, as Backstage builds it on an entity page. */
-const legacyContext = {
-  pluginId: 'catalog',
-  routeRef: 'catalog:entity',
-  extension: 'CatalogEntityPage',
-};
-
-type Case = {
-  name: string;
-  event: BackstageEvent;
-  expected: SegmentCall;
-};
-
-/** The public plugin's layout; page calls put the page's fields first. */
-const cases: Case[] = [
+/** Every core action, in the public plugin's layout; page calls put the page's fields first. Contexts: toSegmentCall.contexts.test.ts. */
+const cases: MappingCase[] = [
   {
     name: 'navigate -> page call, with attributes (route params) and the page fields',
     event: {
@@ -201,142 +169,10 @@ const cases: Case[] = [
       },
     },
   },
-  {
-    name: 'custom action -> track(action), with value and attributes',
-    event: {
-      action: 'playground-custom',
-      subject: 'Fire custom event',
-      value: 42,
-      attributes: { color: 'blue', big: true, count: 7 },
-      context: { ...legacyContext, entityRef: 'component:default/foo', releaseTrain: 'r42' },
-    },
-    expected: {
-      type: 'track',
-      event: 'playground-custom',
-      page,
-      timestamp,
-      properties: {
-        subject: 'Fire custom event',
-        action: 'playground-custom',
-        value: 42,
-        routeRef: 'catalog:entity',
-        pluginId: 'catalog',
-        extensionId: 'CatalogEntityPage',
-        category: 'CatalogEntityPage',
-        attributes: { color: 'blue', big: true, count: 7 },
-        additionalContext: { entityRef: 'component:default/foo', releaseTrain: 'r42' },
-      },
-    },
-  },
-  {
-    name: 'no extension in the context -> category app, extensionId undefined',
-    // Not a well-typed event: Backstage's context normally carries an extension.
-    event: {
-      action: 'click',
-      subject: 'Home',
-      context: { pluginId: 'root', routeRef: 'unknown' },
-    } as BackstageEvent,
-    expected: {
-      type: 'track',
-      event: 'click',
-      page,
-      timestamp,
-      properties: {
-        subject: 'Home',
-        action: 'click',
-        value: undefined,
-        routeRef: 'unknown',
-        pluginId: 'root',
-        extensionId: undefined,
-        category: 'app',
-        attributes: undefined,
-        additionalContext: {},
-      },
-    },
-  },
-  {
-    name: 'New Frontend System context: extensionId, no routeRef',
-    event: {
-      action: 'navigate',
-      subject: '/catalog',
-      context: { pluginId: 'catalog', extensionId: 'page:catalog' },
-    },
-    expected: {
-      type: 'page',
-      page,
-      timestamp,
-      properties: {
-        url: page.url,
-        path: page.path,
-        search: page.search,
-        title: page.title,
-        referrer: page.referrer,
-        subject: '/catalog',
-        action: 'navigate',
-        value: undefined,
-        routeRef: undefined,
-        pluginId: 'catalog',
-        extensionId: 'page:catalog',
-        category: 'page:catalog',
-        attributes: undefined,
-        additionalContext: {},
-      },
-    },
-  },
-  {
-    name: 'extensionId wins over extension; neither lands in additionalContext',
-    event: {
-      action: 'click',
-      subject: 'Open',
-      context: { pluginId: 'catalog', extension: 'Legacy', extensionId: 'entity-card:catalog/about', entityRef: 'x:y/z' },
-    },
-    expected: {
-      type: 'track',
-      event: 'click',
-      page,
-      timestamp,
-      properties: {
-        subject: 'Open',
-        action: 'click',
-        value: undefined,
-        routeRef: undefined,
-        pluginId: 'catalog',
-        extensionId: 'entity-card:catalog/about',
-        category: 'entity-card:catalog/about',
-        attributes: undefined,
-        additionalContext: { entityRef: 'x:y/z' },
-      },
-    },
-  },
 ];
-
-const LAYOUT_KEYS = [
-  'subject',
-  'action',
-  'value',
-  'routeRef',
-  'pluginId',
-  'extensionId',
-  'category',
-  'attributes',
-  'additionalContext',
-];
-const PAGE_KEYS = ['url', 'path', 'search', 'title', 'referrer'];
 
 describe('toSegmentCall', () => {
-  it.each(cases)('$name', ({ event, expected }) => {
-    const before = structuredClone(event);
-    const frozen = deepFreeze(event);
-
-    const call = toSegmentCall(frozen, page, timestamp);
-
-    expect(call).toStrictEqual(expected);
-    // Exactly the public plugin's keys, plus the page fields on page calls: nothing else.
-    const keys = call.type === 'page' ? [...PAGE_KEYS, ...LAYOUT_KEYS] : LAYOUT_KEYS;
-    expect(Object.keys(call.properties).sort()).toEqual([...keys].sort());
-    // The event, shared with other analytics implementations, is unchanged.
-    expect(frozen).toStrictEqual(before);
-  });
+  it.each(cases)('$name', c => expectMapping(c));
 
   it('keeps the capture time it is given', () => {
     const call = toSegmentCall(cases[1].event, page, timestamp);
