@@ -64,11 +64,13 @@ describe('nothing lost where users are (Chromium, embedded collector)', { skip: 
     const h = await harness();
     await h.collector.waitFor(m => m.some(x => x.type === 'identify') && m.some(x => x.type === 'page'));
     for (let round = 0; round < 3; round++) {
-      const identifies = h.collector.messages().filter(m => m.type === 'identify').length;
+      const seen = new Set(h.collector.messages().map(m => m.messageId));
       await h.page.goto(`${h.app.url}/playground`);
       await signInIfAsked(h.page);
-      // This load's library is ready (its identify arrived): before that, a click is stored for the next load instead.
-      await h.collector.waitFor(m => m.filter(x => x.type === 'identify').length > identifies, 30000);
+      // This load's library is ready and idle (its identify and its own signIn arrived): before that, a click is
+      // stored for the next load instead, or waits in the library behind the page's own calls.
+      await h.collector.waitFor(m => m.some(x => x.type === 'identify' && !seen.has(x.messageId)) &&
+        m.some(x => x.event === 'signIn' && !seen.has(x.messageId)), 30000);
       const before = named(h.collector.messages(), 'deploy').length;
       await fireInOneTask(h.page, 'custom', 1, site.url);
       await h.page.waitForSelector('#away');

@@ -62,7 +62,8 @@ describe('page titles (Chromium, embedded collector)', { skip: missing }, () => 
 
     const navigations = 2 * walk + 3; // the first page, the walk, the last one, the reload
     const received = await h.collector
-      .waitFor(m => m.filter(x => x.type === 'page').length >= navigations, 15000)
+      // Calls released together when the page is left go out as separate requests, in any order: wait for all.
+      .waitFor(m => m.filter(x => x.type === 'page').length >= navigations && m.filter(x => x.event === 'search').length >= walk, 15000)
       .catch(() => h.collector.messages());
     // A call handed over as the page is left is also kept for the next load, which resends it with the same
     // messageId (Segment keeps one): count each message once, where it first arrived.

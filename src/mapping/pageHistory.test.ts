@@ -1,4 +1,4 @@
-import { createPageHistory, CurrentDocument, LocationSnapshot, TITLE_QUIET_MS, titleWaitMs, withSettledTitle } from './pageHistory';
+import { createPageHistory, CurrentDocument, LocationSnapshot, TITLE_QUIET_MS, TITLE_WAIT_MS, titleWaitMs, withSettledTitle } from './pageHistory';
 import { SegmentCall } from './SegmentCall';
 
 const ORIGIN = 'https://backstage.example.com';
@@ -94,13 +94,13 @@ describe('titleWaitMs and withSettledTitle', () => {
   const call = pageCall(`${ORIGIN}/api-docs`, 'Catalog | App');
 
   it.each<[string, CurrentDocument, number, number]>([
-    ['title unchanged: waits until the limit', { href: `${ORIGIN}/api-docs`, title: 'Catalog | App' }, captured + 500, 1500],
-    ['limit reached: no more waiting', { href: `${ORIGIN}/api-docs`, title: 'Catalog | App' }, captured + 2000, 0],
+    ['title unchanged: waits until the limit', { href: `${ORIGIN}/api-docs`, title: 'Catalog | App' }, captured + 500, TITLE_WAIT_MS - 500],
+    ['limit reached: no more waiting', { href: `${ORIGIN}/api-docs`, title: 'Catalog | App' }, captured + TITLE_WAIT_MS, 0],
     [
       'only the query changed (catalog filters): still the same page, still waiting',
       { href: `${ORIGIN}/api-docs?filters%5Bkind%5D=api`, title: 'Catalog | App' },
       captured + 500,
-      1500,
+      TITLE_WAIT_MS - 500,
     ],
     ['another page: no waiting', { href: `${ORIGIN}/docs`, title: 'Catalog | App' }, captured + 500, 0],
     [
@@ -117,8 +117,8 @@ describe('titleWaitMs and withSettledTitle', () => {
     ],
     [
       'a new title near the limit: the limit wins',
-      { href: `${ORIGIN}/api-docs`, title: 'APIs | App', titleChangedAt: captured + 1900 },
-      captured + 1950,
+      { href: `${ORIGIN}/api-docs`, title: 'APIs | App', titleChangedAt: captured + TITLE_WAIT_MS - 100 },
+      captured + TITLE_WAIT_MS - 50,
       50,
     ],
   ])('%s', (_label, current, now, expected) => {
@@ -132,8 +132,8 @@ describe('titleWaitMs and withSettledTitle', () => {
   ])("the call's wall-clock timestamp plays no part (the system clock stepped: %s)", (_label, wall) => {
     const stepped = { ...call, timestamp: new Date(wall) };
     const current = { href: `${ORIGIN}/api-docs`, title: 'Catalog | App' };
-    expect(titleWaitMs(stepped, current, { capturedAt: captured, now: captured + 500 })).toBe(1500);
-    expect(titleWaitMs(stepped, current, { capturedAt: captured, now: captured + 2000 })).toBe(0);
+    expect(titleWaitMs(stepped, current, { capturedAt: captured, now: captured + 500 })).toBe(TITLE_WAIT_MS - 500);
+    expect(titleWaitMs(stepped, current, { capturedAt: captured, now: captured + TITLE_WAIT_MS })).toBe(0);
   });
 
   it('track calls are never held', () => {

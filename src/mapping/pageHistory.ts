@@ -70,14 +70,15 @@ export function withSettledTitle(call: SegmentCall, current: CurrentDocument): S
  * capture). Backstage pages set `document.title` after their lazy content has
  * loaded, often hundreds of milliseconds after the navigation is reported.
  */
-export const TITLE_WAIT_MS = 2000;
+export const TITLE_WAIT_MS = 3000;
 
 /**
  * How long a new title must stay the same before it counts as the page's:
  * pages often set an interim title (the app's, or a section's) while their
- * content loads, then their own.
+ * content loads, then their own (the scaffolder adds its section's once its
+ * templates have loaded from the catalog).
  */
-export const TITLE_QUIET_MS = 500;
+export const TITLE_QUIET_MS = 1000;
 
 /** When a call was captured and what time it is now, on one monotonic clock (never the wall clock). */
 export type CallClock = { capturedAt: number; now: number };
