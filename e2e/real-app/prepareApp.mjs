@@ -170,6 +170,9 @@ export async function installTarball(ws, repoDir, readme) {
  */
 export async function installBackendTarball(ws, backendDir, backendReadme) {
   const { appDir, env, log } = ws;
+  if (!existsSync(join(backendDir, 'node_modules', '.bin', 'backstage-cli'))) {
+    throw new Error(`${backendDir} has no node_modules: its prepack cannot build it. Run 'npm ci' in backend/ (CI does).`);
+  }
   const { tarball, tarballBytes, name } = await packTarball(ws, backendDir);
   await run('yarn', ['--cwd', 'packages/backend', 'add', tarball], { cwd: appDir, env, log, timeoutMs: 15 * MINUTE });
 
