@@ -13,8 +13,9 @@ import { start } from './exec.mjs';
 import { waitForBackend, waitForSearchIndex } from './serve.mjs';
 import { walkApp } from './walk.mjs';
 
-/** The relay's keys in the app's backend config: fixed test values (32+ characters, as the plugin asks). */
+/** The relay's write key in the app's backend config (a test value; the collector takes any key). */
 export const RELAY_WRITE_KEY = 'real-app-e2e-relay-write-key';
+/** The relay's hmacKey: a fixed test key (32+ characters, or the plugin warns); the test computes the ids with it. */
 export const RELAY_HMAC_KEY = 'real-app-e2e-hmac-key-4c9e2a7f1b6d8053e0a4';
 
 /** Where the relay takes the browser's calls. */
