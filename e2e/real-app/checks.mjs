@@ -27,23 +27,7 @@ export function checkWalk({ messages, walk, collectorUrl, userEntityRef, searchT
   const checks = [];
   const check = (/** @type {string} */ name, /** @type {boolean} */ ok, /** @type {string} */ detail) => checks.push({ name, ok, detail });
   const userId = createHash('sha256').update(userEntityRef).digest('hex');
-
-  // identify is handed over first, without holding the events for its response: separate requests may
-  // arrive in either order, so "first" is read from what the library stamps (sentAt) and what Segment
-  // orders by (timestamp), equal milliseconds allowed.
-  const identify = messages.find(m => m.type === 'identify');
-  const at = (/** @type {string | undefined} */ iso) => Date.parse(iso ?? '');
-  const before = identify
-    ? messages.filter(m => m !== identify && (at(m.sentAt) < at(identify.sentAt) || at(m.timestamp) < at(identify.timestamp)))
-    : [];
-  check('identify goes out first, with the sha-256 of the user entity ref',
-    identify?.userId === userId && before.length === 0,
-    `identify userId=${identify?.userId}, sentAt ${identify?.sentAt}; sha-256(${userEntityRef}) = ${userId}; ` +
-      `${before.length} messages sent or stamped before it ${JSON.stringify(before.slice(0, 3).map(m => [m.type, m.sentAt]))}`);
-
-  const wrongIds = messages.filter(m => m.userId !== userId);
-  check('every call carries the sha-256 user id', messages.length > 0 && wrongIds.length === 0,
-    `${messages.length} calls, ${wrongIds.length} with another userId ${JSON.stringify(wrongIds.slice(0, 3).map(m => [m.type, m.userId]))}`);
+  checks.push(...checkUserIds({ messages, userId, how: 'sha-256', userEntityRef }));
 
   const sentToCollector = walk.requests.filter(r => r.url.startsWith(collectorUrl));
   const plaintext = [userEntityRef, encodeURIComponent(userEntityRef)];
@@ -53,18 +37,9 @@ export function checkWalk({ messages, walk, collectorUrl, userEntityRef, searchT
     leaks.length === 0 && leaksAnywhere.length === 0 && !JSON.stringify(messages).includes(userEntityRef),
     `${sentToCollector.length} requests to the collector searched for '${userEntityRef}': ${leaks.length + leaksAnywhere.length} contain it`);
 
-  const pages = messages.filter(m => m.type === 'page').sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
-  const pageSubjects = pages.map(m => m.properties?.subject);
-  // A navigation is a change of path: pages that only rewrite their query
-  // (the catalog's filters) are still the same page. The sign-in screen is
-  // outside the app's router: count from the location the app opened on.
-  const navigations = walk.locations
-    .slice(walk.locations.indexOf(pageSubjects[0]))
-    .filter((here, i, all) => i === 0 || pathOf(here) !== pathOf(all[i - 1]));
-  check('one page call per navigation, in order',
-    pageSubjects.length > 0 && JSON.stringify(pageSubjects) === JSON.stringify(navigations),
-    `page calls (${pageSubjects.length}): ${pageSubjects.join(' ')}\n      navigations (${navigations.length}): ${navigations.join(' ')}`);
+  checks.push(checkNavigations({ messages, walk }));
 
+  const pages = messages.filter(m => m.type === 'page').sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
   const entityRoute = /^\/catalog\/([^/]+)\/([^/]+)\/([^/?#]+)/;
   const entityPages = pages.filter(m => entityRoute.test(m.properties?.path ?? ''));
   const badAttributes = entityPages.filter(m => {
@@ -89,10 +64,7 @@ export function checkWalk({ messages, walk, collectorUrl, userEntityRef, searchT
     right / Math.max(1, titled.length) >= MIN_TITLE_RATIO,
     `${right}/${titled.length} right${titled.filter(t => !t.ok).map(t => `\n      ${t.step.url}: sent '${t.sent}', page '${t.step.title}'`).join('')}`);
 
-  const searches = messages.filter(m => m.type === 'track' && m.event === 'search' && m.properties?.subject === searchTerm);
-  check('search is tracked with the query and its result count',
-    searches.length > 0 && searchResults > 0 && searches.every(m => m.properties.value === searchResults),
-    `${searches.length} search calls for '${searchTerm}', values ${JSON.stringify(searches.map(m => m.properties.value))}; the backend finds ${searchResults}, the page lists ${walk.searchResultsShown}`);
+  checks.push(checkSearch({ messages, walk, searchTerm, searchResults }));
 
   const initialScripts = [...walk.indexHtml.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map(m => new URL(m[1], walk.requests[0]?.url).href);
   const libraryChunks = [...walk.scripts].filter(([, source]) => source.includes('npm:next')).map(([url]) => url);
@@ -106,6 +78,75 @@ export function checkWalk({ messages, walk, collectorUrl, userEntityRef, searchT
     walk.blocked.length ? `blocked: ${[...new Set(walk.blocked)].slice(0, 10).join(' ')}` : 'no other host');
 
   return checks;
+}
+
+/**
+ * identify first, and one user id on every call.
+ * @param {object} input
+ * @param {Message[]} input.messages what the collector accepted
+ * @param {string} input.userId the id every call must carry
+ * @param {string} input.how how it is made from the ref, for the report (`sha-256`, `HMAC-SHA-256`)
+ * @param {string} input.userEntityRef
+ * @returns {Check[]}
+ */
+export function checkUserIds({ messages, userId, how, userEntityRef }) {
+  // identify is handed over first, without holding the events for its response: separate requests may
+  // arrive in either order, so "first" is read from what the library stamps (sentAt) and what Segment
+  // orders by (timestamp), equal milliseconds allowed.
+  const identify = messages.find(m => m.type === 'identify');
+  const at = (/** @type {string | undefined} */ iso) => Date.parse(iso ?? '');
+  const before = identify
+    ? messages.filter(m => m !== identify && (at(m.sentAt) < at(identify.sentAt) || at(m.timestamp) < at(identify.timestamp)))
+    : [];
+  const wrongIds = messages.filter(m => m.userId !== userId);
+  return [
+    {
+      name: `identify goes out first, with the ${how} of the user entity ref`,
+      ok: identify?.userId === userId && before.length === 0,
+      detail: `identify userId=${identify?.userId}, sentAt ${identify?.sentAt}; ${how}(${userEntityRef}) = ${userId}; ` +
+        `${before.length} messages sent or stamped before it ${JSON.stringify(before.slice(0, 3).map(m => [m.type, m.sentAt]))}`,
+    },
+    {
+      name: `every call carries the ${how} user id`,
+      ok: messages.length > 0 && wrongIds.length === 0,
+      detail: `${messages.length} calls, ${wrongIds.length} with another userId ${JSON.stringify(wrongIds.slice(0, 3).map(m => [m.type, m.userId]))}`,
+    },
+  ];
+}
+
+/**
+ * One page call per router navigation, in order.
+ * @param {{ messages: Message[], walk: import('./walk.mjs').WalkResult }} input
+ * @returns {Check}
+ */
+export function checkNavigations({ messages, walk }) {
+  const pages = messages.filter(m => m.type === 'page').sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
+  const pageSubjects = pages.map(m => m.properties?.subject);
+  // A navigation is a change of path: pages that only rewrite their query
+  // (the catalog's filters) are still the same page. The sign-in screen is
+  // outside the app's router: count from the location the app opened on.
+  const navigations = walk.locations
+    .slice(walk.locations.indexOf(pageSubjects[0]))
+    .filter((here, i, all) => i === 0 || pathOf(here) !== pathOf(all[i - 1]));
+  return {
+    name: 'one page call per navigation, in order',
+    ok: pageSubjects.length > 0 && JSON.stringify(pageSubjects) === JSON.stringify(navigations),
+    detail: `page calls (${pageSubjects.length}): ${pageSubjects.join(' ')}\n      navigations (${navigations.length}): ${navigations.join(' ')}`,
+  };
+}
+
+/**
+ * The search is tracked with its query and the backend's result count.
+ * @param {{ messages: Message[], walk: import('./walk.mjs').WalkResult, searchTerm: string, searchResults: number }} input
+ * @returns {Check}
+ */
+export function checkSearch({ messages, walk, searchTerm, searchResults }) {
+  const searches = messages.filter(m => m.type === 'track' && m.event === 'search' && m.properties?.subject === searchTerm);
+  return {
+    name: 'search is tracked with the query and its result count',
+    ok: searches.length > 0 && searchResults > 0 && searches.every(m => m.properties.value === searchResults),
+    detail: `${searches.length} search calls for '${searchTerm}', values ${JSON.stringify(searches.map(m => m.properties.value))}; the backend finds ${searchResults}, the page lists ${walk.searchResultsShown}`,
+  };
 }
 
 /**

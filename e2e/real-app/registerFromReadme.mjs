@@ -65,3 +65,26 @@ function matchingParen(text, open) {
   }
   throw new Error('README: unbalanced parentheses in the registration');
 }
+
+/**
+ * Adds the backend plugin to the generated app's packages/backend/src/index.ts
+ * with the `backend.add(...)` line of the backend README's install block,
+ * before `backend.start()`. A no-op when the line is there (the app is cached
+ * between runs).
+ * @param {string} indexTs the app backend's index.ts
+ * @param {string} backendReadme backend/README.md's text
+ * @param {string} packageName the backend package's name
+ * @returns {string} index.ts with the README's line
+ */
+export function registerBackendFromReadme(indexTs, backendReadme, packageName) {
+  const blocks = [...backendReadme.matchAll(/```(?:ts|typescript)\n([\s\S]*?)```/g)].map(m => m[1]);
+  const line = blocks
+    .flatMap(b => b.split('\n'))
+    .map(l => l.trim())
+    .find(l => l.startsWith('backend.add(') && l.includes(`import('${packageName}')`));
+  if (!line) throw new Error(`backend/README.md: no ts block with backend.add(import('${packageName}'))`);
+  if (indexTs.includes(line)) return indexTs;
+  const start = indexTs.lastIndexOf('backend.start()');
+  if (start < 0) throw new Error('packages/backend/src/index.ts: no backend.start()');
+  return `${indexTs.slice(0, start)}${line}\n\n${indexTs.slice(start)}`;
+}

@@ -4,7 +4,10 @@
 // (legacy frontend system), this package installed from its `npm pack`
 // tarball and registered as the README says, built for production, served by
 // its own backend, clicked through in headless Chromium; assertions on what
-// the embedded collector received. Then the backend is started again once per
+// the embedded collector received. The backend plugin of backend/ is packed,
+// added to the app's backend as backend/README.md says, and the backend is
+// started once more with delivery: backend for a short walk whose every call
+// must reach the collector through it. Then the backend is started again once per
 // invalid value under app.analytics.segment: it must still serve the app, and
 // the module must report the key once and send nothing. See README "Tests".
 //
@@ -13,16 +16,17 @@
 // REAL_APP_CACHE   where the generated app is kept between runs (default .real-app/, gitignored)
 // REAL_APP_TIMEOUT_MIN  the whole run's time limit in minutes (default 50)
 // REAL_APP_REUSE_BUILD=1  skip pack, install and build (only while working on the walk itself)
-import { createServer } from 'node:net';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCollector } from '../../dev/collector/collector.mjs';
 import { browserMissing } from '../support/browser.mjs';
 import { checkWalk } from './checks.mjs';
-import { start, run, tail } from './exec.mjs';
-import { CREATE_APP_VERSION, dropSignalsBackend, ensureApp, installTarball, prepareToolchain } from './prepareApp.mjs';
+import { start, run } from './exec.mjs';
+import { checkBackendMode, relayConfig, runBackendMode } from './backendMode.mjs';
+import { CREATE_APP_VERSION, dropSignalsBackend, ensureApp, installBackendTarball, installTarball, prepareToolchain } from './prepareApp.mjs';
 import { checkInvalidConfigs, INVALID_CASES, runInvalidConfigs } from './invalidConfig.mjs';
+import { freePort, waitForBackend, waitForSearchIndex } from './serve.mjs';
 import { walkApp } from './walk.mjs';
 
 const MINUTE = 60_000;
@@ -70,6 +74,9 @@ try {
     const readme = readFileSync(join(repoDir, 'README.md'), 'utf8');
     const { tarball, tarballBytes } = await installTarball(ws, repoDir, readme);
     say(`npm pack -> ${tarball} (${(tarballBytes / 1024).toFixed(1)} KiB), added to packages/app, registered as the README says`);
+    const backendReadme = readFileSync(join(repoDir, 'backend', 'README.md'), 'utf8');
+    const relay = await installBackendTarball(ws, join(repoDir, 'backend'), backendReadme);
+    say(`npm pack in backend/ -> ${relay.tarball} (${(relay.tarballBytes / 1024).toFixed(1)} KiB), added to packages/backend, registered as backend/README.md says`);
   }
 
   const collector = await startCollector();
@@ -84,6 +91,8 @@ try {
     },
     backend: { baseUrl: appUrl, listen: { host: '127.0.0.1', port }, cors: { origin: appUrl } },
     techdocs: { generator: { runIn: 'local' } },
+    // The backend plugin, idle until the app is served with delivery: backend.
+    segmentAnalytics: relayConfig(collector.url),
   };
   writeFileSync(join(ws.appDir, 'app-config.local.yaml'), `${JSON.stringify(localConfig, null, 2)}\n`);
 
@@ -100,7 +109,7 @@ try {
   cleanups.push(() => backend.stop());
   const identity = await waitForBackend(appUrl, backend.exited, backendLog);
   say(`backend serves the built app at ${appUrl}; guest is ${identity.userEntityRef}`);
-  const searchResults = await waitForSearchIndex(appUrl, identity.token);
+  const searchResults = await waitForSearchIndex(appUrl, identity.token, SEARCH_TERM);
   say(`search index ready: ${searchResults} results for '${SEARCH_TERM}'`);
 
   const walk = await walkApp({ appUrl, collectorUrl: collector.url, searchTerm: SEARCH_TERM, screenshotOnFailure: join(cache, 'failure.png') });
@@ -111,8 +120,16 @@ try {
 
   const checks = checkWalk({ messages, walk, collectorUrl: collector.url, userEntityRef: identity.userEntityRef, searchTerm: SEARCH_TERM, searchResults });
 
-  // The same app, served again by its backend, with invalid values under app.analytics.segment.
   await backend.stop();
+  // The same app, served again by its backend, with delivery: backend.
+  try {
+    const relayed = await runBackendMode({ ws, localConfig, appUrl, collector, searchTerm: SEARCH_TERM, say });
+    checks.push(...checkBackendMode({ ...relayed, appUrl, searchTerm: SEARCH_TERM }));
+  } catch (error) {
+    checks.push({ name: 'backend mode: the app served with delivery: backend could be walked', ok: false, detail: error instanceof Error ? error.message : String(error) });
+  }
+
+  // The same app, served again by its backend, with invalid values under app.analytics.segment.
   say(`invalid config: ${INVALID_CASES.length} backend starts, each with one wrong value`);
   checks.push(...checkInvalidConfigs(await runInvalidConfigs({ ws, localConfig, appUrl, collector, say })));
   for (const c of checks) console.log(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}\n      ${c.detail}`);
@@ -127,63 +144,3 @@ try {
   clearTimeout(timer);
   await cleanUp();
 }
-
-/** A port free on 127.0.0.1 right now. */
-function freePort() {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.on('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
-      server.close(() => ok(port));
-    });
-  });
-}
-
-/**
- * Waits until the backend serves the app and signs a guest in.
- * @param {string} appUrl
- * @param {Promise<number | null>} exited
- * @param {string} backendLog
- * @returns {Promise<{ token: string, userEntityRef: string }>}
- */
-async function waitForBackend(appUrl, exited, backendLog) {
-  let gone = false;
-  void exited.then(() => { gone = true; });
-  const deadline = Date.now() + 5 * MINUTE;
-  while (Date.now() < deadline) {
-    if (gone) throw new Error(`the backend exited\n${tail(backendLog)}`);
-    try {
-      const html = await fetch(appUrl).then(r => (r.ok ? r.text() : ''));
-      if (html.includes('<script')) {
-        const auth = await fetch(`${appUrl}/api/auth/guest/refresh?env=development`, { headers: { 'x-requested-with': 'XMLHttpRequest' } });
-        const body = await auth.json();
-        return { token: body.backstageIdentity.token, userEntityRef: body.backstageIdentity.identity.userEntityRef };
-      }
-    } catch {
-      // not up yet
-    }
-    await new Promise(r => setTimeout(r, 1000));
-  }
-  throw new Error(`the backend did not serve the app within 5 minutes\n${tail(backendLog)}`);
-}
-
-/**
- * Waits until the search backend has indexed the catalog.
- * @param {string} appUrl
- * @param {string} token
- */
-async function waitForSearchIndex(appUrl, token) {
-  const deadline = Date.now() + 5 * MINUTE;
-  while (Date.now() < deadline) {
-    const res = await fetch(`${appUrl}/api/search/query?term=${SEARCH_TERM}`, { headers: { authorization: `Bearer ${token}` } });
-    if (res.ok) {
-      const body = await res.json();
-      const count = body.numberOfResults ?? body.results?.length ?? 0;
-      if (count > 0) return count;
-    }
-    await new Promise(r => setTimeout(r, 2000));
-  }
-  throw new Error('search found nothing within 5 minutes');
-}
-

@@ -1,6 +1,7 @@
 // @ts-check
 // Clicks through the generated app in headless Chromium the way a user
 // would, recording each in-app navigation and the title its page settled on.
+// The short walk (backend mode): sign-in, an entity, the API explorer, search.
 import { openBrowser } from '../support/browser.mjs';
 
 /**
@@ -17,7 +18,7 @@ import { openBrowser } from '../support/browser.mjs';
  * @property {{ url: string, method: string, body: string }[]} requests every request the page made
  * @property {Map<string, string>} scripts JavaScript served by the app: URL -> source
  * @property {string} indexHtml the HTML the app was served with
- * @property {string[]} blocked requests to anything but the app and the collector (blocked)
+ * @property {string[]} blocked requests to anything but the app (and the collector, if given): blocked
  * @property {string[]} errors uncaught page errors
  * @property {number} searchResultsShown results listed for the search query
  */
@@ -25,15 +26,16 @@ import { openBrowser } from '../support/browser.mjs';
 /**
  * @param {object} options
  * @param {string} options.appUrl where the app is served
- * @param {string} options.collectorUrl the embedded collector
+ * @param {string} [options.collectorUrl] the embedded collector, which the page may reach too
  * @param {string} options.searchTerm
  * @param {string} options.screenshotOnFailure where to save what the page showed when a step failed
+ * @param {boolean} [options.short] skip the entity tabs, the scaffolder and TechDocs
  * @returns {Promise<WalkResult>}
  */
-export async function walkApp({ appUrl, collectorUrl, searchTerm, screenshotOnFailure }) {
+export async function walkApp({ appUrl, collectorUrl, searchTerm, screenshotOnFailure, short = false }) {
   const browser = await openBrowser();
   try {
-    return await walk(browser, { appUrl, collectorUrl, searchTerm });
+    return await walk(browser, { appUrl, collectorUrl, searchTerm, short });
   } catch (error) {
     await browser.page.screenshot({ path: screenshotOnFailure }).catch(() => {});
     throw new Error(`${error instanceof Error ? error.message : error}\n(screenshot: ${screenshotOnFailure}; page at ${browser.page.url()})`);
@@ -44,16 +46,17 @@ export async function walkApp({ appUrl, collectorUrl, searchTerm, screenshotOnFa
 
 /**
  * @param {Awaited<ReturnType<typeof openBrowser>>} browser
- * @param {{ appUrl: string, collectorUrl: string, searchTerm: string }} options
+ * @param {{ appUrl: string, collectorUrl?: string, searchTerm: string, short: boolean }} options
  * @returns {Promise<WalkResult>}
  */
-async function walk(browser, { appUrl, collectorUrl, searchTerm }) {
+async function walk(browser, { appUrl, collectorUrl, searchTerm, short }) {
   const { context, page } = browser;
   page.setDefaultTimeout(60_000);
   /** @type {string[]} */
   const blocked = [];
+  const allowed = collectorUrl ? [appUrl, collectorUrl] : [appUrl];
   await context.route(
-    url => !url.href.startsWith(appUrl) && !url.href.startsWith(collectorUrl) && !url.protocol.startsWith('data'),
+    url => !allowed.some(origin => url.href.startsWith(origin)) && !url.protocol.startsWith('data'),
     route => {
       blocked.push(route.request().url());
       return route.abort();
@@ -123,7 +126,7 @@ async function walk(browser, { appUrl, collectorUrl, searchTerm }) {
   await page.getByRole('link', { name: 'example-website' }).first().click();
   const entity = /^\/catalog\/default\/component\/example-website/;
   await arrive('open an entity', entity, tab('Overview'));
-  for (const name of ['CI/CD', 'Dependencies', 'Docs', 'Overview']) {
+  for (const name of short ? [] : ['CI/CD', 'Dependencies', 'Docs', 'Overview']) {
     await tab(name).click();
     await arrive(`entity tab ${name}`, entity, page.getByRole('tab', { name, selected: true }));
   }
@@ -131,11 +134,13 @@ async function walk(browser, { appUrl, collectorUrl, searchTerm }) {
   await sidebar('/api-docs').click();
   await arrive('APIs', /^\/api-docs$/, page.getByRole('link', { name: 'example-grpc-api' }));
 
-  await sidebar('/create').click();
-  await arrive('scaffolder', /^\/create/, page.getByText('Example Node.js Template'));
+  if (!short) {
+    await sidebar('/create').click();
+    await arrive('scaffolder', /^\/create/, page.getByText('Example Node.js Template'));
 
-  await sidebar('/docs').click();
-  await arrive('TechDocs', /^\/docs/, page.getByRole('heading', { name: /Documentation/ }));
+    await sidebar('/docs').click();
+    await arrive('TechDocs', /^\/docs/, page.getByRole('heading', { name: /Documentation/ }));
+  }
 
   // Search: the sidebar's search modal, a query, then its full results page.
   await page.locator('nav').getByRole('button', { name: 'Search' }).first().click();

@@ -1,0 +1,68 @@
+// @ts-check
+// Serving the generated app: a free port for its backend, and waiting until
+// that backend serves the app, signs a guest in and has indexed the catalog.
+import { createServer } from 'node:net';
+import { tail } from './exec.mjs';
+
+const MINUTE = 60_000;
+
+/** A port free on 127.0.0.1 right now. */
+export function freePort() {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.on('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+      server.close(() => ok(port));
+    });
+  });
+}
+
+/**
+ * Waits until the backend serves the app and signs a guest in.
+ * @param {string} appUrl
+ * @param {Promise<number | null>} exited
+ * @param {string} backendLog
+ * @returns {Promise<{ token: string, userEntityRef: string }>}
+ */
+export async function waitForBackend(appUrl, exited, backendLog) {
+  let gone = false;
+  void exited.then(() => { gone = true; });
+  const deadline = Date.now() + 5 * MINUTE;
+  while (Date.now() < deadline) {
+    if (gone) throw new Error(`the backend exited\n${tail(backendLog)}`);
+    try {
+      const html = await fetch(appUrl).then(r => (r.ok ? r.text() : ''));
+      if (html.includes('<script')) {
+        const auth = await fetch(`${appUrl}/api/auth/guest/refresh?env=development`, { headers: { 'x-requested-with': 'XMLHttpRequest' } });
+        const body = await auth.json();
+        return { token: body.backstageIdentity.token, userEntityRef: body.backstageIdentity.identity.userEntityRef };
+      }
+    } catch {
+      // not up yet
+    }
+    await new Promise(r => setTimeout(r, 1000));
+  }
+  throw new Error(`the backend did not serve the app within 5 minutes\n${tail(backendLog)}`);
+}
+
+/**
+ * Waits until the search backend has indexed the catalog.
+ * @param {string} appUrl
+ * @param {string} token
+ * @param {string} searchTerm
+ */
+export async function waitForSearchIndex(appUrl, token, searchTerm) {
+  const deadline = Date.now() + 5 * MINUTE;
+  while (Date.now() < deadline) {
+    const res = await fetch(`${appUrl}/api/search/query?term=${encodeURIComponent(searchTerm)}`, { headers: { authorization: `Bearer ${token}` } });
+    if (res.ok) {
+      const body = await res.json();
+      const count = body.numberOfResults ?? body.results?.length ?? 0;
+      if (count > 0) return count;
+    }
+    await new Promise(r => setTimeout(r, 2000));
+  }
+  throw new Error('search found nothing within 5 minutes');
+}
+
