@@ -3,7 +3,7 @@ import { createHandOverPacer } from './handOverPacer';
 import { Scheduler } from './scheduler';
 
 /** Longest run of handing calls over in one task, so the page stays responsive (a long task is 50 ms). */
-export const SLICE_MS = 8;
+const SLICE_MS = 8;
 
 /**
  * Most calls handed over that the library has not finished processing: a
@@ -13,7 +13,7 @@ export const SLICE_MS = 8;
 export const MAX_IN_FLIGHT = 64;
 
 /** A call the library has not answered for this long no longer counts as in flight. */
-export const IN_FLIGHT_TIMEOUT_MS = 10_000;
+const IN_FLIGHT_TIMEOUT_MS = 10_000;
 
 /**
  * A slice of work started now: `over(count)` is true once `count` calls (at
