@@ -3,7 +3,7 @@ import { describe, invalid } from './configErrors';
 import { parseApiHost } from './parseEndpoints';
 
 /** The backend plugin's id: its routes are under `{backend.baseUrl}/api/segment-analytics`. */
-export const RELAY_PLUGIN_ID = 'segment-analytics';
+const RELAY_PLUGIN_ID = 'segment-analytics';
 
 /**
  * The write key analytics-next is given in `delivery: backend` mode: any

@@ -1,13 +1,13 @@
 import type { Scheduler } from './scheduler';
 
 /** The least time before a cookie expires at which it is refreshed, in milliseconds. */
-export const REFRESH_LEAD_MIN_MS = 60_000;
+const REFRESH_LEAD_MIN_MS = 60_000;
 /** The most: the refresh falls at a random time between the two, as Backstage's own refresher does. */
-export const REFRESH_LEAD_MAX_MS = 240_000;
+const REFRESH_LEAD_MAX_MS = 240_000;
 /** The first retry after a failed attempt; each further failure doubles it, up to {@link RETRY_MAX_MS}. */
-export const RETRY_FIRST_MS = 5_000;
+const RETRY_FIRST_MS = 5_000;
 /** The longest wait between two attempts. */
-export const RETRY_MAX_MS = 300_000;
+const RETRY_MAX_MS = 300_000;
 /** The least time between two refreshes, whatever `expiresAt` says. */
 const MIN_DELAY_MS = 10_000;
 

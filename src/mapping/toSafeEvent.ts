@@ -1,7 +1,7 @@
 import { JSON_SAFE_MARKERS, JsonSafe, JsonSafeProblem, toJsonSafe } from './toJsonSafe';
 
 /** The action (and event name) of an event whose action is not a non-empty string. */
-export const FALLBACK_ACTION = 'unknown';
+const FALLBACK_ACTION = 'unknown';
 
 /**
  * A Backstage event read once, defensively, into plain JSON data: what the

@@ -4,7 +4,7 @@ import { caselessKey } from '../text/caseless';
 import { decodedView, depthOf, Replacement, replaceInOriginal } from '../text/textView';
 
 /** White space (what ends a value written in running text), by UTF-16 code unit. */
-export function isSpace(c: number): boolean {
+function isSpace(c: number): boolean {
   return (
     c <= 32 ||
     c === 0x85 ||
