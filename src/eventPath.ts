@@ -34,8 +34,9 @@ export function createEventPath(parts: PathParts): (event: BackstageEvent) => vo
   const readSafely = createSafeEventReader(logger);
   const history = createPageHistory(typeof document === 'undefined' ? '' : document.referrer);
   const debug = config.debug ? (event: BackstageEvent) => logger.info('[segment] captured', event) : undefined;
-  // What holds an event on its way (2, 3, 8, 9), built once; privacy's was built before, so that on
-  // leaving the page the calls it still holds reach delivery first.
+  // What holds an event on its way, built once (privacy was built before, so that on leaving the
+  // page the calls it still holds reach delivery first): 3, the rules' gate; 2, the user's choice;
+  // 9, the delivery (or the choice's); 8, privacy's ordered redaction.
   const waitForRules = privacy.ready
     ? createReadyGate(privacy.ready, toCall, logger, captured => ({ ...captured, location: locateNow() }))
     : toCall;
@@ -61,7 +62,8 @@ export function createEventPath(parts: PathParts): (event: BackstageEvent) => vo
       warn: parts.warnOnce,
     });
   }
-  // 3. Privacy: with user expressions, wait for the engine to compile them (`waitForRules` above; located when held).
+  // 3. Privacy: with user expressions, wait for the engine to compile them (`waitForRules`, above:
+  //    held events are located when held), then hand each event on to 4.
   function toCall({ safe, at, location }: Captured) {
     // 4. Privacy: admit (`events.include` / `events.exclude`); nothing else is done for an event left out.
     if (!privacy.admits(safe)) return;
