@@ -4,35 +4,11 @@ import { AnalyticsImplementation } from '@backstage/frontend-plugin-api';
 import { readSegmentConfig } from './config/readSegmentConfig';
 import { reportingConfigErrors } from './config/reportConfigError';
 import { EnabledSegmentConfig } from './config/SegmentConfig';
-import { createDelivery } from './delivery/createDelivery';
-import { Logger } from './delivery/Transport';
-import { withGroups } from './teams/withGroups';
-import { resolveIdentity } from './identity/resolveIdentity';
+import { createEventPath } from './eventPath';
 import { UserIdTransformOption } from './identity/userIdOptions';
-import { chooseUserIdTransform } from './identity/chooseUserIdTransform';
-import { applyTeamOptions } from './teams/applyTeamOptions';
-import { createPageHistory, LocationSnapshot } from './mapping/pageHistory';
-import { toSegmentCall } from './mapping/toSegmentCall';
-import { createSafeEventReader } from './mapping/safeEventReader';
-import { createWarnOnce, describeError, safeLogger } from './warnSafely';
 import { BackstageEvent } from './mapping/BackstageEvent';
-import { createPrivacy } from './privacy/createPrivacy';
-import { createUserPseudonyms } from './privacy/userPseudonyms';
-import { listenForPageLeave } from './delivery/pageLifecycle';
-import { browserOptsOut } from './privacy/optOut';
-import { claimWriteKey } from './oncePerWriteKey';
-import { createReadyGate } from './privacy/readyGate';
-import { SafeEvent } from './mapping/toSafeEvent';
-import { browserUserIdTransform, startRelayMode } from './delivery/relayMode';
-import { SegmentCall } from './mapping/SegmentCall';
-import { DEFAULT_CONSENT } from './config/SegmentConfig';
-import { browserScheduler } from './delivery/scheduler';
-import { lazyUserChoice } from './consent/lazyUserChoice';
-import { markChoiceFollowed } from './consent/followedChoice';
-import { Transport } from './delivery/Transport';
-
-/** An event as captured: read safely, stamped, and (when it has to wait) located. */
-type Captured = { safe: SafeEvent; at: Date; location?: LocationSnapshot };
+import { setUpPathParts } from './pathParts';
+import { createWarnOnce, describeError, Logger, safeLogger } from './warnSafely';
 
 /**
  * Options of {@link SegmentAnalytics.fromConfig}.
@@ -86,14 +62,15 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
   }
 
   private readonly capture: (event: BackstageEvent) => void;
-  /** Every part of the module logs through this: it never throws, whatever the console does. */
-  private readonly logger: Logger;
   private readonly warnOnce: (topic: string, message: string) => void;
 
   private constructor(config: EnabledSegmentConfig | undefined, options: SegmentAnalyticsOptions, sink: Logger) {
-    this.logger = safeLogger(sink);
-    this.warnOnce = createWarnOnce(this.logger);
-    this.capture = config ? this.createPipeline(config, options) : () => {};
+    // Every part of the module logs through this: it never throws, whatever the console does.
+    const logger = safeLogger(sink);
+    this.warnOnce = createWarnOnce(logger);
+    // Config -> the parts (undefined: the module stays off) -> the path of every event.
+    const parts = config && setUpPathParts(config, options, logger, this.warnOnce);
+    this.capture = parts ? createEventPath(parts) : () => {};
   }
 
   /** Records one event for Segment; synchronous, never throws. */
@@ -104,77 +81,5 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
       // Never read the event again here: reading it may be what threw.
       this.warnOnce('capture', `Segment analytics: could not record an event: ${describeError(error)}`);
     }
-  }
-
-  private createPipeline(config: EnabledSegmentConfig, options: SegmentAnalyticsOptions) {
-    if (browserOptsOut(config.privacy, this.logger)) return () => {};
-    const { identityApi } = options;
-    const { transform, warnings } = chooseUserIdTransform(options.userIdTransform, config.userIdTransform, config.userIdSalt);
-    // After every check that throws: an instance that failed holds no key.
-    if (!claimWriteKey(config.writeKey, this.logger)) return () => {};
-    warnings.forEach(warning => this.logger.warn(warning));
-    // `delivery: backend`: the relay's session cookie (and the library waits for its first attempt).
-    const relay = startRelayMode(config, identityApi, this.logger);
-    if (!relay) return () => {};
-    const salt = config.userIdSalt;
-    // With a transform, every user ref sent is pseudonymized with it (the user's own becomes their user id).
-    const pseudonyms = transform && createUserPseudonyms({ transform, salt, timeoutMs: config.identityTimeoutMs });
-    // Before delivery is created: on leaving the page, calls still being hashed reach delivery first.
-    const privacy = createPrivacy(config.privacy, { salt, pseudonyms, onPageLeave: listenForPageLeave });
-    const { groups } = config.team;
-    const warn = (message: string) => this.logger.warn(message);
-    const onUser = pseudonyms && ((ref: string, userId: string) => pseudonyms.setOwn(ref, userId));
-    const userIdTransform = browserUserIdTransform(config, transform);
-    const identity =
-      identityApi && withGroups(resolveIdentity({ identityApi, transform: userIdTransform, salt, groups, warn, onUser }));
-    const newDelivery = (observe?: (transport: Transport) => Transport) =>
-      createDelivery(config, identity?.userId, this.logger, {
-        settle: privacy.settle,
-        decorate: observe ? transport => (identity ? identity.decorate(observe(transport)) : observe(transport)) : identity?.decorate,
-        redactLibraryEvent: privacy.library,
-        whenReady: relay.whenReady,
-      });
-    // With a StorageApi, delivery follows the user's choice (created once it is granted); else it starts now.
-    const { storageApi } = options;
-    let sink: { enqueue(call: SegmentCall): void } | undefined = storageApi ? undefined : newDelivery();
-    const enqueue = privacy.handOff(call => sink?.enqueue(call));
-    const history = createPageHistory(typeof document === 'undefined' ? '' : document.referrer);
-    const debug = config.debug ? (event: BackstageEvent) => this.logger.info('[segment] captured', event) : undefined;
-
-    const readSafely = createSafeEventReader(this.logger);
-    const locate = (): LocationSnapshot => {
-      const { href, pathname, search } = window.location;
-      return { href, pathname, search, title: document.title };
-    };
-    const send = ({ safe, at, location }: Captured) => {
-      if (!privacy.admits(safe)) return;
-      const page = history.describe(location ?? locate(), safe.action === 'navigate');
-      enqueue(applyTeamOptions(toSegmentCall(safe, page, at), config.team));
-    };
-    // With user expressions, events wait (in order, with their capture time and location) for their engine.
-    const next = privacy.ready
-      ? createReadyGate(privacy.ready, send, this.logger, captured => ({ ...captured, location: locate() }))
-      : send;
-    if (!storageApi) {
-      return (event: BackstageEvent) => {
-        debug?.(event);
-        next({ safe: readSafely(event), at: new Date() });
-      };
-    }
-    markChoiceFollowed();
-    const choice = lazyUserChoice<Captured>(storageApi, {
-      config: config.consent ?? DEFAULT_CONSENT,
-      writeKey: config.writeKey,
-      create: newDelivery,
-      forward: next,
-      scheduler: browserScheduler,
-      warn: this.warnOnce,
-    });
-    sink = choice;
-    return (event: BackstageEvent) => {
-      debug?.(event);
-      // Located now: an event may wait for the user's choice.
-      choice.capture({ safe: readSafely(event), at: new Date(), location: locate() });
-    };
   }
 }

@@ -1,5 +1,7 @@
+import type { Plugin } from '@segment/analytics-next';
+import type { loadSegmentTransport } from './segmentTransport';
 import { EnabledSegmentConfig } from '../config/SegmentConfig';
-import { CurrentDocument, titleWaitMs, withSettledTitle } from '../mapping/pageHistory';
+import { CurrentDocument, titleWaitMs } from '../mapping/pageHistory';
 import { watchTitles } from './titleWatch';
 import { createCallStore } from './callStore';
 import { Delivery } from './Delivery';
@@ -10,18 +12,25 @@ import { listenForPageLeave } from './pageLifecycle';
 import { createMemoryStorage, createStoredOwner, pageLocalStorage } from './storedOwner';
 import { probeLocalStorage } from './storageProbe';
 import { SegmentCall } from '../mapping/SegmentCall';
-import { createPrivacy } from '../privacy/createPrivacy';
-import type { LibraryRedactionParts } from '../privacy/redactLibraryEvent';
 import { Logger, Transport } from './Transport';
 
-/** What the module adds around delivery: how a call's settled title is read, and a transport decorator. */
-export type DeliveryHooks = {
-  /** The call with the page's settled title (default: as the page has it). */
-  settle?: (call: SegmentCall, current: CurrentDocument) => SegmentCall;
-  /** Wraps the transport once it has loaded (team analytics' group calls, say). */
-  decorate?: (transport: Transport) => Transport;
-  /** Rewrites what the Segment library adds to each event (see `Privacy.library`); default: the config's redaction. */
-  redactLibraryEvent?: LibraryRedactionParts;
+/**
+ * The library's code, loaded lazily: the transport over it, and the stage
+ * that runs inside it on every event it builds (what the library adds
+ * itself included), an enrichment plugin.
+ */
+export type LibraryChunk = { loadTransport: typeof loadSegmentTransport; insideLibrary: Plugin };
+
+/** The stages of an event's path that delivery runs (see `eventPath.ts`, which lists them in order). */
+export type DeliveryStages = {
+  /** The user's id, still resolving; undefined when no user is identified. */
+  userId?: Promise<string>;
+  /** Every stage a call goes through as it is handed over, given the document as it is then. */
+  atHandOver(call: SegmentCall, document: CurrentDocument): SegmentCall;
+  /** Wraps the transport once it has loaded (team analytics' group calls, say); default: none. */
+  overTransport?: (transport: Transport) => Transport;
+  /** Loads the library's code with the path's last stage, inside it (not in test mode: no library). */
+  loadLibrary(): Promise<LibraryChunk>;
   /** The library is loaded once this settles (`delivery: backend`: the relay's first cookie attempt). */
   whenReady?: Promise<unknown>;
 };
@@ -39,9 +48,8 @@ export type DeliveryHooks = {
  */
 export function createDelivery(
   config: EnabledSegmentConfig,
-  userId: Promise<string> | undefined,
   logger: Logger,
-  { settle = withSettledTitle, decorate = transport => transport, redactLibraryEvent, whenReady }: DeliveryHooks = {},
+  { userId, atHandOver, overTransport = transport => transport, loadLibrary, whenReady }: DeliveryStages,
 ) {
   const persist = !config.testMode && !config.agent.disableClientPersistence;
   const localStorage = persist ? probeLocalStorage(pageLocalStorage) : undefined;
@@ -51,18 +59,16 @@ export function createDelivery(
   const current = () => titles.look();
   // The transport's code sits in the library's lazy chunk: the app's first load carries none of it.
   const load = () =>
-    import(/* webpackChunkName: "segment-analytics" */ './segmentTransport').then(m =>
-      m.loadSegmentTransport(config, logger, storedOwner, redactLibraryEvent ?? createPrivacy(config.privacy).library, localStorage),
-    );
+    loadLibrary().then(({ loadTransport, insideLibrary }) => loadTransport(config, logger, storedOwner, insideLibrary, localStorage));
   let transport: Promise<Transport>;
   if (config.testMode) transport = Promise.resolve(createLoggingTransport(logger));
   else transport = whenReady ? whenReady.then(load, load) : load();
   return new Delivery({
-    transport: transport.then(decorate),
+    transport: transport.then(overTransport),
     userId,
     identityTimeoutMs: config.identityTimeoutMs,
     logger,
-    beforeSend: call => settle(call, current()),
+    beforeSend: call => atHandOver(call, current()),
     holdMs: (call, clock) => titleWaitMs(call, current(), clock),
     store: storage && createCallStore({ storage, writeKey: config.writeKey, now: () => Date.now(), logger }),
     storedOwner,

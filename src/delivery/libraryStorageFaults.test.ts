@@ -6,6 +6,7 @@ import { guardEnrichment, PAGE_ENRICHMENT } from './enrichmentGuard';
 import { toLoadArguments } from './segmentOptions';
 import { loadSegmentTransport } from './segmentTransport';
 import { BrowserStorageState, probeCookies, probeLocalStorage } from './storageProbe';
+import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
 
 // Where `@segment/analytics-next` 1.84 fails when the page's storage does,
 // and that the options the probe leads to avoid it: the real library, in
@@ -144,7 +145,7 @@ describe('loadSegmentTransport when localStorage refuses only the keys the libra
     const access = probeLocalStorage(() => window.localStorage);
     expect(access).toEqual({ kind: 'usable' });
     const logger = { warn: jest.fn(), info: jest.fn() };
-    const transport = await loadSegmentTransport(config(), logger, undefined, createPrivacy().library, access);
+    const transport = await loadSegmentTransport(config(), logger, undefined, pageRedactionPlugin(createPrivacy().library), access);
     await transport.send(
       { type: 'track', event: 'after-retry', properties: { subject: 's', action: 'after-retry' }, page: { url: 'http://x/', path: '/', search: '', title: 't', referrer: '' }, timestamp: new Date() },
       {},

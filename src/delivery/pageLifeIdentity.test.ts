@@ -7,6 +7,7 @@ import { IDENTITY_KEYS, IdentityHolder, keepIdentityForPageLife, PersistentStore
 import { toLoadArguments } from './segmentOptions';
 import { loadSegmentTransport } from './segmentTransport';
 import { probeLocalStorage } from './storageProbe';
+import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
 
 // The identity the Segment library keeps, held in memory for the page's life:
 // read once at load from the browser's cookies and localStorage (as the
@@ -89,7 +90,7 @@ afterEach(() => {
 });
 
 const logger = () => ({ warn: jest.fn(), info: jest.fn() });
-const load = () => loadSegmentTransport(config(), logger(), undefined, createPrivacy().library, probeLocalStorage(() => window.localStorage));
+const load = () => loadSegmentTransport(config(), logger(), undefined, pageRedactionPlugin(createPrivacy().library), probeLocalStorage(() => window.localStorage));
 const sentBy = (event: string) => posted.find(p => p.event === event)!;
 
 describe('the identity held for the page’s life', () => {

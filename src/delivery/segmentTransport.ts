@@ -1,8 +1,6 @@
 import { AnalyticsBrowser, Plugin } from '@segment/analytics-next';
 import { EnabledSegmentConfig } from '../config/SegmentConfig';
-import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
 import { guardEnrichment } from './enrichmentGuard';
-import type { LibraryRedactionParts } from '../privacy/redactLibraryEvent';
 import { toCallOptions, toLoadArguments } from './segmentOptions';
 import { BrowserStorageState, isQuotaError, isStorageFailure, probeCookies, StorageAccess, storageWarning } from './storageProbe';
 import { StoredOwner } from './storedOwner';
@@ -24,8 +22,9 @@ const FAILURE_CHECK_DELAY_MS = 4000;
  *
  * @param storedOwner - who the browser's stored identity belongs to; absent
  *   when nothing is persisted (`agent.disableClientPersistence`)
- * @param redactLibraryEvent - the privacy step's look at each event inside
- *   the library (what the library adds, traits from the browser's storage)
+ * @param insideLibrary - the path's stage inside the library, on every
+ *   event it builds (privacy's look at what the library adds, traits from
+ *   the browser's storage): an enrichment plugin
  * @param localStorage - what the page's localStorage allows (see
  *   `probeLocalStorage`); absent when nothing is persisted
  */
@@ -33,12 +32,11 @@ export async function loadSegmentTransport(
   config: EnabledSegmentConfig,
   logger: Logger,
   storedOwner: StoredOwner | undefined,
-  redactLibraryEvent: LibraryRedactionParts,
+  insideLibrary: Plugin,
   localStorage?: StorageAccess,
 ): Promise<Transport> {
   const probed = localStorage && { localStorage, cookies: probeCookies(typeof document === 'undefined' ? undefined : document) };
-  // Redacts what the library adds (the page it reads from `location`, campaign), and keeps traits the module's.
-  const plugins = [pageRedactionPlugin(redactLibraryEvent)];
+  const plugins = [insideLibrary];
   const { analytics, initOptions, storage } = await loadLibrary(config, plugins, probed);
   const warning = storage && storageWarning(storage);
   if (warning) logger.warn(warning);

@@ -3,6 +3,12 @@ import { PageInfo, SegmentCall } from './SegmentCall';
 /** What is read off the document when an event is captured. */
 export type LocationSnapshot = { href: string; pathname: string; search: string; title: string };
 
+/** Where the page is now: the browser's location and the document's title. */
+export function locateNow(): LocationSnapshot {
+  const { href, pathname, search } = window.location;
+  return { href, pathname, search, title: document.title };
+}
+
 /**
  * Remembers the last page navigated to, so that a page call's referrer is
  * the previous in-app URL rather than the document's original referrer.
@@ -63,6 +69,17 @@ export function withSettledTitle(call: SegmentCall, current: CurrentDocument): S
   const title = page === pageOf(current.href) ? current.title : current.titleOfPage?.(page);
   if (title === undefined || title === call.page.title) return call;
   return { ...call, page: { ...call.page, title }, properties: { ...call.properties, title } };
+}
+
+/** A call being handed over, with the document as it is then. */
+export type CallAtHandOver = { call: SegmentCall; document: CurrentDocument };
+
+/**
+ * The hand-over stage of mapping: the call with its page's settled title
+ * (see {@link withSettledTitle}), the document passed on unchanged.
+ */
+export function settleTitle<T extends CallAtHandOver>(at: T): T {
+  return { ...at, call: withSettledTitle(at.call, at.document) };
 }
 
 /**

@@ -5,6 +5,7 @@ import { createPrivacy, Privacy } from './createPrivacy';
 import { createLibraryRedaction } from './redactLibraryEvent';
 import { DEFAULT_PRIVACY, REDACTED } from './PrivacyConfig';
 import { createUserPseudonyms } from './userPseudonyms';
+import { atHandOver } from '../eventPath';
 
 // Verified in a shell: printf 'user:default/bob' | sha256sum
 const BOB_SHA256 = '0d5a6227b250f8ab56e57fae713f3c717f6ca569337f94bbcac2995797eb7e95';
@@ -65,7 +66,7 @@ describe('createPrivacy with a user id transform', () => {
     send(call({ action: 'click', subject: 'owned by default/jane.doe' }));
     pseudonyms.setOwn('user:default/jane.doe', 'jane-id');
     send(call({ action: 'click', subject: 'user:default/jane.doe and default/jane.doe' }));
-    const settled = delivered.map(c => privacy.settle(c, { href: page.url, title: page.title }));
+    const settled = delivered.map(c => atHandOver(privacy)(c, { href: page.url, title: page.title }));
     expect(settled.map(c => c.properties.subject)).toEqual(['owned by jane-id', 'jane-id and jane-id']);
   });
 
@@ -87,13 +88,13 @@ describe('createPrivacy with a user id transform', () => {
     expect(delivered.map(c => c.properties.subject)).toEqual(['a', `for ${R}`, 'c']);
   });
 
-  it('settle: a title naming a user not seen before is redacted, and learned for later calls', async () => {
+  it('at hand-over: a title naming a user not seen before is redacted, and learned for later calls', async () => {
     const { pseudonyms, privacy } = setup();
     const nav = call({ action: 'navigate', subject: '/p' }, { ...page, url: 'https://b.example.com/p' });
-    const first = privacy.settle(nav, { href: 'https://b.example.com/p', title: 'Profile of user:bob' });
+    const first = atHandOver(privacy)(nav, { href: 'https://b.example.com/p', title: 'Profile of user:bob' });
     expect(first.page.title).toBe(`Profile of ${R}`);
     await pseudonyms.learn(['user:default/bob']);
-    expect(privacy.settle(nav, { href: 'https://b.example.com/p', title: 'Profile of user:bob' }).page.title).toBe(`Profile of ${BOB_SHA256}`);
+    expect(atHandOver(privacy)(nav, { href: 'https://b.example.com/p', title: 'Profile of user:bob' }).page.title).toBe(`Profile of ${BOB_SHA256}`);
   });
 });
 

@@ -4,6 +4,7 @@ import { toSegmentCall } from '../mapping/toSegmentCall';
 import { compileFieldMatcher } from './fieldMatcher';
 import { createPrivacy } from './createPrivacy';
 import { DEFAULT_PRIVACY, PrivacyConfig, REDACTED } from './PrivacyConfig';
+import { atHandOver } from '../eventPath';
 
 // Verified in a shell: printf 'kafka' | sha256sum
 const KAFKA_SHA256 = 'cbbf241eebedba6fd5e657b3c560fc9dd63c0d3e0de6f816be60e86157ec872c';
@@ -109,13 +110,13 @@ describe('createPrivacy', () => {
     expect(delivered).toEqual([KAFKA_SHA256, 'after']);
   });
 
-  describe('settle (the title the page ended up with, just before sending)', () => {
+  describe('at hand-over (the title the page ended up with, just before sending; stages 10-13 of eventPath)', () => {
     const nav = (url: string, title: string): SegmentCall =>
       toSegmentCall({ action: 'navigate', subject: '/p', context: ctx } as BackstageEvent, { ...page, url, title }, new Date(0));
 
     it('gives a page call the settled title when the document is still at its URL', () => {
       const privacy = createPrivacy();
-      const out = privacy.settle(nav('https://b.example.com/p', 'Loading'), { href: 'https://b.example.com/p', title: 'Done' });
+      const out = atHandOver(privacy)(nav('https://b.example.com/p', 'Loading'), { href: 'https://b.example.com/p', title: 'Done' });
       expect([out.page.title, out.properties.title]).toEqual(['Done', 'Done']);
     });
 
@@ -126,7 +127,7 @@ describe('createPrivacy', () => {
         privacy.handOff(c => delivered.push(c))(nav('https://b.example.com/p?code=abc', 'Loading'));
         return delivered[0];
       })();
-      const out = privacy.settle(redactedCall, { href: 'https://b.example.com/p?code=abc', title: 'jane@example.com' });
+      const out = atHandOver(privacy)(redactedCall, { href: 'https://b.example.com/p?code=abc', title: 'jane@example.com' });
       expect([out.page.title, out.properties.title]).toEqual([REDACTED, REDACTED]);
       expect(JSON.stringify(out)).not.toContain('abc');
     });

@@ -1,6 +1,6 @@
 import { hashUserId } from '../identity/hashUserId';
-import { CurrentDocument, withSettledTitle } from '../mapping/pageHistory';
 import { SegmentCall } from '../mapping/SegmentCall';
+import { createHandOverRedaction, HandOverRedaction } from './atHandOver';
 import { admitsEvent, RuleSubject } from './eventRules';
 import type { LibraryRedactionParts } from './redactLibraryEvent';
 import { createOrderedHandoff } from './orderedHandoff';
@@ -14,8 +14,11 @@ import { withUserPatterns } from './userPatterns';
 /** Digests remembered, so repeated search terms are hashed once. */
 const MAX_REMEMBERED_DIGESTS = 256;
 
-/** The privacy and governance step of the pipeline; see {@link createPrivacy}. */
-export type Privacy = {
+/**
+ * The privacy and governance stages of an event's path (see `eventPath.ts`
+ * for their order); see {@link createPrivacy}.
+ */
+export type Privacy = HandOverRedaction & {
   /** Whether the event may be sent at all (`events.include` / `events.exclude`); nothing else is done for one that may not. */
   admits(event: RuleSubject): boolean;
   /**
@@ -25,8 +28,6 @@ export type Privacy = {
    * handed on once it is known.
    */
   handOff(deliver: (call: SegmentCall) => void): (call: SegmentCall) => void;
-  /** The page's settled title, redacted, for a call about to be sent (see `withSettledTitle`). */
-  settle(call: SegmentCall, current: CurrentDocument): SegmentCall;
   /**
    * What the Segment library's plugin rewrites each event with (what the
    * library adds itself; see `createLibraryRedaction`, in the lazy chunk).
@@ -68,7 +69,7 @@ export function createPrivacy(config: PrivacyConfig = DEFAULT_PRIVACY, options: 
   const digests = new Map<string, string>();
   const handoffs: Array<{ flush(): void }> = [];
   options.onPageLeave?.(() => handoffs.forEach(handoff => handoff.flush()));
-  /** Calls prepared before the signed-in user was known: `settle` looks for their ref once more. */
+  /** Calls prepared before the signed-in user was known: at hand-over, their ref is looked for once more. */
   const beforeOwn = new WeakSet<SegmentCall>();
 
   const rewriter = (missing?: Set<string>): Rewriter =>
@@ -116,6 +117,7 @@ export function createPrivacy(config: PrivacyConfig = DEFAULT_PRIVACY, options: 
 
   const ready = config.expressions.length ? prepareExpressions(config.expressions) : undefined;
   return {
+    ...createHandOverRedaction({ rewriter, pseudonyms, preparedBeforeOwn: call => beforeOwn.has(call) }),
     ready,
     admits: event => admitsEvent(event, config),
     handOff(deliver) {
@@ -142,32 +144,6 @@ export function createPrivacy(config: PrivacyConfig = DEFAULT_PRIVACY, options: 
           .catch(() => fallback);
         handoff.pushLater(later, fallback);
       };
-    },
-    settle(call, current) {
-      const missing = new Set<string>();
-      let out = call;
-      if (pseudonyms && beforeOwn.has(call) && pseudonyms.ownKnown) {
-        // Only now is the user's own ref known: look for it (without its kind, say) once more.
-        out = redactCall(call, {
-          allowedAttributes: '*',
-          allowedContexts: '*',
-          searchTerms: 'keep',
-          text: s => pseudonyms.rewrite(s, missing),
-          object: o => pseudonyms.rewriteAttributes(o, missing),
-        });
-      }
-      const clean = rewriter(missing).text;
-      const settled = withSettledTitle(out, {
-        href: clean(current.href),
-        title: clean(current.title),
-        titleOfPage: page => {
-          const title = current.titleOfPage?.(page);
-          return title === undefined ? undefined : clean(title);
-        },
-      });
-      // A ref first seen here is redacted in this call; later calls will have its pseudonym.
-      if (missing.size) void pseudonyms?.learn(missing);
-      return settled;
     },
     library: { rewriter, pseudonyms, ready },
   };

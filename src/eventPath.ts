@@ -1,0 +1,125 @@
+import { DEFAULT_CONSENT } from './config/SegmentConfig';
+import { markChoiceFollowed } from './consent/followedChoice';
+import { lazyUserChoice } from './consent/lazyUserChoice';
+import { createDelivery, LibraryChunk } from './delivery/createDelivery';
+import { browserScheduler } from './delivery/scheduler';
+import { Transport } from './delivery/Transport';
+import { BackstageEvent } from './mapping/BackstageEvent';
+import { createPageHistory, CurrentDocument, LocationSnapshot, locateNow, settleTitle } from './mapping/pageHistory';
+import { createSafeEventReader } from './mapping/safeEventReader';
+import { SegmentCall } from './mapping/SegmentCall';
+import { SafeEvent } from './mapping/toSafeEvent';
+import { toSegmentCall } from './mapping/toSegmentCall';
+import { PathParts } from './pathParts';
+import { Privacy } from './privacy/createPrivacy';
+import { createReadyGate } from './privacy/readyGate';
+import { applyTeamOptions } from './teams/applyTeamOptions';
+
+/** An event as captured: read safely, stamped, and (when it may wait) located. */
+type Captured = { safe: SafeEvent; at: Date; location?: LocationSnapshot };
+
+/**
+ * The path of one Backstage event, from capture to the wire: the numbered
+ * stages below, in this order, each given the previous one's output.
+ *
+ * @remarks
+ * Stages 1-8 run on `captureEvent`'s stack unless a wait holds the event
+ * (2, 3, 8: in capture order, with its capture time and location); 9 queues
+ * the call, and 10-15 run later, on delivery's timers, as it is handed over.
+ *
+ * @returns the capture: synchronous; throws only what reading the event throws
+ */
+export function createEventPath(parts: PathParts): (event: BackstageEvent) => void {
+  const { config, logger, privacy, identity, storageApi } = parts;
+  const readSafely = createSafeEventReader(logger);
+  const history = createPageHistory(typeof document === 'undefined' ? '' : document.referrer);
+  const debug = config.debug ? (event: BackstageEvent) => logger.info('[segment] captured', event) : undefined;
+  // What holds an event on its way, built once (privacy was built before, so that on leaving the
+  // page the calls it still holds reach delivery first): 3, the rules' gate; 2, the user's choice;
+  // 9, the delivery (or the choice's); 8, privacy's ordered redaction.
+  const waitForRules = privacy.ready
+    ? createReadyGate(privacy.ready, toCall, logger, captured => ({ ...captured, location: locateNow() }))
+    : toCall;
+  const choice = storageApi ? waitForChoice(storageApi) : undefined;
+  const queue: { enqueue(call: SegmentCall): void } = choice ?? newDelivery();
+  const redactInOrder = privacy.handOff(call => queue.enqueue(call));
+
+  // 1. Capture: read the event safely and stamp it (locate it too when it may wait for the user's choice).
+  function capture(event: BackstageEvent) {
+    debug?.(event);
+    if (choice) choice.capture({ safe: readSafely(event), at: new Date(), location: locateNow() });
+    else waitForRules({ safe: readSafely(event), at: new Date() });
+  }
+  // 2. Consent: with a StorageApi, wait for the user's choice (its rules load lazily; deliveries follow it).
+  function waitForChoice(storage: NonNullable<PathParts['storageApi']>) {
+    markChoiceFollowed();
+    return lazyUserChoice<Captured>(storage, {
+      config: config.consent ?? DEFAULT_CONSENT,
+      writeKey: config.writeKey,
+      create: newDelivery,
+      forward: waitForRules,
+      scheduler: browserScheduler,
+      warn: parts.warnOnce,
+    });
+  }
+  // 3. Privacy: with user expressions, wait for the engine to compile them (`waitForRules`, above:
+  //    held events are located when held), then hand each event on to 4.
+  function toCall({ safe, at, location }: Captured) {
+    // 4. Privacy: admit (`events.include` / `events.exclude`); nothing else is done for an event left out.
+    if (!privacy.admits(safe)) return;
+    // 5. Mapping: locate the page (with the in-app referrer).
+    const page = history.describe(location ?? locateNow(), safe.action === 'navigate');
+    // 6. Mapping: to a Segment page or track call.
+    const call = toSegmentCall(safe, page, at);
+    // 7. Teams: the team's options (extra properties, event names).
+    const teamCall = applyTeamOptions(call, config.team);
+    // 8. Privacy: redact, handed on in capture order (may wait for a digest or a pseudonym; when the
+    //    page is left first, handed on at once, those parts redacted).
+    redactInOrder(teamCall);
+  }
+  // 9. Delivery: queue; wait for the library, the user's identity and the page's settled title.
+  function newDelivery(observe?: (transport: Transport) => Transport) {
+    return createDelivery(config, logger, {
+      userId: identity?.userId,
+      whenReady: parts.whenReady,
+      // 10.-13. At hand-over (see `atHandOver`).
+      atHandOver: atHandOver(privacy),
+      // 14. Teams: identify with groups (the user's group calls, `context.groupId`), over the transport.
+      overTransport: observe ? transport => (identity ? identity.decorate(observe(transport)) : observe(transport)) : identity?.decorate,
+      // 15. Transport: the Segment library; inside it, privacy: redact what the library adds.
+      loadLibrary: () => loadLibrary(privacy),
+    });
+  }
+  return capture;
+}
+
+/**
+ * Stages 10-13 of the path, run by delivery as it hands a call over (after
+ * its waits), with the document as it is then; each given the previous
+ * one's output.
+ */
+export function atHandOver(privacy: Privacy): (call: SegmentCall, document: CurrentDocument) => SegmentCall {
+  return (call, document) => {
+    // 10. Privacy: the user's own ref, once known (calls prepared before it was).
+    const own = privacy.ownRefOnceKnown({ call, document });
+    // 11. Privacy: the document as it is now, redacted (mapping compares and takes redacted page fields).
+    const seen = privacy.redactDocument(own);
+    // 12. Mapping: settle the title (the title the call's page ended up with).
+    const settled = settleTitle(seen);
+    // 13. Privacy: refs first seen here are learned, for later calls.
+    return privacy.learnRefsSeen(settled);
+  };
+}
+
+/**
+ * Stage 15: the Segment library's code (lazily), with privacy's stage that
+ * runs inside it: what the library adds itself (the page it reads from
+ * `location`, campaign, referrer, traits from the browser's storage)
+ * redacted and pseudonymized like the module's own calls.
+ */
+export function loadLibrary(privacy: Privacy): Promise<LibraryChunk> {
+  return import(/* webpackChunkName: "segment-analytics" */ './libraryChunk').then(m => ({
+    loadTransport: m.loadSegmentTransport,
+    insideLibrary: m.pageRedactionPlugin(privacy.library),
+  }));
+}

@@ -1,0 +1,72 @@
+import type { IdentityApi, StorageApi } from '@backstage/core-plugin-api';
+import { EnabledSegmentConfig } from './config/SegmentConfig';
+import { listenForPageLeave } from './delivery/pageLifecycle';
+import { browserUserIdTransform, startRelayMode } from './delivery/relayMode';
+import { chooseUserIdTransform } from './identity/chooseUserIdTransform';
+import { resolveIdentity } from './identity/resolveIdentity';
+import { UserIdTransformOption } from './identity/userIdOptions';
+import { claimWriteKey } from './oncePerWriteKey';
+import { createPrivacy, Privacy } from './privacy/createPrivacy';
+import { browserOptsOut } from './privacy/optOut';
+import { createUserPseudonyms } from './privacy/userPseudonyms';
+import { GroupsOfIdentity, withGroups } from './teams/withGroups';
+import { Logger } from './warnSafely';
+
+/** What the app gives the module besides its config (the options of `SegmentAnalytics.fromConfig`). */
+export type AppParts = {
+  identityApi?: IdentityApi;
+  userIdTransform?: UserIdTransformOption;
+  storageApi?: StorageApi;
+};
+
+/** The parts an event's path is built from (see `eventPath.ts`), set up once per instance. */
+export type PathParts = {
+  config: EnabledSegmentConfig;
+  /** Safe to call: never throws. */
+  logger: Logger;
+  warnOnce(topic: string, message: string): void;
+  privacy: Privacy;
+  /** The signed-in user's id and groups; absent without an identity API. */
+  identity?: GroupsOfIdentity;
+  /** The library is loaded once this settles (`delivery: backend`). */
+  whenReady?: Promise<unknown>;
+  /** Where the user's own choice is kept; absent: no per-user choice. */
+  storageApi?: StorageApi;
+};
+
+/**
+ * Sets up the parts of an enabled config's path, in this order: the
+ * browser's opt-out, the user id transform, the write key (one instance
+ * per key and page), `delivery: backend`, pseudonyms, privacy, the user's
+ * identity. Undefined when the module stays off (the browser opts out, the
+ * key is taken, the relay has no signed-in user); throws what the
+ * transform's checks throw.
+ */
+export function setUpPathParts(
+  config: EnabledSegmentConfig,
+  app: AppParts,
+  logger: Logger,
+  warnOnce: PathParts['warnOnce'],
+): PathParts | undefined {
+  if (browserOptsOut(config.privacy, logger)) return undefined;
+  const { identityApi } = app;
+  const { transform, warnings } = chooseUserIdTransform(app.userIdTransform, config.userIdTransform, config.userIdSalt);
+  // After every check that throws: an instance that failed holds no key.
+  if (!claimWriteKey(config.writeKey, logger)) return undefined;
+  warnings.forEach(warning => logger.warn(warning));
+  // `delivery: backend`: the relay's session cookie (and the library waits for its first attempt).
+  const relay = startRelayMode(config, identityApi, logger);
+  if (!relay) return undefined;
+  const salt = config.userIdSalt;
+  // With a transform, every user ref sent is pseudonymized with it (the user's own becomes their user id).
+  const pseudonyms = transform && createUserPseudonyms({ transform, salt, timeoutMs: config.identityTimeoutMs });
+  // Before delivery is created: on leaving the page, calls still being hashed reach delivery first.
+  const privacy = createPrivacy(config.privacy, { salt, pseudonyms, onPageLeave: listenForPageLeave });
+  const { groups } = config.team;
+  const warn = (message: string) => logger.warn(message);
+  const onUser = pseudonyms && ((ref: string, userId: string) => pseudonyms.setOwn(ref, userId));
+  const userIdTransform = browserUserIdTransform(config, transform);
+  const identity =
+    identityApi && withGroups(resolveIdentity({ identityApi, transform: userIdTransform, salt, groups, warn, onUser }));
+  return { config, logger, warnOnce, privacy, identity, whenReady: relay.whenReady, storageApi: app.storageApi };
+}

@@ -1,0 +1,83 @@
+import type { CallAtHandOver, CurrentDocument } from '../mapping/pageHistory';
+import { SegmentCall } from '../mapping/SegmentCall';
+import { redactCall, Rewriter } from './redactCall';
+import { UserPseudonyms } from './userPseudonyms';
+
+/**
+ * A call at hand-over as privacy's stages pass it on: with the user refs
+ * seen (and redacted) there whose pseudonyms are not known yet.
+ */
+export type RedactingHandOver = CallAtHandOver & {
+  /** Refs without a pseudonym yet, met by the stages so far: learned by {@link HandOverRedaction.learnRefsSeen}. */
+  unknownRefs: Set<string>;
+};
+
+/**
+ * Privacy's stages at hand-over (see `eventPath.ts` for their place around
+ * mapping's `settleTitle`): each takes the previous one's output.
+ */
+export type HandOverRedaction = {
+  /**
+   * The call, looked at once more for the user's own ref (also without its
+   * kind) when it was prepared before the signed-in user was known and is
+   * known now; otherwise the call as it is.
+   */
+  ownRefOnceKnown(at: CallAtHandOver): RedactingHandOver;
+  /**
+   * The document as it is now (its URL, title, and the titles its pages
+   * set), redacted as the call was: what mapping may put into the call, and
+   * what it compares the call's URL with.
+   */
+  redactDocument(at: RedactingHandOver): RedactingHandOver;
+  /** The call; the refs first seen at hand-over are learned, so that later calls carry their pseudonyms. */
+  learnRefsSeen(at: RedactingHandOver): SegmentCall;
+};
+
+/** What {@link createHandOverRedaction} is built from (by `createPrivacy`). */
+export type HandOverRedactionParts = {
+  /** How strings are rewritten; refs not known yet are added to `missing`. */
+  rewriter(missing?: Set<string>): Rewriter;
+  /** With a user id transform. */
+  pseudonyms?: UserPseudonyms;
+  /** Whether the call was prepared before the signed-in user's own ref was known. */
+  preparedBeforeOwn(call: SegmentCall): boolean;
+};
+
+/** Builds privacy's stages at hand-over; see {@link HandOverRedaction}. */
+export function createHandOverRedaction({ rewriter, pseudonyms, preparedBeforeOwn }: HandOverRedactionParts): HandOverRedaction {
+  return {
+    ownRefOnceKnown({ call, document }) {
+      const unknownRefs = new Set<string>();
+      // Only now is the user's own ref known: look for it (without its kind, say) once more.
+      const again =
+        pseudonyms && preparedBeforeOwn(call) && pseudonyms.ownKnown
+          ? redactCall(call, {
+              allowedAttributes: '*',
+              allowedContexts: '*',
+              searchTerms: 'keep',
+              text: s => pseudonyms.rewrite(s, unknownRefs),
+              object: o => pseudonyms.rewriteAttributes(o, unknownRefs),
+            })
+          : call;
+      return { call: again, document, unknownRefs };
+    },
+    redactDocument({ call, document, unknownRefs }) {
+      const clean = rewriter(unknownRefs).text;
+      // The URL and title now; a page's title only when mapping asks for it.
+      const redacted: CurrentDocument = {
+        href: clean(document.href),
+        title: clean(document.title),
+        titleOfPage: page => {
+          const title = document.titleOfPage?.(page);
+          return title === undefined ? undefined : clean(title);
+        },
+      };
+      return { call, document: redacted, unknownRefs };
+    },
+    learnRefsSeen({ call, unknownRefs }) {
+      // A ref first seen here is redacted in this call; later calls will have its pseudonym.
+      if (unknownRefs.size) void pseudonyms?.learn(unknownRefs);
+      return call;
+    },
+  };
+}
