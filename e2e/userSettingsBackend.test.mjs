@@ -148,4 +148,26 @@ describe('the user-settings backend keeps the choice', { skip: missing }, () => 
     assert.deepEqual(await b.leftInBrowser(), [], 'nothing of the module or the library in the other browser');
     assert.deepEqual(b.errors, [], 'no uncaught error in the page');
   });
+
+  it("a user who takes longer than consent.waitMs to sign in: nothing is sent before their stored 'no' is read", async () => {
+    // Switched off elsewhere (another browser, a consent banner): what the user-settings backend keeps.
+    const { token } = await backend.signIn();
+    const put = await fetch(`${backend.baseUrl}/api/user-settings/buckets/default.segment-analytics/keys/consent`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ value: { decision: 'denied' } }),
+    });
+    assert.equal(put.status, 200);
+    const received = collector.messages().length;
+
+    // The page view of the sign-in page waits past waitMs (3000 ms): the choice cannot be read before sign-in.
+    const c = await openSignedIn(5000);
+    await c.page.click('[data-testid=fire-create]');
+    const toggle = await c.openCard();
+    assert.equal(await toggle.isChecked(), false);
+    await c.page.waitForTimeout(4000);
+    assert.deepEqual(c.toCollector().map(r => r.url), [], 'no request to the collector');
+    assert.equal(collector.messages().length, received, 'nothing arrived');
+    assert.deepEqual(await c.leftInBrowser(), []);
+  });
 });

@@ -169,6 +169,8 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
       forward: next,
       scheduler: browserScheduler,
       warn: this.warnOnce,
+      // The choice is the user's: it is not known before they sign in (the user-settings backend's storage).
+      userKnown: identity?.userId,
     });
     sink = choice;
     return (event: BackstageEvent) => {
