@@ -140,7 +140,8 @@ describe('New Frontend System app in Chromium', { skip: missing }, () => {
     const tabs = page.getByRole('tab');
     await page.getByRole('tab', { name: 'General' }).waitFor();
     // The General tab works in this app (its profile, appearance and identity cards).
-    await page.getByText('Backstage Identity').waitFor();
+    await page.getByText('Backstage Identity', { exact: true }).waitFor();
+    await page.getByRole('link', { name: 'guest' }).first().waitFor(); // the user's entity, linked
     assert.deepEqual(await tabs.allTextContents(), ['General', 'Authentication Providers', 'Feature Flags', 'Usage analytics']);
     await page.getByRole('tab', { name: 'Usage analytics' }).click();
     await page.waitForURL(/\/settings\/usage-analytics$/);
