@@ -2,11 +2,15 @@ import { createDevApp } from '@backstage/dev-utils';
 import { analyticsApiRef, configApiRef, createApiFactory, identityApiRef, storageApiRef } from '@backstage/core-plugin-api';
 import { SegmentAnalytics, SegmentUsageAnalyticsSettings } from '../src';
 import { withHarnessIdentity } from './harnessIdentity';
+import { harnessStorageApis } from './harnessStorage';
 import { PlaygroundPage } from './PlaygroundPage';
 import { SecondPage } from './SecondPage';
 import { EntityPage } from './EntityPage';
 
-createDevApp()
+const app = createDevApp();
+// The user-settings backend's StorageApi, when an end-to-end test asks for it.
+for (const storage of harnessStorageApis()) app.registerApi(storage);
+app
   .registerApi(
     createApiFactory({
       api: analyticsApiRef,

@@ -126,4 +126,49 @@ describe('New Frontend System app in Chromium', { skip: missing }, () => {
     assert.equal(pages.at(-1)?.properties.path, '/nfs-two');
     assert.ok(!h.browser.requests.some(r => r.url.startsWith('http://127.0.0.1:9/')), 'no backend call at all');
   });
+
+  it("the settings page of @backstage/plugin-user-settings has the Usage analytics tab; switched off there, nothing more is sent", async () => {
+    const h = await start({ extensions: [{ 'sign-in-page:app': false }] });
+    const { page, collector, browser } = h;
+    await page.goto(`${h.app.url}/nfs-one`);
+    await page.waitForSelector('[data-testid=nfs-one-link]');
+    await collector.waitFor(m => pagesOf(m).some(p => p.properties.path === '/nfs-one'), 15_000);
+
+    // The app's sidebar leads to the plugin's page; it opens on its General tab, ours beside it.
+    await page.getByRole('link', { name: 'Settings' }).first().click();
+    await page.waitForURL(/\/settings(\/general)?$/);
+    const tabs = page.getByRole('tab');
+    await page.getByRole('tab', { name: 'General' }).waitFor();
+    // The General tab works in this app (its profile, appearance and identity cards).
+    await page.getByText('Backstage Identity', { exact: true }).waitFor();
+    await page.getByRole('link', { name: 'guest' }).first().waitFor(); // the user's entity, linked
+    assert.deepEqual(await tabs.allTextContents(), ['General', 'Authentication Providers', 'Feature Flags', 'Usage analytics']);
+    await page.getByRole('tab', { name: 'Usage analytics' }).click();
+    await page.waitForURL(/\/settings\/usage-analytics$/);
+    const toggle = page.locator('[data-testid=segment-usage-analytics-switch]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=segment-usage-analytics-switch]')?.getAttribute('aria-checked') === 'true');
+    // The README's picture of the tab (docs/usage-analytics-nfs.png comes from here), once the tab's
+    // indicator and the switch have moved into place.
+    await page.waitForFunction(() => document.getAnimations().every(a => a.playState !== 'running'));
+    await page.screenshot({ path: '.e2e-artifacts/usage-analytics-nfs.png', clip: { x: 0, y: 0, width: 1000, height: 380 } });
+
+    await toggle.click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=segment-usage-analytics-switch]')?.getAttribute('aria-checked') === 'false');
+    const toCollector = () => browser.requests.filter(r => r.url.startsWith(`${collector.url}/v1/`)).length;
+    const atOff = toCollector();
+    const received = collector.messages().length;
+
+    // Pages and clicks after switching off: nothing of them leaves the browser.
+    await page.goto(`${h.app.url}/nfs-one`);
+    await page.click('[data-testid=nfs-one-link]');
+    await page.waitForSelector('[data-testid=nfs-two]');
+    // Past the module's wait for a page's title (at most 3 s after capture).
+    await page.waitForTimeout(4000);
+    assert.equal(toCollector(), atOff, 'no request to the collector after switching off');
+    assert.equal(collector.messages().length, received, 'nothing more arrived');
+    const left = await page.evaluate(() => Object.keys(localStorage).filter(k => k.startsWith('ajs_') || k.startsWith('backstage-segment:')));
+    const cookies = (await browser.context.cookies()).filter(c => c.name.startsWith('ajs_')).map(c => c.name);
+    assert.deepEqual([...left, ...cookies], [], 'nothing of the module or the library left in the browser');
+    assert.deepEqual(browser.errors, [], 'no uncaught error in the page');
+  });
 });

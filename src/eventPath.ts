@@ -60,6 +60,8 @@ export function createEventPath(parts: PathParts): (event: BackstageEvent) => vo
       forward: waitForRules,
       scheduler: browserScheduler,
       warn: parts.warnOnce,
+      // The choice is the user's: it is not known before they sign in (the user-settings backend's storage).
+      userKnown: identity?.userId,
     });
   }
   // 3. Privacy: with user expressions, wait for the engine to compile them (`waitForRules`, above:

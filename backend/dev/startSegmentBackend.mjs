@@ -91,6 +91,8 @@ function recordingRootLogger(logs, print) {
  * @param {unknown} [options.plugin] the Segment relay feature (default: this package's source, `segmentAnalyticsPlugin`;
  *   e.g. the default export of the exported dynamic plugin)
  * @param {unknown[]} [options.features] more backend features (e.g. one that serves the app on the same origin)
+ * @param {boolean} [options.userSettings] also the user-settings backend (@backstage/plugin-user-settings-backend, a
+ *   devDependency): each signed-in user's settings, kept in the backend's database for the app's `UserSettingsStorage`
  * @param {number} [options.port] the port (default: a free one)
  * @param {boolean} [options.printLogs] print log lines as they come (default: env SEGMENT_BACKEND_LOGS=1)
  * @returns {Promise<SegmentBackend>}
@@ -103,6 +105,7 @@ export async function startSegmentBackend({
   guest = GUEST,
   config = {},
   features = [],
+  userSettings = false,
   plugin = segmentAnalyticsPlugin,
   port,
   printLogs = process.env.SEGMENT_BACKEND_LOGS === '1',
@@ -122,6 +125,8 @@ export async function startSegmentBackend({
         providers: { guest: { dangerouslyAllowOutsideDevelopment: true, ...guest } },
       },
       segmentAnalytics: { writeKey, hmacKey, upstreamUrl, ...segmentAnalytics },
+      // In-process events only (the user-settings backend's signals): there is no events backend to publish to.
+      ...(userSettings && { events: { useEventBus: 'never' } }),
     },
     config,
   );
@@ -133,6 +138,8 @@ export async function startSegmentBackend({
   backend.add(require('@backstage/plugin-auth-backend'));
   backend.add(require('@backstage/plugin-auth-backend-module-guest-provider'));
   backend.add(/** @type {any} */ (plugin));
+  // Its signals service (live updates to the user's other tabs) comes with its defaults (in-process events).
+  if (userSettings) backend.add(require('@backstage/plugin-user-settings-backend'));
   for (const feature of features) backend.add(/** @type {any} */ (feature));
   await backend.start();
 

@@ -8,7 +8,7 @@ const scheduler = {
   clearTimeout: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
-function gate(regime: 'opt-out' | 'opt-in' = 'opt-out', waitMs = 1000) {
+function gate(regime: 'opt-out' | 'opt-in' = 'opt-out', waitMs = 1000, userKnown?: PromiseLike<unknown>) {
   const log: string[] = [];
   const warnings: string[] = [];
   const given = new Set<string>();
@@ -22,6 +22,7 @@ function gate(regime: 'opt-out' | 'opt-in' = 'opt-out', waitMs = 1000) {
       if (!given.has(topic)) warnings.push(message);
       given.add(topic);
     },
+    userKnown,
   });
   return { g, log, warnings };
 }
@@ -105,5 +106,63 @@ describe('ConsentGate', () => {
     g.update(read('granted'));
     expect(log.length).toBe(MAX_WAITING_FOR_CONSENT + 1);
     expect(log[1]).toBe('sent 2');
+  });
+
+  describe('while the user signs in (their choice, kept per user, cannot be read before)', () => {
+    /** A user who signs in when the test says. */
+    function signingIn() {
+      let signIn!: () => void;
+      let fail!: () => void;
+      const known = new Promise<void>((resolve, reject) => {
+        signIn = resolve;
+        fail = () => reject(new Error('no identity'));
+      });
+      return { known, signIn, fail };
+    }
+
+    it('the default never applies before the user is known: a stored "no" read after a slow sign-in sends nothing', async () => {
+      const user = signingIn();
+      const { g, log, warnings } = gate('opt-out', 1000, user.known);
+      g.capture('sign-in page');
+      await jest.advanceTimersByTimeAsync(10_000);
+      expect(log).toEqual([]);
+      user.signIn();
+      await jest.advanceTimersByTimeAsync(0);
+      g.capture('signed in');
+      g.update(read('denied'));
+      g.capture('after');
+      expect(log).toEqual(['off']);
+      expect(warnings).toEqual([]);
+    });
+
+    it('once the user is known, the stored choice gets the whole bound; then the default applies', async () => {
+      const user = signingIn();
+      const { g, log, warnings } = gate('opt-out', 1000, user.known);
+      g.capture('a');
+      await jest.advanceTimersByTimeAsync(5000);
+      user.signIn();
+      await jest.advanceTimersByTimeAsync(999);
+      expect(log).toEqual([]);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(log).toEqual(['on', 'sent a']);
+      expect(warnings).toEqual([expect.stringContaining('not known after 1000 ms')]);
+    });
+
+    it('a user known in time changes nothing; an identity that fails counts as known', async () => {
+      const early = signingIn();
+      const first = gate('opt-out', 1000, early.known);
+      early.signIn();
+      first.g.capture('a');
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(first.log).toEqual(['on', 'sent a']);
+
+      const failing = signingIn();
+      const second = gate('opt-out', 1000, failing.known);
+      second.g.capture('b');
+      await jest.advanceTimersByTimeAsync(3000);
+      failing.fail();
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(second.log).toEqual(['on', 'sent b']);
+    });
   });
 });

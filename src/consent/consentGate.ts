@@ -13,7 +13,7 @@ export const MAX_WAITING_FOR_CONSENT = 1000;
 
 /**
  * Where the gate is: `unknown` while the stored choice is read (events wait,
- * at most `waitMs` from the first one); `granted` (events pass) or `denied`
+ * at most `waitMs` from the first one, or from when the user is known); `granted` (events pass) or `denied`
  * (events are dropped), by the user's decision or, when there is none or it
  * could not be read in time, by the configured default.
  */
@@ -34,6 +34,15 @@ export type ConsentGateOptions<T> = {
   onDenied(): void;
   /** One warning (the caller logs it once per topic). */
   warn(topic: string, message: string): void;
+  /**
+   * Settles once the signed-in user is known (their id, or its failure).
+   * The choice is the user's: a StorageApi that keeps it per user (the
+   * user-settings backend) answers only once they have signed in. Should
+   * `waitMs` run out before, the default does not apply: events keep
+   * waiting, and the stored choice gets `waitMs` from then. Absent: the user
+   * is known from the start.
+   */
+  userKnown?: PromiseLike<unknown>;
 };
 
 /**
@@ -44,13 +53,27 @@ export type ConsentGateOptions<T> = {
  * or dropped by the answer. In opt-in mode nothing passes before a granted
  * decision, and events captured while denied are dropped, never kept: a
  * later "yes" does not send them. When the StorageApi fails or is slow, the
- * default applies (one warning) until the stored choice is known.
+ * default applies (one warning) until the stored choice is known; never
+ * before the user is known (see `userKnown`).
  */
 export class ConsentGate<T> {
   private state: ConsentGateState<T> = { kind: 'unknown', waiting: [] };
   private timer?: unknown;
+  private userKnown: boolean;
+  /** `waitMs` ran out while the user was not known yet. */
+  private ranOutBeforeUser = false;
 
-  constructor(private readonly options: ConsentGateOptions<T>) {}
+  constructor(private readonly options: ConsentGateOptions<T>) {
+    this.userKnown = !options.userKnown;
+    const known = () => {
+      this.userKnown = true;
+      if (!this.ranOutBeforeUser) return;
+      this.ranOutBeforeUser = false;
+      this.timer = undefined;
+      if (this.state.kind === 'unknown') this.startWait();
+    };
+    options.userKnown?.then(known, known);
+  }
 
   /** The gate's state (read-only view). */
   get current(): Readonly<ConsentGateState<T>> {
@@ -64,10 +87,18 @@ export class ConsentGate<T> {
     if (state.kind !== 'unknown') return;
     if (state.waiting.length >= MAX_WAITING_FOR_CONSENT) state.waiting.shift();
     state.waiting.push(item);
-    if (this.timer !== undefined) return;
+    if (this.timer === undefined) this.startWait();
+  }
+
+  /** Events wait at most `waitMs` for the stored choice (counted again once the user is known). */
+  private startWait() {
     const { waitMs } = this.options.config;
     this.timer = this.options.scheduler.setTimeout(() => {
       if (this.state.kind !== 'unknown') return;
+      if (!this.userKnown) {
+        this.ranOutBeforeUser = true;
+        return;
+      }
       this.options.warn(
         'consent-late',
         `Segment analytics: the user's analytics choice was not known after ${waitMs} ms; ` +
@@ -97,6 +128,7 @@ export class ConsentGate<T> {
     const previous = this.state;
     this.options.scheduler.clearTimeout(this.timer);
     this.timer = undefined;
+    this.ranOutBeforeUser = false;
     if (decision === 'denied') {
       this.state = { kind: 'denied', byUser };
       if (previous.kind !== 'denied') this.options.onDenied();

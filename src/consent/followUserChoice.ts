@@ -2,7 +2,7 @@ import type { StorageApi } from '@backstage/core-plugin-api';
 import type { ConsentConfig } from '../config/SegmentConfig';
 import type { Scheduler } from '../delivery/scheduler';
 import type { SegmentCall } from '../mapping/SegmentCall';
-import { ConsentGate } from './consentGate';
+import { ConsentGate, ConsentGateOptions } from './consentGate';
 import { ConsentedDelivery, ConsentedDeliveryOptions } from './consentedDelivery';
 import { forgetBrowserData } from './forgetBrowserData';
 import { SegmentCategoryPreferences, watchStoredDecision } from './storedDecision';
@@ -26,6 +26,8 @@ export type UserChoiceOptions<T> = {
   forget?: () => void;
   /** Subscribes to the page being hidden or left (see `listenForPageLeave`). */
   onPageLeave(listener: () => void): unknown;
+  /** Settles once the signed-in user is known (see {@link ConsentGateOptions.userKnown}). */
+  userKnown?: PromiseLike<unknown>;
 };
 
 /**
@@ -53,6 +55,7 @@ export function followUserChoice<T>(options: UserChoiceOptions<T>): {
     onGranted: () => delivery.start(),
     onDenied: () => delivery.stop(),
     warn: options.warn,
+    userKnown: options.userKnown,
   });
   watchStoredDecision(options.storageApi, read => {
     gate.update(read);

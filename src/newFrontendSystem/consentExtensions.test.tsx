@@ -1,15 +1,11 @@
-import { screen, waitFor } from '@testing-library/react';
-import { createFrontendPlugin, PageBlueprint, storageApiRef, useApiHolder } from '@backstage/frontend-plugin-api';
+import { screen } from '@testing-library/react';
+import { PageBlueprint, storageApiRef, useApiHolder } from '@backstage/frontend-plugin-api';
 import { mockApis, renderTestApp } from '@backstage/frontend-test-utils';
 import { segmentAnalyticsModule } from './segmentModule';
 import { segmentConsentApiRef } from '../consent/SegmentConsentApi';
 
-// A stand-in for @backstage/plugin-user-settings' New Frontend System page:
-// the page `page:user-settings`, whose sub-pages (input `pages`) are its tabs.
-const userSettings = createFrontendPlugin({
-  pluginId: 'user-settings',
-  extensions: [PageBlueprint.make({ params: { path: '/settings', title: 'Settings' } })],
-});
+// The tab on the real settings page of @backstage/plugin-user-settings: userSettingsPage.test.tsx.
+// Here: the app without that plugin.
 
 const appConfig = {
   app: { baseUrl: 'http://localhost:3000', analytics: { segment: { testMode: true } } },
@@ -20,18 +16,7 @@ beforeEach(() => jest.spyOn(console, 'info').mockImplementation(() => {}));
 afterEach(() => jest.restoreAllMocks());
 
 describe('the module in the New Frontend System', () => {
-  it('adds the Usage analytics tab to the settings page, with its switch, and no code from the app', async () => {
-    renderTestApp({
-      config: appConfig,
-      features: [segmentAnalyticsModule, userSettings],
-      apis: [mockApis.identity({ userEntityRef: 'user:default/nfs' })],
-      initialRouteEntries: ['/settings/usage-analytics'],
-    });
-    expect(await screen.findByText(/records how you use it/, {}, { timeout: 15_000 })).toBeInTheDocument();
-    await waitFor(() => expect(screen.getByRole('switch')).toHaveAttribute('aria-checked', 'true'));
-  }, 20_000);
-
-  it('provides segmentConsentApiRef (the app has a StorageApi)', async () => {
+  it('without the user-settings plugin: provides segmentConsentApiRef all the same (the app has a StorageApi)', async () => {
     let seen: unknown;
     const Probe = () => {
       const apis = useApiHolder();
