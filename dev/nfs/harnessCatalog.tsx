@@ -1,7 +1,6 @@
 import { ApiBlueprint, createFrontendPlugin, PageBlueprint } from '@backstage/frontend-plugin-api';
 // The catalog's API and entity route, which the settings page's General tab (@backstage/plugin-user-settings)
-// uses: a dependency of that plugin, not declared here (the harness has no catalog).
-// eslint-disable-next-line @backstage/no-undeclared-imports
+// uses (the harness has no catalog).
 import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { EntityPage } from '../EntityPage';
 

@@ -4,9 +4,8 @@
 // of @backstage/plugin-user-settings (/settings), where the module adds its "Usage analytics" tab.
 import ReactDOM from 'react-dom/client';
 // The styles of Backstage UI, whose components the settings page's header and tabs are: this harness
-// is the app here (an app's packages/app imports them; the module never does). A dependency of
-// @backstage/plugin-user-settings, not declared here.
-// eslint-disable-next-line @backstage/no-undeclared-imports, @backstage/no-ui-css-imports-in-non-frontend
+// is the app here (an app's packages/app imports them; the module never does).
+// eslint-disable-next-line @backstage/no-ui-css-imports-in-non-frontend
 import '@backstage/ui/css/styles.css';
 import { createApp } from '@backstage/frontend-defaults';
 import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';

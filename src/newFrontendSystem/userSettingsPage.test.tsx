@@ -1,11 +1,8 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { AppRootElementBlueprint, ApiHolder, useApiHolder } from '@backstage/frontend-plugin-api';
 import { mockApis, renderTestApp } from '@backstage/frontend-test-utils';
-// The catalog plugin's API and entity route, which the settings page's General tab uses: a dependency of
-// @backstage/plugin-user-settings, not declared here (no new dependency for a test; see the report).
-// eslint-disable-next-line @backstage/no-undeclared-imports
+// The catalog plugin's API and entity route, which the settings page's General tab uses.
 import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
-// eslint-disable-next-line @backstage/no-undeclared-imports
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
 import { segmentAnalyticsModule } from './segmentModule';

@@ -1,16 +1,14 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-// An app's routes (the README's lines); the package itself never imports react-router.
+// An app's routes (the README's lines); the package itself never imports react-router (the rule wants
+// it as a peer dependency of a package that would).
 // eslint-disable-next-line @backstage/no-undeclared-imports
 import { Route } from 'react-router-dom';
 import { ConfigReader } from '@backstage/config';
 import { FlatRoutes } from '@backstage/core-app-api';
 import { analyticsApiRef, configApiRef, identityApiRef, storageApiRef } from '@backstage/core-plugin-api';
 import { SettingsLayout, UserSettingsPage, userSettingsPlugin } from '@backstage/plugin-user-settings';
-// The catalog plugin's API and entity route, which the settings page's General tab uses: a dependency of
-// @backstage/plugin-user-settings, not declared here (no new dependency for a test; see the report).
-// eslint-disable-next-line @backstage/no-undeclared-imports
+// The catalog plugin's API and entity route, which the settings page's General tab uses.
 import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
-// eslint-disable-next-line @backstage/no-undeclared-imports
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { SegmentAnalytics, SegmentUsageAnalyticsSettings } from '../../index';
