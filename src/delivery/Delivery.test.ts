@@ -104,7 +104,7 @@ describe('Delivery', () => {
     expect(Math.max(...perTask)).toBeLessThanOrEqual(8);
   });
 
-  it('keeps at most maxInFlight calls in the library at once, the next ones as earlier ones settle', async () => {
+  it('keeps at most maxInFlight calls in the library at once; once full, the next ones when half have settled', async () => {
     const { sent, transport } = recordingTransport();
     const pending: (() => void)[] = [];
     const send = transport.send;
@@ -112,15 +112,18 @@ describe('Delivery', () => {
       send(c, o);
       return new Promise<void>(r => pending.push(r));
     };
-    const d = new Delivery({ transport: Promise.resolve(transport), identityTimeoutMs: 0, logger: logger(), maxInFlight: 3 });
-    for (let i = 0; i < 5; i++) d.enqueue(call(`${i}`));
+    const d = new Delivery({ transport: Promise.resolve(transport), identityTimeoutMs: 0, logger: logger(), maxInFlight: 4 });
+    for (let i = 0; i < 8; i++) d.enqueue(call(`${i}`));
     await advance(10);
-    expect(sent).toEqual(['anonymous session', 'click 0 as anonymous', 'click 1 as anonymous', 'click 2 as anonymous']);
+    expect(sent).toEqual(['anonymous session', 'click 0 as anonymous', 'click 1 as anonymous', 'click 2 as anonymous', 'click 3 as anonymous']);
     pending[0]();
     await advance(10);
     expect(sent).toHaveLength(5);
+    pending[1]();
+    await advance(10);
+    expect(sent.slice(5)).toEqual(['click 4 as anonymous', 'click 5 as anonymous']);
     await advance(10_000); // an attempt the library never answers stops counting after 10 s
-    expect(sent).toHaveLength(6);
+    expect(sent).toHaveLength(9);
   });
 
   it('keeps nothing once the transport has failed to load, and warns once', async () => {

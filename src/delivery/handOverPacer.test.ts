@@ -8,6 +8,17 @@ describe('createHandOverPacer', () => {
     expect(pacer.full(3)).toBe(true);
   });
 
+  it('standard delivery: once full, room again when half have settled, then up to the limit', () => {
+    const pacer = createHandOverPacer(64);
+    expect(pacer.full(63)).toBe(false);
+    expect(pacer.full(64)).toBe(true);
+    expect(pacer.full(63)).toBe(true);
+    expect(pacer.full(33)).toBe(true);
+    expect(pacer.full(32)).toBe(false);
+    expect(pacer.full(40)).toBe(false);
+    expect(pacer.full(64)).toBe(true);
+  });
+
   it('batching: one batch at a time, the next once every call handed over has settled', () => {
     const pacer = createHandOverPacer(1000, 3);
     const handOver = (settledBefore: number) => {

@@ -37,9 +37,10 @@ export type InFlight = {
 
 /**
  * The calls the library is still processing, so that a burst is handed over
- * only as fast as the library takes it (at most `max` at once; with
- * batching, one batch of `group` calls at a time); `onSettle` runs each time
- * one is done. Give-ups run on one timer for all calls in flight.
+ * only as fast as the library takes it (at most `max` at once, refilled once
+ * half have settled; with batching, one batch of `group` calls at a time);
+ * `onSettle` runs when a settled call makes room. Give-ups run on one timer
+ * for all calls in flight.
  */
 export function createInFlight(scheduler: Scheduler, onSettle: () => void, { max, group }: { max: number; group?: number }): InFlight {
   let count = 0;
@@ -60,7 +61,8 @@ export function createInFlight(scheduler: Scheduler, onSettle: () => void, { max
         settled = true;
         cancel();
         count--;
-        onSettle();
+        // Nothing to hand over while still full: no task for it.
+        if (!pacer.full(count)) onSettle();
       };
       cancel = timeouts.add(settle);
       attempt.then(settle, settle);
