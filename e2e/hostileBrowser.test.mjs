@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { browserMissing } from './support/browser.mjs';
-import { harnessesOfFile, signInIfAsked } from './support/harness.mjs';
+import { TESTS_AT_ONCE, harnessesOfFile, signInIfAsked } from './support/harness.mjs';
 
 const GUEST = 'user:default/guest';
 const STORE_KEY = 'backstage-segment:e2e-key:pending';
@@ -128,7 +128,7 @@ function storeBacklog({ key, count, event, owner }) {
   localStorage.setItem(key, JSON.stringify({ v: 1, calls }));
 }
 
-describe('hostile browsers (Chromium, embedded collector)', { skip: missing }, () => {
+describe('hostile browsers (Chromium, embedded collector)', { skip: missing, concurrency: TESTS_AT_ONCE }, () => {
   it('a full localStorage: every event is delivered from memory, one warning saying so, the anonymous id kept in a cookie', async () => {
     const h = await harness();
     const first = await h.collector.waitFor(m => m.some(x => x.type === 'identify') && m.some(x => x.type === 'page'));

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import { browserMissing, openBrowser } from './support/browser.mjs';
 import { buildApp } from './support/buildApp.mjs';
-import { harnessesOfFile, serveHarnessApp } from './support/harness.mjs';
+import { TESTS_AT_ONCE, harnessesOfFile, serveHarnessApp } from './support/harness.mjs';
 
 const GUEST = 'user:default/guest';
 // printf 'user:default/guest' | sha256sum
@@ -103,7 +103,7 @@ async function navigateAndCheck({ collector, app, browser, page }) {
 }
 
 // Without Chromium the whole suite is skipped with the message above (not failed).
-describe('New Frontend System app in Chromium', { skip: missing }, () => {
+describe('New Frontend System app in Chromium', { skip: missing, concurrency: TESTS_AT_ONCE }, () => {
   before(() => buildApp('dev/nfs/index.tsx'), { timeout: 120_000 });
 
   it('with the default sign-in page: guest (legacy fallback, no backend), page calls with sha-256 ids only', async () => {
