@@ -52,6 +52,12 @@ function refusingWrites() {
   };
 }
 
+/** In the page: clicks the playground's `fire-${name}` button five times, in one task. @param {string} name */
+function fireFive(name) {
+  const button = /** @type {HTMLElement} */ (document.querySelector(`[data-testid=fire-${name}]`));
+  for (let i = 0; i < 5; i++) button.click();
+}
+
 /** In the page: fills the origin's localStorage up to its quota, as other apps on the origin can. */
 function fillLocalStorage() {
   for (let size = 1 << 20, i = 0; size >= 1; ) {
@@ -164,8 +170,9 @@ describe('hostile browsers (Chromium, embedded collector)', { skip: missing, con
     await h.browser.context.addInitScript(throwingCookies);
     await h.page.reload();
     await signInIfAsked(h.page);
+    // Five clicks in one task: the time measured is the module's and the library's, not Playwright's.
     let firedAt = Date.now();
-    for (let i = 0; i < 5; i++) await h.page.click('[data-testid=fire-search]');
+    await h.page.evaluate(fireFive, 'search');
     await h.collector.waitFor(m => named(m, 'search').length >= 5, 20000);
     const cookieDelay = Date.now() - firedAt;
     assert.equal(warnings.filter(w => w.includes('cookies cannot be used')).length, 1, warnings.join('\n'));
@@ -174,7 +181,7 @@ describe('hostile browsers (Chromium, embedded collector)', { skip: missing, con
     await h.page.reload();
     await signInIfAsked(h.page);
     firedAt = Date.now();
-    for (let i = 0; i < 5; i++) await h.page.click('[data-testid=fire-discover]');
+    await h.page.evaluate(fireFive, 'discover');
     const messages = await h.collector.waitFor(m => named(m, 'discover').length >= 5, 20000);
     const bothDelay = Date.now() - firedAt;
     console.log(`throwing cookies: 5 events arrived ${cookieDelay} ms after the first click; with refused writes too: ${bothDelay} ms`);
