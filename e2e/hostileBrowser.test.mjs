@@ -31,6 +31,17 @@ function warningsOf(page) {
   return warnings;
 }
 
+/**
+ * Waits (at most 10 s) until a warning that `match`es has been logged: the
+ * page's console messages may reach the test after its requests reached the collector.
+ * @param {import('playwright-core').Page} page
+ * @param {string[]} warnings
+ * @param {(warning: string) => boolean} match
+ */
+async function warned(page, warnings, match) {
+  for (const deadline = Date.now() + 10_000; !warnings.some(match) && Date.now() < deadline; ) await page.waitForTimeout(50);
+}
+
 /** Init script: `document.cookie` throws on read and write, as on a sandboxed or opaque-origin page. */
 function throwingCookies() {
   const refuse = () => {
@@ -175,6 +186,7 @@ describe('hostile browsers (Chromium, embedded collector)', { skip: missing, con
     await h.page.evaluate(fireFive, 'search');
     await h.collector.waitFor(m => named(m, 'search').length >= 5, 20000);
     const cookieDelay = Date.now() - firedAt;
+    await warned(h.page, warnings, w => w.includes('cookies cannot be used'));
     assert.equal(warnings.filter(w => w.includes('cookies cannot be used')).length, 1, warnings.join('\n'));
 
     await h.browser.context.addInitScript(refusingWrites);
@@ -188,6 +200,7 @@ describe('hostile browsers (Chromium, embedded collector)', { skip: missing, con
     // The library's own retries (its enrichment failing on every event) would take tens of seconds.
     assert.ok(cookieDelay < 8000 && bothDelay < 8000, `${cookieDelay} ms, ${bothDelay} ms`);
     assert.ok(named(messages, 'discover').every(m => m.userId === GUEST));
+    await warned(h.page, warnings, w => w.includes('localStorage cannot be written') && w.includes('cookies cannot be used'));
     const both = warnings.filter(w => w.includes('localStorage cannot be written') && w.includes('cookies cannot be used'));
     assert.equal(both.length, 1, warnings.join('\n'));
     assert.deepEqual(warnings.filter(w => /blocked or offline|Unable to access|Can't set key/.test(w)), []);
