@@ -1,23 +1,26 @@
 #!/usr/bin/env node
 // @ts-check
-// `npm test`: every test suite of the package, in two phases:
-//   1. side by side: jest (`backstage-cli package test`), the embedded
-//      collector's tests (`node --test dev/collector/`) and the bundling of
-//      the apps the end-to-end tests use (e2e/support/buildApp.mjs);
-//   2. the end-to-end files, each in its own `node --test` process,
-//      E2E_CONCURRENCY of them at a time (default 2), the longest first.
-// Jest's tests render whole apps in jsdom within 1 s real-time windows and wait
-// on real timers: beside Chromium they starve and fail, hence the phases.
+// `npm test`: every test suite of the package, all started at once:
+//   - jest (`backstage-cli package test`, JEST_WORKERS workers, default 3:
+//     its wire tests mostly wait on the library and the loopback collector),
+//   - the embedded collector's and the config schema's tests (`node --test`),
+//   - the bundling of the apps the end-to-end tests use (e2e/support/buildApp.mjs),
+//     then the end-to-end files, each in its own `node --test` process with one
+//     shared Chromium, E2E_CONCURRENCY files at a time (default 2), the longest
+//     first and the 10,000-event burst last; within a file, independent tests
+//     run E2E_TESTS_AT_ONCE at a time (default 3; e2e/support/harness.mjs),
+//     each in its own browser context.
+// Most of the time of these tests is waiting (the library loading, retries,
+// "nothing more arrives" windows), so they overlap well. Waits for a
+// condition are bounded generously, so that CPU contention slows a run down
+// rather than failing it (docs/contributing.md).
 // Each process's output is printed whole when it ends, then a summary (with
 // the machine's load average: the times mean little on a busy machine).
 //   node dev/test.mjs                      everything (npm test)
 //   node dev/test.mjs unit e2e             some suites (unit, collector, e2e)
 //   node dev/test.mjs e2e/teams.test.mjs   some end-to-end files (after bundling)
-//   node dev/test.mjs --overlap            jest beside the end-to-end files too:
-//                                          faster, for when jest no longer
-//                                          depends on real time
-//   node dev/test.mjs --serial             one thing at a time (a machine busy
-//                                          with other work)
+//   node dev/test.mjs --serial             one thing at a time, one test at a
+//                                          time (a machine busy with other work)
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -27,24 +30,36 @@ const ROOT = resolve(import.meta.dirname, '..');
 
 /**
  * End-to-end files that take longest, started first so that the others run
- * beside them (the rest follow in name order).
+ * beside them (the rest follow in name order, then LAST).
  */
-const LONGEST_FIRST = ['e2e/burst.test.mjs', 'e2e/dataLoss.test.mjs', 'e2e/devApp.test.mjs', 'e2e/privacy.test.mjs'];
+const LONGEST_FIRST = ['e2e/dataLoss.test.mjs', 'e2e/devApp.test.mjs', 'e2e/privacy.test.mjs', 'e2e/hostileBrowser.test.mjs'];
+
+/**
+ * Started last: the 10,000-event burst keeps a browser and the collector
+ * busy on its own and checks that the page stays responsive meanwhile; by
+ * then jest and most other files are done, and it has the machine nearly
+ * to itself.
+ */
+const LAST = ['e2e/burst.test.mjs'];
 
 const argv = process.argv.slice(2);
 const serial = argv.includes('--serial');
-const overlap = argv.includes('--overlap');
-const e2eConcurrency = Number(process.env.E2E_CONCURRENCY ?? (serial ? 1 : 2));
-if (!Number.isInteger(e2eConcurrency) || e2eConcurrency < 1) {
-  throw new Error(`E2E_CONCURRENCY must be a positive whole number; got ${process.env.E2E_CONCURRENCY}`);
+/** @param {string} name @param {number} fallback */
+function positive(name, fallback) {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive whole number; got ${process.env[name]}`);
+  return value;
 }
+const e2eConcurrency = positive('E2E_CONCURRENCY', serial ? 1 : 2);
+const testsAtOnce = positive('E2E_TESTS_AT_ONCE', serial ? 1 : 3);
+const jestWorkers = positive('JEST_WORKERS', serial ? 1 : 3);
 
 /** @typedef {{ name: string, ok: boolean, seconds: number }} Outcome */
 
 /** @type {Outcome[]} */
 const outcomes = [];
 const started = performance.now();
-const env = { ...process.env, CI: 'true', PATH: [join(ROOT, 'node_modules', '.bin'), process.env.PATH].join(delimiter) };
+const env = { ...process.env, CI: 'true', E2E_TESTS_AT_ONCE: String(testsAtOnce), PATH: [join(ROOT, 'node_modules', '.bin'), process.env.PATH].join(delimiter) };
 
 /**
  * Runs one command, its output (stdout and stderr, interleaved) kept and
@@ -98,6 +113,7 @@ function e2eFiles(asked) {
     ? asked
     : readdirSync(join(ROOT, 'e2e')).filter(f => f.endsWith('.test.mjs')).sort().map(f => `e2e/${f}`);
   const rank = (/** @type {string} */ file) => {
+    if (LAST.includes(file)) return LONGEST_FIRST.length + 1;
     const i = LONGEST_FIRST.indexOf(file);
     return i < 0 ? LONGEST_FIRST.length : i;
   };
@@ -122,33 +138,30 @@ for (const suite of suites) {
   if (!['unit', 'collector', 'e2e'].includes(suite)) throw new Error(`unknown suite ${suite}: unit, collector or e2e`);
 }
 for (const flag of argv.filter(a => a.startsWith('--'))) {
-  if (!['--serial', '--overlap'].includes(flag)) throw new Error(`unknown option ${flag}: --serial or --overlap`);
+  if (flag !== '--serial') throw new Error(`unknown option ${flag}: --serial is the only one`);
 }
 const wants = (/** @type {string} */ suite) => (suites.length === 0 && files.length === 0) || suites.includes(suite);
 const withE2e = wants('e2e') || files.length > 0;
 
-/** @type {Array<() => Promise<unknown>>} jobs of phase 1 */
-const first = [];
-if (wants('unit')) first.push(() => run('unit tests (jest)', 'backstage-cli', ['package', 'test', '--no-watch']));
-if (wants('collector')) first.push(() => run('collector tests', process.execPath, ['--test', '--test-reporter=spec', 'dev/collector/', 'scripts/']));
-const bundle = () => run('e2e apps bundle', process.execPath, ['e2e/support/buildApp.mjs']);
-const bundledThenE2e = async () => {
-  if (await bundle()) await e2e(e2eFiles(files));
-};
+/** @type {Array<() => Promise<unknown>>} */
+const jobs = [];
+if (wants('unit')) jobs.push(() => run('unit tests (jest)', 'backstage-cli', ['package', 'test', '--no-watch', `--maxWorkers=${jestWorkers}`]));
+if (wants('collector')) jobs.push(() => run('collector tests', process.execPath, ['--test', '--test-reporter=spec', 'dev/collector/', 'scripts/']));
+if (withE2e) {
+  jobs.push(async () => {
+    if (await run('e2e apps bundle', process.execPath, ['e2e/support/buildApp.mjs'])) await e2e(e2eFiles(files));
+  });
+}
 const loadBefore = loadavg()[0];
 if (serial) {
-  for (const job of first) await job();
-  if (withE2e) await bundledThenE2e();
-} else if (overlap) {
-  await Promise.all([...first.map(job => job()), withE2e && bundledThenE2e()]);
+  for (const job of jobs) await job();
 } else {
-  const [bundled] = await Promise.all([withE2e && bundle(), ...first.map(job => job())]);
-  if (bundled) await e2e(e2eFiles(files));
+  await Promise.all(jobs.map(job => job()));
 }
 
 const failed = outcomes.filter(o => !o.ok);
 const load = `load average ${loadBefore.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end, ${cpus().length} cores`;
-console.log(`\n${'='.repeat(8)} summary (${((performance.now() - started) / 1000).toFixed(1)} s in all${serial ? ', --serial' : ''}${overlap ? ', --overlap' : ''}; ${load})`);
+console.log(`\n${'='.repeat(8)} summary (${((performance.now() - started) / 1000).toFixed(1)} s in all${serial ? ', --serial' : ''}; jest workers ${jestWorkers}, e2e files at once ${e2eConcurrency}, tests at once ${testsAtOnce}; ${load})`);
 for (const o of outcomes) console.log(`${o.ok ? 'passed' : 'FAILED'}  ${o.seconds.toFixed(1).padStart(6)} s  ${o.name}`);
 if (failed.length) {
   console.log(`${failed.length} FAILED: ${failed.map(o => o.name).join(', ')}`);

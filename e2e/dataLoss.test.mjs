@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { describe, it } from 'node:test';
 import { browserMissing } from './support/browser.mjs';
-import { harnessesOfFile, signInIfAsked } from './support/harness.mjs';
+import { TESTS_AT_ONCE, harnessesOfFile, signInIfAsked } from './support/harness.mjs';
 
 const GUEST = 'user:default/guest';
 const GUEST_SHA256 = createHash('sha256').update(GUEST).digest('hex');
@@ -58,7 +58,7 @@ function fireInOneTask(page, name, times, andThen) {
   );
 }
 
-describe('nothing lost where users are (Chromium, embedded collector)', { skip: missing }, () => {
+describe('nothing lost where users are (Chromium, embedded collector)', { skip: missing, concurrency: TESTS_AT_ONCE }, () => {
   it('an event captured in the same task as a full-page navigation away arrives, without coming back', async () => {
     const site = await outsideSite();
     const h = await harness();

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import { browserMissing, openBrowser } from './support/browser.mjs';
 import { buildApp } from './support/buildApp.mjs';
-import { harnessesOfFile, serveHarnessApp } from './support/harness.mjs';
+import { TESTS_AT_ONCE, harnessesOfFile, serveHarnessApp } from './support/harness.mjs';
+import { assertSentFirst } from './support/order.mjs';
 
 const GUEST = 'user:default/guest';
 // printf 'user:default/guest' | sha256sum
@@ -85,10 +86,13 @@ async function navigateAndCheck({ collector, app, browser, page }) {
   const click = messages.find(m => m.type === 'track' && m.event === 'click');
   assert.equal(click?.properties.attributes.to, '/nfs-two', 'the link click is a track call');
 
-  // Identified first, with the digest; every call attributed to it.
-  assert.equal(messages[0].type, 'identify', `identify first, got ${messages.map(m => m.type)}`);
-  assert.match(messages[0].userId, /^[0-9a-f]{64}$/);
-  assert.equal(messages[0].userId, GUEST_SHA256);
+  // Identified first (as sent: separate requests may arrive in either order, see assertSentFirst), with the
+  // digest; every call attributed to it.
+  const identify = messages.find(m => m.type === 'identify');
+  assert.ok(identify, `identify first, got ${messages.map(m => m.type)}`);
+  assertSentFirst(identify, messages.filter(m => m !== identify), 'identify');
+  assert.match(identify.userId, /^[0-9a-f]{64}$/);
+  assert.equal(identify.userId, GUEST_SHA256);
   assert.deepEqual([...new Set(messages.map(m => m.userId))], [GUEST_SHA256]);
 
   // The plaintext entity ref is nowhere: not in the messages, not on the wire.
@@ -103,7 +107,7 @@ async function navigateAndCheck({ collector, app, browser, page }) {
 }
 
 // Without Chromium the whole suite is skipped with the message above (not failed).
-describe('New Frontend System app in Chromium', { skip: missing }, () => {
+describe('New Frontend System app in Chromium', { skip: missing, concurrency: TESTS_AT_ONCE }, () => {
   before(() => buildApp('dev/nfs/index.tsx'), { timeout: 120_000 });
 
   it('with the default sign-in page: guest (legacy fallback, no backend), page calls with sha-256 ids only', async () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { browserMissing, openBrowser } from './support/browser.mjs';
-import { harnessesOfFile, serveHarnessApp } from './support/harness.mjs';
+import { TESTS_AT_ONCE, harnessesOfFile, serveHarnessApp } from './support/harness.mjs';
 
 const missing = browserMissing();
 
@@ -45,7 +45,7 @@ async function usePrivacySection(page) {
   await page.waitForFunction(() => location.search.startsWith('?query='));
 }
 
-describe('privacy controls in Chromium', { skip: missing }, () => {
+describe('privacy controls in Chromium', { skip: missing, concurrency: TESTS_AT_ONCE }, () => {
   it('credentials in the URL and an e-mail typed into search never reach the collector; excluded events never do', async () => {
     const h = await harness({
       path: OAUTH_LANDING,

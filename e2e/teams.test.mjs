@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { browserMissing } from './support/browser.mjs';
-import { harnessesOfFile } from './support/harness.mjs';
+import { TESTS_AT_ONCE, harnessesOfFile } from './support/harness.mjs';
 import { assertSentFirst } from './support/order.mjs';
 
 const GUEST = 'user:default/guest';
@@ -26,7 +26,7 @@ const { harness } = harnessesOfFile();
 const ofType = (/** @type {Message[]} */ messages, /** @type {string} */ type) => messages.filter(m => m.type === type);
 const isEvent = (/** @type {Message} */ m) => m.type === 'page' || m.type === 'track';
 
-describe('team analytics in the dev harness', { skip: missing }, () => {
+describe('team analytics in the dev harness', { skip: missing, concurrency: TESTS_AT_ONCE }, () => {
   it('sends identify, then two group calls with sha-256 ids, then events carrying context.groupId; nothing plaintext', async () => {
     const h = await harness({
       segment: {

@@ -1,4 +1,5 @@
 import '@testing-library/jest-dom';
+import { configure } from '@testing-library/react';
 import { webcrypto } from 'node:crypto';
 import { WRITE_KEY_CLAIMS } from './oncePerWriteKey';
 
@@ -12,3 +13,8 @@ if (!globalThis.crypto?.subtle) {
 beforeEach(() => {
   delete (globalThis as Record<symbol, unknown>)[WRITE_KEY_CLAIMS];
 });
+
+// `findBy*` and `waitFor` wait for a condition; how long they may wait is no
+// assertion. Testing Library's 1 s bound fails app renders on a machine busy
+// with the end-to-end tests (npm test runs jest beside them): wait longer.
+configure({ asyncUtilTimeout: 15_000 });

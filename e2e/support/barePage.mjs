@@ -93,7 +93,8 @@ export async function openBarePage({ args = [] } = {}) {
     const killer = setTimeout(() => chromium.kill('SIGKILL'), 5000);
     await exited;
     clearTimeout(killer);
-    rmSync(profile, { recursive: true, force: true });
+    // Chromium's helper processes may still be writing to the profile for a moment after it exited.
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 
   try {

@@ -9,6 +9,22 @@ import { buildApp } from './buildApp.mjs';
 import { serveApp } from './serveApp.mjs';
 
 /**
+ * How many tests of a file run at once: the `concurrency` of a file's
+ * `describe` whose tests are independent (each starts its own collector, app
+ * server and browser context, on the Chromium the file's process shares), so
+ * that their waits (the library loading, retries, "nothing more arrives"
+ * windows) overlap. `E2E_TESTS_AT_ONCE` (set by dev/test.mjs; 1: one at a time).
+ */
+export const TESTS_AT_ONCE = testsAtOnce(process.env.E2E_TESTS_AT_ONCE);
+
+/** @param {string | undefined} value */
+function testsAtOnce(value) {
+  const n = Number(value ?? 3);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`E2E_TESTS_AT_ONCE must be a positive whole number; got ${value}`);
+  return n;
+}
+
+/**
  * @typedef {object} AppOptions
  * @property {object} [segment] overrides of app.analytics.segment (undefined removes a key)
  * @property {object} [app] more keys of `app` (`title`, `extensions`, ...)

@@ -63,7 +63,9 @@ export async function startLoopbackCollector(): Promise<LoopbackCollector> {
       }
       return pages.flat();
     },
-    async waitFor(predicate, timeoutMs = 8000) {
+    // A bound on waiting for a condition, not a time limit on the module: long enough for a machine busy
+    // with the end-to-end tests (npm test runs jest beside them).
+    async waitFor(predicate, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const current = await messages();

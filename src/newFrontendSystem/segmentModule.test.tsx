@@ -1,4 +1,4 @@
-import { act, screen, waitFor } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import {
   appTreeApiRef,
   configApiRef,
@@ -147,77 +147,5 @@ describe('segmentAnalyticsModule', () => {
     expect(fetchSpy).not.toHaveBeenCalled();
     const otherWarnings = warn.mock.calls.filter(call => !String(call[0]).includes('[JSS]'));
     expect(otherWarnings).toEqual([]);
-  });
-});
-
-describe('segmentAnalyticsModule never breaks the app', () => {
-  const ProbePage = () => <div data-testid="probe">rendered</div>;
-  const renderWith = (segment: unknown) =>
-    renderTestApp({
-      config: {
-        app: {
-          baseUrl: 'http://localhost:3000',
-          ...(segment === undefined ? {} : { analytics: { segment } }),
-        },
-        backend: { baseUrl: 'http://localhost:7007' },
-      },
-      features: [segmentAnalyticsModule],
-      apis: [mockApis.identity({ userEntityRef: TESTER_REF })],
-      extensions: [PageBlueprint.make({ params: { path: '/probe', loader: async () => <ProbePage /> } })],
-      initialRouteEntries: ['/probe'],
-    });
-  /** Every console line mentioning Segment. */
-  const segmentLines = (spy: jest.SpyInstance) =>
-    spy.mock.calls.map(call => String(call[0])).filter(line => /segment/i.test(line));
-
-  let error: jest.SpyInstance;
-  beforeEach(() => {
-    // No network here: the waits after rendering run on fake time.
-    jest.useFakeTimers();
-    error = jest.spyOn(console, 'error').mockImplementation(() => {});
-    jest.spyOn(console, 'warn').mockImplementation(() => {});
-  });
-  afterEach(() => jest.useRealTimers());
-
-  it('without an app.analytics.segment block: the app renders, analytics is off, one info line', async () => {
-    renderWith(undefined);
-    expect(await screen.findByTestId('probe')).toHaveTextContent('rendered');
-    // The route tracker has captured the first navigation by now.
-    await act(() => jest.advanceTimersByTimeAsync(250));
-    expect(segmentLines(info)).toEqual(['Segment analytics is off: no app.analytics.segment block in app-config.yaml']);
-    expect(segmentLines(error)).toEqual([]);
-    expect(logLines().filter(line => line.startsWith('[segment'))).toEqual([]);
-    expect(fetchSpy).not.toHaveBeenCalled();
-  });
-
-  const invalidBlocks = [
-    { name: 'an unknown region', segment: { writeKey: 'k', region: 'asia' }, key: 'app.analytics.segment.region' },
-    { name: 'no write key', segment: { enabled: true }, key: 'app.analytics.segment.writeKey' },
-    { name: 'a cdnURL without a scheme', segment: { writeKey: 'k', cdnURL: 'cdn.example.com' }, key: 'app.analytics.segment.cdnURL' },
-    { name: 'a block that is not an object', segment: 'on', key: 'app.analytics.segment' },
-  ];
-  it.each(invalidBlocks)('with $name: the app renders, one console.error names $key, nothing is sent', async ({ segment, key }) => {
-    renderWith(segment);
-    expect(await screen.findByTestId('probe')).toHaveTextContent('rendered');
-    await act(() => jest.advanceTimersByTimeAsync(250));
-    const errors = segmentLines(error);
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toContain(key);
-    expect(logLines().filter(line => line.startsWith('[segment'))).toEqual([]);
-    expect(fetchSpy).not.toHaveBeenCalled();
-  });
-
-  it('the factory gives a no-op implementation for an invalid block and a SegmentAnalytics for a valid one', () => {
-    const { factory } = createExtensionTester(segmentAnalyticsImplementation).get(
-      AnalyticsImplementationBlueprint.dataRefs.factory,
-    );
-    const identityApi = mockApis.identity({ userEntityRef: TESTER_REF });
-    const broken = factory({
-      configApi: mockApis.config({ data: { app: { analytics: { segment: { writeKey: 'k', region: 'asia' } } } } }),
-      identityApi,
-    });
-    expect(broken).not.toBeInstanceOf(SegmentAnalytics);
-    expect(() => broken.captureEvent({ action: 'click', subject: 'x', context: {} as any })).not.toThrow();
-    expect(factory({ configApi: mockApis.config({ data: appConfig }), identityApi })).toBeInstanceOf(SegmentAnalytics);
   });
 });
