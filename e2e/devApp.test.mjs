@@ -87,10 +87,13 @@ describe('dev harness in Chromium', { skip: missing, concurrency: TESTS_AT_ONCE 
     const h = await harness({ knobs: { identityDelayMs: 2000 } });
     const { page, collector } = h;
     const start = Date.now();
-    // In one task (three Playwright clicks may take seconds on a busy machine).
+    // In one task (three Playwright clicks may take seconds on a busy machine), 3 ms apart, so that each
+    // has its own millisecond timestamp and the order they were captured in can be read from the wire.
     await page.evaluate(() => {
       for (const name of ['search', 'discover', 'create']) {
         /** @type {HTMLElement} */ (document.querySelector(`[data-testid=fire-${name}]`)).click();
+        const next = performance.now() + 3;
+        while (performance.now() < next);
       }
     });
     const capturedBy = Date.now();
