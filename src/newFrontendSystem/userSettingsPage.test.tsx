@@ -7,6 +7,7 @@ import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
 import { segmentAnalyticsModule } from './segmentModule';
 import { segmentConsentApiRef, SegmentConsentState } from '../consent/SegmentConsentApi';
+import { quietSettingsPageWarnings } from '../__testUtils__/settingsPageWarnings';
 
 // The module with the real settings page of @backstage/plugin-user-settings
 // (its New Frontend System plugin, `page:user-settings` at /settings), as an
@@ -17,16 +18,8 @@ const appConfig = {
   backend: { baseUrl: 'http://localhost:7007' },
 };
 
-// The settings page's own components warn in jsdom (styles it cannot parse, focus roles): kept
-// out of the output; the module's own warnings (they name Segment) must not be among them.
-let warnings: string[] = [];
-beforeEach(() => {
-  warnings = [];
-  jest.spyOn(console, 'info').mockImplementation(() => {});
-  jest.spyOn(console, 'warn').mockImplementation((...args) => void warnings.push(args.map(String).join(' ')));
-});
-afterEach(() => jest.restoreAllMocks());
-const expectNoWarningOfTheModule = () => expect(warnings.filter(w => /segment/i.test(w))).toEqual([]);
+// The settings page's own warnings kept out of the output; none may be the module's.
+const expectNoWarningOfTheModule = quietSettingsPageWarnings();
 
 /** Renders the app at `path`; resolves with the app's API holder. */
 function renderApp(path: string, storageApi = mockApis.storage()) {

@@ -12,22 +12,15 @@ import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { SegmentAnalytics, SegmentUsageAnalyticsSettings } from '../../index';
+import { quietSettingsPageWarnings } from '../../__testUtils__/settingsPageWarnings';
 
 // The legacy frontend system with the real settings page of
 // @backstage/plugin-user-settings, wired as the README says: `storageApi`
 // given to `SegmentAnalytics.fromConfig`, and the card added to the
 // `/settings` route of the app's `<FlatRoutes>` as a `SettingsLayout.Route`.
 
-// The settings page's own components warn in jsdom (styles it cannot parse, focus roles): kept
-// out of the output; the module's own warnings (they name Segment) must not be among them.
-let warnings: string[] = [];
-beforeEach(() => {
-  warnings = [];
-  jest.spyOn(console, 'info').mockImplementation(() => {});
-  jest.spyOn(console, 'warn').mockImplementation((...args) => void warnings.push(args.map(String).join(' ')));
-});
-afterEach(() => jest.restoreAllMocks());
-const expectNoWarningOfTheModule = () => expect(warnings.filter(w => /segment/i.test(w))).toEqual([]);
+// The settings page's own warnings kept out of the output; none may be the module's.
+const expectNoWarningOfTheModule = quietSettingsPageWarnings();
 
 it("the README's lines add a Usage analytics tab beside General to the legacy UserSettingsPage; its switch stores the user's choice", async () => {
   const configApi = new ConfigReader({ app: { analytics: { segment: { testMode: true } } } });
