@@ -19,11 +19,12 @@ const { harness } = harnessesOfFile();
  */
 const toCollector = h => h.browser.requests.filter(r => r.url.startsWith(`${h.collector.url}/v1/`));
 
-/** What the module or the library left in the browser: localStorage keys and cookies. @param {Harness} h */
+/** What the module or the library left in the browser: localStorage keys, IndexedDB databases and cookies. @param {Harness} h */
 async function leftInBrowser(h) {
-  const keys = await h.page.evaluate(() =>
-    Object.keys(localStorage).filter(k => k.startsWith('ajs_') || k.startsWith('backstage-segment:') || k.startsWith('persisted-queue')),
-  );
+  const keys = await h.page.evaluate(async () => [
+    ...Object.keys(localStorage).filter(k => k.startsWith('ajs_') || k.startsWith('backstage-segment:') || k.startsWith('persisted-queue')),
+    ...(await indexedDB.databases()).map(d => `indexedDB ${d.name}`),
+  ]);
   const cookies = (await h.browser.context.cookies()).map(c => c.name).filter(name => name.startsWith('ajs_'));
   return [...keys, ...cookies];
 }

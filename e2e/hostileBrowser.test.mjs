@@ -303,6 +303,9 @@ describe('hostile browsers (Chromium, embedded collector)', { skip: missing, con
     const shared = named(h.collector.messages(), 'shared');
     assert.equal(new Set(shared.map(m => m.messageId)).size, 50);
     assert.equal(shared.length, 50, `sent by at most one tab: ${shared.length} messages for 50 events`);
+    // What decided it: the module's ledger of claims in IndexedDB (localStorage alone cannot, across tabs).
+    const databases = await tabs[0].evaluate(async () => (await indexedDB.databases()).map(d => d.name));
+    assert.deepEqual(databases, ['backstage-segment']);
     assert.deepEqual(h.browser.errors, []);
   });
 });

@@ -123,5 +123,6 @@ export function loadLibrary(privacy: Privacy): Promise<LibraryChunk> {
   return import(/* webpackChunkName: "segment-analytics" */ './libraryChunk').then(m => ({
     loadTransport: m.loadSegmentTransport,
     insideLibrary: m.pageRedactionPlugin(privacy.library),
+    claimLedger: m.claimLedgerOf,
   }));
 }

@@ -6,3 +6,4 @@
  */
 export { loadSegmentTransport } from './delivery/segmentTransport';
 export { pageRedactionPlugin } from './privacy/pageRedactionPlugin';
+export { claimLedgerOf } from './delivery/claimLedger';

@@ -1,6 +1,9 @@
 import { callStoreKey } from '../delivery/callStore';
 import { storedOwnerKey } from '../delivery/storedOwner';
-import { forgetBrowserData } from './forgetBrowserData';
+import { IDBFactory } from 'fake-indexeddb';
+import { createClaimLedger, DATABASE } from '../delivery/claimLedger';
+import { browserScheduler } from '../delivery/scheduler';
+import { CLAIMS_DATABASE, forgetBrowserData } from './forgetBrowserData';
 
 const MODULE_KEYS = [callStoreKey('wk'), storedOwnerKey('wk')];
 
@@ -67,5 +70,27 @@ describe('forgetBrowserData', () => {
       },
     };
     expect(forgetBrowserData('wk', MODULE_KEYS, { localStorage: throwing, document: doc as { cookie: string } })).toEqual([]);
+  });
+
+  it("deletes the module's IndexedDB database of claims, also while a ledger of this page holds it open", async () => {
+    expect(CLAIMS_DATABASE).toBe(DATABASE);
+    const indexedDB = new IDBFactory();
+    const ledger = createClaimLedger({ indexedDB, writeKey: 'wk', wallNow: () => Date.now(), scheduler: browserScheduler });
+    expect([...(await ledger.claim(['m1']))]).toEqual(['m1']);
+    expect((await indexedDB.databases()).map(d => d.name)).toEqual([CLAIMS_DATABASE]);
+    let deleted: Promise<unknown> | undefined;
+    const watched = {
+      deleteDatabase(name: string) {
+        const request = indexedDB.deleteDatabase(name);
+        deleted = new Promise(resolve => (request.onsuccess = resolve)); // never fires while a connection stays open
+        return request;
+      },
+    };
+    expect(forgetBrowserData('wk', MODULE_KEYS, { indexedDB: watched })).toEqual([`indexedDB ${CLAIMS_DATABASE}`]);
+    expect(deleted).toBeDefined();
+    await deleted;
+    expect(await indexedDB.databases()).toEqual([]);
+    // A later claim (the user switched on again) opens it anew: nothing remembered.
+    expect([...(await ledger.claim(['m1']))]).toEqual(['m1']);
   });
 });

@@ -5,7 +5,11 @@ export type BrowserData = {
   localStorage?: Pick<Storage, 'length' | 'key' | 'removeItem'>;
   document?: { cookie: string };
   hostname?: string;
+  indexedDB?: Pick<IDBFactory, 'deleteDatabase'>;
 };
+
+/** The module's IndexedDB database: which page load took which stored call (`delivery/claimLedger.ts`). */
+export const CLAIMS_DATABASE = 'backstage-segment';
 
 /** The page's own stores; none where reaching them throws (a sandboxed frame). */
 export function pageBrowserData(): BrowserData {
@@ -17,7 +21,12 @@ export function pageBrowserData(): BrowserData {
     }
   };
   if (typeof window === 'undefined') return {};
-  return { localStorage: read(() => window.localStorage), document: read(() => window.document), hostname: read(() => window.location.hostname) };
+  return {
+    localStorage: read(() => window.localStorage),
+    document: read(() => window.document),
+    hostname: read(() => window.location.hostname),
+    indexedDB: read(() => window.indexedDB),
+  };
 }
 
 /**
@@ -39,7 +48,9 @@ function domainsOf(hostname: string): string[] {
  * Removes everything the module and the Segment library stored in this
  * browser for `writeKey`: the module's keys (`moduleKeys`), the library's `ajs_*` keys and
  * persisted queues in localStorage, and its `ajs_*` cookies, also those set
- * on a parent domain (the library puts them on the top domain it may).
+ * on a parent domain (the library puts them on the top domain it may); and
+ * the module's IndexedDB database of claims (messageIds and times: which
+ * page load sent a stored call), deleted once its open connections close.
  * Never throws; returns what it removed, for tests and logs.
  */
 export function forgetBrowserData(
@@ -81,6 +92,14 @@ export function forgetBrowserData(
     }
   } catch {
     // cookies refused: nothing more to remove there
+  }
+  try {
+    if (browser.indexedDB) {
+      browser.indexedDB.deleteDatabase(CLAIMS_DATABASE);
+      removed.push(`indexedDB ${CLAIMS_DATABASE}`);
+    }
+  } catch {
+    // IndexedDB refused: the module could not have written there either
   }
   return removed;
 }

@@ -2,13 +2,13 @@ import { SegmentCall } from '../mapping/SegmentCall';
 import { createWarnOnce, describeError, SafeLogger, safeLogger } from '../warnSafely';
 import { CallQueue, createWaitingBound, QueueItem, WaitingBound } from './callQueue';
 import { CarryOver, randomId } from './carryOver';
+import { libraryFailure } from './deliveryFailures';
 import { prepareCall, sendCall, sendStoredCall } from './handOver';
 import { createIdentityGate, IdentityGate } from './identityGate';
 import { createInFlight, InFlight, MAX_IN_FLIGHT, startSlice } from './pacing';
 import { Readiness, readinessOf, TransportState } from './readiness';
 import { DeliveryOptions } from './deliveryOptions';
 import { browserScheduler, Scheduler } from './scheduler';
-import { isStorageFailure } from './storageProbe';
 import { SendOptions, Transport } from './Transport';
 
 /** How often a held page call looks again for its title. */
@@ -57,8 +57,8 @@ export class Delivery {
       max: options.maxInFlight ?? MAX_IN_FLIGHT,
       group: options.handOverGroup,
     });
-    this.carryOver =
-      options.store && new CarryOver({ store: options.store, storedOwner: options.storedOwner, newId: options.newId ?? randomId });
+    const { store, newId = randomId } = options;
+    this.carryOver = store && new CarryOver({ ...options, store, newId, onClaimed: () => this.schedule(0) });
     // Without a user id the anonymous session starts at once: the transport is still loading, so it only waits in the queue.
     this.identity = createIdentityGate({
       userId: options.userId,
@@ -106,10 +106,10 @@ export class Delivery {
     return readinessOf(this.transportState, () => this.identity.state);
   }
 
-  /** True when something can be handed over now: restored calls, or queued ones once the session can start. */
+  /** True when something can be handed over now (no claim of the ledger unanswered): restored calls, or queued ones once the session can start. */
   private hasWork(): boolean {
     const readiness = this.readiness();
-    if (readiness === 'loading' || readiness === 'dead') return false;
+    if (readiness === 'loading' || readiness === 'dead' || this.carryOver?.claiming) return false;
     if (this.carryOver?.restored.pending) return true;
     return readiness === 'open' && !this.queue.empty;
   }
@@ -132,11 +132,7 @@ export class Delivery {
     this.transportState = { kind: 'dead' };
     this.queue.clear();
     this.scheduler.clearTimeout(this.timer);
-    const why = isStorageFailure(error) ? "failed on the browser's storage" : 'could not be loaded (blocked or offline?)';
-    this.logger.warn(
-      `Segment analytics: the Segment library ${why}; analytics is off for this page (${lost} events not sent): ` +
-        `${describeError(error)}`,
-    );
+    this.logger.warn(libraryFailure(error, lost));
   }
 
   private schedule(ms: number) {

@@ -1,5 +1,6 @@
 import { SegmentCall } from '../mapping/SegmentCall';
 import { CallStore, StoredCall } from './callStore';
+import { ClaimLedger } from './claimLedger';
 import { CallQueue, QueuedCall } from './callQueue';
 import { RestoredCalls } from './restoredCalls';
 import { StoredOwner } from './storedOwner';
@@ -19,6 +20,10 @@ export type CarryOverOptions = {
   storedOwner?: StoredOwner;
   /** Makes messageIds and anonymous ids. */
   newId: () => string;
+  /** Decides across tabs which load sends a stored call; none: the store alone decides. */
+  ledger?: ClaimLedger;
+  /** A claim of the ledger was answered: what it granted can be handed over. */
+  onClaimed?: () => void;
 };
 
 /**
@@ -31,9 +36,22 @@ export class CarryOver {
   readonly restored: RestoredCalls;
   /** One fresh anonymous id for this page's stored anonymous calls, when a previous user is stored. */
   private leaveAnonymousId?: string;
+  /** True while the ledger has not answered {@link CarryOver.claimBack}. */
+  private claimingBack = false;
+  /** Counts the times the page was left: an answer the ledger gives after that is ignored. */
+  private round = 0;
 
   constructor(private readonly options: CarryOverOptions) {
-    this.restored = new RestoredCalls(options.store);
+    this.restored = new RestoredCalls(options.store, options.ledger, options.onClaimed);
+  }
+
+  /**
+   * True while a claim of the ledger is unanswered: nothing is handed over
+   * meanwhile, so that what it grants keeps its place (restored calls first,
+   * the queue in capture order).
+   */
+  get claiming(): boolean {
+    return this.claimingBack || this.restored.claiming;
   }
 
   /**
@@ -51,6 +69,9 @@ export class CarryOver {
     claim: boolean,
     prepare: (call: SegmentCall) => SegmentCall | undefined,
   ): void {
+    this.round++;
+    this.claimingBack = false;
+    this.restored.abandonClaims();
     const toStore = [...copies];
     const queued: QueuedCall[] = [];
     let owner = initialOwner;
@@ -77,9 +98,25 @@ export class CarryOver {
    */
   claimBack(queue: CallQueue): void {
     const mine = queue.waiting().filter((item): item is QueuedCall => item.kind === 'call' && !!item.stored);
-    const taken = this.options.store.take(mine.map(item => item.messageId!));
-    for (const item of mine) item.stored = false;
-    queue.remove(new Set(mine.filter(item => !taken.has(item.messageId!))));
+    const ids = mine.map(item => item.messageId!);
+    const takeBack = (granted: Set<string>) => {
+      const taken = this.options.store.take(ids.filter(id => granted.has(id)));
+      for (const item of mine) item.stored = false;
+      queue.remove(new Set(mine.filter(item => !taken.has(item.messageId!))));
+    };
+    const { ledger, onClaimed } = this.options;
+    if (!ledger) {
+      takeBack(new Set(ids));
+      return;
+    }
+    this.claimingBack = true;
+    const round = this.round;
+    void ledger.claim(ids).then(granted => {
+      if (round !== this.round) return; // left meanwhile: save() has stored them again
+      this.claimingBack = false;
+      takeBack(granted);
+      onClaimed?.();
+    });
   }
 
   /**

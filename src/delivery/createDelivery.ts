@@ -4,6 +4,7 @@ import { EnabledSegmentConfig } from '../config/SegmentConfig';
 import { CurrentDocument, titleWaitMs } from '../mapping/pageHistory';
 import { watchTitles } from './titleWatch';
 import { createCallStore } from './callStore';
+import type { claimLedgerOf } from './claimLedger';
 import { Delivery } from './Delivery';
 import { MAX_IN_FLIGHT } from './pacing';
 import { browserScheduler } from './scheduler';
@@ -19,7 +20,12 @@ import { Logger, Transport } from './Transport';
  * that runs inside it on every event it builds (what the library adds
  * itself included), an enrichment plugin.
  */
-export type LibraryChunk = { loadTransport: typeof loadSegmentTransport; insideLibrary: Plugin };
+export type LibraryChunk = {
+  loadTransport: typeof loadSegmentTransport;
+  insideLibrary: Plugin;
+  /** The ledger that decides, across tabs, which page load sends a stored call. */
+  claimLedger: typeof claimLedgerOf;
+};
 
 /** The stages of an event's path that delivery runs (see `eventPath.ts`, which lists them in order). */
 export type DeliveryStages = {
@@ -58,8 +64,9 @@ export function createDelivery(
   const titles = watchTitles(browserScheduler.now);
   const current = () => titles.look();
   // The transport's code sits in the library's lazy chunk: the app's first load carries none of it.
-  const load = () =>
-    loadLibrary().then(({ loadTransport, insideLibrary }) => loadTransport(config, logger, storedOwner, insideLibrary, localStorage));
+  let library: Promise<LibraryChunk> | undefined;
+  const chunk = () => (library ??= loadLibrary());
+  const load = () => chunk().then(({ loadTransport, insideLibrary }) => loadTransport(config, logger, storedOwner, insideLibrary, localStorage));
   let transport: Promise<Transport>;
   if (config.testMode) transport = Promise.resolve(createLoggingTransport(logger));
   else transport = whenReady ? whenReady.then(load, load) : load();
@@ -72,6 +79,11 @@ export function createDelivery(
     holdMs: (call, clock) => titleWaitMs(call, current(), clock),
     store: storage && createCallStore({ storage, writeKey: config.writeKey, now: () => Date.now(), logger }),
     storedOwner,
+    // Only a store other tabs share needs a ledger; in memory, each page has its own.
+    ledger:
+      localStorage?.kind === 'usable' && typeof indexedDB !== 'undefined'
+        ? { claim: ids => chunk().then(loaded => loaded.claimLedger(config.writeKey).claim(ids)) }
+        : undefined,
     onPageLeave: listenForPageLeave,
     scheduler: browserScheduler,
     // A batch's calls settle together, when it is sent: room for ten batches.

@@ -1,4 +1,5 @@
 import { describeError } from '../warnSafely';
+import { isStorageFailure } from './storageProbe';
 import { Logger } from './Transport';
 
 /** Deliveries in a row that must fail before the module warns. */
@@ -37,4 +38,10 @@ export function createDeliveryFailureWatch(endpoint: string, logger: Logger) {
       );
     },
   };
+}
+
+/** The warning given when the library could not be loaded (or failed on the browser's storage as it loaded). */
+export function libraryFailure(error: unknown, lost: number): string {
+  const why = isStorageFailure(error) ? "failed on the browser's storage" : 'could not be loaded (blocked or offline?)';
+  return `Segment analytics: the Segment library ${why}; analytics is off for this page (${lost} events not sent): ${describeError(error)}`;
 }

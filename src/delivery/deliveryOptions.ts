@@ -1,6 +1,7 @@
 import { CallClock } from '../mapping/pageHistory';
 import { SegmentCall } from '../mapping/SegmentCall';
 import { CallStore } from './callStore';
+import { ClaimLedger } from './claimLedger';
 import type { MAX_IN_FLIGHT } from './pacing';
 import { Scheduler } from './scheduler';
 import { StoredOwner } from './storedOwner';
@@ -26,6 +27,8 @@ export type DeliveryOptions = {
   holdMs?: (call: SegmentCall, clock: CallClock) => number;
   /** Where calls that could not be handed over go when the page is left; none: not kept. */
   store?: CallStore;
+  /** Decides across tabs which page load sends a stored call (see {@link ClaimLedger}); none: the store alone. */
+  ledger?: ClaimLedger;
   /** The user the browser's stored identity belongs to (see {@link StoredOwner}). */
   storedOwner?: StoredOwner;
   /** Subscribes to the page being hidden or left (see `listenForPageLeave`). */

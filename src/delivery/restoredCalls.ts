@@ -1,4 +1,5 @@
 import { CallStore, StoredCall } from './callStore';
+import { ClaimLedger } from './claimLedger';
 
 /**
  * The calls earlier page loads stored, from being read to being handed over:
@@ -8,7 +9,10 @@ import { CallStore, StoredCall } from './callStore';
  *
  * @remarks
  * A call is handed over only if this load took it (removed it from the
- * store): a call is sent by at most one page load.
+ * store): a call is sent by at most one page load. With a {@link ClaimLedger}
+ * (other tabs may open at the same moment), the ledger is asked first, and
+ * only the calls it grants are taken: meanwhile {@link RestoredCalls.claiming}
+ * is true, and `onTaken` is called once they are.
  */
 export class RestoredCalls {
   /** Read, not taken yet: they wait for their user's session. */
@@ -16,8 +20,16 @@ export class RestoredCalls {
   /** Taken, to be handed over, oldest first. */
   private taken: StoredCall[] = [];
   private head = 0;
+  /** Claims asked of the ledger and not answered yet. */
+  private asked = 0;
+  /** Counts {@link RestoredCalls.abandonClaims}: an answer to an older claim is ignored. */
+  private round = 0;
 
-  constructor(private readonly store: CallStore) {}
+  constructor(
+    private readonly store: CallStore,
+    private readonly ledger?: ClaimLedger,
+    private readonly onTaken: () => void = () => {},
+  ) {}
 
   /** Reads the store, leaving out the calls `own` names (this page stored them itself). */
   read(own: ReadonlySet<string | undefined>): void {
@@ -29,7 +41,37 @@ export class RestoredCalls {
     const mine = this.unclaimed.filter(stored => stored.owner === owner);
     if (!mine.length) return;
     this.unclaimed = this.unclaimed.filter(stored => stored.owner !== owner);
-    const taken = this.store.take(mine.map(stored => stored.messageId));
+    const ids = mine.map(stored => stored.messageId);
+    if (!this.ledger) {
+      this.keep(mine, this.store.take(ids));
+      return;
+    }
+    this.asked++;
+    const round = this.round;
+    void this.ledger.claim(ids).then(granted => {
+      if (round !== this.round) return;
+      this.asked--;
+      this.keep(mine, this.store.take(ids.filter(id => granted.has(id))));
+      this.onTaken();
+    });
+  }
+
+  /** True while the ledger has not answered a claim: the calls it may grant go before anything else. */
+  get claiming(): boolean {
+    return this.asked > 0;
+  }
+
+  /**
+   * The page is being left: claims not answered yet are given up, and their
+   * calls stay stored (a page taking them now might not live to send them).
+   * The ledger keeps other loads off them for a while; then a later load sends them.
+   */
+  abandonClaims(): void {
+    this.round++;
+    this.asked = 0;
+  }
+
+  private keep(mine: StoredCall[], taken: Set<string>) {
     for (const stored of mine) if (taken.has(stored.messageId)) this.taken.push(stored);
   }
 

@@ -1,0 +1,157 @@
+import { IDBFactory } from 'fake-indexeddb';
+import { clickCall, drivenLifecycle, recordingTransport } from '../__testUtils__/deliveryTestKit';
+import { callStoreKey, createCallStore, KeyValueStorage, StoredCall } from './callStore';
+import { ClaimLedger, createClaimLedger } from './claimLedger';
+import { Delivery } from './Delivery';
+import { DeliveryOptions } from './deliveryOptions';
+import { browserScheduler } from './scheduler';
+import { createStoredOwner } from './storedOwner';
+import { Transport } from './Transport';
+
+// Two tabs of one browser each read their own cached copy of localStorage:
+// a removal made by one reaches the other a moment later. Here each tab gets
+// its own copy of the same stored backlog, which is that moment made long.
+
+const advance = (ms: number) => jest.advanceTimersByTimeAsync(ms);
+const { setImmediate: realImmediate } = jest.requireActual<typeof import('timers')>('timers');
+/** Fake time, `ms` in 10 ms steps; between steps, fake-indexeddb's tasks (on Node's real setImmediate) run. */
+async function advanceWithIndexedDb(ms: number) {
+  for (let t = 0; t < ms; t += 10) {
+    await new Promise(resolve => realImmediate(resolve));
+    await advance(10);
+  }
+}
+const quiet = () => ({ warn: jest.fn(), info: jest.fn() });
+
+beforeEach(() => jest.useFakeTimers());
+afterEach(() => jest.useRealTimers());
+
+function memoryStorage(data = new Map<string, string>()) {
+  const storage: KeyValueStorage = {
+    getItem: k => data.get(k) ?? null,
+    setItem: (k, v) => void data.set(k, v),
+    removeItem: k => void data.delete(k),
+  };
+  return { data, storage };
+}
+
+const storeOf = (storage: KeyValueStorage) => createCallStore({ storage, writeKey: 'wk', now: () => Date.now(), logger: quiet() });
+
+/** `n` calls of `owner` an earlier page load stored, captured a minute ago. */
+function storeBacklog(storage: KeyValueStorage, n: number, owner: string | null = 'u', prefix = 'old') {
+  const calls: StoredCall[] = Array.from({ length: n }, (_, i) => ({
+    messageId: `${prefix}${i}`,
+    owner,
+    call: { ...clickCall(`${prefix}-${i}`), timestamp: new Date(Date.now() - 60_000 + i) },
+  }));
+  storeOf(storage).save(calls);
+}
+
+function page(storage: KeyValueStorage, options: Partial<DeliveryOptions>) {
+  const { sent, options: sentOptions, transport } = recordingTransport();
+  const life = drivenLifecycle();
+  const delivery = new Delivery({
+    transport: Promise.resolve(transport),
+    userId: Promise.resolve('u'),
+    identityTimeoutMs: 1000,
+    logger: quiet(),
+    store: storeOf(storage),
+    storedOwner: createStoredOwner(storage, 'wk'),
+    onPageLeave: life.onPageLeave,
+    ...options,
+  });
+  return { delivery, sent, sentOptions, life };
+}
+
+/** A ledger that answers when the test says: `answer(granted)` answers the oldest claim not answered. */
+function heldLedger() {
+  const claims: { ids: string[]; answer: (granted: string[]) => void }[] = [];
+  const ledger: ClaimLedger = {
+    claim: ids => new Promise(resolve => claims.push({ ids, answer: granted => resolve(new Set(granted)) })),
+  };
+  return { ledger, claims };
+}
+
+const stored = (data: Map<string, string>) => {
+  const raw = data.get(callStoreKey('wk'));
+  return raw ? (JSON.parse(raw).calls as { messageId: string }[]).map(c => c.messageId) : [];
+};
+
+describe('Delivery with a claim ledger (tabs opened at once)', () => {
+  it('two tabs opening at once on one backlog: each stored call is sent by exactly one of them', async () => {
+    const backlog = memoryStorage();
+    storeBacklog(backlog.storage, 40);
+    const factory = new IDBFactory();
+    const ledger = () => createClaimLedger({ indexedDB: factory, writeKey: 'wk', wallNow: () => Date.now(), scheduler: browserScheduler });
+    const tabs = [0, 1].map(() => page(memoryStorage(new Map(backlog.data)).storage, { ledger: ledger() }));
+    await advanceWithIndexedDb(1000);
+    const sent = tabs.flatMap(tab => tab.sentOptions.map(o => o.messageId)).filter(Boolean);
+    expect(sent.length).toBe(40);
+    expect(new Set(sent).size).toBe(40);
+  });
+
+  it('without a ledger, the same two tabs would both send the backlog (why the ledger exists)', async () => {
+    const backlog = memoryStorage();
+    storeBacklog(backlog.storage, 40);
+    const tabs = [0, 1].map(() => page(memoryStorage(new Map(backlog.data)).storage, {}));
+    await advance(1000);
+    expect(tabs.flatMap(tab => tab.sentOptions.map(o => o.messageId)).filter(Boolean)).toHaveLength(80);
+  });
+
+  it('nothing is handed over until the ledger answers; then the calls it granted, in order, before the new ones', async () => {
+    const { data, storage } = memoryStorage();
+    storeBacklog(storage, 2, null, 'anon');
+    storeBacklog(storage, 3, 'u', 'mine');
+    const { ledger, claims } = heldLedger();
+    const tab = page(storage, { ledger });
+    tab.delivery.enqueue(clickCall('new'));
+    await advance(500);
+    expect(tab.sent).toEqual([]);
+    expect(claims.map(c => c.ids)).toEqual([['anon0', 'anon1']]);
+    claims[0].answer(['anon1']); // another tab took anon0
+    await advance(500);
+    expect(claims.map(c => c.ids)).toEqual([['anon0', 'anon1'], ['mine0', 'mine1', 'mine2']]);
+    expect(tab.sent).toEqual(['click anon-1 as anonymous', 'identify u']);
+    claims[1].answer(['mine0', 'mine2']);
+    await advance(500);
+    expect(tab.sent).toEqual(['click anon-1 as anonymous', 'identify u', 'click mine-0 as u', 'click mine-2 as u', 'click new as u']);
+    // What another tab was granted stays for it to remove.
+    expect(stored(data)).toEqual(['anon0', 'mine1']);
+  });
+
+  it('the page left while a claim is unanswered: those calls stay stored, and a late answer takes nothing', async () => {
+    const { data, storage } = memoryStorage();
+    storeBacklog(storage, 3, 'u', 'mine');
+    const { ledger, claims } = heldLedger();
+    const tab = page(storage, { ledger });
+    await advance(500);
+    expect(claims).toHaveLength(1);
+    tab.life.leave();
+    claims[0].answer(['mine0', 'mine1', 'mine2']);
+    await advance(500);
+    expect(tab.sent).toEqual(['identify u']);
+    expect(stored(data)).toEqual(['mine0', 'mine1', 'mine2']);
+  });
+
+  it("calls stored when the page was hidden, taken by another tab meanwhile, are not sent again when it comes back", async () => {
+    const { data, storage } = memoryStorage();
+    const { ledger, claims } = heldLedger();
+    let ready: (t: Transport) => void = () => {};
+    const { sent, transport } = recordingTransport();
+    let n = 0;
+    const tab = page(storage, { ledger, transport: new Promise<Transport>(r => (ready = r)), newId: () => `id-${++n}` });
+    await advance(1);
+    tab.delivery.enqueue(clickCall('hidden-1'));
+    tab.delivery.enqueue(clickCall('hidden-2'));
+    tab.life.leave(); // a tab switch, before the library loaded: both calls stored
+    expect(stored(data)).toEqual(['id-1', 'id-2']);
+    ready(transport);
+    await advance(500);
+    expect(claims.map(c => c.ids)).toEqual([['id-1', 'id-2']]);
+    expect(sent).toEqual(['identify u']);
+    claims[0].answer(['id-2']); // another tab's load took id-1
+    await advance(500);
+    expect(sent).toEqual(['identify u', 'click hidden-2 as u']);
+    expect(stored(data)).toEqual(['id-1']);
+  });
+});

@@ -1,0 +1,136 @@
+import { browserScheduler, Scheduler } from './scheduler';
+
+/**
+ * Decides, across the tabs of one browser, which page load sends a stored
+ * call: localStorage alone cannot, because each tab reads its own cached copy
+ * of it (two tabs opening at once both read a backlog before either removal
+ * reaches the other). IndexedDB can: its read-write transactions on one store
+ * run one after another, each seeing what the previous one committed.
+ */
+export type ClaimLedger = {
+  /**
+   * Records these messageIds as taken by this page load, in one transaction;
+   * resolves with those no other load took less than {@link CLAIM_HOLD_MS}
+   * ago. Never rejects: where the ledger fails, every id is returned (the
+   * store's own take then decides, as without a ledger).
+   */
+  claim(messageIds: string[]): Promise<Set<string>>;
+};
+
+/**
+ * How long a claim keeps other loads off a call. The load that won it
+ * removes the call from localStorage at once; this covers the moment before
+ * that removal reaches the other tabs, and frees the call again should the
+ * winner die before removing it.
+ */
+export const CLAIM_HOLD_MS = 60_000;
+
+/** How long the ledger waits for IndexedDB before it lets the store decide alone. */
+export const CLAIM_WAIT_MS = 10_000;
+
+/** The database's name; the user's opt-out deletes it (`consent/forgetBrowserData.ts`). */
+export const DATABASE = 'backstage-segment';
+const CLAIMS = 'claims';
+
+/** Options of {@link createClaimLedger}. */
+export type ClaimLedgerOptions = {
+  /** The origin's IndexedDB (`window.indexedDB`). */
+  indexedDB: IDBFactory;
+  /** Scopes the claims: the calls of two Segment sources never meet. */
+  writeKey: string;
+  /** Wall-clock epoch milliseconds: claims are compared across tabs. */
+  wallNow: () => number;
+  scheduler: Pick<Scheduler, 'setTimeout' | 'clearTimeout'>;
+};
+
+/** The ledger of claims in the origin's IndexedDB (see {@link ClaimLedger}). */
+export function createClaimLedger({ indexedDB, writeKey, wallNow, scheduler }: ClaimLedgerOptions): ClaimLedger {
+  let database: Promise<IDBDatabase | undefined> | undefined;
+  const open = () =>
+    (database ??= new Promise(resolve => {
+      try {
+        const request = indexedDB.open(DATABASE, 1);
+        request.onupgradeneeded = () => request.result.createObjectStore(CLAIMS);
+        request.onsuccess = () => {
+          const db = request.result;
+          // The user's opt-out deletes the database: let go of it, and open it anew for a later claim.
+          db.onversionchange = () => {
+            db.close();
+            database = undefined;
+          };
+          resolve(db);
+        };
+        request.onerror = () => resolve(undefined);
+        request.onblocked = () => resolve(undefined);
+      } catch {
+        resolve(undefined);
+      }
+    }));
+
+  /** One transaction: the ids free (never claimed, or longer than the hold ago) are claimed; stale claims are pruned. */
+  function claimIn(db: IDBDatabase, ids: string[], done: (won: Set<string> | undefined) => void) {
+    const now = wallNow();
+    const stale = (at: unknown) => typeof at !== 'number' || now - at > CLAIM_HOLD_MS || at - now > 24 * 3_600_000;
+    const won = new Set<string>();
+    const claimed = new Set<string>();
+    const transaction = db.transaction(CLAIMS, 'readwrite');
+    const claims = transaction.objectStore(CLAIMS);
+    for (const id of ids) {
+      const key = `${writeKey}\n${id}`;
+      const read = claims.get(key);
+      read.onsuccess = () => {
+        if (!stale(read.result)) return;
+        claims.put(now, key);
+        claimed.add(key);
+        won.add(id);
+      };
+    }
+    const cursor = claims.openCursor();
+    cursor.onsuccess = () => {
+      const at = cursor.result;
+      if (!at) return;
+      // The cursor saw each record as it was before this transaction's puts.
+      if (stale(at.value) && !claimed.has(String(at.key))) at.delete();
+      at.continue();
+    };
+    transaction.oncomplete = () => done(won);
+    transaction.onabort = () => done(undefined);
+  }
+
+  return {
+    claim(ids) {
+      const all = new Set(ids);
+      if (!ids.length) return Promise.resolve(all);
+      return new Promise(resolve => {
+        let settled = false;
+        const timer = scheduler.setTimeout(() => settle(undefined), CLAIM_WAIT_MS);
+        function settle(won: Set<string> | undefined) {
+          if (settled) return;
+          settled = true;
+          scheduler.clearTimeout(timer);
+          resolve(won ?? all);
+        }
+        void open().then(db => {
+          try {
+            if (db) claimIn(db, ids, settle);
+            else settle(undefined);
+          } catch {
+            settle(undefined);
+          }
+        });
+      });
+    },
+  };
+}
+
+const ledgers = new Map<string, ClaimLedger>();
+
+/** The page's ledger of a write key, in the browser's IndexedDB (one per write key and page). */
+export function claimLedgerOf(writeKey: string): ClaimLedger {
+  let ledger = ledgers.get(writeKey);
+  if (!ledger) {
+    ledger = createClaimLedger({ indexedDB, writeKey, wallNow: () => Date.now(), scheduler: browserScheduler });
+    ledgers.set(writeKey, ledger);
+  }
+  return ledger;
+}
