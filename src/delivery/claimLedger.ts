@@ -124,12 +124,19 @@ export function createClaimLedger({ indexedDB, writeKey, wallNow, scheduler }: C
 }
 
 const ledgers = new Map<string, ClaimLedger>();
+const everyId: ClaimLedger = { claim: async ids => new Set(ids) };
 
 /** The page's ledger of a write key, in the browser's IndexedDB (one per write key and page). */
 export function claimLedgerOf(writeKey: string): ClaimLedger {
   let ledger = ledgers.get(writeKey);
   if (!ledger) {
-    ledger = createClaimLedger({ indexedDB, writeKey, wallNow: () => Date.now(), scheduler: browserScheduler });
+    let factory: IDBFactory | undefined;
+    try {
+      factory = typeof indexedDB === 'undefined' ? undefined : indexedDB;
+    } catch {
+      // a browser that refuses IndexedDB to this page: the store alone decides
+    }
+    ledger = factory ? createClaimLedger({ indexedDB: factory, writeKey, wallNow: () => Date.now(), scheduler: browserScheduler }) : everyId;
     ledgers.set(writeKey, ledger);
   }
   return ledger;

@@ -79,10 +79,10 @@ export function createDelivery(
     holdMs: (call, clock) => titleWaitMs(call, current(), clock),
     store: storage && createCallStore({ storage, writeKey: config.writeKey, now: () => Date.now(), logger }),
     storedOwner,
-    // Only a store other tabs share needs a ledger; in memory, each page has its own.
+    // Only a store other tabs share needs a ledger (in the library's chunk, loaded by then); in memory, each page has its own.
     ledger:
-      localStorage?.kind === 'usable' && typeof indexedDB !== 'undefined'
-        ? { claim: ids => chunk().then(loaded => loaded.claimLedger(config.writeKey).claim(ids)) }
+      localStorage?.kind === 'usable'
+        ? { claim: ids => chunk().then(loaded => loaded.claimLedger(config.writeKey).claim(ids), () => new Set(ids)) }
         : undefined,
     onPageLeave: listenForPageLeave,
     scheduler: browserScheduler,
