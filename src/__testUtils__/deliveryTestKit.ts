@@ -30,9 +30,8 @@ export function clickCall(subject: string): SegmentCall {
   };
 }
 
-/** Storage in a Map that counts its reads, writes and the characters written. */
-export function countingStorage() {
-  const data = new Map<string, string>();
+/** Storage in a Map (`data`, a new one by default) that counts its reads, writes and the characters written. */
+export function countingStorage(data = new Map<string, string>()) {
   const ops = { reads: 0, writes: 0, written: 0 };
   const storage: KeyValueStorage = {
     getItem: key => {

@@ -1,5 +1,5 @@
 import { IDBFactory } from 'fake-indexeddb';
-import { clickCall, drivenLifecycle, recordingTransport } from '../__testUtils__/deliveryTestKit';
+import { clickCall, countingStorage, drivenLifecycle, recordingTransport } from '../__testUtils__/deliveryTestKit';
 import { callStoreKey, createCallStore, KeyValueStorage, StoredCall } from './callStore';
 import { ClaimLedger, createClaimLedger } from './claimLedger';
 import { Delivery } from './Delivery';
@@ -25,15 +25,6 @@ const quiet = () => ({ warn: jest.fn(), info: jest.fn() });
 
 beforeEach(() => jest.useFakeTimers());
 afterEach(() => jest.useRealTimers());
-
-function memoryStorage(data = new Map<string, string>()) {
-  const storage: KeyValueStorage = {
-    getItem: k => data.get(k) ?? null,
-    setItem: (k, v) => void data.set(k, v),
-    removeItem: k => void data.delete(k),
-  };
-  return { data, storage };
-}
 
 const storeOf = (storage: KeyValueStorage) => createCallStore({ storage, writeKey: 'wk', now: () => Date.now(), logger: quiet() });
 
@@ -79,11 +70,11 @@ const stored = (data: Map<string, string>) => {
 
 describe('Delivery with a claim ledger (tabs opened at once)', () => {
   it('two tabs opening at once on one backlog: each stored call is sent by exactly one of them', async () => {
-    const backlog = memoryStorage();
+    const backlog = countingStorage();
     storeBacklog(backlog.storage, 40);
     const factory = new IDBFactory();
     const ledger = () => createClaimLedger({ indexedDB: factory, writeKey: 'wk', wallNow: () => Date.now(), scheduler: browserScheduler });
-    const tabs = [0, 1].map(() => page(memoryStorage(new Map(backlog.data)).storage, { ledger: ledger() }));
+    const tabs = [0, 1].map(() => page(countingStorage(new Map(backlog.data)).storage, { ledger: ledger() }));
     await advanceWithIndexedDb(1000);
     const sent = tabs.flatMap(tab => tab.sentOptions.map(o => o.messageId)).filter(Boolean);
     expect(sent.length).toBe(40);
@@ -91,15 +82,15 @@ describe('Delivery with a claim ledger (tabs opened at once)', () => {
   });
 
   it('without a ledger, the same two tabs would both send the backlog (why the ledger exists)', async () => {
-    const backlog = memoryStorage();
+    const backlog = countingStorage();
     storeBacklog(backlog.storage, 40);
-    const tabs = [0, 1].map(() => page(memoryStorage(new Map(backlog.data)).storage, {}));
+    const tabs = [0, 1].map(() => page(countingStorage(new Map(backlog.data)).storage, {}));
     await advance(1000);
     expect(tabs.flatMap(tab => tab.sentOptions.map(o => o.messageId)).filter(Boolean)).toHaveLength(80);
   });
 
   it('nothing is handed over until the ledger answers; then the calls it granted, in order, before the new ones', async () => {
-    const { data, storage } = memoryStorage();
+    const { data, storage } = countingStorage();
     storeBacklog(storage, 2, null, 'anon');
     storeBacklog(storage, 3, 'u', 'mine');
     const { ledger, claims } = heldLedger();
@@ -120,7 +111,7 @@ describe('Delivery with a claim ledger (tabs opened at once)', () => {
   });
 
   it('the page left while a claim is unanswered: those calls stay stored, and a late answer takes nothing', async () => {
-    const { data, storage } = memoryStorage();
+    const { data, storage } = countingStorage();
     storeBacklog(storage, 3, 'u', 'mine');
     const { ledger, claims } = heldLedger();
     const tab = page(storage, { ledger });
@@ -134,7 +125,7 @@ describe('Delivery with a claim ledger (tabs opened at once)', () => {
   });
 
   it("calls stored when the page was hidden, taken by another tab meanwhile, are not sent again when it comes back", async () => {
-    const { data, storage } = memoryStorage();
+    const { data, storage } = countingStorage();
     const { ledger, claims } = heldLedger();
     let ready: (t: Transport) => void = () => {};
     const { sent, transport } = recordingTransport();
