@@ -10,6 +10,8 @@ import { describeError } from '../warnSafely';
 import { cutOffLibrary } from './cutOffLibrary';
 import { keepIdentityForPageLife, skipPerEventCookieStore, withPageLifeIdentity } from './pageLifeIdentity';
 import { createDelayedObserver } from './delayedObserver';
+import { createLeaveSender } from './leaveSender';
+import { browserScheduler } from './scheduler';
 
 /** How long after a call has been handed over its first delivery attempt is looked at. */
 const FAILURE_CHECK_DELAY_MS = 4000;
@@ -41,6 +43,9 @@ export async function loadSegmentTransport(
   const warning = storage && storageWarning(storage);
   if (warning) logger.warn(warning);
   guardEnrichment(analytics.queue.plugins);
+  // Last of the enrichment plugins: it sees each event as the library would send it.
+  const leaveSender = createLeaveSender(browserScheduler);
+  await analytics.register(leaveSender.plugin);
   if (config.debug) analytics.debug(true);
   const failures = createDeliveryFailureWatch(`${config.protocol}://${config.apiHost}`, logger);
   // A call's promise settles before its request has failed or not: look at
@@ -66,6 +71,7 @@ export async function loadSegmentTransport(
   return {
     leaving() {
       keepAliveWhileLeaving(initOptions);
+      leaveSender.leaving();
       identity?.sync();
     },
     stop() {

@@ -1,0 +1,115 @@
+import { clickCall } from '../__testUtils__/deliveryTestKit';
+import { readEnabled } from '../__testUtils__/configReading';
+import { SegmentCall } from '../mapping/SegmentCall';
+import { createPrivacy } from '../privacy/createPrivacy';
+import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
+import { loadSegmentTransport } from './segmentTransport';
+import { probeLocalStorage } from './storageProbe';
+import { Transport } from './Transport';
+
+// A page being left runs no more timers once the next document commits: the
+// calls handed over in `pagehide` or `beforeunload` must reach the network
+// without one. The real library in jsdom, `fetch` recorded, timers faked
+// once it has loaded (so that "before any timer" is exact).
+
+const config = () => readEnabled({ writeKey: 'leaving', cdnSettings: 'local', apiHost: 'http://127.0.0.1:9/v1' });
+
+const page = (): SegmentCall => {
+  const { properties, page: info, timestamp } = clickCall('navigate');
+  return { type: 'page', properties, page: info, timestamp };
+};
+
+type Posted = { url: string; keepalive?: boolean; body: Record<string, any> };
+let posted: Posted[];
+
+beforeEach(() => {
+  localStorage.clear();
+  posted = [];
+  jest.spyOn(globalThis, 'fetch').mockImplementation(async (url, init) => {
+    posted.push({ url: String(url), keepalive: init?.keepalive, body: JSON.parse(String(init?.body)) });
+    return new Response('{}', { status: 200 });
+  });
+});
+afterEach(() => {
+  jest.useRealTimers();
+  jest.restoreAllMocks();
+  localStorage.clear();
+});
+
+/** Loads the real transport on real timers, then fakes them. */
+async function loaded(): Promise<Transport> {
+  const logger = { warn: jest.fn(), info: jest.fn() };
+  const transport = await loadSegmentTransport(
+    config(),
+    logger,
+    undefined,
+    pageRedactionPlugin(createPrivacy().library),
+    probeLocalStorage(() => window.localStorage),
+  );
+  jest.useFakeTimers();
+  return transport;
+}
+
+/** Lets every pending promise settle, running no timer (what a page left after this task still does). */
+async function microtasksOnly() {
+  for (let i = 0; i < 100; i++) await Promise.resolve();
+}
+
+/** A sent body without what differs between two sends of one call (their times). */
+function withoutTimes(body: Record<string, any>) {
+  const { sentAt, timestamp, ...rest } = body;
+  return rest;
+}
+
+/** What was sent for the click on `subject`. */
+const sent = (subject: string) => posted.filter(p => p.body.properties?.subject === subject);
+
+describe('calls handed over while the page is being left', () => {
+  it('reach the network in the same task, with keepalive, as the library builds them, and once', async () => {
+    const transport = await loaded();
+    transport.leaving!();
+    transport.send(page(), { userId: 'user:default/jane' });
+    transport.send(clickCall('signIn'), { userId: 'user:default/jane' });
+    transport.send(clickCall('deploy'), { userId: 'user:default/jane', messageId: 'kept-id' });
+    await microtasksOnly();
+    expect(posted.map(p => [p.url.slice(-4), p.body.type, p.body.properties.subject])).toEqual([
+      ['v1/p', 'page', 'navigate'],
+      ['v1/t', 'track', 'signIn'],
+      ['v1/t', 'track', 'deploy'],
+    ]);
+    expect(posted.every(p => p.keepalive === true)).toBe(true);
+    const [deploy] = sent('deploy');
+    expect(deploy.body).toMatchObject({ messageId: 'kept-id', userId: 'user:default/jane', writeKey: 'leaving' });
+
+    // The page stayed after all: the library's timer runs, and sends nothing twice.
+    await jest.advanceTimersByTimeAsync(100);
+    expect(sent('deploy')).toHaveLength(1);
+    expect(posted).toHaveLength(3);
+
+    // What went out is what the library sends its usual way (but for the ids and times of this one call).
+    transport.send(clickCall('deploy'), { userId: 'user:default/jane', messageId: 'usual-id' });
+    await jest.advanceTimersByTimeAsync(100);
+    const [atOnce, usual] = sent('deploy').map(p => withoutTimes(p.body));
+    expect(atOnce).toEqual({ ...usual, messageId: 'kept-id' });
+  });
+
+  it('otherwise wait for the library’s timer, as without this module (what made a fast navigation lose them)', async () => {
+    const transport = await loaded();
+    transport.send(clickCall('deploy'), { userId: 'user:default/jane' });
+    await microtasksOnly();
+    expect(posted).toEqual([]);
+    await jest.advanceTimersByTimeAsync(100);
+    expect(sent('deploy')).toHaveLength(1);
+  });
+
+  it('go the library’s usual way again once the page runs its next task (it stayed, or came back)', async () => {
+    const transport = await loaded();
+    transport.leaving!();
+    await jest.advanceTimersByTimeAsync(0);
+    transport.send(clickCall('later'), {});
+    await microtasksOnly();
+    expect(posted).toEqual([]);
+    await jest.advanceTimersByTimeAsync(100);
+    expect(sent('later')).toHaveLength(1);
+  });
+});
