@@ -93,6 +93,23 @@ describe('calls handed over while the page is being left', () => {
     expect(atOnce).toEqual({ ...usual, messageId: 'kept-id' });
   });
 
+  it('go after the events the library had already prepared, which are sent at once too, in order, once', async () => {
+    const transport = await loaded();
+    transport.startSession('user:default/jane', new Date());
+    transport.send(clickCall('first'), { userId: 'user:default/jane' });
+    await microtasksOnly();
+    expect(posted).toEqual([]); // enriched, waiting for the library's timer
+
+    transport.leaving!();
+    transport.send(clickCall('last'), { userId: 'user:default/jane' });
+    await microtasksOnly();
+    expect(posted.map(p => p.body.type === 'identify' ? 'identify' : p.body.properties.subject)).toEqual(['identify', 'first', 'last']);
+    expect(posted.every(p => p.keepalive === true)).toBe(true);
+
+    await jest.advanceTimersByTimeAsync(100);
+    expect(posted).toHaveLength(3);
+  });
+
   it('otherwise wait for the library’s timer, as without this module (what made a fast navigation lose them)', async () => {
     const transport = await loaded();
     transport.send(clickCall('deploy'), { userId: 'user:default/jane' });

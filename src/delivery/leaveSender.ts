@@ -6,7 +6,11 @@ const SEGMENT_IO = 'Segment.io';
 
 const EVENT_TYPES = ['track', 'page', 'identify', 'group', 'alias', 'screen'] as const;
 
-type Destination = Partial<Record<(typeof EVENT_TYPES)[number], (ctx: Context) => unknown>> & { name?: string; type?: string };
+/** Most events remembered between their enrichment and the library's timer (it runs within a task or two). */
+const MAX_WAITING = 1000;
+
+type Hook = (ctx: Context) => unknown;
+type Destination = Partial<Record<(typeof EVENT_TYPES)[number], Hook>> & { name?: string; type?: string };
 
 /** See {@link createLeaveSender}. */
 export type LeaveSender = {
@@ -17,8 +21,8 @@ export type LeaveSender = {
 };
 
 /**
- * Sends the events handed over while the page is being left without
- * waiting for a timer.
+ * Sends the events handed over while the page is being left, and those
+ * the library had already prepared, without waiting for a timer.
  *
  * @remarks
  * The library hands an enriched event to its destinations on a timer
@@ -26,48 +30,78 @@ export type LeaveSender = {
  * timers once the next document commits, which on a fast network can come
  * before that timer: the calls handed over in `pagehide` or `beforeunload`
  * were then never sent (the copy kept for the next load helps only a user who
- * comes back). While leaving, this enrichment plugin, registered after every
- * other one, gives each event to the library's own Segment.io destination
- * at once, in the same task (its request is built and started
- * synchronously, with `keepalive`), and takes that destination off the
- * event's list so that the timer, should it still run, does not send it
- * twice. What is sent is what the library would have sent. Once the page
- * runs its next task (it stayed, or came back), events go the library's
- * usual way again.
+ * comes back). This enrichment plugin, registered after every other one,
+ * remembers each event from its enrichment until the library's Segment.io
+ * destination gets it. When the page is being left, it gives that
+ * destination the events still waiting for their timer, in order, then each
+ * event handed over meanwhile as soon as it is enriched: in the same task,
+ * where the destination builds and starts its request synchronously (with
+ * `keepalive`). The destination is wrapped so that the timer, should it
+ * still run, does not send an event twice. What is sent is what the library
+ * would have sent. Once the page runs its next task (it stayed, or came
+ * back), events go the library's usual way again.
  */
 export function createLeaveSender(scheduler: Pick<Scheduler, 'setTimeout'>): LeaveSender {
-  let analytics: Analytics | undefined;
+  let destination: Destination | undefined;
   let leavingNow = false;
-  const sendNow = (ctx: Context): Context => {
-    if (!leavingNow || !analytics) return ctx;
-    const integrations = ctx.event.integrations ?? {};
-    if (integrations[SEGMENT_IO] === false) return ctx;
-    const destination = (analytics.queue.plugins as Destination[]).find(p => p.name === SEGMENT_IO && p.type === 'destination');
-    const send = destination?.[ctx.event.type];
-    if (typeof send !== 'function') return ctx;
+  /** Enriched, not given to the destination yet, in enrichment order. */
+  const waiting = new Set<Context>();
+  /** Given to the destination at once: its timer skips them. */
+  const sentAtOnce = new WeakSet<Context>();
+  const original = new Map<string, Hook>();
+
+  const sendNow = (ctx: Context) => {
+    waiting.delete(ctx);
+    const send = original.get(ctx.event.type);
+    if (!send || sentAtOnce.has(ctx)) return;
     try {
       // The library's own code builds and starts the request now; its promise reports failures as usual.
       Promise.resolve(send.call(destination, ctx)).catch(() => {});
+      sentAtOnce.add(ctx);
     } catch {
-      return ctx; // not sent now: the library's timer sends it, as without this plugin
+      // not sent now: the library's timer sends it, as without this plugin
     }
-    ctx.event.integrations = { ...integrations, [SEGMENT_IO]: false };
+  };
+  const enriched = (ctx: Context): Context => {
+    if (!destination || ctx.event.integrations?.[SEGMENT_IO] === false) return ctx;
+    if (leavingNow) {
+      sendNow(ctx);
+    } else {
+      const oldest = waiting.values().next();
+      if (waiting.size >= MAX_WAITING && !oldest.done) waiting.delete(oldest.value);
+      waiting.add(ctx);
+    }
     return ctx;
+  };
+  /** The destination's hooks, wrapped: an event already sent at once is not sent again. */
+  const wrap = (found: Destination) => {
+    for (const type of EVENT_TYPES) {
+      const hook = found[type];
+      if (typeof hook !== 'function') continue;
+      original.set(type, hook);
+      found[type] = (ctx: Context) => {
+        waiting.delete(ctx);
+        return sentAtOnce.has(ctx) ? ctx : hook.call(found, ctx);
+      };
+    }
+    destination = found;
   };
   const plugin: Plugin = {
     name: 'Backstage Segment: send while leaving',
     type: 'enrichment',
     version: '1.0.0',
     isLoaded: () => true,
-    load: async (_ctx, instance) => {
-      analytics = instance;
+    load: async (_ctx, analytics: Analytics) => {
+      const found = (analytics.queue.plugins as Destination[]).find(p => p.name === SEGMENT_IO && p.type === 'destination');
+      if (found && !destination) wrap(found);
     },
-    ...Object.fromEntries(EVENT_TYPES.map(type => [type, sendNow])),
+    ...Object.fromEntries(EVENT_TYPES.map(type => [type, enriched])),
   };
   return {
     plugin,
     leaving() {
       leavingNow = true;
+      for (const ctx of [...waiting]) sendNow(ctx);
       scheduler.setTimeout(() => {
         leavingNow = false;
       }, 0);
