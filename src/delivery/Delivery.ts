@@ -8,6 +8,7 @@ import { createIdentityGate, IdentityGate } from './identityGate';
 import { createInFlight, InFlight, MAX_IN_FLIGHT, startSlice } from './pacing';
 import { Readiness, readinessOf, TransportState } from './readiness';
 import { DeliveryOptions } from './deliveryOptions';
+import { PageLeave } from './pageLifecycle';
 import { browserScheduler, Scheduler } from './scheduler';
 import { SendOptions, Transport } from './Transport';
 
@@ -76,7 +77,7 @@ export class Delivery {
       transport => this.transportReady(transport),
       error => this.die(error),
     );
-    options.onPageLeave?.(() => this.leave());
+    options.onPageLeave?.(leave => this.leave(leave ?? { final: true }));
   }
 
   /** Keeps a call for delivery; returns at once. */
@@ -218,7 +219,7 @@ export class Delivery {
    * messageId (Segment de-duplicates). What cannot be handed over is stored
    * (and also stays here, in case the page comes back).
    */
-  private leave() {
+  private leave({ final }: PageLeave) {
     const state = this.transportState;
     if (state.kind === 'dead') return;
     const open = this.readiness() === 'open';
@@ -227,7 +228,7 @@ export class Delivery {
     this.carryOver?.save(this.queue, this.carryOver.restored.remaining(), owner, !open, call => this.prepare(call));
     if (state.kind !== 'ready') return;
     try {
-      state.transport.leaving?.();
+      state.transport.leaving?.(final);
     } catch {
       // keepalive is a bonus: the library also keeps its queue for the next load
     }

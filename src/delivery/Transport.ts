@@ -37,8 +37,11 @@ export interface Transport {
    * network, not even what the library still holds (retries, its queues).
    */
   stop?(): void;
-  /** The page is being hidden or left: what is handed over from now on must outlive it. */
-  leaving?(): void;
+  /**
+   * The page is being hidden or left (`final`: unloaded for good, see
+   * `PageLeave`): what is handed over from now on must outlive it.
+   */
+  leaving?(final: boolean): void;
   /**
    * Hands one call over; may return a promise that settles once the library
    * has run the call through its pipeline (Delivery paces a burst by it).

@@ -3,6 +3,7 @@ import { SegmentCall } from '../mapping/SegmentCall';
 import { CallStore } from './callStore';
 import { ClaimLedger } from './claimLedger';
 import type { MAX_IN_FLIGHT } from './pacing';
+import type { PageLeave } from './pageLifecycle';
 import { Scheduler } from './scheduler';
 import { StoredOwner } from './storedOwner';
 import { Logger, Transport } from './Transport';
@@ -32,7 +33,7 @@ export type DeliveryOptions = {
   /** The user the browser's stored identity belongs to (see {@link StoredOwner}). */
   storedOwner?: StoredOwner;
   /** Subscribes to the page being hidden or left (see `listenForPageLeave`). */
-  onPageLeave?: (listener: () => void) => unknown;
+  onPageLeave?: (listener: (leave?: PageLeave) => void) => unknown;
   scheduler?: Scheduler;
   /** Most calls in flight at once (see {@link MAX_IN_FLIGHT}); never applies when the page is left. */
   maxInFlight?: number;

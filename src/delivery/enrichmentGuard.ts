@@ -1,7 +1,8 @@
 /** The name of the library's own enrichment plugin (user agent, locale, campaign, time zone...). */
 export const PAGE_ENRICHMENT = 'Page Enrichment';
 
-const EVENT_HOOKS = ['track', 'page', 'identify', 'group', 'alias', 'screen'] as const;
+/** The library's event types: a plugin's hooks are named after them. */
+export const EVENT_HOOKS = ['track', 'page', 'identify', 'group', 'alias', 'screen'] as const;
 
 /** What the guard needs of a plugin and of the context it is given. */
 type Plugin = { name?: unknown } & Partial<Record<(typeof EVENT_HOOKS)[number], unknown>>;

@@ -12,7 +12,7 @@ import { Transport } from './Transport';
 // without one. The real library in jsdom, `fetch` recorded, timers faked
 // once it has loaded (so that "before any timer" is exact).
 
-const config = () => readEnabled({ writeKey: 'leaving', cdnSettings: 'local', apiHost: 'http://127.0.0.1:9/v1' });
+const config = (more: object = {}) => readEnabled({ writeKey: 'leaving', cdnSettings: 'local', apiHost: 'http://127.0.0.1:9/v1', ...more });
 
 const page = (): SegmentCall => {
   const { properties, page: info, timestamp } = clickCall('navigate');
@@ -31,16 +31,17 @@ beforeEach(() => {
   });
 });
 afterEach(() => {
+  delete (document as { visibilityState?: unknown }).visibilityState;
   jest.useRealTimers();
   jest.restoreAllMocks();
   localStorage.clear();
 });
 
 /** Loads the real transport on real timers, then fakes them. */
-async function loaded(): Promise<Transport> {
+async function loaded(more: object = {}): Promise<Transport> {
   const logger = { warn: jest.fn(), info: jest.fn() };
   const transport = await loadSegmentTransport(
-    config(),
+    config(more),
     logger,
     undefined,
     pageRedactionPlugin(createPrivacy().library),
@@ -61,13 +62,20 @@ function withoutTimes(body: Record<string, any>) {
   return rest;
 }
 
-/** What was sent for the click on `subject`. */
-const sent = (subject: string) => posted.filter(p => p.body.properties?.subject === subject);
+/** Sets the page's visibility and tells its listeners. */
+function setVisibility(state: DocumentVisibilityState) {
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
+  document.dispatchEvent(new Event('visibilitychange'));
+}
+
+/** The messages sent for the click on `subject` (alone, or in batches). */
+const sent = (subject: string) =>
+  posted.flatMap(p => (p.body.batch ?? [p.body]).map((body: Record<string, any>) => ({ ...p, body }))).filter(p => p.body.properties?.subject === subject);
 
 describe('calls handed over while the page is being left', () => {
   it('reach the network in the same task, with keepalive, as the library builds them, and once', async () => {
     const transport = await loaded();
-    transport.leaving!();
+    transport.leaving!(true);
     transport.send(page(), { userId: 'user:default/jane' });
     transport.send(clickCall('signIn'), { userId: 'user:default/jane' });
     transport.send(clickCall('deploy'), { userId: 'user:default/jane', messageId: 'kept-id' });
@@ -100,7 +108,7 @@ describe('calls handed over while the page is being left', () => {
     await microtasksOnly();
     expect(posted).toEqual([]); // enriched, waiting for the library's timer
 
-    transport.leaving!();
+    transport.leaving!(false); // hidden: the page may come back, or never run again
     transport.send(clickCall('last'), { userId: 'user:default/jane' });
     await microtasksOnly();
     expect(posted.map(p => p.body.type === 'identify' ? 'identify' : p.body.properties.subject)).toEqual(['identify', 'first', 'last']);
@@ -121,12 +129,54 @@ describe('calls handed over while the page is being left', () => {
 
   it('go the library’s usual way again once the page runs its next task (it stayed, or came back)', async () => {
     const transport = await loaded();
-    transport.leaving!();
+    transport.leaving!(false);
     await jest.advanceTimersByTimeAsync(0);
     transport.send(clickCall('later'), {});
     await microtasksOnly();
     expect(posted).toEqual([]);
     await jest.advanceTimersByTimeAsync(100);
     expect(sent('later')).toHaveLength(1);
+  });
+
+  it('are retried as usual when the request sent at once fails (the page stayed)', async () => {
+    const transport = await loaded();
+    const fetch = globalThis.fetch as jest.Mock;
+    const answer = fetch.getMockImplementation()!;
+    fetch.mockImplementationOnce(async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    transport.leaving!(false);
+    transport.send(clickCall('deploy'), { userId: 'user:default/jane', messageId: 'kept-id' });
+    await microtasksOnly();
+    expect(fetch).toHaveBeenCalledTimes(1); // sent at once, and failed
+    fetch.mockImplementation(answer);
+    await jest.advanceTimersByTimeAsync(30000);
+    expect(sent('deploy').map(p => p.body.messageId)).toEqual(['kept-id']);
+  });
+
+  it('with batching, on a hide the page survives, go the usual way: sent once, by the batcher', async () => {
+    const transport = await loaded({ batching: { size: 20, timeoutMs: 1000 } });
+    transport.leaving!(false);
+    transport.send(clickCall('hidden'), { userId: 'user:default/jane' });
+    await microtasksOnly();
+    setVisibility('hidden'); // the library's batcher sends what its buffer holds (and keeps it)
+    await microtasksOnly();
+    setVisibility('visible');
+    await jest.advanceTimersByTimeAsync(5000);
+    expect(sent('hidden')).toHaveLength(1);
+  });
+
+  it('with batching, when the page is unloaded for good, in the batch the library sends then', async () => {
+    const transport = await loaded({ batching: { size: 20, timeoutMs: 1000 } });
+    transport.send(clickCall('prepared'), { userId: 'user:default/jane' });
+    await microtasksOnly();
+    transport.leaving!(true);
+    transport.send(clickCall('unloaded'), { userId: 'user:default/jane' });
+    await microtasksOnly();
+    expect(posted).toEqual([]); // in the batcher's buffer
+    window.dispatchEvent(new Event('pagehide')); // the library's batcher sends its buffer
+    await microtasksOnly();
+    expect(posted.map(p => p.url.slice(-5))).toEqual(['/v1/b']);
+    expect(posted[0].body.batch.map((m: Record<string, any>) => m.properties.subject)).toEqual(['prepared', 'unloaded']);
   });
 });

@@ -1,23 +1,25 @@
 import type { Analytics, Context, Plugin } from '@segment/analytics-next';
+import { EVENT_HOOKS } from './enrichmentGuard';
 import type { Scheduler } from './scheduler';
 
 /** The library's destination that sends to Segment's HTTP API. */
 const SEGMENT_IO = 'Segment.io';
 
-const EVENT_TYPES = ['track', 'page', 'identify', 'group', 'alias', 'screen'] as const;
-
 /** Most events remembered between their enrichment and the library's timer (it runs within a task or two). */
 const MAX_WAITING = 1000;
 
 type Hook = (ctx: Context) => unknown;
-type Destination = Partial<Record<(typeof EVENT_TYPES)[number], Hook>> & { name?: string; type?: string };
+type Destination = Partial<Record<(typeof EVENT_HOOKS)[number], Hook>> & { name?: string; type?: string };
 
 /** See {@link createLeaveSender}. */
 export type LeaveSender = {
   /** The plugin to register last (after the library has loaded): it must see events fully enriched. */
   plugin: Plugin;
-  /** The page is being hidden or left: until its next task runs, events are sent as soon as enriched. */
-  leaving(): void;
+  /**
+   * The page is being hidden or left (`final`: unloaded for good): until
+   * its next task runs, events are sent as soon as enriched.
+   */
+  leaving(final: boolean): void;
 };
 
 /**
@@ -36,31 +38,35 @@ export type LeaveSender = {
  * destination the events still waiting for their timer, in order, then each
  * event handed over meanwhile as soon as it is enriched: in the same task,
  * where the destination builds and starts its request synchronously (with
- * `keepalive`). The destination is wrapped so that the timer, should it
- * still run, does not send an event twice. What is sent is what the library
- * would have sent. Once the page runs its next task (it stayed, or came
- * back), events go the library's usual way again.
+ * `keepalive`). What is sent is what the library would have sent. The
+ * destination is wrapped so that its timer's turn, when it comes (the page
+ * stayed, or came back), is the request already started, once: later
+ * retries of a failed request go through as usual. Once the page runs its
+ * next task, events go the library's usual way again.
+ *
+ * With `batching`, only when the page is unloaded for good: the library's
+ * batcher sends its buffer when the page is hidden without emptying it, so
+ * an event added to it at once on a hide the page survives would be sent
+ * again by the batcher's timer; events handed over the usual way reach the
+ * batcher after it knows the page is hidden, and go out at once, once.
  */
-export function createLeaveSender(scheduler: Pick<Scheduler, 'setTimeout'>): LeaveSender {
+export function createLeaveSender(scheduler: Pick<Scheduler, 'setTimeout'>, { batching }: { batching: boolean }): LeaveSender {
   let destination: Destination | undefined;
   let leavingNow = false;
   /** Enriched, not given to the destination yet, in enrichment order. */
   const waiting = new Set<Context>();
-  /** Given to the destination at once: its timer skips them. */
-  const sentAtOnce = new WeakSet<Context>();
+  /** Sent at once: the destination's own turn takes this request instead of sending again. */
+  const sentAtOnce = new WeakMap<Context, Promise<unknown>>();
   const original = new Map<string, Hook>();
 
   const sendNow = (ctx: Context) => {
     waiting.delete(ctx);
     const send = original.get(ctx.event.type);
     if (!send || sentAtOnce.has(ctx)) return;
-    try {
-      // The library's own code builds and starts the request now; its promise reports failures as usual.
-      Promise.resolve(send.call(destination, ctx)).catch(() => {});
-      sentAtOnce.add(ctx);
-    } catch {
-      // not sent now: the library's timer sends it, as without this plugin
-    }
+    // The library's own code builds and starts the request now (an async function: it never throws here).
+    const sent = Promise.resolve(send.call(destination, ctx));
+    sent.catch(() => {}); // the destination's turn returns it to the library, which handles a failure
+    sentAtOnce.set(ctx, sent);
   };
   const enriched = (ctx: Context): Context => {
     if (!destination || ctx.event.integrations?.[SEGMENT_IO] === false) return ctx;
@@ -73,15 +79,18 @@ export function createLeaveSender(scheduler: Pick<Scheduler, 'setTimeout'>): Lea
     }
     return ctx;
   };
-  /** The destination's hooks, wrapped: an event already sent at once is not sent again. */
+  /** The destination's hooks, wrapped: an event sent at once is not sent again on its turn. */
   const wrap = (found: Destination) => {
-    for (const type of EVENT_TYPES) {
+    for (const type of EVENT_HOOKS) {
       const hook = found[type];
       if (typeof hook !== 'function') continue;
       original.set(type, hook);
       found[type] = (ctx: Context) => {
         waiting.delete(ctx);
-        return sentAtOnce.has(ctx) ? ctx : hook.call(found, ctx);
+        const sent = sentAtOnce.get(ctx);
+        if (!sent) return hook.call(found, ctx);
+        sentAtOnce.delete(ctx); // once: a retry of this event is sent again
+        return sent;
       };
     }
     destination = found;
@@ -95,16 +104,17 @@ export function createLeaveSender(scheduler: Pick<Scheduler, 'setTimeout'>): Lea
       const found = (analytics.queue.plugins as Destination[]).find(p => p.name === SEGMENT_IO && p.type === 'destination');
       if (found && !destination) wrap(found);
     },
-    ...Object.fromEntries(EVENT_TYPES.map(type => [type, enriched])),
+    ...Object.fromEntries(EVENT_HOOKS.map(type => [type, enriched])),
   };
   return {
     plugin,
-    leaving() {
+    leaving(final) {
+      if (batching && !final) return;
       leavingNow = true;
-      for (const ctx of [...waiting]) sendNow(ctx);
       scheduler.setTimeout(() => {
         leavingNow = false;
       }, 0);
+      for (const ctx of [...waiting]) sendNow(ctx);
     },
   };
 }

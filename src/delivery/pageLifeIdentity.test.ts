@@ -132,7 +132,7 @@ describe('the identity held for the page’s life', () => {
     const writes = countWrites();
     try {
       for (let i = 0; i < 20; i++) await transport.send(call(`steady-${i}`), { userId: 'user:default/jane' });
-      transport.leaving?.(); // the page is hidden: nothing changed, nothing to write
+      transport.leaving?.(false); // the page is hidden: nothing changed, nothing to write
       expect({ cookie: writes.cookie, localStorage: writes.localStorage }).toEqual({ cookie: 0, localStorage: 0 });
       // Another person signs in: a fresh anonymous id, written at once.
       transport.startSession('user:default/john', new Date());

@@ -1,4 +1,11 @@
 /**
+ * How the page is being left: `final` when it is unloaded for good (a
+ * `pagehide` not kept in the back/forward cache); otherwise it may come back
+ * (hidden, `beforeunload`, or kept in that cache).
+ */
+export type PageLeave = { final: boolean };
+
+/**
  * Calls `onLeave` whenever the page may be going away: `pagehide`,
  * `visibilitychange` to hidden, `beforeunload`. Any of them may be the last
  * chance to run code (mobile browsers often send only `visibilitychange`),
@@ -6,17 +13,19 @@
  *
  * @returns a function that stops listening
  */
-export function listenForPageLeave(onLeave: () => void): () => void {
+export function listenForPageLeave(onLeave: (leave: PageLeave) => void): () => void {
   if (typeof window === 'undefined' || typeof document === 'undefined') return () => {};
   const onVisibility = () => {
-    if (document.visibilityState === 'hidden') onLeave();
+    if (document.visibilityState === 'hidden') onLeave({ final: false });
   };
-  window.addEventListener('pagehide', onLeave);
-  window.addEventListener('beforeunload', onLeave);
+  const onPageHide = (event: Event) => onLeave({ final: !(event as Partial<PageTransitionEvent>).persisted });
+  const onBeforeUnload = () => onLeave({ final: false });
+  window.addEventListener('pagehide', onPageHide);
+  window.addEventListener('beforeunload', onBeforeUnload);
   document.addEventListener('visibilitychange', onVisibility);
   return () => {
-    window.removeEventListener('pagehide', onLeave);
-    window.removeEventListener('beforeunload', onLeave);
+    window.removeEventListener('pagehide', onPageHide);
+    window.removeEventListener('beforeunload', onBeforeUnload);
     document.removeEventListener('visibilitychange', onVisibility);
   };
 }

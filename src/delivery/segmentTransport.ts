@@ -44,7 +44,7 @@ export async function loadSegmentTransport(
   if (warning) logger.warn(warning);
   guardEnrichment(analytics.queue.plugins);
   // Last of the enrichment plugins: it sees each event as the library would send it.
-  const leaveSender = createLeaveSender(browserScheduler);
+  const leaveSender = createLeaveSender(browserScheduler, { batching: deliveryStrategyOf(initOptions)?.strategy === 'batching' });
   await analytics.register(leaveSender.plugin);
   if (config.debug) analytics.debug(true);
   const failures = createDeliveryFailureWatch(`${config.protocol}://${config.apiHost}`, logger);
@@ -69,9 +69,9 @@ export async function loadSegmentTransport(
   identity?.sync();
 
   return {
-    leaving() {
+    leaving(final) {
       keepAliveWhileLeaving(initOptions);
-      leaveSender.leaving();
+      leaveSender.leaving(final);
       identity?.sync();
     },
     stop() {
@@ -147,7 +147,11 @@ async function loadLibrary(config: EnabledSegmentConfig, plugins: Plugin[], stor
  * 64 KB of keepalive requests in flight, which a burst would exceed.
  */
 function keepAliveWhileLeaving(initOptions: ReturnType<typeof toLoadArguments>[1]) {
-  const strategy = (initOptions.integrations?.['Segment.io'] as { deliveryStrategy?: Record<string, any> } | undefined)
-    ?.deliveryStrategy;
+  const strategy = deliveryStrategyOf(initOptions);
   if (strategy?.strategy === 'standard' && strategy.config) strategy.config.keepalive = true;
+}
+
+/** The delivery strategy the library was loaded with (`standard` or `batching`, and its config). */
+function deliveryStrategyOf(initOptions: ReturnType<typeof toLoadArguments>[1]) {
+  return (initOptions.integrations?.['Segment.io'] as { deliveryStrategy?: Record<string, any> } | undefined)?.deliveryStrategy;
 }
