@@ -213,9 +213,10 @@ export class Delivery {
   /**
    * The page is being hidden or left. What can be handed over is, at once,
    * held calls too: restored calls whenever the transport is ready, the
-   * queue once the identity is settled. The library may not get to send
-   * what it is handed now (its pipeline runs on timers, which stop with the
-   * page): a copy is kept, and the next load resends it with the same
+   * queue once the identity is settled. The transport starts their requests
+   * in this task where it can (`leaveSender.ts`: the library's pipeline runs
+   * on timers, which stop with the page), but may not get to send all of
+   * them: a copy is kept, and the next load resends it with the same
    * messageId (Segment de-duplicates). What cannot be handed over is stored
    * (and also stays here, in case the page comes back).
    */
