@@ -5,7 +5,8 @@
 // the backend plugin in backend/)
 //
 // Exports one package of this repository as a Red Hat Developer Hub dynamic
-// plugin with the pinned @red-hat-developer-hub/cli, then packs the derived
+// plugin with the pinned @red-hat-developer-hub/cli (rhdh/toolchain/, installed
+// on first use by ./toolchain.mjs), then packs the derived
 // package into a tarball and prints its sha512 integrity (the form
 // dynamic-plugins.yaml wants). README "Red Hat Developer Hub" tells the rest.
 // A backend plugin is built with its own `npm run build` in the copy; the CLI
@@ -24,15 +25,14 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fingerprintChanges, fingerprintPackage } from './fingerprint.mjs';
 import { copySources } from './copySources.mjs';
 import { writeDerivedYarnLock, yarnEnvironment } from './backendToolchain.mjs';
+import { TOOLCHAIN_DIR, markToolchainInstalled, rhdhCliScript, toolchainInstalled } from './toolchain.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const require = createRequire(join(ROOT, 'package.json'));
 const WORK = '.export-dynamic-work';
 
 /** Package roles the RHDH CLI exports, and how. */
@@ -136,7 +136,12 @@ async function main() {
 
   rmSync(workDir, { recursive: true, force: true });
   copySources(packageDir, workDir, pkg);
-  const cli = join(dirname(require.resolve('@red-hat-developer-hub/cli/package.json')), 'bin', 'rhdh-cli');
+  if (!toolchainInstalled()) {
+    say(`--- npm ci in ${relative(ROOT, TOOLCHAIN_DIR)} (the pinned RHDH CLI; first export, or its lockfile changed)`);
+    await step('npm', ['ci', '--no-audit', '--no-fund'], TOOLCHAIN_DIR);
+    markToolchainInstalled();
+  }
+  const cli = rhdhCliScript();
   let env = process.env;
   if (kind === 'backend') {
     // The CLI would run `yarn build`; build with the package's own script instead.
