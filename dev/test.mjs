@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // @ts-check
 // `npm test`: every test suite of the package, all started at once:
-//   - jest (`backstage-cli package test`, JEST_WORKERS workers, default 3:
+//   - jest (`backstage-cli package test`, JEST_WORKERS workers, default 2 beside
+//     the end-to-end files (less CPU in all than 3: docs/contributing.md), 3 alone:
 //     its wire tests mostly wait on the library and the loopback collector),
 //   - the embedded collector's and the config schema's tests (`node --test`),
 //   - the bundling of the apps the end-to-end tests use (e2e/support/buildApp.mjs),
@@ -52,7 +53,6 @@ function positive(name, fallback) {
 }
 const e2eConcurrency = positive('E2E_CONCURRENCY', serial ? 1 : 2);
 const testsAtOnce = positive('E2E_TESTS_AT_ONCE', serial ? 1 : 3);
-const jestWorkers = positive('JEST_WORKERS', serial ? 1 : 3);
 
 /** @typedef {{ name: string, ok: boolean, seconds: number }} Outcome */
 
@@ -142,6 +142,10 @@ for (const flag of argv.filter(a => a.startsWith('--'))) {
 }
 const wants = (/** @type {string} */ suite) => (suites.length === 0 && files.length === 0) || suites.includes(suite);
 const withE2e = wants('e2e') || files.length > 0;
+/** Beside the end-to-end files, 2 workers cost less CPU in all than 3 (docs/contributing.md). */
+let defaultJestWorkers = withE2e ? 2 : 3;
+if (serial) defaultJestWorkers = 1;
+const jestWorkers = positive('JEST_WORKERS', defaultJestWorkers);
 
 /** @type {Array<() => Promise<unknown>>} */
 const jobs = [];
