@@ -1,9 +1,9 @@
 // @ts-check
 // The pinned @red-hat-developer-hub/cli lives in rhdh/toolchain/, a private
 // package with its own lockfile, and not in the package's devDependencies: it
-// brings its own @backstage/cli and about 650 packages the tests never use,
-// which made every `npm ci` of this repository 30 to 45 s longer
-// (docs/contributing.md). `npm run export-dynamic` installs it on first use,
+// brings its own @backstage/cli and hundreds of packages the tests never use,
+// which made every `npm ci` of this repository markedly longer (timings in
+// docs/contributing.md). `npm run export-dynamic` installs it on first use,
 // and again whenever rhdh/toolchain/package-lock.json changes.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
