@@ -131,16 +131,17 @@ async function main() {
   const kind = KINDS[/** @type {keyof typeof KINDS} */ (role)];
   if (!kind) throw new Error(`${packageDir}: backstage.role is ${role ?? 'missing'}; the RHDH CLI exports ${Object.keys(KINDS).join(', ')}`);
 
-  say(`--- fingerprint of ${relative(ROOT, packageDir) || '.'} (dist/ and npm pack contents)`);
-  const before = await fingerprintPackage(packageDir);
-
-  rmSync(workDir, { recursive: true, force: true });
-  copySources(packageDir, workDir, pkg);
   if (!toolchainInstalled()) {
     say(`--- npm ci in ${relative(ROOT, TOOLCHAIN_DIR)} (the pinned RHDH CLI; first export, or its lockfile changed)`);
     await step('npm', ['ci', '--no-audit', '--no-fund'], TOOLCHAIN_DIR);
     markToolchainInstalled();
   }
+
+  say(`--- fingerprint of ${relative(ROOT, packageDir) || '.'} (dist/ and npm pack contents)`);
+  const before = await fingerprintPackage(packageDir);
+
+  rmSync(workDir, { recursive: true, force: true });
+  copySources(packageDir, workDir, pkg);
   const cli = rhdhCliScript();
   let env = process.env;
   if (kind === 'backend') {
