@@ -3,6 +3,12 @@ import { chromium } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
+/**
+ * No host name resolves, so nothing can leave the machine even if a library
+ * tried to reach its CDN; 127.0.0.1 is an IP literal and is not resolved.
+ */
+export const LOOPBACK_ONLY = '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1';
+
 const ARGS = [
   '--headless',
   '--no-sandbox',
@@ -12,10 +18,7 @@ const ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
-  // Belt and braces: no host name resolves, so nothing can leave the
-  // machine even if a library tried to reach its CDN; 127.0.0.1 is an IP
-  // literal and is not resolved.
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+  LOOPBACK_ONLY,
 ];
 
 /**

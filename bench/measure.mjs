@@ -4,6 +4,8 @@
 // into the next.
 import { startCollector } from '../dev/collector/collector.mjs';
 import { isTrackingPath } from '../dev/collector/validate.mjs';
+import { openBarePage } from '../e2e/support/barePage.mjs';
+import { LOOPBACK_ONLY } from './browser.mjs';
 import { EVERY_PRIVACY_OPTION } from './privacyOptions.mjs';
 
 /** @typedef {import('playwright-core').Browser} Browser */
@@ -116,6 +118,33 @@ export async function openLoaded(page, server, collector, variant) {
     /** @type {BenchWindow} */ (window).bench.probe('ready');
   }, variant.config(collector));
   await collector.waitFor(messages => messages.some(isProbe('ready')), 20_000);
+}
+
+/**
+ * The same on a bare page (e2e/support/barePage.mjs): its own Chromium (the
+ * same flags, a fresh profile) driven over a pipe with the DevTools
+ * protocol's Page and Runtime domains only, so that nothing follows its
+ * requests, as in a user's browser (Playwright records every request a page
+ * makes, which adds main-thread time to each). The caller closes it.
+ * @param {StaticServer} server
+ * @param {Collector} collector
+ * @param {Variant} variant
+ */
+export async function openLoadedBare(server, collector, variant) {
+  const page = await openBarePage({ args: [LOOPBACK_ONLY] });
+  try {
+    await page.goto(`${server.url}/${variant.page}/index.html`);
+    await page.waitForFunction(() => 'bench' in window);
+    await page.evaluate(config => {
+      /** @type {BenchWindow} */ (window).bench.create(config);
+      /** @type {BenchWindow} */ (window).bench.probe('ready');
+    }, variant.config(collector));
+    await collector.waitFor(messages => messages.some(isProbe('ready')), 20_000);
+    return page;
+  } catch (error) {
+    await page.close();
+    throw error;
+  }
 }
 
 /**

@@ -8,14 +8,18 @@
 // time grouped by area. The pages are built unminified, so that each
 // function's place in a chunk tells which source file (and so which area)
 // it comes from. `node bench/profile.mjs` (BENCH_PROFILE_EVENTS [2000];
-// BENCH_PROFILE_VARIANTS [module,module-batching,naive], naive always included).
+// BENCH_PROFILE_VARIANTS [module,module-batching,naive], naive always included;
+// BENCH_PROFILE_BARE=1 profiles bare pages instead, which nothing but the
+// DevTools protocol's Page, Runtime and Profiler domains drives, as in a
+// user's browser: Playwright follows every request, see measure.mjs).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { startCollector } from '../dev/collector/collector.mjs';
 import { buildPage } from './build.mjs';
 import { launchBrowser } from './browser.mjs';
 import { quiet } from './mainThread.mjs';
-import { openLoaded, scenario, VARIANTS } from './measure.mjs';
+import { openLoaded, openLoadedBare, scenario, VARIANTS } from './measure.mjs';
 import { printTable } from './report.mjs';
 import { startStaticServer } from './serve.mjs';
 
@@ -27,6 +31,8 @@ const EVENTS = Number(process.env.BENCH_PROFILE_EVENTS ?? 2000);
 const SAMPLING_US = 200;
 /** `BENCH_PROFILE_TOP=n` also prints the n functions with the most self time, per implementation. */
 const TOP = Number(process.env.BENCH_PROFILE_TOP ?? 0);
+/** `BENCH_PROFILE_BARE=1`: bare pages instead of Playwright pages. */
+const BARE = process.env.BENCH_PROFILE_BARE === '1';
 
 /** Areas, in the order printed; the first rule that matches a source path (or a native function's name) wins. */
 const AREAS = /** @type {const} */ ([
@@ -119,27 +125,55 @@ function inputAt(url, line, maps) {
 }
 
 /**
+ * Once the library is loaded: a profile of EVENTS events captured in one task
+ * until delivered and quiet.
+ * @param {import('../dev/collector/collector.mjs').Collector} collector
+ * @param {{ capture: (count: number) => Promise<unknown>, send: (method: string, params?: object) => Promise<any> }} page
+ */
+async function profileLoaded(collector, page) {
+  await quiet(collector, 1500);
+  collector.clear();
+  await page.send('Profiler.enable');
+  await page.send('Profiler.setSamplingInterval', { interval: SAMPLING_US });
+  await page.send('Profiler.start');
+  await page.capture(EVENTS);
+  const delivered = () => new Set(collector.messages().map(m => m.messageId)).size;
+  const deadline = Date.now() + 180_000;
+  while (delivered() < EVENTS && Date.now() < deadline) await new Promise(r => setTimeout(r, 100));
+  await quiet(collector, 1500);
+  const { profile } = await page.send('Profiler.stop');
+  return { profile: /** @type {Profile} */ (profile), delivered: delivered() };
+}
+
+/** Captures `count` events in one task, tagged for the profile. @param {number} count */
+const captureInPage = count => /** @type {BenchWindow} */ (window).bench.capture(count, 0, 'profile');
+
+/**
  * @param {import('playwright-core').Browser} browser
  * @param {Awaited<ReturnType<typeof startStaticServer>>} server
  * @param {string} variant
  */
-function profileVariant(browser, server, variant) {
-  return scenario(browser, async ({ collector, context, page }) => {
-    await openLoaded(page, server, collector, VARIANTS[variant]);
-    await quiet(collector, 1500);
-    collector.clear();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.setSamplingInterval', { interval: SAMPLING_US });
-    await cdp.send('Profiler.start');
-    await page.evaluate(n => /** @type {BenchWindow} */ (window).bench.capture(n, 0, 'profile'), EVENTS);
-    const delivered = () => new Set(collector.messages().map(m => m.messageId)).size;
-    const deadline = Date.now() + 180_000;
-    while (delivered() < EVENTS && Date.now() < deadline) await new Promise(r => setTimeout(r, 100));
-    await quiet(collector, 1500);
-    const { profile } = await cdp.send('Profiler.stop');
-    return { profile: /** @type {Profile} */ (/** @type {unknown} */ (profile)), delivered: delivered() };
-  });
+async function profileVariant(browser, server, variant) {
+  if (!BARE) {
+    return scenario(browser, async ({ collector, context, page }) => {
+      await openLoaded(page, server, collector, VARIANTS[variant]);
+      const cdp = await context.newCDPSession(page);
+      // (a playwright-core session takes the protocol's method names as a union: called through one signature here)
+      const send = /** @type {(method: string, params?: object) => Promise<any>} */ (/** @type {unknown} */ (cdp.send.bind(cdp)));
+      return profileLoaded(collector, { capture: n => page.evaluate(captureInPage, n), send });
+    });
+  }
+  const collector = await startCollector();
+  try {
+    const page = await openLoadedBare(server, collector, VARIANTS[variant]);
+    try {
+      return await profileLoaded(collector, { capture: n => page.evaluate(captureInPage, n), send: page.send });
+    } finally {
+      await page.close();
+    }
+  } finally {
+    await collector.close();
+  }
 }
 
 async function main() {
@@ -176,7 +210,8 @@ async function main() {
   /** @param {string} variant @param {string} area */
   const cell = (variant, area) => `${(perEvent(variant, area) * 1000).toFixed(0)} µs ${((100 * perEvent(variant, area)) / total(variant)).toFixed(1)}%`;
   console.log(`CPU profile (DevTools Profiler, ${SAMPLING_US} µs sampling), ${EVENTS} events captured in one task until delivered ` +
-    `and quiet; self time per delivered event, by area (share of the implementation's total); one run, unminified pages`);
+    `and quiet; self time per delivered event, by area (share of the implementation's total); one run, unminified pages, ` +
+    `${BARE ? 'bare pages (no Playwright)' : 'Playwright pages'}`);
   printTable([
     ['area', ...variants.map(v => VARIANTS[v].label)],
     ...areas.map(area => [area, ...variants.map(v => cell(v, area))]),

@@ -9,7 +9,7 @@
 // spread evenly over the runs, BENCH_BURST [1000] burst events per run,
 // BENCH_BIG_BURST [10000] events of the one-task burst (once, in the last run;
 // 0 skips it), BENCH_MAIN_EVENTS [2000] events of the main-thread-per-delivered-event
-// scenario, each run (0 skips it).
+// scenario, each run (0 skips it), on a Playwright page and on a bare page.
 //
 // `node bench/run.mjs adversarial` runs only the adversarial rules and
 // patterns scenario (bench/adversarial.mjs), about a minute.
@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { PAGES, ROOT, buildPage, gzipSize } from './build.mjs';
 import { launchBrowser } from './browser.mjs';
 import { adversarial, printAdversarial } from './adversarial.mjs';
-import { mainThreadPerEvent } from './mainThread.mjs';
+import { mainThreadPerEvent, mainThreadPerEventBare } from './mainThread.mjs';
 import { VARIANTS, burstToQuiet, captureCost, firstEvent, wire } from './measure.mjs';
 import { cell, kb, printTable, ratio } from './report.mjs';
 import { startStaticServer } from './serve.mjs';
@@ -93,11 +93,15 @@ async function onlyMainThread() {
   const browser = await launchBrowser();
   /** @type {Record<string, Main[]>} */
   const perEvent = Object.fromEntries(WHOLE_COST.map(v => [v, []]));
+  /** @type {Record<string, Main[]>} */
+  const perEventBare = Object.fromEntries(WHOLE_COST.map(v => [v, []]));
   /** @type {Record<string, Burst[]>} */
   const bursts = Object.fromEntries(WHOLE_COST.map(v => [v, []]));
   try {
     progress(`main-thread time per delivered event (${MAIN_EVENTS} events in one task)`);
     for (const v of WHOLE_COST) perEvent[v].push(await mainThreadPerEvent(browser, server, VARIANTS[v], MAIN_EVENTS));
+    progress(`the same on a bare page`);
+    for (const v of WHOLE_COST) perEventBare[v].push(await mainThreadPerEventBare(server, VARIANTS[v], MAIN_EVENTS));
     if (BIG_BURST > 0) {
       progress(`${BIG_BURST} events in one task, until delivered and quiet`);
       for (const v of WHOLE_COST) bursts[v].push(await burstToQuiet(browser, server, VARIANTS[v], BIG_BURST));
@@ -107,7 +111,7 @@ async function onlyMainThread() {
     await browser.close();
     await server.close();
   }
-  printMainThread(perEvent);
+  printMainThread(perEvent, perEventBare);
   if (bursts.module.length) printBurst(bursts);
 }
 
@@ -138,6 +142,8 @@ async function main() {
   const bursts = Object.fromEntries(WHOLE_COST.map(v => [v, []]));
   /** @type {Record<string, Main[]>} */
   const mainThread = Object.fromEntries(WHOLE_COST.map(v => [v, []]));
+  /** @type {Record<string, Main[]>} */
+  const mainThreadBare = Object.fromEntries(WHOLE_COST.map(v => [v, []]));
   let chromiumVersion = '?';
   let adversarialResult;
   try {
@@ -158,6 +164,8 @@ async function main() {
         if (MAIN_EVENTS > 0) {
           progress(`run ${run + 1}/${RUNS}: main-thread time per delivered event (${MAIN_EVENTS} events in one task)`);
           await each(run, WHOLE_COST, async v => mainThread[v].push(await mainThreadPerEvent(browser, server, VARIANTS[v], MAIN_EVENTS)));
+          progress(`run ${run + 1}/${RUNS}: the same on a bare page`);
+          await each(run, WHOLE_COST, async v => mainThreadBare[v].push(await mainThreadPerEventBare(server, VARIANTS[v], MAIN_EVENTS)));
         }
         if (run === RUNS - 1) {
           progress(`run ${run + 1}/${RUNS}: adversarial rules and patterns`);
@@ -175,7 +183,7 @@ async function main() {
     await server.close();
   }
   report(builds, out, chromiumVersion, capture, wires, firsts);
-  if (mainThread.module.length) printMainThread(mainThread);
+  if (mainThread.module.length) printMainThread(mainThread, mainThreadBare);
   if (bursts.module.length) printBurst(bursts);
   if (adversarialResult) printAdversarial(adversarialResult);
   console.log(`\nTotal time: ${((Date.now() - started) / 1000).toFixed(0)} s`);
@@ -336,28 +344,31 @@ function printResults(capture, wires, firsts) {
 }
 
 /**
- * Main-thread time per delivered event, all told, against the naive implementation's default.
+ * Main-thread time per delivered event, all told, against the naive
+ * implementation's default: on Playwright pages, then on bare pages.
  * @param {Record<string, Main[]>} runs
+ * @param {Record<string, Main[]>} bareRuns
  */
-function printMainThread(runs) {
-  /** @param {string} label @param {string} v @param {(r: Main) => number} f @param {number} digits */
-  const row = (label, v, f, digits = 0) => [label, cell(runs[v].map(f), digits), cell(runs.naive.map(f), digits),
-    ratio(runs[v].map(f), runs.naive.map(f))];
+function printMainThread(runs, bareRuns) {
   const perEvent = (/** @type {Main} */ r) => r.busyMsPerEvent * 1000;
   console.log(`\nMain-thread time per delivered event: ${MAIN_EVENTS} events captured in one task (library loaded, user known), ` +
     `Chromium's TaskDuration from the capture until delivered and quiet for 1.5 s, ÷ events delivered; ` +
     `median over ${runs.module.length} run(s); ratios of medians, measured in the same run(s)`);
-  printTable([
-    ['', 'module', 'naive', 'module/naive'],
-    row('  default config: µs per delivered event', 'module', perEvent),
-    row('  batching 20/1000 ms: µs per delivered event', 'module-batching', perEvent),
-    row('  default: events delivered', 'module', r => r.delivered),
-    row('  batching: events delivered', 'module-batching', r => r.delivered),
-    row('  default: requests (POST)', 'module', r => r.requests),
-    row('  batching: requests (POST)', 'module-batching', r => r.requests),
-    row('  default: capture to all delivered (ms)', 'module', r => r.toDeliveredMs),
-    row('  batching: capture to all delivered (ms)', 'module-batching', r => r.toDeliveredMs),
-  ]);
+  for (const [where, r] of /** @type {const} */ ([['on a Playwright page', runs], ['on a bare page (no Playwright: nothing follows its requests)', bareRuns]])) {
+    /** @param {string} label @param {string} v @param {(m: Main) => number} f @param {number} digits */
+    const row = (label, v, f, digits = 0) => [label, cell(r[v].map(f), digits), cell(r.naive.map(f), digits), ratio(r[v].map(f), r.naive.map(f))];
+    printTable([
+      [where, 'module', 'naive', 'module/naive'],
+      row('  default config: µs per delivered event', 'module', perEvent),
+      row('  batching 20/1000 ms: µs per delivered event', 'module-batching', perEvent),
+      row('  default: events delivered', 'module', m => m.delivered),
+      row('  batching: events delivered', 'module-batching', m => m.delivered),
+      row('  default: requests (POST)', 'module', m => m.requests),
+      row('  batching: requests (POST)', 'module-batching', m => m.requests),
+      row('  default: capture to all delivered (ms)', 'module', m => m.toDeliveredMs),
+      row('  batching: capture to all delivered (ms)', 'module-batching', m => m.toDeliveredMs),
+    ]);
+  }
 }
 
 /** @param {Record<string, Burst[]>} bursts */

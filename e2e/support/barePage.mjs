@@ -17,6 +17,8 @@ import { CHROMIUM, FLAGS } from './browser.mjs';
  *   runs `fn(arg)` in the page (fn is sent as source: it sees only `arg`), resolves with its JSON-able result
  * @property {<A>(fn: (arg: A) => unknown, arg?: A, timeoutMs?: number) => Promise<void>} waitForFunction
  *   resolves once `fn(arg)` is truthy in the page, polled every 100 ms; rejects after timeoutMs (default 60 s)
+ * @property {(method: string, params?: object) => Promise<any>} send
+ *   a DevTools protocol command on the page's session (`Performance.getMetrics`, say), resolves with its result
  * @property {() => Promise<void>} close
  */
 
@@ -120,6 +122,7 @@ export async function openBarePage({ args = [] } = {}) {
         await new Promise(wait => setTimeout(wait, 100));
       }
     },
+    send: (method, params) => send(method, params),
     close,
   };
 }
