@@ -14,6 +14,8 @@ export type CompiledExpression = {
   test(text: string): boolean;
   /** `text` with each non-empty match replaced by `mark`; text already marked is not matched again. */
   redact(text: string, mark: string): string;
+  /** Where the non-empty matches in `text` are (`[start, end)`, in order), text already marked left out. */
+  find(text: string, mark: string): Array<[number, number]>;
 };
 
 
@@ -90,24 +92,31 @@ export function compileExpression(expression: UserExpression): CompiledExpressio
       `Invalid config app.analytics.segment.${expression.key}: expected a regular expression the linear-time engine can run (${why})`,
     );
   }
-  const redactPart = (part: string, mark: string) => {
-    // Most text holds no match: RE2's test runs on its fast automaton, without tracking where.
-    if (!re.test(part)) return part;
-    let out = '';
-    let from = 0;
-    for (const matcher = re.matcher(part); matcher.find(); ) {
-      if (matcher.end() === matcher.start()) continue;
-      out += part.slice(from, matcher.start()) + mark;
-      from = matcher.end();
+  const find = (text: string, mark: string) => {
+    const spans: Array<[number, number]> = [];
+    let offset = 0;
+    for (const part of text.split(mark)) {
+      // Most text holds no match: RE2's test runs on its fast automaton, without tracking where.
+      if (re.test(part)) {
+        for (const matcher = re.matcher(part); matcher.find(); ) {
+          if (matcher.end() > matcher.start()) spans.push([offset + matcher.start(), offset + matcher.end()]);
+        }
+      }
+      offset += part.length + mark.length;
     }
-    return from ? out + part.slice(from) : part;
+    return spans;
   };
   return {
     test: text => re.test(text),
-    redact: (text, mark) =>
-      text
-        .split(mark)
-        .map(part => redactPart(part, mark))
-        .join(mark),
+    find,
+    redact(text, mark) {
+      let out = '';
+      let from = 0;
+      for (const [start, end] of find(text, mark)) {
+        out += text.slice(from, start) + mark;
+        from = end;
+      }
+      return from ? out + text.slice(from) : text;
+    },
   };
 }

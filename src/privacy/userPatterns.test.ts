@@ -30,6 +30,22 @@ describe('withUserPatterns', () => {
     expect(redact('INC-1 and INC-22 (token=abc)')).toBe(`${R} and ${R} (token=${R})`);
   });
 
+  it('matches the text as a URL reads: percent-escapes decoded (any depth), `+` as a space; redacts what the match was written as', async () => {
+    const userPatterns = patterns('größe', 'Project Falcon', '\\d{3}-\\d{4}');
+    await prepareExpressions(userPatterns);
+    const redact = withUserPatterns(identity, { userPatterns });
+    expect(redact('/docs/default/component/projekt-gr%C3%B6%C3%9Fe/Project%20Falcon')).toBe(`/docs/default/component/projekt-${R}/${R}`);
+    expect(redact('/search?query=Project+Falcon&page=2')).toBe(`/search?query=${R}&page=2`);
+    expect(redact('?next=%2Fdocs%3Fq%3DProject%2520Falcon')).toBe(`?next=%2Fdocs%3Fq%3D${R}`);
+    expect(redact('call 555%2D1234 or 555-9876')).toBe(`call ${R} or ${R}`);
+    // Escapes in either case; text that decodes to no match is left as written.
+    expect(redact('gr%c3%b6%C3%9Fe x%2By a+b 100%')).toBe(`${R} x%2By a+b 100%`);
+    // Redacting twice gives what redacting once gave.
+    const once = redact('Project+Falcon%2C Project%20Falcon, projekt-gr%C3%B6%C3%9Fe');
+    expect(once).toBe(`${R}%2C ${R}, projekt-${R}`);
+    expect(redact(once)).toBe(once);
+  });
+
   it('a string longer than the engine looks at is cut there, between characters, and marked', async () => {
     const userPatterns = patterns('(a+)+$', 'b+');
     await prepareExpressions(userPatterns);

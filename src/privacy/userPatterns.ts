@@ -1,5 +1,6 @@
 import { cutText } from '../cutText';
 import { JSON_SAFE_MARKERS } from '../mapping/toJsonSafe';
+import { decodedView, replaceInOriginal } from '../text/textView';
 import { compiledExpression, CompiledExpression, MAX_MATCHED_CHARS } from './expressionEngine';
 import { PrivacyConfig, REDACTED } from './PrivacyConfig';
 import type { TextRedactor } from './redactText';
@@ -8,13 +9,34 @@ import type { TextRedactor } from './redactText';
 const MAX_REMEMBERED = 512;
 const MAX_REMEMBERED_LENGTH = 2048;
 
+/** Text a URL may have encoded: percent-escapes, and `+` for a space in a query string. */
+const MAY_BE_ENCODED = /[%+]/;
+
+/**
+ * `text` with each match of `expression` redacted, in the text as written
+ * and in the text as a URL's reader would see it: percent-escapes decoded
+ * (to any depth) and `+` read as a space (the browser writes
+ * `/docs/Project%20Falcon`, a search form `?q=Project+Falcon`). A match
+ * found in the decoded text redacts the encoded characters it came from.
+ */
+function redactWith(expression: CompiledExpression, text: string): string {
+  const redacted = expression.redact(text, REDACTED);
+  if (!MAY_BE_ENCODED.test(redacted)) return redacted;
+  const decoded = decodedView(redacted);
+  // `+` to a space, character for character: where each came from is unchanged.
+  const view = { ...decoded, text: decoded.text.replace(/\+/g, ' ') };
+  const spans = expression.find(view.text, REDACTED);
+  return replaceInOriginal(redacted, view, spans.map(([from, to]) => ({ from, to, text: REDACTED })));
+}
+
 /**
  * `base` followed by the user's `redact.patterns`, run by the linear-time
  * engine; `base` itself when there are none.
  *
  * @remarks
- * Each pattern in turn replaces its non-empty matches with `[redacted]`;
- * text already redacted is not matched again. Until the engine has compiled
+ * Each pattern in turn replaces its non-empty matches with `[redacted]`,
+ * in the text as written and as decoded (see `redactWith`); text already
+ * redacted is not matched again. Until the engine has compiled
  * the patterns (see `prepareExpressions`), every non-empty string becomes
  * `[redacted]` whole: nothing a pattern could match leaves the browser
  * unredacted. The pipeline waits for the engine before it maps events, so
@@ -35,7 +57,7 @@ export function withUserPatterns(base: TextRedactor, config: Pick<PrivacyConfig,
     if (!expressions.every(Boolean)) return REDACTED;
     const long = plain.length > MAX_MATCHED_CHARS;
     const redacted = (expressions as CompiledExpression[]).reduce(
-      (result, expression) => expression.redact(result, REDACTED),
+      (result, expression) => redactWith(expression, result),
       long ? cutText(plain, MAX_MATCHED_CHARS) : plain,
     );
     if (long) return redacted + JSON_SAFE_MARKERS.truncated;
