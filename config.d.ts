@@ -36,7 +36,8 @@ export interface Config {
          */
         delivery?: 'direct' | 'backend';
         /**
-         * Log each captured Backstage event, and the library's debug output, to the
+         * Log each captured Backstage event (as Backstage gave it, before any
+         * redaction or user id transform), and the library's debug output, to the
          * browser console. Events are still sent. Default `false`.
          */
         debug?: boolean;
