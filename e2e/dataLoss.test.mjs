@@ -93,6 +93,26 @@ describe('nothing lost where users are (Chromium, embedded collector)', { skip: 
     assert.equal(distinctIds(named(messages, 'search')), 2);
   });
 
+  it('a tab switched away from and back sends as before: a burst of 300 afterwards all arrives', async () => {
+    const h = await harness();
+    await h.collector.waitFor(m => m.some(x => x.type === 'identify') && m.some(x => x.type === 'page'));
+    // Hidden, then shown again (as a tab switch does), and a beforeunload that does not unload (a download link's).
+    await h.page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+      document.dispatchEvent(new Event('visibilitychange'));
+      delete (/** @type {{ visibilityState?: string }} */ (/** @type {unknown} */ (document))).visibilityState;
+      document.dispatchEvent(new Event('visibilitychange'));
+      window.dispatchEvent(new Event('beforeunload'));
+    });
+    await new Promise(later => setTimeout(later, 500));
+    await h.page.evaluate(() => {
+      const button = /** @type {HTMLButtonElement} */ (document.querySelector('[data-testid=fire-not-found]'));
+      for (let i = 0; i < 300; i++) button.click();
+    });
+    const messages = await h.collector.waitFor(m => distinctIds(named(m, 'not-found')) >= 300, 60000);
+    assert.equal(distinctIds(named(messages, 'not-found')), 300);
+  });
+
   it('events captured while the library is still loading survive a reload: sent by the next load, once, at their capture time, for their user', async () => {
     const h = await harness({ path: '/second', signIn: false, segment: { userIdTransform: 'sha-256' } });
     // The library is still loading: this load's settings never arrive (held until the page has been

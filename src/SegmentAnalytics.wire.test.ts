@@ -116,6 +116,35 @@ describe('SegmentAnalytics on the wire', () => {
     warn.mockRestore();
   });
 
+  it('a page hidden and shown again sends as before: keepalive only on what went out while it was being left', async () => {
+    const realFetch = globalThis.fetch;
+    const sent: Array<{ subject?: string; keepalive?: boolean }> = [];
+    const spy = jest.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
+      if (String(input).endsWith('/t')) sent.push({ subject: JSON.parse(String(init?.body)).properties?.subject, keepalive: init?.keepalive });
+      return realFetch(input, init);
+    });
+    const visibility = (state: 'hidden' | 'visible') => {
+      Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    };
+    try {
+      const { analytics, waitFor } = create({}, { identityApi: userIdentity(REF) });
+      analytics.captureEvent({ action: 'click', subject: 'before', context });
+      await waitFor(m => m.some(x => x.properties?.subject === 'before'));
+      analytics.captureEvent({ action: 'click', subject: 'leaving', context });
+      visibility('hidden'); // a tab switch: what is queued goes out at once, with keepalive
+      visibility('visible');
+      await new Promise(nextTask => setTimeout(nextTask, 0));
+      for (let i = 0; i < 5; i++) analytics.captureEvent({ action: 'click', subject: `after-${i}`, context });
+      await waitFor(m => m.filter(x => String(x.properties?.subject).startsWith('after-')).length === 5);
+      expect(sent.filter(r => r.subject === 'leaving').map(r => r.keepalive)).toEqual([true]);
+      expect(sent.filter(r => String(r.subject).startsWith('after-')).map(r => r.keepalive)).toEqual([false, false, false, false, false]);
+    } finally {
+      delete (document as { visibilityState?: string }).visibilityState;
+      spy.mockRestore();
+    }
+  });
+
   it('masks the IP and batches when asked to', async () => {
     const { analytics, waitFor } = create({ maskIP: true, batching: { size: 3, timeoutMs: 200 } });
     for (let i = 0; i < 3; i++) analytics.captureEvent({ action: 'click', subject: `b${i}`, context });

@@ -11,7 +11,7 @@ import { cutOffLibrary } from './cutOffLibrary';
 import { keepIdentityForPageLife, skipPerEventCookieStore, withPageLifeIdentity } from './pageLifeIdentity';
 import { createDelayedObserver } from './delayedObserver';
 import { createLeaveSender } from './leaveSender';
-import { browserScheduler } from './scheduler';
+import { browserScheduler, Scheduler } from './scheduler';
 
 /** How long after a call has been handed over its first delivery attempt is looked at. */
 const FAILURE_CHECK_DELAY_MS = 4000;
@@ -70,7 +70,7 @@ export async function loadSegmentTransport(
 
   return {
     leaving(final) {
-      keepAliveWhileLeaving(initOptions);
+      keepAliveWhileLeaving(initOptions, browserScheduler);
       leaveSender.leaving(final);
       identity?.sync();
     },
@@ -141,14 +141,23 @@ async function loadLibrary(config: EnabledSegmentConfig, plugins: Plugin[], stor
 }
 
 /**
- * From now on, requests of the standard delivery strategy are sent with
- * `keepalive`, so that they outlive the page. (The batching strategy does so
- * on its own when the page is left.) Only while leaving: the browser allows
- * 64 KB of keepalive requests in flight, which a burst would exceed.
+ * Until the page's next task, requests of the standard delivery strategy are
+ * sent with `keepalive`, so that those started while the page is being left
+ * outlive it. (The batching strategy does so on its own when the page is
+ * left.) Only in that task: a page that stays (shown again after a tab
+ * switch, or a `beforeunload` that did not unload, such as a download link's)
+ * sends as before. The browser allows 64 KB of keepalive requests in flight
+ * for the whole page, which the requests of a burst would exceed: left on,
+ * every request past it would fail, and its retries too.
  */
-function keepAliveWhileLeaving(initOptions: ReturnType<typeof toLoadArguments>[1]) {
+function keepAliveWhileLeaving(initOptions: ReturnType<typeof toLoadArguments>[1], scheduler: Pick<Scheduler, 'setTimeout'>) {
   const strategy = deliveryStrategyOf(initOptions);
-  if (strategy?.strategy === 'standard' && strategy.config) strategy.config.keepalive = true;
+  const config = strategy?.strategy === 'standard' ? strategy.config : undefined;
+  if (!config) return;
+  config.keepalive = true;
+  scheduler.setTimeout(() => {
+    config.keepalive = false;
+  }, 0);
 }
 
 /** The delivery strategy the library was loaded with (`standard` or `batching`, and its config). */
