@@ -154,6 +154,43 @@ describe('nothing lost where users are (Chromium, embedded collector)', { skip: 
     assert.ok(messages.length > 0);
   });
 
+  it('events stored while the identity was still pending never carry the next user\'s id', async () => {
+    const h = await harness({ knobs: { userEntityRef: 'user:default/alice' } });
+    const { context } = h.browser;
+    await h.collector.waitFor(m => m.some(x => x.type === 'identify') && m.some(x => x.event === 'signIn'));
+    await h.page.close();
+    // Alice again, her identity slow: the library loads, she clicks twice, the page is left before it is known.
+    const slow = await context.newPage();
+    slow.on('dialog', d => void d.accept());
+    await slow.addInitScript(() => { /** @type {any} */ (window).__SEGMENT_HARNESS__ = { userEntityRef: 'user:default/alice', identityDelayMs: 30000 }; });
+    const settings = slow.waitForResponse(r => r.url().includes('/settings'));
+    await slow.goto(`${h.app.url}/playground`);
+    await signInIfAsked(slow);
+    await settings;
+    await slow.evaluate(() => {
+      const button = /** @type {HTMLButtonElement} */ (document.querySelector('[data-testid=fire-custom]'));
+      button.click();
+      button.click();
+    });
+    await slow.waitForTimeout(500);
+    await slow.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pagehide')));
+    assert.match(String(await slow.evaluate(() => localStorage.getItem('backstage-segment:e2e-key:pending'))), /deploy/);
+    await slow.close();
+    // Bob, next: the stored events go first, anonymous, and then his session.
+    const bob = await context.newPage();
+    bob.on('dialog', d => void d.accept());
+    await bob.addInitScript(() => { /** @type {any} */ (window).__SEGMENT_HARNESS__ = { userEntityRef: 'user:default/bob' }; });
+    await bob.goto(`${h.app.url}/playground`);
+    await signInIfAsked(bob);
+    const messages = await h.collector.waitFor(m => named(m, 'deploy').length >= 2 && m.some(x => x.type === 'identify' && x.userId === 'user:default/bob'), 30000);
+    await bob.waitForTimeout(1000); // time for a wrongly attributed copy to show up
+    const deploys = named(h.collector.messages(), 'deploy');
+    assert.equal(distinctIds(deploys), 2);
+    for (const m of deploys) assert.equal(m.userId ?? null, null, `an event Alice captured carries ${m.userId}`);
+    assert.ok(messages.length > 0);
+    await bob.close();
+  });
+
   it('two people one after the other in one browser profile never share ids; the same person keeps theirs', async () => {
     const h = await harness({ segment: { identityTimeoutMs: 1500 } });
     const { context } = h.browser;

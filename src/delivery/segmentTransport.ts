@@ -1,6 +1,7 @@
 import { AnalyticsBrowser, Plugin } from '@segment/analytics-next';
 import { EnabledSegmentConfig } from '../config/SegmentConfig';
 import { guardEnrichment } from './enrichmentGuard';
+import { keepAnonymousCallsAnonymous } from './anonymousCalls';
 import { toCallOptions, toLoadArguments } from './segmentOptions';
 import { BrowserStorageState, isQuotaError, isStorageFailure, probeCookies, StorageAccess, storageWarning } from './storageProbe';
 import { StoredOwner } from './storedOwner';
@@ -43,6 +44,7 @@ export async function loadSegmentTransport(
   const warning = storage && storageWarning(storage);
   if (warning) logger.warn(warning);
   guardEnrichment(analytics.queue.plugins);
+  keepAnonymousCallsAnonymous(analytics);
   // Last of the enrichment plugins: it sees each event as the library would send it.
   const leaveSender = createLeaveSender(browserScheduler, { batching: deliveryStrategyOf(initOptions)?.strategy === 'batching' });
   await analytics.register(leaveSender.plugin);
