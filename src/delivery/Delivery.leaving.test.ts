@@ -108,6 +108,22 @@ describe('Delivery', () => {
       expect(aliceAgain.sent).toEqual(['identify alice', 'click alice-click as alice']);
     });
 
+    it("a user's stored calls wait through an anonymous session (identity late) and go once the identity comes", async () => {
+      const storage = memoryStorage();
+      const first = withStore(storage, { userId: Promise.resolve('u') });
+      await advance(1);
+      first.d.enqueue(call('stored'));
+      first.life.leave();
+
+      const late = recordingTransport();
+      withStore(storage, { transport: Promise.resolve(late.transport), userId: later(3000, 'u'), identityTimeoutMs: 1000 }).d.enqueue(call('now'));
+      await advance(1500);
+      expect(late.sent).toEqual(['anonymous session', 'click now as anonymous']);
+      await advance(2000);
+      expect(late.sent).toEqual(['anonymous session', 'click now as anonymous', 'identify u', 'click stored as u']);
+      expect(stored(storage)).toEqual([]);
+    });
+
     it('stores calls of a pending identity as anonymous, with a fresh anonymous id when another user is stored', async () => {
       const storage = memoryStorage();
       createStoredOwner(storage, 'wk').set('alice');

@@ -206,7 +206,9 @@ export class Delivery {
     } catch (error) {
       this.logger.warn(`Segment analytics: identify failed: ${describeError(error)}`);
     }
-    if (userId !== undefined) this.carryOver?.restored.take(userId);
+    // An anonymous session (identity late or failed) keeps stored calls, should the identity come after all.
+    if (userId === undefined) return;
+    this.carryOver?.restored.take(userId);
     this.carryOver?.restored.forgetOthers();
   }
 
