@@ -194,6 +194,23 @@ describe('keepIdentityForPageLife', () => {
     expect(store.data).toEqual({ ajs_anonymous_id: 'a2' });
   });
 
+  it('a user id set aside stays stored until a session starts: then a reset clears it, an identify replaces it', () => {
+    const { store, memory, holder } = fakes({ ajs_user_id: 'alice', ajs_anonymous_id: 'a1' });
+    const identity = keepIdentityForPageLife(holder);
+    identity.setUserAside();
+    expect(memory.user).toBeNull();
+    identity.sync(); // the page is hidden or left before its session starts
+    expect(store.writes).toEqual([]);
+    expect(store.data.ajs_user_id).toBe('alice');
+    identity.endUserAside();
+    memory.anonymous = 'a2'; // another user: the library's reset
+    identity.sync();
+    expect(store.writes).toEqual(['clear ajs_user_id', 'set ajs_anonymous_id=a2']);
+    memory.user = 'bob';
+    identity.sync();
+    expect(store.data).toEqual({ ajs_user_id: 'bob', ajs_anonymous_id: 'a2' });
+  });
+
   it('never writes back what another tab stored meanwhile, when this page changed nothing', () => {
     const { store, holder } = fakes({ ajs_anonymous_id: 'a1' });
     const identity = keepIdentityForPageLife(holder);

@@ -45,6 +45,20 @@ const asId = (value: unknown): string | null => {
   return typeof value === 'string' && value !== '' ? value : null;
 };
 
+/** See {@link keepIdentityForPageLife}. */
+export type PageLifeIdentity = {
+  /** Writes to the browser what changed since the last write. */
+  sync(): void;
+  /**
+   * Clears the library's user id for this page only: the browser keeps the
+   * stored one, the record of whose identity it holds, should the page end
+   * before a session replaces it (the record the next load compares its user with).
+   */
+  setUserAside(): void;
+  /** A session has started: the library's user id is written back as it is again (cleared, too). */
+  endUserAside(): void;
+};
+
 /**
  * Gives a library loaded with {@link withPageLifeIdentity} the identity the
  * browser keeps (its cookies and localStorage, as the library or the public
@@ -56,7 +70,7 @@ const asId = (value: unknown): string | null => {
  * changed, so a tab left open never overwrites the identity another tab
  * stored meanwhile.
  */
-export function keepIdentityForPageLife(analytics: IdentityHolder): { sync(): void } {
+export function keepIdentityForPageLife(analytics: IdentityHolder): PageLifeIdentity {
   const store = analytics.storage;
   // The anonymous id as the library reads it: a cookie wins a disagreement (it is shared by subdomains).
   const stored: Ids = {
@@ -68,6 +82,7 @@ export function keepIdentityForPageLife(analytics: IdentityHolder): { sync(): vo
   if (stored.anonymousId) analytics.user().anonymousId(stored.anonymousId);
   if (stored.groupId) analytics.group().id(stored.groupId);
   const written: Ids = { ...stored };
+  let userAside = false;
   const current = (): Ids => ({
     userId: asId(analytics.user().id()),
     anonymousId: asId(analytics.user().anonymousId()),
@@ -78,11 +93,18 @@ export function keepIdentityForPageLife(analytics: IdentityHolder): { sync(): vo
       const now = current();
       for (const field of Object.keys(IDENTITY_KEYS) as Field[]) {
         const value = now[field];
-        if (value === written[field]) continue;
+        if (value === written[field] || (userAside && field === 'userId' && value === null)) continue;
         written[field] = value;
         if (value === null) store.clear(IDENTITY_KEYS[field]);
         else store.set(IDENTITY_KEYS[field], value);
       }
+    },
+    setUserAside() {
+      analytics.user().id(null);
+      userAside = true;
+    },
+    endUserAside() {
+      userAside = false;
     },
   };
 }

@@ -66,8 +66,10 @@ export async function loadSegmentTransport(
   let previousUser = storedOwner ? storedOwner.get() ?? analytics.user().id() ?? undefined : undefined;
   // Nothing of this session may carry the stored user id: only this session's
   // identify sets it. (This also turns off the library's own "new user id,
-  // new anonymous id" rule, which the session start below stands in for.)
-  analytics.user().id(null);
+  // new anonymous id" rule, which the session start below stands in for.) The
+  // browser keeps it until a session starts: the next load's previous user.
+  if (identity) identity.setUserAside();
+  else analytics.user().id(null);
   identity?.sync();
 
   return {
@@ -82,6 +84,7 @@ export async function loadSegmentTransport(
       cutOffLibrary(initOptions);
     },
     startSession(userId, timestamp) {
+      identity?.endUserAside();
       if (previousUser !== undefined && previousUser !== userId) {
         // Another person, or maybe (identity unknown): a fresh anonymous id,
         // no traits or group of the previous user.
