@@ -99,7 +99,10 @@ describe('dev harness in Chromium', { skip: missing, concurrency: TESTS_AT_ONCE 
     const capturedBy = Date.now();
     assert.ok(capturedBy - start < 1500, 'events captured while the identity was still pending');
 
-    const messages = await collector.waitFor(m => ['search', 'discover', 'playground-service'].every(e => m.some(x => x.event === e)));
+    // Separate requests may arrive in either order: wait for the identify too (which was sent first: assertSentFirst).
+    const messages = await collector.waitFor(
+      m => m.some(x => x.type === 'identify') && ['search', 'discover', 'playground-service'].every(e => m.some(x => x.event === e)),
+    );
     const identify = ofType(messages, 'identify')[0];
     assert.equal(identify.userId, GUEST);
     const fired = byTimestamp(messages.filter(m => ['search', 'discover', 'playground-service'].includes(m.event)));
