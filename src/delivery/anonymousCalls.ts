@@ -23,9 +23,10 @@ export type AnonymousCallsHolder = {
  * load's session, which starts meanwhile, maybe another person. Every call
  * with a user has its `userId` set when it is built (the module passes it
  * in the call's options), so while the destination builds a request for a
- * call without one, the library's user id is set aside (in memory: the
- * identity is held for the page's life, see `pageLifeIdentity.ts`), and put
- * back at once. Wraps the destination's hooks: call before anything else
+ * call without one, the library's user id is set aside and put back at once
+ * (in memory where the identity is held for the page's life, see
+ * `pageLifeIdentity.ts`; where the library keeps it in a cookie itself, with
+ * localStorage full, that is two cookie writes, for such calls only). Wraps the destination's hooks: call before anything else
  * wraps them (`leaveSender.ts`), so that every way to the destination goes
  * through this one.
  */
