@@ -8,8 +8,7 @@
 // Performance domains drives (e2e/support/barePage.mjs), as in a user's
 // browser: Playwright follows every request a page makes, which adds
 // main-thread time to each request of every implementation alike.
-import { startCollector } from '../dev/collector/collector.mjs';
-import { openLoaded, openLoadedBare, scenario } from './measure.mjs';
+import { bareScenario, openLoaded, scenario } from './measure.mjs';
 
 /** @typedef {import('./measure.mjs').Variant} Variant */
 /** @typedef {import('./measure.mjs').BenchWindow} BenchWindow */
@@ -79,27 +78,19 @@ export function mainThreadPerEvent(browser, server, variant, count, waits = {}) 
 }
 
 /**
- * The figure on a bare page (see `openLoadedBare`), with the Performance
+ * The figure on a bare page (see `bareScenario`), with the Performance
  * domain besides.
  * @param {StaticServer} server
  * @param {Variant} variant
  * @param {number} count
  * @param {Waits} [waits]
  */
-export async function mainThreadPerEventBare(server, variant, count, waits = {}) {
-  const collector = await startCollector();
-  try {
-    const page = await openLoadedBare(server, collector, variant);
-    try {
-      await page.send('Performance.enable');
-      return await measure(collector, {
-        capture: n => page.evaluate(captureInPage, n),
-        taskMs: async () => taskDurationMs(await page.send('Performance.getMetrics')),
-      }, count, waits);
-    } finally {
-      await page.close();
-    }
-  } finally {
-    await collector.close();
-  }
+export function mainThreadPerEventBare(server, variant, count, waits = {}) {
+  return bareScenario(server, variant, async ({ collector, page }) => {
+    await page.send('Performance.enable');
+    return measure(collector, {
+      capture: n => page.evaluate(captureInPage, n),
+      taskMs: async () => taskDurationMs(await page.send('Performance.getMetrics')),
+    }, count, waits);
+  });
 }

@@ -121,29 +121,37 @@ export async function openLoaded(page, server, collector, variant) {
 }
 
 /**
- * The same on a bare page (e2e/support/barePage.mjs): its own Chromium (the
- * same flags, a fresh profile) driven over a pipe with the DevTools
- * protocol's Page and Runtime domains only, so that nothing follows its
- * requests, as in a user's browser (Playwright records every request a page
- * makes, which adds main-thread time to each). The caller closes it.
+ * Like {@link scenario} with {@link openLoaded}, on a bare page
+ * (e2e/support/barePage.mjs): its own Chromium (the same flags, a fresh
+ * profile) driven over a pipe with the DevTools protocol's Page and Runtime
+ * domains only, so that nothing follows its requests, as in a user's browser
+ * (Playwright records every request a page makes, which adds main-thread
+ * time to each). `fn` runs once the variant's page has delivered a first
+ * event; the page and the collector are closed after it.
+ * @template T
  * @param {StaticServer} server
- * @param {Collector} collector
  * @param {Variant} variant
+ * @param {(opened: { collector: Collector, page: import('../e2e/support/barePage.mjs').BarePage }) => Promise<T>} fn
+ * @returns {Promise<T>}
  */
-export async function openLoadedBare(server, collector, variant) {
-  const page = await openBarePage({ args: [LOOPBACK_ONLY] });
+export async function bareScenario(server, variant, fn) {
+  const collector = await startCollector();
   try {
-    await page.goto(`${server.url}/${variant.page}/index.html`);
-    await page.waitForFunction(() => 'bench' in window);
-    await page.evaluate(config => {
-      /** @type {BenchWindow} */ (window).bench.create(config);
-      /** @type {BenchWindow} */ (window).bench.probe('ready');
-    }, variant.config(collector));
-    await collector.waitFor(messages => messages.some(isProbe('ready')), 20_000);
-    return page;
-  } catch (error) {
-    await page.close();
-    throw error;
+    const page = await openBarePage({ args: [LOOPBACK_ONLY] });
+    try {
+      await page.goto(`${server.url}/${variant.page}/index.html`);
+      await page.waitForFunction(() => 'bench' in window);
+      await page.evaluate(config => {
+        /** @type {BenchWindow} */ (window).bench.create(config);
+        /** @type {BenchWindow} */ (window).bench.probe('ready');
+      }, variant.config(collector));
+      await collector.waitFor(messages => messages.some(isProbe('ready')), 20_000);
+      return await fn({ collector, page });
+    } finally {
+      await page.close();
+    }
+  } finally {
+    await collector.close();
   }
 }
 

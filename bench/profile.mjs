@@ -15,11 +15,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { startCollector } from '../dev/collector/collector.mjs';
 import { buildPage } from './build.mjs';
 import { launchBrowser } from './browser.mjs';
 import { quiet } from './mainThread.mjs';
-import { openLoaded, openLoadedBare, scenario, VARIANTS } from './measure.mjs';
+import { bareScenario, openLoaded, scenario, VARIANTS } from './measure.mjs';
 import { printTable } from './report.mjs';
 import { startStaticServer } from './serve.mjs';
 
@@ -163,17 +162,9 @@ async function profileVariant(browser, server, variant) {
       return profileLoaded(collector, { capture: n => page.evaluate(captureInPage, n), send });
     });
   }
-  const collector = await startCollector();
-  try {
-    const page = await openLoadedBare(server, collector, VARIANTS[variant]);
-    try {
-      return await profileLoaded(collector, { capture: n => page.evaluate(captureInPage, n), send: page.send });
-    } finally {
-      await page.close();
-    }
-  } finally {
-    await collector.close();
-  }
+  return bareScenario(server, VARIANTS[variant], ({ collector, page }) =>
+    profileLoaded(collector, { capture: n => page.evaluate(captureInPage, n), send: page.send }),
+  );
 }
 
 async function main() {
