@@ -1,5 +1,5 @@
 import '@testing-library/jest-dom';
-import { configure } from '@testing-library/react';
+import { configure } from '@testing-library/dom';
 import { webcrypto } from 'node:crypto';
 import { WRITE_KEY_CLAIMS } from './oncePerWriteKey';
 
