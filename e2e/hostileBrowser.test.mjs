@@ -174,6 +174,41 @@ describe('hostile browsers (Chromium, embedded collector)', { skip: missing, con
     assert.deepEqual(h.browser.errors, []);
   });
 
+  it('a full localStorage in a shared browser: a load left before its user is known still tells the next load whose identity the browser holds', async () => {
+    const alice = 'user:default/alice';
+    const bob = 'user:default/bob';
+    const h = await harness({ knobs: { userEntityRef: alice } });
+    const { context } = h.browser;
+    const first = await h.collector.waitFor(m => m.some(x => x.type === 'identify' && x.userId === alice));
+    const aliceAnonymousId = first.find(x => x.type === 'identify')?.anonymousId;
+    await h.page.evaluate(fillLocalStorage);
+    await h.page.close();
+    /** A new page of the same profile, signed in as `knobs.userEntityRef`. @param {object} knobs */
+    const open = async knobs => {
+      const page = await context.newPage();
+      page.on('dialog', d => void d.accept());
+      await page.addInitScript(k => { /** @type {any} */ (window).__SEGMENT_HARNESS__ = k; }, knobs);
+      const settings = page.waitForResponse(r => r.url().includes('/settings'));
+      await page.goto(`${h.app.url}/playground`);
+      await signInIfAsked(page);
+      await settings;
+      return page;
+    };
+    // Alice again, her identity slow: the library loads, the page is left before it is known.
+    const slow = await open({ userEntityRef: alice, identityDelayMs: 30000 });
+    await slow.waitForTimeout(500);
+    await slow.close();
+    // Bob, next: a new anonymous id, none of Alice's.
+    const next = await open({ userEntityRef: bob });
+    await next.click('[data-testid=fire-search]');
+    const messages = await h.collector.waitFor(m => m.some(x => x.type === 'identify' && x.userId === bob) && named(m, 'search').length >= 1, 20000);
+    const bobs = messages.filter(m => m.userId === bob);
+    assert.ok(bobs.length >= 2);
+    for (const m of bobs) assert.notEqual(m.anonymousId, aliceAnonymousId, `Bob's ${m.type} ${m.event ?? ''} carries Alice's anonymous id`);
+    assert.ok(named(messages, 'search').every(m => m.userId === bob));
+    await next.close();
+  });
+
   it('document.cookie throwing, then localStorage refusing writes too: events go out at once, one warning each load, no warning per event', async () => {
     const h = await harness();
     await h.collector.waitFor(m => m.some(x => x.type === 'identify') && m.some(x => x.type === 'page'));

@@ -24,11 +24,10 @@ export type AnonymousCallsHolder = {
  * with a user has its `userId` set when it is built (the module passes it
  * in the call's options), so while the destination builds a request for a
  * call without one, the library's user id is set aside and put back at once
- * (in memory where the identity is held for the page's life, see
- * `pageLifeIdentity.ts`; where the library keeps it in a cookie itself, with
- * localStorage full, that is two cookie writes, for such calls only). Wraps the destination's hooks: call before anything else
- * wraps them (`leaveSender.ts`), so that every way to the destination goes
- * through this one.
+ * (in memory: the library holds the identity for the page's life, see
+ * `pageLifeIdentity.ts`). Wraps the destination's hooks: call before
+ * anything else wraps them (`leaveSender.ts`), so that every way to the
+ * destination goes through this one.
  */
 export function keepAnonymousCallsAnonymous(analytics: AnonymousCallsHolder): void {
   const destination = (analytics.queue.plugins as Destination[]).find(p => p.name === SEGMENT_IO && p.type === 'destination');

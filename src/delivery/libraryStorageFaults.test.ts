@@ -7,6 +7,8 @@ import { toLoadArguments } from './segmentOptions';
 import { loadSegmentTransport } from './segmentTransport';
 import { BrowserStorageState, probeCookies, probeLocalStorage } from './storageProbe';
 import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
+import { clickCall } from '../__testUtils__/deliveryTestKit';
+import { createMemoryStorage, createStoredOwner } from './storedOwner';
 
 // Where `@segment/analytics-next` 1.84 fails when the page's storage does,
 // and that the options the probe leads to avoid it: the real library, in
@@ -41,6 +43,7 @@ function fillLocalStorage() {
 }
 
 let posted: string[];
+const fetchMock = () => globalThis.fetch as jest.MockedFunction<typeof fetch>;
 beforeEach(() => {
   localStorage.clear();
   posted = [];
@@ -70,11 +73,81 @@ describe('the Segment library when localStorage is full', () => {
   it('with the options the probe leads to, loads and delivers', async () => {
     const storage = probe();
     expect(storage.localStorage).toMatchObject({ kind: 'readOnly', full: true });
-    expect(toLoadArguments(config(), storage)[1]).toMatchObject({ disableClientPersistence: true, user: { storage: { stores: ['cookie', 'memory'] } } });
+    expect(toLoadArguments(config(), storage)[1]).toMatchObject({ disableClientPersistence: true });
     const analytics = await load(storage);
     expect(await delivered(analytics, 'while-full')).toEqual(['http://127.0.0.1:9/v1/t while-full']);
-    // The identity lives in a cookie meanwhile.
-    expect(document.cookie).toContain('ajs_anonymous_id');
+  });
+});
+
+describe('loadSegmentTransport when localStorage is full: the identity kept in the library\'s cookies', () => {
+  beforeEach(fillLocalStorage);
+  afterEach(() => {
+    for (const name of ['ajs_user_id', 'ajs_anonymous_id', 'ajs_group_id']) document.cookie = `${name}=; path=/; max-age=0`;
+  });
+
+  /** One page load: the transport as createDelivery makes it where localStorage is full (the owner record in memory). */
+  const pageLoad = () =>
+    loadSegmentTransport(
+      config(),
+      { warn: () => {}, info: () => {} },
+      createStoredOwner(createMemoryStorage(), 'faults'),
+      pageRedactionPlugin(createPrivacy().library),
+      probeLocalStorage(() => window.localStorage),
+    );
+  /** The bodies of the requests sent, oldest first. */
+  const bodies = () => (fetchMock().mock.calls as [unknown, RequestInit][]).map(([, init]) => JSON.parse(String(init.body)));
+  const cookie = (name: string) => document.cookie.split('; ').find(c => c.startsWith(`${name}=`))?.slice(name.length + 1);
+
+  it('the anonymous id and the user id survive a reload, in the cookies the library reads', async () => {
+    const first = await pageLoad();
+    first.startSession('user:default/alice', new Date());
+    await first.send(clickCall('first-load'), { userId: 'user:default/alice' });
+    const anonymousId = bodies().find(b => b.properties?.subject === 'first-load').anonymousId;
+    expect(cookie('ajs_anonymous_id')).toBe(anonymousId);
+    expect(decodeURIComponent(cookie('ajs_user_id') ?? '')).toBe('user:default/alice');
+
+    const second = await pageLoad();
+    second.startSession('user:default/alice', new Date());
+    await second.send(clickCall('second-load'), { userId: 'user:default/alice' });
+    expect(bodies().find(b => b.properties?.subject === 'second-load')).toMatchObject({ anonymousId, userId: 'user:default/alice' });
+  });
+
+  it('once localStorage works again, the next load reads the identity the cookies kept, not an older copy left in localStorage', async () => {
+    localStorage.clear();
+    localStorage.setItem('ajs_user_id', JSON.stringify('user:default/someone-before'));
+    fillLocalStorage();
+    const whileFull = await pageLoad();
+    whileFull.startSession('user:default/alice', new Date());
+    await whileFull.send(clickCall('while-full'), { userId: 'user:default/alice' });
+    const anonymousId = bodies().find(b => b.properties?.subject === 'while-full').anonymousId;
+
+    for (const key of Object.keys(localStorage).filter(k => k.startsWith('filler-'))) localStorage.removeItem(key);
+    const freed = await pageLoad();
+    freed.startSession('user:default/alice', new Date());
+    await freed.send(clickCall('freed'), { userId: 'user:default/alice' });
+    expect(bodies().find(b => b.properties?.subject === 'freed')).toMatchObject({ anonymousId, userId: 'user:default/alice' });
+  });
+
+  it('a load left before its user is known keeps the record of whose identity it is: the next person gets a new anonymous id', async () => {
+    const alice = await pageLoad();
+    alice.startSession('user:default/alice', new Date());
+    await alice.send(clickCall('alice'), { userId: 'user:default/alice' });
+    const aliceAnonymousId = bodies().find(b => b.properties?.subject === 'alice').anonymousId;
+
+    // Alice again; the page is left before her identity is known: what it sends is anonymous.
+    const pending = await pageLoad();
+    await pending.send(clickCall('pending'), {});
+    expect(bodies().find(b => b.properties?.subject === 'pending').userId ?? null).toBeNull();
+    pending.leaving?.(true);
+    expect(decodeURIComponent(cookie('ajs_user_id') ?? '')).toBe('user:default/alice');
+
+    const bob = await pageLoad();
+    bob.startSession('user:default/bob', new Date());
+    await bob.send(clickCall('bob'), { userId: 'user:default/bob' });
+    const sent = bodies().find(b => b.properties?.subject === 'bob');
+    expect(sent.userId).toBe('user:default/bob');
+    expect(sent.anonymousId).not.toBe(aliceAnonymousId);
+    expect(cookie('ajs_anonymous_id')).toBe(sent.anonymousId);
   });
 });
 

@@ -64,14 +64,17 @@ export type PageLifeIdentity = {
  * browser keeps (its cookies and localStorage, as the library or the public
  * Segment plugin left them), and keeps the browser's copy up to date.
  *
+ * @param store - where the browser keeps it: the library's own stores by
+ *   default; its identity cookies alone where localStorage cannot be written
+ *   (`identityCookies.ts`: the library then keeps the identity in memory only)
+ *
  * @returns `sync`: writes what changed since the last write (the library's
  * ids after an identify, a reset, a first event): call it after each call
  * to the library and when the page is hidden. It writes only what this page
  * changed, so a tab left open never overwrites the identity another tab
  * stored meanwhile.
  */
-export function keepIdentityForPageLife(analytics: IdentityHolder): PageLifeIdentity {
-  const store = analytics.storage;
+export function keepIdentityForPageLife(analytics: IdentityHolder, store: PersistentStore = analytics.storage): PageLifeIdentity {
   // The anonymous id as the library reads it: a cookie wins a disagreement (it is shared by subdomains).
   const stored: Ids = {
     userId: asId(store.get(IDENTITY_KEYS.userId)),

@@ -3,7 +3,7 @@ import { AnalyticsBrowser } from '@segment/analytics-next';
 import { readSegmentConfig } from '../config/readSegmentConfig';
 import { EnabledSegmentConfig } from '../config/SegmentConfig';
 import { PageInfo } from '../mapping/SegmentCall';
-import { toCallOptions, toLoadArguments, toStorageOptions } from './segmentOptions';
+import { identityKeptIn, toCallOptions, toLoadArguments, toStorageOptions } from './segmentOptions';
 import { BrowserStorageState, StorageAccess } from './storageProbe';
 
 /** The real config reader's result for `app.analytics.segment`. */
@@ -151,31 +151,33 @@ describe('toLoadArguments', () => {
   });
 });
 
-describe('toStorageOptions', () => {
+describe('toStorageOptions and identityKeptIn', () => {
   const usable: StorageAccess = { kind: 'usable' };
   const full: StorageAccess = { kind: 'readOnly', full: true, reason: 'QuotaExceededError' };
   const refused: StorageAccess = { kind: 'readOnly', full: false, reason: 'SecurityError' };
   const gone: StorageAccess = { kind: 'unavailable', reason: 'SecurityError' };
-  const inCookies = { persist: true, storage: { stores: ['cookie', 'memory'] } };
+  const inMemory = { disableClientPersistence: true };
 
-  it.each<[string, BrowserStorageState, object]>([
-    ['both usable: the library defaults', { localStorage: usable, cookies: usable }, {}],
-    ['cookies throw: localStorage and memory only', { localStorage: usable, cookies: gone }, { storage: { stores: ['localStorage', 'memory'] } }],
-    ['cookies refuse writes: the same', { localStorage: usable, cookies: refused }, { storage: { stores: ['localStorage', 'memory'] } }],
-    ['localStorage full: queues in memory, the identity in cookies', { localStorage: full, cookies: usable }, { disableClientPersistence: true, user: inCookies, group: inCookies }],
-    ['localStorage refusing writes: the same', { localStorage: refused, cookies: usable }, { disableClientPersistence: true, user: inCookies, group: inCookies }],
-    ['localStorage unreachable: the same', { localStorage: gone, cookies: usable }, { disableClientPersistence: true, user: inCookies, group: inCookies }],
-    ['neither: everything in memory', { localStorage: full, cookies: gone }, { disableClientPersistence: true }],
-  ])('%s', (_label, storage, expected) => {
+  it.each<[string, BrowserStorageState, object, ReturnType<typeof identityKeptIn>]>([
+    ['both usable: the library defaults', { localStorage: usable, cookies: usable }, {}, 'library'],
+    ['cookies throw: localStorage and memory only', { localStorage: usable, cookies: gone }, { storage: { stores: ['localStorage', 'memory'] } }, 'library'],
+    ['cookies refuse writes: the same', { localStorage: usable, cookies: refused }, { storage: { stores: ['localStorage', 'memory'] } }, 'library'],
+    ['localStorage full: the library in memory, the identity kept in cookies', { localStorage: full, cookies: usable }, inMemory, 'cookies'],
+    ['localStorage refusing writes: the same', { localStorage: refused, cookies: usable }, inMemory, 'cookies'],
+    ['localStorage unreachable: the same', { localStorage: gone, cookies: usable }, inMemory, 'cookies'],
+    ['neither: everything in memory, kept nowhere', { localStorage: full, cookies: gone }, inMemory, undefined],
+    ['neither, cookies refusing writes: the same', { localStorage: gone, cookies: refused }, inMemory, undefined],
+  ])('%s', (_label, storage, expected, keptIn) => {
     expect(toStorageOptions(storage)).toStrictEqual(expected);
+    expect(identityKeptIn(toLoadArguments(configOf({}), storage)[1], storage)).toBe(keptIn);
   });
 
-  it('toLoadArguments merges them in, and leaves an explicit disableClientPersistence alone', () => {
+  it('toLoadArguments merges them in; with disableClientPersistence set, the identity is kept nowhere', () => {
     const storage: BrowserStorageState = { localStorage: full, cookies: usable };
-    expect(toLoadArguments(configOf({}), storage)[1]).toMatchObject({ disableClientPersistence: true, user: inCookies });
-    const off = toLoadArguments(configOf({ agent: { disableClientPersistence: true } }), storage)[1];
+    expect(toLoadArguments(configOf({}), storage)[1]).toMatchObject(inMemory);
+    const off = toLoadArguments(configOf({ agent: { disableClientPersistence: true } }))[1];
     expect(off.disableClientPersistence).toBe(true);
-    expect(off).not.toHaveProperty('user');
+    expect(identityKeptIn(off, undefined)).toBeUndefined();
     expect(toLoadArguments(configOf({}), { localStorage: usable, cookies: usable })).toStrictEqual(toLoadArguments(configOf({})));
   });
 });

@@ -56,17 +56,29 @@ export function toLoadArguments(
  * option says, and fails to load when a write there throws (it takes a lock
  * by writing a key): where localStorage cannot be written, the queues must
  * be in memory, which only `disableClientPersistence` gives. The identity
- * (user id, anonymous id, traits) then goes to the `user` and `group` stores
- * named here: cookies where they work, so the anonymous id survives a
- * reload, else memory. A store that throws is left out rather than tried
- * (and warned about by the library) on every event.
+ * (user id, anonymous id) is then in memory too, and kept across loads in
+ * the library's cookies where they work (see {@link identityKeptIn}), so the
+ * anonymous id survives a reload. A store that throws is left out rather
+ * than tried (and warned about by the library) on every event.
  */
 export function toStorageOptions({ localStorage, cookies }: BrowserStorageState): Partial<InitOptions> {
-  const cookiesWork = cookies.kind === 'usable';
-  if (localStorage.kind === 'usable') return cookiesWork ? {} : { storage: { stores: ['localStorage', 'memory'] } };
-  if (!cookiesWork) return { disableClientPersistence: true };
-  const identity = { persist: true, storage: { stores: ['cookie' as const, 'memory' as const] } };
-  return { disableClientPersistence: true, user: identity, group: identity };
+  if (localStorage.kind === 'usable') return cookies.kind === 'usable' ? {} : { storage: { stores: ['localStorage', 'memory'] } };
+  return { disableClientPersistence: true };
+}
+
+/**
+ * Where the identity a library loaded with `initOptions` holds is kept
+ * between page loads: in the library's own stores (`analytics.storage`:
+ * cookies and localStorage, or those of them that work), in its identity
+ * cookies alone (localStorage cannot be written, cookies can: the library
+ * itself keeps nothing then), or nowhere (`agent.disableClientPersistence`,
+ * or neither store works).
+ *
+ * @param storage - what the page's stores allowed the load (absent when nothing is persisted)
+ */
+export function identityKeptIn(initOptions: InitOptions, storage: BrowserStorageState | undefined): 'library' | 'cookies' | undefined {
+  if (!initOptions.disableClientPersistence) return 'library';
+  return storage && storage.localStorage.kind !== 'usable' && storage.cookies.kind === 'usable' ? 'cookies' : undefined;
 }
 
 /**

@@ -2,9 +2,10 @@ import { AnalyticsBrowser, Plugin } from '@segment/analytics-next';
 import { EnabledSegmentConfig } from '../config/SegmentConfig';
 import { guardEnrichment } from './enrichmentGuard';
 import { keepAnonymousCallsAnonymous } from './anonymousCalls';
-import { toCallOptions, toLoadArguments } from './segmentOptions';
+import { identityKeptIn, toCallOptions, toLoadArguments } from './segmentOptions';
+import { createIdentityCookies } from './identityCookies';
 import { BrowserStorageState, isQuotaError, isStorageFailure, probeCookies, StorageAccess, storageWarning } from './storageProbe';
-import { StoredOwner } from './storedOwner';
+import { pageLocalStorage, StoredOwner } from './storedOwner';
 import { Logger, Transport } from './Transport';
 import { createDeliveryFailureWatch } from './deliveryFailures';
 import { describeError } from '../warnSafely';
@@ -58,7 +59,9 @@ export async function loadSegmentTransport(
     return ctx;
   };
   // The identity in memory for the page's life, written back to the browser on change.
-  let identity = initOptions.disableClientPersistence ? undefined : keepIdentityForPageLife(analytics);
+  const keptIn = identityKeptIn(initOptions, storage);
+  const browserCopy = keptIn === 'cookies' ? createIdentityCookies(window.location.hostname, pageLocalStorage) : analytics.storage;
+  let identity = keptIn && keepIdentityForPageLife(analytics, browserCopy);
   if (identity) skipPerEventCookieStore(analytics);
 
   // Whose identity the library kept: recorded by an earlier session, or (before
