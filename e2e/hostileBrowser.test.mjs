@@ -81,6 +81,24 @@ function fillLocalStorage() {
 }
 
 /**
+ * Opens a new page of a browser profile on the dev app's playground, signed in
+ * as `knobs.userEntityRef` (the dev app's knobs), once the library has fetched its settings.
+ * @param {import('playwright-core').BrowserContext} context
+ * @param {string} appUrl
+ * @param {object} knobs
+ */
+async function openSignedIn(context, appUrl, knobs) {
+  const page = await context.newPage();
+  page.on('dialog', d => void d.accept());
+  await page.addInitScript(k => { /** @type {any} */ (window).__SEGMENT_HARNESS__ = k; }, knobs);
+  const settings = page.waitForResponse(r => r.url().includes('/settings'));
+  await page.goto(`${appUrl}/playground`);
+  await signInIfAsked(page);
+  await settings;
+  return page;
+}
+
+/**
  * Init script: records long tasks (PerformanceObserver, buffered), and when
  * the library sends each tracking request (its calls to `fetch`), so that
  * the test can tell which tasks ran while a backlog was being sent.
@@ -183,17 +201,7 @@ describe('hostile browsers (Chromium, embedded collector)', { skip: missing, con
     const aliceAnonymousId = first.find(x => x.type === 'identify')?.anonymousId;
     await h.page.evaluate(fillLocalStorage);
     await h.page.close();
-    /** A new page of the same profile, signed in as `knobs.userEntityRef`. @param {object} knobs */
-    const open = async knobs => {
-      const page = await context.newPage();
-      page.on('dialog', d => void d.accept());
-      await page.addInitScript(k => { /** @type {any} */ (window).__SEGMENT_HARNESS__ = k; }, knobs);
-      const settings = page.waitForResponse(r => r.url().includes('/settings'));
-      await page.goto(`${h.app.url}/playground`);
-      await signInIfAsked(page);
-      await settings;
-      return page;
-    };
+    const open = (/** @type {object} */ knobs) => openSignedIn(context, h.app.url, knobs);
     // Alice again, her identity slow: the library loads, the page is left before it is known.
     const slow = await open({ userEntityRef: alice, identityDelayMs: 30000 });
     await slow.waitForTimeout(500);
@@ -206,6 +214,40 @@ describe('hostile browsers (Chromium, embedded collector)', { skip: missing, con
     assert.ok(bobs.length >= 2);
     for (const m of bobs) assert.notEqual(m.anonymousId, aliceAnonymousId, `Bob's ${m.type} ${m.event ?? ''} carries Alice's anonymous id`);
     assert.ok(named(messages, 'search').every(m => m.userId === bob));
+    await next.close();
+  });
+
+  it('localStorage full for one person\'s session only, on a host of several labels: the next person never gets their anonymous id', async () => {
+    const host = 'backstage.eu.example.com';
+    const alice = 'user:default/alice';
+    // Bob's id is the longer: a full storage cannot replace Alice's record with it.
+    const bob = 'user:default/bartholomew.longname';
+    const h = await harness({ hostName: host, browserArgs: [`--host-resolver-rules=MAP ${host} 127.0.0.1`], knobs: { userEntityRef: alice } });
+    const { context } = h.browser;
+    await h.collector.waitFor(m => m.some(x => x.type === 'identify' && x.userId === alice));
+    await h.page.evaluate(fillLocalStorage);
+    await h.page.close();
+    const open = (/** @type {object} */ knobs) => openSignedIn(context, h.app.url, knobs);
+    // Bob, while the storage is full: his own anonymous id, kept in the library's cookies on the site's domain.
+    const whileFull = await open({ userEntityRef: bob });
+    const seen = await h.collector.waitFor(m => m.some(x => x.type === 'identify' && x.userId === bob));
+    const bobAnonymousId = seen.find(x => x.type === 'identify' && x.userId === bob)?.anonymousId;
+    const cookies = await context.cookies();
+    assert.deepEqual(cookies.filter(c => c.name.startsWith('ajs_')).map(c => [c.name, c.domain]).sort(), [
+      ['ajs_anonymous_id', '.example.com'],
+      ['ajs_user_id', '.example.com'],
+    ]);
+    // The other app frees its space; Alice again.
+    await whileFull.evaluate(() => {
+      for (const key of Object.keys(localStorage)) if (key.startsWith('other-app-')) localStorage.removeItem(key);
+    });
+    await whileFull.close();
+    const next = await open({ userEntityRef: alice });
+    await next.click('[data-testid=fire-search]');
+    const messages = await h.collector.waitFor(m => m.filter(x => x.type === 'identify' && x.userId === alice).length >= 2 && named(m, 'search').length >= 1, 20000);
+    const hers = messages.slice(seen.length).filter(m => m.userId === alice);
+    assert.ok(hers.some(m => m.event === 'search'));
+    for (const m of hers) assert.notEqual(m.anonymousId, bobAnonymousId, `Alice's ${m.type} ${m.event ?? ''} carries Bob's anonymous id`);
     await next.close();
   });
 

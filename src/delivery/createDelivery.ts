@@ -60,7 +60,11 @@ export function createDelivery(
   const persist = !config.testMode && !config.agent.disableClientPersistence;
   const localStorage = persist ? probeLocalStorage(pageLocalStorage) : undefined;
   const storage = localStorage && (localStorage.kind === 'usable' ? pageLocalStorage()! : createMemoryStorage());
-  const storedOwner = storage && createStoredOwner(storage, config.writeKey);
+  // The record of whose identity the browser holds stays in localStorage where it can still be read (full,
+  // refusing writes): a session that cannot record its user there removes the record, so that no later load
+  // (with storage that works again) takes an out-of-date one for this browser's user.
+  const ownerStorage = localStorage?.kind === 'readOnly' ? pageLocalStorage()! : storage;
+  const storedOwner = ownerStorage && createStoredOwner(ownerStorage, config.writeKey);
   const titles = watchTitles(browserScheduler.now);
   const current = () => titles.look();
   // The transport's code sits in the library's lazy chunk: the app's first load carries none of it.

@@ -8,7 +8,7 @@ import { loadSegmentTransport } from './segmentTransport';
 import { BrowserStorageState, probeCookies, probeLocalStorage } from './storageProbe';
 import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
 import { clickCall } from '../__testUtils__/deliveryTestKit';
-import { createMemoryStorage, createStoredOwner } from './storedOwner';
+import { createStoredOwner } from './storedOwner';
 
 // Where `@segment/analytics-next` 1.84 fails when the page's storage does,
 // and that the options the probe leads to avoid it: the real library, in
@@ -85,15 +85,18 @@ describe('loadSegmentTransport when localStorage is full: the identity kept in t
     for (const name of ['ajs_user_id', 'ajs_anonymous_id', 'ajs_group_id']) document.cookie = `${name}=; path=/; max-age=0`;
   });
 
-  /** One page load: the transport as createDelivery makes it where localStorage is full (the owner record in memory). */
+  /** One page load: the transport as createDelivery makes it (the owner record in localStorage, which can be read when full). */
   const pageLoad = () =>
     loadSegmentTransport(
       config(),
       { warn: () => {}, info: () => {} },
-      createStoredOwner(createMemoryStorage(), 'faults'),
+      createStoredOwner(window.localStorage, 'faults'),
       pageRedactionPlugin(createPrivacy().library),
       probeLocalStorage(() => window.localStorage),
     );
+  const freeLocalStorage = () => {
+    for (const key of Object.keys(localStorage).filter(k => k.startsWith('filler-'))) localStorage.removeItem(key);
+  };
   /** The bodies of the requests sent, oldest first. */
   const bodies = () => (fetchMock().mock.calls as [unknown, RequestInit][]).map(([, init]) => JSON.parse(String(init.body)));
   const cookie = (name: string) => document.cookie.split('; ').find(c => c.startsWith(`${name}=`))?.slice(name.length + 1);
@@ -121,11 +124,32 @@ describe('loadSegmentTransport when localStorage is full: the identity kept in t
     await whileFull.send(clickCall('while-full'), { userId: 'user:default/alice' });
     const anonymousId = bodies().find(b => b.properties?.subject === 'while-full').anonymousId;
 
-    for (const key of Object.keys(localStorage).filter(k => k.startsWith('filler-'))) localStorage.removeItem(key);
+    freeLocalStorage();
     const freed = await pageLoad();
     freed.startSession('user:default/alice', new Date());
     await freed.send(clickCall('freed'), { userId: 'user:default/alice' });
     expect(bodies().find(b => b.properties?.subject === 'freed')).toMatchObject({ anonymousId, userId: 'user:default/alice' });
+  });
+
+  it('a session that cannot record its user leaves no out-of-date record: Alice, then Bob while full, then Alice with storage working again', async () => {
+    const userOf = (subject: string) => bodies().find(b => b.properties?.subject === subject);
+    // Bob's id is the longer: a full storage cannot replace Alice's record with it.
+    freeLocalStorage();
+    const aliceFirst = await pageLoad();
+    aliceFirst.startSession('user:default/alice', new Date());
+    await aliceFirst.send(clickCall('alice-first'), { userId: 'user:default/alice' });
+
+    fillLocalStorage();
+    const bob = await pageLoad();
+    bob.startSession('user:default/bartholomew.longname', new Date());
+    await bob.send(clickCall('bob'), { userId: 'user:default/bartholomew.longname' });
+    expect(userOf('bob').anonymousId).not.toBe(userOf('alice-first').anonymousId);
+
+    freeLocalStorage();
+    const aliceAgain = await pageLoad();
+    aliceAgain.startSession('user:default/alice', new Date());
+    await aliceAgain.send(clickCall('alice-again'), { userId: 'user:default/alice' });
+    expect(userOf('alice-again').anonymousId).not.toBe(userOf('bob').anonymousId);
   });
 
   it('a load left before its user is known keeps the record of whose identity it is: the next person gets a new anonymous id', async () => {

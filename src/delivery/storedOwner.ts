@@ -18,7 +18,11 @@ export function storedOwnerKey(writeKey: string): string {
   return `backstage-segment:${writeKey}:user`;
 }
 
-/** A {@link StoredOwner} in the browser's storage; never throws. */
+/**
+ * A {@link StoredOwner} in the browser's storage; never throws. Where the
+ * storage refuses to record a session's user, the record is removed: the
+ * next load then compares its user with the library's own stored user id.
+ */
 export function createStoredOwner(storage: KeyValueStorage, writeKey: string): StoredOwner {
   const key = storedOwnerKey(writeKey);
   return {
@@ -34,7 +38,13 @@ export function createStoredOwner(storage: KeyValueStorage, writeKey: string): S
         if (userId === undefined) storage.removeItem(key);
         else storage.setItem(key, userId);
       } catch {
-        // storage disabled or full: nothing to remember it by
+        // Full, or refusing writes: no record rather than an out-of-date one
+        // (a later load would take it for this browser's user).
+        try {
+          storage.removeItem(key);
+        } catch {
+          // nothing to remember it by, nor to forget
+        }
       }
     },
   };

@@ -1,0 +1,47 @@
+import { createMemoryStorage, createStoredOwner, storedOwnerKey } from './storedOwner';
+
+describe('createStoredOwner', () => {
+  it('records the user of each session, and forgets it for an anonymous one', () => {
+    const storage = createMemoryStorage();
+    const owner = createStoredOwner(storage, 'wk');
+    expect(owner.get()).toBeUndefined();
+    owner.set('user:default/alice');
+    expect(owner.get()).toBe('user:default/alice');
+    expect(storage.getItem(storedOwnerKey('wk'))).toBe('user:default/alice');
+    owner.set(undefined);
+    expect(owner.get()).toBeUndefined();
+  });
+
+  it('where the storage refuses the new record (full), removes the old one rather than keep it', () => {
+    const storage = createMemoryStorage();
+    createStoredOwner(storage, 'wk').set('user:default/alice');
+    const full = {
+      ...storage,
+      setItem: () => {
+        throw new DOMException('full', 'QuotaExceededError');
+      },
+    };
+    const owner = createStoredOwner(full, 'wk');
+    expect(owner.get()).toBe('user:default/alice');
+    owner.set('user:default/bob');
+    expect(owner.get()).toBeUndefined();
+  });
+
+  it('never throws, where reading and removing throw too', () => {
+    const refusing = {
+      getItem: () => {
+        throw new DOMException('no', 'SecurityError');
+      },
+      setItem: () => {
+        throw new DOMException('no', 'SecurityError');
+      },
+      removeItem: () => {
+        throw new DOMException('no', 'SecurityError');
+      },
+    };
+    const owner = createStoredOwner(refusing, 'wk');
+    expect(owner.get()).toBeUndefined();
+    expect(() => owner.set('user:default/bob')).not.toThrow();
+    expect(() => owner.set(undefined)).not.toThrow();
+  });
+});
