@@ -44,6 +44,28 @@ async function openPlayground(h) {
   await h.page.waitForSelector('[data-testid=fire-create]');
 }
 
+/**
+ * Switches analytics off on the card, then checks that nothing more is sent and nothing is left in the
+ * browser, events fired meanwhile included. Returns what the card said once the choice was saved or not
+ * (its alert), if anything.
+ * @param {Harness} h
+ */
+async function switchOffAndCheck(h) {
+  const toggle = await openCard(h);
+  await toggle.click();
+  const switched = '[data-testid=segment-usage-analytics-switch][aria-checked=false]:not([disabled])';
+  await h.page.waitForSelector(switched);
+  const alert = (await h.page.getByRole('alert').count()) ? await h.page.getByRole('alert').textContent() : undefined;
+  const atOff = toCollector(h).length;
+  assert.deepEqual(await leftInBrowser(h), []);
+  await openPlayground(h);
+  for (let i = 0; i < 3; i++) await h.page.click('[data-testid=fire-create]');
+  await h.page.waitForTimeout(1500);
+  assert.equal(toCollector(h).length, atOff, 'no request to the collector while off');
+  assert.deepEqual(await leftInBrowser(h), []);
+  return alert;
+}
+
 /** The create calls that arrived (tracked under their subject). @param {Array<Record<string, any>>} messages */
 const creates = messages => messages.filter(m => m.properties?.action === 'create');
 
@@ -84,6 +106,47 @@ describe("the user's own choice in Chromium", { skip: missing, concurrency: TEST
     assert.equal(creates(all).length, 1, 'nothing captured while off arrived');
     const search = all.find(x => x.event === 'search');
     assert.ok(search?.anonymousId && search.anonymousId !== anonymousId, 'a fresh anonymous id after switching on');
+  });
+
+  it('a full localStorage: switching off stops sending, clears the cookies, and is stored once that frees the room', async () => {
+    const h = await harness();
+    await h.page.click('[data-testid=fire-create]');
+    await h.collector.waitFor(m => creates(m).length > 0);
+    await h.page.evaluate(() => {
+      for (let size = 1 << 20, i = 0; size >= 1; ) {
+        try {
+          localStorage.setItem(`other-app-${i++}`, 'x'.repeat(size));
+        } catch {
+          size = Math.floor(size / 2);
+        }
+      }
+    });
+    await h.page.reload();
+    await signInIfAsked(h.page);
+    await h.page.click('[data-testid=fire-create]');
+    await h.collector.waitFor(m => creates(m).length >= 2);
+    assert.notDeepEqual(await leftInBrowser(h), [], 'the identity is kept in cookies while localStorage is full');
+    assert.equal(await switchOffAndCheck(h), undefined, 'no alert: the choice was stored');
+    // Saying no removed what analytics stored, which made room for the choice.
+    const stored = await h.page.evaluate(() => localStorage.getItem('/segment-analytics/consent'));
+    assert.equal(JSON.parse(String(stored)).decision, 'denied');
+  });
+
+  it('a StorageApi that cannot store the choice at all: switching off applies to the page, and the card says until when', async () => {
+    const h = await harness();
+    await h.page.addInitScript(() => {
+      const setItem = Storage.prototype.setItem;
+      Storage.prototype.setItem = function refuseTheChoice(/** @type {string} */ key, /** @type {string} */ value) {
+        if (String(key).includes('segment-analytics')) throw new DOMException('the quota has been exceeded', 'QuotaExceededError');
+        return setItem.call(this, key, value);
+      };
+    });
+    await h.page.reload();
+    await signInIfAsked(h.page);
+    await h.page.click('[data-testid=fire-create]');
+    await h.collector.waitFor(m => creates(m).length > 0);
+    const alert = await switchOffAndCheck(h);
+    assert.match(String(alert), /Your choice could not be saved: it applies to this page until it is reloaded \(QuotaExceededError/);
   });
 
   it('opt-in: zero requests before the user agrees; then events flow, and only those captured after', async () => {

@@ -72,6 +72,28 @@ describe('the user\'s own choice, on the wire', () => {
     expect(after.userId).toBe('user:default/jane');
   });
 
+  it('a "no" the StorageApi cannot store (full storage) still applies to the page: nothing more sent, nothing left behind', async () => {
+    const storageApi = MockStorageApi.create();
+    jest.spyOn(storageApi.forBucket('segment-analytics'), 'set').mockRejectedValue(new DOMException('full', 'QuotaExceededError'));
+    const { analytics, waitFor } = wire.create({}, { storageApi, identityApi: userIdentity('user:default/jane') });
+    click(analytics, 'before');
+    await waitFor(m => subjects(m).includes('before'));
+    expect(leftInBrowser().length).toBeGreaterThan(0);
+
+    click(analytics, 'queued-then-off');
+    const consent = consentOf(storageApi);
+    await expect(consent.setDecision('denied')).rejects.toThrow('it applies to this page until it is reloaded (QuotaExceededError: full)');
+    expect(consent.getDecision()).toMatchObject({ status: 'denied', byUser: true });
+    click(analytics, 'while-off');
+    expect(leftInBrowser()).toEqual([]);
+    click(analytics, 'done');
+    // A later event of another instance on this collector shows the wire has had time to carry them.
+    const other = wire.create({}, { identityApi: userIdentity('user:default/jane') });
+    click(other.analytics, 'marker');
+    await other.waitFor(m => subjects(m).includes('marker'));
+    expect(subjects(await waitFor(() => true))).toEqual(['before']);
+  });
+
   it('with batching: a batch waiting in the library when the user switches off is never sent, hidden tab included, and nothing is thrown', async () => {
     const thrown: unknown[] = [];
     const onError = (e: ErrorEvent) => thrown.push(e.error ?? e.message);

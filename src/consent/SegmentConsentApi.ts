@@ -73,7 +73,12 @@ export type SegmentConsentDecisionOptions = {
 export interface SegmentConsentApi {
   /** The choice as known now (`unknown` while it is being read). */
   getDecision(): SegmentConsentState;
-  /** Stores the user's decision; resolves once stored, rejects where the StorageApi does. */
+  /**
+   * Stores the user's decision; resolves once stored. Where the StorageApi
+   * cannot store it (the browser's storage is full, say), the decision
+   * still applies to this page until it is reloaded, and the promise
+   * rejects, saying so.
+   */
   setDecision(decision: SegmentConsentDecision, options?: SegmentConsentDecisionOptions): Promise<void>;
   /** The choice now and each change of it. */
   decision$(): SegmentConsentObservable;

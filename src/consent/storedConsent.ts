@@ -10,9 +10,11 @@ import {
   consentBucket,
   defaultDecision,
   parseStoredDecision,
+  saveDecision,
   SegmentConsentDecision,
   StoredRead,
   toPreferences,
+  unsavedDecision,
   watchStoredDecision,
 } from './storedDecision';
 
@@ -35,6 +37,8 @@ export class StoredConsent implements SegmentConsentApi {
   ) {}
 
   getDecision(): SegmentConsentState {
+    const unsaved = unsavedDecision(this.storageApi);
+    if (unsaved) return toConsentState({ kind: 'read', stored: unsaved }, this.regime);
     let read: StoredRead;
     try {
       const snapshot = consentBucket(this.storageApi).snapshot(CONSENT_KEY);
@@ -53,7 +57,7 @@ export class StoredConsent implements SegmentConsentApi {
       throw new TypeError(`Segment analytics: a decision is 'granted' or 'denied', not ${String(decision)}`);
     }
     const categoryPreferences = toPreferences(options.categoryPreferences);
-    await consentBucket(this.storageApi).set(CONSENT_KEY, {
+    await saveDecision(this.storageApi, {
       decision,
       ...(categoryPreferences && { categoryPreferences }),
       decidedAt: new Date().toISOString(),

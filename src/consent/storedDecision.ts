@@ -75,34 +75,83 @@ export function consentBucket(storageApi: StorageApi): StorageApi {
   return storageApi.forBucket(CONSENT_BUCKET);
 }
 
+/** A decision this page could not save, and who follows the decision in this page, per StorageApi. */
+type PageDecision = { unsaved?: StoredDecision; followers: Set<(read: StoredRead) => void> };
+const pageDecisions = new WeakMap<StorageApi, PageDecision>();
+
+function pageDecisionOf(storageApi: StorageApi): PageDecision {
+  let page = pageDecisions.get(storageApi);
+  if (!page) pageDecisions.set(storageApi, (page = { followers: new Set() }));
+  return page;
+}
+
+/** A decision made in this page that the StorageApi could not save (it applies to the page until reloaded). */
+export function unsavedDecision(storageApi: StorageApi): StoredDecision | undefined {
+  return pageDecisionOf(storageApi).unsaved;
+}
+
+/**
+ * Saves a decision. Where the StorageApi refuses it (the browser's storage
+ * is full, say), the decision still applies to this page, at once (saying no
+ * stops sending and removes what analytics stored, which may free the room
+ * needed: the save is then tried once more), until the page is reloaded or a
+ * stored decision replaces it; the promise then rejects, saying so.
+ */
+export async function saveDecision(storageApi: StorageApi, stored: StoredDecision): Promise<void> {
+  const page = pageDecisionOf(storageApi);
+  const save = async () => {
+    await consentBucket(storageApi).set(CONSENT_KEY, stored);
+    page.unsaved = undefined;
+  };
+  try {
+    await save();
+  } catch (error) {
+    page.unsaved = stored;
+    for (const follower of [...page.followers]) follower({ kind: 'read', stored });
+    await save().catch(() => {
+      throw new Error(`it applies to this page until it is reloaded (${describeError(error)})`);
+    });
+  }
+}
+
 /**
  * Follows the stored decision: `onRead` is called with each state read
  * (never with `reading`), at once when the StorageApi knows the value
- * synchronously. Never throws: a StorageApi that throws gives `failed`.
- * Returns a function that stops following.
+ * synchronously. A decision this page could not save counts as stored until
+ * the StorageApi tells of a stored one (see {@link saveDecision}). Never
+ * throws: a StorageApi that throws gives `failed`. Returns a function that
+ * stops following.
  */
 export function watchStoredDecision(storageApi: StorageApi, onRead: (read: StoredRead) => void): () => void {
   let subscription: { unsubscribe(): void } | undefined;
   let stopped = false;
-  const fail = (error: unknown) => !stopped && onRead({ kind: 'failed', reason: describeError(error) });
+  const page = pageDecisionOf(storageApi);
+  const follower = (read: StoredRead) => !stopped && onRead(read);
+  page.followers.add(follower);
+  const fail = (error: unknown) => follower({ kind: 'failed', reason: describeError(error) });
+  const readOf = (snapshot: { presence?: string; value?: unknown } | undefined): StoredRead => ({
+    kind: 'read',
+    stored: snapshot?.presence === 'present' ? parseStoredDecision(snapshot.value) : undefined,
+  });
   try {
     const bucket = consentBucket(storageApi);
     subscription = bucket.observe$(CONSENT_KEY).subscribe({
       next: snapshot => {
         if (stopped || snapshot?.presence === 'unknown') return;
-        onRead({ kind: 'read', stored: snapshot?.presence === 'present' ? parseStoredDecision(snapshot.value) : undefined });
+        page.unsaved = undefined;
+        onRead(readOf(snapshot));
       },
       error: fail,
     });
     const snapshot = bucket.snapshot(CONSENT_KEY);
-    if (snapshot?.presence !== 'unknown' && !stopped) {
-      onRead({ kind: 'read', stored: snapshot?.presence === 'present' ? parseStoredDecision(snapshot.value) : undefined });
-    }
+    if (page.unsaved) follower({ kind: 'read', stored: page.unsaved });
+    else if (snapshot?.presence !== 'unknown') follower(readOf(snapshot));
   } catch (error) {
     fail(error);
   }
   return () => {
     stopped = true;
+    page.followers.delete(follower);
     try {
       subscription?.unsubscribe();
     } catch {

@@ -55,15 +55,18 @@ describe('the Usage analytics card', () => {
       expect(screen.queryByRole('switch')).toBeNull();
     });
 
-    it('a choice that cannot be saved is told, and the switch stays as it was', async () => {
+    it('a choice that cannot be saved applies to this page, and the card says so', async () => {
       const storageApi = MockStorageApi.create();
       const bucket = storageApi.forBucket('segment-analytics');
       jest.spyOn(bucket, 'set').mockRejectedValue(new Error('backend down'));
-      renderCard({ writeKey: 'wk' }, storageApi);
+      const { stored } = renderCard({ writeKey: 'wk' }, storageApi);
       await waitFor(async () => expect(await switchOf()).toHaveAttribute('aria-checked', 'true'));
       fireEvent.click(await switchOf());
-      expect(await screen.findByRole('alert')).toHaveTextContent('could not be saved: backend down');
-      expect(await switchOf()).toHaveAttribute('aria-checked', 'true');
+      expect(await screen.findByRole('alert')).toHaveTextContent(
+        'Your choice could not be saved: it applies to this page until it is reloaded (Error: backend down)',
+      );
+      expect(await switchOf()).toHaveAttribute('aria-checked', 'false');
+      expect(stored()).toBeUndefined();
     });
   });
 });
