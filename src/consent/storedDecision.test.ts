@@ -31,22 +31,68 @@ describe('saveDecision', () => {
     expect(unsavedDecision(storageApi)).toBeUndefined();
   });
 
-  it('refused for good: applies to the page, followers that come later read it too, until a stored decision replaces it', async () => {
+  it('refused for good: applies to the page, followers that come later read it too, until a more recent stored decision replaces it', async () => {
     const storageApi = MockStorageApi.create();
     const bucket = storageApi.forBucket('segment-analytics');
     const set = bucket.set.bind(bucket);
     jest.spyOn(bucket, 'set').mockRejectedValue(full());
-    await expect(saveDecision(storageApi, { decision: 'denied' })).rejects.toThrow(
-      'it applies to this page until it is reloaded (QuotaExceededError: full)',
-    );
-    expect(unsavedDecision(storageApi)).toEqual({ decision: 'denied' });
+    const no = { decision: 'denied' as const, decidedAt: '2026-12-03T10:00:00.000Z' };
+    await expect(saveDecision(storageApi, no)).rejects.toThrow('it applies to this page until it is reloaded (QuotaExceededError: full)');
+    expect(bucket.set).toHaveBeenCalledTimes(2); // a "no" is tried twice
+    expect(unsavedDecision(storageApi)).toEqual(no);
     const later: StoredRead[] = [];
     watchStoredDecision(storageApi, read => later.push(read));
-    expect(later).toEqual([{ kind: 'read', stored: { decision: 'denied' } }]);
+    expect(later).toEqual([{ kind: 'read', stored: no }]);
 
-    // Another tab (or the settings backend) stores a decision: it replaces the page's own.
-    await set('consent', { decision: 'granted' });
-    expect(later.at(-1)).toEqual({ kind: 'read', stored: { decision: 'granted' } });
+    // The StorageApi tells of no decision, or an older one (a settings backend out of reach): the page's own holds.
+    await set('consent', { decision: 'granted', decidedAt: '2026-12-03T09:00:00.000Z' });
+    await bucket.remove('consent');
+    expect(later).toEqual([
+      { kind: 'read', stored: no },
+      { kind: 'read', stored: no },
+      { kind: 'read', stored: no },
+    ]);
+    // Another tab stores a later decision: it replaces the page's own.
+    await set('consent', { decision: 'granted', decidedAt: '2026-12-03T11:00:00.000Z' });
+    expect(later.at(-1)).toEqual({ kind: 'read', stored: { decision: 'granted', decidedAt: '2026-12-03T11:00:00.000Z' } });
     expect(unsavedDecision(storageApi)).toBeUndefined();
+  });
+
+  it('applies at once, before the StorageApi answers (a save that hangs delays nothing); a "yes" refused is not tried again', async () => {
+    const storageApi = MockStorageApi.create();
+    const bucket = storageApi.forBucket('segment-analytics');
+    const reads: StoredRead[] = [];
+    watchStoredDecision(storageApi, read => reads.push(read));
+    jest.spyOn(bucket, 'set').mockReturnValueOnce(new Promise<void>(() => {}));
+    void saveDecision(storageApi, { decision: 'denied', decidedAt: '2026-12-03T10:00:00.000Z' });
+    expect(reads.at(-1)).toMatchObject({ stored: { decision: 'denied' } });
+
+    jest.spyOn(bucket, 'set').mockRejectedValue(full());
+    await expect(saveDecision(storageApi, { decision: 'granted', decidedAt: '2026-12-03T10:01:00.000Z' })).rejects.toThrow(/applies to this page/);
+    expect(bucket.set).toHaveBeenCalledTimes(2); // the hanging "no", then the "yes" once
+    expect(reads.at(-1)).toMatchObject({ stored: { decision: 'granted' } });
+  });
+
+  it('a follower that throws keeps no other from following, nor the save from being tried', async () => {
+    const storageApi = MockStorageApi.create();
+    const reads: StoredRead[] = [];
+    watchStoredDecision(storageApi, read => {
+      if (read.kind === 'read' && read.stored) throw new TypeError('an app subscriber failing');
+    });
+    watchStoredDecision(storageApi, read => reads.push(read));
+    await saveDecision(storageApi, { decision: 'denied' });
+    expect(reads.at(-1)).toEqual({ kind: 'read', stored: { decision: 'denied' } });
+    expect(storageApi.forBucket('segment-analytics').snapshot('consent').value).toEqual({ decision: 'denied' });
+  });
+
+  it('two StorageApi roots over one bucket follow one decision', async () => {
+    const storageApi = MockStorageApi.create();
+    const bucket = storageApi.forBucket('segment-analytics');
+    jest.spyOn(bucket, 'set').mockRejectedValue(full());
+    const otherRoot = { forBucket: () => bucket } as unknown as typeof storageApi;
+    const reads: StoredRead[] = [];
+    watchStoredDecision(otherRoot, read => reads.push(read));
+    await expect(saveDecision(storageApi, { decision: 'denied' })).rejects.toThrow(/applies to this page/);
+    expect(reads.at(-1)).toEqual({ kind: 'read', stored: { decision: 'denied' } });
   });
 });

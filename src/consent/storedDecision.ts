@@ -75,40 +75,70 @@ export function consentBucket(storageApi: StorageApi): StorageApi {
   return storageApi.forBucket(CONSENT_BUCKET);
 }
 
-/** A decision this page could not save, and who follows the decision in this page, per StorageApi. */
+/** The decision made in this page and not stored (yet), and who follows the decision in this page. */
 type PageDecision = { unsaved?: StoredDecision; followers: Set<(read: StoredRead) => void> };
-const pageDecisions = new WeakMap<StorageApi, PageDecision>();
+
+/**
+ * Per consent bucket (StorageApis hand out one object per bucket), shared by
+ * every copy of this code in the page: two roots over one storage, or two
+ * copies of the package, follow one decision.
+ */
+const PAGE_DECISIONS = Symbol.for('backstage-plugin-analytics-module-segment:page-decisions');
 
 function pageDecisionOf(storageApi: StorageApi): PageDecision {
-  let page = pageDecisions.get(storageApi);
-  if (!page) pageDecisions.set(storageApi, (page = { followers: new Set() }));
+  const global = globalThis as { [PAGE_DECISIONS]?: WeakMap<object, PageDecision> };
+  const all = (global[PAGE_DECISIONS] ??= new WeakMap());
+  let bucket: object = storageApi;
+  try {
+    bucket = consentBucket(storageApi);
+  } catch {
+    // a StorageApi without buckets: its root stands for the bucket
+  }
+  let page = all.get(bucket);
+  if (!page) all.set(bucket, (page = { followers: new Set() }));
   return page;
 }
 
-/** A decision made in this page that the StorageApi could not save (it applies to the page until reloaded). */
+/** The decision made in this page and not stored (yet): it applies to the page until a stored one replaces it. */
 export function unsavedDecision(storageApi: StorageApi): StoredDecision | undefined {
   return pageDecisionOf(storageApi).unsaved;
 }
 
+/** Whether a stored decision replaces the page's own: made at the same time or later. */
+function replaces(stored: StoredDecision | undefined, own: StoredDecision): boolean {
+  const at = (d: StoredDecision | undefined) => Date.parse(d?.decidedAt ?? '');
+  return stored !== undefined && at(stored) >= at(own);
+}
+
 /**
- * Saves a decision. Where the StorageApi refuses it (the browser's storage
- * is full, say), the decision still applies to this page, at once (saying no
- * stops sending and removes what analytics stored, which may free the room
- * needed: the save is then tried once more), until the page is reloaded or a
- * stored decision replaces it; the promise then rejects, saying so.
+ * Saves a decision made in this page. It applies to the page at once, in
+ * everything that follows the decision, before the StorageApi answers (a
+ * slow or hanging save delays nothing), until a stored decision at least as
+ * recent replaces it (this one, once stored; another tab's). Where the
+ * StorageApi refuses it (the browser's storage is full, the settings backend
+ * is down), it goes on applying until the page is reloaded, and the promise
+ * rejects, saying so. A "no" is tried twice: it removes what analytics
+ * stored in the browser, which may free the room needed.
  */
 export async function saveDecision(storageApi: StorageApi, stored: StoredDecision): Promise<void> {
   const page = pageDecisionOf(storageApi);
+  page.unsaved = stored;
+  for (const follower of [...page.followers]) {
+    try {
+      follower({ kind: 'read', stored });
+    } catch {
+      // one follower (an app's subscriber) failing keeps no other from following
+    }
+  }
   const save = async () => {
     await consentBucket(storageApi).set(CONSENT_KEY, stored);
-    page.unsaved = undefined;
+    if (page.unsaved === stored) page.unsaved = undefined;
   };
   try {
     await save();
   } catch (error) {
-    page.unsaved = stored;
-    for (const follower of [...page.followers]) follower({ kind: 'read', stored });
-    await save().catch(() => {
+    const again = stored.decision === 'denied' && page.unsaved === stored ? save() : Promise.reject(error);
+    await again.catch(() => {
       throw new Error(`it applies to this page until it is reloaded (${describeError(error)})`);
     });
   }
@@ -117,8 +147,8 @@ export async function saveDecision(storageApi: StorageApi, stored: StoredDecisio
 /**
  * Follows the stored decision: `onRead` is called with each state read
  * (never with `reading`), at once when the StorageApi knows the value
- * synchronously. A decision this page could not save counts as stored until
- * the StorageApi tells of a stored one (see {@link saveDecision}). Never
+ * synchronously. A decision made in this page counts as stored until the
+ * StorageApi tells of one at least as recent (see {@link saveDecision}). Never
  * throws: a StorageApi that throws gives `failed`. Returns a function that
  * stops following.
  */
@@ -129,7 +159,7 @@ export function watchStoredDecision(storageApi: StorageApi, onRead: (read: Store
   const follower = (read: StoredRead) => !stopped && onRead(read);
   page.followers.add(follower);
   const fail = (error: unknown) => follower({ kind: 'failed', reason: describeError(error) });
-  const readOf = (snapshot: { presence?: string; value?: unknown } | undefined): StoredRead => ({
+  const readOf = (snapshot: { presence?: string; value?: unknown } | undefined): { kind: 'read'; stored?: StoredDecision } => ({
     kind: 'read',
     stored: snapshot?.presence === 'present' ? parseStoredDecision(snapshot.value) : undefined,
   });
@@ -138,8 +168,15 @@ export function watchStoredDecision(storageApi: StorageApi, onRead: (read: Store
     subscription = bucket.observe$(CONSENT_KEY).subscribe({
       next: snapshot => {
         if (stopped || snapshot?.presence === 'unknown') return;
+        const read = readOf(snapshot);
+        // The page's own decision holds against an absent or older stored one (a
+        // settings backend that cannot be reached tells each new subscriber "absent").
+        if (page.unsaved && !replaces(read.stored, page.unsaved)) {
+          onRead({ kind: 'read', stored: page.unsaved });
+          return;
+        }
         page.unsaved = undefined;
-        onRead(readOf(snapshot));
+        onRead(read);
       },
       error: fail,
     });
