@@ -1,10 +1,10 @@
 import { ConfigReader } from '@backstage/config';
 import { StorageApi } from '@backstage/core-plugin-api';
 import { MockStorageApi } from '@backstage/test-utils';
-import { waitFor as eventually } from '@testing-library/react';
 import { SegmentConsent } from './consent/SegmentConsent';
 import { SegmentConsentState } from './consent/SegmentConsentApi';
 import { SegmentAnalytics } from './SegmentAnalytics';
+import { advanceUntil } from './__testUtils__/fakeTime';
 import { CollectedMessage } from './__testUtils__/loopbackCollector';
 import { setupWireCollector, userIdentity } from './__testUtils__/wireTest';
 
@@ -113,13 +113,13 @@ describe('the user\'s own choice, on the wire', () => {
       click(analytics, 'two');
       await waitFor(m => subjects(m).includes('two')); // a full batch: the library is loaded
       click(analytics, 'waiting'); // half a batch: the library holds it for its timer
-      await new Promise(handedOver => setTimeout(handedOver, 300));
+      await jest.advanceTimersByTimeAsync(300); // handed over
       await consentOf(storageApi).setDecision('denied');
       // The library's batcher sends what it holds whenever the tab is hidden.
       hide('hidden');
       hide('visible');
       hide('hidden');
-      await new Promise(timerOver => setTimeout(timerOver, 1800)); // past the batch's timer
+      await jest.advanceTimersByTimeAsync(1800); // past the batch's timer
       expect(leftInBrowser()).toEqual([]);
       // Another instance's event arrives: by then the waiting one would have too.
       const other = wire.create({});
@@ -144,7 +144,7 @@ describe('the user\'s own choice, on the wire', () => {
     const before = (await wire.collector.requests()).length;
     const { analytics, writeKey } = wire.create({}, { storageApi });
     click(analytics, 'never');
-    await eventually(() => expect(leftInBrowser()).toEqual([]));
+    await advanceUntil(() => expect(leftInBrowser()).toEqual([]));
     // Another instance's event arrives: by then this one's would have too.
     const other = wire.create({});
     click(other.analytics, 'marker');

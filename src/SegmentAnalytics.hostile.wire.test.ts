@@ -9,7 +9,7 @@ import { userIdentity, setupWireCollector } from './__testUtils__/wireTest';
 const REF = 'user:default/jane.doe';
 const context = { routeRef: 'catalog', pluginId: 'catalog', extension: 'CatalogIndexPage' };
 
-const wire = setupWireCollector('hostile', { timeoutMs: 6000 });
+const wire = setupWireCollector('hostile');
 const { create } = wire;
 
 let warn: jest.SpyInstance;

@@ -134,7 +134,7 @@ describe('SegmentAnalytics on the wire', () => {
       analytics.captureEvent({ action: 'click', subject: 'leaving', context });
       visibility('hidden'); // a tab switch: what is queued goes out at once, with keepalive
       visibility('visible');
-      await new Promise(nextTask => setTimeout(nextTask, 0));
+      await jest.advanceTimersByTimeAsync(0); // the next task
       for (let i = 0; i < 5; i++) analytics.captureEvent({ action: 'click', subject: `after-${i}`, context });
       await waitFor(m => m.filter(x => String(x.properties?.subject).startsWith('after-')).length === 5);
       expect(sent.filter(r => r.subject === 'leaving').map(r => r.keepalive)).toEqual([true]);

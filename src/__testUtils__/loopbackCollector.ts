@@ -12,8 +12,6 @@ export type LoopbackCollector = {
   messages(): Promise<CollectedMessage[]>;
   /** Every HTTP request it saw (settings, preflights and tracking calls). */
   requests(): Promise<Array<{ method: string; path: string; status: number; bodyBytes: number }>>;
-  /** Polls until `predicate` holds for the messages; rejects after `timeoutMs`. */
-  waitFor(predicate: (messages: CollectedMessage[]) => boolean, timeoutMs?: number): Promise<CollectedMessage[]>;
   close(): Promise<void>;
 };
 
@@ -62,19 +60,6 @@ export async function startLoopbackCollector(): Promise<LoopbackCollector> {
         next = body.next;
       }
       return pages.flat();
-    },
-    // A bound on waiting for a condition, not a time limit on the module: long enough for a machine busy
-    // with the end-to-end tests (npm test runs jest beside them).
-    async waitFor(predicate, timeoutMs = 30_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const current = await messages();
-        if (predicate(current)) return current;
-        if (Date.now() > deadline) {
-          throw new Error(`collector: condition not met in ${timeoutMs} ms; got ${JSON.stringify(current, null, 1)}`);
-        }
-        await new Promise(r => setTimeout(r, 50));
-      }
     },
     close: () =>
       new Promise<void>(done => {

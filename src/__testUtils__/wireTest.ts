@@ -1,5 +1,6 @@
 import { ConfigReader } from '@backstage/config';
 import { SegmentAnalytics, SegmentAnalyticsOptions } from '../SegmentAnalytics';
+import { advanceUntil } from './fakeTime';
 import { CollectedMessage, LoopbackCollector, startLoopbackCollector } from './loopbackCollector';
 
 export { userIdentity } from './identityApis';
@@ -11,8 +12,9 @@ export type WireInstance = {
   /** The write key this instance sends with; no other instance uses it. */
   writeKey: string;
   /**
-   * Polls the collector until `predicate` holds for this instance's messages
-   * (oldest first), and returns them; rejects after the collector's time-out.
+   * Looks at the collector until `predicate` holds for this instance's
+   * messages (oldest first), moving fake time on between looks, and returns
+   * them; fails after 30 fake seconds.
    */
   waitFor(predicate: (messages: CollectedMessage[]) => boolean): Promise<CollectedMessage[]>;
 };
@@ -29,19 +31,17 @@ export type WireCollector = {
   readonly collector: LoopbackCollector;
 };
 
-/** Options of {@link setupWireCollector}. */
-export type WireCollectorOptions = {
-  /** How long `waitFor` polls before it fails, in ms; the collector's default if absent. */
-  timeoutMs?: number;
-};
-
 /**
  * Registers the hooks of a wire test file: starts the embedded collector on
  * a loopback port before all tests and stops it after them; before each test,
- * clears localStorage and puts the page back at `/` titled `Home`.
+ * clears localStorage, puts the page back at `/` titled `Home` and installs
+ * jest's fake timers (removed after it). The module's and the library's waits
+ * (a page call held for its title, an identity answering late, a batch's
+ * timer) pass in fake time, moved on by `waitFor` or by the test; the HTTP to
+ * the collector stays real.
  * Write keys are `${prefix}-1`, `${prefix}-2`, ... in creation order.
  */
-export function setupWireCollector(prefix: string, options: WireCollectorOptions = {}): WireCollector {
+export function setupWireCollector(prefix: string): WireCollector {
   let collector: LoopbackCollector | undefined;
   let keyCount = 0;
 
@@ -49,7 +49,9 @@ export function setupWireCollector(prefix: string, options: WireCollectorOptions
     collector = await startLoopbackCollector();
   });
   afterAll(() => collector?.close());
+  afterEach(() => jest.useRealTimers());
   beforeEach(() => {
+    jest.useFakeTimers();
     localStorage.clear();
     document.title = 'Home';
     window.history.replaceState({}, '', '/');
@@ -77,7 +79,14 @@ export function setupWireCollector(prefix: string, options: WireCollectorOptions
       return {
         analytics,
         writeKey,
-        waitFor: async predicate => mine(await running().waitFor(all => predicate(mine(all)), options.timeoutMs)),
+        async waitFor(predicate) {
+          let found: CollectedMessage[] = [];
+          await advanceUntil(async () => {
+            found = mine(await running().messages());
+            if (!predicate(found)) throw new Error(`collector: condition not met; got ${JSON.stringify(found, null, 1)}`);
+          });
+          return found;
+        },
       };
     },
   };

@@ -1,8 +1,8 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen } from '@testing-library/react';
 import { PageBlueprint, useAnalytics } from '@backstage/frontend-plugin-api';
 import { mockApis, renderTestApp } from '@backstage/frontend-test-utils';
 import { segmentAnalyticsModule } from './segmentModule';
-import { TITLE_WAIT_MS } from '../mapping/pageHistory';
+import { advanceUntil } from '../__testUtils__/fakeTime';
 
 // The New Frontend System module gets team analytics from config alone: the
 // app's identity API and app.analytics.segment, nothing else.
@@ -14,7 +14,10 @@ const TESTER_SHA256 = '7d9bf80cc68475cfece75a82810a7628603258561ed02b1bf8647300a
 const TEAM_A_SHA256 = '62524ca24b4bf2db9567814cb177a908d4def0b677f42e2516bad2a9ecdcb9ca';
 const TEAM_B_SHA256 = 'cd796a89cb8624ce4f429f1c516d114b2774add02e9dda8a17f9f5164635a7ad';
 
-afterEach(() => jest.restoreAllMocks());
+afterEach(() => {
+  jest.useRealTimers();
+  jest.restoreAllMocks();
+});
 
 /** A page with a button that captures a click through the app's analytics API. */
 const Probe = () => {
@@ -23,6 +26,7 @@ const Probe = () => {
 };
 
 it('sends group calls with pseudonymized ids, renamed events and extra properties from config alone', async () => {
+  jest.useFakeTimers();
   const info = jest.spyOn(console, 'info').mockImplementation(() => {});
   jest.spyOn(console, 'warn').mockImplementation(() => {}); // core-components' JSS noise in jsdom
   const fetchSpy = jest.spyOn(globalThis, 'fetch');
@@ -56,9 +60,7 @@ it('sends group calls with pseudonymized ids, renamed events and extra propertie
 
   const lines = () => info.mock.calls.map(call => String(call[0]));
   // The page call before it waits up to TITLE_WAIT_MS for a new title, which jsdom's page never sets.
-  await waitFor(() => expect(lines()).toContain('[segment test mode] analytics.track("Link Clicked")'), {
-    timeout: TITLE_WAIT_MS + 1500,
-  });
+  await advanceUntil(() => expect(lines()).toContain('[segment test mode] analytics.track("Link Clicked")'));
   expect(lines().slice(0, 4)).toEqual([
     `[segment test mode] identify("${TESTER_SHA256}")`,
     `[segment test mode] group("${TEAM_A_SHA256}")`,

@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen } from '@testing-library/react';
 import {
   appTreeApiRef,
   configApiRef,
@@ -12,7 +12,7 @@ import { createExtensionTester, mockApis, renderTestApp } from '@backstage/front
 import { SegmentAnalytics } from '../SegmentAnalytics';
 import packageDefault, { segmentAnalyticsModule as fromIndex } from '..';
 import { segmentAnalyticsImplementation, segmentAnalyticsModule } from './segmentModule';
-import { TITLE_WAIT_MS } from '../mapping/pageHistory';
+import { advanceUntil } from '../__testUtils__/fakeTime';
 
 // printf 'user:default/nfs-tester' | sha256sum
 const TESTER_REF = 'user:default/nfs-tester';
@@ -35,7 +35,10 @@ beforeEach(() => {
   info = jest.spyOn(console, 'info').mockImplementation(() => {});
   fetchSpy = jest.spyOn(globalThis, 'fetch');
 });
-afterEach(() => jest.restoreAllMocks());
+afterEach(() => {
+  jest.useRealTimers();
+  jest.restoreAllMocks();
+});
 
 describe('segmentAnalyticsModule', () => {
   it('is a module of the app plugin carrying analytics:app/segment, the consent API and the settings tab', () => {
@@ -76,6 +79,7 @@ describe('segmentAnalyticsModule', () => {
   });
 
   it('builds a SegmentAnalytics that pseudonymizes the user and turns navigate into a page call', async () => {
+    jest.useFakeTimers();
     const { factory } = createExtensionTester(segmentAnalyticsImplementation).get(
       AnalyticsImplementationBlueprint.dataRefs.factory,
     );
@@ -97,7 +101,7 @@ describe('segmentAnalyticsModule', () => {
     });
 
     // A page call waits (at most TITLE_WAIT_MS) for its page to set its title; jsdom's never changes.
-    await waitFor(() => expect(logLines()).toHaveLength(3), { timeout: TITLE_WAIT_MS + 1500 });
+    await advanceUntil(() => expect(logLines()).toHaveLength(3));
     expect(logLines()).toEqual([
       `[segment test mode] identify("${TESTER_SHA256}")`,
       '[segment test mode] analytics.page()',
@@ -116,6 +120,7 @@ describe('segmentAnalyticsModule', () => {
   });
 
   it('is wired into a real app: the analytics API of the app plugin uses it', async () => {
+    jest.useFakeTimers();
     // core-components' JSS styles trip over jsdom's CSSOM ("processedRuleToParse
     // is not defined"); keep that noise out, and anything else visible.
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
@@ -139,7 +144,7 @@ describe('segmentAnalyticsModule', () => {
     expect(await screen.findByTestId('probe')).toHaveTextContent('api:app/analytics/implementations');
     // The app's route tracker captures a navigate event on the first render.
     const isProbePage = (call: any[]) => call[0] === '[segment test mode] analytics.page()' && call[1]?.subject === '/probe';
-    await waitFor(() => expect(info.mock.calls.some(isProbePage)).toBe(true), { timeout: TITLE_WAIT_MS + 1500 });
+    await advanceUntil(() => expect(info.mock.calls.some(isProbePage)).toBe(true));
     const page = info.mock.calls.find(isProbePage)!;
     expect(page[1]).toMatchObject({ action: 'navigate', subject: '/probe' });
     expect(page[2].userId).toBe(TESTER_SHA256);
