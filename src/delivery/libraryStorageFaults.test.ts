@@ -1,6 +1,5 @@
-import { ConfigReader } from '@backstage/config';
 import { Analytics, AnalyticsBrowser } from '@segment/analytics-next';
-import { readSegmentConfig } from '../config/readSegmentConfig';
+import { readEnabled } from '../__testUtils__/configReading';
 import { createPrivacy } from '../privacy/createPrivacy';
 import { guardEnrichment, PAGE_ENRICHMENT } from './enrichmentGuard';
 import { toLoadArguments } from './segmentOptions';
@@ -14,13 +13,7 @@ import { createStoredOwner } from './storedOwner';
 // and that the options the probe leads to avoid it: the real library, in
 // jsdom, with local settings (no settings fetch) and `fetch` recorded.
 
-function config() {
-  const segment = readSegmentConfig(
-    new ConfigReader({ app: { analytics: { segment: { writeKey: 'faults', cdnSettings: 'local', apiHost: 'http://127.0.0.1:9/v1' } } } }),
-  );
-  if (!segment.enabled) throw new Error('expected an enabled config');
-  return segment;
-}
+const config = () => readEnabled({ writeKey: 'faults', cdnSettings: 'local', apiHost: 'http://127.0.0.1:9/v1' });
 
 const probe = (): BrowserStorageState => ({ localStorage: probeLocalStorage(() => window.localStorage), cookies: probeCookies(document) });
 

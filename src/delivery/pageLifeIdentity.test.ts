@@ -1,6 +1,5 @@
-import { ConfigReader } from '@backstage/config';
 import { Analytics, AnalyticsBrowser } from '@segment/analytics-next';
-import { readSegmentConfig } from '../config/readSegmentConfig';
+import { readEnabled } from '../__testUtils__/configReading';
 import { createPrivacy } from '../privacy/createPrivacy';
 import { SegmentCall } from '../mapping/SegmentCall';
 import { IDENTITY_KEYS, IdentityHolder, keepIdentityForPageLife, PersistentStore, withPageLifeIdentity } from './pageLifeIdentity';
@@ -14,13 +13,7 @@ import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
 // library or the public Segment plugin left them), written back on change
 // and when the page is hidden. The real library in jsdom, `fetch` recorded.
 
-function config() {
-  const segment = readSegmentConfig(
-    new ConfigReader({ app: { analytics: { segment: { writeKey: 'page-life', cdnSettings: 'local', apiHost: 'http://127.0.0.1:9/v1' } } } }),
-  );
-  if (!segment.enabled) throw new Error('expected an enabled config');
-  return segment;
-}
+const config = () => readEnabled({ writeKey: 'page-life', cdnSettings: 'local', apiHost: 'http://127.0.0.1:9/v1' });
 
 const call = (event: string): SegmentCall => ({
   type: 'track',

@@ -1,17 +1,12 @@
-import { ConfigReader } from '@backstage/config';
 import { AnalyticsBrowser } from '@segment/analytics-next';
-import { readSegmentConfig } from '../config/readSegmentConfig';
+import { readEnabled } from '../__testUtils__/configReading';
 import { EnabledSegmentConfig } from '../config/SegmentConfig';
 import { PageInfo } from '../mapping/SegmentCall';
 import { identityKeptIn, toCallOptions, toLoadArguments, toStorageOptions } from './segmentOptions';
 import { BrowserStorageState, StorageAccess } from './storageProbe';
 
 /** The real config reader's result for `app.analytics.segment`. */
-function configOf(segment: Record<string, unknown>): EnabledSegmentConfig {
-  const config = readSegmentConfig(new ConfigReader({ app: { analytics: { segment: { writeKey: 'wk', ...segment } } } }));
-  if (!config.enabled) throw new Error('expected an enabled config');
-  return config;
-}
+const configOf = (segment: Record<string, unknown>): EnabledSegmentConfig => readEnabled({ writeKey: 'wk', ...segment });
 
 const page: PageInfo = {
   url: 'https://backstage.example.com/catalog?x=1',
