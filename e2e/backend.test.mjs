@@ -251,7 +251,8 @@ describe('delivery: backend, with a real Backstage backend', { skip: missing }, 
     await browser.page.click('[data-testid=nfs-one-link]');
     await browser.page.waitForSelector('[data-testid=nfs-two]');
     const messages = await collector.waitFor(
-      m => m.some(x => x.type === 'page' && x.properties.path === '/nfs-two') && m.some(x => x.event === 'click'),
+      m => m.some(x => x.type === 'page' && x.properties.path === '/nfs-two') && m.some(x => x.event === 'click') &&
+        ofType(m, 'identify').length > 0,
       20_000,
     );
     assert.ok(messages.every(m => m.userId === USER_ID), 'the server-computed id on every call');

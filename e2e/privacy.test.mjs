@@ -68,9 +68,14 @@ describe('privacy controls in Chromium', { skip: missing, concurrency: TESTS_AT_
     await usePrivacySection(page);
     for (const name of ['discover', 'custom', 'create']) await page.click(`[data-testid=fire-${name}]`);
 
-    const messages = await collector.waitFor(m => m.some(x => x.event === 'playground-service') && m.some(x => x.event === 'search'));
+    // Every call read below (each its own request: they may arrive in any order), then pages in capture order.
+    const messages = await collector.waitFor(m =>
+      m.some(x => x.event === 'playground-service') && m.some(x => x.event === 'search' && x.properties.value === 2) &&
+      m.some(x => x.type === 'page' && x.properties.path === '/second') &&
+      m.some(x => x.type === 'page' && String(x.properties.url).includes('?query=')) &&
+      m.some(x => x.event === 'click' && String(x.properties.attributes?.to).startsWith('/second')));
     // What arrived is what we meant to look at...
-    const pages = messages.filter(m => m.type === 'page');
+    const pages = messages.filter(m => m.type === 'page').sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
     assert.equal(pages[0].properties.search, '?code=[redacted]&state=[redacted]');
     assert.match(pages[0].properties.url, /\/playground\?code=\[redacted]&state=\[redacted]#access_token=\[redacted]$/);
     const second = pages.find(p => p.properties.path === '/second');
@@ -162,7 +167,8 @@ describe('privacy controls in Chromium', { skip: missing, concurrency: TESTS_AT_
     const h = await harness({});
     const { page, collector } = h;
     await usePrivacySection(page);
-    const messages = await collector.waitFor(m => m.some(x => x.event === 'search' && x.properties.value === 2));
+    const messages = await collector.waitFor(m =>
+      m.some(x => x.event === 'search' && x.properties.value === 2) && m.some(x => x.type === 'page' && x.properties.path === '/second'));
     const search = messages.find(x => x.event === 'search' && x.properties.value === 2);
     assert.equal(search?.properties.subject, EMAIL, 'search terms are sent as typed unless redact.searchTerms is set');
     const second = messages.find(m => m.type === 'page' && m.properties.path === '/second');

@@ -43,8 +43,10 @@ describe('team analytics in the dev harness', { skip: missing, concurrency: TEST
     await page.waitForSelector('[data-testid=fire-search]');
     await page.click('[data-testid=fire-search]');
 
+    // every call the assertions below read (each its own request: they may arrive in any order)
     const messages = await collector.waitFor(
-      m => ofType(m, 'group').length >= 2 && ofType(m, 'page').length >= 3 && m.some(x => x.event === 'search'),
+      m => ofType(m, 'identify').length > 0 && ofType(m, 'group').length >= 2 && ofType(m, 'page').length >= 3 &&
+        m.filter(x => x.event === 'Link Clicked').length >= 2 && m.some(x => x.event === 'search'),
     );
     const [identify] = ofType(messages, 'identify');
     assert.ok(identify, 'identify arrived');
