@@ -68,6 +68,12 @@ async function switchOffAndCheck(h) {
 
 /** The create calls that arrived (tracked under their subject). @param {Array<Record<string, any>>} messages */
 const creates = messages => messages.filter(m => m.properties?.action === 'create');
+/**
+ * The calls of the page's tracking requests so far, as it sent them (what has not reached the collector yet too).
+ * @param {Harness} h
+ * @returns {any[]}
+ */
+const sentCalls = h => toCollector(h).filter(r => /\/v1\/[tp]$/.test(new URL(r.url).pathname)).map(r => JSON.parse(r.body));
 
 describe("the user's own choice in Chromium", { skip: missing, concurrency: TESTS_AT_ONCE }, () => {
   it('opt-out: switching off sends nothing more and leaves nothing behind, survives a reload; on again: a new anonymous id', async () => {
@@ -104,6 +110,7 @@ describe("the user's own choice in Chromium", { skip: missing, concurrency: TEST
     await h.page.click('[data-testid=fire-search]');
     const all = await h.collector.waitFor(m => m.some(x => x.event === 'search'));
     assert.equal(creates(all).length, 1, 'nothing captured while off arrived');
+    assert.equal(new Set(creates(sentCalls(h)).map(m => m.messageId)).size, 1, 'nothing captured while off was sent');
     const search = all.find(x => x.event === 'search');
     assert.ok(search?.anonymousId && search.anonymousId !== anonymousId, 'a fresh anonymous id after switching on');
   });
@@ -164,7 +171,8 @@ describe("the user's own choice in Chromium", { skip: missing, concurrency: TEST
     await openPlayground(h);
     await h.page.click('[data-testid=fire-search]');
     const messages = await h.collector.waitFor(m => m.some(x => x.event === 'search'));
-    assert.deepEqual(creates(messages), [], 'the event captured before agreeing was never sent');
+    assert.deepEqual(creates(messages), [], 'the event captured before agreeing never arrived');
+    assert.deepEqual(creates(sentCalls(h)), [], 'the event captured before agreeing was never sent');
   });
 
   it('switching off while the library retries a failed event: the retry is never sent', async () => {

@@ -183,6 +183,11 @@ describe('dev harness in Chromium', { skip: missing, concurrency: TESTS_AT_ONCE 
     assert.ok(all.every(m => m.userId === GUEST), JSON.stringify(all.map(m => m.userId)));
     assert.ok(!all.some(m => m.event === 'forged'));
     assert.ok(messages.length > 0);
+    // what the page sent, arrived or not (a forged call sent before the search could still be on its way)
+    const sent = h.browser.requests.filter(r => /\/v1\/[tpi]$/.test(new URL(r.url).pathname) && r.url.startsWith(h.collector.url))
+      .map(r => JSON.parse(r.body));
+    assert.ok(sent.length >= 2, `calls sent: ${sent.length}`);
+    assert.ok(sent.every(m => m.event !== 'forged' && m.userId === GUEST), JSON.stringify(sent.map(m => [m.event, m.userId])));
   });
 
   it('does not let an event over 32 KB stop the others', async () => {
