@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { browserMissing } from './support/browser.mjs';
 import { TESTS_AT_ONCE, harnessesOfFile, signInIfAsked } from './support/harness.mjs';
+import { logShowsSent, sentCalls } from './support/order.mjs';
 
 const missing = browserMissing();
 const { harness } = harnessesOfFile();
@@ -69,11 +70,14 @@ async function switchOffAndCheck(h) {
 /** The create calls that arrived (tracked under their subject). @param {Array<Record<string, any>>} messages */
 const creates = messages => messages.filter(m => m.properties?.action === 'create');
 /**
- * The calls of the page's tracking requests so far, as it sent them (what has not reached the collector yet too).
+ * What the page sent, arrived or not, once its request log shows `last` (the last call read) leaving.
  * @param {Harness} h
- * @returns {any[]}
+ * @param {Record<string, any>} last
  */
-const sentCalls = h => toCollector(h).filter(r => /\/v1\/[tp]$/.test(new URL(r.url).pathname)).map(r => JSON.parse(r.body));
+async function sentUpTo(h, last) {
+  await logShowsSent(h.browser.requests, h.collector.url, [last.messageId]);
+  return sentCalls(h.browser.requests, h.collector.url);
+}
 
 describe("the user's own choice in Chromium", { skip: missing, concurrency: TESTS_AT_ONCE }, () => {
   it('opt-out: switching off sends nothing more and leaves nothing behind, survives a reload; on again: a new anonymous id', async () => {
@@ -110,8 +114,9 @@ describe("the user's own choice in Chromium", { skip: missing, concurrency: TEST
     await h.page.click('[data-testid=fire-search]');
     const all = await h.collector.waitFor(m => m.some(x => x.event === 'search'));
     assert.equal(creates(all).length, 1, 'nothing captured while off arrived');
-    assert.equal(new Set(creates(sentCalls(h)).map(m => m.messageId)).size, 1, 'nothing captured while off was sent');
     const search = all.find(x => x.event === 'search');
+    assert.ok(search);
+    assert.equal(new Set(creates(await sentUpTo(h, search)).map(m => m.messageId)).size, 1, 'nothing captured while off was sent');
     assert.ok(search?.anonymousId && search.anonymousId !== anonymousId, 'a fresh anonymous id after switching on');
   });
 
@@ -172,7 +177,9 @@ describe("the user's own choice in Chromium", { skip: missing, concurrency: TEST
     await h.page.click('[data-testid=fire-search]');
     const messages = await h.collector.waitFor(m => m.some(x => x.event === 'search'));
     assert.deepEqual(creates(messages), [], 'the event captured before agreeing never arrived');
-    assert.deepEqual(creates(sentCalls(h)), [], 'the event captured before agreeing was never sent');
+    const search = messages.find(x => x.event === 'search');
+    assert.ok(search);
+    assert.deepEqual(creates(await sentUpTo(h, search)), [], 'the event captured before agreeing was never sent');
   });
 
   it('switching off while the library retries a failed event: the retry is never sent', async () => {

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { browserMissing } from './support/browser.mjs';
 import { TESTS_AT_ONCE, harnessesOfFile } from './support/harness.mjs';
-import { assertSentFirst } from './support/order.mjs';
+import { assertSentFirst, logShowsSent, sentCalls } from './support/order.mjs';
 
 const GUEST = 'user:default/guest';
 const GUEST_SHA256 = createHash('sha256').update(GUEST).digest('hex');
@@ -184,8 +184,10 @@ describe('dev harness in Chromium', { skip: missing, concurrency: TESTS_AT_ONCE 
     assert.ok(!all.some(m => m.event === 'forged'));
     assert.ok(messages.length > 0);
     // what the page sent, arrived or not (a forged call sent before the search could still be on its way)
-    const sent = h.browser.requests.filter(r => /\/v1\/[tpi]$/.test(new URL(r.url).pathname) && r.url.startsWith(h.collector.url))
-      .map(r => JSON.parse(r.body));
+    const search = all.find(m => m.event === 'search');
+    assert.ok(search);
+    await logShowsSent(h.browser.requests, h.collector.url, [search.messageId]);
+    const sent = sentCalls(h.browser.requests, h.collector.url);
     assert.ok(sent.length >= 2, `calls sent: ${sent.length}`);
     assert.ok(sent.every(m => m.event !== 'forged' && m.userId === GUEST), JSON.stringify(sent.map(m => [m.event, m.userId])));
   });

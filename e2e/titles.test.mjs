@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { browserMissing } from './support/browser.mjs';
 import { harnessesOfFile } from './support/harness.mjs';
+import { logShowsSent, sentCalls } from './support/order.mjs';
 
 const missing = browserMissing();
 
@@ -80,7 +81,8 @@ describe('page titles (Chromium, embedded collector)', { skip: missing }, () => 
     // Capture order kept: the page started the requests in capture order (each call is a request of its own, so
     // they may arrive in any order), each search after the page call of the playground it was fired on.
     const receivedIds = new Set(messages.map(m => m.messageId));
-    const sent = firstSent(h.browser.requests, h.collector.url).filter(m => receivedIds.has(m.messageId));
+    await logShowsSent(h.browser.requests, h.collector.url, [...receivedIds]);
+    const sent = firstSent(sentCalls(h.browser.requests, h.collector.url)).filter(m => receivedIds.has(m.messageId));
     const calls = sent.filter(m => m.type === 'page' || m.event === 'search');
     assert.equal(calls.length, pages.length + walk, 'every call read from the requests the page made');
     const times = calls.map(m => Date.parse(m.timestamp));
@@ -92,21 +94,11 @@ describe('page titles (Chromium, embedded collector)', { skip: missing }, () => 
 });
 
 /**
- * The calls the page sent to the collector, in the order it started their requests: each message once, from
- * the first request that carried it (a call kept at a leave is sent again by the next load).
- * @param {{ url: string, body: string }[]} requests
- * @param {string} collectorUrl
+ * Each call once, where it was first sent (a call kept at a leave is sent again by the next load).
+ * @param {any[]} calls - what a page sent, in order (see sentCalls)
  * @returns {any[]}
  */
-function firstSent(requests, collectorUrl) {
+function firstSent(calls) {
   const seen = new Set();
-  const calls = [];
-  for (const r of requests) {
-    if (!r.url.startsWith(collectorUrl) || !/\/v1\/[pt]$/.test(new URL(r.url).pathname)) continue;
-    const call = JSON.parse(r.body);
-    if (seen.has(call.messageId)) continue;
-    seen.add(call.messageId);
-    calls.push(call);
-  }
-  return calls;
+  return calls.filter(call => !seen.has(call.messageId) && seen.add(call.messageId));
 }

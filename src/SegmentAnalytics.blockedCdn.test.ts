@@ -14,6 +14,7 @@ it('costs one warning, never an exception, when the CDN cannot be reached', asyn
   await new Promise(r => server.close(r));
 
   const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+  const fetchSpy = jest.spyOn(globalThis, 'fetch');
   const analytics = SegmentAnalytics.fromConfig(
     new ConfigReader({ app: { analytics: { segment: { writeKey: 'k', cdnURL: `http://127.0.0.1:${port}` } } } }),
   );
@@ -23,6 +24,8 @@ it('costs one warning, never an exception, when the CDN cannot be reached', asyn
   }
   // Until the failed load is known (the warning), then more events: they cost no further warning.
   await waitFor(() => expect(warn).toHaveBeenCalled());
+  const requests = fetchSpy.mock.calls.length;
+  expect(requests).toBeGreaterThan(0); // the settings request that failed
   jest.useFakeTimers(); // what the module would do later, it does now: nothing real is left to wait for
   try {
     for (let i = 0; i < 50; i++) analytics.captureEvent({ action: 'click', subject: `late ${i}`, context });
@@ -30,8 +33,11 @@ it('costs one warning, never an exception, when the CDN cannot be reached', asyn
   } finally {
     jest.useRealTimers();
   }
+  // no new attempt at the CDN (whose failure would come later, as real I/O) and nothing sent
+  expect(fetchSpy.mock.calls.slice(requests)).toEqual([]);
 
   expect(warn).toHaveBeenCalledTimes(1);
   expect(String(warn.mock.calls[0][0])).toMatch(/could not be loaded/);
   warn.mockRestore();
+  fetchSpy.mockRestore();
 });

@@ -17,6 +17,10 @@ const identity = (delayMs = 0, ownershipEntityRefs = OWNERSHIP) => userIdentity(
 
 const { create } = setupWireCollector('teams');
 
+/** identify, the group calls and one track call: all a user's first click brings. */
+const groupsAndTrack = (groups: number) => (m: CollectedMessage[]) =>
+  m.some(x => x.type === 'identify') && m.filter(x => x.type === 'group').length >= groups && m.some(x => x.type === 'track');
+
 const context = { routeRef: 'catalog', pluginId: 'catalog', extension: 'CatalogIndexPage' };
 
 function navigate(analytics: SegmentAnalytics, path: string) {
@@ -28,14 +32,13 @@ const ofType = (messages: CollectedMessage[], type: string) => messages.filter(m
 
 describe('team analytics on the wire', () => {
   it('with sha-256: identify, then one group call per group with digests, then events carrying context.groupId', async () => {
-    const { analytics, waitFor } = create({ userIdTransform: 'sha-256', groups: true }, { identityApi: identity() });
+    const { analytics, waitFor, inSendOrder } = create({ userIdTransform: 'sha-256', groups: true }, { identityApi: identity() });
     navigate(analytics, '/catalog');
     analytics.captureEvent({ action: 'click', subject: 'Docs link', context });
 
-    const messages = await waitFor(m => m.length >= 5);
-    // identify and the group calls go first; the page and track calls, sent as separate requests, may arrive in any order.
-    expect(messages.slice(0, 3).map(m => m.type)).toEqual(['identify', 'group', 'group']);
-    expect(messages.slice(3).map(m => m.type).sort()).toEqual(['page', 'track']);
+    // identify and the group calls are sent first, then the page and track calls (each a request of its own)
+    const messages = inSendOrder(await waitFor(m => m.length >= 5));
+    expect(messages.map(m => m.type)).toEqual(['identify', 'group', 'group', 'page', 'track']);
     const [identify, groupA, groupB] = messages;
     const [page] = ofType(messages, 'page');
     const [click] = ofType(messages, 'track');
@@ -49,10 +52,10 @@ describe('team analytics on the wire', () => {
   });
 
   it('without a transform: the group refs as ids, and their names as traits', async () => {
-    const { analytics, waitFor } = create({ groups: { limit: 5 } }, { identityApi: identity() });
+    const { analytics, waitFor, inSendOrder } = create({ groups: { limit: 5 } }, { identityApi: identity() });
     analytics.captureEvent({ action: 'click', subject: 'x', context });
 
-    const messages = await waitFor(m => m.length >= 4);
+    const messages = inSendOrder(await waitFor(m => m.length >= 4));
     const groups = ofType(messages, 'group');
     expect(groups.map(g => [g.groupId, g.traits, g.userId])).toEqual([
       ['group:default/team-a', { name: 'team-a' }, REF],
@@ -63,12 +66,12 @@ describe('team analytics on the wire', () => {
 
   it('at most groups.limit group calls', async () => {
     const refs = [REF, 'group:default/team-c', 'group:default/team-b', 'group:default/team-a'];
-    const { analytics, waitFor } = create(
+    const { analytics, waitFor, inSendOrder } = create(
       { userIdTransform: 'sha-256', groups: { limit: 2 } },
       { identityApi: identity(0, refs) },
     );
     analytics.captureEvent({ action: 'click', subject: 'x', context });
-    const messages = await waitFor(m => m.some(x => x.type === 'track'));
+    const messages = inSendOrder(await waitFor(groupsAndTrack(2)));
     expect(ofType(messages, 'group').map(g => g.groupId)).toEqual([TEAM_A_SHA256, TEAM_B_SHA256]);
   });
 
@@ -78,25 +81,23 @@ describe('team analytics on the wire', () => {
     localStorage.setItem('ajs_group_properties', JSON.stringify({ name: 'team-a', email: 'team-a@example.com' }));
     const { analytics, waitFor } = create({ userIdTransform: 'sha-256', groups: true }, { identityApi: identity() });
     analytics.captureEvent({ action: 'click', subject: 'x', context });
-    const messages = await waitFor(m => m.some(x => x.type === 'track'));
+    const messages = await waitFor(groupsAndTrack(2));
     expect(ofType(messages, 'group').map(g => g.traits)).toEqual([{}, {}]);
     expect(JSON.stringify(messages)).not.toMatch(/team-a|team-b/);
   });
 
   it('by default: no group call and no context.groupId, even for a user with groups', async () => {
-    const { analytics, waitFor } = create({}, { identityApi: identity() });
+    const { analytics, waitFor, inSendOrder } = create({}, { identityApi: identity() });
     navigate(analytics, '/catalog');
     analytics.captureEvent({ action: 'click', subject: 'x', context });
-    const messages = await waitFor(m => m.length >= 3);
-    // identify first; the page and track calls, separate requests, may arrive in any order.
-    expect(messages[0].type).toBe('identify');
-    expect(messages.slice(1).map(m => m.type).sort()).toEqual(['page', 'track']);
+    const messages = inSendOrder(await waitFor(m => m.length >= 3));
+    expect(messages.map(m => m.type)).toEqual(['identify', 'page', 'track']);
     expect(messages.some(m => 'groupId' in m.context)).toBe(false);
   });
 
   it('events sent anonymously after the identity time-out carry no group; later ones do', async () => {
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
-    const { analytics, waitFor } = create(
+    const { analytics, waitFor, inSendOrder } = create(
       { userIdTransform: 'sha-256', groups: true, identityTimeoutMs: 100 },
       { identityApi: identity(800) },
     );
@@ -105,7 +106,7 @@ describe('team analytics on the wire', () => {
     await waitFor(m => m.some(x => x.type === 'group'));
     analytics.captureEvent({ action: 'click', subject: 'late', context });
 
-    const messages = await waitFor(m => m.some(x => x.properties?.subject === 'late'));
+    const messages = inSendOrder(await waitFor(m => m.length >= 5 && m.some(x => x.properties?.subject === 'late')));
     const early = messages.find(m => m.properties?.subject === 'early')!;
     const late = messages.find(m => m.properties?.subject === 'late')!;
     expect(early.userId ?? undefined).toBeUndefined();

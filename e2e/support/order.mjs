@@ -30,3 +30,47 @@ export function assertSentFirst(first, later, what) {
     );
   }
 }
+
+/**
+ * The calls a page sent to the collector's tracking endpoints (`/v1/t`, `/p`, `/i`, `/g`, and `/b` with its
+ * batch flattened), in the order it started their requests: what was sent, arrived or not.
+ *
+ * @param {{ url: string, method: string, body: string }[]} requests - a browser's request log
+ * @param {string} collectorUrl
+ * @returns {Message[]}
+ */
+export function sentCalls(requests, collectorUrl) {
+  /** @type {Message[]} */
+  const calls = [];
+  for (const r of requests) {
+    if (r.method !== 'POST' || !r.url.startsWith(`${collectorUrl}/v1/`) || !/^\/v1\/[tpigb]$/.test(new URL(r.url).pathname)) continue;
+    /** @type {any} */
+    let body;
+    try {
+      body = JSON.parse(r.body);
+    } catch {
+      throw new Error(`a tracking request without a readable body (${r.url}): ${r.body.slice(0, 80)}`);
+    }
+    calls.push(...(Array.isArray(body.batch) ? body.batch : [body]));
+  }
+  return calls;
+}
+
+/**
+ * Waits until a browser's request log shows each of `messageIds` leaving the page (the log hears of a request
+ * a little after the page starts it, and requests in the order they started): then everything the page sent
+ * before them is in the log too.
+ *
+ * @param {{ url: string, method: string, body: string }[]} requests
+ * @param {string} collectorUrl
+ * @param {string[]} messageIds
+ */
+export async function logShowsSent(requests, collectorUrl, messageIds) {
+  for (const deadline = Date.now() + 10_000; ; ) {
+    const sent = new Set(sentCalls(requests, collectorUrl).map(m => m.messageId));
+    const missing = messageIds.filter(id => !sent.has(id));
+    if (missing.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`the request log never showed ${missing.join(', ')} leaving the page`);
+    await new Promise(resolve => setTimeout(resolve, 50));
+  }
+}

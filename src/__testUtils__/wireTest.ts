@@ -14,9 +14,16 @@ export type WireInstance = {
   /**
    * Looks at the collector until `predicate` holds for this instance's
    * messages (oldest first), moving fake time on between looks, and returns
-   * them; fails after 30 fake seconds.
+   * them; fails after 30 fake seconds and 30 real ones.
    */
   waitFor(predicate: (messages: CollectedMessage[]) => boolean): Promise<CollectedMessage[]>;
+  /**
+   * `messages` in the order this instance's library started their requests
+   * (the order it sent them; each call is a request of its own, so they may
+   * reach the collector in another order). Fails for a message it was not
+   * seen sending.
+   */
+  inSendOrder(messages: CollectedMessage[]): CollectedMessage[];
 };
 
 /** What {@link setupWireCollector} gives a test file. */
@@ -49,8 +56,20 @@ export function setupWireCollector(prefix: string): WireCollector {
     collector = await startLoopbackCollector();
   });
   afterAll(() => collector?.close());
-  afterEach(() => jest.useRealTimers());
+  // Every call the page sends to the collector, in the order its requests started: write key and messageId.
+  let sent: Array<{ writeKey?: string; messageId?: string }> = [];
+  let pageFetch: typeof fetch | undefined;
+  afterEach(() => {
+    jest.useRealTimers();
+    if (pageFetch) globalThis.fetch = pageFetch;
+  });
   beforeEach(() => {
+    sent = [];
+    const realFetch = (pageFetch = globalThis.fetch);
+    globalThis.fetch = (input, init) => {
+      if (collector && String(input).startsWith(`http://${collector.apiHost}/`)) sent.push(...callsIn(init?.body));
+      return realFetch(input, init);
+    };
     jest.useFakeTimers();
     localStorage.clear();
     document.title = 'Home';
@@ -87,7 +106,25 @@ export function setupWireCollector(prefix: string): WireCollector {
           });
           return found;
         },
+        inSendOrder(messages) {
+          const ids = sent.filter(call => call.writeKey === writeKey).map(call => call.messageId);
+          const position = (m: CollectedMessage) => {
+            if (!ids.includes(m.messageId)) throw new Error(`wire test: ${m.type} ${m.messageId} arrived, but was not seen leaving the page`);
+            return ids.indexOf(m.messageId);
+          };
+          return [...messages].sort((a, b) => position(a) - position(b));
+        },
       };
     },
   };
+}
+
+/** The calls in a tracking request's body: one, or a batch's. */
+function callsIn(body: unknown): Array<{ writeKey?: string; messageId?: string }> {
+  try {
+    const parsed = JSON.parse(String(body));
+    return Array.isArray(parsed.batch) ? parsed.batch.map((call: object) => ({ writeKey: parsed.writeKey, ...call })) : [parsed];
+  } catch {
+    return [];
+  }
 }
