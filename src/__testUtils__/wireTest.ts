@@ -45,7 +45,8 @@ export type WireCollector = {
  * jest's fake timers (removed after it). The module's and the library's waits
  * (a page call held for its title, an identity answering late, a batch's
  * timer) pass in fake time, moved on by `waitFor` or by the test; the HTTP to
- * the collector stays real.
+ * the collector stays real, and each call the page sends there is recorded
+ * (for `inSendOrder`).
  * Write keys are `${prefix}-1`, `${prefix}-2`, ... in creation order.
  */
 export function setupWireCollector(prefix: string): WireCollector {
