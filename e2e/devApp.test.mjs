@@ -66,6 +66,17 @@ describe('dev harness in Chromium', { skip: missing, concurrency: TESTS_AT_ONCE 
     const clicks = byTimestamp(ofType(messages, 'track').filter(m => m.event === 'click'));
     assert.deepEqual(clicks.map(c => c.properties.attributes.to), ['/second', '/playground']);
     assert.ok(messages.every(m => m.userId === GUEST_SHA256), 'every call attributed to the digest');
+    // The library's enrichment on every call (the module reuses its output while what it reads is unchanged).
+    const browserSays = await page.evaluate(() => ({
+      userAgent: navigator.userAgent,
+      locale: navigator.language,
+      timezone: new Intl.DateTimeFormat().resolvedOptions().timeZone,
+    }));
+    for (const m of messages) {
+      const { userAgent, locale, timezone, library } = m.context;
+      assert.deepEqual({ userAgent, locale, timezone }, browserSays, `enrichment of ${m.type} ${m.event ?? ''}`);
+      assert.equal(library?.name, 'analytics.js');
+    }
     const bodies = h.browser.requests.map(r => `${r.url} ${r.body}`).join('\n');
     assert.ok(!bodies.includes(GUEST) && !bodies.includes(encodeURIComponent(GUEST)), 'plaintext ref in a request');
 

@@ -1,3 +1,5 @@
+import { reuseEnrichment } from './enrichmentMemo';
+
 /** The name of the library's own enrichment plugin (user agent, locale, campaign, time zone...). */
 export const PAGE_ENRICHMENT = 'Page Enrichment';
 
@@ -28,18 +30,20 @@ function timeZone(): string | undefined {
  * with back-off until it gives up: nothing is sent. Guarded, an event whose
  * enrichment throws goes on with what the plugin had added before it threw
  * (user agent, locale, library, campaign) and the time zone it adds after.
- * Other plugins are left alone.
+ * Other plugins are left alone. Guarded, the plugin also runs again only
+ * when what it reads has changed ({@link reuseEnrichment}).
  */
 export function guardEnrichment(plugins: readonly Plugin[]): void {
   const plugin = plugins.find(p => p.name === PAGE_ENRICHMENT);
   if (!plugin || guarded.has(plugin)) return;
   guarded.add(plugin);
   for (const hook of EVENT_HOOKS) {
-    const enrich = plugin[hook];
-    if (typeof enrich !== 'function') continue;
+    const original = plugin[hook];
+    if (typeof original !== 'function') continue;
+    const enrich = reuseEnrichment(plugin, original as (ctx: EventContext) => unknown);
     plugin[hook] = (ctx: EventContext) => {
       try {
-        return enrich.call(plugin, ctx);
+        return enrich(ctx);
       } catch {
         const context = ctx?.event?.context;
         if (context && context.timezone === undefined) context.timezone = timeZone();

@@ -1,0 +1,100 @@
+/**
+ * The context fields `@segment/analytics-next`'s enrichment plugin (1.84)
+ * sets on every event, in the order it sets them.
+ */
+const ENRICHED = ['userAgent', 'userAgentData', 'locale', 'library', 'campaign', 'amp', 'referrer', 'timezone'] as const;
+
+/** What the plugin's output depends on, besides constants of the page (the user agent, the library's version). */
+type Inputs = { search: string; cookie: string; language: unknown; offset: number; userAgentData: unknown; persistence: unknown };
+
+/** What the guard reads of the plugin: what it read at load, and the options of the instance it was last loaded by. */
+type EnrichmentPlugin = { userAgentData?: unknown; instance?: { options?: { disableClientPersistence?: unknown } } };
+
+/** The fields one run of the plugin set: in its order, undefined ones kept apart (JSON drops them). */
+type Output = { inputs: Inputs; order: ReadonlyArray<readonly [string, boolean]>; json: string };
+
+type Context = Record<string, unknown>;
+type EventContext = { event?: { context?: Context } };
+
+function sameInputs(a: Inputs, b: Inputs): boolean {
+  return (
+    a.search === b.search &&
+    a.cookie === b.cookie &&
+    a.language === b.language &&
+    a.offset === b.offset &&
+    a.userAgentData === b.userAgentData &&
+    a.persistence === b.persistence
+  );
+}
+
+/** The inputs of an event's enrichment; undefined when its output cannot be reused (or read). */
+function readInputs(context: Context | undefined, plugin: EnrichmentPlugin): Inputs | undefined {
+  if (!context || ENRICHED.some(key => key in context)) return undefined;
+  const page = context.page;
+  if (typeof page !== 'object' || page === null) return undefined;
+  // As the plugin reads it: a missing or empty query string is ''; any other non-string, it converts.
+  const search = (page as { search?: unknown }).search;
+  if (search && typeof search !== 'string') return undefined;
+  try {
+    return {
+      search: (search as string | undefined) || '',
+      cookie: document.cookie,
+      language: (navigator as { userLanguage?: unknown }).userLanguage || navigator.language,
+      offset: new Date().getTimezoneOffset(),
+      userAgentData: plugin.userAgentData,
+      // Whether it keeps an ad-click id in a cookie (read at each event).
+      persistence: plugin.instance?.options?.disableClientPersistence,
+    };
+  } catch {
+    // Cookies that cannot be read (a sandboxed page): the plugin itself runs, and its guard takes over.
+    return undefined;
+  }
+}
+
+function record(inputs: Inputs, context: Context): Output | undefined {
+  const present = ENRICHED.filter(key => key in context);
+  const values = Object.fromEntries(present.filter(key => context[key] !== undefined).map(key => [key, context[key]]));
+  try {
+    return { inputs, order: present.map(key => [key, context[key] === undefined] as const), json: JSON.stringify(values) };
+  } catch {
+    return undefined;
+  }
+}
+
+function replay(output: Output, context: Context): void {
+  const values = JSON.parse(output.json) as Context;
+  for (const [key, isUndefined] of output.order) context[key] = isUndefined ? undefined : values[key];
+}
+
+/**
+ * The library's enrichment hook, run again only when what it reads has
+ * changed: otherwise its last output is copied onto the event.
+ *
+ * @remarks
+ * The plugin builds a time-zone formatter (`Intl.DateTimeFormat`, about a
+ * tenth of a millisecond), parses the page's cookies and its query string
+ * for every event, and its output depends only on the query string, the
+ * cookies (an AMP id, an ad-click id it keeps), the browser's language, the
+ * time zone, the client hints it read at load, whether the instance it was
+ * loaded by keeps anything in cookies, and constants of the page. An event whose context
+ * already has one of the fields it sets, a query string that is not a
+ * string, or cookies that cannot be read: the plugin runs as it is. Each
+ * event gets its own copy of the fields, in the order the plugin sets them.
+ *
+ * @param plugin - the enrichment plugin (what it read at load is read from it)
+ * @param enrich - one of its hooks
+ */
+export function reuseEnrichment<C extends EventContext>(plugin: object, enrich: (ctx: C) => unknown): (ctx: C) => unknown {
+  let last: Output | undefined;
+  return ctx => {
+    const context = ctx?.event?.context;
+    const inputs = readInputs(context, plugin as EnrichmentPlugin);
+    if (inputs && context && last && sameInputs(last.inputs, inputs)) {
+      replay(last, context);
+      return ctx;
+    }
+    const result = enrich.call(plugin, ctx);
+    if (inputs && context && result === ctx) last = record(inputs, context) ?? last;
+    return result;
+  };
+}
