@@ -94,6 +94,17 @@ describe('dev harness in Chromium', { skip: missing, concurrency: TESTS_AT_ONCE 
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=received] li').length >= 8);
     mkdirSync('docs', { recursive: true });
     await page.screenshot({ path: 'docs/harness.png' });
+
+    // A campaign in the URL, then none: the library's enrichment follows the query string of each event.
+    await page.evaluate(() => history.replaceState(history.state, '', `${location.pathname}?utm_campaign=e2e-launch&utm_source=mail`));
+    await page.click('[data-testid=fire-search]');
+    await page.evaluate(() => history.replaceState(history.state, '', location.pathname));
+    await page.click('[data-testid=fire-discover]');
+    const again = await collector.waitFor(m => m.filter(x => x.event === 'search').length >= 2 && m.filter(x => x.event === 'discover').length >= 2);
+    const [withCampaign, without] = ['search', 'discover'].map(e => byTimestamp(again.filter(m => m.event === e))[1]);
+    assert.deepEqual(withCampaign.context.campaign, { name: 'e2e-launch', source: 'mail' });
+    assert.equal(without.context.campaign, undefined);
+    assert.deepEqual([withCampaign.context.timezone, without.context.timezone], [browserSays.timezone, browserSays.timezone]);
   });
 
   it('attributes events captured before a late identity (2 s) to the user, in order, at their capture time', async () => {

@@ -55,6 +55,9 @@ describe('the enrichment plugin, guarded', () => {
     const speakFrench = () => {
       jest.spyOn(navigator, 'language', 'get').mockReturnValue('fr-FR');
     };
+    const anotherAgent = () => {
+      jest.spyOn(navigator, 'userAgent', 'get').mockReturnValue('Mozilla/5.0 (emulated device)');
+    };
     const hintsArrive = () => {
       plugin.userAgentData = { mobile: false, platform: 'Linux', brands: [] };
     };
@@ -69,6 +72,7 @@ describe('the enrichment plugin, guarded', () => {
       { step: 'the same again', search: '?btid=42&x=1' },
       { step: 'another language', search: '?btid=42&x=1', before: speakFrench },
       { step: 'client hints arrive', search: '?btid=42&x=1', before: hintsArrive },
+      { step: 'another user agent (emulation in the developer tools)', search: '?btid=42&x=1', before: anotherAgent },
       // The same query string as above, so that only the context's own field differs from what was reused.
       { step: 'a context with a locale of its own', search: '?btid=42&x=1', more: { locale: 'de-DE' } },
       { step: 'a context with a campaign of its own', search: '?btid=42&x=1', more: { campaign: { name: 'mine' } } },
@@ -128,6 +132,13 @@ describe('the enrichment plugin, guarded', () => {
     for (const search of ['?urid=7', '?urid=7', '', '', '?btid=9']) check(search);
     expect(document.cookie).toContain('s%3Acontext.referrer');
     expect(check('')).toHaveProperty('referrer', { id: '9', type: 'dataxu' });
+    // The plugin writes the id back at each event with one in the URL: something removing the
+    // cookie in between (a consent tool, the user) does not stop that.
+    clearCookies();
+    plugin.track(event('?btid=9'));
+    clearCookies();
+    plugin.track(event('?btid=9'));
+    expect(plugin.track(event(''))).toHaveProperty(['event', 'context', 'referrer'], { id: '9', type: 'dataxu' });
     // The cookie store stopped (as the transport does once the identity is kept in memory): the stored id is not read.
     skipPerEventCookieStore(analytics);
     expect(check('')).not.toHaveProperty('referrer');

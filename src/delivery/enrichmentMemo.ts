@@ -5,7 +5,15 @@
 const ENRICHED = ['userAgent', 'userAgentData', 'locale', 'library', 'campaign', 'amp', 'referrer', 'timezone'] as const;
 
 /** What the plugin's output depends on, besides constants of the page (the user agent, the library's version). */
-type Inputs = { search: string; cookie: string; language: unknown; offset: number; userAgentData: unknown; persistence: unknown };
+type Inputs = {
+  search: string;
+  cookie: string;
+  userAgent: string;
+  language: unknown;
+  offset: number;
+  userAgentData: unknown;
+  persistence: unknown;
+};
 
 /** What the guard reads of the plugin: what it read at load, and the options of the instance it was last loaded by. */
 type EnrichmentPlugin = { userAgentData?: unknown; instance?: { options?: { disableClientPersistence?: unknown } } };
@@ -20,11 +28,21 @@ function sameInputs(a: Inputs, b: Inputs): boolean {
   return (
     a.search === b.search &&
     a.cookie === b.cookie &&
+    a.userAgent === b.userAgent &&
     a.language === b.language &&
     a.offset === b.offset &&
     a.userAgentData === b.userAgentData &&
     a.persistence === b.persistence
   );
+}
+
+/** `document.cookie`, or undefined where reading it throws. */
+function cookiesNow(): string | undefined {
+  try {
+    return document.cookie;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The inputs of an event's enrichment; undefined when its output cannot be reused (or read). */
@@ -35,20 +53,19 @@ function readInputs(context: Context | undefined, plugin: EnrichmentPlugin): Inp
   // As the plugin reads it: a missing or empty query string is ''; any other non-string, it converts.
   const search = (page as { search?: unknown }).search;
   if (search && typeof search !== 'string') return undefined;
-  try {
-    return {
-      search: (search as string | undefined) || '',
-      cookie: document.cookie,
-      language: (navigator as { userLanguage?: unknown }).userLanguage || navigator.language,
-      offset: new Date().getTimezoneOffset(),
-      userAgentData: plugin.userAgentData,
-      // Whether it keeps an ad-click id in a cookie (read at each event).
-      persistence: plugin.instance?.options?.disableClientPersistence,
-    };
-  } catch {
-    // Cookies that cannot be read (a sandboxed page): the plugin itself runs, and its guard takes over.
-    return undefined;
-  }
+  // Cookies that cannot be read (a sandboxed page): the plugin itself runs, and its guard takes over.
+  const cookie = cookiesNow();
+  if (cookie === undefined) return undefined;
+  return {
+    search: (search as string | undefined) || '',
+    cookie,
+    userAgent: navigator.userAgent,
+    language: (navigator as { userLanguage?: unknown }).userLanguage || navigator.language,
+    offset: new Date().getTimezoneOffset(),
+    userAgentData: plugin.userAgentData,
+    // Whether it keeps an ad-click id in a cookie (read at each event).
+    persistence: plugin.instance?.options?.disableClientPersistence,
+  };
 }
 
 function record(inputs: Inputs, context: Context): Output | undefined {
@@ -74,7 +91,7 @@ function replay(output: Output, context: Context): void {
  * The plugin builds a time-zone formatter (`Intl.DateTimeFormat`, about a
  * tenth of a millisecond), parses the page's cookies and its query string
  * for every event, and its output depends only on the query string, the
- * cookies (an AMP id, an ad-click id it keeps), the browser's language, the
+ * cookies (an AMP id, an ad-click id it keeps), the user agent, the browser's language, the
  * time zone, the client hints it read at load, whether the instance it was
  * loaded by keeps anything in cookies, and constants of the page. An event whose context
  * already has one of the fields it sets, a query string that is not a
@@ -94,7 +111,12 @@ export function reuseEnrichment<C extends EventContext>(plugin: object, enrich: 
       return ctx;
     }
     const result = enrich.call(plugin, ctx);
-    if (inputs && context && result === ctx) last = record(inputs, context) ?? last;
+    if (inputs && context && result === ctx) {
+      // The cookies as the plugin left them (it may have stored an ad-click id): the next
+      // event finds them so unless something changed them since, which runs the plugin again.
+      const after = cookiesNow();
+      if (after !== undefined) last = record({ ...inputs, cookie: after }, context) ?? last;
+    }
     return result;
   };
 }
