@@ -47,7 +47,7 @@ afterEach(() => {
 });
 
 describe('the enrichment plugin, guarded', () => {
-  it('gives every event what the plugin gives it, as the query string, cookies, language and client hints change', async () => {
+  it('gives every event what the plugin gives it, as the query string, cookies, user agent, language and client hints change', async () => {
     const { plugin, itself } = await loadPlugin();
     const setAmpCookie = () => {
       document.cookie = '_ga=amp-abc; path=/';

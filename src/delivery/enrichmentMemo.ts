@@ -4,7 +4,7 @@
  */
 const ENRICHED = ['userAgent', 'userAgentData', 'locale', 'library', 'campaign', 'amp', 'referrer', 'timezone'] as const;
 
-/** What the plugin's output depends on, besides constants of the page (the user agent, the library's version). */
+/** What the plugin's output depends on, besides constants of the page (the library's version). */
 type Inputs = {
   search: string;
   cookie: string;
@@ -91,9 +91,10 @@ function replay(output: Output, context: Context): void {
  * The plugin builds a time-zone formatter (`Intl.DateTimeFormat`, about a
  * tenth of a millisecond), parses the page's cookies and its query string
  * for every event, and its output depends only on the query string, the
- * cookies (an AMP id, an ad-click id it keeps), the user agent, the browser's language, the
- * time zone, the client hints it read at load, whether the instance it was
- * loaded by keeps anything in cookies, and constants of the page. An event whose context
+ * cookies (an AMP id, an ad-click id it keeps), the user agent, the
+ * browser's language, the time zone (followed by its offset), the client
+ * hints it read at load, whether the instance it was loaded by keeps
+ * anything in cookies, and constants of the page. An event whose context
  * already has one of the fields it sets, a query string that is not a
  * string, or cookies that cannot be read: the plugin runs as it is. Each
  * event gets its own copy of the fields, in the order the plugin sets them.
