@@ -10,6 +10,8 @@ import { createServer } from 'node:http';
 import { describe, it } from 'node:test';
 import { browserMissing } from './support/browser.mjs';
 import { TESTS_AT_ONCE, harnessesOfFile, signInIfAsked } from './support/harness.mjs';
+import { distinctIds, named } from './support/order.mjs';
+import { outsideSite } from './support/outsideSite.mjs';
 
 const GUEST = 'user:default/guest';
 const GUEST_SHA256 = createHash('sha256').update(GUEST).digest('hex');
@@ -17,26 +19,6 @@ const missing = browserMissing();
 
 const { harness, closeLater } = harnessesOfFile();
 
-/** A page outside the app, on another loopback port: where a link leaves to. */
-async function outsideSite() {
-  const server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html' });
-    res.end('<!doctype html><title>Elsewhere</title><p id="away">elsewhere</p>');
-  });
-  await new Promise(ok => server.listen(0, '127.0.0.1', () => ok(undefined)));
-  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
-  const site = {
-    url: `http://127.0.0.1:${port}/`,
-    close: () => new Promise(ok => { server.closeAllConnections(); server.close(() => ok(undefined)); }),
-  };
-  closeLater(site);
-  return site;
-}
-
-/** @param {Record<string, any>[]} messages @param {string} event */
-const named = (messages, event) => messages.filter(m => m.event === event);
-/** @param {Record<string, any>[]} messages */
-const distinctIds = messages => new Set(messages.map(m => m.messageId)).size;
 
 /**
  * Clicks a playground button `times` times in one task, then runs `andThen`
@@ -60,7 +42,7 @@ function fireInOneTask(page, name, times, andThen) {
 
 describe('nothing lost where users are (Chromium, embedded collector)', { skip: missing, concurrency: TESTS_AT_ONCE }, () => {
   it('an event captured in the same task as a full-page navigation away arrives, without coming back', async () => {
-    const site = await outsideSite();
+    const site = await outsideSite(closeLater);
     const h = await harness();
     await h.collector.waitFor(m => m.some(x => x.type === 'identify') && m.some(x => x.event === 'signIn'));
     for (let round = 0; round < 3; round++) {

@@ -9,14 +9,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { browserMissing } from './support/browser.mjs';
 import { TESTS_AT_ONCE, harnessesOfFile, signInIfAsked } from './support/harness.mjs';
+import { named } from './support/order.mjs';
 
 const GUEST = 'user:default/guest';
 const STORE_KEY = 'backstage-segment:e2e-key:pending';
 const missing = browserMissing();
 const { harness } = harnessesOfFile();
 
-/** @param {Record<string, any>[]} messages @param {string} event */
-const named = (messages, event) => messages.filter(m => m.event === event);
 
 /**
  * Every console warning of `page` from now on.

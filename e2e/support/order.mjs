@@ -74,3 +74,9 @@ export async function logShowsSent(requests, collectorUrl, messageIds) {
     await new Promise(resolve => setTimeout(resolve, 50));
   }
 }
+
+/** The track calls of one event name. @param {Message[]} messages @param {string} event */
+export const named = (messages, event) => messages.filter(m => m.event === event);
+
+/** How many distinct messageIds (a resend keeps its messageId, and Segment de-duplicates it). @param {Message[]} messages */
+export const distinctIds = messages => new Set(messages.map(m => m.messageId)).size;

@@ -2,6 +2,7 @@ import { KeyValueStorage } from '../delivery/callStore';
 import { Scheduler } from '../delivery/scheduler';
 import { SendOptions, Transport } from '../delivery/Transport';
 import { SegmentCall } from '../mapping/SegmentCall';
+import type { PageLeave } from '../delivery/pageLifecycle';
 
 /** A transport that records, in order, what it was handed: `identify u`, `click a as u`... */
 export function recordingTransport() {
@@ -87,11 +88,11 @@ export function countPerTask(transport: Transport, each: () => void = () => {}):
   return perTask;
 }
 
-/** A page lifecycle the test drives: `leave()` is a pagehide. */
+/** A page lifecycle the test drives: `leave()` is a pagehide (`leave({ final: false })`: hidden, say). */
 export function drivenLifecycle() {
-  const listeners: (() => void)[] = [];
+  const listeners: ((leave?: PageLeave) => void)[] = [];
   return {
-    onPageLeave: (listener: () => void) => listeners.push(listener),
-    leave: () => listeners.forEach(listener => listener()),
+    onPageLeave: (listener: (leave?: PageLeave) => void) => listeners.push(listener),
+    leave: (leave?: PageLeave) => listeners.forEach(listener => listener(leave)),
   };
 }

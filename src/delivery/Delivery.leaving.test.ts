@@ -144,6 +144,30 @@ describe('Delivery', () => {
       expect(next.options.map(o => o.anonymousId)).toEqual([kept[0].anonymousId, kept[0].anonymousId]);
     });
 
+    it('what the transport holds only in memory (the batcher) is stored when the page is unloaded for good, not when hidden', async () => {
+      const storage = memoryStorage();
+      const { transport } = recordingTransport();
+      const held = [{ messageId: 'held-1', owner: 'u', call: call('in-the-batcher') }];
+      transport.heldInMemory = () => held;
+      const page = withStore(storage, { transport: Promise.resolve(transport), userId: Promise.resolve('u') });
+      await advance(10);
+      page.d.enqueue(call('queued'));
+      page.life.leave({ final: false }); // hidden: the page may come back, and the batcher with it
+      expect(stored(storage).map(s => s.call.properties.subject)).toEqual(['queued']);
+      page.life.leave({ final: true });
+      expect(stored(storage).map(s => [s.messageId, s.owner, s.call.properties.subject])).toEqual([
+        ['held-1', 'u', 'in-the-batcher'],
+        ['id-1', 'u', 'queued'],
+      ]);
+
+      // The next load sends it, with its messageId, for its user.
+      const next = recordingTransport();
+      withStore(storage, { transport: Promise.resolve(next.transport), userId: Promise.resolve('u') });
+      await advance(100);
+      expect(next.sent).toEqual(['identify u', 'click in-the-batcher as u', 'click queued as u']);
+      expect(next.options[0].messageId).toBe('held-1');
+    });
+
     it('a call stored on hide and sent later by the same page is not sent again by the next load', async () => {
       const storage = memoryStorage();
       const { sent, transport } = recordingTransport();

@@ -1,7 +1,8 @@
 import { SegmentCall } from '../mapping/SegmentCall';
 import { createWarnOnce, describeError, SafeLogger, safeLogger } from '../warnSafely';
 import { CallQueue, createWaitingBound, QueueItem, WaitingBound } from './callQueue';
-import { CarryOver, randomId } from './carryOver';
+import { CarryOver } from './carryOver';
+import { randomId } from './randomId';
 import { libraryFailure } from './deliveryFailures';
 import { prepareCall, sendCall, sendStoredCall } from './handOver';
 import { createIdentityGate, IdentityGate } from './identityGate';
@@ -228,7 +229,9 @@ export class Delivery {
     const open = this.readiness() === 'open';
     if (!open) this.waiting.warn();
     const owner = open ? this.sessionUserId ?? null : null;
-    this.carryOver?.save(this.queue, this.carryOver.restored.remaining(), owner, !open, call => this.prepare(call));
+    // Unloaded for good, the page takes what the library holds only in memory with it: stored too.
+    const held = final && state.kind === 'ready' ? state.transport.heldInMemory?.() ?? [] : [];
+    this.carryOver?.save(this.queue, [...held, ...this.carryOver.restored.remaining()], owner, !open, call => this.prepare(call));
     if (state.kind !== 'ready') return;
     try {
       state.transport.leaving?.(final);

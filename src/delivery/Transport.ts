@@ -1,5 +1,6 @@
 import type { SegmentGroup } from '../identity/resolveIdentity';
 import { SegmentCall } from '../mapping/SegmentCall';
+import type { StoredCall } from './callStore';
 
 /** What a call carries besides itself when it is handed over. */
 export type SendOptions = {
@@ -42,6 +43,13 @@ export interface Transport {
    * `PageLeave`): what is handed over from now on must outlive it.
    */
   leaving?(final: boolean): void;
+  /**
+   * The calls handed over lately that live only in the library's memory
+   * (its batcher's buffer, a batch request without `keepalive`), as they
+   * would be stored: a page unloaded for good stores them for the next load
+   * (see `createRecentHandOvers`). A transport without it holds none.
+   */
+  heldInMemory?(): StoredCall[];
   /**
    * Hands one call over; may return a promise that settles once the library
    * has run the call through its pipeline (Delivery paces a burst by it).

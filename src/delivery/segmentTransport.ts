@@ -14,6 +14,8 @@ import { keepIdentityForPageLife, skipPerEventCookieStore, withPageLifeIdentity 
 import { createDelayedObserver } from './delayedObserver';
 import { createLeaveSender } from './leaveSender';
 import { browserScheduler, Scheduler } from './scheduler';
+import { createRecentHandOvers } from './recentHandOvers';
+import { randomId } from './randomId';
 
 /** How long after a call has been handed over its first delivery attempt is looked at. */
 const FAILURE_CHECK_DELAY_MS = 4000;
@@ -47,7 +49,9 @@ export async function loadSegmentTransport(
   guardEnrichment(analytics.queue.plugins);
   keepAnonymousCallsAnonymous(analytics);
   // Last of the enrichment plugins: it sees each event as the library would send it.
-  const leaveSender = createLeaveSender(browserScheduler, { batching: deliveryStrategyOf(initOptions)?.strategy === 'batching' });
+  const batching = deliveryStrategyOf(initOptions)?.strategy === 'batching';
+  const leaveSender = createLeaveSender(browserScheduler, { batching });
+  const held = batching && config.batching ? createRecentHandOvers(config.batching.timeoutMs, browserScheduler.now) : undefined;
   await analytics.register(leaveSender.plugin);
   if (config.debug) analytics.debug(true);
   const failures = createDeliveryFailureWatch(`${config.protocol}://${config.apiHost}`, logger);
@@ -107,7 +111,11 @@ export async function loadSegmentTransport(
       analytics.group(groupId, traits, toCallOptions({ timestamp }, userId, config.maskIP)).then(observe, () => {});
       identity?.sync();
     },
-    send(call, { userId, messageId, anonymousId, groupId, categoryPreferences }) {
+    heldInMemory: () => held?.recent() ?? [],
+    send(call, { userId, messageId: given, anonymousId, groupId, categoryPreferences }) {
+      // Held, a call gets its messageId now: a copy stored for the next load is the same event.
+      const messageId = held ? given ?? randomId() : given;
+      held?.add({ messageId: messageId!, owner: userId ?? null, call, ...(anonymousId && { anonymousId }) });
       const options = { ...toCallOptions(call, userId, config.maskIP, groupId), ...(messageId && { messageId }) };
       if (categoryPreferences) options.context = { ...options.context, consent: { categoryPreferences } };
       // The library makes an anonymousId given in a call's options the

@@ -1,0 +1,225 @@
+// @ts-check
+// End-to-end: `batching` ({ size, timeoutMs }) in the dev harness in headless
+// Chromium against the embedded collector: a burst goes out in batches of the
+// size asked for, the rest after the timeout; leaving the page in the same task
+// as a capture sends it without coming back; leaving with more than the
+// browser's 64 KB keepalive budget pending, or with a batch request still on
+// its way over a slow network, loses nothing once the app is loaded again.
+// Every assertion is on what arrived on the wire.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { browserMissing } from './support/browser.mjs';
+import { TESTS_AT_ONCE, harnessesOfFile, signInIfAsked } from './support/harness.mjs';
+import { distinctIds, named } from './support/order.mjs';
+import { outsideSite } from './support/outsideSite.mjs';
+
+const GUEST = 'user:default/guest';
+const BATCHING = { size: 20, timeoutMs: 1000 };
+/** The carry-over store of the harness's write key (docs/guarantees.md). */
+const PENDING_KEY = 'backstage-segment:e2e-key:pending';
+const missing = browserMissing();
+
+const { harness, closeLater } = harnessesOfFile();
+
+
+/** How many copies of each messageId arrived. @param {Record<string, any>[]} messages */
+function copiesById(messages) {
+  /** @type {Map<string, number>} */
+  const copies = new Map();
+  for (const m of messages) copies.set(m.messageId, (copies.get(m.messageId) ?? 0) + 1);
+  return copies;
+}
+
+/** `{ copies: how many ids }`, e.g. `{ 1: 250, 2: 49, 3: 1 }`. @param {Map<string, number>} copies */
+function histogram(copies) {
+  /** @type {Record<number, number>} */
+  const counts = {};
+  for (const n of copies.values()) counts[n] = (counts[n] ?? 0) + 1;
+  return counts;
+}
+
+/**
+ * Clicks a playground button `times` times in one task, then, when `leaveTo` is given, leaves to that URL in
+ * that same task. Resolves with the page's clock (epoch ms) just before the first click.
+ * @param {import('playwright-core').Page} page
+ * @param {string} name
+ * @param {number} times
+ * @param {string} [leaveTo]
+ */
+function fireInOneTask(page, name, times, leaveTo) {
+  return page.evaluate(
+    ([testId, count, next]) => {
+      const button = /** @type {HTMLElement} */ (document.querySelector(`[data-testid=fire-${testId}]`));
+      const capturedAt = Date.now();
+      for (let i = 0; i < Number(count); i++) button.click();
+      if (next) location.href = String(next);
+      return capturedAt;
+    },
+    [name, String(times), leaveTo ?? ''],
+  );
+}
+
+/**
+ * Waits until nothing new has arrived for longer than the batch timeout: the batcher's buffer is then empty,
+ * so what a test captures next is batched on its own. `first` says what must have arrived before.
+ * @param {import('../dev/collector/collector.mjs').Collector} collector
+ * @param {(messages: Record<string, any>[]) => unknown} [first]
+ */
+async function quiet(collector, first = () => true) {
+  await collector.waitFor(first, 30000);
+  for (let seen = -1, deadline = Date.now() + 30000; seen !== collector.messages().length; ) {
+    if (Date.now() > deadline) throw new Error('the collector never went quiet');
+    seen = collector.messages().length;
+    await new Promise(later => setTimeout(later, BATCHING.timeoutMs + 500));
+  }
+}
+
+/** The app's start: the session's identify, the first page call and the guest's signIn. @param {Record<string, any>[]} m */
+const started = m => m.some(x => x.type === 'identify') && m.some(x => x.type === 'page') && m.some(x => x.event === 'signIn');
+
+/**
+ * The batch requests (`POST /v1/b`) a browser's request log shows, each with its body's `sentAt` and messages.
+ * @param {{ url: string, method: string, body: string }[]} requests
+ * @param {string} collectorUrl
+ * @returns {{ sentAt: string, messages: Record<string, any>[] }[]}
+ */
+function batchesSent(requests, collectorUrl) {
+  return requests
+    .filter(r => r.method === 'POST' && r.url === `${collectorUrl}/v1/b`)
+    .map(r => {
+      const body = JSON.parse(r.body);
+      return { sentAt: body.sentAt, messages: body.batch };
+    });
+}
+
+describe('batching (Chromium, embedded collector)', { skip: missing, concurrency: TESTS_AT_ONCE }, () => {
+  it('45 events captured in one task go out in batches of 20, 20, then the remaining 5 after the timeout, each once', async t => {
+    const h = await harness({ segment: { batching: BATCHING } });
+    // The library is loaded, the user known, and the batcher's buffer empty.
+    await quiet(h.collector, started);
+    const logged = h.browser.requests.length;
+    const capturedAt = await fireInOneTask(h.page, 'custom', 45);
+    await h.collector.waitFor(m => distinctIds(named(m, 'deploy')) >= 45, 20000);
+    await h.page.waitForTimeout(BATCHING.timeoutMs + 1000); // time for a duplicate or a straggler to show up
+    const records = h.collector.records().filter(r => r.message.event === 'deploy');
+    const batches = batchesSent(h.browser.requests.slice(logged), h.collector.url).filter(b => b.messages.some(m => m.event === 'deploy'));
+
+    await t.test('every event arrived exactly once, in requests to the batch endpoint', () => {
+      const copies = copiesById(records.map(r => r.message));
+      assert.equal(copies.size, 45, 'distinct messageIds');
+      assert.deepEqual(histogram(copies), { 1: 45 }, 'copies per messageId');
+      assert.deepEqual([...new Set(records.map(r => r.path))], ['/v1/b']);
+      for (const r of records) assert.equal(r.message.userId, GUEST);
+    });
+
+    await t.test('the batches are 20, 20 (when full), then 5 (on the timer), with nothing else in them', () => {
+      const what = batches.map(b => `${b.messages.length} sent at ${b.sentAt}`).join('; ');
+      assert.deepEqual(batches.map(b => b.messages.length), [20, 20, 5], `batches (captured at ${new Date(capturedAt).toISOString()}): ${what}`);
+      for (const b of batches) assert.deepEqual([...new Set(b.messages.map(m => m.event))], ['deploy'], `a batch of ${b.messages.length} holds other calls`);
+      const inBatches = batches.flatMap(b => b.messages.map(m => m.messageId));
+      assert.deepEqual([...inBatches].sort(), records.map(r => r.message.messageId).sort(), 'the batches sent are what arrived');
+      // Full batches go out at once; the last waits for the batcher's timer, which the burst's first event started.
+      const after = (/** @type {{ sentAt: string }} */ b) => Date.parse(b.sentAt) - capturedAt;
+      assert.ok(after(batches[0]) < BATCHING.timeoutMs && after(batches[1]) < BATCHING.timeoutMs, `full batches sent at once: ${what}`);
+      assert.ok(after(batches[2]) >= BATCHING.timeoutMs, `the last batch waited for the timeout: ${what}`);
+      // Three batch requests in all reached the collector while the burst went out.
+      assert.equal(h.collector.requests().filter(r => r.path === '/v1/b' && r.status === 200 && Date.parse(r.receivedAt) >= capturedAt).length, 3);
+    });
+  });
+
+  it('events captured (fewer than a batch) in the same task as a navigation to another site arrive, once, without coming back', async () => {
+    const site = await outsideSite(closeLater);
+    const h = await harness({ segment: { batching: BATCHING } });
+    await quiet(h.collector, started);
+    await fireInOneTask(h.page, 'custom', 3, site.url);
+    await h.page.waitForSelector('#away');
+    await h.collector.waitFor(m => distinctIds(named(m, 'deploy')) >= 3, 15000);
+    await h.page.waitForTimeout(BATCHING.timeoutMs + 1000); // time for a duplicate to show up
+    assert.ok(h.page.url().startsWith(site.url), `the page stayed away: ${h.page.url()}`);
+    const records = h.collector.records().filter(r => r.message.event === 'deploy');
+    assert.deepEqual(histogram(copiesById(records.map(r => r.message))), { 1: 3 }, 'copies per messageId: each of the 3 arrived, once');
+    assert.deepEqual([...new Set(records.map(r => r.path))], ['/v1/b']);
+    for (const r of records) assert.equal(r.message.userId, GUEST);
+  });
+
+  it('leaving with more than 64 KB of events pending (same task): nothing lost, each once per messageId, once the app is loaded again', async t => {
+    const COUNT = 300;
+    const site = await outsideSite(closeLater);
+    // Each event carries 1 KB more (about 2.2 KB in all): 300 of them are about 650 KB, ten times the
+    // browser's keepalive budget, and about 490 KB in the carry-over store (its bound is 1 MB).
+    const h = await harness({ segment: { batching: BATCHING, extraProperties: { pad: 'x'.repeat(1024) } } });
+    /** @type {string[]} */
+    const warnings = [];
+    h.page.on('console', m => {
+      if (m.type() === 'warning' && m.text().includes('Segment analytics')) warnings.push(m.text());
+    });
+    await quiet(h.collector, started);
+    const capturedAt = await fireInOneTask(h.page, 'custom', COUNT, site.url);
+    await h.page.waitForSelector('#away');
+    await quiet(h.collector);
+    const atExit = named(h.collector.messages(), 'deploy');
+    const arrivedAtExit = new Set(atExit.map(m => m.messageId));
+    const exitRequests = h.collector.requests().filter(r => r.path === '/v1/b' && Date.parse(r.receivedAt) >= capturedAt).map(r => `${r.status} ${r.bodyBytes} B`);
+
+    // Back to the app, once: what it finds in the carry-over store before it runs, and what it sends.
+    await h.page.addInitScript(key => {
+      /** @type {any} */ (window).__storedAtLoad = localStorage.getItem(String(key));
+    }, PENDING_KEY);
+    await h.page.goto(`${h.app.url}/playground`);
+    await signInIfAsked(h.page);
+    const storedText = /** @type {string | null} */ (await h.page.evaluate(() => /** @type {any} */ (window).__storedAtLoad));
+    /** @type {{ messageId: string, call: { event?: string } }[]} */
+    const stored = storedText ? JSON.parse(storedText).calls : [];
+    const storedIds = new Set(stored.filter(s => s.call.event === 'deploy').map(s => s.messageId));
+    await h.collector.waitFor(m => distinctIds(named(m, 'deploy')) >= COUNT, 60000).catch(() => []);
+    await quiet(h.collector); // time for a duplicate to show up
+    const deploys = named(h.collector.messages(), 'deploy');
+    const copies = copiesById(deploys);
+    const summary =
+      `at exit ${atExit.length} copies of ${arrivedAtExit.size} events arrived (batch requests: ${exitRequests.join(', ')}); ` +
+      `the next load found ${storedIds.size} in the carry-over store (${storedText?.length ?? 0} characters); ` +
+      `in all ${deploys.length} copies of ${copies.size} events, copies per event ${JSON.stringify(histogram(copies))}` +
+      `${warnings.length ? `; warnings: ${warnings.join(' | ')}` : ''}`;
+    console.log(`batching, leaving with ${COUNT} events pending: ${summary}`);
+
+    await t.test('nothing lost: every event arrives, in requests to the batch endpoint, for its user', () => {
+      assert.equal(copies.size, COUNT, `distinct messageIds: ${summary}`);
+      assert.deepEqual([...new Set(h.collector.records().filter(r => r.message.event === 'deploy').map(r => r.path))], ['/v1/b']);
+      for (const m of deploys) assert.equal(m.userId, GUEST);
+      for (const m of deploys) assert.ok(Math.abs(Date.parse(m.timestamp) - capturedAt) < 5000, `capture time kept: ${m.timestamp}`);
+    });
+
+    await t.test('what did not arrive at exit was kept in the carry-over store for the next load', () => {
+      const notSent = [...copies.keys()].filter(id => !arrivedAtExit.has(id));
+      assert.ok(notSent.length > 0, `more than the keepalive budget cannot all go out at exit: ${summary}`);
+      assert.deepEqual(notSent.filter(id => !storedIds.has(id)), [], `events neither sent at exit nor stored: ${summary}`);
+    });
+
+    // A copy kept at the leave and resent by the next load has the same messageId (Segment de-duplicates it).
+    await t.test('each event once per messageId, and nothing else', () => {
+      const other = h.collector.messages().filter(m => m.type === 'track' && m.event !== 'deploy' && !['signIn', 'navigate'].includes(m.event));
+      assert.equal(copies.size, COUNT, summary);
+      assert.deepEqual(other.map(m => m.event), [], 'no other track calls');
+    });
+  });
+  it('more than 64 KB in the batcher when the page is left for good (not in the same task): sent by the next load', async () => {
+    // Big batches of big events: 60 of them (about 130 KB) wait in the batcher for its timer when the page goes.
+    // The batcher then sends its buffer with keepalive in chunks of about 64 KB each or more, over the
+    // browser's budget: the module keeps a copy of what it handed over lately, and the next load resends it.
+    const COUNT = 60;
+    const site = await outsideSite(closeLater);
+    const h = await harness({ segment: { batching: { size: 100, timeoutMs: 5000 }, extraProperties: { pad: 'x'.repeat(1024) } } });
+    await quiet(h.collector, started);
+    await fireInOneTask(h.page, 'custom', COUNT);
+    await h.page.waitForTimeout(500); // handed over, in the batcher's buffer
+    await h.page.goto(site.url);
+    await h.page.waitForTimeout(2000);
+    const atExit = distinctIds(named(h.collector.messages(), 'deploy'));
+    await h.page.goto(`${h.app.url}/playground`);
+    await signInIfAsked(h.page);
+    const messages = await h.collector.waitFor(m => distinctIds(named(m, 'deploy')) >= COUNT, 20000).catch(() => h.collector.messages());
+    const deploys = named(messages, 'deploy');
+    assert.equal(distinctIds(deploys), COUNT, `every event arrived once the app was loaded again (${atExit} of them at exit)`);
+    for (const m of deploys) assert.equal(m.userId, GUEST);
+  });
+});

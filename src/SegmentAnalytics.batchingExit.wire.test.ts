@@ -1,0 +1,41 @@
+import { userIdentity, setupWireCollector } from './__testUtils__/wireTest';
+
+// The real @segment/analytics-next, sending real HTTP to the embedded
+// collector on a loopback port. A file of its own: the page is unloaded.
+
+const REF = 'user:default/jane.doe';
+const context = { routeRef: 'catalog', pluginId: 'catalog', extension: 'CatalogIndexPage' };
+const wire = setupWireCollector('batching-exit');
+
+describe('SegmentAnalytics with batching, leaving the page for good', () => {
+  it('stores what it handed over lately with the messageId it went out with: the next load resends the same events', async () => {
+    const { analytics, writeKey, waitFor } = wire.create({ batching: { size: 3, timeoutMs: 60_000 } }, { identityApi: userIdentity(REF) });
+    analytics.captureEvent({ action: 'click', subject: 'first', context });
+    analytics.captureEvent({ action: 'click', subject: 'second', context });
+    await waitFor(m => m.filter(x => x.type === 'track').length === 2); // identify and both: a full batch, sent at once
+    analytics.captureEvent({ action: 'click', subject: 'held', context });
+    await jest.advanceTimersByTimeAsync(100); // handed over: in the batcher's buffer, its timer a minute away
+    const pending = () => JSON.parse(localStorage.getItem(`backstage-segment:${writeKey}:pending`) ?? '{"calls":[]}').calls as any[];
+    expect(pending()).toEqual([]);
+
+    window.dispatchEvent(new Event('pagehide')); // unloaded for good; the batcher sends its buffer as it goes
+    const stored = pending();
+    expect(stored.map(s => [s.owner, s.call.properties.subject])).toEqual([
+      [REF, 'first'],
+      [REF, 'second'],
+      [REF, 'held'],
+    ]);
+    const messages = await waitFor(m => m.some(x => x.properties?.subject === 'held'));
+    const wireIds = new Map(messages.map(m => [m.properties?.subject, m.messageId]));
+    // Each copy is the event that went out (or would have): a resend is de-duplicated by Segment.
+    for (const s of stored) expect(s.messageId).toBe(wireIds.get(s.call.properties.subject));
+  });
+
+  it('stores nothing it handed over without batching: the library keeps its own requests in flight', async () => {
+    const { analytics, writeKey, waitFor } = wire.create({}, { identityApi: userIdentity(REF) });
+    analytics.captureEvent({ action: 'click', subject: 'sent', context });
+    await waitFor(m => m.some(x => x.properties?.subject === 'sent'));
+    window.dispatchEvent(new Event('pagehide'));
+    expect(localStorage.getItem(`backstage-segment:${writeKey}:pending`)).toBeNull();
+  });
+});

@@ -1,0 +1,29 @@
+import { clickCall } from '../__testUtils__/deliveryTestKit';
+import { createRecentHandOvers } from './recentHandOvers';
+
+const stored = (id: string) => ({ messageId: id, owner: 'u', call: clickCall(id) });
+
+describe('createRecentHandOvers', () => {
+  it("remembers calls for the batcher's timeout plus 10 s, oldest first", () => {
+    let now = 0;
+    const recent = createRecentHandOvers(5000, () => now);
+    recent.add(stored('a'));
+    now = 4000;
+    recent.add(stored('b'));
+    now = 15_000;
+    expect(recent.recent().map(c => c.messageId)).toEqual(['a', 'b']);
+    now = 15_001; // 'a' was handed over 15,001 ms ago: its batch has been sent or given up by now
+    expect(recent.recent().map(c => c.messageId)).toEqual(['b']);
+    now = 19_001;
+    expect(recent.recent()).toEqual([]);
+  });
+
+  it('remembers the last 1,000 at most', () => {
+    const recent = createRecentHandOvers(5000, () => 0);
+    for (let i = 0; i < 1200; i++) recent.add(stored(`c${i}`));
+    const ids = recent.recent().map(c => c.messageId);
+    expect(ids).toHaveLength(1000);
+    expect(ids[0]).toBe('c200');
+    expect(ids[999]).toBe('c1199');
+  });
+});

@@ -1,0 +1,49 @@
+import { StoredCall } from './callStore';
+
+/** Most calls remembered; the oldest are forgotten first. */
+const MAX_REMEMBERED = 1000;
+
+/** How long a batch request may take, beyond the batcher's timeout, before a call is forgotten. */
+const REQUEST_MS = 10_000;
+
+/** See {@link createRecentHandOvers}. */
+export type RecentHandOvers = {
+  /** Remembers a call just handed to the library, as it would be stored. */
+  add(call: StoredCall): void;
+  /** The calls handed over within the window, oldest first. */
+  recent(): StoredCall[];
+};
+
+/**
+ * The calls handed to the library within the last `timeoutMs` (the
+ * batcher's) plus {@link REQUEST_MS} (at most {@link MAX_REMEMBERED}), on
+ * the monotonic clock `now`.
+ *
+ * @remarks
+ * With `batching`, the library's batcher holds what it is given in memory
+ * until its timer or a full batch, and a batch request started without
+ * `keepalive` is cancelled when the page is unloaded: what the page is
+ * unloaded with in either place would be lost (the library keeps only the
+ * call whose settling waits for that request), and what it sends at that
+ * moment goes with `keepalive`, within the 64 KB the browser allows a page.
+ * The transport remembers these calls, delivery stores them with the rest
+ * when the page is left for good, and the next load resends them with the
+ * same `messageId` (Segment de-duplicates).
+ */
+export function createRecentHandOvers(timeoutMs: number, now: () => number): RecentHandOvers {
+  const windowMs = timeoutMs + REQUEST_MS;
+  const calls: { at: number; call: StoredCall }[] = [];
+  const forgetOld = () => {
+    while (calls.length > MAX_REMEMBERED || (calls.length && calls[0].at < now() - windowMs)) calls.shift();
+  };
+  return {
+    add(call) {
+      calls.push({ at: now(), call });
+      forgetOld();
+    },
+    recent() {
+      forgetOld();
+      return calls.map(entry => entry.call);
+    },
+  };
+}
