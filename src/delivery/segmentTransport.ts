@@ -68,9 +68,11 @@ export async function loadSegmentTransport(
   let identity = keptIn && keepIdentityForPageLife(analytics, browserCopy);
   if (identity) skipPerEventCookieStore(analytics);
 
-  // Whose identity the library kept: recorded by an earlier session, or (before
-  // this module recorded it) the user id the library itself stored.
-  let previousUser = storedOwner ? storedOwner.get() ?? analytics.user().id() ?? undefined : undefined;
+  // Whose identity the library kept: the user id it stored itself, which
+  // whatever used the library last wrote (this module, or the public plugin in
+  // between, or another app on the same cookie domain); else the one an earlier
+  // session recorded (the library's was set aside, or could not be kept).
+  let previousUser = storedOwner ? analytics.user().id() ?? storedOwner.get() ?? undefined : undefined;
   // Nothing of this session may carry the stored user id: only this session's
   // identify sets it. (This also turns off the library's own "new user id,
   // new anonymous id" rule, which the session start below stands in for.) The
