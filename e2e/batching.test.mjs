@@ -143,10 +143,10 @@ describe('batching (Chromium, embedded collector)', { skip: missing, concurrency
   });
 
   it('leaving with more than 64 KB of events pending (same task): nothing lost, each once per messageId, once the app is loaded again', async t => {
-    const COUNT = 300;
+    const COUNT = 120;
     const site = await outsideSite(closeLater);
-    // Each event carries 1 KB more (about 2.2 KB in all): 300 of them are about 650 KB, ten times the
-    // browser's keepalive budget, and about 490 KB in the carry-over store (its bound is 1 MB).
+    // Each event carries 1 KB more (about 2.2 KB in all): 120 of them are about 260 KB, four times the
+    // browser's keepalive budget, and about 200 KB in the carry-over store (its bound is 1 MB).
     const h = await harness({ segment: { batching: BATCHING, extraProperties: { pad: 'x'.repeat(1024) } } });
     /** @type {string[]} */
     const warnings = [];
@@ -213,7 +213,7 @@ describe('batching (Chromium, embedded collector)', { skip: missing, concurrency
     await fireInOneTask(h.page, 'custom', COUNT);
     await h.page.waitForTimeout(500); // handed over, in the batcher's buffer
     await h.page.goto(site.url);
-    await h.page.waitForTimeout(2000);
+    await h.page.waitForTimeout(500);
     const atExit = distinctIds(named(h.collector.messages(), 'deploy'));
     await h.page.goto(`${h.app.url}/playground`);
     await signInIfAsked(h.page);
