@@ -51,8 +51,9 @@ export async function loadSegmentTransport(
   // Last of the enrichment plugins: it sees each event as the library would send it.
   const batching = deliveryStrategyOf(initOptions)?.strategy === 'batching';
   const leaveSender = createLeaveSender(browserScheduler, { batching });
-  const held = batching && config.batching ? createRecentHandOvers(config.batching.timeoutMs, browserScheduler.now) : undefined;
   await analytics.register(leaveSender.plugin);
+  // Kept only where the carry-over store is (nothing is persisted without the stored owner).
+  const held = batching && storedOwner && config.batching ? createRecentHandOvers(config.batching.timeoutMs, browserScheduler.now) : undefined;
   if (config.debug) analytics.debug(true);
   const failures = createDeliveryFailureWatch(`${config.protocol}://${config.apiHost}`, logger);
   // A call's promise settles before its request has failed or not: look at
