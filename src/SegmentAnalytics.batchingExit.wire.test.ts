@@ -26,9 +26,14 @@ describe('SegmentAnalytics with batching, leaving the page for good', () => {
       [REF, 'held'],
     ]);
     const messages = await waitFor(m => m.some(x => x.properties?.subject === 'held'));
-    const wireIds = new Map(messages.map(m => [m.properties?.subject, m.messageId]));
-    // Each copy is the event that went out (or would have): a resend is de-duplicated by Segment.
-    for (const s of stored) expect(s.messageId).toBe(wireIds.get(s.call.properties.subject));
+    const onTheWire = new Map(messages.map(m => [m.properties?.subject, m]));
+    // Each copy is the event that went out (or would have), with its anonymous id: a resend is de-duplicated by Segment.
+    for (const s of stored) {
+      const sent = onTheWire.get(s.call.properties.subject)!;
+      expect(s.messageId).toBe(sent.messageId);
+      expect(s.messageId).toMatch(/^ajs-next-\d+-[0-9a-f-]{36}$/);
+      expect(s.anonymousId).toBe(sent.anonymousId);
+    }
   });
 
   it('stores nothing it handed over without batching: the library keeps its own requests in flight', async () => {

@@ -168,6 +168,18 @@ describe('Delivery', () => {
       expect(next.options[0].messageId).toBe('held-1');
     });
 
+    it("stores calls of a pending identity with a fresh anonymous id when the library's stored user is someone's, without a record", async () => {
+      const storage = memoryStorage();
+      // The public plugin's Alice (or a session of this module whose record a full localStorage refused).
+      storage.setItem('ajs_user_id', JSON.stringify('alice'));
+      const pending = withStore(storage, { userId: new Promise(() => {}) });
+      pending.d.enqueue(call('x'));
+      pending.life.leave();
+      const [kept] = stored(storage);
+      expect(kept.owner).toBeNull();
+      expect(kept.anonymousId).toBeDefined();
+    });
+
     it('a call stored on hide and sent later by the same page is not sent again by the next load', async () => {
       const storage = memoryStorage();
       const { sent, transport } = recordingTransport();

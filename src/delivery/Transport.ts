@@ -44,10 +44,11 @@ export interface Transport {
    */
   leaving?(final: boolean): void;
   /**
-   * The calls handed over lately that live only in the library's memory
+   * The calls handed over lately that may live only in the library's memory
    * (its batcher's buffer, a batch request without `keepalive`), as they
-   * would be stored: a page unloaded for good stores them for the next load
-   * (see `createRecentHandOvers`). A transport without it holds none.
+   * would be stored, with the messageId and anonymous id they went out with:
+   * a page unloaded for good stores them for the next load (see
+   * `createRecentHandOvers`). A transport without it holds none.
    */
   heldInMemory?(): StoredCall[];
   /**

@@ -26,4 +26,16 @@ describe('createRecentHandOvers', () => {
     expect(ids[0]).toBe('c200');
     expect(ids[999]).toBe('c1199');
   });
+
+  it('gives back the newest 250,000 characters of calls at most', () => {
+    const recent = createRecentHandOvers(5000, () => 0);
+    const big = (id: string) => ({ ...stored(id), call: { ...clickCall(id), properties: { ...clickCall(id).properties, pad: 'x'.repeat(1000) } } });
+    for (let i = 0; i < 400; i++) recent.add(big(`c${i}`));
+    const given = recent.recent();
+    const chars = (calls: object[]) => calls.reduce((sum, c) => sum + JSON.stringify(c).length, 0);
+    expect(chars(given)).toBeLessThanOrEqual(250_000);
+    expect(chars(given) + chars([big(`c${399 - given.length}`)])).toBeGreaterThan(250_000);
+    expect(given.length).toBeGreaterThan(150);
+    expect(given.at(-1)?.messageId).toBe('c399');
+  });
 });

@@ -6,18 +6,27 @@ const MAX_REMEMBERED = 1000;
 /** How long a batch request may take, beyond the batcher's timeout, before a call is forgotten. */
 const REQUEST_MS = 10_000;
 
+/**
+ * Most characters of calls given back, the newest first: a quarter of the
+ * carry-over store, whose other calls (never sent) must not be pushed out
+ * by copies of calls that may well have arrived; four times the 64 KB the
+ * browser lets a page send as it goes.
+ */
+const MAX_CHARS = 250_000;
+
 /** See {@link createRecentHandOvers}. */
 export type RecentHandOvers = {
   /** Remembers a call just handed to the library, as it would be stored. */
   add(call: StoredCall): void;
-  /** The calls handed over within the window, oldest first. */
+  /** The calls handed over within the window, oldest first (the newest, {@link MAX_CHARS} at most). */
   recent(): StoredCall[];
 };
 
 /**
  * The calls handed to the library within the last `timeoutMs` (the
  * batcher's) plus {@link REQUEST_MS} (at most {@link MAX_REMEMBERED}), on
- * the monotonic clock `now`.
+ * the monotonic clock `now`. Copies: most will have arrived, and are resent
+ * with their `messageId`, which Segment de-duplicates.
  *
  * @remarks
  * With `batching`, the library's batcher holds what it is given in memory
@@ -43,7 +52,12 @@ export function createRecentHandOvers(timeoutMs: number, now: () => number): Rec
     },
     recent() {
       forgetOld();
-      return calls.map(entry => entry.call);
+      let from = calls.length;
+      for (let chars = 0; from > 0; from--) {
+        chars += JSON.stringify(calls[from - 1].call).length;
+        if (chars > MAX_CHARS) break;
+      }
+      return calls.slice(from).map(entry => entry.call);
     },
   };
 }

@@ -26,8 +26,9 @@ const FAILURE_CHECK_DELAY_MS = 4000;
  * transport over it once the library is ready (settings fetched, unless
  * local). Rejects when the library or its settings cannot be loaded.
  *
- * @param storedOwner - who the browser's stored identity belongs to; absent
- *   when nothing is persisted (`agent.disableClientPersistence`)
+ * @param storedOwner - who the browser's stored identity belongs to when
+ *   the library has no stored user id of its own (set aside, or not kept);
+ *   absent when nothing is persisted (`agent.disableClientPersistence`)
  * @param insideLibrary - the path's stage inside the library, on every
  *   event it builds (privacy's look at what the library adds, traits from
  *   the browser's storage): an enrichment plugin
@@ -116,9 +117,10 @@ export async function loadSegmentTransport(
     },
     heldInMemory: () => held?.recent() ?? [],
     send(call, { userId, messageId: given, anonymousId, groupId, categoryPreferences }) {
-      // Held, a call gets its messageId now: a copy stored for the next load is the same event.
-      const messageId = held ? given ?? randomId() : given;
-      held?.add({ messageId: messageId!, owner: userId ?? null, call, ...(anonymousId && { anonymousId }) });
+      // Held, a call gets its messageId now (in the library's form): a copy stored for the next load is the
+      // same event, with the anonymous id it goes out with.
+      const messageId = held ? given ?? `ajs-next-${Date.now()}-${randomId()}` : given;
+      held?.add({ messageId: messageId!, owner: userId ?? null, call, anonymousId: anonymousId ?? analytics.user().anonymousId() ?? undefined });
       const options = { ...toCallOptions(call, userId, config.maskIP, groupId), ...(messageId && { messageId }) };
       if (categoryPreferences) options.context = { ...options.context, consent: { categoryPreferences } };
       // The library makes an anonymousId given in a call's options the

@@ -27,6 +27,24 @@ describe('createStoredOwner', () => {
     expect(owner.get()).toBeUndefined();
   });
 
+  it("the user id the library stored wins over the record (the public plugin used in between): localStorage, else its cookie", () => {
+    const storage = createMemoryStorage();
+    const owner = createStoredOwner(storage, 'wk');
+    owner.set('user:default/guest'); // this module's last session
+    storage.setItem('ajs_user_id', JSON.stringify('user:default/alice')); // the library, as the public plugin left it
+    expect(owner.get()).toBe('user:default/alice');
+    storage.removeItem('ajs_user_id');
+    document.cookie = 'ajs_user_id=user:default/bob; path=/';
+    try {
+      expect(owner.get()).toBe('user:default/bob');
+      document.cookie = `ajs_user_id=${JSON.stringify('user:default/carol')}; path=/`;
+      expect(owner.get()).toBe('user:default/carol');
+    } finally {
+      document.cookie = 'ajs_user_id=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT';
+    }
+    expect(owner.get()).toBe('user:default/guest'); // none stored by the library: the record
+  });
+
   it('never throws, where reading and removing throw too', () => {
     const refusing = {
       getItem: () => {

@@ -19,16 +19,20 @@ export function storedOwnerKey(writeKey: string): string {
 }
 
 /**
- * A {@link StoredOwner} in the browser's storage; never throws. Where the
- * storage refuses to record a session's user, the record is removed: the
- * next load then compares its user with the library's own stored user id.
+ * A {@link StoredOwner} in the browser's storage; never throws. The user id
+ * the Segment library stored (`ajs_user_id`, in `storage`, else its cookie)
+ * says whose identity the browser holds, whoever stored it last (this
+ * module, the public plugin used in between, another app on the same cookie
+ * domain); this module's own record only where there is none (the user id
+ * set aside, or not kept). Where the storage refuses to record a session's
+ * user, the record is removed rather than left out of date.
  */
 export function createStoredOwner(storage: KeyValueStorage, writeKey: string): StoredOwner {
   const key = storedOwnerKey(writeKey);
   return {
     get() {
       try {
-        return storage.getItem(key) ?? undefined;
+        return libraryUserId(storage) ?? storage.getItem(key) ?? undefined;
       } catch {
         return undefined;
       }
@@ -48,6 +52,24 @@ export function createStoredOwner(storage: KeyValueStorage, writeKey: string): S
       }
     },
   };
+}
+
+/**
+ * The user id the Segment library stored, as it reads it: from localStorage
+ * (JSON), else from its cookie (as is, or JSON); throws where storage does.
+ */
+function libraryUserId(storage: KeyValueStorage): string | undefined {
+  const cookie = typeof document === 'undefined' ? undefined : document.cookie.split('; ').find(c => c.startsWith('ajs_user_id='));
+  for (const value of [storage.getItem('ajs_user_id'), cookie?.slice(12)]) {
+    let id: unknown;
+    try {
+      id = value && JSON.parse(value);
+    } catch {
+      id = value; // a cookie's id as it is (encoded, it is taken for another user: a fresh anonymous id)
+    }
+    if (typeof id === 'string' && id) return id;
+  }
+  return undefined;
 }
 
 /** The page's localStorage, if any; throws where reaching it does (a sandboxed frame). */
