@@ -3,8 +3,8 @@
 // Chromium against the embedded collector: a burst goes out in batches of the
 // size asked for, the rest after the timeout; leaving the page in the same task
 // as a capture sends it without coming back; leaving with more than the
-// browser's 64 KB keepalive budget pending, or with a batch request still on
-// its way over a slow network, loses nothing once the app is loaded again.
+// browser's 64 KB keepalive budget held by the library's batcher loses nothing
+// once the app is loaded again.
 // Every assertion is on what arrived on the wire.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -15,8 +15,6 @@ import { outsideSite } from './support/outsideSite.mjs';
 
 const GUEST = 'user:default/guest';
 const BATCHING = { size: 20, timeoutMs: 1000 };
-/** The carry-over store of the harness's write key (docs/guarantees.md). */
-const PENDING_KEY = 'backstage-segment:e2e-key:pending';
 const missing = browserMissing();
 
 const { harness, closeLater } = harnessesOfFile();
@@ -142,66 +140,6 @@ describe('batching (Chromium, embedded collector)', { skip: missing, concurrency
     for (const r of records) assert.equal(r.message.userId, GUEST);
   });
 
-  it('leaving with more than 64 KB of events pending (same task): nothing lost, each once per messageId, once the app is loaded again', async t => {
-    const COUNT = 120;
-    const site = await outsideSite(closeLater);
-    // Each event carries 1 KB more (about 2.2 KB in all): 120 of them are about 260 KB, four times the
-    // browser's keepalive budget, and about 200 KB in the carry-over store (its bound is 1 MB).
-    const h = await harness({ segment: { batching: BATCHING, extraProperties: { pad: 'x'.repeat(1024) } } });
-    /** @type {string[]} */
-    const warnings = [];
-    h.page.on('console', m => {
-      if (m.type() === 'warning' && m.text().includes('Segment analytics')) warnings.push(m.text());
-    });
-    await quiet(h.collector, started);
-    const capturedAt = await fireInOneTask(h.page, 'custom', COUNT, site.url);
-    await h.page.waitForSelector('#away');
-    await quiet(h.collector);
-    const atExit = named(h.collector.messages(), 'deploy');
-    const arrivedAtExit = new Set(atExit.map(m => m.messageId));
-    const exitRequests = h.collector.requests().filter(r => r.path === '/v1/b' && Date.parse(r.receivedAt) >= capturedAt).map(r => `${r.status} ${r.bodyBytes} B`);
-
-    // Back to the app, once: what it finds in the carry-over store before it runs, and what it sends.
-    await h.page.addInitScript(key => {
-      /** @type {any} */ (window).__storedAtLoad = localStorage.getItem(String(key));
-    }, PENDING_KEY);
-    await h.page.goto(`${h.app.url}/playground`);
-    await signInIfAsked(h.page);
-    const storedText = /** @type {string | null} */ (await h.page.evaluate(() => /** @type {any} */ (window).__storedAtLoad));
-    /** @type {{ messageId: string, call: { event?: string } }[]} */
-    const stored = storedText ? JSON.parse(storedText).calls : [];
-    const storedIds = new Set(stored.filter(s => s.call.event === 'deploy').map(s => s.messageId));
-    await h.collector.waitFor(m => distinctIds(named(m, 'deploy')) >= COUNT, 60000).catch(() => []);
-    await quiet(h.collector); // time for a duplicate to show up
-    const deploys = named(h.collector.messages(), 'deploy');
-    const copies = copiesById(deploys);
-    const summary =
-      `at exit ${atExit.length} copies of ${arrivedAtExit.size} events arrived (batch requests: ${exitRequests.join(', ')}); ` +
-      `the next load found ${storedIds.size} in the carry-over store (${storedText?.length ?? 0} characters); ` +
-      `in all ${deploys.length} copies of ${copies.size} events, copies per event ${JSON.stringify(histogram(copies))}` +
-      `${warnings.length ? `; warnings: ${warnings.join(' | ')}` : ''}`;
-    console.log(`batching, leaving with ${COUNT} events pending: ${summary}`);
-
-    await t.test('nothing lost: every event arrives, in requests to the batch endpoint, for its user', () => {
-      assert.equal(copies.size, COUNT, `distinct messageIds: ${summary}`);
-      assert.deepEqual([...new Set(h.collector.records().filter(r => r.message.event === 'deploy').map(r => r.path))], ['/v1/b']);
-      for (const m of deploys) assert.equal(m.userId, GUEST);
-      for (const m of deploys) assert.ok(Math.abs(Date.parse(m.timestamp) - capturedAt) < 5000, `capture time kept: ${m.timestamp}`);
-    });
-
-    await t.test('what did not arrive at exit was kept in the carry-over store for the next load', () => {
-      const notSent = [...copies.keys()].filter(id => !arrivedAtExit.has(id));
-      assert.ok(notSent.length > 0, `more than the keepalive budget cannot all go out at exit: ${summary}`);
-      assert.deepEqual(notSent.filter(id => !storedIds.has(id)), [], `events neither sent at exit nor stored: ${summary}`);
-    });
-
-    // A copy kept at the leave and resent by the next load has the same messageId (Segment de-duplicates it).
-    await t.test('each event once per messageId, and nothing else', () => {
-      const other = h.collector.messages().filter(m => m.type === 'track' && m.event !== 'deploy' && !['signIn', 'navigate'].includes(m.event));
-      assert.equal(copies.size, COUNT, summary);
-      assert.deepEqual(other.map(m => m.event), [], 'no other track calls');
-    });
-  });
   it('more than 64 KB in the batcher when the page is left for good (not in the same task): sent by the next load', async () => {
     // Big batches of big events: 60 of them (about 130 KB) wait in the batcher for its timer when the page goes.
     // The batcher then sends its buffer with keepalive in chunks of about 64 KB each or more, over the

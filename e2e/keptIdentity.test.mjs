@@ -198,22 +198,6 @@ const PARTLY_KEPT = [
     holds: made => [undefined, JSON.stringify(made)],
     expected: made => made,
   },
-  {
-    // As on a subdomain of a site whose cookie another subdomain replaced: the library lets the cookie win.
-    name: 'another anonymous id in localStorage than in the cookie',
-    change: (page, _context, other) => page.evaluate(id => localStorage.setItem('ajs_anonymous_id', JSON.stringify(id)), other),
-    holds: (made, other) => [made, JSON.stringify(other)],
-    expected: made => made,
-  },
-  {
-    name: 'another anonymous id in localStorage, no cookie',
-    change: async (page, context, other) => {
-      await context.clearCookies({ name: 'ajs_anonymous_id' });
-      await page.evaluate(id => localStorage.setItem('ajs_anonymous_id', JSON.stringify(id)), other);
-    },
-    holds: (_made, other) => [undefined, JSON.stringify(other)],
-    expected: (_made, other) => other,
-  },
 ];
 
 describe('what users keep (Chromium, embedded collector)', { skip: missing, concurrency: TESTS_AT_ONCE }, () => {
@@ -324,18 +308,5 @@ describe('what users keep (Chromium, embedded collector)', { skip: missing, conc
     assert.equal(await libraryPicks(served, kept, GUEST_SHA256), guests, 'the library itself keeps the guest\'s id');
     const { messages } = await moduleSession(served, browser.context);
     allCarry(messages, guests, GUEST_SHA256, 'this module, the guest after the public plugin');
-  });
-
-  it('the public plugin\'s identity with this module sending another user id (no transform): a fresh anonymous id', async () => {
-    // The public plugin sends the SHA-256 of the ref; without `userIdTransform: sha-256` this module sends the ref.
-    const served = closeLater(await serveHarnessApp());
-    const browser = closeLater(await openBrowser());
-    const made = await publicPlugin(served, browser.context, GUEST_SHA256);
-    const kept = await keptIn(browser.context, served.app.url);
-    assert.notEqual(await libraryPicks(served, kept, GUEST), made, 'the library itself: another user id, a new anonymous id');
-    const { messages } = await moduleSession(served, browser.context);
-    const fresh = messages.find(m => m.type === 'identify')?.anonymousId;
-    assert.ok(fresh && fresh !== made, `the identify carries ${fresh}, the public plugin's was ${made}`);
-    allCarry(messages, fresh, GUEST, 'this module, another user id');
   });
 });
