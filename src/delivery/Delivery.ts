@@ -11,7 +11,7 @@ import { Readiness, readinessOf, TransportState } from './readiness';
 import { DeliveryOptions } from './deliveryOptions';
 import { PageLeave } from './pageLifecycle';
 import { browserScheduler, Scheduler } from './scheduler';
-import { SendOptions, Transport } from './Transport';
+import { Transport } from './Transport';
 
 /** How often a held page call looks again for its title. */
 const HOLD_POLL_MS = 50;
@@ -194,7 +194,8 @@ export class Delivery {
       return;
     }
     const prepared = this.prepare(item.call);
-    if (prepared) this.send(transport, prepared, { userId: this.sessionUserId, messageId: item.messageId });
+    const options = { userId: this.sessionUserId, messageId: item.messageId };
+    if (prepared) sendCall(transport, prepared, options, { logger: this.logger, inFlight: this.inFlight });
   }
 
   private startSession(transport: Transport, userId: string | undefined) {
@@ -221,7 +222,8 @@ export class Delivery {
    * on timers, which stop with the page), but may not get to send all of
    * them: a copy is kept, and the next load resends it with the same
    * messageId (Segment de-duplicates). What cannot be handed over is stored
-   * (and also stays here, in case the page comes back).
+   * (and also stays here, in case the page comes back); unloaded for good,
+   * so is what the library holds only in memory, which goes with the page.
    */
   private leave({ final }: PageLeave) {
     const state = this.transportState;
@@ -229,7 +231,6 @@ export class Delivery {
     const open = this.readiness() === 'open';
     if (!open) this.waiting.warn();
     const owner = open ? this.sessionUserId ?? null : null;
-    // Unloaded for good, the page takes what the library holds only in memory with it: stored too.
     const held = final && state.kind === 'ready' ? state.transport.heldInMemory?.() ?? [] : [];
     this.carryOver?.save(this.queue, [...held, ...this.carryOver.restored.remaining()], owner, !open, call => this.prepare(call));
     if (state.kind !== 'ready') return;
@@ -245,9 +246,5 @@ export class Delivery {
 
   private prepare(call: SegmentCall): SegmentCall | undefined {
     return prepareCall(call, this.options.beforeSend, this.logger);
-  }
-
-  private send(transport: Transport, call: SegmentCall, options: SendOptions) {
-    sendCall(transport, call, options, { logger: this.logger, inFlight: this.inFlight });
   }
 }
