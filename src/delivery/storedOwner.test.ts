@@ -45,6 +45,20 @@ describe('createStoredOwner', () => {
     expect(owner.get()).toBe('user:default/guest'); // none stored by the library: the record
   });
 
+  it('where cookies cannot be read (a sandboxed page), the record still says whose identity it is', () => {
+    const storage = createMemoryStorage();
+    const owner = createStoredOwner(storage, 'wk');
+    owner.set('user:default/guest');
+    const cookie = jest.spyOn(document, 'cookie', 'get').mockImplementation(() => {
+      throw new DOMException('sandboxed', 'SecurityError');
+    });
+    try {
+      expect(owner.get()).toBe('user:default/guest');
+    } finally {
+      cookie.mockRestore();
+    }
+  });
+
   it('never throws, where reading and removing throw too', () => {
     const refusing = {
       getItem: () => {

@@ -56,20 +56,33 @@ export function createStoredOwner(storage: KeyValueStorage, writeKey: string): S
 
 /**
  * The user id the Segment library stored, as it reads it: from localStorage
- * (JSON), else from its cookie (as is, or JSON); throws where storage does.
+ * (JSON), else from its cookie (as is, or JSON); throws where localStorage does.
  */
 function libraryUserId(storage: KeyValueStorage): string | undefined {
-  const cookie = typeof document === 'undefined' ? undefined : document.cookie.split('; ').find(c => c.startsWith('ajs_user_id='));
-  for (const value of [storage.getItem('ajs_user_id'), cookie?.slice(12)]) {
-    let id: unknown;
-    try {
-      id = value && JSON.parse(value);
-    } catch {
-      id = value; // a cookie's id as it is (encoded, it is taken for another user: a fresh anonymous id)
-    }
-    if (typeof id === 'string' && id) return id;
+  return parsedId(storage.getItem('ajs_user_id')) ?? parsedId(userIdCookie());
+}
+
+/** The library's `ajs_user_id` cookie as stored; undefined where cookies cannot be read (a sandboxed page). */
+function userIdCookie(): string | undefined {
+  try {
+    return document.cookie
+      .split('; ')
+      .find(c => c.startsWith('ajs_user_id='))
+      ?.slice(12);
+  } catch {
+    return undefined;
   }
-  return undefined;
+}
+
+/** A stored id: JSON, or as is (a cookie's); an encoded one is taken for another user's (a fresh anonymous id). */
+function parsedId(value: string | null | undefined): string | undefined {
+  let id: unknown = value;
+  try {
+    id = value && JSON.parse(value);
+  } catch {
+    // as it is
+  }
+  return typeof id === 'string' && id ? id : undefined;
 }
 
 /** The page's localStorage, if any; throws where reaching it does (a sandboxed frame). */
