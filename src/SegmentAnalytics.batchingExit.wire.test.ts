@@ -36,6 +36,26 @@ describe('SegmentAnalytics with batching, leaving the page for good', () => {
     }
   });
 
+  it('hidden, stores none of it (the page may come back, with the batcher); kept in the back/forward cache, stores it', async () => {
+    const { analytics, writeKey, waitFor } = wire.create({ batching: { size: 3, timeoutMs: 60_000 } }, { identityApi: userIdentity(REF) });
+    analytics.captureEvent({ action: 'click', subject: 'first', context });
+    analytics.captureEvent({ action: 'click', subject: 'second', context });
+    await waitFor(m => m.filter(x => x.type === 'track').length === 2);
+    analytics.captureEvent({ action: 'click', subject: 'held', context });
+    await jest.advanceTimersByTimeAsync(100);
+    const pending = () => JSON.parse(localStorage.getItem(`backstage-segment:${writeKey}:pending`) ?? '{"calls":[]}').calls as any[];
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    try {
+      document.dispatchEvent(new Event('visibilitychange'));
+      expect(pending()).toEqual([]);
+      const cached = Object.assign(new Event('pagehide'), { persisted: true }); // into the back/forward cache
+      window.dispatchEvent(cached);
+      expect(pending().map(c => c.call.properties.subject)).toEqual(['first', 'second', 'held']);
+    } finally {
+      delete (document as { visibilityState?: string }).visibilityState;
+    }
+  });
+
   it('stores nothing it handed over without batching: the library keeps its own requests in flight', async () => {
     const { analytics, writeKey, waitFor } = wire.create({}, { identityApi: userIdentity(REF) });
     analytics.captureEvent({ action: 'click', subject: 'sent', context });

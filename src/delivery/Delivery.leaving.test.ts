@@ -144,7 +144,7 @@ describe('Delivery', () => {
       expect(next.options.map(o => o.anonymousId)).toEqual([kept[0].anonymousId, kept[0].anonymousId]);
     });
 
-    it('what the transport holds only in memory (the batcher) is stored when the page is unloaded for good, not when hidden', async () => {
+    it('what the transport holds only in memory (the batcher) is stored on pagehide (cached for the back button too), not when hidden', async () => {
       const storage = memoryStorage();
       const { transport } = recordingTransport();
       const held = [{ messageId: 'held-1', owner: 'u', call: call('in-the-batcher') }];
@@ -154,7 +154,7 @@ describe('Delivery', () => {
       page.d.enqueue(call('queued'));
       page.life.leave({ final: false }); // hidden: the page may come back, and the batcher with it
       expect(stored(storage).map(s => s.call.properties.subject)).toEqual(['queued']);
-      page.life.leave({ final: true });
+      page.life.leave({ final: false, pageHide: true }); // kept in the back/forward cache, which may drop it
       expect(stored(storage).map(s => [s.messageId, s.owner, s.call.properties.subject])).toEqual([
         ['held-1', 'u', 'in-the-batcher'],
         ['id-1', 'u', 'queued'],

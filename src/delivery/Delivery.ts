@@ -222,16 +222,16 @@ export class Delivery {
    * on timers, which stop with the page), but may not get to send all of
    * them: a copy is kept, and the next load resends it with the same
    * messageId (Segment de-duplicates). What cannot be handed over is stored
-   * (and also stays here, in case the page comes back); unloaded for good,
-   * so is what the library holds only in memory, which goes with the page.
+   * (and also stays here, in case the page comes back); on `pagehide`, so
+   * is what the library holds only in memory, which goes with the page.
    */
-  private leave({ final }: PageLeave) {
+  private leave({ final, pageHide = final }: PageLeave) {
     const state = this.transportState;
     if (state.kind === 'dead') return;
     const open = this.readiness() === 'open';
     if (!open) this.waiting.warn();
     const owner = open ? this.sessionUserId ?? null : null;
-    const held = final && state.kind === 'ready' ? state.transport.heldInMemory?.() ?? [] : [];
+    const held = pageHide && state.kind === 'ready' ? state.transport.heldInMemory?.() ?? [] : [];
     this.carryOver?.save(this.queue, [...held, ...this.carryOver.restored.remaining()], owner, !open, call => this.prepare(call));
     if (state.kind !== 'ready') return;
     try {

@@ -1,9 +1,11 @@
 /**
  * How the page is being left: `final` when it is unloaded for good (a
  * `pagehide` not kept in the back/forward cache); otherwise it may come back
- * (hidden, `beforeunload`, or kept in that cache).
+ * (hidden, `beforeunload`, or kept in that cache). `pageHide`: a `pagehide`,
+ * kept in that cache or not (the cache may drop the page later, with what it
+ * holds in memory); when absent, as `final` says.
  */
-export type PageLeave = { final: boolean };
+export type PageLeave = { final: boolean; pageHide?: boolean };
 
 /**
  * Calls `onLeave` whenever the page may be going away: `pagehide`,
@@ -18,7 +20,7 @@ export function listenForPageLeave(onLeave: (leave: PageLeave) => void): () => v
   const onVisibility = () => {
     if (document.visibilityState === 'hidden') onLeave({ final: false });
   };
-  const onPageHide = (event: Event) => onLeave({ final: !(event as Partial<PageTransitionEvent>).persisted });
+  const onPageHide = (event: Event) => onLeave({ final: !(event as Partial<PageTransitionEvent>).persisted, pageHide: true });
   const onBeforeUnload = () => onLeave({ final: false });
   window.addEventListener('pagehide', onPageHide);
   window.addEventListener('beforeunload', onBeforeUnload);

@@ -36,7 +36,7 @@ export type RecentHandOvers = {
  * call whose settling waits for that request), and what it sends at that
  * moment goes with `keepalive`, within the 64 KB the browser allows a page.
  * The transport remembers these calls, delivery stores them with the rest
- * when the page is left for good, and the next load resends them with the
+ * on `pagehide`, and the next load resends them with the
  * same `messageId` (Segment de-duplicates).
  */
 export function createRecentHandOvers(timeoutMs: number, now: () => number): RecentHandOvers {
