@@ -42,3 +42,13 @@ export function block(value: unknown, key: string, allowed: readonly string[]): 
   }
   return value;
 }
+
+/**
+ * Whether a string from the config (an environment variable's value, say)
+ * spells a number in plain decimal: digits, maybe a sign and a fraction,
+ * maybe blanks around. Not '' nor '  ' (an empty variable), not '0x10',
+ * '3e3' or 'Infinity', which JavaScript's `Number` would also read.
+ */
+export function isDecimalText(text: string): boolean {
+  return /^\s*[-+]?\d+(\.\d+)?\s*$/.test(text);
+}

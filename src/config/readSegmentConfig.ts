@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { block, invalid, ROOT } from './configErrors';
+import { block, describe, invalid, isDecimalText, ROOT } from './configErrors';
 import { readPrivacyConfig } from './readPrivacyConfig';
 import { DEFAULT_CONSENT, SegmentConfig } from './SegmentConfig';
 import { readTeamConfig } from './readTeamConfig';
@@ -62,6 +62,9 @@ function str(c: Config | undefined, key: string): string | undefined {
 
 function wholeNumber(c: Config | undefined, key: string, min: number, max: number): number | undefined {
   const accepts = `a whole number from ${min} to ${max}`;
+  // Backstage's reader takes '' (an empty environment variable) as 0, and '0x10' or '3e3' as numbers.
+  const text = c?.getOptional(key);
+  if (typeof text === 'string' && !isDecimalText(text)) throw invalid(key, accepts, describe(text));
   const value = read(key, accepts, () => c?.getOptionalNumber(key));
   if (value === undefined) return undefined;
   if (!Number.isInteger(value) || value < min || value > max) {

@@ -104,6 +104,25 @@ describe('readSegmentConfig', () => {
       });
     });
 
+    it.each<[string, Record<string, unknown>, string, string]>([
+      ["identityTimeoutMs: '' (an empty variable)", { identityTimeoutMs: '' }, 'identityTimeoutMs', '""'],
+      ["identityTimeoutMs: '  '", { identityTimeoutMs: '  ' }, 'identityTimeoutMs', '"  "'],
+      ["consent.waitMs: ''", { consent: { waitMs: '' } }, 'consent.waitMs', '""'],
+      ["batching.size: '0x10'", { batching: { size: '0x10' } }, 'batching.size', '"0x10"'],
+      ["batching.timeoutMs: '3e3'", { batching: { timeoutMs: '3e3' } }, 'batching.timeoutMs', '"3e3"'],
+    ])('a number not spelled in decimal is an error, not read as a number: %s', (_label, segment, key, got) => {
+      const error = errorOf({ writeKey: 'wk', ...segment });
+      expect(error.message).toContain(`Invalid config app.analytics.segment.${key}: expected a whole number`);
+      expect(error.message).toContain(`(got ${got})`);
+    });
+
+    it("numbers with blanks around or a plus sign are read: ' 2500 ', '+20'", () => {
+      expect(readEnabled({ writeKey: 'wk', identityTimeoutMs: ' 2500 ', batching: { size: '+20' } })).toMatchObject({
+        identityTimeoutMs: 2500,
+        batching: { size: 20 },
+      });
+    });
+
     it("enabled: 'false' disables", () => {
       expect(read({ enabled: 'false' })).toStrictEqual({ enabled: false });
     });

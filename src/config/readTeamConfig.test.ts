@@ -56,6 +56,8 @@ describe('readTeamConfig', () => {
       ['a fractional limit', { limit: 2.5 }, /segment\.groups\.limit: .*got 2\.5/],
       ['a negative limit', { limit: -1 }, /segment\.groups\.limit/],
       ['a limit that is not a number', { limit: 'ten' }, /segment\.groups\.limit: .*got "ten"/],
+      ["a limit in hexadecimal '0x5'", { limit: '0x5' }, /segment\.groups\.limit: .*got "0x5"/],
+      ["a limit with an exponent '1e1'", { limit: '1e1' }, /segment\.groups\.limit: .*got "1e1"/],
       ['a limit of true', { limit: true }, /segment\.groups\.limit: .*got true/],
       ['enabled that is not a boolean', { enabled: 'yes' }, /segment\.groups\.enabled: expected a boolean .*got "yes"/],
       ['an unknown key', { max: 3 }, /segment\.groups\.max: unknown key \(expected one of enabled, limit\)/],

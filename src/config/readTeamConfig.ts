@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { block, describe, invalid, isObject } from './configErrors';
+import { block, describe, invalid, isDecimalText, isObject } from './configErrors';
 
 /** Group calls per user when `groups` sets no limit. */
 const DEFAULT_GROUP_LIMIT = 10;
@@ -40,7 +40,7 @@ function readGroups(raw: unknown): TeamConfig['groups'] {
   const enabled = raw.enabled === undefined ? true : asBoolean(raw.enabled);
   if (enabled === undefined) throw invalid('groups.enabled', 'a boolean (true or false)', describe(raw.enabled));
   const limitAccepts = `a whole number from 1 to ${MAX_GROUP_LIMIT}`;
-  const limit = typeof raw.limit === 'string' && raw.limit.trim() !== '' ? Number(raw.limit) : raw.limit;
+  const limit = typeof raw.limit === 'string' && isDecimalText(raw.limit) ? Number(raw.limit) : raw.limit;
   if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_GROUP_LIMIT)) {
     throw invalid('groups.limit', limitAccepts, describe(raw.limit));
   }
