@@ -92,4 +92,27 @@ describe('hostile events on the wire', () => {
     const requests = await wire.collector.requests();
     expect(requests.filter(r => r.status >= 400)).toEqual([]);
   });
+
+  it('a 17,000-character query when the session starts: identify, group and the library\'s own page call are cut, not refused', async () => {
+    // The library reads the page for these from location: the query twice (url and search), over 32 KB.
+    const query = `?filter=${'a'.repeat(17_000)}`;
+    window.history.replaceState({}, '', `/search${query}`);
+    try {
+      const { analytics, waitFor } = create(
+        { groups: true, userIdTransform: 'sha-256', agent: { initialPageView: true } },
+        { identityApi: userIdentity(REF, { ownershipEntityRefs: [REF, 'group:default/team-a'] }) },
+      );
+      analytics.captureEvent({ action: 'click', subject: 'after', context });
+      const messages = await waitFor(m => ['identify', 'group', 'page', 'track'].every(type => m.some(x => x.type === type)));
+      for (const type of ['identify', 'group', 'page']) {
+        const message = messages.find(m => m.type === type)!;
+        expect(message.context.page.path).toBe('/search');
+        expect(message.context.page.search).toMatch(/^\?filter=a+…\[truncated\]$/);
+      }
+      const requests = await wire.collector.requests();
+      expect(requests.filter(r => r.status >= 400)).toEqual([]);
+    } finally {
+      window.history.replaceState({}, '', '/');
+    }
+  });
 });

@@ -17,11 +17,13 @@ export const TRUNCATION_MARK = '…[truncated]';
 
 const encoder = new TextEncoder();
 
-function byteSize(value: unknown): number {
+/** The UTF-8 bytes of `value` as JSON. */
+export function byteSize(value: unknown): number {
   return encoder.encode(JSON.stringify(value)).length;
 }
 
-function truncateStrings(value: unknown): unknown {
+/** A copy of `value` with every string longer than 1,024 characters cut and marked. */
+export function truncateStrings(value: unknown): unknown {
   if (typeof value === 'string') {
     return value.length > MAX_STRING_CHARS ? cutText(value, MAX_STRING_CHARS) + TRUNCATION_MARK : value;
   }
@@ -52,3 +54,4 @@ export function fitToSizeLimit(call: SegmentCall, maxBytes = MAX_CALL_BYTES): Se
     return undefined;
   }
 }
+

@@ -1,4 +1,5 @@
 import type { Context, Plugin } from '@segment/analytics-next';
+import { fitLibraryEvent } from '../mapping/fitLibraryEvent';
 import { createLibraryRedaction, LibraryEvent, LibraryRedactionParts } from './redactLibraryEvent';
 
 /**
@@ -8,7 +9,8 @@ import { createLibraryRedaction, LibraryEvent, LibraryRedactionParts } from './r
  * `location` for `identify`, `group` and its own page calls, e.g.
  * `initialPageview`; the `context.campaign` it parses from `utm_*`;
  * `context.referrer`; traits it merges in from the browser's storage) is
- * redacted and pseudonymized like the module's own calls.
+ * redacted and pseudonymized like the module's own calls, then cut to
+ * Segment's size limit where it is over (see `fitLibraryEvent`).
  *
  * @remarks
  * The module's own page and track calls arrive already redacted (redaction
@@ -29,9 +31,14 @@ export function pageRedactionPlugin(parts: LibraryRedactionParts): Plugin {
       ready = true;
     },
   );
+  // Redacted, then cut to Segment's size limit (a long URL is in the page the library read, twice).
+  const fitted = (ctx: Context) => {
+    fitLibraryEvent(ctx.event as LibraryEvent);
+    return ctx;
+  };
   const redactNow = (ctx: Context): Context | Promise<Context> => {
     const pending = redact(ctx.event as LibraryEvent);
-    return pending ? pending.then(() => ctx) : ctx;
+    return pending ? pending.then(() => fitted(ctx)) : fitted(ctx);
   };
   const run = (ctx: Context): Context | Promise<Context> =>
     ready || !engine ? redactNow(ctx) : engine.then(() => redactNow(ctx));
