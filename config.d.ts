@@ -256,7 +256,8 @@ export interface Config {
            */
           disableAutoISOConversion?: boolean;
           /**
-           * Send a page call when the library loads. Default `false`.
+           * Send a page call for the page the app starts on (a `navigate` of the
+           * app's root, after `identify`, through the rules). Default `false`.
            */
           initialPageView?: boolean;
         };

@@ -38,9 +38,12 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * the page is left, whether or not the library has loaded: what the
  * library's batcher holds is stored too (the copies themselves are kept in
  * the lazy chunk), and whose identity the browser holds is read from the
- * library's own stored user id: 23629 B (23.1 KB), budget 23.25 KB.
+ * library's own stored user id: 23629 B (23.1 KB), budget 23.25 KB. Then
+ * fixes from a round of hostile testing, on the path every event or load
+ * takes: number keys spelled only in decimal, the start page
+ * (`agent.initialPageView`) as the module's own navigate: budget 23.5 KB.
  */
-const OWN_CODE_LIMIT = 23.25 * 1024;
+const OWN_CODE_LIMIT = 23.5 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];
 
 const failures = [];

@@ -4,7 +4,7 @@ import { userIdentity, setupWireCollector } from './__testUtils__/wireTest';
 
 // Privacy controls against the real @segment/analytics-next, sending real
 // HTTP to the embedded collector: what the library adds from `location`
-// (identify's page, its own initial page view) must be redacted too.
+// (identify's and group's page) must be redacted too.
 
 const REF = 'user:default/jane.doe';
 const SECRET_PATH = '/cb?code=abc&state=xyz#access_token=t';
@@ -25,7 +25,7 @@ describe('privacy on the wire', () => {
     analytics.captureEvent({ action: 'navigate', subject: SECRET_PATH, context });
     analytics.captureEvent({ action: 'click', subject: 'Continue', attributes: { to: SECRET_PATH }, context });
 
-    // identify, the library's own initial page view, the navigate and the click
+    // identify, the start page (agent.initialPageView), the navigate and the click
     const messages = await waitFor(m => m.length >= 4);
     expect(messages.map(m => m.type).sort()).toEqual(['identify', 'page', 'page', 'track']);
     expect(JSON.stringify(messages)).not.toMatch(SECRETS);

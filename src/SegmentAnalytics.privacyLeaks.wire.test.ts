@@ -71,13 +71,14 @@ describe('privacy promises on the wire', () => {
       context: { ...context, entityRef: REF },
     });
 
-    // identify, the library's own initial page view, the navigate and the click
+    // identify, the start page (agent.initialPageView), the navigate and the click
     const messages = await waitFor(m => m.some(x => x.type === 'track') && m.filter(x => x.type === 'page').length >= 2);
     expect(JSON.stringify(messages)).not.toMatch(JANE_ANYHOW);
     expect(JSON.stringify(messages)).not.toMatch(/\/user\/bob/);
     const own = `/catalog/default/user/${JANE_SHA256}`;
     for (const m of messages) expect([m.type, m.context.page.path]).toEqual([m.type, own]);
-    const navigate = messages.find(m => m.type === 'page' && m.properties.action === 'navigate')!;
+    // The app's navigate (the start page, agent.initialPageView, is a navigate of the app's root).
+    const navigate = messages.find(m => m.type === 'page' && m.properties.pluginId !== 'root')!;
     expect(navigate.properties).toMatchObject({
       path: own,
       subject: `${own}?tab=overview`,

@@ -71,6 +71,12 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
     // Config -> the parts (undefined: the module stays off) -> the path of every event.
     const parts = config && setUpPathParts(config, options, logger, this.warnOnce);
     this.capture = parts ? createEventPath(parts) : () => {};
+    // `agent.initialPageView`: the page the app starts on, as a navigate of the app's root context (Backstage's
+    // defaults), so that it waits for the identity and meets the rules, privacy and consent as any other.
+    if (parts && config.agent.initialPageView && typeof location === 'object') {
+      const subject = `${location.pathname}${location.search}${location.hash}`;
+      this.captureEvent({ action: 'navigate', subject, context: { routeRef: 'unknown', pluginId: 'root', extension: 'App' } });
+    }
   }
 
   /** Records one event for Segment; synchronous, never throws. */

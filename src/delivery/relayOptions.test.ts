@@ -28,7 +28,6 @@ describe('toLoadArguments with delivery: backend', () => {
         useQueryString: false,
         disableClientPersistence: false,
         disableAutoISOConversion: false,
-        initialPageview: false,
         integrations: { 'Segment.io': segmentIo },
       },
     ]);

@@ -24,7 +24,6 @@ describe('toLoadArguments', () => {
         useQueryString: false,
         disableClientPersistence: false,
         disableAutoISOConversion: false,
-        initialPageview: false,
         integrations: { 'Segment.io': { apiHost: 'api.segment.io/v1', protocol: 'https', deliveryStrategy: { strategy: 'standard', config: { keepalive: false } } } },
       },
     ]);
@@ -96,17 +95,16 @@ describe('toLoadArguments', () => {
   it.each<[string, string, boolean]>([
     ['disableClientPersistence', 'disableClientPersistence', true],
     ['disableAutoISOConversion', 'disableAutoISOConversion', true],
-    ['initialPageView', 'initialPageview', true],
     ['disableClientPersistence', 'disableClientPersistence', false],
     ['disableAutoISOConversion', 'disableAutoISOConversion', false],
-    ['initialPageView', 'initialPageview', false],
   ])('agent.%s maps to the library option %s (%p)', (configKey, libraryKey, value) => {
     const [, options] = toLoadArguments(configOf({ agent: { [configKey]: value } }));
     expect(options).toHaveProperty(libraryKey, value);
   });
 
-  it('the library has no initialPageView option, only initialPageview', () => {
-    const [, options] = toLoadArguments(configOf({ agent: { initialPageView: true } }));
+  it.each([true, false])("agent.initialPageView (%p) is not the library's: it sends no initial page call of its own", value => {
+    const [, options] = toLoadArguments(configOf({ agent: { initialPageView: value } }));
+    expect(options.initialPageview ?? false).toBe(false);
     expect(options).not.toHaveProperty('initialPageView');
   });
 

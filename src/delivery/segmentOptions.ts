@@ -40,7 +40,8 @@ export function toLoadArguments(
     useQueryString: false,
     disableClientPersistence: config.agent.disableClientPersistence,
     disableAutoISOConversion: config.agent.disableAutoISOConversion,
-    initialPageview: config.agent.initialPageView,
+    // No `initialPageview`: `agent.initialPageView` is the module's own navigate (see SegmentAnalytics), sent
+    // after identify and through the rules; the library's was sent at its (lazy) load, before them.
     integrations: { 'Segment.io': segmentIo },
     ...(storage && !config.agent.disableClientPersistence && toStorageOptions(storage)),
   };

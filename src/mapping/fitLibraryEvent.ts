@@ -6,8 +6,8 @@ export type LibraryDescribedEvent = { type?: string; context?: Record<string, an
 
 /**
  * Keeps an event within Segment's per-message limit where the library itself
- * described the page: `identify`, `group` and its own page calls (e.g.
- * `initialPageview`) carry `context.page` read from `location`, whose URL and
+ * described the page: `identify` and `group` (and a page call of its own,
+ * should one be made) carry `context.page` read from `location`, whose URL and
  * query (twice: `url` and `search`) can be long. When the event is over the
  * limit, the strings of its `context` (and of a page call's properties) are
  * cut as `fitToSizeLimit` cuts a call's; in place. Track calls are the

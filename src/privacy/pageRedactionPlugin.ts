@@ -6,8 +6,7 @@ import { createLibraryRedaction, LibraryEvent, LibraryRedactionParts } from './r
  * An enrichment plugin for `@segment/analytics-next` that hands every event
  * to the module's privacy step (`Privacy.library`) before any destination
  * sees it: what the library adds itself (`context.page` read from
- * `location` for `identify`, `group` and its own page calls, e.g.
- * `initialPageview`; the `context.campaign` it parses from `utm_*`;
+ * `location` for `identify`, `group` and any page call of its own; the `context.campaign` it parses from `utm_*`;
  * `context.referrer`; traits it merges in from the browser's storage) is
  * redacted and pseudonymized like the module's own calls, then cut to
  * Segment's size limit where it is over (see `fitLibraryEvent`).
