@@ -145,4 +145,26 @@ describe('Delivery with a claim ledger (tabs opened at once)', () => {
     expect(sent).toEqual(['identify u', 'click hidden-2 as u']);
     expect(stored(data)).toEqual(['id-1']);
   });
+
+  it('calls another load claimed, then stored again as it was left (a reload): sent once that claim lapses, not at the next load only', async () => {
+    const { data, storage } = countingStorage();
+    storeBacklog(storage, 3, 'u', 'mine');
+    const factory = new IDBFactory();
+    const ledger = () => createClaimLedger({ indexedDB: factory, writeKey: 'wk', wallNow: () => Date.now(), scheduler: browserScheduler });
+    // The load before this one claimed them, and was left before handing them over: they were stored again.
+    const claimedByLeftLoad = ledger().claim(['mine0', 'mine1', 'mine2']);
+    await advanceWithIndexedDb(100);
+    expect(await claimedByLeftLoad).toEqual(new Set(['mine0', 'mine1', 'mine2']));
+    const tab = page(storage, { ledger: ledger() });
+    await advanceWithIndexedDb(1000);
+    expect(tab.sent).toEqual(['identify u']);
+    await advance(60_000);
+    await advanceWithIndexedDb(500);
+    expect(tab.sent).toEqual(['identify u', 'click mine-0 as u', 'click mine-1 as u', 'click mine-2 as u']);
+    expect(stored(data)).toEqual([]);
+    // Claimed once more only if still stored: nothing is sent twice.
+    await advance(120_000);
+    await advanceWithIndexedDb(500);
+    expect(tab.sent).toHaveLength(4);
+  });
 });

@@ -60,7 +60,7 @@ export class Delivery {
       group: options.handOverGroup,
     });
     const { store, newId = randomId } = options;
-    this.carryOver = store && new CarryOver({ ...options, store, newId, onClaimed: () => this.schedule(0) });
+    this.carryOver = store && new CarryOver({ ...options, store, newId, onClaimed: () => this.schedule(0), scheduler: this.scheduler });
     // Without a user id the anonymous session starts at once: the transport is still loading, so it only waits in the queue.
     this.identity = createIdentityGate({
       userId: options.userId,

@@ -3,6 +3,7 @@ import { CallStore, StoredCall } from './callStore';
 import { ClaimLedger } from './claimLedger';
 import { CallQueue, QueuedCall } from './callQueue';
 import { RestoredCalls } from './restoredCalls';
+import type { Scheduler } from './scheduler';
 import { StoredOwner } from './storedOwner';
 
 /** Options of {@link CarryOver}. */
@@ -17,6 +18,8 @@ export type CarryOverOptions = {
   ledger?: ClaimLedger;
   /** A claim of the ledger was answered: what it granted can be handed over. */
   onClaimed?: () => void;
+  /** Times the claims refused to this load are made again. */
+  scheduler?: Pick<Scheduler, 'setTimeout'>;
 };
 
 /**
@@ -35,7 +38,7 @@ export class CarryOver {
   private round = 0;
 
   constructor(private readonly options: CarryOverOptions) {
-    this.restored = new RestoredCalls(options.store, options.ledger, options.onClaimed);
+    this.restored = new RestoredCalls(options.store, options.ledger, options.onClaimed, options.scheduler);
   }
 
   /**

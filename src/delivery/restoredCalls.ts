@@ -1,5 +1,9 @@
 import { CallStore, StoredCall } from './callStore';
-import { ClaimLedger } from './claimLedger';
+import { CLAIM_HOLD_MS, ClaimLedger } from './claimLedger';
+import type { Scheduler } from './scheduler';
+
+/** How long after its claim lapses a call another load claimed is claimed again (if still stored). */
+const RECLAIM_MARGIN_MS = 1000;
 
 /**
  * The calls earlier page loads stored, from being read to being handed over:
@@ -12,7 +16,9 @@ import { ClaimLedger } from './claimLedger';
  * store): a call is sent by at most one page load. With a {@link ClaimLedger}
  * (other tabs may open at the same moment), the ledger is asked first, and
  * only the calls it grants are taken: meanwhile {@link RestoredCalls.claiming}
- * is true, and `onTaken` is called once they are.
+ * is true, and `onTaken` is called once they are. Those it refuses (another
+ * load claimed them, which may have been left before sending them, and stored
+ * them again) are claimed again once that claim has lapsed, if still stored.
  */
 export class RestoredCalls {
   /** Read, not taken yet: they wait for their user's session. */
@@ -29,6 +35,7 @@ export class RestoredCalls {
     private readonly store: CallStore,
     private readonly ledger?: ClaimLedger,
     private readonly onTaken: () => void = () => {},
+    private readonly scheduler?: Pick<Scheduler, 'setTimeout'>,
   ) {}
 
   /** Reads the store, leaving out the calls `own` names (this page stored them itself). */
@@ -41,6 +48,10 @@ export class RestoredCalls {
     const mine = this.unclaimed.filter(stored => stored.owner === owner);
     if (!mine.length) return;
     this.unclaimed = this.unclaimed.filter(stored => stored.owner !== owner);
+    this.claim(mine);
+  }
+
+  private claim(mine: StoredCall[]) {
     const ids = mine.map(stored => stored.messageId);
     if (!this.ledger) {
       this.keep(mine, this.store.take(ids));
@@ -49,11 +60,23 @@ export class RestoredCalls {
     this.asked++;
     const round = this.round;
     void this.ledger.claim(ids).then(granted => {
-      if (round !== this.round) return;
+      // Left meanwhile: the claim holds them for this load, which may come back (shown again).
+      if (round !== this.round) return this.claimLater(mine);
       this.asked--;
       this.keep(mine, this.store.take(ids.filter(id => granted.has(id))));
-      this.onTaken();
+      this.claimLater(mine.filter(stored => !granted.has(stored.messageId)));
+      return this.onTaken();
     });
+  }
+
+  /** Claims `refused` again once any claim on them has lapsed: those still stored then are nobody's. */
+  private claimLater(refused: StoredCall[]) {
+    if (!refused.length) return;
+    this.scheduler?.setTimeout(() => {
+      const stored = new Set(this.store.load().map(call => call.messageId));
+      const still = refused.filter(call => stored.has(call.messageId));
+      if (still.length) this.claim(still);
+    }, CLAIM_HOLD_MS + RECLAIM_MARGIN_MS);
   }
 
   /** True while the ledger has not answered a claim: the calls it may grant go before anything else. */
