@@ -75,6 +75,25 @@ describe('createCallStore', () => {
     expect(storeOn(storage).store.load()).toHaveLength(count);
   });
 
+  it("expired calls, another user's too, are removed from the browser's storage by the next load's read", () => {
+    const storage = memoryStorage();
+    storeOn(storage).store.save([stored('old', STORED_CALL_MAX_AGE_MS + 1, 'user:default/carol', 'carol searched'), stored('new', 0)]);
+    expect(storeOn(storage).store.load().map(s => s.messageId)).toEqual(['new']);
+    expect(storage.data.get(callStoreKey('wk'))).not.toMatch(/carol/);
+    storeOn(storage).store.take(['new']);
+    expect(storage.data.has(callStoreKey('wk'))).toBe(false);
+  });
+
+  it.each([
+    ['text that is not JSON is removed', '{"v":1,"calls":[', false],
+    ["another format (a later version's) is left alone", '{"v":2,"calls":[]}', true],
+  ])('%s', (_label, text, left) => {
+    const storage = memoryStorage();
+    storage.setItem(callStoreKey('wk'), text);
+    expect(storeOn(storage).store.load()).toEqual([]);
+    expect(storage.data.has(callStoreKey('wk'))).toBe(left);
+  });
+
   it('is bounded in count: the oldest go first, with one warning', () => {
     const storage = memoryStorage();
     const { store, logger } = storeOn(storage, { maxCalls: 3 });

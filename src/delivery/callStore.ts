@@ -96,7 +96,11 @@ export function createCallStore(options: CallStoreOptions): CallStore {
   const maxAgeMs = options.maxAgeMs ?? STORED_CALL_MAX_AGE_MS;
   const warnOnce = createWarnOnce(logger);
 
-  /** The kept entries, as serialized, oldest first, expired ones left out. */
+  /**
+   * The kept entries, as serialized, oldest first. Expired and unreadable
+   * ones are left out, and removed from the store (another user's calls
+   * included: nothing stays past its age), as is text that is not JSON.
+   */
   function read(): Wire[] {
     let raw: string | null;
     try {
@@ -109,15 +113,19 @@ export function createCallStore(options: CallStoreOptions): CallStore {
     try {
       parsed = JSON.parse(raw);
     } catch {
+      replace([]);
       return [];
     }
     const list = (parsed as { v?: unknown; calls?: unknown })?.calls;
+    // Another format (a later version of the module, in another tab) is left alone.
     if ((parsed as { v?: unknown })?.v !== FORMAT || !Array.isArray(list)) return [];
     const oldest = now() - maxAgeMs;
-    return list.filter((entry): entry is Wire => {
+    const kept = list.filter((entry): entry is Wire => {
       const stored = fromWire(entry);
       return !!stored && stored.call.timestamp.getTime() >= oldest && stored.call.timestamp.getTime() <= now() + maxAgeMs;
     });
+    if (kept.length < list.length) replace(kept);
+    return kept;
   }
 
   /** Writes the entries, dropping the oldest until they fit; returns what was kept. */
