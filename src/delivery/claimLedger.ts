@@ -1,3 +1,4 @@
+import { CLAIM_HOLD_MS } from './claimHold';
 import { browserScheduler, Scheduler } from './scheduler';
 
 /**
@@ -17,13 +18,7 @@ export type ClaimLedger = {
   claim(messageIds: string[]): Promise<Set<string>>;
 };
 
-/**
- * How long a claim keeps other loads off a call. The load that won it
- * removes the call from localStorage at once; this covers the moment before
- * that removal reaches the other tabs, and frees the call again should the
- * winner die before removing it.
- */
-export const CLAIM_HOLD_MS = 60_000;
+export { CLAIM_HOLD_MS };
 
 /** How long the ledger waits for IndexedDB before it lets the store decide alone. */
 export const CLAIM_WAIT_MS = 10_000;

@@ -1,5 +1,6 @@
 import { CallStore, StoredCall } from './callStore';
-import { CLAIM_HOLD_MS, ClaimLedger } from './claimLedger';
+import { CLAIM_HOLD_MS } from './claimHold';
+import type { ClaimLedger } from './claimLedger';
 import type { Scheduler } from './scheduler';
 
 /** How long after its claim lapses a call another load claimed is claimed again (if still stored). */
