@@ -225,6 +225,12 @@ describe('nothing lost where users are (Chromium, embedded collector)', { skip: 
       assert.equal(m.userId ?? null, null, `an anonymous ${m.type} carries userId ${m.userId}`);
       assert.ok(!bobAnon.has(m.anonymousId) && !aliceAnon.has(m.anonymousId), 'a previous anonymousId');
     }
+
+    // The next person to sign in never gets the anonymous id of that unidentified session's events.
+    const lateAnon = new Set(anonymous.map(m => m.anonymousId));
+    const afterLate = (await session(bob, 'search')).filter(m => m.userId === bob);
+    assert.ok(afterLate.some(m => m.event === 'search'));
+    for (const m of afterLate) assert.ok(!lateAnon.has(m.anonymousId), `Bob's ${m.type} carries the unidentified session's anonymousId`);
   });
 
   it('warns once, naming the endpoint, when deliveries keep failing (https to a plain-http collector)', async () => {

@@ -4,7 +4,7 @@ import { Delivery } from './Delivery';
 import { DeliveryOptions } from './deliveryOptions';
 import { drivenLifecycle, recordingTransport, clickCall } from '../__testUtils__/deliveryTestKit';
 import { userIdentity } from '../__testUtils__/identityApis';
-import { createStoredOwner } from './storedOwner';
+import { createStoredOwner, storedOwnerKey, UNIDENTIFIED } from './storedOwner';
 import { Transport } from './Transport';
 
 const call = clickCall;
@@ -142,6 +142,18 @@ describe('Delivery', () => {
       // Sent at once, before this session (still pending) starts, with the id it was stored with.
       expect(next.sent).toEqual(['click x as anonymous', 'click y as anonymous']);
       expect(next.options.map(o => o.anonymousId)).toEqual([kept[0].anonymousId, kept[0].anonymousId]);
+    });
+
+    it('left before its user was known, with no one recorded: the record says someone unidentified (the next user starts afresh)', () => {
+      const storage = memoryStorage();
+      const pending = withStore(storage, { userId: new Promise(() => {}), storedOwner: createStoredOwner(storage, 'wk', true) });
+      pending.d.enqueue(call('x'));
+      pending.life.leave();
+      expect(storage.data.get(storedOwnerKey('wk'))).toBe(UNIDENTIFIED);
+      // A user recorded already stays recorded: the next load tells them from anyone else as before.
+      storage.data.set(storedOwnerKey('wk'), 'alice');
+      withStore(storage, { userId: new Promise(() => {}), storedOwner: createStoredOwner(storage, 'wk', true) }).life.leave();
+      expect(storage.data.get(storedOwnerKey('wk'))).toBe('alice');
     });
 
     it('what the transport holds only in memory (the batcher) is stored on pagehide (cached for the back button too), not when hidden', async () => {

@@ -16,8 +16,7 @@ import { Transport } from './Transport';
 /** How often a held page call looks again for its title. */
 const HOLD_POLL_MS = 50;
 
-/** Default bound on the calls kept while the library or the identity is not ready. */
-const MAX_WAITING = 5000;
+const MAX_WAITING = 5000; // default bound on the calls kept while the library or the identity is not ready
 
 /** `paced`: time slices, in-flight bound, held calls wait; `leaving`: everything, at once. */
 type DrainMode = 'paced' | 'leaving';
@@ -233,6 +232,7 @@ export class Delivery {
     const owner = open ? this.sessionUserId ?? null : null;
     const held = pageHide && state.kind === 'ready' ? state.transport.heldInMemory?.() ?? [] : [];
     this.carryOver?.save(this.queue, [...held, ...this.carryOver.restored.remaining()], owner, !open, call => this.prepare(call));
+    if (this.identity.state.kind === 'waiting') this.carryOver?.leftUnidentified();
     if (state.kind !== 'ready') return;
     try {
       state.transport.leaving?.(final);

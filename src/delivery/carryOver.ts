@@ -116,6 +116,16 @@ export class CarryOver {
   }
 
   /**
+   * The page is left before its user was known: where no one is recorded,
+   * the browser's identity is now that of someone unidentified (see
+   * `UNIDENTIFIED`), so the next user does not inherit its anonymous id.
+   */
+  leftUnidentified(): void {
+    const { storedOwner } = this.options;
+    if (storedOwner?.get() === undefined) storedOwner?.set(undefined);
+  }
+
+  /**
    * Anonymous calls stored while another user's identity is kept in this
    * browser must not carry that user's anonymous id: they get a fresh one.
    */

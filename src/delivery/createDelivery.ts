@@ -64,7 +64,7 @@ export function createDelivery(
   // refusing writes): a session that cannot record its user there removes the record, so that no later load
   // (with storage that works again) takes an out-of-date one for this browser's user.
   const ownerStorage = localStorage?.kind === 'readOnly' ? pageLocalStorage()! : storage;
-  const storedOwner = ownerStorage && createStoredOwner(ownerStorage, config.writeKey);
+  const storedOwner = ownerStorage && createStoredOwner(ownerStorage, config.writeKey, userId !== undefined);
   const titles = watchTitles(browserScheduler.now);
   const current = () => titles.look();
   // The transport's code sits in the library's lazy chunk: the app's first load carries none of it.

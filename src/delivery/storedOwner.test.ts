@@ -1,4 +1,4 @@
-import { createMemoryStorage, createStoredOwner, storedOwnerKey } from './storedOwner';
+import { createMemoryStorage, createStoredOwner, storedOwnerKey, UNIDENTIFIED } from './storedOwner';
 
 describe('createStoredOwner', () => {
   it('records the user of each session, and forgets it for an anonymous one', () => {
@@ -10,6 +10,17 @@ describe('createStoredOwner', () => {
     expect(storage.getItem(storedOwnerKey('wk'))).toBe('user:default/alice');
     owner.set(undefined);
     expect(owner.get()).toBeUndefined();
+  });
+
+  it('where the app identifies its users, an anonymous session is recorded as someone unidentified, whom no user id equals', () => {
+    const storage = createMemoryStorage();
+    const owner = createStoredOwner(storage, 'wk', true);
+    owner.set('user:default/alice');
+    owner.set(undefined); // the identity was late or failed
+    expect(owner.get()).toBe(UNIDENTIFIED);
+    expect(['user:default/alice', 'user:default/bob', '']).not.toContain(owner.get());
+    owner.set('user:default/bob');
+    expect(owner.get()).toBe('user:default/bob');
   });
 
   it('where the storage refuses the new record (full), removes the old one rather than keep it', () => {

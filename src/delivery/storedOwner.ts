@@ -7,11 +7,23 @@ import { KeyValueStorage } from './callStore';
  * when a transform is set: only what was sent as `userId` is stored.
  */
 export interface StoredOwner {
-  /** The user of the previous session, or undefined when none was stored. */
+  /** The user of the previous session ({@link UNIDENTIFIED} included), or undefined when none was stored. */
   get(): string | undefined;
-  /** Records this session's user; undefined: an anonymous session. */
+  /**
+   * Records this session's user; undefined: an anonymous session, recorded
+   * as {@link UNIDENTIFIED} where the app identifies its users (the identity
+   * was late or failed), and as no one where it does not.
+   */
   set(userId: string | undefined): void;
 }
+
+/**
+ * The record of a session whose user could not be identified (the identity
+ * was late or failed, or the page was left before it was known): equal to no
+ * user id, so the next user to sign in is taken for someone else and starts
+ * with a fresh anonymous id, never the one this session's events carried.
+ */
+export const UNIDENTIFIED = '\u0000unidentified';
 
 /** The storage key of a write key's owner. */
 export function storedOwnerKey(writeKey: string): string {
@@ -26,8 +38,11 @@ export function storedOwnerKey(writeKey: string): string {
  * domain); this module's own record only where there is none (the user id
  * set aside, or not kept). Where the storage refuses to record a session's
  * user, the record is removed rather than left out of date.
+ *
+ * @param identifiesUsers - the app identifies its users (an identity API):
+ *   an anonymous session is someone {@link UNIDENTIFIED}
  */
-export function createStoredOwner(storage: KeyValueStorage, writeKey: string): StoredOwner {
+export function createStoredOwner(storage: KeyValueStorage, writeKey: string, identifiesUsers = false): StoredOwner {
   const key = storedOwnerKey(writeKey);
   return {
     get() {
@@ -39,8 +54,8 @@ export function createStoredOwner(storage: KeyValueStorage, writeKey: string): S
     },
     set(userId) {
       try {
-        if (userId === undefined) storage.removeItem(key);
-        else storage.setItem(key, userId);
+        if (userId === undefined && !identifiesUsers) storage.removeItem(key);
+        else storage.setItem(key, userId ?? UNIDENTIFIED);
       } catch {
         // Full, or refusing writes: no record rather than an out-of-date one
         // (a later load would take it for this browser's user).
