@@ -49,11 +49,32 @@ describe('probeLocalStorage', () => {
 });
 
 describe('probeCookies', () => {
-  it('working cookies are usable; the probe writes only an expired cookie', () => {
-    const written: string[] = [];
-    const doc = { get cookie() { return 'a=1'; }, set cookie(v: string) { written.push(v); } };
+  /** A document's cookies as a browser keeps them (name=value; attributes; max-age=0 removes), or ignoring every write. */
+  function cookieJar(keeps: boolean) {
+    const jar = new Map<string, string>([['a', '1']]);
+    return {
+      jar,
+      get cookie() {
+        return [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+      },
+      set cookie(text: string) {
+        if (!keeps) return;
+        const [pair, ...attributes] = text.split('; ');
+        const [name, value] = pair.split('=');
+        if (attributes.includes('max-age=0')) jar.delete(name);
+        else jar.set(name, value);
+      },
+    };
+  }
+
+  it('working cookies are usable; the probe cookie is removed again', () => {
+    const doc = cookieJar(true);
     expect(probeCookies(doc)).toEqual({ kind: 'usable' });
-    expect(written).toEqual(['backstage-segment-probe=; max-age=0; path=/']);
+    expect([...doc.jar.keys()]).toEqual(['a']);
+  });
+
+  it('a browser that blocks cookies for the site ignores writes without an error: unavailable, not usable', () => {
+    expect(probeCookies(cookieJar(false))).toEqual({ kind: 'unavailable', reason: 'the browser keeps no cookies for this site' });
   });
 
   it.each<[string, { cookie: string } | undefined, StorageAccess]>([
