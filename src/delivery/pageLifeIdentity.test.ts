@@ -177,6 +177,16 @@ describe('keepIdentityForPageLife', () => {
     expect(store.writes).toEqual([]);
   });
 
+  it('a stored id longer than any user id the module sends (hand-edited, 40,000 characters) is not given to the library; its fresh one replaces it', () => {
+    const huge = 'x'.repeat(40_000);
+    const { store, memory, holder } = fakes({ ajs_user_id: 'u'.repeat(257), ajs_anonymous_id: huge, ajs_group_id: 'g1' });
+    const identity = keepIdentityForPageLife(holder);
+    expect(memory).toEqual({ group: 'g1' });
+    memory.anonymous = 'fresh'; // the library makes one when asked
+    identity.sync();
+    expect(store.data.ajs_anonymous_id).toBe('fresh');
+  });
+
   it('writes only what changed, and removes what was cleared', () => {
     const { store, memory, holder } = fakes({ ajs_user_id: 'u1', ajs_anonymous_id: 'a1' });
     const identity = keepIdentityForPageLife(holder);

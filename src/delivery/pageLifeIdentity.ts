@@ -1,3 +1,4 @@
+import { MAX_USER_ID_LENGTH } from '../identity/transformEntityRef';
 import type { InitOptions } from '@segment/analytics-next';
 
 /** The keys `@segment/analytics-next` keeps the identity under, in cookies and in localStorage. */
@@ -45,6 +46,17 @@ const asId = (value: unknown): string | null => {
   return typeof value === 'string' && value !== '' ? value : null;
 };
 
+/**
+ * An id as the browser holds it, if one this module would send: a stored id
+ * longer than any user id it sends (hand-edited, or another script's) would
+ * put every event over Segment's size limit; it is taken for none, and the
+ * library's fresh one replaces it.
+ */
+const storedId = (value: unknown): string | null => {
+  const id = asId(value);
+  return id && id.length <= MAX_USER_ID_LENGTH ? id : null;
+};
+
 /** See {@link keepIdentityForPageLife}. */
 export type PageLifeIdentity = {
   /** Writes to the browser what changed since the last write. */
@@ -77,9 +89,9 @@ export type PageLifeIdentity = {
 export function keepIdentityForPageLife(analytics: IdentityHolder, store: PersistentStore = analytics.storage): PageLifeIdentity {
   // The anonymous id as the library reads it: a cookie wins a disagreement (it is shared by subdomains).
   const stored: Ids = {
-    userId: asId(store.get(IDENTITY_KEYS.userId)),
-    anonymousId: asId(store.getConsistent(IDENTITY_KEYS.anonymousId)),
-    groupId: asId(store.get(IDENTITY_KEYS.groupId)),
+    userId: storedId(store.get(IDENTITY_KEYS.userId)),
+    anonymousId: storedId(store.getConsistent(IDENTITY_KEYS.anonymousId)),
+    groupId: storedId(store.get(IDENTITY_KEYS.groupId)),
   };
   if (stored.userId) analytics.user().id(stored.userId);
   if (stored.anonymousId) analytics.user().anonymousId(stored.anonymousId);
