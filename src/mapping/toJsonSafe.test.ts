@@ -106,6 +106,17 @@ const cases: Case[] = [
     expected: 'x'.repeat(MAX_STRING_CHARS) + M.truncated,
     problems: [],
   },
+  { name: 'a typed array is an object of its index keys, as JSON makes it', input: () => ({ b: new Uint8Array([7, 8, 9]) }), expected: { b: { 0: 7, 1: 8, 2: 9 } }, problems: [] },
+  {
+    name: `a 5,000,000-byte typed array is cut after ${MAX_VALUES} values with one marker, as an array is`,
+    input: () => new Uint8Array(5_000_000),
+    expected: {
+      ...Object.fromEntries(Array.from({ length: MAX_VALUES - 1 }, (_, i) => [String(i), 0])),
+      [M.truncated]: M.truncated,
+    },
+    problems: ['truncated'],
+  },
+  { name: 'a DataView has no own keys: {}', input: () => new DataView(new ArrayBuffer(8)), expected: {}, problems: [] },
   { name: 'a __proto__ key stays an own data key', input: () => JSON.parse('{"__proto__": {"p": 1}}'), expected: JSON.parse('{"__proto__": {"p": 1}}'), problems: [] },
   { name: 'a Map becomes {} and NaN stays (JSON writes null)', input: () => ({ m: new Map([[1, 2]]), n: NaN }), expected: { m: {}, n: NaN }, problems: [] },
 ];

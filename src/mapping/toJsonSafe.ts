@@ -95,7 +95,9 @@ function copyContainer(value: object, depth: number, walk: Walk): JsonSafe {
       return out;
     }
     const out: { [key: string]: JsonSafe } = {};
-    for (const key of Object.keys(value)) {
+    // A typed array (a buffer of 5 MB, say) is an object of index keys to JSON: read only as many as are copied.
+    const keys = isTypedArray(value) ? indexKeys(value.length, walk.budget + 1) : Object.keys(value);
+    for (const key of keys) {
       if (walk.budget <= 0) {
         out[JSON_SAFE_MARKERS.truncated] = mark(walk, 'truncated');
         break;
@@ -109,6 +111,15 @@ function copyContainer(value: object, depth: number, walk: Walk): JsonSafe {
   } finally {
     walk.ancestors.pop();
   }
+}
+
+function isTypedArray(value: object): value is ArrayLike<unknown> {
+  return ArrayBuffer.isView(value) && !(value instanceof DataView);
+}
+
+/** The keys `0` to `length - 1`, at most `count` of them. */
+function* indexKeys(length: number, count: number): Generator<string> {
+  for (let i = 0; i < Math.min(length, count); i++) yield String(i);
 }
 
 /** Reads one entry (a getter may throw) and copies it one level down. */
