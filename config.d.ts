@@ -160,7 +160,10 @@ export interface Config {
            * subject, attributes such as a click's `to`, the library's `context.page`),
            * fragments included. Added to the built-in list, which always applies:
            * code, state, token, access_token, id_token, refresh_token, password,
-           * secret, api_key, apikey, auth, signature, sig.
+           * secret, api_key, apikey, auth, signature, sig, client_secret,
+           * code_verifier, SAMLResponse, jwt, api-key, pass, passwd, authorization,
+           * private_token, X-Amz-Signature, X-Amz-Security-Token, X-Amz-Credential,
+           * X-Goog-Signature, X-Goog-Credential.
            */
           queryParams?: string[];
           /**

@@ -39,11 +39,15 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * library's batcher holds is stored too (the copies themselves are kept in
  * the lazy chunk), and whose identity the browser holds is read from the
  * library's own stored user id: 23629 B (23.1 KB), budget 23.25 KB. Then
- * fixes from a round of hostile testing, on the path every event or load
- * takes: number keys spelled only in decimal, the start page
- * (`agent.initialPageView`) as the module's own navigate: budget 23.5 KB.
+ * fixes from a round of hostile testing (2026-12-03), on the path every
+ * event or load takes: number keys spelled only in decimal, the start page
+ * (`agent.initialPageView`) as the module's own navigate, stored calls
+ * claimed again once another load's claim lapses and expired ones purged,
+ * someone unidentified recorded, cookies probed by reading them back, typed
+ * arrays read only as far as the value limit, more credential parameters
+ * redacted: 24477 B (23.9 KB), budget 24 KB.
  */
-const OWN_CODE_LIMIT = 23.5 * 1024;
+const OWN_CODE_LIMIT = 24 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];
 
 const failures = [];

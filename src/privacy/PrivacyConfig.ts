@@ -22,6 +22,20 @@ export const BUILT_IN_QUERY_PARAMS: readonly string[] = [
   'auth',
   'signature',
   'sig',
+  'client_secret',
+  'code_verifier',
+  'samlresponse',
+  'jwt',
+  'api-key',
+  'pass',
+  'passwd',
+  'authorization',
+  'private_token',
+  'x-amz-signature',
+  'x-amz-security-token',
+  'x-amz-credential',
+  'x-goog-signature',
+  'x-goog-credential',
 ];
 
 /**
