@@ -6,6 +6,8 @@ const ctx = (error?: Error) => ({
 });
 const tls = new TypeError('Failed to fetch');
 const refused = Object.assign(new Error('Non-retryable error: 400'), { name: 'NonRetryableError' });
+const retryable = ctx(new Error('Retryable error: 503'));
+const rateLimited = ctx(Object.assign(new Error('Rate limit exceeded: 429'), { name: 'RateLimitError' }));
 
 describe('createDeliveryFailureWatch', () => {
   it.each<[string, ReturnType<typeof ctx>[], number]>([
@@ -15,6 +17,8 @@ describe('createDeliveryFailureWatch', () => {
     ['failures broken by a success', [ctx(tls), ctx(tls), ctx(), ctx(tls), ctx(tls)], 0],
     ['only successes', [ctx(), ctx(), ctx(), ctx()], 0],
     ['contexts without a log', [{} as any, undefined as any, null as any], 0],
+    ['answers to try again later (503, 429): an outage the retries cover', [retryable, rateLimited, retryable, rateLimited, retryable], 0],
+    ['a try-again-later answer between failures neither counts nor resets', [ctx(tls), retryable, ctx(tls), ctx(tls)], 1],
   ])('%s: %s warning(s)', (_, outcomes, warnings) => {
     const logger = { warn: jest.fn(), info: jest.fn() };
     const watch = createDeliveryFailureWatch('http://127.0.0.1:4010/v1', logger);

@@ -9,10 +9,21 @@ const FAILURES_BEFORE_WARNING = 3;
 type CallContext = { logs?: () => { level: string; message: string; extras?: Record<string, unknown> }[] };
 
 /**
+ * Whether a failed attempt was answered "try again later" (a 5xx or a 429:
+ * the library's `Retryable error: 503` or its `RateLimitError`): an outage of
+ * Segment or of a proxy, which the library's retries cover, not a setup problem.
+ */
+function isRetryableAnswer(error: unknown): boolean {
+  const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
+  return name === 'RateLimitError' || (typeof message === 'string' && message.startsWith('Retryable error'));
+}
+
+/**
  * Counts deliveries that failed (a TLS or DNS error, a refused connection,
  * a 4xx answer) as the library reports them on each call's context, and warns
  * once, naming the endpoint, when several fail in a row. One success resets
- * the count: a short outage the library's retries cover is not worth a word.
+ * the count: a short outage the library's retries cover is not worth a word,
+ * and an answer asking to try again later (5xx, 429) counts neither way.
  */
 export function createDeliveryFailureWatch(endpoint: string, logger: Logger) {
   let failuresInARow = 0;
@@ -25,13 +36,14 @@ export function createDeliveryFailureWatch(endpoint: string, logger: Logger) {
       if (warned) return;
       const logs = (ctx as CallContext | undefined)?.logs?.() ?? [];
       const failure = logs.find(log => log.level === 'error' && /sending event|deliver/i.test(log.message));
+      const reason = failure && (failure.extras?.error ?? failure.extras ?? failure.message);
+      if (failure && isRetryableAnswer(reason)) return;
       if (!failure) {
         failuresInARow = 0;
         return;
       }
       if (++failuresInARow < FAILURES_BEFORE_WARNING) return;
       warned = true;
-      const reason = failure.extras?.error ?? failure.extras ?? failure.message;
       logger.warn(
         `Segment analytics: events cannot be delivered to ${endpoint} (${describeError(reason)}); ` +
           'check apiHost (and its scheme: http:// or https://), the network, and the write key',
