@@ -68,13 +68,17 @@ describe('readSegmentConfig', () => {
   });
 
   describe('batching', () => {
-    it.each<[unknown, { size: number; timeoutMs: number } | undefined]>([
+    it.each<[unknown, { size: number; timeoutMs: number; askedSize?: number } | undefined]>([
       [undefined, undefined],
       [{}, undefined],
       [{ size: 20 }, { size: 20, timeoutMs: 5000 }],
       [{ timeoutMs: 1000 }, { size: 10, timeoutMs: 1000 }],
       [{ size: 3, timeoutMs: 250 }, { size: 3, timeoutMs: 250 }],
       [{ size: '7', timeoutMs: '700' }, { size: 7, timeoutMs: 700 }],
+      [{ size: 100 }, { size: 100, timeoutMs: 5000 }],
+      // Larger batches cost the library seconds of main thread each: handed over as batches of 100.
+      [{ size: 101 }, { size: 100, timeoutMs: 5000, askedSize: 101 }],
+      [{ size: 500, timeoutMs: 2000 }, { size: 100, timeoutMs: 2000, askedSize: 500 }],
     ])('batching %j reads as %j', (batching, expected) => {
       expect(readEnabled({ writeKey: 'wk', batching }).batching).toStrictEqual(expected);
     });

@@ -47,6 +47,12 @@ export async function loadSegmentTransport(
   const { analytics, initOptions, storage } = await loadLibrary(config, plugins, probed);
   const warning = storage && storageWarning(storage);
   if (warning) logger.warn(warning);
+  if (config.batching?.askedSize) {
+    logger.warn(
+      `Segment analytics: batching.size ${config.batching.askedSize} is sent in batches of ${config.batching.size}: ` +
+        'larger batches cost the Segment library seconds of main-thread time each (the page would freeze)',
+    );
+  }
   guardEnrichment(analytics.queue.plugins);
   keepAnonymousCallsAnonymous(analytics);
   // Last of the enrichment plugins: it sees each event as the library would send it.
