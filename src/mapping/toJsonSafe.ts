@@ -118,8 +118,8 @@ function isTypedArray(value: object): value is ArrayLike<unknown> {
 }
 
 /** The keys `0` to `length - 1`, at most `count` of them. */
-function* indexKeys(length: number, count: number): Generator<string> {
-  for (let i = 0; i < Math.min(length, count); i++) yield String(i);
+function indexKeys(length: number, count: number): string[] {
+  return Array.from({ length: Math.min(length, count) }, (_, i) => String(i));
 }
 
 /** Reads one entry (a getter may throw) and copies it one level down. */
