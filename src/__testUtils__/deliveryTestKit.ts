@@ -1,4 +1,7 @@
-import { KeyValueStorage } from '../delivery/callStore';
+import { callStoreKey, createCallStore, KeyValueStorage } from '../delivery/callStore';
+import { Delivery } from '../delivery/Delivery';
+import { DeliveryOptions } from '../delivery/deliveryOptions';
+import { createStoredOwner } from '../delivery/storedOwner';
 import { Scheduler } from '../delivery/scheduler';
 import { SendOptions, Transport } from '../delivery/Transport';
 import { SegmentCall } from '../mapping/SegmentCall';
@@ -95,4 +98,43 @@ export function drivenLifecycle() {
     onPageLeave: (listener: (leave?: PageLeave) => void) => listeners.push(listener),
     leave: (leave?: PageLeave) => listeners.forEach(listener => listener(leave)),
   };
+}
+
+/** A page's localStorage in memory: `data` holds what was written. */
+export function memoryStorage() {
+  const data = new Map<string, string>();
+  return {
+    data,
+    getItem: (k: string) => data.get(k) ?? null,
+    setItem: (k: string, v: string) => void data.set(k, v),
+    removeItem: (k: string) => void data.delete(k),
+  };
+}
+
+/** The calls kept for the next load (write key `wk`) in a {@link memoryStorage}, as stored. */
+export function storedCalls(storage: ReturnType<typeof memoryStorage>): any[] {
+  const raw = storage.data.get(callStoreKey('wk'));
+  return raw ? (JSON.parse(raw).calls as any[]) : [];
+}
+
+/**
+ * A page load's Delivery with the carry-over store in `storage` (write key
+ * `wk`), messageIds `id-1`, `id-2`..., a lifecycle the test drives; its
+ * transport never loads unless `options` gives one.
+ */
+export function deliveryWithStore(storage: KeyValueStorage, options: Partial<DeliveryOptions>) {
+  const log = { warn: jest.fn(), info: jest.fn() };
+  const life = drivenLifecycle();
+  let n = 0;
+  const d = new Delivery({
+    transport: new Promise(() => {}),
+    identityTimeoutMs: 5000,
+    logger: log,
+    store: createCallStore({ storage, writeKey: 'wk', now: () => Date.now(), logger: log }),
+    storedOwner: createStoredOwner(storage, 'wk'),
+    onPageLeave: life.onPageLeave,
+    newId: () => `id-${++n}`,
+    ...options,
+  });
+  return { d, life, log };
 }

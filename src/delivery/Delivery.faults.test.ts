@@ -120,7 +120,7 @@ describe('Delivery when identity fails, whatever the failure looks like', () => 
     d.enqueue(clickCall('a'));
     await advance(10);
     expect(log.warn.mock.calls.map(c => c[0])).toEqual([
-      "Segment analytics: the Segment library failed on the browser's storage; analytics is off for this page (1 events not sent): QuotaExceededError: quota",
+      "Segment analytics: the Segment library failed on the browser's storage; analytics is off for this page (1 event not sent): QuotaExceededError: quota",
     ]);
   });
 

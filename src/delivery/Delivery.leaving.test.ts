@@ -1,8 +1,6 @@
 import { resolveIdentity } from '../identity/resolveIdentity';
-import { callStoreKey, createCallStore } from './callStore';
 import { Delivery } from './Delivery';
-import { DeliveryOptions } from './deliveryOptions';
-import { drivenLifecycle, recordingTransport, clickCall } from '../__testUtils__/deliveryTestKit';
+import { clickCall, deliveryWithStore, drivenLifecycle, memoryStorage, recordingTransport, storedCalls } from '../__testUtils__/deliveryTestKit';
 import { userIdentity } from '../__testUtils__/identityApis';
 import { createStoredOwner, storedOwnerKey, UNIDENTIFIED } from './storedOwner';
 import { Transport } from './Transport';
@@ -11,16 +9,6 @@ const call = clickCall;
 const later = <T>(ms: number, value: T) => new Promise<T>(r => setTimeout(() => r(value), ms));
 const logger = () => ({ warn: jest.fn(), info: jest.fn() });
 const advance = (ms: number) => jest.advanceTimersByTimeAsync(ms);
-
-function memoryStorage() {
-  const data = new Map<string, string>();
-  return {
-    data,
-    getItem: (k: string) => data.get(k) ?? null,
-    setItem: (k: string, v: string) => void data.set(k, v),
-    removeItem: (k: string) => void data.delete(k),
-  };
-}
 
 beforeEach(() => jest.useFakeTimers());
 afterEach(() => jest.useRealTimers());
@@ -40,27 +28,8 @@ describe('Delivery', () => {
       expect(leaving).toHaveBeenCalled();
     });
 
-    function stored(storage: ReturnType<typeof memoryStorage>) {
-      const raw = storage.data.get(callStoreKey('wk'));
-      return raw ? (JSON.parse(raw).calls as any[]) : [];
-    }
-
-    function withStore(storage: ReturnType<typeof memoryStorage>, options: Partial<DeliveryOptions>) {
-      const log = logger();
-      const life = drivenLifecycle();
-      let n = 0;
-      const d = new Delivery({
-        transport: new Promise(() => {}),
-        identityTimeoutMs: 5000,
-        logger: log,
-        store: createCallStore({ storage, writeKey: 'wk', now: () => Date.now(), logger: log }),
-        storedOwner: createStoredOwner(storage, 'wk'),
-        onPageLeave: life.onPageLeave,
-        newId: () => `id-${++n}`,
-        ...options,
-      });
-      return { d, life, log };
-    }
+    const stored = storedCalls;
+    const withStore = deliveryWithStore;
 
     it('stores what waits for the library, with its user, and the next load sends it once, before its own calls', async () => {
       const storage = memoryStorage();

@@ -110,7 +110,7 @@ export class Delivery {
   /** True when something can be handed over now (no claim of the ledger unanswered): restored calls, or queued ones once the session can start. */
   private hasWork(): boolean {
     const readiness = this.readiness();
-    if (readiness === 'loading' || readiness === 'dead' || this.carryOver?.claiming) return false;
+    if (readiness === 'loading' || readiness === 'failed' || readiness === 'dead' || this.carryOver?.claiming) return false;
     if (this.carryOver?.restored.pending) return true;
     return readiness === 'open' && !this.queue.empty;
   }
@@ -128,10 +128,10 @@ export class Delivery {
     this.schedule(0);
   }
 
-  private die(error: unknown) {
-    const lost = this.queue.calls;
-    this.transportState = { kind: 'dead' };
-    this.queue.clear();
+  private die(error: unknown) { // the library could not be loaded: calls wait as while it loads, stored when the page is left
+    const lost = this.carryOver ? undefined : this.queue.calls;
+    this.transportState = { kind: this.carryOver ? 'failed' : 'dead' };
+    if (!this.carryOver) this.queue.clear();
     this.scheduler.clearTimeout(this.timer);
     this.logger.warn(libraryFailure(error, lost));
   }

@@ -52,8 +52,16 @@ export function createDeliveryFailureWatch(endpoint: string, logger: Logger) {
   };
 }
 
-/** The warning given when the library could not be loaded (or failed on the browser's storage as it loaded). */
-export function libraryFailure(error: unknown, lost: number): string {
+/**
+ * The warning given when the library could not be loaded (or failed on the
+ * browser's storage as it loaded). `lost`: the calls dropped; undefined when
+ * they, and those still to come, are kept for the next page load.
+ */
+export function libraryFailure(error: unknown, lost: number | undefined): string {
   const why = isStorageFailure(error) ? "failed on the browser's storage" : 'could not be loaded (blocked or offline?)';
-  return `Segment analytics: the Segment library ${why}; analytics is off for this page (${lost} events not sent): ${describeError(error)}`;
+  const what =
+    lost === undefined
+      ? "this page sends nothing; its events are kept for the next page load, which tries again"
+      : `analytics is off for this page (${lost} ${lost === 1 ? 'event' : 'events'} not sent)`;
+  return `Segment analytics: the Segment library ${why}; ${what}: ${describeError(error)}`;
 }
