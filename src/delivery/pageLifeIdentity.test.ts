@@ -1,5 +1,6 @@
 import { Analytics, AnalyticsBrowser } from '@segment/analytics-next';
 import { readEnabled } from '../__testUtils__/configReading';
+import { clickCall } from '../__testUtils__/deliveryTestKit';
 import { createPrivacy } from '../privacy/createPrivacy';
 import { SegmentCall } from '../mapping/SegmentCall';
 import { IDENTITY_KEYS, IdentityHolder, keepIdentityForPageLife, PersistentStore, withPageLifeIdentity } from './pageLifeIdentity';
@@ -15,13 +16,7 @@ import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
 
 const config = () => readEnabled({ writeKey: 'page-life', cdnSettings: 'local', apiHost: 'http://127.0.0.1:9/v1' });
 
-const call = (event: string): SegmentCall => ({
-  type: 'track',
-  event,
-  properties: { subject: 's', action: event },
-  page: { url: 'http://localhost/', path: '/', search: '', title: 't', referrer: '' },
-  timestamp: new Date(),
-});
+const call = (event: string): SegmentCall => ({ ...clickCall('s'), event, properties: { subject: 's', action: event } });
 
 function cookie(name: string): string | undefined {
   return document.cookie
@@ -178,8 +173,7 @@ describe('keepIdentityForPageLife', () => {
   });
 
   it('a stored id longer than any user id the module sends (hand-edited, 40,000 characters) is not given to the library; its fresh one replaces it', () => {
-    const huge = 'x'.repeat(40_000);
-    const { store, memory, holder } = fakes({ ajs_user_id: 'u'.repeat(257), ajs_anonymous_id: huge, ajs_group_id: 'g1' });
+    const { store, memory, holder } = fakes({ ajs_user_id: 'u'.repeat(257), ajs_anonymous_id: 'x'.repeat(40_000), ajs_group_id: 'g1' });
     const identity = keepIdentityForPageLife(holder);
     expect(memory).toEqual({ group: 'g1' });
     memory.anonymous = 'fresh'; // the library makes one when asked
