@@ -15,7 +15,7 @@ describe('Delivery when the library cannot be loaded (its settings request faile
     failed.d.enqueue(clickCall('after'));
     await advance(10_000);
     expect(failed.log.warn.mock.calls.map(c => c[0])).toEqual([
-      'Segment analytics: the Segment library could not be loaded (blocked or offline?); events are kept for the next page load: Error: settings: 500',
+      'Segment analytics: the Segment library could not be loaded (blocked or offline?); events are kept for the next page load, where the browser can store them: Error: settings: 500',
     ]);
     failed.life.leave();
     expect(storedCalls(storage).map(s => [s.owner, s.call.properties.subject])).toEqual([

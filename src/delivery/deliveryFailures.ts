@@ -61,7 +61,7 @@ export function libraryFailure(error: unknown, lost: number | undefined): string
   const why = isStorageFailure(error) ? "failed on the browser's storage" : 'could not be loaded (blocked or offline?)';
   const what =
     lost === undefined
-      ? 'events are kept for the next page load'
+      ? 'events are kept for the next page load, where the browser can store them'
       : `analytics is off for this page (${lost} ${lost === 1 ? 'event' : 'events'} not sent)`;
   return `Segment analytics: the Segment library ${why}; ${what}: ${describeError(error)}`;
 }
