@@ -16,7 +16,7 @@ import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
 
 const config = () => readEnabled({ writeKey: 'page-life', cdnSettings: 'local', apiHost: 'http://127.0.0.1:9/v1' });
 
-const call = (event: string): SegmentCall => ({ ...clickCall('s'), event, properties: { subject: 's', action: event } });
+const call = (event: string) => ({ ...clickCall('s'), event, properties: { subject: 's', action: event } }) as SegmentCall;
 
 function cookie(name: string): string | undefined {
   return document.cookie
