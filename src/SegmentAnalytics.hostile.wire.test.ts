@@ -93,7 +93,7 @@ describe('hostile events on the wire', () => {
     expect(requests.filter(r => r.status >= 400)).toEqual([]);
   });
 
-  it('a 17,000-character query when the session starts: identify, group and the library\'s own page call are cut, not refused', async () => {
+  it('a 17,000-character query when the session starts: identify and group (whose page the library reads) and the start page are cut, not refused', async () => {
     // The library reads the page for these from location: the query twice (url and search), over 32 KB.
     const query = `?filter=${'a'.repeat(17_000)}`;
     window.history.replaceState({}, '', `/search${query}`);

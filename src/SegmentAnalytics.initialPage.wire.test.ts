@@ -32,6 +32,23 @@ describe('agent.initialPageView on the wire', () => {
     expect(messages.map(m => m.anonymousId)).not.toContain('bobs-anonymous-id');
   });
 
+  it('built on the sign-in page, long before the user signs in: the start page waits for the first event, then for the identity', async () => {
+    window.history.replaceState({}, '', '/catalog');
+    const { analytics, waitFor, inSendOrder } = wire.create(
+      { agent: { initialPageView: true } }, // identityTimeoutMs: 5000
+      { identityApi: userIdentity('user:default/jane', { delayMs: 8000 }) },
+    );
+    await jest.advanceTimersByTimeAsync(7000); // signing in: no event yet
+    analytics.captureEvent({ action: 'click', subject: 'first', context });
+
+    const messages = inSendOrder(await waitFor(m => m.length >= 3));
+    expect(messages.map(m => [m.type, m.userId])).toEqual([
+      ['identify', 'user:default/jane'],
+      ['page', 'user:default/jane'],
+      ['track', 'user:default/jane'],
+    ]);
+  });
+
   it.each<[string, Record<string, unknown>]>([
     ['excluded by path', { exclude: [{ subject: '/^\\/admin\\//' }] }],
     ['excluded as a navigate', { exclude: [{ action: 'navigate' }] }],

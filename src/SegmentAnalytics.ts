@@ -63,6 +63,8 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
 
   private readonly capture: (event: BackstageEvent) => void;
   private readonly warnOnce: (topic: string, message: string) => void;
+  /** `agent.initialPageView`'s start page, captured just before the first event (see the constructor). */
+  private startPage?: BackstageEvent;
 
   private constructor(config: EnabledSegmentConfig | undefined, options: SegmentAnalyticsOptions, sink: Logger) {
     // Every part of the module logs through this: it never throws, whatever the console does.
@@ -72,16 +74,21 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
     const parts = config && setUpPathParts(config, options, logger, this.warnOnce);
     this.capture = parts ? createEventPath(parts) : () => {};
     // `agent.initialPageView`: the page the app starts on, as a navigate of the app's root context (Backstage's
-    // defaults), so that it waits for the identity and meets the rules, privacy and consent as any other.
+    // defaults), so that it waits for the identity and meets the rules, privacy and consent as any other. It is
+    // captured with the app's first event, not now: the app may build this API on its sign-in page, and the
+    // identity's time-out starts with the first event captured.
     if (parts && config.agent.initialPageView && typeof location === 'object') {
       const subject = `${location.pathname}${location.search}${location.hash}`;
-      this.captureEvent({ action: 'navigate', subject, context: { routeRef: 'unknown', pluginId: 'root', extension: 'App' } });
+      this.startPage = { action: 'navigate', subject, context: { routeRef: 'unknown', pluginId: 'root', extension: 'App' } };
     }
   }
 
   /** Records one event for Segment; synchronous, never throws. */
   captureEvent(event: BackstageEvent): void {
     try {
+      const start = this.startPage;
+      this.startPage = undefined;
+      if (start) this.capture(start);
       this.capture(event);
     } catch (error) {
       // Never read the event again here: reading it may be what threw.

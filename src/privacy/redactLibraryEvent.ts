@@ -76,7 +76,7 @@ function scrub(event: LibraryEvent) {
  * The last look at every event inside the Segment library, before any
  * destination: rewrites what the library adds itself. Every string of
  * `context` (`page` as read from `location` for `identify`, `group` and the
- * library's own page calls, `campaign` parsed from `utm_*`, `referrer`,
+ * library's own page calls, should it make one; `campaign` parsed from `utm_*`, `referrer`,
  * ...; keys too), but the module's `groupId`, goes through the module's
  * redaction and user-ref pseudonyms, and so do the page fields of a page
  * call's properties; `context.traits` is dropped; traits are the module's
