@@ -5,7 +5,7 @@ import { keepAnonymousCallsAnonymous } from './anonymousCalls';
 import { identityKeptIn, toCallOptions, toLoadArguments } from './segmentOptions';
 import { createIdentityCookies } from './identityCookies';
 import { BrowserStorageState, isQuotaError, isStorageFailure, probeCookies, StorageAccess, storageWarning } from './storageProbe';
-import { pageLocalStorage, StoredOwner } from './storedOwner';
+import { pageLocalStorage, StoredOwner, UNIDENTIFIED } from './storedOwner';
 import { Logger, Transport } from './Transport';
 import { createDeliveryFailureWatch } from './deliveryFailures';
 import { describeError } from '../warnSafely';
@@ -102,7 +102,9 @@ export async function loadSegmentTransport(
     },
     startSession(userId, timestamp) {
       identity?.endUserAside();
-      if (previousUser !== undefined && previousUser !== userId) {
+      // Unidentified again (the identity failing on every load): the same anonymous id, not a new visitor each time.
+      const stillUnidentified = previousUser === UNIDENTIFIED && userId === undefined;
+      if (previousUser !== undefined && previousUser !== userId && !stillUnidentified) {
         // Another person, or maybe (identity unknown): a fresh anonymous id,
         // no traits or group of the previous user.
         analytics.reset();

@@ -1,0 +1,52 @@
+import { readEnabled } from '../__testUtils__/configReading';
+import { clickCall } from '../__testUtils__/deliveryTestKit';
+import { createPrivacy } from '../privacy/createPrivacy';
+import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
+import { loadSegmentTransport } from './segmentTransport';
+import { probeLocalStorage } from './storageProbe';
+import { createStoredOwner, UNIDENTIFIED } from './storedOwner';
+
+// Sessions one page load after another in one browser, with the real library in jsdom (`fetch` recorded):
+// which anonymous id each load's events carry.
+
+let posted: Array<Record<string, any>>;
+beforeEach(() => {
+  localStorage.clear();
+  posted = [];
+  jest.spyOn(globalThis, 'fetch').mockImplementation(async (_url, init) => {
+    posted.push(JSON.parse(String(init?.body)));
+    return new Response('{}', { status: 200 });
+  });
+});
+afterEach(() => {
+  jest.restoreAllMocks();
+  localStorage.clear();
+  for (const name of ['ajs_anonymous_id', 'ajs_user_id', 'ajs_group_id']) document.cookie = `${name}=; max-age=0; path=/`;
+});
+
+/** One page load of an app that identifies its users (an identity API); its session starts as `userId`. */
+async function pageLoad(userId: string | undefined, subject: string) {
+  const config = readEnabled({ writeKey: 'sessions', cdnSettings: 'local', apiHost: 'http://127.0.0.1:9/v1' });
+  const owner = createStoredOwner(localStorage, 'sessions', true);
+  const library = pageRedactionPlugin(createPrivacy().library);
+  const transport = await loadSegmentTransport(config, { warn: jest.fn(), info: jest.fn() }, owner, library, probeLocalStorage(() => localStorage));
+  transport.startSession(userId, new Date());
+  await transport.send(clickCall(subject), { userId });
+  return posted.find(p => p.properties?.subject === subject)!.anonymousId as string;
+}
+
+describe('sessions, load after load', () => {
+  it('unidentified on every load (the identity failing): one anonymous id throughout, not a new visitor each time', async () => {
+    const first = await pageLoad(undefined, 'first');
+    expect(localStorage.getItem('backstage-segment:sessions:user')).toBe(UNIDENTIFIED);
+    expect(await pageLoad(undefined, 'second')).toBe(first);
+    expect(await pageLoad(undefined, 'third')).toBe(first);
+  });
+
+  it("unidentified, then someone signs in: a fresh anonymous id, never the unidentified session's", async () => {
+    const unidentified = await pageLoad(undefined, 'unidentified');
+    const bob = await pageLoad('user:default/bob', 'bob');
+    expect(bob).not.toBe(unidentified);
+    expect(await pageLoad('user:default/bob', 'bob again')).toBe(bob);
+  });
+});
