@@ -1,5 +1,6 @@
 import { clickCall, deliveryWithStore, memoryStorage, recordingTransport, storedCalls } from '../__testUtils__/deliveryTestKit';
 import { Delivery } from './Delivery';
+import { createStoredOwner, storedOwnerKey, UNIDENTIFIED } from './storedOwner';
 
 const advance = (ms: number) => jest.advanceTimersByTimeAsync(ms);
 
@@ -41,5 +42,32 @@ describe('Delivery when the library cannot be loaded (its settings request faile
     expect(log.warn.mock.calls.map(c => c[0])).toEqual([
       'Segment analytics: the Segment library could not be loaded (blocked or offline?); analytics is off for this page (2 events not sent): Error: blocked',
     ]);
+  });
+
+  it('switched off (the user\'s choice) while it loads, then the load fails: it stays off, no warning, nothing stored', async () => {
+    const storage = memoryStorage();
+    let fail: (error: Error) => void = () => {};
+    const page = deliveryWithStore(storage, { transport: new Promise((_, reject) => (fail = reject)), userId: Promise.resolve('u') });
+    page.d.enqueue(clickCall('a'));
+    page.d.stop();
+    fail(new Error('settings: 500'));
+    await advance(10);
+    page.d.enqueue(clickCall('b'));
+    page.life.leave();
+    expect(page.log.warn).not.toHaveBeenCalled();
+    expect(storedCalls(storage)).toEqual([]);
+  });
+
+  it('the identity failing too: the page is recorded as someone unidentified, so the next user starts with a fresh anonymous id', async () => {
+    const storage = memoryStorage();
+    const page = deliveryWithStore(storage, {
+      transport: Promise.reject(new Error('settings: 500')),
+      userId: Promise.reject(new Error('identity: 503')),
+      storedOwner: createStoredOwner(storage, 'wk', true),
+    });
+    page.d.enqueue(clickCall('a'));
+    await advance(10);
+    page.life.leave();
+    expect(storage.data.get(storedOwnerKey('wk'))).toBe(UNIDENTIFIED);
   });
 });

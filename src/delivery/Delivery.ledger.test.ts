@@ -68,6 +68,17 @@ const stored = (data: Map<string, string>) => {
   return raw ? (JSON.parse(raw).calls as { messageId: string }[]).map(c => c.messageId) : [];
 };
 
+/** A backlog of 3 calls of `owner` the load before this one claimed, then stored again as it was left. */
+async function claimedByLeftLoad(owner: string | null) {
+  const { data, storage } = countingStorage();
+  storeBacklog(storage, 3, owner, 'mine');
+  const factory = new IDBFactory();
+  const ledger = () => createClaimLedger({ indexedDB: factory, writeKey: 'wk', wallNow: () => Date.now(), scheduler: browserScheduler });
+  void ledger().claim(['mine0', 'mine1', 'mine2']);
+  await advanceWithIndexedDb(100);
+  return { data, storage, ledger: ledger() };
+}
+
 describe('Delivery with a claim ledger (tabs opened at once)', () => {
   it('two tabs opening at once on one backlog: each stored call is sent by exactly one of them', async () => {
     const backlog = countingStorage();
@@ -147,15 +158,8 @@ describe('Delivery with a claim ledger (tabs opened at once)', () => {
   });
 
   it('calls another load claimed, then stored again as it was left (a reload): sent once that claim lapses, not at the next load only', async () => {
-    const { data, storage } = countingStorage();
-    storeBacklog(storage, 3, 'u', 'mine');
-    const factory = new IDBFactory();
-    const ledger = () => createClaimLedger({ indexedDB: factory, writeKey: 'wk', wallNow: () => Date.now(), scheduler: browserScheduler });
-    // The load before this one claimed them, and was left before handing them over: they were stored again.
-    const claimedByLeftLoad = ledger().claim(['mine0', 'mine1', 'mine2']);
-    await advanceWithIndexedDb(100);
-    expect(await claimedByLeftLoad).toEqual(new Set(['mine0', 'mine1', 'mine2']));
-    const tab = page(storage, { ledger: ledger() });
+    const { data, storage, ledger } = await claimedByLeftLoad('u');
+    const tab = page(storage, { ledger });
     await advanceWithIndexedDb(1000);
     expect(tab.sent).toEqual(['identify u']);
     await advance(60_000);
@@ -166,5 +170,28 @@ describe('Delivery with a claim ledger (tabs opened at once)', () => {
     await advance(120_000);
     await advanceWithIndexedDb(500);
     expect(tab.sent).toHaveLength(4);
+  });
+
+  it("anonymous calls claimed late carry a fresh anonymous id, not that of this load's user", async () => {
+    const { storage, ledger } = await claimedByLeftLoad(null);
+    const tab = page(storage, { ledger });
+    await advanceWithIndexedDb(1000);
+    await advance(60_000);
+    await advanceWithIndexedDb(500);
+    expect(tab.sent.slice(1)).toEqual(['click mine-0 as anonymous', 'click mine-1 as anonymous', 'click mine-2 as anonymous']);
+    const ids = new Set(tab.sentOptions.slice(1).map(o => o.anonymousId));
+    expect(ids.size).toBe(1);
+    expect([...ids][0]).toEqual(expect.any(String));
+  });
+
+  it('switched off (the user\'s choice) before the claim lapses: nothing is claimed or taken later', async () => {
+    const { data, storage, ledger } = await claimedByLeftLoad('u');
+    const tab = page(storage, { ledger });
+    await advanceWithIndexedDb(1000);
+    tab.delivery.stop();
+    await advance(60_000);
+    await advanceWithIndexedDb(500);
+    expect(tab.sent).toEqual(['identify u']);
+    expect(stored(data)).toEqual(['mine0', 'mine1', 'mine2']);
   });
 });

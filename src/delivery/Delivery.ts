@@ -100,6 +100,7 @@ export class Delivery {
     this.queue.clear();
     this.scheduler.clearTimeout(this.timer);
     this.identity.stop();
+    this.carryOver?.restored.stop();
   }
 
   private readiness(): Readiness {
@@ -119,8 +120,7 @@ export class Delivery {
     if (this.transportState.kind !== 'loading') return;
     this.transportState = { kind: 'ready', transport };
     const restored = this.carryOver?.restored;
-    // Read only now, so that the app's start stays light; without the calls this
-    // page stored itself when hidden: they keep their place in its queue.
+    // Read only now, so that the app's start stays light; not the calls this page stored when hidden (kept in its queue).
     restored?.read(new Set(this.queue.waiting().map(item => (item.kind === 'call' && item.stored ? item.messageId : undefined))));
     // Anonymous calls of an earlier page load go first, with the identity
     // that load had: nothing of this page's session has started yet.
@@ -129,6 +129,7 @@ export class Delivery {
   }
 
   private die(error: unknown) { // the library could not be loaded: calls wait as while it loads, stored when the page is left
+    if (this.transportState.kind !== 'loading') return; // switched off meanwhile (the user's choice): it stays off
     const lost = this.carryOver ? undefined : this.queue.calls;
     this.transportState = { kind: this.carryOver ? 'failed' : 'dead' };
     if (!this.carryOver) this.queue.clear();
@@ -209,8 +210,7 @@ export class Delivery {
     }
     // An anonymous session (identity late or failed) keeps stored calls, should the identity come after all.
     if (userId === undefined) return;
-    this.carryOver?.restored.take(userId);
-    this.carryOver?.restored.forgetOthers();
+    this.carryOver?.restored.takeOnly(userId);
   }
 
   /**
@@ -231,8 +231,8 @@ export class Delivery {
     if (!open) this.waiting.warn();
     const owner = open ? this.sessionUserId ?? null : null;
     const held = pageHide && state.kind === 'ready' ? state.transport.heldInMemory?.() ?? [] : [];
+    if (this.identity.state.kind !== 'known') this.carryOver?.leftUnidentified();
     this.carryOver?.save(this.queue, [...held, ...this.carryOver.restored.remaining()], owner, !open, call => this.prepare(call));
-    if (this.identity.state.kind === 'waiting') this.carryOver?.leftUnidentified();
     if (state.kind !== 'ready') return;
     try {
       state.transport.leaving?.(final);

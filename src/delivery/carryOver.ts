@@ -4,7 +4,7 @@ import { ClaimLedger } from './claimLedger';
 import { CallQueue, QueuedCall } from './callQueue';
 import { RestoredCalls } from './restoredCalls';
 import type { Scheduler } from './scheduler';
-import { StoredOwner } from './storedOwner';
+import { StoredOwner, UNIDENTIFIED } from './storedOwner';
 
 /** Options of {@link CarryOver}. */
 export type CarryOverOptions = {
@@ -38,7 +38,7 @@ export class CarryOver {
   private round = 0;
 
   constructor(private readonly options: CarryOverOptions) {
-    this.restored = new RestoredCalls(options.store, options.ledger, options.onClaimed, options.scheduler);
+    this.restored = new RestoredCalls(options.store, options.newId, options.ledger, options.onClaimed, options.scheduler);
   }
 
   /**
@@ -130,7 +130,9 @@ export class CarryOver {
    * browser must not carry that user's anonymous id: they get a fresh one.
    */
   private anonymousIdFor(owner: string | null): { anonymousId?: string } {
-    if (owner !== null || this.options.storedOwner?.get() === undefined) return {};
+    const previous = this.options.storedOwner?.get();
+    // Someone unidentified holds it: this page's anonymous calls are no one else's either.
+    if (owner !== null || previous === undefined || previous === UNIDENTIFIED) return {};
     this.leaveAnonymousId ??= this.options.newId();
     return { anonymousId: this.leaveAnonymousId };
   }

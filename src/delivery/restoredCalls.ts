@@ -31,9 +31,13 @@ export class RestoredCalls {
   private asked = 0;
   /** Counts {@link RestoredCalls.abandonClaims}: an answer to an older claim is ignored. */
   private round = 0;
+  private stopped = false;
+  /** The anonymous id of anonymous calls claimed late (see {@link RestoredCalls.claimLater}). */
+  private laterAnonymousId?: string;
 
   constructor(
     private readonly store: CallStore,
+    private readonly newId: () => string,
     private readonly ledger?: ClaimLedger,
     private readonly onTaken: () => void = () => {},
     private readonly scheduler?: Pick<Scheduler, 'setTimeout'>,
@@ -62,7 +66,7 @@ export class RestoredCalls {
     const round = this.round;
     void this.ledger.claim(ids).then(granted => {
       // Left meanwhile: the claim holds them for this load, which may come back (shown again).
-      if (round !== this.round) return this.claimLater(mine);
+      if (round !== this.round) return this.stopped ? undefined : this.claimLater(mine);
       this.asked--;
       this.keep(mine, this.store.take(ids.filter(id => granted.has(id))));
       this.claimLater(mine.filter(stored => !granted.has(stored.messageId)));
@@ -74,8 +78,13 @@ export class RestoredCalls {
   private claimLater(refused: StoredCall[]) {
     if (!refused.length) return;
     this.scheduler?.setTimeout(() => {
+      if (this.stopped) return;
       const stored = new Set(this.store.load().map(call => call.messageId));
-      const still = refused.filter(call => stored.has(call.messageId));
+      // By now this load's session may have started: anonymous calls must not take its user's anonymous id.
+      const anonymousId = (this.laterAnonymousId ??= this.newId());
+      const still = refused
+        .filter(call => stored.has(call.messageId))
+        .map(call => (call.owner === null && !call.anonymousId ? { ...call, anonymousId } : call));
       if (still.length) this.claim(still);
     }, CLAIM_HOLD_MS + RECLAIM_MARGIN_MS);
   }
@@ -99,9 +108,16 @@ export class RestoredCalls {
     for (const stored of mine) if (taken.has(stored.messageId)) this.taken.push(stored);
   }
 
-  /** Forgets the calls of other users: they stay stored, for a later load of theirs. */
-  forgetOthers(): void {
+  /** Takes the read calls of `owner`, as {@link RestoredCalls.take}, and forgets the others: they stay stored, for a later load of theirs. */
+  takeOnly(owner: string): void {
+    this.take(owner);
     this.unclaimed = [];
+  }
+
+  /** Delivery is switched off (the user's choice): nothing more is claimed or taken, not even later. */
+  stop(): void {
+    this.stopped = true;
+    this.abandonClaims();
   }
 
   /** True while taken calls wait to be handed over. */
