@@ -138,3 +138,13 @@ export function deliveryWithStore(storage: KeyValueStorage, options: Partial<Del
   });
   return { d, life, log };
 }
+
+/** Records the JSON body of every `fetch` from now on (the library's requests), each answered 200 `{}`; `jest.restoreAllMocks()` ends it. */
+export function recordFetchBodies(): Array<Record<string, any>> {
+  const posted: Array<Record<string, any>> = [];
+  jest.spyOn(globalThis, 'fetch').mockImplementation(async (_url, init) => {
+    posted.push(JSON.parse(String(init?.body)));
+    return new Response('{}', { status: 200 });
+  });
+  return posted;
+}

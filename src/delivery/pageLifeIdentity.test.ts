@@ -1,6 +1,6 @@
 import { Analytics, AnalyticsBrowser } from '@segment/analytics-next';
 import { readEnabled } from '../__testUtils__/configReading';
-import { clickCall } from '../__testUtils__/deliveryTestKit';
+import { clickCall, recordFetchBodies } from '../__testUtils__/deliveryTestKit';
 import { createPrivacy } from '../privacy/createPrivacy';
 import { SegmentCall } from '../mapping/SegmentCall';
 import { IDENTITY_KEYS, IdentityHolder, keepIdentityForPageLife, PersistentStore, withPageLifeIdentity } from './pageLifeIdentity';
@@ -65,11 +65,7 @@ let posted: Array<Record<string, any>>;
 beforeEach(() => {
   localStorage.clear();
   clearCookies();
-  posted = [];
-  jest.spyOn(globalThis, 'fetch').mockImplementation(async (_url, init) => {
-    posted.push(JSON.parse(String(init?.body)));
-    return new Response('{}', { status: 200 });
-  });
+  posted = recordFetchBodies();
 });
 afterEach(() => {
   jest.restoreAllMocks();

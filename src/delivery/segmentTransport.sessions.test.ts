@@ -1,5 +1,5 @@
 import { readEnabled } from '../__testUtils__/configReading';
-import { clickCall } from '../__testUtils__/deliveryTestKit';
+import { clickCall, recordFetchBodies } from '../__testUtils__/deliveryTestKit';
 import { createPrivacy } from '../privacy/createPrivacy';
 import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
 import { loadSegmentTransport } from './segmentTransport';
@@ -12,11 +12,7 @@ import { createStoredOwner, UNIDENTIFIED } from './storedOwner';
 let posted: Array<Record<string, any>>;
 beforeEach(() => {
   localStorage.clear();
-  posted = [];
-  jest.spyOn(globalThis, 'fetch').mockImplementation(async (_url, init) => {
-    posted.push(JSON.parse(String(init?.body)));
-    return new Response('{}', { status: 200 });
-  });
+  posted = recordFetchBodies();
 });
 afterEach(() => {
   jest.restoreAllMocks();
