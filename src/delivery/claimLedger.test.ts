@@ -1,5 +1,6 @@
 import { IDBFactory } from 'fake-indexeddb';
-import { CLAIM_HOLD_MS, CLAIM_WAIT_MS, createClaimLedger } from './claimLedger';
+import { CLAIM_HOLD_MS } from './claimHold';
+import { CLAIM_WAIT_MS, createClaimLedger } from './claimLedger';
 import { browserScheduler } from './scheduler';
 
 // fake-indexeddb implements IndexedDB to its specification (it runs the W3C

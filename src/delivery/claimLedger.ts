@@ -11,14 +11,12 @@ import { browserScheduler, Scheduler } from './scheduler';
 export type ClaimLedger = {
   /**
    * Records these messageIds as taken by this page load, in one transaction;
-   * resolves with those no other load took less than {@link CLAIM_HOLD_MS}
+   * resolves with those no other load took less than `CLAIM_HOLD_MS` (`claimHold.ts`)
    * ago. Never rejects: where the ledger fails, every id is returned (the
    * store's own take then decides, as without a ledger).
    */
   claim(messageIds: string[]): Promise<Set<string>>;
 };
-
-export { CLAIM_HOLD_MS };
 
 /** How long the ledger waits for IndexedDB before it lets the store decide alone. */
 export const CLAIM_WAIT_MS = 10_000;

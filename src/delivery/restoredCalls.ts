@@ -66,7 +66,7 @@ export class RestoredCalls {
     const round = this.round;
     void this.ledger.claim(ids).then(granted => {
       // Left meanwhile: the claim holds them for this load, which may come back (shown again).
-      if (round !== this.round) return this.stopped ? undefined : this.claimLater(mine);
+      if (round !== this.round) return this.claimLater(mine);
       this.asked--;
       this.keep(mine, this.store.take(ids.filter(id => granted.has(id))));
       this.claimLater(mine.filter(stored => !granted.has(stored.messageId)));
