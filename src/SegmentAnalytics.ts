@@ -50,15 +50,19 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
    * Creates an instance from `app.analytics.segment.*`.
    *
    * @remarks
-   * On invalid config it throws, and also prints the error (which names the
-   * key) with `console.error`, once per config object: Backstage swallows
+   * On invalid config or an invalid option it throws, and also prints the
+   * error (which names the key or option) with `console.error`, once per
+   * config object and error: Backstage swallows
    * exceptions from API factories and silently falls back to no analytics.
    * `options` left out, `undefined` or `null` all mean no options.
    */
   static fromConfig(config: Config, options?: SegmentAnalyticsOptions): SegmentAnalytics {
-    const segment = reportingConfigErrors(config, () => readSegmentConfig(config));
-    // `null` (from JavaScript callers) is no options, as `undefined` is.
-    return new SegmentAnalytics(segment.enabled ? segment : undefined, options ?? {}, console);
+    // An invalid option (`userIdTransform: 'SHA-256'`, say) is printed too: Backstage swallows it as it does a config error.
+    return reportingConfigErrors(config, () => {
+      const segment = readSegmentConfig(config);
+      // `null` (from JavaScript callers) is no options, as `undefined` is.
+      return new SegmentAnalytics(segment.enabled ? segment : undefined, options ?? {}, console);
+    });
   }
 
   private readonly capture: (event: BackstageEvent) => void;

@@ -79,6 +79,11 @@ describe('an invalid userIdTransform code option is an error at fromConfig (neve
         fromSegment({ userIdTransform: configured }, { identityApi: identityApi(), userIdTransform }),
       ).toThrow(/userIdTransform.*expected 'sha-256' or an async function/);
     }
+    // Backstage swallows what an API factory throws: the error is printed, once per config object.
+    expect(spies.error).toHaveBeenCalledTimes(2);
+    expect(spies.error.mock.calls[0][0]).toMatch(
+      /^Segment analytics is off: Invalid option userIdTransform of SegmentAnalytics\.fromConfig: expected 'sha-256'/,
+    );
   });
 
   it('undefined means "not given": the config decides', async () => {

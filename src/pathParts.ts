@@ -50,7 +50,12 @@ export function setUpPathParts(
 ): PathParts | undefined {
   if (browserOptsOut(config.privacy, logger)) return undefined;
   const { identityApi } = app;
-  const { transform, warnings } = chooseUserIdTransform(app.userIdTransform, config.userIdTransform, config.userIdSalt);
+  const { transform, warnings } = chooseUserIdTransform(
+    app.userIdTransform,
+    config.userIdTransform,
+    config.userIdSalt,
+    config.relay !== undefined,
+  );
   // After every check that throws: an instance that failed holds no key.
   if (!claimWriteKey(config.writeKey, logger)) return undefined;
   warnings.forEach(warning => logger.warn(warning));

@@ -17,7 +17,9 @@ export type UserIdTransformChoice = {
  * given); any other value than `'sha-256'` or a function is an error
  * naming the option, so that a mistake such as `userIdTransform: ''` can
  * never mean "send the plaintext ref". A `userIdSalt` has an effect only
- * with `'sha-256'`: otherwise a warning says so.
+ * with `'sha-256'`: otherwise a warning says so. With `delivery: backend`
+ * (`relay`) the browser hashes with `'sha-256'` where no transform is set
+ * (see `browserUserIdTransform`), so the salt has an effect there too.
  *
  * @throws when the code option is invalid
  */
@@ -25,6 +27,7 @@ export function chooseUserIdTransform(
   option: unknown,
   configured: 'none' | 'sha-256',
   salt: string | undefined,
+  relay = false,
 ): UserIdTransformChoice {
   if (option !== undefined && option !== 'sha-256' && typeof option !== 'function') {
     let got: string = option === null ? 'null' : typeof option;
@@ -35,8 +38,9 @@ export function chooseUserIdTransform(
     );
   }
   const transform = (option ?? (configured === 'sha-256' ? 'sha-256' : undefined)) as UserIdTransformOption | undefined;
+  const inBrowser = relay ? transform ?? 'sha-256' : transform;
   const warnings =
-    salt !== undefined && transform !== 'sha-256'
+    salt !== undefined && inBrowser !== 'sha-256'
       ? [
           "Segment analytics: app.analytics.segment.userIdSalt has no effect: it only keys the 'sha-256' " +
             `userIdTransform, and the one in use is ${transform ? 'a function' : "'none' (plaintext entity refs)"}`,
