@@ -57,12 +57,14 @@ export function safeLogger(logger: Logger): SafeLogger {
 /**
  * A warning given at most once per `topic` (per instance): a fault that
  * repeats (every event failing the same way) is told once, not per event.
+ * Past `maxTopics` topics (topics made from events' actions, say) nothing
+ * more is told, so that memory stays bounded.
  */
-export function createWarnOnce(logger: Logger): (topic: string, message: string) => void {
+export function createWarnOnce(logger: Logger, maxTopics = Infinity): (topic: string, message: string) => void {
   const safe = safeLogger(logger);
   const given = new Set<string>();
   return (topic, message) => {
-    if (given.has(topic)) return;
+    if (given.has(topic) || given.size >= maxTopics) return;
     given.add(topic);
     safe.warn(message);
   };

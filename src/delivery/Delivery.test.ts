@@ -153,6 +153,29 @@ describe('Delivery', () => {
     expect(log.warn).toHaveBeenCalledWith(expect.stringContaining("'click' event"));
   });
 
+  it('warns once per action about calls dropped for their size, naming the 28 KB it keeps to', async () => {
+    const { sent, transport } = recordingTransport();
+    const log = logger();
+    const d = new Delivery({ transport: Promise.resolve(transport), identityTimeoutMs: 0, logger: log });
+    // Short strings only, 29 KB in all: nothing to cut, and over what the module keeps to (the library adds its context).
+    const oversized = (action: string, subject: string): SegmentCall => {
+      const c = call(subject);
+      c.properties = { ...c.properties, action, attributes: Object.fromEntries(Array.from({ length: 1450 }, (_, i) => [`k${i}`, 'v'.repeat(10)])) };
+      return c;
+    };
+    for (const subject of ['1', '2', '3']) d.enqueue(oversized('click', subject));
+    d.enqueue(oversized('x'.repeat(5000), '4'));
+    d.enqueue(call('small'));
+    await advance(10);
+    expect(sent).toEqual(['anonymous session', 'click small as anonymous']);
+    const warned = log.warn.mock.calls.map(args => String(args[0]));
+    expect(warned).toEqual([
+      "Segment analytics: dropped a 'click' event too large to send: over 28 KB once its long strings were cut " +
+        '(Segment refuses messages over 32 KB); later ones are not reported',
+      expect.stringMatching(/^Segment analytics: dropped a 'x{100}' event too large to send/),
+    ]);
+  });
+
   describe('page titles', () => {
     const nav = (url: string, title: string): SegmentCall => ({
       type: 'page',

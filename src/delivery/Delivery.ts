@@ -4,7 +4,7 @@ import { CallQueue, createWaitingBound, QueueItem, WaitingBound } from './callQu
 import { CarryOver } from './carryOver';
 import { randomId } from './randomId';
 import { libraryFailure } from './deliveryFailures';
-import { prepareCall, sendCall, sendStoredCall } from './handOver';
+import { CallWarnings, createCallWarnings, prepareCall, sendCall, sendStoredCall } from './handOver';
 import { createIdentityGate, IdentityGate } from './identityGate';
 import { createInFlight, InFlight, MAX_IN_FLIGHT, startSlice } from './pacing';
 import { Readiness, readinessOf, TransportState } from './readiness';
@@ -13,9 +13,7 @@ import { PageLeave } from './pageLifecycle';
 import { browserScheduler, Scheduler } from './scheduler';
 import { Transport } from './Transport';
 
-/** How often a held page call looks again for its title. */
-const HOLD_POLL_MS = 50;
-
+const HOLD_POLL_MS = 50; // how often a held page call looks again for its title
 const MAX_WAITING = 5000; // default bound on the calls kept while the library or the identity is not ready
 
 /** `paced`: time slices, in-flight bound, held calls wait; `leaving`: everything, at once. */
@@ -49,10 +47,12 @@ export class Delivery {
   private readonly waiting: WaitingBound;
   private readonly scheduler: Scheduler;
   private readonly logger: SafeLogger;
+  private readonly callWarnings: CallWarnings;
 
   constructor(private readonly options: DeliveryOptions) {
     this.scheduler = options.scheduler ?? browserScheduler;
     this.logger = safeLogger(options.logger);
+    this.callWarnings = createCallWarnings(this.logger);
     this.waiting = createWaitingBound(options.maxWaiting ?? MAX_WAITING, createWarnOnce(this.logger));
     this.inFlight = createInFlight(this.scheduler, () => this.schedule(0), {
       max: options.maxInFlight ?? MAX_IN_FLIGHT,
@@ -164,7 +164,7 @@ export class Delivery {
       const full = paced && this.inFlight.full();
       if (restored?.pending) {
         if (full) break; // a settling call schedules the next drain
-        sendStoredCall(state.transport, restored.next(), { logger: this.logger, inFlight: this.inFlight });
+        sendStoredCall(state.transport, restored.next(), { warn: this.callWarnings, inFlight: this.inFlight });
         continue;
       }
       const item = this.queue.peek()!;
@@ -195,7 +195,7 @@ export class Delivery {
     }
     const prepared = this.prepare(item.call);
     const options = { userId: this.sessionUserId, messageId: item.messageId };
-    if (prepared) sendCall(transport, prepared, options, { logger: this.logger, inFlight: this.inFlight });
+    if (prepared) sendCall(transport, prepared, options, { warn: this.callWarnings, inFlight: this.inFlight });
   }
 
   private startSession(transport: Transport, userId: string | undefined) {
@@ -245,6 +245,6 @@ export class Delivery {
   }
 
   private prepare(call: SegmentCall): SegmentCall | undefined {
-    return prepareCall(call, this.options.beforeSend, this.logger);
+    return prepareCall(call, this.options.beforeSend, this.callWarnings);
   }
 }
