@@ -24,7 +24,14 @@ export function analyticsFromAppConfig(
   identityApi: IdentityApi,
   storageApi?: StorageApi,
 ): AnalyticsImplementation {
-  if (!configApi.has(BLOCK)) {
+  let configured: boolean;
+  try {
+    configured = configApi.has(BLOCK);
+  } catch {
+    // `app.analytics: false` (or any value that is not an object): Backstage's reader throws on a key below it.
+    configured = false;
+  }
+  if (!configured) {
     // eslint-disable-next-line no-console
     console.info(`Segment analytics is off: no ${BLOCK} block in app-config.yaml`);
     return analyticsOff;

@@ -28,12 +28,12 @@ afterEach(() => jest.restoreAllMocks());
 
 describe('segmentAnalyticsModule never breaks the app', () => {
   const ProbePage = () => <div data-testid="probe">rendered</div>;
-  const renderWith = (segment: unknown) =>
+  const renderWith = (segment: unknown, analytics: unknown = segment === undefined ? undefined : { segment }) =>
     renderTestApp({
       config: {
         app: {
           baseUrl: 'http://localhost:3000',
-          ...(segment === undefined ? {} : { analytics: { segment } }),
+          ...(analytics === undefined ? {} : { analytics }),
         },
         backend: { baseUrl: 'http://localhost:7007' },
       },
@@ -63,6 +63,15 @@ describe('segmentAnalyticsModule never breaks the app', () => {
     expect(segmentLines(info)).toEqual(['Segment analytics is off: no app.analytics.segment block in app-config.yaml']);
     expect(segmentLines(error)).toEqual([]);
     expect(logLines().filter(line => line.startsWith('[segment'))).toEqual([]);
+    expect(fetchSpy).not.toHaveBeenCalled();
+  });
+
+  it.each([false, 'off', 0])('with app.analytics: %p (not an object): the app renders, analytics is off, one info line', async analytics => {
+    renderWith(undefined, analytics);
+    expect(await screen.findByTestId('probe')).toHaveTextContent('rendered');
+    await act(() => jest.advanceTimersByTimeAsync(250));
+    expect(segmentLines(info)).toEqual(['Segment analytics is off: no app.analytics.segment block in app-config.yaml']);
+    expect(segmentLines(error)).toEqual([]);
     expect(fetchSpy).not.toHaveBeenCalled();
   });
 
