@@ -72,6 +72,26 @@ describe('the user\'s own choice, on the wire', () => {
     expect(after.userId).toBe('user:default/jane');
   });
 
+  it('a "no" set before the consent code has loaded applies in the same task, and is handed to the StorageApi in that task', async () => {
+    const storageApi = MockStorageApi.create();
+    const { analytics, waitFor } = wire.create({}, { storageApi, identityApi: userIdentity('user:default/jane') });
+    click(analytics, 'before');
+    await waitFor(m => subjects(m).includes('before'));
+    // A consent banner that only ever calls setDecision: nothing has loaded this API's code yet.
+    const saved = consentOf(storageApi).setDecision('denied');
+    click(analytics, 'same-task');
+    // Stored in this task: a reload right after keeps the "no".
+    expect(storageApi.forBucket('segment-analytics').snapshot('consent')).toEqual(
+      expect.objectContaining({ presence: 'present', value: expect.objectContaining({ decision: 'denied' }) }),
+    );
+    await saved;
+    click(analytics, 'next-task');
+    await consentOf(storageApi).setDecision('granted');
+    click(analytics, 'after');
+    const all = await waitFor(m => subjects(m).includes('after'));
+    expect(subjects(all)).toEqual(['before', 'after']);
+  });
+
   it('a "no" the StorageApi cannot store (full storage) still applies to the page: nothing more sent, nothing left behind', async () => {
     const storageApi = MockStorageApi.create();
     jest.spyOn(storageApi.forBucket('segment-analytics'), 'set').mockRejectedValue(new DOMException('full', 'QuotaExceededError'));

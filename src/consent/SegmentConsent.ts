@@ -6,6 +6,7 @@ import type {
   SegmentConsentObservable,
   SegmentConsentState,
 } from './SegmentConsentApi';
+import { decide } from './pageDecision';
 import type { SegmentConsentDecision } from './storedDecision';
 import type { StoredConsent } from './storedConsent';
 
@@ -62,8 +63,10 @@ export class SegmentConsent implements SegmentConsentApi {
   }
 
   /** {@inheritDoc SegmentConsentApi.setDecision} */
-  async setDecision(decision: SegmentConsentDecision, options?: SegmentConsentDecisionOptions): Promise<void> {
-    return (await this.load()).setDecision(decision, options);
+  setDecision(decision: SegmentConsentDecision, options?: SegmentConsentDecisionOptions): Promise<void> {
+    // Not after loading the code: a "no" applies (and is handed to the StorageApi) in the caller's task.
+    this.load().catch(() => {});
+    return decide(this.storageApi, decision, options);
   }
 
   /** {@inheritDoc SegmentConsentApi.decision$} */

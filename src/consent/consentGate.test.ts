@@ -100,12 +100,16 @@ describe('ConsentGate', () => {
     expect(warnings).toEqual([expect.stringContaining("could not read the user's analytics choice (Error: boom)")]);
   });
 
-  it('keeps at most a bounded number of waiting events (the newest)', () => {
-    const { g, log } = gate();
+  it('keeps at most 5,000 waiting events (the newest), and says how many it dropped', () => {
+    const { g, log, warnings } = gate();
+    expect(MAX_WAITING_FOR_CONSENT).toBe(5000); // as many as wait for the library or the identity (docs/guarantees.md)
     for (let i = 0; i < MAX_WAITING_FOR_CONSENT + 2; i++) g.capture(String(i));
     g.update(read('granted'));
     expect(log.length).toBe(MAX_WAITING_FOR_CONSENT + 1);
     expect(log[1]).toBe('sent 2');
+    expect(warnings).toEqual([
+      "Segment analytics: 2 events were dropped (the oldest) while more than 5000 waited for the user's analytics choice",
+    ]);
   });
 
   describe('while the user signs in (their choice, kept per user, cannot be read before)', () => {

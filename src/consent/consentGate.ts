@@ -8,8 +8,12 @@ import type { SegmentConsentDecision, StoredDecision, StoredRead } from './store
 const byDefault = (config: Pick<ConsentConfig, 'default'>): SegmentConsentDecision =>
   config.default === 'opt-in' ? 'denied' : 'granted';
 
-/** Most events kept while the user's choice is being read; the oldest are dropped beyond it. */
-export const MAX_WAITING_FOR_CONSENT = 1000;
+/**
+ * Most events kept while the user's choice is being read (as many as wait
+ * for the library or the identity); the oldest are dropped beyond it, and
+ * one warning says how many once the choice lets the others through.
+ */
+export const MAX_WAITING_FOR_CONSENT = 5000;
 
 /**
  * Where the gate is: `unknown` while the stored choice is read (events wait,
@@ -62,6 +66,8 @@ export class ConsentGate<T> {
   private userKnown: boolean;
   /** `waitMs` ran out while the user was not known yet. */
   private ranOutBeforeUser = false;
+  /** Waiting events dropped (the oldest) for the bound. */
+  private dropped = 0;
 
   constructor(private readonly options: ConsentGateOptions<T>) {
     this.userKnown = !options.userKnown;
@@ -85,7 +91,10 @@ export class ConsentGate<T> {
     const state = this.state;
     if (state.kind === 'granted') this.options.forward(item);
     if (state.kind !== 'unknown') return;
-    if (state.waiting.length >= MAX_WAITING_FOR_CONSENT) state.waiting.shift();
+    if (state.waiting.length >= MAX_WAITING_FOR_CONSENT) {
+      state.waiting.shift();
+      this.dropped++;
+    }
     state.waiting.push(item);
     if (this.timer === undefined) this.startWait();
   }
@@ -137,6 +146,14 @@ export class ConsentGate<T> {
     this.state = { kind: 'granted', byUser, stored };
     if (previous.kind === 'granted') return;
     this.options.onGranted();
-    if (previous.kind === 'unknown') previous.waiting.forEach(item => this.options.forward(item));
+    if (previous.kind !== 'unknown') return;
+    if (this.dropped) {
+      this.options.warn(
+        'consent-dropped',
+        `Segment analytics: ${this.dropped} events were dropped (the oldest) while more than ${MAX_WAITING_FOR_CONSENT} ` +
+          "waited for the user's analytics choice",
+      );
+    }
+    previous.waiting.forEach(item => this.options.forward(item));
   }
 }

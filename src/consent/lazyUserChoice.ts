@@ -5,8 +5,8 @@ import { storedOwnerKey } from '../delivery/storedOwner';
 import type { SegmentCall } from '../mapping/SegmentCall';
 import type { UserChoiceOptions } from './followUserChoice';
 
-/** Most events held while the consent rules' code loads. */
-const MAX_HELD = 1000;
+/** Most events held while the consent rules' code loads (as many as wait for the library); the oldest are dropped beyond it. */
+export const MAX_HELD_FOR_CONSENT_CODE = 5000;
 
 /**
  * {@link followUserChoice}, its code loaded lazily (it is not on the app's
@@ -29,11 +29,19 @@ export function lazyUserChoice<T>(
   };
   let rules: ReturnType<typeof lazyUserChoice<T>> | undefined;
   let held: T[] | undefined = [];
+  let dropped = 0;
   import(/* webpackChunkName: "segment-consent" */ './followUserChoice').then(
     m => {
       rules = m.followUserChoice(options);
       const waiting = held ?? [];
       held = undefined;
+      if (dropped) {
+        options.warn(
+          'consent-held',
+          `Segment analytics: ${dropped} events were dropped (the oldest) while more than ${MAX_HELD_FOR_CONSENT_CODE} ` +
+            "waited for the code of the user's choice to load",
+        );
+      }
       waiting.forEach(item => rules!.capture(item));
     },
     error => {
@@ -44,7 +52,13 @@ export function lazyUserChoice<T>(
   return {
     capture(item) {
       if (rules) rules.capture(item);
-      else if (held && held.length < MAX_HELD) held.push(item);
+      else if (held) {
+        if (held.length >= MAX_HELD_FOR_CONSENT_CODE) {
+          held.shift();
+          dropped++;
+        }
+        held.push(item);
+      }
     },
     enqueue: call => rules?.enqueue(call),
   };

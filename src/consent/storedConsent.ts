@@ -5,16 +5,12 @@ import type {
   SegmentConsentObservable,
   SegmentConsentState,
 } from './SegmentConsentApi';
+import { CONSENT_KEY, consentBucket, decide, unsavedDecision } from './pageDecision';
 import {
-  CONSENT_KEY,
-  consentBucket,
   defaultDecision,
   parseStoredDecision,
-  saveDecision,
   SegmentConsentDecision,
   StoredRead,
-  toPreferences,
-  unsavedDecision,
   watchStoredDecision,
 } from './storedDecision';
 
@@ -52,16 +48,8 @@ export class StoredConsent implements SegmentConsentApi {
     return toConsentState(read, this.regime);
   }
 
-  async setDecision(decision: SegmentConsentDecision, options: SegmentConsentDecisionOptions = {}): Promise<void> {
-    if (decision !== 'granted' && decision !== 'denied') {
-      throw new TypeError(`Segment analytics: a decision is 'granted' or 'denied', not ${String(decision)}`);
-    }
-    const categoryPreferences = toPreferences(options.categoryPreferences);
-    await saveDecision(this.storageApi, {
-      decision,
-      ...(categoryPreferences && { categoryPreferences }),
-      decidedAt: new Date().toISOString(),
-    });
+  setDecision(decision: SegmentConsentDecision, options?: SegmentConsentDecisionOptions): Promise<void> {
+    return decide(this.storageApi, decision, options);
   }
 
   decision$(): SegmentConsentObservable {

@@ -1,5 +1,6 @@
 import { MockStorageApi } from '@backstage/test-utils';
-import { saveDecision, StoredRead, unsavedDecision, watchStoredDecision } from './storedDecision';
+import { saveDecision, unsavedDecision } from './pageDecision';
+import { StoredRead, watchStoredDecision } from './storedDecision';
 
 const full = () => new DOMException('full', 'QuotaExceededError');
 

@@ -1,0 +1,29 @@
+import { MockStorageApi } from '@backstage/test-utils';
+import { lazyUserChoice, MAX_HELD_FOR_CONSENT_CODE } from './lazyUserChoice';
+
+describe('lazyUserChoice', () => {
+  it('holds up to 5,000 events while the code of the choice loads (the newest), then says how many it dropped', async () => {
+    const forwarded: number[] = [];
+    const warnings: string[] = [];
+    const choice = lazyUserChoice<number>(MockStorageApi.create(), {
+      config: { default: 'opt-out', waitMs: 3000 },
+      writeKey: 'k',
+      create: () => ({ enqueue: () => {}, stop: () => {} }),
+      forward: item => forwarded.push(item),
+      scheduler: { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: id => clearTimeout(id as any) },
+      warn: (_topic, message) => warnings.push(message),
+    });
+    // A burst in the task that created it: the code (a dynamic import) is not loaded yet.
+    for (let i = 0; i < MAX_HELD_FOR_CONSENT_CODE + 3; i++) choice.capture(i);
+    // Polls for the real work (loading the code) to finish; no fixed sleep.
+    for (let tries = 0; forwarded.length === 0 && tries < 1000; tries++) await new Promise(resolve => setTimeout(resolve, 5));
+    expect(MAX_HELD_FOR_CONSENT_CODE).toBe(5000); // as many as wait for the library or the identity (docs/guarantees.md)
+    expect(forwarded).toHaveLength(5000);
+    expect(forwarded[0]).toBe(3);
+    expect(forwarded[4999]).toBe(5002);
+    expect(warnings).toEqual([
+      'Segment analytics: 3 events were dropped (the oldest) while more than 5000 waited for the code of the ' +
+        "user's choice to load",
+    ]);
+  });
+});

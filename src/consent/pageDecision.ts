@@ -1,0 +1,106 @@
+import type { StorageApi } from '@backstage/core-plugin-api';
+import { describeError } from '../warnSafely';
+import type { SegmentCategoryPreferences, StoredDecision, StoredRead } from './storedDecision';
+
+// What a decision made in this page needs at once, on the app's first load
+// (`SegmentConsent.setDecision`); reading and following stored decisions is
+// in `storedDecision.ts`, in a lazy chunk.
+
+/** The StorageApi bucket the user's choice is kept in. */
+export const CONSENT_BUCKET = 'segment-analytics';
+/** The key of the user's choice in {@link CONSENT_BUCKET}. */
+export const CONSENT_KEY = 'consent';
+
+/** Only boolean entries of a plain object; undefined when there are none. */
+export function toPreferences(value: unknown): SegmentCategoryPreferences | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value).filter(([, allowed]) => typeof allowed === 'boolean');
+  return entries.length ? Object.fromEntries(entries) : undefined;
+}
+
+/** The bucket of the user's choice; throws where the StorageApi does. */
+export function consentBucket(storageApi: StorageApi): StorageApi {
+  return storageApi.forBucket(CONSENT_BUCKET);
+}
+
+/** The decision made in this page and not stored (yet), and who follows the decision in this page. */
+export type PageDecision = { unsaved?: StoredDecision; followers: Set<(read: StoredRead) => void> };
+
+/**
+ * Per consent bucket (StorageApis hand out one object per bucket), shared by
+ * every copy of this code in the page: two roots over one storage, or two
+ * copies of the package, follow one decision.
+ */
+const PAGE_DECISIONS = Symbol.for('backstage-plugin-analytics-module-segment:page-decisions');
+
+export function pageDecisionOf(storageApi: StorageApi): PageDecision {
+  const global = globalThis as { [PAGE_DECISIONS]?: WeakMap<object, PageDecision> };
+  const all = (global[PAGE_DECISIONS] ??= new WeakMap());
+  let bucket: object = storageApi;
+  try {
+    bucket = consentBucket(storageApi);
+  } catch {
+    // a StorageApi without buckets: its root stands for the bucket
+  }
+  let page = all.get(bucket);
+  if (!page) all.set(bucket, (page = { followers: new Set() }));
+  return page;
+}
+
+/** The decision made in this page and not stored (yet): it applies to the page until a stored one replaces it. */
+export function unsavedDecision(storageApi: StorageApi): StoredDecision | undefined {
+  return pageDecisionOf(storageApi).unsaved;
+}
+
+/**
+ * Saves a decision made in this page. It applies to the page at once, in
+ * everything that follows the decision, before the StorageApi answers (a
+ * slow or hanging save delays nothing), until a stored decision at least as
+ * recent replaces it (this one, once stored; another tab's). Where the
+ * StorageApi refuses it (the browser's storage is full, the settings backend
+ * is down), it goes on applying until the page is reloaded, and the promise
+ * rejects, saying so. A "no" is tried twice: it removes what analytics
+ * stored in the browser, which may free the room needed.
+ */
+export async function saveDecision(storageApi: StorageApi, stored: StoredDecision): Promise<void> {
+  const page = pageDecisionOf(storageApi);
+  page.unsaved = stored;
+  for (const follower of [...page.followers]) {
+    try {
+      follower({ kind: 'read', stored });
+    } catch {
+      // one follower (an app's subscriber) failing keeps no other from following
+    }
+  }
+  const save = async () => {
+    await consentBucket(storageApi).set(CONSENT_KEY, stored);
+    if (page.unsaved === stored) page.unsaved = undefined;
+  };
+  try {
+    await save();
+  } catch (error) {
+    const again = stored.decision === 'denied' && page.unsaved === stored ? save() : Promise.reject(error);
+    await again.catch(() => {
+      throw new Error(`it applies to this page until it is reloaded (${describeError(error)})`);
+    });
+  }
+}
+
+/**
+ * A decision made in this page, checked and saved (see {@link saveDecision}):
+ * it applies in the same task, in everything that follows the decision, and
+ * the StorageApi is asked to store it in that task too (a reload right after
+ * keeps it where the StorageApi writes at once, as the browser's does).
+ */
+export function decide(
+  storageApi: StorageApi,
+  decision: unknown,
+  options: { categoryPreferences?: unknown } | undefined,
+): Promise<void> {
+  if (decision !== 'granted' && decision !== 'denied') {
+    return Promise.reject(new TypeError(`Segment analytics: a decision is 'granted' or 'denied', not ${String(decision)}`));
+  }
+  const categoryPreferences = toPreferences(options?.categoryPreferences);
+  return saveDecision(storageApi, { decision, ...(categoryPreferences && { categoryPreferences }), decidedAt: new Date().toISOString() });
+}
+
