@@ -30,12 +30,16 @@ export function pageBrowserData(): BrowserData {
 }
 
 /**
- * The localStorage keys of one write key: the module's (`moduleKeys`: calls
- * kept for the next load, the stored identity's owner) and the library's
- * (`ajs_*` identity and traits, its persisted queues).
+ * The localStorage keys of analytics in this origin: the module's
+ * (`moduleKeys`: calls kept for the next load, the stored identity's owner;
+ * and any `backstage-segment:` key, of an earlier write key too: what it
+ * stored then is this browser's user's as well) and the library's (`ajs_*`
+ * identity and traits, its persisted queues, of any write key).
  */
-export function isAnalyticsKey(key: string, writeKey: string, moduleKeys: readonly string[]): boolean {
-  return moduleKeys.includes(key) || key.startsWith('ajs_') || key.startsWith(`persisted-queue:v1:${writeKey}:`);
+export function isAnalyticsKey(key: string, moduleKeys: readonly string[]): boolean {
+  return (
+    moduleKeys.includes(key) || key.startsWith('backstage-segment:') || key.startsWith('ajs_') || key.startsWith('persisted-queue:v1:')
+  );
 }
 
 /** `a.b.example.com` gives `a.b.example.com`, `b.example.com`, `example.com` (and `com`, refused by browsers). */
@@ -46,7 +50,8 @@ function domainsOf(hostname: string): string[] {
 
 /**
  * Removes everything the module and the Segment library stored in this
- * browser for `writeKey`: the module's keys (`moduleKeys`), the library's `ajs_*` keys and
+ * browser (the current write key's and any earlier one's): the module's keys
+ * (`moduleKeys`, `backstage-segment:*`), the library's `ajs_*` keys and
  * persisted queues in localStorage, and its `ajs_*` cookies, also those set
  * on a parent domain (the library puts them on the top domain it may); and
  * the module's IndexedDB database of claims (messageIds and times: which
@@ -54,7 +59,6 @@ function domainsOf(hostname: string): string[] {
  * Never throws; returns what it removed, for tests and logs.
  */
 export function forgetBrowserData(
-  writeKey: string,
   moduleKeys: readonly string[],
   browser: BrowserData = pageBrowserData(),
 ): string[] {
@@ -65,7 +69,7 @@ export function forgetBrowserData(
       const keys: string[] = [];
       for (let i = 0; i < storage.length; i++) {
         const key = storage.key(i);
-        if (key !== null && isAnalyticsKey(key, writeKey, moduleKeys)) keys.push(key);
+        if (key !== null && isAnalyticsKey(key, moduleKeys)) keys.push(key);
       }
       for (const key of keys) {
         storage.removeItem(key);
