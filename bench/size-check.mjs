@@ -53,8 +53,12 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * chunk of its own, being shared with the lazy consent code (+0.9 KB, most of
  * it that chunk's own overhead); and events held for the user's choice
  * bounded as the others, with a warning: 25715 B (25.1 KB), budget 25.25 KB.
+ * Then a load with analytics off for the browser (`enabled: false`,
+ * `disableClientPersistence`, the browser's opt-out respected) removes the
+ * events earlier loads kept for the next one (localStorage kept them for
+ * good): 25858 B, budget 25.5 KB.
  */
-const OWN_CODE_LIMIT = 25.25 * 1024;
+const OWN_CODE_LIMIT = 25.5 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];
 
 const failures = [];

@@ -48,7 +48,11 @@ export function setUpPathParts(
   logger: Logger,
   warnOnce: PathParts['warnOnce'],
 ): PathParts | undefined {
-  if (browserOptsOut(config.privacy, logger)) return undefined;
+  if (browserOptsOut(config.privacy, logger)) {
+    // As when the user opts out: what analytics stored in this browser before is removed (its code is loaded lazily).
+    import(/* webpackChunkName: "segment-consent" */ './consent/forgetBrowserData').then(m => m.forgetBrowserData([]), () => {});
+    return undefined;
+  }
   const { identityApi } = app;
   const { transform, warnings } = chooseUserIdTransform(
     app.userIdTransform,

@@ -70,6 +70,35 @@ export function callStoreKey(writeKey: string): string {
   return `backstage-segment:${writeKey}:pending`;
 }
 
+/**
+ * Removes the calls kept for a next load, of every write key: what a page
+ * load with analytics off for this browser does (`enabled: false`, the
+ * browser's opt-out respected, `disableClientPersistence`), as no load of
+ * its config would send them, and localStorage keeps them for good
+ * otherwise. Never throws (storage that cannot be reached keeps nothing).
+ */
+export function dropKeptCalls(storage: Pick<Storage, 'length' | 'key' | 'removeItem'> | undefined = pageStorage()): void {
+  try {
+    const kept: string[] = [];
+    for (let i = 0; storage && i < storage.length; i++) {
+      const key = storage.key(i);
+      if (key?.startsWith('backstage-segment:') && key.endsWith(':pending')) kept.push(key);
+    }
+    kept.forEach(key => storage!.removeItem(key));
+  } catch {
+    // a store that refuses: the module could not have kept calls there either
+  }
+}
+
+/** The page's localStorage; undefined where reaching it throws (a sandboxed frame). */
+function pageStorage(): Storage | undefined {
+  try {
+    return typeof window === 'undefined' ? undefined : window.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
 function toWire(stored: StoredCall): Wire {
   return { ...stored, call: { ...stored.call, timestamp: stored.call.timestamp.toISOString() } };
 }

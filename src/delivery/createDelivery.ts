@@ -3,7 +3,7 @@ import type { loadSegmentTransport } from './segmentTransport';
 import { EnabledSegmentConfig } from '../config/SegmentConfig';
 import { CurrentDocument, titleWaitMs } from '../mapping/pageHistory';
 import { watchTitles } from './titleWatch';
-import { createCallStore } from './callStore';
+import { createCallStore, dropKeptCalls } from './callStore';
 import type { claimLedgerOf } from './claimLedger';
 import { Delivery } from './Delivery';
 import { MAX_IN_FLIGHT } from './pacing';
@@ -58,6 +58,7 @@ export function createDelivery(
   { userId, atHandOver, overTransport = transport => transport, loadLibrary, whenReady }: DeliveryStages,
 ) {
   const persist = !config.testMode && !config.agent.disableClientPersistence;
+  if (config.agent.disableClientPersistence) dropKeptCalls(); // kept by an earlier config; no load of this one reads them
   const localStorage = persist ? probeLocalStorage(pageLocalStorage) : undefined;
   const storage = localStorage && (localStorage.kind === 'usable' ? pageLocalStorage()! : createMemoryStorage());
   // The record of whose identity the browser holds stays in localStorage where it can still be read (full,

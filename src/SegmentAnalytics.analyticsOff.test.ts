@@ -1,0 +1,60 @@
+import { ConfigReader } from '@backstage/config';
+import { SegmentAnalytics } from './SegmentAnalytics';
+
+// A page load with analytics off for this browser removes the events an
+// earlier load kept for the next one (they hold users' refs and pages, and
+// localStorage has no expiry): no load of this config would send them.
+
+const KEPT = {
+  'backstage-segment:old-key:pending': '{"v":1,"calls":[{"owner":"user:default/jane"}]}',
+  'backstage-segment:k:pending': '{"v":1,"calls":[]}',
+};
+
+function keep() {
+  localStorage.clear();
+  for (const [key, value] of Object.entries(KEPT)) localStorage.setItem(key, value);
+  localStorage.setItem('backstage-segment:k:user', 'user:default/jane');
+  localStorage.setItem('ajs_user_id', '"user:default/jane"');
+  localStorage.setItem('unrelated', '1');
+}
+
+const fromSegment = (segment: object) =>
+  SegmentAnalytics.fromConfig(new ConfigReader({ app: { analytics: { segment } } }), {});
+
+beforeEach(() => {
+  jest.spyOn(console, 'info').mockImplementation(() => {});
+  keep();
+});
+afterEach(() => {
+  jest.restoreAllMocks();
+  localStorage.clear();
+});
+
+describe('a load with analytics off for this browser', () => {
+  it('enabled: false removes the events kept for a next load, of every write key, and nothing else', () => {
+    fromSegment({ enabled: false });
+    expect(Object.keys(localStorage).sort()).toEqual(['ajs_user_id', 'backstage-segment:k:user', 'unrelated']);
+  });
+
+  it('agent.disableClientPersistence removes them too', () => {
+    fromSegment({ writeKey: 'k', testMode: true, agent: { disableClientPersistence: true } });
+    expect(Object.keys(localStorage).filter(key => key.endsWith(':pending'))).toEqual([]);
+  });
+
+  it('a load that keeps them (the defaults) leaves them for its delivery to read', () => {
+    fromSegment({ writeKey: 'k2', testMode: true });
+    expect(Object.keys(localStorage).filter(key => key.endsWith(':pending')).sort()).toEqual(Object.keys(KEPT).sort());
+  });
+
+  it('the browser opt-out respected (Global Privacy Control) removes what analytics stored, as the user opting out does', async () => {
+    Object.defineProperty(navigator, 'globalPrivacyControl', { value: true, configurable: true });
+    try {
+      fromSegment({ writeKey: 'k3', testMode: true, respectGlobalPrivacyControl: true });
+      // Its code is loaded lazily: polls for that real work to finish; no fixed sleep.
+      for (let tries = 0; localStorage.length > 1 && tries < 1000; tries++) await new Promise(resolve => setTimeout(resolve, 5));
+      expect(Object.keys(localStorage)).toEqual(['unrelated']);
+    } finally {
+      delete (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl;
+    }
+  });
+});
