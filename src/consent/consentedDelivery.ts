@@ -12,6 +12,8 @@ export type ConsentedDeliveryOptions = {
   forget(): void;
   /** Subscribes to the page being hidden or left. */
   onPageLeave(listener: () => void): unknown;
+  /** The wall clock, as calls' capture times read it (default `Date.now`). */
+  now?: () => number;
 };
 
 type Session = { delivery: StoppableDelivery; transport?: Transport; stopped: boolean };
@@ -28,17 +30,27 @@ export class ConsentedDelivery {
   private session?: Session;
   private listening = false;
   private off = false;
+  /** After a switch-off, when analytics was switched on again: calls captured before are never sent (see `enqueue`). */
+  private acceptsFrom?: number;
 
   constructor(private readonly options: ConsentedDeliveryOptions) {}
 
-  /** Hands a call to the current delivery; dropped while analytics is off. */
+  /**
+   * Hands a call to the current delivery; dropped while analytics is off,
+   * and, once it was switched off, dropped when captured before it was
+   * switched on again: captured while off, or before (a call still being
+   * redacted then, a slow pseudonym say, must not go out with a later "yes",
+   * under its new anonymous id).
+   */
   enqueue(call: SegmentCall): void {
+    if (this.acceptsFrom !== undefined && call.timestamp.getTime() < this.acceptsFrom) return;
     this.session?.delivery.enqueue(call);
   }
 
   /** Analytics is switched on: a new delivery. */
   start(): void {
     this.off = false;
+    if (this.acceptsFrom !== undefined) this.acceptsFrom = (this.options.now ?? Date.now)();
     if (this.session) return;
     const session: Session = { delivery: undefined as unknown as StoppableDelivery, stopped: false };
     session.delivery = this.options.create(transport => {
@@ -52,6 +64,7 @@ export class ConsentedDelivery {
   /** Analytics is switched off: nothing more sent, nothing left behind. */
   stop(): void {
     this.off = true;
+    this.acceptsFrom = Infinity;
     const session = this.session;
     this.session = undefined;
     if (session) {
