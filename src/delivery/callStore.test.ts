@@ -101,6 +101,10 @@ describe('createCallStore', () => {
     store.save([stored('c6', 0)]);
     expect(store.load().map(s => s.messageId)).toEqual(['c4', 'c5', 'c6']);
     expect(logger.warn).toHaveBeenCalledTimes(1);
+    // The bound is named, not a full storage.
+    expect(logger.warn).toHaveBeenCalledWith(
+      'Segment analytics: could not keep 2 unsent events for the next page load (at most 3 events and 1000000 characters are kept)',
+    );
   });
 
   it('is bounded in size, and survives a full storage by keeping the newest that fit', () => {
@@ -112,6 +116,7 @@ describe('createCallStore', () => {
     expect(kept.has('c39')).toBe(true);
     expect(store.load().map(s => s.messageId)).toEqual([...kept]);
     expect(logger.warn).toHaveBeenCalledTimes(1);
+    expect(logger.warn).toHaveBeenCalledWith(expect.stringMatching(/^Segment analytics: could not keep \d+ unsent events .*\(storage full\)$/));
   });
 
   it.each([

@@ -170,7 +170,9 @@ export function createCallStore(options: CallStoreOptions): CallStore {
     texts = texts.filter(t => t !== undefined);
     let dropped = entries.length - kept.length;
     let chars = texts.reduce((sum, t) => sum + t!.length + 1, 0);
+    const why = new Set<string>(dropped ? ['not storable as JSON'] : []);
     while (kept.length > maxCalls || (chars > maxChars && kept.length)) {
+      why.add(`at most ${maxCalls} events and ${maxChars} characters are kept`);
       chars -= texts[0]!.length + 1;
       kept = kept.slice(1);
       texts = texts.slice(1);
@@ -184,13 +186,17 @@ export function createCallStore(options: CallStoreOptions): CallStore {
       } catch {
         if (!kept.length) break;
         // Storage full: give up the oldest half and try again.
+        why.add('storage full');
         const cut = Math.ceil(kept.length / 2);
         dropped += cut;
         kept = kept.slice(cut);
         texts = texts.slice(cut);
       }
     }
-    if (dropped) warnOnce('kept', `Segment analytics: could not keep ${dropped} unsent events for the next page load (storage full)`);
+    if (dropped) {
+      const reasons = [...why].join('; ');
+      warnOnce('kept', `Segment analytics: could not keep ${dropped} unsent events for the next page load (${reasons})`);
+    }
     return kept;
   }
 
