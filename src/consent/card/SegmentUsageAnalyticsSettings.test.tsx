@@ -49,6 +49,18 @@ describe('the Usage analytics card', () => {
       expect(screen.getByText(/Nothing is sent unless you switch this on/)).toBeInTheDocument();
     });
 
+    it('in a browser that sends Global Privacy Control, with respectGlobalPrivacyControl: says it is off there, no switch', async () => {
+      Object.defineProperty(navigator, 'globalPrivacyControl', { value: true, configurable: true });
+      try {
+        renderCard({ writeKey: 'wk', respectGlobalPrivacyControl: true });
+        expect(await screen.findByText(/off in this browser, which asks sites not to track you \(Global Privacy Control\)/)).toBeInTheDocument();
+        expect(screen.queryByRole('switch')).toBeNull();
+        expect(screen.queryByText(/records how you use it/)).toBeNull();
+      } finally {
+        delete (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl;
+      }
+    });
+
     it('with analytics disabled: says it is off, no switch', async () => {
       renderCard({ enabled: false });
       expect(await screen.findByText(/Usage analytics is off in this Backstage/)).toBeInTheDocument();

@@ -89,9 +89,14 @@ export function UsageAnalyticsCard({ pseudonymized, consent }: UsageAnalyticsCar
       <h2 id="segment-usage-analytics-title" style={{ margin: '0 0 8px', fontSize: '1.25rem', fontWeight: 500 }}>
         Usage analytics
       </h2>
-      {!facts.enabled ? (
-        <p>Usage analytics is off in this Backstage: nothing about your use is recorded.</p>
-      ) : (
+      {!facts.enabled && <p>Usage analytics is off in this Backstage: nothing about your use is recorded.</p>}
+      {facts.enabled && facts.browserOptOut && (
+        <p>
+          Usage analytics is off in this browser, which asks sites not to track you ({facts.browserOptOut}): nothing about
+          your use is recorded.
+        </p>
+      )}
+      {facts.enabled && !facts.browserOptOut && (
         <>
           <p style={{ margin: '0 0 12px' }}>
             {collected} {identified}

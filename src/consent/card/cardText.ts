@@ -1,4 +1,5 @@
 import type { Config } from '@backstage/config';
+import { optOutSignal, OptOutSignals } from '../../privacy/optOut';
 
 /** How the user is identified in what is sent, as configured. */
 export type Identification = 'pseudonym' | 'user-ref';
@@ -7,12 +8,25 @@ export type Identification = 'pseudonym' | 'user-ref';
 export type CardFacts = {
   /** Analytics is configured and on (`app.analytics.segment` present and not `enabled: false`). */
   enabled: boolean;
+  /** Off for this browser: `respectGlobalPrivacyControl` is on and the browser sends this opt-out. */
+  browserOptOut?: 'Global Privacy Control' | 'Do Not Track';
   regime: 'opt-out' | 'opt-in';
   identification: Identification;
 };
 
-/** Reads {@link CardFacts}; never throws (the module reports invalid values itself). */
-export function readCardFacts(config: Config | undefined, pseudonymized?: boolean): CardFacts {
+/**
+ * Reads {@link CardFacts} leniently; never throws (the module reports invalid
+ * values itself). `signals`: the browser's opt-out (`navigator`, `window` by
+ * default).
+ */
+export function readCardFacts(
+  config: Config | undefined,
+  pseudonymized?: boolean,
+  signals: [OptOutSignals | undefined, OptOutSignals | undefined] = [
+    globalThis.navigator as OptOutSignals | undefined,
+    globalThis.window as OptOutSignals | undefined,
+  ],
+): CardFacts {
   const get = <T>(read: () => T | undefined): T | undefined => {
     try {
       return read();
@@ -22,9 +36,11 @@ export function readCardFacts(config: Config | undefined, pseudonymized?: boolea
   };
   const block = 'app.analytics.segment';
   const enabled = !!config && get(() => config.has(block)) === true && get(() => config.getOptionalBoolean(`${block}.enabled`)) !== false;
+  const respects = get(() => config?.getOptional(`${block}.respectGlobalPrivacyControl`));
   const regime = get(() => config?.getOptionalString(`${block}.consent.default`)) === 'opt-in' ? 'opt-in' : 'opt-out';
   const hashed = pseudonymized ?? get(() => config?.getOptionalString(`${block}.userIdTransform`)) === 'sha-256';
-  return { enabled, regime, identification: hashed ? 'pseudonym' : 'user-ref' };
+  const browserOptOut = enabled && (respects === true || respects === 'true') ? optOutSignal(...signals) : undefined;
+  return { enabled, ...(browserOptOut && { browserOptOut }), regime, identification: hashed ? 'pseudonym' : 'user-ref' };
 }
 
 /** The card's two plain sentences: what is collected, and how the user is identified. */
