@@ -65,7 +65,7 @@ describe('rewriteMessages', () => {
     expect(out.map(m => m.messageId)).toEqual(['m-3']);
   });
 
-  it("follows each identify with the caller's group calls, and sets the first group on every other message", () => {
+  it("follows the identify with the caller's group calls, and sets the first group on every other message", () => {
     const withGroups = { ...sender, caller: { userId: USER, groupIds: [GROUP_A, GROUP_B] } };
     const out = rewritten(
       request(
@@ -95,6 +95,40 @@ describe('rewriteMessages', () => {
     const first = rewritten(request(message({ type: 'identify' })), withGroups);
     expect(again.map(m => m.messageId)).toEqual(first.map(m => m.messageId));
     expect(new Set(first.map(m => m.messageId)).size).toBe(3);
+  });
+
+  it('removes the ids a browser may claim for a call: groupId, previousId, context.externalIds', () => {
+    const [out] = rewritten(
+      request(
+        message({
+          type: 'track',
+          event: 'click',
+          groupId: 'forged-team',
+          previousId: 'victim',
+          context: { externalIds: [{ id: 'victim', type: 'user_id' }], locale: 'en' },
+        }),
+      ),
+    );
+    expect(out).toEqual({ type: 'track', event: 'click', messageId: 'm-1', userId: USER, context: { locale: 'en', ip: '203.0.113.7' } });
+  });
+
+  it('sends the group calls once per request, however many identifies it holds', () => {
+    const withGroups = { ...sender, caller: { userId: USER, groupIds: [GROUP_A, GROUP_B] } };
+    const identifies = Array.from({ length: 1000 }, (_, i) => message({ type: 'identify', messageId: `m-${i}` }));
+    const out = rewritten(request(...identifies), withGroups);
+    expect(out.filter(m => m.type === 'group')).toHaveLength(2);
+    expect(out).toHaveLength(1002);
+  });
+
+  it("keeps a group call within 32 KB: one the identify's context would take past it carries only the context's ip", () => {
+    const withGroups = { ...sender, caller: { userId: USER, groupIds: [GROUP_A] } };
+    // An identify just under 32 KB once rewritten: its group call, with a longer messageId and a groupId, would be over.
+    const filler = 'x'.repeat(32 * 1024 - 260);
+    const out = rewritten(request(message({ type: 'identify', context: { filler } })), withGroups);
+    const size = (m: object) => Buffer.byteLength(JSON.stringify(m), 'utf8');
+    expect(size(out[0])).toBeLessThanOrEqual(32 * 1024);
+    expect(out[1]).toMatchObject({ type: 'group', groupId: GROUP_A, context: { ip: '203.0.113.7' } });
+    expect(size(out[1])).toBeLessThanOrEqual(32 * 1024);
   });
 
   it('refuses a message that grows past 32 KB once rewritten, naming its index', () => {

@@ -16,8 +16,15 @@ export type Sender = {
   clientIp?: string;
 };
 
-/** Fields the relay owns: whatever the browser put there is replaced or removed. */
-const SERVER_OWNED = ['userId', 'writeKey', 'sentAt', 'traits'];
+/**
+ * Fields the relay owns: whatever the browser put there is replaced or
+ * removed. `groupId` and `previousId` say who a call belongs to (the
+ * browser's group and alias calls are not forwarded either).
+ */
+const SERVER_OWNED = ['userId', 'writeKey', 'sentAt', 'traits', 'groupId', 'previousId'];
+
+/** Context fields the relay owns: the browser's are removed (`externalIds` feed Segment's identity resolution). */
+const SERVER_OWNED_CONTEXT = ['traits', 'groupId', 'ip', 'externalIds'];
 
 function withoutKeys(object: JsonObject, keys: readonly string[]): JsonObject {
   const copy = { ...object };
@@ -31,7 +38,7 @@ function withoutKeys(object: JsonObject, keys: readonly string[]): JsonObject {
  * and the browser's traits, write key and send time are gone.
  */
 function rewrite(message: CheckedMessage, { caller, maskIP, clientIp }: Sender): JsonObject {
-  const context = withoutKeys(isObject(message.context) ? message.context : {}, ['traits', 'groupId', 'ip']);
+  const context = withoutKeys(isObject(message.context) ? message.context : {}, SERVER_OWNED_CONTEXT);
   const masked = maskIP || (isObject(message.context) && message.context.ip === MASKED_IP);
   context.ip = masked || !clientIp ? MASKED_IP : clientIp;
   if (caller.groupIds.length) context.groupId = caller.groupIds[0];
@@ -42,6 +49,8 @@ function rewrite(message: CheckedMessage, { caller, maskIP, clientIp }: Sender):
  * The group calls the relay sends after an identify: one per group of the
  * caller, in order, with the identify's time and context, and messageIds
  * derived from the identify's so that a retried identify repeats them exactly.
+ * A group call that the identify's context would take past 32 KB carries
+ * only the context's `ip` (Segment would refuse it, and the batch with it).
  */
 function groupCalls(identify: JsonObject, groupIds: readonly string[]): JsonObject[] {
   const context = withoutKeys(identify.context as JsonObject, ['groupId']);
@@ -54,6 +63,7 @@ function groupCalls(identify: JsonObject, groupIds: readonly string[]): JsonObje
       context,
     };
     for (const key of ['anonymousId', 'timestamp', 'integrations']) if (identify[key] !== undefined) call[key] = identify[key];
+    if (Buffer.byteLength(JSON.stringify(call), 'utf8') > MAX_MESSAGE_BYTES) call.context = { ip: context.ip };
     return call;
   });
 }
@@ -63,12 +73,15 @@ function groupCalls(identify: JsonObject, groupIds: readonly string[]): JsonObje
  *
  * @remarks
  * Pure. `group` and `alias` messages from the browser are not forwarded: which
- * user and which groups a call belongs to is the server's to say. Each
- * identify is followed by the caller's group calls. A message that grows
- * past 32 KB once rewritten is refused (413), naming its index.
+ * user and which groups a call belongs to is the server's to say. The first
+ * identify of a request is followed by the caller's group calls (once: they
+ * are the same for every identify, and a request of many identifies must not
+ * multiply what is sent to Segment). A message that grows past 32 KB once
+ * rewritten is refused (413), naming its index.
  */
 export function rewriteMessages({ messages, batch }: RelayRequest, sender: Sender): Checked<JsonObject[]> {
   const out: JsonObject[] = [];
+  let grouped = false;
   for (const [index, message] of messages.entries()) {
     if (message.type === 'group' || message.type === 'alias') continue;
     const rewritten = rewrite(message, sender);
@@ -78,7 +91,10 @@ export function rewriteMessages({ messages, batch }: RelayRequest, sender: Sende
       return { ok: false, status: 413, message: `${where}the message is ${bytes} bytes once the server's ids are set; Segment accepts at most ${MAX_MESSAGE_BYTES} (32 KB)` };
     }
     out.push(rewritten);
-    if (message.type === 'identify') out.push(...groupCalls(rewritten, sender.caller.groupIds));
+    if (message.type === 'identify' && !grouped) {
+      grouped = true;
+      out.push(...groupCalls(rewritten, sender.caller.groupIds));
+    }
   }
   return { ok: true, value: out };
 }
