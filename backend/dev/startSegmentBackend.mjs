@@ -32,6 +32,8 @@ export const GUEST = Object.freeze({
  * @property {() => Promise<{ token: string, userEntityRef: string }>} signIn signs in with the guest provider; resolves with a Backstage user token
  * @property {(token: string) => Promise<{ cookie: string, expiresAt: string }>} userCookie gets the relay's user cookie
  *   (`GET {relayUrl}/.backstage/auth/v1/cookie` with the token); `cookie` is the `name=value` pair to send back
+ * @property {(guest: { userEntityRef: string, ownershipEntityRefs: string[] }) => void} setGuest who the guest provider
+ *   signs in from now on (another person signing in in the same browser, say)
  * @property {() => Promise<void>} stop stops the backend. Backstage leaves its database pools' timers running
  *   after stop (knex/tarn), so a test process ends with `node --test --test-force-exit` or `process.exit`
  */
@@ -164,6 +166,10 @@ export async function startSegmentBackend({
       if (!pair.startsWith('backstage-auth=')) throw new Error('the cookie endpoint set no backstage-auth cookie');
       const { expiresAt } = /** @type {{ expiresAt: string }} */ (await res.json());
       return { cookie: pair, expiresAt };
+    },
+    setGuest(next) {
+      // The guest provider reads its config at each sign-in.
+      Object.assign(data.auth.providers.guest, next);
     },
     stop: () => backend.stop(),
   };

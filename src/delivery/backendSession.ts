@@ -33,13 +33,16 @@ export type BackendSessionOptions = {
   random?: () => number;
   /** Told once, at the first failure; never given the token. */
   warn: (message: string) => void;
-  /** {@link BackendSession.ready} settles after this long even while the first attempt is pending. */
-  readyTimeoutMs: number;
 };
 
 /** The relay's user cookie, obtained and kept fresh (see {@link startBackendSession}). */
 export type BackendSession = {
-  /** Resolves once the first attempt is over (cookie or not), or after `readyTimeoutMs`; never rejects. */
+  /**
+   * Resolves once the relay has given the signed-in user's cookie (the first
+   * successful attempt); never rejects. Until then a call would go out with
+   * no cookie, or with the cookie of whoever signed in before in this
+   * browser, which the relay would take for theirs.
+   */
   ready: Promise<void>;
   state(): SessionState;
   /** Refreshes now if a refresh or retry is due (timers of a hidden or sleeping page run late). */
@@ -64,8 +67,11 @@ class AttemptFailed extends Error {}
  * `DELETE` first: the cookie is Backstage's one `backstage-auth` cookie of
  * the backend's host, which the app backend's protected mode also needs. Its answer's `expiresAt` sets the refresh: 1 to 4 minutes before,
  * at random. A failed attempt (no token, network, a status other than 2xx) is
- * retried after 5 s, doubling up to 5 min, with one warning. Calls sent
- * meanwhile are answered 401, which the library retries (see `withRelayOptions`).
+ * retried after 5 s, doubling up to 5 min, with one warning. The library is
+ * loaded once `ready` (the first cookie): calls wait for it, also while the
+ * user is on the sign-in page, where `getCredentials` waits. Should a refresh
+ * fail later, calls sent meanwhile are answered 401 once the cookie has
+ * expired, which the library retries (see `withRelayOptions`).
  */
 export function startBackendSession(options: BackendSessionOptions): BackendSession {
   const { relayUrl, scheduler, random = Math.random } = options;
@@ -79,7 +85,6 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
   const ready = new Promise<void>(resolve => {
     settleReady = resolve;
   });
-  const readyTimer = scheduler.setTimeout(() => settleReady(), options.readyTimeoutMs);
 
   const request = async (token: string) => {
     const init: RequestInit = { method: 'GET', credentials: 'include', headers: { Authorization: `Bearer ${token}` } };
@@ -131,14 +136,13 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
           );
         }
         schedule(Math.min(RETRY_FIRST_MS * 2 ** (failures - 1), RETRY_MAX_MS));
-        settleReady();
       },
     );
   }
 
   run();
   return {
-    ready: ready.then(() => scheduler.clearTimeout(readyTimer)),
+    ready,
     state: () => state,
     refreshIfDue() {
       if (state.kind !== 'stopped' && !inFlight && scheduler.wallNow() >= dueAt) {
@@ -149,7 +153,6 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
     stop() {
       state = { kind: 'stopped' };
       scheduler.clearTimeout(timer);
-      scheduler.clearTimeout(readyTimer);
     },
   };
 }
@@ -160,7 +163,7 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
  * hidden and sleeping pages run late).
  */
 export function startBrowserBackendSession(
-  options: Pick<BackendSessionOptions, 'relayUrl' | 'getCredentials' | 'warn' | 'readyTimeoutMs'>,
+  options: Pick<BackendSessionOptions, 'relayUrl' | 'getCredentials' | 'warn'>,
 ): BackendSession {
   // Wall-clock time only: `expiresAt` is a wall-clock time (the monotonic `now` is not read here).
   const scheduler: Scheduler = {

@@ -5,7 +5,7 @@ import type { Logger } from './Transport';
 
 /** What `delivery: backend` adds to the pipeline; undefined from {@link startRelayMode} means: stay off. */
 export type RelayMode = {
-  /** Delivery loads the library once this settles (the relay's first cookie attempt). */
+  /** Delivery loads the library once this settles (the relay's first cookie: see `BackendSession.ready`). */
   whenReady?: Promise<unknown>;
 };
 
@@ -13,7 +13,7 @@ export type RelayMode = {
  * Starts what `delivery: backend` needs (nothing for `direct`): one warning
  * for the keys that have no effect in this mode, and, unless in test mode,
  * the relay's session cookie, kept fresh (its code is loaded lazily, off the
- * app's first load).
+ * app's first load); calls wait for the first one.
  *
  * @remarks
  * Without an identity API there is no signed-in user, and the relay accepts
@@ -35,7 +35,6 @@ export function startRelayMode(config: EnabledSegmentConfig, identityApi: Identi
       relayUrl: relay.url,
       getCredentials: () => identityApi.getCredentials(),
       warn: message => logger.warn(message),
-      readyTimeoutMs: config.identityTimeoutMs,
     }),
   );
   return { whenReady: session.then(s => s.ready) };
