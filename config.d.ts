@@ -183,7 +183,7 @@ export interface Config {
           /**
            * Redact e-mail addresses, whole, in every string sent: internationalized
            * ones, full-width `＠`, quoted local parts, address literals, percent-encoded
-           * ones (the README lists what is matched). Default `false`.
+           * ones (docs/privacy.md lists exactly what is matched). Default `false`.
            */
           emails?: boolean;
         };
