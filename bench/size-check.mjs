@@ -58,9 +58,13 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * events earlier loads kept for the next one (localStorage kept them for
  * good): 25858 B, budget 25.5 KB. The settings card telling that analytics
  * is off in a browser that sends an opt-out the config respects shares the
- * opt-out check with the first load (a chunk of its own): 26063 B.
+ * opt-out check with the first load (a chunk of its own): 26063 B. Then a
+ * review of those fixes: stored calls of a write key another instance in
+ * the page sends for are kept, the library's queues of the dropped keys go
+ * too, a decision never throws at its caller, per-kind warning budgets:
+ * 26199 B (25.6 KB), budget 25.75 KB.
  */
-const OWN_CODE_LIMIT = 25.5 * 1024;
+const OWN_CODE_LIMIT = 25.75 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];
 
 const failures = [];

@@ -15,6 +15,8 @@ function keep() {
   for (const [key, value] of Object.entries(KEPT)) localStorage.setItem(key, value);
   localStorage.setItem('backstage-segment:k:user', 'user:default/jane');
   localStorage.setItem('ajs_user_id', '"user:default/jane"');
+  localStorage.setItem('persisted-queue:v1:old-key:dest-Segment.io:items', '[{"event":{"userId":"user:default/jane"}}]');
+  localStorage.setItem('persisted-queue:v1:another-app:event-queue:items', '[]');
   localStorage.setItem('unrelated', '1');
 }
 
@@ -31,9 +33,20 @@ afterEach(() => {
 });
 
 describe('a load with analytics off for this browser', () => {
-  it('enabled: false removes the events kept for a next load, of every write key, and nothing else', () => {
+  it("enabled: false removes the events kept for a next load, the module's and the library's, of every write key it stored for", () => {
     fromSegment({ enabled: false });
-    expect(Object.keys(localStorage).sort()).toEqual(['ajs_user_id', 'backstage-segment:k:user', 'unrelated']);
+    expect(Object.keys(localStorage).sort()).toEqual([
+      'ajs_user_id',
+      'backstage-segment:k:user',
+      'persisted-queue:v1:another-app:event-queue:items', // a key the module never stored for: not its own
+      'unrelated',
+    ]);
+  });
+
+  it('keeps those of a write key another instance in this page sends for (it reads them once its library loads)', () => {
+    fromSegment({ writeKey: 'k', testMode: true });
+    fromSegment({ enabled: false });
+    expect(Object.keys(localStorage).filter(key => key.endsWith(':pending'))).toEqual(['backstage-segment:k:pending']);
   });
 
   it('agent.disableClientPersistence removes them too', () => {
@@ -51,8 +64,8 @@ describe('a load with analytics off for this browser', () => {
     try {
       fromSegment({ writeKey: 'k3', testMode: true, respectGlobalPrivacyControl: true });
       // Its code is loaded lazily: polls for that real work to finish; no fixed sleep.
-      for (let tries = 0; localStorage.length > 1 && tries < 1000; tries++) await new Promise(resolve => setTimeout(resolve, 5));
-      expect(Object.keys(localStorage)).toEqual(['unrelated']);
+      for (let tries = 0; localStorage.length > 2 && tries < 1000; tries++) await new Promise(resolve => setTimeout(resolve, 5));
+      expect(Object.keys(localStorage).sort()).toEqual(['persisted-queue:v1:another-app:event-queue:items', 'unrelated']);
     } finally {
       delete (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl;
     }

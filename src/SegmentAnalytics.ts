@@ -8,6 +8,7 @@ import { dropKeptCalls } from './delivery/callStore';
 import { createEventPath } from './eventPath';
 import { UserIdTransformOption } from './identity/userIdOptions';
 import { BackstageEvent } from './mapping/BackstageEvent';
+import { isWriteKeyClaimed } from './oncePerWriteKey';
 import { setUpPathParts } from './pathParts';
 import { createWarnOnce, describeError, Logger, safeLogger } from './warnSafely';
 
@@ -78,7 +79,7 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
     // Config -> the parts (undefined: the module stays off) -> the path of every event.
     const parts = config && setUpPathParts(config, options, logger, this.warnOnce);
     // `enabled: false`: no load of this config sends what an earlier one kept for the next load.
-    if (!config) dropKeptCalls();
+    if (!config) dropKeptCalls(isWriteKeyClaimed);
     this.capture = parts ? createEventPath(parts) : () => {};
     // `agent.initialPageView`: the page the app starts on, as a navigate of the app's root context (Backstage's
     // defaults), so that it waits for the identity and meets the rules, privacy and consent as any other. It is

@@ -71,6 +71,16 @@ export function claimWriteKey(writeKey: string, logger: Pick<Console, 'warn'>, p
   return false;
 }
 
+/** Whether an instance in this page has claimed `writeKey` (it sends, and reads what is kept for it). */
+export function isWriteKeyClaimed(writeKey: string, page: object = globalThis): boolean {
+  try {
+    const claims = (page as Record<symbol, unknown>)[WRITE_KEY_CLAIMS];
+    return isClaims(claims) && claims.has(writeKey);
+  } catch {
+    return false;
+  }
+}
+
 function alreadyClaimedWarning(writeKey: string): string {
   const shown = writeKey === '' ? 'test mode without a write key' : `write key "${writeKey.slice(0, 6)}…"`;
   return (

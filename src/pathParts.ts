@@ -5,7 +5,8 @@ import { browserUserIdTransform, startRelayMode } from './delivery/relayMode';
 import { chooseUserIdTransform } from './identity/chooseUserIdTransform';
 import { resolveIdentity } from './identity/resolveIdentity';
 import { UserIdTransformOption } from './identity/userIdOptions';
-import { claimWriteKey } from './oncePerWriteKey';
+import { claimWriteKey, isWriteKeyClaimed } from './oncePerWriteKey';
+import { dropKeptCalls } from './delivery/callStore';
 import { createPrivacy, Privacy } from './privacy/createPrivacy';
 import { browserOptsOut } from './privacy/optOut';
 import { createUserPseudonyms } from './privacy/userPseudonyms';
@@ -50,7 +51,7 @@ export function setUpPathParts(
 ): PathParts | undefined {
   if (browserOptsOut(config.privacy, logger)) {
     // As when the user opts out: what analytics stored in this browser before is removed (its code is loaded lazily).
-    import(/* webpackChunkName: "segment-consent" */ './consent/forgetBrowserData').then(m => m.forgetBrowserData([]), () => {});
+    import(/* webpackChunkName: "segment-consent" */ './consent/forgetBrowserData').then(m => m.forgetBrowserData(config.writeKey, []), () => {});
     return undefined;
   }
   const { identityApi } = app;
@@ -62,6 +63,8 @@ export function setUpPathParts(
   );
   // After every check that throws: an instance that failed holds no key.
   if (!claimWriteKey(config.writeKey, logger)) return undefined;
+  // Kept by an earlier config: no load of this one reads them (its own key's too; another instance's stay).
+  if (config.agent.disableClientPersistence) dropKeptCalls(key => key !== config.writeKey && isWriteKeyClaimed(key));
   warnings.forEach(warning => logger.warn(warning));
   // `delivery: backend`: the relay's session cookie (and the library waits for its first attempt).
   const relay = startRelayMode(config, identityApi, logger);

@@ -64,9 +64,10 @@ export class SegmentConsent implements SegmentConsentApi {
 
   /** {@inheritDoc SegmentConsentApi.setDecision} */
   setDecision(decision: SegmentConsentDecision, options?: SegmentConsentDecisionOptions): Promise<void> {
-    // Not after loading the code: a "no" applies (and is handed to the StorageApi) in the caller's task.
-    this.load().catch(() => {});
-    return decide(this.storageApi, decision, options);
+    // Not after loading the code: a "no" applies (and is handed to the StorageApi) in the caller's task. Settles
+    // once the code has loaded too, so that getDecision() tells the decision after `await setDecision(...)`.
+    const loaded = this.load().catch(() => {});
+    return Promise.all([decide(this.storageApi, decision, options), loaded]).then(() => {});
   }
 
   /** {@inheritDoc SegmentConsentApi.decision$} */

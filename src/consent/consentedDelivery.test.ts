@@ -35,4 +35,42 @@ describe('ConsentedDelivery', () => {
     consented.enqueue(at(3001, 'later'));
     expect(sessions).toEqual([['before'], ['after', 'later']]);
   });
+
+  it('a clock stepped back after the switch back on: calls captured since still go out', () => {
+    let now = 10_000;
+    const sent: string[] = [];
+    const consented = new ConsentedDelivery({
+      create: () => ({ enqueue: call => sent.push(String(call.properties.subject)), stop: () => {} }),
+      forget: () => {},
+      onPageLeave: () => {},
+      now: () => now,
+    });
+    consented.start();
+    consented.stop();
+    consented.start(); // on again at 10,000
+    now = 4_000; // the clock steps back a few seconds later
+    consented.enqueue(at(4_000, 'after-the-step'));
+    expect(sent).toEqual(['after-the-step']);
+  });
+
+  it("a stopped session's library arriving once analytics is on again does not remove the new session's data", () => {
+    const observers: Array<(transport: any) => unknown> = [];
+    const forget = jest.fn();
+    const consented = new ConsentedDelivery({
+      create: observe => {
+        observers.push(observe);
+        return { enqueue: () => {}, stop: () => {} };
+      },
+      forget,
+      onPageLeave: () => {},
+    });
+    consented.start();
+    consented.stop(); // its library is still loading
+    consented.start();
+    forget.mockClear();
+    const stale = { stop: jest.fn() };
+    observers[0](stale); // the first session's library arrives now
+    expect(stale.stop).toHaveBeenCalled(); // cut off from the network
+    expect(forget).not.toHaveBeenCalled();
+  });
 });

@@ -43,7 +43,11 @@ export class ConsentedDelivery {
    * under its new anonymous id).
    */
   enqueue(call: SegmentCall): void {
-    if (this.acceptsFrom !== undefined && call.timestamp.getTime() < this.acceptsFrom) return;
+    if (this.acceptsFrom !== undefined) {
+      // The clock stepped back since the switch-on: capture times no longer tell before from after; let calls through.
+      if ((this.options.now ?? Date.now)() < this.acceptsFrom) this.acceptsFrom = -Infinity;
+      if (call.timestamp.getTime() < this.acceptsFrom) return;
+    }
     this.session?.delivery.enqueue(call);
   }
 
@@ -87,6 +91,7 @@ export class ConsentedDelivery {
     } catch {
       // the library is cut off at best effort; its stores are removed below either way
     }
-    this.options.forget();
+    // A library of a stopped session that arrives once analytics is on again must not remove the new session's ids.
+    if (this.off) this.options.forget();
   }
 }

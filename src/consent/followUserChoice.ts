@@ -45,7 +45,7 @@ export function followUserChoice<T>(options: UserChoiceOptions<T>): {
   let categories: SegmentCategoryPreferences | undefined;
   const delivery = new ConsentedDelivery({
     create: observe => options.create(transport => withPreferences(observe(transport), () => categories)),
-    forget: options.forget ?? (() => forgetBrowserData(options.moduleKeys)),
+    forget: options.forget ?? (() => forgetBrowserData(options.writeKey, options.moduleKeys)),
     onPageLeave: options.onPageLeave,
   });
   const gate = new ConsentGate<T>({

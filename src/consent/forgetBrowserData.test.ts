@@ -19,13 +19,15 @@ describe('forgetBrowserData', () => {
       'persisted-queue:v1:wk:dest-Segment.io:items': '[]',
       'persisted-queue:v1:other:event-queue:items': '[]',
       'backstage-segment:other:user': 'x',
+      'persisted-queue:v1:third:event-queue:items': '[]',
       '/segment-analytics/consent': '{"decision":"denied"}',
       unrelated: '1',
     };
     for (const [key, value] of Object.entries(keys)) localStorage.setItem(key, value);
-    forgetBrowserData(MODULE_KEYS);
-    // An earlier write key's stored events and owner are this browser's user's too.
-    expect(Object.keys(localStorage).sort()).toEqual(['/segment-analytics/consent', 'unrelated']);
+    forgetBrowserData('wk', MODULE_KEYS);
+    // An earlier write key's stored events, owner and library queues are this browser's user's too; another
+    // app's library queue (a key the module never stored anything for) is not the module's to remove.
+    expect(Object.keys(localStorage).sort()).toEqual(['/segment-analytics/consent', 'persisted-queue:v1:third:event-queue:items', 'unrelated']);
   });
 
   it('expires ajs_* cookies on the host and on each parent domain', () => {
@@ -38,7 +40,7 @@ describe('forgetBrowserData', () => {
         writes.push(value);
       },
     };
-    const removed = forgetBrowserData(MODULE_KEYS, { document: doc, hostname: 'backstage.corp.example.com' });
+    const removed = forgetBrowserData('wk', MODULE_KEYS, { document: doc, hostname: 'backstage.corp.example.com' });
     expect(removed).toEqual(['cookie ajs_anonymous_id', 'cookie ajs_user_id']);
     const forAnon = writes.filter(w => w.startsWith('ajs_anonymous_id='));
     expect(forAnon.every(w => w.includes('max-age=0'))).toBe(true);
@@ -65,7 +67,7 @@ describe('forgetBrowserData', () => {
         throw new Error('SecurityError');
       },
     };
-    expect(forgetBrowserData(MODULE_KEYS, { localStorage: throwing, document: doc as { cookie: string } })).toEqual([]);
+    expect(forgetBrowserData('wk', MODULE_KEYS, { localStorage: throwing, document: doc as { cookie: string } })).toEqual([]);
   });
 
   it("deletes the module's IndexedDB database of claims, also while a ledger of this page holds it open", async () => {
@@ -82,7 +84,7 @@ describe('forgetBrowserData', () => {
         return request;
       },
     };
-    expect(forgetBrowserData(MODULE_KEYS, { indexedDB: watched })).toEqual([`indexedDB ${CLAIMS_DATABASE}`]);
+    expect(forgetBrowserData('wk', MODULE_KEYS, { indexedDB: watched })).toEqual([`indexedDB ${CLAIMS_DATABASE}`]);
     expect(deleted).toBeDefined();
     await deleted;
     expect(await indexedDB.databases()).toEqual([]);

@@ -34,11 +34,15 @@ export function pageBrowserData(): BrowserData {
  * (`moduleKeys`: calls kept for the next load, the stored identity's owner;
  * and any `backstage-segment:` key, of an earlier write key too: what it
  * stored then is this browser's user's as well) and the library's (`ajs_*`
- * identity and traits, its persisted queues, of any write key).
+ * identity and traits, the persisted queues of `writeKeys`: the current one
+ * and those the module's keys name).
  */
-export function isAnalyticsKey(key: string, moduleKeys: readonly string[]): boolean {
+export function isAnalyticsKey(key: string, writeKeys: readonly string[], moduleKeys: readonly string[]): boolean {
   return (
-    moduleKeys.includes(key) || key.startsWith('backstage-segment:') || key.startsWith('ajs_') || key.startsWith('persisted-queue:v1:')
+    moduleKeys.includes(key) ||
+    key.startsWith('backstage-segment:') ||
+    key.startsWith('ajs_') ||
+    writeKeys.some(writeKey => key.startsWith(`persisted-queue:v1:${writeKey}:`))
   );
 }
 
@@ -50,7 +54,7 @@ function domainsOf(hostname: string): string[] {
 
 /**
  * Removes everything the module and the Segment library stored in this
- * browser (the current write key's and any earlier one's): the module's keys
+ * browser (`writeKey`'s and any earlier one's): the module's keys
  * (`moduleKeys`, `backstage-segment:*`), the library's `ajs_*` keys and
  * persisted queues in localStorage, and its `ajs_*` cookies, also those set
  * on a parent domain (the library puts them on the top domain it may); and
@@ -59,6 +63,7 @@ function domainsOf(hostname: string): string[] {
  * Never throws; returns what it removed, for tests and logs.
  */
 export function forgetBrowserData(
+  writeKey: string,
   moduleKeys: readonly string[],
   browser: BrowserData = pageBrowserData(),
 ): string[] {
@@ -66,11 +71,11 @@ export function forgetBrowserData(
   try {
     const storage = browser.localStorage;
     if (storage) {
-      const keys: string[] = [];
-      for (let i = 0; i < storage.length; i++) {
-        const key = storage.key(i);
-        if (key !== null && isAnalyticsKey(key, moduleKeys)) keys.push(key);
-      }
+      const all: string[] = [];
+      for (let i = 0; i < storage.length; i++) all.push(storage.key(i) ?? '');
+      const earlier = all.map(key => /^backstage-segment:(.*):(pending|user)$/.exec(key)?.[1]).filter(k => k !== undefined);
+      const writeKeys = [writeKey, ...(earlier as string[])];
+      const keys = all.filter(key => key !== '' && isAnalyticsKey(key, writeKeys, moduleKeys));
       for (const key of keys) {
         storage.removeItem(key);
         removed.push(key);

@@ -97,10 +97,15 @@ export function decide(
   decision: unknown,
   options: { categoryPreferences?: unknown } | undefined,
 ): Promise<void> {
-  if (decision !== 'granted' && decision !== 'denied') {
-    return Promise.reject(new TypeError(`Segment analytics: a decision is 'granted' or 'denied', not ${String(decision)}`));
+  try {
+    if (decision !== 'granted' && decision !== 'denied') {
+      throw new TypeError(`Segment analytics: a decision is 'granted' or 'denied', not ${describeError(decision)}`);
+    }
+    const categoryPreferences = toPreferences(options?.categoryPreferences);
+    return saveDecision(storageApi, { decision, ...(categoryPreferences && { categoryPreferences }), decidedAt: new Date().toISOString() });
+  } catch (error) {
+    // Never thrown at the caller: a throwing getter among the options rejects, as an invalid decision does.
+    return Promise.reject(error);
   }
-  const categoryPreferences = toPreferences(options?.categoryPreferences);
-  return saveDecision(storageApi, { decision, ...(categoryPreferences && { categoryPreferences }), decidedAt: new Date().toISOString() });
 }
 

@@ -1,5 +1,5 @@
 import { MockStorageApi } from '@backstage/test-utils';
-import { saveDecision, unsavedDecision } from './pageDecision';
+import { decide, saveDecision, unsavedDecision } from './pageDecision';
 import { StoredRead, watchStoredDecision } from './storedDecision';
 
 const full = () => new DOMException('full', 'QuotaExceededError');
@@ -95,5 +95,19 @@ describe('saveDecision', () => {
     watchStoredDecision(otherRoot, read => reads.push(read));
     await expect(saveDecision(storageApi, { decision: 'denied' })).rejects.toThrow(/applies to this page/);
     expect(reads.at(-1)).toEqual({ kind: 'read', stored: { decision: 'denied' } });
+  });
+
+  it('a decision with options whose getter throws rejects; it never throws at the caller', async () => {
+    const options = {
+      get categoryPreferences(): unknown {
+        throw new Error('hostile getter');
+      },
+    };
+    let result: Promise<void> | undefined;
+    expect(() => {
+      result = decide(MockStorageApi.create(), 'denied', options);
+    }).not.toThrow();
+    await expect(result).rejects.toThrow('hostile getter');
+    await expect(decide(MockStorageApi.create(), Symbol('x'), undefined)).rejects.toThrow("a decision is 'granted' or 'denied'");
   });
 });

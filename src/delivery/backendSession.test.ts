@@ -141,9 +141,24 @@ describe('startBackendSession', () => {
       void session.ready.then(() => (ready = true));
       await advance(10 * MINUTE);
       expect(ready).toBe(false);
-      expect(session.state()).toEqual({ kind: 'starting' });
+      expect(session.state().kind).not.toBe('active');
       session.stop();
     }
+  });
+
+  it('a request the relay never answers fails after 30 s and is retried: one that hangs does not stop analytics', async () => {
+    const relay = fakeRelay(['hang', 200]);
+    const { session, warn } = start(relay);
+    let ready = false;
+    void session.ready.then(() => (ready = true));
+    await advance(30_000);
+    expect(session.state()).toEqual({ kind: 'retrying', failures: 1 });
+    expect(warn.mock.calls[0][0]).toContain('no answer within 30 s');
+    await advance(5000);
+    expect(relay.gets()).toBe(2);
+    expect(session.state().kind).toBe('active');
+    expect(ready).toBe(true);
+    session.stop();
   });
 
   it('refreshes at once when a refresh is due but its timer ran late (a hidden or sleeping page)', async () => {

@@ -10,6 +10,8 @@ const RETRY_FIRST_MS = 5_000;
 const RETRY_MAX_MS = 300_000;
 /** The least time between two refreshes, whatever `expiresAt` says. */
 const MIN_DELAY_MS = 10_000;
+/** A cookie request not answered within this long is a failed attempt (retried): one that hangs must not stop analytics. */
+export const ATTEMPT_TIMEOUT_MS = 30_000;
 
 /** Where the relay's user cookie stands. */
 export type SessionState =
@@ -86,19 +88,27 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
     settleReady = resolve;
   });
 
-  const request = async (token: string) => {
+  /** The relay's answer (its body read), or a failure after {@link ATTEMPT_TIMEOUT_MS}. */
+  const request = (token: string) => {
     const init: RequestInit = { method: 'GET', credentials: 'include', headers: { Authorization: `Bearer ${token}` } };
-    const response = await options.fetch(endpoint, init).catch(() => {
-      throw new AttemptFailed('the request failed (network, CORS or blocked)');
+    const answered = (async () => {
+      const response = await options.fetch(endpoint, init).catch(() => {
+        throw new AttemptFailed('the request failed (network, CORS or blocked)');
+      });
+      if (!response.ok) throw new AttemptFailed(`answered ${response.status}`);
+      return (await response.json().catch(() => undefined)) as { expiresAt?: unknown } | undefined;
+    })();
+    let deadline: unknown;
+    const timedOut = new Promise<never>((_, fail) => {
+      deadline = scheduler.setTimeout(() => fail(new AttemptFailed(`no answer within ${ATTEMPT_TIMEOUT_MS / 1000} s`)), ATTEMPT_TIMEOUT_MS);
     });
-    if (!response.ok) throw new AttemptFailed(`answered ${response.status}`);
-    return response;
+    return Promise.race([answered, timedOut]).finally(() => scheduler.clearTimeout(deadline));
   };
 
   const attempt = async (): Promise<number> => {
     const { token } = await options.getCredentials().catch(() => ({ token: undefined }));
     if (typeof token !== 'string' || !token) throw new AttemptFailed('the signed-in user has no Backstage token');
-    const body = (await (await request(token)).json().catch(() => undefined)) as { expiresAt?: unknown } | undefined;
+    const body = await request(token);
     const expiresAt = typeof body?.expiresAt === 'string' ? Date.parse(body.expiresAt) : NaN;
     if (Number.isNaN(expiresAt)) throw new AttemptFailed('answered without a valid expiresAt');
     return expiresAt;

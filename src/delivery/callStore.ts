@@ -71,20 +71,26 @@ export function callStoreKey(writeKey: string): string {
 }
 
 /**
- * Removes the calls kept for a next load, of every write key: what a page
- * load with analytics off for this browser does (`enabled: false`, the
- * browser's opt-out respected, `disableClientPersistence`), as no load of
- * its config would send them, and localStorage keeps them for good
- * otherwise. Never throws (storage that cannot be reached keeps nothing).
+ * Removes the calls kept for a next load (the module's, and the library's
+ * persisted queues of the same write keys): what a page load with analytics
+ * off for this browser does (`enabled: false`, `disableClientPersistence`),
+ * as no load of its config would send them, and localStorage keeps them for
+ * good otherwise. Write keys come from the module's own keys; one that an
+ * instance in this page has claimed (`keep`) keeps its calls, for it to send.
+ * Never throws (storage that cannot be reached keeps nothing).
  */
-export function dropKeptCalls(storage: Pick<Storage, 'length' | 'key' | 'removeItem'> | undefined = pageStorage()): void {
+export function dropKeptCalls(
+  keep: (writeKey: string) => boolean,
+  storage: Pick<Storage, 'length' | 'key' | 'removeItem'> | undefined = pageStorage(),
+): void {
   try {
-    const kept: string[] = [];
-    for (let i = 0; storage && i < storage.length; i++) {
-      const key = storage.key(i);
-      if (key?.startsWith('backstage-segment:') && key.endsWith(':pending')) kept.push(key);
+    const keys: string[] = [];
+    for (let i = 0; storage && i < storage.length; i++) keys.push(storage.key(i) ?? '');
+    const writeKeys = keys.map(key => /^backstage-segment:(.*):(pending|user)$/.exec(key)?.[1]).filter(k => k !== undefined && !keep(k));
+    const dropped = new Set(writeKeys.map(k => callStoreKey(k!)));
+    for (const key of keys) {
+      if (dropped.has(key) || writeKeys.some(k => key.startsWith(`persisted-queue:v1:${k}:`))) storage!.removeItem(key);
     }
-    kept.forEach(key => storage!.removeItem(key));
   } catch {
     // a store that refuses: the module could not have kept calls there either
   }

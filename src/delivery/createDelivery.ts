@@ -3,7 +3,7 @@ import type { loadSegmentTransport } from './segmentTransport';
 import { EnabledSegmentConfig } from '../config/SegmentConfig';
 import { CurrentDocument, titleWaitMs } from '../mapping/pageHistory';
 import { watchTitles } from './titleWatch';
-import { createCallStore, dropKeptCalls } from './callStore';
+import { createCallStore } from './callStore';
 import type { claimLedgerOf } from './claimLedger';
 import { Delivery } from './Delivery';
 import { MAX_IN_FLIGHT } from './pacing';
@@ -58,7 +58,6 @@ export function createDelivery(
   { userId, atHandOver, overTransport = transport => transport, loadLibrary, whenReady }: DeliveryStages,
 ) {
   const persist = !config.testMode && !config.agent.disableClientPersistence;
-  if (config.agent.disableClientPersistence) dropKeptCalls(); // kept by an earlier config; no load of this one reads them
   const localStorage = persist ? probeLocalStorage(pageLocalStorage) : undefined;
   const storage = localStorage && (localStorage.kind === 'usable' ? pageLocalStorage()! : createMemoryStorage());
   // The record of whose identity the browser holds stays in localStorage where it can still be read (full,
@@ -74,7 +73,9 @@ export function createDelivery(
   const load = () => chunk().then(({ loadTransport, insideLibrary }) => loadTransport(config, logger, storedOwner, insideLibrary, localStorage));
   let transport: Promise<Transport>;
   if (config.testMode) transport = Promise.resolve(createLoggingTransport(logger));
-  else transport = whenReady ? whenReady.then(load, load) : load();
+  // `delivery: backend`: not before the user's relay cookie; should its code fail to load, the library does not load
+  // either (calls would go out with whatever cookie the browser holds): the page's calls are kept, as for any load failure.
+  else transport = whenReady ? whenReady.then(load) : load();
   return new Delivery({
     transport: transport.then(overTransport),
     userId,

@@ -18,8 +18,12 @@ export type CallWarnings = (kind: 'prepare' | 'too-large' | 'send', action: stri
 
 /** See {@link CallWarnings}. */
 export function createCallWarnings(logger: Logger): CallWarnings {
-  const warnOnce = createWarnOnce(logger, MAX_WARNED_ACTIONS * 3);
-  return (kind, action, message) => warnOnce(`${kind}:${action}`, `Segment analytics: ${message}; later ones are not reported`);
+  // A budget per kind: actions that keep failing one way do not silence another kind of failure.
+  const kinds = new Map<string, (topic: string, message: string) => void>();
+  return (kind, action, message) => {
+    if (!kinds.has(kind)) kinds.set(kind, createWarnOnce(logger, MAX_WARNED_ACTIONS));
+    kinds.get(kind)!(action, `Segment analytics: ${message}; later ones are not reported`);
+  };
 }
 
 /** An action as warnings name it: a hostile one can be megabytes long. */
