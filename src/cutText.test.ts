@@ -42,7 +42,7 @@ describe('every string cut to a limit ends on a whole character', () => {
 
   it("the safe reader's warning, which quotes at most 100 characters of the action", () => {
     const warn = jest.fn();
-    createSafeEventReader({ warn })({ action: pairAt(100), subject: Symbol('s') });
+    createSafeEventReader({ warn, info: jest.fn() })({ action: pairAt(100), subject: Symbol('s') });
     expect(warn).toHaveBeenCalledTimes(1);
     expect(isLoneSurrogate(warn.mock.calls[0][0])).toBe(false);
     expect(warn.mock.calls[0][0]).toContain(`'${'a'.repeat(99)}'`);

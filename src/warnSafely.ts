@@ -55,6 +55,13 @@ export function safeLogger(logger: Logger): SafeLogger {
 }
 
 /**
+ * Most actions (or other topics made from events) a kind of warning names;
+ * past that, the same faults are still handled, silently, so that a plugin
+ * firing faulty events in a loop cannot flood the console or grow memory.
+ */
+export const MAX_WARNED_ACTIONS = 50;
+
+/**
  * A warning given at most once per `topic` (per instance): a fault that
  * repeats (every event failing the same way) is told once, not per event.
  * Past `maxTopics` topics (topics made from events' actions, say) nothing

@@ -11,7 +11,7 @@ const RETRY_MAX_MS = 300_000;
 /** The least time between two refreshes, whatever `expiresAt` says. */
 const MIN_DELAY_MS = 10_000;
 /** A cookie request not answered within this long is a failed attempt (retried): one that hangs must not stop analytics. */
-export const ATTEMPT_TIMEOUT_MS = 30_000;
+const ATTEMPT_TIMEOUT_MS = 30_000;
 
 /** Where the relay's user cookie stands. */
 export type SessionState =

@@ -140,7 +140,7 @@ export function createWaitingBound(max: number, warnOnce: (topic: string, messag
       warnOnce(
         'dropped',
         `Segment analytics: ${dropped} events were dropped (the oldest) while more than ${max} ` +
-          'waited for the Segment library or the user identity',
+          'waited for the Segment library (with `delivery: backend`, for the relay to know the user) or the user identity',
       );
     },
   };

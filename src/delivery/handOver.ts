@@ -1,13 +1,10 @@
 import { cutText } from '../cutText';
 import { fitToSizeLimit, MAX_CALL_BYTES } from '../mapping/fitToSizeLimit';
 import { SegmentCall } from '../mapping/SegmentCall';
-import { createWarnOnce, describeError, Logger } from '../warnSafely';
+import { createWarnOnce, describeError, Logger, MAX_WARNED_ACTIONS } from '../warnSafely';
 import { StoredCall } from './callStore';
 import { InFlight } from './pacing';
 import { SendOptions, Transport } from './Transport';
-
-/** Actions whose calls are warned about at most; past that, such calls are still dropped, silently. */
-const MAX_WARNED_ACTIONS = 50;
 
 /**
  * Warnings about single calls: one per kind of fault and action (for at most
