@@ -32,6 +32,23 @@ describe('agent.initialPageView on the wire', () => {
     expect(messages.map(m => m.anonymousId)).not.toContain('bobs-anonymous-id');
   });
 
+  it.each([
+    ['/backstage/catalog', '/catalog?x=1'],
+    ['/backstage', '/?x=1'],
+    ['/backstage-docs/catalog', '/backstage-docs/catalog?x=1'],
+  ])('an app served under /backstage, started on %s: the subject is the path within the app (%s), as Backstage reports it', async (path, subject) => {
+    window.history.replaceState({}, '', `${path}?x=1`);
+    const { analytics, waitFor } = wire.create(
+      { agent: { initialPageView: true } },
+      { identityApi: userIdentity('user:default/jane') },
+      { baseUrl: 'http://example.test/backstage/' },
+    );
+    analytics.captureEvent({ action: 'click', subject: 'x', context });
+
+    const [start] = (await waitFor(m => m.some(c => c.type === 'track'))).filter(m => m.type === 'page');
+    expect(start.properties).toMatchObject({ action: 'navigate', subject, path });
+  });
+
   it('built on the sign-in page, long before the user signs in: the start page waits for the first event, then for the identity', async () => {
     window.history.replaceState({}, '', '/catalog');
     const { analytics, waitFor, inSendOrder } = wire.create(

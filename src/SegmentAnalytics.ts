@@ -86,7 +86,11 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
     // captured with the app's first event, not now: the app may build this API on its sign-in page, and the
     // identity's time-out starts with the first event captured.
     if (parts && config.agent.initialPageView && typeof location === 'object') {
-      const subject = `${location.pathname}${location.search}${location.hash}`;
+      // As Backstage's own navigate subjects: the path within the app, without the path it is served under.
+      const { basePath } = config.agent;
+      const { pathname } = location;
+      const under = basePath && (pathname === basePath || pathname.startsWith(`${basePath}/`));
+      const subject = `${under ? pathname.slice(basePath.length) || '/' : pathname}${location.search}${location.hash}`;
       this.startPage = { action: 'navigate', subject, context: { routeRef: 'unknown', pluginId: 'root', extension: 'App' } };
     }
   }

@@ -33,7 +33,8 @@ export type WireCollector = {
    * `app.analytics.segment` keys in `segment`, sending to the collector on a
    * write key of its own, so that a test reads only its own messages.
    */
-  create(segment?: object, options?: SegmentAnalyticsOptions): WireInstance;
+  /** `app` adds keys of the app's config beside `analytics` (`baseUrl`, say). */
+  create(segment?: object, options?: SegmentAnalyticsOptions, app?: object): WireInstance;
   /** The running collector (started in `beforeAll`), for requests and all messages. */
   readonly collector: LoopbackCollector;
 };
@@ -86,12 +87,12 @@ export function setupWireCollector(prefix: string): WireCollector {
     get collector() {
       return running();
     },
-    create(segment = {}, analyticsOptions = {}) {
+    create(segment = {}, analyticsOptions = {}, app = {}) {
       const { url, apiHost } = running();
       const writeKey = `${prefix}-${++keyCount}`;
       const analytics = SegmentAnalytics.fromConfig(
         new ConfigReader({
-          app: { analytics: { segment: { writeKey, cdnURL: url, apiHost: `http://${apiHost}`, ...segment } } },
+          app: { ...app, analytics: { segment: { writeKey, cdnURL: url, apiHost: `http://${apiHost}`, ...segment } } },
         }),
         analyticsOptions,
       );

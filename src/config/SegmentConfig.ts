@@ -34,6 +34,12 @@ export type SegmentConfig =
         disableClientPersistence: boolean;
         disableAutoISOConversion: boolean;
         initialPageView: boolean;
+        /**
+         * The path the app is served under (`app.baseUrl`'s, without a trailing
+         * slash), which Backstage leaves out of its navigate subjects; absent
+         * when the app is served at the root.
+         */
+        basePath?: string;
       };
       /** Team analytics: group calls, extra properties, event names. */
       team: TeamConfig;

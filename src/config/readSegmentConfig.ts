@@ -82,6 +82,19 @@ function wholeNumber(c: Config | undefined, key: string, min: number, max: numbe
 }
 
 /**
+ * The path of `app.baseUrl` (as Backstage's router takes it: its base path),
+ * when the app is not served at the root. Backstage validates that key.
+ */
+function appBasePath(config: Config): { basePath?: string } {
+  try {
+    const basePath = new URL(config.getOptionalString('app.baseUrl') ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');
+    return basePath ? { basePath } : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
  * Reads and validates `app.analytics.segment.*` once.
  *
  * @remarks
@@ -143,6 +156,7 @@ export function readSegmentConfig(config: Config): SegmentConfig {
       disableClientPersistence: bool(c, 'agent.disableClientPersistence'),
       disableAutoISOConversion: bool(c, 'agent.disableAutoISOConversion'),
       initialPageView: bool(c, 'agent.initialPageView'),
+      ...appBasePath(config),
     },
     team: readTeamConfig(c),
     // Only when configured: without the block, the defaults of `DEFAULT_CONSENT` apply.

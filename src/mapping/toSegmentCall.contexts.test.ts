@@ -110,6 +110,48 @@ const cases: MappingCase[] = [
       },
     },
   },
+  {
+    name: "an empty extensionId falls back to extension (as the public module's `||`)",
+    event: { action: 'click', subject: 'Open', context: { pluginId: 'app', extension: 'App', extensionId: '' } },
+    expected: {
+      type: 'track',
+      event: 'click',
+      page,
+      timestamp,
+      properties: {
+        subject: 'Open',
+        action: 'click',
+        value: undefined,
+        routeRef: undefined,
+        pluginId: 'app',
+        extensionId: 'App',
+        category: 'App',
+        attributes: undefined,
+        additionalContext: {},
+      },
+    },
+  },
+  {
+    name: 'an extension that is not text: extensionId as given, category as text',
+    event: { action: 'click', subject: 'Open', context: { routeRef: 'r', pluginId: 'app', extension: 5 as unknown as string } }, // a plugin without types
+    expected: {
+      type: 'track',
+      event: 'click',
+      page,
+      timestamp,
+      properties: {
+        subject: 'Open',
+        action: 'click',
+        value: undefined,
+        routeRef: 'r',
+        pluginId: 'app',
+        extensionId: 5,
+        category: '5',
+        attributes: undefined,
+        additionalContext: {},
+      },
+    },
+  },
 ];
 
 describe('toSegmentCall with custom actions and contexts', () => {

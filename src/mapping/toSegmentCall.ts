@@ -11,7 +11,8 @@ const OWN_CONTEXT_KEYS = new Set(['routeRef', 'pluginId', 'extension', 'extensio
  */
 function layoutProperties(event: SafeEvent): SegmentProperties {
   const context = event.context;
-  const extensionId = context.extensionId ?? context.extension;
+  // As the public module: an empty id falls back to the extension, and the category is always text.
+  const extensionId = context.extensionId || context.extension;
   const additionalContext: SegmentProperties = {};
   for (const [key, val] of Object.entries(context)) {
     if (!OWN_CONTEXT_KEYS.has(key)) {
@@ -25,7 +26,7 @@ function layoutProperties(event: SafeEvent): SegmentProperties {
     routeRef: context.routeRef,
     pluginId: context.pluginId,
     extensionId,
-    category: extensionId || 'app',
+    category: extensionId ? String(extensionId) : 'app',
     attributes: event.attributes,
     additionalContext,
   };
