@@ -62,9 +62,13 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * review of those fixes: stored calls of a write key another instance in
  * the page sends for are kept, the library's queues of the dropped keys go
  * too, a decision never throws at its caller, per-kind warning budgets:
- * 26199 B (25.6 KB), budget 25.75 KB.
+ * 26199 B (25.6 KB), budget 25.75 KB. A third round: each page also keeps
+ * the calls it stores in a copy of its own (tabs closed at once each read the
+ * shared key without the others' calls, and the last write lost them), the
+ * public plugin's `extensionId || extension` and text category, the start
+ * page's subject without `app.baseUrl`'s path: 26591 B (26.0 KB), budget 26.25 KB.
  */
-const OWN_CODE_LIMIT = 25.75 * 1024;
+const OWN_CODE_LIMIT = 26.25 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];
 
 const failures = [];

@@ -136,6 +136,45 @@ describe('nothing lost where users are (Chromium, embedded collector)', { skip: 
     assert.ok(messages.length > 0);
   });
 
+  it('tabs closed at the same moment with events waiting (a window closed): the next load sends every tab\'s events, once', async () => {
+    const h = await harness({ path: '/second', signIn: false });
+    const { context } = h.browser;
+    // The tabs' library is still loading: their settings are held until the tabs are gone.
+    /** @type {() => void} */
+    let release = () => {};
+    const held = new Promise(resolve => { release = () => resolve(undefined); });
+    await context.route('**/v1/projects/*/settings', async route => {
+      await held;
+      await route.continue().catch(() => {}); // the page that asked may be gone
+    });
+    const kinds = /** @type {const} */ ([['search', 'search'], ['discover', 'discover'], ['custom', 'deploy']]);
+    const tabs = [];
+    for (const [button] of kinds) {
+      const tab = await context.newPage();
+      tab.on('dialog', d => void d.accept());
+      await tab.goto(`${h.app.url}/playground`);
+      await signInIfAsked(tab);
+      await fireInOneTask(tab, button, 2);
+      tabs.push(tab);
+    }
+    await h.page.waitForTimeout(300);
+    // Each tab stores its events as it goes, reading the others' from a copy of localStorage not yet updated.
+    await Promise.all(tabs.map(tab => tab.close({ runBeforeUnload: true })));
+    release();
+    const next = await context.newPage();
+    next.on('dialog', d => void d.accept());
+    await next.goto(`${h.app.url}/playground`);
+    await signInIfAsked(next);
+    await h.collector.waitFor(m => kinds.every(([, event]) => named(m, event).length >= 2), 30000).catch(() => {});
+    await next.waitForTimeout(1500); // time for any duplicate to show up
+    for (const [, event] of kinds) {
+      const sent = named(h.collector.messages(), event);
+      assert.equal(sent.length, 2, `${event}: every tab's events, once: ${sent.length}`);
+      assert.equal(distinctIds(sent), 2);
+      for (const m of sent) assert.equal(m.userId, GUEST);
+    }
+  });
+
   it('events stored while the identity was still pending never carry the next user\'s id', async () => {
     const h = await harness({ knobs: { userEntityRef: 'user:default/alice' } });
     const { context } = h.browser;

@@ -4,7 +4,7 @@ import { AnalyticsImplementation } from '@backstage/frontend-plugin-api';
 import { readSegmentConfig } from './config/readSegmentConfig';
 import { reportingConfigErrors } from './config/reportConfigError';
 import { EnabledSegmentConfig } from './config/SegmentConfig';
-import { dropKeptCalls } from './delivery/callStore';
+import { dropKeptCalls } from './delivery/dropKeptCalls';
 import { createEventPath } from './eventPath';
 import { UserIdTransformOption } from './identity/userIdOptions';
 import { BackstageEvent } from './mapping/BackstageEvent';

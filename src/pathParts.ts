@@ -6,7 +6,7 @@ import { chooseUserIdTransform } from './identity/chooseUserIdTransform';
 import { resolveIdentity } from './identity/resolveIdentity';
 import { UserIdTransformOption } from './identity/userIdOptions';
 import { claimWriteKey, isWriteKeyClaimed } from './oncePerWriteKey';
-import { dropKeptCalls } from './delivery/callStore';
+import { dropKeptCalls } from './delivery/dropKeptCalls';
 import { createPrivacy, Privacy } from './privacy/createPrivacy';
 import { browserOptsOut } from './privacy/optOut';
 import { createUserPseudonyms } from './privacy/userPseudonyms';

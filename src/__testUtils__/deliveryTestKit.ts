@@ -51,6 +51,10 @@ export function countingStorage(data = new Map<string, string>()) {
       ops.writes++;
       data.delete(key);
     },
+    key: i => [...data.keys()][i] ?? null,
+    get length() {
+      return data.size;
+    },
   };
   return { data, ops, storage };
 }
@@ -108,6 +112,10 @@ export function memoryStorage() {
     getItem: (k: string) => data.get(k) ?? null,
     setItem: (k: string, v: string) => void data.set(k, v),
     removeItem: (k: string) => void data.delete(k),
+    key: (i: number) => [...data.keys()][i] ?? null,
+    get length() {
+      return data.size;
+    },
   };
 }
 

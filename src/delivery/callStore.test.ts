@@ -14,6 +14,34 @@ function memoryStorage(quotaChars = Infinity) {
       data.set(k, v);
     },
     removeItem: (k: string) => void data.delete(k),
+    key: (i: number) => [...data.keys()][i] ?? null,
+    get length() {
+      return data.size;
+    },
+  };
+}
+
+/**
+ * A tab's view of the browser's localStorage, as Chromium gives it: a copy
+ * taken when the tab loaded, read without seeing what other tabs wrote since;
+ * its writes reach the browser's storage at once (the last write of a key wins).
+ */
+function tabView(browser: ReturnType<typeof memoryStorage>) {
+  const cache = new Map(browser.data);
+  return {
+    getItem: (k: string) => cache.get(k) ?? null,
+    setItem: (k: string, v: string) => {
+      cache.set(k, v);
+      browser.data.set(k, v);
+    },
+    removeItem: (k: string) => {
+      cache.delete(k);
+      browser.data.delete(k);
+    },
+    key: (i: number) => [...cache.keys()][i] ?? null,
+    get length() {
+      return cache.size;
+    },
   };
 }
 
@@ -36,6 +64,24 @@ function storeOn(storage: ReturnType<typeof memoryStorage>, options: { maxCalls?
 }
 
 describe('createCallStore', () => {
+  it('tabs left at the same moment (each reading the shared key without the others\' calls): the next load has every call, and takes each once', () => {
+    const browser = memoryStorage();
+    storeOn(browser).store.save([stored('earlier', 9000)]);
+    const logger = { warn: jest.fn(), info: jest.fn() };
+    const [a, b, c] = [1, 2, 3].map(() => createCallStore({ storage: tabView(browser), writeKey: 'wk', now: () => NOW, logger }));
+    a.save([stored('a1', 3000), stored('a2', 2000)]);
+    b.save([stored('b1', 1500)]);
+    c.save([stored('c1', 1000)]);
+    expect(logger.warn).not.toHaveBeenCalled();
+
+    const next = storeOn(browser).store;
+    const ids = ['earlier', 'a1', 'a2', 'b1', 'c1'];
+    expect(next.load().map(s => s.messageId)).toEqual(ids);
+    expect([...next.take(ids)].sort()).toEqual([...ids].sort());
+    expect(storeOn(browser).store.load()).toEqual([]);
+    expect([...browser.data.keys()]).toEqual([]);
+  });
+
   it('keeps calls with their capture time, user and messageId, oldest first', () => {
     const storage = memoryStorage();
     const { store } = storeOn(storage);
@@ -162,7 +208,7 @@ describe('createCallStore', () => {
     expect([...store.save([stored('a'), bad, stored('b')])]).toEqual(['a', 'b']);
   });
 
-  it('takes any number of calls in one read and one write', () => {
+  it('takes any number of calls in one read and one write of each key holding them', () => {
     const storage = memoryStorage();
     storeOn(storage).store.save(Array.from({ length: 500 }, (_, i) => stored(`c${i}`, 500 - i)));
     const size = storage.data.get(callStoreKey('wk'))!.length;
@@ -171,7 +217,8 @@ describe('createCallStore', () => {
     const { ops } = counted;
     const store = createCallStore({ storage: counted.storage, writeKey: 'wk', now: () => NOW, logger: { warn: jest.fn(), info: jest.fn() } });
     expect(store.take(Array.from({ length: 400 }, (_, i) => `c${i}`)).size).toBe(400);
-    expect(ops).toMatchObject({ reads: 1, writes: 1 });
+    // The shared key and the saving page's copy (read and written), this page's own (read: empty).
+    expect(ops).toMatchObject({ reads: 3, writes: 2 });
     expect(ops.written).toBeLessThan(size);
     expect(store.load().map(s => s.messageId)).toEqual(Array.from({ length: 100 }, (_, i) => `c${400 + i}`));
   });

@@ -1,5 +1,7 @@
 import { SegmentCall } from '../mapping/SegmentCall';
 import { createWarnOnce } from '../warnSafely';
+import { randomId } from './randomId';
+import { FORMAT, fromWire, toWire, Wire } from './storedCallFormat';
 import { Logger } from './Transport';
 
 /**
@@ -16,8 +18,11 @@ export type StoredCall = {
   call: SegmentCall;
 };
 
-/** The subset of the Web Storage API the store needs. */
-export type KeyValueStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+/**
+ * The subset of the Web Storage API the store needs; with `key` and
+ * `length`, it also reads what other pages kept in copies of their own.
+ */
+export type KeyValueStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> & Partial<Pick<Storage, 'key' | 'length'>>;
 
 /** Options of {@link createCallStore}. */
 export type CallStoreOptions = {
@@ -33,11 +38,13 @@ export type CallStoreOptions = {
   maxChars?: number;
   /** Calls captured longer ago than this are discarded. */
   maxAgeMs?: number;
+  /** Names this page's own copy (see {@link createCallStore}); random by default. */
+  pageId?: string;
 };
 
 /**
  * Calls kept in the browser's storage between page loads, scoped to a write
- * key, bounded in count, size and age. Every operation is synchronous (it
+ * key, bounded in count, size and age (per page: see {@link createCallStore}). Every operation is synchronous (it
  * runs in `pagehide`) and never throws: storage that is full, disabled or
  * corrupt only costs the calls it cannot hold.
  */
@@ -52,8 +59,9 @@ export interface CallStore {
   /**
    * Removes these calls and returns the messageIds that were still kept: the
    * caller sends only those, so a call is sent by at most one page load.
-   * One read and one write, whatever the number of calls. When the store
-   * cannot be written, nothing is taken (the calls stay for a later load).
+   * One read and one write per key that holds some, whatever the number of
+   * calls. A call that cannot be removed from every key holding it is not
+   * taken (it stays for a later load).
    */
   take(messageIds: Iterable<string>): Set<string>;
 }
@@ -61,82 +69,53 @@ export interface CallStore {
 /** 24 hours: past that, an event is no longer worth reporting late. */
 export const STORED_CALL_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
-type Wire = { messageId: string; owner: string | null; anonymousId?: string; call: unknown };
-
-const FORMAT = 1;
-
 /** The storage key of a write key's kept calls. */
 export function callStoreKey(writeKey: string): string {
   return `backstage-segment:${writeKey}:pending`;
 }
 
 /**
- * Removes the calls kept for a next load (the module's, and the library's
- * persisted queues of the same write keys): what a page load with analytics
- * off for this browser does (`enabled: false`, `disableClientPersistence`),
- * as no load of its config would send them, and localStorage keeps them for
- * good otherwise. Write keys come from the module's own keys; one that an
- * instance in this page has claimed (`keep`) keeps its calls, for it to send.
- * Never throws (storage that cannot be reached keeps nothing).
+ * Creates the {@link CallStore} of one write key.
+ *
+ * @remarks
+ * Calls are kept under the write key's key (`backstage-segment:<writeKey>:pending`),
+ * and each page also keeps those it saved in a copy of its own
+ * (`...:pending:page-<id>`). Each tab reads localStorage from a copy its
+ * browser process keeps for it, updated a little later when another tab
+ * writes: tabs left at the same moment (a window closed) each read the key
+ * without the others' calls, and the last write wins. No page writes
+ * another page's copy but to take calls from it, so what each page saved
+ * is still in its own. Reading gives the calls of every key, once each.
  */
-export function dropKeptCalls(
-  keep: (writeKey: string) => boolean,
-  storage: Pick<Storage, 'length' | 'key' | 'removeItem'> | undefined = pageStorage(),
-): void {
-  try {
-    const keys: string[] = [];
-    for (let i = 0; storage && i < storage.length; i++) keys.push(storage.key(i) ?? '');
-    const writeKeys = keys.map(key => /^backstage-segment:(.*):(pending|user)$/.exec(key)?.[1]).filter(k => k !== undefined && !keep(k));
-    const dropped = new Set(writeKeys.map(k => callStoreKey(k!)));
-    for (const key of keys) {
-      if (dropped.has(key) || writeKeys.some(k => key.startsWith(`persisted-queue:v1:${k}:`))) storage!.removeItem(key);
-    }
-  } catch {
-    // a store that refuses: the module could not have kept calls there either
-  }
-}
-
-/** The page's localStorage; undefined where reaching it throws (a sandboxed frame). */
-function pageStorage(): Storage | undefined {
-  try {
-    return typeof window === 'undefined' ? undefined : window.localStorage;
-  } catch {
-    return undefined;
-  }
-}
-
-function toWire(stored: StoredCall): Wire {
-  return { ...stored, call: { ...stored.call, timestamp: stored.call.timestamp.toISOString() } };
-}
-
-function fromWire(value: unknown): StoredCall | undefined {
-  if (!value || typeof value !== 'object') return undefined;
-  const { messageId, owner, anonymousId, call } = value as Record<string, any>;
-  if (typeof messageId !== 'string' || (owner !== null && typeof owner !== 'string')) return undefined;
-  if (anonymousId !== undefined && typeof anonymousId !== 'string') return undefined;
-  if (!call || typeof call !== 'object' || (call.type !== 'page' && call.type !== 'track')) return undefined;
-  if (!call.properties || typeof call.properties !== 'object' || !call.page || typeof call.page !== 'object') return undefined;
-  if (call.type === 'track' && typeof call.event !== 'string') return undefined;
-  const timestamp = new Date(call.timestamp);
-  if (Number.isNaN(timestamp.getTime())) return undefined;
-  return { messageId, owner, ...(anonymousId !== undefined && { anonymousId }), call: { ...call, timestamp } };
-}
-
-/** Creates the {@link CallStore} of one write key. */
 export function createCallStore(options: CallStoreOptions): CallStore {
   const { storage, now, logger } = options;
-  const key = callStoreKey(options.writeKey);
+  const shared = callStoreKey(options.writeKey);
+  const own = `${shared}:page-${options.pageId ?? randomId()}`;
   const maxCalls = options.maxCalls ?? 1000;
   const maxChars = options.maxChars ?? 1_000_000;
   const maxAgeMs = options.maxAgeMs ?? STORED_CALL_MAX_AGE_MS;
   const warnOnce = createWarnOnce(logger);
 
+  /** The keys calls may be kept under: the shared one, this page's own, and those of other pages. */
+  function keys(): string[] {
+    const found = new Set([shared, own]);
+    try {
+      for (let i = 0; storage.key && i < (storage.length ?? 0); i++) {
+        const key = storage.key(i);
+        if (key?.startsWith(`${shared}:page-`)) found.add(key);
+      }
+    } catch {
+      // a store that cannot be listed: the shared key and this page's own
+    }
+    return [...found];
+  }
+
   /**
-   * The kept entries, as serialized, oldest first. Expired and unreadable
-   * ones are left out, and removed from the store (another user's calls
-   * included: nothing stays past its age), as is text that is not JSON.
+   * The entries kept under `key`, as serialized, oldest first. Expired and
+   * unreadable ones are left out, and removed from the store (another user's
+   * calls included: nothing stays past its age), as is text that is not JSON.
    */
-  function read(): Wire[] {
+  function read(key: string): Wire[] {
     let raw: string | null;
     try {
       raw = storage.getItem(key);
@@ -148,7 +127,7 @@ export function createCallStore(options: CallStoreOptions): CallStore {
     try {
       parsed = JSON.parse(raw);
     } catch {
-      replace([]);
+      replace(key, []);
       return [];
     }
     const list = (parsed as { v?: unknown; calls?: unknown })?.calls;
@@ -159,12 +138,12 @@ export function createCallStore(options: CallStoreOptions): CallStore {
       const stored = fromWire(entry);
       return !!stored && stored.call.timestamp.getTime() >= oldest && stored.call.timestamp.getTime() <= now() + maxAgeMs;
     });
-    if (kept.length < list.length) replace(kept);
+    if (kept.length < list.length) replace(key, kept);
     return kept;
   }
 
-  /** Writes the entries, dropping the oldest until they fit; returns what was kept. */
-  function write(entries: Wire[]): Wire[] {
+  /** Writes the entries under `key`, dropping the oldest until they fit; returns what was kept. */
+  function write(key: string, entries: Wire[]): { kept: Wire[]; dropped: number; why: Set<string> } {
     let texts = entries.map(entry => {
       try {
         return JSON.stringify(entry);
@@ -199,15 +178,11 @@ export function createCallStore(options: CallStoreOptions): CallStore {
         texts = texts.slice(cut);
       }
     }
-    if (dropped) {
-      const reasons = [...why].join('; ');
-      warnOnce('kept', `Segment analytics: could not keep ${dropped} unsent events for the next page load (${reasons})`);
-    }
-    return kept;
+    return { kept, dropped, why };
   }
 
-  /** Writes exactly these entries (read from the store), or removes the key; false when storage refuses. */
-  function replace(entries: Wire[]): boolean {
+  /** Writes exactly these entries (read from the store) under `key`, or removes it; false when storage refuses. */
+  function replace(key: string, entries: Wire[]): boolean {
     try {
       if (entries.length) storage.setItem(key, `{"v":${FORMAT},"calls":[${entries.map(e => JSON.stringify(e)).join(',')}]}`);
       else storage.removeItem(key);
@@ -217,26 +192,50 @@ export function createCallStore(options: CallStoreOptions): CallStore {
     }
   }
 
+  /** `incoming` added under `key` to what it holds (replacing the same messageIds), oldest first. */
+  function merge(key: string, incoming: Map<string, Wire>) {
+    const entries = [...read(key).filter(e => !incoming.has(e.messageId)), ...incoming.values()];
+    entries.sort((a, b) => Date.parse((a.call as any).timestamp) - Date.parse((b.call as any).timestamp));
+    return write(key, entries);
+  }
+
   return {
     load() {
-      return read()
+      const seen = new Set<string>();
+      return keys()
+        .flatMap(read)
+        .filter(entry => !seen.has(entry.messageId) && !!seen.add(entry.messageId))
         .map(fromWire)
         .filter((s): s is StoredCall => !!s)
         .sort((a, b) => a.call.timestamp.getTime() - b.call.timestamp.getTime());
     },
     save(calls) {
       const incoming = new Map(calls.map(c => [c.messageId, toWire(c)]));
-      const entries = [...read().filter(e => !incoming.has(e.messageId)), ...incoming.values()];
-      entries.sort((a, b) => Date.parse((a.call as any).timestamp) - Date.parse((b.call as any).timestamp));
-      return new Set(write(entries).map(e => e.messageId));
+      const inShared = merge(shared, incoming);
+      const inOwn = merge(own, incoming);
+      // A call is kept when either key holds it; the warning tells what neither could.
+      const kept = new Set([...inShared.kept, ...inOwn.kept].map(e => e.messageId));
+      const lost = incoming.size - [...incoming.keys()].filter(id => kept.has(id)).length;
+      if (lost) {
+        const reasons = [...new Set([...inShared.why, ...inOwn.why])].join('; ');
+        warnOnce('kept', `Segment analytics: could not keep ${lost} unsent events for the next page load (${reasons})`);
+      }
+      return kept;
     },
     take(messageIds) {
       const wanted = new Set(messageIds);
-      const entries = read();
-      const taken = new Set(entries.filter(e => wanted.has(e.messageId)).map(e => e.messageId));
-      if (!taken.size && entries.length) return taken;
-      // The rest is what was read, so it fits: a failed write means the store refuses writes.
-      return replace(entries.filter(e => !taken.has(e.messageId))) ? taken : new Set<string>();
+      const taken = new Set<string>();
+      const left = new Set<string>();
+      for (const key of keys()) {
+        const entries = read(key);
+        const here = entries.filter(e => wanted.has(e.messageId)).map(e => e.messageId);
+        if (!here.length) continue;
+        // The rest is what was read, so it fits: a failed write means the store refuses writes.
+        const removed = replace(key, entries.filter(e => !wanted.has(e.messageId)));
+        for (const id of here) (removed ? taken : left).add(id);
+      }
+      for (const id of left) taken.delete(id);
+      return taken;
     },
   };
 }
