@@ -15,6 +15,25 @@ const compiled = new Map<string, CompiledExpression>();
  */
 export const MAX_MATCHED_CHARS = MAX_STRING_CHARS;
 
+/**
+ * Characters times the cost of the expressions (see `CompiledExpression.cost`)
+ * one look at a text may take: some tens of milliseconds in the worst case.
+ */
+const MAX_WORK = 500_000;
+
+/** Shortest text costly expressions look at, however many there are. */
+const MIN_MATCHED_CHARS = 64;
+
+/**
+ * How many characters of a text `expressions` look at, one after the other,
+ * in bounded time: {@link MAX_MATCHED_CHARS}, or fewer when some are costly
+ * (large counted repetitions): the more they cost, the fewer.
+ */
+export function matchedChars(expressions: readonly CompiledExpression[]): number {
+  const cost = expressions.reduce((sum, expression) => sum + expression.cost, 0);
+  return cost ? Math.max(MIN_MATCHED_CHARS, Math.min(MAX_MATCHED_CHARS, Math.floor(MAX_WORK / cost))) : MAX_MATCHED_CHARS;
+}
+
 const cacheKey = (e: UserExpression) => `${e.flags}/${e.source}`;
 
 function loadEngine() {

@@ -1,5 +1,5 @@
 import { cutText } from '../cutText';
-import { compiledExpression, MAX_MATCHED_CHARS } from './expressionEngine';
+import { compiledExpression, matchedChars } from './expressionEngine';
 import { FieldMatcher } from './PrivacyConfig';
 import { parseUserExpression, UserExpression } from './userExpression';
 
@@ -54,7 +54,8 @@ export function matchesWildcard(parts: readonly string[], text: string): boolean
  * Compiles one field of an `events.include` / `events.exclude` rule:
  *
  * - `/.../flags`: a regular expression, matching anywhere unless anchored,
- *   run by the linear-time engine (undefined until it has loaded);
+ *   run by the linear-time engine (undefined until it has loaded) on the
+ *   field's first characters, as many as it looks at in bounded time;
  * - a string with `*`: the whole field must match, `*` standing for any run
  *   of characters (none included), in linear time;
  * - any other string: the field must be exactly that (case-sensitive).
@@ -65,7 +66,13 @@ export function matchesWildcard(parts: readonly string[], text: string): boolean
 export function compileFieldMatcher(text: string, key = 'expression'): FieldMatcher {
   const expression = parseRegexLiteral(text, key);
   // Undefined while the engine has not loaded: the caller fails closed.
-  if (expression) return field => compiledExpression(expression)?.test(cutText(field, MAX_MATCHED_CHARS));
+  if (expression) {
+    return field => {
+      const compiled = compiledExpression(expression);
+      // Its first characters only, as many as it looks at in bounded time.
+      return compiled?.test(cutText(field, matchedChars([compiled])));
+    };
+  }
   if (!text.includes('*')) return field => field === text;
   const parts = text.split('*');
   return field => matchesWildcard(parts, field);

@@ -1,5 +1,5 @@
 import { JSON_SAFE_MARKERS } from '../mapping/toJsonSafe';
-import { MAX_MATCHED_CHARS, prepareExpressions } from './expressionEngine';
+import { compiledExpression, MAX_MATCHED_CHARS, matchedChars, prepareExpressions } from './expressionEngine';
 import { REDACTED } from './PrivacyConfig';
 import { parseUserExpression } from './userExpression';
 import { withUserPatterns } from './userPatterns';
@@ -55,5 +55,26 @@ describe('withUserPatterns', () => {
     expect(redact(long) === `${'x'.repeat(MAX_MATCHED_CHARS - 1)}${JSON_SAFE_MARKERS.truncated}`).toBe(true);
     // Matched as if the text ended at the cut: `$` matches there (more is redacted, never less).
     expect(redact(`bb${'a'.repeat(100_000)}!`)).toBe(`${R}${R}${JSON_SAFE_MARKERS.truncated}`);
+  });
+
+  it('patterns with large counted repetitions look at fewer characters, the more they cost (a longer string is redacted whole)', async () => {
+    // `.{1,1000}!` on 30,000 characters took seconds per event (the page frozen): RE2's program is 2,000 steps long.
+    const costly = patterns('.{1,1000}!', 'secret-\\d+');
+    await prepareExpressions(costly);
+    const limit = matchedChars(costly.map(p => compiledExpression(p)!));
+    expect(limit).toBeLessThan(1000);
+    expect(limit).toBeGreaterThanOrEqual(64);
+    const redact = withUserPatterns(identity, { userPatterns: costly });
+    // Past where the patterns look: a cut could leave part of a match, so none of it goes.
+    expect(redact(`secret-1 ${'a'.repeat(30_000)}!`)).toBe(R);
+    expect(redact(`secret-1 ${'a'.repeat(limit - 9)}`)).toBe(`${R} ${'a'.repeat(limit - 9)}`);
+    expect(redact(`secret-1 ${'a'.repeat(50)}! rest`)).toBe(`${R} rest`);
+    // Two such patterns halve it; patterns without large repetitions look at all the engine does.
+    const twice = patterns('.{1,1000}!', '[a-z]{1,1000}#');
+    await prepareExpressions(twice);
+    expect(matchedChars(twice.map(p => compiledExpression(p)!))).toBeLessThan(limit / 1.5);
+    const cheap = patterns('secret-\\d+', '\\b[0-9a-f]{40}\\b', '[A-Za-z0-9]{32,48}');
+    await prepareExpressions(cheap);
+    expect(matchedChars(cheap.map(p => compiledExpression(p)!))).toBe(MAX_MATCHED_CHARS);
   });
 });

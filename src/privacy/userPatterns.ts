@@ -1,7 +1,7 @@
 import { cutText } from '../cutText';
 import { JSON_SAFE_MARKERS } from '../mapping/toJsonSafe';
 import { decodedView, replaceInOriginal } from '../text/textView';
-import { compiledExpression, CompiledExpression, MAX_MATCHED_CHARS } from './expressionEngine';
+import { compiledExpression, CompiledExpression, MAX_MATCHED_CHARS, matchedChars } from './expressionEngine';
 import { PrivacyConfig, REDACTED } from './PrivacyConfig';
 import type { TextRedactor } from './redactText';
 
@@ -43,7 +43,9 @@ function redactWith(expression: CompiledExpression, text: string): string {
  * only what the library describes on its own could meet this. A string
  * longer than the engine looks at (`MAX_MATCHED_CHARS`) is cut there and
  * marked (it could not be sent whole anyway), and matched as if it ended
- * there.
+ * there. Patterns with large counted repetitions look at fewer characters
+ * in bounded time (`matchedChars`): a longer string becomes `[redacted]`
+ * whole, as a cut could leave part of a match.
  */
 export function withUserPatterns(base: TextRedactor, config: Pick<PrivacyConfig, 'userPatterns'>): TextRedactor {
   const { userPatterns } = config;
@@ -55,10 +57,13 @@ export function withUserPatterns(base: TextRedactor, config: Pick<PrivacyConfig,
     if (!plain || known !== undefined) return known ?? plain;
     const expressions = userPatterns.map(compiledExpression);
     if (!expressions.every(Boolean)) return REDACTED;
-    const long = plain.length > MAX_MATCHED_CHARS;
+    const limit = matchedChars(expressions as CompiledExpression[]);
+    // Longer than costly patterns are run on in bounded time: a match could straddle any cut, so none of it goes.
+    if (plain.length > limit && limit < MAX_MATCHED_CHARS) return REDACTED;
+    const long = plain.length > limit;
     const redacted = (expressions as CompiledExpression[]).reduce(
       (result, expression) => redactWith(expression, result),
-      long ? cutText(plain, MAX_MATCHED_CHARS) : plain,
+      long ? cutText(plain, limit) : plain,
     );
     if (long) return redacted + JSON_SAFE_MARKERS.truncated;
     if (plain.length <= MAX_REMEMBERED_LENGTH) {
