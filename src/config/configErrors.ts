@@ -44,6 +44,21 @@ export function block(value: unknown, key: string, allowed: readonly string[]): 
 }
 
 /**
+ * A boolean as Backstage's own config reader takes one (`getOptionalBoolean`):
+ * true or false, or a string or number spelling one (`true`/`false`,
+ * `yes`/`no`, `y`/`n`, `on`/`off`, `1`/`0`, in any case, blanks around), so
+ * that one environment variable works alike in every key; undefined for
+ * anything else.
+ */
+export function asConfigBoolean(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const text = String(value).trim();
+  if (/^(?:y|yes|true|1|on)$/i.test(text)) return true;
+  return /^(?:n|no|false|0|off)$/i.test(text) ? false : undefined;
+}
+
+/**
  * Whether a string from the config (an environment variable's value, say)
  * spells a number in plain decimal: digits, maybe a sign and a fraction,
  * maybe blanks around. Not '' nor '  ' (an empty variable), not '0x10',

@@ -32,6 +32,19 @@ describe('readPrivacyConfig', () => {
     expect(config.enabled && [config.privacy?.emails, config.privacy?.userPatterns]).toEqual([true, []]);
   });
 
+  it.each([
+    ['yes', true],
+    [' ON ', true],
+    ['1', true],
+    [1, true],
+    ['no', false],
+    ['Off', false],
+    [0, false],
+  ])('boolean keys take %j as Backstage\'s own keys (enabled, maskIP) do: %s', (spelled, expected) => {
+    const privacy = read({ redact: { emails: spelled }, respectGlobalPrivacyControl: spelled });
+    expect([privacy.emails, privacy.respectGlobalPrivacyControl]).toEqual([expected, expected]);
+  });
+
   it('reads every key', async () => {
     const privacy = read({
       redact: { queryParams: ['Session', ' X-Ticket '], searchTerms: 'sha-256', patterns: ['\\d{4}', 'secret-\\w+'], emails: true },
@@ -86,7 +99,7 @@ describe('readPrivacyConfig errors name the full key', () => {
     ['queryParams item', { redact: { queryParams: ['a', 3] } }, `${P}redact.queryParams[1]: expected a non-empty string (got 3)`],
     ['queryParams empty item', { redact: { queryParams: [' '] } }, `${P}redact.queryParams[0]: expected a non-empty string (got " ")`],
     ['searchTerms', { redact: { searchTerms: 'md5' } }, `${P}redact.searchTerms: expected true, false or 'sha-256' (got "md5")`],
-    ['emails', { redact: { emails: 'yes' } }, `${P}redact.emails: expected a boolean (true or false) (got "yes")`],
+    ['emails', { redact: { emails: 'maybe' } }, `${P}redact.emails: expected a boolean (true or false) (got "maybe")`],
     ['patterns item', { redact: { patterns: ['ok', 'fine', '(unclosed'] } }, `${P}redact.patterns[2]: expected a valid regular expression (`],
     ['patterns not strings', { redact: { patterns: [{}] } }, `${P}redact.patterns[0]: expected a non-empty string (got an object)`],
     ['events not an object', { events: [] }, `${P}events: expected an object with include, exclude (got a list)`],
@@ -100,7 +113,7 @@ describe('readPrivacyConfig errors name the full key', () => {
     ['patterns outside Unicode mode', { redact: { patterns: ['[\\w-.]'] } }, `${P}redact.patterns[0]: expected a valid regular expression (Invalid regular expression: /[\\w-.]/u: Invalid character class)`],
     ['allowedAttributes', { allowedAttributes: 'to' }, `${P}allowedAttributes: expected a list of strings (got "to")`],
     ['allowedContexts item', { allowedContexts: ['entityRef', null] }, `${P}allowedContexts[1]: expected a non-empty string (got null)`],
-    ['respectGlobalPrivacyControl', { respectGlobalPrivacyControl: 1 }, `${P}respectGlobalPrivacyControl: expected a boolean (true or false) (got 1)`],
+    ['respectGlobalPrivacyControl', { respectGlobalPrivacyControl: 2 }, `${P}respectGlobalPrivacyControl: expected a boolean (true or false) (got 2)`],
   ])('%s', (_name, segment, message) => {
     expect(errorOf(segment).startsWith(message)).toBe(true);
     expect(errorOf(segment)).toContain(message);

@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { block, describe, invalid } from './configErrors';
+import { asConfigBoolean, block, describe, invalid } from './configErrors';
 import { compileFieldMatcher, parseRegexLiteral } from '../privacy/fieldMatcher';
 import { AllowList, BUILT_IN_QUERY_PARAMS, EventRule, PrivacyConfig } from '../privacy/PrivacyConfig';
 import { parseUserExpression, UserExpression } from '../privacy/userExpression';
@@ -17,9 +17,9 @@ function rawAt(c: Config | undefined, key: string): unknown {
 
 function bool(value: unknown, key: string): boolean {
   if (value === undefined) return false;
-  if (value === true || value === 'true') return true;
-  if (value === false || value === 'false') return false;
-  throw invalid(key, 'a boolean (true or false)', describe(value));
+  const flag = asConfigBoolean(value);
+  if (flag === undefined) throw invalid(key, 'a boolean (true or false)', describe(value));
+  return flag;
 }
 
 function stringList(value: unknown, key: string): string[] | undefined {

@@ -64,6 +64,8 @@ function bool(c: Config | undefined, key: string, fallback = false): boolean {
 }
 
 function str(c: Config | undefined, key: string): string | undefined {
+  // '' (an empty environment variable) is no value, as blanks are; Backstage's reader refuses it.
+  if (c?.getOptional(key) === '') return undefined;
   const value = read(key, 'a string', () => c?.getOptionalString(key));
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }

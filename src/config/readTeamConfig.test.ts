@@ -41,6 +41,9 @@ describe('readTeamConfig', () => {
       ['enabled: false wins over a limit', { enabled: false, limit: 3 }, false],
       ["a limit as a string '5'", { limit: '5' }, { limit: 5 }],
       ["enabled: 'false' as a string", { enabled: 'false' }, false],
+      ["'yes', 'off', enabled: 'On' (spelled as Backstage's own keys accept)", 'yes', { limit: 10 }],
+      ["'off'", 'off', false],
+      ["enabled: ' On '", { enabled: ' On ' }, { limit: 10 }],
       ['limit 1', { limit: 1 }, { limit: 1 }],
       ['limit 100', { limit: 100 }, { limit: 100 }],
     ])('%s', (_label, groups, expected) => {
@@ -49,7 +52,7 @@ describe('readTeamConfig', () => {
 
     it.each<[string, unknown, RegExp]>([
       ['a number', 3, /segment\.groups: expected true, false, or an object .*got 3/],
-      ['a string', 'yes', /segment\.groups: expected true, false, or an object .*got "yes"/],
+      ['a string', 'always', /segment\.groups: expected true, false, or an object .*got "always"/],
       ['a list', ['group:default/a'], /segment\.groups: .*got a list/],
       ['limit 0', { limit: 0 }, /segment\.groups\.limit: expected a whole number from 1 to 100 \(got 0\)/],
       ['limit 101', { limit: 101 }, /segment\.groups\.limit: expected a whole number from 1 to 100 \(got 101\)/],
@@ -59,7 +62,7 @@ describe('readTeamConfig', () => {
       ["a limit in hexadecimal '0x5'", { limit: '0x5' }, /segment\.groups\.limit: .*got "0x5"/],
       ["a limit with an exponent '1e1'", { limit: '1e1' }, /segment\.groups\.limit: .*got "1e1"/],
       ['a limit of true', { limit: true }, /segment\.groups\.limit: .*got true/],
-      ['enabled that is not a boolean', { enabled: 'yes' }, /segment\.groups\.enabled: expected a boolean .*got "yes"/],
+      ['enabled that is not a boolean', { enabled: 'sometimes' }, /segment\.groups\.enabled: expected a boolean .*got "sometimes"/],
       ['an unknown key', { max: 3 }, /segment\.groups\.max: unknown key \(expected one of enabled, limit\)/],
     ])('rejects %s, naming the key', (_label, groups, message) => {
       expect(errorOf({ groups })).toMatch(message);

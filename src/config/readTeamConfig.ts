@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { block, describe, invalid, isDecimalText, isObject } from './configErrors';
+import { asConfigBoolean, block, describe, invalid, isDecimalText, isObject } from './configErrors';
 
 /** Group calls per user when `groups` sets no limit. */
 const DEFAULT_GROUP_LIMIT = 10;
@@ -23,21 +23,15 @@ export type TeamConfig = {
 };
 
 /** `true`/`false`, also as the strings environment variables give. */
-function asBoolean(value: unknown): boolean | undefined {
-  if (typeof value === 'boolean') return value;
-  if (value === 'true' || value === 'false') return value === 'true';
-  return undefined;
-}
-
 const GROUPS_ACCEPTS = 'true, false, or an object { enabled?: boolean, limit?: number }';
 
 function readGroups(raw: unknown): TeamConfig['groups'] {
   if (raw === undefined) return false;
-  const flag = asBoolean(raw);
+  const flag = asConfigBoolean(raw);
   if (flag !== undefined) return flag && { limit: DEFAULT_GROUP_LIMIT };
   if (!isObject(raw)) throw invalid('groups', GROUPS_ACCEPTS, describe(raw));
   block(raw, 'groups', ['enabled', 'limit']);
-  const enabled = raw.enabled === undefined ? true : asBoolean(raw.enabled);
+  const enabled = raw.enabled === undefined ? true : asConfigBoolean(raw.enabled);
   if (enabled === undefined) throw invalid('groups.enabled', 'a boolean (true or false)', describe(raw.enabled));
   const limitAccepts = `a whole number from 1 to ${MAX_GROUP_LIMIT}`;
   const limit = typeof raw.limit === 'string' && isDecimalText(raw.limit) ? Number(raw.limit) : raw.limit;
