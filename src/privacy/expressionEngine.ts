@@ -45,19 +45,37 @@ function loadEngine() {
   return engineLoad;
 }
 
+/** Longest run of compiling in one task: hundreds of expressions take hundreds of milliseconds. */
+const COMPILE_SLICE_MS = 8;
+
+/** How compiling gives the page its turn: the clock it reads, and a pause until a later task. */
+export type CompileTurns = { now: () => number; pause: () => Promise<void> };
+
+const browserTurns: CompileTurns = {
+  now: () => performance.now(),
+  pause: () => new Promise(resolve => setTimeout(resolve, 0)),
+};
+
 /**
  * Loads the linear-time engine (once per page) and compiles each expression
- * (once per page).
+ * (once per page), in slices of about {@link COMPILE_SLICE_MS}, so that many
+ * expressions do not make one long task.
  *
  * @returns a promise that rejects when the engine cannot be loaded, or with
  *   an error naming the config key of an expression it refuses
  */
-export async function prepareExpressions(expressions: readonly UserExpression[]): Promise<void> {
+export async function prepareExpressions(expressions: readonly UserExpression[], turns: CompileTurns = browserTurns): Promise<void> {
   if (!expressions.length) return;
   const { compileExpression } = await loadEngine();
+  let sliceStart = turns.now();
   for (const expression of expressions) {
     const key = cacheKey(expression);
-    if (!compiled.has(key)) compiled.set(key, compileExpression(expression));
+    if (compiled.has(key)) continue;
+    if (turns.now() - sliceStart >= COMPILE_SLICE_MS) {
+      await turns.pause();
+      sliceStart = turns.now();
+    }
+    compiled.set(key, compileExpression(expression));
   }
 }
 
