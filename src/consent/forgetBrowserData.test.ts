@@ -20,6 +20,9 @@ describe('forgetBrowserData', () => {
       'persisted-queue:v1:other:event-queue:items': '[]',
       'backstage-segment:other:user': 'x',
       'persisted-queue:v1:third:event-queue:items': '[]',
+      // A write key named only by a page's own copy of its kept events.
+      'backstage-segment:fourth:pending:page-3b1f': '[]',
+      'persisted-queue:v1:fourth:dest-Segment.io:items': '[]',
       '/segment-analytics/consent': '{"decision":"denied"}',
       unrelated: '1',
     };

@@ -1,22 +1,9 @@
-import { SegmentCall } from '../mapping/SegmentCall';
 import { createWarnOnce } from '../warnSafely';
 import { randomId } from './randomId';
-import { FORMAT, fromWire, toWire, Wire } from './storedCallFormat';
-import { Logger } from './Transport';
+import { fromWire, parseStored, StoredCall, storedText, toWire, Wire } from './storedCallFormat';
 
-/**
- * One call kept across page loads: it could not be handed to the library
- * before the page went away.
- */
-export type StoredCall = {
-  /** The call's Segment messageId, the same on every attempt to send it. */
-  messageId: string;
-  /** The (transformed) user id it belongs to, or null: captured anonymous. */
-  owner: string | null;
-  /** The anonymous id it must carry, when it must not carry the stored one. */
-  anonymousId?: string;
-  call: SegmentCall;
-};
+export type { StoredCall };
+import { Logger } from './Transport';
 
 /**
  * The subset of the Web Storage API the store needs; with `key` and
@@ -44,9 +31,9 @@ export type CallStoreOptions = {
 
 /**
  * Calls kept in the browser's storage between page loads, scoped to a write
- * key, bounded in count, size and age (per page: see {@link createCallStore}). Every operation is synchronous (it
- * runs in `pagehide`) and never throws: storage that is full, disabled or
- * corrupt only costs the calls it cannot hold.
+ * key, bounded in count, size and age (see {@link createCallStore}). Every
+ * operation is synchronous (it runs in `pagehide`) and never throws: storage
+ * that is full, disabled or corrupt only costs the calls it cannot hold.
  */
 export interface CallStore {
   /** The calls kept and not expired, oldest first. */
@@ -83,9 +70,10 @@ export function callStoreKey(writeKey: string): string {
  * (`...:pending:page-<id>`). Each tab reads localStorage from a copy its
  * browser process keeps for it, updated a little later when another tab
  * writes: tabs left at the same moment (a window closed) each read the key
- * without the others' calls, and the last write wins. No page writes
- * another page's copy but to take calls from it, so what each page saved
- * is still in its own. Reading gives the calls of every key, once each.
+ * without the others' calls, and the last write wins. No page leaving
+ * writes another page's copy, so what each page saved is still in its own.
+ * Reading gives the calls of every key, once each; a page loading folds the
+ * copies into the shared key (see `foldCopies`).
  */
 export function createCallStore(options: CallStoreOptions): CallStore {
   const { storage, now, logger } = options;
@@ -95,6 +83,9 @@ export function createCallStore(options: CallStoreOptions): CallStore {
   const maxChars = options.maxChars ?? 1_000_000;
   const maxAgeMs = options.maxAgeMs ?? STORED_CALL_MAX_AGE_MS;
   const warnOnce = createWarnOnce(logger);
+  const warnLost = (lost: number, why: Set<string>) => {
+    if (lost) warnOnce('kept', `Segment analytics: could not keep ${lost} unsent events for the next page load (${[...why].join('; ')})`);
+  };
 
   /** The keys calls may be kept under: the shared one, this page's own, and those of other pages. */
   function keys(): string[] {
@@ -123,16 +114,10 @@ export function createCallStore(options: CallStoreOptions): CallStore {
       return [];
     }
     if (!raw) return [];
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      replace(key, []);
-      return [];
-    }
-    const list = (parsed as { v?: unknown; calls?: unknown })?.calls;
+    const list = parseStored(raw);
+    if (list === 'not JSON') replace(key, []);
     // Another format (a later version of the module, in another tab) is left alone.
-    if ((parsed as { v?: unknown })?.v !== FORMAT || !Array.isArray(list)) return [];
+    if (!Array.isArray(list)) return [];
     const oldest = now() - maxAgeMs;
     const kept = list.filter((entry): entry is Wire => {
       const stored = fromWire(entry);
@@ -165,7 +150,7 @@ export function createCallStore(options: CallStoreOptions): CallStore {
     }
     for (;;) {
       try {
-        if (kept.length) storage.setItem(key, `{"v":${FORMAT},"calls":[${texts.join(',')}]}`);
+        if (kept.length) storage.setItem(key, storedText(texts as string[]));
         else storage.removeItem(key);
         break;
       } catch {
@@ -184,7 +169,7 @@ export function createCallStore(options: CallStoreOptions): CallStore {
   /** Writes exactly these entries (read from the store) under `key`, or removes it; false when storage refuses. */
   function replace(key: string, entries: Wire[]): boolean {
     try {
-      if (entries.length) storage.setItem(key, `{"v":${FORMAT},"calls":[${entries.map(e => JSON.stringify(e)).join(',')}]}`);
+      if (entries.length) storage.setItem(key, storedText(entries.map(e => JSON.stringify(e))));
       else storage.removeItem(key);
       return true;
     } catch {
@@ -198,6 +183,26 @@ export function createCallStore(options: CallStoreOptions): CallStore {
     entries.sort((a, b) => Date.parse((a.call as any).timestamp) - Date.parse((b.call as any).timestamp));
     return write(key, entries);
   }
+
+  /**
+   * The copies of other pages, folded into the shared key (bounded as any
+   * write) and removed, so that copies do not pile up where no load sends
+   * them (Segment's CDN blocked). Once, as the page loads, not as it is
+   * left: pages left at the same moment would remove each other's copies as
+   * they are written. A page still open finds its calls in the shared key.
+   */
+  function foldCopies() {
+    const copies = keys().filter(key => key !== shared && key !== own);
+    if (!copies.length) return;
+    const incoming = new Map<string, Wire>();
+    for (const entry of copies.flatMap(read)) if (!incoming.has(entry.messageId)) incoming.set(entry.messageId, entry);
+    const { dropped, why } = merge(shared, incoming);
+    // A store that refuses writes keeps the copies: what it could not take is still there.
+    if (why.has('storage full')) return;
+    for (const key of copies) replace(key, []);
+    warnLost(dropped, why);
+  }
+  foldCopies();
 
   return {
     load() {
@@ -214,12 +219,11 @@ export function createCallStore(options: CallStoreOptions): CallStore {
       const inShared = merge(shared, incoming);
       const inOwn = merge(own, incoming);
       // A call is kept when either key holds it; the warning tells what neither could.
-      const kept = new Set([...inShared.kept, ...inOwn.kept].map(e => e.messageId));
-      const lost = incoming.size - [...incoming.keys()].filter(id => kept.has(id)).length;
-      if (lost) {
-        const reasons = [...new Set([...inShared.why, ...inOwn.why])].join('; ');
-        warnOnce('kept', `Segment analytics: could not keep ${lost} unsent events for the next page load (${reasons})`);
-      }
+      const inSharedIds = new Set(inShared.kept.map(e => e.messageId));
+      const kept = new Set([...inSharedIds, ...inOwn.kept.map(e => e.messageId)]);
+      // Dropped from the shared key (older calls too), less those this page's own copy keeps.
+      const lost = inShared.dropped - [...incoming.keys()].filter(id => !inSharedIds.has(id) && kept.has(id)).length;
+      warnLost(lost, new Set([...inShared.why, ...inOwn.why]));
       return kept;
     },
     take(messageIds) {

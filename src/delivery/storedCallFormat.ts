@@ -1,4 +1,18 @@
-import type { StoredCall } from './callStore';
+import { SegmentCall } from '../mapping/SegmentCall';
+
+/**
+ * One call kept across page loads: it could not be handed to the library
+ * before the page went away.
+ */
+export type StoredCall = {
+  /** The call's Segment messageId, the same on every attempt to send it. */
+  messageId: string;
+  /** The (transformed) user id it belongs to, or null: captured anonymous. */
+  owner: string | null;
+  /** The anonymous id it must carry, when it must not carry the stored one. */
+  anonymousId?: string;
+  call: SegmentCall;
+};
 
 /** A stored call as serialized: its timestamp as ISO text. */
 export type Wire = { messageId: string; owner: string | null; anonymousId?: string; call: unknown };
@@ -25,3 +39,19 @@ export function fromWire(value: unknown): StoredCall | undefined {
   return { messageId, owner, ...(anonymousId !== undefined && { anonymousId }), call: { ...call, timestamp } };
 }
 
+
+/** The text kept under a key: the format's version and the calls, each as serialized. */
+export function storedText(serialized: string[]): string {
+  return `{"v":${FORMAT},"calls":[${serialized.join(',')}]}`;
+}
+
+/** The entries a stored text holds; 'not JSON' (to be removed), or undefined for another format (left alone). */
+export function parseStored(raw: string): unknown[] | 'not JSON' | undefined {
+  let parsed: { v?: unknown; calls?: unknown } | undefined;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return 'not JSON';
+  }
+  return parsed?.v === FORMAT && Array.isArray(parsed.calls) ? parsed.calls : undefined;
+}

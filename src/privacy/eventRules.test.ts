@@ -133,6 +133,17 @@ describe('admitsEvent', () => {
     expect(admitsEvent(search, { include: [unknown, rule({ action: 'search' })], exclude: [] })).toBe(true);
   });
 
+  it('a costly expression (large counted repetitions) on a subject longer than it runs on in bounded time: dropped, included or excluded alike', async () => {
+    const costly = '/token=[A-Za-z0-9]{20,200}/';
+    await prepareExpressions([parseRegexLiteral(costly)!]);
+    const long = event('click', `/docs/search?q=${'a'.repeat(2000)}&token=${'Z'.repeat(30)}`);
+    const short = event('click', `/docs/search?q=x&token=${'Z'.repeat(30)}`);
+    expect(admitsEvent(long, { exclude: [rule({ subject: costly })] })).toBe(false);
+    expect(admitsEvent(long, { include: [rule({ subject: costly })], exclude: [] })).toBe(false);
+    expect(admitsEvent(short, { exclude: [rule({ subject: costly })] })).toBe(false);
+    expect(admitsEvent(event('click', '/docs/search?q=x'), { exclude: [rule({ subject: costly })] })).toBe(true);
+  });
+
   it('does not change the event', () => {
     const e = Object.freeze(event('click', 'x', 'catalog'));
     expect(admitsEvent(e, { exclude: [rule({ action: 'click' })] })).toBe(false);

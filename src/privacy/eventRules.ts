@@ -39,8 +39,9 @@ function matchesRule(rule: EventRule, event: RuleSubject): boolean | undefined {
  * events matching one of its rules pass; then any event matching an
  * `exclude` rule is dropped. A rule matches when every field it names
  * matches the raw event (its action, `context.pluginId`, and subject).
- * A rule that cannot tell yet (its regular expression's engine has not
- * loaded) drops the event, included or excluded alike: it fails closed.
+ * A rule that cannot tell (its regular expression's engine has not loaded,
+ * or a field is longer than its costly expression runs on in bounded time)
+ * drops the event, included or excluded alike: it fails closed.
  */
 export function admitsEvent(event: RuleSubject, rules: Pick<PrivacyConfig, 'include' | 'exclude'>): boolean {
   if (rules.include && !rules.include.some(rule => matchesRule(rule, event) === true)) return false;

@@ -1,5 +1,5 @@
 import { cutText } from '../cutText';
-import { compiledExpression, matchedChars } from './expressionEngine';
+import { compiledExpression, MAX_MATCHED_CHARS, matchedChars } from './expressionEngine';
 import { FieldMatcher } from './PrivacyConfig';
 import { parseUserExpression, UserExpression } from './userExpression';
 
@@ -54,8 +54,8 @@ export function matchesWildcard(parts: readonly string[], text: string): boolean
  * Compiles one field of an `events.include` / `events.exclude` rule:
  *
  * - `/.../flags`: a regular expression, matching anywhere unless anchored,
- *   run by the linear-time engine (undefined until it has loaded) on the
- *   field's first characters, as many as it looks at in bounded time;
+ *   run by the linear-time engine (undefined until it has loaded, and for a
+ *   field longer than a costly expression runs on in bounded time);
  * - a string with `*`: the whole field must match, `*` standing for any run
  *   of characters (none included), in linear time;
  * - any other string: the field must be exactly that (case-sensitive).
@@ -69,8 +69,11 @@ export function compileFieldMatcher(text: string, key = 'expression'): FieldMatc
   if (expression) {
     return field => {
       const compiled = compiledExpression(expression);
-      // Its first characters only, as many as it looks at in bounded time.
-      return compiled?.test(cutText(field, matchedChars([compiled])));
+      if (!compiled) return undefined;
+      const limit = matchedChars([compiled]);
+      // Longer than a costly expression runs on in bounded time: unknown, and the caller fails closed.
+      if (field.length > limit && limit < MAX_MATCHED_CHARS) return undefined;
+      return compiled.test(cutText(field, limit));
     };
   }
   if (!text.includes('*')) return field => field === text;
