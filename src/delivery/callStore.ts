@@ -1,9 +1,9 @@
 import { createWarnOnce } from '../warnSafely';
 import { randomId } from './randomId';
 import { fromWire, parseStored, StoredCall, storedText, toWire, Wire } from './storedCallFormat';
+import { Logger } from './Transport';
 
 export type { StoredCall };
-import { Logger } from './Transport';
 
 /**
  * The subset of the Web Storage API the store needs; with `key` and
