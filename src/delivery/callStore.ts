@@ -218,7 +218,7 @@ export function createCallStore(options: CallStoreOptions): CallStore {
       const incoming = new Map(calls.map(c => [c.messageId, toWire(c)]));
       const inShared = merge(shared, incoming);
       const inOwn = merge(own, incoming);
-      // A call is kept when either key holds it; the warning tells what neither could.
+      // A call is kept when either key holds it.
       const inSharedIds = new Set(inShared.kept.map(e => e.messageId));
       const kept = new Set([...inSharedIds, ...inOwn.kept.map(e => e.messageId)]);
       // Dropped from the shared key (older calls too), less those this page's own copy keeps.

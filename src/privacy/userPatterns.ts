@@ -51,13 +51,15 @@ export function withUserPatterns(base: TextRedactor, config: Pick<PrivacyConfig,
   const { userPatterns } = config;
   if (!userPatterns.length) return base;
   const remembered = new Map<string, string>();
+  /** How far the patterns look, once they are all compiled (they are compiled once per page). */
+  let limit: number | undefined;
   return text => {
     const plain = base(text);
     const known = remembered.get(plain);
     if (!plain || known !== undefined) return known ?? plain;
     const expressions = userPatterns.map(compiledExpression);
     if (!expressions.every(Boolean)) return REDACTED;
-    const limit = matchedChars(expressions as CompiledExpression[]);
+    limit ??= matchedChars(expressions as CompiledExpression[]);
     // Longer than costly patterns are run on in bounded time: a match could straddle any cut, so none of it goes.
     if (plain.length > limit && limit < MAX_MATCHED_CHARS) return REDACTED;
     const long = plain.length > limit;
