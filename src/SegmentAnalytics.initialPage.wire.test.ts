@@ -36,6 +36,8 @@ describe('agent.initialPageView on the wire', () => {
     ['/backstage/catalog', '/catalog?x=1'],
     ['/backstage', '/?x=1'],
     ['/backstage-docs/catalog', '/backstage-docs/catalog?x=1'],
+    // react-router matches the base path whatever its case
+    ['/BackStage/catalog', '/catalog?x=1'],
   ])('an app served under /backstage, started on %s: the subject is the path within the app (%s), as Backstage reports it', async (path, subject) => {
     window.history.replaceState({}, '', `${path}?x=1`);
     const { analytics, waitFor } = wire.create(

@@ -89,8 +89,10 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
       // As Backstage's own navigate subjects: the path within the app, without the path it is served under.
       const { basePath } = config.agent;
       const { pathname } = location;
-      const under = basePath && (pathname === basePath || pathname.startsWith(`${basePath}/`));
-      const subject = `${under ? pathname.slice(basePath.length) || '/' : pathname}${location.search}${location.hash}`;
+      // Whatever its case, as react-router strips it.
+      const [path, base] = [pathname.toLowerCase(), basePath?.toLowerCase()];
+      const under = base && (path === base || path.startsWith(`${base}/`));
+      const subject = `${under ? pathname.slice(base.length) || '/' : pathname}${location.search}${location.hash}`;
       this.startPage = { action: 'navigate', subject, context: { routeRef: 'unknown', pluginId: 'root', extension: 'App' } };
     }
   }
