@@ -72,8 +72,13 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * that round: a page loading folds other pages' copies into the shared key
  * (copies piled up where no load sends them), a costly rule expression on a
  * field longer than it runs on fails closed: 26934 B (26.3 KB), budget 26.5 KB.
+ * A fourth round (2026-12-04): calls kept for the next load record the
+ * settings they were made under (a digest of the privacy and user id keys),
+ * and a load under other settings does not send them (a stricter config sent
+ * what the earlier one let through); the start page's base path matched
+ * whatever its case: 27245 B (26.6 KB), budget 26.75 KB.
  */
-const OWN_CODE_LIMIT = 26.5 * 1024;
+const OWN_CODE_LIMIT = 26.75 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];
 
 const failures = [];

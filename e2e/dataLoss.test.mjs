@@ -136,6 +136,38 @@ describe('nothing lost where users are (Chromium, embedded collector)', { skip: 
     assert.ok(messages.length > 0);
   });
 
+  it('events kept under one privacy config are never sent by a load whose config asks for more privacy', async () => {
+    /** @type {Record<string, unknown>} */
+    const segment = {};
+    const site = await outsideSite(closeLater);
+    // Served anew with each page: the app is redeployed with this config between the two loads.
+    const h = await harness({ segment, path: '/second', signIn: false });
+    /** @type {string[]} */
+    const warnings = [];
+    h.page.on('console', m => void (m.type() === 'warning' && warnings.push(m.text())));
+    let blocked = true; // Segment's CDN blocked for the first load: its events are kept for the next
+    await h.browser.context.route('**/v1/projects/*/settings', route => (blocked ? route.abort() : route.continue()).catch(() => {}));
+    await h.page.goto(`${h.app.url}/playground`);
+    await signInIfAsked(h.page);
+    await fireInOneTask(h.page, 'custom', 1);
+    await fireInOneTask(h.page, 'search', 1, site.url);
+    await h.page.waitForSelector('#away');
+    await h.page.goto(`${h.app.url}/index.js`); // the app's origin, the app not running: its storage as left
+    const kept = await h.page.evaluate(() => JSON.stringify(Object.entries(localStorage)));
+    assert.ok(kept.includes('deploy') && kept.includes('segment analytics'), 'the events are kept for the next load');
+
+    Object.assign(segment, { events: { exclude: [{ action: 'deploy' }] }, redact: { searchTerms: true } });
+    blocked = false;
+    await h.page.goto(`${h.app.url}/playground`);
+    await signInIfAsked(h.page);
+    await h.collector.waitFor(m => named(m, 'signIn').length > 0, 30000);
+    await h.page.waitForTimeout(2000); // time for kept events to go out, were they sent
+    const messages = h.collector.messages();
+    assert.deepEqual(named(messages, 'deploy'), [], 'an excluded event is never sent');
+    assert.ok(!JSON.stringify(messages).includes('segment analytics'), 'a search term is never sent unredacted');
+    assert.ok(warnings.some(w => /kept by an earlier page load were not sent: the privacy or user id settings have changed/.test(w)), warnings.join('\n'));
+  });
+
   it('tabs closed at the same moment with events waiting (a window closed): the next load sends every tab\'s events, once', async () => {
     const h = await harness({ path: '/second', signIn: false });
     const { context } = h.browser;

@@ -18,6 +18,12 @@ export type SegmentConfig =
       testMode: boolean;
       userIdTransform: 'none' | 'sha-256';
       userIdSalt?: string;
+      /**
+       * What the calls are made under (privacy, the user id transform and its
+       * salt), as a short digest: calls kept for the next load are sent only
+       * by a load with the same (see `callSettingsOf`).
+       */
+      callSettings: string;
       identityTimeoutMs: number;
       /** Host and path of the tracking API, without scheme, e.g. `api.segment.io/v1`. */
       apiHost: string;

@@ -14,6 +14,7 @@ describe('readSegmentConfig', () => {
         testMode: false,
         userIdTransform: 'none',
         userIdSalt: undefined,
+        callSettings: expect.any(String),
         identityTimeoutMs: 5000,
         apiHost: 'api.segment.io/v1',
         protocol: 'https',

@@ -5,6 +5,7 @@ import { DEFAULT_CONSENT, SegmentConfig } from './SegmentConfig';
 import { readTeamConfig } from './readTeamConfig';
 import { checkWriteKey, parseApiHost, parseCdnURL } from './parseEndpoints';
 import { readDelivery, RELAY_WRITE_KEY } from './readDelivery';
+import { callSettingsOf } from './callSettings';
 
 /**
  * The keys read directly under `app.analytics.segment` (every one declared in
@@ -140,6 +141,7 @@ export function readSegmentConfig(config: Config): SegmentConfig {
     testMode,
     userIdTransform: oneOf(c, 'userIdTransform', ['none', 'sha-256'] as const, 'none'),
     userIdSalt: read('userIdSalt', 'a string', () => c?.getOptionalString('userIdSalt')) || undefined,
+    callSettings: callSettingsOf(c),
     identityTimeoutMs: wholeNumber(c, 'identityTimeoutMs', 0, 600_000) ?? 5000,
     ...(apiHostRaw ? parseApiHost(apiHostRaw) : { apiHost: DEFAULT_API_HOST[region], protocol: 'https' as const }),
     cdnURL: cdnURLRaw ? parseCdnURL(cdnURLRaw) : undefined,

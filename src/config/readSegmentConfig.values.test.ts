@@ -152,6 +152,7 @@ describe('readSegmentConfig', () => {
         testMode: true,
         userIdTransform: 'sha-256',
         userIdSalt: 'pepper',
+        callSettings: expect.any(String),
         identityTimeoutMs: 0,
         apiHost: 'events.eu1.segmentapis.com/v1',
         protocol: 'https',

@@ -74,7 +74,7 @@ export function forgetBrowserData(
       const all: string[] = [];
       for (let i = 0; i < storage.length; i++) all.push(storage.key(i) ?? '');
       // The module's keys that name a write key (each page's copy of the kept calls too), as in dropKeptCalls.
-      const earlier = all.map(key => /^backstage-segment:(.*):(?:pending|user)(?::page-[\w-]+)?$/.exec(key)?.[1]).filter(k => k !== undefined);
+      const earlier = all.map(key => /^backstage-segment:(.*):(?:pending|user|settings)(?::page-[\w-]+)?$/.exec(key)?.[1]).filter(k => k !== undefined);
       const writeKeys = [writeKey, ...(earlier as string[])];
       const keys = all.filter(key => key !== '' && isAnalyticsKey(key, writeKeys, moduleKeys));
       for (const key of keys) {

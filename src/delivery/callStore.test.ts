@@ -280,4 +280,29 @@ describe('createCallStore', () => {
     expect([...storeOn(storage).store.take(['a', 'b'])].sort()).toEqual(['a', 'b']);
     expect(storeOn(storage).store.load().map(s => s.messageId)).toEqual(['other']);
   });
+
+  it('never sends a call kept under other privacy or user id settings: a load with others removes it, with one warning', () => {
+    const storage = memoryStorage();
+    const under = (settings?: string, logger = quiet()) =>
+      createCallStore({ storage, writeKey: 'wk', now: () => NOW, logger, settings });
+    under('loose').save([stored('a'), stored('b')]);
+    expect(under('loose').load().map(s => s.messageId)).toEqual(['a', 'b']);
+
+    const logger = quiet();
+    const strict = under('strict', logger);
+    expect(strict.load()).toEqual([]);
+    expect(strict.take(['a', 'b']).size).toBe(0);
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+    expect(logger.warn.mock.calls[0][0]).toMatch(/2 events kept by an earlier page load were not sent: the privacy or user id settings have changed/);
+    // Gone for good: a load back under the first settings finds nothing either.
+    expect(under('loose').load()).toEqual([]);
+    expect([...storage.data.keys()].filter(k => k.startsWith(callStoreKey('wk')))).toEqual([]);
+  });
+
+  it('sends calls kept by a version that did not record its settings, under any settings', () => {
+    const storage = memoryStorage();
+    createCallStore({ storage, writeKey: 'wk', now: () => NOW, logger: quiet() }).save([stored('old')]);
+    const store = createCallStore({ storage, writeKey: 'wk', now: () => NOW, logger: quiet(), settings: 'any' });
+    expect(store.load().map(s => s.messageId)).toEqual(['old']);
+  });
 });

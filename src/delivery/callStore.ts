@@ -1,6 +1,6 @@
 import { createWarnOnce } from '../warnSafely';
 import { randomId } from './randomId';
-import { fromWire, parseStored, StoredCall, storedText, toWire, Wire } from './storedCallFormat';
+import { fromWire, madeUnder, otherSettings, parseStored, StoredCall, storedText, toWire, Wire } from './storedCallFormat';
 import { Logger } from './Transport';
 
 export type { StoredCall };
@@ -27,6 +27,8 @@ export type CallStoreOptions = {
   maxAgeMs?: number;
   /** Names this page's own copy (see {@link createCallStore}); random by default. */
   pageId?: string;
+  /** The settings calls are made under: calls kept under others are removed, unsent (see `madeUnder`). */
+  settings?: string;
 };
 
 /**
@@ -119,10 +121,12 @@ export function createCallStore(options: CallStoreOptions): CallStore {
     // Another format (a later version of the module, in another tab) is left alone.
     if (!Array.isArray(list)) return [];
     const oldest = now() - maxAgeMs;
-    const kept = list.filter((entry): entry is Wire => {
+    const fresh = list.filter((entry): entry is Wire => {
       const stored = fromWire(entry);
       return !!stored && stored.call.timestamp.getTime() >= oldest && stored.call.timestamp.getTime() <= now() + maxAgeMs;
     });
+    const kept = fresh.filter(entry => madeUnder(entry, options.settings));
+    if (kept.length < fresh.length) warnOnce('settings', otherSettings(fresh.length - kept.length));
     if (kept.length < list.length) replace(key, kept);
     return kept;
   }
@@ -215,7 +219,7 @@ export function createCallStore(options: CallStoreOptions): CallStore {
         .sort((a, b) => a.call.timestamp.getTime() - b.call.timestamp.getTime());
     },
     save(calls) {
-      const incoming = new Map(calls.map(c => [c.messageId, toWire(c)]));
+      const incoming = new Map(calls.map(c => [c.messageId, toWire(c, options.settings)]));
       const inShared = merge(shared, incoming);
       const inOwn = merge(own, incoming);
       // A call is kept when either key holds it.

@@ -83,7 +83,7 @@ export function createDelivery(
     logger,
     beforeSend: call => atHandOver(call, current()),
     holdMs: (call, clock) => titleWaitMs(call, current(), clock),
-    store: storage && createCallStore({ storage, writeKey: config.writeKey, now: () => Date.now(), logger }),
+    store: storage && createCallStore({ storage, writeKey: config.writeKey, now: () => Date.now(), logger, settings: config.callSettings }),
     storedOwner,
     // Only a store other tabs share needs a ledger (in the library's chunk, loaded by then); in memory, each page has its own.
     ledger:

@@ -16,6 +16,7 @@ import { createLeaveSender } from './leaveSender';
 import { browserScheduler, Scheduler } from './scheduler';
 import { createRecentHandOvers } from './recentHandOvers';
 import { randomId } from './randomId';
+import { dropQueuesOfOtherSettings } from './librarySettings';
 
 /** How long after a call has been handed over its first delivery attempt is looked at. */
 const FAILURE_CHECK_DELAY_MS = 4000;
@@ -43,6 +44,9 @@ export async function loadSegmentTransport(
   localStorage?: StorageAccess,
 ): Promise<Transport> {
   const probed = localStorage && { localStorage, cookies: probeCookies(typeof document === 'undefined' ? undefined : document) };
+  if (localStorage?.kind === 'usable' && dropQueuesOfOtherSettings(pageLocalStorage(), config.writeKey, config.callSettings)) {
+    logger.warn('Segment analytics: the events the Segment library kept from an earlier page load were not sent: the privacy or user id settings have changed since');
+  }
   const plugins = [insideLibrary];
   const { analytics, initOptions, storage } = await loadLibrary(config, plugins, probed);
   const warning = storage && storageWarning(storage);

@@ -14,15 +14,33 @@ export type StoredCall = {
   call: SegmentCall;
 };
 
-/** A stored call as serialized: its timestamp as ISO text. */
-export type Wire = { messageId: string; owner: string | null; anonymousId?: string; call: unknown };
+/**
+ * A stored call as serialized: its timestamp as ISO text, and `s`, the
+ * settings it was made under (see `SegmentConfig.callSettings`; absent in
+ * what versions before it stored).
+ */
+export type Wire = { messageId: string; owner: string | null; anonymousId?: string; call: unknown; s?: string };
 
 /** The version of the stored text; text of another version (a later module's, in another tab) is left alone. */
 export const FORMAT = 1;
 
-/** A call as stored. */
-export function toWire(stored: StoredCall): Wire {
-  return { ...stored, call: { ...stored.call, timestamp: stored.call.timestamp.toISOString() } };
+/** A call as stored, made under `settings`. */
+export function toWire(stored: StoredCall, settings?: string): Wire {
+  return { ...stored, call: { ...stored.call, timestamp: stored.call.timestamp.toISOString() }, ...(settings && { s: settings }) };
+}
+
+/**
+ * Whether a stored call may be sent by a load running `settings`: one made
+ * under other privacy or user id settings may not (they may now redact,
+ * drop or pseudonymize what it holds, and a call is not redacted twice).
+ */
+export function madeUnder(entry: Wire, settings: string | undefined): boolean {
+  return entry.s === undefined || settings === undefined || entry.s === settings;
+}
+
+/** The warning when stored calls made under other settings are removed. */
+export function otherSettings(count: number): string {
+  return `Segment analytics: ${count} events kept by an earlier page load were not sent: the privacy or user id settings have changed since they were captured`;
 }
 
 /** A stored call read back; undefined when it is not one (another shape, a timestamp that is not a date). */
