@@ -24,19 +24,24 @@ function keep() {
 
 const fromSegment = (segment: object) =>
   SegmentAnalytics.fromConfig(new ConfigReader({ app: { analytics: { segment } } }), {});
+/** The page's next task, when a load removes what it removes (see `dropKeptCallsSoon`). */
+const nextTask = () => jest.runOnlyPendingTimers();
 
 beforeEach(() => {
   jest.spyOn(console, 'info').mockImplementation(() => {});
   keep();
 });
 afterEach(() => {
+  jest.useRealTimers();
   jest.restoreAllMocks();
   localStorage.clear();
 });
 
 describe('a load with analytics off for this browser', () => {
   it("enabled: false removes the events kept for a next load, the module's and the library's, of every write key it stored for", () => {
+    jest.useFakeTimers();
     fromSegment({ enabled: false });
+    nextTask();
     expect(Object.keys(localStorage).sort()).toEqual([
       'ajs_user_id',
       'backstage-segment:k:user',
@@ -45,19 +50,34 @@ describe('a load with analytics off for this browser', () => {
     ]);
   });
 
-  it('keeps those of a write key another instance in this page sends for (it reads them once its library loads)', () => {
-    fromSegment({ writeKey: 'k', testMode: true });
-    fromSegment({ enabled: false });
+  const OFF = { enabled: false };
+  const NOT_KEPT = { writeKey: 'k2', testMode: true, agent: { disableClientPersistence: true } };
+  it.each<[string, 'before' | 'after', object]>([
+    ['enabled: false', 'before', OFF],
+    ['enabled: false', 'after', OFF],
+    ['agent.disableClientPersistence', 'before', NOT_KEPT],
+    ['agent.disableClientPersistence', 'after', NOT_KEPT],
+  ])('%s keeps those of a write key another instance in this page sends for, built %s it in the same task', (_label, order, off) => {
+    jest.useFakeTimers();
+    const other = () => fromSegment({ writeKey: 'k', testMode: true });
+    if (order === 'before') other();
+    fromSegment(off);
+    if (order === 'after') other();
+    nextTask();
     expect(Object.keys(localStorage).filter(key => key.endsWith(':pending'))).toEqual(['backstage-segment:k:pending']);
   });
 
   it('agent.disableClientPersistence removes them too', () => {
+    jest.useFakeTimers();
     fromSegment({ writeKey: 'k', testMode: true, agent: { disableClientPersistence: true } });
+    nextTask();
     expect(Object.keys(localStorage).filter(key => key.endsWith(':pending'))).toEqual([]);
   });
 
   it('a load that keeps them (the defaults) leaves them for its delivery to read', () => {
+    jest.useFakeTimers();
     fromSegment({ writeKey: 'k2', testMode: true });
+    nextTask();
     expect(Object.keys(localStorage).filter(key => key.includes(':pending')).sort()).toEqual(Object.keys(KEPT).sort());
   });
 

@@ -4,7 +4,7 @@ import { AnalyticsImplementation } from '@backstage/frontend-plugin-api';
 import { readSegmentConfig } from './config/readSegmentConfig';
 import { reportingConfigErrors } from './config/reportConfigError';
 import { EnabledSegmentConfig } from './config/SegmentConfig';
-import { dropKeptCalls } from './delivery/dropKeptCalls';
+import { dropKeptCallsSoon } from './delivery/dropKeptCalls';
 import { createEventPath } from './eventPath';
 import { UserIdTransformOption } from './identity/userIdOptions';
 import { BackstageEvent } from './mapping/BackstageEvent';
@@ -79,7 +79,7 @@ export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
     // Config -> the parts (undefined: the module stays off) -> the path of every event.
     const parts = config && setUpPathParts(config, options, logger, this.warnOnce);
     // `enabled: false`: no load of this config sends what an earlier one kept for the next load.
-    if (!config) dropKeptCalls(isWriteKeyClaimed);
+    if (!config) dropKeptCallsSoon(isWriteKeyClaimed);
     this.capture = parts ? createEventPath(parts) : () => {};
     // `agent.initialPageView`: the page the app starts on, as a navigate of the app's root context (Backstage's
     // defaults), so that it waits for the identity and meets the rules, privacy and consent as any other. It is

@@ -6,7 +6,7 @@ import { chooseUserIdTransform } from './identity/chooseUserIdTransform';
 import { resolveIdentity } from './identity/resolveIdentity';
 import { UserIdTransformOption } from './identity/userIdOptions';
 import { claimWriteKey, isWriteKeyClaimed } from './oncePerWriteKey';
-import { dropKeptCalls } from './delivery/dropKeptCalls';
+import { dropKeptCallsSoon } from './delivery/dropKeptCalls';
 import { createPrivacy, Privacy } from './privacy/createPrivacy';
 import { browserOptsOut } from './privacy/optOut';
 import { createUserPseudonyms } from './privacy/userPseudonyms';
@@ -64,7 +64,7 @@ export function setUpPathParts(
   // After every check that throws: an instance that failed holds no key.
   if (!claimWriteKey(config.writeKey, logger)) return undefined;
   // Kept by an earlier config: no load of this one reads them (its own key's too; another instance's stay).
-  if (config.agent.disableClientPersistence) dropKeptCalls(key => key !== config.writeKey && isWriteKeyClaimed(key));
+  if (config.agent.disableClientPersistence) dropKeptCallsSoon(key => key !== config.writeKey && isWriteKeyClaimed(key));
   warnings.forEach(warning => logger.warn(warning));
   // `delivery: backend`: the relay's session cookie (and the library waits for its first attempt).
   const relay = startRelayMode(config, identityApi, logger);

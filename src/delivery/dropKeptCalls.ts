@@ -39,3 +39,12 @@ function pageStorage(): Storage | undefined {
   }
 }
 
+
+/**
+ * {@link dropKeptCalls} in the page's next task: an instance built after
+ * this one in the same task (the module registered twice, or for another
+ * write key) has claimed its write key by then, and keeps its calls.
+ */
+export function dropKeptCallsSoon(keep: (writeKey: string) => boolean): void {
+  setTimeout(() => dropKeptCalls(keep), 0);
+}
