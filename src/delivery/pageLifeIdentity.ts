@@ -87,9 +87,11 @@ export type PageLifeIdentity = {
  * stored meanwhile.
  */
 export function keepIdentityForPageLife(analytics: IdentityHolder, store: PersistentStore = analytics.storage): PageLifeIdentity {
-  // The anonymous id as the library reads it: a cookie wins a disagreement (it is shared by subdomains).
+  // The anonymous id as the library reads it: a cookie wins a disagreement (it is shared by subdomains). The user
+  // id too, so that both are whoever stored them last: another app on the cookie domain may have identified
+  // someone else since this origin's localStorage was written (their anonymous id must not become this user's).
   const stored: Ids = {
-    userId: storedId(store.get(IDENTITY_KEYS.userId)),
+    userId: storedId(store.getConsistent(IDENTITY_KEYS.userId)),
     anonymousId: storedId(store.getConsistent(IDENTITY_KEYS.anonymousId)),
     groupId: storedId(store.get(IDENTITY_KEYS.groupId)),
   };

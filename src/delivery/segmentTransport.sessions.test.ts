@@ -45,4 +45,15 @@ describe('sessions, load after load', () => {
     expect(bob).not.toBe(unidentified);
     expect(await pageLoad('user:default/bob', 'bob again')).toBe(bob);
   });
+
+  it("another app on the cookie domain identified someone else since this origin's last load: a fresh anonymous id, never theirs", async () => {
+    const jane = await pageLoad('user:default/jane', 'jane');
+    // This origin's localStorage still says Jane; the cookies, shared by the domain, were written since, for Bob.
+    document.cookie = 'ajs_user_id=bob@corp.example; path=/';
+    document.cookie = 'ajs_anonymous_id=bobs-anonymous-id; path=/';
+    const again = await pageLoad('user:default/jane', 'jane again');
+    expect([jane, 'bobs-anonymous-id']).not.toContain(again);
+    // The browser holds Jane's identity again: her next load keeps it.
+    expect(await pageLoad('user:default/jane', 'jane once more')).toBe(again);
+  });
 });

@@ -70,11 +70,13 @@ export function createStoredOwner(storage: KeyValueStorage, writeKey: string, id
 }
 
 /**
- * The user id the Segment library stored, as it reads it: from localStorage
- * (JSON), else from its cookie (as is, or JSON); throws where localStorage does.
+ * The user id the Segment library stored: from its cookie (as is, or JSON),
+ * else from localStorage (JSON); the cookie wins, as the module reads the
+ * identity (see `keepIdentityForPageLife`): it is shared by the cookie
+ * domain, so it is whoever stored it last. Throws where localStorage does.
  */
 function libraryUserId(storage: KeyValueStorage): string | undefined {
-  return parsedId(storage.getItem('ajs_user_id')) ?? parsedId(userIdCookie());
+  return parsedId(userIdCookie()) ?? parsedId(storage.getItem('ajs_user_id'));
 }
 
 /** The library's `ajs_user_id` cookie as stored; undefined where cookies cannot be read (a sandboxed page). */
