@@ -70,7 +70,7 @@ export function createDelivery(
   // The transport's code sits in the library's lazy chunk: the app's first load carries none of it.
   let library: Promise<LibraryChunk> | undefined;
   const chunk = () => (library ??= loadLibrary());
-  const load = () => chunk().then(({ loadTransport, insideLibrary }) => loadTransport(config, logger, storedOwner, insideLibrary, localStorage));
+  const load = () => chunk().then(({ loadTransport, insideLibrary }) => loadTransport(config, logger, storedOwner, insideLibrary, localStorage, userId));
   let transport: Promise<Transport>;
   if (config.testMode) transport = Promise.resolve(createLoggingTransport(logger));
   // `delivery: backend`: not before the user's relay cookie; should its code fail to load, the library does not load

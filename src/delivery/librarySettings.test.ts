@@ -1,5 +1,5 @@
 import { memoryStorage } from '../__testUtils__/deliveryTestKit';
-import { dropQueuesOfOtherSettings } from './librarySettings';
+import { dropQueuesOfAnotherUser, dropQueuesOfOtherSettings } from './librarySettings';
 
 function storageWith(entries: Record<string, string>) {
   const storage = memoryStorage();
@@ -37,5 +37,39 @@ describe('dropQueuesOfOtherSettings', () => {
     };
     expect(dropQueuesOfOtherSettings(refusing, 'wk', 'x')).toBe(false);
     expect(dropQueuesOfOtherSettings(undefined, 'wk', 'x')).toBe(false);
+  });
+});
+
+describe('dropQueuesOfAnotherUser (delivery: backend)', () => {
+  const queued = () => storageWith({ [QUEUE]: '[{"event":{"event":"search"}}]', [OTHER_KEYS_QUEUE]: '[]' });
+
+  it("removes the library's retries kept while another user was signed in, once this user is known", async () => {
+    const storage = queued();
+    expect(await dropQueuesOfAnotherUser(storage, 'wk', 'digest-of-a', Promise.resolve('digest-of-b'), 5000)).toBe(true);
+    expect([...storage.data.keys()]).toEqual([OTHER_KEYS_QUEUE]);
+  });
+
+  it.each<[string, string | undefined, Promise<string> | undefined]>([
+    ['the same user', 'digest-of-a', Promise.resolve('digest-of-a')],
+    ['no earlier user', undefined, Promise.resolve('digest-of-b')],
+    ['a user that cannot be known', 'digest-of-a', Promise.reject(new Error('identity failed'))],
+    ['no identity', 'digest-of-a', undefined],
+  ])('keeps them for %s', async (_label, previous, userId) => {
+    const storage = queued();
+    expect(await dropQueuesOfAnotherUser(storage, 'wk', previous, userId, 5000)).toBe(false);
+    expect(storage.data.has(QUEUE)).toBe(true);
+  });
+
+  it('keeps them when the user is not known within the wait', async () => {
+    jest.useFakeTimers();
+    try {
+      const storage = queued();
+      const dropped = dropQueuesOfAnotherUser(storage, 'wk', 'digest-of-a', new Promise<string>(() => {}), 5000);
+      await jest.advanceTimersByTimeAsync(5000);
+      expect(await dropped).toBe(false);
+      expect(storage.data.has(QUEUE)).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

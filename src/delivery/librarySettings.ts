@@ -1,4 +1,5 @@
 import type { KeyValueStorage } from './callStore';
+import { browserScheduler, Scheduler } from './scheduler';
 
 /**
  * The library's persisted queues of a write key (calls it had not
@@ -21,18 +22,52 @@ export function dropQueuesOfOtherSettings(
   try {
     const key = `backstage-segment:${writeKey}:settings`;
     const last = storage.getItem(key);
-    const queues: string[] = [];
-    if (last !== null && last !== settings) {
-      for (let i = 0; i < (storage.length ?? 0); i++) {
-        const name = storage.key?.(i);
-        if (name?.startsWith(`persisted-queue:v1:${writeKey}:`)) queues.push(name);
-      }
-      queues.forEach(name => storage.removeItem(name));
-    }
+    const dropped = last !== null && last !== settings && dropLibraryQueues(storage, writeKey);
     if (last !== settings) storage.setItem(key, settings);
-    return queues.length > 0;
+    return dropped;
   } catch {
     // storage that refuses: the library cannot have kept queues there either
+    return false;
+  }
+}
+
+/** Removes the library's persisted queues of `writeKey`; whether there were any. Throws where storage does. */
+function dropLibraryQueues(storage: KeyValueStorage, writeKey: string): boolean {
+  const queues: string[] = [];
+  for (let i = 0; i < (storage.length ?? 0); i++) {
+    const name = storage.key?.(i);
+    if (name?.startsWith(`persisted-queue:v1:${writeKey}:`)) queues.push(name);
+  }
+  queues.forEach(name => storage.removeItem(name));
+  return queues.length > 0;
+}
+
+/**
+ * `delivery: backend`: the relay gives every call the user of the browser's
+ * cookie, so calls the library kept for a retry while another user was
+ * signed in (signed out since, in this browser) would go out as this one's.
+ * Removes them before the library loads, once this user is known (`userId`,
+ * waited for at most `waitMs`; unknown: kept), when the browser's identity
+ * (`previousUser`) is another's. Never throws; whether queues were removed.
+ */
+export async function dropQueuesOfAnotherUser(
+  storage: KeyValueStorage | undefined,
+  writeKey: string,
+  previousUser: string | undefined,
+  userId: Promise<string> | undefined,
+  waitMs: number,
+  scheduler: Pick<Scheduler, 'setTimeout' | 'clearTimeout'> = browserScheduler,
+): Promise<boolean> {
+  if (!storage || previousUser === undefined || !userId) return false;
+  let timer: unknown;
+  const late = new Promise<undefined>(resolve => {
+    timer = scheduler.setTimeout(() => resolve(undefined), waitMs);
+  });
+  const current = await Promise.race([userId.catch(() => undefined), late]);
+  scheduler.clearTimeout(timer);
+  try {
+    return current !== undefined && current !== previousUser && dropLibraryQueues(storage, writeKey);
+  } catch {
     return false;
   }
 }

@@ -16,7 +16,7 @@ import { createLeaveSender } from './leaveSender';
 import { browserScheduler, Scheduler } from './scheduler';
 import { createRecentHandOvers } from './recentHandOvers';
 import { randomId } from './randomId';
-import { dropQueuesOfOtherSettings } from './librarySettings';
+import { dropQueuesOfAnotherUser, dropQueuesOfOtherSettings } from './librarySettings';
 
 /** How long after a call has been handed over its first delivery attempt is looked at. */
 const FAILURE_CHECK_DELAY_MS = 4000;
@@ -35,6 +35,8 @@ const FAILURE_CHECK_DELAY_MS = 4000;
  *   the browser's storage): an enrichment plugin
  * @param localStorage - what the page's localStorage allows (see
  *   `probeLocalStorage`); absent when nothing is persisted
+ * @param pageUser - this page's user, once known (`delivery: backend`: the
+ *   library's retries kept for another user are removed before it loads)
  */
 export async function loadSegmentTransport(
   config: EnabledSegmentConfig,
@@ -42,10 +44,14 @@ export async function loadSegmentTransport(
   storedOwner: StoredOwner | undefined,
   insideLibrary: Plugin,
   localStorage?: StorageAccess,
+  pageUser?: Promise<string>,
 ): Promise<Transport> {
   const probed = localStorage && { localStorage, cookies: probeCookies(typeof document === 'undefined' ? undefined : document) };
   if (localStorage?.kind === 'usable' && dropQueuesOfOtherSettings(pageLocalStorage(), config.writeKey, config.callSettings)) {
     logger.warn('Segment analytics: the events the Segment library kept from an earlier page load were not sent: the privacy or user id settings have changed since');
+  }
+  if (config.relay && localStorage?.kind === 'usable') {
+    await dropQueuesOfAnotherUser(pageLocalStorage(), config.writeKey, storedOwner?.get(), pageUser, config.identityTimeoutMs);
   }
   const plugins = [insideLibrary];
   const { analytics, initOptions, storage } = await loadLibrary(config, plugins, probed);
