@@ -12,10 +12,14 @@ type CallContext = { logs?: () => { level: string; message: string; extras?: Rec
  * Whether a failed attempt was answered "try again later" (a 5xx or a 429:
  * the library's `Retryable error: 503` or its `RateLimitError`): an outage of
  * Segment or of a proxy, which the library's retries cover, not a setup problem.
+ * The backend relay's 401 (no cookie of the user's: `delivery: backend` retries
+ * it) is not: the library gives up after its retries, which a cookie gone
+ * before its refresh outlasts.
  */
 function isRetryableAnswer(error: unknown): boolean {
   const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
-  return name === 'RateLimitError' || (typeof message === 'string' && message.startsWith('Retryable error'));
+  if (name === 'RateLimitError') return true;
+  return typeof message === 'string' && message.startsWith('Retryable error') && !message.endsWith(' 401');
 }
 
 /**
