@@ -76,10 +76,17 @@ export class SegmentConsent implements SegmentConsentApi {
       subscribe: next => {
         let inner: { unsubscribe(): void } | undefined;
         let closed = false;
-        if (!this.loaded) next({ status: 'unknown' });
+        const early = !this.loaded;
+        if (early) next({ status: 'unknown' });
         this.load().then(
           consent => {
-            if (!closed) inner = consent.decision$().subscribe(next);
+            // Its first state only when it is news: 'unknown' was told already.
+            let first = early;
+            if (!closed) inner = consent.decision$().subscribe(state => {
+              const told = first && state.status === 'unknown';
+              first = false;
+              if (!told) next(state);
+            });
           },
           () => {},
         );

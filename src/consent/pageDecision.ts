@@ -23,8 +23,13 @@ export function consentBucket(storageApi: StorageApi): StorageApi {
   return storageApi.forBucket(CONSENT_BUCKET);
 }
 
-/** The decision made in this page and not stored (yet), and who follows the decision in this page. */
-export type PageDecision = { unsaved?: StoredDecision; followers: Set<(read: StoredRead) => void> };
+/**
+ * The decision made in this page and not stored (yet); the stored one last
+ * read or saved in this page (`seen`; `stored` absent: none stored), for a
+ * StorageApi whose snapshot never knows (the user-settings backend's only
+ * tells through `observe$`); and who follows the decision in this page.
+ */
+export type PageDecision = { unsaved?: StoredDecision; seen?: { stored?: StoredDecision }; followers: Set<(read: StoredRead) => void> };
 
 /**
  * Per consent bucket (StorageApis hand out one object per bucket), shared by
@@ -74,7 +79,10 @@ export async function saveDecision(storageApi: StorageApi, stored: StoredDecisio
   }
   const save = async () => {
     await consentBucket(storageApi).set(CONSENT_KEY, stored);
-    if (page.unsaved === stored) page.unsaved = undefined;
+    if (page.unsaved === stored) {
+      page.unsaved = undefined;
+      page.seen = { stored };
+    }
   };
   try {
     await save();

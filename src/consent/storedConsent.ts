@@ -5,7 +5,7 @@ import type {
   SegmentConsentObservable,
   SegmentConsentState,
 } from './SegmentConsentApi';
-import { CONSENT_KEY, consentBucket, decide, unsavedDecision } from './pageDecision';
+import { CONSENT_KEY, consentBucket, decide, pageDecisionOf } from './pageDecision';
 import {
   defaultDecision,
   parseStoredDecision,
@@ -33,15 +33,17 @@ export class StoredConsent implements SegmentConsentApi {
   ) {}
 
   getDecision(): SegmentConsentState {
-    const unsaved = unsavedDecision(this.storageApi);
+    const { unsaved, seen } = pageDecisionOf(this.storageApi);
     if (unsaved) return toConsentState({ kind: 'read', stored: unsaved }, this.regime);
     let read: StoredRead;
     try {
       const snapshot = consentBucket(this.storageApi).snapshot(CONSENT_KEY);
-      read =
-        snapshot.presence === 'unknown'
-          ? { kind: 'reading' }
-          : { kind: 'read', stored: snapshot.presence === 'present' ? parseStoredDecision(snapshot.value) : undefined };
+      if (snapshot.presence !== 'unknown') {
+        read = { kind: 'read', stored: snapshot.presence === 'present' ? parseStoredDecision(snapshot.value) : undefined };
+      } else {
+        // A snapshot that never knows (the user-settings backend's): what this page last read or saved.
+        read = seen ? { kind: 'read', ...seen } : { kind: 'reading' };
+      }
     } catch (error) {
       read = { kind: 'failed', reason: String(error) };
     }

@@ -90,6 +90,7 @@ export function watchStoredDecision(storageApi: StorageApi, onRead: (read: Store
       next: snapshot => {
         if (stopped || snapshot?.presence === 'unknown') return;
         const read = readOf(snapshot);
+        page.seen = read;
         // The page's own decision holds against an absent or older stored one (a
         // settings backend that cannot be reached tells each new subscriber "absent").
         if (page.unsaved && !replaces(read.stored, page.unsaved)) {

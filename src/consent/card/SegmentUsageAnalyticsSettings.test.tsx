@@ -80,5 +80,17 @@ describe('the Usage analytics card', () => {
       expect(await switchOf()).toHaveAttribute('aria-checked', 'false');
       expect(stored()).toBeUndefined();
     });
+  
+    it('a save that hangs holds nothing: the choice applies at once and the switch can be used again', async () => {
+      const storageApi = MockStorageApi.create();
+      jest.spyOn(storageApi.forBucket('segment-analytics'), 'set').mockReturnValue(new Promise(() => {}));
+      renderCard({ writeKey: 'wk' }, storageApi);
+      await waitFor(async () => expect(await switchOf()).toHaveAttribute('aria-checked', 'true'));
+      fireEvent.click(await switchOf());
+      await waitFor(async () => expect(await switchOf()).toHaveAttribute('aria-checked', 'false'));
+      expect(await switchOf()).toBeEnabled();
+      fireEvent.click(await switchOf());
+      await waitFor(async () => expect(await switchOf()).toHaveAttribute('aria-checked', 'true'));
+    });
   });
 });

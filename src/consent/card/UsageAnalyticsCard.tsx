@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { configApiRef, useApi } from '@backstage/core-plugin-api';
 import type { SegmentConsentApi, SegmentConsentState } from '../SegmentConsentApi';
 import { describeCollection, readCardFacts } from './cardText';
@@ -61,7 +61,9 @@ export function UsageAnalyticsCard({ pseudonymized, consent }: UsageAnalyticsCar
   const facts = useMemo(() => readCardFacts(config, pseudonymized), [config, pseudonymized]);
   const [state, setState] = useState<SegmentConsentState>({ status: 'unknown' });
   const [error, setError] = useState<string>();
-  const [saving, setSaving] = useState(false);
+  // The latest switch: a save still pending (a StorageApi behind a slow proxy) never holds the switch, and only
+  // the latest one's failure is told (a later choice replaces an earlier one that failed).
+  const latest = useRef(0);
 
   useEffect(() => {
     if (!consent) return undefined;
@@ -72,14 +74,12 @@ export function UsageAnalyticsCard({ pseudonymized, consent }: UsageAnalyticsCar
   const on = state.status === 'granted';
   const toggle = async () => {
     if (!consent || state.status === 'unknown') return;
-    setSaving(true);
+    const mine = ++latest.current;
     setError(undefined);
     try {
       await consent.setDecision(on ? 'denied' : 'granted');
     } catch (e) {
-      setError(`Your choice could not be saved: ${e instanceof Error ? e.message : String(e)}`);
-    } finally {
-      setSaving(false);
+      if (mine === latest.current) setError(`Your choice could not be saved: ${e instanceof Error ? e.message : String(e)}`);
     }
   };
 
@@ -109,10 +109,10 @@ export function UsageAnalyticsCard({ pseudonymized, consent }: UsageAnalyticsCar
                   role="switch"
                   aria-checked={on}
                   aria-labelledby="segment-usage-analytics-label"
-                  disabled={state.status === 'unknown' || saving}
+                  disabled={state.status === 'unknown'}
                   onClick={toggle}
                   data-testid="segment-usage-analytics-switch"
-                  style={track(on, state.status === 'unknown' || saving)}
+                  style={track(on, state.status === 'unknown')}
                 >
                   <span style={thumb(on)} />
                 </button>
