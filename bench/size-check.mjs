@@ -76,9 +76,13 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * settings they were made under (a digest of the privacy and user id keys),
  * and a load under other settings does not send them (a stricter config sent
  * what the earlier one let through); the start page's base path matched
- * whatever its case: 27245 B (26.6 KB), budget 26.75 KB.
+ * whatever its case: 27245 B (26.6 KB), budget 26.75 KB. Then the user's
+ * choice as the page last read it (a StorageApi whose snapshot never knows),
+ * stored calls checked as the module writes them (an entry written by hand
+ * with a page field that is not text was sent as it was): 27402 B (26.8 KB),
+ * budget 27 KB.
  */
-const OWN_CODE_LIMIT = 26.75 * 1024;
+const OWN_CODE_LIMIT = 27 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];
 
 const failures = [];

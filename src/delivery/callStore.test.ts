@@ -305,4 +305,18 @@ describe('createCallStore', () => {
     const store = createCallStore({ storage, writeKey: 'wk', now: () => NOW, logger: quiet(), settings: 'any' });
     expect(store.load().map(s => s.messageId)).toEqual(['old']);
   });
+
+  it.each<[string, (wire: any) => void]>([
+    ['a page field that is not text', wire => (wire.call.page.url = 5)],
+    ['a page field missing', wire => delete wire.call.page.title],
+    ['a messageId longer than any the module makes', wire => (wire.messageId = 'x'.repeat(101))],
+  ])('never sends an entry written by hand with %s', (_label, spoil) => {
+    const storage = memoryStorage();
+    storeOn(storage).store.save([stored('good'), stored('bad')]);
+    const text = JSON.parse(storage.data.get(callStoreKey('wk'))!);
+    spoil(text.calls.find((c: any) => c.messageId === 'bad'));
+    storage.data.set(callStoreKey('wk'), JSON.stringify(text));
+    storage.data.delete([...storage.data.keys()].find(k => k.includes(':page-'))!);
+    expect(storeOn(storage).store.load().map(s => s.messageId)).toEqual(['good']);
+  });
 });

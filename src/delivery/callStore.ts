@@ -118,7 +118,7 @@ export function createCallStore(options: CallStoreOptions): CallStore {
     if (!raw) return [];
     const list = parseStored(raw);
     if (list === 'not JSON') replace(key, []);
-    // Another format (a later version of the module, in another tab) is left alone.
+    // Another format (a later version of the module, in another tab) is not read; a write of this page replaces it.
     if (!Array.isArray(list)) return [];
     const oldest = now() - maxAgeMs;
     const fresh = list.filter((entry): entry is Wire => {

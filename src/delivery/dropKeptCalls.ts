@@ -1,7 +1,7 @@
 import { callStoreKey } from './callStore';
 
 /** The module's keys that name a write key: its kept calls (and each page's copy of them), its stored owner. */
-const KEPT_KEY = /^backstage-segment:(.*):(?:pending|user|settings)(?::page-[\w-]+)?$/;
+export const KEPT_KEY = /^backstage-segment:(.*):(?:pending|user|settings)(?::page-[\w-]+)?$/;
 
 /**
  * Removes the calls kept for a next load (the module's, and the library's

@@ -1,5 +1,6 @@
 import { memoryStorage } from '../__testUtils__/deliveryTestKit';
-import { dropQueuesOfAnotherUser, dropQueuesOfOtherSettings } from './librarySettings';
+import { createCallStore } from './callStore';
+import { dropQueuesOfAnotherUser, dropQueuesOfOtherSettings, purgeExpiredOfOtherWriteKeys } from './librarySettings';
 
 function storageWith(entries: Record<string, string>) {
   const storage = memoryStorage();
@@ -71,5 +72,38 @@ describe('dropQueuesOfAnotherUser (delivery: backend)', () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+});
+
+describe('purgeExpiredOfOtherWriteKeys', () => {
+  const HOUR = 60 * 60 * 1000;
+  const call = (id: string, at: number) => ({
+    messageId: id,
+    owner: 'user:default/jane',
+    call: {
+      type: 'track' as const,
+      event: 'click',
+      properties: { subject: id },
+      page: { url: 'http://x/', path: '/', search: '', title: 't', referrer: '' },
+      timestamp: new Date(at),
+    },
+  });
+  // Written and read back as by a store that keeps them longer: only the purge removes them.
+  const keep = (storage: ReturnType<typeof memoryStorage>, writeKey: string, calls: ReturnType<typeof call>[]) =>
+    createCallStore({ storage, writeKey, now: Date.now, logger: { warn: jest.fn(), info: jest.fn() }, maxAgeMs: 100 * HOUR }).save(calls);
+  const kept = (storage: ReturnType<typeof memoryStorage>, writeKey: string) =>
+    createCallStore({ storage, writeKey, now: Date.now, logger: { warn: jest.fn(), info: jest.fn() }, maxAgeMs: 100 * HOUR })
+      .load()
+      .map(s => s.messageId);
+
+  it("removes another write key's events past their age (a rotated key: no load reads them), and keeps the others", () => {
+    const storage = memoryStorage();
+    keep(storage, 'rotated', [call('old', Date.now() - 25 * HOUR)]);
+    keep(storage, 'rotated', [call('recent', Date.now() - HOUR)]);
+    keep(storage, 'in-page', [call('in-page-old', Date.now() - 25 * HOUR)]);
+    purgeExpiredOfOtherWriteKeys(storage, 'wk', key => key === 'in-page');
+    expect(kept(storage, 'rotated')).toEqual(['recent']);
+    // A write key an instance in this page sends for: its own to read.
+    expect(kept(storage, 'in-page')).toEqual(['in-page-old']);
   });
 });

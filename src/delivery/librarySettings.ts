@@ -1,4 +1,5 @@
-import type { KeyValueStorage } from './callStore';
+import { createCallStore, type KeyValueStorage } from './callStore';
+import { KEPT_KEY } from './dropKeptCalls';
 import { browserScheduler, Scheduler } from './scheduler';
 
 /**
@@ -69,5 +70,27 @@ export async function dropQueuesOfAnotherUser(
     return current !== undefined && current !== previousUser && dropLibraryQueues(storage, writeKey);
   } catch {
     return false;
+  }
+}
+
+/**
+ * The events other write keys kept (an earlier, rotated one's, say) that are
+ * older than a kept event may be: no load of this write key reads those keys,
+ * so nothing else would remove them (they hold their users' ids). Those of a
+ * write key an instance in this page sends for (`claimed`) are its own to
+ * read. Never throws.
+ */
+export function purgeExpiredOfOtherWriteKeys(storage: KeyValueStorage | undefined, writeKey: string, claimed: (key: string) => boolean): void {
+  try {
+    const others = new Set<string>();
+    for (let i = 0; storage && i < (storage.length ?? 0); i++) {
+      const other = KEPT_KEY.exec(storage.key?.(i) ?? '')?.[1];
+      if (other !== undefined && other !== writeKey && !claimed(other)) others.add(other);
+    }
+    const quiet = { warn: () => {}, info: () => {} };
+    // Reading a write key's kept events removes the expired ones (see `createCallStore`).
+    for (const other of others) createCallStore({ storage: storage!, writeKey: other, now: Date.now, logger: quiet }).load();
+  } catch {
+    // storage that refuses: nothing kept there to purge
   }
 }

@@ -16,7 +16,8 @@ import { createLeaveSender } from './leaveSender';
 import { browserScheduler, Scheduler } from './scheduler';
 import { createRecentHandOvers } from './recentHandOvers';
 import { randomId } from './randomId';
-import { dropQueuesOfAnotherUser, dropQueuesOfOtherSettings } from './librarySettings';
+import { dropQueuesOfAnotherUser, dropQueuesOfOtherSettings, purgeExpiredOfOtherWriteKeys } from './librarySettings';
+import { isWriteKeyClaimed } from '../oncePerWriteKey';
 
 /** How long after a call has been handed over its first delivery attempt is looked at. */
 const FAILURE_CHECK_DELAY_MS = 4000;
@@ -50,6 +51,7 @@ export async function loadSegmentTransport(
   if (localStorage?.kind === 'usable' && dropQueuesOfOtherSettings(pageLocalStorage(), config.writeKey, config.callSettings)) {
     logger.warn('Segment analytics: the events the Segment library kept from an earlier page load were not sent: the privacy or user id settings have changed since');
   }
+  if (localStorage?.kind === 'usable') purgeExpiredOfOtherWriteKeys(pageLocalStorage(), config.writeKey, key => isWriteKeyClaimed(key));
   if (config.relay && localStorage?.kind === 'usable') {
     await dropQueuesOfAnotherUser(pageLocalStorage(), config.writeKey, storedOwner?.get(), pageUser, config.identityTimeoutMs);
   }

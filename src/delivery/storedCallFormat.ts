@@ -21,8 +21,13 @@ export type StoredCall = {
  */
 export type Wire = { messageId: string; owner: string | null; anonymousId?: string; call: unknown; s?: string };
 
-/** The version of the stored text; text of another version (a later module's, in another tab) is left alone. */
+/** The version of the stored text; text of another version (a later module's, in another tab) is not read, and a write replaces it. */
 export const FORMAT = 1;
+
+/** The longest messageId read back: the module's are UUIDs. */
+const MAX_MESSAGE_ID = 100;
+/** The page fields every stored call has, as text. */
+const PAGE_FIELDS = ['url', 'path', 'search', 'title', 'referrer'];
 
 /** A call as stored, made under `settings`. */
 export function toWire(stored: StoredCall, settings?: string): Wire {
@@ -40,7 +45,7 @@ export function madeUnder(entry: Wire, settings: string | undefined): boolean {
 
 /** The warning when stored calls made under other settings are removed. */
 export function otherSettings(count: number): string {
-  return `Segment analytics: ${count} events kept by an earlier page load were not sent: the privacy or user id settings have changed since they were captured`;
+  return `Segment analytics: ${count} events kept by an earlier page load were not sent: the privacy or user id settings have changed since`;
 }
 
 /** A stored call read back; undefined when it is not one (another shape, a timestamp that is not a date). */
@@ -51,6 +56,8 @@ export function fromWire(value: unknown): StoredCall | undefined {
   if (anonymousId !== undefined && typeof anonymousId !== 'string') return undefined;
   if (!call || typeof call !== 'object' || (call.type !== 'page' && call.type !== 'track')) return undefined;
   if (!call.properties || typeof call.properties !== 'object' || !call.page || typeof call.page !== 'object') return undefined;
+  // As the module stores them: an entry written by hand (or another script) is not sent as it is.
+  if (messageId.length > MAX_MESSAGE_ID || PAGE_FIELDS.some(field => typeof call.page[field] !== 'string')) return undefined;
   if (call.type === 'track' && typeof call.event !== 'string') return undefined;
   const timestamp = new Date(call.timestamp);
   if (Number.isNaN(timestamp.getTime())) return undefined;
@@ -63,7 +70,7 @@ export function storedText(serialized: string[]): string {
   return `{"v":${FORMAT},"calls":[${serialized.join(',')}]}`;
 }
 
-/** The entries a stored text holds; 'not JSON' (to be removed), or undefined for another format (left alone). */
+/** The entries a stored text holds; 'not JSON' (to be removed), or undefined for another format (not read). */
 export function parseStored(raw: string): unknown[] | 'not JSON' | undefined {
   let parsed: { v?: unknown; calls?: unknown } | undefined;
   try {
