@@ -84,6 +84,7 @@ export function createEventPath(parts: PathParts): (event: BackstageEvent) => vo
     return createDelivery(config, logger, {
       userId: identity?.userId,
       whenReady: parts.whenReady,
+      relayRefused: parts.relayRefused,
       // 10.-13. At hand-over (see `atHandOver`).
       atHandOver: atHandOver(privacy),
       // 14. Teams: identify with groups (the user's group calls, `context.groupId`), over the transport.

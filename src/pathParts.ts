@@ -31,6 +31,8 @@ export type PathParts = {
   identity?: GroupsOfIdentity;
   /** The library is loaded once this settles (`delivery: backend`). */
   whenReady?: Promise<unknown>;
+  /** `delivery: backend`: the relay answered a call 401 (its cookie is refreshed). */
+  relayRefused?: () => void;
   /** Where the user's own choice is kept; absent: no per-user choice. */
   storageApi?: StorageApi;
 };
@@ -83,5 +85,5 @@ export function setUpPathParts(
   // A transform given in code wins over the config's: calls kept for the next load are made under it too.
   const kind = typeof transform === 'function' ? 'function' : transform ?? 'none';
   const settings = { ...config, callSettings: `${config.callSettings}.${kind}` };
-  return { config: settings, logger, warnOnce, privacy, identity, whenReady: relay.whenReady, storageApi: app.storageApi };
+  return { config: settings, logger, warnOnce, privacy, identity, whenReady: relay.whenReady, relayRefused: relay.refused, storageApi: app.storageApi };
 }

@@ -185,4 +185,27 @@ describe('startBackendSession', () => {
     expect(warn.mock.calls[0][0]).toContain('without a valid expiresAt');
     session.stop();
   });
+
+  it('the relay refusing a call (401: the cookie gone before its refresh) gets a cookie at once, or 10 s after the last attempt', async () => {
+    const relay = fakeRelay([200]);
+    const { session } = start(relay);
+    await session.ready;
+    session.refused(); // the cookie was just obtained: again 10 s after that attempt
+    await advance(9_999);
+    expect(relay.gets()).toBe(1);
+    await advance(1);
+    expect(relay.gets()).toBe(2);
+    await advance(60_000);
+    session.refused();
+    session.refused();
+    await advance(0);
+    expect(relay.gets()).toBe(3);
+    // The refresh before expiry still comes on time after that.
+    await advance(57.5 * MINUTE);
+    expect(relay.gets()).toBe(4);
+    session.stop();
+    session.refused();
+    await advance(60_000);
+    expect(relay.gets()).toBe(4);
+  });
 });

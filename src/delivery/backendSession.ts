@@ -49,6 +49,12 @@ export type BackendSession = {
   state(): SessionState;
   /** Refreshes now if a refresh or retry is due (timers of a hidden or sleeping page run late). */
   refreshIfDue(): void;
+  /**
+   * The relay refused a call for want of the user's cookie (401: cleared,
+   * or its signing keys replaced, before the refresh was due): refreshes now,
+   * or 10 s after the last attempt began (none under way, none sooner due).
+   */
+  refused(): void;
   /** Stops refreshing. */
   stop(): void;
 };
@@ -120,9 +126,11 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
     timer = scheduler.setTimeout(run, delay);
   };
 
+  let lastAttemptAt = -Infinity;
   function run() {
     if (inFlight || state.kind === 'stopped') return;
     inFlight = true;
+    lastAttemptAt = scheduler.wallNow();
     attempt().then(
       expiresAt => {
         inFlight = false;
@@ -159,6 +167,11 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
         scheduler.clearTimeout(timer);
         run();
       }
+    },
+    refused() {
+      if (state.kind === 'stopped' || inFlight) return;
+      const wait = Math.max(0, lastAttemptAt + MIN_DELAY_MS - scheduler.wallNow());
+      if (scheduler.wallNow() + wait < dueAt) schedule(wait);
     },
     stop() {
       state = { kind: 'stopped' };

@@ -39,6 +39,8 @@ export type DeliveryStages = {
   loadLibrary(): Promise<LibraryChunk>;
   /** The library is loaded once this settles (`delivery: backend`: the relay's first cookie attempt). */
   whenReady?: Promise<unknown>;
+  /** `delivery: backend`: told when the relay answers a call 401 (it refreshes the cookie). */
+  relayRefused?: () => void;
 };
 
 /**
@@ -55,7 +57,7 @@ export type DeliveryStages = {
 export function createDelivery(
   config: EnabledSegmentConfig,
   logger: Logger,
-  { userId, atHandOver, overTransport = transport => transport, loadLibrary, whenReady }: DeliveryStages,
+  { userId, atHandOver, overTransport = transport => transport, loadLibrary, whenReady, relayRefused }: DeliveryStages,
 ) {
   const persist = !config.testMode && !config.agent.disableClientPersistence;
   const localStorage = persist ? probeLocalStorage(pageLocalStorage) : undefined;
@@ -70,7 +72,7 @@ export function createDelivery(
   // The transport's code sits in the library's lazy chunk: the app's first load carries none of it.
   let library: Promise<LibraryChunk> | undefined;
   const chunk = () => (library ??= loadLibrary());
-  const load = () => chunk().then(({ loadTransport, insideLibrary }) => loadTransport(config, logger, storedOwner, insideLibrary, localStorage, userId));
+  const load = () => chunk().then(({ loadTransport, insideLibrary }) => loadTransport(config, logger, storedOwner, insideLibrary, localStorage, userId, relayRefused));
   let transport: Promise<Transport>;
   if (config.testMode) transport = Promise.resolve(createLoggingTransport(logger));
   // `delivery: backend`: not before the user's relay cookie; should its code fail to load, the library does not load

@@ -35,4 +35,14 @@ describe('createDeliveryFailureWatch', () => {
     expect(logger.warn.mock.calls[0][0]).toContain('https://127.0.0.1:4010/v1');
     expect(logger.warn.mock.calls[0][0]).toContain('Failed to fetch');
   });
+
+  it('tells the relay of every call answered 401, before and after its warning, and of nothing else', () => {
+    const relayRefused = jest.fn();
+    const watch = createDeliveryFailureWatch('https://app.example/api/segment-analytics/v1', { warn: jest.fn(), info: jest.fn() }, relayRefused);
+    for (const outcome of [ctx(), retryable, ctx(tls), rateLimited]) watch.observe(outcome);
+    expect(relayRefused).not.toHaveBeenCalled();
+    for (let i = 0; i < 4; i++) watch.observe(ctx(new Error('Retryable error: 401')));
+    expect(watch.done()).toBe(true);
+    expect(relayRefused).toHaveBeenCalledTimes(4);
+  });
 });

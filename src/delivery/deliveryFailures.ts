@@ -19,7 +19,13 @@ type CallContext = { logs?: () => { level: string; message: string; extras?: Rec
 function isRetryableAnswer(error: unknown): boolean {
   const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
   if (name === 'RateLimitError') return true;
-  return typeof message === 'string' && message.startsWith('Retryable error') && !message.endsWith(' 401');
+  return typeof message === 'string' && message.startsWith('Retryable error') && !isRefused(error);
+}
+
+/** Whether an attempt was answered 401 (the library retries it with `delivery: backend`). */
+function isRefused(error: unknown): boolean {
+  const { message } = (error ?? {}) as { message?: unknown };
+  return typeof message === 'string' && message.startsWith('Retryable error') && message.endsWith(' 401');
 }
 
 /**
@@ -29,18 +35,19 @@ function isRetryableAnswer(error: unknown): boolean {
  * the count: a short outage the library's retries cover is not worth a word,
  * and an answer asking to try again later (5xx, 429) counts neither way.
  */
-export function createDeliveryFailureWatch(endpoint: string, logger: Logger) {
+export function createDeliveryFailureWatch(endpoint: string, logger: Logger, refused?: () => void) {
   let failuresInARow = 0;
   let warned = false;
   return {
-    /** True once the warning has been given: nothing more to watch. */
+    /** True once the warning has been given: nothing more to watch but `refused`. */
     done: () => warned,
-    /** Looks at one call's outcome. */
+    /** Looks at one call's outcome; `refused` is told of each answer 401 (`delivery: backend`: no cookie). */
     observe(ctx: unknown) {
-      if (warned) return;
       const logs = (ctx as CallContext | undefined)?.logs?.() ?? [];
       const failure = logs.find(log => log.level === 'error' && /sending event|deliver/i.test(log.message));
       const reason = failure && (failure.extras?.error ?? failure.extras ?? failure.message);
+      if (isRefused(reason)) refused?.();
+      if (warned) return;
       if (failure && isRetryableAnswer(reason)) return;
       if (!failure) {
         failuresInARow = 0;

@@ -7,6 +7,8 @@ import type { Logger } from './Transport';
 export type RelayMode = {
   /** Delivery loads the library once this settles (the relay's first cookie: see `BackendSession.ready`). */
   whenReady?: Promise<unknown>;
+  /** The relay answered a call 401: its cookie is refreshed now (see `BackendSession.refused`). */
+  refused?: () => void;
 };
 
 /**
@@ -37,7 +39,7 @@ export function startRelayMode(config: EnabledSegmentConfig, identityApi: Identi
       warn: message => logger.warn(message),
     }),
   );
-  return { whenReady: session.then(s => s.ready) };
+  return { whenReady: session.then(s => s.ready), refused: () => void session.then(s => s.refused()) };
 }
 
 /**

@@ -38,6 +38,8 @@ const FAILURE_CHECK_DELAY_MS = 4000;
  *   `probeLocalStorage`); absent when nothing is persisted
  * @param pageUser - this page's user, once known (`delivery: backend`: the
  *   library's retries kept for another user are removed before it loads)
+ * @param relayRefused - `delivery: backend`: told when the relay answers a
+ *   call 401 (the first attempt's, looked at a little later)
  */
 export async function loadSegmentTransport(
   config: EnabledSegmentConfig,
@@ -46,6 +48,7 @@ export async function loadSegmentTransport(
   insideLibrary: Plugin,
   localStorage?: StorageAccess,
   pageUser?: Promise<string>,
+  relayRefused?: () => void,
 ): Promise<Transport> {
   const probed = localStorage && { localStorage, cookies: probeCookies(typeof document === 'undefined' ? undefined : document) };
   if (localStorage?.kind === 'usable' && dropQueuesOfOtherSettings(pageLocalStorage(), config.writeKey, config.callSettings)) {
@@ -74,12 +77,12 @@ export async function loadSegmentTransport(
   // Kept only where the carry-over store is (nothing is persisted without the stored owner).
   const held = batching && storedOwner && config.batching ? createRecentHandOvers(config.batching.timeoutMs, browserScheduler.now) : undefined;
   if (config.debug) analytics.debug(true);
-  const failures = createDeliveryFailureWatch(`${config.protocol}://${config.apiHost}`, logger);
+  const failures = createDeliveryFailureWatch(`${config.protocol}://${config.apiHost}`, logger, relayRefused);
   // A call's promise settles before its request has failed or not: look at
   // its log a little later, once the first attempt is over (one timer for all calls).
   const later = createDelayedObserver(ctx => failures.observe(ctx), FAILURE_CHECK_DELAY_MS);
   const observe = (ctx: unknown) => {
-    if (!failures.done()) later.add(ctx);
+    if (!failures.done() || relayRefused) later.add(ctx);
     return ctx;
   };
   // The identity in memory for the page's life, written back to the browser on change.
