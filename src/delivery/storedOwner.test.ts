@@ -38,7 +38,21 @@ describe('createStoredOwner', () => {
     expect(owner.get()).toBeUndefined();
   });
 
-  it("the user id the library stored wins over the record (the public plugin used in between): localStorage, else its cookie", () => {
+  it('the cookie wins over localStorage (shared by the cookie domain: whoever stored it last), read as the library writes it', () => {
+    const storage = createMemoryStorage();
+    const owner = createStoredOwner(storage, 'wk');
+    storage.setItem('ajs_user_id', JSON.stringify('user:default/alice'));
+    // js-cookie escapes a space and a comma: the same id as written, not another user's.
+    document.cookie = `ajs_user_id=${encodeURIComponent('Jane Doe, Platform')}; path=/`;
+    try {
+      expect(owner.get()).toBe('Jane Doe, Platform');
+    } finally {
+      document.cookie = 'ajs_user_id=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT';
+    }
+    expect(owner.get()).toBe('user:default/alice');
+  });
+
+  it("the user id the library stored (its cookie or localStorage) wins over the record (the public plugin used in between)", () => {
     const storage = createMemoryStorage();
     const owner = createStoredOwner(storage, 'wk');
     owner.set('user:default/guest'); // this module's last session

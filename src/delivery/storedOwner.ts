@@ -79,13 +79,18 @@ function libraryUserId(storage: KeyValueStorage): string | undefined {
   return parsedId(userIdCookie()) ?? parsedId(storage.getItem('ajs_user_id'));
 }
 
-/** The library's `ajs_user_id` cookie as stored; undefined where cookies cannot be read (a sandboxed page). */
+/**
+ * The library's `ajs_user_id` cookie, decoded as the library writes it
+ * (js-cookie escapes a space, a comma, non-ASCII, ... as `%XX`); undefined
+ * where cookies cannot be read (a sandboxed page).
+ */
 function userIdCookie(): string | undefined {
   try {
     return document.cookie
       .split('; ')
       .find(c => c.startsWith('ajs_user_id='))
-      ?.slice(12);
+      ?.slice(12)
+      .replace(/(%[\dA-F]{2})+/gi, decodeURIComponent);
   } catch {
     return undefined;
   }
