@@ -29,7 +29,13 @@ export function consentBucket(storageApi: StorageApi): StorageApi {
  * StorageApi whose snapshot never knows (the user-settings backend's only
  * tells through `observe$`); and who follows the decision in this page.
  */
-export type PageDecision = { unsaved?: StoredDecision; seen?: { stored?: StoredDecision }; followers: Set<(read: StoredRead) => void> };
+export type PageDecision = {
+  unsaved?: StoredDecision;
+  /** The latest decision made in this page: a stored one older than it is not this page's choice. */
+  own?: StoredDecision;
+  seen?: { stored?: StoredDecision };
+  followers: Set<(read: StoredRead) => void>;
+};
 
 /**
  * Per consent bucket (StorageApis hand out one object per bucket), shared by
@@ -70,6 +76,7 @@ export function unsavedDecision(storageApi: StorageApi): StoredDecision | undefi
 export async function saveDecision(storageApi: StorageApi, stored: StoredDecision): Promise<void> {
   const page = pageDecisionOf(storageApi);
   page.unsaved = stored;
+  page.own = stored;
   for (const follower of [...page.followers]) {
     try {
       follower({ kind: 'read', stored });
@@ -83,6 +90,8 @@ export async function saveDecision(storageApi: StorageApi, stored: StoredDecisio
       page.unsaved = undefined;
       page.seen = { stored };
     }
+    // A later decision of this page was saved first (answers out of order): the store must end with it.
+    if (page.own && page.own !== stored) consentBucket(storageApi).set(CONSENT_KEY, page.own).catch(() => {}); // its own save tells
   };
   try {
     await save();

@@ -80,6 +80,19 @@ export function watchStoredDecision(storageApi: StorageApi, onRead: (read: Store
   const follower = (read: StoredRead) => !stopped && onRead(read);
   page.followers.add(follower);
   const fail = (error: unknown) => follower({ kind: 'failed', reason: describeError(error) });
+  /**
+   * What a stored read means for the page: the page's own latest decision
+   * holds against an absent or older stored one (a settings backend that
+   * cannot be reached tells each new subscriber "absent"; two saves of this
+   * page may be answered out of order); it is what this page last saw.
+   */
+  const applied = (read: { kind: 'read'; stored?: StoredDecision }): { kind: 'read'; stored?: StoredDecision } => {
+    const mine = page.unsaved ?? page.own;
+    if (mine && !replaces(read.stored, mine)) return { kind: 'read', stored: mine };
+    page.unsaved = undefined;
+    page.seen = read;
+    return read;
+  };
   const readOf = (snapshot: { presence?: string; value?: unknown } | undefined): { kind: 'read'; stored?: StoredDecision } => ({
     kind: 'read',
     stored: snapshot?.presence === 'present' ? parseStoredDecision(snapshot.value) : undefined,
@@ -88,23 +101,13 @@ export function watchStoredDecision(storageApi: StorageApi, onRead: (read: Store
     const bucket = consentBucket(storageApi);
     subscription = bucket.observe$(CONSENT_KEY).subscribe({
       next: snapshot => {
-        if (stopped || snapshot?.presence === 'unknown') return;
-        const read = readOf(snapshot);
-        page.seen = read;
-        // The page's own decision holds against an absent or older stored one (a
-        // settings backend that cannot be reached tells each new subscriber "absent").
-        if (page.unsaved && !replaces(read.stored, page.unsaved)) {
-          onRead({ kind: 'read', stored: page.unsaved });
-          return;
-        }
-        page.unsaved = undefined;
-        onRead(read);
+        if (!stopped && snapshot?.presence !== 'unknown') onRead(applied(readOf(snapshot)));
       },
       error: fail,
     });
     const snapshot = bucket.snapshot(CONSENT_KEY);
-    if (page.unsaved) follower({ kind: 'read', stored: page.unsaved });
-    else if (snapshot?.presence !== 'unknown') follower(readOf(snapshot));
+    if (snapshot?.presence !== 'unknown') follower(applied(readOf(snapshot)));
+    else if (page.unsaved) follower({ kind: 'read', stored: page.unsaved });
   } catch (error) {
     fail(error);
   }
