@@ -9,6 +9,7 @@ import { CONSENT_KEY, consentBucket, decide, pageDecisionOf } from './pageDecisi
 import {
   defaultDecision,
   parseStoredDecision,
+  replaces,
   SegmentConsentDecision,
   StoredRead,
   watchStoredDecision,
@@ -33,13 +34,15 @@ export class StoredConsent implements SegmentConsentApi {
   ) {}
 
   getDecision(): SegmentConsentState {
-    const { unsaved, seen } = pageDecisionOf(this.storageApi);
+    const { unsaved, own, seen } = pageDecisionOf(this.storageApi);
     if (unsaved) return toConsentState({ kind: 'read', stored: unsaved }, this.regime);
     let read: StoredRead;
     try {
       const snapshot = consentBucket(this.storageApi).snapshot(CONSENT_KEY);
       if (snapshot.presence !== 'unknown') {
-        read = { kind: 'read', stored: snapshot.presence === 'present' ? parseStoredDecision(snapshot.value) : undefined };
+        const stored = snapshot.presence === 'present' ? parseStoredDecision(snapshot.value) : undefined;
+        // As the page follows it: its own latest decision holds against an older stored one.
+        read = { kind: 'read', stored: own && !replaces(stored, own) ? own : stored };
       } else {
         // A snapshot that never knows (the user-settings backend's): what this page last read or saved.
         read = seen ? { kind: 'read', ...seen } : { kind: 'reading' };

@@ -60,7 +60,7 @@ export function parseStoredDecision(value: unknown): StoredDecision | undefined 
 }
 
 /** Whether a stored decision replaces the page's own: made at the same time or later. */
-function replaces(stored: StoredDecision | undefined, own: StoredDecision): boolean {
+export function replaces(stored: StoredDecision | undefined, own: StoredDecision): boolean {
   const at = (d: StoredDecision | undefined) => Date.parse(d?.decidedAt ?? '');
   return stored !== undefined && at(stored) >= at(own);
 }
