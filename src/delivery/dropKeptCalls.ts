@@ -3,6 +3,11 @@ import { callStoreKey } from './callStore';
 /** The module's keys that name a write key: its kept calls (and each page's copy of them), its stored owner. */
 export const KEPT_KEY = /^backstage-segment:(.*):(?:pending|user|settings)(?::page-[\w-]+)?$/;
 
+/** The start of the keys of the library's persisted queues of a write key. */
+export function libraryQueuePrefix(writeKey: string): string {
+  return `persisted-queue:v1:${writeKey}:`;
+}
+
 /**
  * Removes the calls kept for a next load (the module's, and the library's
  * persisted queues of the same write keys): what a page load with analytics
@@ -23,7 +28,7 @@ export function dropKeptCalls(
     const dropped = writeKeys.map(k => callStoreKey(k!));
     for (const key of keys) {
       const kept = dropped.some(main => key === main || key.startsWith(`${main}:`));
-      if (kept || writeKeys.some(k => key.startsWith(`persisted-queue:v1:${k}:`))) storage!.removeItem(key);
+      if (kept || writeKeys.some(k => key.startsWith(libraryQueuePrefix(k!)))) storage!.removeItem(key);
     }
   } catch {
     // a store that refuses: the module could not have kept calls there either

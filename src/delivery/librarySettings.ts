@@ -1,5 +1,5 @@
 import { createCallStore, type KeyValueStorage } from './callStore';
-import { KEPT_KEY } from './dropKeptCalls';
+import { KEPT_KEY, libraryQueuePrefix } from './dropKeptCalls';
 import { browserScheduler, Scheduler } from './scheduler';
 
 /**
@@ -37,7 +37,7 @@ function dropLibraryQueues(storage: KeyValueStorage, writeKey: string): boolean 
   const queues: string[] = [];
   for (let i = 0; i < (storage.length ?? 0); i++) {
     const name = storage.key?.(i);
-    if (name?.startsWith(`persisted-queue:v1:${writeKey}:`)) queues.push(name);
+    if (name?.startsWith(libraryQueuePrefix(writeKey))) queues.push(name);
   }
   queues.forEach(name => storage.removeItem(name));
   return queues.length > 0;

@@ -51,13 +51,13 @@ export async function loadSegmentTransport(
   relayRefused?: () => void,
 ): Promise<Transport> {
   const probed = localStorage && { localStorage, cookies: probeCookies(typeof document === 'undefined' ? undefined : document) };
-  if (localStorage?.kind === 'usable' && dropQueuesOfOtherSettings(pageLocalStorage(), config.writeKey, config.callSettings)) {
+  // What earlier loads left in localStorage that this one must not send, before the library reads its queues.
+  const kept = localStorage?.kind === 'usable' ? pageLocalStorage() : undefined;
+  if (dropQueuesOfOtherSettings(kept, config.writeKey, config.callSettings)) {
     logger.warn('Segment analytics: the events the Segment library kept from an earlier page load were not sent: the privacy or user id settings have changed since');
   }
-  if (localStorage?.kind === 'usable') purgeExpiredOfOtherWriteKeys(pageLocalStorage(), config.writeKey, key => isWriteKeyClaimed(key));
-  if (config.relay && localStorage?.kind === 'usable') {
-    await dropQueuesOfAnotherUser(pageLocalStorage(), config.writeKey, storedOwner?.get(), pageUser, config.identityTimeoutMs);
-  }
+  purgeExpiredOfOtherWriteKeys(kept, config.writeKey, key => isWriteKeyClaimed(key));
+  if (config.relay) await dropQueuesOfAnotherUser(kept, config.writeKey, storedOwner?.get(), pageUser, config.identityTimeoutMs);
   const plugins = [insideLibrary];
   const { analytics, initOptions, storage } = await loadLibrary(config, plugins, probed);
   const warning = storage && storageWarning(storage);
