@@ -31,8 +31,8 @@ export type SegmentConfig =
       /** Base URL settings are fetched from; undefined means the library's default. */
       cdnURL?: string;
       cdnSettings: 'remote' | 'local';
-      /** `size` at most `MAX_LIBRARY_BATCH`; `askedSize`: the larger size the config asked for. */
-      batching?: { size: number; timeoutMs: number; askedSize?: number };
+      /** Events per batch (1-500), and the longest an event waits for its batch. */
+      batching?: { size: number; timeoutMs: number };
       maskIP: boolean;
       /** Redaction, event rules, allow-lists, browser opt-out; absent means only the built-in redaction. */
       privacy?: PrivacyConfig;

@@ -32,14 +32,6 @@ const DEFAULT_API_HOST = { us: 'api.segment.io/v1', eu: 'events.eu1.segmentapis.
 const DEFAULT_BATCH_SIZE = 10;
 /** Default batch timeout when only `batching.size` is given. */
 const DEFAULT_BATCH_TIMEOUT_MS = 5000;
-/**
- * Largest batch handed to the library. Its batcher measures its whole buffer
- * (a JSON stringify, split per character) for each event it adds and again
- * for each batch it builds, in one task: the cost grows with the square of
- * the batch size (in Chromium, 1 KB events: a batch of 20 no task over 50 ms,
- * of 100 tasks up to about 0.25 s, of 500 the page frozen for 6 to 10 s).
- */
-export const MAX_LIBRARY_BATCH = 100;
 
 /** Reads one key with a Backstage getter, rethrowing with what the key accepts. */
 function read<T>(key: string, accepts: string, get: () => T): T {
@@ -149,9 +141,8 @@ export function readSegmentConfig(config: Config): SegmentConfig {
     batching:
       batchSize || batchTimeout
         ? {
-            size: Math.min(batchSize ?? DEFAULT_BATCH_SIZE, MAX_LIBRARY_BATCH),
+            size: batchSize ?? DEFAULT_BATCH_SIZE,
             timeoutMs: batchTimeout ?? DEFAULT_BATCH_TIMEOUT_MS,
-            ...(batchSize && batchSize > MAX_LIBRARY_BATCH && { askedSize: batchSize }),
           }
         : undefined,
     maskIP: bool(c, 'maskIP'),

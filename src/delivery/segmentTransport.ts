@@ -18,6 +18,7 @@ import { createRecentHandOvers } from './recentHandOvers';
 import { randomId } from './randomId';
 import { dropQueuesOfAnotherUser, dropQueuesOfOtherSettings, purgeExpiredOfOtherWriteKeys } from './librarySettings';
 import { isWriteKeyClaimed } from '../oncePerWriteKey';
+import { BatchingLibrary, BatchingSegmentIo, sendBatchesOurselves } from './batchDestination';
 
 /** How long after a call has been handed over its first delivery attempt is looked at. */
 const FAILURE_CHECK_DELAY_MS = 4000;
@@ -62,16 +63,12 @@ export async function loadSegmentTransport(
   const { analytics, initOptions, storage } = await loadLibrary(config, plugins, probed);
   const warning = storage && storageWarning(storage);
   if (warning) logger.warn(warning);
-  if (config.batching?.askedSize) {
-    logger.warn(
-      `Segment analytics: batching.size ${config.batching.askedSize} is sent in batches of ${config.batching.size}: ` +
-        'larger batches cost the Segment library seconds of main-thread time each (the page would freeze)',
-    );
-  }
+  const batching = deliveryStrategyOf(initOptions)?.strategy === 'batching';
+  const segmentIo = initOptions.integrations?.['Segment.io'] as BatchingSegmentIo;
+  if (batching) sendBatchesOurselves(analytics as unknown as BatchingLibrary, segmentIo, browserScheduler);
   guardEnrichment(analytics.queue.plugins);
   keepAnonymousCallsAnonymous(analytics);
   // Last of the enrichment plugins: it sees each event as the library would send it.
-  const batching = deliveryStrategyOf(initOptions)?.strategy === 'batching';
   const leaveSender = createLeaveSender(browserScheduler, { batching });
   await analytics.register(leaveSender.plugin);
   // Kept only where the carry-over store is (nothing is persisted without the stored owner).
@@ -80,7 +77,9 @@ export async function loadSegmentTransport(
   const failures = createDeliveryFailureWatch(`${config.protocol}://${config.apiHost}`, logger, relayRefused);
   // A call's promise settles before its request has failed or not: look at
   // its log a little later, once the first attempt is over (one timer for all calls).
-  const later = createDelayedObserver(ctx => failures.observe(ctx), FAILURE_CHECK_DELAY_MS);
+  // Once the user has switched analytics off, the requests the library still makes fail on purpose.
+  let switchedOff = false;
+  const later = createDelayedObserver(ctx => switchedOff || failures.observe(ctx), FAILURE_CHECK_DELAY_MS);
   const observe = (ctx: unknown) => {
     if (!failures.done() || relayRefused) later.add(ctx);
     return ctx;
@@ -113,6 +112,7 @@ export async function loadSegmentTransport(
     stop() {
       // Switched off: nothing of this page writes the identity back to the browser any more.
       identity = undefined;
+      switchedOff = true;
       cutOffLibrary(initOptions);
     },
     startSession(userId, timestamp) {

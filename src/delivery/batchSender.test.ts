@@ -1,0 +1,237 @@
+import { BatchingConfig, createBatchSender, PostBatch } from './batchSender';
+import { browserScheduler } from './scheduler';
+
+type Request = { url: string; init: RequestInit; body: { writeKey: string; batch: Array<Record<string, any>>; sentAt: string } };
+
+/** A sender over jest's fake timers; `answers` (status, or a thrown error) are used in turn, then 200. */
+function sender(config: Partial<BatchingConfig> = {}, answers: Array<number | Error | [number, string]> = [], more = {}) {
+  const requests: Request[] = [];
+  const pending = [...answers];
+  const post: PostBatch = async (url, init) => {
+    requests.push({ url, init, body: JSON.parse(String(init.body)) });
+    const answer = pending.shift() ?? 200;
+    if (answer instanceof Error) throw answer;
+    const [status, retryAfter] = Array.isArray(answer) ? answer : [answer, null];
+    return { status, headers: { get: (name: string) => (name === 'Retry-After' ? retryAfter : null) } };
+  };
+  const batchConfig: BatchingConfig = { size: 3, timeout: 1000, ...config };
+  const batches = createBatchSender({
+    url: 'https://api.example/v1/b',
+    writeKey: 'wk',
+    config: batchConfig,
+    scheduler: browserScheduler,
+    post,
+    random: () => 0.5,
+    ...more,
+  });
+  return { batches, requests, config: batchConfig, ids: (i: number) => requests[i].body.batch.map(event => event.messageId) };
+}
+
+const event = (id: number, more: object = {}) => ({ type: 'track', event: 'e', messageId: `m${id}`, _metadata: { bundled: ['Segment.io'] }, ...more });
+
+beforeEach(() => jest.useFakeTimers());
+afterEach(() => jest.useRealTimers());
+
+describe('createBatchSender', () => {
+  it('sends batches of the size asked for, one request at a time, each body as the library sends it', async () => {
+    const { batches, requests, ids } = sender();
+    for (let i = 1; i <= 7; i++) void batches.add(event(i));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(requests.map((_, i) => ids(i))).toEqual([
+      ['m1', 'm2', 'm3'],
+      ['m4', 'm5', 'm6'],
+    ]);
+    const [{ url, init, body }] = requests;
+    expect(url).toBe('https://api.example/v1/b');
+    expect(init).toMatchObject({ method: 'post', keepalive: false, headers: { 'Content-Type': 'text/plain', Authorization: `Basic ${btoa('wk:')}` } });
+    expect(body.writeKey).toBe('wk');
+    expect(body.batch[0]).toEqual(event(1));
+    expect(new Date(body.sentAt).getTime()).toBe(Date.now());
+    await jest.advanceTimersByTimeAsync(999);
+    expect(requests).toHaveLength(2);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(ids(2)).toEqual(['m7']);
+  });
+
+  it('serializes each event once, however many events a batch holds', async () => {
+    const { batches, requests } = sender({ size: 100 });
+    const stringify = jest.spyOn(JSON, 'stringify');
+    for (let i = 0; i < 1000; i++) void batches.add(event(i));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(requests).toHaveLength(10);
+    expect(stringify.mock.calls.length).toBeLessThanOrEqual(1000 + 2 * 10);
+  });
+
+  it('a call that completes a batch settles once that request is answered; one that waits for more, at once', async () => {
+    let answer!: () => void;
+    const { batches } = sender({}, [], {
+      post: () => new Promise(resolve => (answer = () => resolve({ status: 200 }))),
+    });
+    const settled: string[] = [];
+    const add = (id: number) => batches.add(event(id)).then(() => settled.push(`m${id}`));
+    add(1);
+    add(2);
+    add(3);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(settled).toEqual(['m1', 'm2']);
+    answer();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(settled).toEqual(['m1', 'm2', 'm3']);
+  });
+
+  it('closes a batch before it would pass 450 KB', async () => {
+    const { batches, requests } = sender({ size: 20 });
+    const big = 'x'.repeat(100 * 1024);
+    for (let i = 0; i < 6; i++) void batches.add(event(i, { properties: { big } }));
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(requests.map(r => r.body.batch.length)).toEqual([4, 2]);
+    expect(requests.every(r => String(r.init.body).length < 450 * 1024)).toBe(true);
+  });
+
+  it('retries a batch answered 5xx after a growing wait, with the same events and their retry count, before the next batch', async () => {
+    const { batches, requests, ids } = sender({}, [503, 503]);
+    const failures: unknown[] = [];
+    for (let i = 1; i <= 6; i++) void batches.add(event(i), failure => failures.push(failure));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(requests).toHaveLength(1);
+    expect(failures.slice(0, 3).map(f => (f as Error).message)).toEqual(Array(3).fill('Retryable error: 503'));
+    await jest.advanceTimersByTimeAsync(499);
+    expect(requests).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(requests).toHaveLength(2);
+    await jest.advanceTimersByTimeAsync(999);
+    expect(requests).toHaveLength(2);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(requests.map((_, i) => ids(i))).toEqual([
+      ['m1', 'm2', 'm3'],
+      ['m1', 'm2', 'm3'],
+      ['m1', 'm2', 'm3'],
+      ['m4', 'm5', 'm6'],
+    ]);
+    expect(requests[2].body.batch[0]._metadata).toEqual({ bundled: ['Segment.io'], retryCount: 2 });
+    expect(requests[2].init.headers).toMatchObject({ 'X-Retry-Count': '2' });
+    expect(requests[3].body.batch[0]._metadata).toEqual({ bundled: ['Segment.io'] });
+    // Told of the first request's outcome only.
+    expect(failures).toHaveLength(6);
+    expect(failures.slice(3)).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('drops a batch answered with another 4xx, and goes on with the next', async () => {
+    const { batches, requests, ids } = sender({}, [400]);
+    const failures: unknown[] = [];
+    for (let i = 1; i <= 6; i++) void batches.add(event(i), failure => failures.push(failure));
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(requests.map((_, i) => ids(i))).toEqual([
+      ['m1', 'm2', 'm3'],
+      ['m4', 'm5', 'm6'],
+    ]);
+    expect(failures[0]).toMatchObject({ name: 'NonRetryableError', message: 'Non-retryable error: 400' });
+  });
+
+  it("follows a 429's Retry-After, up to 300 s, without counting it as a try", async () => {
+    const { batches, requests } = sender({ maxRetries: 0 }, [[429, '3'], [429, '100000']]);
+    for (let i = 1; i <= 3; i++) void batches.add(event(i));
+    await jest.advanceTimersByTimeAsync(2999);
+    expect(requests).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(requests).toHaveLength(2);
+    await jest.advanceTimersByTimeAsync(299_999);
+    expect(requests).toHaveLength(2);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(requests).toHaveLength(3);
+  });
+
+  it('gives up after `maxRetries` tries again (10; none once the user has said no)', async () => {
+    const cutOff = sender({ maxRetries: 0 }, [new TypeError('Failed to fetch')]);
+    for (let i = 1; i <= 3; i++) void cutOff.batches.add(event(i));
+    await jest.advanceTimersByTimeAsync(600_000);
+    expect(cutOff.requests).toHaveLength(1);
+
+    const ten = sender({}, Array(20).fill(503));
+    for (let i = 1; i <= 3; i++) void ten.batches.add(event(i));
+    await jest.advanceTimersByTimeAsync(3_600_000);
+    expect(ten.requests).toHaveLength(11);
+  });
+
+  it('retries a 401 when the relay asks for it (`delivery: backend`), and drops it otherwise', async () => {
+    const relay = sender({}, [401], { statusOverrides: { '401': 'retry' } });
+    const plain = sender({}, [401]);
+    const failures: unknown[] = [];
+    for (let i = 1; i <= 3; i++) {
+      void relay.batches.add(event(i), failure => failures.push(failure));
+      void plain.batches.add(event(i));
+    }
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(relay.requests).toHaveLength(2);
+    expect(plain.requests).toHaveLength(1);
+    expect((failures[0] as Error).message).toBe('Retryable error: 401');
+  });
+
+  it("reads the strategy's headers on each request: a header `fetch` refuses fails the request, which is then dropped", async () => {
+    const { batches, requests, config } = sender({ headers: () => ({ 'X-Custom': 'yes' }) });
+    for (let i = 1; i <= 3; i++) void batches.add(event(i));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(requests[0].init.headers).toMatchObject({ 'X-Custom': 'yes' });
+    config.maxRetries = 0;
+    config.headers = () => {
+      throw new Error('switched off');
+    };
+    const failures: unknown[] = [];
+    for (let i = 4; i <= 6; i++) void batches.add(event(i), failure => failures.push(failure));
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(requests).toHaveLength(1);
+    expect(failures).toHaveLength(3);
+  });
+
+  it('waits while the browser is offline, spending no try, and sends once it is back', async () => {
+    let online = false;
+    const { batches, requests } = sender({}, [], { online: () => online });
+    for (let i = 1; i <= 3; i++) void batches.add(event(i));
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(requests).toHaveLength(0);
+    online = true;
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(requests).toHaveLength(1);
+  });
+
+  it('sends what it holds when the page is hidden, with keepalive as far as the 64 KB allowance goes, and what is added then at once', async () => {
+    const { batches, requests } = sender({ size: 100 });
+    const big = 'x'.repeat(20 * 1024);
+    for (let i = 0; i < 5; i++) void batches.add(event(i, { properties: { big } }));
+    batches.pageHidden(true);
+    expect(requests.map(r => [r.body.batch.length, r.init.keepalive])).toEqual([
+      [2, true],
+      [2, false],
+      [1, false],
+    ]);
+    expect(requests.every(r => String(r.init.body).length < 60 * 1024)).toBe(true);
+    await jest.advanceTimersByTimeAsync(0);
+    void batches.add(event(10));
+    void batches.add(event(11));
+    expect(requests).toHaveLength(3);
+    await Promise.resolve();
+    expect(requests[3].body.batch.map(e => e.messageId)).toEqual(['m10', 'm11']);
+    expect(requests[3].init.keepalive).toBe(true);
+    // Nothing is sent twice: no timer sends them again.
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(requests).toHaveLength(4);
+    batches.pageHidden(false);
+    void batches.add(event(12));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(requests).toHaveLength(4);
+  });
+
+  it('sends a batch waiting for its retry at once when the page is hidden, and keeps one whose send then fails for later', async () => {
+    const { batches, requests, ids } = sender({}, [503, 503]);
+    for (let i = 1; i <= 3; i++) void batches.add(event(i));
+    await jest.advanceTimersByTimeAsync(0);
+    batches.pageHidden(true);
+    expect(requests.map((_, i) => ids(i))).toEqual([
+      ['m1', 'm2', 'm3'],
+      ['m1', 'm2', 'm3'],
+    ]);
+    batches.pageHidden(false);
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(requests.map((_, i) => ids(i))[2]).toEqual(['m1', 'm2', 'm3']);
+  });
+});

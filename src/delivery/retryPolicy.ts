@@ -1,0 +1,84 @@
+/** What an answer asks of a batch: sent, dropped for good, or tried again later. */
+export type AnswerBehaviour = 'retry' | 'drop';
+
+/** Statuses whose behaviour differs from the 4xx-drops, 5xx-retries rule (Segment's HTTP API documents them). */
+const STATUS_BEHAVIOURS: Readonly<Record<string, AnswerBehaviour>> = {
+  '408': 'retry',
+  '410': 'retry',
+  '429': 'retry',
+  '460': 'retry',
+  '501': 'drop',
+  '505': 'drop',
+  '511': 'drop',
+};
+
+/** Tries of one batch after its first, unless the strategy's `maxRetries` says otherwise. */
+export const MAX_RETRIES = 10;
+
+/** The longest `Retry-After` followed, in seconds; a longer one is cut to it. */
+const MAX_RETRY_AFTER_S = 300;
+
+/** The first wait before a retry, doubled with each try, up to {@link MAX_BACKOFF_MS}. */
+const FIRST_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 60_000;
+
+/** Spread of each wait, either way, so that many pages do not retry in step. */
+const JITTER = 0.1;
+
+/** Why a batch's request failed: named and worded as `@segment/analytics-next` words its own (see `deliveryFailures`). */
+export type FailedAnswer = Error & {
+  /** Milliseconds the server asked to wait (a 429 with `Retry-After`), not counted as a try. */
+  retryAfterMs?: number;
+  /** Whether another try may get through. */
+  behaviour: AnswerBehaviour;
+};
+
+/**
+ * How the answer `status` is taken: undefined for a success (under 400),
+ * else the failure to report, and whether to try again.
+ *
+ * @param overrides - statuses whose behaviour is set by the library's
+ *   `httpConfig` (`delivery: backend` retries a 401)
+ */
+export function readAnswer(
+  status: number,
+  retryAfter: string | null | undefined,
+  overrides: Readonly<Record<string, AnswerBehaviour>> = {},
+): FailedAnswer | undefined {
+  if (status < 400) return undefined;
+  const behaviour = overrides[String(status)] ?? STATUS_BEHAVIOURS[String(status)] ?? (status >= 500 ? 'retry' : 'drop');
+  const seconds = status === 429 && behaviour === 'retry' && retryAfter ? Number.parseInt(retryAfter, 10) : Number.NaN;
+  if (!Number.isNaN(seconds)) {
+    const rateLimited = failure(`Rate limit exceeded: ${status}`, 'RateLimitError', behaviour);
+    rateLimited.retryAfterMs = Math.min(Math.max(seconds, 0), MAX_RETRY_AFTER_S) * 1000;
+    return rateLimited;
+  }
+  return behaviour === 'retry'
+    ? failure(`Retryable error: ${status}`, 'Error', behaviour)
+    : failure(`Non-retryable error: ${status}`, 'NonRetryableError', behaviour);
+}
+
+/** A request that never got an answer (refused, offline, a header `fetch` refused): tried again. */
+export function unanswered(error: unknown): FailedAnswer {
+  const failed = (error instanceof Error ? error : new Error(String(error))) as FailedAnswer;
+  failed.behaviour = 'retry';
+  return failed;
+}
+
+/**
+ * How long to wait before try `retry` (1 for the first retry): doubling
+ * from half a second up to a minute, spread by a tenth either way.
+ *
+ * @param random - a number in [0, 1) (`Math.random` in the browser)
+ */
+export function backoffMs(retry: number, random: () => number): number {
+  const base = Math.min(FIRST_BACKOFF_MS * 2 ** (retry - 1), MAX_BACKOFF_MS);
+  return base * (1 + (random() * 2 - 1) * JITTER);
+}
+
+function failure(message: string, name: string, behaviour: AnswerBehaviour): FailedAnswer {
+  const error = new Error(message) as FailedAnswer;
+  error.name = name;
+  error.behaviour = behaviour;
+  return error;
+}
