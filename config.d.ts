@@ -93,9 +93,7 @@ export interface Config {
         batching?: {
           /**
            * Number of events (1-500) at which a batch is sent; default 10 when batching
-           * is on. Above 100, batches of 100 are sent (with a warning): the library's
-           * batcher costs a long task per batch that grows with the square of its size
-           * (in Chromium, 1 KB events: about 50 ms at 50, 0.25 s at 100, 6 s at 500).
+           * is on. A batch is also closed before its body would pass 450 KB.
            */
           size?: number;
           /**

@@ -132,10 +132,10 @@ describe('the user\'s own choice, on the wire', () => {
       click(analytics, 'one');
       click(analytics, 'two');
       await waitFor(m => subjects(m).includes('two')); // a full batch: the library is loaded
-      click(analytics, 'waiting'); // half a batch: the library holds it for its timer
+      click(analytics, 'waiting'); // half a batch: the batcher holds it for its timer
       await jest.advanceTimersByTimeAsync(300); // handed over
       await consentOf(storageApi).setDecision('denied');
-      // The library's batcher sends what it holds whenever the tab is hidden.
+      // The batcher sends what it holds whenever the tab is hidden.
       hide('hidden');
       hide('visible');
       hide('hidden');

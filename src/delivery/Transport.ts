@@ -44,8 +44,8 @@ export interface Transport {
    */
   leaving?(final: boolean): void;
   /**
-   * The calls handed over lately that may live only in the library's memory
-   * (its batcher's buffer, a batch request without `keepalive`), as they
+   * The calls handed over lately that may live only in memory (the
+   * batcher's buffer, a batch request without `keepalive`), as they
    * would be stored, with the messageId and anonymous id they went out with:
    * a page being hidden for navigation (`pagehide`) stores them for the next load (see
    * `createRecentHandOvers`). A transport without it holds none.

@@ -16,8 +16,9 @@ const REFUSED_HEADER = 'Segment analytics is switched off by the user';
 
 /**
  * Makes every later request of a loaded library fail before it is made:
- * its delivery strategy's config object is kept by the library and read on
- * each request (see `toLoadArguments`), and its `headers` function is called
+ * its delivery strategy's config object is kept by the library (and, with
+ * batching, by the module's batcher) and read on each request (see
+ * `toLoadArguments`), and its `headers` function is called
  * first. So events the library still holds (being processed, waiting for a
  * retry, or in a batch) never reach the network once the user says no.
  *

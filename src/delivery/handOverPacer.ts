@@ -27,13 +27,11 @@ export type HandOverPacer = {
  * tasks, and the bound still keeps a burst from opening thousands of
  * requests at once.
  *
- * The library's batching dispatcher settles the call that fills a batch
- * only when that batch's request is over, and measures its whole buffer (a
- * JSON stringify) for each call it adds and each batch it builds: handed
- * over faster, its buffer outgrows the batch size while a request is in
- * flight, and that measuring grows with the square of the buffer. Paced by
- * groups, the buffer holds about one batch, each batch is the size asked
- * for, and the cost per event stays flat.
+ * With batching, the call that completes a batch settles only when that
+ * batch's request is over (see `batchSender.ts`): paced by groups, the
+ * batcher holds about one batch, each batch is the size asked for, and a
+ * burst waits in the module's queue (kept for the next load if the page is
+ * left) rather than in the batcher's memory.
  */
 export function createHandOverPacer(maxInFlight: number, group?: number): HandOverPacer {
   const refillAt = Math.floor(maxInFlight / 2);

@@ -159,14 +159,14 @@ describe('calls handed over while the page is being left', () => {
     transport.leaving!(false);
     transport.send(clickCall('hidden'), { userId: 'user:default/jane' });
     await microtasksOnly();
-    setVisibility('hidden'); // the library's batcher sends what its buffer holds (and keeps it)
+    setVisibility('hidden'); // the batcher sends what it holds (and lets go of it)
     await microtasksOnly();
     setVisibility('visible');
     await jest.advanceTimersByTimeAsync(5000);
     expect(sent('hidden')).toHaveLength(1);
   });
 
-  it('with batching, when the page is unloaded for good, in the batch the library sends then', async () => {
+  it('with batching, when the page is unloaded for good, in the batch the batcher sends then', async () => {
     const transport = await loaded({ batching: { size: 20, timeoutMs: 1000 } });
     transport.send(clickCall('prepared'), { userId: 'user:default/jane' });
     await microtasksOnly();
@@ -174,7 +174,7 @@ describe('calls handed over while the page is being left', () => {
     transport.send(clickCall('unloaded'), { userId: 'user:default/jane' });
     await microtasksOnly();
     expect(posted).toEqual([]); // in the batcher's buffer
-    window.dispatchEvent(new Event('pagehide')); // the library's batcher sends its buffer
+    window.dispatchEvent(new Event('pagehide')); // the batcher sends what it holds
     await microtasksOnly();
     expect(posted.map(p => p.url.slice(-5))).toEqual(['/v1/b']);
     expect(posted[0].body.batch.map((m: Record<string, any>) => m.properties.subject)).toEqual(['prepared', 'unloaded']);

@@ -44,11 +44,10 @@ export type LeaveSender = {
  * retries of a failed request go through as usual. Once the page runs its
  * next task, events go the library's usual way again.
  *
- * With `batching`, only when the page is unloaded for good: the library's
- * batcher sends its buffer when the page is hidden without emptying it, so
- * an event added to it at once on a hide the page survives would be sent
- * again by the batcher's timer; events handed over the usual way reach the
- * batcher after it knows the page is hidden, and go out at once, once.
+ * With `batching`, only when the page is unloaded for good: on a hide the
+ * page survives, its timers run, and events handed over the usual way reach
+ * the batcher after it knows the page is hidden, which sends them at once
+ * (see `batchSender.ts`).
  */
 export function createLeaveSender(scheduler: Pick<Scheduler, 'setTimeout'>, { batching }: { batching: boolean }): LeaveSender {
   let destination: Destination | undefined;

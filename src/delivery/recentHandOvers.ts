@@ -29,12 +29,11 @@ export type RecentHandOvers = {
  * with their `messageId`, which Segment de-duplicates.
  *
  * @remarks
- * With `batching`, the library's batcher holds what it is given in memory
- * until its timer or a full batch, and a batch request started without
- * `keepalive` is cancelled when the page is unloaded: what the page is
- * unloaded with in either place would be lost (the library keeps only the
- * call whose settling waits for that request), and what it sends at that
- * moment goes with `keepalive`, within the 64 KB the browser allows a page.
+ * With `batching`, the batcher (`batchSender.ts`) holds what it is given in
+ * memory until its timer or a full batch, and a batch request started
+ * without `keepalive` is cancelled when the page is unloaded: what the page
+ * is unloaded with in either place would be lost, and what it sends at that
+ * moment goes with `keepalive` only within the 64 KB the browser allows a page.
  * The transport remembers these calls, delivery stores them with the rest
  * on `pagehide`, and the next load resends them with the
  * same `messageId` (Segment de-duplicates).
