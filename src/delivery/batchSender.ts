@@ -56,7 +56,7 @@ export type BatchSender = {
 };
 
 type Entry = {
-  event: Record<string, unknown>;
+  /** The event as sent (serialized when added, as it was then). */
   json: string;
   bytes: number;
   attempted?: (failure: FailedAnswer | undefined) => void;
@@ -144,7 +144,7 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
     const retry = batch.requests;
     batch.requests++;
     try {
-      const events = batch.entries.map(entry => (retry ? JSON.stringify(withRetryCount(entry.event, retry)) : entry.json));
+      const events = batch.entries.map(entry => (retry ? withRetryCount(entry.json, retry) : entry.json));
       const custom = typeof config.headers === 'function' ? config.headers() : config.headers;
       const headers: Record<string, string> = { 'Content-Type': 'text/plain', ...custom, Authorization: `Basic ${btoa(`${writeKey}:`)}` };
       if (retry) headers['X-Retry-Count'] = String(retry);
@@ -246,7 +246,7 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
         attempted?.(unanswered(error));
         return Promise.resolve();
       }
-      const entry: Entry = { event, json, bytes: utf8Bytes(json), attempted };
+      const entry: Entry = { json, bytes: utf8Bytes(json), attempted };
       buffer.push(entry);
       bufferBytes += entry.bytes;
       const settled = new Promise<void>(resolve => {
@@ -268,9 +268,12 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
   };
 }
 
-function withRetryCount(event: Record<string, unknown>, retryCount: number): Record<string, unknown> {
+/** An event's text as sent again: its `_metadata` tells how many tries it had (as the library's batcher does). */
+function withRetryCount(json: string, retryCount: number): string {
+  const event = JSON.parse(json);
   const metadata = event._metadata;
-  return metadata && typeof metadata === 'object' ? { ...event, _metadata: { ...metadata, retryCount } } : event;
+  if (metadata && typeof metadata === 'object') event._metadata = { ...metadata, retryCount };
+  return JSON.stringify(event);
 }
 
 function bytesOf(entries: Entry[]): number {
