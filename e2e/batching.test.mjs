@@ -2,9 +2,10 @@
 // End-to-end: `batching` ({ size, timeoutMs }) in the dev harness in headless
 // Chromium against the embedded collector: a burst goes out in batches of the
 // size asked for, the rest after the timeout; leaving the page in the same task
-// as a capture sends it without coming back; leaving with more than the
-// browser's 64 KB keepalive budget held by the library's batcher loses nothing
-// once the app is loaded again.
+// as a capture sends it without coming back; a tab hidden and shown again sends
+// what the batcher held at once, once; leaving with more than the browser's
+// 64 KB keepalive budget held by the batcher loses nothing once the app is
+// loaded again.
 // Every assertion is on what arrived on the wire.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -140,10 +141,40 @@ describe('batching (Chromium, embedded collector)', { skip: missing, concurrency
     for (const r of records) assert.equal(r.message.userId, GUEST);
   });
 
+  it('a tab hidden and shown again: what the batcher held goes out at once, once; what follows is batched as before', async () => {
+    const h = await harness({ segment: { batching: BATCHING } });
+    await quiet(h.collector, started);
+    const capturedAt = await h.page.evaluate(() => {
+      const button = /** @type {HTMLElement} */ (document.querySelector('[data-testid=fire-custom]'));
+      const at = Date.now();
+      for (let i = 0; i < 5; i++) button.click();
+      return at;
+    });
+    await h.page.waitForTimeout(300); // handed over: in the batcher, waiting for its timer
+    await h.page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+      document.dispatchEvent(new Event('visibilitychange'));
+      delete (/** @type {{ visibilityState?: string }} */ (/** @type {unknown} */ (document))).visibilityState;
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await h.collector.waitFor(m => distinctIds(named(m, 'deploy')) >= 5, 10000);
+    const firstArrival = Math.min(...h.collector.records().filter(r => r.message.event === 'deploy').map(r => Date.parse(r.receivedAt)));
+    assert.ok(firstArrival - capturedAt < BATCHING.timeoutMs, `sent when hidden, not on the batch's timer (${firstArrival - capturedAt} ms)`);
+    const logged = h.browser.requests.length;
+    await fireInOneTask(h.page, 'custom', 25);
+    await h.collector.waitFor(m => distinctIds(named(m, 'deploy')) >= 30, 10000);
+    await h.page.waitForTimeout(BATCHING.timeoutMs + 1000); // time for a second copy to show up
+    const records = h.collector.records().filter(r => r.message.event === 'deploy');
+    assert.deepEqual(histogram(copiesById(records.map(r => r.message))), { 1: 30 }, 'copies per messageId');
+    const after = batchesSent(h.browser.requests.slice(logged), h.collector.url).filter(b => b.messages.some(m => m.event === 'deploy'));
+    assert.deepEqual(after.map(b => b.messages.length), [20, 5], 'the batches after the tab came back');
+  });
+
   it('more than 64 KB in the batcher when the page is left for good (not in the same task): sent by the next load', async () => {
     // Big batches of big events: 60 of them (about 130 KB) wait in the batcher for its timer when the page goes.
-    // The batcher then sends its buffer with keepalive in chunks of about 64 KB each or more, over the
-    // browser's budget: the module keeps a copy of what it handed over lately, and the next load resends it.
+    // The batcher then sends what it holds, with keepalive only within the browser's 64 KB budget, the rest
+    // without (cancelled with the page): the module keeps a copy of what it handed over lately, and the next
+    // load resends it.
     const COUNT = 60;
     const site = await outsideSite(closeLater);
     const h = await harness({ segment: { batching: { size: 100, timeoutMs: 5000 }, extraProperties: { pad: 'x'.repeat(1024) } } });
