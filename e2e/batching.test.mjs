@@ -170,6 +170,41 @@ describe('batching (Chromium, embedded collector)', { skip: missing, concurrency
     assert.deepEqual(after.map(b => b.messages.length), [20, 5], 'the batches after the tab came back');
   });
 
+  it('events the batcher holds while the browser is offline, longer than the batch window, are sent by the next load when the tab is closed', async () => {
+    const h = await harness({ segment: { batching: BATCHING } });
+    await quiet(h.collector, started);
+    await h.browser.context.setOffline(true);
+    await fireInOneTask(h.page, 'custom', 3);
+    // Past the batch timeout plus 10 s: the batcher still holds them, waiting for the network.
+    await h.page.waitForTimeout(BATCHING.timeoutMs + 12000);
+    assert.equal(named(h.collector.messages(), 'deploy').length, 0, 'nothing could be sent offline');
+    const next = await h.browser.context.newPage();
+    await h.page.close({ runBeforeUnload: true });
+    await h.browser.context.setOffline(false);
+    await next.goto(`${h.app.url}/playground`);
+    await signInIfAsked(next);
+    const messages = await h.collector.waitFor(m => distinctIds(named(m, 'deploy')) >= 3, 20000).catch(() => h.collector.messages());
+    assert.equal(distinctIds(named(messages, 'deploy')), 3, 'the three events, sent by the next load');
+    for (const m of named(messages, 'deploy')) assert.equal(m.userId, GUEST);
+  });
+
+  it('warns once, naming the endpoint, when batches cannot be delivered, also with a batch timeout of several seconds', async () => {
+    const endpoint = 'http://127.0.0.1:9/v1'; // nothing listens on the discard port
+    /** @type {string[]} */
+    const warnings = [];
+    const h = await harness({ segment: { apiHost: endpoint, batching: { size: 3, timeoutMs: 5000 } } });
+    h.page.on('console', m => {
+      if (m.type() === 'warning') warnings.push(m.text());
+    });
+    await fireInOneTask(h.page, 'custom', 3);
+    const deadline = Date.now() + 20000;
+    while (!warnings.some(w => w.includes('cannot be delivered')) && Date.now() < deadline) await h.page.waitForTimeout(250);
+    await h.page.waitForTimeout(2000); // time for a second warning to show up
+    const failing = warnings.filter(w => w.includes('cannot be delivered'));
+    assert.equal(failing.length, 1, warnings.join('\n'));
+    assert.ok(failing[0].includes(endpoint), failing[0]);
+  });
+
   it('more than 64 KB in the batcher when the page is left for good (not in the same task): sent by the next load', async () => {
     // Big batches of big events: 60 of them (about 130 KB) wait in the batcher for its timer when the page goes.
     // The batcher then sends what it holds, with keepalive only within the browser's 64 KB budget, the rest

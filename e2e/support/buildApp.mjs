@@ -7,7 +7,7 @@
 //   node e2e/support/buildApp.mjs [entry...]   builds (or checks) the apps ahead of the tests
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -25,6 +25,9 @@ const ALSO_KEYED_ON = ['package-lock.json', 'tsconfig.json'];
 
 /** In this process: entry and aliases -> the folder of its bundle. @type {Map<string, Promise<string>>} */
 const built = new Map();
+
+/** A bundle replaced by a newer one is removed once it is this old (see `build`). */
+const STALE_BUNDLE_MS = 60 * 60 * 1000;
 
 /**
  * esbuild gives a dynamically imported CommonJS module only a default export;
@@ -134,7 +137,12 @@ async function cachedOrBuilt(entry, alias) {
     } catch {
       key = undefined; // an input is gone: build again
     }
-    if (key === manifest.key) return join(CACHE, manifest.dir);
+    if (key === manifest.key) {
+      // In use from now: not removed as stale while this process may serve it (see `build`).
+      const now = new Date();
+      utimesSync(join(CACHE, manifest.dir), now, now);
+      return join(CACHE, manifest.dir);
+    }
   }
   return build(entry, alias, slug, manifestPath);
 }
@@ -162,8 +170,12 @@ async function build(entry, alias, slug, manifestPath) {
     const manifestTmp = `${manifestPath}.${process.pid}`;
     writeFileSync(manifestTmp, JSON.stringify(/** @type {Manifest} */ ({ key, dir, inputs })));
     renameSync(manifestTmp, manifestPath);
+    // Older bundles go once they are an hour old: another test process may still be serving one (a source
+    // file edited while `npm test` runs makes the next process build anew), and a page of that process would
+    // get a 404 for its scripts and stay blank.
     for (const old of readdirSync(CACHE)) {
-      if (old.startsWith(`${slug}-`) && old !== dir) rmSync(join(CACHE, old), { recursive: true, force: true });
+      if (!old.startsWith(`${slug}-`) || old === dir) continue;
+      if (Date.now() - statSync(join(CACHE, old)).mtimeMs > STALE_BUNDLE_MS) rmSync(join(CACHE, old), { recursive: true, force: true });
     }
     return join(CACHE, dir);
   } finally {

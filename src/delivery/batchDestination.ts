@@ -1,7 +1,8 @@
 import { EVENT_HOOKS } from './enrichmentGuard';
-import { BatchingConfig, createBatchSender } from './batchSender';
+import { createBatchSender } from './batchSender';
+import type { BatchingConfig } from './batchRequest';
 import { createWireEvents, LibraryEvent, SegmentIoSettings, WireEventSource } from './libraryWireEvent';
-import type { AnswerBehaviour } from './retryPolicy';
+import type { AnswerBehaviour, FailedAnswer } from './retryPolicy';
 import type { Scheduler } from './scheduler';
 
 /** The library's destination that sends to Segment's HTTP API. */
@@ -22,6 +23,20 @@ type HttpConfig = { backoffConfig?: { statusCodeOverrides?: Record<string, Answe
 type EventContext = { event: LibraryEvent; log(level: 'error', message: string, extras?: unknown): void };
 type Destination = { name?: unknown; type?: unknown } & Partial<Record<(typeof EVENT_HOOKS)[number], unknown>>;
 
+/** What the transport is told of the events the batcher is given. */
+export type BatchWatch = {
+  /**
+   * A request of the event's batch is over; a failure is in the context's
+   * log (as the library logs one). Told once per failed request (on one of
+   * its events), and for each event of a request that got through.
+   */
+  attempted?(ctx: unknown): void;
+  /** The batcher holds the event with this `messageId`, until {@link BatchWatch.settled}. */
+  holding?(messageId: string): void;
+  /** Delivered, or dropped for good. */
+  settled?(messageId: string): void;
+};
+
 /** What this needs of a loaded library. */
 export type BatchingLibrary = WireEventSource & {
   queue: { plugins: unknown[] };
@@ -40,11 +55,14 @@ export type BatchingLibrary = WireEventSource & {
  * The page being hidden is followed as the library follows it
  * (`visibilitychange`, `pagehide`).
  *
- * A first request's failure is logged on each of its events' contexts as
- * the library logs a failed event, for the module's delivery warning.
+ * A request's failure is logged on each of its events' contexts as the
+ * library logs a failed event, and `watch` is told (the module's delivery
+ * warning looks at it then, whatever the batch's time-out); it is
+ * also told which events the batcher holds until they are delivered or
+ * dropped (they are stored for the next load if the page goes meanwhile).
  * Call before anything else wraps the destination's hooks.
  */
-export function sendBatchesOurselves(library: BatchingLibrary, segmentIo: BatchingSegmentIo, scheduler: Scheduler): void {
+export function sendBatchesOurselves(library: BatchingLibrary, segmentIo: BatchingSegmentIo, scheduler: Scheduler, watch: BatchWatch = {}): void {
   const destination = (library.queue.plugins as Destination[]).find(p => p.name === SEGMENT_IO && p.type === 'destination');
   if (!destination) return;
   const { integrations } = library.settings.cdnSettings;
@@ -64,14 +82,27 @@ export function sendBatchesOurselves(library: BatchingLibrary, segmentIo: Batchi
     online: () => typeof navigator === 'undefined' || navigator.onLine !== false,
   });
   const toWire = createWireEvents(library, settings, integrations);
+  /** Failures already told: the events of one failed request are one delivery that failed, not several. */
+  const told = new WeakSet<object>();
   for (const type of REPLACED) {
     if (typeof destination[type] !== 'function') continue;
-    destination[type] = (ctx: EventContext) =>
-      sender
-        .add(toWire(ctx.event), failure => {
+    destination[type] = (ctx: EventContext) => {
+      const { messageId } = ctx.event;
+      const id = typeof messageId === 'string' ? messageId : undefined;
+      if (id) watch.holding?.(id);
+      const outcomes = {
+        attempted(failure: FailedAnswer | undefined) {
           if (failure) ctx.log('error', 'Error sending event', failure);
-        })
-        .then(() => ctx);
+          if (failure && told.has(failure)) return;
+          if (failure) told.add(failure);
+          watch.attempted?.(ctx);
+        },
+        done() {
+          if (id) watch.settled?.(id);
+        },
+      };
+      return sender.add(toWire(ctx.event), outcomes).then(() => ctx);
+    };
   }
   followPageVisibility(hidden => sender.pageHidden(hidden));
 }

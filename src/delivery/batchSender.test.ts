@@ -1,4 +1,5 @@
-import { BatchingConfig, createBatchSender, PostBatch } from './batchSender';
+import { createBatchSender, PostBatch } from './batchSender';
+import type { BatchingConfig } from './batchRequest';
 import { browserScheduler } from './scheduler';
 
 type Request = { url: string; init: RequestInit; body: { writeKey: string; batch: Array<Record<string, any>>; sentAt: string } };
@@ -91,10 +92,12 @@ describe('createBatchSender', () => {
   it('retries a batch answered 5xx after a growing wait, with the same events and their retry count, before the next batch', async () => {
     const { batches, requests, ids } = sender({}, [503, 503]);
     const failures: unknown[] = [];
-    for (let i = 1; i <= 6; i++) void batches.add(event(i), failure => failures.push(failure));
+    const done: number[] = [];
+    for (let i = 1; i <= 6; i++) void batches.add(event(i), { attempted: failure => failures.push(failure), done: () => done.push(i) });
     await jest.advanceTimersByTimeAsync(0);
     expect(requests).toHaveLength(1);
     expect(failures.slice(0, 3).map(f => (f as Error).message)).toEqual(Array(3).fill('Retryable error: 503'));
+    expect(done).toEqual([]);
     await jest.advanceTimersByTimeAsync(499);
     expect(requests).toHaveLength(1);
     await jest.advanceTimersByTimeAsync(1);
@@ -111,15 +114,18 @@ describe('createBatchSender', () => {
     expect(requests[2].body.batch[0]._metadata).toEqual({ bundled: ['Segment.io'], retryCount: 2 });
     expect(requests[2].init.headers).toMatchObject({ 'X-Retry-Count': '2' });
     expect(requests[3].body.batch[0]._metadata).toEqual({ bundled: ['Segment.io'] });
-    // Told of the first request's outcome only.
-    expect(failures).toHaveLength(6);
-    expect(failures.slice(3)).toEqual([undefined, undefined, undefined]);
+    // Told of each request's outcome; done once delivered.
+    expect(failures.map(f => (f as Error | undefined)?.message)).toEqual([
+      ...Array(6).fill('Retryable error: 503'),
+      ...Array(6).fill(undefined),
+    ]);
+    expect(done.sort()).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('drops a batch answered with another 4xx, and goes on with the next', async () => {
     const { batches, requests, ids } = sender({}, [400]);
     const failures: unknown[] = [];
-    for (let i = 1; i <= 6; i++) void batches.add(event(i), failure => failures.push(failure));
+    for (let i = 1; i <= 6; i++) void batches.add(event(i), { attempted: failure => failures.push(failure) });
     await jest.advanceTimersByTimeAsync(60_000);
     expect(requests.map((_, i) => ids(i))).toEqual([
       ['m1', 'm2', 'm3'],
@@ -158,7 +164,7 @@ describe('createBatchSender', () => {
     const plain = sender({}, [401]);
     const failures: unknown[] = [];
     for (let i = 1; i <= 3; i++) {
-      void relay.batches.add(event(i), failure => failures.push(failure));
+      void relay.batches.add(event(i), { attempted: failure => failures.push(failure) });
       void plain.batches.add(event(i));
     }
     await jest.advanceTimersByTimeAsync(1000);
@@ -177,7 +183,7 @@ describe('createBatchSender', () => {
       throw new Error('switched off');
     };
     const failures: unknown[] = [];
-    for (let i = 4; i <= 6; i++) void batches.add(event(i), failure => failures.push(failure));
+    for (let i = 4; i <= 6; i++) void batches.add(event(i), { attempted: failure => failures.push(failure) });
     await jest.advanceTimersByTimeAsync(60_000);
     expect(requests).toHaveLength(1);
     expect(failures).toHaveLength(3);
@@ -221,7 +227,7 @@ describe('createBatchSender', () => {
     expect(requests).toHaveLength(4);
   });
 
-  it('sends a batch waiting for its retry at once when the page is hidden, and keeps one whose send then fails for later', async () => {
+  it('sends a batch waiting for its retry at once when the page is hidden, its tries counted on', async () => {
     const { batches, requests, ids } = sender({}, [503, 503]);
     for (let i = 1; i <= 3; i++) void batches.add(event(i));
     await jest.advanceTimersByTimeAsync(0);
@@ -230,8 +236,54 @@ describe('createBatchSender', () => {
       ['m1', 'm2', 'm3'],
       ['m1', 'm2', 'm3'],
     ]);
+    expect(requests[1].init).toMatchObject({ keepalive: true, headers: { 'X-Retry-Count': '1' } });
     batches.pageHidden(false);
     await jest.advanceTimersByTimeAsync(1000);
-    expect(requests.map((_, i) => ids(i))[2]).toEqual(['m1', 'm2', 'm3']);
+    expect(ids(2)).toEqual(['m1', 'm2', 'm3']);
+    expect(requests[2].init.headers).toMatchObject({ 'X-Retry-Count': '2' });
+  });
+
+  it('a batch that keeps failing is given up after its tries, however often the tab is hidden and shown meanwhile', async () => {
+    const { batches, requests } = sender({ size: 1 }, Array(1000).fill(503));
+    const done: number[] = [];
+    void batches.add(event(1), { done: () => done.push(1) });
+    for (let minute = 0; minute < 60; minute++) {
+      await jest.advanceTimersByTimeAsync(30_000);
+      batches.pageHidden(true);
+      batches.pageHidden(false);
+      await jest.advanceTimersByTimeAsync(30_000);
+    }
+    expect(requests).toHaveLength(11);
+    expect(done).toEqual([1]);
+  });
+
+  it("a 429's Retry-After is followed 10 times, then the batch is dropped", async () => {
+    const { batches, requests } = sender({ size: 1 }, Array(100).fill([429, '1']));
+    const done: number[] = [];
+    void batches.add(event(1), { done: () => done.push(1) });
+    await jest.advanceTimersByTimeAsync(3_600_000);
+    expect(requests).toHaveLength(11);
+    expect(done).toEqual([1]);
+  });
+
+  it("the page's keepalive allowance is shared by every batcher of the page (two write keys)", async () => {
+    const keepalives = { inFlight: 0 };
+    const inits: RequestInit[] = [];
+    const answers: Array<() => void> = [];
+    const post: PostBatch = (_url, init) => {
+      inits.push(init);
+      return new Promise(resolve => answers.push(() => resolve({ status: 200 })));
+    };
+    const make = () => createBatchSender({ url: 'u', writeKey: 'wk', config: { size: 100, timeout: 1000 }, scheduler: browserScheduler, post, keepalives });
+    const [one, other] = [make(), make()];
+    const big = 'x'.repeat(40 * 1024);
+    void one.add(event(1, { properties: { big } }));
+    void other.add(event(2, { properties: { big } }));
+    one.pageHidden(true);
+    other.pageHidden(true);
+    expect(inits.map(init => init.keepalive)).toEqual([true, false]);
+    answers.forEach(answer => answer());
+    await jest.advanceTimersByTimeAsync(0);
+    expect(keepalives.inFlight).toBe(0);
   });
 });

@@ -1,5 +1,7 @@
 import type { Scheduler } from './scheduler';
-import { AnswerBehaviour, backoffMs, FailedAnswer, MAX_RETRIES, readAnswer, unanswered } from './retryPolicy';
+import { AnswerBehaviour, FailedAnswer, nextRetry, readAnswer, unanswered } from './retryPolicy';
+import { BatchingConfig, batchRequestInit, utf8Bytes } from './batchRequest';
+import { BufferedEvent, createBatchBuffer, requestBytes } from './batchBuffer';
 
 /** The most bytes of one batch's body; Segment's API takes 500 KB. */
 const MAX_BATCH_BYTES = 450 * 1024;
@@ -9,21 +11,6 @@ const MAX_BATCH_BYTES = 450 * 1024;
  * browser allows 64 KB for the whole page, less room for a request of the app's own.
  */
 const KEEPALIVE_BUDGET_BYTES = 60 * 1024;
-
-/** `{"writeKey":…,"batch":[…],"sentAt":"…"}` around the events, with room for a long write key. */
-const ENVELOPE_BYTES = 256;
-
-/**
- * The batching strategy's config, as given to the library (`toLoadArguments`),
- * read again on each request: `cutOffLibrary` changes it when the user says no.
- */
-export type BatchingConfig = {
-  size: number;
-  timeout: number;
-  credentials?: RequestCredentials;
-  headers?: Record<string, string> | (() => Record<string, string>);
-  maxRetries?: number;
-};
 
 /** What sends one request: the browser's `fetch` (looked up at each call). */
 export type PostBatch = (url: string, init: RequestInit) => Promise<{ status: number; headers?: { get(name: string): string | null } }>;
@@ -41,32 +28,35 @@ export type BatchSenderOptions = {
   /** False while the browser says it is offline: batches wait, no try is spent. */
   online?: () => boolean;
   random?: () => number;
+  /** The `keepalive` bytes in flight, shared by every sender of the page (a test may give its own). */
+  keepalives?: { inFlight: number };
+};
+
+/** The page's `keepalive` bytes in flight from every sender (two instances with two write keys share the allowance). */
+const pageKeepalives = { inFlight: 0 };
+
+/** What the sender tells about one event (see {@link BatchSender.add}). */
+export type EventOutcomes = {
+  attempted?: (failure: FailedAnswer | undefined) => void;
+  done?: () => void;
 };
 
 /** See {@link createBatchSender}. */
 export type BatchSender = {
   /**
-   * Adds one event (the object sent, `sentAt` aside). `attempted` is told
-   * the outcome of its batch's first request. Resolves at once if the event
-   * waits for more, or once the request it completed has had its answer.
+   * Adds one event (the object sent, `sentAt` aside). `told.attempted` is
+   * told the outcome of each request of its batch; `told.done`, once it has
+   * been delivered or dropped for good (not while it waits or is retried).
+   * Resolves at once if the event waits for more, or once the request it
+   * completed has had its answer.
    */
-  add(event: Record<string, unknown>, attempted?: (failure: FailedAnswer | undefined) => void): Promise<void>;
+  add(event: Record<string, unknown>, told?: EventOutcomes): Promise<void>;
   /** The page was hidden or left (true), or shown again (false). */
   pageHidden(hidden: boolean): void;
 };
 
-type Entry = {
-  /** The event as sent (serialized when added, as it was then). */
-  json: string;
-  bytes: number;
-  attempted?: (failure: FailedAnswer | undefined) => void;
-  settle?: () => void;
-  /** In a batch: sent, or being sent. */
-  taken?: boolean;
-};
-
 /** Events sent together; `requests`: how many times already. */
-type Batch = { entries: Entry[]; requests: number; rateLimited: number };
+type Batch = { entries: BufferedEvent[]; requests: number; rateLimited: number };
 
 /** One request at a time: none, one in flight, or a failed batch waiting for its retry. */
 type State = { kind: 'idle' } | { kind: 'sending' } | { kind: 'waiting'; batch: Batch; timer: unknown };
@@ -98,33 +88,19 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
   const { url, writeKey, config, scheduler, post } = options;
   const online = options.online ?? (() => true);
   const random = options.random ?? Math.random;
-  let buffer: Entry[] = [];
-  let bufferBytes = 0;
+  const keepalives = options.keepalives ?? pageKeepalives;
+  const buffer = createBatchBuffer();
   let state: State = { kind: 'idle' };
   let flushTimer: unknown;
   let hidden = false;
   let exitQueued = false;
-  let keepaliveInFlight = 0;
   /** The buffer's time is up: its events go with the next request, however few. */
   let overdue = false;
 
   /** The next batch: at most `config.size` events (at least one), under `maxBytes` in all. */
   const takeFromBuffer = (maxBytes: number): Batch => {
-    const most = Math.min(buffer.length, Math.max(1, config.size));
-    let count = 0;
-    let bytes = ENVELOPE_BYTES;
-    while (count < most && (count === 0 || bytes + buffer[count].bytes + 1 <= maxBytes)) bytes += buffer[count++].bytes + 1;
-    const entries = buffer.splice(0, count);
-    for (const entry of entries) {
-      bufferBytes -= entry.bytes;
-      entry.taken = true;
-    }
     overdue = false;
-    return { entries, requests: 0, rateLimited: 0 };
-  };
-  const putBack = (entries: Entry[]) => {
-    buffer = [...entries, ...buffer];
-    for (const entry of entries) bufferBytes += entry.bytes;
+    return { entries: buffer.take(config.size, maxBytes), requests: 0, rateLimited: 0 };
   };
   const clearFlushTimer = () => {
     if (flushTimer !== undefined) scheduler.clearTimeout(flushTimer);
@@ -144,80 +120,82 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
     const retry = batch.requests;
     batch.requests++;
     try {
-      const events = batch.entries.map(entry => (retry ? withRetryCount(entry.json, retry) : entry.json));
-      const custom = typeof config.headers === 'function' ? config.headers() : config.headers;
-      const headers: Record<string, string> = { 'Content-Type': 'text/plain', ...custom, Authorization: `Basic ${btoa(`${writeKey}:`)}` };
-      if (retry) headers['X-Retry-Count'] = String(retry);
-      const sentAt = new Date(scheduler.wallNow()).toISOString();
-      const body = `{"writeKey":${JSON.stringify(writeKey)},"batch":[${events.join(',')}],"sentAt":"${sentAt}"}`;
-      const answer = await post(url, { method: 'post', headers, body, keepalive, credentials: config.credentials });
+      const events = batch.entries.map(entry => entry.json);
+      const init = batchRequestInit(events, { writeKey, config, retry, sentAt: new Date(scheduler.wallNow()), keepalive });
+      const answer = await post(url, init);
       return readAnswer(answer.status, answer.headers?.get('Retry-After'), options.statusOverrides);
     } catch (error) {
       return unanswered(error);
     }
   };
-  /** Tells each event of `batch` the outcome of its first request (later ones: nothing). */
-  const firstAttemptOver = (batch: Batch, failure: FailedAnswer | undefined) => {
+  /** Tells each event of `batch` the outcome of a request, and settles the call that completed it (once). */
+  const attemptOver = (batch: Batch, failure: FailedAnswer | undefined) => {
     for (const entry of batch.entries) {
-      const { attempted, settle } = entry;
-      entry.attempted = entry.settle = undefined;
-      attempted?.(failure);
+      const { settle } = entry;
+      entry.settle = undefined;
+      entry.attempted?.(failure);
       settle?.();
     }
   };
-  /** The wait before `batch` is sent again after `failure`; undefined: given up. */
-  const retryWait = (batch: Batch, failure: FailedAnswer | undefined): number | undefined => {
-    if (!failure || failure.behaviour === 'drop') return undefined;
-    if (failure.retryAfterMs !== undefined && batch.rateLimited < MAX_RETRIES) {
-      batch.rateLimited++;
-      return failure.retryAfterMs;
-    }
-    const tries = batch.requests - batch.rateLimited;
-    return tries <= (config.maxRetries ?? MAX_RETRIES) ? backoffMs(tries, random) : undefined;
-  };
   /**
    * Sends `batch` once, with `keepalive` while the page is hidden and the
-   * page's allowance has room for it, and tells its events the first outcome.
+   * page's allowance has room for it, and tells its events the outcome.
    */
   const attempt = async (batch: Batch): Promise<FailedAnswer | undefined> => {
-    const bytes = bytesOf(batch.entries);
-    const keepalive = hidden && keepaliveInFlight + bytes <= KEEPALIVE_BUDGET_BYTES;
-    if (keepalive) keepaliveInFlight += bytes;
+    const bytes = requestBytes(batch.entries);
+    const keepalive = hidden && keepalives.inFlight + bytes <= KEEPALIVE_BUDGET_BYTES;
+    if (keepalive) keepalives.inFlight += bytes;
     const failure = await request(batch, keepalive);
-    if (keepalive) keepaliveInFlight -= bytes;
-    firstAttemptOver(batch, failure);
+    if (keepalive) keepalives.inFlight -= bytes;
+    attemptOver(batch, failure);
     return failure;
+  };
+  /** `batch` delivered, or dropped for good. */
+  const finished = (batch: Batch) => {
+    for (const entry of batch.entries) {
+      const { done } = entry;
+      entry.done = entry.attempted = undefined;
+      done?.();
+    }
   };
 
   /** Sends `batch` as the one request in flight, and what follows once it is over. */
   const send = (batch: Batch) => {
     state = { kind: 'sending' };
     void attempt(batch).then(failure => {
-      const wait = retryWait(batch, failure);
-      if (wait === undefined) {
+      const retry = failure && nextRetry(batch, failure, config.maxRetries, random);
+      if (!retry) {
+        finished(batch);
         state = { kind: 'idle' };
         pump();
         return;
       }
+      if (retry.rateLimited) batch.rateLimited++;
       const timer = scheduler.setTimeout(() => {
         if (state.kind === 'waiting' && state.batch === batch) send(batch);
-      }, wait);
+      }, retry.waitMs);
       state = { kind: 'waiting', batch, timer };
     });
   };
 
-  /** Sends `batch` beside the one in flight (the page is hidden); kept for later if it may get through then. */
+  /**
+   * Sends `batch` (events never sent yet) beside the one in flight (the page
+   * is hidden); back in the buffer if it may get through later.
+   */
   const sendBeside = (batch: Batch) => {
     void attempt(batch).then(failure => {
-      if (failure?.behaviour !== 'retry') return;
-      putBack(batch.entries);
+      if (failure?.behaviour !== 'retry') {
+        finished(batch);
+        return;
+      }
+      buffer.putBack(batch.entries);
       ensureFlushTimer();
     });
   };
 
   /** Sends the next batch if one is due and no request is, else makes sure the buffer's time runs. */
   function pump() {
-    const due = overdue || hidden || buffer.length >= config.size || bufferBytes >= MAX_BATCH_BYTES;
+    const due = overdue || hidden || buffer.length >= config.size || buffer.bytes >= MAX_BATCH_BYTES;
     if (state.kind === 'idle' && buffer.length && due && online()) {
       clearFlushTimer();
       send(takeFromBuffer(MAX_BATCH_BYTES));
@@ -228,27 +206,27 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
   /** Hidden: everything held goes now, in requests the keepalive allowance can carry, as far as it lasts. */
   const sendAllNow = () => {
     exitQueued = false;
+    // A batch waiting for its retry goes now, as the one in flight, its tries counted on.
     if (state.kind === 'waiting') {
       scheduler.clearTimeout(state.timer);
-      putBack(state.batch.entries);
-      state = { kind: 'idle' };
+      send(state.batch);
     }
     clearFlushTimer();
     while (buffer.length) sendBeside(takeFromBuffer(KEEPALIVE_BUDGET_BYTES));
   };
 
   return {
-    add(event, attempted) {
+    add(event, told) {
       let json: string;
       try {
         json = JSON.stringify(event);
       } catch (error) {
-        attempted?.(unanswered(error));
+        told?.attempted?.(unanswered(error));
+        told?.done?.();
         return Promise.resolve();
       }
-      const entry: Entry = { json, bytes: utf8Bytes(json), attempted };
+      const entry: BufferedEvent = { json, bytes: utf8Bytes(json), attempted: told?.attempted, done: told?.done };
       buffer.push(entry);
-      bufferBytes += entry.bytes;
       const settled = new Promise<void>(resolve => {
         entry.settle = resolve;
       });
@@ -268,26 +246,3 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
   };
 }
 
-/** An event's text as sent again: its `_metadata` tells how many tries it had (as the library's batcher does). */
-function withRetryCount(json: string, retryCount: number): string {
-  const event = JSON.parse(json);
-  const metadata = event._metadata;
-  if (metadata && typeof metadata === 'object') event._metadata = { ...metadata, retryCount };
-  return JSON.stringify(event);
-}
-
-function bytesOf(entries: Entry[]): number {
-  let bytes = ENVELOPE_BYTES;
-  for (const entry of entries) bytes += entry.bytes + 1;
-  return bytes;
-}
-
-/** An upper bound on the UTF-8 bytes of `text`: one per ASCII unit, two per other Latin and Greek letters, three else. */
-function utf8Bytes(text: string): number {
-  let bytes = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code >= 0x80) bytes += code < 0x800 ? 1 : 2;
-  }
-  return bytes;
-}

@@ -38,4 +38,38 @@ describe('createRecentHandOvers', () => {
     expect(given.length).toBeGreaterThan(150);
     expect(given.at(-1)?.messageId).toBe('c399');
   });
+
+  it('keeps a call the batcher still holds past the window (offline, retrying), until it is delivered or dropped', () => {
+    let now = 0;
+    const recent = createRecentHandOvers(5000, () => now);
+    recent.add(stored('held'));
+    recent.add(stored('sent'));
+    recent.add(stored('handed'));
+    recent.holding('held');
+    recent.holding('sent');
+    recent.holding('unknown'); // an identify: never remembered
+    recent.settled('sent');
+    now = 60 * 60 * 1000;
+    expect(recent.recent().map(c => c.messageId)).toEqual(['held']);
+    recent.add(stored('later'));
+    expect(recent.recent().map(c => c.messageId)).toEqual(['held', 'later']);
+    recent.settled('held');
+    expect(recent.recent().map(c => c.messageId)).toEqual(['later']);
+  });
+
+  it('forgets what was settled behind a call still held', () => {
+    let now = 0;
+    const recent = createRecentHandOvers(5000, () => now);
+    recent.add(stored('stuck'));
+    recent.holding('stuck');
+    for (let i = 0; i < 500; i++) {
+      recent.add(stored(`c${i}`));
+      recent.holding(`c${i}`);
+      recent.settled(`c${i}`);
+    }
+    now = 1;
+    expect(recent.recent().map(c => c.messageId)).toEqual(['stuck']);
+    for (let i = 0; i < 999; i++) recent.add(stored(`n${i}`));
+    expect(recent.recent().map(c => c.messageId)).toEqual(['stuck', ...Array.from({ length: 999 }, (_, i) => `n${i}`)]);
+  });
 });

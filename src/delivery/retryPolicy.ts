@@ -13,7 +13,7 @@ const STATUS_BEHAVIOURS: Readonly<Record<string, AnswerBehaviour>> = {
 };
 
 /** Tries of one batch after its first, unless the strategy's `maxRetries` says otherwise. */
-export const MAX_RETRIES = 10;
+const MAX_RETRIES = 10;
 
 /** The longest `Retry-After` followed, in seconds; a longer one is cut to it. */
 const MAX_RETRY_AFTER_S = 300;
@@ -49,20 +49,20 @@ export function readAnswer(
   const behaviour = overrides[String(status)] ?? STATUS_BEHAVIOURS[String(status)] ?? (status >= 500 ? 'retry' : 'drop');
   const seconds = status === 429 && behaviour === 'retry' && retryAfter ? Number.parseInt(retryAfter, 10) : Number.NaN;
   if (!Number.isNaN(seconds)) {
-    const rateLimited = failure(`Rate limit exceeded: ${status}`, 'RateLimitError', behaviour);
+    const rateLimited = failed(`Rate limit exceeded: ${status}`, 'RateLimitError', behaviour);
     rateLimited.retryAfterMs = Math.min(Math.max(seconds, 0), MAX_RETRY_AFTER_S) * 1000;
     return rateLimited;
   }
   return behaviour === 'retry'
-    ? failure(`Retryable error: ${status}`, 'Error', behaviour)
-    : failure(`Non-retryable error: ${status}`, 'NonRetryableError', behaviour);
+    ? failed(`Retryable error: ${status}`, 'Error', behaviour)
+    : failed(`Non-retryable error: ${status}`, 'NonRetryableError', behaviour);
 }
 
 /** A request that never got an answer (refused, offline, a header `fetch` refused): tried again. */
 export function unanswered(error: unknown): FailedAnswer {
-  const failed = (error instanceof Error ? error : new Error(String(error))) as FailedAnswer;
-  failed.behaviour = 'retry';
-  return failed;
+  const broken = (error instanceof Error ? error : new Error(String(error))) as FailedAnswer;
+  broken.behaviour = 'retry';
+  return broken;
 }
 
 /**
@@ -71,12 +71,33 @@ export function unanswered(error: unknown): FailedAnswer {
  *
  * @param random - a number in [0, 1) (`Math.random` in the browser)
  */
-export function backoffMs(retry: number, random: () => number): number {
+function backoffMs(retry: number, random: () => number): number {
   const base = Math.min(FIRST_BACKOFF_MS * 2 ** (retry - 1), MAX_BACKOFF_MS);
   return base * (1 + (random() * 2 - 1) * JITTER);
 }
 
-function failure(message: string, name: string, behaviour: AnswerBehaviour): FailedAnswer {
+/**
+ * Whether, and after how long, a batch whose last request failed with
+ * `failure` is sent again: a 429's `Retry-After` up to {@link MAX_RETRIES}
+ * times (not counted as tries; `rateLimited` says the wait is one), else a
+ * growing wait while its tries (`requests` less the rate-limited ones) are
+ * within `maxRetries` ({@link MAX_RETRIES} unless given); undefined: given up.
+ */
+export function nextRetry(
+  batch: { requests: number; rateLimited: number },
+  failure: FailedAnswer,
+  maxRetries: number | undefined,
+  random: () => number,
+): { waitMs: number; rateLimited: boolean } | undefined {
+  if (failure.behaviour === 'drop') return undefined;
+  if (failure.retryAfterMs !== undefined) {
+    return batch.rateLimited < MAX_RETRIES ? { waitMs: failure.retryAfterMs, rateLimited: true } : undefined;
+  }
+  const tries = batch.requests - batch.rateLimited;
+  return tries <= (maxRetries ?? MAX_RETRIES) ? { waitMs: backoffMs(tries, random), rateLimited: false } : undefined;
+}
+
+function failed(message: string, name: string, behaviour: AnswerBehaviour): FailedAnswer {
   const error = new Error(message) as FailedAnswer;
   error.name = name;
   error.behaviour = behaviour;

@@ -40,7 +40,7 @@ const FAILURE_CHECK_DELAY_MS = 4000;
  * @param pageUser - this page's user, once known (`delivery: backend`: the
  *   library's retries kept for another user are removed before it loads)
  * @param relayRefused - `delivery: backend`: told when the relay answers a
- *   call 401 (the first attempt's, looked at a little later)
+ *   call 401 (standard delivery: the first attempt's, looked at a little later; with batching, each request's)
  */
 export async function loadSegmentTransport(
   config: EnabledSegmentConfig,
@@ -64,24 +64,28 @@ export async function loadSegmentTransport(
   const warning = storage && storageWarning(storage);
   if (warning) logger.warn(warning);
   const batching = deliveryStrategyOf(initOptions)?.strategy === 'batching';
-  const segmentIo = initOptions.integrations?.['Segment.io'] as BatchingSegmentIo;
-  if (batching) sendBatchesOurselves(analytics as unknown as BatchingLibrary, segmentIo, browserScheduler);
+  // Kept only where the carry-over store is (nothing is persisted without the stored owner).
+  const held = batching && storedOwner && config.batching ? createRecentHandOvers(config.batching.timeoutMs, browserScheduler.now) : undefined;
+  const failures = createDeliveryFailureWatch(`${config.protocol}://${config.apiHost}`, logger, relayRefused);
+  // Once the user has switched analytics off, the requests the library still makes fail on purpose.
+  let switchedOff = false;
+  const watch = (ctx: unknown) => switchedOff || failures.observe(ctx);
+  if (batching) {
+    // The module's batcher tells when each request is over, and which calls it still holds.
+    const segmentIo = initOptions.integrations?.['Segment.io'] as BatchingSegmentIo;
+    sendBatchesOurselves(analytics as unknown as BatchingLibrary, segmentIo, browserScheduler, { attempted: watch, holding: held?.holding, settled: held?.settled });
+  }
   guardEnrichment(analytics.queue.plugins);
   keepAnonymousCallsAnonymous(analytics);
   // Last of the enrichment plugins: it sees each event as the library would send it.
   const leaveSender = createLeaveSender(browserScheduler, { batching });
   await analytics.register(leaveSender.plugin);
-  // Kept only where the carry-over store is (nothing is persisted without the stored owner).
-  const held = batching && storedOwner && config.batching ? createRecentHandOvers(config.batching.timeoutMs, browserScheduler.now) : undefined;
   if (config.debug) analytics.debug(true);
-  const failures = createDeliveryFailureWatch(`${config.protocol}://${config.apiHost}`, logger, relayRefused);
-  // A call's promise settles before its request has failed or not: look at
-  // its log a little later, once the first attempt is over (one timer for all calls).
-  // Once the user has switched analytics off, the requests the library still makes fail on purpose.
-  let switchedOff = false;
-  const later = createDelayedObserver(ctx => switchedOff || failures.observe(ctx), FAILURE_CHECK_DELAY_MS);
+  // Standard delivery: a call's promise settles before its request has failed or not: look at its log a
+  // little later, once the first attempt is over (one timer for all calls).
+  const later = createDelayedObserver(watch, FAILURE_CHECK_DELAY_MS);
   const observe = (ctx: unknown) => {
-    if (!failures.done() || relayRefused) later.add(ctx);
+    if (!batching && (!failures.done() || relayRefused)) later.add(ctx);
     return ctx;
   };
   // The identity in memory for the page's life, written back to the browser on change.

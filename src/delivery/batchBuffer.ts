@@ -1,0 +1,71 @@
+import type { FailedAnswer } from './retryPolicy';
+import { ENVELOPE_BYTES } from './batchRequest';
+
+/** One event waiting in (or taken from) a {@link BatchBuffer}. */
+export type BufferedEvent = {
+  /** The event as sent (serialized when added, as it was then). */
+  json: string;
+  /** An upper bound on its UTF-8 bytes. */
+  bytes: number;
+  /** Told the outcome of each request of its batch. */
+  attempted?: (failure: FailedAnswer | undefined) => void;
+  /** Told once it has been delivered or dropped for good. */
+  done?: () => void;
+  /** Resolves the promise of the call that completed its batch. */
+  settle?: () => void;
+  /** In a batch: sent, or being sent. */
+  taken?: boolean;
+};
+
+/** See {@link createBatchBuffer}. */
+export type BatchBuffer = {
+  readonly length: number;
+  /** The bytes of the events held (upper bound). */
+  readonly bytes: number;
+  push(event: BufferedEvent): void;
+  /** Takes the oldest events: at most `most` (at least one), as long as a request carrying them stays under `maxBytes`. */
+  take(most: number, maxBytes: number): BufferedEvent[];
+  /** Puts events taken earlier back in front, in their order. */
+  putBack(events: BufferedEvent[]): void;
+};
+
+/** The events a batcher holds, oldest first, with their bytes counted as they come and go. */
+export function createBatchBuffer(): BatchBuffer {
+  let events: BufferedEvent[] = [];
+  let bytes = 0;
+  return {
+    get length() {
+      return events.length;
+    },
+    get bytes() {
+      return bytes;
+    },
+    push(event) {
+      events.push(event);
+      bytes += event.bytes;
+    },
+    take(most, maxBytes) {
+      const limit = Math.min(events.length, Math.max(1, most));
+      let count = 0;
+      let size = ENVELOPE_BYTES;
+      while (count < limit && (count === 0 || size + events[count].bytes + 1 <= maxBytes)) size += events[count++].bytes + 1;
+      const taken = events.splice(0, count);
+      for (const event of taken) {
+        bytes -= event.bytes;
+        event.taken = true;
+      }
+      return taken;
+    },
+    putBack(taken) {
+      events = [...taken, ...events];
+      for (const event of taken) bytes += event.bytes;
+    },
+  };
+}
+
+/** The bytes of a request carrying `events` (an upper bound). */
+export function requestBytes(events: BufferedEvent[]): number {
+  let size = ENVELOPE_BYTES;
+  for (const event of events) size += event.bytes + 1;
+  return size;
+}

@@ -1,0 +1,60 @@
+/** `{"writeKey":…,"batch":[…],"sentAt":"…"}` around the events, with room for a long write key. */
+export const ENVELOPE_BYTES = 256;
+
+/**
+ * The batching strategy's config, as given to the library (`toLoadArguments`),
+ * read again on each request: `cutOffLibrary` changes it when the user says no.
+ */
+export type BatchingConfig = {
+  size: number;
+  timeout: number;
+  credentials?: RequestCredentials;
+  headers?: Record<string, string> | (() => Record<string, string>);
+  maxRetries?: number;
+};
+
+/** What one batch request needs besides its events. */
+export type BatchRequestParts = {
+  writeKey: string;
+  config: BatchingConfig;
+  /** Requests of this batch before this one: 0 for the first. */
+  retry: number;
+  sentAt: Date;
+  keepalive: boolean;
+};
+
+/**
+ * The `fetch` options of one request to Segment's batch endpoint, as the
+ * library's batcher makes them: the events' texts joined into the body
+ * (each serialized once, when it was added), the write key as Basic
+ * authorization, the strategy's own headers (read now: `cutOffLibrary`
+ * changes them), and on a retry each event's `_metadata.retryCount` and an
+ * `X-Retry-Count` header. Throws what the strategy's `headers` throws.
+ */
+export function batchRequestInit(events: string[], { writeKey, config, retry, sentAt, keepalive }: BatchRequestParts): RequestInit {
+  const custom = typeof config.headers === 'function' ? config.headers() : config.headers;
+  const headers: Record<string, string> = { 'Content-Type': 'text/plain', ...custom, Authorization: `Basic ${btoa(`${writeKey}:`)}` };
+  if (retry) headers['X-Retry-Count'] = String(retry);
+  const batch = retry ? events.map(json => withRetryCount(json, retry)) : events;
+  const body = `{"writeKey":${JSON.stringify(writeKey)},"batch":[${batch.join(',')}],"sentAt":"${sentAt.toISOString()}"}`;
+  return { method: 'post', headers, body, keepalive, credentials: config.credentials };
+}
+
+/** An event's text as sent again: its `_metadata` tells how many tries it had (as the library's batcher does). */
+function withRetryCount(json: string, retryCount: number): string {
+  const event = JSON.parse(json);
+  const metadata = event._metadata;
+  if (metadata && typeof metadata === 'object') event._metadata = { ...metadata, retryCount };
+  return JSON.stringify(event);
+}
+
+
+/** An upper bound on the UTF-8 bytes of `text`: one per ASCII unit, two per other Latin and Greek letters, three else. */
+export function utf8Bytes(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80) bytes += code < 0x800 ? 1 : 2;
+  }
+  return bytes;
+}
