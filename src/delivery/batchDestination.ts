@@ -23,14 +23,23 @@ type HttpConfig = { backoffConfig?: { statusCodeOverrides?: Record<string, Answe
 type EventContext = { event: LibraryEvent; log(level: 'error', message: string, extras?: unknown): void };
 type Destination = { name?: unknown; type?: unknown } & Partial<Record<(typeof EVENT_HOOKS)[number], unknown>>;
 
+/** A request that got through, as a context with nothing in its log. */
+const GOT_THROUGH = { logs: () => [] };
+
+/** One request's failure, as a context whose log holds it (what the delivery warning reads). */
+function failedWith(failure: FailedAnswer) {
+  return { logs: () => [{ level: 'error', message: 'Error sending event', extras: failure }] };
+}
+
 /** What the transport is told of the events the batcher is given. */
 export type BatchWatch = {
   /**
-   * A request of the event's batch is over; a failure is in the context's
-   * log (as the library logs one). Told once per failed request (on one of
-   * its events), and for each event of a request that got through.
+   * A request of the event's batch is over: told a context whose log holds
+   * that request's failure as the library logs one, or nothing (it got
+   * through). Once per failed request, and for each event of a request that
+   * got through. (The event's own context logs every failure of its batch.)
    */
-  attempted?(ctx: unknown): void;
+  attempted?(outcome: unknown): void;
   /** The batcher holds the event with this `messageId`, until {@link BatchWatch.settled}. */
   holding?(messageId: string): void;
   /** Delivered, or dropped for good. */
@@ -92,10 +101,14 @@ export function sendBatchesOurselves(library: BatchingLibrary, segmentIo: Batchi
       if (id) watch.holding?.(id);
       const outcomes = {
         attempted(failure: FailedAnswer | undefined) {
-          if (failure) ctx.log('error', 'Error sending event', failure);
-          if (failure && told.has(failure)) return;
-          if (failure) told.add(failure);
-          watch.attempted?.(ctx);
+          if (!failure) {
+            watch.attempted?.(GOT_THROUGH);
+            return;
+          }
+          ctx.log('error', 'Error sending event', failure);
+          if (told.has(failure)) return;
+          told.add(failure);
+          watch.attempted?.(failedWith(failure));
         },
         done() {
           if (id) watch.settled?.(id);

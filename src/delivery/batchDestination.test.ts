@@ -1,0 +1,70 @@
+import { clickCall } from '../__testUtils__/deliveryTestKit';
+import { readEnabled } from '../__testUtils__/configReading';
+import { createPrivacy } from '../privacy/createPrivacy';
+import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
+import { loadSegmentTransport } from './segmentTransport';
+import { probeLocalStorage } from './storageProbe';
+
+// With batching, the module's batcher tells the delivery warning about each
+// request as it is answered. The real library in jsdom, `fetch` answered by
+// the test, timers faked once the library has loaded.
+
+let answers: Array<'refused' | number>;
+let requests: number;
+
+beforeEach(() => {
+  localStorage.clear();
+  requests = 0;
+  jest.spyOn(globalThis, 'fetch').mockImplementation(async () => {
+    requests++;
+    const answer = answers.shift() ?? 200;
+    if (answer === 'refused') throw new TypeError('Failed to fetch');
+    return new Response('{}', { status: answer });
+  });
+});
+afterEach(() => {
+  jest.useRealTimers();
+  jest.restoreAllMocks();
+  localStorage.clear();
+});
+
+async function batching() {
+  const logger = { warn: jest.fn(), info: jest.fn() };
+  const config = readEnabled({ writeKey: 'wk', cdnSettings: 'local', apiHost: 'http://127.0.0.1:9/v1', batching: { size: 3, timeoutMs: 5000 } });
+  const transport = await loadSegmentTransport(
+    config,
+    logger,
+    undefined,
+    pageRedactionPlugin(createPrivacy().library),
+    probeLocalStorage(() => window.localStorage),
+  );
+  jest.useFakeTimers();
+  const warnings = () => logger.warn.mock.calls.map(call => String(call[0])).filter(text => text.includes('cannot be delivered'));
+  const click = (subject: string) => transport.send(clickCall(subject), { userId: 'user:default/jane' });
+  return { warnings, click };
+}
+
+describe('the delivery warning with batching', () => {
+  it('is given once three requests in a row get no answer, however long the batch timeout', async () => {
+    answers = Array(50).fill('refused');
+    const { warnings, click } = await batching();
+    for (const subject of ['a', 'b', 'c']) click(subject);
+    await jest.advanceTimersByTimeAsync(2000); // the first request, its retries after 0.5 s and 1 s
+    expect(requests).toBe(3);
+    expect(warnings()).toEqual([expect.stringContaining('http://127.0.0.1:9/v1')]);
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(warnings()).toHaveLength(1);
+  });
+
+  it('is not given when a request fails once and its retry gets through, however many events it carried', async () => {
+    answers = ['refused'];
+    const { warnings, click } = await batching();
+    for (let i = 0; i < 9; i++) click(`e${i}`);
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(requests).toBe(4); // the first batch twice, then the other two
+    answers = ['refused'];
+    for (let i = 0; i < 3; i++) click(`f${i}`);
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(warnings()).toEqual([]);
+  });
+});
