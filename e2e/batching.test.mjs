@@ -179,7 +179,9 @@ describe('batching (Chromium, embedded collector)', { skip: missing, concurrency
     await h.page.waitForTimeout(BATCHING.timeoutMs + 12000);
     assert.equal(named(h.collector.messages(), 'deploy').length, 0, 'nothing could be sent offline');
     const next = await h.browser.context.newPage();
-    await h.page.close({ runBeforeUnload: true });
+    // Closed (its pagehide run) while still offline; back online once it is gone (a page still closing would
+    // make setOffline fail).
+    await Promise.all([h.page.waitForEvent('close'), h.page.close({ runBeforeUnload: true })]);
     await h.browser.context.setOffline(false);
     await next.goto(`${h.app.url}/playground`);
     await signInIfAsked(next);
