@@ -1,10 +1,7 @@
 import { EVENT_HOOKS } from './enrichmentGuard';
-
-/** The library's destination that sends to Segment's HTTP API. */
-const SEGMENT_IO = 'Segment.io';
+import { findSegmentDestination } from './segmentDestination';
 
 type Hook = (ctx: { event: { userId?: string | null } }) => unknown;
-type Destination = { name?: unknown; type?: unknown } & Partial<Record<(typeof EVENT_HOOKS)[number], unknown>>;
 
 /** What this needs of a loaded library instance. */
 export type AnonymousCallsHolder = {
@@ -30,7 +27,7 @@ export type AnonymousCallsHolder = {
  * destination goes through this one.
  */
 export function keepAnonymousCallsAnonymous(analytics: AnonymousCallsHolder): void {
-  const destination = (analytics.queue.plugins as Destination[]).find(p => p.name === SEGMENT_IO && p.type === 'destination');
+  const destination = findSegmentDestination(analytics.queue.plugins);
   if (!destination) return;
   for (const type of EVENT_HOOKS) {
     const hook = destination[type] as Hook | undefined;

@@ -1,12 +1,10 @@
-import { EVENT_HOOKS } from './enrichmentGuard';
+import { findSegmentDestination, SEGMENT_IO } from './segmentDestination';
 import { createBatchSender } from './batchSender';
 import type { BatchingConfig } from './batchRequest';
 import { createWireEvents, LibraryEvent, SegmentIoSettings, WireEventSource } from './libraryWireEvent';
 import type { AnswerBehaviour, FailedAnswer } from './retryPolicy';
 import type { Scheduler } from './scheduler';
 
-/** The library's destination that sends to Segment's HTTP API. */
-const SEGMENT_IO = 'Segment.io';
 
 /** The hooks replaced: the calls the module makes (`alias` and `screen` keep the library's own way). */
 const REPLACED = ['track', 'page', 'identify', 'group'] as const;
@@ -21,7 +19,6 @@ export type BatchingSegmentIo = {
 
 type HttpConfig = { backoffConfig?: { statusCodeOverrides?: Record<string, AnswerBehaviour> } };
 type EventContext = { event: LibraryEvent; log(level: 'error', message: string, extras?: unknown): void };
-type Destination = { name?: unknown; type?: unknown } & Partial<Record<(typeof EVENT_HOOKS)[number], unknown>>;
 
 /** A request that got through, as a context with nothing in its log. */
 const GOT_THROUGH = { logs: () => [] };
@@ -72,7 +69,7 @@ export type BatchingLibrary = WireEventSource & {
  * Call before anything else wraps the destination's hooks.
  */
 export function sendBatchesOurselves(library: BatchingLibrary, segmentIo: BatchingSegmentIo, scheduler: Scheduler, watch: BatchWatch = {}): void {
-  const destination = (library.queue.plugins as Destination[]).find(p => p.name === SEGMENT_IO && p.type === 'destination');
+  const destination = findSegmentDestination(library.queue.plugins);
   if (!destination) return;
   const { integrations } = library.settings.cdnSettings;
   const fromCdn = (integrations[SEGMENT_IO] ?? {}) as SegmentIoSettings & { httpConfig?: HttpConfig };

@@ -1,9 +1,7 @@
 import type { Analytics, Context, Plugin } from '@segment/analytics-next';
 import { EVENT_HOOKS } from './enrichmentGuard';
 import type { Scheduler } from './scheduler';
-
-/** The library's destination that sends to Segment's HTTP API. */
-const SEGMENT_IO = 'Segment.io';
+import { findSegmentDestination, SEGMENT_IO } from './segmentDestination';
 
 /** Most events remembered between their enrichment and the library's timer (it runs within a task or two). */
 const MAX_WAITING = 1000;
@@ -100,7 +98,7 @@ export function createLeaveSender(scheduler: Pick<Scheduler, 'setTimeout'>, { ba
     version: '1.0.0',
     isLoaded: () => true,
     load: async (_ctx, analytics: Analytics) => {
-      const found = (analytics.queue.plugins as Destination[]).find(p => p.name === SEGMENT_IO && p.type === 'destination');
+      const found = findSegmentDestination(analytics.queue.plugins) as Destination | undefined;
       if (found && !destination) wrap(found);
     },
     ...Object.fromEntries(EVENT_HOOKS.map(type => [type, enriched])),
