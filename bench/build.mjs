@@ -9,8 +9,11 @@ import { gzipSync } from 'node:zlib';
 /** The package root: esbuild's working directory, so metafile paths are relative to it. */
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** The pages, all the same harness: (a) the module, (b) the naive implementation, (c) no analytics. */
-export const PAGES = ['module', 'naive', 'empty'];
+/**
+ * The pages, all the same harness: (a) the module, (b) the naive implementation, (c) no analytics,
+ * (d) one request per event and nothing else (the floor under the default configuration's cost).
+ */
+export const PAGES = ['module', 'naive', 'empty', 'floor'];
 
 /**
  * The build settings every figure is taken with: what a production app bundle looks like.

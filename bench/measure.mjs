@@ -67,6 +67,11 @@ export const VARIANTS = {
     label: 'module, every privacy option set',
     config: c => ({ ...VARIANTS.module.config(c), ...EVERY_PRIVACY_OPTION }),
   },
+  floor: {
+    page: 'floor',
+    label: 'one request per event, nothing else',
+    config: c => ({ writeKey: WRITE_KEY, apiHost: `http://${c.apiHost}` }),
+  },
   naive: {
     page: 'naive',
     label: 'naive',

@@ -8,7 +8,7 @@
 // time grouped by area. The pages are built unminified, so that each
 // function's place in a chunk tells which source file (and so which area)
 // it comes from. `node bench/profile.mjs` (BENCH_PROFILE_EVENTS [2000];
-// BENCH_PROFILE_VARIANTS [module,module-batching,naive], naive always included;
+// BENCH_PROFILE_VARIANTS [module,module-batching,naive], any of measure.mjs's VARIANTS (floor: one request per event, nothing else), naive always included;
 // BENCH_PROFILE_BARE=1 profiles bare pages instead, which nothing but the
 // DevTools protocol's Page, Runtime and Profiler domains drives, as in a
 // user's browser: Playwright follows every request, see measure.mjs).
@@ -173,11 +173,13 @@ async function main() {
   process.on('exit', () => rmSync(out, { recursive: true, force: true }));
   /** @type {Record<string, Awaited<ReturnType<typeof buildPage>>>} */
   const builds = {};
-  for (const page of ['module', 'naive']) builds[page] = await buildPage(page, out, { minify: false });
-  const server = await startStaticServer(out);
-  const browser = await launchBrowser();
   const variants = (process.env.BENCH_PROFILE_VARIANTS ?? 'module,module-batching,naive').split(',');
   if (!variants.includes('naive')) variants.push('naive');
+  const unknown = variants.filter(variant => !(variant in VARIANTS));
+  if (unknown.length) throw new Error(`BENCH_PROFILE_VARIANTS: unknown ${unknown.join(', ')}; known: ${Object.keys(VARIANTS).join(', ')}`);
+  for (const page of new Set(variants.map(variant => VARIANTS[variant].page))) builds[page] = await buildPage(page, out, { minify: false });
+  const server = await startStaticServer(out);
+  const browser = await launchBrowser();
   /** @type {Record<string, { byArea: Map<string, number>, delivered: number, top: Array<[string, number]> }>} */
   const results = {};
   try {

@@ -49,8 +49,10 @@ const BURST = Math.ceil(int('BENCH_BURST', 1000) / GROUP) * GROUP;
 const WIRE_EVENTS = 100;
 const BIG_BURST = Number(process.env.BENCH_BIG_BURST ?? 10_000);
 const MAIN_EVENTS = Number(process.env.BENCH_MAIN_EVENTS ?? 2000);
-/** The implementations of the main-thread and burst figures. */
+/** The implementations of the burst figures. */
 const WHOLE_COST = ['module', 'module-batching', 'naive'];
+/** Those of the main-thread figures: the same, and one request per event with nothing else (the floor). */
+const MAIN_THREAD = [...WHOLE_COST, 'floor'];
 
 const progress = (/** @type {string} */ message) => process.stderr.write(`[bench] ${message}\n`);
 const version = (/** @type {string} */ pkg) => JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
@@ -88,20 +90,20 @@ async function onlyAdversarial() {
 async function onlyMainThread() {
   const out = mkdtempSync(join(tmpdir(), 'segment-bench-'));
   process.on('exit', () => rmSync(out, { recursive: true, force: true }));
-  for (const page of ['module', 'naive']) await buildPage(page, out);
+  for (const page of ['module', 'naive', 'floor']) await buildPage(page, out);
   const server = await startStaticServer(out);
   const browser = await launchBrowser();
   /** @type {Record<string, Main[]>} */
-  const perEvent = Object.fromEntries(WHOLE_COST.map(v => [v, []]));
+  const perEvent = Object.fromEntries(MAIN_THREAD.map(v => [v, []]));
   /** @type {Record<string, Main[]>} */
-  const perEventBare = Object.fromEntries(WHOLE_COST.map(v => [v, []]));
+  const perEventBare = Object.fromEntries(MAIN_THREAD.map(v => [v, []]));
   /** @type {Record<string, Burst[]>} */
   const bursts = Object.fromEntries(WHOLE_COST.map(v => [v, []]));
   try {
     progress(`main-thread time per delivered event (${MAIN_EVENTS} events in one task)`);
-    for (const v of WHOLE_COST) perEvent[v].push(await mainThreadPerEvent(browser, server, VARIANTS[v], MAIN_EVENTS));
+    for (const v of MAIN_THREAD) perEvent[v].push(await mainThreadPerEvent(browser, server, VARIANTS[v], MAIN_EVENTS));
     progress(`the same on a bare page`);
-    for (const v of WHOLE_COST) perEventBare[v].push(await mainThreadPerEventBare(server, VARIANTS[v], MAIN_EVENTS));
+    for (const v of MAIN_THREAD) perEventBare[v].push(await mainThreadPerEventBare(server, VARIANTS[v], MAIN_EVENTS));
     if (BIG_BURST > 0) {
       progress(`${BIG_BURST} events in one task, until delivered and quiet`);
       for (const v of WHOLE_COST) bursts[v].push(await burstToQuiet(browser, server, VARIANTS[v], BIG_BURST));
@@ -141,9 +143,9 @@ async function main() {
   /** @type {Record<string, Burst[]>} */
   const bursts = Object.fromEntries(WHOLE_COST.map(v => [v, []]));
   /** @type {Record<string, Main[]>} */
-  const mainThread = Object.fromEntries(WHOLE_COST.map(v => [v, []]));
+  const mainThread = Object.fromEntries(MAIN_THREAD.map(v => [v, []]));
   /** @type {Record<string, Main[]>} */
-  const mainThreadBare = Object.fromEntries(WHOLE_COST.map(v => [v, []]));
+  const mainThreadBare = Object.fromEntries(MAIN_THREAD.map(v => [v, []]));
   let chromiumVersion = '?';
   let adversarialResult;
   try {
@@ -163,9 +165,9 @@ async function main() {
         );
         if (MAIN_EVENTS > 0) {
           progress(`run ${run + 1}/${RUNS}: main-thread time per delivered event (${MAIN_EVENTS} events in one task)`);
-          await each(run, WHOLE_COST, async v => mainThread[v].push(await mainThreadPerEvent(browser, server, VARIANTS[v], MAIN_EVENTS)));
+          await each(run, MAIN_THREAD, async v => mainThread[v].push(await mainThreadPerEvent(browser, server, VARIANTS[v], MAIN_EVENTS)));
           progress(`run ${run + 1}/${RUNS}: the same on a bare page`);
-          await each(run, WHOLE_COST, async v => mainThreadBare[v].push(await mainThreadPerEventBare(server, VARIANTS[v], MAIN_EVENTS)));
+          await each(run, MAIN_THREAD, async v => mainThreadBare[v].push(await mainThreadPerEventBare(server, VARIANTS[v], MAIN_EVENTS)));
         }
         if (run === RUNS - 1) {
           progress(`run ${run + 1}/${RUNS}: adversarial rules and patterns`);
@@ -361,6 +363,7 @@ function printMainThread(runs, bareRuns) {
       [where, 'module', 'naive', 'module/naive'],
       row('  default config: µs per delivered event', 'module', perEvent),
       row('  batching 20/1000 ms: µs per delivered event', 'module-batching', perEvent),
+      row('  floor: one request per event, nothing else (bench/floor): µs per delivered event', 'floor', perEvent),
       row('  default: events delivered', 'module', m => m.delivered),
       row('  batching: events delivered', 'module-batching', m => m.delivered),
       row('  default: requests (POST)', 'module', m => m.requests),
