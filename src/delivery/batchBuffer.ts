@@ -11,6 +11,8 @@ export type BufferedEvent = {
   attempted?: (failure: FailedAnswer | undefined) => void;
   /** Told once it has been delivered or dropped for good. */
   done?: () => void;
+  /** Told when a request with `keepalive` carries it. */
+  carried?: () => void;
   /** Resolves the promise of the call that completed its batch. */
   settle?: () => void;
   /** In a batch: sent, or being sent. */

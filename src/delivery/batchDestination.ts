@@ -41,6 +41,8 @@ export type BatchWatch = {
   holding?(messageId: string): void;
   /** Delivered, or dropped for good. */
   settled?(messageId: string): void;
+  /** A request with `keepalive` carries it (the page is hidden): it should arrive even if the page is left now. */
+  carried?(messageId: string): void;
 };
 
 /** What this needs of a loaded library. */
@@ -84,7 +86,12 @@ export function sendBatchesOurselves(library: BatchingLibrary, segmentIo: Batchi
       ...fromCdn.httpConfig?.backoffConfig?.statusCodeOverrides,
     },
     scheduler,
-    post: (url, init) => fetch(url, init),
+    // Each answer is read: the browser counts a `keepalive` body against the page's 64 KB until then.
+    post: (url, init) =>
+      fetch(url, init).then(answer => {
+        answer.text().catch(() => {});
+        return answer;
+      }),
     online: () => typeof navigator === 'undefined' || navigator.onLine !== false,
   });
   const toWire = createWireEvents(library, settings, integrations);
@@ -109,6 +116,9 @@ export function sendBatchesOurselves(library: BatchingLibrary, segmentIo: Batchi
         },
         done() {
           if (id) watch.settled?.(id);
+        },
+        carried() {
+          if (id) watch.carried?.(id);
         },
       };
       return sender.add(toWire(ctx.event), outcomes).then(() => ctx);

@@ -1,3 +1,5 @@
+import { AnswerBehaviour, FailedAnswer, readAnswer, unanswered } from './retryPolicy';
+
 /** `{"writeKey":…,"batch":[…],"sentAt":"…"}` around the events, with room for a long write key. */
 export const ENVELOPE_BYTES = 256;
 
@@ -38,6 +40,32 @@ export function batchRequestInit(events: string[], { writeKey, config, retry, se
   const batch = retry ? events.map(json => withRetryCount(json, retry)) : events;
   const body = `{"writeKey":${JSON.stringify(writeKey)},"batch":[${batch.join(',')}],"sentAt":"${sentAt.toISOString()}"}`;
   return { method: 'post', headers, body, keepalive, credentials: config.credentials };
+}
+
+/** What sends one request: the browser's `fetch` (looked up at each call). */
+export type PostBatch = (url: string, init: RequestInit) => Promise<{ status: number; headers?: { get(name: string): string | null } }>;
+
+/**
+ * Sends one request carrying `events` (see {@link batchRequestInit}) and
+ * resolves with its failure as `readAnswer` takes it (undefined: it got
+ * through); never rejects. A `keepalive` request the browser refuses (past
+ * the page's 64 KB allowance, which every request of the page shares) goes
+ * again at once without `keepalive`, as the same try.
+ */
+export async function postBatch(
+  post: PostBatch,
+  url: string,
+  events: string[],
+  parts: BatchRequestParts,
+  statusOverrides?: Readonly<Record<string, AnswerBehaviour>>,
+): Promise<FailedAnswer | undefined> {
+  try {
+    const init = batchRequestInit(events, parts);
+    const answer = await post(url, init).catch(error => (init.keepalive ? post(url, { ...init, keepalive: false }) : Promise.reject(error)));
+    return readAnswer(answer.status, answer.headers?.get('Retry-After'), statusOverrides);
+  } catch (error) {
+    return unanswered(error);
+  }
 }
 
 /** An event's text as sent again: its `_metadata` tells how many tries it had (as the library's batcher does). */

@@ -200,11 +200,13 @@ describe('createBatchSender', () => {
     expect(requests).toHaveLength(1);
   });
 
-  it('sends what it holds when the page is hidden, with keepalive as far as the 64 KB allowance goes, and what is added then at once', async () => {
+  it('sends what it holds when the page is hidden, with keepalive as far as the 64 KB allowance goes, and what is added then in the next task', async () => {
     const { batches, requests } = sender({ size: 100 });
     const big = 'x'.repeat(20 * 1024);
-    for (let i = 0; i < 5; i++) void batches.add(event(i, { properties: { big } }));
+    const carried: number[] = [];
+    for (let i = 0; i < 5; i++) void batches.add(event(i, { properties: { big } }), { carried: () => carried.push(i) });
     batches.pageHidden(true);
+    expect(carried).toEqual([0, 1]);
     expect(requests.map(r => [r.body.batch.length, r.init.keepalive])).toEqual([
       [2, true],
       [2, false],
@@ -212,10 +214,12 @@ describe('createBatchSender', () => {
     ]);
     expect(requests.every(r => String(r.init.body).length < 60 * 1024)).toBe(true);
     await jest.advanceTimersByTimeAsync(0);
+    // Handed over one by one (the library's own timer for each): they go together.
     void batches.add(event(10));
+    await Promise.resolve();
     void batches.add(event(11));
     expect(requests).toHaveLength(3);
-    await Promise.resolve();
+    await jest.advanceTimersByTimeAsync(0);
     expect(requests[3].body.batch.map(e => e.messageId)).toEqual(['m10', 'm11']);
     expect(requests[3].init.keepalive).toBe(true);
     // Nothing is sent twice: no timer sends them again.
@@ -227,20 +231,55 @@ describe('createBatchSender', () => {
     expect(requests).toHaveLength(4);
   });
 
-  it('sends a batch waiting for its retry at once when the page is hidden, its tries counted on', async () => {
-    const { batches, requests, ids } = sender({}, [503, 503]);
+  it("a batch waiting for its retry keeps its wait (a 429's Retry-After) when the page is hidden; events added then wait behind it", async () => {
+    const { batches, requests, ids } = sender({}, [[429, '20'], 200, 200]);
     for (let i = 1; i <= 3; i++) void batches.add(event(i));
     await jest.advanceTimersByTimeAsync(0);
     batches.pageHidden(true);
-    expect(requests.map((_, i) => ids(i))).toEqual([
-      ['m1', 'm2', 'm3'],
-      ['m1', 'm2', 'm3'],
-    ]);
-    expect(requests[1].init).toMatchObject({ keepalive: true, headers: { 'X-Retry-Count': '1' } });
-    batches.pageHidden(false);
+    for (let i = 4; i <= 8; i++) {
+      void batches.add(event(i));
+      await jest.advanceTimersByTimeAsync(300);
+    }
+    // The waiting batch was not sent again before its 20 s, and what was added waits behind it.
+    await jest.advanceTimersByTimeAsync(20_000 - 1500 - 1);
+    expect(requests).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(ids(1)).toEqual(['m1', 'm2', 'm3']);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(requests.slice(2).flatMap((_, i) => ids(i + 2))).toEqual(['m4', 'm5', 'm6', 'm7', 'm8']);
+  });
+
+  it('a batch waiting for its retry while the browser is offline waits on, spending no try, and goes once it is back', async () => {
+    let online = true;
+    const done: number[] = [];
+    const { batches, requests: sent } = sender({ size: 1 }, [500, ...Array(20).fill(new Error('Failed to fetch'))], { online: () => online });
+    void batches.add(event(1), { done: () => done.push(1) });
+    await jest.advanceTimersByTimeAsync(0);
+    online = false;
+    await jest.advanceTimersByTimeAsync(3_600_000);
+    expect(sent).toHaveLength(1);
+    online = true;
     await jest.advanceTimersByTimeAsync(1000);
-    expect(ids(2)).toEqual(['m1', 'm2', 'm3']);
-    expect(requests[2].init.headers).toMatchObject({ 'X-Retry-Count': '2' });
+    expect(sent).toHaveLength(2);
+    expect(sent[1].init.headers).toMatchObject({ 'X-Retry-Count': '1' });
+    expect(done).toEqual([]);
+  });
+
+  it('a keepalive request the browser refuses goes again at once without keepalive, as the same try', async () => {
+    const inits: RequestInit[] = [];
+    const post: PostBatch = async (_url, init) => {
+      inits.push(init);
+      if (init.keepalive) throw new TypeError('Failed to fetch');
+      return { status: 200 };
+    };
+    const { batches } = sender({ size: 100 }, [], { post });
+    const done: number[] = [];
+    void batches.add(event(1), { done: () => done.push(1) });
+    batches.pageHidden(true);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(inits.map(init => init.keepalive)).toEqual([true, false]);
+    expect(inits[1].headers).not.toHaveProperty('X-Retry-Count');
+    expect(done).toEqual([1]);
   });
 
   it('a batch that keeps failing is given up after its tries, however often the tab is hidden and shown meanwhile', async () => {

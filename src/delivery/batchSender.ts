@@ -1,19 +1,16 @@
 import type { Scheduler } from './scheduler';
-import { AnswerBehaviour, FailedAnswer, nextRetry, readAnswer, unanswered } from './retryPolicy';
-import { BatchingConfig, batchRequestInit, utf8Bytes } from './batchRequest';
+import { AnswerBehaviour, FailedAnswer, nextRetry, unanswered } from './retryPolicy';
+import { BatchingConfig, PostBatch, postBatch, utf8Bytes } from './batchRequest';
 import { BufferedEvent, createBatchBuffer, requestBytes } from './batchBuffer';
+import { KeepaliveAllowance, MAX_KEEPALIVE_BYTES, pageKeepalives, takeKeepalive } from './keepaliveAllowance';
 
 /** The most bytes of one batch's body; Segment's API takes 500 KB. */
 const MAX_BATCH_BYTES = 450 * 1024;
 
-/**
- * `keepalive` bodies the page may have in flight at once, in bytes: the
- * browser allows 64 KB for the whole page, less room for a request of the app's own.
- */
-const KEEPALIVE_BUDGET_BYTES = 60 * 1024;
+/** How often a batcher that waits for the browser to be online again looks. */
+const OFFLINE_POLL_MS = 1000;
 
-/** What sends one request: the browser's `fetch` (looked up at each call). */
-export type PostBatch = (url: string, init: RequestInit) => Promise<{ status: number; headers?: { get(name: string): string | null } }>;
+export type { PostBatch } from './batchRequest';
 
 /** See {@link createBatchSender}. */
 export type BatchSenderOptions = {
@@ -29,16 +26,15 @@ export type BatchSenderOptions = {
   online?: () => boolean;
   random?: () => number;
   /** The `keepalive` bytes in flight, shared by every sender of the page (a test may give its own). */
-  keepalives?: { inFlight: number };
+  keepalives?: KeepaliveAllowance;
 };
-
-/** The page's `keepalive` bytes in flight from every sender (two instances with two write keys share the allowance). */
-const pageKeepalives = { inFlight: 0 };
 
 /** What the sender tells about one event (see {@link BatchSender.add}). */
 export type EventOutcomes = {
   attempted?: (failure: FailedAnswer | undefined) => void;
   done?: () => void;
+  /** A request with `keepalive` carries it (the page hidden): it should arrive even if the page is left now. */
+  carried?: () => void;
 };
 
 /** See {@link createBatchSender}. */
@@ -58,7 +54,7 @@ export type BatchSender = {
 /** Events sent together; `requests`: how many times already. */
 type Batch = { entries: BufferedEvent[]; requests: number; rateLimited: number };
 
-/** One request at a time: none, one in flight, or a failed batch waiting for its retry. */
+/** One request at a time: none, one in flight, or a failed batch waiting for its retry (and for the browser to be online). */
 type State = { kind: 'idle' } | { kind: 'sending' } | { kind: 'waiting'; batch: Batch; timer: unknown };
 
 /**
@@ -78,11 +74,14 @@ type State = { kind: 'idle' } | { kind: 'sending' } | { kind: 'waiting'; batch: 
  * events and `messageId`s, `_metadata.retryCount` and `X-Retry-Count`; up
  * to `config.maxRetries` (10) times; other 4xx are dropped.
  *
- * While the page is hidden, what is buffered (and a batch waiting for its
- * retry) is sent at once, and so is each event added then, in requests
- * with `keepalive` as long as the page's 64 KB allowance lasts (each under
- * it), the rest without (they complete if the page stays, and the next
- * page load resends what the delivery kept).
+ * While the page is hidden, what is buffered is sent at once, and what is
+ * added then in the next task (events handed over together go together;
+ * while no batch waits for its retry),
+ * in requests with `keepalive` as long as the page's 64 KB allowance lasts
+ * (each under it), the rest without (they complete if the page stays, and
+ * the next page load resends what the delivery kept). A batch waiting for
+ * its retry keeps waiting (the delivery keeps it if the page is left), and
+ * waits on while the browser is offline, spending no try.
  */
 export function createBatchSender(options: BatchSenderOptions): BatchSender {
   const { url, writeKey, config, scheduler, post } = options;
@@ -93,7 +92,8 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
   let state: State = { kind: 'idle' };
   let flushTimer: unknown;
   let hidden = false;
-  let exitQueued = false;
+  /** While hidden: what is added goes in the next task, all together. */
+  let hiddenFlush: unknown;
   /** The buffer's time is up: its events go with the next request, however few. */
   let overdue = false;
 
@@ -112,21 +112,14 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
       flushTimer = undefined;
       overdue = true;
       pump();
-    }, config.timeout);
+    }, online() ? config.timeout : Math.max(config.timeout, OFFLINE_POLL_MS));
   };
 
   /** Sends `batch` once; resolves with its failure, never rejects. */
-  const request = async (batch: Batch, keepalive: boolean): Promise<FailedAnswer | undefined> => {
-    const retry = batch.requests;
-    batch.requests++;
-    try {
-      const events = batch.entries.map(entry => entry.json);
-      const init = batchRequestInit(events, { writeKey, config, retry, sentAt: new Date(scheduler.wallNow()), keepalive });
-      const answer = await post(url, init);
-      return readAnswer(answer.status, answer.headers?.get('Retry-After'), options.statusOverrides);
-    } catch (error) {
-      return unanswered(error);
-    }
+  const request = (batch: Batch, keepalive: boolean) => {
+    const retry = batch.requests++;
+    const parts = { writeKey, config, retry, sentAt: new Date(scheduler.wallNow()), keepalive };
+    return postBatch(post, url, batch.entries.map(entry => entry.json), parts, options.statusOverrides);
   };
   /** Tells each event of `batch` the outcome of a request, and settles the call that completed it (once). */
   const attemptOver = (batch: Batch, failure: FailedAnswer | undefined) => {
@@ -142,11 +135,10 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
    * page's allowance has room for it, and tells its events the outcome.
    */
   const attempt = async (batch: Batch): Promise<FailedAnswer | undefined> => {
-    const bytes = requestBytes(batch.entries);
-    const keepalive = hidden && keepalives.inFlight + bytes <= KEEPALIVE_BUDGET_BYTES;
-    if (keepalive) keepalives.inFlight += bytes;
-    const failure = await request(batch, keepalive);
-    if (keepalive) keepalives.inFlight -= bytes;
+    const allowance = hidden ? takeKeepalive(keepalives, requestBytes(batch.entries)) : undefined;
+    if (allowance) for (const entry of batch.entries) entry.carried?.();
+    const failure = await request(batch, allowance !== undefined);
+    allowance?.release();
     attemptOver(batch, failure);
     return failure;
   };
@@ -154,7 +146,7 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
   const finished = (batch: Batch) => {
     for (const entry of batch.entries) {
       const { done } = entry;
-      entry.done = entry.attempted = undefined;
+      entry.done = entry.attempted = entry.carried = undefined;
       done?.();
     }
   };
@@ -171,12 +163,18 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
         return;
       }
       if (retry.rateLimited) batch.rateLimited++;
-      const timer = scheduler.setTimeout(() => {
-        if (state.kind === 'waiting' && state.batch === batch) send(batch);
-      }, retry.waitMs);
-      state = { kind: 'waiting', batch, timer };
+      retryLater(batch, retry.waitMs);
     });
   };
+  /** `batch` is sent again after `waitMs`, once the browser is online. */
+  function retryLater(batch: Batch, waitMs: number) {
+    const timer = scheduler.setTimeout(() => {
+      if (state.kind !== 'waiting' || state.batch !== batch) return;
+      if (online()) send(batch);
+      else retryLater(batch, OFFLINE_POLL_MS);
+    }, waitMs);
+    state = { kind: 'waiting', batch, timer };
+  }
 
   /**
    * Sends `batch` (events never sent yet) beside the one in flight (the page
@@ -203,16 +201,10 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
     ensureFlushTimer();
   }
 
-  /** Hidden: everything held goes now, in requests the keepalive allowance can carry, as far as it lasts. */
-  const sendAllNow = () => {
-    exitQueued = false;
-    // A batch waiting for its retry goes now, as the one in flight, its tries counted on.
-    if (state.kind === 'waiting') {
-      scheduler.clearTimeout(state.timer);
-      send(state.batch);
-    }
+  /** Hidden: what is buffered goes now, in requests the keepalive allowance can carry, as far as it lasts. */
+  const sendBuffered = () => {
     clearFlushTimer();
-    while (buffer.length) sendBeside(takeFromBuffer(KEEPALIVE_BUDGET_BYTES));
+    while (buffer.length) sendBeside(takeFromBuffer(MAX_KEEPALIVE_BYTES));
   };
 
   return {
@@ -225,14 +217,20 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
         told?.done?.();
         return Promise.resolve();
       }
-      const entry: BufferedEvent = { json, bytes: utf8Bytes(json), attempted: told?.attempted, done: told?.done };
+      const entry: BufferedEvent = { json, bytes: utf8Bytes(json), attempted: told?.attempted, done: told?.done, carried: told?.carried };
       buffer.push(entry);
       const settled = new Promise<void>(resolve => {
         entry.settle = resolve;
       });
       if (hidden) {
-        if (!exitQueued) void Promise.resolve().then(sendAllNow);
-        exitQueued = true;
+        if (hiddenFlush === undefined) {
+          hiddenFlush = scheduler.setTimeout(() => {
+            hiddenFlush = undefined;
+            // While a batch waits for its retry, the others wait behind it (kept by the delivery if the page goes).
+            if (hidden && state.kind !== 'waiting') sendBuffered();
+            else pump();
+          }, 0);
+        }
         return settled;
       }
       pump();
@@ -241,7 +239,7 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
     },
     pageHidden(now) {
       hidden = now;
-      if (hidden) sendAllNow();
+      if (hidden) sendBuffered();
     },
   };
 }

@@ -3,6 +3,9 @@ import { createRecentHandOvers } from './recentHandOvers';
 
 const stored = (id: string) => ({ messageId: id, owner: 'u', call: clickCall(id) });
 
+const big = (id: string) => ({ ...stored(id), call: { ...clickCall(id), properties: { ...clickCall(id).properties, pad: 'x'.repeat(1000) } } });
+const chars = (calls: object[]) => calls.reduce((sum, c) => sum + JSON.stringify(c).length, 0);
+
 describe('createRecentHandOvers', () => {
   it("remembers calls for the batcher's timeout plus 10 s, oldest first", () => {
     let now = 0;
@@ -27,16 +30,25 @@ describe('createRecentHandOvers', () => {
     expect(ids[999]).toBe('c1199');
   });
 
-  it('gives back the newest 250,000 characters of calls at most', () => {
+  it('gives back the newest 500,000 characters of calls at most (the largest batch fits)', () => {
     const recent = createRecentHandOvers(5000, () => 0);
-    const big = (id: string) => ({ ...stored(id), call: { ...clickCall(id), properties: { ...clickCall(id).properties, pad: 'x'.repeat(1000) } } });
-    for (let i = 0; i < 400; i++) recent.add(big(`c${i}`));
+    for (let i = 0; i < 800; i++) recent.add(big(`c${i}`));
     const given = recent.recent();
-    const chars = (calls: object[]) => calls.reduce((sum, c) => sum + JSON.stringify(c).length, 0);
-    expect(chars(given)).toBeLessThanOrEqual(250_000);
-    expect(chars(given) + chars([big(`c${399 - given.length}`)])).toBeGreaterThan(250_000);
-    expect(given.length).toBeGreaterThan(150);
-    expect(given.at(-1)?.messageId).toBe('c399');
+    expect(chars(given)).toBeLessThanOrEqual(500_000);
+    expect(chars(given) + chars([big(`c${799 - given.length}`)])).toBeGreaterThan(500_000);
+    expect(given.length).toBeGreaterThan(300);
+    expect(given.at(-1)?.messageId).toBe('c799');
+  });
+
+  it('gives back first the calls no keepalive request carries (a request the unloading cancels loses its calls), oldest first', () => {
+    const recent = createRecentHandOvers(5000, () => 0);
+    for (let i = 0; i < 800; i++) recent.add(big(`c${i}`));
+    // The newest 400 went with keepalive as the page was hidden; the oldest 400 are in a request without.
+    for (let i = 400; i < 800; i++) recent.carried(`c${i}`);
+    const given = recent.recent().map(call => call.messageId);
+    expect(given.slice(0, 400)).toEqual(Array.from({ length: 400 }, (_, i) => `c${i}`));
+    expect(given.length).toBeLessThan(800);
+    expect(given.at(-1)).toBe('c799');
   });
 
   it('keeps a call the batcher still holds past the window (offline, retrying), until it is delivered or dropped', () => {

@@ -7,12 +7,12 @@ const MAX_REMEMBERED = 1000;
 const REQUEST_MS = 10_000;
 
 /**
- * Most characters of calls given back, the newest first: a quarter of the
- * carry-over store, whose other calls (never sent) must not be pushed out
- * by copies of calls that may well have arrived; four times the 64 KB the
- * browser lets a page send as it goes.
+ * Most characters of calls given back: half the carry-over store, whose
+ * other calls (never sent) must not be pushed out by copies of calls that
+ * may well have arrived; room for the largest batch (450 KB) in a request
+ * the page's unloading cancels.
  */
-const MAX_CHARS = 250_000;
+const MAX_CHARS = 500_000;
 
 /** See {@link createRecentHandOvers}. */
 export type RecentHandOvers = {
@@ -22,11 +22,17 @@ export type RecentHandOvers = {
   holding(messageId: string): void;
   /** The call was delivered, or dropped for good: forgotten. */
   settled(messageId: string): void;
-  /** The calls handed over within the window or still held, oldest first (the newest, {@link MAX_CHARS} at most). */
+  /** A request with `keepalive` carries the call: it should arrive even if the page is left now. */
+  carried(messageId: string): void;
+  /**
+   * The calls handed over within the window or still held, oldest first:
+   * {@link MAX_CHARS} at most, those no `keepalive` request carries first,
+   * then the newest.
+   */
   recent(): StoredCall[];
 };
 
-type Remembered = { at: number; call: StoredCall; held: boolean; gone: boolean };
+type Remembered = { at: number; call: StoredCall; held: boolean; gone: boolean; carried?: boolean };
 
 /**
  * The calls handed to the library within the last `timeoutMs` (the
@@ -83,15 +89,24 @@ export function createRecentHandOvers(timeoutMs: number, now: () => number): Rec
       forget(entry);
       settledSince++;
     },
+    carried(messageId) {
+      const entry = byId.get(messageId);
+      if (entry) entry.carried = true;
+    },
     recent() {
       forgetOld();
       const kept = calls.filter(entry => !forgotten(entry));
-      let from = kept.length;
-      for (let chars = 0; from > 0; from--) {
-        chars += JSON.stringify(kept[from - 1].call).length;
-        if (chars > MAX_CHARS) break;
+      // A request the page's unloading cancels loses its calls; one with `keepalive` most likely gets through.
+      const chosen = new Set<Remembered>();
+      let chars = 0;
+      for (const carried of [false, true]) {
+        for (let i = kept.length - 1; i >= 0 && chars <= MAX_CHARS; i--) {
+          if (Boolean(kept[i].carried) !== carried) continue;
+          chars += JSON.stringify(kept[i].call).length;
+          if (chars <= MAX_CHARS) chosen.add(kept[i]);
+        }
       }
-      return kept.slice(from).map(entry => entry.call);
+      return kept.filter(entry => chosen.has(entry)).map(entry => entry.call);
     },
   };
 }

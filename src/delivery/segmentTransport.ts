@@ -73,7 +73,7 @@ export async function loadSegmentTransport(
   if (batching) {
     // The module's batcher tells when each request is over, and which calls it still holds.
     const segmentIo = initOptions.integrations?.['Segment.io'] as BatchingSegmentIo;
-    sendBatchesOurselves(analytics as unknown as BatchingLibrary, segmentIo, browserScheduler, { attempted: watch, holding: held?.holding, settled: held?.settled });
+    sendBatchesOurselves(analytics as unknown as BatchingLibrary, segmentIo, browserScheduler, { attempted: watch, holding: held?.holding, settled: held?.settled, carried: held?.carried });
   }
   guardEnrichment(analytics.queue.plugins);
   keepAnonymousCallsAnonymous(analytics);
