@@ -73,6 +73,19 @@ async function quiet(collector, first = () => true) {
   }
 }
 
+/**
+ * The tab hidden, then shown again, as a tab switch tells the page (`visibilitychange` twice).
+ * @param {import('playwright-core').Page} page
+ */
+function hideAndShow(page) {
+  return page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    document.dispatchEvent(new Event('visibilitychange'));
+    delete (/** @type {{ visibilityState?: string }} */ (/** @type {unknown} */ (document))).visibilityState;
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+}
+
 /** The app's start: the session's identify, the first page call and the guest's signIn. @param {Record<string, any>[]} m */
 const started = m => m.some(x => x.type === 'identify') && m.some(x => x.type === 'page') && m.some(x => x.event === 'signIn');
 
@@ -151,12 +164,7 @@ describe('batching (Chromium, embedded collector)', { skip: missing, concurrency
       return at;
     });
     await h.page.waitForTimeout(300); // handed over: in the batcher, waiting for its timer
-    await h.page.evaluate(() => {
-      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
-      document.dispatchEvent(new Event('visibilitychange'));
-      delete (/** @type {{ visibilityState?: string }} */ (/** @type {unknown} */ (document))).visibilityState;
-      document.dispatchEvent(new Event('visibilitychange'));
-    });
+    await hideAndShow(h.page);
     await h.collector.waitFor(m => distinctIds(named(m, 'deploy')) >= 5, 10000);
     const firstArrival = Math.min(...h.collector.records().filter(r => r.message.event === 'deploy').map(r => Date.parse(r.receivedAt)));
     assert.ok(firstArrival - capturedAt < BATCHING.timeoutMs, `sent when hidden, not on the batch's timer (${firstArrival - capturedAt} ms)`);
@@ -168,6 +176,26 @@ describe('batching (Chromium, embedded collector)', { skip: missing, concurrency
     assert.deepEqual(histogram(copiesById(records.map(r => r.message))), { 1: 30 }, 'copies per messageId');
     const after = batchesSent(h.browser.requests.slice(logged), h.collector.url).filter(b => b.messages.some(m => m.event === 'deploy'));
     assert.deepEqual(after.map(b => b.messages.length), [20, 5], 'the batches after the tab came back');
+  });
+
+  it('after 12 tab switches with events each time, what the batcher holds when the tab is closed still arrives, at once', async () => {
+    // Each hide sends what the batcher holds with keepalive; the browser counts those bodies against the page's
+    // 64 KB until their answers are read (about 14 KB a switch here): unread, the allowance ran out for good.
+    const CYCLES = 12;
+    const h = await harness({ segment: { batching: BATCHING, extraProperties: { pad: 'x'.repeat(2048) } } });
+    await quiet(h.collector, started);
+    for (let cycle = 1; cycle <= CYCLES; cycle++) {
+      await fireInOneTask(h.page, 'custom', 5);
+      await h.page.waitForTimeout(300); // handed over, in the batcher
+      await hideAndShow(h.page);
+      await h.collector.waitFor(m => distinctIds(named(m, 'deploy')) >= 5 * cycle, 10000);
+    }
+    await fireInOneTask(h.page, 'custom', 5);
+    await h.page.waitForTimeout(300);
+    await Promise.all([h.page.waitForEvent('close'), h.page.close({ runBeforeUnload: true })]);
+    const all = 5 * (CYCLES + 1);
+    const messages = await h.collector.waitFor(m => distinctIds(named(m, 'deploy')) >= all, 10000).catch(() => h.collector.messages());
+    assert.equal(distinctIds(named(messages, 'deploy')), all, 'the last five arrived as the tab closed, with no next load');
   });
 
   it('events the batcher holds while the browser is offline, longer than the batch window, are sent by the next load when the tab is closed', async () => {

@@ -45,15 +45,27 @@ async function batching() {
 }
 
 describe('the delivery warning with batching', () => {
-  it('is given once three requests in a row get no answer, however long the batch timeout', async () => {
+  it('is given once a batch keeps getting no answer for seconds (its fifth request), however long the batch timeout', async () => {
     answers = Array(50).fill('refused');
     const { warnings, click } = await batching();
     for (const subject of ['a', 'b', 'c']) click(subject);
-    await jest.advanceTimersByTimeAsync(2000); // the first request, its retries after 0.5 s and 1 s
-    expect(requests).toBe(3);
+    await jest.advanceTimersByTimeAsync(4000); // the first request, its retries after 0.5, 1 and 2 s
+    expect(requests).toBe(4);
+    expect(warnings()).toEqual([]);
+    await jest.advanceTimersByTimeAsync(4000); // and after 4 s more
+    expect(requests).toBe(5);
     expect(warnings()).toEqual([expect.stringContaining('http://127.0.0.1:9/v1')]);
     await jest.advanceTimersByTimeAsync(60_000);
     expect(warnings()).toHaveLength(1);
+  });
+
+  it('is not given for an outage of a few seconds that one batch rides out (three failed requests, then through)', async () => {
+    answers = ['refused', 'refused', 'refused'];
+    const { warnings, click } = await batching();
+    for (const subject of ['a', 'b', 'c']) click(subject);
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(requests).toBe(4);
+    expect(warnings()).toEqual([]);
   });
 
   it('is not given when a request fails once and its retry gets through, however many events it carried', async () => {

@@ -20,6 +20,14 @@ export type BatchingSegmentIo = {
 type HttpConfig = { backoffConfig?: { statusCodeOverrides?: Record<string, AnswerBehaviour> } };
 type EventContext = { event: LibraryEvent; log(level: 'error', message: string, extras?: unknown): void };
 
+/**
+ * A batch's failed requests that do not count towards the delivery warning:
+ * its first tries come 0.5 and 1.5 s after the first, so an outage of a few
+ * seconds would otherwise warn, where the library's own delivery looks at
+ * each call once.
+ */
+const UNCOUNTED_FAILURES = 2;
+
 /** A request that got through, as a context with nothing in its log. */
 const GOT_THROUGH = { logs: () => [] };
 
@@ -35,8 +43,10 @@ export type BatchWatch = {
    * that request's failure as the library logs one, or nothing (it got
    * through). Once per failed request, and for each event of a request that
    * got through. (The event's own context logs every failure of its batch.)
+   * `counts` is false for a batch's first failed requests (see
+   * {@link UNCOUNTED_FAILURES}).
    */
-  attempted?(outcome: unknown): void;
+  attempted?(outcome: unknown, counts: boolean): void;
   /** The batcher holds the event with this `messageId`, until {@link BatchWatch.settled}. */
   holding?(messageId: string): void;
   /** Delivered, or dropped for good. */
@@ -103,16 +113,18 @@ export function sendBatchesOurselves(library: BatchingLibrary, segmentIo: Batchi
       const { messageId } = ctx.event;
       const id = typeof messageId === 'string' ? messageId : undefined;
       if (id) watch.holding?.(id);
+      let failedRequests = 0;
       const outcomes = {
         attempted(failure: FailedAnswer | undefined) {
           if (!failure) {
-            watch.attempted?.(GOT_THROUGH);
+            watch.attempted?.(GOT_THROUGH, true);
             return;
           }
           ctx.log('error', 'Error sending event', failure);
+          failedRequests++;
           if (told.has(failure)) return;
           told.add(failure);
-          watch.attempted?.(failedWith(failure));
+          watch.attempted?.(failedWith(failure), failedRequests > UNCOUNTED_FAILURES);
         },
         done() {
           if (id) watch.settled?.(id);

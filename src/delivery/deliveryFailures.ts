@@ -41,8 +41,11 @@ export function createDeliveryFailureWatch(endpoint: string, logger: Logger, ref
   return {
     /** True once the warning has been given: nothing more to watch but `refused`. */
     done: () => warned,
-    /** Looks at one call's outcome; `refused` is told of each answer 401 (`delivery: backend`: no cookie). */
-    observe(ctx: unknown) {
+    /**
+     * Looks at one call's outcome; `refused` is told of each answer 401 (`delivery: backend`: no cookie).
+     * `counts` false: a failure that does not count towards the warning (a batch's first tries), a success still resets.
+     */
+    observe(ctx: unknown, counts = true) {
       const logs = (ctx as CallContext | undefined)?.logs?.() ?? [];
       const failure = logs.find(log => log.level === 'error' && /sending event|deliver/i.test(log.message));
       const reason = failure && (failure.extras?.error ?? failure.extras ?? failure.message);
@@ -53,6 +56,7 @@ export function createDeliveryFailureWatch(endpoint: string, logger: Logger, ref
         failuresInARow = 0;
         return;
       }
+      if (!counts) return;
       if (++failuresInARow < FAILURES_BEFORE_WARNING) return;
       warned = true;
       logger.warn(

@@ -69,7 +69,7 @@ export async function loadSegmentTransport(
   const failures = createDeliveryFailureWatch(`${config.protocol}://${config.apiHost}`, logger, relayRefused);
   // Once the user has switched analytics off, the requests the library still makes fail on purpose.
   let switchedOff = false;
-  const watch = (ctx: unknown) => switchedOff || failures.observe(ctx);
+  const watch = (ctx: unknown, counts?: boolean) => switchedOff || failures.observe(ctx, counts);
   if (batching) {
     // The module's batcher tells when each request is over, and which calls it still holds.
     const segmentIo = initOptions.integrations?.['Segment.io'] as BatchingSegmentIo;
