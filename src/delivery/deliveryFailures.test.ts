@@ -34,6 +34,17 @@ describe('createDeliveryFailureWatch', () => {
     for (let i = 0; i < 3; i++) watch.observe(ctx(tls));
     expect(logger.warn.mock.calls[0][0]).toContain('https://127.0.0.1:4010/v1');
     expect(logger.warn.mock.calls[0][0]).toContain('Failed to fetch');
+    expect(logger.warn.mock.calls[0][0]).toContain('check apiHost');
+  });
+
+  it("with delivery: backend, points at the backend's relay, not at apiHost and the write key the user does not set", () => {
+    const logger = { warn: jest.fn(), info: jest.fn() };
+    const watch = createDeliveryFailureWatch('https://app.example/api/segment-analytics/v1', logger, undefined, true);
+    for (let i = 0; i < 3; i++) watch.observe(ctx(new Error('Retryable error: 401')));
+    const [[warning]] = logger.warn.mock.calls;
+    expect(warning).toContain('https://app.example/api/segment-analytics/v1');
+    expect(warning).toContain('backstage-plugin-analytics-module-segment-backend');
+    expect(warning).not.toMatch(/apiHost|write key/);
   });
 
   it('tells the relay of every call answered 401, before and after its warning, and of nothing else', () => {

@@ -28,6 +28,13 @@ function isRefused(error: unknown): boolean {
   return typeof message === 'string' && message.startsWith('Retryable error') && message.endsWith(' 401');
 }
 
+const DIRECT_HINT = 'check apiHost (and its scheme: http:// or https://), the network, and the write key';
+
+/** `delivery: backend`: the user sets neither apiHost nor the write key of the app; the relay is the backend's. */
+const RELAY_HINT =
+  "check that the app's backend runs the Segment relay (backstage-plugin-analytics-module-segment-backend) and the network; " +
+  "a 401 is the relay finding no cookie of the user's";
+
 /**
  * Counts deliveries that failed (a TLS or DNS error, a refused connection,
  * a 4xx answer) as the library reports them on each call's context, and warns
@@ -35,7 +42,7 @@ function isRefused(error: unknown): boolean {
  * the count: a short outage the library's retries cover is not worth a word,
  * and an answer asking to try again later (5xx, 429) counts neither way.
  */
-export function createDeliveryFailureWatch(endpoint: string, logger: Logger, refused?: () => void) {
+export function createDeliveryFailureWatch(endpoint: string, logger: Logger, refused?: () => void, relay = false) {
   let failuresInARow = 0;
   let warned = false;
   return {
@@ -59,10 +66,7 @@ export function createDeliveryFailureWatch(endpoint: string, logger: Logger, ref
       if (!counts) return;
       if (++failuresInARow < FAILURES_BEFORE_WARNING) return;
       warned = true;
-      logger.warn(
-        `Segment analytics: events cannot be delivered to ${endpoint} (${describeError(reason)}); ` +
-          'check apiHost (and its scheme: http:// or https://), the network, and the write key',
-      );
+      logger.warn(`Segment analytics: events cannot be delivered to ${endpoint} (${describeError(reason)}); ${relay ? RELAY_HINT : DIRECT_HINT}`);
     },
   };
 }

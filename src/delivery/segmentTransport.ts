@@ -66,7 +66,7 @@ export async function loadSegmentTransport(
   const batching = deliveryStrategyOf(initOptions)?.strategy === 'batching';
   // Kept only where the carry-over store is (nothing is persisted without the stored owner).
   const held = batching && storedOwner && config.batching ? createRecentHandOvers(config.batching.timeoutMs, browserScheduler.now) : undefined;
-  const failures = createDeliveryFailureWatch(`${config.protocol}://${config.apiHost}`, logger, relayRefused);
+  const failures = createDeliveryFailureWatch(`${config.protocol}://${config.apiHost}`, logger, relayRefused, Boolean(config.relay));
   // Once the user has switched analytics off, the requests the library still makes fail on purpose.
   let switchedOff = false;
   const watch = (ctx: unknown, counts?: boolean) => switchedOff || failures.observe(ctx, counts);
