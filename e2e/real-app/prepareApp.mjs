@@ -15,7 +15,7 @@ import { registerBackendFromReadme, registerFromReadme } from './registerFromRea
 export const CREATE_APP_VERSION = '0.9.2';
 export const NODE_VERSION = '22.23.3';
 /** Bump when the patches below change, so that a cached app is made again. */
-const PATCH_LEVEL = 2;
+const PATCH_LEVEL = 3;
 
 const MINUTE = 60_000;
 
@@ -109,6 +109,10 @@ export async function ensureApp(ws) {
     'unrs-resolver': '1.12.2',
     // @yarnpkg/core declares a patch of got that is not shipped.
     '@yarnpkg/core/got': '^11.8.6',
+    // The template's .yarnrc.yml holds back versions under 3 days old (npmMinimalAgeGate), each package on its own:
+    // a Playwright release whose @playwright/test has come of age before its exact playwright-core has fails the
+    // install for that while (2026-12-04, 17:55-18:46 UTC). The app does not run Playwright: one settled version.
+    '@playwright/test': '1.65.1',
   };
   // Optional native modules the app does not need here (keytar needs libsecret).
   // (ssh2 falls back to JavaScript without its optional crypto binding.)
