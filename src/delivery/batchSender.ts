@@ -2,7 +2,7 @@ import type { Scheduler } from './scheduler';
 import { AnswerBehaviour, FailedAnswer, nextRetry, unanswered } from './retryPolicy';
 import { BatchingConfig, PostBatch, postBatch, utf8Bytes } from './batchRequest';
 import { BufferedEvent, createBatchBuffer, requestBytes } from './batchBuffer';
-import { KeepaliveAllowance, MAX_KEEPALIVE_BYTES, pageKeepalives, takeKeepalive } from './keepaliveAllowance';
+import { KEEPALIVE_BUDGET_BYTES, KeepaliveAllowance, pageKeepalives, takeKeepalive } from './keepaliveAllowance';
 
 /** The most bytes of one batch's body; Segment's API takes 500 KB. */
 const MAX_BATCH_BYTES = 450 * 1024;
@@ -204,7 +204,7 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
   /** Hidden: what is buffered goes now, in requests the keepalive allowance can carry, as far as it lasts. */
   const sendBuffered = () => {
     clearFlushTimer();
-    while (buffer.length) sendBeside(takeFromBuffer(MAX_KEEPALIVE_BYTES));
+    while (buffer.length) sendBeside(takeFromBuffer(KEEPALIVE_BUDGET_BYTES));
   };
 
   return {

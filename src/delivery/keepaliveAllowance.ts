@@ -1,17 +1,15 @@
 /**
  * `keepalive` bodies the page may have in flight at once, in bytes: the
- * browser allows 64 KB for the whole page, less room for a request of the app's own.
+ * browser allows 64 KB for the whole page, less room for a request of the
+ * app's own. No `keepalive` request is larger.
  */
-const KEEPALIVE_BUDGET_BYTES = 60 * 1024;
+export const KEEPALIVE_BUDGET_BYTES = 60 * 1024;
 
 /** The `keepalive` bytes in flight, shared by every sender of a page. */
 export type KeepaliveAllowance = { inFlight: number };
 
 /** The page's `keepalive` bytes in flight from every sender (two instances with two write keys share the allowance). */
 export const pageKeepalives: KeepaliveAllowance = { inFlight: 0 };
-
-/** The largest request body that ever goes with `keepalive`. */
-export const MAX_KEEPALIVE_BYTES = KEEPALIVE_BUDGET_BYTES;
 
 /**
  * Takes `bytes` of `allowance` if it has room for them; `release` gives
@@ -22,11 +20,8 @@ export const MAX_KEEPALIVE_BYTES = KEEPALIVE_BUDGET_BYTES;
 export function takeKeepalive(allowance: KeepaliveAllowance, bytes: number): { release(): void } | undefined {
   if (allowance.inFlight + bytes > KEEPALIVE_BUDGET_BYTES) return undefined;
   allowance.inFlight += bytes;
-  let released = false;
   return {
     release() {
-      if (released) return;
-      released = true;
       allowance.inFlight -= bytes;
     },
   };
