@@ -7,8 +7,9 @@ import { userIdentity, setupWireCollector } from './__testUtils__/wireTest';
 // (identify's and group's page) must be redacted too.
 
 const REF = 'user:default/jane.doe';
-const SECRET_PATH = '/cb?code=abc&state=xyz#access_token=t';
-const SECRETS = /abc|xyz|access_token=t\b|jane@example\.com|jane%40example\.com/;
+// Secret values no random id can contain (message and anonymous ids are hex: "abc" turned up in one).
+const SECRET_PATH = '/cb?code=s3cr3t-code&state=s3cr3t-state#access_token=t';
+const SECRETS = /s3cr3t|access_token=t\b|jane@example\.com|jane%40example\.com/;
 
 const identityApi = userIdentity(REF);
 
