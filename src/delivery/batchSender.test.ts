@@ -256,7 +256,7 @@ describe('createBatchSender', () => {
     void batches.add(event(1), { done: () => done.push(1) });
     await jest.advanceTimersByTimeAsync(0);
     online = false;
-    await jest.advanceTimersByTimeAsync(3_600_000);
+    await jest.advanceTimersByTimeAsync(600_000);
     expect(sent).toHaveLength(1);
     online = true;
     await jest.advanceTimersByTimeAsync(1000);
