@@ -58,7 +58,8 @@ export interface Config {
          * cannot reverse them by hashing a list of entity refs. It is not a
          * secret from your users: like every frontend key it reaches every
          * browser that loads the app, and anyone with that can compute the ids.
-         * Has no effect (a warning says so) without the `sha-256` transform.
+         * It also keys the digest of `redact.searchTerms: 'sha-256'`. Has no
+         * effect (a warning says so) with neither of the two.
          */
         userIdSalt?: string;
         /**
@@ -174,8 +175,10 @@ export interface Config {
            */
           searchTerms?: boolean | 'sha-256';
           /**
-           * Regular expressions (JavaScript syntax, as strings); every match in the
-           * subject, attribute and context values and page fields becomes `[redacted]`.
+           * Regular expressions (JavaScript syntax in Unicode mode, as strings, run
+           * by a linear-time engine: no lookaheads nor back-references, see the
+           * package's docs/privacy.md); every match in the subject, attribute and
+           * context values and page fields becomes `[redacted]`.
            */
           patterns?: string[];
           /**

@@ -170,6 +170,8 @@ describe('userIdSalt without sha-256 gives one warning at fromConfig', () => {
     ["salt, config sha-256", { userIdSalt: 'pepper', userIdTransform: 'sha-256' }, {}, false],
     ["salt, code option 'sha-256'", { userIdSalt: 'pepper' }, { userIdTransform: 'sha-256' }, false],
     ['no salt', {}, {}, false],
+    ['salt keying the search terms, no transform', { userIdSalt: 'pepper', redact: { searchTerms: 'sha-256' } }, {}, false],
+    ['salt, search terms only redacted (not hashed), no transform', { userIdSalt: 'pepper', redact: { searchTerms: true } }, {}, true],
   ])('%s', (_name, segment, options, warns) => {
     fromSegment(segment, { identityApi: identityApi(), ...options });
     const warnings = spies.warn.mock.calls.map(call => String(call[0]));

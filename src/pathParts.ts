@@ -62,6 +62,7 @@ export function setUpPathParts(
     config.userIdTransform,
     config.userIdSalt,
     config.relay !== undefined,
+    config.privacy?.searchTerms === 'sha-256',
   );
   // After every check that throws: an instance that failed holds no key.
   if (!claimWriteKey(config.writeKey, logger)) return undefined;

@@ -77,6 +77,13 @@ describe('readPrivacyConfig', () => {
     ['true', 'redact'],
     [false, 'keep'],
     ['sha-256', 'sha-256'],
+    // spelled as every boolean key is (an environment variable's value)
+    ['yes', 'redact'],
+    [' ON ', 'redact'],
+    ['1', 'redact'],
+    ['no', 'keep'],
+    ['off', 'keep'],
+    ['false', 'keep'],
   ])('redact.searchTerms %j', (value, expected) => {
     expect(read({ redact: { searchTerms: value } }).searchTerms).toBe(expected);
   });

@@ -34,10 +34,11 @@ function stringList(value: unknown, key: string): string[] | undefined {
 }
 
 function searchTerms(value: unknown): PrivacyConfig['searchTerms'] {
-  if (value === undefined || value === false || value === 'false') return 'keep';
-  if (value === true || value === 'true') return 'redact';
+  if (value === undefined) return 'keep';
   if (value === 'sha-256') return 'sha-256';
-  throw invalid('redact.searchTerms', "true, false or 'sha-256'", describe(value));
+  const flag = asConfigBoolean(value); // spelled as every boolean key (an environment variable's 'yes', 'on', '1')
+  if (flag === undefined) throw invalid('redact.searchTerms', "true, false or 'sha-256'", describe(value));
+  return flag ? 'redact' : 'keep';
 }
 
 function userPatterns(value: unknown): UserExpression[] {

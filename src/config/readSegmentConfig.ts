@@ -109,7 +109,7 @@ export function readSegmentConfig(config: Config): SegmentConfig {
   if (!writeKey && !testMode && !relay) {
     throw new Error(
       `Missing config ${ROOT}.writeKey: the Segment source's write key is required while analytics is enabled; ` +
-        `set ${ROOT}.enabled: false or ${ROOT}.testMode: true to run without one`,
+        `set ${ROOT}.enabled: false, ${ROOT}.testMode: true or ${ROOT}.delivery: backend to run without one`,
     );
   }
 

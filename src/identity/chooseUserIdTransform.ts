@@ -16,10 +16,12 @@ export type UserIdTransformChoice = {
  * Pure. The code option wins when it is given (`undefined` means not
  * given); any other value than `'sha-256'` or a function is an error
  * naming the option, so that a mistake such as `userIdTransform: ''` can
- * never mean "send the plaintext ref". A `userIdSalt` has an effect only
- * with `'sha-256'`: otherwise a warning says so. With `delivery: backend`
- * (`relay`) the browser hashes with `'sha-256'` where no transform is set
- * (see `browserUserIdTransform`), so the salt has an effect there too.
+ * never mean "send the plaintext ref". A `userIdSalt` keys the `'sha-256'`
+ * transform and the digest of search terms (`redact.searchTerms: sha-256`,
+ * `hashesSearchTerms`); with neither, a warning says it has no effect. With
+ * `delivery: backend` (`relay`) the browser hashes with `'sha-256'` where no
+ * transform is set (see `browserUserIdTransform`), so the salt has an effect
+ * there too.
  *
  * @throws when the code option is invalid
  */
@@ -28,6 +30,7 @@ export function chooseUserIdTransform(
   configured: 'none' | 'sha-256',
   salt: string | undefined,
   relay = false,
+  hashesSearchTerms = false,
 ): UserIdTransformChoice {
   if (option !== undefined && option !== 'sha-256' && typeof option !== 'function') {
     let got: string = option === null ? 'null' : typeof option;
@@ -40,10 +43,11 @@ export function chooseUserIdTransform(
   const transform = (option ?? (configured === 'sha-256' ? 'sha-256' : undefined)) as UserIdTransformOption | undefined;
   const inBrowser = relay ? transform ?? 'sha-256' : transform;
   const warnings =
-    salt !== undefined && inBrowser !== 'sha-256'
+    salt !== undefined && inBrowser !== 'sha-256' && !hashesSearchTerms
       ? [
           "Segment analytics: app.analytics.segment.userIdSalt has no effect: it only keys the 'sha-256' " +
-            `userIdTransform, and the one in use is ${transform ? 'a function' : "'none' (plaintext entity refs)"}`,
+            `userIdTransform (the one in use is ${transform ? 'a function' : "'none': plaintext entity refs"}) and ` +
+            "redact.searchTerms: 'sha-256' (not set)",
         ]
       : [];
   return { transform, warnings };
