@@ -7,6 +7,7 @@ import { IDENTITY_KEYS, IdentityHolder, keepIdentityForPageLife, PersistentStore
 import { toLoadArguments } from './segmentOptions';
 import { loadSegmentTransport } from './segmentTransport';
 import { probeLocalStorage } from './storageProbe';
+import { createStoredOwner } from './storedOwner';
 import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
 
 // The identity the Segment library keeps, held in memory for the page's life:
@@ -128,6 +129,50 @@ describe('the identity held for the page’s life', () => {
       writes.stop();
     }
   });
+
+  it("a tab whose identity comes late, after another person signed in in another tab: the browser never pairs this tab's user with the other's anonymous id", async () => {
+    const owner = () => createStoredOwner(window.localStorage, 'page-life', true);
+    const loadTab = () => loadSegmentTransport(config(), logger(), owner(), pageRedactionPlugin(createPrivacy().library), probeLocalStorage(() => window.localStorage));
+    const earlier = await loadTab(); // the guest's earlier visit
+    earlier.startSession('user:default/guest', new Date());
+    await earlier.send(call('earlier'), { userId: 'user:default/guest' });
+    const tabA = await loadTab();
+    tabA.startSession(undefined, new Date()); // the guest's identity is late: anonymous meanwhile
+    await tabA.send(call('a-anonymous'), {});
+    const tabB = await loadTab();
+    tabB.startSession('user:default/alice', new Date());
+    await tabB.send(call('b-alice'), { userId: 'user:default/alice' });
+    tabA.startSession('user:default/guest', new Date()); // the guest's identity arrives in tab A
+    await tabA.send(call('a-guest'), { userId: 'user:default/guest' });
+    const alice = sentBy('b-alice').anonymousId;
+    expect(sentBy('a-guest').anonymousId).not.toBe(alice);
+    expect({ user: cookie(IDENTITY_KEYS.userId), anonymous: cookie(IDENTITY_KEYS.anonymousId) }).toEqual({
+      user: 'user:default/guest',
+      anonymous: sentBy('a-guest').anonymousId,
+    });
+    const tabC = await loadTab(); // the guest opens another tab
+    tabC.startSession('user:default/guest', new Date());
+    await tabC.send(call('c-guest'), { userId: 'user:default/guest' });
+    expect(sentBy('c-guest').anonymousId).toBe(sentBy('a-guest').anonymousId);
+  });
+
+  it("site data cleared while the page is open: the page's identity is written back when it is hidden, and the next load goes on with it", async () => {
+    const first = await load();
+    first.startSession('user:default/jane', new Date());
+    await first.send(call('before-clear'), { userId: 'user:default/jane' });
+    const anonymousId = sentBy('before-clear').anonymousId;
+    localStorage.clear();
+    clearCookies();
+    await first.send(call('after-clear'), { userId: 'user:default/jane' });
+    expect(sentBy('after-clear').anonymousId).toBe(anonymousId);
+    first.leaving?.(false); // the page is hidden (the user opens a new tab)
+    expect(cookie(IDENTITY_KEYS.anonymousId)).toBe(anonymousId);
+
+    const second = await load(); // the new tab
+    second.startSession('user:default/jane', new Date());
+    await second.send(call('new-tab'), { userId: 'user:default/jane' });
+    expect(sentBy('new-tab')).toMatchObject({ anonymousId, userId: 'user:default/jane' });
+  });
 });
 
 describe('keepIdentityForPageLife', () => {
@@ -177,28 +222,60 @@ describe('keepIdentityForPageLife', () => {
     expect(store.data.ajs_anonymous_id).toBe('fresh');
   });
 
-  it('writes only what changed, and removes what was cleared', () => {
+  it('on a change, writes the whole identity, and removes what was cleared', () => {
     const { store, memory, holder } = fakes({ ajs_user_id: 'u1', ajs_anonymous_id: 'a1' });
     const identity = keepIdentityForPageLife(holder);
     memory.user = null;
     memory.anonymous = 'a2';
     identity.sync();
-    expect(store.writes).toEqual(['clear ajs_user_id', 'set ajs_anonymous_id=a2']);
+    expect(store.writes).toEqual(['clear ajs_user_id', 'set ajs_anonymous_id=a2', 'clear ajs_group_id']);
     expect(store.data).toEqual({ ajs_anonymous_id: 'a2' });
+  });
+
+  it("a user id this page sets is written with this page's anonymous id, never paired with the one another tab stored meanwhile", () => {
+    // This tab went on anonymously (its identity late: a fresh anonymous id); meanwhile another tab's user signed in.
+    const { store, memory, holder } = fakes({ ajs_anonymous_id: 'a-this-tab' });
+    const identity = keepIdentityForPageLife(holder);
+    store.data = { ajs_user_id: 'alice', ajs_anonymous_id: 'a-alice', ajs_group_id: 'g-alice' };
+    memory.user = 'guest'; // this tab's identity arrives
+    identity.sync();
+    expect(store.data).toEqual({ ajs_user_id: 'guest', ajs_anonymous_id: 'a-this-tab' });
+  });
+
+  it('when hidden, writes back an identity the browser no longer holds at all (site data cleared while the page was open)', () => {
+    const { store, holder } = fakes({ ajs_user_id: 'u1', ajs_anonymous_id: 'a1', ajs_group_id: 'g1' });
+    const identity = keepIdentityForPageLife(holder, store, key => key in store.data);
+    store.data = {};
+    identity.sync(); // an event: nothing changed in the page, nothing read
+    expect(store.writes).toEqual([]);
+    identity.syncOnHide();
+    expect(store.data).toEqual({ ajs_user_id: 'u1', ajs_anonymous_id: 'a1', ajs_group_id: 'g1' });
+  });
+
+  it('when hidden, leaves an identity another tab holds, whole or in part (a sign-out there: an anonymous id, no user id)', () => {
+    const { store, holder } = fakes({ ajs_user_id: 'u1', ajs_anonymous_id: 'a1' });
+    const identity = keepIdentityForPageLife(holder, store, key => key in store.data);
+    store.data = { ajs_anonymous_id: 'a-other' };
+    identity.syncOnHide();
+    store.data = { ajs_user_id: 'u2' };
+    identity.syncOnHide();
+    expect(store.writes).toEqual([]);
   });
 
   it('a user id set aside stays stored until a session starts: then a reset clears it, an identify replaces it', () => {
     const { store, memory, holder } = fakes({ ajs_user_id: 'alice', ajs_anonymous_id: 'a1' });
-    const identity = keepIdentityForPageLife(holder);
+    const identity = keepIdentityForPageLife(holder, store, key => key in store.data);
     identity.setUserAside();
     expect(memory.user).toBeNull();
     identity.sync(); // the page is hidden or left before its session starts
     expect(store.writes).toEqual([]);
     expect(store.data.ajs_user_id).toBe('alice');
+    identity.syncOnHide(); // also when the browser holds it
+    expect(store.writes).toEqual([]);
     identity.endUserAside();
     memory.anonymous = 'a2'; // another user: the library's reset
     identity.sync();
-    expect(store.writes).toEqual(['clear ajs_user_id', 'set ajs_anonymous_id=a2']);
+    expect(store.writes).toEqual(['clear ajs_user_id', 'set ajs_anonymous_id=a2', 'clear ajs_group_id']);
     memory.user = 'bob';
     identity.sync();
     expect(store.data).toEqual({ ajs_user_id: 'bob', ajs_anonymous_id: 'a2' });

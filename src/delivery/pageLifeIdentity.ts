@@ -57,10 +57,31 @@ const storedId = (value: unknown): string | null => {
   return id && id.length <= MAX_USER_ID_LENGTH ? id : null;
 };
 
+/**
+ * Whether the browser holds something under `key`, in a cookie or in
+ * localStorage (the library's own stores also keep a copy in memory, which
+ * this page wrote); true when it cannot tell.
+ */
+function heldByBrowser(key: string): boolean {
+  try {
+    if (document.cookie.split(';').some(part => part.trim().startsWith(`${key}=`))) return true;
+    return window.localStorage.getItem(key) !== null;
+  } catch {
+    return true; // cannot tell: the browser's copy is left as it is
+  }
+}
+
 /** See {@link keepIdentityForPageLife}. */
 export type PageLifeIdentity = {
-  /** Writes to the browser what changed since the last write. */
+  /** When the identity changed since the last write, writes all of it to the browser (user, anonymous and group ids). */
   sync(): void;
+  /**
+   * {@link PageLifeIdentity.sync}, and when the page is hidden: an identity
+   * the browser no longer holds at all (its site data cleared while the page
+   * was open) is written back, as the library does at its next event, so that
+   * the person's next tab goes on with the same anonymous id.
+   */
+  syncOnHide(): void;
   /**
    * Clears the library's user id for this page only: the browser keeps the
    * stored one, the record of whose identity it holds, should the page end
@@ -79,14 +100,22 @@ export type PageLifeIdentity = {
  * @param store - where the browser keeps it: the library's own stores by
  *   default; its identity cookies alone where localStorage cannot be written
  *   (`identityCookies.ts`: the library then keeps the identity in memory only)
+ * @param held - whether the browser holds a key at all (its cookies and
+ *   localStorage, not the library's copy in memory)
  *
- * @returns `sync`: writes what changed since the last write (the library's
- * ids after an identify, a reset, a first event): call it after each call
- * to the library and when the page is hidden. It writes only what this page
- * changed, so a tab left open never overwrites the identity another tab
- * stored meanwhile.
+ * @returns `sync`: when the library's ids changed (an identify, a reset, a
+ * first event), writes them all: call it after each call to the library and
+ * when the page is hidden. It writes only when this page changed something,
+ * so a tab left open never overwrites the identity another tab stored
+ * meanwhile; and then the whole identity, so that the browser never pairs
+ * this page's user id with the anonymous id another tab stored meanwhile
+ * (one anonymous id, two people).
  */
-export function keepIdentityForPageLife(analytics: IdentityHolder, store: PersistentStore = analytics.storage): PageLifeIdentity {
+export function keepIdentityForPageLife(
+  analytics: IdentityHolder,
+  store: PersistentStore = analytics.storage,
+  held: (key: string) => boolean = heldByBrowser,
+): PageLifeIdentity {
   // The anonymous id as the library reads it: a cookie wins a disagreement (it is shared by subdomains). The user
   // id too, so that both are whoever stored them last: another app on the cookie domain may have identified
   // someone else since this origin's localStorage was written (their anonymous id must not become this user's).
@@ -105,16 +134,31 @@ export function keepIdentityForPageLife(analytics: IdentityHolder, store: Persis
     anonymousId: asId(analytics.user().anonymousId()),
     groupId: asId(analytics.group().id()),
   });
+  const fields = Object.keys(IDENTITY_KEYS) as Field[];
+  // A user id set aside is not this page's change: the browser keeps the stored one until a session starts.
+  const keptAside = (field: Field, value: string | null) => userAside && field === 'userId' && value === null;
+  const writeAll = (now: Ids) => {
+    for (const field of fields) {
+      const value = now[field];
+      if (keptAside(field, value)) continue;
+      written[field] = value;
+      if (value === null) store.clear(IDENTITY_KEYS[field]);
+      else store.set(IDENTITY_KEYS[field], value);
+    }
+  };
+  const sync = () => {
+    const now = current();
+    const changed = fields.some(field => now[field] !== written[field] && !keptAside(field, now[field]));
+    if (changed) writeAll(now);
+    return now;
+  };
   return {
     sync() {
-      const now = current();
-      for (const field of Object.keys(IDENTITY_KEYS) as Field[]) {
-        const value = now[field];
-        if (value === written[field] || (userAside && field === 'userId' && value === null)) continue;
-        written[field] = value;
-        if (value === null) store.clear(IDENTITY_KEYS[field]);
-        else store.set(IDENTITY_KEYS[field], value);
-      }
+      sync();
+    },
+    syncOnHide() {
+      const now = sync();
+      if (now.anonymousId !== null && !held(IDENTITY_KEYS.anonymousId) && !held(IDENTITY_KEYS.userId)) writeAll(now);
     },
     setUserAside() {
       analytics.user().id(null);

@@ -111,7 +111,7 @@ export async function loadSegmentTransport(
     leaving(final) {
       keepAliveWhileLeaving(initOptions, browserScheduler);
       leaveSender.leaving(final);
-      identity?.sync();
+      identity?.syncOnHide();
     },
     stop() {
       // Switched off: nothing of this page writes the identity back to the browser any more.
