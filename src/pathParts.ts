@@ -83,6 +83,7 @@ export function setUpPathParts(
   const userIdTransform = browserUserIdTransform(config, transform);
   const identity =
     identityApi && withGroups(resolveIdentity({ identityApi, transform: userIdTransform, salt, groups, warn, onUser }));
+  if (identity) relay.followUser?.(identity.userId);
   // A transform given in code wins over the config's: calls kept for the next load are made under it too.
   const kind = typeof transform === 'function' ? 'function' : transform ?? 'none';
   const settings = { ...config, callSettings: `${config.callSettings}.${kind}` };

@@ -208,4 +208,19 @@ describe('startBackendSession', () => {
     await advance(60_000);
     expect(relay.gets()).toBe(4);
   });
+
+  it("once another person has signed in to the browser (another tab), asks for no cookie, which would put this page's user's back: not for a 401, not for a refresh", async () => {
+    const relay = fakeRelay([200]);
+    let another = true; // at the start too: this page's own first cookie replaces the previous person's
+    const { session } = start(relay, { anotherUserSignedIn: () => another });
+    await session.ready;
+    expect(relay.gets()).toBe(1);
+    session.refused();
+    await advance(10_000);
+    await advance(60 * MINUTE);
+    expect(relay.gets()).toBe(1);
+    another = false; // this page's user signed in again in the other tab
+    await advance(60_000);
+    expect(relay.gets()).toBe(2);
+  });
 });

@@ -12,6 +12,8 @@ const RETRY_MAX_MS = 300_000;
 const MIN_DELAY_MS = 10_000;
 /** A cookie request not answered within this long is a failed attempt (retried): one that hangs must not stop analytics. */
 const ATTEMPT_TIMEOUT_MS = 30_000;
+/** How often a page whose browser another person has signed in to since looks again, asking for no cookie meanwhile. */
+const OTHER_USER_RECHECK_MS = 60_000;
 
 /** Where the relay's user cookie stands. */
 export type SessionState =
@@ -35,6 +37,13 @@ export type BackendSessionOptions = {
   random?: () => number;
   /** Told once, at the first failure; never given the token. */
   warn: (message: string) => void;
+  /**
+   * True when another person has signed in to this browser since this page's
+   * user did (in another tab): after the first cookie, no cookie is asked for
+   * then, which would put this page's user's back in the browser, and the
+   * other person's calls would go out as this user's.
+   */
+  anotherUserSignedIn?: () => boolean;
 };
 
 /** The relay's user cookie, obtained and kept fresh (see {@link startBackendSession}). */
@@ -129,6 +138,10 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
   let lastAttemptAt = -Infinity;
   function run() {
     if (inFlight || state.kind === 'stopped') return;
+    if (state.kind !== 'starting' && options.anotherUserSignedIn?.()) {
+      schedule(OTHER_USER_RECHECK_MS);
+      return;
+    }
     inFlight = true;
     lastAttemptAt = scheduler.wallNow();
     attempt().then(
@@ -186,7 +199,7 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
  * hidden and sleeping pages run late).
  */
 export function startBrowserBackendSession(
-  options: Pick<BackendSessionOptions, 'relayUrl' | 'getCredentials' | 'warn'>,
+  options: Pick<BackendSessionOptions, 'relayUrl' | 'getCredentials' | 'warn'> & { pageUser: () => string | undefined },
 ): BackendSession {
   // Wall-clock time only: `expiresAt` is a wall-clock time (the monotonic `now` is not read here).
   const scheduler: Scheduler = {
@@ -195,11 +208,36 @@ export function startBrowserBackendSession(
     setTimeout: (fn, ms) => setTimeout(fn, ms),
     clearTimeout: handle => clearTimeout(handle as ReturnType<typeof setTimeout>),
   };
-  const session = startBackendSession({ ...options, scheduler, fetch: (url, init) => fetch(url, init) });
+  const anotherUserSignedIn = () => {
+    const user = options.pageUser();
+    return user !== undefined && (browserUserId() ?? user) !== user;
+  };
+  const session = startBackendSession({ ...options, scheduler, fetch: (url, init) => fetch(url, init), anotherUserSignedIn });
   if (typeof document !== 'undefined') {
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible') session.refreshIfDue();
     });
   }
   return session;
+}
+
+/**
+ * The user id the Segment library stored in this browser (whoever signed in
+ * last, in any tab): its cookie wins, else localStorage (JSON); undefined
+ * where neither can be read.
+ */
+function browserUserId(): string | undefined {
+  try {
+    const cookie = document.cookie.split('; ').find(part => part.startsWith('ajs_user_id='));
+    const stored = cookie ? decodeURIComponent(cookie.slice(12)) : window.localStorage.getItem('ajs_user_id');
+    let id: unknown = stored;
+    try {
+      id = stored && JSON.parse(stored);
+    } catch {
+      // as it is (a cookie's)
+    }
+    return typeof id === 'string' && id ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -52,7 +52,7 @@ describe('the delivery warning with batching', () => {
     await jest.advanceTimersByTimeAsync(4000); // the first request, its retries after 0.5, 1 and 2 s
     expect(requests).toBe(4);
     expect(warnings()).toEqual([]);
-    await jest.advanceTimersByTimeAsync(4000); // and after 4 s more
+    await jest.advanceTimersByTimeAsync(5000); // and after 4 s more (each wait spread by a tenth either way: by 8.25 s at most)
     expect(requests).toBe(5);
     expect(warnings()).toEqual([expect.stringContaining('http://127.0.0.1:9/v1')]);
     await jest.advanceTimersByTimeAsync(60_000);

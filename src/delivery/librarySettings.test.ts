@@ -61,6 +61,22 @@ describe('dropQueuesOfAnotherUser (delivery: backend)', () => {
     expect(storage.data.has(QUEUE)).toBe(true);
   });
 
+  it("removes them when a kept call is another user's, whoever the browser's identity names (a tab of theirs closed with calls unsent after another person signed in)", async () => {
+    const storage = storageWith({ [QUEUE]: '[{"event":{"event":"search","userId":"digest-of-a"}}]', [OTHER_KEYS_QUEUE]: '[]' });
+    expect(await dropQueuesOfAnotherUser(storage, 'wk', 'digest-of-b', Promise.resolve('digest-of-b'), 5000)).toBe(true);
+    expect([...storage.data.keys()]).toEqual([OTHER_KEYS_QUEUE]);
+    const unreadable = storageWith({ [QUEUE]: '{not json' });
+    expect(await dropQueuesOfAnotherUser(unreadable, 'wk', undefined, Promise.resolve('digest-of-b'), 5000)).toBe(true);
+    expect(unreadable.data.has(QUEUE)).toBe(false);
+  });
+
+  it("keeps this user's own kept calls, and anonymous ones of a browser whose identity is this user's", async () => {
+    const own = '[{"event":{"event":"search","userId":"digest-of-b"}},{"event":{"event":"click"}}]';
+    const storage = storageWith({ [QUEUE]: own });
+    expect(await dropQueuesOfAnotherUser(storage, 'wk', 'digest-of-b', Promise.resolve('digest-of-b'), 5000)).toBe(false);
+    expect(storage.data.get(QUEUE)).toBe(own);
+  });
+
   it('keeps them when the user is not known within the wait', async () => {
     jest.useFakeTimers();
     try {

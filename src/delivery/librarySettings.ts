@@ -43,13 +43,27 @@ function dropLibraryQueues(storage: KeyValueStorage, writeKey: string): boolean 
   return queues.length > 0;
 }
 
+/** Whether a queue the library kept holds a call of another user than `userId` (its own `userId`, as sent). */
+function holdsCallsOfAnother(storage: KeyValueStorage, writeKey: string, userId: string): boolean {
+  for (let i = 0; i < (storage.length ?? 0); i++) {
+    const name = storage.key?.(i);
+    if (!name?.startsWith(libraryQueuePrefix(writeKey)) || !name.endsWith(':items')) continue;
+    const items: unknown = JSON.parse(storage.getItem(name) ?? '[]');
+    const users = Array.isArray(items) ? items.map(item => item?.event?.userId) : [];
+    if (users.some(user => typeof user === 'string' && user !== userId)) return true;
+  }
+  return false;
+}
+
 /**
  * `delivery: backend`: the relay gives every call the user of the browser's
  * cookie, so calls the library kept for a retry while another user was
  * signed in (signed out since, in this browser) would go out as this one's.
  * Removes them before the library loads, once this user is known (`userId`,
  * waited for at most `waitMs`; unknown: kept), when the browser's identity
- * (`previousUser`) is another's. Never throws; whether queues were removed.
+ * (`previousUser`) is another's, or when a kept call is another user's (a
+ * tab of theirs closed with calls unsent after another person signed in in
+ * another tab). Never throws; whether queues were removed.
  */
 export async function dropQueuesOfAnotherUser(
   storage: KeyValueStorage | undefined,
@@ -59,7 +73,7 @@ export async function dropQueuesOfAnotherUser(
   waitMs: number,
   scheduler: Pick<Scheduler, 'setTimeout' | 'clearTimeout'> = browserScheduler,
 ): Promise<boolean> {
-  if (!storage || previousUser === undefined || !userId) return false;
+  if (!storage || !userId) return false;
   let timer: unknown;
   const late = new Promise<undefined>(resolve => {
     timer = scheduler.setTimeout(() => resolve(undefined), waitMs);
@@ -67,7 +81,18 @@ export async function dropQueuesOfAnotherUser(
   const current = await Promise.race([userId.catch(() => undefined), late]);
   scheduler.clearTimeout(timer);
   try {
-    return current !== undefined && current !== previousUser && dropLibraryQueues(storage, writeKey);
+    if (current === undefined) return false;
+    const another = (previousUser !== undefined && current !== previousUser) || holdsCallsOfAnother(storage, writeKey, current);
+    return another && dropLibraryQueues(storage, writeKey);
+  } catch {
+    // unreadable (not the library's JSON): removed, rather than sent as this user's
+    return safelyDropped(storage, writeKey);
+  }
+}
+
+function safelyDropped(storage: KeyValueStorage, writeKey: string): boolean {
+  try {
+    return dropLibraryQueues(storage, writeKey);
   } catch {
     return false;
   }

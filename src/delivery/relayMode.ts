@@ -9,7 +9,10 @@ export type RelayMode = {
   whenReady?: Promise<unknown>;
   /** The relay answered a call 401: its cookie is refreshed now (see `BackendSession.refused`). */
   refused?: () => void;
+  /** This page's user id (as the browser sends it), once known: no cookie is asked for once another person has signed in. */
+  followUser?: (userId: Promise<string>) => void;
 };
+
 
 /**
  * Starts what `delivery: backend` needs (nothing for `direct`): one warning
@@ -32,14 +35,20 @@ export function startRelayMode(config: EnabledSegmentConfig, identityApi: Identi
     return undefined;
   }
   if (config.testMode) return {};
+  let pageUser: string | undefined;
   const session = import(/* webpackChunkName: "segment-analytics-relay" */ './backendSession').then(m =>
     m.startBrowserBackendSession({
       relayUrl: relay.url,
       getCredentials: () => identityApi.getCredentials(),
       warn: message => logger.warn(message),
+      pageUser: () => pageUser,
     }),
   );
-  return { whenReady: session.then(s => s.ready), refused: () => void session.then(s => s.refused()) };
+  return {
+    whenReady: session.then(s => s.ready),
+    refused: () => void session.then(s => s.refused()),
+    followUser: userId => void userId.then(id => (pageUser = id), () => {}),
+  };
 }
 
 /**
