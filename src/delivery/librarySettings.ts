@@ -90,6 +90,7 @@ export async function dropQueuesOfAnotherUser(
   }
 }
 
+/** {@link dropLibraryQueues} where storage may throw: false then. */
 function safelyDropped(storage: KeyValueStorage, writeKey: string): boolean {
   try {
     return dropLibraryQueues(storage, writeKey);

@@ -13,7 +13,6 @@ export type RelayMode = {
   followUser?: (userId: Promise<string>) => void;
 };
 
-
 /**
  * Starts what `delivery: backend` needs (nothing for `direct`): one warning
  * for the keys that have no effect in this mode, and, unless in test mode,
