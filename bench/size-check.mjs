@@ -86,7 +86,7 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * that the salt keys the search terms' digest: 27634 B. Then `delivery:
  * backend` in two tabs of one browser: the page's user handed to the relay's
  * cookie code (lazy), which asks for no cookie once another person has signed
- * in: 27675 B (27.0 KB), budget 27.25 KB.
+ * in: 27718 B (27.1 KB), budget 27.25 KB.
  */
 const OWN_CODE_LIMIT = 27.25 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];

@@ -199,7 +199,7 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
  * hidden and sleeping pages run late).
  */
 export function startBrowserBackendSession(
-  options: Pick<BackendSessionOptions, 'relayUrl' | 'getCredentials' | 'warn'> & { pageUser: () => string | undefined },
+  options: Pick<BackendSessionOptions, 'relayUrl' | 'getCredentials' | 'warn' | 'anotherUserSignedIn'>,
 ): BackendSession {
   // Wall-clock time only: `expiresAt` is a wall-clock time (the monotonic `now` is not read here).
   const scheduler: Scheduler = {
@@ -208,36 +208,11 @@ export function startBrowserBackendSession(
     setTimeout: (fn, ms) => setTimeout(fn, ms),
     clearTimeout: handle => clearTimeout(handle as ReturnType<typeof setTimeout>),
   };
-  const anotherUserSignedIn = () => {
-    const user = options.pageUser();
-    return user !== undefined && (browserUserId() ?? user) !== user;
-  };
-  const session = startBackendSession({ ...options, scheduler, fetch: (url, init) => fetch(url, init), anotherUserSignedIn });
+  const session = startBackendSession({ ...options, scheduler, fetch: (url, init) => fetch(url, init) });
   if (typeof document !== 'undefined') {
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible') session.refreshIfDue();
     });
   }
   return session;
-}
-
-/**
- * The user id the Segment library stored in this browser (whoever signed in
- * last, in any tab): its cookie wins, else localStorage (JSON); undefined
- * where neither can be read.
- */
-function browserUserId(): string | undefined {
-  try {
-    const cookie = document.cookie.split('; ').find(part => part.startsWith('ajs_user_id='));
-    const stored = cookie ? decodeURIComponent(cookie.slice(12)) : window.localStorage.getItem('ajs_user_id');
-    let id: unknown = stored;
-    try {
-      id = stored && JSON.parse(stored);
-    } catch {
-      // as it is (a cookie's)
-    }
-    return typeof id === 'string' && id ? id : undefined;
-  } catch {
-    return undefined;
-  }
 }

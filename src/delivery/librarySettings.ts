@@ -32,27 +32,41 @@ export function dropQueuesOfOtherSettings(
   }
 }
 
-/** Removes the library's persisted queues of `writeKey`; whether there were any. Throws where storage does. */
-function dropLibraryQueues(storage: KeyValueStorage, writeKey: string): boolean {
-  const queues: string[] = [];
+/** The keys of the library's persisted queues of `writeKey`. Throws where storage does. */
+function libraryQueueKeys(storage: KeyValueStorage, writeKey: string): string[] {
+  const keys: string[] = [];
   for (let i = 0; i < (storage.length ?? 0); i++) {
     const name = storage.key?.(i);
-    if (name?.startsWith(libraryQueuePrefix(writeKey))) queues.push(name);
+    if (name?.startsWith(libraryQueuePrefix(writeKey))) keys.push(name);
   }
+  return keys;
+}
+
+/** Removes the library's persisted queues of `writeKey`; whether there were any. Throws where storage does. */
+function dropLibraryQueues(storage: KeyValueStorage, writeKey: string): boolean {
+  const queues = libraryQueueKeys(storage, writeKey);
   queues.forEach(name => storage.removeItem(name));
   return queues.length > 0;
 }
 
-/** Whether a queue the library kept holds a call of another user than `userId` (its own `userId`, as sent). */
+/**
+ * Whether a queue the library kept holds a call of another user than
+ * `userId` (its own `userId`, as sent); an unreadable one (not the library's
+ * JSON) counts as such: removed rather than sent as this user's.
+ */
 function holdsCallsOfAnother(storage: KeyValueStorage, writeKey: string, userId: string): boolean {
-  for (let i = 0; i < (storage.length ?? 0); i++) {
-    const name = storage.key?.(i);
-    if (!name?.startsWith(libraryQueuePrefix(writeKey)) || !name.endsWith(':items')) continue;
-    const items: unknown = JSON.parse(storage.getItem(name) ?? '[]');
-    const users = Array.isArray(items) ? items.map(item => item?.event?.userId) : [];
-    if (users.some(user => typeof user === 'string' && user !== userId)) return true;
-  }
-  return false;
+  return libraryQueueKeys(storage, writeKey)
+    .filter(name => name.endsWith(':items'))
+    .some(name => {
+      let items: unknown;
+      try {
+        items = JSON.parse(storage.getItem(name) ?? '[]');
+      } catch {
+        return true;
+      }
+      const users = Array.isArray(items) ? items.map(item => item?.event?.userId) : [];
+      return users.some(user => typeof user === 'string' && user !== userId);
+    });
 }
 
 /**
@@ -85,17 +99,7 @@ export async function dropQueuesOfAnotherUser(
     const another = (previousUser !== undefined && current !== previousUser) || holdsCallsOfAnother(storage, writeKey, current);
     return another && dropLibraryQueues(storage, writeKey);
   } catch {
-    // unreadable (not the library's JSON): removed, rather than sent as this user's
-    return safelyDropped(storage, writeKey);
-  }
-}
-
-/** {@link dropLibraryQueues} where storage may throw: false then. */
-function safelyDropped(storage: KeyValueStorage, writeKey: string): boolean {
-  try {
-    return dropLibraryQueues(storage, writeKey);
-  } catch {
-    return false;
+    return false; // storage that refuses: the library cannot have kept queues there either
   }
 }
 

@@ -1,6 +1,7 @@
 import type { IdentityApi } from '@backstage/core-plugin-api';
 import type { EnabledSegmentConfig } from '../config/SegmentConfig';
 import type { UserIdTransformOption } from '../identity/userIdOptions';
+import { browserUserId } from './storedOwner';
 import type { Logger } from './Transport';
 
 /** What `delivery: backend` adds to the pipeline; undefined from {@link startRelayMode} means: stay off. */
@@ -40,7 +41,7 @@ export function startRelayMode(config: EnabledSegmentConfig, identityApi: Identi
       relayUrl: relay.url,
       getCredentials: () => identityApi.getCredentials(),
       warn: message => logger.warn(message),
-      pageUser: () => pageUser,
+      anotherUserSignedIn: () => pageUser !== undefined && (browserUserId() ?? pageUser) !== pageUser,
     }),
   );
   return {

@@ -75,8 +75,20 @@ export function createStoredOwner(storage: KeyValueStorage, writeKey: string, id
  * identity (see `keepIdentityForPageLife`): it is shared by the cookie
  * domain, so it is whoever stored it last. Throws where localStorage does.
  */
-function libraryUserId(storage: KeyValueStorage): string | undefined {
-  return parsedId(userIdCookie()) ?? parsedId(storage.getItem('ajs_user_id'));
+function libraryUserId(storage: KeyValueStorage | undefined): string | undefined {
+  return parsedId(userIdCookie()) ?? parsedId(storage?.getItem('ajs_user_id'));
+}
+
+/**
+ * The user id the Segment library stored in this browser (whoever signed in
+ * last, in any tab; see `libraryUserId`); undefined where it cannot be read.
+ */
+export function browserUserId(): string | undefined {
+  try {
+    return libraryUserId(pageLocalStorage());
+  } catch {
+    return undefined;
+  }
 }
 
 /**
