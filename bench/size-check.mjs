@@ -86,9 +86,13 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * that the salt keys the search terms' digest: 27634 B. Then `delivery:
  * backend` in two tabs of one browser: the page's user handed to the relay's
  * cookie code (lazy), which asks for no cookie once another person has signed
- * in: 27718 B (27.1 KB), budget 27.25 KB.
+ * in: 27718 B (27.1 KB), budget 27.25 KB. Then a privacy review (2026-12-04):
+ * a user's entity page titled with their pseudonym (the catalog titles it with
+ * their name), the user's own ref recognized as soon as the identity answers
+ * (a custom transform that failed left it in clear), the app's function asked
+ * once per ref: 28175 B (27.5 KB), budget 27.75 KB.
  */
-const OWN_CODE_LIMIT = 27.25 * 1024;
+const OWN_CODE_LIMIT = 27.75 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];
 
 const failures = [];

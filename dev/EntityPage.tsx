@@ -14,9 +14,10 @@ const EntityActions = () => {
 
 /**
  * Stands in for the catalog's entity page (`/catalog/:namespace/:kind/:name`)
- * so that a user's own profile page can be opened in the dev app: its title
- * and its events carry the entity ref, as the catalog's do. With a
- * `userIdTransform`, a user's page is sent under their pseudonym.
+ * so that a user's own profile page can be opened in the dev app: titled
+ * with the entity's name, its events carrying the entity ref, as the
+ * catalog's are. With a `userIdTransform`, a user's page is sent under
+ * their pseudonym.
  */
 export const EntityPage = () => {
   const [namespace = 'default', kind = 'component', name = ''] = window.location.pathname
@@ -30,10 +31,12 @@ export const EntityPage = () => {
       }
     });
   const entityRef = `${kind.toLocaleLowerCase('en-US')}:${namespace}/${name}`;
+  // The catalog's title: the entity's title (here its name), and its namespace outside `default`.
+  const title = namespace === 'default' ? name : `${name} in ${namespace}`;
   return (
     <AnalyticsContext attributes={{ entityRef }}>
       <Page themeId="home">
-        <Header title={entityRef} subtitle={`A stand-in for the catalog's page of ${entityRef}`} />
+        <Header title={title} subtitle={`A stand-in for the catalog's page of ${entityRef}`} />
         <Content>
           <EntityActions />
           <p>

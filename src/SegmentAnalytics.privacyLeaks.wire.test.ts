@@ -95,6 +95,27 @@ describe('privacy promises on the wire', () => {
     expect(messages.find(m => m.type === 'identify')!.context.page.search).toBe(`?tab=overview&q=${JANE_SHA256}`);
   });
 
+  it.each<[string, () => Promise<string>]>([
+    ['fails', async () => Promise.reject(new Error('directory down'))],
+    ['never answers', () => new Promise<string>(() => {})],
+  ])("a custom transform that %s: the user's ref, also without its kind, never goes out; the function is asked once", async (_how, answer) => {
+    const calls: string[] = [];
+    const userIdTransform = (ref: string) => {
+      calls.push(ref);
+      return answer();
+    };
+    const { analytics, waitFor } = wire.create({}, { identityApi: userIdentity(REF), userIdTransform });
+    analytics.captureEvent({ action: 'click', subject: 'first for user:default/jane.doe', context });
+    analytics.captureEvent({ action: 'click', subject: 'Owned by default/jane.doe', context });
+    await waitFor(m => m.filter(x => x.type === 'track').length >= 2);
+    analytics.captureEvent({ action: 'click', subject: 'later: owned by Default/Jane.Doe', context });
+    const messages = await waitFor(m => m.filter(x => x.type === 'track').length >= 3);
+    const subjects = messages.filter(m => m.type === 'track').map(m => m.properties.subject);
+    expect(subjects).toEqual([`first for ${R}`, `Owned by ${R}`, `later: owned by ${R}`]);
+    expect(JSON.stringify(messages)).not.toMatch(JANE_ANYHOW);
+    expect(calls).toEqual([REF]);
+  });
+
   it('credential values are redacted whole, in every string sent, what the library adds included', async () => {
     const secret = '/cb?code=SECRa%26SECRb%23SECRc&state=SECRd%253Fx%253Dy&utm_source=%2Fx%3Ftoken%3DSECRe&utm_jane%40example.com=1&utm_term=%EF%BD%8A%EF%BC%A0example.com';
     window.history.replaceState({}, '', secret);

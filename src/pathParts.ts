@@ -4,6 +4,7 @@ import { listenForPageLeave } from './delivery/pageLifecycle';
 import { browserUserIdTransform, startRelayMode } from './delivery/relayMode';
 import { chooseUserIdTransform } from './identity/chooseUserIdTransform';
 import { resolveIdentity } from './identity/resolveIdentity';
+import { oncePerRef } from './identity/transformEntityRef';
 import { UserIdTransformOption } from './identity/userIdOptions';
 import { claimWriteKey, isWriteKeyClaimed } from './oncePerWriteKey';
 import { dropKeptCallsSoon } from './delivery/dropKeptCalls';
@@ -57,7 +58,7 @@ export function setUpPathParts(
     return undefined;
   }
   const { identityApi } = app;
-  const { transform, warnings } = chooseUserIdTransform(
+  const { transform: chosen, warnings } = chooseUserIdTransform(
     app.userIdTransform,
     config.userIdTransform,
     config.userIdSalt,
@@ -73,13 +74,15 @@ export function setUpPathParts(
   const relay = startRelayMode(config, identityApi, logger);
   if (!relay) return undefined;
   const salt = config.userIdSalt;
+  // The identity and the privacy step both meet the user's ref: the app's function is asked once.
+  const transform = oncePerRef(chosen);
   // With a transform, every user ref sent is pseudonymized with it (the user's own becomes their user id).
   const pseudonyms = transform && createUserPseudonyms({ transform, salt, timeoutMs: config.identityTimeoutMs });
   // Before delivery is created: on leaving the page, calls still being hashed reach delivery first.
   const privacy = createPrivacy(config.privacy, { salt, pseudonyms, onPageLeave: listenForPageLeave });
   const { groups } = config.team;
   const warn = (message: string) => logger.warn(message);
-  const onUser = pseudonyms && ((ref: string, userId: string) => pseudonyms.setOwn(ref, userId));
+  const onUser = pseudonyms && ((ref: string, userId: Promise<string>) => pseudonyms.expectOwn(ref, userId));
   const userIdTransform = browserUserIdTransform(config, transform);
   const identity =
     identityApi && withGroups(resolveIdentity({ identityApi, transform: userIdTransform, salt, groups, warn, onUser }));

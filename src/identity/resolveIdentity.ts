@@ -25,11 +25,12 @@ export type ResolveIdentityOptions = IdentityOptions & {
   /** Told once when a group's transform fails (the group is left out). */
   warn?: (message: string) => void;
   /**
-   * Told the user's entity ref and id once both are known, before the
-   * identity resolves (the privacy step then finds the ref in events). The
-   * ref goes nowhere else: the resolved identity holds ids only.
+   * Told the user's entity ref as soon as it is read, with their id to come
+   * (settled before the identity resolves), so that the privacy step finds
+   * the ref in events, also when the transform fails or is slow. The ref
+   * goes nowhere else: the resolved identity holds ids only.
    */
-  onUser?: (userEntityRef: string, userId: string) => void;
+  onUser?: (userEntityRef: string, userId: Promise<string>) => void;
 };
 
 async function resolveGroups(
@@ -84,10 +85,8 @@ export async function resolveIdentity(options: ResolveIdentityOptions): Promise<
     options.warn?.("Segment analytics: the user's groups could not be read and are not sent");
     return [];
   };
-  const [userId, groups] = await Promise.all([
-    transformEntityRef(userEntityRef, options.transform, options.salt),
-    resolveGroups(() => identity.ownershipEntityRefs, options).catch(noGroups),
-  ]);
-  options.onUser?.(userEntityRef, userId);
+  const transformed = transformEntityRef(userEntityRef, options.transform, options.salt);
+  options.onUser?.(userEntityRef, transformed);
+  const [userId, groups] = await Promise.all([transformed, resolveGroups(() => identity.ownershipEntityRefs, options).catch(noGroups)]);
   return { userId, groups };
 }

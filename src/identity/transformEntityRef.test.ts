@@ -1,4 +1,4 @@
-import { containsRef, transformEntityRef } from './transformEntityRef';
+import { containsRef, oncePerRef, transformEntityRef } from './transformEntityRef';
 
 describe('containsRef: the ref in any spelling', () => {
   it.each<[string, string, string]>([
@@ -37,5 +37,16 @@ describe('containsRef: the ref in any spelling', () => {
     expect(error).toBeInstanceOf(Error);
     expect(error.message).toMatch(/contains the plaintext entity ref; it is refused/);
     expect(error.message.toLowerCase()).not.toMatch(/nga/);
+  });
+});
+
+describe('oncePerRef', () => {
+  it("asks the app's function once per ref, so a function whose answer changes still gives one id per user", async () => {
+    let count = 0;
+    const transform = oncePerRef(async (ref: string) => `${ref.length}-${++count}`);
+    const ids = await Promise.all(['user:default/jane', 'user:default/jane', 'user:default/bob'].map(ref => transformEntityRef(ref, transform, undefined)));
+    expect(ids).toEqual(['17-1', '17-1', '16-2']);
+    expect(oncePerRef('sha-256')).toBe('sha-256');
+    expect(oncePerRef(undefined)).toBeUndefined();
   });
 });

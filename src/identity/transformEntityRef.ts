@@ -37,6 +37,30 @@ function checkId(id: unknown, ref: string, transformed: boolean): string {
   return id as string;
 }
 
+/** Refs whose ids {@link oncePerRef} remembers. */
+const MAX_REMEMBERED_IDS = 1024;
+
+/**
+ * The app's own transform, called once per ref however often a page load
+ * asks (the user's identity and the privacy step both meet the user's ref):
+ * a function whose answer changes from call to call still gives one id per
+ * user. Other options as they are.
+ */
+export function oncePerRef<T extends UserIdTransformOption | undefined>(transform: T): T {
+  if (typeof transform !== 'function') return transform;
+  const ids = new Map<string, Promise<string>>();
+  const once = (ref: string) => {
+    let id = ids.get(ref);
+    if (!id) {
+      if (ids.size >= MAX_REMEMBERED_IDS) ids.clear();
+      id = Promise.resolve().then(() => transform(ref));
+      ids.set(ref, id);
+    }
+    return id;
+  };
+  return once as T;
+}
+
 /**
  * An error standing in for one whose text is withheld: with a transform, the
  * identity API's or the transform's message may quote the entity ref.

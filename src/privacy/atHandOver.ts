@@ -56,20 +56,22 @@ export function createHandOverRedaction({ rewriter, pseudonyms, preparedBeforeOw
               allowedContexts: '*',
               searchTerms: 'keep',
               text: s => pseudonyms.rewrite(s, unknownRefs),
-              object: o => pseudonyms.rewriteAttributes(o, unknownRefs),
+              object: o => pseudonyms.rewriteObject(o, unknownRefs),
             })
           : call;
       return { call: again, document, unknownRefs };
     },
     redactDocument({ call, document, unknownRefs }) {
       const clean = rewriter(unknownRefs).text;
+      // A user's page is titled with their name: the title from where it is shown.
+      const titleAt = (location: string, title: string) => clean(pseudonyms ? pseudonyms.titleAt(location, title, unknownRefs) : title);
       // The URL and title now; a page's title only when mapping asks for it.
       const redacted: CurrentDocument = {
         href: clean(document.href),
-        title: clean(document.title),
+        title: titleAt(document.href, document.title),
         titleOfPage: page => {
           const title = document.titleOfPage?.(page);
-          return title === undefined ? undefined : clean(title);
+          return title === undefined ? undefined : titleAt(page, title);
         },
       };
       return { call, document: redacted, unknownRefs };

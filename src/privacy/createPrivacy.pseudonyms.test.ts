@@ -70,6 +70,18 @@ describe('createPrivacy with a user id transform', () => {
     expect(settled.map(c => c.properties.subject)).toEqual(['owned by jane-id', 'jane-id and jane-id']);
   });
 
+  it("a user's page is titled with their pseudonym, not the name the catalog titles it with, at capture and at hand-over", () => {
+    const { pseudonyms, privacy, delivered, send } = setup(async () => 'never');
+    pseudonyms.setOwn('user:default/jane.doe', 'u-7');
+    const url = 'https://b.example.com/catalog/default/user/jane.doe';
+    send(call({ action: 'navigate', subject: '/catalog/default/user/jane.doe' }, { ...page, url, path: '/catalog/default/user/jane.doe', title: 'Catalog | App' }));
+    expect(delivered[0].page.title).toBe('u-7 | App');
+    // The title the page ended up with, as the call is handed over.
+    const settled = atHandOver(privacy)(delivered[0], { href: url, title: 'Jane Doe | App' });
+    expect([settled.page.title, settled.properties.title]).toEqual(['u-7 | App', 'u-7 | App']);
+    expect(JSON.stringify(settled)).not.toMatch(/jane/i);
+  });
+
   it('a transform that fails gives the mark, never the ref; the calls after it still go', async () => {
     const { delivered, send } = setup(async ref => (ref.includes('bob') ? Promise.reject(new Error(ref)) : 'p-ann'));
     send(call({ action: 'click', subject: 'user:bob' }));
@@ -104,7 +116,7 @@ describe('createLibraryRedaction: what the Segment library adds', () => {
   const libraryEvent = (type: string, over: Record<string, any> = {}): TestEvent => ({
     type,
     context: {
-      page: { url: 'https://b.example.com/catalog/default/user/bob?code=a%26b&utm_term=user%3Abob', path: '/catalog/default/user/bob', search: '?code=a%26b&utm_term=user%3Abob', title: 'T', referrer: '' },
+      page: { url: 'https://b.example.com/catalog/default/user/bob?code=a%26b&utm_term=user%3Abob', path: '/catalog/default/user/bob', search: '?code=a%26b&utm_term=user%3Abob', title: 'Bob Smith | App', referrer: '' },
       campaign: { term: 'user:bob', 'jane@example.com': 'x', source: '/cb?token=t' },
       referrer: { id: 'user:bob', type: 'dataxu' },
       traits: { email: 'jane@example.com' },
@@ -125,7 +137,8 @@ describe('createLibraryRedaction: what the Segment library adds', () => {
         url: `https://b.example.com/catalog/default/user/${BOB_SHA256}?code=${R}&utm_term=${BOB_SHA256}`,
         path: `/catalog/default/user/${BOB_SHA256}`,
         search: `?code=${R}&utm_term=${BOB_SHA256}`,
-        title: 'T',
+        // The catalog titles a user's page with their display name: the page part is the pseudonym.
+        title: `${BOB_SHA256} | App`,
         referrer: '',
       },
       campaign: { term: BOB_SHA256, 'jane@example.com': 'x', source: `/cb?token=${R}` },

@@ -74,14 +74,14 @@ export function createPrivacy(config: PrivacyConfig = DEFAULT_PRIVACY, options: 
 
   const rewriter = (missing?: Set<string>): Rewriter =>
     pseudonyms
-      ? { text: s => pseudonyms.rewrite(text(s), missing), object: o => pseudonyms.rewriteAttributes(o, missing) }
+      ? { text: s => pseudonyms.rewrite(text(s), missing), object: o => pseudonyms.rewriteObject(o, missing) }
       : { text };
   // One redaction for every call (built once: this runs on the caller's stack); `missing` is per call.
   let missingNow: Set<string> | undefined;
   const redaction: CallRedaction = { ...config, ...rewriter() };
   if (pseudonyms) {
     redaction.text = s => pseudonyms.rewrite(text(s), missingNow);
-    redaction.object = o => pseudonyms.rewriteAttributes(o, missingNow);
+    redaction.object = o => pseudonyms.rewriteObject(o, missingNow);
   }
   const prepare = (call: SegmentCall, missing?: Set<string>) => {
     missingNow = missing;
@@ -137,6 +137,12 @@ export function createPrivacy(config: PrivacyConfig = DEFAULT_PRIVACY, options: 
         }
         const later = pseudonyms!
           .learn(missing)
+          // The user's own ref may have become known meanwhile, their id still to come: wait for it too.
+          .then(() => {
+            const more = new Set<string>();
+            prepare(call, more);
+            return pseudonyms!.learn(more);
+          })
           .then(() => {
             const again = !pseudonyms!.ownKnown;
             return Promise.resolve(finished(prepare(call), call)).then(c => marked(c, again));

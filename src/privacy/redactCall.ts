@@ -105,14 +105,20 @@ export function keepAllowed(value: unknown, allowed: AllowList): unknown {
   return kept;
 }
 
-/** The page fields with their strings redacted; the same object when nothing changed. */
-export function redactPage<T extends Partial<PageInfo>>(page: T, redact: TextRedactor): T {
-  let copy: T | undefined;
+/**
+ * The page fields with their strings redacted, after the rewriter's `object`
+ * has seen the page (a user's page gets its title from it); the same object
+ * when nothing changed.
+ */
+export function redactPage<T extends Partial<PageInfo>>(page: T, rw: Rewriter | TextRedactor): T {
+  const { text, object } = typeof rw === 'function' ? { text: rw, object: undefined } : rw;
+  const seen = (object ? object(page) : page) as T;
+  let copy: T | undefined = seen === page ? undefined : seen;
   for (const field of PAGE_FIELDS) {
-    const before = page[field];
+    const before = seen[field];
     if (typeof before !== 'string') continue;
-    const after = redact(before);
-    if (after !== before) (copy ??= { ...page })[field] = after as T[typeof field];
+    const after = text(before);
+    if (after !== before) (copy ??= { ...seen })[field] = after as T[typeof field];
   }
   return copy ?? page;
 }
@@ -132,9 +138,10 @@ export type CallRedaction = Pick<PrivacyConfig, 'allowedAttributes' | 'allowedCo
  * Pure: the call is not changed; the result shares what did not change.
  */
 export function redactCall(call: SegmentCall, r: CallRedaction): SegmentCall {
-  const input = call.properties;
+  // A page call's properties describe its page too (a user's page gets its title from `object`).
+  const input = (call.type === 'page' && r.object ? r.object(call.properties) : call.properties) as SegmentProperties;
   const properties: SegmentProperties = {};
-  let changed = false;
+  let changed = input !== call.properties;
   for (const key of Object.keys(input)) {
     let value = input[key];
     if (key === 'attributes') value = keepAllowed(value, r.allowedAttributes);
@@ -144,7 +151,7 @@ export function redactCall(call: SegmentCall, r: CallRedaction): SegmentCall {
     properties[key] = value;
     changed ||= value !== input[key];
   }
-  const page = redactPage(call.page, r.text);
+  const page = redactPage(call.page, r);
   if (call.type === 'page') {
     return changed || page !== call.page ? { ...call, properties: changed ? properties : input, page } : call;
   }

@@ -48,7 +48,7 @@ function rewrite(event: LibraryEvent, rw: Rewriter, pseudonymized: boolean): Rew
     }
     out.context = context;
   }
-  if (event.type === 'page' && event.properties) out.properties = redactPage(event.properties, rw.text);
+  if (event.type === 'page' && event.properties) out.properties = redactPage(event.properties, rw);
   // Traits are the module's to decide: identify carries none, group only the
   // group's name, and that only without a transform. Whatever the library
   // merged in from the browser's storage (another analytics.js, an older setup) is dropped.

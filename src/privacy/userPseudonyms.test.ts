@@ -50,6 +50,29 @@ describe('createUserPseudonyms', () => {
     expect(missing.size).toBe(0);
   });
 
+  it("the user's ref read before their id: refs to them wait for it; the mark if it fails or is late, until it comes", async () => {
+    const { timers, fireAll } = manualTimers();
+    const pseudonyms = createUserPseudonyms({ transform: async () => 'never-called', timeoutMs: 100, timers });
+    let answer: (id: string) => void = () => {};
+    pseudonyms.expectOwn('user:default/jane.doe', new Promise<string>(resolve => (answer = resolve)));
+    const missing = new Set<string>();
+    expect(pseudonyms.rewrite('owner: default/jane.doe', missing)).toBe(`owner: ${R}`);
+    const learned = pseudonyms.learn(missing);
+    fireAll();
+    await learned;
+    expect(pseudonyms.rewrite('owner: default/jane.doe, user:jane.doe')).toBe(`owner: ${R}, ${R}`);
+    answer('u-9');
+    await Promise.resolve();
+    expect(pseudonyms.rewrite('owner: default/jane.doe')).toBe('owner: u-9');
+
+    const failing = createUserPseudonyms({ transform: async () => 'never-called', timeoutMs: 100 });
+    failing.expectOwn('user:default/jane.doe', Promise.reject(new Error('down')));
+    const more = new Set<string>();
+    failing.rewrite('default/jane.doe', more);
+    await failing.learn(more);
+    expect(failing.rewrite('default/jane.doe /catalog/default/user/jane.doe')).toBe(`${R} /catalog/default/user/${R}`);
+  });
+
   it('a custom transform is called once per ref, however often the ref is seen', async () => {
     const transform = jest.fn(async (ref: string) => `p${ref.length}`);
     const pseudonyms = createUserPseudonyms({ transform, timeoutMs: 5000 });
@@ -93,6 +116,34 @@ describe('createUserPseudonyms', () => {
     answer('late-bob');
     await Promise.resolve();
     expect(pseudonyms.rewrite('user:bob')).toBe(R);
+  });
+
+  it.each([
+    ['/catalog/default/user/jane.doe', 'jane.doe | Backstage', 'u-1 | Backstage'],
+    ['https://b.example.com/catalog/Default/user/Jane.Doe/ownership?tab=1#x', 'Jane Doe | Groups | Backstage', 'u-1 | Backstage'],
+    ['/backstage/catalog/default/user/jane.doe', 'Jane Doe', 'u-1'],
+    ['/catalog/people/user/ana', 'ana in people | Backstage', `${R} | Backstage`],
+    ['/catalog/default/component/jane.doe', 'jane.doe | Backstage', 'jane.doe | Backstage'],
+    ['/search?query=user:default/jane.doe', 'Search | Backstage', 'Search | Backstage'],
+  ])("a user's page at %s, titled %j, is titled %j (the page part is the user's pseudonym)", (location, title, expected) => {
+    const pseudonyms = createUserPseudonyms({ transform: async () => 'never-called', timeoutMs: 5000 });
+    pseudonyms.setOwn('user:default/jane.doe', 'u-1');
+    const missing = new Set<string>();
+    expect(pseudonyms.titleAt(location, title, missing)).toBe(expected);
+    expect(pseudonyms.rewriteObject({ path: location, title }, missing)).toEqual({ path: location, title: expected });
+    expect([...missing]).toEqual(expected.startsWith(R) ? ['user:people/ana'] : []);
+  });
+
+  it("another user's page is titled with their pseudonym once learned", async () => {
+    const pseudonyms = createUserPseudonyms({ transform: 'sha-256', timeoutMs: 5000 });
+    const missing = new Set<string>();
+    expect(pseudonyms.titleAt('/catalog/default/user/bob', 'Bob Smith | App', missing)).toBe(`${R} | App`);
+    await pseudonyms.learn(missing);
+    expect(pseudonyms.titleAt('/catalog/default/user/bob', 'Bob Smith | App')).toBe(`${BOB_SHA256} | App`);
+    expect(pseudonyms.rewriteObject({ url: 'https://b.example.com/catalog/default/user/bob', title: 'Bob Smith' })).toEqual({
+      url: 'https://b.example.com/catalog/default/user/bob',
+      title: BOB_SHA256,
+    });
   });
 
   it('route attributes naming a user get the pseudonym as name; other kinds stay', async () => {

@@ -1,6 +1,6 @@
 import { transformEntityRef } from '../identity/transformEntityRef';
 import type { UserIdTransformOption } from '../identity/userIdOptions';
-import { canonicalUserRef, findUserRefs, OwnRef, ownRefOf } from './findUserRefs';
+import { canonicalUserRef, FoundRef, findUserRefs, OwnRef, ownRefOf } from './findUserRefs';
 import { REDACTED } from './PrivacyConfig';
 import { caselessKey } from '../text/caseless';
 import { replaceInOriginal } from '../text/textView';
@@ -27,6 +27,13 @@ export type UserPseudonymOptions = {
   timers?: PseudonymTimers;
 };
 
+/** The path of a page's location (a URL or a path): without its scheme, host, query and fragment. */
+function pathOf(location: string): string {
+  const rest = location.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '');
+  const end = rest.search(/[?#]/);
+  return end < 0 ? rest : rest.slice(0, end);
+}
+
 /** Adds `key` to a bounded map, dropping the oldest entry when full. */
 function remember<V>(map: Map<string, V>, key: string, value: V) {
   map.delete(key);
@@ -51,27 +58,48 @@ export function createUserPseudonyms({ transform, salt, timeoutMs, timers = glob
   const known = new Map<string, string>();
   const made = new Map<string, true>();
   const working = new Map<string, Promise<void>>();
-  let own: (OwnRef & { userId: string }) | undefined;
+  /** The signed-in user: their ref's keys, and their id once known (while `pending`, refs to them wait for it). */
+  let own: (OwnRef & { userId?: string; pending?: Promise<unknown> }) | undefined;
   /** Texts with no user ref in them, for the current own ref. */
   const plain = new Map<string, true>();
 
   const isPseudonym = (name: string) =>
     made.has(name) || name === own?.userId || (transform === 'sha-256' && SHA256_HEX.test(name));
 
-  const work = (ref: string): Promise<void> =>
+  /** False when `text` cannot hold a user ref (plain ASCII, nothing encoded, no `user` nor the own ref without its kind). */
+  const mayHoldRef = (text: string) => {
+    // eslint-disable-next-line no-control-regex
+    if (/[^\x00-\x7f]|%/.test(text)) return true;
+    const lower = text.toLowerCase();
+    return lower.includes('user') || (!!own && lower.includes(own.kindless));
+  };
+  /** The pseudonym of a ref (the own one: the user id), or the mark when it is not known yet (the ref is added to `missing`). */
+  const pseudonymFor = (ref: string, isOwn: boolean, missing?: Set<string>): string => {
+    const key = isOwn && own ? own.key : ref;
+    const pseudonym = isOwn && own ? own.userId : known.get(ref);
+    if (pseudonym === undefined) missing?.add(key);
+    return pseudonym ?? REDACTED;
+  };
+  const pseudonymOf = (found: FoundRef, missing?: Set<string>) => pseudonymFor(found.ref, found.own, missing);
+
+  /** `id`, or the mark when it fails or takes longer than `timeoutMs`. */
+  const bounded = (id: Promise<string>): Promise<string> =>
     new Promise<string>(resolve => {
       const timer = timers.setTimeout(() => resolve(REDACTED), timeoutMs);
-      transformEntityRef(ref, transform, salt).then(
-        id => {
+      id.then(
+        value => {
           timers.clearTimeout(timer);
-          resolve(id);
+          resolve(value);
         },
         () => {
           timers.clearTimeout(timer);
           resolve(REDACTED);
         },
       );
-    }).then(pseudonym => {
+    });
+
+  const work = (ref: string): Promise<void> =>
+    bounded(transformEntityRef(ref, transform, salt)).then(pseudonym => {
       remember(known, ref, pseudonym);
       if (pseudonym !== REDACTED) remember(made, pseudonym, true);
       working.delete(ref);
@@ -84,37 +112,47 @@ export function createUserPseudonyms({ transform, salt, timeoutMs, timers = glob
       own = keys && { ...keys, userId };
       plain.clear();
     },
+    /**
+     * The signed-in user's ref, read before their id is worked out: their ref
+     * (in any spelling, or without its kind) waits for `userId`, as other
+     * refs wait for their pseudonyms; the mark if it fails or takes longer
+     * than `timeoutMs` (a late id still replaces the mark). Never the ref.
+     */
+    expectOwn(ref: string, userId: Promise<string>): void {
+      const keys = ownRefOf(ref);
+      const mine = () => !!keys && own?.key === keys.key;
+      const pending = bounded(userId).then(id => {
+        if (mine() && own!.userId === undefined) own = { ...keys!, userId: id };
+      });
+      own = keys && { ...keys, pending };
+      plain.clear();
+      userId.then(
+        id => {
+          if (mine()) own = { ...keys!, userId: id };
+        },
+        () => {},
+      );
+    },
     /** Whether the signed-in user's ref is known yet. */
     get ownKnown(): boolean {
       return own !== undefined;
     },
     /** `text` with every user ref replaced by its pseudonym, or by the mark when it is not known yet (added to `missing`). */
     rewrite(text: string, missing?: Set<string>): string {
-      if (plain.has(text)) return text;
-      // eslint-disable-next-line no-control-regex
-      if (!/[^\x00-\x7f]|%/.test(text)) {
-        const lower = text.toLowerCase();
-        if (!lower.includes('user') && !(own && lower.includes(own.kindless))) return text;
-      }
+      if (plain.has(text) || !mayHoldRef(text)) return text;
       const { view, found } = findUserRefs(text, own, isPseudonym);
       if (!found.length) {
         if (text.length <= 2048) remember(plain, text, true);
         return text;
       }
-      const replacements = found.map(({ from, to, ref, own: isOwn }) => {
-        const pseudonym = isOwn && own ? own.userId : known.get(ref);
-        if (pseudonym === undefined) missing?.add(ref);
-        return { from, to, text: pseudonym ?? REDACTED };
-      });
+      const replacements = found.map(ref => ({ from: ref.from, to: ref.to, text: pseudonymOf(ref, missing) }));
       return replaceInOriginal(text, view, replacements);
     },
     /** The pseudonym of `user:<namespace>/<name>` (route attributes, say), or the mark (added to `missing`). */
     ofName(namespace: string, name: string, missing?: Set<string>): string {
       if (isPseudonym(name)) return name;
       const ref = canonicalUserRef(namespace, name);
-      const pseudonym = own?.key === caselessKey(ref) ? own.userId : known.get(ref);
-      if (pseudonym === undefined) missing?.add(ref);
-      return pseudonym ?? REDACTED;
+      return pseudonymFor(ref, own?.key === caselessKey(ref), missing);
     },
     /**
      * A route's attributes naming a user (`{ kind: 'user', namespace, name }`,
@@ -127,10 +165,43 @@ export function createUserPseudonyms({ transform, salt, timeoutMs, timers = glob
       const pseudonym = this.ofName(typeof namespace === 'string' && namespace ? namespace : 'default', name, missing);
       return pseudonym === name ? value : { ...value, name: pseudonym };
     },
+    /**
+     * The title of the page at `location` (a URL or a path). When its path
+     * names a user (their entity page, its tabs), the title names them too,
+     * by their name or display name (the catalog titles a user's page with
+     * `metadata.title` or the name), which no rule could find: the title's
+     * page part, before its last ` | ` (where Backstage adds the app's
+     * title), becomes the user's pseudonym. Any other page's title as it is.
+     */
+    titleAt(location: string, title: string, missing?: Set<string>): string {
+      const path = pathOf(location);
+      const first = mayHoldRef(path) ? findUserRefs(path, own, isPseudonym).found[0] : undefined;
+      if (!first) return title;
+      const cut = title.lastIndexOf(' | ');
+      return pseudonymOf(first, missing) + (cut < 0 ? '' : title.slice(cut));
+    },
+    /**
+     * An object as sent with the user refs it holds by structure replaced: a
+     * page (`title` with a `path` or `url`) on a user's page titled as
+     * {@link UserPseudonyms.titleAt} says; route attributes naming a user
+     * as `rewriteAttributes` says. Its strings are left to `rewrite`.
+     */
+    rewriteObject(value: Record<string, unknown>, missing?: Set<string>): Record<string, unknown> {
+      const { title, path, url } = value;
+      let location: unknown = path;
+      if (typeof location !== 'string') location = url;
+      if (typeof title !== 'string' || typeof location !== 'string') return this.rewriteAttributes(value, missing);
+      const titled = this.titleAt(location, title, missing);
+      return this.rewriteAttributes(titled === title ? value : { ...value, title: titled }, missing);
+    },
     /** Resolves once each of `refs` has a pseudonym (or the mark); never rejects. */
     learn(refs: Iterable<string>): Promise<void> {
       const waits: Promise<void>[] = [];
       for (const ref of refs) {
+        if (ref === own?.key) {
+          if (own.userId === undefined && own.pending) waits.push(own.pending.then(() => undefined));
+          continue;
+        }
         if (known.has(ref)) continue;
         let pending = working.get(ref);
         if (!pending) {
