@@ -24,8 +24,9 @@ export interface Config {
      * entity ref keyed with this secret, as 64 lowercase hex characters.
      * Required while enabled: ids without a key could be reversed by hashing
      * the catalog's user list. Use a long random secret (32 characters or
-     * more), or the frontend's former `app.analytics.segment.userIdSalt` to
-     * keep the ids its `sha-256` transform sent.
+     * more). The frontend's former `app.analytics.segment.userIdSalt` keeps
+     * the ids its `sha-256` transform sent, but every app user could read it:
+     * whoever did can reverse the ids by hashing the catalog's user list.
      * @visibility secret
      */
     hmacKey?: string;

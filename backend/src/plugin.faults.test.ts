@@ -124,7 +124,9 @@ describe('bounded and checked like Segment', () => {
   });
 
   it('answers 404 for an unknown path and 405 for a method other than POST', async () => {
-    expect((await post(ctx.relay.server, 'x', trackCall())).status).toBe(404);
+    for (const path of ['x', 'batch', 'T', 'constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect([path, (await post(ctx.relay.server, path, trackCall())).status]).toEqual([path, 404]);
+    }
     const get = await request(ctx.relay.server).get('/api/segment-analytics/v1/t').set('Cookie', ALICE_COOKIE);
     expect(get.status).toBe(405);
     expect(get.headers.allow).toBe('POST');

@@ -40,6 +40,20 @@ describe('what Segment receives through the relay', () => {
     ]);
   });
 
+  it("forwards only the top-level keys Segment's API defines: options, user_id and other keys never reach Segment", async () => {
+    const relay = await startRelay({ upstreamUrl: segment.url });
+    const call = trackCall({ _metadata: { bundled: ['Segment.io'], unbundled: [], bundledIds: [] } });
+    const extra = {
+      options: { traits: { email: 'victim@example.com' }, ip: '198.51.100.23', groupId: 'forged-team' },
+      user_id: 'user:default/victim',
+      USERID: 'user:default/victim',
+      receivedAt: '2026-12-02T10:00:00.000Z',
+    };
+    expect((await post(relay.server, 't', { ...call, ...extra })).status).toBe(200);
+    const { writeKey: _w, sentAt: _s, ...kept } = call;
+    expect(segment.messages()).toEqual([{ ...kept, userId: ALICE_ID, context: { ...call.context, ip: '127.0.0.1' } }]);
+  });
+
   it('relays a batch as analytics-next sends it, in order, with the batch sentAt', async () => {
     const relay = await startRelay({ upstreamUrl: segment.url });
     const batch = [trackCall(), trackCall({ type: 'page', event: undefined, name: 'Catalog' }), trackCall({ event: 'search' })];

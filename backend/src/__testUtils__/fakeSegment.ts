@@ -16,6 +16,8 @@ export type FakeSegment = {
   messages(): any[];
   /** Answer the next requests like this (default: 200). */
   answer(answer: FakeAnswer): void;
+  /** Answers the requests left hanging so far with `status`. */
+  release(status: number): void;
   /** Resolves once `count` requests have arrived. */
   received(count: number): Promise<void>;
   close(): Promise<void>;
@@ -51,6 +53,13 @@ export async function startFakeSegment(): Promise<FakeSegment> {
     messages: () => requests.flatMap(request => request.body?.batch ?? []),
     answer(answer) {
       current = answer;
+    },
+    release(status) {
+      for (const res of hanging) {
+        res.writeHead(status, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ success: status < 300 }));
+      }
+      hanging.clear();
     },
     received(count) {
       if (requests.length >= count) return Promise.resolve();

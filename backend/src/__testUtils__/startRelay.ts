@@ -31,6 +31,8 @@ export type StartedRelay = {
   server: Server;
   /** Every line logged by any part of the backend. */
   logs: string[];
+  /** Resolves with the first line logged, before or after the call, that matches `pattern`. */
+  logged(pattern: RegExp): Promise<string>;
   /** How many times the user-info service was asked. */
   lookups: { count: number };
 };
@@ -66,7 +68,7 @@ export async function startRelay({ upstreamUrl, config = {}, ownership = [ALICE]
       userInfo,
     ],
   });
-  return { server: server as unknown as Server, logs: logger.lines, lookups };
+  return { server: server as unknown as Server, logs: logger.lines, logged: logger.logged, lookups };
 }
 
 /**

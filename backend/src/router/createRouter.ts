@@ -1,14 +1,21 @@
-import type { CacheService, HttpAuthService, LoggerService, UserInfoService } from '@backstage/backend-plugin-api';
+import type {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  CacheService,
+  HttpAuthService,
+  LoggerService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
 import type { Request, Response } from 'express';
 import Router from 'express-promise-router';
 import type { RelayConfig } from '../config/RelayConfig';
 import { resolveCaller } from '../identity/resolveCaller';
 import { forward } from '../upstream/forward';
-import type { Problem } from '../wire/checkMessage';
 import { BATCH_PATH, MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, SINGLE_CALL_PATHS } from '../wire/limits';
 import { readRequest } from '../wire/readRequest';
 import { rewriteMessages } from '../wire/rewriteMessages';
 import { clientAddress } from './clientAddress';
+import { createInFlightLimit, MAX_BYTES_IN_FLIGHT, MAX_REQUESTS_IN_FLIGHT } from './inFlightLimit';
 import { readBody } from './readBody';
 import { crossSiteProblem } from './sameSite';
 
@@ -23,15 +30,24 @@ export type RouterOptions = {
   origins: ReadonlySet<string>;
 };
 
-const PATHS = [...Object.keys(SINGLE_CALL_PATHS), BATCH_PATH].map(path => `/v1/${path}`).join(', ');
+const PATHS = [...SINGLE_CALL_PATHS.keys(), BATCH_PATH].map(path => `/v1/${path}`).join(', ');
+
+type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 
 /** Answers an error in Backstage's error body shape; nothing in it comes from the request body. */
 function answer(req: Request, res: Response, status: number, name: string, message: string): void {
   res.status(status).json({ error: { name, message }, request: { method: req.method, url: req.originalUrl }, response: { statusCode: status } });
 }
 
-const refuse = (req: Request, res: Response, problem: Problem) =>
-  answer(req, res, problem.status, problem.status === 413 ? 'PayloadTooLargeError' : 'InputError', problem.message);
+/** Why a request is refused while the relay holds as many as it may (see `inFlightLimit`). */
+const BUSY =
+  `the relay is already forwarding ${MAX_REQUESTS_IN_FLIGHT} requests or ${MAX_BYTES_IN_FLIGHT / 1024 / 1024} MiB, ` +
+  'the most it holds at once';
+
+const ERROR_NAMES: Readonly<Record<number, string>> = { 408: 'RequestTimeoutError', 413: 'PayloadTooLargeError' };
+
+const refuse = (req: Request, res: Response, problem: { status: number; message: string }) =>
+  answer(req, res, problem.status, ERROR_NAMES[problem.status] ?? 'InputError', problem.message);
 
 /**
  * The relay's routes under the plugin's base path: `POST /v1/{t,p,i,g,a,s}`
@@ -41,40 +57,24 @@ const refuse = (req: Request, res: Response, problem: Problem) =>
  * Per request: the caller must be a signed-in user (user cookie or token;
  * the Backstage error handler answers 401 or 403 otherwise) on a page of the
  * app's own site (403 otherwise, see `crossSiteProblem`), the body is read
- * within Segment's limits and checked, every message is rewritten with the
- * server's ids and IP decision, and the result is forwarded. Segment's answer
- * decides the relay's status (see `outcomeOf`). Log lines never hold a body,
- * a ref or a key.
+ * within Segment's limits and a deadline (`readBody`), the request takes one
+ * of the backend's bounded slots (503 when none is free, see `inFlightLimit`),
+ * every message is checked and rewritten with the server's ids and IP
+ * decision, and the result is forwarded. Segment's answer decides the relay's
+ * status (see `outcomeOf`). Log lines never hold a body, a ref or a key.
  */
 export function createRouter({ config, httpAuth, userInfo, cache, logger, origins }: RouterOptions) {
   const router = Router();
   const upstream = { url: config.upstreamUrl, writeKey: config.writeKey, timeoutMs: config.timeoutMs };
+  const inFlight = createInFlightLimit();
+  // Slots free up as Segment answers or times out (timeoutMs). analytics-next follows Retry-After on a 429
+  // only: it retries a 503 after its own growing, jittered waits, which spreads the retries of many pages.
+  const retryAfter = String(Math.ceil(config.timeoutMs / 1000));
 
-  router.post('/v1/:path', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'], allowLimitedAccess: true });
-    const crossSite = crossSiteProblem(req.headers, origins);
-    if (crossSite) {
-      answer(req, res, 403, 'NotAllowedError', crossSite);
-      return;
-    }
+  /** Checks, rewrites and forwards one request's body, and answers as Segment's answer says. */
+  async function relay(req: Request, res: Response, credentials: UserCredentials, text: string): Promise<void> {
     const { path } = req.params;
-    const batch = path === BATCH_PATH;
-    if (!batch && SINGLE_CALL_PATHS[path] === undefined) {
-      answer(req, res, 404, 'NotFoundError', `unknown tracking path; the relay takes POST ${PATHS}`);
-      return;
-    }
-    const encoding = req.headers['content-encoding'];
-    if (encoding !== undefined && encoding !== 'identity') {
-      answer(req, res, 415, 'UnsupportedMediaTypeError', 'the body must not be compressed (Content-Encoding)');
-      return;
-    }
-    const body = await readBody(req, batch ? MAX_BATCH_BYTES : MAX_MESSAGE_BYTES, batch ? 'the batch body' : 'the message');
-    if (!body.ok) {
-      res.set('Connection', 'close');
-      refuse(req, res, body);
-      return;
-    }
-    const request = readRequest(path, body.value);
+    const request = readRequest(path, text);
     if (!request.ok) {
       refuse(req, res, request);
       return;
@@ -97,6 +97,50 @@ export function createRouter({ config, httpAuth, userInfo, cache, logger, origin
     }
     if (outcome.kind === 'retry' && outcome.retryAfter) res.set('Retry-After', outcome.retryAfter);
     answer(req, res, outcome.status, outcome.kind === 'retry' ? 'UpstreamUnavailableError' : 'UpstreamRefusedError', `${outcome.reason}${outcome.kind === 'retry' ? '; retry later with the same messageIds' : ''}`);
+  }
+
+  router.post('/v1/:path', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'], allowLimitedAccess: true });
+    const crossSite = crossSiteProblem(req.headers, origins);
+    if (crossSite) {
+      answer(req, res, 403, 'NotAllowedError', crossSite);
+      return;
+    }
+    const { path } = req.params;
+    const batch = path === BATCH_PATH;
+    if (!batch && !SINGLE_CALL_PATHS.has(path)) {
+      answer(req, res, 404, 'NotFoundError', `unknown tracking path; the relay takes POST ${PATHS}`);
+      return;
+    }
+    const encoding = req.headers['content-encoding'];
+    if (encoding !== undefined && encoding !== 'identity') {
+      answer(req, res, 415, 'UnsupportedMediaTypeError', 'the body must not be compressed (Content-Encoding)');
+      return;
+    }
+    const body = await readBody(req, batch ? MAX_BATCH_BYTES : MAX_MESSAGE_BYTES, batch ? 'the batch body' : 'the message');
+    if ('gone' in body) {
+      logger.debug('Segment relay: the client closed the connection before its body was read; nothing was forwarded');
+      return;
+    }
+    if (!body.ok) {
+      res.set('Connection', 'close');
+      refuse(req, res, body);
+      return;
+    }
+    const admission = inFlight.enter(Buffer.byteLength(body.value, 'utf8'));
+    if (!admission.admitted) {
+      if (admission.first) {
+        logger.warn(`Segment relay: ${BUSY}; further requests are answered 503 until Segment answers (is it slow or down?)`);
+      }
+      res.set('Retry-After', retryAfter);
+      answer(req, res, 503, 'ServiceUnavailableError', `${BUSY}; retry later with the same messageIds`);
+      return;
+    }
+    try {
+      await relay(req, res, credentials, body.value);
+    } finally {
+      admission.release();
+    }
   });
 
   router.all('/v1/:path', (req, res) => {

@@ -1,12 +1,15 @@
-/** The message type each single-call path carries (`POST /v1/t` is a track call, ...), as analytics-next posts them. */
-export const SINGLE_CALL_PATHS: Readonly<Record<string, SegmentType>> = Object.freeze({
-  t: 'track',
-  p: 'page',
-  i: 'identify',
-  g: 'group',
-  a: 'alias',
-  s: 'screen',
-});
+/**
+ * The message type each single-call path carries (`POST /v1/t` is a track call, ...), as analytics-next posts them.
+ * A Map, so that a path such as `constructor` or `__proto__` is no path (an object's lookup would find its prototype's).
+ */
+export const SINGLE_CALL_PATHS: ReadonlyMap<string, SegmentType> = new Map<string, SegmentType>([
+  ['t', 'track'],
+  ['p', 'page'],
+  ['i', 'identify'],
+  ['g', 'group'],
+  ['a', 'alias'],
+  ['s', 'screen'],
+]);
 
 /** The path analytics-next posts batches to (`{ batch, sentAt, writeKey }`). */
 export const BATCH_PATH = 'b';

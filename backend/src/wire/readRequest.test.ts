@@ -44,6 +44,10 @@ describe('readRequest', () => {
     expect(!result.ok && result.message).toContain(message);
   });
 
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'])('takes %s for an unknown path', path => {
+    expect(readRequest(path, JSON.stringify(track))).toEqual({ ok: false, status: 400, message: 'unknown tracking path' });
+  });
+
   it('refuses nesting deeper than the limit, without a stack overflow', () => {
     for (const depth of [MAX_DEPTH, 10_000]) {
       const deep = `{"type":"track","event":"e","messageId":"m","properties":{"a":${'['.repeat(depth)}${']'.repeat(depth)}}}`;

@@ -23,7 +23,7 @@ function parseJson(text: string): Checked<unknown> {
  * that nothing the client sends can reach Segment around the rewriting.
  */
 export function readRequest(path: string, text: string): Checked<RelayRequest> {
-  const pathType = SINGLE_CALL_PATHS[path];
+  const pathType = SINGLE_CALL_PATHS.get(path);
   if (pathType === undefined && path !== BATCH_PATH) {
     return { ok: false, status: 400, message: 'unknown tracking path' };
   }

@@ -43,6 +43,41 @@ describe('rewriteMessages', () => {
     });
   });
 
+  it("forwards only the top-level keys Segment's HTTP API defines, and _metadata; drops options, user_id and any other key", () => {
+    const kept = {
+      type: 'page',
+      messageId: 'm-1',
+      anonymousId: 'anon-1',
+      timestamp: '2026-12-02T10:00:00.000Z',
+      originalTimestamp: '2026-12-02T09:59:59.000Z',
+      event: 'e',
+      name: 'Catalog',
+      category: 'Docs',
+      properties: { path: '/catalog' },
+      integrations: { All: true },
+      _metadata: { bundled: ['Segment.io'], retryCount: 2 },
+    };
+    const dropped = {
+      options: { traits: { email: 'victim@example.com' }, ip: '198.51.100.1', groupId: 'forged' },
+      user_id: 'user:default/victim',
+      USERID: 'user:default/victim',
+      userid: 'user:default/victim',
+      receivedAt: '2026-12-02T10:00:00.000Z',
+      version: 2,
+      channel: 'server',
+      anything: 'else',
+    };
+    const [out] = rewritten(request(message({ ...kept, ...dropped, context: { locale: 'en' } })));
+    expect(out).toEqual({ ...kept, userId: USER, context: { locale: 'en', ip: '203.0.113.7' } });
+  });
+
+  it('forwards no key inherited from the prototype or named __proto__', () => {
+    const parsed = JSON.parse('{"type":"track","event":"e","messageId":"m-1","__proto__":{"userId":"forged"},"constructor":"x"}');
+    const [out] = rewritten(request(parsed));
+    expect(Object.keys(out).sort()).toEqual(['context', 'event', 'messageId', 'type', 'userId']);
+    expect(out.userId).toBe(USER);
+  });
+
   it.each([
     ['the backend masks', { maskIP: true }, { ip: '198.51.100.1' }, '0.0.0.0'],
     ['the browser asks for a mask', {}, { ip: '0.0.0.0' }, '0.0.0.0'],

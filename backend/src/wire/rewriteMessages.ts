@@ -17,11 +17,28 @@ export type Sender = {
 };
 
 /**
- * Fields the relay owns: whatever the browser put there is replaced or
- * removed. `groupId` and `previousId` say who a call belongs to (the
- * browser's group and alias calls are not forwarded either).
+ * The top-level keys of a browser message that reach Segment, as the browser
+ * sent them: those Segment's HTTP tracking API defines for the calls the relay
+ * forwards (track, page, screen, identify), and `_metadata` (analytics-next's
+ * note of bundled destinations and retries). Every other key is dropped: the
+ * server's own (`userId`, `context`), those that say whom a call belongs to
+ * (`traits`, `groupId`, `previousId`), the browser's `writeKey` and per-message
+ * `sentAt`, and any key Segment or a destination might read some other way
+ * (`options`, `user_id`, ...).
  */
-const SERVER_OWNED = ['userId', 'writeKey', 'sentAt', 'traits', 'groupId', 'previousId'];
+export const FORWARDED_KEYS: readonly string[] = Object.freeze([
+  'type',
+  'messageId',
+  'anonymousId',
+  'timestamp',
+  'originalTimestamp',
+  'event',
+  'name',
+  'category',
+  'properties',
+  'integrations',
+  '_metadata',
+]);
 
 /** Context fields the relay owns: the browser's are removed (`externalIds` feed Segment's identity resolution). */
 const SERVER_OWNED_CONTEXT = ['traits', 'groupId', 'ip', 'externalIds'];
@@ -32,17 +49,24 @@ function withoutKeys(object: JsonObject, keys: readonly string[]): JsonObject {
   return copy;
 }
 
+function onlyKeys(object: JsonObject, keys: readonly string[]): JsonObject {
+  const copy: JsonObject = {};
+  for (const key of keys) if (Object.prototype.hasOwnProperty.call(object, key)) copy[key] = object[key];
+  return copy;
+}
+
 /**
- * One message as Segment receives it: `userId` is the caller's, `context.ip`
- * the relay's decision, `context.groupId` the caller's first group (or none),
- * and the browser's traits, write key and send time are gone.
+ * One message as Segment receives it: the {@link FORWARDED_KEYS} the browser
+ * sent, `userId` the caller's, `context` the browser's without the keys the
+ * relay owns, `context.ip` the relay's decision, and `context.groupId` the
+ * caller's first group (or none).
  */
 function rewrite(message: CheckedMessage, { caller, maskIP, clientIp }: Sender): JsonObject {
   const context = withoutKeys(isObject(message.context) ? message.context : {}, SERVER_OWNED_CONTEXT);
   const masked = maskIP || (isObject(message.context) && message.context.ip === MASKED_IP);
   context.ip = masked || !clientIp ? MASKED_IP : clientIp;
   if (caller.groupIds.length) context.groupId = caller.groupIds[0];
-  return { ...withoutKeys(message, SERVER_OWNED), userId: caller.userId, context };
+  return { ...onlyKeys(message, FORWARDED_KEYS), userId: caller.userId, context };
 }
 
 /**

@@ -1,0 +1,67 @@
+/**
+ * Requests one backend works on at once, from a body read to Segment's answer.
+ * With Segment answering in a tenth of a second, about 2,500 requests a second
+ * (a browser sends one per event by default); while Segment hangs, each holds
+ * its slot for up to `timeoutMs`.
+ */
+export const MAX_REQUESTS_IN_FLIGHT = 256;
+
+/**
+ * Body bytes those requests may hold together: 8 MiB, seventeen full 480 KB
+ * batches. A request holds about five times its body while it waits (the text,
+ * the parsed messages, the rewritten ones, the bodies sent to Segment), so
+ * about 40 MB at most.
+ */
+export const MAX_BYTES_IN_FLIGHT = 8 * 1024 * 1024;
+
+/** The answer to {@link InFlightLimit.enter}. */
+export type Admission =
+  | { admitted: true; release(): void }
+  /** `first`: this refusal starts a run of them (the first since the load last fell to half the limits). */
+  | { admitted: false; first: boolean };
+
+/** Counts the requests in flight and their bytes, and refuses one that would pass either limit. */
+export type InFlightLimit = {
+  /** Takes a slot for a request whose body is `bytes` long; the caller must `release` it once answered. */
+  enter(bytes: number): Admission;
+  /** The requests and bytes in flight now. */
+  load(): { requests: number; bytes: number };
+};
+
+/**
+ * A limit on the requests in flight and on their body bytes. One request is
+ * always admitted when none is in flight (a body is at most 500 KB).
+ *
+ * @remarks
+ * Nothing is queued: a refused request is answered at once (503, which the
+ * browser's library retries with backoff), so that a slow Segment costs the
+ * backend a bounded number of sockets and bounded memory.
+ */
+export function createInFlightLimit(maxRequests = MAX_REQUESTS_IN_FLIGHT, maxBytes = MAX_BYTES_IN_FLIGHT): InFlightLimit {
+  let requests = 0;
+  let bytes = 0;
+  let refusing = false;
+  return {
+    enter(size) {
+      if (requests > 0 && (requests + 1 > maxRequests || bytes + size > maxBytes)) {
+        const first = !refusing;
+        refusing = true;
+        return { admitted: false, first };
+      }
+      requests++;
+      bytes += size;
+      let released = false;
+      return {
+        admitted: true,
+        release() {
+          if (released) return;
+          released = true;
+          requests--;
+          bytes -= size;
+          if (requests <= maxRequests / 2 && bytes <= maxBytes / 2) refusing = false;
+        },
+      };
+    },
+    load: () => ({ requests, bytes }),
+  };
+}
