@@ -1,4 +1,5 @@
 import { AnswerBehaviour, FailedAnswer, readAnswer, unanswered } from './retryPolicy';
+import type { Scheduler } from './scheduler';
 
 /** `{"writeKey":…,"batch":[…],"sentAt":"…"}` around the events, with room for a long write key. */
 export const ENVELOPE_BYTES = 256;
@@ -23,6 +24,8 @@ export type BatchRequestParts = {
   retry: number;
   sentAt: Date;
   keepalive: boolean;
+  /** Cancels the request (no answer in time). */
+  signal?: AbortSignal;
 };
 
 /**
@@ -33,13 +36,13 @@ export type BatchRequestParts = {
  * changes them), and on a retry each event's `_metadata.retryCount` and an
  * `X-Retry-Count` header. Throws what the strategy's `headers` throws.
  */
-export function batchRequestInit(events: string[], { writeKey, config, retry, sentAt, keepalive }: BatchRequestParts): RequestInit {
+export function batchRequestInit(events: string[], { writeKey, config, retry, sentAt, keepalive, signal }: BatchRequestParts): RequestInit {
   const custom = typeof config.headers === 'function' ? config.headers() : config.headers;
   const headers: Record<string, string> = { 'Content-Type': 'text/plain', ...custom, Authorization: `Basic ${btoa(`${writeKey}:`)}` };
   if (retry) headers['X-Retry-Count'] = String(retry);
   const batch = retry ? events.map(json => withRetryCount(json, retry)) : events;
   const body = `{"writeKey":${JSON.stringify(writeKey)},"batch":[${batch.join(',')}],"sentAt":"${sentAt.toISOString()}"}`;
-  return { method: 'post', headers, body, keepalive, credentials: config.credentials };
+  return { method: 'post', headers, body, keepalive, credentials: config.credentials, ...(signal && { signal }) };
 }
 
 /** What sends one request: the browser's `fetch` (looked up at each call). */
@@ -66,6 +69,35 @@ export async function postBatch(
   } catch (error) {
     return unanswered(error);
   }
+}
+
+/**
+ * Longest wait for a request's answer: then it is cancelled and counts as
+ * unanswered (tried again later). One left hanging (a proxy holding it, a
+ * half-open connection after the network changed) held the batcher, and so
+ * every later event of the page. A 450 KB batch takes about 58 s at 64 kbit/s.
+ */
+export const ANSWER_TIMEOUT_MS = 60_000;
+
+/**
+ * {@link postBatch}, cancelled when no answer has come within
+ * {@link ANSWER_TIMEOUT_MS}: it then resolves as unanswered. Never rejects.
+ */
+export function postBatchWithin(
+  timers: Pick<Scheduler, 'setTimeout' | 'clearTimeout'>,
+  ...[post, url, events, parts, statusOverrides]: Parameters<typeof postBatch>
+): Promise<FailedAnswer | undefined> {
+  const cancel = typeof AbortController === 'function' ? new AbortController() : undefined;
+  return new Promise(resolve => {
+    const timer = timers.setTimeout(() => {
+      cancel?.abort();
+      resolve(unanswered(new Error(`no answer within ${ANSWER_TIMEOUT_MS / 1000} s`)));
+    }, ANSWER_TIMEOUT_MS);
+    void postBatch(post, url, events, { ...parts, signal: cancel?.signal }, statusOverrides).then(failure => {
+      timers.clearTimeout(timer);
+      resolve(failure);
+    });
+  });
 }
 
 /** An event's text as sent again: its `_metadata` tells how many tries it had (as the library's batcher does). */

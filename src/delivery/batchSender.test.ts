@@ -122,6 +122,28 @@ describe('createBatchSender', () => {
     expect(done.sort()).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
+  it('a request left without an answer is cancelled after 60 s and tried again; the batches behind it go then', async () => {
+    const signals: Array<AbortSignal | null | undefined> = [];
+    const failures: unknown[] = [];
+    const { batches, requests, ids } = sender({}, [], {
+      post: (url: string, init: RequestInit) => {
+        requests.push({ url, init, body: JSON.parse(String(init.body)) });
+        signals.push(init.signal);
+        // The first request hangs for good (whatever its signal says); later ones are answered.
+        return requests.length === 1 ? new Promise(() => {}) : Promise.resolve({ status: 200 });
+      },
+    });
+    for (let i = 1; i <= 6; i++) void batches.add(event(i), { attempted: failure => failures.push(failure) });
+    await jest.advanceTimersByTimeAsync(59_999);
+    expect(requests.map((_, i) => ids(i))).toEqual([['m1', 'm2', 'm3']]);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(signals[0]?.aborted).toBe(true);
+    await jest.advanceTimersByTimeAsync(600); // the first retry's wait: 0.5 s
+    expect(requests.map((_, i) => ids(i))).toEqual([['m1', 'm2', 'm3'], ['m1', 'm2', 'm3'], ['m4', 'm5', 'm6']]);
+    expect(requests[1].init.headers).toMatchObject({ 'X-Retry-Count': '1' });
+    expect(String(failures[0])).toMatch(/no answer within 60 s/);
+  });
+
   it('drops a batch answered with another 4xx, and goes on with the next', async () => {
     const { batches, requests, ids } = sender({}, [400]);
     const failures: unknown[] = [];

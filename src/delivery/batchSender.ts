@@ -1,6 +1,6 @@
 import type { Scheduler } from './scheduler';
 import { AnswerBehaviour, FailedAnswer, nextRetry, unanswered } from './retryPolicy';
-import { BatchingConfig, PostBatch, postBatch, utf8Bytes } from './batchRequest';
+import { BatchingConfig, PostBatch, postBatchWithin, utf8Bytes } from './batchRequest';
 import { BufferedEvent, createBatchBuffer, requestBytes } from './batchBuffer';
 import { KEEPALIVE_BUDGET_BYTES, KeepaliveAllowance, pageKeepalives, takeKeepalive } from './keepaliveAllowance';
 
@@ -115,11 +115,11 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
     }, online() ? config.timeout : Math.max(config.timeout, OFFLINE_POLL_MS));
   };
 
-  /** Sends `batch` once; resolves with its failure, never rejects. */
+  /** Sends `batch` once; resolves with its failure (no answer in time is one), never rejects. */
   const request = (batch: Batch, keepalive: boolean) => {
     const retry = batch.requests++;
     const parts = { writeKey, config, retry, sentAt: new Date(scheduler.wallNow()), keepalive };
-    return postBatch(post, url, batch.entries.map(entry => entry.json), parts, options.statusOverrides);
+    return postBatchWithin(scheduler, post, url, batch.entries.map(entry => entry.json), parts, options.statusOverrides);
   };
   /** Tells each event of `batch` the outcome of a request, and settles the call that completed it (once). */
   const attemptOver = (batch: Batch, failure: FailedAnswer | undefined) => {

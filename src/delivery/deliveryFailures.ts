@@ -28,7 +28,9 @@ function isRefused(error: unknown): boolean {
   return typeof message === 'string' && message.startsWith('Retryable error') && message.endsWith(' 401');
 }
 
-const DIRECT_HINT = 'check apiHost (and its scheme: http:// or https://), the network, and the write key';
+const DIRECT_HINT =
+  'check apiHost (and its scheme: http:// or https://), that it allows this origin (CORS: Access-Control-Allow-Origin), ' +
+  'the network, and the write key';
 
 /** `delivery: backend`: the user sets neither apiHost nor the write key of the app; the relay is the backend's. */
 const RELAY_HINT =
