@@ -91,28 +91,34 @@ export function findUserRefs(
     if (isNameChar(s, at - 1)) continue;
     const first = at + 5;
     const firstEnd = nameEnd(s, first);
-    const slash = firstEnd < s.length && s[firstEnd] === '/' && firstEnd === runEnd(s, first);
-    const secondEnd = slash ? nameEnd(s, firstEnd + 1) : -1;
-    if (slash && secondEnd > firstEnd + 1) add(at, secondEnd, canonicalPart(originalOf(first, firstEnd)), firstEnd + 1);
+    // `user:<namespace>/<name>`, the slash doubled or escaped (`\/`, as some JSON writers do) too.
+    const nameStart = firstEnd === runEnd(s, first) ? separatorEnd(s, firstEnd) : firstEnd;
+    const secondEnd = nameStart > firstEnd ? nameEnd(s, nameStart) : -1;
+    if (secondEnd > nameStart) add(at, secondEnd, canonicalPart(originalOf(first, firstEnd)), nameStart);
     else if (firstEnd > first) add(at, firstEnd, DEFAULT_NAMESPACE, first);
   }
 
   let bound = 0;
   for (let at = s.indexOf('/user/'); at >= 0; at = s.indexOf('/user/', at + 6)) {
-    let nsStart = at;
+    // `catalog/<namespace>/user/<name>` (or `docs/`, the entity's docs), slashes doubled anywhere.
+    const nsEnd = slashesStart(s, at);
+    let nsStart = nsEnd;
     while (nsStart > bound && isNameChar(s, nsStart - 1)) nsStart--;
     bound = at + 6;
-    const catalogAt = nsStart - 'catalog/'.length;
-    if (nsStart === at || !s.startsWith('catalog/', catalogAt) || isNameChar(s, catalogAt - 1)) continue;
-    const end = nameEnd(s, at + 6);
-    if (end > at + 6) add(at + 6, end, canonicalPart(originalOf(nsStart, at)), at + 6);
+    const routeEnd = slashesStart(s, nsStart);
+    if (nsStart === nsEnd || routeEnd === nsStart || !isEntityRoute(s, routeEnd)) continue;
+    const nameStart = separatorEnd(s, at + 5);
+    const end = nameEnd(s, nameStart);
+    if (end > nameStart) add(nameStart, end, canonicalPart(originalOf(nsStart, nsEnd)), nameStart);
   }
 
   if (own?.kindless) {
     const length = own.kindless.length;
     for (let at = s.indexOf(own.kindless); at >= 0; at = s.indexOf(own.kindless, at + length)) {
       const end = at + length;
-      if (isNameChar(s, at - 1) || s[at - 1] === ':' || nameEnd(s, end) !== end) continue;
+      // Not after another kind (`group:`), but after one ending in `user` (`ownerUser:`, a user's all the same).
+      const afterKind = s[at - 1] === ':' && !s.startsWith('user', at - 5);
+      if (isNameChar(s, at - 1) || afterKind || nameEnd(s, end) !== end) continue;
       found.push({ from: at, to: end, ref: own.key, own: true });
     }
   }
@@ -121,6 +127,31 @@ export function findUserRefs(
   const kept: FoundRef[] = [];
   for (const ref of found) if (!kept.length || ref.from >= kept[kept.length - 1].to) kept.push(ref);
   return { view, found: kept };
+}
+
+/** End of the run of separators from `from`: `/`, also escaped as `\/`; `from` when there is none. */
+function separatorEnd(s: string, from: number): number {
+  let end = from;
+  for (;;) {
+    if (s[end] === '/') end++;
+    else if (s[end] === '\\' && s[end + 1] === '/') end += 2;
+    else return end;
+  }
+}
+
+/** Start of the run of `/` that ends at `to` (exclusive); `to` when there is none. */
+function slashesStart(s: string, to: number): number {
+  let start = to;
+  while (start > 0 && s[start - 1] === '/') start--;
+  return start;
+}
+
+/** Routes whose path names an entity: `<route>/<namespace>/<kind>/<name>`. */
+const ENTITY_ROUTES = ['catalog', 'docs'];
+
+/** Whether an entity route (a whole word) ends at `end`. */
+function isEntityRoute(s: string, end: number): boolean {
+  return ENTITY_ROUTES.some(route => s.startsWith(route, end - route.length) && end >= route.length && !isNameChar(s, end - route.length - 1));
 }
 
 /** End of the run of name characters from `from`, trailing `.` and `-` included. */
