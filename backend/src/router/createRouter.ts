@@ -65,6 +65,13 @@ const refuse = (req: Request, res: Response, problem: { status: number; message:
  */
 export function createRouter({ config, httpAuth, userInfo, cache, logger, origins }: RouterOptions) {
   const router = Router();
+  // The page's URL is every browser call's Referer here (a user's page, a credential in a query): Backstage's
+  // access log writes the Referer, unredacted, once the answer is sent. It is the page's, not the relay's to log.
+  router.use((req, _res, next) => {
+    delete req.headers.referer;
+    delete req.headers.referrer;
+    next();
+  });
   const upstream = { url: config.upstreamUrl, writeKey: config.writeKey, timeoutMs: config.timeoutMs };
   const inFlight = createInFlightLimit();
   // Slots free up as Segment answers or times out (timeoutMs). analytics-next follows Retry-After on a 429
