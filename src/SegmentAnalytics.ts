@@ -1,6 +1,5 @@
 import { Config } from '@backstage/config';
 import { AnalyticsApi, IdentityApi, StorageApi } from '@backstage/core-plugin-api';
-import { AnalyticsImplementation } from '@backstage/frontend-plugin-api';
 import { readSegmentConfig } from './config/readSegmentConfig';
 import { reportingConfigErrors } from './config/reportConfigError';
 import { EnabledSegmentConfig } from './config/SegmentConfig';
@@ -43,11 +42,13 @@ export type SegmentAnalyticsOptions = {
  * lazily, events wait (in order, with their capture time) for it and for the
  * user's identity, then go out. One instance per write key sends in a page:
  * a second one (the module registered twice, say in `apis.ts` and as a Red
- * Hat Developer Hub dynamic plugin) stays off with one warning.
+ * Hat Developer Hub dynamic plugin) stays off with one warning. The New
+ * Frontend System's `AnalyticsImplementation` has the same shape (its type
+ * moved to `@backstage/plugin-app-react` in Backstage 1.57): an instance is one.
  *
  * @public
  */
-export class SegmentAnalytics implements AnalyticsApi, AnalyticsImplementation {
+export class SegmentAnalytics implements AnalyticsApi {
   /**
    * Creates an instance from `app.analytics.segment.*`.
    *

@@ -1,6 +1,14 @@
-import { AnalyticsImplementation, ConfigApi, IdentityApi, StorageApi } from '@backstage/frontend-plugin-api';
+import { ConfigApi, IdentityApi, StorageApi } from '@backstage/frontend-plugin-api';
+import { AnalyticsImplementationFactory } from '@backstage/plugin-app-react';
 import { ROOT as BLOCK } from '../config/configErrors';
 import { SegmentAnalytics } from '../SegmentAnalytics';
+
+/**
+ * The New Frontend System's analytics implementation, from where every
+ * supported release has it (`@backstage/frontend-plugin-api` dropped the type
+ * in 1.0).
+ */
+type AnalyticsImplementation = ReturnType<AnalyticsImplementationFactory['factory']>;
 
 /** Analytics that records nothing: what the module falls back to. */
 const analyticsOff: AnalyticsImplementation = { captureEvent: () => {} };
