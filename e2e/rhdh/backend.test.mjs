@@ -56,7 +56,7 @@ test('its package.json is a backend dynamic plugin: built main, role, shared @ba
   assert.equal(manifest.backstage.pluginId, 'segment-analytics');
   assert.equal(manifest.bundleDependencies, true);
   assert.deepEqual(manifest.scripts, {});
-  assert.deepEqual(Object.keys(manifest.peerDependencies).sort(), ['@backstage/backend-plugin-api', '@backstage/config', '@backstage/errors']);
+  assert.deepEqual(Object.keys(manifest.peerDependencies).sort(), ['@backstage/backend-plugin-api']);
   assert.deepEqual(Object.keys(manifest.dependencies).sort(), ['express', 'express-promise-router']);
   for (const dep of Object.keys(manifest.dependencies)) {
     assert.ok(existsSync(join(exported.packageDir, 'node_modules', dep, 'package.json')), `${dep} is bundled`);
