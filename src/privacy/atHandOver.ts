@@ -1,4 +1,4 @@
-import type { CallAtHandOver, CurrentDocument } from '../mapping/pageHistory';
+import { CallAtHandOver, CurrentDocument, pageOf } from '../mapping/pageHistory';
 import { SegmentCall } from '../mapping/SegmentCall';
 import { redactCall, Rewriter } from './redactCall';
 import { UserPseudonyms } from './userPseudonyms';
@@ -43,6 +43,14 @@ export type HandOverRedactionParts = {
   preparedBeforeOwn(call: SegmentCall): boolean;
 };
 
+/** The call with its page's title as `titleAt` says now (a user's page's title may have shown on this page). */
+function retitled(call: SegmentCall, pseudonyms: UserPseudonyms, missing: Set<string>): SegmentCall {
+  const title = pseudonyms.titleAt(call.page.url, call.page.title, missing);
+  if (title === call.page.title) return call;
+  const page = { ...call.page, title };
+  return call.type === 'page' ? { ...call, page, properties: { ...call.properties, title } } : { ...call, page };
+}
+
 /** Builds privacy's stages at hand-over; see {@link HandOverRedaction}. */
 export function createHandOverRedaction({ rewriter, pseudonyms, preparedBeforeOwn }: HandOverRedactionParts): HandOverRedaction {
   return {
@@ -63,18 +71,19 @@ export function createHandOverRedaction({ rewriter, pseudonyms, preparedBeforeOw
     },
     redactDocument({ call, document, unknownRefs }) {
       const clean = rewriter(unknownRefs).text;
-      // A user's page is titled with their name: the title from where it is shown.
-      const titleAt = (location: string, title: string) => clean(pseudonyms ? pseudonyms.titleAt(location, title, unknownRefs) : title);
+      // A user's page is titled with their name: the title from where it is shown (and whether that page set it).
+      const titleAt = (location: string, title: string, setThere: boolean) =>
+        clean(pseudonyms ? pseudonyms.titleAt(location, title, unknownRefs, setThere) : title);
       // The URL and title now; a page's title only when mapping asks for it.
       const redacted: CurrentDocument = {
         href: clean(document.href),
-        title: titleAt(document.href, document.title),
+        title: titleAt(document.href, document.title, document.titleOfPage?.(pageOf(document.href)) === document.title),
         titleOfPage: page => {
           const title = document.titleOfPage?.(page);
-          return title === undefined ? undefined : titleAt(page, title);
+          return title === undefined ? undefined : titleAt(page, title, true);
         },
       };
-      return { call, document: redacted, unknownRefs };
+      return { call: pseudonyms ? retitled(call, pseudonyms, unknownRefs) : call, document: redacted, unknownRefs };
     },
     learnRefsSeen({ call, unknownRefs }) {
       // A ref first seen here is redacted in this call; later calls will have its pseudonym.

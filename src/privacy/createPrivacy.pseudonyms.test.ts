@@ -82,6 +82,32 @@ describe('createPrivacy with a user id transform', () => {
     expect(JSON.stringify(settled)).not.toMatch(/jane/i);
   });
 
+  it("a user's page's title left showing on the next page (it set none, or not yet) is replaced there too", () => {
+    const { pseudonyms, privacy, send, delivered } = setup(async () => 'never');
+    pseudonyms.setOwn('user:default/jane.doe', 'u-7');
+    const userUrl = 'https://b.example.com/catalog/default/user/jane.doe';
+    const titles = new Map([[userUrl, 'Jane Doe | App']]);
+    const doc = (href: string, title: string) => ({ href, title, titleOfPage: (p: string) => titles.get(p) });
+    const nav = call({ action: 'navigate', subject: '/catalog/default/user/jane.doe' }, { ...page, url: userUrl, path: '/catalog/default/user/jane.doe' });
+    // The user's page set its title: handed over there, the title is learned as theirs.
+    expect(atHandOver(privacy)(nav, doc(userUrl, 'Jane Doe | App')).page.title).toBe('u-7 | App');
+    // Then a page that sets no title: its calls, captured or handed over, carry the pseudonym instead.
+    const plainUrl = 'https://b.example.com/plain';
+    const plain: PageInfo = { ...page, url: plainUrl, path: '/plain', title: 'Jane Doe | App' };
+    send(call({ action: 'navigate', subject: '/plain' }, plain));
+    send(call({ action: 'click', subject: 'x' }, plain));
+    const out = delivered.map(c => atHandOver(privacy)(c, doc(plainUrl, 'Jane Doe | App')));
+    expect(out.map(c => [c.type, c.page.title, c.properties.title])).toEqual([
+      ['page', 'u-7 | App', 'u-7 | App'],
+      ['track', 'u-7 | App', undefined],
+    ]);
+    // A title the user's page did not set (left there by the page before) is not taken for theirs.
+    titles.clear();
+    atHandOver(privacy)(nav, doc(userUrl, 'Catalog'));
+    const other = call({ action: 'navigate', subject: '/catalog' }, { ...page });
+    expect(atHandOver(privacy)(other, doc(page.url, 'Catalog')).page.title).toBe('Catalog');
+  });
+
   it('a transform that fails gives the mark, never the ref; the calls after it still go', async () => {
     const { delivered, send } = setup(async ref => (ref.includes('bob') ? Promise.reject(new Error(ref)) : 'p-ann'));
     send(call({ action: 'click', subject: 'user:bob' }));

@@ -41,10 +41,10 @@ describe('findUserRefs', () => {
     ['a doubled slash', 'user:default//bob', '<user:default/bob>'],
     ['after a kind ending in "user"', 'ownerUser:default/jane.doe xuser:default/jane.doe', 'ownerUser:<own> xuser:<own>'],
     ['doubled slashes in the catalog path', '/catalog//default/user//bob/', '/catalog//default/user//<user:default/bob>/'],
-    ["the user's entity docs", '/docs/default/user/jane.doe/index.html', '/docs/default/user/<own>/index.html'],
     // Not user refs.
     ['a docs page of another kind', '/docs/default/component/user', '/docs/default/component/user'],
-    ['another route', '/mydocs/default/user/bob', '/mydocs/default/user/bob'],
+    ["an API's documentation", 'https://api.example.com/docs/v1/user/create', 'https://api.example.com/docs/v1/user/create'],
+    ['another route', '/mycatalog/default/user/bob', '/mycatalog/default/user/bob'],
     ['another kind', 'group:default/jane.doe component:default/x', 'group:default/jane.doe component:default/x'],
     ['a longer kind', 'superuser:root', 'superuser:root'],
     ['a longer name', 'default/jane.doe2 and default/jane.doe.x', 'default/jane.doe2 and default/jane.doe.x'],
@@ -59,6 +59,13 @@ describe('findUserRefs', () => {
     const isPseudonym = (name: string) => name === '0f1e';
     expect(marked('/catalog/default/user/0f1e user:0f1e user:bob', isPseudonym)).toBe(
       '/catalog/default/user/0f1e user:0f1e <user:default/bob>',
+    );
+  });
+
+  it("leaves a pseudonym of the app's own that is not one run of name characters (emp:16b, a@b)", () => {
+    const isPseudonym = (name: string) => name === 'emp:16b' || name === 'a@b';
+    expect(marked('/catalog/default/user/emp:16b/ownership user:a@b, user:emp', isPseudonym)).toBe(
+      '/catalog/default/user/emp:16b/ownership user:a@b, <user:default/emp>',
     );
   });
 

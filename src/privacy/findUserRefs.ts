@@ -80,9 +80,13 @@ export function findUserRefs(
   const s = view.text;
   const found: FoundRef[] = [];
   const originalOf = (from: number, to: number) => text.slice(startOf(view, from), endOf(view, to - 1));
+  let segmentEnds: Int32Array | undefined;
   const add = (from: number, to: number, ns: string, nameFrom: number) => {
     const name = originalOf(nameFrom, to);
+    // Already a pseudonym: the name, or the whole segment it starts (an id of the app's own may hold `:` or `@`).
     if (isPseudonym(decodedView(name).text)) return;
+    segmentEnds ??= segmentEndsOf(s);
+    if (isPseudonym(decodedView(originalOf(nameFrom, segmentEnds[to] ?? s.length)).text)) return;
     const ref = `user:${ns}/${canonicalPart(name)}`;
     found.push({ from, to, ref, own: own?.key === caselessKey(ref) });
   };
@@ -100,13 +104,13 @@ export function findUserRefs(
 
   let bound = 0;
   for (let at = s.indexOf('/user/'); at >= 0; at = s.indexOf('/user/', at + 6)) {
-    // `catalog/<namespace>/user/<name>` (or `docs/`, the entity's docs), slashes doubled anywhere.
+    // `catalog/<namespace>/user/<name>`, slashes doubled anywhere.
     const nsEnd = slashesStart(s, at);
     let nsStart = nsEnd;
     while (nsStart > bound && isNameChar(s, nsStart - 1)) nsStart--;
     bound = at + 6;
     const routeEnd = slashesStart(s, nsStart);
-    if (nsStart === nsEnd || routeEnd === nsStart || !isEntityRoute(s, routeEnd)) continue;
+    if (nsStart === nsEnd || routeEnd === nsStart || !isCatalogRoute(s, routeEnd)) continue;
     const nameStart = separatorEnd(s, at + 5);
     const end = nameEnd(s, nameStart);
     if (end > nameStart) add(nameStart, end, canonicalPart(originalOf(nsStart, nsEnd)), nameStart);
@@ -139,6 +143,21 @@ function separatorEnd(s: string, from: number): number {
   }
 }
 
+/**
+ * For each position, the end of the path segment or word that goes on there:
+ * the next separator, quote or white space, or the end. One pass, so that
+ * any number of refs in a text costs linear time.
+ */
+function segmentEndsOf(s: string): Int32Array {
+  const ends = new Int32Array(s.length);
+  let end = s.length;
+  for (let i = s.length - 1; i >= 0; i--) {
+    if (/[\s/?#&"'<>,;|()[\]{}]/.test(s[i])) end = i;
+    ends[i] = end;
+  }
+  return ends;
+}
+
 /** Start of the run of `/` that ends at `to` (exclusive); `to` when there is none. */
 function slashesStart(s: string, to: number): number {
   let start = to;
@@ -146,12 +165,14 @@ function slashesStart(s: string, to: number): number {
   return start;
 }
 
-/** Routes whose path names an entity: `<route>/<namespace>/<kind>/<name>`. */
-const ENTITY_ROUTES = ['catalog', 'docs'];
-
-/** Whether an entity route (a whole word) ends at `end`. */
-function isEntityRoute(s: string, end: number): boolean {
-  return ENTITY_ROUTES.some(route => s.startsWith(route, end - route.length) && end >= route.length && !isNameChar(s, end - route.length - 1));
+/**
+ * Whether the catalog's route (`catalog`, a whole word) ends at `end`. Not
+ * TechDocs' `docs/<namespace>/<kind>/<name>`: `docs/v1/user/create` is an
+ * API's documentation far more often than a user's.
+ */
+function isCatalogRoute(s: string, end: number): boolean {
+  const start = end - 'catalog'.length;
+  return start >= 0 && s.startsWith('catalog', start) && !isNameChar(s, start - 1);
 }
 
 /** End of the run of name characters from `from`, trailing `.` and `-` included. */

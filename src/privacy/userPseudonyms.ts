@@ -60,6 +60,8 @@ export function createUserPseudonyms({ transform, salt, timeoutMs, timers = glob
   const working = new Map<string, Promise<void>>();
   /** The signed-in user: their ref's keys, and their id once known (while `pending`, refs to them wait for it). */
   let own: (OwnRef & { userId?: string; pending?: Promise<unknown> }) | undefined;
+  /** Titles user pages set (their page part names the user), and whose: where else they show, they are replaced too. */
+  const userPageTitles = new Map<string, { ref: string; own: boolean }>();
   /** Texts with no user ref in them, for the current own ref. */
   const plain = new Map<string, true>();
 
@@ -171,14 +173,20 @@ export function createUserPseudonyms({ transform, salt, timeoutMs, timers = glob
      * by their name or display name (the catalog titles a user's page with
      * `metadata.title` or the name), which no rule could find: the title's
      * page part, before its last ` | ` (where Backstage adds the app's
-     * title), becomes the user's pseudonym. Any other page's title as it is.
+     * title), becomes the user's pseudonym. `setThere`: the page at
+     * `location` set this title itself (not one left by the page before);
+     * the title is then replaced wherever it still shows. Any other title as
+     * it is.
      */
-    titleAt(location: string, title: string, missing?: Set<string>): string {
+    titleAt(location: string, title: string, missing?: Set<string>, setThere = false): string {
       const path = pathOf(location);
       const first = mayHoldRef(path) ? findUserRefs(path, own, isPseudonym).found[0] : undefined;
-      if (!first) return title;
+      if (first && setThere) remember(userPageTitles, title, { ref: first.ref, own: first.own });
+      // Else a title a user's page set, still shown on the next page (it set none, or not yet).
+      const named = first ?? userPageTitles.get(title);
+      if (!named) return title;
       const cut = title.lastIndexOf(' | ');
-      return pseudonymOf(first, missing) + (cut < 0 ? '' : title.slice(cut));
+      return pseudonymFor(named.ref, named.own, missing) + (cut < 0 ? '' : title.slice(cut));
     },
     /**
      * An object as sent with the user refs it holds by structure replaced: a
