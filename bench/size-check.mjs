@@ -90,9 +90,12 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * a user's entity page titled with their pseudonym (the catalog titles it with
  * their name), the user's own ref recognized as soon as the identity answers
  * (a custom transform that failed left it in clear), the app's function asked
- * once per ref: 28175 B (27.5 KB), budget 27.75 KB.
+ * once per ref: 28175 B (27.5 KB), budget 27.75 KB. Its second review: more
+ * spellings of a user ref, a user's page's title replaced where it still
+ * shows after leaving the page, ids of the app's own recognized whole:
+ * 28517 B (27.8 KB), budget 28 KB.
  */
-const OWN_CODE_LIMIT = 27.75 * 1024;
+const OWN_CODE_LIMIT = 28 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];
 
 const failures = [];
