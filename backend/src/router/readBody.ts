@@ -1,13 +1,15 @@
 import type { Request } from 'express';
 
 /**
- * How long the relay waits for a whole request body, in milliseconds: a
- * 500 KB batch needs 50 KB/s. Past it the request is answered 408 (which
- * analytics-next retries) and its connection closed, so that a client that
- * sends a byte now and then cannot hold a connection and its buffers for the
- * server's own request time-out (Node's default: 5 minutes).
+ * How long the relay waits for a whole request body, in milliseconds: as long
+ * as the browser's batcher waits for an answer (a 450 KB batch at 64 kbit/s
+ * takes about 58 s; a shorter deadline would refuse such a batch on every
+ * try). Past it the request is answered 408 (which analytics-next retries)
+ * and its connection closed, so that a client that sends a byte now and then
+ * cannot hold a connection and its buffers for the server's own request
+ * time-out (Node's default: 5 minutes).
  */
-export const BODY_DEADLINE_MS = 10_000;
+export const BODY_DEADLINE_MS = 60_000;
 
 /**
  * What reading a body gave: its text; a problem to answer (408: not received
