@@ -10,8 +10,8 @@
 // object or a list is declared, wherever it is. So the block's keys carry no
 // `@visibility` of their own (config.d.ts makes the whole block visible with
 // `@deepVisibility frontend`), and this script, run by `prepack` after
-// `backstage-cli package prepack` has written config.schema.json, takes the
-// `object` and `array` types out of the block's schema, keeping everything
+// `backstage-cli package prepack` has written config.schema.json, widens the
+// `object` and `array` types of the block's schema to any type, keeping everything
 // else: descriptions, properties, items, enums and leaf types for editors and
 // for `backstage-cli config:check --strict`, which reports all of them, and
 // `additionalProperties: false`, so that it reports misspelled keys too (it
@@ -25,6 +25,17 @@ import { fileURLToPath } from 'node:url';
 /** The schema keywords whose values are schemas (or lists or maps of schemas). */
 const CHILDREN = ['properties', 'patternProperties', 'items', 'additionalProperties', 'anyOf', 'oneOf', 'allOf'];
 
+/**
+ * Every JSON type: where the block declares an object or a list, any value
+ * passes (the module reports a wrong one), and Ajv's strict mode, which wants
+ * a type for `properties` and `items` (without one it warned once per node at
+ * every build and backend start), has one.
+ */
+const ANY_TYPE = ['object', 'array', 'string', 'number', 'boolean', 'null'];
+
+/** @param {unknown} type */
+const isContainer = type => type === 'object' || type === 'array';
+
 /** @param {unknown} node */
 function relax(node) {
   if (Array.isArray(node)) {
@@ -33,8 +44,7 @@ function relax(node) {
   }
   if (!node || typeof node !== 'object') return;
   const schema = /** @type {Record<string, any>} */ (node);
-  if (schema.type === 'object' || schema.type === 'array') delete schema.type;
-  else if (Array.isArray(schema.type)) schema.type = schema.type.filter(type => type !== 'object' && type !== 'array');
+  if (isContainer(schema.type) || (Array.isArray(schema.type) && schema.type.some(isContainer))) schema.type = [...ANY_TYPE];
   if (schema.properties && schema.additionalProperties === undefined) schema.additionalProperties = false;
   for (const key of CHILDREN) {
     const child = schema[key];
