@@ -88,7 +88,8 @@ describe('privacy promises on the wire', () => {
     });
     const click = messages.find(m => m.type === 'track')!;
     expect(click.properties).toMatchObject({
-      subject: `Owned by ${JANE_SHA256}`,
+      // A click on a link to a user's page (Bob's): its text names the user it leads to.
+      subject: BOB_SHA256,
       value: JANE_SHA256,
       attributes: { to: `/catalog/default/user/${BOB_SHA256}`, [JANE_SHA256]: 1 },
     });

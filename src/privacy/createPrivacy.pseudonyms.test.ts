@@ -108,6 +108,17 @@ describe('createPrivacy with a user id transform', () => {
     expect(atHandOver(privacy)(other, doc(page.url, 'Catalog')).page.title).toBe('Catalog');
   });
 
+  it("a click on a link to a user's page: its subject, the link's text (a display name), is that user's pseudonym", async () => {
+    const { delivered, send } = setup();
+    const member = { action: 'click', subject: 'User page for Bob Smith', attributes: { to: '/catalog/default/user/bob' } };
+    send(call(member));
+    send(call({ action: 'click', subject: 'Bob Smith', attributes: { to: '/catalog/default/group/team-a' } }));
+    send(call({ action: 'hover', subject: 'Bob Smith', attributes: { to: '/catalog/default/user/bob' } }));
+    await deliveredCount(delivered, 3);
+    expect(delivered.map(c => c.properties.subject)).toEqual([BOB_SHA256, 'Bob Smith', 'Bob Smith']);
+    expect(delivered[0].properties.attributes).toEqual({ to: `/catalog/default/user/${BOB_SHA256}` });
+  });
+
   it('a transform that fails gives the mark, never the ref; the calls after it still go', async () => {
     const { delivered, send } = setup(async ref => (ref.includes('bob') ? Promise.reject(new Error(ref)) : 'p-ann'));
     send(call({ action: 'click', subject: 'user:bob' }));

@@ -138,8 +138,9 @@ export type CallRedaction = Pick<PrivacyConfig, 'allowedAttributes' | 'allowedCo
  * Pure: the call is not changed; the result shares what did not change.
  */
 export function redactCall(call: SegmentCall, r: CallRedaction): SegmentCall {
-  // A page call's properties describe its page too (a user's page gets its title from `object`).
-  const input = (call.type === 'page' && r.object ? r.object(call.properties) : call.properties) as SegmentProperties;
+  // Properties as a whole through `object` too: a page call's describe its page (a user's page gets its
+  // title there), a click's its link (one to a user's page gets its subject there).
+  const input = (r.object ? r.object(call.properties) : call.properties) as SegmentProperties;
   const properties: SegmentProperties = {};
   let changed = input !== call.properties;
   for (const key of Object.keys(input)) {

@@ -100,6 +100,12 @@ export function createUserPseudonyms({ transform, salt, timeoutMs, timers = glob
       );
     });
 
+  /** The user a location's path names (their entity page, its tabs), if any. */
+  const userAt = (location: string): FoundRef | undefined => {
+    const path = pathOf(location);
+    return mayHoldRef(path) ? findUserRefs(path, own, isPseudonym).found[0] : undefined;
+  };
+
   const work = (ref: string): Promise<void> =>
     bounded(transformEntityRef(ref, transform, salt)).then(pseudonym => {
       remember(known, ref, pseudonym);
@@ -179,8 +185,7 @@ export function createUserPseudonyms({ transform, salt, timeoutMs, timers = glob
      * it is.
      */
     titleAt(location: string, title: string, missing?: Set<string>, setThere = false): string {
-      const path = pathOf(location);
-      const first = mayHoldRef(path) ? findUserRefs(path, own, isPseudonym).found[0] : undefined;
+      const first = userAt(location);
       if (first && setThere) remember(userPageTitles, title, { ref: first.ref, own: first.own });
       // Else a title a user's page set, still shown on the next page (it set none, or not yet).
       const named = first ?? userPageTitles.get(title);
@@ -191,16 +196,25 @@ export function createUserPseudonyms({ transform, salt, timeoutMs, timers = glob
     /**
      * An object as sent with the user refs it holds by structure replaced: a
      * page (`title` with a `path` or `url`) on a user's page titled as
-     * {@link UserPseudonyms.titleAt} says; route attributes naming a user
-     * as `rewriteAttributes` says. Its strings are left to `rewrite`.
+     * {@link UserPseudonyms.titleAt} says; a click's properties whose link
+     * (`attributes.to`) is a user's page with its subject (the link's text)
+     * that user's pseudonym; route attributes naming a user as
+     * `rewriteAttributes` says. Its strings are left to `rewrite`.
      */
     rewriteObject(value: Record<string, unknown>, missing?: Set<string>): Record<string, unknown> {
-      const { title, path, url } = value;
+      const { title, path, url, action, subject, attributes } = value;
       let location: unknown = path;
       if (typeof location !== 'string') location = url;
-      if (typeof title !== 'string' || typeof location !== 'string') return this.rewriteAttributes(value, missing);
-      const titled = this.titleAt(location, title, missing);
-      return this.rewriteAttributes(titled === title ? value : { ...value, title: titled }, missing);
+      let out = value;
+      if (typeof title === 'string' && typeof location === 'string') {
+        const titled = this.titleAt(location, title, missing);
+        if (titled !== title) out = { ...out, title: titled };
+      }
+      // A click on a link to a user's page: its subject, the link's text, names them ("User page for Jane Doe").
+      const to = attributes && typeof attributes === 'object' ? (attributes as { to?: unknown }).to : undefined;
+      const linked = action === 'click' && typeof subject === 'string' && typeof to === 'string' ? userAt(to) : undefined;
+      if (linked) out = { ...out, subject: pseudonymOf(linked, missing) };
+      return this.rewriteAttributes(out, missing);
     },
     /** Resolves once each of `refs` has a pseudonym (or the mark); never rejects. */
     learn(refs: Iterable<string>): Promise<void> {
