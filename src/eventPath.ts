@@ -1,5 +1,5 @@
 import { DEFAULT_CONSENT } from './config/SegmentConfig';
-import { markChoiceFollowed } from './consent/followedChoice';
+import { markAnalyticsRunning, markChoiceFollowed } from './consent/followedChoice';
 import { lazyUserChoice } from './consent/lazyUserChoice';
 import { createDelivery, LibraryChunk } from './delivery/createDelivery';
 import { browserScheduler } from './delivery/scheduler';
@@ -31,6 +31,7 @@ type Captured = { safe: SafeEvent; at: Date; location?: LocationSnapshot };
  */
 export function createEventPath(parts: PathParts): (event: BackstageEvent) => void {
   const { config, logger, privacy, identity, storageApi } = parts;
+  markAnalyticsRunning();
   const readSafely = createSafeEventReader(logger);
   const history = createPageHistory(typeof document === 'undefined' ? '' : document.referrer);
   const debug = config.debug ? (event: BackstageEvent) => logger.info('[segment] captured', event) : undefined;

@@ -1,13 +1,25 @@
 /** The page-global slot (shared by every bundle of the package in a page, as for `claimWriteKey`). */
 const SLOT = Symbol.for('backstage-plugin-analytics-module-segment.consent-followed');
 
-/** Records that an analytics instance in this page follows the user's stored choice. */
-export function markChoiceFollowed(): void {
+/** The slot: `true` when an analytics instance follows the user's choice, `'running'` when one runs (sends, or logs in test mode). */
+const slot = () => (globalThis as Record<symbol, unknown>)[SLOT];
+
+function mark(value: true | 'running'): void {
   try {
-    (globalThis as Record<symbol, unknown>)[SLOT] = true;
+    (globalThis as Record<symbol, unknown>)[SLOT] = value;
   } catch {
     // a frozen global: the card then offers no switch, which is the safe side
   }
+}
+
+/** Records that an analytics instance in this page follows the user's stored choice. */
+export function markChoiceFollowed(): void {
+  mark(true);
+}
+
+/** Records that an analytics instance runs in this page (its config was valid, the browser did not opt out). */
+export function markAnalyticsRunning(): void {
+  if (!slot()) mark('running');
 }
 
 /**
@@ -16,5 +28,10 @@ export function markChoiceFollowed(): void {
  * so that it never shows a choice that nothing honours.
  */
 export function isChoiceFollowed(): boolean {
-  return (globalThis as Record<symbol, unknown>)[SLOT] === true;
+  return slot() === true;
+}
+
+/** Whether an analytics instance runs in this page: else the card says analytics is off. */
+export function isAnalyticsRunning(): boolean {
+  return !!slot();
 }

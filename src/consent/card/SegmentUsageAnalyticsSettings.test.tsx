@@ -1,8 +1,8 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { ConfigReader } from '@backstage/config';
-import { configApiRef, storageApiRef } from '@backstage/core-plugin-api';
+import { configApiRef, StorageApi, storageApiRef } from '@backstage/core-plugin-api';
 import { MockStorageApi, TestApiProvider } from '@backstage/test-utils';
-import { markChoiceFollowed } from '../followedChoice';
+import { markAnalyticsRunning, markChoiceFollowed } from '../followedChoice';
 import { SegmentUsageAnalyticsSettings } from './SegmentUsageAnalyticsSettings';
 
 function renderCard(segment: object | undefined, storageApi = MockStorageApi.create()) {
@@ -18,9 +18,18 @@ function renderCard(segment: object | undefined, storageApi = MockStorageApi.cre
 const switchOf = () => screen.findByRole('switch');
 
 describe('the Usage analytics card', () => {
-  it('without an analytics instance following the choice: no switch', async () => {
-    renderCard({ writeKey: 'wk' });
+  it('without an analytics instance in the page (its config invalid, say): says it is off, no switch', async () => {
+    renderCard({ writeKey: 'wk', bogusKey: true });
+    expect(await screen.findByText(/Usage analytics is off in this Backstage/)).toBeInTheDocument();
+    expect(screen.queryByText(/records how you use it/)).toBeNull();
+    expect(screen.queryByRole('switch')).toBeNull();
+  });
+
+  it('with an instance that follows no choice: no switch; in test mode, says nothing is sent', async () => {
+    markAnalyticsRunning();
+    renderCard({ testMode: true });
     expect(await screen.findByText(/offers no per-user choice/)).toBeInTheDocument();
+    expect(screen.getByText(/Test mode: nothing is sent/)).toBeInTheDocument();
     expect(screen.queryByRole('switch')).toBeNull();
   });
 
@@ -91,6 +100,44 @@ describe('the Usage analytics card', () => {
       expect(await switchOf()).toBeEnabled();
       fireEvent.click(await switchOf());
       await waitFor(async () => expect(await switchOf()).toHaveAttribute('aria-checked', 'true'));
+    });
+    it('a stored choice that cannot be read: once the wait is over, the default shows and the switch works', async () => {
+      const saved: unknown[] = [];
+      const never: StorageApi = {
+        forBucket: () => never,
+        snapshot: key => ({ key, presence: 'unknown' }),
+        observe$: () => ({ subscribe: () => ({ unsubscribe: () => {}, closed: false }) }) as any,
+        set: async (_key, value) => void saved.push(value),
+        remove: async () => {},
+      };
+      renderCard({ writeKey: 'wk', consent: { waitMs: 50 } }, never as MockStorageApi);
+      expect(await switchOf()).toBeDisabled();
+      await waitFor(async () => expect(await switchOf()).toBeEnabled());
+      expect(await switchOf()).toHaveAttribute('aria-checked', 'true');
+      fireEvent.click(await switchOf());
+      await waitFor(async () => expect(await switchOf()).toHaveAttribute('aria-checked', 'false'));
+      expect(saved).toMatchObject([{ decision: 'denied' }]);
+    });
+
+    it('switching off and on again keeps the categories a consent banner gave', async () => {
+      const storageApi = MockStorageApi.create();
+      const categoryPreferences = { Analytics: true, Advertising: false };
+      await storageApi.forBucket('segment-analytics').set('consent', { decision: 'granted', categoryPreferences, decidedAt: '2026-12-04T00:00:00.000Z' });
+      const { stored } = renderCard({ writeKey: 'wk' }, storageApi);
+      await waitFor(async () => expect(await switchOf()).toHaveAttribute('aria-checked', 'true'));
+      fireEvent.click(await switchOf());
+      await waitFor(async () => expect(await switchOf()).toHaveAttribute('aria-checked', 'false'));
+      fireEvent.click(await switchOf());
+      await waitFor(async () => expect(await switchOf()).toHaveAttribute('aria-checked', 'true'));
+      expect(stored()).toMatchObject({ decision: 'granted', categoryPreferences });
+    });
+
+    it('the switch is named by its label, whatever its state (the state is aria-checked)', async () => {
+      renderCard({ writeKey: 'wk' });
+      await waitFor(async () => expect(await switchOf()).toHaveAttribute('aria-checked', 'true'));
+      expect(await screen.findByRole('switch', { name: 'Share usage analytics' })).toBeInTheDocument();
+      fireEvent.click(screen.getByText('Share usage analytics'));
+      await waitFor(async () => expect(await screen.findByRole('switch', { name: 'Share usage analytics' })).toHaveAttribute('aria-checked', 'false'));
     });
   });
 });

@@ -1,7 +1,7 @@
 import { lazy, Suspense, useMemo } from 'react';
 import { configApiRef, storageApiRef, useApi, useApiHolder } from '@backstage/core-plugin-api';
 import { SegmentConsent } from '../SegmentConsent';
-import { isChoiceFollowed } from '../followedChoice';
+import { isAnalyticsRunning, isChoiceFollowed } from '../followedChoice';
 import { SegmentConsentApi, segmentConsentApiRef } from '../SegmentConsentApi';
 
 const LazyCard = lazy(() =>
@@ -39,7 +39,7 @@ export function SegmentUsageAnalyticsSettings(props: SegmentUsageAnalyticsSettin
   const consent = useConsentApi();
   return (
     <Suspense fallback={null}>
-      <LazyCard {...props} consent={isChoiceFollowed() ? consent : undefined} />
+      <LazyCard {...props} consent={isChoiceFollowed() ? consent : undefined} running={isAnalyticsRunning()} />
     </Suspense>
   );
 }

@@ -14,6 +14,8 @@ export type UsageAnalyticsCardProps = {
   pseudonymized?: boolean;
   /** The user's choice; none where the analytics module follows none (it was given no StorageApi). */
   consent?: SegmentConsentApi;
+  /** Whether an analytics instance runs in this page (false: its config was invalid, say); default true. */
+  running?: boolean;
 };
 
 const card = {
@@ -23,32 +25,37 @@ const card = {
   maxWidth: 720,
 } as const;
 
-/** The switch's track: coloured when on. */
+/**
+ * The switch's track: outlined in the text's colour (readable on any theme,
+ * and drawn in forced colours), filled when on.
+ */
 const track = (on: boolean, disabled: boolean) =>
   ({
     position: 'relative',
     width: 40,
     height: 22,
     borderRadius: 11,
-    border: 'none',
+    border: '1px solid currentColor',
     padding: 0,
     flexShrink: 0,
+    color: 'inherit',
     cursor: disabled ? 'default' : 'pointer',
     opacity: disabled ? 0.5 : 1,
-    background: on ? '#1f5493' : 'rgba(127, 127, 127, 0.55)',
+    background: on ? '#1f5493' : 'transparent',
     transition: 'background 120ms',
   }) as const;
 
-/** The switch's thumb: right when on. */
+/** The switch's thumb: right and white when on, left in the text's colour when off. */
 const thumb = (on: boolean) =>
   ({
     position: 'absolute',
-    top: 3,
-    left: on ? 21 : 3,
-    width: 16,
-    height: 16,
+    top: 2,
+    left: on ? 20 : 2,
+    width: 14,
+    height: 14,
     borderRadius: '50%',
-    background: '#fff',
+    border: '1px solid transparent',
+    background: on ? '#fff' : 'currentColor',
     transition: 'left 120ms',
   }) as const;
 
@@ -56,10 +63,18 @@ const thumb = (on: boolean) =>
  * The "Usage analytics" card of the settings page: what is collected, how
  * the user is identified, and one switch for the user's own choice.
  */
-export function UsageAnalyticsCard({ pseudonymized, consent }: UsageAnalyticsCardProps) {
+export function UsageAnalyticsCard({ pseudonymized, consent, running = true }: UsageAnalyticsCardProps) {
   const config = useApi(configApiRef);
   const facts = useMemo(() => readCardFacts(config, pseudonymized), [config, pseudonymized]);
-  const [state, setState] = useState<SegmentConsentState>({ status: 'unknown' });
+  const [read, setState] = useState<SegmentConsentState>({ status: 'unknown' });
+  // Past the wait for the stored choice, the default is in force (as for the events): shown, and the switch works.
+  const [waited, setWaited] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setWaited(true), facts.waitMs);
+    return () => clearTimeout(timer);
+  }, [facts.waitMs]);
+  const state: SegmentConsentState =
+    read.status === 'unknown' && waited ? { status: facts.regime === 'opt-in' ? 'denied' : 'granted', byUser: false } : read;
   const [error, setError] = useState<string>();
   // The latest switch: a save still pending (a StorageApi behind a slow proxy) never holds the switch, and only
   // the latest one's failure is told (a later choice replaces an earlier one that failed).
@@ -76,27 +91,32 @@ export function UsageAnalyticsCard({ pseudonymized, consent }: UsageAnalyticsCar
     if (!consent || state.status === 'unknown') return;
     const mine = ++latest.current;
     setError(undefined);
+    // Categories a consent banner gave go with the decision, so that switching off and on again keeps them.
+    const { categoryPreferences } = state;
     try {
-      await consent.setDecision(on ? 'denied' : 'granted');
+      await consent.setDecision(on ? 'denied' : 'granted', categoryPreferences ? { categoryPreferences } : undefined);
     } catch (e) {
       if (mine === latest.current) setError(`Your choice could not be saved: ${e instanceof Error ? e.message : String(e)}`);
     }
   };
 
   const [collected, identified] = describeCollection(facts);
+  // Off: not configured, `enabled: false`, or no instance runs (an invalid value: the module said which, once).
+  const off = !facts.enabled || (!running && !facts.browserOptOut);
   return (
     <section style={card} aria-labelledby="segment-usage-analytics-title" data-testid="segment-usage-analytics-card">
       <h2 id="segment-usage-analytics-title" style={{ margin: '0 0 8px', fontSize: '1.25rem', fontWeight: 500 }}>
         Usage analytics
       </h2>
-      {!facts.enabled && <p>Usage analytics is off in this Backstage: nothing about your use is recorded.</p>}
+      {off && <p>Usage analytics is off in this Backstage: nothing about your use is recorded.</p>}
+      {!off && facts.testMode && <p>Test mode: nothing is sent, events are only written to the browser&apos;s console.</p>}
       {facts.enabled && facts.browserOptOut && (
         <p>
           Usage analytics is off in this browser, which asks sites not to track you ({facts.browserOptOut}): nothing about
           your use is recorded.
         </p>
       )}
-      {facts.enabled && !facts.browserOptOut && (
+      {!off && !facts.browserOptOut && (
         <>
           <p style={{ margin: '0 0 12px' }}>
             {collected} {identified}
@@ -107,8 +127,8 @@ export function UsageAnalyticsCard({ pseudonymized, consent }: UsageAnalyticsCar
                 <button
                   type="button"
                   role="switch"
+                  id="segment-usage-analytics-switch"
                   aria-checked={on}
-                  aria-labelledby="segment-usage-analytics-label"
                   disabled={state.status === 'unknown'}
                   onClick={toggle}
                   data-testid="segment-usage-analytics-switch"
@@ -116,21 +136,22 @@ export function UsageAnalyticsCard({ pseudonymized, consent }: UsageAnalyticsCar
                 >
                   <span style={thumb(on)} />
                 </button>
-                <span id="segment-usage-analytics-label">
-                  Share usage analytics{state.status === 'unknown' ? ' (reading your choice…)' : `: ${on ? 'on' : 'off'}`}
-                </span>
+                {/* The switch's name stays the same; its state is aria-checked's (the text repeats it for the eye). */}
+                <label htmlFor="segment-usage-analytics-switch" style={{ cursor: 'pointer' }}>
+                  Share usage analytics
+                </label>
+                <span aria-hidden="true">{stateText(state)}</span>
               </div>
-              <p style={{ margin: '12px 0 0', opacity: 0.75, fontSize: '0.875rem' }}>
-                {facts.regime === 'opt-in' ? 'Nothing is sent unless you switch this on.' : 'It is on unless you switch it off.'}{' '}
-                Switching it off stops sending at once and removes what analytics stored in this browser. Your choice
-                is kept with your Backstage settings.
+              <p style={{ margin: '12px 0 0', opacity: 0.85, fontSize: '0.875rem' }}>
+                {regimeSentence(facts.regime, state)}Switching it off stops sending at once and removes what
+                analytics stored in this browser. Your choice is kept where this Backstage keeps your settings.
               </p>
             </>
           ) : (
             <p>This Backstage offers no per-user choice about usage analytics.</p>
           )}
           {error && (
-            <p role="alert" style={{ color: '#d32f2f' }}>
+            <p role="alert" style={{ fontWeight: 500, borderLeft: '3px solid #d32f2f', paddingLeft: 8 }}>
               {error}
             </p>
           )}
@@ -138,4 +159,16 @@ export function UsageAnalyticsCard({ pseudonymized, consent }: UsageAnalyticsCar
       )}
     </section>
   );
+}
+
+/** What applies when the user has not chosen (nothing once they have). */
+function regimeSentence(regime: 'opt-out' | 'opt-in', state: SegmentConsentState): string {
+  if (state.status !== 'unknown' && state.byUser) return '';
+  return regime === 'opt-in' ? 'Nothing is sent unless you switch this on. ' : 'It is on unless you switch it off. ';
+}
+
+/** The switch's state in words, for the eye (assistive technology reads `aria-checked`). */
+function stateText(state: SegmentConsentState): string {
+  if (state.status === 'unknown') return '(reading your choice…)';
+  return state.status === 'granted' ? 'on' : 'off';
 }

@@ -1,4 +1,5 @@
 import type { Config } from '@backstage/config';
+import { DEFAULT_CONSENT } from '../../config/SegmentConfig';
 import { optOutSignal, OptOutSignals } from '../../privacy/optOut';
 
 /** How the user is identified in what is sent, as configured. */
@@ -11,6 +12,10 @@ export type CardFacts = {
   /** Off for this browser: `respectGlobalPrivacyControl` is on and the browser sends this opt-out. */
   browserOptOut?: 'Global Privacy Control' | 'Do Not Track';
   regime: 'opt-out' | 'opt-in';
+  /** How long events wait for the stored choice before the default applies (`consent.waitMs`). */
+  waitMs: number;
+  /** `testMode`: nothing is sent. */
+  testMode: boolean;
   identification: Identification;
 };
 
@@ -40,7 +45,11 @@ export function readCardFacts(
   const regime = get(() => config?.getOptionalString(`${block}.consent.default`)) === 'opt-in' ? 'opt-in' : 'opt-out';
   const hashed = pseudonymized ?? get(() => config?.getOptionalString(`${block}.userIdTransform`)) === 'sha-256';
   const browserOptOut = enabled && (respects === true || respects === 'true') ? optOutSignal(...signals) : undefined;
-  return { enabled, ...(browserOptOut && { browserOptOut }), regime, identification: hashed ? 'pseudonym' : 'user-ref' };
+  const waited = get(() => config?.getOptionalNumber(`${block}.consent.waitMs`));
+  const waitMs = typeof waited === 'number' && waited >= 0 ? waited : DEFAULT_CONSENT.waitMs;
+  const testMode = get(() => config?.getOptionalBoolean(`${block}.testMode`)) === true;
+  const identification = hashed ? 'pseudonym' : 'user-ref';
+  return { enabled, ...(browserOptOut && { browserOptOut }), regime, waitMs, testMode, identification };
 }
 
 /** The card's two plain sentences: what is collected, and how the user is identified. */
