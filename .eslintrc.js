@@ -2,6 +2,8 @@
 // Node ES modules (*.mjs: the dev scripts and collector, the e2e tests and
 // their support, the benchmark) with the same rules, adjusted for Node.
 module.exports = require('@backstage/cli/config/eslint-factory')(__dirname, {
+  // The package's own config, wherever it is cloned (inside another project's folder too).
+  root: true,
   // backend/ is its own package, linted by its own config and scripts.
   ignorePatterns: ['dist-types/', 'dist-dynamic/', 'dist-dynamic-pack/', '.e2e-artifacts/', '.real-app/', 'backend/'],
   overrides: [
