@@ -73,7 +73,7 @@ async function main() {
     if (code && !ready) {
       console.error(
         `The dev app did not start (exit code ${code}). If its port is taken (${base}), stop what holds it, or set ` +
-          'another in app-config.local.yaml (app.baseUrl and backend.baseUrl, e.g. http://localhost:3100).',
+          'app.baseUrl to another in app-config.local.yaml (e.g. http://localhost:3100; not with --backend).',
       );
     }
     await backend?.stop().catch(() => {});
