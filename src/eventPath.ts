@@ -80,11 +80,14 @@ export function createEventPath(parts: PathParts): (event: BackstageEvent) => vo
     //    page is left first, handed on at once, those parts redacted).
     redactInOrder(teamCall);
   }
-  // 9. Delivery: queue; wait for the library, the user's identity and the page's settled title.
+  // 9. Delivery: queue; wait for the library, the user's identity and the page's settled title. With user
+  //    expressions, the library loads once they compile; should they not, nothing is loaded or sent (not even
+  //    identify: the rules' gate says analytics is off).
   function newDelivery(observe?: (transport: Transport) => Transport) {
-    return createDelivery(config, logger, {
+    const rules = privacy.ready;
+    const delivery = createDelivery(config, logger, {
       userId: identity?.userId,
-      whenReady: parts.whenReady,
+      whenReady: rules ? rules.then(() => parts.whenReady) : parts.whenReady,
       relayRefused: parts.relayRefused,
       // 10.-13. At hand-over (see `atHandOver`).
       atHandOver: atHandOver(privacy),
@@ -93,6 +96,8 @@ export function createEventPath(parts: PathParts): (event: BackstageEvent) => vo
       // 15. Transport: the Segment library; inside it, privacy: redact what the library adds.
       loadLibrary: () => loadLibrary(privacy),
     });
+    rules?.catch(() => delivery.stop());
+    return delivery;
   }
   return capture;
 }

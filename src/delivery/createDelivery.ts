@@ -37,7 +37,7 @@ export type DeliveryStages = {
   overTransport?: (transport: Transport) => Transport;
   /** Loads the library's code with the path's last stage, inside it (not in test mode: no library). */
   loadLibrary(): Promise<LibraryChunk>;
-  /** The library is loaded once this settles (`delivery: backend`: the relay's first cookie attempt). */
+  /** The library is loaded once this resolves (`delivery: backend`: the relay's first cookie attempt; user expressions: compiled). */
   whenReady?: Promise<unknown>;
   /** `delivery: backend`: told when the relay answers a call 401 (it refreshes the cookie). */
   relayRefused?: () => void;
