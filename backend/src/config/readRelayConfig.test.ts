@@ -26,6 +26,13 @@ describe('readRelayConfig', () => {
     [{ upstreamUrl: 'http://127.0.0.1:4567/v1' }, { upstreamUrl: 'http://127.0.0.1:4567/v1' }],
     [{ upstreamUrl: 'http://localhost:4567/v1' }, { upstreamUrl: 'http://localhost:4567/v1' }],
     [{ maskIP: 'true' }, { maskIP: true }],
+    [{ maskIP: ' YES ' }, { maskIP: true }],
+    [{ maskIP: 'on' }, { maskIP: true }],
+    [{ maskIP: 1 }, { maskIP: true }],
+    [{ maskIP: 'Off' }, { maskIP: false }],
+    [{ groups: 'yes' }, { groups: { limit: 10 } }],
+    [{ groups: { enabled: 'no' } }, { groups: false }],
+    [{ timeoutMs: ' 3000 ' }, { timeoutMs: 3000 }],
     [{ groups: true }, { groups: { limit: 10 } }],
     [{ groups: { limit: 3 } }, { groups: { limit: 3 } }],
     [{ groups: { enabled: false, limit: 3 } }, { groups: false }],
@@ -36,6 +43,8 @@ describe('readRelayConfig', () => {
 
   it('is off with enabled: false, and then needs no keys', () => {
     expect(read({ enabled: false })).toEqual({ enabled: false });
+    expect(read({ enabled: 'off' })).toEqual({ enabled: false });
+    expect(read({ enabled: ' No ' })).toEqual({ enabled: false });
   });
 
   it.each([
@@ -46,7 +55,13 @@ describe('readRelayConfig', () => {
     [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, upstreamUrl: 'http://segment.internal/v1' }, /segmentAnalytics\.upstreamUrl: expected an https URL .*got http:\/\/segment\.internal\/v1/],
     [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, upstreamUrl: 'not a url' }, /segmentAnalytics\.upstreamUrl: .*not a URL/],
     [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, upstreamUrl: 'https://u:p@api.segment.io/v1' }, /segmentAnalytics\.upstreamUrl/],
-    [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, maskIP: 'yes' }, /segmentAnalytics\.maskIP: expected true or false/],
+    [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, maskIP: 'maybe' }, /segmentAnalytics\.maskIP: expected true or false/],
+    [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, maskIP: 2 }, /segmentAnalytics\.maskIP: expected true or false/],
+    [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, groups: 'maybe' }, /segmentAnalytics\.groups: expected true or false/],
+    [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, groups: ['a'] }, /segmentAnalytics\.groups: expected true, false, or \{/],
+    [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, timeoutMs: '1e3' }, /segmentAnalytics\.timeoutMs: expected a whole number from 100 to 60000; got "1e3"/],
+    [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, timeoutMs: '0x3e8' }, /segmentAnalytics\.timeoutMs: .*got "0x3e8"/],
+    [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, groups: { limit: '0b11' } }, /segmentAnalytics\.groups\.limit: .*got "0b11"/],
     [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, groups: { limit: 0 } }, /segmentAnalytics\.groups\.limit: expected a whole number from 1 to 100/],
     [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, groups: { max: 3 } }, /segmentAnalytics\.groups\.max: expected no such key/],
     [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, timeoutMs: 10 }, /segmentAnalytics\.timeoutMs: expected a whole number from 100 to 60000; got 10/],

@@ -37,13 +37,25 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** `true`/`false`, also as the strings environment variables give. */
+const TRUE_TEXT = /^(?:y|yes|true|1|on)$/i;
+const FALSE_TEXT = /^(?:n|no|false|0|off)$/i;
+
+/**
+ * `true`/`false`, also spelled as Backstage's own reader (and the frontend
+ * module) accept them from environment variables: yes/no, on/off, 1/0, y/n,
+ * in any case, with blanks around.
+ */
 function readBoolean(key: string, raw: unknown, fallback: boolean): boolean {
   if (raw === undefined) return fallback;
   if (typeof raw === 'boolean') return raw;
-  if (raw === 'true' || raw === 'false') return raw === 'true';
-  throw invalid(key, 'true or false', kindOf(raw));
+  const text = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : undefined;
+  if (text !== undefined && TRUE_TEXT.test(text)) return true;
+  if (text !== undefined && FALSE_TEXT.test(text)) return false;
+  throw invalid(key, 'true or false (or yes/no, on/off, 1/0)', kindOf(raw));
 }
+
+/** A whole number written in decimal (as the frontend module reads them: not 1e3, 0x10 or 0b1). */
+const DECIMAL_TEXT = /^\s*[-+]?\d+(\.\d+)?\s*$/;
 
 function readSecret(key: string, raw: unknown, hint: string): string {
   if (typeof raw !== 'string' || raw.trim() === '') {
@@ -54,7 +66,7 @@ function readSecret(key: string, raw: unknown, hint: string): string {
 
 function readInteger(key: string, raw: unknown, min: number, max: number, fallback: number): number {
   if (raw === undefined) return fallback;
-  const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  const value = typeof raw === 'string' && DECIMAL_TEXT.test(raw) ? Number(raw) : raw;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw invalid(key, `a whole number from ${min} to ${max}`, typeof raw === 'string' ? `got ${JSON.stringify(raw)}` : `got ${String(raw)}`);
   }
@@ -85,7 +97,7 @@ function readUpstream(rawUrl: unknown, rawRegion: unknown): string {
 
 function readGroups(raw: unknown): false | { limit: number } {
   if (raw === undefined) return false;
-  if (typeof raw === 'boolean' || raw === 'true' || raw === 'false') {
+  if (!isObject(raw) && raw !== null && !Array.isArray(raw)) {
     return readBoolean('groups', raw, false) && { limit: DEFAULT_GROUP_LIMIT };
   }
   if (!isObject(raw)) throw invalid('groups', 'true, false, or { enabled?: boolean, limit?: number }', kindOf(raw));
