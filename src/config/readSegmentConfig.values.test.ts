@@ -28,6 +28,15 @@ describe('readSegmentConfig', () => {
         'batching.timeoutMs',
         /a whole number from 1/,
       ],
+      ['batching.size: 501', { writeKey: 'wk', batching: { size: 501 } }, 'batching.size', /a whole number from 1 to 500 /],
+      [
+        'batching.timeoutMs: 600001',
+        { writeKey: 'wk', batching: { timeoutMs: 600_001 } },
+        'batching.timeoutMs',
+        /a whole number from 1 to 600000 /,
+      ],
+      ['identityTimeoutMs: 600001', { writeKey: 'wk', identityTimeoutMs: 600_001 }, 'identityTimeoutMs', /to 600000 /],
+      ['consent.waitMs: 600001', { writeKey: 'wk', consent: { waitMs: 600_001 } }, 'consent.waitMs', /to 600000 /],
       ['batching: a string', { writeKey: 'wk', batching: 'yes' }, 'batching', /an object/],
       ['apiHost: ftp://x', { writeKey: 'wk', apiHost: 'ftp://x' }, 'apiHost', /'http:\/\/' or 'https:\/\/'/],
       ['cdnURL: not a url', { writeKey: 'wk', cdnURL: 'not a url' }, 'cdnURL', /'http:\/\/' or 'https:\/\/' URL/],
@@ -114,6 +123,11 @@ describe('readSegmentConfig', () => {
       const error = errorOf({ writeKey: 'wk', ...segment });
       expect(error.message).toContain(`Invalid config app.analytics.segment.${key}: expected a whole number`);
       expect(error.message).toContain(`(got ${got})`);
+    });
+
+    it('the largest values accepted: batching.size 500, every time-out 600000 ms', () => {
+      const max = { writeKey: 'wk', identityTimeoutMs: 600_000, batching: { size: 500, timeoutMs: 600_000 }, consent: { waitMs: 600_000 } };
+      expect(readEnabled(max)).toMatchObject({ identityTimeoutMs: 600_000, batching: { size: 500, timeoutMs: 600_000 } });
     });
 
     it("numbers with blanks around or a plus sign are read: ' 2500 ', '+20'", () => {

@@ -100,6 +100,15 @@ describe('ConsentGate', () => {
     expect(warnings).toEqual([expect.stringContaining("could not read the user's analytics choice (Error: boom)")]);
   });
 
+
+  it('a read that fails after the user said "no" (the settings backend going away) keeps analytics off', () => {
+    const { g, log } = gate('opt-out');
+    g.update(read('denied'));
+    g.update({ kind: 'failed', reason: 'Error: connection lost' });
+    g.capture('after');
+    jest.advanceTimersByTime(5000);
+    expect(log).toEqual(['off']);
+  });
   it('keeps at most 5,000 waiting events (the newest), and says how many it dropped', () => {
     const { g, log, warnings } = gate();
     expect(MAX_WAITING_FOR_CONSENT).toBe(5000); // as many as wait for the library or the identity (docs/guarantees.md)

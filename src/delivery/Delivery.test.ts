@@ -24,6 +24,23 @@ describe('Delivery', () => {
     expect(sent).toEqual(['identify u1', 'click a as u1', 'click b as u1', 'click c as u1']);
   });
 
+  it("a late identity: identify is stamped with the first waiting call's capture time, so that Segment orders it first", async () => {
+    const stamps: Array<[string, number]> = [];
+    const transport = {
+      startSession: (userId: string | undefined, at: Date) => void stamps.push([`identify ${userId}`, at.getTime()]),
+      send: (c: SegmentCall) => void stamps.push([String(c.properties.subject), c.timestamp.getTime()]),
+    };
+    const d = new Delivery({ transport: Promise.resolve(transport), userId: later(400, 'u1'), identityTimeoutMs: 1000, logger: logger() });
+    const first = call('first');
+    d.enqueue(first);
+    await advance(200);
+    d.enqueue(call('second'));
+    await advance(300);
+    expect(stamps.map(([what]) => what)).toEqual(['identify u1', 'first', 'second']);
+    expect(stamps[0][1]).toBe(first.timestamp.getTime());
+    expect(stamps[2][1]).toBeGreaterThan(stamps[0][1]);
+  });
+
   it('sends anonymously after the identity time-out, warns once, then identifies when the identity arrives', async () => {
     const { sent, transport } = recordingTransport();
     const log = logger();

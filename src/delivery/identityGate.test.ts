@@ -76,6 +76,18 @@ describe('createIdentityGate', () => {
     ]);
   });
 
+  it('late, then failing: one warning (the time-out\'s) and one anonymous session', async () => {
+    const id = deferred<string>();
+    const { g, sessions, warn } = gate(id.promise);
+    g.startClock();
+    await jest.advanceTimersByTimeAsync(1000);
+    id.reject(new Error('offline'));
+    await jest.advanceTimersByTimeAsync(5000);
+    expect(g.state).toEqual({ kind: 'anonymous' });
+    expect(sessions).toEqual([[undefined, 'front']]);
+    expect(warn).toHaveBeenCalledTimes(1);
+  });
+
   it.each([
     ['an Error', new Error('offline')],
     ['a Symbol', Symbol('odd')],

@@ -57,3 +57,20 @@ describe('sessions, load after load', () => {
     expect(await pageLoad('user:default/jane', 'jane once more')).toBe(again);
   });
 });
+
+describe('a call sent with an anonymous id of its own (restored from an earlier load)', () => {
+  it("carries that id; the user's next calls keep the browser's id, not that one", async () => {
+    const config = readEnabled({ writeKey: 'sessions', cdnSettings: 'local', apiHost: 'http://127.0.0.1:9/v1' });
+    const owner = createStoredOwner(localStorage, 'sessions', true);
+    const library = pageRedactionPlugin(createPrivacy().library);
+    const transport = await loadSegmentTransport(config, { warn: jest.fn(), info: jest.fn() }, owner, library, probeLocalStorage(() => localStorage));
+    transport.startSession('user:default/bob', new Date());
+    await transport.send(clickCall('before'), { userId: 'user:default/bob' });
+    await transport.send(clickCall('restored'), { userId: undefined, anonymousId: 'restored-anon-id' });
+    await transport.send(clickCall('after'), { userId: 'user:default/bob' });
+    const anonymousIdOf = (subject: string) => posted.find(p => p.properties?.subject === subject)!.anonymousId;
+    expect(anonymousIdOf('restored')).toBe('restored-anon-id');
+    expect(anonymousIdOf('after')).toBe(anonymousIdOf('before'));
+    expect(anonymousIdOf('before')).not.toBe('restored-anon-id');
+  });
+});
