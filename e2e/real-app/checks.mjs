@@ -66,20 +66,42 @@ export function checkWalk({ messages, walk, collectorUrl, userEntityRef, searchT
 
   checks.push(checkSearch({ messages, walk, searchTerm, searchResults }));
 
+  checks.push(checkLazyLibrary({ messages, walk }), checkNothingBlocked(walk));
+  return checks;
+}
+
+/**
+ * The library is in a chunk of its own, loaded after the app's first scripts.
+ * @param {{ messages: Message[], walk: import('./walk.mjs').WalkResult }} input
+ * @returns {Check}
+ */
+export function checkLazyLibrary({ messages, walk }) {
   const initialScripts = [...walk.indexHtml.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map(m => new URL(m[1], walk.requests[0]?.url).href);
   const libraryChunks = [...walk.scripts].filter(([, source]) => source.includes('npm:next')).map(([url]) => url);
   const eager = libraryChunks.filter(url => initialScripts.includes(url));
   const versions = [...new Set(messages.map(m => m.context?.library?.version))];
-  check('@segment/analytics-next is loaded from a lazily loaded chunk',
-    initialScripts.length > 0 && libraryChunks.length > 0 && eager.length === 0 && versions.every(v => String(v).startsWith('npm:next')),
-    `${initialScripts.length} initial scripts, none with the library; library in ${libraryChunks.map(u => `${u.replace(/^.*\//, '')} (${(gzipSync(walk.scripts.get(u) ?? '').length / 1024).toFixed(1)} KiB gzipped)`).join(', ')}, loaded on demand; calls made by ${versions.join(', ')}${eager.length ? `; EAGER: ${eager.join(' ')}` : ''}`);
-
-  check('the browser called nothing but the app and the collector', walk.blocked.length === 0,
-    walk.blocked.length ? `blocked: ${[...new Set(walk.blocked)].slice(0, 10).join(' ')}` : 'no other host');
-
-  return checks;
+  return {
+    name: '@segment/analytics-next is loaded from a lazily loaded chunk',
+    ok: initialScripts.length > 0 && libraryChunks.length > 0 && eager.length === 0 && versions.every(v => String(v).startsWith('npm:next')),
+    detail: `${initialScripts.length} initial scripts, none with the library; library in ${libraryChunks.map(u => `${u.replace(/^.*\//, '')} (${(gzipSync(walk.scripts.get(u) ?? '').length / 1024).toFixed(1)} KiB gzipped)`).join(', ')}, loaded on demand; calls made by ${versions.join(', ')}${eager.length ? `; EAGER: ${eager.join(' ')}` : ''}`,
+  };
 }
 
+/**
+ * @param {import('./walk.mjs').WalkResult} walk
+ * @param {{ host: string, why: string }[]} [templateHosts] hosts the app's template itself calls (not the module)
+ * @returns {Check}
+ */
+export function checkNothingBlocked(walk, templateHosts = []) {
+  const ofTemplate = (/** @type {string} */ url) => templateHosts.some(t => new URL(url).hostname === t.host);
+  const blocked = [...new Set(walk.blocked)].filter(url => !ofTemplate(url));
+  const allowed = templateHosts.map(t => `${t.host} (${t.why}) blocked, not counted`).join('; ');
+  return {
+    name: 'the browser called nothing but the app and the collector',
+    ok: blocked.length === 0,
+    detail: `${blocked.length ? `blocked: ${blocked.slice(0, 10).join(' ')}` : 'no other host'}${allowed ? `; ${allowed}` : ''}`,
+  };
+}
 /**
  * identify first, and one user id on every call.
  * @param {object} input
@@ -116,22 +138,28 @@ export function checkUserIds({ messages, userId, how, userEntityRef }) {
 
 /**
  * One page call per router navigation, in order.
- * @param {{ messages: Message[], walk: import('./walk.mjs').WalkResult }} input
+ * @param {object} input
+ * @param {Message[]} input.messages
+ * @param {import('./walk.mjs').WalkResult} input.walk
+ * @param {(location: string) => string} [input.sentAs] the location as the page call must carry it (pseudonyms)
+ * @param {boolean} [input.startMayRepeat] the page the app starts on may be reported twice (New Frontend System, README)
  * @returns {Check}
  */
-export function checkNavigations({ messages, walk }) {
+export function checkNavigations({ messages, walk, sentAs = here => here, startMayRepeat = false }) {
   const pages = messages.filter(m => m.type === 'page').sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
-  const pageSubjects = pages.map(m => m.properties?.subject);
+  const reported = pages.map(m => m.properties?.subject);
+  const pageSubjects = startMayRepeat && reported.length > 1 && reported[1] === reported[0] ? reported.slice(1) : reported;
   // A navigation is a change of path: pages that only rewrite their query
   // (the catalog's filters) are still the same page. The sign-in screen is
   // outside the app's router: count from the location the app opened on.
-  const navigations = walk.locations
-    .slice(walk.locations.indexOf(pageSubjects[0]))
+  const locations = walk.locations.map(sentAs);
+  const navigations = locations
+    .slice(locations.indexOf(pageSubjects[0]))
     .filter((here, i, all) => i === 0 || pathOf(here) !== pathOf(all[i - 1]));
   return {
     name: 'one page call per navigation, in order',
     ok: pageSubjects.length > 0 && JSON.stringify(pageSubjects) === JSON.stringify(navigations),
-    detail: `page calls (${pageSubjects.length}): ${pageSubjects.join(' ')}\n      navigations (${navigations.length}): ${navigations.join(' ')}`,
+    detail: `page calls (${reported.length}${reported.length > pageSubjects.length ? ', the start page twice' : ''}): ${reported.join(' ')}\n      navigations (${navigations.length}): ${navigations.join(' ')}`,
   };
 }
 

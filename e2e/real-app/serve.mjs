@@ -2,7 +2,9 @@
 // Serving the generated app: a free port for its backend, and waiting until
 // that backend serves the app, signs a guest in and has indexed the catalog.
 import { createServer } from 'node:net';
-import { tail } from './exec.mjs';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { run, start, tail } from './exec.mjs';
 
 const MINUTE = 60_000;
 
@@ -66,3 +68,44 @@ export async function waitForSearchIndex(appUrl, token, searchTerm) {
   throw new Error('search found nothing within 5 minutes');
 }
 
+
+/**
+ * The app's `yarn tsc`, then its frontend built for production (`backstage-cli package build`).
+ * @param {import('./prepareApp.mjs').Workspace} ws
+ */
+export async function typeCheckAndBuild({ appDir, env, log }) {
+  await run('yarn', ['tsc'], { cwd: appDir, env, log, timeoutMs: 15 * MINUTE });
+  await run('yarn', ['workspace', 'app', 'build'], { cwd: appDir, env, log, timeoutMs: 20 * MINUTE });
+}
+
+/**
+ * Starts the app's backend (its output in `backendLog`), stopped by the run's clean-up, and waits
+ * until it serves the app and signs a guest in.
+ * @param {import('./prepareApp.mjs').Workspace} ws
+ * @param {{ appUrl: string, backendLog: string, onCleanUp: (stop: () => Promise<void>) => void }} options
+ */
+export async function startAppBackend({ appDir, env }, { appUrl, backendLog, onCleanUp }) {
+  writeFileSync(backendLog, '');
+  const backend = start('yarn', ['workspace', 'backend', 'start'], { cwd: appDir, env, log: backendLog });
+  onCleanUp(() => backend.stop());
+  const identity = await waitForBackend(appUrl, backend.exited, backendLog);
+  return { backend, identity };
+}
+
+/**
+ * The app's app-config.local.yaml (read after app-config.yaml; YAML is a superset of JSON): the app and
+ * its backend on `appUrl`, this module's `segment` block pointed at the collector, and `extra` blocks.
+ * @param {import('./prepareApp.mjs').Workspace} ws
+ * @param {{ appUrl: string, collectorUrl: string, segment: object, extra?: object }} options
+ */
+export function writeLocalConfig({ appDir }, { appUrl, collectorUrl, segment, extra = {} }) {
+  const { port } = new URL(appUrl);
+  const localConfig = {
+    app: { baseUrl: appUrl, analytics: { segment: { apiHost: `${collectorUrl}/v1`, cdnURL: collectorUrl, ...segment } } },
+    backend: { baseUrl: appUrl, listen: { host: '127.0.0.1', port: Number(port) }, cors: { origin: appUrl } },
+    techdocs: { generator: { runIn: 'local' } },
+    ...extra,
+  };
+  writeFileSync(join(appDir, 'app-config.local.yaml'), `${JSON.stringify(localConfig, null, 2)}\n`);
+  return localConfig;
+}
