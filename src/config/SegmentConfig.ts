@@ -31,6 +31,11 @@ export type SegmentConfig =
       /** Base URL settings are fetched from; undefined means the library's default. */
       cdnURL?: string;
       cdnSettings: 'remote' | 'local';
+      /**
+       * `apiHost` or `cdnURL` given empty (an environment variable set to ''): no value, so Segment's own
+       * host is used for it, which the library's load says (a proxy set in another config file is lost).
+       */
+      emptyEndpoints?: Array<'apiHost' | 'cdnURL'>;
       /** Events per batch (1-500), and the longest an event waits for its batch. */
       batching?: { size: number; timeoutMs: number };
       maskIP: boolean;

@@ -20,6 +20,7 @@ describe('readSegmentConfig', () => {
         protocol: 'https',
         cdnURL: undefined,
         cdnSettings: 'remote',
+        emptyEndpoints: undefined,
         batching: undefined,
         maskIP: false,
         privacy: DEFAULT_PRIVACY,

@@ -63,6 +63,12 @@ function str(c: Config | undefined, key: string): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
+/** The keys given (present in the config) with no value read from them (empty or blank); undefined when none. */
+function emptyKeys<K extends string>(c: Config | undefined, values: Record<K, string | undefined>): K[] | undefined {
+  const empty = (Object.keys(values) as K[]).filter(key => c?.has(key) && values[key] === undefined);
+  return empty.length ? empty : undefined;
+}
+
 function wholeNumber(c: Config | undefined, key: string, min: number, max: number): number | undefined {
   const accepts = `a whole number from ${min} to ${max}`;
   // Backstage's reader takes '' (an empty environment variable) as 0, and '0x10' or '3e3' as numbers.
@@ -138,6 +144,7 @@ export function readSegmentConfig(config: Config): SegmentConfig {
     ...(apiHostRaw ? parseApiHost(apiHostRaw) : { apiHost: DEFAULT_API_HOST[region], protocol: 'https' as const }),
     cdnURL: cdnURLRaw ? parseCdnURL(cdnURLRaw) : undefined,
     cdnSettings: oneOf(c, 'cdnSettings', ['remote', 'local'] as const, 'remote'),
+    emptyEndpoints: emptyKeys(c, { apiHost: apiHostRaw, cdnURL: cdnURLRaw }),
     batching:
       batchSize || batchTimeout
         ? {
@@ -168,5 +175,5 @@ export function readSegmentConfig(config: Config): SegmentConfig {
   // Everything goes to the relay, with local settings (no request to a Segment host); groups are the backend's.
   const { apiHost, protocol } = relay;
   const team = { ...segment.team, groups: false as const };
-  return { ...segment, writeKey: RELAY_WRITE_KEY, apiHost, protocol, cdnURL: undefined, cdnSettings: 'local', team, relay };
+  return { ...segment, writeKey: RELAY_WRITE_KEY, apiHost, protocol, cdnURL: undefined, cdnSettings: 'local', emptyEndpoints: undefined, team, relay };
 }

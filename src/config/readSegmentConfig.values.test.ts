@@ -172,6 +172,7 @@ describe('readSegmentConfig', () => {
         protocol: 'https',
         cdnURL: 'https://cdn.example.com',
         cdnSettings: 'local',
+        emptyEndpoints: undefined,
         batching: { size: 5, timeoutMs: 100 },
         maskIP: true,
         privacy: DEFAULT_PRIVACY,

@@ -102,3 +102,21 @@ export function toCallOptions(
     },
   };
 }
+
+/**
+ * The warning for endpoints given empty (see `emptyEndpoints`): where the
+ * library then sends or fetches instead; undefined when there is none (an
+ * empty `cdnURL` with local settings: nothing is fetched).
+ */
+export function emptyEndpointWarning(config: EnabledSegmentConfig): string | undefined {
+  const used = {
+    apiHost: `events go to Segment's ${config.protocol}://${config.apiHost}`,
+    cdnURL: "the library's settings come from Segment's CDN",
+  };
+  const empty = config.emptyEndpoints?.filter(key => key === 'apiHost' || config.cdnSettings === 'remote') ?? [];
+  if (!empty.length) return undefined;
+  const keys = empty.map(key => `app.analytics.segment.${key}`).join(' and ');
+  return `Segment analytics: ${keys} ${empty.length > 1 ? 'are' : 'is'} empty (an environment variable set to ''?), ` +
+    `so Segment's own ${empty.length > 1 ? 'hosts are' : 'host is'} used: ${empty.map(key => used[key]).join('; ')}. ` +
+    'Remove the key, or give the URL of your proxy.';
+}

@@ -2,7 +2,7 @@ import { AnalyticsBrowser, Plugin } from '@segment/analytics-next';
 import { EnabledSegmentConfig } from '../config/SegmentConfig';
 import { guardEnrichment } from './enrichmentGuard';
 import { keepAnonymousCallsAnonymous } from './anonymousCalls';
-import { identityKeptIn, toCallOptions, toLoadArguments } from './segmentOptions';
+import { emptyEndpointWarning, identityKeptIn, toCallOptions, toLoadArguments } from './segmentOptions';
 import { createIdentityCookies } from './identityCookies';
 import { BrowserStorageState, isQuotaError, isStorageFailure, probeCookies, StorageAccess, storageWarning } from './storageProbe';
 import { pageLocalStorage, StoredOwner, UNIDENTIFIED } from './storedOwner';
@@ -59,6 +59,8 @@ export async function loadSegmentTransport(
   }
   purgeExpiredOfOtherWriteKeys(kept, config.writeKey, key => isWriteKeyClaimed(key));
   if (config.relay) await dropQueuesOfAnotherUser(kept, config.writeKey, storedOwner?.get(), pageUser, config.identityTimeoutMs);
+  const emptyEndpoint = emptyEndpointWarning(config);
+  if (emptyEndpoint) logger.warn(emptyEndpoint);
   const plugins = [insideLibrary];
   const { analytics, initOptions, storage } = await loadLibrary(config, plugins, probed);
   const warning = storage && storageWarning(storage);
