@@ -1,4 +1,4 @@
-import { containsRef, oncePerRef, transformEntityRef } from './transformEntityRef';
+import { containsRef, MAX_REMEMBERED_IDS, oncePerRef, transformEntityRef } from './transformEntityRef';
 
 describe('containsRef: the ref in any spelling', () => {
   it.each<[string, string, string]>([
@@ -48,5 +48,18 @@ describe('oncePerRef', () => {
     expect(ids).toEqual(['17-1', '17-1', '16-2']);
     expect(oncePerRef('sha-256')).toBe('sha-256');
     expect(oncePerRef(undefined)).toBeUndefined();
+  });
+
+  it('past the most it remembers, only the oldest ref is asked again, not every one', async () => {
+    const asked: string[] = [];
+    const transform = oncePerRef(async (ref: string) => `id-${asked.push(ref)}`);
+    const refs = Array.from({ length: MAX_REMEMBERED_IDS + 1 }, (_, i) => `user:default/u${i}`);
+    for (const ref of refs) await transformEntityRef(ref, transform, undefined);
+    asked.length = 0;
+    await transformEntityRef(refs[1], transform, undefined);
+    await transformEntityRef(refs.at(-1)!, transform, undefined);
+    expect(asked).toEqual([]);
+    await transformEntityRef(refs[0], transform, undefined);
+    expect(asked).toEqual([refs[0]]);
   });
 });

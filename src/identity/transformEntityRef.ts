@@ -37,8 +37,8 @@ function checkId(id: unknown, ref: string, transformed: boolean): string {
   return id as string;
 }
 
-/** Refs whose ids {@link oncePerRef} remembers. */
-const MAX_REMEMBERED_IDS = 1024;
+/** Refs whose ids {@link oncePerRef} remembers, the oldest forgotten first (as the privacy step's pseudonyms). */
+export const MAX_REMEMBERED_IDS = 8192;
 
 /**
  * The app's own transform, called once per ref however often a page load
@@ -52,7 +52,7 @@ export function oncePerRef<T extends UserIdTransformOption | undefined>(transfor
   const once = (ref: string) => {
     let id = ids.get(ref);
     if (!id) {
-      if (ids.size >= MAX_REMEMBERED_IDS) ids.clear();
+      if (ids.size >= MAX_REMEMBERED_IDS) ids.delete(ids.keys().next().value as string);
       id = Promise.resolve().then(() => transform(ref));
       ids.set(ref, id);
     }

@@ -61,6 +61,20 @@ describe('createPrivacy with a user id transform', () => {
     expect(delivered.at(-1)!.properties.subject).toBe(BOB_SHA256);
   });
 
+  it("a burst naming 3,000 users, each new, whose ids all come at once: every call gets its user's pseudonym, none the mark", async () => {
+    let release: () => void = () => {};
+    const answered = new Promise<void>(resolve => (release = resolve));
+    const { delivered, send } = setup(async ref => {
+      await answered;
+      return `id-${ref.split('/')[1]}`;
+    });
+    const users = Array.from({ length: 3000 }, (_, i) => `u${i}`);
+    for (const user of users) send(call({ action: 'click', subject: `user:default/${user}` }));
+    release();
+    await deliveredCount(delivered, users.length);
+    expect(delivered.map(c => c.properties.subject)).toEqual(users.map(user => `id-${user}`));
+  });
+
   it("the user's own ref becomes their user id, also without its kind, also when seen before they were known", () => {
     const { pseudonyms, privacy, delivered, send } = setup(async () => 'never');
     send(call({ action: 'click', subject: 'owned by default/jane.doe' }));

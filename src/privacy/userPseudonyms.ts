@@ -5,8 +5,11 @@ import { REDACTED } from './PrivacyConfig';
 import { caselessKey } from '../text/caseless';
 import { replaceInOriginal } from '../text/textView';
 
-/** Pseudonyms remembered (refs and their pseudonyms, and the pseudonyms made). */
-const MAX_REMEMBERED = 1024;
+/**
+ * Pseudonyms remembered (refs and their pseudonyms, and the pseudonyms made), the oldest forgotten first:
+ * more than a burst of calls naming as many users can hold while their pseudonyms are worked out.
+ */
+export const MAX_REMEMBERED = 8192;
 /** A digest as the `'sha-256'` transform makes it: a name that looks like this is already a pseudonym. */
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
