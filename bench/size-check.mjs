@@ -96,8 +96,13 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * 28517 B (27.8 KB), budget 28 KB. Then the settings card knowing whether an
  * instance runs (its text said events were recorded with an invalid config),
  * and a click on a link to a user's page pseudonymized: 28666 B (28.0 KB).
+ * Then a review of config as teams write it (2026-12-05): the library waits
+ * for the user's expressions (an expression RE2 refuses let identify out), an
+ * empty apiHost or cdnURL noted for a warning (Segment's own host was used
+ * without a word), pseudonyms kept for 8,192 refs: 28767 B (28.1 KB), budget
+ * 28.25 KB.
  */
-const OWN_CODE_LIMIT = 28 * 1024;
+const OWN_CODE_LIMIT = 28.25 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];
 
 const failures = [];
