@@ -65,6 +65,8 @@ export interface Config {
         /**
          * How long events wait for the user's identity before they are sent
          * anonymously, in milliseconds. Default `5000`.
+         * @minimum 0
+         * @maximum 600000
          */
         identityTimeoutMs?: number;
         /**
@@ -95,11 +97,15 @@ export interface Config {
           /**
            * Number of events (1-500) at which a batch is sent; default 10 when batching
            * is on. A batch is also closed before its body would pass 450 KB.
+           * @minimum 1
+           * @maximum 500
            */
           size?: number;
           /**
            * Most time an event waits in a batch, in milliseconds. Default 5000 when
            * batching is on.
+           * @minimum 1
+           * @maximum 600000
            */
           timeoutMs?: number;
         };
@@ -126,6 +132,8 @@ export interface Config {
               enabled?: boolean;
               /**
                * Most group calls per user (1-100). Default `10`.
+               * @minimum 1
+               * @maximum 100
                */
               limit?: number;
             };
@@ -246,6 +254,8 @@ export interface Config {
           /**
            * How long events wait for the stored choice to be read, in milliseconds;
            * then the default applies until it is known. Default `3000`.
+           * @minimum 0
+           * @maximum 600000
            */
           waitMs?: number;
         };
