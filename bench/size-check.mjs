@@ -99,7 +99,8 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * Then a review of config as teams write it (2026-12-05): the library waits
  * for the user's expressions (an expression RE2 refuses let identify out), an
  * empty apiHost or cdnURL noted for a warning (Segment's own host was used
- * without a word), pseudonyms kept for 8,192 refs: 28767 B (28.1 KB), budget
+ * without a word), pseudonyms kept for 8,192 refs; test mode waiting for the
+ * expressions too: 28801 B (28.1 KB), budget
  * 28.25 KB.
  */
 const OWN_CODE_LIMIT = 28.25 * 1024;

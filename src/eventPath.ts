@@ -87,7 +87,7 @@ export function createEventPath(parts: PathParts): (event: BackstageEvent) => vo
     const rules = privacy.ready;
     const delivery = createDelivery(config, logger, {
       userId: identity?.userId,
-      whenReady: rules ? rules.then(() => parts.whenReady) : parts.whenReady,
+      whenReady: rules ? Promise.all([rules, parts.whenReady]) : parts.whenReady,
       relayRefused: parts.relayRefused,
       // 10.-13. At hand-over (see `atHandOver`).
       atHandOver: atHandOver(privacy),

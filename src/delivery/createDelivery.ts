@@ -74,7 +74,8 @@ export function createDelivery(
   const chunk = () => (library ??= loadLibrary());
   const load = () => chunk().then(({ loadTransport, insideLibrary }) => loadTransport(config, logger, storedOwner, insideLibrary, localStorage, userId, relayRefused));
   let transport: Promise<Transport>;
-  if (config.testMode) transport = Promise.resolve(createLoggingTransport(logger));
+  // Test mode logs what would be sent, once what it waits for is ready (the user's expressions compiled, say).
+  if (config.testMode) transport = Promise.resolve(whenReady).then(() => createLoggingTransport(logger));
   // `delivery: backend`: not before the user's relay cookie; should its code fail to load, the library does not load
   // either (calls would go out with whatever cookie the browser holds): the page's calls are kept, as for any load failure.
   else transport = whenReady ? whenReady.then(load) : load();

@@ -23,6 +23,9 @@ import { BatchingLibrary, BatchingSegmentIo, sendBatchesOurselves } from './batc
 /** How long after a call has been handed over its first delivery attempt is looked at. */
 const FAILURE_CHECK_DELAY_MS = 4000;
 
+/** Warnings about the config given by an earlier load in this page. */
+const warnedOnce = new Set<string>();
+
 /**
  * Loads `@segment/analytics-next` (this file is only imported lazily, so the
  * library and this code share one lazy chunk) and resolves with a
@@ -60,7 +63,11 @@ export async function loadSegmentTransport(
   purgeExpiredOfOtherWriteKeys(kept, config.writeKey, key => isWriteKeyClaimed(key));
   if (config.relay) await dropQueuesOfAnotherUser(kept, config.writeKey, storedOwner?.get(), pageUser, config.identityTimeoutMs);
   const emptyEndpoint = emptyEndpointWarning(config);
-  if (emptyEndpoint) logger.warn(emptyEndpoint);
+  // Once per page: the library is loaded again each time the user switches analytics back on.
+  if (emptyEndpoint && !warnedOnce.has(emptyEndpoint)) {
+    warnedOnce.add(emptyEndpoint);
+    logger.warn(emptyEndpoint);
+  }
   const plugins = [insideLibrary];
   const { analytics, initOptions, storage } = await loadLibrary(config, plugins, probed);
   const warning = storage && storageWarning(storage);

@@ -50,7 +50,7 @@ describe('oncePerRef', () => {
     expect(oncePerRef(undefined)).toBeUndefined();
   });
 
-  it('past the most it remembers, only the oldest ref is asked again, not every one', async () => {
+  it('past the most it remembers, only the ref asked for least recently is asked again, not every one', async () => {
     const asked: string[] = [];
     const transform = oncePerRef(async (ref: string) => `id-${asked.push(ref)}`);
     const refs = Array.from({ length: MAX_REMEMBERED_IDS + 1 }, (_, i) => `user:default/u${i}`);
@@ -61,5 +61,9 @@ describe('oncePerRef', () => {
     expect(asked).toEqual([]);
     await transformEntityRef(refs[0], transform, undefined);
     expect(asked).toEqual([refs[0]]);
+    // refs[1] was asked for again above, so refs[2] was the one forgotten to make room for refs[0].
+    await transformEntityRef(refs[1], transform, undefined);
+    await transformEntityRef(refs[2], transform, undefined);
+    expect(asked).toEqual([refs[0], refs[2]]);
   });
 });

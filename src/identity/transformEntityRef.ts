@@ -37,7 +37,7 @@ function checkId(id: unknown, ref: string, transformed: boolean): string {
   return id as string;
 }
 
-/** Refs whose ids {@link oncePerRef} remembers, the oldest forgotten first (as the privacy step's pseudonyms). */
+/** Refs whose ids {@link oncePerRef} remembers, the one asked for least recently forgotten first. */
 export const MAX_REMEMBERED_IDS = 8192;
 
 /**
@@ -51,11 +51,13 @@ export function oncePerRef<T extends UserIdTransformOption | undefined>(transfor
   const ids = new Map<string, Promise<string>>();
   const once = (ref: string) => {
     let id = ids.get(ref);
+    // The last refs asked for are kept: one asked for again moves to the end.
+    ids.delete(ref);
     if (!id) {
       if (ids.size >= MAX_REMEMBERED_IDS) ids.delete(ids.keys().next().value as string);
       id = Promise.resolve().then(() => transform(ref));
-      ids.set(ref, id);
     }
+    ids.set(ref, id);
     return id;
   };
   return once as T;

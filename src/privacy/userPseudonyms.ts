@@ -6,7 +6,8 @@ import { caselessKey } from '../text/caseless';
 import { replaceInOriginal } from '../text/textView';
 
 /**
- * Pseudonyms remembered (refs and their pseudonyms, and the pseudonyms made), the oldest forgotten first:
+ * Pseudonyms remembered (refs and their pseudonyms, and the pseudonyms made), the least recently learned
+ * forgotten first:
  * more than a burst of calls naming as many users can hold while their pseudonyms are worked out.
  */
 export const MAX_REMEMBERED = 8192;
@@ -37,11 +38,14 @@ function pathOf(location: string): string {
   return end < 0 ? rest : rest.slice(0, end);
 }
 
-/** Adds `key` to a bounded map, dropping the oldest entry when full. */
-function remember<V>(map: Map<string, V>, key: string, value: V) {
+/** Texts remembered as naming no user, and titles of users' pages: a page's life meets few of them. */
+const MAX_REMEMBERED_TEXTS = 1024;
+
+/** Adds `key` to a map of at most `max` entries, dropping the oldest entry when full. */
+function remember<V>(map: Map<string, V>, key: string, value: V, max = MAX_REMEMBERED) {
   map.delete(key);
   map.set(key, value);
-  if (map.size > MAX_REMEMBERED) map.delete(map.keys().next().value as string);
+  if (map.size > max) map.delete(map.keys().next().value as string);
 }
 
 /**
@@ -153,7 +157,7 @@ export function createUserPseudonyms({ transform, salt, timeoutMs, timers = glob
       if (plain.has(text) || !mayHoldRef(text)) return text;
       const { view, found } = findUserRefs(text, own, isPseudonym);
       if (!found.length) {
-        if (text.length <= 2048) remember(plain, text, true);
+        if (text.length <= 2048) remember(plain, text, true, MAX_REMEMBERED_TEXTS);
         return text;
       }
       const replacements = found.map(ref => ({ from: ref.from, to: ref.to, text: pseudonymOf(ref, missing) }));
@@ -189,7 +193,7 @@ export function createUserPseudonyms({ transform, salt, timeoutMs, timers = glob
      */
     titleAt(location: string, title: string, missing?: Set<string>, setThere = false): string {
       const first = userAt(location);
-      if (first && setThere) remember(userPageTitles, title, { ref: first.ref, own: first.own });
+      if (first && setThere) remember(userPageTitles, title, { ref: first.ref, own: first.own }, MAX_REMEMBERED_TEXTS);
       // Else a title a user's page set, still shown on the next page (it set none, or not yet).
       const named = first ?? userPageTitles.get(title);
       if (!named) return title;
