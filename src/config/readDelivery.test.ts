@@ -53,6 +53,8 @@ describe('app.analytics.segment.delivery', () => {
     });
     expect(config.relay?.ignoredKeys).toEqual(['writeKey', 'region', 'apiHost', 'cdnURL', 'cdnSettings', 'groups']);
     expect(config.team.groups).toBe(false);
+    // Keys given empty (environment variables set to '') are not named: they set nothing.
+    expect(readEnabled({ delivery: 'backend', writeKey: '', apiHost: '', region: 'eu' }).relay?.ignoredKeys).toEqual(['region']);
     expect(config.apiHost).toBe('backstage.example.com/api/segment-analytics/v1');
     expect(config.writeKey).toBe('backstage-relay');
   });

@@ -58,6 +58,7 @@ export function readDelivery(config: Config, segment: Config | undefined): Relay
     throw fail();
   }
   const { apiHost, protocol } = endpoint;
-  const ignoredKeys = IGNORED_IN_BACKEND_MODE.filter(key => segment?.has(key));
+  // Set ones only: an empty value (an environment variable set to '') is no value there either.
+  const ignoredKeys = IGNORED_IN_BACKEND_MODE.filter(key => segment?.has(key) && segment.getOptional(key) !== '');
   return { url: `${protocol}://${apiHost.slice(0, -3)}`, apiHost, protocol, ignoredKeys };
 }

@@ -1,6 +1,6 @@
 import { MockStorageApi } from '@backstage/test-utils';
 import { decide, saveDecision, unsavedDecision } from './pageDecision';
-import { StoredRead, watchStoredDecision } from './storedDecision';
+import { replaces, StoredRead, watchStoredDecision } from './storedDecision';
 
 const full = () => new DOMException('full', 'QuotaExceededError');
 
@@ -109,5 +109,15 @@ describe('saveDecision', () => {
     }).not.toThrow();
     await expect(result).rejects.toThrow('hostile getter');
     await expect(decide(MockStorageApi.create(), Symbol('x'), undefined)).rejects.toThrow("a decision is 'granted' or 'denied'");
+  });
+});
+
+describe('replaces', () => {
+  it("a stored decision made at the same moment as the page's own replaces it (another tab's, read back); an older one does not", () => {
+    const own = { decision: 'denied' as const, decidedAt: '2026-12-05T10:00:00.000Z' };
+    expect(replaces({ decision: 'granted', decidedAt: '2026-12-05T10:00:00.000Z' }, own)).toBe(true);
+    expect(replaces({ decision: 'granted', decidedAt: '2026-12-05T10:00:00.001Z' }, own)).toBe(true);
+    expect(replaces({ decision: 'granted', decidedAt: '2026-12-05T09:59:59.999Z' }, own)).toBe(false);
+    expect(replaces(undefined, own)).toBe(false);
   });
 });
