@@ -7,8 +7,7 @@ import { replaceInOriginal } from '../text/textView';
 
 /**
  * Pseudonyms remembered (refs and their pseudonyms, and the pseudonyms made), the least recently learned
- * forgotten first:
- * more than a burst of calls naming as many users can hold while their pseudonyms are worked out.
+ * forgotten first: more than the new users a burst of calls can name while their pseudonyms are worked out.
  */
 export const MAX_REMEMBERED = 8192;
 /** A digest as the `'sha-256'` transform makes it: a name that looks like this is already a pseudonym. */
