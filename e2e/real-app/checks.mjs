@@ -88,6 +88,7 @@ export function checkLazyLibrary({ messages, walk }) {
 }
 
 /**
+ * No request from the browser to another host than the app's and the collector's (all are blocked and recorded).
  * @param {import('./walk.mjs').WalkResult} walk
  * @param {{ host: string, why: string }[]} [templateHosts] hosts the app's template itself calls (not the module)
  * @returns {Check}
@@ -102,6 +103,7 @@ export function checkNothingBlocked(walk, templateHosts = []) {
     detail: `${blocked.length ? `blocked: ${blocked.slice(0, 10).join(' ')}` : 'no other host'}${allowed ? `; ${allowed}` : ''}`,
   };
 }
+
 /**
  * identify first, and one user id on every call.
  * @param {object} input
