@@ -37,7 +37,7 @@ export type DeliveryStages = {
   overTransport?: (transport: Transport) => Transport;
   /** Loads the library's code with the path's last stage, inside it (not in test mode: no library). */
   loadLibrary(): Promise<LibraryChunk>;
-  /** The library is loaded once this resolves (`delivery: backend`: the relay's first cookie attempt; user expressions: compiled). */
+  /** The library is started once this resolves (`delivery: backend`: the relay's first cookie attempt; user expressions: compiled); its code is fetched meanwhile. */
   whenReady?: Promise<unknown>;
   /** `delivery: backend`: told when the relay answers a call 401 (it refreshes the cookie). */
   relayRefused?: () => void;
@@ -76,9 +76,13 @@ export function createDelivery(
   let transport: Promise<Transport>;
   // Test mode logs what would be sent, once what it waits for is ready (the user's expressions compiled, say).
   if (config.testMode) transport = Promise.resolve(whenReady).then(() => createLoggingTransport(logger));
-  // `delivery: backend`: not before the user's relay cookie; should its code fail to load, the library does not load
+  // `delivery: backend`: not before the user's relay cookie; should its code fail to load, the library is not started
   // either (calls would go out with whatever cookie the browser holds): the page's calls are kept, as for any load failure.
-  else transport = whenReady ? whenReady.then(load) : load();
+  // Meanwhile the library's code is fetched (its start, the first request to Segment, waits).
+  else if (whenReady) {
+    chunk().catch(() => undefined);
+    transport = whenReady.then(load);
+  } else transport = load();
   return new Delivery({
     transport: transport.then(overTransport),
     userId,
