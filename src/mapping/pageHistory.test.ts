@@ -38,6 +38,26 @@ describe('createPageHistory', () => {
     expect(history.describe(at('/docs', '?filter=owned'), true).referrer).toBe(`${ORIGIN}/create`);
   });
 
+  it.each([
+    ['an anchor', '/docs/default/component/svc/#install', '?a=1', '/docs/default/component/svc/?a=1'],
+    ['an empty fragment', '/catalog#', '', '/catalog'],
+    ['a fragment holding a URL', '/cb#access_token=t&next=/x#y', '', '/cb'],
+  ])('describes the URL without its fragment, as the library does (%s)', (_, path, search, expected) => {
+    const [pathname, fragment] = path.split(/#(.*)/s);
+    const history = createPageHistory('');
+    const snapshot = { href: `${ORIGIN}${pathname}${search}#${fragment}`, pathname, search, title: 't' };
+    expect(history.describe(snapshot, true).url).toBe(`${ORIGIN}${expected}`);
+  });
+
+  it("another anchor of the same page is not that page's referrer", () => {
+    const history = createPageHistory('');
+    history.describe(at('/catalog'), true);
+    history.describe({ ...at('/docs'), href: `${ORIGIN}/docs#a` }, true);
+    const other = history.describe({ ...at('/docs'), href: `${ORIGIN}/docs#b` }, true);
+    expect(other).toMatchObject({ url: `${ORIGIN}/docs`, referrer: `${ORIGIN}/catalog` });
+    expect(history.describe(at('/search'), true).referrer).toBe(`${ORIGIN}/docs`);
+  });
+
   it("track events get the current page's referrer and do not move the history", () => {
     const history = createPageHistory('https://sso.example.com/login');
     // Before any navigation: the initial referrer.

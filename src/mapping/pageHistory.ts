@@ -9,9 +9,17 @@ export function locateNow(): LocationSnapshot {
   return { href, pathname, search, title: document.title };
 }
 
+/** A URL without its fragment, as the Segment library gives a page's URL (the public plugin's page calls had none). */
+function withoutFragment(href: string): string {
+  const hash = href.indexOf('#');
+  return hash === -1 ? href : href.slice(0, hash);
+}
+
 /**
  * Remembers the last page navigated to, so that a page call's referrer is
  * the previous in-app URL rather than the document's original referrer.
+ * URLs are described without their fragment (`#...`): a move to another
+ * anchor of the same page does not make that page its own referrer.
  *
  * @param initialReferrer - the document's referrer, used until the first navigation
  */
@@ -21,12 +29,13 @@ export function createPageHistory(initialReferrer: string) {
   return {
     /** Describes the page of an event; `navigation` moves the history forward. */
     describe(location: LocationSnapshot, navigation: boolean): PageInfo {
-      if (navigation && location.href !== currentUrl) {
+      const url = withoutFragment(location.href);
+      if (navigation && url !== currentUrl) {
         currentReferrer = currentUrl ?? initialReferrer;
-        currentUrl = location.href;
+        currentUrl = url;
       }
       return {
-        url: location.href,
+        url,
         path: location.pathname,
         search: location.search,
         title: location.title,
