@@ -276,6 +276,11 @@ export interface Config {
            * app's root, after `identify`, through the rules). Default `false`.
            */
           initialPageView?: boolean;
+          /**
+           * The library's own spelling of `initialPageView`, which the public
+           * plugin passed on to the library: the same option. Default `false`.
+           */
+          initialPageview?: boolean;
         };
       };
     };

@@ -54,6 +54,15 @@ describe('readSegmentConfig', () => {
     });
 
     it.each([
+      [{ initialPageview: true }, true],
+      [{ initialPageview: 'yes' }, true],
+      [{ initialPageview: false }, false],
+      [{ initialPageView: false, initialPageview: true }, true],
+    ])("agent %j: the library's own spelling, which the public plugin passed on, is the same option", (agent, expected) => {
+      expect(readEnabled({ writeKey: 'wk', agent }).agent.initialPageView).toBe(expected);
+    });
+
+    it.each([
       ['us', 'api.segment.io/v1'],
       ['eu', 'events.eu1.segmentapis.com/v1'],
     ])('region %s sends to %s over https', (region, apiHost) => {

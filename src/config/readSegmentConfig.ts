@@ -22,7 +22,8 @@ export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
     'consent',
   ],
   consent: ['default', 'waitMs'],
-  agent: ['disableClientPersistence', 'disableAutoISOConversion', 'initialPageView'],
+  // `initialPageview`: the library's own spelling, which the public plugin passed on to it (its `initialPageView` had no effect).
+  agent: ['disableClientPersistence', 'disableAutoISOConversion', 'initialPageView', 'initialPageview'],
   batching: ['size', 'timeoutMs'],
 };
 
@@ -157,7 +158,7 @@ export function readSegmentConfig(config: Config): SegmentConfig {
     agent: {
       disableClientPersistence: bool(c, 'agent.disableClientPersistence'),
       disableAutoISOConversion: bool(c, 'agent.disableAutoISOConversion'),
-      initialPageView: bool(c, 'agent.initialPageView'),
+      initialPageView: bool(c, 'agent.initialPageView') || bool(c, 'agent.initialPageview'),
       ...appBasePath(config),
     },
     team: readTeamConfig(c),
