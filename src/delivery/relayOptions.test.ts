@@ -22,10 +22,12 @@ describe('toLoadArguments with delivery: backend', () => {
     expect(toLoadArguments(configOf({ delivery: 'backend' }))).toStrictEqual([
       {
         writeKey: 'backstage-relay',
+        cdnURL: 'https://cdn.segment.com',
         cdnSettings: { integrations: { 'Segment.io': { apiKey: 'backstage-relay', ...segmentIo } }, metrics: { sampleRate: 0 } },
       },
       {
         useQueryString: false,
+        globalAnalyticsKey: expect.stringMatching(/^__backstage/),
         disableClientPersistence: false,
         disableAutoISOConversion: false,
         integrations: { 'Segment.io': segmentIo },

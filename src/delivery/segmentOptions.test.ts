@@ -21,9 +21,10 @@ const page: PageInfo = {
 describe('toLoadArguments', () => {
   it('the defaults: remote settings from the default CDN, the US endpoint over https', () => {
     expect(toLoadArguments(configOf({}))).toStrictEqual([
-      { writeKey: 'wk' },
+      { writeKey: 'wk', cdnURL: 'https://cdn.segment.com' },
       {
         useQueryString: false,
+        globalAnalyticsKey: expect.stringMatching(/^__backstage/),
         disableClientPersistence: false,
         disableAutoISOConversion: false,
         integrations: { 'Segment.io': { apiHost: 'api.segment.io/v1', protocol: 'https', deliveryStrategy: { strategy: 'standard', config: { keepalive: false } } } },
@@ -52,6 +53,7 @@ describe('toLoadArguments', () => {
     );
     expect(settings).toStrictEqual({
       writeKey: 'local-key',
+      cdnURL: 'https://cdn.segment.com',
       cdnSettings: {
         integrations: {
           'Segment.io': { apiKey: 'local-key', apiHost: '127.0.0.1:4000/v1', protocol: 'http', deliveryStrategy: { strategy: 'standard', config: { keepalive: false } } },
@@ -67,8 +69,11 @@ describe('toLoadArguments', () => {
     expect(settings.cdnURL).toBe('https://cdn.proxy.example.com');
   });
 
-  it('no cdnURL key when none is configured (the library default applies)', () => {
-    expect(toLoadArguments(configOf({}))[0]).not.toHaveProperty('cdnURL');
+  it("Segment's CDN when none is configured, and a global of the module's own: a snippet's CDN is neither taken nor changed", () => {
+    const [settings, options] = toLoadArguments(configOf({}));
+    expect(settings.cdnURL).toBe('https://cdn.segment.com');
+    expect(options.globalAnalyticsKey).toBeDefined();
+    expect(options.globalAnalyticsKey).not.toBe('analytics');
   });
 
   it('batching becomes the batching delivery strategy with size and timeout', () => {

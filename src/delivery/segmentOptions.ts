@@ -5,12 +5,27 @@ import type { BrowserStorageState } from './storageProbe';
 import { withRelayOptions } from './relayOptions';
 
 /**
+ * Segment's CDN, given to the library when no `cdnURL` is configured: left to
+ * itself, the library would take the CDN of a Segment snippet on the same page
+ * (`window.analytics._cdn`, or an `analytics.js` script tag's host).
+ */
+const SEGMENT_CDN = 'https://cdn.segment.com';
+
+/**
+ * The window property the library takes for its global (`analytics` by
+ * default): one nothing sets, so that the library neither reads nor changes a
+ * Segment snippet's `window.analytics` (it writes its CDN there on load).
+ */
+const GLOBAL_ANALYTICS_KEY = '__backstageSegmentAnalyticsModule';
+
+/**
  * The arguments of `AnalyticsBrowser.load` for a config.
  *
  * @remarks
  * Pure. The library's query-string identity feature (`?ajs_uid=`) is always
  * off: user ids never come from a URL. With `cdnSettings: 'local'` the
- * library gets its settings here and fetches nothing before sending.
+ * library gets its settings here and fetches nothing before sending. Another
+ * Segment instance on the page (a snippet) and the library share no CDN.
  * `storage`, when given, is what the page's stores allow (see {@link toStorageOptions}).
  */
 export function toLoadArguments(
@@ -28,7 +43,7 @@ export function toLoadArguments(
   });
   const settings: AnalyticsBrowserSettings = {
     writeKey: config.writeKey,
-    ...(config.cdnURL && { cdnURL: config.cdnURL }),
+    cdnURL: config.cdnURL ?? SEGMENT_CDN,
     ...(config.cdnSettings === 'local' && {
       cdnSettings: {
         integrations: { 'Segment.io': { apiKey: config.writeKey, ...segmentIo } },
@@ -38,6 +53,7 @@ export function toLoadArguments(
   };
   const options: InitOptions = {
     useQueryString: false,
+    globalAnalyticsKey: GLOBAL_ANALYTICS_KEY,
     disableClientPersistence: config.agent.disableClientPersistence,
     disableAutoISOConversion: config.agent.disableAutoISOConversion,
     // No `initialPageview`: `agent.initialPageView` is the module's own navigate (see SegmentAnalytics), sent
