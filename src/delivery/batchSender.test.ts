@@ -327,6 +327,60 @@ describe('createBatchSender', () => {
     expect(done).toEqual([1]);
   });
 
+  it('sends a batch refused as too large (413, a proxy) again in smaller requests, and keeps them smaller; one event alone so is dropped', async () => {
+    // The proxy takes bodies up to 3 KB: a batch of 4 events of about 1 KB is too large.
+    const requests: Request[] = [];
+    const post: PostBatch = async (url, init) => {
+      requests.push({ url, init, body: JSON.parse(String(init.body)) });
+      return { status: String(init.body).length > 3 * 1024 ? 413 : 200 };
+    };
+    const batches = createBatchSender({ url: 'https://api.example/v1/b', writeKey: 'wk', config: { size: 4, timeout: 1000 }, scheduler: browserScheduler, post });
+    const done: string[] = [];
+    const failures: unknown[] = [];
+    const add = (i: number, bytes = 1000) =>
+      void batches.add(event(i, { properties: { text: 'x'.repeat(bytes) } }), { done: () => done.push(`m${i}`), attempted: f => f && failures.push(f) });
+    for (let i = 1; i <= 8; i++) add(i);
+    await jest.advanceTimersByTimeAsync(0);
+    const sent = (r: Request[]) => r.map(x => x.body.batch.map(e => e.messageId));
+    expect(sent(requests)).toEqual([
+      ['m1', 'm2', 'm3', 'm4'],
+      ['m1', 'm2'],
+      ['m3', 'm4'],
+      ['m5', 'm6'],
+      ['m7', 'm8'],
+    ]);
+    expect(done.sort()).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8'].sort());
+    // One event larger than the proxy takes: refused alone, dropped as any 4xx (and told so).
+    add(9, 4000);
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(sent(requests.slice(5))).toEqual([['m9']]);
+    expect(done).toContain('m9');
+    expect(failures.at(-1)).toMatchObject({ name: 'NonRetryableError', message: 'Non-retryable error: 413' });
+  });
+
+  it('a batch refused as too large while the page is hidden goes again at once in smaller requests', async () => {
+    const { batches, requests, ids } = sender({ size: 4 }, [413]);
+    for (let i = 1; i <= 4; i++) void batches.add(event(i));
+    batches.pageHidden(true);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(requests.map((_, i) => ids(i))).toEqual([
+      ['m1', 'm2', 'm3', 'm4'],
+      ['m1', 'm2'],
+      ['m3', 'm4'],
+    ]);
+  });
+
+  it("a 429 asking for no wait, or a short one, again and again: the growing wait when it is longer, so the 10 tries span minutes", async () => {
+    for (const retryAfter of ['0', '1']) {
+      const { batches, requests } = sender({ size: 1 }, Array(100).fill([429, retryAfter]));
+      void batches.add(event(1));
+      await jest.advanceTimersByTimeAsync(60_000);
+      expect(requests.length).toBeLessThan(10);
+      await jest.advanceTimersByTimeAsync(3_600_000);
+      expect(requests).toHaveLength(11);
+    }
+  });
+
   it("the page's keepalive allowance is shared by every batcher of the page (two write keys)", async () => {
     const keepalives = { inFlight: 0 };
     const inits: RequestInit[] = [];

@@ -1,7 +1,7 @@
 import type { Scheduler } from './scheduler';
 import { AnswerBehaviour, FailedAnswer, nextRetry, unanswered } from './retryPolicy';
 import { BatchingConfig, PostBatch, postBatchWithin, utf8Bytes } from './batchRequest';
-import { BufferedEvent, createBatchBuffer, requestBytes } from './batchBuffer';
+import { BufferedEvent, createBatchBuffer, requestBytes, tellAttempt, tellDone } from './batchBuffer';
 import { KEEPALIVE_BUDGET_BYTES, KeepaliveAllowance, pageKeepalives, takeKeepalive } from './keepaliveAllowance';
 
 /** The most bytes of one batch's body; Segment's API takes 500 KB. */
@@ -63,25 +63,25 @@ type State = { kind: 'idle' } | { kind: 'sending' } | { kind: 'waiting'; batch: 
  * one request at a time, each batch retried on its own before the next.
  *
  * @remarks
- * Each event is serialized once, when added, and its size counted then:
- * a batch's body is those texts joined, so the cost per event does not
- * grow with the batch size (the library's own batcher serializes its whole
- * buffer for each event it adds and each batch it builds).
+ * Each event is serialized once, when added, and its size counted then: a
+ * batch's body is those texts joined, so the cost per event does not grow
+ * with the batch size (the library's batcher serializes its whole buffer for
+ * each event it adds and each batch it builds).
  *
- * Answers are taken as `@segment/analytics-next` takes them (see
- * `readAnswer`): a 5xx, 408, 410, 429 or 460, or no answer, is tried again
- * after a growing wait (a 429's `Retry-After` when given), with the same
- * events and `messageId`s, `_metadata.retryCount` and `X-Retry-Count`; up
- * to `config.maxRetries` (10) times; other 4xx are dropped.
+ * Answers are taken as `@segment/analytics-next` takes them (see `nextRetry`):
+ * a 5xx, 408, 410, 429 or 460, or no answer, is tried again after a growing
+ * wait (or a 429's longer `Retry-After`), with the same events and
+ * `messageId`s, `_metadata.retryCount` and `X-Retry-Count`, up to
+ * `config.maxRetries` (10) times; other 4xx are dropped, but a 413 (a proxy's
+ * limit on the body) for several events sends them again in smaller requests.
  *
  * While the page is hidden, what is buffered is sent at once, and what is
- * added then in the next task (events handed over together go together;
- * while no batch waits for its retry),
+ * added then in the next task (together; while no batch waits for its retry),
  * in requests with `keepalive` as long as the page's 64 KB allowance lasts
- * (each under it), the rest without (they complete if the page stays, and
- * the next page load resends what the delivery kept). A batch waiting for
- * its retry keeps waiting (the delivery keeps it if the page is left), and
- * waits on while the browser is offline, spending no try.
+ * (each under it), the rest without (they complete if the page stays; the
+ * next load resends what the delivery kept). A batch waiting for its retry
+ * keeps waiting (the delivery keeps it if the page is left), and waits on
+ * while the browser is offline, spending no try.
  */
 export function createBatchSender(options: BatchSenderOptions): BatchSender {
   const { url, writeKey, config, scheduler, post } = options;
@@ -102,6 +102,13 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
     overdue = false;
     return { entries: buffer.take(config.size, maxBytes), requests: 0, rateLimited: 0 };
   };
+  /** Several events refused as too large (413): back in the buffer, to go at once in smaller requests; true when so. */
+  const splitWhenTooLarge = (batch: Batch, failure: FailedAnswer | undefined): boolean => {
+    if (failure?.status !== 413 || batch.entries.length < 2) return false;
+    buffer.refusedAsTooLarge(batch.entries);
+    overdue = true;
+    return true;
+  };
   const clearFlushTimer = () => {
     if (flushTimer !== undefined) scheduler.clearTimeout(flushTimer);
     flushTimer = undefined;
@@ -121,15 +128,6 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
     const parts = { writeKey, config, retry, sentAt: new Date(scheduler.wallNow()), keepalive };
     return postBatchWithin(scheduler, post, url, batch.entries.map(entry => entry.json), parts, options.statusOverrides);
   };
-  /** Tells each event of `batch` the outcome of a request, and settles the call that completed it (once). */
-  const attemptOver = (batch: Batch, failure: FailedAnswer | undefined) => {
-    for (const entry of batch.entries) {
-      const { settle } = entry;
-      entry.settle = undefined;
-      entry.attempted?.(failure);
-      settle?.();
-    }
-  };
   /**
    * Sends `batch` once, with `keepalive` while the page is hidden and the
    * page's allowance has room for it, and tells its events the outcome.
@@ -139,25 +137,18 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
     if (allowance) for (const entry of batch.entries) entry.carried?.();
     const failure = await request(batch, allowance !== undefined);
     allowance?.release();
-    attemptOver(batch, failure);
+    tellAttempt(batch.entries, failure);
     return failure;
-  };
-  /** `batch` delivered, or dropped for good. */
-  const finished = (batch: Batch) => {
-    for (const entry of batch.entries) {
-      const { done } = entry;
-      entry.done = entry.attempted = entry.carried = undefined;
-      done?.();
-    }
   };
 
   /** Sends `batch` as the one request in flight, and what follows once it is over. */
   const send = (batch: Batch) => {
     state = { kind: 'sending' };
     void attempt(batch).then(failure => {
-      const retry = failure && nextRetry(batch, failure, config.maxRetries, random);
+      const split = splitWhenTooLarge(batch, failure);
+      const retry = !split && failure && nextRetry(batch, failure, config.maxRetries, random);
       if (!retry) {
-        finished(batch);
+        if (!split) tellDone(batch.entries);
         state = { kind: 'idle' };
         pump();
         return;
@@ -178,12 +169,17 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
 
   /**
    * Sends `batch` (events never sent yet) beside the one in flight (the page
-   * is hidden); back in the buffer if it may get through later.
+   * is hidden); back in the buffer if it may get through later (at once,
+   * in smaller requests, if it was too large).
    */
   const sendBeside = (batch: Batch) => {
     void attempt(batch).then(failure => {
+      if (splitWhenTooLarge(batch, failure)) {
+        pump();
+        return;
+      }
       if (failure?.behaviour !== 'retry') {
-        finished(batch);
+        tellDone(batch.entries);
         return;
       }
       buffer.putBack(batch.entries);
@@ -193,7 +189,7 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
 
   /** Sends the next batch if one is due and no request is, else makes sure the buffer's time runs. */
   function pump() {
-    const due = overdue || hidden || buffer.length >= config.size || buffer.bytes >= MAX_BATCH_BYTES;
+    const due = overdue || hidden || buffer.length >= config.size || buffer.fills(MAX_BATCH_BYTES);
     if (state.kind === 'idle' && buffer.length && due && online()) {
       clearFlushTimer();
       send(takeFromBuffer(MAX_BATCH_BYTES));

@@ -31,6 +31,8 @@ export type FailedAnswer = Error & {
   retryAfterMs?: number;
   /** Whether another try may get through. */
   behaviour: AnswerBehaviour;
+  /** The answer's status; absent when there was none. */
+  status?: number;
 };
 
 /**
@@ -48,14 +50,14 @@ export function readAnswer(
   if (status < 400) return undefined;
   const behaviour = overrides[String(status)] ?? STATUS_BEHAVIOURS[String(status)] ?? (status >= 500 ? 'retry' : 'drop');
   const seconds = status === 429 && behaviour === 'retry' && retryAfter ? Number.parseInt(retryAfter, 10) : Number.NaN;
+  let failure: FailedAnswer;
   if (!Number.isNaN(seconds)) {
-    const rateLimited = failed(`Rate limit exceeded: ${status}`, 'RateLimitError', behaviour);
-    rateLimited.retryAfterMs = Math.min(Math.max(seconds, 0), MAX_RETRY_AFTER_S) * 1000;
-    return rateLimited;
-  }
-  return behaviour === 'retry'
-    ? failed(`Retryable error: ${status}`, 'Error', behaviour)
-    : failed(`Non-retryable error: ${status}`, 'NonRetryableError', behaviour);
+    failure = failed(`Rate limit exceeded: ${status}`, 'RateLimitError', behaviour);
+    failure.retryAfterMs = Math.min(Math.max(seconds, 0), MAX_RETRY_AFTER_S) * 1000;
+  } else if (behaviour === 'retry') failure = failed(`Retryable error: ${status}`, 'Error', behaviour);
+  else failure = failed(`Non-retryable error: ${status}`, 'NonRetryableError', behaviour);
+  failure.status = status;
+  return failure;
 }
 
 /** A request that never got an answer (refused, offline, a header `fetch` refused): tried again. */
@@ -78,10 +80,12 @@ function backoffMs(retry: number, random: () => number): number {
 
 /**
  * Whether, and after how long, a batch whose last request failed with
- * `failure` is sent again: a 429's `Retry-After` up to {@link MAX_RETRIES}
- * times (not counted as tries; `rateLimited` says the wait is one), else a
- * growing wait while its tries (`requests` less the rate-limited ones) are
- * within `maxRetries` ({@link MAX_RETRIES} unless given); undefined: given up.
+ * `failure` is sent again: a 429 with `Retry-After` up to {@link MAX_RETRIES}
+ * times (not counted as tries; `rateLimited` says the wait is one), after the
+ * wait it asks or the growing wait, whichever is longer (a server asking for
+ * a second, or none, again and again does not use up those times in seconds),
+ * else a growing wait while its tries (`requests` less the rate-limited ones)
+ * are within `maxRetries` ({@link MAX_RETRIES} unless given); undefined: given up.
  */
 export function nextRetry(
   batch: { requests: number; rateLimited: number },
@@ -91,7 +95,8 @@ export function nextRetry(
 ): { waitMs: number; rateLimited: boolean } | undefined {
   if (failure.behaviour === 'drop') return undefined;
   if (failure.retryAfterMs !== undefined) {
-    return batch.rateLimited < MAX_RETRIES ? { waitMs: failure.retryAfterMs, rateLimited: true } : undefined;
+    if (batch.rateLimited >= MAX_RETRIES) return undefined;
+    return { waitMs: Math.max(failure.retryAfterMs, backoffMs(batch.rateLimited + 1, random)), rateLimited: true };
   }
   const tries = batch.requests - batch.rateLimited;
   return tries <= (maxRetries ?? MAX_RETRIES) ? { waitMs: backoffMs(tries, random), rateLimited: false } : undefined;
