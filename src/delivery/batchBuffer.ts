@@ -74,7 +74,8 @@ export function createBatchBuffer(): BatchBuffer {
     },
     putBack,
     refusedAsTooLarge(taken) {
-      requestLimit = ENVELOPE_BYTES + Math.floor((requestBytes(taken) - ENVELOPE_BYTES) / 2);
+      // Never up again: of two requests refused at once (the page hidden), the larger may be answered last.
+      requestLimit = Math.min(requestLimit, ENVELOPE_BYTES + Math.floor((requestBytes(taken) - ENVELOPE_BYTES) / 2));
       putBack(taken);
     },
     fills(maxBytes) {
@@ -90,12 +91,12 @@ export function requestBytes(events: BufferedEvent[]): number {
   return size;
 }
 
-/** Tells each of `events` the outcome of a request, and settles the call that completed their batch (once). */
-export function tellAttempt(events: BufferedEvent[], failure: FailedAnswer | undefined): void {
+/** Tells each of `events` the outcome of a request (unless `told` is false), and settles the call that completed their batch (once). */
+export function tellAttempt(events: BufferedEvent[], failure: FailedAnswer | undefined, told = true): void {
   for (const entry of events) {
     const { settle } = entry;
     entry.settle = undefined;
-    entry.attempted?.(failure);
+    if (told) entry.attempted?.(failure);
     settle?.();
   }
 }

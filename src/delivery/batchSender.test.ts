@@ -358,6 +358,37 @@ describe('createBatchSender', () => {
     expect(failures.at(-1)).toMatchObject({ name: 'NonRetryableError', message: 'Non-retryable error: 413' });
   });
 
+  it('events split after a 413 are not told of a failure (no warning for events that still go), and the smaller size never grows again', async () => {
+    // The proxy takes bodies up to 15 KB; two requests of 6 and 4 events of 10 KB go at once (the page hidden), both refused.
+    const answers: Array<() => void> = [];
+    const sizes: number[] = [];
+    let hold = true;
+    const post: PostBatch = (_url, init) => {
+      const bytes = String(init.body).length;
+      sizes.push(bytes);
+      const status = bytes > 15_000 ? 413 : 200;
+      return hold ? new Promise(resolve => answers.push(() => resolve({ status }))) : Promise.resolve({ status });
+    };
+    const batches = createBatchSender({ url: 'https://api.example/v1/b', writeKey: 'wk', config: { size: 100, timeout: 1000 }, scheduler: browserScheduler, post });
+    const failures: unknown[] = [];
+    const done: number[] = [];
+    for (let i = 1; i <= 10; i++) {
+      void batches.add(event(i, { properties: { text: 'x'.repeat(10_000) } }), { attempted: f => f && failures.push(f), done: () => done.push(i) });
+    }
+    batches.pageHidden(true);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(sizes).toHaveLength(2);
+    hold = false;
+    answers[1](); // the smaller request's 413 first
+    await jest.advanceTimersByTimeAsync(0);
+    answers[0](); // then the larger one's
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(sizes.slice(2).filter(bytes => bytes > 15_000).length).toBeLessThanOrEqual(1);
+    expect(sizes.slice(3).every(bytes => bytes <= 15_000)).toBe(true);
+    expect(done.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(failures).toEqual([]);
+  });
+
   it('a batch refused as too large while the page is hidden goes again at once in smaller requests', async () => {
     const { batches, requests, ids } = sender({ size: 4 }, [413]);
     for (let i = 1; i <= 4; i++) void batches.add(event(i));

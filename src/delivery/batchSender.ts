@@ -102,9 +102,11 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
     overdue = false;
     return { entries: buffer.take(config.size, maxBytes), requests: 0, rateLimited: 0 };
   };
-  /** Several events refused as too large (413): back in the buffer, to go at once in smaller requests; true when so. */
+  /** Several events refused as too large (413): the request's size, not theirs; they go again in smaller requests. */
+  const tooLarge = (batch: Batch, failure: FailedAnswer | undefined) => failure?.status === 413 && batch.entries.length > 1;
+  /** Puts events refused as too large back in the buffer, to go at once in smaller requests; true when so. */
   const splitWhenTooLarge = (batch: Batch, failure: FailedAnswer | undefined): boolean => {
-    if (failure?.status !== 413 || batch.entries.length < 2) return false;
+    if (!tooLarge(batch, failure)) return false;
     buffer.refusedAsTooLarge(batch.entries);
     overdue = true;
     return true;
@@ -130,14 +132,16 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
   };
   /**
    * Sends `batch` once, with `keepalive` while the page is hidden and the
-   * page's allowance has room for it, and tells its events the outcome.
+   * page's allowance has room for it, and tells its events the outcome
+   * (not a 413 that splits them).
    */
   const attempt = async (batch: Batch): Promise<FailedAnswer | undefined> => {
     const allowance = hidden ? takeKeepalive(keepalives, requestBytes(batch.entries)) : undefined;
     if (allowance) for (const entry of batch.entries) entry.carried?.();
     const failure = await request(batch, allowance !== undefined);
     allowance?.release();
-    tellAttempt(batch.entries, failure);
+    // Split, they are not told of a failure (no warning for events that still go): only their call settles.
+    tellAttempt(batch.entries, failure, !tooLarge(batch, failure));
     return failure;
   };
 
