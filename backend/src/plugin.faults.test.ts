@@ -38,11 +38,15 @@ describe('nothing lost on the way', () => {
     expect(ctx.segment.messages().map(m => m.messageId)).toEqual([call.messageId, call.messageId]);
   });
 
-  it("passes Segment's 429 back with its Retry-After", async () => {
-    ctx.segment.answer({ status: 429, headers: { 'Retry-After': '7' } });
+  it("passes Segment's 429 back with its Retry-After when it asks for 30 s or more; a shorter one is left to the browser's backoff", async () => {
+    ctx.segment.answer({ status: 429, headers: { 'Retry-After': '45' } });
     const res = await post(ctx.relay.server, 'b', { batch: [trackCall()] });
     expect(res.status).toBe(429);
-    expect(res.headers['retry-after']).toBe('7');
+    expect(res.headers['retry-after']).toBe('45');
+    ctx.segment.answer({ status: 429, headers: { 'Retry-After': '1' } });
+    const short = await post(ctx.relay.server, 't', trackCall());
+    expect(short.status).toBe(429);
+    expect(short.headers['retry-after']).toBeUndefined();
   });
 
   it.each([

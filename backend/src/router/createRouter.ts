@@ -15,6 +15,7 @@ import { BATCH_PATH, MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, SINGLE_CALL_PATHS } fro
 import { readRequest } from '../wire/readRequest';
 import { rewriteMessages } from '../wire/rewriteMessages';
 import { clientAddress } from './clientAddress';
+import { createFailureLog } from './failureLog';
 import { createInFlightLimit, MAX_BYTES_IN_FLIGHT, MAX_REQUESTS_IN_FLIGHT } from './inFlightLimit';
 import { readBody } from './readBody';
 import { crossSiteProblem } from './sameSite';
@@ -74,6 +75,7 @@ export function createRouter({ config, httpAuth, userInfo, cache, logger, origin
   });
   const upstream = { url: config.upstreamUrl, writeKey: config.writeKey, timeoutMs: config.timeoutMs };
   const inFlight = createInFlightLimit();
+  const failures = createFailureLog(logger);
   // Slots free up as Segment answers or times out (timeoutMs). analytics-next follows Retry-After on a 429
   // only: it retries a 503 after its own growing, jittered waits, which spreads the retries of many pages.
   const retryAfter = String(Math.ceil(config.timeoutMs / 1000));
@@ -94,13 +96,14 @@ export function createRouter({ config, httpAuth, userInfo, cache, logger, origin
     }
     const outcome = messages.value.length ? await forward(upstream, messages.value, request.value.sentAt) : ({ kind: 'delivered' } as const);
     if (outcome.kind === 'delivered') {
+      failures.delivered();
       res.status(200).json({ success: true });
       return;
     }
     if (outcome.kind === 'retry' && outcome.misconfigured) {
-      logger.error(`Segment relay: ${outcome.reason} to the relay's request: check segmentAnalytics.writeKey and upstreamUrl; the browser is answered ${outcome.status} and retries`);
+      failures.failed('error', `Segment relay: ${outcome.reason} to the relay's request: check segmentAnalytics.writeKey and upstreamUrl; the browser is answered ${outcome.status} and retries`);
     } else {
-      logger.warn(`Segment relay: ${outcome.reason}; the browser is answered ${outcome.status}${outcome.kind === 'retry' ? ' and retries' : ' (not retried)'}`);
+      failures.failed('warn', `Segment relay: ${outcome.reason}; the browser is answered ${outcome.status}${outcome.kind === 'retry' ? ' and retries' : ' (not retried)'}`);
     }
     if (outcome.kind === 'retry' && outcome.retryAfter) res.set('Retry-After', outcome.retryAfter);
     answer(req, res, outcome.status, outcome.kind === 'retry' ? 'UpstreamUnavailableError' : 'UpstreamRefusedError', `${outcome.reason}${outcome.kind === 'retry' ? '; retry later with the same messageIds' : ''}`);
@@ -137,7 +140,7 @@ export function createRouter({ config, httpAuth, userInfo, cache, logger, origin
     const admission = inFlight.enter(Buffer.byteLength(body.value, 'utf8'));
     if (!admission.admitted) {
       if (admission.first) {
-        logger.warn(`Segment relay: ${BUSY}; further requests are answered 503 until Segment answers (is it slow or down?)`);
+        logger.warn(`Segment relay: ${BUSY}; further requests are answered 503 until Segment has answered some (a burst of traffic, or Segment slow or down)`);
       }
       res.set('Retry-After', retryAfter);
       answer(req, res, 503, 'ServiceUnavailableError', `${BUSY}; retry later with the same messageIds`);

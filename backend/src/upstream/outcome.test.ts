@@ -4,7 +4,8 @@ describe('outcomeOf', () => {
   it.each([
     [200, null, { kind: 'delivered' }],
     [204, null, { kind: 'delivered' }],
-    [429, '7', { kind: 'retry', status: 429, retryAfter: '7' }],
+    [429, '30', { kind: 'retry', status: 429, retryAfter: '30' }],
+    [429, ' 120 ', { kind: 'retry', status: 429, retryAfter: '120' }],
     [429, null, { kind: 'retry', status: 429 }],
     [503, null, { kind: 'retry', status: 503 }],
     [504, null, { kind: 'retry', status: 504 }],
@@ -21,6 +22,15 @@ describe('outcomeOf', () => {
   ])('Segment %i (Retry-After %s) gives %j', (status, retryAfter, expected) => {
     expect(outcomeOf(status, retryAfter)).toMatchObject(expected);
   });
+
+  it.each(['0', '1', '29', '-5', '1.5', 'Wed, 21 Oct 2026 07:28:00 GMT', 'soon', ''])(
+    "a 429's Retry-After of %j is not passed back: the browser backs off on its own (10 short waits would drop its calls within seconds)",
+    retryAfter => {
+      const outcome = outcomeOf(429, retryAfter);
+      expect(outcome).toMatchObject({ kind: 'retry', status: 429 });
+      expect(outcome).not.toHaveProperty('retryAfter');
+    },
+  );
 
   it('never answers a status analytics-next would drop for a failure worth retrying', () => {
     const dropped = (status: number) =>

@@ -12,10 +12,27 @@ export type UpstreamOutcome =
   | { kind: 'refused'; status: 400 | 413; reason: string };
 
 /**
+ * The shortest `Retry-After` (seconds) passed back to the browser. analytics-next
+ * waits what a 429 asks, up to 10 times, then drops the call: a Segment
+ * answering `Retry-After: 1` for a minute would lose every call of that minute.
+ * Without the header the library backs off on its own (about 4 minutes over its
+ * tries); a wait of at least this long keeps the tries' span as long as that.
+ */
+export const MIN_RETRY_AFTER_S = 30;
+
+/** `Retry-After` as passed back: whole seconds of at least {@link MIN_RETRY_AFTER_S}; undefined for anything else. */
+function passedRetryAfter(retryAfter: string | null): string | undefined {
+  const text = retryAfter?.trim() ?? '';
+  return /^\d+$/.test(text) && Number(text) >= MIN_RETRY_AFTER_S ? text : undefined;
+}
+
+/**
  * Maps Segment's status to the relay's outcome.
  *
  * @remarks
- * Pure. 2xx: delivered. 429: passed back with its `Retry-After`. 408 and
+ * Pure. 2xx: delivered. 429: passed back, with its `Retry-After` when that
+ * asks for at least {@link MIN_RETRY_AFTER_S} seconds (else none: the
+ * browser's own backoff). 408 and
  * 504: 504. 503: 503. Any other 5xx: 502 (never 501, 505 or 511, which the
  * library would drop). 400 and 413 (Segment's answers to a body it cannot
  * take): passed back, as retrying cannot help. Any other 4xx (401, 403, 404:
@@ -25,7 +42,10 @@ export type UpstreamOutcome =
 export function outcomeOf(status: number, retryAfter: string | null): UpstreamOutcome {
   if (status >= 200 && status < 300) return { kind: 'delivered' };
   const reason = `Segment answered ${status}`;
-  if (status === 429) return { kind: 'retry', status: 429, reason, ...(retryAfter ? { retryAfter } : {}) };
+  if (status === 429) {
+    const passed = passedRetryAfter(retryAfter);
+    return { kind: 'retry', status: 429, reason, ...(passed ? { retryAfter: passed } : {}) };
+  }
   if (status === 408 || status === 504) return { kind: 'retry', status: 504, reason };
   if (status === 503) return { kind: 'retry', status: 503, reason };
   if (status === 400 || status === 413) return { kind: 'refused', status, reason };
