@@ -59,6 +59,17 @@ describe('the delivery warning with batching', () => {
     expect(warnings()).toHaveLength(1);
   });
 
+  it.each([404, 400, 403])('is given when batches are dropped for good, each answered %i once (a wrong apiHost path, say): three in a row', async status => {
+    answers = Array(50).fill(status);
+    const { warnings, click } = await batching();
+    for (let i = 0; i < 6; i++) click(`e${i}`);
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(warnings()).toEqual([]);
+    for (let i = 6; i < 9; i++) click(`e${i}`);
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(warnings()).toEqual([expect.stringContaining(`error: ${status}`)]);
+  });
+
   it('is not given for an outage of a few seconds that one batch rides out (three failed requests, then through)', async () => {
     answers = ['refused', 'refused', 'refused'];
     const { warnings, click } = await batching();

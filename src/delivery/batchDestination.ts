@@ -24,7 +24,8 @@ type EventContext = { event: LibraryEvent; log(level: 'error', message: string, 
  * A batch's failed requests that do not count towards the delivery warning:
  * its first tries come 0.5 and 1.5 s after the first, so an outage of a few
  * seconds would otherwise warn, where the library's own delivery looks at
- * each call once.
+ * each call once. A failure that drops the events (a 4xx) counts at once:
+ * there is no later try.
  */
 const UNCOUNTED_FAILURES = 2;
 
@@ -124,7 +125,7 @@ export function sendBatchesOurselves(library: BatchingLibrary, segmentIo: Batchi
           failedRequests++;
           if (told.has(failure)) return;
           told.add(failure);
-          watch.attempted?.(failedWith(failure), failedRequests > UNCOUNTED_FAILURES);
+          watch.attempted?.(failedWith(failure), failure.behaviour === 'drop' || failedRequests > UNCOUNTED_FAILURES);
         },
         done() {
           if (id) watch.settled?.(id);
