@@ -94,16 +94,23 @@ export function createRouter({ config, httpAuth, userInfo, cache, logger, origin
       refuse(req, res, messages);
       return;
     }
-    const outcome = messages.value.length ? await forward(upstream, messages.value, request.value.sentAt) : ({ kind: 'delivered' } as const);
+    if (!messages.value.length) {
+      // Nothing to forward (group and alias calls are the server's): Segment was not asked.
+      res.status(200).json({ success: true });
+      return;
+    }
+    const outcome = await forward(upstream, messages.value, request.value.sentAt);
     if (outcome.kind === 'delivered') {
       failures.delivered();
       res.status(200).json({ success: true });
       return;
     }
     if (outcome.kind === 'retry' && outcome.misconfigured) {
-      failures.failed('error', `Segment relay: ${outcome.reason} to the relay's request: check segmentAnalytics.writeKey and upstreamUrl; the browser is answered ${outcome.status} and retries`);
+      failures.failed('misconfigured', `Segment relay: ${outcome.reason} to the relay's request: check segmentAnalytics.writeKey and upstreamUrl; the browser is answered ${outcome.status} and retries`);
+    } else if (outcome.kind === 'retry') {
+      failures.failed('retried', `Segment relay: ${outcome.reason}; the browser is answered ${outcome.status} and retries`);
     } else {
-      failures.failed('warn', `Segment relay: ${outcome.reason}; the browser is answered ${outcome.status}${outcome.kind === 'retry' ? ' and retries' : ' (not retried)'}`);
+      failures.failed('refused', `Segment relay: ${outcome.reason}; the browser is answered ${outcome.status} (not retried: its events are lost)`);
     }
     if (outcome.kind === 'retry' && outcome.retryAfter) res.set('Retry-After', outcome.retryAfter);
     answer(req, res, outcome.status, outcome.kind === 'retry' ? 'UpstreamUnavailableError' : 'UpstreamRefusedError', `${outcome.reason}${outcome.kind === 'retry' ? '; retry later with the same messageIds' : ''}`);

@@ -10,33 +10,58 @@ function recorder() {
   return { lines, logger };
 }
 
+const ANSWERED_500 = 'Segment relay: Segment answered 500';
+
 describe('createFailureLog', () => {
-  it('logs the first failure of a spell at once, then at most a line a minute with the count, and once when Segment answers again', () => {
+  it('logs the first failure of a kind at once, then at most a line a minute with the count', () => {
     const { lines, logger } = recorder();
     let time = 0;
     const log = createFailureLog(logger, () => time);
-    log.failed('warn', 'Segment relay: Segment answered 500');
+    log.failed('retried', ANSWERED_500);
     for (let i = 0; i < 599; i++) {
       time += 50;
-      log.failed('warn', 'Segment relay: Segment answered 500');
+      log.failed('retried', ANSWERED_500);
     }
-    expect(lines).toEqual(['warn Segment relay: Segment answered 500']);
-    // An error is not hidden behind a spell of warnings.
-    log.failed('error', 'Segment relay: Segment answered 401');
-    log.failed('error', 'Segment relay: Segment answered 401');
-    expect(lines.at(-1)).toBe('error Segment relay: Segment answered 401');
+    expect(lines).toEqual([`warn ${ANSWERED_500}`]);
     time = FAILURE_LOG_EVERY_MS;
-    log.failed('warn', 'Segment relay: Segment answered 500');
-    expect(lines.at(-1)).toBe('warn Segment relay: Segment answered 500 (599 more failed requests since the last line)');
-    time += 10;
-    log.failed('warn', 'Segment relay: Segment answered 500');
+    log.failed('retried', ANSWERED_500);
+    expect(lines).toEqual([`warn ${ANSWERED_500}`, `warn ${ANSWERED_500} (599 more failed requests since the last line)`]);
+  });
+
+  it('throttles each kind on its own: an error, or events dropped for good, are not hidden behind a spell of retried failures', () => {
+    const { lines, logger } = recorder();
+    const log = createFailureLog(logger, () => 0);
+    log.failed('retried', ANSWERED_500);
+    log.failed('refused', 'Segment relay: Segment answered 400');
+    log.failed('misconfigured', 'Segment relay: Segment answered 401');
+    log.failed('misconfigured', 'Segment relay: Segment answered 401');
+    log.failed('retried', ANSWERED_500);
+    expect(lines).toEqual([`warn ${ANSWERED_500}`, 'warn Segment relay: Segment answered 400', 'error Segment relay: Segment answered 401']);
+  });
+
+  it('says once when Segment answers again, at most once a minute; a Segment failing every other request logs no more than one failing on all', () => {
+    const { lines, logger } = recorder();
+    let time = 0;
+    const log = createFailureLog(logger, () => time);
+    for (let i = 0; i < 20; i++) {
+      time += 1000;
+      if (i % 2) log.failed('retried', 'Segment relay: Segment answered 429');
+      else log.delivered();
+    }
+    expect(lines).toEqual(['warn Segment relay: Segment answered 429', 'info Segment relay: Segment answers again']);
+    time += FAILURE_LOG_EVERY_MS;
+    log.failed('retried', 'Segment relay: Segment answered 429');
     log.delivered();
+    expect(lines.slice(2)).toEqual([
+      'warn Segment relay: Segment answered 429 (9 more failed requests since the last line)',
+      'info Segment relay: Segment answers again',
+    ]);
+    time += FAILURE_LOG_EVERY_MS;
+    log.failed('retried', 'Segment relay: Segment answered 429');
+    log.failed('retried', 'Segment relay: Segment answered 429');
+    time += FAILURE_LOG_EVERY_MS;
     log.delivered();
-    expect(lines.slice(3)).toEqual(['info Segment relay: Segment answers again (2 more failed requests since the last line)']);
-    // The next spell starts with a line of its own, at once.
-    time += 10;
-    log.failed('warn', 'Segment relay: Segment answered 503');
-    expect(lines.at(-1)).toBe('warn Segment relay: Segment answered 503');
+    expect(lines.slice(4)).toEqual(['warn Segment relay: Segment answered 429', 'info Segment relay: Segment answers again (1 more failed request since the last line)']);
   });
 
   it('logs nothing while forwards get through', () => {

@@ -23,14 +23,24 @@ describe('outcomeOf', () => {
     expect(outcomeOf(status, retryAfter)).toMatchObject(expected);
   });
 
-  it.each(['0', '1', '29', '-5', '1.5', 'Wed, 21 Oct 2026 07:28:00 GMT', 'soon', ''])(
-    "a 429's Retry-After of %j is not passed back: the browser backs off on its own (10 short waits would drop its calls within seconds)",
-    retryAfter => {
-      const outcome = outcomeOf(429, retryAfter);
-      expect(outcome).toMatchObject({ kind: 'retry', status: 429 });
-      expect(outcome).not.toHaveProperty('retryAfter');
-    },
-  );
+  it.each([
+    ['0', '30'],
+    ['1', '30'],
+    ['29', '30'],
+    ['-5', '30'],
+    ['1.5', '30'],
+    ['45.0', '45'],
+    ['+45', '45'],
+    ['30.2', '31'],
+  ])("a 429's Retry-After of %j is passed back as %j: at least 30 s (10 short waits would drop the calls within seconds)", (given, passed) => {
+    expect(outcomeOf(429, given)).toMatchObject({ kind: 'retry', status: 429, retryAfter: passed });
+  });
+
+  it.each(['Wed, 21 Oct 2026 07:28:00 GMT', 'soon', '', '   '])("a 429's Retry-After of %j, which the library cannot read, is not passed back: it backs off on its own", given => {
+    const outcome = outcomeOf(429, given);
+    expect(outcome).toMatchObject({ kind: 'retry', status: 429 });
+    expect(outcome).not.toHaveProperty('retryAfter');
+  });
 
   it('never answers a status analytics-next would drop for a failure worth retrying', () => {
     const dropped = (status: number) =>

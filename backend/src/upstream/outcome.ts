@@ -15,24 +15,29 @@ export type UpstreamOutcome =
  * The shortest `Retry-After` (seconds) passed back to the browser. analytics-next
  * waits what a 429 asks, up to 10 times, then drops the call: a Segment
  * answering `Retry-After: 1` for a minute would lose every call of that minute.
- * Without the header the library backs off on its own (about 4 minutes over its
- * tries); a wait of at least this long keeps the tries' span as long as that.
+ * A shorter wait is raised to this one, which keeps the tries' span about as
+ * long as the library's own backoff (about 4 minutes) and still waits at least
+ * what Segment asked.
  */
 export const MIN_RETRY_AFTER_S = 30;
 
-/** `Retry-After` as passed back: whole seconds of at least {@link MIN_RETRY_AFTER_S}; undefined for anything else. */
+/**
+ * `Retry-After` as passed back: seconds, at least {@link MIN_RETRY_AFTER_S};
+ * undefined when Segment gave none or a form the library cannot read (an
+ * HTTP date: the library then backs off on its own).
+ */
 function passedRetryAfter(retryAfter: string | null): string | undefined {
   const text = retryAfter?.trim() ?? '';
-  return /^\d+$/.test(text) && Number(text) >= MIN_RETRY_AFTER_S ? text : undefined;
+  const seconds = text === '' ? Number.NaN : Number(text);
+  return Number.isFinite(seconds) ? String(Math.max(Math.ceil(seconds), MIN_RETRY_AFTER_S)) : undefined;
 }
 
 /**
  * Maps Segment's status to the relay's outcome.
  *
  * @remarks
- * Pure. 2xx: delivered. 429: passed back, with its `Retry-After` when that
- * asks for at least {@link MIN_RETRY_AFTER_S} seconds (else none: the
- * browser's own backoff). 408 and
+ * Pure. 2xx: delivered. 429: passed back, with its `Retry-After` raised to
+ * at least {@link MIN_RETRY_AFTER_S} seconds. 408 and
  * 504: 504. 503: 503. Any other 5xx: 502 (never 501, 505 or 511, which the
  * library would drop). 400 and 413 (Segment's answers to a body it cannot
  * take): passed back, as retrying cannot help. Any other 4xx (401, 403, 404:
