@@ -1,7 +1,8 @@
-// Launches the system Chromium through playwright-core, loopback only.
+// @ts-check
+// Launches the system Chromium through playwright-core, loopback only, with
+// the flags of the end-to-end tests (e2e/support/browser.mjs; CHROMIUM_PATH too).
 import { chromium } from 'playwright-core';
-
-export const CHROMIUM = '/usr/bin/chromium';
+import { CHROMIUM, FLAGS } from '../e2e/support/browser.mjs';
 
 /**
  * No host name resolves, so nothing can leave the machine even if a library
@@ -9,23 +10,11 @@ export const CHROMIUM = '/usr/bin/chromium';
  */
 export const LOOPBACK_ONLY = '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1';
 
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  LOOPBACK_ONLY,
-];
-
 /**
  * A fresh browser: playwright gives each launch its own temporary
  * --user-data-dir and removes it on close. Each scenario then opens a new
  * context (no cookies, storage or HTTP cache from the one before).
  */
 export function launchBrowser() {
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  return chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, LOOPBACK_ONLY], headless: true });
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // CI guard on what the module adds to an app's JavaScript. Exits 1, saying
 // why, when
 //   (a) the module's own code on an app's first load (src/, every package

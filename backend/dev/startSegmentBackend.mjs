@@ -71,7 +71,9 @@ function recordingRootLogger(logs, print) {
   const make = fields => {
     /** @param {string} level */
     const log = level => (/** @type {string} */ message, /** @type {unknown} */ meta) => {
-      const extra = meta instanceof Error ? ` ${meta.name}: ${meta.message}` : meta === undefined ? '' : ` ${JSON.stringify(meta)}`;
+      let extra = '';
+      if (meta instanceof Error) extra = ` ${meta.name}: ${meta.message}`;
+      else if (meta !== undefined) extra = ` ${JSON.stringify(meta)}`;
       const line = `${level} [${String(fields.plugin ?? fields.service ?? 'backend')}] ${message}${extra}`;
       logs.push(line);
       if (print) console.log(line);

@@ -10,6 +10,7 @@ import { AnalyticsBrowser } from '@segment/analytics-next';
 import type { Config } from '@backstage/config';
 import type { AnalyticsApi, AnalyticsEvent, IdentityApi } from '@backstage/core-plugin-api';
 
+/** The naive integration the benchmark compares the module with (see the header comment). */
 export class NaiveSegmentAnalytics implements AnalyticsApi {
   static fromConfig(config: Config, options: { identityApi?: IdentityApi } = {}) {
     const segment = config.getConfig('app.analytics.segment');

@@ -1,3 +1,4 @@
+// @ts-check
 // Run with: node --test dev/collector/
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -44,6 +44,7 @@ export type PageDecision = {
  */
 const PAGE_DECISIONS = Symbol.for('backstage-plugin-analytics-module-segment:page-decisions');
 
+/** The page's shared decision state for the consent bucket of `storageApi` (made on first use). */
 export function pageDecisionOf(storageApi: StorageApi): PageDecision {
   const global = globalThis as { [PAGE_DECISIONS]?: WeakMap<object, PageDecision> };
   const all = (global[PAGE_DECISIONS] ??= new WeakMap());

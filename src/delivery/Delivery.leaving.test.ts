@@ -96,13 +96,15 @@ describe('Delivery', () => {
     it('stores calls of a pending identity as anonymous, with a fresh anonymous id when another user is stored', async () => {
       const storage = memoryStorage();
       createStoredOwner(storage, 'wk').set('alice');
+      storage.setItem('ajs_anonymous_id', JSON.stringify('anonymous-id-of-alice'));
       const pending = withStore(storage, { userId: new Promise(() => {}) });
       pending.d.enqueue(call('x'));
       pending.d.enqueue(call('y'));
       pending.life.leave();
       const kept = stored(storage);
       expect(kept.map(s => s.owner)).toEqual([null, null]);
-      expect(kept[0].anonymousId).toBeDefined();
+      expect(kept[0].anonymousId).toEqual(expect.any(String));
+      expect(kept[0].anonymousId).not.toBe('anonymous-id-of-alice');
       expect(kept[1].anonymousId).toBe(kept[0].anonymousId);
 
       const next = recordingTransport();
@@ -153,12 +155,14 @@ describe('Delivery', () => {
       const storage = memoryStorage();
       // The public plugin's Alice (or a session of this module whose record a full localStorage refused).
       storage.setItem('ajs_user_id', JSON.stringify('alice'));
+      storage.setItem('ajs_anonymous_id', JSON.stringify('anonymous-id-of-alice'));
       const pending = withStore(storage, { userId: new Promise(() => {}) });
       pending.d.enqueue(call('x'));
       pending.life.leave();
       const [kept] = stored(storage);
       expect(kept.owner).toBeNull();
-      expect(kept.anonymousId).toBeDefined();
+      expect(kept.anonymousId).toEqual(expect.any(String));
+      expect(kept.anonymousId).not.toBe('anonymous-id-of-alice');
     });
 
     it('a call stored on hide and sent later by the same page is not sent again by the next load', async () => {

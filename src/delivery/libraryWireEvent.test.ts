@@ -50,6 +50,8 @@ describe('createWireEvents', () => {
       { unbundledIntegrations: ['Zeta', 'Alpha'], maybeBundledConfigIds: { 'Segment.io': ['id-1', 'id-2'] } },
     ],
     ['no bundling metadata asked for', { addBundledMetadata: false }],
+    ['Segment.io marked bundled (the library lists it twice)', { bundlingStatus: 'bundled', maybeBundledConfigIds: { 'Segment.io': ['id-1'] } }],
+    ['Segment.io marked unbundled', { bundlingStatus: 'unbundled', unbundledIntegrations: ['Segment.io', 'Beta', 'Beta'] }],
   ])('builds the events the library batches, with %s', async (_, segmentIo) => {
     const posted = recordFetchBodies();
     const { analytics, seen, settings } = await libraryBatching(segmentIo);

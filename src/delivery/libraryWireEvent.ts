@@ -28,7 +28,9 @@ export type LibraryEvent = Record<string, unknown> & { type?: unknown };
  * integrations are bundled (Segment.io always, with the CDN settings' own
  * bundled and unbundled ones), and the plugins that failed to load. The
  * per-batch `sentAt` is set on the batch, not here. What depends only on
- * the settings is worked out once.
+ * the settings is worked out once. This restates the library's wire format
+ * (what its destination's normalizing step produces), for parity; the
+ * batches' tests compare it with the library's own requests.
  *
  * @param integrations - the CDN settings' `integrations` (each may say `bundlingStatus`)
  */
@@ -37,17 +39,21 @@ export function createWireEvents(
   settings: SegmentIoSettings,
   integrations: Record<string, unknown>,
 ): (event: LibraryEvent) => Record<string, unknown> {
-  const bundled: string[] = [];
-  const unbundled: string[] = [];
-  for (const [name, integration] of Object.entries(integrations)) {
-    const status = (integration as { bundlingStatus?: unknown } | null)?.bundlingStatus;
-    if (name === 'Segment.io') bundled.push(name);
-    if (status === 'bundled') bundled.push(name);
-    if (status === 'unbundled') unbundled.push(name);
-  }
-  for (const name of settings.unbundledIntegrations ?? []) if (!unbundled.includes(name)) unbundled.push(name);
-  bundled.sort();
-  unbundled.sort();
+  const entries = Object.entries(integrations);
+  const statusOf = (integration: unknown) => (integration as { bundlingStatus?: unknown } | null)?.bundlingStatus;
+  // Segment.io counts as bundled by name and once more should its settings say so (the library lists it twice then).
+  const bundled = [
+    ...entries.filter(([name]) => name === 'Segment.io'),
+    ...entries.filter(([, integration]) => statusOf(integration) === 'bundled'),
+  ]
+    .map(([name]) => name)
+    .sort();
+  const unbundled = [
+    ...new Set([
+      ...entries.filter(([, integration]) => statusOf(integration) === 'unbundled').map(([name]) => name),
+      ...(settings.unbundledIntegrations ?? []),
+    ]),
+  ].sort();
   const bundledIds = bundled.flatMap(name => settings.maybeBundledConfigIds?.[name] ?? []);
   const bundlingMetadata = settings.addBundledMetadata === false ? undefined : { bundled, unbundled, bundledIds };
 

@@ -6,6 +6,7 @@ export type JsonObject = Record<string, unknown>;
 /** One message from the browser, checked: its type is known. */
 export type CheckedMessage = JsonObject & { type: SegmentType; messageId: string };
 
+/** Whether `value` is a plain JSON object (not null, not an array). */
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -16,6 +16,7 @@ export const BATCH_PATH = 'b';
 
 /** The message types Segment knows. */
 export type SegmentType = 'track' | 'page' | 'identify' | 'group' | 'alias' | 'screen';
+/** Every {@link SegmentType}, for checking a message's `type`. */
 export const SEGMENT_TYPES: readonly SegmentType[] = ['track', 'page', 'identify', 'group', 'alias', 'screen'];
 
 /** Segment's limit on one message (its JSON), and so on a single-call body, in bytes. */
