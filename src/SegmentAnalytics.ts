@@ -7,6 +7,7 @@ import { dropKeptCallsSoon } from './delivery/dropKeptCalls';
 import { createEventPath } from './eventPath';
 import { UserIdTransformOption } from './identity/userIdOptions';
 import { BackstageEvent } from './mapping/BackstageEvent';
+import { startPageEvent } from './mapping/startPageEvent';
 import { isWriteKeyClaimed } from './oncePerWriteKey';
 import { setUpPathParts } from './pathParts';
 import { createWarnOnce, describeError, Logger, safeLogger } from './warnSafely';
@@ -87,14 +88,7 @@ export class SegmentAnalytics implements AnalyticsApi {
     // captured with the app's first event, not now: the app may build this API on its sign-in page, and the
     // identity's time-out starts with the first event captured.
     if (parts && config.agent.initialPageView && typeof location === 'object') {
-      // As Backstage's own navigate subjects: the path within the app, without the path it is served under.
-      const { basePath } = config.agent;
-      const { pathname } = location;
-      // Whatever its case, as react-router strips it.
-      const [path, base] = [pathname.toLowerCase(), basePath?.toLowerCase()];
-      const under = base && (path === base || path.startsWith(`${base}/`));
-      const subject = `${under ? pathname.slice(base.length) || '/' : pathname}${location.search}${location.hash}`;
-      this.startPage = { action: 'navigate', subject, context: { routeRef: 'unknown', pluginId: 'root', extension: 'App' } };
+      this.startPage = startPageEvent(location, config.agent.basePath);
     }
   }
 
