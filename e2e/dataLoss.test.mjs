@@ -5,16 +5,16 @@
 // 10,000-event burst is in burst.test.mjs). Every assertion is on what arrived
 // on the wire.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { describe, it } from 'node:test';
 import { browserMissing } from './support/browser.mjs';
 import { TESTS_AT_ONCE, harnessesOfFile, signInIfAsked } from './support/harness.mjs';
 import { distinctIds, named } from './support/order.mjs';
 import { outsideSite } from './support/outsideSite.mjs';
+import { sha256 } from './support/sha256.mjs';
 
 const GUEST = 'user:default/guest';
-const GUEST_SHA256 = createHash('sha256').update(GUEST).digest('hex');
+const GUEST_SHA256 = sha256(GUEST);
 const missing = browserMissing();
 
 const { harness, closeLater } = harnessesOfFile();

@@ -2,16 +2,16 @@
 // End-to-end: the dev harness app in headless Chromium, sending to the
 // embedded collector; every assertion is on what arrived on the wire.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { browserMissing } from './support/browser.mjs';
 import { TESTS_AT_ONCE, harnessesOfFile } from './support/harness.mjs';
 import { assertSentFirst, logShowsSent, sentCalls } from './support/order.mjs';
+import { sha256 } from './support/sha256.mjs';
 
 const GUEST = 'user:default/guest';
-const GUEST_SHA256 = createHash('sha256').update(GUEST).digest('hex');
+const GUEST_SHA256 = sha256(GUEST);
 const missing = browserMissing();
 
 const { harness } = harnessesOfFile();

@@ -9,17 +9,17 @@
 // asked of the library (its own bundle, in a fresh profile holding a copy);
 // every assertion is on what arrived on the wire, or on what the browser keeps.
 import assert from 'node:assert/strict';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { browserMissing, openBrowser } from './support/browser.mjs';
 import { TESTS_AT_ONCE, harnessesOfFile, serveHarnessApp, signInIfAsked } from './support/harness.mjs';
+import { sha256 } from './support/sha256.mjs';
 
 const GUEST = 'user:default/guest';
 const ALICE = 'user:default/alice';
-const sha256 = (/** @type {string} */ text) => createHash('sha256').update(text).digest('hex');
 const GUEST_SHA256 = sha256(GUEST);
 const missing = browserMissing();
 const { harness, closeLater } = harnessesOfFile();

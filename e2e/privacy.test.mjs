@@ -3,10 +3,10 @@
 // dev harness sending to the embedded collector. Every assertion is on what
 // the browser actually sent (request URLs and bodies) and what arrived.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { browserMissing, openBrowser } from './support/browser.mjs';
 import { TESTS_AT_ONCE, harnessesOfFile, serveHarnessApp } from './support/harness.mjs';
+import { sha256 } from './support/sha256.mjs';
 
 const missing = browserMissing();
 
@@ -103,7 +103,7 @@ describe('privacy controls in Chromium', { skip: missing, concurrency: TESTS_AT_
   });
 
   it("with sha-256: the user's own profile page, traits another analytics.js stored, a credential with encoded separators: nothing in clear", async () => {
-    const userId = createHash('sha256').update('user:default/guest').digest('hex');
+    const userId = sha256('user:default/guest');
     // Encoded `&`, `#`, `?` inside credential values; a nested URL encoded twice; a credential in a campaign.
     const query = '?code=SECRa%26SECRb%23SECRc%3FSECRd&next=%252Fcb%253Ftoken%253DSECRe%2526x%253D1&utm_source=%3Fsig%3DSECRf';
     const h = await harness({
@@ -152,14 +152,14 @@ describe('privacy controls in Chromium', { skip: missing, concurrency: TESTS_AT_
     await usePrivacySection(page);
     await page.click('[data-testid=privacy-search-email]');
     const messages = await collector.waitFor(m => m.filter(x => x.event === 'search' && x.properties.value === 2).length >= 2);
-    const digest = createHash('sha256').update(EMAIL).digest('hex');
+    const digest = sha256(EMAIL);
     const searches = messages.filter(x => x.event === 'search' && x.properties.value === 2);
     assert.deepEqual(searches.map(s => s.properties.subject), [digest, digest]);
     // The playground's own search (not the e-mail) is hashed too.
     await page.click('[data-testid=fire-search]');
     const all = await collector.waitFor(m => m.some(x => x.event === 'search' && x.properties.value === 12));
     const other = all.find(x => x.event === 'search' && x.properties.value === 12);
-    assert.equal(other?.properties.subject, createHash('sha256').update('segment analytics').digest('hex'));
+    assert.equal(other?.properties.subject, sha256('segment analytics'));
     assert.doesNotMatch(sentTo(h.browser.requests, collector.url), SECRET);
   });
 

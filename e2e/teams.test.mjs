@@ -3,16 +3,15 @@
 // group:default/team-a and group:default/team-b), in headless Chromium,
 // sending to the embedded collector; assertions are on what arrived.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { browserMissing } from './support/browser.mjs';
 import { TESTS_AT_ONCE, harnessesOfFile } from './support/harness.mjs';
 import { assertSentFirst } from './support/order.mjs';
+import { sha256 } from './support/sha256.mjs';
 
 const GUEST = 'user:default/guest';
 const TEAM_A = 'group:default/team-a';
 const TEAM_B = 'group:default/team-b';
-const sha256 = (/** @type {string} */ text) => createHash('sha256').update(text).digest('hex');
 // printf 'group:default/team-a' | sha256sum (and team-b)
 const TEAM_A_SHA256 = '62524ca24b4bf2db9567814cb177a908d4def0b677f42e2516bad2a9ecdcb9ca';
 const TEAM_B_SHA256 = 'cd796a89cb8624ce4f429f1c516d114b2774add02e9dda8a17f9f5164635a7ad';

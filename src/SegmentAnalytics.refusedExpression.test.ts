@@ -1,5 +1,6 @@
 import { ConfigReader } from '@backstage/config';
 import { SegmentAnalytics } from './SegmentAnalytics';
+import { advanceUntil } from './__testUtils__/fakeTime';
 import { userIdentity } from './__testUtils__/identityApis';
 
 // The regular expression engine as a browser gets it: its chunk takes a while to load (here 300 ms, longer than
@@ -16,6 +17,7 @@ const context = { routeRef: 'catalog', pluginId: 'catalog', extension: 'CatalogI
 
 describe('an expression the engine refuses, found after the identity is known', () => {
   it('test mode logs no identify and no event, only the one error; nothing is left unhandled', async () => {
+    jest.useFakeTimers();
     const info = jest.spyOn(console, 'info').mockImplementation(() => {});
     const error = jest.spyOn(console, 'error').mockImplementation(() => {});
     const unhandled: unknown[] = [];
@@ -27,9 +29,9 @@ describe('an expression the engine refuses, found after the identity is known', 
         identityApi: userIdentity('user:default/jane'),
       });
       analytics.captureEvent({ action: 'click', subject: 'x', context });
-      while (!error.mock.calls.length) await new Promise(resolve => setTimeout(resolve, 20));
-      // A few more tasks: what would be logged or left unhandled after the error has had its turn.
-      await new Promise(resolve => setTimeout(resolve, 100));
+      await advanceUntil(() => expect(error).toHaveBeenCalled());
+      // A minute more: what would be logged or left unhandled after the error has had its turn (identity and consent waits too).
+      await jest.advanceTimersByTimeAsync(60_000);
       expect(error.mock.calls.map(call => String(call[0]))).toEqual([
         expect.stringMatching(/^Segment analytics is off: Invalid config app\.analytics\.segment\.redact\.patterns\[1\]: /),
       ]);
@@ -39,6 +41,7 @@ describe('an expression the engine refuses, found after the identity is known', 
       process.off('unhandledRejection', record);
       info.mockRestore();
       error.mockRestore();
+      jest.useRealTimers();
     }
   });
 });

@@ -2,6 +2,7 @@ import { ConfigReader } from '@backstage/config';
 import { SegmentAnalytics } from './SegmentAnalytics';
 import { identityAnswering } from './__testUtils__/identityApis';
 import { MAX_USER_ID_LENGTH } from './identity/transformEntityRef';
+import { untilRealWork } from './__testUtils__/realWork';
 
 // How the user id may and may not come out, through the whole module in test
 // mode: the console is what a user would see, so every console line is checked.
@@ -44,16 +45,10 @@ const consoleText = () =>
 /** Sends one event and waits until test mode logged it; returns the user id it went out with. */
 async function sendOne(analytics: SegmentAnalytics): Promise<{ userId: unknown; identified: string[] }> {
   analytics.captureEvent({ action: 'click', subject: 'probe', context });
-  const deadline = Date.now() + 3000;
-  for (;;) {
-    const sent = spies.info.mock.calls.find(c => String(c[0]).includes('analytics.track("click")'));
-    if (sent) {
-      const identified = spies.info.mock.calls.map(c => String(c[0])).filter(l => l.includes('identify('));
-      return { userId: sent[2]?.userId, identified };
-    }
-    if (Date.now() > deadline) throw new Error('the event was not sent');
-    await new Promise(r => setTimeout(r, 20));
-  }
+  const sentCall = () => spies.info.mock.calls.find(c => String(c[0]).includes('analytics.track("click")'));
+  await untilRealWork(() => sentCall() !== undefined, 'the event logged by test mode', 3000);
+  const identified = spies.info.mock.calls.map(c => String(c[0])).filter(l => l.includes('identify('));
+  return { userId: sentCall()?.[2]?.userId, identified };
 }
 
 const noRef = (text: string) => {

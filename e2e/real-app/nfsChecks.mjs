@@ -2,9 +2,9 @@
 // What must hold on the wire after the walk through the New Frontend System
 // app: the module found by feature discovery, pseudonyms from config, no name
 // of either user anywhere on the wire, and the settings page's switch obeyed.
-import { createHash } from 'node:crypto';
 import { checkLazyLibrary, checkNavigations, checkNothingBlocked, checkSearch, checkUserIds } from './checks.mjs';
 import { EXAMPLE_USER } from './prepareApp.mjs';
+import { sha256 } from '../support/sha256.mjs';
 
 /**
  * @typedef {import('./checks.mjs').Check} Check
@@ -14,7 +14,6 @@ import { EXAMPLE_USER } from './prepareApp.mjs';
 /** What the New Frontend System template's own pages call (its home page shows a joke fetched from the internet). */
 const TEMPLATE_HOSTS = [{ host: 'official-joke-api.appspot.com', why: "@backstage/plugin-home's RandomJoke widget, on the template's home page" }];
 
-const sha256 = (/** @type {string} */ text) => createHash('sha256').update(text).digest('hex');
 
 /**
  * @param {object} input

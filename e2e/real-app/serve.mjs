@@ -1,24 +1,13 @@
 // @ts-check
 // Serving the generated app: a free port for its backend, and waiting until
 // that backend serves the app, signs a guest in and has indexed the catalog.
-import { createServer } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, start, tail } from './exec.mjs';
 
 const MINUTE = 60_000;
 
-/** A port free on 127.0.0.1 right now. */
-export function freePort() {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.on('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
-      server.close(() => ok(port));
-    });
-  });
-}
+export { freePort } from '../../dev/freePort.mjs';
 
 /**
  * Waits until the backend serves the app and signs a guest in.

@@ -21,6 +21,7 @@ import { browserMissing, openBrowser } from '../support/browser.mjs';
 import { buildApp } from '../support/buildApp.mjs';
 import { exportOnce } from './exported.mjs';
 import { serveRhdh } from './serveRhdh.mjs';
+import { sha256 } from '../support/sha256.mjs';
 
 const EXPORT_TIMEOUT_S = 900;
 const PLUGIN_SCOPE = 'backstage-plugin-analytics-module-segment';
@@ -42,7 +43,6 @@ const LEGACY_HOSTS = [
 // RHDH's guest user (legacy host), and the New Frontend System app's guest.
 const RHDH_GUEST = 'user:development/guest';
 const NFS_GUEST = 'user:default/guest';
-const sha256 = (/** @type {string} */ text) => createHash('sha256').update(text).digest('hex');
 
 const context = { routeRef: 'catalog', pluginId: 'catalog', extension: 'CatalogIndexPage' };
 /** What a user does in the legacy host; `end` marks the last event. */

@@ -28,3 +28,8 @@ export function errorOf(segment: unknown): Error {
   }
   throw new Error(`expected readSegmentConfig to throw for ${JSON.stringify(segment)}`);
 }
+
+/** The message of the error reading `segment` with a write key (`wk`) throws, failing the test when it does not. */
+export function keyedErrorMessage(segment: object): string {
+  return errorOf({ writeKey: 'wk', ...segment }).message;
+}

@@ -51,3 +51,14 @@ export async function advanceUntil(
 export function nextMillisecond(): void {
   jest.setSystemTime(Date.now() + 1);
 }
+
+/**
+ * A scheduler on whatever timers are installed (jest's fake ones in these
+ * tests), its clocks both on `Date.now`, which fake timers move.
+ */
+export const wallClockScheduler = {
+  now: () => Date.now(),
+  wallNow: () => Date.now(),
+  setTimeout: (fn: () => void, ms: number): unknown => setTimeout(fn, ms),
+  clearTimeout: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};

@@ -46,14 +46,7 @@ export function depthOf(value: unknown): number {
   return 1 + Math.max(0, ...Object.values(value).map(depthOf));
 }
 
-/** Freezes a value and everything in it. */
-export const deepFreeze = <T>(value: T): T => {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const key of Object.keys(value)) deepFreeze((value as any)[key]);
-  }
-  return value;
-};
+export { deepFreeze } from './deepFreeze';
 
 /** A call test mode logged. */
 export type Sent = { line: string; properties: any };
@@ -75,7 +68,6 @@ export const cyclic = () => {
   attributes.self = attributes;
   return { action: 'click', subject: 'cycle', attributes, context };
 };
-
 
 // Unhandled rejections: jest-circus (30) listens for 'unhandledRejection' on
 // the real process and fails the test that was running when one happened;

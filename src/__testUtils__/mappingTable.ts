@@ -1,15 +1,9 @@
 import { BackstageEvent } from '../mapping/BackstageEvent';
 import { PageInfo, SegmentCall } from '../mapping/SegmentCall';
 import { toSegmentCall } from '../mapping/toSegmentCall';
+import { deepFreeze } from './deepFreeze';
 
-/** Freezes an object and everything reachable from it, so any write throws (test files are strict mode). */
-export function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
-  }
-  return value;
-}
+export { deepFreeze };
 
 /** The page the mapping tables' events happen on. */
 export const page: PageInfo = {

@@ -1,5 +1,6 @@
 import { ConfigReader } from '@backstage/config';
 import { readSegmentConfig } from './readSegmentConfig';
+import { keyedErrorMessage as errorOf } from '../__testUtils__/configReading';
 
 // apiHost, cdnURL and writeKey as hostile or careless config can give them,
 // through readSegmentConfig: rejected with an error naming the key, or
@@ -9,15 +10,6 @@ function read(segment: object) {
   const config = readSegmentConfig(new ConfigReader({ app: { analytics: { segment: { writeKey: 'wk', ...segment } } } }));
   if (!config.enabled) throw new Error('expected enabled');
   return config;
-}
-
-function errorOf(segment: object): string {
-  try {
-    read(segment);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error(`accepted: ${JSON.stringify(segment)}`);
 }
 
 describe('apiHost', () => {

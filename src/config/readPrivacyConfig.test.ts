@@ -5,18 +5,9 @@ import { BUILT_IN_QUERY_PARAMS, DEFAULT_PRIVACY } from '../privacy/PrivacyConfig
 import { readPrivacyConfig } from './readPrivacyConfig';
 import { prepareExpressions } from '../privacy/expressionEngine';
 import { readSegmentConfig } from './readSegmentConfig';
+import { keyedErrorMessage as errorOf } from '../__testUtils__/configReading';
 
 const read = (segment: object) => readPrivacyConfig(new ConfigReader(segment as any));
-
-/** The error readSegmentConfig (the module's entry) gives for a privacy block. */
-function errorOf(segment: object): string {
-  try {
-    readSegmentConfig(new ConfigReader({ app: { analytics: { segment: { writeKey: 'wk', ...segment } } } } as any));
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error(`expected an error for ${JSON.stringify(segment)}`);
-}
 
 const ev = (action: string, subject: string, pluginId = 'catalog') =>
   ({ action, subject, context: { pluginId } }) as BackstageEvent;

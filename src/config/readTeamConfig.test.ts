@@ -1,21 +1,13 @@
 import { ConfigReader } from '@backstage/config';
 import { readSegmentConfig } from './readSegmentConfig';
 import { TeamConfig } from './readTeamConfig';
+import { keyedErrorMessage as errorOf } from '../__testUtils__/configReading';
 
 /** The team part of a config read the way fromConfig reads it. */
 function team(keys: Record<string, unknown>): TeamConfig {
   const config = readSegmentConfig(new ConfigReader({ app: { analytics: { segment: { writeKey: 'wk', ...keys } } } } as any));
   if (!config.enabled) throw new Error('expected an enabled config');
   return config.team;
-}
-
-function errorOf(keys: Record<string, unknown>): string {
-  try {
-    team(keys);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error(`expected an error for ${JSON.stringify(keys)}`);
 }
 
 describe('readTeamConfig', () => {

@@ -1,14 +1,6 @@
 import { ConfigReader } from '@backstage/config';
 import { KNOWN_KEYS, readSegmentConfig } from './readSegmentConfig';
-
-function errorOf(segment: object): string {
-  try {
-    readSegmentConfig(new ConfigReader({ app: { analytics: { segment: { writeKey: 'wk', ...segment } } } }));
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error(`accepted: ${JSON.stringify(segment)}`);
-}
+import { keyedErrorMessage as errorOf } from '../__testUtils__/configReading';
 
 const TOP = `unknown key (expected one of ${KNOWN_KEYS[''].join(', ')})`;
 const P = 'Invalid config app.analytics.segment.';

@@ -1,12 +1,10 @@
 import { ConsentGate, MAX_WAITING_FOR_CONSENT } from './consentGate';
 import { StoredRead } from './storedDecision';
+import { wallClockScheduler } from '../__testUtils__/fakeTime';
 
 jest.useFakeTimers();
 
-const scheduler = {
-  setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
-  clearTimeout: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+const scheduler = wallClockScheduler;
 
 function gate(regime: 'opt-out' | 'opt-in' = 'opt-out', waitMs = 1000, userKnown?: PromiseLike<unknown>) {
   const log: string[] = [];

@@ -1,5 +1,7 @@
 import { MockStorageApi } from '@backstage/test-utils';
 import { lazyUserChoice, MAX_HELD_FOR_CONSENT_CODE } from './lazyUserChoice';
+import { untilRealWork } from '../__testUtils__/realWork';
+import { wallClockScheduler } from '../__testUtils__/fakeTime';
 
 describe('lazyUserChoice', () => {
   it('holds up to 5,000 events while the code of the choice loads (the newest), then says how many it dropped', async () => {
@@ -10,13 +12,12 @@ describe('lazyUserChoice', () => {
       writeKey: 'k',
       create: () => ({ enqueue: () => {}, stop: () => {} }),
       forward: item => forwarded.push(item),
-      scheduler: { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: id => clearTimeout(id as any) },
+      scheduler: wallClockScheduler,
       warn: (_topic, message) => warnings.push(message),
     });
     // A burst in the task that created it: the code (a dynamic import) is not loaded yet.
     for (let i = 0; i < MAX_HELD_FOR_CONSENT_CODE + 3; i++) choice.capture(i);
-    // Polls for the real work (loading the code) to finish; no fixed sleep.
-    for (let tries = 0; forwarded.length === 0 && tries < 1000; tries++) await new Promise(resolve => setTimeout(resolve, 5));
+    await untilRealWork(() => forwarded.length > 0, 'the code of the choice loaded (a dynamic import)');
     expect(MAX_HELD_FOR_CONSENT_CODE).toBe(5000); // as many as wait for the library or the identity (docs/guarantees.md)
     expect(forwarded).toHaveLength(5000);
     expect(forwarded[0]).toBe(3);

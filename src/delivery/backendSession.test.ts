@@ -1,5 +1,6 @@
 import { Scheduler } from './scheduler';
 import { BackendSessionOptions, CookieResponse, startBackendSession } from './backendSession';
+import { wallClockScheduler } from '../__testUtils__/fakeTime';
 
 const RELAY = 'https://backstage.example.com/api/segment-analytics';
 const COOKIE_URL = `${RELAY}/.backstage/auth/v1/cookie`;
@@ -7,12 +8,7 @@ const MINUTE = 60_000;
 
 const advance = (ms: number) => jest.advanceTimersByTimeAsync(ms);
 
-const fakeScheduler: Scheduler = {
-  now: () => Date.now(),
-  wallNow: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: handle => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+const fakeScheduler: Scheduler = wallClockScheduler;
 
 /** A relay's cookie endpoint: answers in turn from `answers` (the last one repeats), records each request. */
 function fakeRelay(answers: Array<number | 'network' | 'hang'>) {

@@ -2,6 +2,7 @@ import { ConfigReader } from '@backstage/config';
 import { readSegmentConfig } from '../config/readSegmentConfig';
 import type { Plugin } from '@segment/analytics-next';
 import { createDelivery } from './createDelivery';
+import { untilRealWork } from '../__testUtils__/realWork';
 
 describe('createDelivery waiting before the library starts', () => {
   it("does not start the library when the relay's session code fails to load (calls would go out with another user's cookie)", async () => {
@@ -17,7 +18,7 @@ describe('createDelivery waiting before the library starts', () => {
       loadLibrary,
       whenReady: Promise.reject(new Error('ChunkLoadError: segment-analytics-relay')),
     });
-    for (let tries = 0; warn.mock.calls.length === 0 && tries < 200; tries++) await new Promise(resolve => setTimeout(resolve, 5));
+    await untilRealWork(() => warn.mock.calls.length > 0, 'the warning');
     expect(loadTransport).not.toHaveBeenCalled();
     expect(String(warn.mock.calls[0]?.[0])).toContain('could not be loaded');
   });
@@ -39,7 +40,7 @@ describe('createDelivery waiting before the library starts', () => {
     for (let turn = 0; turn < 20; turn++) await Promise.resolve();
     expect(loadTransport).not.toHaveBeenCalled();
     compiled();
-    for (let tries = 0; loadTransport.mock.calls.length === 0 && tries < 200; tries++) await new Promise(resolve => setTimeout(resolve, 5));
+    await untilRealWork(() => loadTransport.mock.calls.length > 0, 'the library started');
     expect(loadTransport).toHaveBeenCalledTimes(1);
     expect(loadLibrary).toHaveBeenCalledTimes(1);
   });

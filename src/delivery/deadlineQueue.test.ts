@@ -1,12 +1,9 @@
 import { createDeadlineQueue } from './deadlineQueue';
 import { createDelayedObserver } from './delayedObserver';
+import { wallClockScheduler } from '../__testUtils__/fakeTime';
 
 // One pending timer for many deadlines: jest's fake timers, and the clock they move.
-const timers = {
-  now: () => Date.now(),
-  setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
-  clearTimeout: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+const timers = wallClockScheduler;
 
 beforeEach(() => jest.useFakeTimers());
 afterEach(() => jest.useRealTimers());

@@ -1,13 +1,6 @@
 import { fitToSizeLimit, MAX_CALL_BYTES, TRUNCATION_MARK } from './fitToSizeLimit';
 import { PageInfo, SegmentCall } from './SegmentCall';
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
-  }
-  return value;
-}
+import { deepFreeze } from '../__testUtils__/deepFreeze';
 
 /** UTF-8 size of the JSON a call becomes, computed independently of the module. */
 function bytesOf(value: unknown): number {

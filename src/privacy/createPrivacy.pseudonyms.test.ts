@@ -6,6 +6,7 @@ import { createLibraryRedaction } from './redactLibraryEvent';
 import { DEFAULT_PRIVACY, REDACTED } from './PrivacyConfig';
 import { createUserPseudonyms } from './userPseudonyms';
 import { atHandOver } from '../eventPath';
+import { untilRealWork } from '../__testUtils__/realWork';
 
 // Verified in a shell: printf 'user:default/bob' | sha256sum
 const BOB_SHA256 = '0d5a6227b250f8ab56e57fae713f3c717f6ca569337f94bbcac2995797eb7e95';
@@ -16,10 +17,8 @@ const ctx = { pluginId: 'catalog', routeRef: 'catalog:entity', extension: 'Catal
 const call = (event: Partial<BackstageEvent> & { action: string; subject: string }, on: PageInfo = page): SegmentCall =>
   toSegmentCall({ context: ctx, ...event } as BackstageEvent, on, new Date(0));
 
-/** Resolves once `count` calls were delivered (real WebCrypto work; no fixed delay). */
-async function deliveredCount(list: unknown[], count: number) {
-  while (list.length < count) await new Promise(resolve => setTimeout(resolve, 5));
-}
+/** Resolves once `count` calls were delivered (the digest is real WebCrypto work). */
+const deliveredCount = (list: unknown[], count: number) => untilRealWork(() => list.length >= count, `${count} calls delivered`);
 
 function setup(transform: 'sha-256' | ((ref: string) => Promise<string>) = 'sha-256') {
   const pseudonyms = createUserPseudonyms({ transform, timeoutMs: 5000 });

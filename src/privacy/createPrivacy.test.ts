@@ -5,6 +5,7 @@ import { compileFieldMatcher } from './fieldMatcher';
 import { createPrivacy } from './createPrivacy';
 import { DEFAULT_PRIVACY, PrivacyConfig, REDACTED } from './PrivacyConfig';
 import { atHandOver } from '../eventPath';
+import { untilRealWork } from '../__testUtils__/realWork';
 
 // Verified in a shell: printf 'kafka' | sha256sum
 const KAFKA_SHA256 = 'cbbf241eebedba6fd5e657b3c560fc9dd63c0d3e0de6f816be60e86157ec872c';
@@ -25,10 +26,8 @@ const config = (over: Partial<PrivacyConfig>): PrivacyConfig => ({ ...DEFAULT_PR
 const call = (event: Partial<BackstageEvent> & { action: string; subject: string }): SegmentCall =>
   toSegmentCall({ context: ctx, ...event } as BackstageEvent, page, new Date(0));
 
-/** Resolves once `count` calls were delivered (the digest is real WebCrypto work; no fixed delay). */
-async function deliveredCount(list: unknown[], count: number) {
-  while (list.length < count) await new Promise(resolve => setTimeout(resolve, 5));
-}
+/** Resolves once `count` calls were delivered (the digest is real WebCrypto work). */
+const deliveredCount = (list: unknown[], count: number) => untilRealWork(() => list.length >= count, `${count} calls delivered`);
 
 describe('createPrivacy', () => {
   it('admits follows events.include / events.exclude', () => {

@@ -7,16 +7,9 @@ import { prepareExpressions } from './expressionEngine';
 import { textRedactorFor } from './redactText';
 import { parseUserExpression, UserExpression } from './userExpression';
 import { withUserPatterns } from './userPatterns';
+import { deepFreeze } from '../__testUtils__/deepFreeze';
 
 const R = REDACTED;
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
-  }
-  return value;
-}
 
 function redaction(over: Partial<PrivacyConfig> = {}): CallRedaction {
   const config = { ...DEFAULT_PRIVACY, ...over };
