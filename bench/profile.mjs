@@ -38,7 +38,7 @@ const AREAS = /** @type {const} */ ([
   ['library storage (cookies, localStorage, identity)', /analytics-next\/dist\/pkg\/(core\/(storage|user)\/|lib\/priority-queue\/persisted)|js-cookie/],
   ['fetch and dispatch (Segment.io plugin, dispatchers)', /analytics-next\/dist\/pkg\/(plugins\/segmentio\/|lib\/fetch|lib\/on-page-change)|unfetch/],
   ['library core (event factory, queue, plugins)', /node_modules\/(@segment|@lukeed|dset|tslib|spark-md5|obj-case|new-date|@segment\/facade)\//],
-  ["this module's batcher (src/delivery/batch*: with batching, in place of the library's dispatcher)", /^src\/delivery\/(batchSender|batchDestination|libraryWireEvent|retryPolicy)\.ts/],
+  ["this module's batcher (src/delivery/batching/: with batching, in place of the library's dispatcher)", /^src\/delivery\/batching\//],
   ['this module (src/, the rest)', /^src\//],
   ['page harness and other packages', /^(bench\/|node_modules\/)/],
 ]);

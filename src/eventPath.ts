@@ -2,7 +2,7 @@ import { DEFAULT_CONSENT } from './config/SegmentConfig';
 import { markAnalyticsRunning, markChoiceFollowed } from './consent/followedChoice';
 import { lazyUserChoice } from './consent/lazyUserChoice';
 import { createDelivery, LibraryChunk } from './delivery/createDelivery';
-import { browserScheduler } from './delivery/scheduler';
+import { browserScheduler } from './time/scheduler';
 import { Transport } from './delivery/Transport';
 import { BackstageEvent } from './mapping/BackstageEvent';
 import { createPageHistory, CurrentDocument, LocationSnapshot, locateNow, settleTitle } from './mapping/pageHistory';

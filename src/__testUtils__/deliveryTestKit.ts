@@ -2,7 +2,7 @@ import { callStoreKey, createCallStore, KeyValueStorage } from '../delivery/call
 import { Delivery } from '../delivery/Delivery';
 import { DeliveryOptions } from '../delivery/deliveryOptions';
 import { createStoredOwner } from '../delivery/storedOwner';
-import { Scheduler } from '../delivery/scheduler';
+import { Scheduler } from '../time/scheduler';
 import { SendOptions, Transport } from '../delivery/Transport';
 import { SegmentCall } from '../mapping/SegmentCall';
 import type { PageLeave } from '../delivery/pageLifecycle';

@@ -1,5 +1,5 @@
 import type { ConsentConfig } from '../config/SegmentConfig';
-import type { Scheduler } from '../delivery/scheduler';
+import type { Scheduler } from '../time/scheduler';
 import type { SegmentConsentDecision, StoredDecision, StoredRead } from './storedDecision';
 
 // Only types from outside: this file is in the lazy chunk of the consent rules.

@@ -1,6 +1,6 @@
 import type { StorageApi } from '@backstage/core-plugin-api';
 import type { ConsentConfig } from '../config/SegmentConfig';
-import type { Scheduler } from '../delivery/scheduler';
+import type { Scheduler } from '../time/scheduler';
 import type { SegmentCall } from '../mapping/SegmentCall';
 import { ConsentGate, ConsentGateOptions } from './consentGate';
 import { ConsentedDelivery, ConsentedDeliveryOptions } from './consentedDelivery';

@@ -2,7 +2,7 @@ import { callStoreKey } from '../delivery/callStore';
 import { storedOwnerKey } from '../delivery/storedOwner';
 import { IDBFactory } from 'fake-indexeddb';
 import { createClaimLedger, DATABASE } from '../delivery/claimLedger';
-import { browserScheduler } from '../delivery/scheduler';
+import { browserScheduler } from '../time/scheduler';
 import { CLAIMS_DATABASE, forgetBrowserData } from './forgetBrowserData';
 
 const MODULE_KEYS = [callStoreKey('wk'), storedOwnerKey('wk')];

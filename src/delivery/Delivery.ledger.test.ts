@@ -4,7 +4,7 @@ import { callStoreKey, createCallStore, KeyValueStorage, StoredCall } from './ca
 import { ClaimLedger, createClaimLedger } from './claimLedger';
 import { Delivery } from './Delivery';
 import { DeliveryOptions } from './deliveryOptions';
-import { browserScheduler } from './scheduler';
+import { browserScheduler } from '../time/scheduler';
 import { createStoredOwner } from './storedOwner';
 import { Transport } from './Transport';
 

@@ -10,7 +10,7 @@ import { createInFlight, InFlight, MAX_IN_FLIGHT, startSlice } from './pacing';
 import { Readiness, readinessOf, TransportState } from './readiness';
 import { DeliveryOptions } from './deliveryOptions';
 import { PageLeave } from './pageLifecycle';
-import { browserScheduler, Scheduler } from './scheduler';
+import { browserScheduler, Scheduler } from '../time/scheduler';
 import { Transport } from './Transport';
 
 const HOLD_POLL_MS = 50; // how often a held page call looks again for its title

@@ -1,4 +1,4 @@
-import { Scheduler } from './scheduler';
+import { Scheduler } from '../time/scheduler';
 import { BackendSessionOptions, CookieResponse, startBackendSession } from './backendSession';
 import { wallClockScheduler } from '../__testUtils__/fakeTime';
 

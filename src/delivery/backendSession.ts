@@ -1,4 +1,4 @@
-import type { Scheduler } from './scheduler';
+import type { Scheduler } from '../time/scheduler';
 
 /** The least time before a cookie expires at which it is refreshed, in milliseconds. */
 const REFRESH_LEAD_MIN_MS = 60_000;

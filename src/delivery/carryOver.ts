@@ -3,7 +3,7 @@ import { CallStore, StoredCall } from './callStore';
 import { ClaimLedger } from './claimLedger';
 import { CallQueue, QueuedCall } from './callQueue';
 import { RestoredCalls } from './restoredCalls';
-import type { Scheduler } from './scheduler';
+import type { Scheduler } from '../time/scheduler';
 import { StoredOwner, UNIDENTIFIED } from './storedOwner';
 
 /** Options of {@link CarryOver}. */

@@ -1,7 +1,7 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { CLAIM_HOLD_MS } from './claimHold';
 import { CLAIM_WAIT_MS, createClaimLedger } from './claimLedger';
-import { browserScheduler } from './scheduler';
+import { browserScheduler } from '../time/scheduler';
 
 // fake-indexeddb implements IndexedDB to its specification (it runs the W3C
 // tests): read-write transactions on one store run one after another, as in

@@ -1,5 +1,5 @@
 import { CLAIM_HOLD_MS } from './claimHold';
-import { browserScheduler, Scheduler } from './scheduler';
+import { browserScheduler, Scheduler } from '../time/scheduler';
 
 /**
  * Decides, across the tabs of one browser, which page load sends a stored

@@ -7,7 +7,7 @@ import { createCallStore } from './callStore';
 import type { claimLedgerOf } from './claimLedger';
 import { Delivery } from './Delivery';
 import { MAX_IN_FLIGHT } from './pacing';
-import { browserScheduler } from './scheduler';
+import { browserScheduler } from '../time/scheduler';
 import { createLoggingTransport } from './loggingTransport';
 import { listenForPageLeave } from './pageLifecycle';
 import { createMemoryStorage, createStoredOwner, pageLocalStorage } from './storedOwner';

@@ -4,7 +4,7 @@ import { CallStore } from './callStore';
 import { ClaimLedger } from './claimLedger';
 import type { MAX_IN_FLIGHT } from './pacing';
 import type { PageLeave } from './pageLifecycle';
-import { Scheduler } from './scheduler';
+import { Scheduler } from '../time/scheduler';
 import { StoredOwner } from './storedOwner';
 import { Logger, Transport } from './Transport';
 

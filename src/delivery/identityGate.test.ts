@@ -1,6 +1,6 @@
 import { safeLogger } from '../warnSafely';
 import { createIdentityGate, SessionPlace } from './identityGate';
-import { browserScheduler } from './scheduler';
+import { browserScheduler } from '../time/scheduler';
 
 /** A gate whose sessions are recorded, on jest's fake timers. */
 function gate(userId: Promise<string> | undefined, timeoutMs = 1000) {

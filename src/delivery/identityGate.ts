@@ -1,5 +1,5 @@
 import { describeError, SafeLogger } from '../warnSafely';
-import { Scheduler } from './scheduler';
+import { Scheduler } from '../time/scheduler';
 
 /** `waiting`: the identity is resolving and calls wait for it (at most the time-out). */
 export type IdentityState = { kind: 'waiting' } | { kind: 'known'; userId: string } | { kind: 'anonymous' };

@@ -1,6 +1,6 @@
 import type { Analytics, Context, Plugin } from '@segment/analytics-next';
 import { EVENT_HOOKS } from './enrichmentGuard';
-import type { Scheduler } from './scheduler';
+import type { Scheduler } from '../time/scheduler';
 import { findSegmentDestination, SEGMENT_IO } from './segmentDestination';
 
 /** Most events remembered between their enrichment and the library's timer (it runs within a task or two). */

@@ -1,6 +1,6 @@
 import { createCallStore, type KeyValueStorage } from './callStore';
 import { KEPT_KEY, libraryQueuePrefix } from './dropKeptCalls';
-import { browserScheduler, Scheduler } from './scheduler';
+import { browserScheduler, Scheduler } from '../time/scheduler';
 
 /**
  * The library's persisted queues of a write key (calls it had not

@@ -1,6 +1,6 @@
-import { createDeadlineQueue } from './deadlineQueue';
+import { createDeadlineQueue } from '../time/deadlineQueue';
 import { createHandOverPacer } from './handOverPacer';
-import { Scheduler } from './scheduler';
+import { Scheduler } from '../time/scheduler';
 
 /** Longest run of handing calls over in one task, so the page stays responsive (a long task is 50 ms). */
 const SLICE_MS = 8;

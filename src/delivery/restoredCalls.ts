@@ -1,7 +1,7 @@
 import { CallStore, StoredCall } from './callStore';
 import { CLAIM_HOLD_MS } from './claimHold';
 import type { ClaimLedger } from './claimLedger';
-import type { Scheduler } from './scheduler';
+import type { Scheduler } from '../time/scheduler';
 
 /** How long after its claim lapses a call another load claimed is claimed again (if still stored). */
 const RECLAIM_MARGIN_MS = 1000;

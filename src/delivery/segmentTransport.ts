@@ -11,14 +11,14 @@ import { createDeliveryFailureWatch } from './deliveryFailures';
 import { describeError } from '../warnSafely';
 import { cutOffLibrary } from './cutOffLibrary';
 import { keepIdentityForPageLife, skipPerEventCookieStore, withPageLifeIdentity } from './pageLifeIdentity';
-import { createDelayedObserver } from './delayedObserver';
+import { createDelayedObserver } from '../time/delayedObserver';
 import { createLeaveSender } from './leaveSender';
-import { browserScheduler, Scheduler } from './scheduler';
+import { browserScheduler, Scheduler } from '../time/scheduler';
 import { createRecentHandOvers } from './recentHandOvers';
 import { randomId } from './randomId';
 import { dropQueuesOfAnotherUser, dropQueuesOfOtherSettings, purgeExpiredOfOtherWriteKeys } from './librarySettings';
 import { isWriteKeyClaimed } from '../oncePerWriteKey';
-import { BatchingLibrary, BatchingSegmentIo, sendBatchesOurselves } from './batchDestination';
+import { BatchingLibrary, BatchingSegmentIo, sendBatchesOurselves } from './batching/batchDestination';
 
 /** How long after a call has been handed over its first delivery attempt is looked at. */
 const FAILURE_CHECK_DELAY_MS = 4000;

@@ -1,5 +1,5 @@
 import { CurrentDocument, pageOf } from '../mapping/pageHistory';
-import { MonotonicClock, monotonicClock } from './monotonicClock';
+import { MonotonicClock, monotonicClock } from '../time/monotonicClock';
 
 /** Pages whose last title is remembered (the newest). */
 const PAGES_KEPT = 20;

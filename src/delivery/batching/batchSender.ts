@@ -1,4 +1,4 @@
-import type { Scheduler } from './scheduler';
+import type { Scheduler } from '../../time/scheduler';
 import { AnswerBehaviour, FailedAnswer, nextRetry, unanswered } from './retryPolicy';
 import { BatchingConfig, PostBatch, postBatchWithin, utf8Bytes } from './batchRequest';
 import { BufferedEvent, createBatchBuffer, requestBytes, tellAttempt, tellDone } from './batchBuffer';

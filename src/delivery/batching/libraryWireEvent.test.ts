@@ -1,5 +1,5 @@
 import { AnalyticsBrowser, Context, Plugin } from '@segment/analytics-next';
-import { recordFetchBodies } from '../__testUtils__/deliveryTestKit';
+import { recordFetchBodies } from '../../__testUtils__/deliveryTestKit';
 import { createWireEvents, LibraryEvent } from './libraryWireEvent';
 
 // The events the module batches itself must be, field for field, those the

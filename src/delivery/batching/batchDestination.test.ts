@@ -1,9 +1,9 @@
-import { clickCall } from '../__testUtils__/deliveryTestKit';
-import { readEnabled } from '../__testUtils__/configReading';
-import { createPrivacy } from '../privacy/createPrivacy';
-import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
-import { loadSegmentTransport } from './segmentTransport';
-import { probeLocalStorage } from './storageProbe';
+import { clickCall } from '../../__testUtils__/deliveryTestKit';
+import { readEnabled } from '../../__testUtils__/configReading';
+import { createPrivacy } from '../../privacy/createPrivacy';
+import { pageRedactionPlugin } from '../../privacy/pageRedactionPlugin';
+import { loadSegmentTransport } from '../segmentTransport';
+import { probeLocalStorage } from '../storageProbe';
 
 // With batching, the module's batcher tells the delivery warning about each
 // request as it is answered. The real library in jsdom, `fetch` answered by

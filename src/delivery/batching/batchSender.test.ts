@@ -1,6 +1,6 @@
 import { createBatchSender, PostBatch } from './batchSender';
 import type { BatchingConfig } from './batchRequest';
-import { browserScheduler } from './scheduler';
+import { browserScheduler } from '../../time/scheduler';
 
 type Request = { url: string; init: RequestInit; body: { writeKey: string; batch: Array<Record<string, any>>; sentAt: string } };
 

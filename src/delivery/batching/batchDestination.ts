@@ -1,9 +1,9 @@
-import { findSegmentDestination, SEGMENT_IO } from './segmentDestination';
+import { findSegmentDestination, SEGMENT_IO } from '../segmentDestination';
 import { createBatchSender } from './batchSender';
 import type { BatchingConfig } from './batchRequest';
 import { createWireEvents, LibraryEvent, SegmentIoSettings, WireEventSource } from './libraryWireEvent';
 import type { AnswerBehaviour, FailedAnswer } from './retryPolicy';
-import type { Scheduler } from './scheduler';
+import type { Scheduler } from '../../time/scheduler';
 
 
 /** The hooks replaced: the calls the module makes (`alias` and `screen` keep the library's own way). */

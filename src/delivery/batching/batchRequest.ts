@@ -1,5 +1,5 @@
 import { AnswerBehaviour, FailedAnswer, readAnswer, unanswered } from './retryPolicy';
-import type { Scheduler } from './scheduler';
+import type { Scheduler } from '../../time/scheduler';
 
 /** `{"writeKey":…,"batch":[…],"sentAt":"…"}` around the events, with room for a long write key. */
 export const ENVELOPE_BYTES = 256;
