@@ -59,6 +59,8 @@ export function createDelivery(
   logger: Logger,
   { userId, atHandOver, overTransport = transport => transport, loadLibrary, whenReady, relayRefused }: DeliveryStages,
 ) {
+  // The one place delivery's time comes from: the browser's clocks and timers.
+  const scheduler = browserScheduler;
   const persist = !config.testMode && !config.agent.disableClientPersistence;
   const localStorage = persist ? probeLocalStorage(pageLocalStorage) : undefined;
   const storage = localStorage && (localStorage.kind === 'usable' ? pageLocalStorage()! : createMemoryStorage());
@@ -67,12 +69,15 @@ export function createDelivery(
   // (with storage that works again) takes an out-of-date one for this browser's user.
   const ownerStorage = localStorage?.kind === 'readOnly' ? pageLocalStorage()! : storage;
   const storedOwner = ownerStorage && createStoredOwner(ownerStorage, config.writeKey, userId !== undefined);
-  const titles = watchTitles(browserScheduler.now);
+  const titles = watchTitles(scheduler.now);
   const current = () => titles.look();
   // The transport's code sits in the library's lazy chunk: the app's first load carries none of it.
   let library: Promise<LibraryChunk> | undefined;
   const chunk = () => (library ??= loadLibrary());
-  const load = () => chunk().then(({ loadTransport, insideLibrary }) => loadTransport(config, logger, storedOwner, insideLibrary, localStorage, userId, relayRefused));
+  const load = () =>
+    chunk().then(({ loadTransport, insideLibrary }) =>
+      loadTransport(config, { logger, scheduler, insideLibrary, storedOwner, localStorage, pageUser: userId, relayRefused }),
+    );
   let transport: Promise<Transport>;
   // Test mode logs what would be sent, once what it waits for is ready (the user's expressions compiled, say).
   if (config.testMode) transport = Promise.resolve(whenReady).then(() => createLoggingTransport(logger));
@@ -90,7 +95,7 @@ export function createDelivery(
     logger,
     beforeSend: call => atHandOver(call, current()),
     holdMs: (call, clock) => titleWaitMs(call, current(), clock),
-    store: storage && createCallStore({ storage, writeKey: config.writeKey, now: () => Date.now(), logger, settings: config.callSettings }),
+    store: storage && createCallStore({ storage, writeKey: config.writeKey, now: scheduler.wallNow, logger, settings: config.callSettings }),
     storedOwner,
     // Only a store other tabs share needs a ledger (in the library's chunk, loaded by then); in memory, each page has its own.
     ledger:
@@ -98,7 +103,7 @@ export function createDelivery(
         ? { claim: ids => chunk().then(loaded => loaded.claimLedger(config.writeKey).claim(ids), () => new Set(ids)) }
         : undefined,
     onPageLeave: listenForPageLeave,
-    scheduler: browserScheduler,
+    scheduler,
     // A batch's calls settle together, when it is sent: room for ten batches.
     maxInFlight: config.batching ? Math.max(MAX_IN_FLIGHT, 10 * config.batching.size) : MAX_IN_FLIGHT,
     handOverGroup: config.batching?.size,

@@ -6,6 +6,7 @@ import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
 import { loadSegmentTransport } from './segmentTransport';
 import { probeLocalStorage } from './storageProbe';
 import { Transport } from './Transport';
+import { browserScheduler } from '../time/scheduler';
 
 // A page being left runs no more timers once the next document commits: the
 // calls handed over in `pagehide` or `beforeunload` must reach the network
@@ -40,13 +41,12 @@ afterEach(() => {
 /** Loads the real transport on real timers, then fakes them. */
 async function loaded(more: object = {}): Promise<Transport> {
   const logger = { warn: jest.fn(), info: jest.fn() };
-  const transport = await loadSegmentTransport(
-    config(more),
+  const transport = await loadSegmentTransport(config(more), {
     logger,
-    undefined,
-    pageRedactionPlugin(createPrivacy().library),
-    probeLocalStorage(() => window.localStorage),
-  );
+    scheduler: browserScheduler,
+    insideLibrary: pageRedactionPlugin(createPrivacy().library),
+    localStorage: probeLocalStorage(() => window.localStorage),
+  });
   jest.useFakeTimers();
   return transport;
 }

@@ -8,6 +8,7 @@ import { BrowserStorageState, probeCookies, probeLocalStorage } from './storageP
 import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
 import { clickCall } from '../__testUtils__/deliveryTestKit';
 import { createStoredOwner } from './storedOwner';
+import { browserScheduler } from '../time/scheduler';
 
 // Where `@segment/analytics-next` 1.84 fails when the page's storage does,
 // and that the options the probe leads to avoid it: the real library, in
@@ -80,13 +81,13 @@ describe('loadSegmentTransport when localStorage is full: the identity kept in t
 
   /** One page load: the transport as createDelivery makes it (the owner record in localStorage, which can be read when full). */
   const pageLoad = () =>
-    loadSegmentTransport(
-      config(),
-      { warn: () => {}, info: () => {} },
-      createStoredOwner(window.localStorage, 'faults'),
-      pageRedactionPlugin(createPrivacy().library),
-      probeLocalStorage(() => window.localStorage),
-    );
+    loadSegmentTransport(config(), {
+      logger: { warn: () => {}, info: () => {} },
+      scheduler: browserScheduler,
+      storedOwner: createStoredOwner(window.localStorage, 'faults'),
+      insideLibrary: pageRedactionPlugin(createPrivacy().library),
+      localStorage: probeLocalStorage(() => window.localStorage),
+    });
   const freeLocalStorage = () => {
     for (const key of Object.keys(localStorage).filter(k => k.startsWith('filler-'))) localStorage.removeItem(key);
   };
@@ -235,7 +236,12 @@ describe('loadSegmentTransport when localStorage refuses only the keys the libra
     const access = probeLocalStorage(() => window.localStorage);
     expect(access).toEqual({ kind: 'usable' });
     const logger = { warn: jest.fn(), info: jest.fn() };
-    const transport = await loadSegmentTransport(config(), logger, undefined, pageRedactionPlugin(createPrivacy().library), access);
+    const transport = await loadSegmentTransport(config(), {
+      logger,
+      scheduler: browserScheduler,
+      insideLibrary: pageRedactionPlugin(createPrivacy().library),
+      localStorage: access,
+    });
     await transport.send(
       { type: 'track', event: 'after-retry', properties: { subject: 's', action: 'after-retry' }, page: { url: 'http://x/', path: '/', search: '', title: 't', referrer: '' }, timestamp: new Date() },
       {},

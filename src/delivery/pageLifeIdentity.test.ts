@@ -9,6 +9,7 @@ import { loadSegmentTransport } from './segmentTransport';
 import { probeLocalStorage } from './storageProbe';
 import { createStoredOwner } from './storedOwner';
 import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
+import { browserScheduler } from '../time/scheduler';
 
 // The identity the Segment library keeps, held in memory for the page's life:
 // read once at load from the browser's cookies and localStorage (as the
@@ -75,7 +76,12 @@ afterEach(() => {
 });
 
 const logger = () => ({ warn: jest.fn(), info: jest.fn() });
-const load = () => loadSegmentTransport(config(), logger(), undefined, pageRedactionPlugin(createPrivacy().library), probeLocalStorage(() => window.localStorage));
+const load = () => loadSegmentTransport(config(), {
+  logger: logger(),
+  scheduler: browserScheduler,
+  insideLibrary: pageRedactionPlugin(createPrivacy().library),
+  localStorage: probeLocalStorage(() => window.localStorage),
+});
 const sentBy = (event: string) => posted.find(p => p.event === event)!;
 
 describe('the identity held for the page’s life', () => {
@@ -132,7 +138,13 @@ describe('the identity held for the page’s life', () => {
 
   it("a tab whose identity comes late, after another person signed in in another tab: the browser never pairs this tab's user with the other's anonymous id", async () => {
     const owner = () => createStoredOwner(window.localStorage, 'page-life', true);
-    const loadTab = () => loadSegmentTransport(config(), logger(), owner(), pageRedactionPlugin(createPrivacy().library), probeLocalStorage(() => window.localStorage));
+    const loadTab = () => loadSegmentTransport(config(), {
+      logger: logger(),
+      scheduler: browserScheduler,
+      storedOwner: owner(),
+      insideLibrary: pageRedactionPlugin(createPrivacy().library),
+      localStorage: probeLocalStorage(() => window.localStorage),
+    });
     const earlier = await loadTab(); // the guest's earlier visit
     earlier.startSession('user:default/guest', new Date());
     await earlier.send(call('earlier'), { userId: 'user:default/guest' });

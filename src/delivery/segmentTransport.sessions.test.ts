@@ -5,6 +5,7 @@ import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
 import { loadSegmentTransport } from './segmentTransport';
 import { probeLocalStorage } from './storageProbe';
 import { createStoredOwner, UNIDENTIFIED } from './storedOwner';
+import { browserScheduler } from '../time/scheduler';
 
 // Sessions one page load after another in one browser, with the real library in jsdom (`fetch` recorded):
 // which anonymous id each load's events carry.
@@ -25,7 +26,13 @@ async function pageLoad(userId: string | undefined, subject: string) {
   const config = readEnabled({ writeKey: 'sessions', cdnSettings: 'local', apiHost: 'http://127.0.0.1:9/v1' });
   const owner = createStoredOwner(localStorage, 'sessions', true);
   const library = pageRedactionPlugin(createPrivacy().library);
-  const transport = await loadSegmentTransport(config, { warn: jest.fn(), info: jest.fn() }, owner, library, probeLocalStorage(() => localStorage));
+  const transport = await loadSegmentTransport(config, {
+    logger: { warn: jest.fn(), info: jest.fn() },
+    scheduler: browserScheduler,
+    storedOwner: owner,
+    insideLibrary: library,
+    localStorage: probeLocalStorage(() => localStorage),
+  });
   transport.startSession(userId, new Date());
   await transport.send(clickCall(subject), { userId });
   return posted.find(p => p.properties?.subject === subject)!.anonymousId as string;
@@ -63,7 +70,13 @@ describe('a call sent with an anonymous id of its own (restored from an earlier 
     const config = readEnabled({ writeKey: 'sessions', cdnSettings: 'local', apiHost: 'http://127.0.0.1:9/v1' });
     const owner = createStoredOwner(localStorage, 'sessions', true);
     const library = pageRedactionPlugin(createPrivacy().library);
-    const transport = await loadSegmentTransport(config, { warn: jest.fn(), info: jest.fn() }, owner, library, probeLocalStorage(() => localStorage));
+    const transport = await loadSegmentTransport(config, {
+      logger: { warn: jest.fn(), info: jest.fn() },
+      scheduler: browserScheduler,
+      storedOwner: owner,
+      insideLibrary: library,
+      localStorage: probeLocalStorage(() => localStorage),
+    });
     transport.startSession('user:default/bob', new Date());
     await transport.send(clickCall('before'), { userId: 'user:default/bob' });
     await transport.send(clickCall('restored'), { userId: undefined, anonymousId: 'restored-anon-id' });

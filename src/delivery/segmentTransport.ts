@@ -13,7 +13,7 @@ import { cutOffLibrary } from './cutOffLibrary';
 import { keepIdentityForPageLife, skipPerEventCookieStore, withPageLifeIdentity } from './pageLifeIdentity';
 import { createDelayedObserver } from '../time/delayedObserver';
 import { createLeaveSender } from './leaveSender';
-import { browserScheduler, Scheduler } from '../time/scheduler';
+import { Scheduler } from '../time/scheduler';
 import { createRecentHandOvers } from './recentHandOvers';
 import { randomId } from './randomId';
 import { dropQueuesOfAnotherUser, dropQueuesOfOtherSettings, purgeExpiredOfOtherWriteKeys } from './librarySettings';
@@ -26,33 +26,43 @@ const FAILURE_CHECK_DELAY_MS = 4000;
 /** Warnings about the config given by an earlier load in this page. */
 const warnedOnce = new Set<string>();
 
+/** What {@link loadSegmentTransport} runs with besides the config. */
+export type SegmentTransportOptions = {
+  logger: Logger;
+  /** The clocks and timers (batch timeouts, page exit, the first attempt's look, messageIds' time). */
+  scheduler: Scheduler;
+  /**
+   * The path's stage inside the library, on every event it builds (privacy's
+   * look at what the library adds, traits from the browser's storage): an enrichment plugin.
+   */
+  insideLibrary: Plugin;
+  /**
+   * Who the browser's stored identity belongs to when the library has no
+   * stored user id of its own (set aside, or not kept); absent when nothing
+   * is persisted (`agent.disableClientPersistence`).
+   */
+  storedOwner?: StoredOwner;
+  /** What the page's localStorage allows (see `probeLocalStorage`); absent when nothing is persisted. */
+  localStorage?: StorageAccess;
+  /** This page's user, once known (`delivery: backend`: the library's retries kept for another user are removed before it loads). */
+  pageUser?: Promise<string>;
+  /**
+   * `delivery: backend`: told when the relay answers a call 401 (standard
+   * delivery: the first attempt's, looked at a little later; with batching, each request's).
+   */
+  relayRefused?: () => void;
+};
+
 /**
  * Loads `@segment/analytics-next` (this file is only imported lazily, so the
  * library and this code share one lazy chunk) and resolves with a
  * transport over it once the library is ready (settings fetched, unless
  * local). Rejects when the library or its settings cannot be loaded.
  *
- * @param storedOwner - who the browser's stored identity belongs to when
- *   the library has no stored user id of its own (set aside, or not kept);
- *   absent when nothing is persisted (`agent.disableClientPersistence`)
- * @param insideLibrary - the path's stage inside the library, on every
- *   event it builds (privacy's look at what the library adds, traits from
- *   the browser's storage): an enrichment plugin
- * @param localStorage - what the page's localStorage allows (see
- *   `probeLocalStorage`); absent when nothing is persisted
- * @param pageUser - this page's user, once known (`delivery: backend`: the
- *   library's retries kept for another user are removed before it loads)
- * @param relayRefused - `delivery: backend`: told when the relay answers a
- *   call 401 (standard delivery: the first attempt's, looked at a little later; with batching, each request's)
  */
 export async function loadSegmentTransport(
   config: EnabledSegmentConfig,
-  logger: Logger,
-  storedOwner: StoredOwner | undefined,
-  insideLibrary: Plugin,
-  localStorage?: StorageAccess,
-  pageUser?: Promise<string>,
-  relayRefused?: () => void,
+  { logger, scheduler, insideLibrary, storedOwner, localStorage, pageUser, relayRefused }: SegmentTransportOptions,
 ): Promise<Transport> {
   const probed = localStorage && { localStorage, cookies: probeCookies(typeof document === 'undefined' ? undefined : document) };
   // What earlier loads left in localStorage that this one must not send, before the library reads its queues.
@@ -61,7 +71,7 @@ export async function loadSegmentTransport(
     logger.warn('Segment analytics: the events the Segment library kept from an earlier page load were not sent: the privacy or user id settings have changed since');
   }
   purgeExpiredOfOtherWriteKeys(kept, config.writeKey, key => isWriteKeyClaimed(key));
-  if (config.relay) await dropQueuesOfAnotherUser(kept, config.writeKey, storedOwner?.get(), pageUser, config.identityTimeoutMs);
+  if (config.relay) await dropQueuesOfAnotherUser(kept, config.writeKey, storedOwner?.get(), pageUser, config.identityTimeoutMs, scheduler);
   const emptyEndpoint = emptyEndpointWarning(config);
   // Once per page: the library is loaded again each time the user switches analytics back on.
   if (emptyEndpoint && !warnedOnce.has(emptyEndpoint)) {
@@ -74,7 +84,7 @@ export async function loadSegmentTransport(
   if (warning) logger.warn(warning);
   const batching = deliveryStrategyOf(initOptions)?.strategy === 'batching';
   // Kept only where the carry-over store is (nothing is persisted without the stored owner).
-  const held = batching && storedOwner && config.batching ? createRecentHandOvers(config.batching.timeoutMs, browserScheduler.now) : undefined;
+  const held = batching && storedOwner && config.batching ? createRecentHandOvers(config.batching.timeoutMs, scheduler.now) : undefined;
   const failures = createDeliveryFailureWatch(`${config.protocol}://${config.apiHost}`, logger, relayRefused, Boolean(config.relay));
   // Once the user has switched analytics off, the requests the library still makes fail on purpose.
   let switchedOff = false;
@@ -82,17 +92,17 @@ export async function loadSegmentTransport(
   if (batching) {
     // The module's batcher tells when each request is over, and which calls it still holds.
     const segmentIo = initOptions.integrations?.['Segment.io'] as BatchingSegmentIo;
-    sendBatchesOurselves(analytics as unknown as BatchingLibrary, segmentIo, browserScheduler, { attempted: watch, holding: held?.holding, settled: held?.settled, carried: held?.carried });
+    sendBatchesOurselves(analytics as unknown as BatchingLibrary, segmentIo, scheduler, { attempted: watch, holding: held?.holding, settled: held?.settled, carried: held?.carried });
   }
   guardEnrichment(analytics.queue.plugins);
   keepAnonymousCallsAnonymous(analytics);
   // Last of the enrichment plugins: it sees each event as the library would send it.
-  const leaveSender = createLeaveSender(browserScheduler, { batching });
+  const leaveSender = createLeaveSender(scheduler, { batching });
   await analytics.register(leaveSender.plugin);
   if (config.debug) analytics.debug(true);
   // Standard delivery: a call's promise settles before its request has failed or not: look at its log a
   // little later, once the first attempt is over (one timer for all calls).
-  const later = createDelayedObserver(watch, FAILURE_CHECK_DELAY_MS);
+  const later = createDelayedObserver(watch, FAILURE_CHECK_DELAY_MS, scheduler);
   const observe = (ctx: unknown) => {
     if (!batching && (!failures.done() || relayRefused)) later.add(ctx);
     return ctx;
@@ -118,7 +128,7 @@ export async function loadSegmentTransport(
 
   return {
     leaving(final) {
-      keepAliveWhileLeaving(initOptions, browserScheduler);
+      keepAliveWhileLeaving(initOptions, scheduler);
       leaveSender.leaving(final);
       identity?.syncOnHide();
     },
@@ -155,7 +165,7 @@ export async function loadSegmentTransport(
     send(call, { userId, messageId: given, anonymousId, groupId, categoryPreferences }) {
       // Held, a call gets its messageId now (in the library's form): a copy stored for the next load is the
       // same event, with the anonymous id it goes out with.
-      const messageId = held ? given ?? `ajs-next-${Date.now()}-${randomId()}` : given;
+      const messageId = held ? given ?? `ajs-next-${scheduler.wallNow()}-${randomId()}` : given;
       held?.add({ messageId: messageId!, owner: userId ?? null, call, anonymousId: anonymousId ?? analytics.user().anonymousId() ?? undefined });
       const options = { ...toCallOptions(call, userId, config.maskIP, groupId), ...(messageId && { messageId }) };
       if (categoryPreferences) options.context = { ...options.context, consent: { categoryPreferences } };

@@ -2,6 +2,7 @@ import { readEnabled } from '../__testUtils__/configReading';
 import { createPrivacy } from '../privacy/createPrivacy';
 import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
 import { loadSegmentTransport } from './segmentTransport';
+import { browserScheduler } from '../time/scheduler';
 
 // The real library in jsdom, with local settings: loading it makes no request.
 
@@ -11,7 +12,11 @@ it('an empty apiHost is warned about once per page, though the library loads aga
   const fetchSpy = jest.spyOn(globalThis, 'fetch');
   try {
     for (let load = 0; load < 3; load++) {
-      await loadSegmentTransport(config, logger, undefined, pageRedactionPlugin(createPrivacy().library));
+      await loadSegmentTransport(config, {
+        logger,
+        scheduler: browserScheduler,
+        insideLibrary: pageRedactionPlugin(createPrivacy().library),
+      });
     }
     expect(logger.warn.mock.calls.map(call => String(call[0])).filter(line => line.includes('apiHost is empty'))).toEqual([
       expect.stringContaining("events go to Segment's https://api.segment.io/v1"),

@@ -1,4 +1,3 @@
-import { browserScheduler } from './scheduler';
 import { createDeadlineQueue, DeadlineTimers } from './deadlineQueue';
 
 /**
@@ -10,7 +9,7 @@ import { createDeadlineQueue, DeadlineTimers } from './deadlineQueue';
 export function createDelayedObserver<T>(
   observe: (value: T) => void,
   delayMs: number,
-  timers: DeadlineTimers = browserScheduler,
+  timers: DeadlineTimers,
 ): { add(value: T): void } {
   const queue = createDeadlineQueue<T>(delayMs, observe, timers);
   return {

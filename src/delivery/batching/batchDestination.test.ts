@@ -4,6 +4,7 @@ import { createPrivacy } from '../../privacy/createPrivacy';
 import { pageRedactionPlugin } from '../../privacy/pageRedactionPlugin';
 import { loadSegmentTransport } from '../segmentTransport';
 import { probeLocalStorage } from '../storageProbe';
+import { browserScheduler } from '../../time/scheduler';
 
 // With batching, the module's batcher tells the delivery warning about each
 // request as it is answered. The real library in jsdom, `fetch` answered by
@@ -31,13 +32,12 @@ afterEach(() => {
 async function batching() {
   const logger = { warn: jest.fn(), info: jest.fn() };
   const config = readEnabled({ writeKey: 'wk', cdnSettings: 'local', apiHost: 'http://127.0.0.1:9/v1', batching: { size: 3, timeoutMs: 5000 } });
-  const transport = await loadSegmentTransport(
-    config,
+  const transport = await loadSegmentTransport(config, {
     logger,
-    undefined,
-    pageRedactionPlugin(createPrivacy().library),
-    probeLocalStorage(() => window.localStorage),
-  );
+    scheduler: browserScheduler,
+    insideLibrary: pageRedactionPlugin(createPrivacy().library),
+    localStorage: probeLocalStorage(() => window.localStorage),
+  });
   jest.useFakeTimers();
   const warnings = () => logger.warn.mock.calls.map(call => String(call[0])).filter(text => text.includes('cannot be delivered'));
   const click = (subject: string) => transport.send(clickCall(subject), { userId: 'user:default/jane' });
