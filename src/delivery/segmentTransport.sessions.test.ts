@@ -21,18 +21,21 @@ afterEach(() => {
   for (const name of ['ajs_anonymous_id', 'ajs_user_id', 'ajs_group_id']) document.cookie = `${name}=; max-age=0; path=/`;
 });
 
-/** One page load of an app that identifies its users (an identity API); its session starts as `userId`. */
-async function pageLoad(userId: string | undefined, subject: string) {
+/** The transport of one page load, with the record of the stored identity's owner (as createDelivery makes it). */
+function loadTransport() {
   const config = readEnabled({ writeKey: 'sessions', cdnSettings: 'local', apiHost: 'http://127.0.0.1:9/v1' });
-  const owner = createStoredOwner(localStorage, 'sessions', true);
-  const library = pageRedactionPlugin(createPrivacy().library);
-  const transport = await loadSegmentTransport(config, {
+  return loadSegmentTransport(config, {
     logger: { warn: jest.fn(), info: jest.fn() },
     scheduler: browserScheduler,
-    storedOwner: owner,
-    insideLibrary: library,
+    storedOwner: createStoredOwner(localStorage, 'sessions', true),
+    insideLibrary: pageRedactionPlugin(createPrivacy().library),
     localStorage: probeLocalStorage(() => localStorage),
   });
+}
+
+/** One page load of an app that identifies its users (an identity API); its session starts as `userId`. */
+async function pageLoad(userId: string | undefined, subject: string) {
+  const transport = await loadTransport();
   transport.startSession(userId, new Date());
   await transport.send(clickCall(subject), { userId });
   return posted.find(p => p.properties?.subject === subject)!.anonymousId as string;
@@ -67,16 +70,7 @@ describe('sessions, load after load', () => {
 
 describe('a call sent with an anonymous id of its own (restored from an earlier load)', () => {
   it("carries that id; the user's next calls keep the browser's id, not that one", async () => {
-    const config = readEnabled({ writeKey: 'sessions', cdnSettings: 'local', apiHost: 'http://127.0.0.1:9/v1' });
-    const owner = createStoredOwner(localStorage, 'sessions', true);
-    const library = pageRedactionPlugin(createPrivacy().library);
-    const transport = await loadSegmentTransport(config, {
-      logger: { warn: jest.fn(), info: jest.fn() },
-      scheduler: browserScheduler,
-      storedOwner: owner,
-      insideLibrary: library,
-      localStorage: probeLocalStorage(() => localStorage),
-    });
+    const transport = await loadTransport();
     transport.startSession('user:default/bob', new Date());
     await transport.send(clickCall('before'), { userId: 'user:default/bob' });
     await transport.send(clickCall('restored'), { userId: undefined, anonymousId: 'restored-anon-id' });
