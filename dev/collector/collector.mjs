@@ -10,7 +10,6 @@
 // (paging.mjs, view.mjs), and slow requests time out.
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import { isIP } from 'node:net';
 import { acceptedHosts, decideAccess, normalizeOrigin } from './access.mjs';
 import { parsePageRequest, selectPage } from './paging.mjs';
 import { json, notAllowed, readBody, reject, send } from './respond.mjs';
@@ -19,14 +18,17 @@ import {
   MAX_BATCH_BYTES,
   MAX_DEPTH,
   MAX_MESSAGE_BYTES,
-  SINGLE_PATHS,
-  BATCH_PATHS,
   depthLimitFor,
   isTrackingPath,
   jsonDepth,
   validateRequest,
 } from './validate.mjs';
-import { VIEW_DEFAULT_LIMIT, VIEW_MAX_LIMIT, renderView, summarize, truncate } from './view.mjs';
+import { VIEW_DEFAULT_LIMIT, VIEW_MAX_LIMIT, renderView, truncate } from './view.mjs';
+import { SETTINGS_PATH, bodyLimitFor, kindOf, limitText, loopbackHost, parseJson, parseRequestUrl, safeDecode, writeKeysOf } from './requestParts.mjs';
+import { settingsFor } from './settings.mjs';
+import { timeoutReport } from './timeoutReport.mjs';
+
+export { settingsFor };
 
 /** At most this many message records (and request log entries) are kept; oldest are dropped. */
 export const MAX_RECORDS = 10_000;
@@ -46,11 +48,6 @@ export const REQUEST_TIMEOUT_MS = 10_000;
 
 /** Longest fault window a failFor call may open, in ms. */
 export const MAX_FAIL_MS = 60 * 60 * 1000;
-
-/** Body size limit of requests that are not tracking calls. */
-const MAX_OTHER_BODY = 16 * 1024;
-
-const SETTINGS_PATH = /^\/v1\/projects\/([^/]+)\/settings\/?$/;
 
 /**
  * @typedef {object} MessageRecord
@@ -517,138 +514,6 @@ export async function startCollector({
 }
 
 /**
- * What a path is, for the access rules (see access.mjs).
- * @param {string} method
- * @param {string} path
- * @returns {import('./access.mjs').EndpointKind}
- */
-function kindOf(method, path) {
-  if (path === '/v1/m' || isTrackingPath(path) || SETTINGS_PATH.test(path)) return 'tracking';
-  if (path.startsWith('/_control/') || (path === '/events' && method === 'DELETE')) return 'control';
-  if (path === '/' || path === '/events') return 'view';
-  return 'read';
-}
-
-/**
- * The largest body read for `path`: Segment's limits on tracking paths.
- * @param {string} path
- * @returns {number}
- */
-function bodyLimitFor(path) {
-  if (BATCH_PATHS.includes(path)) return MAX_BATCH_BYTES;
-  if (Object.hasOwn(SINGLE_PATHS, path)) return MAX_MESSAGE_BYTES;
-  return MAX_OTHER_BODY;
-}
-
-/** @param {string} path @returns {string} */
-function limitText(path) {
-  if (BATCH_PATHS.includes(path)) return `a batch body must be at most ${MAX_BATCH_BYTES} bytes (500 KB)`;
-  if (Object.hasOwn(SINGLE_PATHS, path)) return `a message must be at most ${MAX_MESSAGE_BYTES} bytes (32 KB)`;
-  return `this path takes at most ${MAX_OTHER_BODY} bytes`;
-}
-
-/**
- * The request target as a URL, or undefined when it is not an origin-form path.
- * @param {string | undefined} target
- * @returns {URL | undefined}
- */
-function parseRequestUrl(target) {
-  if (typeof target !== 'string' || !target.startsWith('/') || target.startsWith('//')) return undefined;
-  try {
-    return new URL(target, 'http://collector');
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Segment CDN-style settings for `writeKey`, pointing tracking at `apiHost`.
- * @param {string} writeKey
- * @param {string} apiHost `host:port/v1`, without scheme
- * @returns {object}
- */
-export function settingsFor(writeKey, apiHost) {
-  return {
-    integrations: {
-      'Segment.io': {
-        apiKey: writeKey,
-        apiHost,
-        protocol: 'http',
-        unbundledIntegrations: [],
-        addBundledMetadata: true,
-        maybeBundledConfigIds: {},
-      },
-    },
-    plan: {
-      track: { __default: { enabled: true, integrations: {} } },
-      identify: { __default: { enabled: true } },
-      group: { __default: { enabled: true } },
-    },
-    edgeFunction: {},
-    analyticsNextEnabled: true,
-    middlewareSettings: {},
-    enabledMiddleware: {},
-    metrics: { sampleRate: 0 },
-    legacyVideoPluginsEnabled: false,
-    remotePlugins: [],
-  };
-}
-
-/**
- * Returns the address to bind, or throws if `host` is not a loopback address.
- * @param {string} host
- * @returns {string}
- */
-function loopbackHost(host) {
-  if (host === 'localhost') return '127.0.0.1';
-  if (isIP(host) === 4 && host.startsWith('127.')) return host;
-  if (host === '::1' || host === '0:0:0:0:0:0:0:1') return '::1';
-  throw new Error(`the collector binds to loopback addresses only (127.x.x.x, ::1, localhost); refusing host ${JSON.stringify(host)}`);
-}
-
-/** @param {string} text @returns {string} */
-function safeDecode(text) {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
-/**
- * @param {string} text
- * @returns {{ ok: true, value: any } | { ok: false, error: string, value?: undefined }}
- */
-function parseJson(text) {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (error) {
-    return { ok: false, error: /** @type {Error} */ (error).message };
-  }
-}
-
-/**
- * Every write key a request carries: body `writeKey`, Basic auth user, and
- * the `writeKey` of each batch message.
- * @param {any} body
- * @param {string | undefined} authorization
- * @returns {string[]}
- */
-function writeKeysOf(body, authorization) {
-  const keys = [];
-  if (typeof body?.writeKey === 'string') keys.push(body.writeKey);
-  const basic = /^Basic\s+(\S+)$/i.exec(authorization ?? '');
-  if (basic) {
-    const user = Buffer.from(basic[1], 'base64').toString('utf8').split(':')[0];
-    if (user) keys.push(user);
-  }
-  if (Array.isArray(body?.batch)) {
-    for (const message of body.batch) if (typeof message?.writeKey === 'string') keys.push(message.writeKey);
-  }
-  return [...new Set(keys)];
-}
-
-/**
  * @template T
  * @param {T} value
  * @returns {T}
@@ -659,30 +524,4 @@ function deepFreeze(value) {
     for (const child of Object.values(value)) deepFreeze(child);
   }
   return value;
-}
-
-/**
- * The error text of a timed-out waitFor: what arrived, and what was rejected.
- * @param {number} timeoutMs
- * @param {MessageRecord[]} records
- * @param {RequestRecord[]} requestLog
- * @returns {string}
- */
-function timeoutReport(timeoutMs, records, requestLog) {
-  const shown = records.slice(-20);
-  let listed = '.';
-  if (records.length) listed = shown.length < records.length ? ` (last ${shown.length} shown):` : ':';
-  const lines = [
-    `waitFor timed out after ${timeoutMs} ms; ${records.length} message(s) arrived${listed}`,
-    ...shown.map(({ receivedAt, path, message: m }) => {
-      const who = m.userId ? `userId=${m.userId}` : `anonymousId=${m.anonymousId}`;
-      return `  ${receivedAt} ${path} ${m.type} ${JSON.stringify(summarize(m))} ${who} messageId=${m.messageId}`;
-    }),
-  ];
-  const rejected = requestLog.filter((r) => r.status >= 400 && isTrackingPath(r.path)).slice(-10);
-  if (rejected.length) {
-    lines.push('Rejected tracking requests (latest):');
-    for (const r of rejected) lines.push(`  ${r.receivedAt} ${r.method} ${r.path} -> ${r.status}: ${r.error ?? ''}`);
-  }
-  return lines.join('\n');
 }
