@@ -75,6 +75,23 @@ describe('nothing lost where users are (Chromium, embedded collector)', { skip: 
     assert.equal(distinctIds(named(messages, 'search')), 2);
   });
 
+  it('an event on its way when the page is reloaded (its request unanswered) is sent again by the next load once, not twice', async () => {
+    const h = await harness();
+    await h.collector.waitFor(m => m.some(x => x.type === 'identify') && m.some(x => x.event === 'signIn'));
+    // The next track request (the click's, as the page is left) hangs: the library keeps it, in flight, on pagehide,
+    // and the module keeps it too (it handed it over as the page was left).
+    /** @type {import('playwright-core').Route[]} */
+    const held = [];
+    await h.page.route(url => url.pathname === '/v1/t', route => (held.length ? route.continue() : void held.push(route)));
+    await fireInOneTask(h.page, 'custom', 1, 'reload');
+    await signInIfAsked(h.page);
+    await h.collector.waitFor(m => named(m, 'deploy').length >= 1, 15000);
+    assert.ok(held.length >= 1, 'the request was on its way when the page was left');
+    // Both copies, had they both been kept, go out as the next load starts: give the second time to arrive.
+    await new Promise(later => setTimeout(later, 3000));
+    assert.equal(named(h.collector.messages(), 'deploy').length, 1, 'sent once by the next load');
+  });
+
   it('a tab switched away from and back sends as before: a burst of 300 afterwards all arrives', async () => {
     const h = await harness();
     await h.collector.waitFor(m => m.some(x => x.type === 'identify') && m.some(x => x.type === 'page'));

@@ -1,6 +1,7 @@
 import { memoryStorage } from '../__testUtils__/deliveryTestKit';
 import { createCallStore } from './callStore';
-import { dropQueuesOfAnotherUser, dropQueuesOfOtherSettings, purgeExpiredOfOtherWriteKeys } from './librarySettings';
+import { dropKeptCallsTheLibraryKept, dropQueuesOfAnotherUser, dropQueuesOfOtherSettings, purgeExpiredOfOtherWriteKeys } from './librarySettings';
+import { storedText } from './storedCallFormat';
 
 function storageWith(entries: Record<string, string>) {
   const storage = memoryStorage();
@@ -123,3 +124,50 @@ describe('purgeExpiredOfOtherWriteKeys', () => {
     expect(kept(storage, 'in-page')).toEqual(['in-page-old']);
   });
 });
+
+describe('dropKeptCallsTheLibraryKept', () => {
+  const kept = (...ids: string[]) => storedText(ids.map(messageId => JSON.stringify({ messageId, owner: null, call: {} })));
+  const libraryQueue = (...ids: string[]) => JSON.stringify(ids.map((messageId, i) => ({ id: `ctx-${i}`, event: { messageId } })));
+
+  it("removes the calls the library's queues hold from the shared key and every page's copy; the others stay", () => {
+    const storage = storageWith({
+      [QUEUE]: libraryQueue('a', 'b'),
+      'persisted-queue:v1:wk:event-queue:items': libraryQueue('c'),
+      [OTHER_KEYS_QUEUE]: libraryQueue('d'),
+      'backstage-segment:wk:pending': kept('a', 'x', 'c', 'd'),
+      'backstage-segment:wk:pending:page-1': kept('b'),
+      'backstage-segment:wk:pending:page-2': kept('y'),
+    });
+    expect(dropKeptCallsTheLibraryKept(storage, 'wk')).toBe(3);
+    expect(storage.data.get('backstage-segment:wk:pending')).toBe(kept('x', 'd'));
+    expect(storage.data.has('backstage-segment:wk:pending:page-1')).toBe(false);
+    expect(storage.data.get('backstage-segment:wk:pending:page-2')).toBe(kept('y'));
+    // The library's queues are left as they are: it sends them.
+    expect(storage.data.get(QUEUE)).toBe(libraryQueue('a', 'b'));
+  });
+
+  it.each<[string, Record<string, string>]>([
+    ['no library queue', { 'backstage-segment:wk:pending': kept('a') }],
+    ["a library queue that is not the library's JSON", { [QUEUE]: 'not json', 'backstage-segment:wk:pending': kept('a') }],
+    ['another write key holding the call', { [OTHER_KEYS_QUEUE]: libraryQueue('a'), 'backstage-segment:wk:pending': kept('a') }],
+  ])('removes nothing with %s', (_label, entries) => {
+    const storage = storageWith(entries);
+    expect(dropKeptCallsTheLibraryKept(storage, 'wk')).toBe(0);
+    expect(storage.data.get('backstage-segment:wk:pending')).toBe(kept('a'));
+  });
+
+  it('never throws, whatever storage does', () => {
+    const refusing = {
+      ...storageWith({ [QUEUE]: libraryQueue('a'), 'backstage-segment:wk:pending': kept('a') }),
+      setItem: () => {
+        throw new Error('denied');
+      },
+      removeItem: () => {
+        throw new Error('denied');
+      },
+    };
+    expect(dropKeptCallsTheLibraryKept(refusing, 'wk')).toBe(0);
+    expect(dropKeptCallsTheLibraryKept(undefined, 'wk')).toBe(0);
+  });
+});
+

@@ -1,4 +1,5 @@
-import { createCallStore, type KeyValueStorage } from './callStore';
+import { callStoreKey, createCallStore, type KeyValueStorage } from './callStore';
+import { parseStored, storedText } from './storedCallFormat';
 import { KEPT_KEY, libraryQueuePrefix } from './dropKeptCalls';
 import { browserScheduler, Scheduler } from '../time/scheduler';
 
@@ -122,5 +123,46 @@ export function purgeExpiredOfOtherWriteKeys(storage: KeyValueStorage | undefine
     for (const other of others) createCallStore({ storage: storage!, writeKey: other, now: Date.now, logger: quiet }).load();
   } catch {
     // storage that refuses: nothing kept there to purge
+  }
+}
+
+/**
+ * Removes from the module's kept calls of `writeKey` those the library's
+ * persisted queues hold, so that the next load sends them once, not twice.
+ * A page left while a call's request was on its way (the module hands over,
+ * with `keepalive`, what waited as the page is left, and keeps it too) had
+ * the library keep that call as well: it persists its requests in flight on
+ * `pagehide` and sends them as soon as it loads, as built then (identity and
+ * privacy applied). Run before the library loads (it takes its queues as it
+ * starts) and before the module reads its kept calls; never throws.
+ *
+ * @returns how many kept calls were removed
+ */
+export function dropKeptCallsTheLibraryKept(storage: KeyValueStorage | undefined, writeKey: string): number {
+  try {
+    if (!storage) return 0;
+    const queued = new Set<unknown>();
+    for (const name of libraryQueueKeys(storage, writeKey).filter(key => key.endsWith(':items'))) {
+      const items: unknown = JSON.parse(storage.getItem(name) ?? '[]');
+      if (Array.isArray(items)) for (const item of items) queued.add(item?.event?.messageId);
+    }
+    queued.delete(undefined);
+    if (!queued.size) return 0;
+    const shared = callStoreKey(writeKey);
+    let removed = 0;
+    for (let i = (storage.length ?? 0) - 1; i >= 0; i--) {
+      const name = storage.key?.(i);
+      if (!name || (name !== shared && !name.startsWith(`${shared}:page-`))) continue;
+      const entries = parseStored(storage.getItem(name) ?? '');
+      if (!Array.isArray(entries)) continue;
+      const left = entries.filter(entry => !queued.has((entry as { messageId?: unknown } | null)?.messageId));
+      if (left.length === entries.length) continue;
+      removed += entries.length - left.length;
+      if (left.length) storage.setItem(name, storedText(left.map(entry => JSON.stringify(entry))));
+      else storage.removeItem(name);
+    }
+    return removed;
+  } catch {
+    return 0; // storage that refuses, or a queue that is not the library's JSON: left as it is
   }
 }
