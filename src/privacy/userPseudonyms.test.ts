@@ -50,6 +50,28 @@ describe('createUserPseudonyms', () => {
     expect(missing.size).toBe(0);
   });
 
+  it("the own ref without its kind, percent-encoded in a text that says nothing of 'user', is their user id", () => {
+    const pseudonyms = createUserPseudonyms({ transform: 'sha-256', timeoutMs: 5000 });
+    pseudonyms.setOwn('user:default/jane', 'u-1');
+    expect(pseudonyms.rewrite('/search?owner=default%2Fjane')).toBe('/search?owner=u-1');
+    expect(pseudonyms.rewrite('/search?owner=default%2FJANE&x=1')).toBe('/search?owner=u-1&x=1');
+  });
+
+  it('a text found to name no user before the own ref was known is looked at again once it is (set or expected)', async () => {
+    const set = createUserPseudonyms({ transform: 'sha-256', timeoutMs: 5000 });
+    const text = 'user settings of default/jane'; // says 'user': looked at, found to name no one, remembered as such
+    expect(set.rewrite(text)).toBe(text); // no own ref yet: nothing to find
+    set.setOwn('user:default/jane', 'u-1');
+    expect(set.rewrite(text)).toBe('user settings of u-1');
+
+    const expected = createUserPseudonyms({ transform: 'sha-256', timeoutMs: 5000 });
+    expect(expected.rewrite(text)).toBe(text);
+    expected.expectOwn('user:default/jane', Promise.resolve('u-2'));
+    expect(expected.rewrite(text)).toBe(`user settings of ${R}`); // waits for the id, never the ref
+    await Promise.resolve();
+    expect(expected.rewrite(text)).toBe('user settings of u-2');
+  });
+
   it("the user's ref read before their id: refs to them wait for it; the mark if it fails or is late, until it comes", async () => {
     const { timers, fireAll } = manualTimers();
     const pseudonyms = createUserPseudonyms({ transform: async () => 'never-called', timeoutMs: 100, timers });
