@@ -1,69 +1,6 @@
-import { SegmentCall } from '../mapping/SegmentCall';
 import { countingStorage } from '../__testUtils__/deliveryTestKit';
 import { callStoreKey, createCallStore, STORED_CALL_MAX_AGE_MS, StoredCall } from './callStore';
-
-const NOW = Date.parse('2026-11-23T12:00:00Z');
-
-function memoryStorage(quotaChars = Infinity) {
-  const data = new Map<string, string>();
-  return {
-    data,
-    getItem: (k: string) => data.get(k) ?? null,
-    setItem: (k: string, v: string) => {
-      if (v.length > quotaChars) throw new DOMException('full', 'QuotaExceededError');
-      data.set(k, v);
-    },
-    removeItem: (k: string) => void data.delete(k),
-    key: (i: number) => [...data.keys()][i] ?? null,
-    get length() {
-      return data.size;
-    },
-  };
-}
-
-/**
- * A tab's view of the browser's localStorage, as Chromium gives it: a copy
- * taken when the tab loaded, read without seeing what other tabs wrote since;
- * its writes reach the browser's storage at once (the last write of a key wins).
- */
-function tabView(browser: ReturnType<typeof memoryStorage>) {
-  const cache = new Map(browser.data);
-  return {
-    getItem: (k: string) => cache.get(k) ?? null,
-    setItem: (k: string, v: string) => {
-      cache.set(k, v);
-      browser.data.set(k, v);
-    },
-    removeItem: (k: string) => {
-      cache.delete(k);
-      browser.data.delete(k);
-    },
-    key: (i: number) => [...cache.keys()][i] ?? null,
-    get length() {
-      return cache.size;
-    },
-  };
-}
-
-const stored = (id: string, ageMs = 0, owner: string | null = 'u', subject = id): StoredCall => ({
-  messageId: id,
-  owner,
-  call: {
-    type: 'track',
-    event: 'click',
-    properties: { subject, action: 'click' },
-    page: { url: 'http://x/', path: '/', search: '', title: 't', referrer: '' },
-    timestamp: new Date(NOW - ageMs),
-  } as SegmentCall,
-});
-
-const quiet = () => ({ warn: jest.fn(), info: jest.fn() });
-
-function storeOn(storage: ReturnType<typeof memoryStorage>, options: { maxCalls?: number; maxChars?: number; writeKey?: string } = {}) {
-  const logger = { warn: jest.fn(), info: jest.fn() };
-  const store = createCallStore({ storage, writeKey: options.writeKey ?? 'wk', now: () => NOW, logger, ...options });
-  return { store, logger };
-}
+import { memoryStorage, NOW, quiet, stored, storeOn, tabView } from '../__testUtils__/callStoreKit';
 
 describe('createCallStore', () => {
   it('tabs left at the same moment (each reading the shared key without the others\' calls): the next load has every call, and takes each once', () => {
@@ -304,19 +241,5 @@ describe('createCallStore', () => {
     createCallStore({ storage, writeKey: 'wk', now: () => NOW, logger: quiet() }).save([stored('old')]);
     const store = createCallStore({ storage, writeKey: 'wk', now: () => NOW, logger: quiet(), settings: 'any' });
     expect(store.load().map(s => s.messageId)).toEqual(['old']);
-  });
-
-  it.each<[string, (wire: any) => void]>([
-    ['a page field that is not text', wire => (wire.call.page.url = 5)],
-    ['a page field missing', wire => delete wire.call.page.title],
-    ['a messageId longer than any the module makes', wire => (wire.messageId = 'x'.repeat(101))],
-  ])('never sends an entry written by hand with %s', (_label, spoil) => {
-    const storage = memoryStorage();
-    storeOn(storage).store.save([stored('good'), stored('bad')]);
-    const text = JSON.parse(storage.data.get(callStoreKey('wk'))!);
-    spoil(text.calls.find((c: any) => c.messageId === 'bad'));
-    storage.data.set(callStoreKey('wk'), JSON.stringify(text));
-    storage.data.delete([...storage.data.keys()].find(k => k.includes(':page-'))!);
-    expect(storeOn(storage).store.load().map(s => s.messageId)).toEqual(['good']);
   });
 });
