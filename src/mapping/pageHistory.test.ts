@@ -122,6 +122,12 @@ describe('titleWaitMs and withSettledTitle', () => {
       captured + 500,
       TITLE_WAIT_MS - 500,
     ],
+    [
+      'the document at an anchor of the page (TechDocs; the URL sent has no fragment): still the same page, still waiting',
+      { href: `${ORIGIN}/api-docs#section-b`, title: 'Catalog | App' },
+      captured + 500,
+      TITLE_WAIT_MS - 500,
+    ],
     ['another page: no waiting', { href: `${ORIGIN}/docs`, title: 'Catalog | App' }, captured + 500, 0],
     [
       'a new title, just set: waits for it to stay',
@@ -167,6 +173,10 @@ describe('titleWaitMs and withSettledTitle', () => {
     expect(settled.properties.title).toBe('APIs | App');
     expect(settled.page.url).toBe(`${ORIGIN}/api-docs`);
     expect(call.page.title).toBe('Catalog | App');
+  });
+
+  it('takes the settled title while the document is at an anchor of the page', () => {
+    expect(withSettledTitle(call, { href: `${ORIGIN}/api-docs#usage`, title: 'APIs | App' }).page.title).toBe('APIs | App');
   });
 
   it('keeps the title of capture once the document shows another page', () => {
