@@ -62,6 +62,12 @@ describe('createFailureLog', () => {
     time += FAILURE_LOG_EVERY_MS;
     log.delivered();
     expect(lines.slice(4)).toEqual(['warn Segment relay: Segment answered 429', 'info Segment relay: Segment answers again (1 more failed request since the last line)']);
+    // Healthy since: nothing more; the failures counted in that line are not counted again.
+    time += FAILURE_LOG_EVERY_MS;
+    log.delivered();
+    time += FAILURE_LOG_EVERY_MS;
+    log.failed('retried', 'Segment relay: Segment answered 429');
+    expect(lines.slice(6)).toEqual(['warn Segment relay: Segment answered 429']);
   });
 
   it('logs nothing while forwards get through', () => {

@@ -104,7 +104,14 @@ describe('rewriteMessages', () => {
     const withGroups = { ...sender, caller: { userId: USER, groupIds: [GROUP_A, GROUP_B] } };
     const out = rewritten(
       request(
-        message({ type: 'identify', traits: { name: 'Alice' }, anonymousId: 'anon-1', timestamp: '2026-12-02T10:00:00.000Z', context: { locale: 'en' } }),
+        message({
+          type: 'identify',
+          traits: { name: 'Alice' },
+          anonymousId: 'anon-1',
+          timestamp: '2026-12-02T10:00:00.000Z',
+          context: { locale: 'en' },
+          integrations: { Mixpanel: false },
+        }),
         message({ type: 'track', event: 'click', messageId: 'm-2' }),
       ),
       withGroups,
@@ -124,6 +131,8 @@ describe('rewriteMessages', () => {
       timestamp: '2026-12-02T10:00:00.000Z',
       messageId: expect.stringMatching(/^grp-[0-9a-f]{40}$/),
       context: { locale: 'en', ip: '203.0.113.7' },
+      // The destinations the identify leaves out, the group calls leave out too.
+      integrations: { Mixpanel: false },
     });
     // A retried identify gives the same group messageIds, so Segment drops the repeats.
     const again = rewritten(request(message({ type: 'identify' })), withGroups);
