@@ -187,5 +187,27 @@ describe('createUserPseudonyms', () => {
     expect(pseudonyms.rewriteAttributes({ kind: 'user', name: 'bob' }, missing)).toEqual({ kind: 'user', name: R });
     await pseudonyms.learn(missing);
     expect(pseudonyms.rewriteAttributes({ kind: 'user', name: 'bob' })).toEqual({ kind: 'user', name: BOB_SHA256 });
+    // An empty namespace is the default one, as the catalog reads it: the same pseudonym.
+    expect(pseudonyms.rewriteAttributes({ kind: 'user', namespace: '', name: 'bob' })).toEqual({ kind: 'user', namespace: '', name: BOB_SHA256 });
+  });
+
+  it("another person signing in on the page: the first user's id arriving late changes nothing", async () => {
+    const pseudonyms = createUserPseudonyms({ transform: 'sha-256', timeoutMs: 5000 });
+    let first: (id: string) => void = () => {};
+    pseudonyms.expectOwn('user:default/ann', new Promise<string>(resolve => (first = resolve)));
+    pseudonyms.expectOwn('user:default/bob', Promise.resolve('id-of-bob'));
+    await Promise.resolve();
+    first('id-of-ann');
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(pseudonyms.rewrite('owner: default/bob')).toBe('owner: id-of-bob');
+  });
+
+  it("the own ref read in another spelling before the id is known is missing as the user's own (it waits for their id)", () => {
+    const pseudonyms = createUserPseudonyms({ transform: 'sha-256', timeoutMs: 5000 });
+    pseudonyms.expectOwn('user:default/jane.doe', new Promise<string>(() => {}));
+    const missing = new Set<string>();
+    expect(pseudonyms.rewrite('see User:Default/Jane.Doe and default/JANE.DOE', missing)).toBe(`see ${R} and ${R}`);
+    expect([...missing]).toEqual(['user:default/jane.doe']);
   });
 });
