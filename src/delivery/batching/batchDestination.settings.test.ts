@@ -94,3 +94,50 @@ describe("the module's batcher sends with the library's settings", () => {
     expect(posted).toHaveLength(2);
   });
 });
+
+describe("the module's batcher in the page", () => {
+  it('tells which events it holds until each is delivered, and reads every answer (the browser counts a keepalive body until then)', async () => {
+    const { library, track } = libraryWith({ apiKey: 'wk' });
+    const held: string[] = [];
+    const settled: string[] = [];
+    sendBatchesOurselves(library, segmentIo({ deliveryStrategy: { strategy: 'batching', config: { size: 2, timeout: 1000 } } }), wallClockScheduler, {
+      holding: id => held.push(id),
+      settled: id => settled.push(id),
+    });
+    const read = jest.spyOn(Response.prototype, 'text');
+    track('m-1');
+    expect(held).toEqual(['m-1']);
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(settled).toEqual(['m-1']);
+    expect(read).toHaveBeenCalledTimes(1);
+  });
+
+  it('waits while the browser says it is offline, and sends once it is back', async () => {
+    const { library, track } = libraryWith({ apiKey: 'wk' });
+    sendBatchesOurselves(library, segmentIo(), wallClockScheduler);
+    const onLine = jest.spyOn(navigator, 'onLine', 'get').mockReturnValue(false);
+    track('m-1');
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(posted).toEqual([]);
+    onLine.mockReturnValue(true);
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(posted).toHaveLength(1);
+  });
+
+  it.each<[string, () => void]>([
+    ['hidden', () => {
+      jest.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+      document.dispatchEvent(new Event('visibilitychange'));
+    }],
+    ['left', () => window.dispatchEvent(new Event('pagehide'))],
+  ])('sends what it holds at once when the page is %s, with keepalive', async (_label, leave) => {
+    const { library, track } = libraryWith({ apiKey: 'wk' });
+    sendBatchesOurselves(library, segmentIo({ deliveryStrategy: { strategy: 'batching', config: { size: 10, timeout: 60_000 } } }), wallClockScheduler);
+    track('m-1');
+    await jest.advanceTimersByTimeAsync(0);
+    expect(posted).toEqual([]);
+    leave();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(posted.map(p => p.init.keepalive)).toEqual([true]);
+  });
+});
