@@ -2,7 +2,7 @@ import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api
 import type { RelayConfig } from './config/RelayConfig';
 import { CONFIG_ROOT, readRelayConfig } from './config/readRelayConfig';
 import { createRouter } from './router/createRouter';
-import { allowedOrigins } from './router/sameSite';
+import { allowedOrigins } from './config/readAllowedOrigins';
 
 /** Below this many characters the HMAC key is accepted, with a warning. */
 const SHORT_KEY = 32;

@@ -1,5 +1,6 @@
 import { ConfigReader } from '@backstage/config';
-import { allowedOrigins, crossSiteProblem } from './sameSite';
+import { allowedOrigins } from '../config/readAllowedOrigins';
+import { crossSiteProblem } from './sameSite';
 
 const allowed = allowedOrigins(
   new ConfigReader({
