@@ -1,4 +1,4 @@
-import { cutText } from '../cutText';
+import { cutText } from '../text/cutText';
 import { fitToSizeLimit, MAX_CALL_BYTES } from '../mapping/fitToSizeLimit';
 import { SegmentCall } from '../mapping/SegmentCall';
 import { createWarnOnce, describeError, Logger, MAX_WARNED_ACTIONS } from '../warnSafely';

@@ -1,4 +1,4 @@
-import { cutText } from '../cutText';
+import { cutText } from '../text/cutText';
 import type { UserIdTransformOption } from './userIdOptions';
 
 /** What {@link chooseUserIdTransform} decided. */

@@ -1,4 +1,4 @@
-import { cutText } from '../cutText';
+import { cutText } from '../text/cutText';
 import { SegmentCall } from './SegmentCall';
 import { jsonSizeBound } from './jsonSizeBound';
 

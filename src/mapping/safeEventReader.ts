@@ -1,4 +1,4 @@
-import { cutText } from '../cutText';
+import { cutText } from '../text/cutText';
 import { SafeEvent, toSafeEvent } from './toSafeEvent';
 import { createWarnOnce, Logger, MAX_WARNED_ACTIONS } from '../warnSafely';
 

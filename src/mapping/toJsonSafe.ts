@@ -1,4 +1,4 @@
-import { cutText } from '../cutText';
+import { cutText } from '../text/cutText';
 
 /**
  * Markers put in place of values that cannot be sent as JSON.

@@ -1,4 +1,4 @@
-import { cutText } from '../cutText';
+import { cutText } from '../text/cutText';
 import { compiledExpression, MAX_MATCHED_CHARS, matchedChars } from './expressionEngine';
 import { FieldMatcher } from './PrivacyConfig';
 import { parseUserExpression, UserExpression } from './userExpression';

@@ -1,4 +1,4 @@
-import { cutText } from '../cutText';
+import { cutText } from '../text/cutText';
 import { JSON_SAFE_MARKERS } from '../mapping/toJsonSafe';
 import { decodedView, replaceInOriginal } from '../text/textView';
 import { compiledExpression, CompiledExpression, MAX_MATCHED_CHARS, matchedChars } from './expressionEngine';

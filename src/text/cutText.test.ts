@@ -1,11 +1,11 @@
 import { ConfigReader } from '@backstage/config';
-import { readSegmentConfig } from './config/readSegmentConfig';
+import { readSegmentConfig } from '../config/readSegmentConfig';
 import { cutText } from './cutText';
-import { chooseUserIdTransform } from './identity/chooseUserIdTransform';
-import { fitToSizeLimit, TRUNCATION_MARK } from './mapping/fitToSizeLimit';
-import { createSafeEventReader } from './mapping/safeEventReader';
-import { SegmentCall } from './mapping/SegmentCall';
-import { JSON_SAFE_MARKERS, MAX_STRING_CHARS, toJsonSafe } from './mapping/toJsonSafe';
+import { chooseUserIdTransform } from '../identity/chooseUserIdTransform';
+import { fitToSizeLimit, TRUNCATION_MARK } from '../mapping/fitToSizeLimit';
+import { createSafeEventReader } from '../mapping/safeEventReader';
+import { SegmentCall } from '../mapping/SegmentCall';
+import { JSON_SAFE_MARKERS, MAX_STRING_CHARS, toJsonSafe } from '../mapping/toJsonSafe';
 
 const EMOJI = '😀'; // two UTF-16 code units: a surrogate pair
 const isLoneSurrogate = (text: string) => /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text);
