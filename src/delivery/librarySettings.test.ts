@@ -1,7 +1,8 @@
 import { memoryStorage } from '../__testUtils__/deliveryTestKit';
 import { createCallStore } from './callStore';
-import { dropKeptCallsTheLibraryKept, dropQueuesOfAnotherUser, dropQueuesOfOtherSettings, purgeExpiredOfOtherWriteKeys } from './librarySettings';
-import { storedText } from './storedCallFormat';
+import { dropLibraryCopiesOfKeptCalls, dropQueuesOfAnotherUser, dropQueuesOfOtherSettings, purgeExpiredOfOtherWriteKeys } from './librarySettings';
+import { storedText, toWire } from './storedCallFormat';
+import { NOW, stored } from '../__testUtils__/callStoreKit';
 
 function storageWith(entries: Record<string, string>) {
   const storage = memoryStorage();
@@ -125,40 +126,41 @@ describe('purgeExpiredOfOtherWriteKeys', () => {
   });
 });
 
-describe('dropKeptCallsTheLibraryKept', () => {
-  const kept = (...ids: string[]) => storedText(ids.map(messageId => JSON.stringify({ messageId, owner: null, call: {} })));
+describe('dropLibraryCopiesOfKeptCalls', () => {
+  const hour = 60 * 60 * 1000;
+  const kept = (...calls: Array<[string, number?, string?]>) =>
+    storedText(calls.map(([id, ageMs = 0, settings = 'now']) => JSON.stringify(toWire(stored(id, ageMs), settings))));
   const libraryQueue = (...ids: string[]) => JSON.stringify(ids.map((messageId, i) => ({ id: `ctx-${i}`, event: { messageId } })));
 
-  it("removes the calls the library's queues hold from the shared key and every page's copy; the others stay", () => {
+  it("removes from the library's queues the calls the module keeps (its shared key and every page's copy); the module's stay", () => {
     const storage = storageWith({
-      [QUEUE]: libraryQueue('a', 'b'),
+      [QUEUE]: libraryQueue('a', 'b', 'retry-of-its-own'),
       'persisted-queue:v1:wk:event-queue:items': libraryQueue('c'),
-      [OTHER_KEYS_QUEUE]: libraryQueue('d'),
-      'backstage-segment:wk:pending': kept('a', 'x', 'c', 'd'),
-      'backstage-segment:wk:pending:page-1': kept('b'),
-      'backstage-segment:wk:pending:page-2': kept('y'),
+      [OTHER_KEYS_QUEUE]: libraryQueue('a'),
+      'backstage-segment:wk:pending': kept(['a'], ['x']),
+      'backstage-segment:wk:pending:page-1': kept(['b'], ['c']),
     });
-    expect(dropKeptCallsTheLibraryKept(storage, 'wk')).toBe(3);
-    expect(storage.data.get('backstage-segment:wk:pending')).toBe(kept('x', 'd'));
-    expect(storage.data.has('backstage-segment:wk:pending:page-1')).toBe(false);
-    expect(storage.data.get('backstage-segment:wk:pending:page-2')).toBe(kept('y'));
-    // The library's queues are left as they are: it sends them.
-    expect(storage.data.get(QUEUE)).toBe(libraryQueue('a', 'b'));
+    expect(dropLibraryCopiesOfKeptCalls(storage, 'wk', 'now', NOW)).toBe(3);
+    expect(storage.data.get(QUEUE)).toBe(libraryQueue('retry-of-its-own').replace('ctx-0', 'ctx-2'));
+    expect(storage.data.has('persisted-queue:v1:wk:event-queue:items')).toBe(false);
+    expect(storage.data.get(OTHER_KEYS_QUEUE)).toBe(libraryQueue('a'));
+    expect(storage.data.get('backstage-segment:wk:pending')).toBe(kept(['a'], ['x']));
   });
 
   it.each<[string, Record<string, string>]>([
-    ['no library queue', { 'backstage-segment:wk:pending': kept('a') }],
-    ["a library queue that is not the library's JSON", { [QUEUE]: 'not json', 'backstage-segment:wk:pending': kept('a') }],
-    ['another write key holding the call', { [OTHER_KEYS_QUEUE]: libraryQueue('a'), 'backstage-segment:wk:pending': kept('a') }],
-  ])('removes nothing with %s', (_label, entries) => {
-    const storage = storageWith(entries);
-    expect(dropKeptCallsTheLibraryKept(storage, 'wk')).toBe(0);
-    expect(storage.data.get('backstage-segment:wk:pending')).toBe(kept('a'));
+    ['the module keeps it no more (over 24 hours old)', { 'backstage-segment:wk:pending': kept(['a', 25 * hour]) }],
+    ['the module keeps it under other settings (it will not send it)', { 'backstage-segment:wk:pending': kept(['a', 0, 'before']) }],
+    ["a library queue that is not the library's JSON", { [QUEUE]: 'not json', 'backstage-segment:wk:pending': kept(['a']) }],
+    ['an entry of the module that is not one', { 'backstage-segment:wk:pending': storedText([JSON.stringify({ messageId: 'a' })]) }],
+  ])("leaves the library's copy when %s", (_label, entries) => {
+    const storage = storageWith({ [QUEUE]: libraryQueue('a'), ...entries });
+    expect(dropLibraryCopiesOfKeptCalls(storage, 'wk', 'now', NOW)).toBe(0);
+    expect(storage.data.get(QUEUE)).toBe(entries[QUEUE] ?? libraryQueue('a'));
   });
 
   it('never throws, whatever storage does', () => {
     const refusing = {
-      ...storageWith({ [QUEUE]: libraryQueue('a'), 'backstage-segment:wk:pending': kept('a') }),
+      ...storageWith({ [QUEUE]: libraryQueue('a'), 'backstage-segment:wk:pending': kept(['a']) }),
       setItem: () => {
         throw new Error('denied');
       },
@@ -166,8 +168,7 @@ describe('dropKeptCallsTheLibraryKept', () => {
         throw new Error('denied');
       },
     };
-    expect(dropKeptCallsTheLibraryKept(refusing, 'wk')).toBe(0);
-    expect(dropKeptCallsTheLibraryKept(undefined, 'wk')).toBe(0);
+    expect(dropLibraryCopiesOfKeptCalls(refusing, 'wk', 'now', NOW)).toBe(0);
+    expect(dropLibraryCopiesOfKeptCalls(undefined, 'wk', 'now', NOW)).toBe(0);
   });
 });
-
