@@ -1,8 +1,7 @@
 import { memoryStorage } from '../__testUtils__/deliveryTestKit';
 import { createCallStore } from './callStore';
-import { dropLibraryCopiesOfKeptCalls, dropQueuesOfAnotherUser, dropQueuesOfOtherSettings, purgeExpiredOfOtherWriteKeys } from './librarySettings';
-import { storedText, toWire } from './storedCallFormat';
-import { NOW, stored } from '../__testUtils__/callStoreKit';
+import { dropKeptCallsTheLibraryKept, dropQueuesOfAnotherUser, dropQueuesOfOtherSettings, purgeExpiredOfOtherWriteKeys } from './librarySettings';
+import { storedText } from './storedCallFormat';
 
 function storageWith(entries: Record<string, string>) {
   const storage = memoryStorage();
@@ -126,41 +125,43 @@ describe('purgeExpiredOfOtherWriteKeys', () => {
   });
 });
 
-describe('dropLibraryCopiesOfKeptCalls', () => {
-  const hour = 60 * 60 * 1000;
-  const kept = (...calls: Array<[string, number?, string?]>) =>
-    storedText(calls.map(([id, ageMs = 0, settings = 'now']) => JSON.stringify(toWire(stored(id, ageMs), settings))));
-  const libraryQueue = (...ids: string[]) => JSON.stringify(ids.map((messageId, i) => ({ id: `ctx-${i}`, event: { messageId } })));
+describe('dropKeptCallsTheLibraryKept', () => {
+  const kept = (...ids: string[]) => storedText(ids.map(messageId => JSON.stringify({ messageId, owner: null, call: {} })));
+  const libraryQueue = (...ids: string[]) => JSON.stringify(ids.map(messageId => ({ id: `ctx-${messageId}`, event: { messageId } })));
+  const SEEN = 'persisted-queue:v1:wk:dest-Segment.io:seen';
 
-  it("removes from the library's queues the calls the module keeps (its shared key and every page's copy); the module's stay", () => {
+  it("removes the calls the library's queues hold from the shared key and every page's copy, and gives them the library's tries afresh", () => {
     const storage = storageWith({
-      [QUEUE]: libraryQueue('a', 'b', 'retry-of-its-own'),
+      [QUEUE]: libraryQueue('a', 'b', 'retried'),
+      [SEEN]: JSON.stringify({ 'ctx-a': 10, 'ctx-b': 1, 'ctx-retried': 4 }),
       'persisted-queue:v1:wk:event-queue:items': libraryQueue('c'),
-      [OTHER_KEYS_QUEUE]: libraryQueue('a'),
-      'backstage-segment:wk:pending': kept(['a'], ['x']),
-      'backstage-segment:wk:pending:page-1': kept(['b'], ['c']),
+      [OTHER_KEYS_QUEUE]: libraryQueue('d'),
+      'backstage-segment:wk:pending': kept('a', 'x', 'c', 'd'),
+      'backstage-segment:wk:pending:page-1': kept('b'),
+      'backstage-segment:wk:pending:page-2': kept('y'),
     });
-    expect(dropLibraryCopiesOfKeptCalls(storage, 'wk', 'now', NOW)).toBe(3);
-    expect(storage.data.get(QUEUE)).toBe(libraryQueue('retry-of-its-own').replace('ctx-0', 'ctx-2'));
-    expect(storage.data.has('persisted-queue:v1:wk:event-queue:items')).toBe(false);
-    expect(storage.data.get(OTHER_KEYS_QUEUE)).toBe(libraryQueue('a'));
-    expect(storage.data.get('backstage-segment:wk:pending')).toBe(kept(['a'], ['x']));
+    expect(dropKeptCallsTheLibraryKept(storage, 'wk')).toBe(3);
+    expect(storage.data.get('backstage-segment:wk:pending')).toBe(kept('x', 'd'));
+    expect(storage.data.has('backstage-segment:wk:pending:page-1')).toBe(false);
+    expect(storage.data.get('backstage-segment:wk:pending:page-2')).toBe(kept('y'));
+    // The library's queues stay, for it to send; a call the module kept too has its tries afresh, the others keep theirs.
+    expect(storage.data.get(QUEUE)).toBe(libraryQueue('a', 'b', 'retried'));
+    expect(JSON.parse(storage.data.get(SEEN)!)).toEqual({ 'ctx-retried': 4 });
   });
 
   it.each<[string, Record<string, string>]>([
-    ['the module keeps it no more (over 24 hours old)', { 'backstage-segment:wk:pending': kept(['a', 25 * hour]) }],
-    ['the module keeps it under other settings (it will not send it)', { 'backstage-segment:wk:pending': kept(['a', 0, 'before']) }],
-    ["a library queue that is not the library's JSON", { [QUEUE]: 'not json', 'backstage-segment:wk:pending': kept(['a']) }],
-    ['an entry of the module that is not one', { 'backstage-segment:wk:pending': storedText([JSON.stringify({ messageId: 'a' })]) }],
-  ])("leaves the library's copy when %s", (_label, entries) => {
-    const storage = storageWith({ [QUEUE]: libraryQueue('a'), ...entries });
-    expect(dropLibraryCopiesOfKeptCalls(storage, 'wk', 'now', NOW)).toBe(0);
-    expect(storage.data.get(QUEUE)).toBe(entries[QUEUE] ?? libraryQueue('a'));
+    ['no library queue', { 'backstage-segment:wk:pending': kept('a') }],
+    ["a library queue that is not the library's JSON", { [QUEUE]: 'not json', 'backstage-segment:wk:pending': kept('a') }],
+    ['another write key holding the call', { [OTHER_KEYS_QUEUE]: libraryQueue('a'), 'backstage-segment:wk:pending': kept('a') }],
+  ])('removes nothing with %s', (_label, entries) => {
+    const storage = storageWith(entries);
+    expect(dropKeptCallsTheLibraryKept(storage, 'wk')).toBe(0);
+    expect(storage.data.get('backstage-segment:wk:pending')).toBe(kept('a'));
   });
 
   it('never throws, whatever storage does', () => {
     const refusing = {
-      ...storageWith({ [QUEUE]: libraryQueue('a'), 'backstage-segment:wk:pending': kept(['a']) }),
+      ...storageWith({ [QUEUE]: libraryQueue('a'), 'backstage-segment:wk:pending': kept('a') }),
       setItem: () => {
         throw new Error('denied');
       },
@@ -168,7 +169,7 @@ describe('dropLibraryCopiesOfKeptCalls', () => {
         throw new Error('denied');
       },
     };
-    expect(dropLibraryCopiesOfKeptCalls(refusing, 'wk', 'now', NOW)).toBe(0);
-    expect(dropLibraryCopiesOfKeptCalls(undefined, 'wk', 'now', NOW)).toBe(0);
+    expect(dropKeptCallsTheLibraryKept(refusing, 'wk')).toBe(0);
+    expect(dropKeptCallsTheLibraryKept(undefined, 'wk')).toBe(0);
   });
 });

@@ -16,7 +16,7 @@ import { createLeaveSender } from './leaveSender';
 import { Scheduler } from '../time/scheduler';
 import { createRecentHandOvers } from './recentHandOvers';
 import { randomId } from './randomId';
-import { dropLibraryCopiesOfKeptCalls, dropQueuesOfAnotherUser, dropQueuesOfOtherSettings, purgeExpiredOfOtherWriteKeys } from './librarySettings';
+import { dropKeptCallsTheLibraryKept, dropQueuesOfAnotherUser, dropQueuesOfOtherSettings, purgeExpiredOfOtherWriteKeys } from './librarySettings';
 import { isWriteKeyClaimed } from '../oncePerWriteKey';
 import { BatchingLibrary, BatchingSegmentIo, sendBatchesOurselves } from './batching/batchDestination';
 
@@ -72,8 +72,8 @@ export async function loadSegmentTransport(
   }
   purgeExpiredOfOtherWriteKeys(kept, config.writeKey, key => isWriteKeyClaimed(key));
   if (config.relay) await dropQueuesOfAnotherUser(kept, config.writeKey, storedOwner?.get(), pageUser, config.identityTimeoutMs, scheduler);
-  // Left with a request on its way: the module sends its copy; the library's is not sent too.
-  dropLibraryCopiesOfKeptCalls(kept, config.writeKey, config.callSettings, scheduler.wallNow());
+  // Left with a request on its way: the library sends its copy at once (with tries afresh), the module's is not sent too.
+  dropKeptCallsTheLibraryKept(kept, config.writeKey);
   const emptyEndpoint = emptyEndpointWarning(config);
   // Once per page: the library is loaded again each time the user switches analytics back on.
   if (emptyEndpoint && !warnedOnce.has(emptyEndpoint)) {
