@@ -65,7 +65,7 @@ export const stored = (id: string, ageMs = 0, owner: string | null = 'u', subjec
 export const quiet = () => ({ warn: jest.fn(), info: jest.fn() });
 
 /** A store of write key `wk` (unless given) on `storage`, at {@link NOW}, with its logger. */
-export function storeOn(storage: ReturnType<typeof memoryStorage>, options: { maxCalls?: number; maxChars?: number; writeKey?: string } = {}) {
+export function storeOn(storage: ReturnType<typeof memoryStorage>, options: { maxCalls?: number; maxChars?: number; writeKey?: string; pageId?: string } = {}) {
   const logger = { warn: jest.fn(), info: jest.fn() };
   const store = createCallStore({ storage, writeKey: options.writeKey ?? 'wk', now: () => NOW, logger, ...options });
   return { store, logger };

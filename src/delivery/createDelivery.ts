@@ -69,6 +69,7 @@ export function createDelivery(
   // (with storage that works again) takes an out-of-date one for this browser's user.
   const ownerStorage = localStorage?.kind === 'readOnly' ? pageLocalStorage()! : storage;
   const storedOwner = ownerStorage && createStoredOwner(ownerStorage, config.writeKey, userId !== undefined);
+  const store = storage && createCallStore({ storage, writeKey: config.writeKey, now: scheduler.wallNow, logger, settings: config.callSettings });
   const titles = watchTitles(scheduler.now);
   const current = () => titles.look();
   // The transport's code sits in the library's lazy chunk: the app's first load carries none of it.
@@ -76,7 +77,7 @@ export function createDelivery(
   const chunk = () => (library ??= loadLibrary());
   const load = () =>
     chunk().then(({ loadTransport, insideLibrary }) =>
-      loadTransport(config, { logger, scheduler, insideLibrary, storedOwner, localStorage, pageUser: userId, relayRefused }),
+      loadTransport(config, { logger, scheduler, insideLibrary, storedOwner, keptCalls: store, localStorage, pageUser: userId, relayRefused }),
     );
   let transport: Promise<Transport>;
   // Test mode logs what would be sent, once what it waits for is ready (the user's expressions compiled, say).
@@ -95,7 +96,7 @@ export function createDelivery(
     logger,
     beforeSend: call => atHandOver(call, current()),
     holdMs: (call, clock) => titleWaitMs(call, current(), clock),
-    store: storage && createCallStore({ storage, writeKey: config.writeKey, now: scheduler.wallNow, logger, settings: config.callSettings }),
+    store,
     storedOwner,
     // Only a store other tabs share needs a ledger (in the library's chunk, loaded by then); in memory, each page has its own.
     ledger:

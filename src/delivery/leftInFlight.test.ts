@@ -18,12 +18,13 @@ let WRITE_KEY = '';
 const libraryKey = (what: 'items' | 'seen') => `persisted-queue:v1:${WRITE_KEY}:dest-Segment.io:${what}`;
 const quiet = { warn: () => {}, info: () => {} };
 
-/** A page load's transport. */
+/** A page load's transport, with its carry-over store, as createDelivery makes them. */
 const loadPage = () =>
   loadSegmentTransport(readEnabled({ writeKey: WRITE_KEY, cdnSettings: 'local', apiHost: 'http://127.0.0.1:9/v1' }), {
     logger: quiet,
     scheduler: browserScheduler,
     storedOwner: createStoredOwner(localStorage, WRITE_KEY, true),
+    keptCalls: createCallStore({ storage: localStorage, writeKey: WRITE_KEY, now: Date.now, logger: quiet }),
     insideLibrary: pageRedactionPlugin(createPrivacy().library),
     localStorage: probeLocalStorage(() => localStorage),
   });

@@ -1,7 +1,7 @@
 import { memoryStorage } from '../__testUtils__/deliveryTestKit';
 import { createCallStore } from './callStore';
 import { dropKeptCallsTheLibraryKept, dropQueuesOfAnotherUser, dropQueuesOfOtherSettings, purgeExpiredOfOtherWriteKeys } from './librarySettings';
-import { storedText } from './storedCallFormat';
+import { stored, storeOn } from '../__testUtils__/callStoreKit';
 
 function storageWith(entries: Record<string, string>) {
   const storage = memoryStorage();
@@ -126,50 +126,58 @@ describe('purgeExpiredOfOtherWriteKeys', () => {
 });
 
 describe('dropKeptCallsTheLibraryKept', () => {
-  const kept = (...ids: string[]) => storedText(ids.map(messageId => JSON.stringify({ messageId, owner: null, call: {} })));
   const libraryQueue = (...ids: string[]) => JSON.stringify(ids.map(messageId => ({ id: `ctx-${messageId}`, event: { messageId } })));
   const SEEN = 'persisted-queue:v1:wk:dest-Segment.io:seen';
+  /** The module's carry-over store on `storage`, keeping `ids` (each page saving its own). */
+  const keeping = (storage: ReturnType<typeof storageWith>, ...pages: string[][]) => {
+    pages.forEach((ids, page) => storeOn(storage, { pageId: `p${page}` }).store.save(ids.map(id => stored(id))));
+    return storeOn(storage).store;
+  };
 
-  it("removes the calls the library's queues hold from the shared key and every page's copy, and gives them the library's tries afresh", () => {
+  it("takes from the module's store the calls the library's queues hold, and gives them the library's tries afresh", () => {
     const storage = storageWith({
       [QUEUE]: libraryQueue('a', 'b', 'retried'),
       [SEEN]: JSON.stringify({ 'ctx-a': 10, 'ctx-b': 1, 'ctx-retried': 4 }),
       'persisted-queue:v1:wk:event-queue:items': libraryQueue('c'),
       [OTHER_KEYS_QUEUE]: libraryQueue('d'),
-      'backstage-segment:wk:pending': kept('a', 'x', 'c', 'd'),
-      'backstage-segment:wk:pending:page-1': kept('b'),
-      'backstage-segment:wk:pending:page-2': kept('y'),
     });
-    expect(dropKeptCallsTheLibraryKept(storage, 'wk')).toBe(3);
-    expect(storage.data.get('backstage-segment:wk:pending')).toBe(kept('x', 'd'));
-    expect(storage.data.has('backstage-segment:wk:pending:page-1')).toBe(false);
-    expect(storage.data.get('backstage-segment:wk:pending:page-2')).toBe(kept('y'));
+    const store = keeping(storage, ['a', 'x', 'c', 'd'], ['b'], ['y']);
+    expect(dropKeptCallsTheLibraryKept(storage, 'wk', ids => store.take(ids))).toBe(3);
+    expect(store.load().map(call => call.messageId).sort()).toEqual(['d', 'x', 'y']);
     // The library's queues stay, for it to send; a call the module kept too has its tries afresh, the others keep theirs.
     expect(storage.data.get(QUEUE)).toBe(libraryQueue('a', 'b', 'retried'));
     expect(JSON.parse(storage.data.get(SEEN)!)).toEqual({ 'ctx-retried': 4 });
   });
 
   it.each<[string, Record<string, string>]>([
-    ['no library queue', { 'backstage-segment:wk:pending': kept('a') }],
-    ["a library queue that is not the library's JSON", { [QUEUE]: 'not json', 'backstage-segment:wk:pending': kept('a') }],
-    ['another write key holding the call', { [OTHER_KEYS_QUEUE]: libraryQueue('a'), 'backstage-segment:wk:pending': kept('a') }],
-  ])('removes nothing with %s', (_label, entries) => {
+    ['no library queue', {}],
+    ["a library queue that is not the library's JSON", { [QUEUE]: 'not json' }],
+    ['another write key holding the call', { [OTHER_KEYS_QUEUE]: libraryQueue('a') }],
+  ])('takes nothing with %s', (_label, entries) => {
     const storage = storageWith(entries);
-    expect(dropKeptCallsTheLibraryKept(storage, 'wk')).toBe(0);
-    expect(storage.data.get('backstage-segment:wk:pending')).toBe(kept('a'));
+    const store = keeping(storage, ['a']);
+    expect(dropKeptCallsTheLibraryKept(storage, 'wk', ids => store.take(ids))).toBe(0);
+    expect(store.load().map(call => call.messageId)).toEqual(['a']);
   });
 
-  it('never throws, whatever storage does', () => {
+  it("a call the store could not take (a key refusing writes) keeps the library's count of tries", () => {
+    const storage = storageWith({ [QUEUE]: libraryQueue('a'), [SEEN]: JSON.stringify({ 'ctx-a': 3 }) });
+    expect(dropKeptCallsTheLibraryKept(storage, 'wk', () => new Set())).toBe(0);
+    expect(JSON.parse(storage.data.get(SEEN)!)).toEqual({ 'ctx-a': 3 });
+  });
+
+  it('never throws, whatever storage or the store does', () => {
     const refusing = {
-      ...storageWith({ [QUEUE]: libraryQueue('a'), 'backstage-segment:wk:pending': kept('a') }),
+      ...storageWith({ [QUEUE]: libraryQueue('a') }),
       setItem: () => {
         throw new Error('denied');
       },
-      removeItem: () => {
-        throw new Error('denied');
-      },
     };
-    expect(dropKeptCallsTheLibraryKept(refusing, 'wk')).toBe(0);
-    expect(dropKeptCallsTheLibraryKept(undefined, 'wk')).toBe(0);
+    expect(dropKeptCallsTheLibraryKept(refusing, 'wk', () => new Set(['a']))).toBe(0);
+    const throwing = () => {
+      throw new Error('denied');
+    };
+    expect(dropKeptCallsTheLibraryKept(storageWith({ [QUEUE]: libraryQueue('a') }), 'wk', throwing)).toBe(0);
+    expect(dropKeptCallsTheLibraryKept(undefined, 'wk', () => new Set(['a']))).toBe(0);
   });
 });

@@ -1,5 +1,4 @@
-import { callStoreKey, createCallStore, type KeyValueStorage } from './callStore';
-import { parseStored, storedText } from './storedCallFormat';
+import { createCallStore, type KeyValueStorage } from './callStore';
 import { KEPT_KEY, libraryQueuePrefix } from './dropKeptCalls';
 import { browserScheduler, Scheduler } from '../time/scheduler';
 
@@ -127,50 +126,40 @@ export function purgeExpiredOfOtherWriteKeys(storage: KeyValueStorage | undefine
 }
 
 /**
- * Removes from the module's kept calls of `writeKey` those the library's
- * persisted queues hold, so that the next load sends them once, not twice,
- * and gives those the library's tries afresh. A page left while a call's
- * request was on its way (the module hands over, with `keepalive`, what
- * waited as the page is left, and keeps it too) had the library keep that
- * call as well: it persists its requests in flight on `pagehide`, with the
- * tries they had, and sends them as soon as it loads, for the user they were
- * built for, whoever signs in next (the module's copy would wait for that
- * user, at most 24 h). A call whose tries were used up (one on its way at its
- * last try, or every one where the CDN settings allow a single try) would be
- * dropped unsent: its count is removed (`:seen`). Run before the library
- * loads (it takes its queues as it starts) and before the module reads its
- * kept calls; never throws.
+ * Takes from the module's kept calls (`takeKept`: the carry-over store's
+ * `take`) those the library's persisted queues of `writeKey` hold, so that
+ * the next load sends them once, not twice, and gives those the library's
+ * tries afresh. A page left while a call's request was on its way (the
+ * module hands over, with `keepalive`, what waited as the page is left, and
+ * keeps it too) had the library keep that call as well: it persists its
+ * requests in flight on `pagehide`, with the tries they had, and sends them
+ * as soon as it loads, for the user they were built for, whoever signs in
+ * next (the module's copy would wait for that user, at most 24 h). A call
+ * whose tries were used up (one on its way at its last try, or every one
+ * where the CDN settings allow a single try) would be dropped unsent: its
+ * count is removed (`:seen`). Run before the library loads (it takes its
+ * queues as it starts) and before the module reads its kept calls; never throws.
  *
- * @returns how many kept calls were removed
+ * @returns how many kept calls were taken
  */
-export function dropKeptCallsTheLibraryKept(storage: KeyValueStorage | undefined, writeKey: string): number {
+export function dropKeptCallsTheLibraryKept(
+  storage: KeyValueStorage | undefined,
+  writeKey: string,
+  takeKept: (messageIds: string[]) => ReadonlySet<string>,
+): number {
   try {
     if (!storage) return 0;
     const queues = libraryQueueKeys(storage, writeKey)
       .filter(key => key.endsWith(':items'))
       .map(key => ({ key, items: JSON.parse(storage.getItem(key) ?? '[]') as unknown }))
       .map(({ key, items }) => ({ key, items: Array.isArray(items) ? (items as Array<{ id?: unknown; event?: { messageId?: unknown } } | null>) : [] }));
-    const queued = new Set(queues.flatMap(({ items }) => items.map(item => item?.event?.messageId)));
-    queued.delete(undefined);
-    if (!queued.size) return 0;
-    const shared = callStoreKey(writeKey);
-    const doubled = new Set<unknown>();
-    for (let i = (storage.length ?? 0) - 1; i >= 0; i--) {
-      const name = storage.key?.(i);
-      if (!name || (name !== shared && !name.startsWith(`${shared}:page-`))) continue;
-      const entries = parseStored(storage.getItem(name) ?? '');
-      if (!Array.isArray(entries)) continue;
-      const left = entries.filter(entry => {
-        const id = (entry as { messageId?: unknown } | null)?.messageId;
-        if (!queued.has(id)) return true;
-        doubled.add(id);
-        return false;
-      });
-      if (left.length === entries.length) continue;
-      if (left.length) storage.setItem(name, storedText(left.map(entry => JSON.stringify(entry))));
-      else storage.removeItem(name);
+    const queued = queues.flatMap(({ items }) => items.map(item => item?.event?.messageId)).filter((id): id is string => typeof id === 'string');
+    // Only what the store could remove from every key it is kept under: a copy left behind is sent by the module too.
+    const doubled = queued.length ? takeKept(queued) : new Set<string>();
+    for (const { key, items } of queues) {
+      const ids = items.filter(item => doubled.has(item?.event?.messageId as string)).map(item => item?.id);
+      if (ids.length) freshTries(storage, key.replace(/:items$/, ':seen'), ids);
     }
-    for (const { key, items } of queues) freshTries(storage, key.replace(/:items$/, ':seen'), items.filter(item => doubled.has(item?.event?.messageId)).map(item => item?.id));
     return doubled.size;
   } catch {
     return 0; // storage that refuses, or a queue that is not the library's JSON: left as it is
@@ -179,7 +168,7 @@ export function dropKeptCallsTheLibraryKept(storage: KeyValueStorage | undefined
 
 /** Removes the library's count of tries (`:seen`, by its context id) of `ids`. Throws where storage does. */
 function freshTries(storage: KeyValueStorage, seenKey: string, ids: unknown[]): void {
-  const seen: unknown = ids.length ? JSON.parse(storage.getItem(seenKey) ?? '{}') : undefined;
+  const seen: unknown = JSON.parse(storage.getItem(seenKey) ?? '{}');
   if (!seen || typeof seen !== 'object') return;
   const counts = { ...(seen as Record<string, unknown>) };
   for (const id of ids) if (typeof id === 'string') delete counts[id];

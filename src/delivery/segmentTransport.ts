@@ -7,6 +7,7 @@ import { createIdentityCookies } from './identityCookies';
 import { BrowserStorageState, isQuotaError, isStorageFailure, probeCookies, StorageAccess, storageWarning } from './storageProbe';
 import { pageLocalStorage, StoredOwner, UNIDENTIFIED } from './storedOwner';
 import { Logger, Transport } from './Transport';
+import type { CallStore } from './callStore';
 import { createDeliveryFailureWatch } from './deliveryFailures';
 import { describeError } from '../warnSafely';
 import { cutOffLibrary } from './cutOffLibrary';
@@ -44,6 +45,8 @@ export type SegmentTransportOptions = {
   storedOwner?: StoredOwner;
   /** What the page's localStorage allows (see `probeLocalStorage`); absent when nothing is persisted. */
   localStorage?: StorageAccess;
+  /** The module's carry-over store (absent when nothing is persisted): calls the library kept as well are taken from it. */
+  keptCalls?: Pick<CallStore, 'take'>;
   /** This page's user, once known (`delivery: backend`: the library's retries kept for another user are removed before it loads). */
   pageUser?: Promise<string>;
   /**
@@ -62,7 +65,7 @@ export type SegmentTransportOptions = {
  */
 export async function loadSegmentTransport(
   config: EnabledSegmentConfig,
-  { logger, scheduler, insideLibrary, storedOwner, localStorage, pageUser, relayRefused }: SegmentTransportOptions,
+  { logger, scheduler, insideLibrary, storedOwner, keptCalls, localStorage, pageUser, relayRefused }: SegmentTransportOptions,
 ): Promise<Transport> {
   const probed = localStorage && { localStorage, cookies: probeCookies(typeof document === 'undefined' ? undefined : document) };
   // What earlier loads left in localStorage that this one must not send, before the library reads its queues.
@@ -73,7 +76,7 @@ export async function loadSegmentTransport(
   purgeExpiredOfOtherWriteKeys(kept, config.writeKey, key => isWriteKeyClaimed(key));
   if (config.relay) await dropQueuesOfAnotherUser(kept, config.writeKey, storedOwner?.get(), pageUser, config.identityTimeoutMs, scheduler);
   // Left with a request on its way: the library sends its copy at once (with tries afresh), the module's is not sent too.
-  dropKeptCallsTheLibraryKept(kept, config.writeKey);
+  if (keptCalls) dropKeptCallsTheLibraryKept(kept, config.writeKey, ids => keptCalls.take(ids));
   const emptyEndpoint = emptyEndpointWarning(config);
   // Once per page: the library is loaded again each time the user switches analytics back on.
   if (emptyEndpoint && !warnedOnce.has(emptyEndpoint)) {
