@@ -22,9 +22,15 @@ export const MAX_WAITING_FOR_CONSENT = 5000;
  * could not be read in time, by the configured default.
  */
 export type ConsentGateState<T> =
-  | { kind: 'unknown'; waiting: T[] }
+  | { kind: 'unknown'; waiting: T[]; wait: ConsentWait }
   | { kind: 'granted'; byUser: boolean; stored?: StoredDecision }
   | { kind: 'denied'; byUser: boolean };
+
+/**
+ * The waiting events' clock: `idle` until the first one; `timing` (`waitMs`);
+ * `afterUser`: it ran out before the user was known, and starts again once they are.
+ */
+export type ConsentWait = { kind: 'idle' } | { kind: 'timing'; timer: unknown } | { kind: 'afterUser' };
 
 /** What the gate does with its events and on each change of decision. */
 export type ConsentGateOptions<T> = {
@@ -61,11 +67,9 @@ export type ConsentGateOptions<T> = {
  * before the user is known (see `userKnown`).
  */
 export class ConsentGate<T> {
-  private state: ConsentGateState<T> = { kind: 'unknown', waiting: [] };
-  private timer?: unknown;
+  private state: ConsentGateState<T> = { kind: 'unknown', waiting: [], wait: { kind: 'idle' } };
+  /** The signed-in user is known (see `userKnown`). */
   private userKnown: boolean;
-  /** `waitMs` ran out while the user was not known yet. */
-  private ranOutBeforeUser = false;
   /** Waiting events dropped (the oldest) for the bound. */
   private dropped = 0;
 
@@ -73,10 +77,7 @@ export class ConsentGate<T> {
     this.userKnown = !options.userKnown;
     const known = () => {
       this.userKnown = true;
-      if (!this.ranOutBeforeUser) return;
-      this.ranOutBeforeUser = false;
-      this.timer = undefined;
-      if (this.state.kind === 'unknown') this.startWait();
+      if (this.state.kind === 'unknown' && this.state.wait.kind === 'afterUser') this.startWait(this.state);
     };
     options.userKnown?.then(known, known);
   }
@@ -96,16 +97,16 @@ export class ConsentGate<T> {
       this.dropped++;
     }
     state.waiting.push(item);
-    if (this.timer === undefined) this.startWait();
+    if (state.wait.kind === 'idle') this.startWait(state);
   }
 
   /** Events wait at most `waitMs` for the stored choice (counted again once the user is known). */
-  private startWait() {
+  private startWait(state: Extract<ConsentGateState<T>, { kind: 'unknown' }>) {
     const { waitMs } = this.options.config;
-    this.timer = this.options.scheduler.setTimeout(() => {
-      if (this.state.kind !== 'unknown') return;
+    const timer = this.options.scheduler.setTimeout(() => {
+      if (this.state !== state) return;
       if (!this.userKnown) {
-        this.ranOutBeforeUser = true;
+        state.wait = { kind: 'afterUser' };
         return;
       }
       this.options.warn(
@@ -115,6 +116,7 @@ export class ConsentGate<T> {
       );
       this.apply(byDefault(this.options.config), false);
     }, waitMs);
+    state.wait = { kind: 'timing', timer };
   }
 
   /** What reading the stored choice gave. */
@@ -135,9 +137,7 @@ export class ConsentGate<T> {
 
   private apply(decision: SegmentConsentDecision, byUser: boolean, stored?: StoredDecision) {
     const previous = this.state;
-    this.options.scheduler.clearTimeout(this.timer);
-    this.timer = undefined;
-    this.ranOutBeforeUser = false;
+    if (previous.kind === 'unknown' && previous.wait.kind === 'timing') this.options.scheduler.clearTimeout(previous.wait.timer);
     if (decision === 'denied') {
       this.state = { kind: 'denied', byUser };
       if (previous.kind !== 'denied') this.options.onDenied();

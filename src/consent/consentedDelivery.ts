@@ -19,19 +19,25 @@ export type ConsentedDeliveryOptions = {
 type Session = { delivery: StoppableDelivery; transport?: Transport; stopped: boolean };
 
 /**
+ * Where analytics stands: `waiting` for the first decision; `on`, with its
+ * delivery, taking the calls captured from `since` (-Infinity before any
+ * switch-off); `off`.
+ */
+type SwitchState = { kind: 'waiting' } | { kind: 'on'; session: Session; since: number } | { kind: 'off' };
+
+/**
  * Delivery that follows the user's choice: none before a granted decision;
  * a new one (a new library instance, so a fresh anonymous id) each time
  * analytics is switched on; on switching off the current one is stopped,
  * its library cut off from the network, and what was stored in the browser
  * removed (again when the page is left, after the library has written its
  * queues, and once more should a library still loading arrive later).
+ * Driven by the consent gate: `start` and `stop` come on changes only.
  */
 export class ConsentedDelivery {
-  private session?: Session;
+  private state: SwitchState = { kind: 'waiting' };
+  /** The page-leave listener of switched-off analytics is registered (once, at the first switch-off). */
   private listening = false;
-  private off = false;
-  /** After a switch-off, when analytics was switched on again: calls captured before are never sent (see `enqueue`). */
-  private acceptsFrom?: number;
 
   constructor(private readonly options: ConsentedDeliveryOptions) {}
 
@@ -43,35 +49,33 @@ export class ConsentedDelivery {
    * under its new anonymous id).
    */
   enqueue(call: SegmentCall): void {
-    if (this.acceptsFrom !== undefined) {
-      // The clock stepped back since the switch-on: capture times no longer tell before from after; let calls through.
-      if ((this.options.now ?? Date.now)() < this.acceptsFrom) this.acceptsFrom = -Infinity;
-      if (call.timestamp.getTime() < this.acceptsFrom) return;
-    }
-    this.session?.delivery.enqueue(call);
+    const state = this.state;
+    if (state.kind !== 'on') return;
+    // The clock stepped back since the switch-on: capture times no longer tell before from after; let calls through.
+    if (this.now() < state.since) state.since = -Infinity;
+    if (call.timestamp.getTime() < state.since) return;
+    state.session.delivery.enqueue(call);
   }
 
   /** Analytics is switched on: a new delivery. */
   start(): void {
-    this.off = false;
-    if (this.acceptsFrom !== undefined) this.acceptsFrom = (this.options.now ?? Date.now)();
-    if (this.session) return;
+    if (this.state.kind === 'on') return;
+    const since = this.state.kind === 'off' ? this.now() : -Infinity;
     const session: Session = { delivery: undefined as unknown as StoppableDelivery, stopped: false };
     session.delivery = this.options.create(transport => {
       session.transport = transport;
       if (session.stopped) this.cut(transport);
       return transport;
     });
-    this.session = session;
+    this.state = { kind: 'on', session, since };
   }
 
   /** Analytics is switched off: nothing more sent, nothing left behind. */
   stop(): void {
-    this.off = true;
-    this.acceptsFrom = Infinity;
-    const session = this.session;
-    this.session = undefined;
-    if (session) {
+    const previous = this.state;
+    this.state = { kind: 'off' };
+    if (previous.kind === 'on') {
+      const { session } = previous;
       session.stopped = true;
       session.delivery.stop();
       if (session.transport) this.cut(session.transport);
@@ -81,8 +85,12 @@ export class ConsentedDelivery {
     this.listening = true;
     // Registered now, after the library's own listeners: runs after they have stored their queues.
     this.options.onPageLeave(() => {
-      if (this.off) this.options.forget();
+      if (this.state.kind === 'off') this.options.forget();
     });
+  }
+
+  private now() {
+    return (this.options.now ?? Date.now)();
   }
 
   private cut(transport: Transport) {
@@ -92,6 +100,6 @@ export class ConsentedDelivery {
       // the library is cut off at best effort; its stores are removed below either way
     }
     // A library of a stopped session that arrives once analytics is on again must not remove the new session's ids.
-    if (this.off) this.options.forget();
+    if (this.state.kind === 'off') this.options.forget();
   }
 }
