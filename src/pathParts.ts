@@ -1,7 +1,7 @@
 import type { IdentityApi, StorageApi } from '@backstage/core-plugin-api';
 import { EnabledSegmentConfig } from './config/SegmentConfig';
 import { listenForPageLeave } from './delivery/pageLifecycle';
-import { browserUserIdTransform, startRelayMode } from './delivery/relayMode';
+import { startRelayMode } from './delivery/relayMode';
 import { chooseUserIdTransform } from './identity/chooseUserIdTransform';
 import { resolveIdentity } from './identity/resolveIdentity';
 import { oncePerRef } from './identity/transformEntityRef';
@@ -58,7 +58,7 @@ export function setUpPathParts(
     return undefined;
   }
   const { identityApi } = app;
-  const { transform: chosen, warnings } = chooseUserIdTransform(
+  const choice = chooseUserIdTransform(
     app.userIdTransform,
     config.userIdTransform,
     config.userIdSalt,
@@ -69,13 +69,13 @@ export function setUpPathParts(
   if (!claimWriteKey(config.writeKey, logger)) return undefined;
   // Kept by an earlier config: no load of this one reads them (its own key's too; another instance's stay).
   if (config.agent.disableClientPersistence) dropKeptCallsSoon(key => key !== config.writeKey && isWriteKeyClaimed(key));
-  warnings.forEach(warning => logger.warn(warning));
+  choice.warnings.forEach(warning => logger.warn(warning));
   // `delivery: backend`: the relay's session cookie (and the library waits for its first attempt).
   const relay = startRelayMode(config, identityApi, logger);
   if (!relay) return undefined;
   const salt = config.userIdSalt;
   // The identity and the privacy step both meet the user's ref: the app's function is asked once.
-  const transform = oncePerRef(chosen);
+  const transform = oncePerRef(choice.transform);
   // With a transform, every user ref sent is pseudonymized with it (the user's own becomes their user id).
   const pseudonyms = transform && createUserPseudonyms({ transform, salt, timeoutMs: config.identityTimeoutMs });
   // Before delivery is created: on leaving the page, calls still being hashed reach delivery first.
@@ -83,7 +83,8 @@ export function setUpPathParts(
   const { groups } = config.team;
   const warn = (message: string) => logger.warn(message);
   const onUser = pseudonyms && ((ref: string, userId: Promise<string>) => pseudonyms.expectOwn(ref, userId));
-  const userIdTransform = browserUserIdTransform(config, transform);
+  // The same function as the pseudonyms' where there is one (asked once per ref); else the choice's ('sha-256' or none).
+  const userIdTransform = transform ?? choice.userIdTransform;
   const identity =
     identityApi && withGroups(resolveIdentity({ identityApi, transform: userIdTransform, salt, groups, warn, onUser }));
   if (identity) relay.followUser?.(identity.userId);

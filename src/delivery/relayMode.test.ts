@@ -2,7 +2,7 @@ import { ConfigReader } from '@backstage/config';
 import type { IdentityApi } from '@backstage/core-plugin-api';
 import { readSegmentConfig } from '../config/readSegmentConfig';
 import { EnabledSegmentConfig } from '../config/SegmentConfig';
-import { browserUserIdTransform, startRelayMode } from './relayMode';
+import { startRelayMode } from './relayMode';
 
 function configOf(segment: Record<string, any>): EnabledSegmentConfig {
   const config = readSegmentConfig(
@@ -46,14 +46,5 @@ describe('startRelayMode', () => {
     await Promise.resolve();
     expect(fetchSpy).not.toHaveBeenCalled();
     expect(identityApi.getCredentials).not.toHaveBeenCalled();
-  });
-});
-
-describe('browserUserIdTransform', () => {
-  it("is 'sha-256' with delivery: backend unless a transform is set, and unchanged in direct delivery", () => {
-    const own = async (ref: string) => `own:${ref.length}`;
-    expect(browserUserIdTransform(configOf({ delivery: 'backend' }), undefined)).toBe('sha-256');
-    expect(browserUserIdTransform(configOf({ delivery: 'backend' }), own)).toBe(own);
-    expect(browserUserIdTransform(configOf({ writeKey: 'wk' }), undefined)).toBeUndefined();
   });
 });

@@ -1,6 +1,5 @@
 import type { IdentityApi } from '@backstage/core-plugin-api';
 import type { EnabledSegmentConfig } from '../config/SegmentConfig';
-import type { UserIdTransformOption } from '../identity/userIdOptions';
 import { browserUserId } from './storedOwner';
 import type { Logger } from './Transport';
 
@@ -49,19 +48,4 @@ export function startRelayMode(config: EnabledSegmentConfig, identityApi: Identi
     refused: () => void session.then(s => s.refused()),
     followUser: userId => void userId.then(id => (pageUser = id), () => {}),
   };
-}
-
-/**
- * The transform of the user's id in the browser. With `delivery: backend` the
- * relay sets every `userId` itself; the browser still needs an id per user
- * (to start a new session when another person signs in, to keep stored
- * calls to their owner), and it is the SHA-256 of the entity ref unless a
- * transform is configured: no plaintext ref is stored by the library or sent
- * to the relay (which replaces it).
- */
-export function browserUserIdTransform(
-  config: EnabledSegmentConfig,
-  transform: UserIdTransformOption | undefined,
-): UserIdTransformOption | undefined {
-  return config.relay ? transform ?? 'sha-256' : transform;
 }

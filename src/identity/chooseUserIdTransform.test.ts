@@ -24,6 +24,15 @@ describe('chooseUserIdTransform', () => {
     expect(choice.warnings.join()).not.toContain('pepper');
   });
 
+  it("gives the browser's user id a SHA-256 with delivery: backend where no transform is set", () => {
+    expect(chooseUserIdTransform(undefined, 'none', undefined, true).userIdTransform).toBe('sha-256');
+    expect(chooseUserIdTransform(undefined, 'none', undefined, true).transform).toBeUndefined();
+    expect(chooseUserIdTransform(custom, 'none', undefined, true).userIdTransform).toBe(custom);
+    expect(chooseUserIdTransform(undefined, 'sha-256', undefined, true).userIdTransform).toBe('sha-256');
+    expect(chooseUserIdTransform(undefined, 'none', undefined, false).userIdTransform).toBeUndefined();
+    expect(chooseUserIdTransform(custom, 'none', undefined, false).userIdTransform).toBe(custom);
+  });
+
   it.each<[string, unknown]>([
     ['empty string', ''],
     ['null', null],

@@ -3,8 +3,16 @@ import type { UserIdTransformOption } from './userIdOptions';
 
 /** What {@link chooseUserIdTransform} decided. */
 export type UserIdTransformChoice = {
-  /** Undefined: no transform, the entity ref is the user id. */
+  /** The app's transform (pseudonyms of user refs); undefined: none, the entity ref is the user id. */
   transform?: UserIdTransformOption;
+  /**
+   * The transform of the user's id in the browser: `transform`, or, with
+   * `delivery: backend` where none is set, `'sha-256'` (the relay sets every
+   * `userId` itself; the browser still needs an id per user, to start a new
+   * session when another person signs in and to keep stored calls to their
+   * owner, and no plaintext ref is stored by the library or sent to the relay).
+   */
+  userIdTransform?: UserIdTransformOption;
   /** Warnings to log once, at construction. */
   warnings: string[];
 };
@@ -20,7 +28,7 @@ export type UserIdTransformChoice = {
  * transform and the digest of search terms (`redact.searchTerms: sha-256`,
  * `hashesSearchTerms`); with neither, a warning says it has no effect. With
  * `delivery: backend` (`relay`) the browser hashes with `'sha-256'` where no
- * transform is set (see `browserUserIdTransform`), so the salt has an effect
+ * transform is set (`userIdTransform`), so the salt has an effect
  * there too.
  *
  * @throws when the code option is invalid
@@ -41,14 +49,14 @@ export function chooseUserIdTransform(
     );
   }
   const transform = (option ?? (configured === 'sha-256' ? 'sha-256' : undefined)) as UserIdTransformOption | undefined;
-  const inBrowser = relay ? transform ?? 'sha-256' : transform;
+  const userIdTransform = relay ? transform ?? 'sha-256' : transform;
   const warnings =
-    salt !== undefined && inBrowser !== 'sha-256' && !hashesSearchTerms
+    salt !== undefined && userIdTransform !== 'sha-256' && !hashesSearchTerms
       ? [
           "Segment analytics: app.analytics.segment.userIdSalt has no effect: it only keys the 'sha-256' " +
             `userIdTransform (the one in use is ${transform ? 'a function' : "'none': plaintext entity refs"}) and ` +
             "redact.searchTerms: 'sha-256' (not set)",
         ]
       : [];
-  return { transform, warnings };
+  return { transform, userIdTransform, warnings };
 }
