@@ -24,11 +24,12 @@
 //   <package>/dist-dynamic-pack/  <name>-dynamic-<version>.tgz
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fingerprintChanges, fingerprintPackage } from './fingerprint.mjs';
 import { copySources } from './copySources.mjs';
+import { relaxConfigSchemaFile } from '../scripts/relaxConfigSchema.mjs';
 import { writeDerivedYarnLock, yarnEnvironment } from './backendToolchain.mjs';
 import { TOOLCHAIN_DIR, markToolchainInstalled, rhdhCliScript, toolchainInstalled } from './toolchain.mjs';
 
@@ -119,6 +120,20 @@ function step(command, args, cwd, { capture = false, env = process.env } = {}) {
   });
 }
 
+/**
+ * The config schemas RHDH reads from the derived package (the Scalprum
+ * build's, and the module federation build's in newer hosts): RHDH's app
+ * backend adds them to the app's schema and refuses to serve the app when a
+ * value has the wrong type where the schema declares an object or a list.
+ * Made advisory as the npm package's is (`npm run prepack`): the module
+ * checks every value in the browser and reports what is wrong.
+ */
+function relaxDerivedSchemas(/** @type {string} */ derived) {
+  const files = [join(derived, 'dist-scalprum', 'configSchema.json'), join(derived, 'dist', '.config-schema.json')].filter(f => existsSync(f));
+  if (!files.length) throw new Error(`${derived}: the RHDH CLI wrote no config schema (dist-scalprum/configSchema.json, dist/.config-schema.json)`);
+  for (const file of files) say(`--- ${relaxConfigSchemaFile(file).replace(derived, relative(ROOT, derived))}`);
+}
+
 /** sha512 integrity of a file, as npm and dynamic-plugins.yaml write it. */
 function integrityOf(/** @type {string} */ file) {
   return `sha512-${createHash('sha512').update(readFileSync(file)).digest('base64')}`;
@@ -158,6 +173,7 @@ async function main() {
   rmSync(derived, { recursive: true, force: true });
   cpSync(join(workDir, 'dist-dynamic'), derived, { recursive: true });
   rmSync(workDir, { recursive: true, force: true });
+  if (kind === 'frontend') relaxDerivedSchemas(derived);
 
   say('--- npm pack (dist-dynamic)');
   mkdirSync(outDir, { recursive: true });

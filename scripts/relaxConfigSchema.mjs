@@ -68,8 +68,18 @@ export function relaxConfigSchema(schema) {
   return schema;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const file = process.argv[2] ?? 'config.schema.json';
+/**
+ * Makes the schema in a file advisory, in place (see {@link relaxConfigSchema}):
+ * `config.schema.json` of the npm package, or the schemas RHDH reads from a
+ * dynamic plugin's derived package (`dist-scalprum/configSchema.json`,
+ * `dist/.config-schema.json`).
+ * @param {string} file
+ */
+export function relaxConfigSchemaFile(file) {
   writeFileSync(file, `${JSON.stringify(relaxConfigSchema(JSON.parse(readFileSync(file, 'utf8'))), null, 2)}\n`);
-  console.log(`${file}: app.analytics.segment made advisory (no object or list types enforced)`);
+  return `${file}: app.analytics.segment made advisory (no object or list types enforced)`;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  console.log(relaxConfigSchemaFile(process.argv[2] ?? 'config.schema.json'));
 }

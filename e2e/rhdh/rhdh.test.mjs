@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import configLoader from '@backstage/config-loader';
 import { startCollector } from '../../dev/collector/collector.mjs';
 import { browserMissing, openBrowser } from '../support/browser.mjs';
 import { buildApp } from '../support/buildApp.mjs';
@@ -152,6 +153,22 @@ describe('npm run export-dynamic', () => {
     assert.equal(manifest.name, PLUGIN_SCOPE, 'the Scalprum scope README documents');
     assert.ok(existsSync(join(exported.packageDir, 'dist', 'mf-manifest.json')), 'the module federation manifest');
     assert.ok(existsSync(join(exported.packageDir, 'dist-scalprum', 'configSchema.json')), 'the config schema RHDH validates against');
+  });
+
+  it("ships config schemas on which RHDH's app backend still serves the app when a value has the wrong type", async () => {
+    // What RHDH's app backend does with them (plugin-app-backend's readFrontendConfig): the frontend-visible
+    // config, processed against the app's schema with every dynamic plugin's added, and a throw means no app served.
+    const wrong = [{ batching: true }, { consent: 'opt-in' }, { allowedAttributes: 'kind' }, { redact: { patterns: '\\d+' } }, { agent: 'off' }];
+    for (const file of [join('dist-scalprum', 'configSchema.json'), join('dist', '.config-schema.json')]) {
+      const value = JSON.parse(readFileSync(join(exported.packageDir, file), 'utf8'));
+      const schema = await configLoader.loadConfigSchema({ serialized: { backstageConfigSchemaVersion: 1, schemas: [{ path: file, value }] } });
+      for (const segment of [{}, ...wrong]) {
+        const data = { app: { analytics: { segment: { writeKey: 'k', ...segment } } } };
+        const [processed] = schema.process([{ context: 'app-config.yaml', data }], { visibility: ['frontend'], withDeprecatedKeys: true });
+        // The module reads every value in the browser and reports what is wrong: the value reaches it.
+        assert.deepEqual(processed.data, data, `${file}: ${JSON.stringify(segment)}`);
+      }
+    }
   });
 });
 
