@@ -108,8 +108,14 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * start page's event made by a function of its own, delivery's scheduler
  * handed to the transport from createDelivery, and the module's copy of an
  * event the library keeps removed before the library loads (lazy chunk): 28854 B.
+ * Then a regression check of the closed issues (2026-12-05): where
+ * localStorage refuses the record of whose identity the browser holds, it
+ * is kept in a cookie (after a session whose user could not be identified,
+ * the next person got its anonymous id); it is written at the session's
+ * start and when the page is left before the library has loaded, so on the
+ * first load: 29080 B (28.4 KB), budget 28.5 KB.
  */
-const OWN_CODE_LIMIT = 28.25 * 1024;
+const OWN_CODE_LIMIT = 28.5 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];
 
 const failures = [];

@@ -216,6 +216,44 @@ describe('hostile browsers (Chromium, embedded collector)', { skip: missing, con
     await next.close();
   });
 
+  it('a full localStorage in a shared browser: after a session whose identity never came (its events anonymous), the next person gets a new anonymous id', async () => {
+    const alice = 'user:default/alice';
+    const bob = 'user:default/bob';
+    const h = await harness({ segment: { identityTimeoutMs: 1000 }, knobs: { userEntityRef: alice } });
+    const { context } = h.browser;
+    await h.collector.waitFor(m => m.some(x => x.type === 'identify' && x.userId === alice));
+    await h.page.close();
+    // A browser whose storage for the origin is full before analytics ever ran in it (Backstage's sign-in kept).
+    await context.clearCookies();
+    const filler = await context.newPage();
+    await filler.goto(`${h.app.url}/index.js`);
+    await filler.evaluate(() => {
+      for (const key of Object.keys(localStorage)) if (/^(ajs_|backstage-segment|persisted-queue)/.test(key)) localStorage.removeItem(key);
+    });
+    await filler.evaluate(fillLocalStorage);
+    await filler.close();
+    const open = (/** @type {object} */ knobs) => openSignedIn(context, h.app.url, knobs);
+    // Alice signs in.
+    const full = await open({ userEntityRef: alice });
+    await full.click('[data-testid=fire-search]');
+    await h.collector.waitFor(m => named(m, 'search').some(x => x.userId === alice));
+    await full.close();
+    // Someone whose identity never answers: past the time-out their events go out anonymous, with a fresh anonymous id.
+    const unknown = await open({ userEntityRef: alice, identityDelayMs: 120_000 });
+    await unknown.click('[data-testid=fire-search]');
+    const seen = await h.collector.waitFor(m => named(m, 'search').some(x => !x.userId), 20000);
+    const anonymous = named(seen, 'search').find(x => !x.userId)?.anonymousId;
+    assert.ok(anonymous);
+    await unknown.close();
+    // Bob, next, storage still full: none of those anonymous events may become his.
+    const next = await open({ userEntityRef: bob });
+    await next.click('[data-testid=fire-search]');
+    const messages = await h.collector.waitFor(m => m.some(x => x.type === 'identify' && x.userId === bob) && named(m, 'search').some(x => x.userId === bob), 20000);
+    const bobs = messages.filter(m => m.userId === bob);
+    for (const m of bobs) assert.notEqual(m.anonymousId, anonymous, `Bob's ${m.type} ${m.event ?? ''} carries the anonymous id of the unidentified session`);
+    await next.close();
+  });
+
   it('localStorage full for one person\'s session only, on a host of several labels: the next person never gets their anonymous id', async () => {
     const host = 'backstage.eu.example.com';
     const alice = 'user:default/alice';

@@ -1,4 +1,5 @@
 import { callStoreKey } from '../delivery/callStore';
+import { createOwnerCookie } from '../delivery/ownerCookie';
 import { storedOwnerKey } from '../delivery/storedOwner';
 import { IDBFactory } from 'fake-indexeddb';
 import { createClaimLedger, DATABASE } from '../delivery/claimLedger';
@@ -55,6 +56,16 @@ describe('forgetBrowserData', () => {
       '.com',
     ]);
     expect(writes.some(w => w.startsWith('other='))).toBe(false);
+  });
+
+  it("removes the module's record of whose identity the browser holds where it is a cookie (localStorage refused it)", () => {
+    const record = createOwnerCookie('wk', document);
+    expect(record.write('user:default/jane')).toBe(true);
+    document.cookie = 'unrelated=1; path=/';
+    expect(forgetBrowserData('wk', MODULE_KEYS)).toContain('cookie backstage-segment.wk.user');
+    expect(record.read()).toBeUndefined();
+    expect(document.cookie).toBe('unrelated=1');
+    document.cookie = 'unrelated=; path=/; max-age=0';
   });
 
   it('never throws, whatever the stores do', () => {

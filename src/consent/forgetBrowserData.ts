@@ -8,6 +8,9 @@ export type BrowserData = {
   indexedDB?: Pick<IDBFactory, 'deleteDatabase'>;
 };
 
+/** The start of the cookie the module records whose identity the browser holds in, where localStorage refuses it (`delivery/ownerCookie.ts`). */
+const OWNER_COOKIE_PREFIX = 'backstage-segment.';
+
 /** The module's IndexedDB database: which page load took which stored call (`delivery/claimLedger.ts`). */
 export const CLAIMS_DATABASE = 'backstage-segment';
 
@@ -57,7 +60,8 @@ function domainsOf(hostname: string): string[] {
  * browser (`writeKey`'s and any earlier one's): the module's keys
  * (`moduleKeys`, `backstage-segment:*`), the library's `ajs_*` keys and
  * persisted queues in localStorage, and its `ajs_*` cookies, also those set
- * on a parent domain (the library puts them on the top domain it may); and
+ * on a parent domain (the library puts them on the top domain it may), and
+ * the module's record of whose identity that is where it is a cookie; and
  * the module's IndexedDB database of claims (messageIds and times: which
  * page load sent a stored call), deleted once its open connections close.
  * Never throws; returns what it removed, for tests and logs.
@@ -91,7 +95,7 @@ export function forgetBrowserData(
       const names = doc.cookie
         .split(';')
         .map(part => part.split('=')[0].trim())
-        .filter(name => name.startsWith('ajs_'));
+        .filter(name => name.startsWith('ajs_') || name.startsWith(OWNER_COOKIE_PREFIX));
       const domains = browser.hostname ? domainsOf(browser.hostname) : [];
       for (const name of new Set(names)) {
         const expired = `${name}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; max-age=0; path=/`;

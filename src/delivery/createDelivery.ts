@@ -10,6 +10,7 @@ import { MAX_IN_FLIGHT } from './pacing';
 import { browserScheduler } from '../time/scheduler';
 import { createLoggingTransport } from './loggingTransport';
 import { listenForPageLeave } from './pageLifecycle';
+import { createOwnerCookie } from './ownerCookie';
 import { createMemoryStorage, createStoredOwner, pageLocalStorage } from './storedOwner';
 import { probeLocalStorage } from './storageProbe';
 import { SegmentCall } from '../mapping/SegmentCall';
@@ -66,9 +67,10 @@ export function createDelivery(
   const storage = localStorage && (localStorage.kind === 'usable' ? pageLocalStorage()! : createMemoryStorage());
   // The record of whose identity the browser holds stays in localStorage where it can still be read (full,
   // refusing writes): a session that cannot record its user there removes the record, so that no later load
-  // (with storage that works again) takes an out-of-date one for this browser's user.
+  // (with storage that works again) takes an out-of-date one for this browser's user, and records it in a
+  // cookie instead, beside the library's identity cookies.
   const ownerStorage = localStorage?.kind === 'readOnly' ? pageLocalStorage()! : storage;
-  const storedOwner = ownerStorage && createStoredOwner(ownerStorage, config.writeKey, userId !== undefined);
+  const storedOwner = ownerStorage && createStoredOwner(ownerStorage, config.writeKey, userId !== undefined, createOwnerCookie(config.writeKey));
   const store = storage && createCallStore({ storage, writeKey: config.writeKey, now: scheduler.wallNow, logger, settings: config.callSettings });
   const titles = watchTitles(scheduler.now);
   const current = () => titles.look();

@@ -1,3 +1,4 @@
+import { createOwnerCookie } from './ownerCookie';
 import { createMemoryStorage, createStoredOwner, storedOwnerKey, UNIDENTIFIED } from './storedOwner';
 
 describe('createStoredOwner', () => {
@@ -34,6 +35,50 @@ describe('createStoredOwner', () => {
     };
     const owner = createStoredOwner(full, 'wk');
     expect(owner.get()).toBe('user:default/alice');
+    owner.set('user:default/bob');
+    expect(owner.get()).toBeUndefined();
+  });
+
+  it('where the storage refuses the record (full from the start), keeps it in a cookie until the storage takes it again', () => {
+    const storage = createMemoryStorage();
+    const refusing = {
+      ...storage,
+      setItem: () => {
+        throw new DOMException('full', 'QuotaExceededError');
+      },
+    };
+    const cookie = createOwnerCookie('wk', document);
+    try {
+      // A session whose user could not be identified: the next load, still full, knows it.
+      createStoredOwner(refusing, 'wk', true, cookie).set(undefined);
+      expect(createStoredOwner(refusing, 'wk', true, cookie).get()).toBe(UNIDENTIFIED);
+      // Storage works again: the record is read from the cookie, then kept in the storage, the cookie removed.
+      const owner = createStoredOwner(storage, 'wk', true, cookie);
+      expect(owner.get()).toBe(UNIDENTIFIED);
+      owner.set('user:default/bob');
+      expect(storage.getItem(storedOwnerKey('wk'))).toBe('user:default/bob');
+      expect(cookie.read()).toBeUndefined();
+      // An app without users: an anonymous session leaves no record anywhere.
+      createStoredOwner(refusing, 'wk', false, cookie).set(undefined);
+      expect(cookie.read()).toBeUndefined();
+      expect(storage.getItem(storedOwnerKey('wk'))).toBeNull();
+    } finally {
+      cookie.remove();
+    }
+  });
+
+  it('where the storage and the cookie both refuse the record, none is left, not an out-of-date one', () => {
+    const storage = createMemoryStorage();
+    const cookie = createOwnerCookie('wk', document);
+    cookie.write('user:default/alice');
+    const refusing = {
+      ...storage,
+      setItem: () => {
+        throw new DOMException('full', 'QuotaExceededError');
+      },
+    };
+    const blocked = { read: () => cookie.read(), write: () => false, remove: () => cookie.remove() };
+    const owner = createStoredOwner(refusing, 'wk', true, blocked);
     owner.set('user:default/bob');
     expect(owner.get()).toBeUndefined();
   });

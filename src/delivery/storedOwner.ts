@@ -1,4 +1,5 @@
 import { KeyValueStorage } from './callStore';
+import { cookieValue, type CookieRecord } from './ownerCookie';
 
 /**
  * Which user the identity the Segment library keeps in this browser (its
@@ -37,27 +38,37 @@ export function storedOwnerKey(writeKey: string): string {
  * module, the public plugin used in between, another app on the same cookie
  * domain); this module's own record only where there is none (the user id
  * set aside, or not kept). Where the storage refuses to record a session's
- * user, the record is removed rather than left out of date.
+ * user, the record is kept in `cookie` instead (beside the library's
+ * identity cookies, which keep the identity then), and where that fails
+ * too, the record is removed rather than left out of date.
  *
  * @param identifiesUsers - the app identifies its users (an identity API):
  *   an anonymous session is someone {@link UNIDENTIFIED}
+ * @param cookie - where the record goes when the storage refuses it; read
+ *   where the storage has none, removed once the storage takes it again
  */
-export function createStoredOwner(storage: KeyValueStorage, writeKey: string, identifiesUsers = false): StoredOwner {
+export function createStoredOwner(storage: KeyValueStorage, writeKey: string, identifiesUsers = false, cookie?: CookieRecord): StoredOwner {
   const key = storedOwnerKey(writeKey);
   return {
     get() {
       try {
-        return libraryUserId(storage) ?? storage.getItem(key) ?? undefined;
+        const id = libraryUserId(storage) ?? storage.getItem(key);
+        if (id !== null && id !== undefined) return id;
       } catch {
         return undefined;
       }
+      return cookie?.read();
     },
     set(userId) {
+      const anonymous = userId === undefined && !identifiesUsers;
+      const record = userId ?? UNIDENTIFIED;
       try {
-        if (userId === undefined && !identifiesUsers) storage.removeItem(key);
-        else storage.setItem(key, userId ?? UNIDENTIFIED);
+        if (anonymous) storage.removeItem(key);
+        else storage.setItem(key, record);
+        cookie?.remove();
+        return;
       } catch {
-        // Full, or refusing writes: no record rather than an out-of-date one
+        // Full, or refusing writes: no record there rather than an out-of-date one
         // (a later load would take it for this browser's user).
         try {
           storage.removeItem(key);
@@ -65,6 +76,8 @@ export function createStoredOwner(storage: KeyValueStorage, writeKey: string, id
           // nothing to remember it by, nor to forget
         }
       }
+      // In the cookie; where cookies refuse it too, no record at all.
+      if (anonymous || !cookie?.write(record)) cookie?.remove();
     },
   };
 }
@@ -98,13 +111,9 @@ export function browserUserId(): string | undefined {
  */
 function userIdCookie(): string | undefined {
   try {
-    return document.cookie
-      .split('; ')
-      .find(c => c.startsWith('ajs_user_id='))
-      ?.slice(12)
-      .replace(/(%[\dA-F]{2})+/gi, decodeURIComponent);
+    return cookieValue('ajs_user_id')?.replace(/(%[\dA-F]{2})+/gi, decodeURIComponent);
   } catch {
-    return undefined;
+    return undefined; // not UTF-8 once decoded: not an id the library wrote
   }
 }
 
