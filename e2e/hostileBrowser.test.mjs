@@ -162,6 +162,42 @@ function storeBacklog({ key, count, event, owner }) {
   localStorage.setItem(key, JSON.stringify({ v: 1, calls }));
 }
 
+/**
+ * Alice signs in, then someone whose identity never answers (past the
+ * time-out their events go out anonymous, with a fresh anonymous id), then
+ * Bob: none of those anonymous events may become his. `prepare` sets the
+ * browser up first (after Alice's first load, its cookies cleared).
+ * @param {(context: import('playwright-core').BrowserContext, appUrl: string) => Promise<void>} prepare
+ */
+async function unidentifiedThenAnother(prepare) {
+  const alice = 'user:default/alice';
+  const bob = 'user:default/bob';
+  const h = await harness({ segment: { identityTimeoutMs: 1000 }, knobs: { userEntityRef: alice } });
+  const { context } = h.browser;
+  await h.collector.waitFor(m => m.some(x => x.type === 'identify' && x.userId === alice));
+  await h.page.close();
+  await context.clearCookies();
+  await prepare(context, h.app.url);
+  const open = (/** @type {object} */ knobs) => openSignedIn(context, h.app.url, knobs);
+  const first = await open({ userEntityRef: alice });
+  await first.click('[data-testid=fire-search]');
+  await h.collector.waitFor(m => named(m, 'search').some(x => x.userId === alice));
+  await first.close();
+  const unknown = await open({ userEntityRef: alice, identityDelayMs: 120_000 });
+  await unknown.click('[data-testid=fire-search]');
+  const seen = await h.collector.waitFor(m => named(m, 'search').some(x => !x.userId), 20000);
+  const anonymous = named(seen, 'search').find(x => !x.userId)?.anonymousId;
+  assert.ok(anonymous);
+  await unknown.close();
+  const next = await open({ userEntityRef: bob });
+  await next.click('[data-testid=fire-search]');
+  const messages = await h.collector.waitFor(m => m.some(x => x.type === 'identify' && x.userId === bob) && named(m, 'search').some(x => x.userId === bob), 20000);
+  for (const m of messages.filter(x => x.userId === bob)) {
+    assert.notEqual(m.anonymousId, anonymous, `Bob's ${m.type} ${m.event ?? ''} carries the anonymous id of the unidentified session`);
+  }
+  await next.close();
+}
+
 describe('hostile browsers (Chromium, embedded collector)', { skip: missing, concurrency: TESTS_AT_ONCE }, () => {
   it('a full localStorage: every event is delivered from memory, one warning saying so, the anonymous id kept in a cookie', async () => {
     const h = await harness();
@@ -217,41 +253,29 @@ describe('hostile browsers (Chromium, embedded collector)', { skip: missing, con
   });
 
   it('a full localStorage in a shared browser: after a session whose identity never came (its events anonymous), the next person gets a new anonymous id', async () => {
-    const alice = 'user:default/alice';
-    const bob = 'user:default/bob';
-    const h = await harness({ segment: { identityTimeoutMs: 1000 }, knobs: { userEntityRef: alice } });
-    const { context } = h.browser;
-    await h.collector.waitFor(m => m.some(x => x.type === 'identify' && x.userId === alice));
-    await h.page.close();
-    // A browser whose storage for the origin is full before analytics ever ran in it (Backstage's sign-in kept).
-    await context.clearCookies();
-    const filler = await context.newPage();
-    await filler.goto(`${h.app.url}/index.js`);
-    await filler.evaluate(() => {
-      for (const key of Object.keys(localStorage)) if (/^(ajs_|backstage-segment|persisted-queue)/.test(key)) localStorage.removeItem(key);
+    await unidentifiedThenAnother(async (context, appUrl) => {
+      // Full before analytics ever ran in this browser (Backstage's sign-in kept).
+      const filler = await context.newPage();
+      await filler.goto(`${appUrl}/index.js`);
+      await filler.evaluate(() => {
+        for (const key of Object.keys(localStorage)) if (/^(ajs_|backstage-segment|persisted-queue)/.test(key)) localStorage.removeItem(key);
+      });
+      await filler.evaluate(fillLocalStorage);
+      await filler.close();
     });
-    await filler.evaluate(fillLocalStorage);
-    await filler.close();
-    const open = (/** @type {object} */ knobs) => openSignedIn(context, h.app.url, knobs);
-    // Alice signs in.
-    const full = await open({ userEntityRef: alice });
-    await full.click('[data-testid=fire-search]');
-    await h.collector.waitFor(m => named(m, 'search').some(x => x.userId === alice));
-    await full.close();
-    // Someone whose identity never answers: past the time-out their events go out anonymous, with a fresh anonymous id.
-    const unknown = await open({ userEntityRef: alice, identityDelayMs: 120_000 });
-    await unknown.click('[data-testid=fire-search]');
-    const seen = await h.collector.waitFor(m => named(m, 'search').some(x => !x.userId), 20000);
-    const anonymous = named(seen, 'search').find(x => !x.userId)?.anonymousId;
-    assert.ok(anonymous);
-    await unknown.close();
-    // Bob, next, storage still full: none of those anonymous events may become his.
-    const next = await open({ userEntityRef: bob });
-    await next.click('[data-testid=fire-search]');
-    const messages = await h.collector.waitFor(m => m.some(x => x.type === 'identify' && x.userId === bob) && named(m, 'search').some(x => x.userId === bob), 20000);
-    const bobs = messages.filter(m => m.userId === bob);
-    for (const m of bobs) assert.notEqual(m.anonymousId, anonymous, `Bob's ${m.type} ${m.event ?? ''} carries the anonymous id of the unidentified session`);
-    await next.close();
+  });
+
+  it('localStorage out of reach for analytics, cookies working: after a session whose identity never came, the next person gets a new anonymous id', async () => {
+    await unidentifiedThenAnother(async context => {
+      // As reading an unreachable localStorage throws (storage turned off, say): the module keeps its data in memory.
+      await context.addInitScript(() => {
+        const getItem = Storage.prototype.getItem;
+        Storage.prototype.getItem = function throwingForTheProbe(/** @type {string} */ key) {
+          if (key === 'backstage-segment:probe') throw new DOMException('The operation is insecure.', 'SecurityError');
+          return getItem.call(this, key);
+        };
+      });
+    });
   });
 
   it('localStorage full for one person\'s session only, on a host of several labels: the next person never gets their anonymous id', async () => {

@@ -63,7 +63,7 @@ describe('Delivery when the library cannot be loaded (its settings request faile
     const page = deliveryWithStore(storage, {
       transport: Promise.reject(new Error('settings: 500')),
       userId: Promise.reject(new Error('identity: 503')),
-      storedOwner: createStoredOwner(storage, 'wk', true),
+      storedOwner: createStoredOwner(storage, 'wk', { identifiesUsers: true }),
     });
     page.d.enqueue(clickCall('a'));
     await advance(10);

@@ -117,13 +117,13 @@ describe('Delivery', () => {
 
     it('left before its user was known, with no one recorded: the record says someone unidentified (the next user starts afresh)', () => {
       const storage = memoryStorage();
-      const pending = withStore(storage, { userId: new Promise(() => {}), storedOwner: createStoredOwner(storage, 'wk', true) });
+      const pending = withStore(storage, { userId: new Promise(() => {}), storedOwner: createStoredOwner(storage, 'wk', { identifiesUsers: true }) });
       pending.d.enqueue(call('x'));
       pending.life.leave();
       expect(storage.data.get(storedOwnerKey('wk'))).toBe(UNIDENTIFIED);
       // A user recorded already stays recorded: the next load tells them from anyone else as before.
       storage.data.set(storedOwnerKey('wk'), 'alice');
-      withStore(storage, { userId: new Promise(() => {}), storedOwner: createStoredOwner(storage, 'wk', true) }).life.leave();
+      withStore(storage, { userId: new Promise(() => {}), storedOwner: createStoredOwner(storage, 'wk', { identifiesUsers: true }) }).life.leave();
       expect(storage.data.get(storedOwnerKey('wk'))).toBe('alice');
     });
 

@@ -68,9 +68,15 @@ export function createDelivery(
   // The record of whose identity the browser holds stays in localStorage where it can still be read (full,
   // refusing writes): a session that cannot record its user there removes the record, so that no later load
   // (with storage that works again) takes an out-of-date one for this browser's user, and records it in a
-  // cookie instead, beside the library's identity cookies.
+  // cookie instead, beside the library's identity cookies (so is one kept in memory, localStorage out of reach).
   const ownerStorage = localStorage?.kind === 'readOnly' ? pageLocalStorage()! : storage;
-  const storedOwner = ownerStorage && createStoredOwner(ownerStorage, config.writeKey, userId !== undefined, createOwnerCookie(config.writeKey));
+  const storedOwner =
+    ownerStorage &&
+    createStoredOwner(ownerStorage, config.writeKey, {
+      identifiesUsers: userId !== undefined,
+      cookie: createOwnerCookie(config.writeKey),
+      inMemory: localStorage?.kind === 'unavailable',
+    });
   const store = storage && createCallStore({ storage, writeKey: config.writeKey, now: scheduler.wallNow, logger, settings: config.callSettings });
   const titles = watchTitles(scheduler.now);
   const current = () => titles.look();

@@ -23,7 +23,7 @@ const loadPage = () =>
   loadSegmentTransport(readEnabled({ writeKey: WRITE_KEY, cdnSettings: 'local', apiHost: 'http://127.0.0.1:9/v1' }), {
     logger: quiet,
     scheduler: browserScheduler,
-    storedOwner: createStoredOwner(localStorage, WRITE_KEY, true),
+    storedOwner: createStoredOwner(localStorage, WRITE_KEY, { identifiesUsers: true }),
     keptCalls: createCallStore({ storage: localStorage, writeKey: WRITE_KEY, now: Date.now, logger: quiet }),
     insideLibrary: pageRedactionPlugin(createPrivacy().library),
     localStorage: probeLocalStorage(() => localStorage),

@@ -137,7 +137,7 @@ describe('the identity held for the page’s life', () => {
   });
 
   it("a tab whose identity comes late, after another person signed in in another tab: the browser never pairs this tab's user with the other's anonymous id", async () => {
-    const owner = () => createStoredOwner(window.localStorage, 'page-life', true);
+    const owner = () => createStoredOwner(window.localStorage, 'page-life', { identifiesUsers: true });
     const loadTab = () => loadSegmentTransport(config(), {
       logger: logger(),
       scheduler: browserScheduler,

@@ -27,7 +27,7 @@ function loadTransport() {
   return loadSegmentTransport(config, {
     logger: { warn: jest.fn(), info: jest.fn() },
     scheduler: browserScheduler,
-    storedOwner: createStoredOwner(localStorage, 'sessions', true),
+    storedOwner: createStoredOwner(localStorage, 'sessions', { identifiesUsers: true }),
     insideLibrary: pageRedactionPlugin(createPrivacy().library),
     localStorage: probeLocalStorage(() => localStorage),
   });

@@ -15,7 +15,7 @@ describe('createStoredOwner', () => {
 
   it('where the app identifies its users, an anonymous session is recorded as someone unidentified, whom no user id equals', () => {
     const storage = createMemoryStorage();
-    const owner = createStoredOwner(storage, 'wk', true);
+    const owner = createStoredOwner(storage, 'wk', { identifiesUsers: true });
     owner.set('user:default/alice');
     owner.set(undefined); // the identity was late or failed
     expect(owner.get()).toBe(UNIDENTIFIED);
@@ -50,18 +50,39 @@ describe('createStoredOwner', () => {
     const cookie = createOwnerCookie('wk', document);
     try {
       // A session whose user could not be identified: the next load, still full, knows it.
-      createStoredOwner(refusing, 'wk', true, cookie).set(undefined);
-      expect(createStoredOwner(refusing, 'wk', true, cookie).get()).toBe(UNIDENTIFIED);
+      createStoredOwner(refusing, 'wk', { identifiesUsers: true, cookie: cookie }).set(undefined);
+      expect(createStoredOwner(refusing, 'wk', { identifiesUsers: true, cookie: cookie }).get()).toBe(UNIDENTIFIED);
       // Storage works again: the record is read from the cookie, then kept in the storage, the cookie removed.
-      const owner = createStoredOwner(storage, 'wk', true, cookie);
+      const owner = createStoredOwner(storage, 'wk', { identifiesUsers: true, cookie: cookie });
       expect(owner.get()).toBe(UNIDENTIFIED);
       owner.set('user:default/bob');
       expect(storage.getItem(storedOwnerKey('wk'))).toBe('user:default/bob');
       expect(cookie.read()).toBeUndefined();
       // An app without users: an anonymous session leaves no record anywhere.
-      createStoredOwner(refusing, 'wk', false, cookie).set(undefined);
+      createStoredOwner(refusing, 'wk', { cookie: cookie }).set(undefined);
       expect(cookie.read()).toBeUndefined();
       expect(storage.getItem(storedOwnerKey('wk'))).toBeNull();
+    } finally {
+      cookie.remove();
+    }
+  });
+
+  it('where the storage is the page\'s memory (localStorage out of reach), the record goes in the cookie too, for the next load', () => {
+    const cookie = createOwnerCookie('wk', document);
+    try {
+      const page = createStoredOwner(createMemoryStorage(), 'wk', { identifiesUsers: true, cookie, inMemory: true });
+      page.set(undefined);
+      expect(page.get()).toBe(UNIDENTIFIED);
+      // The next load: a new memory, the cookie.
+      const next = createStoredOwner(createMemoryStorage(), 'wk', { identifiesUsers: true, cookie, inMemory: true });
+      expect(next.get()).toBe(UNIDENTIFIED);
+      next.set('user:default/bob');
+      expect(cookie.read()).toBe('user:default/bob');
+      // Where the cookie refuses it, the page still knows for its own life.
+      const blocked = { read: () => undefined, write: () => false, remove: () => {} };
+      const sandboxed = createStoredOwner(createMemoryStorage(), 'wk', { identifiesUsers: true, cookie: blocked, inMemory: true });
+      sandboxed.set('user:default/carol');
+      expect(sandboxed.get()).toBe('user:default/carol');
     } finally {
       cookie.remove();
     }
@@ -78,7 +99,7 @@ describe('createStoredOwner', () => {
       },
     };
     const blocked = { read: () => cookie.read(), write: () => false, remove: () => cookie.remove() };
-    const owner = createStoredOwner(refusing, 'wk', true, blocked);
+    const owner = createStoredOwner(refusing, 'wk', { identifiesUsers: true, cookie: blocked });
     owner.set('user:default/bob');
     expect(owner.get()).toBeUndefined();
   });

@@ -31,6 +31,16 @@ export function storedOwnerKey(writeKey: string): string {
   return `backstage-segment:${writeKey}:user`;
 }
 
+/** How a {@link StoredOwner} keeps its record (see {@link createStoredOwner}). */
+export type StoredOwnerOptions = {
+  /** The app identifies its users (an identity API): an anonymous session is someone {@link UNIDENTIFIED}. */
+  identifiesUsers?: boolean;
+  /** Where the record goes when the storage refuses it; read where the storage has none, removed once the storage takes it again. */
+  cookie?: CookieRecord;
+  /** The storage is the page's memory (localStorage cannot be reached): the record goes in the cookie too, for the next load. */
+  inMemory?: boolean;
+};
+
 /**
  * A {@link StoredOwner} in the browser's storage; never throws. The user id
  * the Segment library stored (`ajs_user_id`, in `storage`, else its cookie)
@@ -38,16 +48,13 @@ export function storedOwnerKey(writeKey: string): string {
  * module, the public plugin used in between, another app on the same cookie
  * domain); this module's own record only where there is none (the user id
  * set aside, or not kept). Where the storage refuses to record a session's
- * user, the record is kept in `cookie` instead (beside the library's
- * identity cookies, which keep the identity then), and where that fails
- * too, the record is removed rather than left out of date.
- *
- * @param identifiesUsers - the app identifies its users (an identity API):
- *   an anonymous session is someone {@link UNIDENTIFIED}
- * @param cookie - where the record goes when the storage refuses it; read
- *   where the storage has none, removed once the storage takes it again
+ * user, or keeps it in the page's memory only, the record is kept in the
+ * `cookie` instead (beside the library's identity cookies, which keep the
+ * identity then), and where that fails too, the record is removed rather
+ * than left out of date.
  */
-export function createStoredOwner(storage: KeyValueStorage, writeKey: string, identifiesUsers = false, cookie?: CookieRecord): StoredOwner {
+export function createStoredOwner(storage: KeyValueStorage, writeKey: string, options: StoredOwnerOptions = {}): StoredOwner {
+  const { identifiesUsers, cookie, inMemory } = options;
   const key = storedOwnerKey(writeKey);
   return {
     get() {
@@ -65,8 +72,10 @@ export function createStoredOwner(storage: KeyValueStorage, writeKey: string, id
       try {
         if (anonymous) storage.removeItem(key);
         else storage.setItem(key, record);
-        cookie?.remove();
-        return;
+        if (!inMemory) {
+          cookie?.remove();
+          return;
+        }
       } catch {
         // Full, or refusing writes: no record there rather than an out-of-date one
         // (a later load would take it for this browser's user).
