@@ -115,8 +115,12 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * start and when the page is left before the library has loaded, so on the
  * first load; so where localStorage cannot be reached at all (the record was
  * in the page's memory only; a second look): 29136 B (28.5 KB), budget 28.5 KB.
+ * Then what only the library's chunk uses moved out of files the first load
+ * shares with it (a bundler splits by file: the cookie probe, the storage
+ * warning and the delivery-failure watch rode along with the localStorage
+ * probe and the load-failure message): 28315 B (27.7 KB), budget 28 KB.
  */
-const OWN_CODE_LIMIT = 28.5 * 1024;
+const OWN_CODE_LIMIT = 28 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];
 
 const failures = [];

@@ -3,7 +3,7 @@ import { createWarnOnce, describeError, SafeLogger, safeLogger } from '../warnSa
 import { CallQueue, createWaitingBound, QueueItem, WaitingBound } from './callQueue';
 import { CarryOver } from './carryOver';
 import { randomId } from './randomId';
-import { libraryFailure } from './deliveryFailures';
+import { libraryFailure } from './libraryFailure';
 import { CallWarnings, createCallWarnings, prepareCall, sendCall, sendStoredCall } from './handOver';
 import { createIdentityGate, IdentityGate } from './identityGate';
 import { createInFlight, InFlight, MAX_IN_FLIGHT, startSlice } from './pacing';

@@ -1,5 +1,4 @@
 import { describeError } from '../warnSafely';
-import { isStorageFailure } from './storageProbe';
 import { Logger } from './Transport';
 
 /** Deliveries in a row that must fail before the module warns. */
@@ -71,18 +70,4 @@ export function createDeliveryFailureWatch(endpoint: string, logger: Logger, ref
       logger.warn(`Segment analytics: events cannot be delivered to ${endpoint} (${describeError(reason)}); ${relay ? RELAY_HINT : DIRECT_HINT}`);
     },
   };
-}
-
-/**
- * The warning given when the library could not be loaded (or failed on the
- * browser's storage as it loaded). `lost`: the calls dropped; undefined when
- * they, and those still to come, are kept for the next page load.
- */
-export function libraryFailure(error: unknown, lost: number | undefined): string {
-  const why = isStorageFailure(error) ? "failed on the browser's storage" : 'could not be loaded (blocked or offline?)';
-  const what =
-    lost === undefined
-      ? 'events are kept for the next page load, where the browser can store them'
-      : `analytics is off for this page (${lost} ${lost === 1 ? 'event' : 'events'} not sent)`;
-  return `Segment analytics: the Segment library ${why}; ${what}: ${describeError(error)}`;
 }

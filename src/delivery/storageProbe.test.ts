@@ -1,5 +1,7 @@
 import { KeyValueStorage } from './callStore';
-import { BrowserStorageState, isStorageFailure, probeCookies, probeLocalStorage, PROBE_KEY, StorageAccess, storageWarning } from './storageProbe';
+import { probeCookies } from './cookieProbe';
+import { BrowserStorageState, isStorageFailure, probeLocalStorage, PROBE_KEY, StorageAccess } from './storageProbe';
+import { storageWarning } from './storageWarning';
 
 function mapStorage(data = new Map<string, string>()): KeyValueStorage {
   return {

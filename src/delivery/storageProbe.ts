@@ -15,7 +15,8 @@ export type StorageAccess =
 /** The two stores the Segment library keeps its identity in. */
 export type BrowserStorageState = { localStorage: StorageAccess; cookies: StorageAccess };
 
-const USABLE: StorageAccess = { kind: 'usable' };
+/** The access of a store that works. */
+export const USABLE: StorageAccess = { kind: 'usable' };
 
 /** The key written (then removed) to see whether localStorage takes writes. */
 export const PROBE_KEY = 'backstage-segment:probe';
@@ -69,54 +70,4 @@ export function probeLocalStorage(storage: () => KeyValueStorage | null | undefi
   } catch (error) {
     return { kind: 'readOnly', full: isQuotaError(error), reason: describeError(error) };
   }
-}
-
-const PROBE_COOKIE = 'backstage-segment-probe';
-
-/**
- * Tries `document.cookie`: reading it, writing a probe cookie (for 10 s at
- * most), reading it back, and removing it. A browser that blocks cookies for
- * the site ignores the write without an error: unavailable, as when it
- * throws. Never throws.
- */
-export function probeCookies(doc: { cookie: string } | undefined): StorageAccess {
-  if (!doc) return { kind: 'unavailable', reason: 'there is no document' };
-  try {
-    void doc.cookie;
-  } catch (error) {
-    return { kind: 'unavailable', reason: describeError(error) };
-  }
-  try {
-    doc.cookie = `${PROBE_COOKIE}=1; max-age=10; path=/`;
-    const kept = doc.cookie.split('; ').includes(`${PROBE_COOKIE}=1`);
-    doc.cookie = `${PROBE_COOKIE}=; max-age=0; path=/`;
-    return kept ? USABLE : { kind: 'unavailable', reason: 'the browser keeps no cookies for this site' };
-  } catch (error) {
-    return { kind: 'readOnly', full: false, reason: describeError(error) };
-  }
-}
-
-/** What went wrong with one store, in words. */
-function fault(what: string, access: Exclude<StorageAccess, { kind: 'usable' }>): string {
-  if (access.kind === 'unavailable') return `${what} cannot be used (${access.reason})`;
-  return access.full ? `${what} is full (${access.reason})` : `${what} cannot be written (${access.reason})`;
-}
-
-/**
- * The one warning telling what the page's storage does and what the module
- * does about it; undefined when both stores are usable.
- */
-export function storageWarning({ localStorage, cookies }: BrowserStorageState): string | undefined {
-  if (localStorage.kind === 'usable' && cookies.kind === 'usable') return undefined;
-  const faults = [
-    ...(localStorage.kind === 'usable' ? [] : [fault('localStorage', localStorage)]),
-    ...(cookies.kind === 'usable' ? [] : [fault('cookies', cookies)]),
-  ];
-  const identity =
-    cookies.kind === 'usable' ? '; the anonymous id is kept in a cookie' : ', and the anonymous id does not survive a reload';
-  const consequence =
-    localStorage.kind === 'usable'
-      ? 'analytics keeps working: the anonymous id is kept in localStorage only'
-      : `analytics keeps working from memory: events are still sent, but those not yet sent when the page is left may be lost${identity}`;
-  return `Segment analytics: ${faults.join(' and ')}; ${consequence}`;
 }
