@@ -1,5 +1,6 @@
 import { createWarnOnce } from '../warnSafely';
 import { randomId } from './randomId';
+import { BoundedWrite, STORAGE_FULL, writeBounded } from './boundedWrite';
 import { fromWire, madeUnder, otherSettings, parseStored, StoredCall, storedText, toWire, Wire } from './storedCallFormat';
 import { Logger } from './Transport';
 
@@ -63,6 +64,9 @@ export function callStoreKey(writeKey: string): string {
   return `backstage-segment:${writeKey}:pending`;
 }
 
+/** Why calls were not kept in a key: the store refused to read what it holds. */
+const UNREADABLE = 'localStorage refused to read the kept events';
+
 /**
  * Creates the {@link CallStore} of one write key.
  *
@@ -104,16 +108,18 @@ export function createCallStore(options: CallStoreOptions): CallStore {
   }
 
   /**
-   * The entries kept under `key`, as serialized, oldest first. Expired and
-   * unreadable ones are left out, and removed from the store (another user's
-   * calls included: nothing stays past its age), as is text that is not JSON.
+   * The entries kept under `key`, as serialized, oldest first; undefined
+   * when the store refuses to read it (its entries may be there: never
+   * written over). Expired and unreadable entries are left out, and removed
+   * from the store (another user's calls included: nothing stays past its
+   * age), as is text that is not JSON.
    */
-  function read(key: string): Wire[] {
+  function readKey(key: string): Wire[] | undefined {
     let raw: string | null;
     try {
       raw = storage.getItem(key);
     } catch {
-      return [];
+      return undefined;
     }
     if (!raw) return [];
     const list = parseStored(raw);
@@ -130,45 +136,9 @@ export function createCallStore(options: CallStoreOptions): CallStore {
     if (kept.length < list.length) replace(key, kept);
     return kept;
   }
+  const read = (key: string) => readKey(key) ?? [];
 
-  /** Writes the entries under `key`, dropping the oldest until they fit; returns what was kept. */
-  function write(key: string, entries: Wire[]): { kept: Wire[]; dropped: number; why: Set<string> } {
-    let texts = entries.map(entry => {
-      try {
-        return JSON.stringify(entry);
-      } catch {
-        return undefined; // a value JSON cannot hold (BigInt, say): that call is not kept
-      }
-    });
-    let kept = entries.filter((_, i) => texts[i] !== undefined);
-    texts = texts.filter(t => t !== undefined);
-    let dropped = entries.length - kept.length;
-    let chars = texts.reduce((sum, t) => sum + t!.length + 1, 0);
-    const why = new Set<string>(dropped ? ['not storable as JSON'] : []);
-    while (kept.length > maxCalls || (chars > maxChars && kept.length)) {
-      why.add(`at most ${maxCalls} events and ${maxChars} characters are kept`);
-      chars -= texts[0]!.length + 1;
-      kept = kept.slice(1);
-      texts = texts.slice(1);
-      dropped++;
-    }
-    for (;;) {
-      try {
-        if (kept.length) storage.setItem(key, storedText(texts as string[]));
-        else storage.removeItem(key);
-        break;
-      } catch {
-        if (!kept.length) break;
-        // Storage full: give up the oldest half and try again.
-        why.add('storage full');
-        const cut = Math.ceil(kept.length / 2);
-        dropped += cut;
-        kept = kept.slice(cut);
-        texts = texts.slice(cut);
-      }
-    }
-    return { kept, dropped, why };
-  }
+  const write = (key: string, entries: Wire[]) => writeBounded(storage, key, entries, { maxCalls, maxChars });
 
   /** Writes exactly these entries (read from the store) under `key`, or removes it; false when storage refuses. */
   function replace(key: string, entries: Wire[]): boolean {
@@ -181,9 +151,16 @@ export function createCallStore(options: CallStoreOptions): CallStore {
     }
   }
 
-  /** `incoming` added under `key` to what it holds (replacing the same messageIds), oldest first. */
-  function merge(key: string, incoming: Map<string, Wire>) {
-    const entries = [...read(key).filter(e => !incoming.has(e.messageId)), ...incoming.values()];
+  /**
+   * `incoming` added under `key` to what it holds (replacing the same
+   * messageIds), oldest first. A key the store refuses to read is left as it
+   * is (other pages' calls may be there), except this page's own copy, which
+   * holds nothing but this page's calls.
+   */
+  function merge(key: string, incoming: Map<string, Wire>): BoundedWrite {
+    const held = readKey(key) ?? (key === own ? [] : undefined);
+    if (!held) return { kept: [], dropped: incoming.size, why: new Set([UNREADABLE]) };
+    const entries = [...held.filter(e => !incoming.has(e.messageId)), ...incoming.values()];
     entries.sort((a, b) => Date.parse((a.call as any).timestamp) - Date.parse((b.call as any).timestamp));
     return write(key, entries);
   }
@@ -196,14 +173,16 @@ export function createCallStore(options: CallStoreOptions): CallStore {
    * they are written. A page still open finds its calls in the shared key.
    */
   function foldCopies() {
-    const copies = keys().filter(key => key !== shared && key !== own);
+    const copies = keys()
+      .filter(key => key !== shared && key !== own)
+      .map(key => ({ key, entries: readKey(key) }));
     if (!copies.length) return;
     const incoming = new Map<string, Wire>();
-    for (const entry of copies.flatMap(read)) if (!incoming.has(entry.messageId)) incoming.set(entry.messageId, entry);
+    for (const { entries } of copies) for (const entry of entries ?? []) if (!incoming.has(entry.messageId)) incoming.set(entry.messageId, entry);
     const { dropped, why } = merge(shared, incoming);
-    // A store that refuses writes keeps the copies: what it could not take is still there.
-    if (why.has('storage full')) return;
-    for (const key of copies) replace(key, []);
+    // A store that refuses writes (or to read the shared key) keeps the copies: what it could not take is still there.
+    if (why.has(STORAGE_FULL) || why.has(UNREADABLE)) return;
+    for (const { key, entries } of copies) if (entries) replace(key, []);
     warnLost(dropped, why);
   }
   foldCopies();

@@ -1,0 +1,79 @@
+import { callStoreKey } from './callStore';
+import { memoryStorage, stored, storeOn } from '../__testUtils__/callStoreKit';
+
+// localStorage refusing to read (getItem throwing) while it still takes writes: what others kept is never
+// written over, and this page's calls are kept in its own copy.
+
+/** `browser` as a page sees it once reading throws (for the keys `refused` matches). */
+function refusingReads(browser: ReturnType<typeof memoryStorage>, refused: (key: string) => boolean = () => true) {
+  return {
+    ...browser,
+    data: browser.data,
+    getItem: (key: string) => {
+      if (refused(key)) throw new DOMException('The operation is insecure.', 'SecurityError');
+      return browser.getItem(key);
+    },
+  };
+}
+
+/** Two pages open at once, each having left its copy ('a', then 'b'), and no shared key (written over elsewhere, say). */
+function copiesOfTwoPages() {
+  const browser = memoryStorage();
+  const [one, two] = [storeOn(browser, { pageId: 'one' }), storeOn(browser, { pageId: 'two' })];
+  one.store.save([stored('a', 1000)]);
+  two.store.save([stored('b', 500)]);
+  browser.data.delete(callStoreKey('wk'));
+  return browser;
+}
+
+describe('createCallStore when localStorage refuses to read', () => {
+  it("keeps another user's calls (never writes over what it cannot read), and this page's in its own copy", () => {
+    const browser = memoryStorage();
+    storeOn(browser, { pageId: 'bob' }).store.save([stored('bob-1', 1000, 'bob')]);
+    const alice = storeOn(refusingReads(browser), { pageId: 'alice' });
+    expect([...alice.store.save([stored('alice-1', 0, 'alice')])]).toEqual(['alice-1']);
+    expect(alice.logger.warn).not.toHaveBeenCalled();
+    // The next load, reading again: both.
+    expect(
+      storeOn(browser)
+        .store.load()
+        .map(s => s.messageId),
+    ).toEqual(['bob-1', 'alice-1']);
+  });
+
+  it('with the shared key unreadable, a page loading keeps the copies it would fold into it', () => {
+    const browser = copiesOfTwoPages();
+    storeOn(refusingReads(browser, key => key === callStoreKey('wk')), { pageId: 'three' });
+    expect([...browser.data.keys()].filter(k => k.includes(':page-')).sort()).toEqual([`${callStoreKey('wk')}:page-one`, `${callStoreKey('wk')}:page-two`]);
+    expect(
+      storeOn(browser)
+        .store.load()
+        .map(s => s.messageId),
+    ).toEqual(['a', 'b']);
+  });
+
+  it('an unreadable copy of another page is not removed by a page folding the readable ones', () => {
+    const browser = copiesOfTwoPages();
+    const one = `${callStoreKey('wk')}:page-one`;
+    storeOn(refusingReads(browser, key => key === one), { pageId: 'three' });
+    expect(browser.data.has(one)).toBe(true);
+    expect(
+      storeOn(browser)
+        .store.load()
+        .map(s => s.messageId),
+    ).toEqual(['a', 'b']);
+  });
+
+  it('says how many calls it could keep nowhere (reading refused, and writing too)', () => {
+    const browser = memoryStorage();
+    const refusing = {
+      ...refusingReads(browser),
+      setItem: () => {
+        throw new DOMException('full', 'QuotaExceededError');
+      },
+    };
+    const { store, logger } = storeOn(refusing);
+    expect(store.save([stored('x'), stored('y')]).size).toBe(0);
+    expect(logger.warn).toHaveBeenCalledWith(expect.stringMatching(/^Segment analytics: could not keep 2 unsent events for the next page load \(.*refused to read/));
+  });
+});
