@@ -11,9 +11,8 @@ import { clickCall } from '../__testUtils__/deliveryTestKit';
 import { createStoredOwner } from './storedOwner';
 import { browserScheduler } from '../time/scheduler';
 
-// Where `@segment/analytics-next` 1.84 fails when the page's storage does,
-// and that the options the probe leads to avoid it: the real library, in
-// jsdom, with local settings (no settings fetch) and `fetch` recorded.
+// Where `@segment/analytics-next` 1.84 fails when the page's storage does, and that the options the probe
+// leads to avoid it: the real library, in jsdom, with local settings (no settings fetch) and `fetch` recorded.
 
 const config = () => readEnabled({ writeKey: 'faults', cdnSettings: 'local', apiHost: 'http://127.0.0.1:9/v1' });
 
@@ -38,7 +37,6 @@ function fillLocalStorage() {
 }
 
 let posted: string[];
-const fetchMock = () => globalThis.fetch as jest.MockedFunction<typeof fetch>;
 beforeEach(() => {
   localStorage.clear();
   posted = [];
@@ -93,7 +91,7 @@ describe('loadSegmentTransport when localStorage is full: the identity kept in t
     for (const key of Object.keys(localStorage).filter(k => k.startsWith('filler-'))) localStorage.removeItem(key);
   };
   /** The bodies of the requests sent, oldest first. */
-  const bodies = () => (fetchMock().mock.calls as [unknown, RequestInit][]).map(([, init]) => JSON.parse(String(init.body)));
+  const bodies = () => ((globalThis.fetch as jest.MockedFunction<typeof fetch>).mock.calls as [unknown, RequestInit][]).map(([, init]) => JSON.parse(String(init.body)));
   const cookie = (name: string) => document.cookie.split('; ').find(c => c.startsWith(`${name}=`))?.slice(name.length + 1);
 
   it('the anonymous id and the user id survive a reload, in the cookies the library reads', async () => {
@@ -243,11 +241,8 @@ describe('loadSegmentTransport when localStorage refuses only the keys the libra
       insideLibrary: pageRedactionPlugin(createPrivacy().library),
       localStorage: access,
     });
-    await transport.send(
-      { type: 'track', event: 'after-retry', properties: { subject: 's', action: 'after-retry' }, page: { url: 'http://x/', path: '/', search: '', title: 't', referrer: '' }, timestamp: new Date() },
-      {},
-    );
-    expect(posted).toContain('http://127.0.0.1:9/v1/t after-retry');
+    await transport.send(clickCall('after-retry'), {});
+    expect(posted).toEqual(['http://127.0.0.1:9/v1/t click']);
     expect(logger.warn.mock.calls.map(c => c[0])).toEqual([
       expect.stringMatching(/^Segment analytics: localStorage is full \(QuotaExceededError: quota\); analytics keeps working from memory/),
     ]);
