@@ -3,9 +3,7 @@ import type { RelayConfig } from './config/RelayConfig';
 import { CONFIG_ROOT, readRelayConfig } from './config/readRelayConfig';
 import { createRouter } from './router/createRouter';
 import { allowedOrigins } from './config/readAllowedOrigins';
-
-/** Below this many characters the HMAC key is accepted, with a warning. */
-const SHORT_KEY = 32;
+import { relayConfigWarnings } from './config/relayConfigWarnings';
 
 /** The start-up line: where events go and how, never a key. */
 function describe(config: RelayConfig): string {
@@ -41,9 +39,7 @@ export const segmentAnalyticsPlugin = createBackendPlugin({
         }
         const { enabled: _enabled, ...config } = settings;
         logger.info(describe(config));
-        if (config.hmacKey.length < SHORT_KEY) {
-          logger.warn(`${CONFIG_ROOT}.hmacKey is shorter than ${SHORT_KEY} characters: a short key can be found by trying keys against one known user's id; use a long random secret unless you keep a frontend userIdSalt's ids`);
-        }
+        for (const warning of relayConfigWarnings(config)) logger.warn(warning);
         // analytics-next cannot carry a Backstage token (it sets Authorization to
         // the write key), and keepalive requests at page exit carry cookies: the
         // tracking routes take the Backstage user cookie.
