@@ -11,7 +11,8 @@ export type BoundedWrite = { kept: Wire[]; dropped: number; why: Set<string> };
  * Writes `entries` (oldest first) under `key`, dropping the oldest until
  * they fit the bounds (`maxCalls` entries, `maxChars` characters) and the
  * store takes them (half of them at a time); no entries: the key is
- * removed. An entry JSON cannot hold (a BigInt, say) is not kept. Never
+ * removed, but never because the store refused them all (it keeps what it
+ * held then). An entry JSON cannot hold (a BigInt, say) is not kept. Never
  * throws.
  */
 export function writeBounded(
@@ -52,6 +53,8 @@ export function writeBounded(
       dropped += cut;
       kept = kept.slice(cut);
       texts = texts.slice(cut);
+      // Refused down to nothing: the key keeps what it held (other loads' calls), never removed for it.
+      if (!kept.length) break;
     }
   }
   return { kept, dropped, why };

@@ -162,7 +162,11 @@ export function createCallStore(options: CallStoreOptions): CallStore {
     if (!held) return { kept: [], dropped: incoming.size, why: new Set([UNREADABLE]) };
     const entries = [...held.filter(e => !incoming.has(e.messageId)), ...incoming.values()];
     entries.sort((a, b) => Date.parse((a.call as any).timestamp) - Date.parse((b.call as any).timestamp));
-    return write(key, entries);
+    const written = write(key, entries);
+    // Refused whole: the key holds what it held (see writeBounded); lost are the incoming calls it did not hold.
+    if (written.kept.length || !written.why.has(STORAGE_FULL)) return written;
+    const ids = new Set(held.map(e => e.messageId));
+    return { kept: held, dropped: [...incoming.keys()].filter(id => !ids.has(id)).length, why: written.why };
   }
 
   /**

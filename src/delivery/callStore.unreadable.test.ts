@@ -1,8 +1,8 @@
 import { callStoreKey } from './callStore';
 import { memoryStorage, stored, storeOn } from '../__testUtils__/callStoreKit';
 
-// localStorage refusing to read (getItem throwing) while it still takes writes: what others kept is never
-// written over, and this page's calls are kept in its own copy.
+// localStorage refusing to read (getItem throwing) or to take writes, as a page is left: what others kept is
+// never written over or removed, and this page's calls are kept where the store still takes them.
 
 /** `browser` as a page sees it once reading throws (for the keys `refused` matches). */
 function refusingReads(browser: ReturnType<typeof memoryStorage>, refused: (key: string) => boolean = () => true) {
@@ -26,7 +26,7 @@ function copiesOfTwoPages() {
   return browser;
 }
 
-describe('createCallStore when localStorage refuses to read', () => {
+describe('createCallStore when localStorage refuses to read or write', () => {
   it("keeps another user's calls (never writes over what it cannot read), and this page's in its own copy", () => {
     const browser = memoryStorage();
     storeOn(browser, { pageId: 'bob' }).store.save([stored('bob-1', 1000, 'bob')]);
@@ -62,6 +62,26 @@ describe('createCallStore when localStorage refuses to read', () => {
         .store.load()
         .map(s => s.messageId),
     ).toEqual(['a', 'b']);
+  });
+
+  it("keeps what other loads and users kept when it refuses every write (full), saying how many of this page's it could not keep", () => {
+    const browser = memoryStorage();
+    storeOn(browser, { pageId: 'bob' }).store.save([stored('bob-1', 1000, 'bob')]);
+    browser.data.delete(`${callStoreKey('wk')}:page-bob`); // folded into the shared key by a later load
+    const full = {
+      ...browser,
+      setItem: () => {
+        throw new DOMException('full', 'QuotaExceededError');
+      },
+    };
+    const alice = storeOn(full, { pageId: 'alice' });
+    expect(alice.store.save([stored('alice-1', 0, 'alice')]).has('alice-1')).toBe(false);
+    expect(alice.logger.warn).toHaveBeenCalledWith(expect.stringMatching(/^Segment analytics: could not keep 1 unsent events .*\(storage full\)$/));
+    expect(
+      storeOn(browser)
+        .store.load()
+        .map(s => s.messageId),
+    ).toEqual(['bob-1']);
   });
 
   it('says how many calls it could keep nowhere (reading refused, and writing too)', () => {
