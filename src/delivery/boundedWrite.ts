@@ -4,22 +4,23 @@ import { storedText, Wire } from './storedCallFormat';
 /** Why calls were dropped from a write: the store refused it until the oldest half was given up (again). */
 export const STORAGE_FULL = 'storage full';
 
-/** What {@link writeBounded} kept, and why it dropped the others. */
-export type BoundedWrite = { kept: Wire[]; dropped: number; why: Set<string> };
+/** What {@link writeBounded} kept, and why it dropped the others; `written`: false when the store refused even what the key held (left as it was). */
+export type BoundedWrite = { kept: Wire[]; dropped: number; why: Set<string>; written: boolean };
 
 /**
  * Writes `entries` (oldest first) under `key`, dropping the oldest until
- * they fit the bounds (`maxCalls` entries, `maxChars` characters) and the
- * store takes them (half of them at a time); no entries: the key is
- * removed, but never because the store refused them all (it keeps what it
- * held then). An entry JSON cannot hold (a BigInt, say) is not kept. Never
- * throws.
+ * they fit the bounds (`maxCalls` entries, `maxChars` characters); where
+ * the store refuses them (full), the oldest half of those it did not hold
+ * yet (not in `held`: the messageIds the key holds already) at a time, until
+ * it takes them, or only what it held is left, which it keeps as it is. No
+ * entries: the key is removed. An entry JSON cannot hold (a BigInt, say) is
+ * not kept. Never throws.
  */
 export function writeBounded(
   storage: KeyValueStorage,
   key: string,
   entries: Wire[],
-  { maxCalls, maxChars }: { maxCalls: number; maxChars: number },
+  { maxCalls, maxChars, held }: { maxCalls: number; maxChars: number; held?: ReadonlySet<string> },
 ): BoundedWrite {
   let texts = entries.map(entry => {
     try {
@@ -44,18 +45,18 @@ export function writeBounded(
     try {
       if (kept.length) storage.setItem(key, storedText(texts as string[]));
       else storage.removeItem(key);
-      break;
+      return { kept, dropped, why, written: true };
     } catch {
-      if (!kept.length) break;
-      // Storage full: give up the oldest half and try again.
+      // Storage full: give up the oldest half of the new entries and try again; what the key held is never
+      // given up for them (other loads' and users' calls): once only that is left, the key is left as it is.
       why.add(STORAGE_FULL);
-      const cut = Math.ceil(kept.length / 2);
-      dropped += cut;
-      kept = kept.slice(cut);
-      texts = texts.slice(cut);
-      // Refused down to nothing: the key keeps what it held (other loads' calls), never removed for it.
-      if (!kept.length) break;
+      const fresh = kept.filter(entry => !held?.has(entry.messageId));
+      if (!fresh.length) return { kept, dropped, why, written: false };
+      const cut = new Set(fresh.slice(0, Math.ceil(fresh.length / 2)));
+      const before = kept;
+      dropped += cut.size;
+      texts = texts.filter((_, i) => !cut.has(before[i]));
+      kept = before.filter(entry => !cut.has(entry));
     }
   }
-  return { kept, dropped, why };
 }

@@ -138,7 +138,7 @@ export function createCallStore(options: CallStoreOptions): CallStore {
   }
   const read = (key: string) => readKey(key) ?? [];
 
-  const write = (key: string, entries: Wire[]) => writeBounded(storage, key, entries, { maxCalls, maxChars });
+  const write = (key: string, entries: Wire[], held?: ReadonlySet<string>) => writeBounded(storage, key, entries, { maxCalls, maxChars, held });
 
   /** Writes exactly these entries (read from the store) under `key`, or removes it; false when storage refuses. */
   function replace(key: string, entries: Wire[]): boolean {
@@ -159,14 +159,15 @@ export function createCallStore(options: CallStoreOptions): CallStore {
    */
   function merge(key: string, incoming: Map<string, Wire>): BoundedWrite {
     const held = readKey(key) ?? (key === own ? [] : undefined);
-    if (!held) return { kept: [], dropped: incoming.size, why: new Set([UNREADABLE]) };
-    const entries = [...held.filter(e => !incoming.has(e.messageId)), ...incoming.values()];
+    if (!held) return { kept: [], dropped: incoming.size, why: new Set([UNREADABLE]), written: false };
+    const others = held.filter(e => !incoming.has(e.messageId));
+    const entries = [...others, ...incoming.values()];
     entries.sort((a, b) => Date.parse((a.call as any).timestamp) - Date.parse((b.call as any).timestamp));
-    const written = write(key, entries);
-    // Refused whole: the key holds what it held (see writeBounded); lost are the incoming calls it did not hold.
-    if (written.kept.length || !written.why.has(STORAGE_FULL)) return written;
+    const written = write(key, entries, new Set(others.map(e => e.messageId)));
+    if (written.written) return written;
+    // Refused even without this page's calls: the key holds what it held; lost are the incoming calls it did not hold.
     const ids = new Set(held.map(e => e.messageId));
-    return { kept: held, dropped: [...incoming.keys()].filter(id => !ids.has(id)).length, why: written.why };
+    return { ...written, kept: held, dropped: [...incoming.keys()].filter(id => !ids.has(id)).length };
   }
 
   /**

@@ -84,6 +84,25 @@ describe('createCallStore when localStorage refuses to read or write', () => {
     ).toEqual(['bob-1']);
   });
 
+  it("a full store never gives up what others kept for this page's calls: as a page leaves, nor as one loads and folds copies", () => {
+    const shared = callStoreKey('wk');
+    const seed = memoryStorage();
+    storeOn(seed, { pageId: 'bob' }).store.save(Array.from({ length: 20 }, (_, i) => stored(`bob-${i}`, 2000 - i, 'bob')));
+    // Room for the shared key as it is, not for one more call in it.
+    const browser = memoryStorage(seed.data.get(shared)!.length + 50);
+    browser.data.set(shared, seed.data.get(shared)!);
+    const alice = storeOn(browser, { pageId: 'alice' });
+    expect(alice.store.save([stored('alice-1', 0, 'alice')]).has('alice-1')).toBe(true); // in its own copy
+    expect(alice.logger.warn).not.toHaveBeenCalled();
+    // The next load cannot fold that copy into the full shared key: it keeps both.
+    storeOn(browser, { pageId: 'next' });
+    const ids = storeOn(browser)
+      .store.load()
+      .map(s => s.messageId);
+    expect(ids).toHaveLength(21);
+    expect(ids).toContain('alice-1');
+  });
+
   it('says how many calls it could keep nowhere (reading refused, and writing too)', () => {
     const browser = memoryStorage();
     const refusing = {
