@@ -122,9 +122,12 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * Then the carry-over store never writing over a key it cannot read (it
  * deleted what other loads kept there), nor removing one that refuses every
  * write, nor giving up what other loads kept there for a page's own calls
- * (a storage-fault matrix): 28579 B (27.9 KB).
+ * (a storage-fault matrix): 28579 B (27.9 KB). Its second look: a page
+ * saving again keeps what its first save kept, the count bound applied again
+ * once room is found, a fold all or nothing, nothing taken while a key cannot
+ * be read: 28655 B (28.0 KB), budget 28.25 KB.
  */
-const OWN_CODE_LIMIT = 28 * 1024;
+const OWN_CODE_LIMIT = 28.25 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];
 
 const failures = [];

@@ -25,6 +25,31 @@ export function memoryStorage(quotaChars = Infinity) {
 }
 
 /**
+ * localStorage in a Map with one quota for the whole origin (keys and values, in characters), as browsers
+ * count it; `quota` may be changed at any time (`used()` is what it holds now).
+ */
+export function originStorage(quota = Infinity) {
+  const data = new Map<string, string>();
+  const origin = {
+    data,
+    quota,
+    used: () => [...data].reduce((n, [k, v]) => n + k.length + v.length, 0),
+    getItem: (k: string) => data.get(k) ?? null,
+    setItem: (k: string, v: string) => {
+      const held = data.has(k) ? k.length + data.get(k)!.length : 0;
+      if (origin.used() - held + k.length + v.length > origin.quota) throw new DOMException('full', 'QuotaExceededError');
+      data.set(k, v);
+    },
+    removeItem: (k: string) => void data.delete(k),
+    key: (i: number) => [...data.keys()][i] ?? null,
+    get length() {
+      return data.size;
+    },
+  };
+  return origin;
+}
+
+/**
  * A tab's view of the browser's localStorage, as Chromium gives it: a copy
  * taken when the tab loaded, read without seeing what other tabs wrote since;
  * its writes reach the browser's storage at once (the last write of a key wins).

@@ -7,56 +7,69 @@ export const STORAGE_FULL = 'storage full';
 /** What {@link writeBounded} kept, and why it dropped the others; `written`: false when the store refused even what the key held (left as it was). */
 export type BoundedWrite = { kept: Wire[]; dropped: number; why: Set<string>; written: boolean };
 
+/** How {@link writeBounded} fits the entries. */
+export type WriteBounds = {
+  maxCalls: number;
+  maxChars: number;
+  /** The messageIds the key holds already: never given up for room (an incoming version of one is kept too). */
+  held?: ReadonlySet<string>;
+  /** All or nothing: where the store refuses them all, nothing is given up for room and the key is left as it is. */
+  whole?: boolean;
+};
+
+/** An entry with its text. */
+type Sized = { entry: Wire; text: string };
+
 /**
  * Writes `entries` (oldest first) under `key`, dropping the oldest until
- * they fit the bounds (`maxCalls` entries, `maxChars` characters); where
+ * they fit the bounds (`maxCalls` entries, `maxChars` characters). Where
  * the store refuses them (full), the oldest half of those it did not hold
- * yet (not in `held`: the messageIds the key holds already) at a time, until
- * it takes them, or only what it held is left, which it keeps as it is. No
- * entries: the key is removed. An entry JSON cannot hold (a BigInt, say) is
- * not kept. Never throws.
+ * yet is given up at a time (the bounds applied again to what is left),
+ * until it takes them; once only what it held is left, or with `whole`, the
+ * key is left as it is, never removed. No entries: the key is removed. An
+ * entry JSON cannot hold (a BigInt, say) is not kept. Never throws.
  */
-export function writeBounded(
-  storage: KeyValueStorage,
-  key: string,
-  entries: Wire[],
-  { maxCalls, maxChars, held }: { maxCalls: number; maxChars: number; held?: ReadonlySet<string> },
-): BoundedWrite {
-  let texts = entries.map(entry => {
+export function writeBounded(storage: KeyValueStorage, key: string, entries: Wire[], bounds: WriteBounds): BoundedWrite {
+  let pool: Sized[] = [];
+  for (const entry of entries) {
     try {
-      return JSON.stringify(entry);
+      pool.push({ entry, text: JSON.stringify(entry) });
     } catch {
-      return undefined; // a value JSON cannot hold (BigInt, say): that call is not kept
+      // a value JSON cannot hold (BigInt, say): that call is not kept
     }
-  });
-  let kept = entries.filter((_, i) => texts[i] !== undefined);
-  texts = texts.filter(t => t !== undefined);
-  let dropped = entries.length - kept.length;
-  let chars = texts.reduce((sum, t) => sum + t!.length + 1, 0);
-  const why = new Set<string>(dropped ? ['not storable as JSON'] : []);
-  while (kept.length > maxCalls || (chars > maxChars && kept.length)) {
-    why.add(`at most ${maxCalls} events and ${maxChars} characters are kept`);
-    chars -= texts[0]!.length + 1;
-    kept = kept.slice(1);
-    texts = texts.slice(1);
-    dropped++;
   }
+  const why = new Set<string>(pool.length < entries.length ? ['not storable as JSON'] : []);
+  let givenUp = entries.length - pool.length;
+  const done = (kept: Sized[], trimmed: number, written: boolean): BoundedWrite => {
+    if (trimmed) why.add(`at most ${bounds.maxCalls} events and ${bounds.maxChars} characters are kept`);
+    return { kept: kept.map(s => s.entry), dropped: givenUp + trimmed, why, written };
+  };
   for (;;) {
+    const { kept, trimmed } = withinBounds(pool, bounds);
     try {
-      if (kept.length) storage.setItem(key, storedText(texts as string[]));
-      else storage.removeItem(key);
-      return { kept, dropped, why, written: true };
+      if (kept.length) storage.setItem(key, storedText(kept.map(s => s.text)));
+      else if (!why.has(STORAGE_FULL)) storage.removeItem(key);
+      else return done([], trimmed, false);
+      return done(kept, trimmed, true);
     } catch {
-      // Storage full: give up the oldest half of the new entries and try again; what the key held is never
-      // given up for them (other loads' and users' calls): once only that is left, the key is left as it is.
+      // Full: give up the oldest half of the new entries; what the key held is never given up for them.
       why.add(STORAGE_FULL);
-      const fresh = kept.filter(entry => !held?.has(entry.messageId));
-      if (!fresh.length) return { kept, dropped, why, written: false };
+      const fresh = bounds.whole ? [] : pool.filter(s => !bounds.held?.has(s.entry.messageId));
+      if (!fresh.length) return done([], trimmed, false);
       const cut = new Set(fresh.slice(0, Math.ceil(fresh.length / 2)));
-      const before = kept;
-      dropped += cut.size;
-      texts = texts.filter((_, i) => !cut.has(before[i]));
-      kept = before.filter(entry => !cut.has(entry));
+      givenUp += cut.size;
+      pool = pool.filter(s => !cut.has(s));
     }
   }
+}
+
+/** The newest entries within the bounds, and how many older ones are left out. */
+function withinBounds(pool: Sized[], { maxCalls, maxChars }: WriteBounds) {
+  let chars = pool.reduce((sum, s) => sum + s.text.length + 1, 0);
+  let start = 0;
+  while (pool.length - start > maxCalls || (chars > maxChars && start < pool.length)) {
+    chars -= pool[start].text.length + 1;
+    start++;
+  }
+  return { kept: pool.slice(start), trimmed: start };
 }

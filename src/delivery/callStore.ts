@@ -138,8 +138,6 @@ export function createCallStore(options: CallStoreOptions): CallStore {
   }
   const read = (key: string) => readKey(key) ?? [];
 
-  const write = (key: string, entries: Wire[], held?: ReadonlySet<string>) => writeBounded(storage, key, entries, { maxCalls, maxChars, held });
-
   /** Writes exactly these entries (read from the store) under `key`, or removes it; false when storage refuses. */
   function replace(key: string, entries: Wire[]): boolean {
     try {
@@ -157,16 +155,15 @@ export function createCallStore(options: CallStoreOptions): CallStore {
    * is (other pages' calls may be there), except this page's own copy, which
    * holds nothing but this page's calls.
    */
-  function merge(key: string, incoming: Map<string, Wire>): BoundedWrite {
+  function merge(key: string, incoming: Map<string, Wire>, whole = false): BoundedWrite {
     const held = readKey(key) ?? (key === own ? [] : undefined);
     if (!held) return { kept: [], dropped: incoming.size, why: new Set([UNREADABLE]), written: false };
-    const others = held.filter(e => !incoming.has(e.messageId));
-    const entries = [...others, ...incoming.values()];
+    const entries = [...held.filter(e => !incoming.has(e.messageId)), ...incoming.values()];
     entries.sort((a, b) => Date.parse((a.call as any).timestamp) - Date.parse((b.call as any).timestamp));
-    const written = write(key, entries, new Set(others.map(e => e.messageId)));
+    const ids = new Set(held.map(e => e.messageId));
+    const written = writeBounded(storage, key, entries, { maxCalls, maxChars, held: ids, whole });
     if (written.written) return written;
     // Refused even without this page's calls: the key holds what it held; lost are the incoming calls it did not hold.
-    const ids = new Set(held.map(e => e.messageId));
     return { ...written, kept: held, dropped: [...incoming.keys()].filter(id => !ids.has(id)).length };
   }
 
@@ -184,7 +181,8 @@ export function createCallStore(options: CallStoreOptions): CallStore {
     if (!copies.length) return;
     const incoming = new Map<string, Wire>();
     for (const { entries } of copies) for (const entry of entries ?? []) if (!incoming.has(entry.messageId)) incoming.set(entry.messageId, entry);
-    const { dropped, why } = merge(shared, incoming);
+    // All or nothing: a fold that cannot take every copy leaves the shared key as it is (the copies stay).
+    const { dropped, why } = merge(shared, incoming, true);
     // A store that refuses writes (or to read the shared key) keeps the copies: what it could not take is still there.
     if (why.has(STORAGE_FULL) || why.has(UNREADABLE)) return;
     for (const { key, entries } of copies) if (entries) replace(key, []);
@@ -218,8 +216,10 @@ export function createCallStore(options: CallStoreOptions): CallStore {
       const wanted = new Set(messageIds);
       const taken = new Set<string>();
       const left = new Set<string>();
-      for (const key of keys()) {
-        const entries = read(key);
+      const inKeys = keys().map(key => ({ key, entries: readKey(key) }));
+      // A key it cannot read may hold any of them: none is taken (a later load sends them, never twice).
+      if (inKeys.some(k => !k.entries)) return taken;
+      for (const { key, entries = [] } of inKeys) {
         const here = entries.filter(e => wanted.has(e.messageId)).map(e => e.messageId);
         if (!here.length) continue;
         // The rest is what was read, so it fits: a failed write means the store refuses writes.
