@@ -13,11 +13,8 @@ type Destination = Partial<Record<(typeof EVENT_HOOKS)[number], Hook>> & { name?
 export type LeaveSender = {
   /** The plugin to register last (after the library has loaded): it must see events fully enriched. */
   plugin: Plugin;
-  /**
-   * The page is being hidden or left (`final`: unloaded for good): until
-   * its next task runs, events are sent as soon as enriched.
-   */
-  leaving(final: boolean): void;
+  /** The page is being hidden or left: until its next task runs, events are sent as soon as enriched. */
+  leaving(): void;
 };
 
 /**
@@ -42,12 +39,10 @@ export type LeaveSender = {
  * retries of a failed request go through as usual. Once the page runs its
  * next task, events go the library's usual way again.
  *
- * With `batching`, only when the page is unloaded for good: on a hide the
- * page survives, its timers run, and events handed over the usual way reach
- * the batcher after it knows the page is hidden, which sends them at once
- * (see `batchSender.ts`).
+ * With `batching`, the transport tells it only when the page is unloaded
+ * for good (see `libraryDelivery.ts`).
  */
-export function createLeaveSender(scheduler: Pick<Scheduler, 'setTimeout'>, { batching }: { batching: boolean }): LeaveSender {
+export function createLeaveSender(scheduler: Pick<Scheduler, 'setTimeout'>): LeaveSender {
   let destination: Destination | undefined;
   let leavingNow = false;
   /** Enriched, not given to the destination yet, in enrichment order. */
@@ -105,8 +100,7 @@ export function createLeaveSender(scheduler: Pick<Scheduler, 'setTimeout'>, { ba
   };
   return {
     plugin,
-    leaving(final) {
-      if (batching && !final) return;
+    leaving() {
       leavingNow = true;
       scheduler.setTimeout(() => {
         leavingNow = false;

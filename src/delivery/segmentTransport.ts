@@ -12,19 +12,14 @@ import { Logger, Transport } from './Transport';
 import type { CallStore } from './callStore';
 import { createDeliveryFailureWatch } from './deliveryFailures';
 import { describeError } from '../warnSafely';
-import { cutOffLibrary } from './cutOffLibrary';
 import { keepIdentityForPageLife, skipPerEventCookieStore, withPageLifeIdentity } from './pageLifeIdentity';
-import { createDelayedObserver } from '../time/delayedObserver';
 import { createLeaveSender } from './leaveSender';
 import { Scheduler } from '../time/scheduler';
-import { createRecentHandOvers } from './recentHandOvers';
 import { randomId } from './randomId';
 import { dropKeptCallsTheLibraryKept, dropQueuesOfAnotherUser, dropQueuesOfOtherSettings, purgeExpiredOfOtherWriteKeys } from './librarySettings';
 import { isWriteKeyClaimed } from '../oncePerWriteKey';
-import { BatchingLibrary, BatchingSegmentIo, sendBatchesOurselves } from './batching/batchDestination';
-
-/** How long after a call has been handed over its first delivery attempt is looked at. */
-const FAILURE_CHECK_DELAY_MS = 4000;
+import type { BatchingLibrary } from './batching/batchDestination';
+import { startLibraryDelivery } from './libraryDelivery';
 
 /** Warnings about the config given by an earlier load in this page. */
 const warnedOnce = new Set<string>();
@@ -89,29 +84,29 @@ export async function loadSegmentTransport(
   const { analytics, initOptions, storage } = await loadLibrary(config, plugins, probed);
   const warning = storage && storageWarning(storage);
   if (warning) logger.warn(warning);
-  const batching = deliveryStrategyOf(initOptions)?.strategy === 'batching';
-  // Kept only where the carry-over store is (nothing is persisted without the stored owner).
-  const held = batching && storedOwner && config.batching ? createRecentHandOvers(config.batching.timeoutMs, scheduler.now) : undefined;
   const failures = createDeliveryFailureWatch(`${config.protocol}://${config.apiHost}`, logger, relayRefused, Boolean(config.relay));
   // Once the user has switched analytics off, the requests the library still makes fail on purpose.
   let switchedOff = false;
   const watch = (ctx: unknown, counts?: boolean) => switchedOff || failures.observe(ctx, counts);
-  if (batching) {
-    // The module's batcher tells when each request is over, and which calls it still holds.
-    const segmentIo = initOptions.integrations?.['Segment.io'] as BatchingSegmentIo;
-    sendBatchesOurselves(analytics as unknown as BatchingLibrary, segmentIo, scheduler, { attempted: watch, holding: held?.holding, settled: held?.settled, carried: held?.carried });
-  }
+  const leaveSender = createLeaveSender(scheduler);
+  const delivery = startLibraryDelivery(analytics as unknown as BatchingLibrary, {
+    config,
+    initOptions,
+    scheduler,
+    // Nothing is persisted without the stored owner (nor the carry-over store).
+    persisted: Boolean(storedOwner),
+    watch,
+    looking: () => !failures.done() || Boolean(relayRefused),
+    leaveSender,
+  });
+  const { held } = delivery;
   guardEnrichment(analytics.queue.plugins);
   keepAnonymousCallsAnonymous(analytics);
   // Last of the enrichment plugins: it sees each event as the library would send it.
-  const leaveSender = createLeaveSender(scheduler, { batching });
   await analytics.register(leaveSender.plugin);
   if (config.debug) analytics.debug(true);
-  // Standard delivery: a call's promise settles before its request has failed or not: look at its log a
-  // little later, once the first attempt is over (one timer for all calls).
-  const later = createDelayedObserver(watch, FAILURE_CHECK_DELAY_MS, scheduler);
   const observe = (ctx: unknown) => {
-    if (!batching && (!failures.done() || relayRefused)) later.add(ctx);
+    delivery.observe(ctx);
     return ctx;
   };
   // The identity in memory for the page's life, written back to the browser on change.
@@ -135,15 +130,14 @@ export async function loadSegmentTransport(
 
   return {
     leaving(final) {
-      keepAliveWhileLeaving(initOptions, scheduler);
-      leaveSender.leaving(final);
+      delivery.leaving(final);
       identity?.syncOnHide();
     },
     stop() {
       // Switched off: nothing of this page writes the identity back to the browser any more.
       identity = undefined;
       switchedOff = true;
-      cutOffLibrary(initOptions);
+      delivery.cutOff();
     },
     startSession(userId, timestamp) {
       identity?.endUserAside();
@@ -212,29 +206,4 @@ async function loadLibrary(config: EnabledSegmentConfig, plugins: Plugin[], stor
     const refused: StorageAccess = { kind: 'readOnly', full: isQuotaError(error), reason: describeError(error) };
     return load({ localStorage: refused, cookies: storage.cookies });
   }
-}
-
-/**
- * Until the page's next task, requests of the standard delivery strategy are
- * sent with `keepalive`, so that those started while the page is being left
- * outlive it. (The batching strategy does so on its own when the page is
- * left.) Only in that task: a page that stays (shown again after a tab
- * switch, or a `beforeunload` that did not unload, such as a download link's)
- * sends as before. The browser allows 64 KB of keepalive requests in flight
- * for the whole page, which the requests of a burst would exceed: left on,
- * every request past it would fail, and its retries too.
- */
-function keepAliveWhileLeaving(initOptions: ReturnType<typeof toLoadArguments>[1], scheduler: Pick<Scheduler, 'setTimeout'>) {
-  const strategy = deliveryStrategyOf(initOptions);
-  const config = strategy?.strategy === 'standard' ? strategy.config : undefined;
-  if (!config) return;
-  config.keepalive = true;
-  scheduler.setTimeout(() => {
-    config.keepalive = false;
-  }, 0);
-}
-
-/** The delivery strategy the library was loaded with (`standard` or `batching`, and its config). */
-function deliveryStrategyOf(initOptions: ReturnType<typeof toLoadArguments>[1]) {
-  return (initOptions.integrations?.['Segment.io'] as { deliveryStrategy?: Record<string, any> } | undefined)?.deliveryStrategy;
 }

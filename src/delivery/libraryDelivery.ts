@@ -1,0 +1,125 @@
+import type { InitOptions } from '@segment/analytics-next';
+import { EnabledSegmentConfig } from '../config/SegmentConfig';
+import { createDelayedObserver } from '../time/delayedObserver';
+import type { Scheduler } from '../time/scheduler';
+import { BatchingLibrary, BatchingSegmentIo, sendBatchesOurselves } from './batching/batchDestination';
+import { refuseEveryBatch, failEveryRequest } from './cutOffLibrary';
+import type { LeaveSender } from './leaveSender';
+import { createRecentHandOvers, RecentHandOvers } from './recentHandOvers';
+
+/** Standard delivery: how long after a call has been handed over its first delivery attempt is looked at. */
+const FAILURE_CHECK_DELAY_MS = 4000;
+
+/**
+ * What the transport does that depends on how the library delivers
+ * (`standard`: a request per call; `batching`: the module's batcher):
+ * decided once, from the strategy the library was loaded with.
+ */
+export type LibraryDelivery = {
+  /**
+   * The calls handed over that only the page's memory holds (with
+   * `batching`, where calls are persisted: see `createRecentHandOvers`);
+   * absent when the library keeps them itself.
+   */
+  held?: RecentHandOvers;
+  /** Looks at a handed-over call's context once its delivery can have failed (a no-op where the batcher tells). */
+  observe(ctx: unknown): void;
+  /** The page is being hidden or left (`final`: unloaded for good). */
+  leaving(final: boolean): void;
+  /** The user switched analytics off: every later request of the library fails before it is made. */
+  cutOff(): void;
+};
+
+/** What {@link startLibraryDelivery} needs of the loaded library and the transport. */
+export type LibraryDeliveryOptions = {
+  config: EnabledSegmentConfig;
+  initOptions: Pick<InitOptions, 'integrations'>;
+  scheduler: Scheduler;
+  /** Calls are persisted (a carry-over store exists): the batcher's are remembered for it. */
+  persisted: boolean;
+  /** Told of each delivery attempt's context (`counts`: false for those that do not count towards the warning). */
+  watch(ctx: unknown, counts?: boolean): void;
+  /** False once the failure warning has been given, and nothing else needs to look at failures. */
+  looking(): boolean;
+  leaveSender: LeaveSender;
+};
+
+/**
+ * Starts the loaded library's delivery the module's way: with `batching`,
+ * its Segment.io destination hands events to the module's batcher (call
+ * before anything else wraps that destination's hooks).
+ */
+export function startLibraryDelivery(analytics: BatchingLibrary, options: LibraryDeliveryOptions): LibraryDelivery {
+  const strategy = deliveryStrategyOf(options.initOptions);
+  const segmentIo = options.initOptions.integrations?.['Segment.io'] as BatchingSegmentIo | undefined;
+  if (strategy?.strategy === 'batching' && segmentIo) return startBatching(analytics, segmentIo, options);
+  // Always a config object (see `toLoadArguments`): the library reads it on each request.
+  return startStandard(strategy?.config ?? {}, options);
+}
+
+/**
+ * A request per call, made by the library: a call's promise settles before
+ * its request has failed or not, so its log is looked at a little later,
+ * once the first attempt is over (one timer for all calls). While the page
+ * is being left, requests go with `keepalive` and events as soon as they are
+ * enriched (see `createLeaveSender`).
+ */
+function startStandard(config: Record<string, any>, { scheduler, watch, looking, leaveSender }: LibraryDeliveryOptions): LibraryDelivery {
+  const later = createDelayedObserver(watch, FAILURE_CHECK_DELAY_MS, scheduler);
+  return {
+    observe(ctx) {
+      if (looking()) later.add(ctx);
+    },
+    leaving() {
+      keepAliveUntilNextTask(config, scheduler);
+      leaveSender.leaving();
+    },
+    cutOff() {
+      failEveryRequest(config);
+    },
+  };
+}
+
+/**
+ * The module's batcher: it tells the outcome of each request, which calls
+ * it still holds (remembered for the carry-over store where calls are
+ * persisted), and sends at once what it holds when the page is hidden.
+ */
+function startBatching(analytics: BatchingLibrary, segmentIo: BatchingSegmentIo, options: LibraryDeliveryOptions): LibraryDelivery {
+  const { config, scheduler, watch, persisted, leaveSender } = options;
+  const held = persisted && config.batching ? createRecentHandOvers(config.batching.timeoutMs, scheduler.now) : undefined;
+  sendBatchesOurselves(analytics, segmentIo, scheduler, { attempted: watch, holding: held?.holding, settled: held?.settled, carried: held?.carried });
+  return {
+    held,
+    observe() {},
+    leaving(final) {
+      // On a hide the page survives and its timers run: events reach the batcher, which knows the page is hidden.
+      if (final) leaveSender.leaving();
+    },
+    cutOff() {
+      refuseEveryBatch(segmentIo.deliveryStrategy.config as Record<string, unknown>);
+    },
+  };
+}
+
+/**
+ * Until the page's next task, requests are sent with `keepalive`, so that
+ * those started while the page is being left outlive it. Only in that task:
+ * a page that stays (shown again after a tab switch, or a `beforeunload`
+ * that did not unload, such as a download link's) sends as before. The
+ * browser allows 64 KB of keepalive requests in flight for the whole page,
+ * which the requests of a burst would exceed: left on, every request past it
+ * would fail, and its retries too. (The library reads its strategy's config
+ * on each request.)
+ */
+function keepAliveUntilNextTask(config: Record<string, any>, scheduler: Pick<Scheduler, 'setTimeout'>) {
+  config.keepalive = true;
+  scheduler.setTimeout(() => {
+    config.keepalive = false;
+  }, 0);
+}
+
+/** The delivery strategy the library was loaded with (`standard` or `batching`, and its config). */
+function deliveryStrategyOf(initOptions: Pick<InitOptions, 'integrations'>) {
+  return (initOptions.integrations?.['Segment.io'] as { deliveryStrategy?: Record<string, any> } | undefined)?.deliveryStrategy;
+}
