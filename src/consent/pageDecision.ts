@@ -6,6 +6,11 @@ import type { SegmentCategoryPreferences, StoredDecision, StoredRead } from './s
 // (`SegmentConsent.setDecision`); reading and following stored decisions is
 // in `storedDecision.ts`, in a lazy chunk.
 
+/** A decision's generation as stored (see `StoredDecision`): a whole number, 0 or more. */
+export function isGeneration(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
 /** The StorageApi bucket the user's choice is kept in. */
 export const CONSENT_BUCKET = 'segment-analytics';
 /** The key of the user's choice in {@link CONSENT_BUCKET}. */
@@ -65,6 +70,28 @@ export function unsavedDecision(storageApi: StorageApi): StoredDecision | undefi
 }
 
 /**
+ * The generation of a decision made now: one more than the latest this page
+ * knows of (its own, the one it last read or saved, the stored one where the
+ * StorageApi tells at once); undefined where it knows of none yet (nothing
+ * read so far).
+ */
+function nextGeneration(page: PageDecision, bucket: StorageApi): number | undefined {
+  let snapshot: { presence: string; value?: unknown } | undefined;
+  try {
+    snapshot = bucket.snapshot(CONSENT_KEY);
+  } catch {
+    // not known at once
+  }
+  const read = snapshot?.presence === 'present' || snapshot?.presence === 'absent';
+  if (!page.own && !page.seen && !read) return undefined;
+  const of = (decision: unknown) => {
+    const generation = (decision as { generation?: unknown } | undefined)?.generation;
+    return isGeneration(generation) ? generation : 0;
+  };
+  return 1 + Math.max(of(page.own), of(page.seen?.stored), of(read ? snapshot!.value : undefined));
+}
+
+/**
  * Saves a decision made in this page. It applies to the page at once, in
  * everything that follows the decision, before the StorageApi answers (a
  * slow or hanging save delays nothing), until a stored decision at least as
@@ -120,7 +147,18 @@ export function decide(
       throw new TypeError(`Segment analytics: a decision is 'granted' or 'denied', not ${describeError(decision)}`);
     }
     const categoryPreferences = toPreferences(options?.categoryPreferences);
-    return saveDecision(storageApi, { decision, ...(categoryPreferences && { categoryPreferences }), decidedAt: new Date().toISOString() });
+    let generation: number | undefined;
+    try {
+      generation = nextGeneration(pageDecisionOf(storageApi), consentBucket(storageApi));
+    } catch {
+      // a StorageApi without buckets: saving says so
+    }
+    return saveDecision(storageApi, {
+      decision,
+      ...(categoryPreferences && { categoryPreferences }),
+      decidedAt: new Date().toISOString(),
+      ...(generation !== undefined && { generation }),
+    });
   } catch (error) {
     // Never thrown at the caller: a throwing getter among the options rejects, as an invalid decision does.
     return Promise.reject(error);
