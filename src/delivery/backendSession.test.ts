@@ -54,7 +54,7 @@ describe('startBackendSession', () => {
     expect(relay.requests).toEqual([
       { method: 'GET', url: COOKIE_URL, authorization: 'Bearer user-token', credentials: 'include' },
     ]);
-    expect(session.state()).toEqual({ kind: 'active', expiresAt: Date.parse('2026-12-02T13:00:00Z') });
+    expect(session.state()).toEqual({ kind: 'active', expiresAt: Date.parse('2026-12-02T13:00:00Z'), shortLived: 0 });
     expect(warn).not.toHaveBeenCalled();
     session.stop();
   });

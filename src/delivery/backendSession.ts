@@ -15,10 +15,10 @@ const ATTEMPT_TIMEOUT_MS = 30_000;
 /** How often a page whose browser another person has signed in to since looks again, asking for no cookie meanwhile. */
 const OTHER_USER_RECHECK_MS = 60_000;
 
-/** Where the relay's user cookie stands. */
+/** Where the relay's user cookie stands (`shortLived`: answers whose cookie this browser's clock says is about to expire, in a row). */
 export type SessionState =
   | { kind: 'starting' }
-  | { kind: 'active'; expiresAt: number }
+  | { kind: 'active'; expiresAt: number; shortLived: number }
   | { kind: 'retrying'; failures: number }
   | { kind: 'stopped' };
 
@@ -135,6 +135,13 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
     timer = scheduler.setTimeout(run, delay);
   };
 
+  /** One warning for the session's life: the first thing to go wrong. */
+  const warnOnce = (message: string) => {
+    if (warned) return;
+    warned = true;
+    options.warn(message);
+  };
+
   let lastAttemptAt = -Infinity;
   function run() {
     if (inFlight || state.kind === 'stopped') return;
@@ -148,9 +155,19 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
       expiresAt => {
         inFlight = false;
         if (state.kind === 'stopped') return;
-        state = { kind: 'active', expiresAt };
         const lead = REFRESH_LEAD_MIN_MS + random() * (REFRESH_LEAD_MAX_MS - REFRESH_LEAD_MIN_MS);
-        schedule(Math.max(MIN_DELAY_MS, expiresAt - lead - scheduler.wallNow()));
+        const refreshIn = expiresAt - lead - scheduler.wallNow();
+        // A cookie just given cannot be about to expire, but for this browser's clock being ahead of the
+        // backend's: refreshing it every few seconds would not help, so it is refreshed as a failure is retried.
+        const shortLived = refreshIn < MIN_DELAY_MS ? (state.kind === 'active' ? state.shortLived : 0) + 1 : 0;
+        state = { kind: 'active', expiresAt, shortLived };
+        if (shortLived === 1) {
+          warnOnce(
+            `Segment analytics: the session cookie of the backend relay (${endpoint}) expires ${describeLead(expiresAt - scheduler.wallNow())} ` +
+              "by this browser's clock, which may be ahead of the backend's: it is asked for again every 5 s to 5 min instead.",
+          );
+        }
+        schedule(shortLived ? retryDelay(shortLived) : refreshIn);
         settleReady();
       },
       error => {
@@ -158,15 +175,9 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
         if (state.kind === 'stopped') return;
         const failures = state.kind === 'retrying' ? state.failures + 1 : 1;
         state = { kind: 'retrying', failures };
-        if (!warned) {
-          warned = true;
-          const why = error instanceof AttemptFailed ? error.message : 'an unexpected error';
-          options.warn(
-            `Segment analytics: could not get the session cookie of the backend relay (${endpoint}): ${why}. ` +
-              'Calls wait and are retried until it works.',
-          );
-        }
-        schedule(Math.min(RETRY_FIRST_MS * 2 ** (failures - 1), RETRY_MAX_MS));
+        const why = error instanceof AttemptFailed ? error.message : 'an unexpected error';
+        warnOnce(`Segment analytics: could not get the session cookie of the backend relay (${endpoint}): ${why}. Calls wait and are retried until it works.`);
+        schedule(retryDelay(failures));
       },
     );
   }
@@ -182,15 +193,29 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
       }
     },
     refused() {
-      if (state.kind === 'stopped' || inFlight) return;
-      const wait = Math.max(0, lastAttemptAt + MIN_DELAY_MS - scheduler.wallNow());
-      if (scheduler.wallNow() + wait < dueAt) schedule(wait);
+      if (state.kind === 'stopped' || inFlight || (state.kind === 'active' && state.shortLived)) return;
+      const now = scheduler.wallNow();
+      // At most 10 s away, whichever way the wall clock stepped since the last attempt.
+      const wait = Math.min(MIN_DELAY_MS, Math.max(0, lastAttemptAt + MIN_DELAY_MS - now));
+      // A refresh overdue by the wall clock whose timer has not run (the computer slept) counts as none.
+      if (now + wait < dueAt || now >= dueAt) schedule(wait);
     },
     stop() {
       state = { kind: 'stopped' };
       scheduler.clearTimeout(timer);
     },
   };
+}
+
+/** The wait before attempt `count` after failures (or short-lived cookies) in a row: 5 s, doubling up to 5 min. */
+function retryDelay(count: number): number {
+  return Math.min(RETRY_FIRST_MS * 2 ** (count - 1), RETRY_MAX_MS);
+}
+
+/** A time left, for a warning: `in 42 s`, or `42 s ago`. */
+function describeLead(ms: number): string {
+  const seconds = Math.round(Math.abs(ms) / 1000);
+  return ms >= 0 ? `in ${seconds} s` : `${seconds} s ago`;
 }
 
 /**
