@@ -95,12 +95,17 @@ export function countPerTask(transport: Transport, each: () => void = () => {}):
   return perTask;
 }
 
-/** A page lifecycle the test drives: `leave()` is a pagehide (`leave({ final: false })`: hidden, say). */
+/** A page lifecycle the test drives: `leave()` is a pagehide (`leave({ final: false })`: hidden, say); `back()`: shown again. */
 export function drivenLifecycle() {
   const listeners: ((leave?: PageLeave) => void)[] = [];
+  const backs: (() => void)[] = [];
   return {
-    onPageLeave: (listener: (leave?: PageLeave) => void) => listeners.push(listener),
+    onPageLeave: (listener: (leave?: PageLeave) => void, back: () => void) => {
+      listeners.push(listener);
+      backs.push(back);
+    },
     leave: (leave?: PageLeave) => listeners.forEach(listener => listener(leave)),
+    back: () => backs.forEach(back => back()),
   };
 }
 

@@ -77,7 +77,7 @@ export class Delivery {
       transport => this.transportReady(transport),
       error => this.die(error),
     );
-    options.onPageLeave?.(leave => this.leave(leave ?? { final: true }));
+    options.onPageLeave?.(leave => this.leave(leave ?? { final: true }), () => this.carryOver?.cameBack());
   }
 
   /** Keeps a call for delivery; returns at once. */

@@ -36,6 +36,11 @@ export class CarryOver {
   private claimingBack = false;
   /** Counts the times the page was left: an answer the ledger gives after that is ignored. */
   private round = 0;
+  /**
+   * Copies stored as the page was left of calls it still holds itself (handed
+   * over, or to hand over): see {@link CarryOver.cameBack}.
+   */
+  private copies = new Set<string>();
 
   constructor(private readonly options: CarryOverOptions) {
     this.restored = new RestoredCalls(options.store, options.newId, options.ledger, options.onClaimed, options.scheduler);
@@ -84,7 +89,25 @@ export class CarryOver {
     }
     if (!toStore.length) return;
     const kept = this.options.store.save(toStore);
-    if (claim) for (const item of queued) item.stored = kept.has(item.messageId!);
+    for (const { messageId } of copies) if (kept.has(messageId)) this.copies.add(messageId);
+    for (const item of queued) {
+      if (claim) item.stored = kept.has(item.messageId!);
+      else if (kept.has(item.messageId!)) this.copies.add(item.messageId!);
+    }
+  }
+
+  /**
+   * The page is shown again (a tab switched back, restored from the
+   * back/forward cache): the copies it stored as it was left are taken from
+   * the store. It holds those calls itself (the library delivered them, or
+   * holds them until it does, or they wait here to be handed over), and the
+   * next time it is left stores what it still holds; left in the store, they
+   * would be sent again by the next load.
+   */
+  cameBack(): void {
+    if (!this.copies.size) return;
+    this.options.store.take(this.copies);
+    this.copies.clear();
   }
 
   /**

@@ -32,8 +32,8 @@ export type DeliveryOptions = {
   ledger?: ClaimLedger;
   /** The user the browser's stored identity belongs to (see {@link StoredOwner}). */
   storedOwner?: StoredOwner;
-  /** Subscribes to the page being hidden or left (see `listenForPageLeave`). */
-  onPageLeave?: (listener: (leave?: PageLeave) => void) => unknown;
+  /** Subscribes to the page being hidden or left, and shown again (see `listenForPageLeave`). */
+  onPageLeave?: (listener: (leave?: PageLeave) => void, back: () => void) => unknown;
   scheduler?: Scheduler;
   /** Most calls in flight at once (see {@link MAX_IN_FLIGHT}); never applies when the page is left. */
   maxInFlight?: number;

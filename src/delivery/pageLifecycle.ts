@@ -11,23 +11,29 @@ export type PageLeave = { final: boolean; pageHide?: boolean };
  * Calls `onLeave` whenever the page may be going away: `pagehide`,
  * `visibilitychange` to hidden, `beforeunload`. Any of them may be the last
  * chance to run code (mobile browsers often send only `visibilitychange`),
- * so `onLeave` may run several times, and the page may also come back.
+ * so `onLeave` may run several times, and the page may also come back:
+ * `onBack` is called when it is shown again (`visibilitychange` to visible,
+ * a `pageshow` from the back/forward cache).
  *
  * @returns a function that stops listening
  */
-export function listenForPageLeave(onLeave: (leave: PageLeave) => void): () => void {
+export function listenForPageLeave(onLeave: (leave: PageLeave) => void, onBack: () => void = () => {}): () => void {
   if (typeof window === 'undefined' || typeof document === 'undefined') return () => {};
   const onVisibility = () => {
     if (document.visibilityState === 'hidden') onLeave({ final: false });
+    else onBack();
   };
   const onPageHide = (event: Event) => onLeave({ final: !(event as Partial<PageTransitionEvent>).persisted, pageHide: true });
+  const onPageShow = (event: Event) => (event as Partial<PageTransitionEvent>).persisted && onBack();
   const onBeforeUnload = () => onLeave({ final: false });
-  window.addEventListener('pagehide', onPageHide);
-  window.addEventListener('beforeunload', onBeforeUnload);
-  document.addEventListener('visibilitychange', onVisibility);
+  const listeners: [EventTarget, string, (event: Event) => unknown][] = [
+    [window, 'pagehide', onPageHide],
+    [window, 'pageshow', onPageShow],
+    [window, 'beforeunload', onBeforeUnload],
+    [document, 'visibilitychange', onVisibility],
+  ];
+  for (const [target, type, listener] of listeners) target.addEventListener(type, listener);
   return () => {
-    window.removeEventListener('pagehide', onPageHide);
-    window.removeEventListener('beforeunload', onBeforeUnload);
-    document.removeEventListener('visibilitychange', onVisibility);
+    for (const [target, type, listener] of listeners) target.removeEventListener(type, listener);
   };
 }

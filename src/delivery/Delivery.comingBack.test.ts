@@ -1,0 +1,77 @@
+import { clickCall, deliveryWithStore, memoryStorage, recordingTransport, storedCalls } from '../__testUtils__/deliveryTestKit';
+import type { StoredCall } from './callStore';
+
+const advance = (ms: number) => jest.advanceTimersByTimeAsync(ms);
+const subjects = (storage: ReturnType<typeof memoryStorage>) => storedCalls(storage).map(s => s.call.properties.subject);
+/** The back/forward cache keeps the page: a `pagehide` it may come back from. */
+const intoCache = { final: false, pageHide: true };
+
+beforeEach(() => jest.useFakeTimers());
+afterEach(() => jest.useRealTimers());
+
+/** A page load whose library is ready, and the next load of the app, which records what it sends. */
+async function pageThenNextLoad(storage: ReturnType<typeof memoryStorage>, held: () => StoredCall[] = () => []) {
+  const first = recordingTransport();
+  first.transport.heldInMemory = held;
+  const page = deliveryWithStore(storage, { transport: Promise.resolve(first.transport), userId: Promise.resolve('u') });
+  await advance(10);
+  const nextLoad = async () => {
+    const next = recordingTransport();
+    deliveryWithStore(storage, { transport: Promise.resolve(next.transport), userId: Promise.resolve('u'), newId: () => 'next' });
+    await advance(100);
+    return next.sent;
+  };
+  return { ...page, sent: first.sent, nextLoad };
+}
+
+describe('a page shown again after it was hidden or left for the back/forward cache', () => {
+  it('takes back the copies it stored of the calls it handed over then: the next load does not send them again', async () => {
+    const storage = memoryStorage();
+    const page = await pageThenNextLoad(storage);
+    page.d.enqueue(clickCall('a'));
+    page.d.enqueue(clickCall('b'));
+    page.life.leave(intoCache);
+    expect(page.sent).toEqual(['identify u', 'click a as u', 'click b as u']);
+    expect(subjects(storage)).toEqual(['a', 'b']);
+    page.life.back();
+    expect(subjects(storage)).toEqual([]);
+    // Left again later (a reload, the tab closed): nothing of the first round is stored again.
+    page.life.leave();
+    expect(await page.nextLoad()).toEqual(['identify u']);
+  });
+
+  it('not shown again (the cache dropped it, or the tab was hidden and then closed): the copies stay, and the next load sends them', async () => {
+    const storage = memoryStorage();
+    const page = await pageThenNextLoad(storage);
+    page.d.enqueue(clickCall('a'));
+    page.life.leave({ final: false });
+    page.life.leave();
+    expect(await page.nextLoad()).toEqual(['identify u', 'click a as u']);
+  });
+
+  it('takes back the copies of what the library held in memory (a batch) when it went into the cache', async () => {
+    const storage = memoryStorage();
+    const batch: StoredCall = { messageId: 'm-1', owner: 'u', call: clickCall('in a batch') };
+    let holds = [batch];
+    const page = await pageThenNextLoad(storage, () => holds);
+    page.life.leave(intoCache);
+    expect(subjects(storage)).toEqual(['in a batch']);
+    page.life.back();
+    expect(subjects(storage)).toEqual([]);
+    // Still held when the page goes for good: stored again.
+    page.life.leave();
+    expect(subjects(storage)).toEqual(['in a batch']);
+    holds = [];
+    expect(await page.nextLoad()).toEqual(['identify u', 'click in a batch as u']);
+  });
+
+  it('keeps stored what it could not hand over as it was hidden (the library loading): taken back only as it sends them', async () => {
+    const storage = memoryStorage();
+    const page = deliveryWithStore(storage, { userId: Promise.resolve('u') });
+    await advance(10);
+    page.d.enqueue(clickCall('waits for the library'));
+    page.life.leave({ final: false });
+    page.life.back();
+    expect(subjects(storage)).toEqual(['waits for the library']);
+  });
+});
