@@ -10,9 +10,11 @@ import { StoredConsent } from './storedConsent';
 function sharedBucket({ knows }: { knows: boolean }) {
   const stored = new Map<string, unknown>();
   const observers = new Set<(key: string) => void>();
+  /** First reads of tabs that read late: each tells what was stored when it asked, once {@link answerReads} runs. */
+  const lateReads: (() => void)[] = [];
   const snapshotOf = (key: string): StorageValueSnapshot<any> =>
     stored.has(key) ? { key, presence: 'present', value: stored.get(key) } : { key, presence: 'absent' };
-  const tab = (): StorageApi => {
+  const tab = ({ readsLate = false } = {}): StorageApi => {
     const bucket = {
       snapshot: (key: string) => (knows ? snapshotOf(key) : { key, presence: 'unknown' }),
       set: async (key: string, value: unknown) => {
@@ -27,14 +29,16 @@ function sharedBucket({ knows }: { knows: boolean }) {
         subscribe: (observer: { next(snapshot: StorageValueSnapshot<any>): void }) => {
           const tell = (changed: string) => changed === key && observer.next(snapshotOf(key));
           observers.add(tell);
-          if (!knows) Promise.resolve().then(() => tell(key));
+          const asked = snapshotOf(key);
+          if (readsLate) lateReads.push(() => observer.next(asked));
+          else if (!knows) Promise.resolve().then(() => observer.next(asked));
           return { unsubscribe: () => observers.delete(tell), closed: false };
         },
       }),
     };
     return { forBucket: () => bucket } as unknown as StorageApi;
   };
-  return { tab };
+  return { tab, answerReads: () => lateReads.splice(0).forEach(answer => answer()) };
 }
 
 /** A tab's consent, and every status its `decision$` told. */
@@ -80,6 +84,23 @@ describe('the latest decision, in every tab, when the wall clock steps back betw
     await b.consent.setDecision('denied');
     expect(a.told.at(-1)).toBe('denied');
     expect(a.consent.getDecision().status).toBe('denied');
+  });
+
+  it('two decisions in a tab whose first read of the store is late (a slow settings backend): the last one holds there and in the other tab', async () => {
+    const store = sharedBucket({ knows: false });
+    const a = openTab(store.tab());
+    await Promise.resolve();
+    await a.consent.setDecision('granted');
+    await a.consent.setDecision('denied');
+    await a.consent.setDecision('granted');
+    const b = openTab(store.tab({ readsLate: true }));
+    jest.setSystemTime(new Date('2026-12-05T12:01:00Z'));
+    await b.consent.setDecision('granted');
+    await b.consent.setDecision('denied');
+    // B's first read answers now, with what was stored when it asked: A's "yes", older than B's "no".
+    store.answerReads();
+    expect(b.told.at(-1)).toBe('denied');
+    expect(a.told.at(-1)).toBe('denied');
   });
 
   it("a tab's own earlier decision read back late does not replace its later one, whatever the clock did", async () => {

@@ -6,11 +6,6 @@ import type { SegmentCategoryPreferences, StoredDecision, StoredRead } from './s
 // (`SegmentConsent.setDecision`); reading and following stored decisions is
 // in `storedDecision.ts`, in a lazy chunk.
 
-/** A decision's generation as stored (see `StoredDecision`): a whole number, 0 or more. */
-export function isGeneration(value: unknown): value is number {
-  return Number.isSafeInteger(value) && (value as number) >= 0;
-}
-
 /** The StorageApi bucket the user's choice is kept in. */
 export const CONSENT_BUCKET = 'segment-analytics';
 /** The key of the user's choice in {@link CONSENT_BUCKET}. */
@@ -69,26 +64,28 @@ export function unsavedDecision(storageApi: StorageApi): StoredDecision | undefi
   return pageDecisionOf(storageApi).unsaved;
 }
 
+/** The latest time `Date` can hold. */
+const LATEST_DATE_MS = 8.64e15;
+
 /**
- * The generation of a decision made now: one more than the latest this page
- * knows of (its own, the one it last read or saved, the stored one where the
- * StorageApi tells at once); undefined where it knows of none yet (nothing
- * read so far).
+ * When a decision made now is said to be made: now, or just after the latest
+ * decision this page knows of (its own, the one it last read or saved, the
+ * stored one where the StorageApi tells at once), whichever is later. So a
+ * decision is always later than those it replaces, which the other tabs
+ * follow by time: a wall clock stepped back since (NTP, a user, another
+ * device's clock) does not make it look older.
  */
-function nextGeneration(page: PageDecision, bucket: StorageApi): number | undefined {
-  let snapshot: { presence: string; value?: unknown } | undefined;
+function decisionTime(storageApi: StorageApi): string {
+  const page = pageDecisionOf(storageApi);
+  const known = [page.own, page.seen?.stored];
   try {
-    snapshot = bucket.snapshot(CONSENT_KEY);
+    const snapshot = consentBucket(storageApi).snapshot(CONSENT_KEY);
+    if (snapshot.presence === 'present') known.push(snapshot.value as StoredDecision);
   } catch {
     // not known at once
   }
-  const read = snapshot?.presence === 'present' || snapshot?.presence === 'absent';
-  if (!page.own && !page.seen && !read) return undefined;
-  const of = (decision: unknown) => {
-    const generation = (decision as { generation?: unknown } | undefined)?.generation;
-    return isGeneration(generation) ? generation : 0;
-  };
-  return 1 + Math.max(of(page.own), of(page.seen?.stored), of(read ? snapshot!.value : undefined));
+  const latest = Math.max(...known.map(decision => Date.parse(String(decision?.decidedAt))).filter(at => at < LATEST_DATE_MS));
+  return new Date(Math.max(Date.now(), latest + 1)).toISOString();
 }
 
 /**
@@ -147,18 +144,7 @@ export function decide(
       throw new TypeError(`Segment analytics: a decision is 'granted' or 'denied', not ${describeError(decision)}`);
     }
     const categoryPreferences = toPreferences(options?.categoryPreferences);
-    let generation: number | undefined;
-    try {
-      generation = nextGeneration(pageDecisionOf(storageApi), consentBucket(storageApi));
-    } catch {
-      // a StorageApi without buckets: saving says so
-    }
-    return saveDecision(storageApi, {
-      decision,
-      ...(categoryPreferences && { categoryPreferences }),
-      decidedAt: new Date().toISOString(),
-      ...(generation !== undefined && { generation }),
-    });
+    return saveDecision(storageApi, { decision, ...(categoryPreferences && { categoryPreferences }), decidedAt: decisionTime(storageApi) });
   } catch (error) {
     // Never thrown at the caller: a throwing getter among the options rejects, as an invalid decision does.
     return Promise.reject(error);

@@ -120,16 +120,4 @@ describe('replaces', () => {
     expect(replaces({ decision: 'granted', decidedAt: '2026-12-05T09:59:59.999Z' }, own)).toBe(false);
     expect(replaces(undefined, own)).toBe(false);
   });
-
-  it('a later generation replaces, an earlier one does not, whatever their clocks said; the same generation, or one unknown, goes by time', () => {
-    const own = { decision: 'granted' as const, decidedAt: '2026-12-05T10:00:00.000Z', generation: 3 };
-    const earlierClock = '2026-12-05T09:00:00.000Z';
-    const laterClock = '2026-12-05T11:00:00.000Z';
-    expect(replaces({ decision: 'denied', decidedAt: earlierClock, generation: 4 }, own)).toBe(true);
-    expect(replaces({ decision: 'denied', decidedAt: laterClock, generation: 2 }, own)).toBe(false);
-    expect(replaces({ decision: 'denied', decidedAt: earlierClock, generation: 3 }, own)).toBe(false);
-    expect(replaces({ decision: 'denied', decidedAt: laterClock, generation: 3 }, own)).toBe(true);
-    expect(replaces({ decision: 'denied', decidedAt: laterClock }, own)).toBe(true);
-    expect(replaces({ decision: 'denied', decidedAt: earlierClock, generation: 9 }, { decision: 'granted', decidedAt: own.decidedAt })).toBe(false);
-  });
 });

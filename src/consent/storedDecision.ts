@@ -1,6 +1,6 @@
 import type { StorageApi } from '@backstage/core-plugin-api';
 import { describeError } from '../warnSafely';
-import { CONSENT_KEY, consentBucket, isGeneration, pageDecisionOf, toPreferences } from './pageDecision';
+import { CONSENT_KEY, consentBucket, pageDecisionOf, toPreferences } from './pageDecision';
 
 /**
  * A user's decision about usage analytics.
@@ -24,12 +24,6 @@ export type StoredDecision = {
   categoryPreferences?: SegmentCategoryPreferences;
   /** When the decision was made (ISO 8601). */
   decidedAt?: string;
-  /**
-   * One more than the generation of the latest decision the page that made
-   * it knew of (0 for none stored); absent where it knew none yet. Orders
-   * decisions where clocks cannot (see {@link replaces}).
-   */
-  generation?: number;
 };
 
 /**
@@ -52,34 +46,23 @@ export function defaultDecision(config: { default: 'opt-out' | 'opt-in' }): Segm
 export function parseStoredDecision(value: unknown): StoredDecision | undefined {
   try {
     if (typeof value !== 'object' || value === null) return undefined;
-    const { decision, categoryPreferences, decidedAt, generation } = value as Record<string, unknown>;
+    const { decision, categoryPreferences, decidedAt } = value as Record<string, unknown>;
     if (decision !== 'granted' && decision !== 'denied') return undefined;
     const preferences = toPreferences(categoryPreferences);
     return {
       decision,
       ...(preferences && { categoryPreferences: preferences }),
       ...(typeof decidedAt === 'string' && { decidedAt }),
-      ...(isGeneration(generation) && { generation }),
     };
   } catch {
     return undefined;
   }
 }
 
-/**
- * Whether a stored decision replaces the page's own: one made knowing of it
- * (a later generation), else (the same generation: two tabs deciding at once;
- * or one of them made before its page had read any) one made at the same
- * time or later. A wall clock steps (NTP, a user, another device's clock): a
- * "no" in one tab made after a "yes" in another, under a clock stepped back,
- * still replaces it there.
- */
+/** Whether a stored decision replaces the page's own: made at the same time or later. */
 export function replaces(stored: StoredDecision | undefined, own: StoredDecision): boolean {
-  if (stored === undefined) return false;
-  const { generation: of } = stored;
-  if (of !== undefined && own.generation !== undefined && of !== own.generation) return of > own.generation;
-  const at = (d: StoredDecision) => Date.parse(d.decidedAt ?? '');
-  return at(stored) >= at(own);
+  const at = (d: StoredDecision | undefined) => Date.parse(d?.decidedAt ?? '');
+  return stored !== undefined && at(stored) >= at(own);
 }
 
 /**
