@@ -8,12 +8,12 @@ const advance = (ms: number) => jest.advanceTimersByTimeAsync(ms);
  * A relay whose cookies last an hour by its own clock, `skewMs` ahead of
  * the browser's (negative: behind); counts the cookie requests.
  */
-function relayWithClock(skewMs = 0) {
+function relayWithClock(skewMs = 0, lifeMs = () => 60 * MINUTE, status = () => 200) {
   let requests = 0;
   const fetch = jest.fn(async (): Promise<CookieResponse> => {
     requests++;
-    const expiresAt = new Date(Date.now() + skewMs + 60 * MINUTE).toISOString();
-    return { ok: true, status: 200, json: async () => ({ expiresAt }) };
+    const expiresAt = new Date(Date.now() + skewMs + lifeMs()).toISOString();
+    return { ok: status() < 300, status: status(), json: async () => ({ expiresAt }) };
   });
   const warn = jest.fn();
   const session = startBackendSession({
@@ -71,8 +71,28 @@ describe('the relay cookie when the wall clock steps', () => {
     await advance(60 * MINUTE);
     expect(relay.requests()).toBe(19);
     expect(relay.warn).toHaveBeenCalledTimes(1);
-    expect(relay.warn.mock.calls[0][0]).toMatch(/expires 3600 s ago by this browser's clock, which may be ahead of the backend's/);
+    expect(relay.warn.mock.calls[0][0]).toMatch(/expired 3600 s ago by this browser's clock, which may be ahead of the backend's/);
     expect(relay.session.state()).toMatchObject({ kind: 'active' });
+  });
+
+  it("clocks in step, a cookie near its end (Backstage's, expiring with the user's token): asked for again 10 s later, no warning", async () => {
+    const relay = relayWithClock(0, () => 2 * MINUTE);
+    await relay.session.ready;
+    await advance(10_000);
+    expect(relay.requests()).toBe(2);
+    expect(relay.warn).not.toHaveBeenCalled();
+  });
+
+  it('a browser clock ahead, then the relay failing: a warning for each (the first does not hide the second)', async () => {
+    let failing = false;
+    const relay = relayWithClock(-2 * 60 * MINUTE, undefined, () => (failing ? 503 : 200));
+    await relay.session.ready;
+    failing = true;
+    await advance(10 * MINUTE);
+    expect(relay.warn.mock.calls.map(([message]) => message.slice(0, 60))).toEqual([
+      expect.stringContaining('the session cookie of the backend relay'),
+      expect.stringContaining('could not get the session cookie'),
+    ]);
   });
 
   it("a browser clock ahead by less than the cookie's life: refreshed before it expires by this browser's clock, no warning", async () => {

@@ -15,7 +15,7 @@ const ATTEMPT_TIMEOUT_MS = 30_000;
 /** How often a page whose browser another person has signed in to since looks again, asking for no cookie meanwhile. */
 const OTHER_USER_RECHECK_MS = 60_000;
 
-/** Where the relay's user cookie stands (`shortLived`: answers whose cookie this browser's clock says is about to expire, in a row). */
+/** Where the relay's user cookie stands (`shortLived`: answers in a row whose cookie had expired by this browser's clock). */
 export type SessionState =
   | { kind: 'starting' }
   | { kind: 'active'; expiresAt: number; shortLived: number }
@@ -98,6 +98,7 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
   let dueAt = Infinity;
   let inFlight = false;
   let warned = false;
+  let warnedOfClock = false;
   let settleReady: () => void = () => {};
   const ready = new Promise<void>(resolve => {
     settleReady = resolve;
@@ -135,12 +136,6 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
     timer = scheduler.setTimeout(run, delay);
   };
 
-  /** One warning for the session's life: the first thing to go wrong. */
-  const warnOnce = (message: string) => {
-    if (warned) return;
-    warned = true;
-    options.warn(message);
-  };
 
   let lastAttemptAt = -Infinity;
   function run() {
@@ -156,18 +151,20 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
         inFlight = false;
         if (state.kind === 'stopped') return;
         const lead = REFRESH_LEAD_MIN_MS + random() * (REFRESH_LEAD_MAX_MS - REFRESH_LEAD_MIN_MS);
-        const refreshIn = expiresAt - lead - scheduler.wallNow();
-        // A cookie just given cannot be about to expire, but for this browser's clock being ahead of the
-        // backend's: refreshing it every few seconds would not help, so it is refreshed as a failure is retried.
-        const shortLived = refreshIn < MIN_DELAY_MS ? (state.kind === 'active' ? state.shortLived : 0) + 1 : 0;
+        const now = scheduler.wallNow();
+        // A cookie just given that has already expired tells of this browser's clock being ahead of the
+        // backend's (one near its end is normal: it expires with the user's token): asking again every
+        // few seconds would not help, so it is asked for as a failure is retried.
+        const shortLived = expiresAt <= now ? (state.kind === 'active' ? state.shortLived : 0) + 1 : 0;
         state = { kind: 'active', expiresAt, shortLived };
-        if (shortLived === 1) {
-          warnOnce(
-            `Segment analytics: the session cookie of the backend relay (${endpoint}) expires ${describeLead(expiresAt - scheduler.wallNow())} ` +
+        if (shortLived === 1 && !warnedOfClock) {
+          warnedOfClock = true;
+          options.warn(
+            `Segment analytics: the session cookie of the backend relay (${endpoint}) expired ${Math.round((now - expiresAt) / 1000)} s ago ` +
               "by this browser's clock, which may be ahead of the backend's: it is asked for again every 5 s to 5 min instead.",
           );
         }
-        schedule(shortLived ? retryDelay(shortLived) : refreshIn);
+        schedule(shortLived ? retryDelay(shortLived) : Math.max(MIN_DELAY_MS, expiresAt - lead - now));
         settleReady();
       },
       error => {
@@ -175,8 +172,11 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
         if (state.kind === 'stopped') return;
         const failures = state.kind === 'retrying' ? state.failures + 1 : 1;
         state = { kind: 'retrying', failures };
-        const why = error instanceof AttemptFailed ? error.message : 'an unexpected error';
-        warnOnce(`Segment analytics: could not get the session cookie of the backend relay (${endpoint}): ${why}. Calls wait and are retried until it works.`);
+        if (!warned) {
+          warned = true;
+          const why = error instanceof AttemptFailed ? error.message : 'an unexpected error';
+          options.warn(`Segment analytics: could not get the session cookie of the backend relay (${endpoint}): ${why}. Calls wait and are retried until it works.`);
+        }
         schedule(retryDelay(failures));
       },
     );
@@ -210,12 +210,6 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
 /** The wait before attempt `count` after failures (or short-lived cookies) in a row: 5 s, doubling up to 5 min. */
 function retryDelay(count: number): number {
   return Math.min(RETRY_FIRST_MS * 2 ** (count - 1), RETRY_MAX_MS);
-}
-
-/** A time left, for a warning: `in 42 s`, or `42 s ago`. */
-function describeLead(ms: number): string {
-  const seconds = Math.round(Math.abs(ms) / 1000);
-  return ms >= 0 ? `in ${seconds} s` : `${seconds} s ago`;
 }
 
 /**
