@@ -38,12 +38,18 @@ export function browserMissing() {
 /**
  * The Chromium process for these extra flags, launched on first use.
  * @param {string[]} args
+ * @param {boolean} backForwardCache keep the back/forward cache on (Playwright turns it off by default)
  */
-function acquire(args) {
-  const key = JSON.stringify(args);
+function acquire(args, backForwardCache) {
+  const key = JSON.stringify([args, backForwardCache]);
   let shared = browsers.get(key);
   if (!shared) {
-    const launched = chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...FLAGS, ...args] });
+    const launched = chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [...FLAGS, ...args],
+      ...(backForwardCache && { ignoreDefaultArgs: ['--disable-back-forward-cache'] }),
+    });
     shared = { launched, users: 0 };
     browsers.set(key, shared);
     launched.catch(() => browsers.delete(key));
@@ -84,10 +90,11 @@ export async function closeIdleBrowsers() {
  * for the same extra flags. The context records every request it makes and
  * the page every uncaught error, and accepts the dev app's guest sign-in dialog.
  * Pages of one context share storage, across reloads and new tabs.
- * @param {{ args?: string[] }} [options] extra Chromium flags (`--host-resolver-rules=...`, say)
+ * @param {{ args?: string[], backForwardCache?: boolean }} [options] extra Chromium flags
+ *   (`--host-resolver-rules=...`, say); `backForwardCache`: pages left may be kept and restored
  */
-export async function openBrowser({ args = [] } = {}) {
-  const lease = acquire(args);
+export async function openBrowser({ args = [], backForwardCache = false } = {}) {
+  const lease = acquire(args, backForwardCache);
   /** @type {import('playwright-core').BrowserContext | undefined} */
   let opened;
   /** @type {import('playwright-core').Page} */

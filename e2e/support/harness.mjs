@@ -77,6 +77,7 @@ export async function serveHarnessApp({ segment = {}, app: appConfig = {}, entry
  * app in a fresh browser context, signed in as guest.
  * @param {AppOptions & {
  *   browserArgs?: string[],
+ *   backForwardCache?: boolean,
  *   knobs?: object,
  *   path?: string,
  *   signIn?: boolean,
@@ -85,10 +86,12 @@ export async function serveHarnessApp({ segment = {}, app: appConfig = {}, entry
  * }} [options] also: `browserArgs`, extra Chromium flags; `knobs`, window.__SEGMENT_HARNESS__
  *   for the dev app; `path`, the first path to open (default /playground); `signIn`, sign in as
  *   guest (default true); `init`, a script run in every page before its own (storage left by
- *   others, say); `ready`, what shows once signed in (default: the playground's second-page link)
+ *   others, say); `ready`, what shows once signed in (default: the playground's second-page link);
+ *   `backForwardCache`, the browser keeps pages left in its back/forward cache
  */
 export async function startHarness({
   browserArgs = [],
+  backForwardCache = false,
   knobs,
   path = '/playground',
   signIn = true,
@@ -101,7 +104,7 @@ export async function startHarness({
   /** @type {Awaited<ReturnType<typeof openBrowser>> | undefined} */
   let browser;
   try {
-    browser = await openBrowser({ args: browserArgs });
+    browser = await openBrowser({ args: browserArgs, backForwardCache });
     const { page } = browser;
     if (knobs) await browser.context.addInitScript(k => { /** @type {any} */ (window).__SEGMENT_HARNESS__ = k; }, knobs);
     if (init) await browser.context.addInitScript(init.script, init.arg);

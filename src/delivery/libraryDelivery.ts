@@ -6,6 +6,8 @@ import { BatchingLibrary, BatchingSegmentIo, sendBatchesOurselves } from './batc
 import { refuseEveryBatch, failEveryRequest } from './cutOffLibrary';
 import type { LeaveSender } from './leaveSender';
 import { createRecentHandOvers, RecentHandOvers } from './recentHandOvers';
+import { sendDeliveredOnce } from './deliveredOnce';
+import type { KeyValueStorage } from './callStore';
 
 /** Standard delivery: how long after a call has been handed over its first delivery attempt is looked at. */
 const FAILURE_CHECK_DELAY_MS = 4000;
@@ -42,6 +44,8 @@ export type LibraryDeliveryOptions = {
   /** False once the failure warning has been given, and nothing else needs to look at failures. */
   looking(): boolean;
   leaveSender: LeaveSender;
+  /** Where the library persists its queue (`localStorage`, where usable and calls are persisted). */
+  libraryStorage?: KeyValueStorage;
 };
 
 /**
@@ -53,12 +57,14 @@ export function startLibraryDelivery(analytics: BatchingLibrary, options: Librar
   const strategy = deliveryStrategyOf(options.initOptions);
   const segmentIo = options.initOptions.integrations?.['Segment.io'] as BatchingSegmentIo | undefined;
   if (strategy?.strategy === 'batching' && segmentIo) return startBatching(analytics, segmentIo, options);
+  sendDeliveredOnce(analytics, options.libraryStorage);
   // Always a config object (see `toLoadArguments`): the library reads it on each request.
   return startStandard(strategy?.config ?? {}, options);
 }
 
 /**
- * A request per call, made by the library: a call's promise settles before
+ * A request per call, made by the library (each delivered once by this page
+ * and its next load: see `sendDeliveredOnce`): a call's promise settles before
  * its request has failed or not, so its log is looked at a little later,
  * once the first attempt is over (one timer for all calls). While the page
  * is being left, requests go with `keepalive` and events as soon as they are

@@ -98,6 +98,7 @@ export async function loadSegmentTransport(
     watch,
     looking: () => !failures.done() || Boolean(relayRefused),
     leaveSender,
+    libraryStorage: kept,
   });
   const { held } = delivery;
   guardEnrichment(analytics.queue.plugins);

@@ -1,0 +1,83 @@
+import { sendDeliveredOnce } from './deliveredOnce';
+import { memoryStorage } from '../__testUtils__/deliveryTestKit';
+
+const ITEMS = 'persisted-queue:v1:wk:dest-Segment.io:items';
+
+/** A context as the library's: its logs (no failed delivery: one whose tries are used up gets no more turns). */
+function context(messageId: string) {
+  const logs: Array<{ level: string; message: string }> = [];
+  return {
+    event: { messageId },
+    logs: () => logs,
+    log: (level: string, message: string) => logs.push({ level, message }),
+    failedDelivery: () => undefined,
+  };
+}
+type Ctx = ReturnType<typeof context>;
+
+/** The library's Segment.io destination: `answer` decides how each request of a context goes. */
+function library(answer: (ctx: Ctx) => void = () => {}) {
+  const requests: string[] = [];
+  const send = async (ctx: Ctx) => {
+    requests.push(ctx.event.messageId);
+    answer(ctx);
+    return ctx;
+  };
+  const destination = { name: 'Segment.io', type: 'destination', metadata: { writeKey: 'wk' }, track: send, page: send };
+  return { analytics: { queue: { plugins: [destination] } }, destination, requests };
+}
+
+afterEach(() => jest.restoreAllMocks());
+
+describe('sendDeliveredOnce', () => {
+  it('a delivered event is not sent again by the page (the library put it back in its queue as the page went into the cache)', async () => {
+    const lib = library();
+    sendDeliveredOnce(lib.analytics, undefined);
+    const ctx = context('m-1');
+    await lib.destination.track(ctx);
+    expect(await lib.destination.track(ctx)).toBe(ctx);
+    expect(await lib.destination.page(context('m-2'))).toBeDefined();
+    expect(lib.requests).toEqual(['m-1', 'm-2']);
+  });
+
+  it('a failed request (the library logs it, and retries): sent again on its next turn', async () => {
+    let failing = true;
+    const lib = library(ctx => failing && ctx.log('error', 'Error sending event'));
+    sendDeliveredOnce(lib.analytics, undefined);
+    const ctx = context('m-1');
+    await lib.destination.track(ctx);
+    failing = false;
+    await lib.destination.track(ctx);
+    await lib.destination.track(ctx);
+    expect(lib.requests).toEqual(['m-1', 'm-1']);
+  });
+
+  it('offline (the library queues the event without a request): sent once back online', async () => {
+    const lib = library();
+    sendDeliveredOnce(lib.analytics, undefined);
+    const onLine = jest.spyOn(navigator, 'onLine', 'get').mockReturnValue(false);
+    const ctx = context('m-1');
+    await lib.destination.track(ctx);
+    onLine.mockReturnValue(true);
+    await lib.destination.track(ctx);
+    await lib.destination.track(ctx);
+    expect(lib.requests).toEqual(['m-1', 'm-1']);
+  });
+
+  it("on each pagehide, after the library has persisted its queue, takes the delivered events out of it: the next load sends the others only", async () => {
+    const storage = memoryStorage();
+    const lib = library();
+    sendDeliveredOnce(lib.analytics, storage);
+    await lib.destination.track(context('delivered'));
+    const persisted = [{ id: 'c1', event: { messageId: 'delivered' } }, { id: 'c2', event: { messageId: 'on its way' } }, null];
+    storage.setItem(ITEMS, JSON.stringify(persisted));
+    window.dispatchEvent(new Event('pagehide'));
+    expect(JSON.parse(storage.getItem(ITEMS)!)).toEqual(persisted.slice(1));
+    storage.setItem(ITEMS, JSON.stringify([persisted[0]]));
+    window.dispatchEvent(new Event('pagehide'));
+    expect(storage.getItem(ITEMS)).toBeNull();
+    storage.setItem(ITEMS, 'not JSON');
+    expect(() => window.dispatchEvent(new Event('pagehide'))).not.toThrow();
+    expect(storage.getItem(ITEMS)).toBe('not JSON');
+  });
+});

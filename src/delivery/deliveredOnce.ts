@@ -1,0 +1,88 @@
+import type { KeyValueStorage } from './callStore';
+import { libraryQueuePrefix } from './dropKeptCalls';
+import { EVENT_HOOKS } from './enrichmentGuard';
+import { findSegmentDestination } from './segmentDestination';
+
+/** Most messageIds remembered as delivered (the newest): more than the calls in flight at once. */
+const MAX_REMEMBERED = 1000;
+
+/** What this needs of the library's contexts. */
+type EventContext = {
+  event: { messageId?: unknown };
+  logs(): Array<{ level?: unknown }>;
+  failedDelivery(): unknown;
+};
+type Hook = (ctx: EventContext) => unknown;
+
+/** What this needs of a loaded library. */
+export type DeliveredOnceLibrary = { queue: { plugins: unknown[] } };
+
+/**
+ * Standard delivery: an event the library has delivered from this page is
+ * not sent again by it, nor by the next load.
+ *
+ * @remarks
+ * On `pagehide` the library puts the events whose requests are on their way
+ * back in its queue, and persists that queue in `localStorage` for the next
+ * load. A page the back/forward cache keeps comes back: those requests are
+ * answered, and the events were then sent a second time, by the page (its
+ * queue's next flush) and by the next load (its persisted queue). The
+ * destination's hooks are wrapped: a request answered without an error
+ * (online, the library logging no failure) counts its event as delivered,
+ * which the page's later turns for it skip; and after the library has
+ * persisted its queue on each `pagehide` (this listener comes after its
+ * own), the delivered ones are taken out of it. Where the page does not
+ * come back, nothing is known to be delivered: the next load sends the
+ * library's queue as it always does. Wraps the destination's hooks: call
+ * before anything else that does (bar the batcher, which standard delivery
+ * does not use). Never throws.
+ */
+export function sendDeliveredOnce(analytics: DeliveredOnceLibrary, storage: KeyValueStorage | undefined): void {
+  const destination = findSegmentDestination(analytics.queue.plugins) as
+    | (Partial<Record<(typeof EVENT_HOOKS)[number], unknown>> & { metadata?: { writeKey?: unknown } })
+    | undefined;
+  if (!destination) return;
+  const delivered = new Set<string>();
+  const remember = (id: string) => {
+    delivered.add(id);
+    if (delivered.size > MAX_REMEMBERED) delivered.delete(delivered.values().next().value!);
+  };
+  for (const type of EVENT_HOOKS) {
+    const hook = destination[type] as Hook | undefined;
+    if (typeof hook !== 'function') continue;
+    destination[type] = (ctx: EventContext) => {
+      const id = ctx.event.messageId;
+      if (typeof id !== 'string') return hook.call(destination, ctx);
+      if (delivered.has(id)) return Promise.resolve(ctx);
+      const logged = ctx.logs().length;
+      // Offline, the library queues the event without a request (and without a failure).
+      const online = typeof navigator === 'undefined' || navigator.onLine !== false;
+      return Promise.resolve(hook.call(destination, ctx)).then(result => {
+        const failed = ctx.failedDelivery() || ctx.logs().slice(logged).some(entry => entry.level === 'error');
+        if (online && !failed) remember(id);
+        return result;
+      });
+    };
+  }
+  const writeKey = destination.metadata?.writeKey;
+  if (!storage || typeof writeKey !== 'string' || typeof window === 'undefined') return;
+  const key = `${libraryQueuePrefix(writeKey)}dest-Segment.io:items`;
+  window.addEventListener('pagehide', () => {
+    if (delivered.size) forgetDelivered(storage, key, delivered);
+  });
+}
+
+/** Takes the events in `delivered` out of the library's persisted queue under `key`; never throws. */
+function forgetDelivered(storage: KeyValueStorage, key: string, delivered: ReadonlySet<string>): void {
+  try {
+    const raw = storage.getItem(key);
+    const items: unknown = raw ? JSON.parse(raw) : undefined;
+    if (!Array.isArray(items)) return;
+    const kept = items.filter(item => !delivered.has((item as { event?: { messageId?: string } } | null)?.event?.messageId as string));
+    if (kept.length === items.length) return;
+    if (kept.length) storage.setItem(key, JSON.stringify(kept));
+    else storage.removeItem(key);
+  } catch {
+    // storage that refuses, or not the library's JSON: left as it is
+  }
+}
