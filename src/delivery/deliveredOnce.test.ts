@@ -27,7 +27,6 @@ function library(answer: (ctx: Ctx) => void = () => {}) {
   return { analytics: { queue: { plugins: [destination] } }, destination, requests };
 }
 
-afterEach(() => jest.restoreAllMocks());
 
 describe('sendDeliveredOnce', () => {
   it('a delivered event is not sent again by the page (the library put it back in its queue as the page went into the cache)', async () => {
@@ -55,10 +54,10 @@ describe('sendDeliveredOnce', () => {
   it('offline (the library queues the event without a request): sent once back online', async () => {
     const lib = library();
     sendDeliveredOnce(lib.analytics, undefined);
-    const onLine = jest.spyOn(navigator, 'onLine', 'get').mockReturnValue(false);
+    window.dispatchEvent(new Event('offline'));
     const ctx = context('m-1');
     await lib.destination.track(ctx);
-    onLine.mockReturnValue(true);
+    window.dispatchEvent(new Event('online'));
     await lib.destination.track(ctx);
     await lib.destination.track(ctx);
     expect(lib.requests).toEqual(['m-1', 'm-1']);

@@ -42,11 +42,13 @@ export function sendDeliveredOnce(analytics: DeliveredOnceLibrary, storage: KeyV
     | (Partial<Record<(typeof EVENT_HOOKS)[number], unknown>> & { metadata?: { writeKey?: unknown } })
     | undefined;
   if (!destination) return;
-  const delivered = new Set<string>();
-  const remember = (id: string) => {
-    delivered.add(id);
-    if (delivered.size > MAX_REMEMBERED) delivered.delete(delivered.values().next().value!);
-  };
+  const delivered = createRecentIds(MAX_REMEMBERED);
+  // Offline, the library queues the event without a request (and without a failure): not delivered.
+  const connection = { online: typeof navigator === 'undefined' || navigator.onLine !== false };
+  if (typeof window !== 'undefined') {
+    window.addEventListener('online', () => (connection.online = true));
+    window.addEventListener('offline', () => (connection.online = false));
+  }
   for (const type of EVENT_HOOKS) {
     const hook = destination[type] as Hook | undefined;
     if (typeof hook !== 'function') continue;
@@ -55,13 +57,13 @@ export function sendDeliveredOnce(analytics: DeliveredOnceLibrary, storage: KeyV
       if (typeof id !== 'string') return hook.call(destination, ctx);
       if (delivered.has(id)) return Promise.resolve(ctx);
       const logged = ctx.logs().length;
-      // Offline, the library queues the event without a request (and without a failure).
-      const online = typeof navigator === 'undefined' || navigator.onLine !== false;
-      return Promise.resolve(hook.call(destination, ctx)).then(result => {
-        const failed = ctx.failedDelivery() || ctx.logs().slice(logged).some(entry => entry.level === 'error');
-        if (online && !failed) remember(id);
-        return result;
-      });
+      const wasOnline = connection.online;
+      const sent = hook.call(destination, ctx) as Partial<Promise<unknown>> | undefined;
+      // A request that failed logs it on the context (and the library tries again); tries used up mark it failed.
+      if (typeof sent?.then === 'function') {
+        sent.then(() => wasOnline && ctx.logs().length === logged && !ctx.failedDelivery() && delivered.add(id), () => {});
+      }
+      return sent;
     };
   }
   const writeKey = destination.metadata?.writeKey;
@@ -72,8 +74,30 @@ export function sendDeliveredOnce(analytics: DeliveredOnceLibrary, storage: KeyV
   });
 }
 
+/**
+ * The last `max` to `2 * max` ids added: two generations, the older dropped
+ * whole once the newer is full (no per-id bookkeeping).
+ */
+function createRecentIds(max: number) {
+  let newer = new Set<string>();
+  let older = new Set<string>();
+  return {
+    get size() {
+      return newer.size + older.size;
+    },
+    has: (id: string) => newer.has(id) || older.has(id),
+    add(id: string) {
+      if (newer.size >= max) {
+        older = newer;
+        newer = new Set();
+      }
+      newer.add(id);
+    },
+  };
+}
+
 /** Takes the events in `delivered` out of the library's persisted queue under `key`; never throws. */
-function forgetDelivered(storage: KeyValueStorage, key: string, delivered: ReadonlySet<string>): void {
+function forgetDelivered(storage: KeyValueStorage, key: string, delivered: { has(id: string): boolean }): void {
   try {
     const raw = storage.getItem(key);
     const items: unknown = raw ? JSON.parse(raw) : undefined;
