@@ -39,6 +39,15 @@ describe('sendDeliveredOnce', () => {
     expect(lib.requests).toEqual(['m-1', 'm-2']);
   });
 
+  it('the library logging something else meanwhile (its own turn for an event sent as the page went) is no failure', async () => {
+    const lib = library(ctx => ctx.log('debug', 'plugin'));
+    sendDeliveredOnce(lib.analytics, undefined);
+    const ctx = context('m-1');
+    await lib.destination.track(ctx);
+    await lib.destination.track(ctx);
+    expect(lib.requests).toEqual(['m-1']);
+  });
+
   it('a failed request (the library logs it, and retries): sent again on its next turn', async () => {
     let failing = true;
     const lib = library(ctx => failing && ctx.log('error', 'Error sending event'));

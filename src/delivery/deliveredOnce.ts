@@ -59,9 +59,10 @@ export function sendDeliveredOnce(analytics: DeliveredOnceLibrary, storage: KeyV
       const logged = ctx.logs().length;
       const wasOnline = connection.online;
       const sent = hook.call(destination, ctx) as Partial<Promise<unknown>> | undefined;
-      // A request that failed logs it on the context (and the library tries again); tries used up mark it failed.
+      // A request that failed logs an error on the context (and the library tries again); tries used up mark
+      // it failed. (The library logs other things meanwhile: its turn for an event sent as the page went.)
       if (typeof sent?.then === 'function') {
-        sent.then(() => wasOnline && ctx.logs().length === logged && !ctx.failedDelivery() && delivered.add(id), () => {});
+        sent.then(() => wasOnline && !failedSince(ctx, logged) && delivered.add(id), () => {});
       }
       return sent;
     };
@@ -72,6 +73,12 @@ export function sendDeliveredOnce(analytics: DeliveredOnceLibrary, storage: KeyV
   window.addEventListener('pagehide', () => {
     if (delivered.size) forgetDelivered(storage, key, delivered);
   });
+}
+
+/** Whether the library gave up on the event, or logged an error on it after its first `logged` entries. */
+function failedSince(ctx: EventContext, logged: number): boolean {
+  const logs = ctx.logs();
+  return !!ctx.failedDelivery() || (logs.length > logged && logs.slice(logged).some(entry => entry.level === 'error'));
 }
 
 /**
