@@ -1,7 +1,18 @@
+import { IDBFactory } from 'fake-indexeddb';
 import { clickCall, deliveryWithStore, memoryStorage, recordingTransport, storedCalls } from '../__testUtils__/deliveryTestKit';
 import type { StoredCall } from './callStore';
+import { createClaimLedger } from './claimLedger';
+import { browserScheduler } from '../time/scheduler';
 
 const advance = (ms: number) => jest.advanceTimersByTimeAsync(ms);
+const { setImmediate: realImmediate } = jest.requireActual<typeof import('timers')>('timers');
+/** Fake time, with IndexedDB's own tasks (fake-indexeddb runs them on the real setImmediate) let through. */
+async function advanceWithIndexedDb(ms: number) {
+  for (let t = 0; t < ms; t += 10) {
+    await new Promise(resolve => realImmediate(resolve));
+    await advance(10);
+  }
+}
 const subjects = (storage: ReturnType<typeof memoryStorage>) => storedCalls(storage).map(s => s.call.properties.subject);
 /** The back/forward cache keeps the page: a `pagehide` it may come back from. */
 const intoCache = { final: false, pageHide: true };
@@ -73,5 +84,26 @@ describe('a page shown again after it was hidden or left for the back/forward ca
     page.life.leave({ final: false });
     page.life.back();
     expect(subjects(storage)).toEqual(['waits for the library']);
+  });
+
+  it('hidden again while its claim to take back what it stored is unanswered, then shown: the calls are sent, not lost', async () => {
+    const storage = memoryStorage();
+    const library = recordingTransport();
+    let signIn!: (user: string) => void;
+    const userId = new Promise<string>(resolve => (signIn = resolve));
+    const ledger = createClaimLedger({ indexedDB: new IDBFactory(), writeKey: 'wk', wallNow: () => Date.now(), scheduler: browserScheduler });
+    const page = deliveryWithStore(storage, { transport: Promise.resolve(library.transport), userId, ledger, identityTimeoutMs: 600_000 });
+    await advance(10);
+    page.d.enqueue(clickCall('a'));
+    page.life.leave({ final: false }); // the identity pending: stored, to be claimed back
+    page.life.back();
+    signIn('u');
+    await advance(1); // the session starts; the claim is asked of IndexedDB
+    page.life.leave({ final: false }); // hidden before it answers
+    await advanceWithIndexedDb(300);
+    page.life.back();
+    await advanceWithIndexedDb(1000);
+    expect(library.sent).toEqual(['identify u', 'click a as u']);
+    expect(subjects(storage)).toEqual([]);
   });
 });

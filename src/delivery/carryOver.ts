@@ -92,7 +92,8 @@ export class CarryOver {
     for (const { messageId } of copies) if (kept.has(messageId)) this.copies.add(messageId);
     for (const item of queued) {
       if (claim) item.stored = kept.has(item.messageId!);
-      else if (kept.has(item.messageId!)) this.copies.add(item.messageId!);
+      // One still marked stored (taken back only once claimed): not a copy, the page may never send it itself.
+      else if (!item.stored && kept.has(item.messageId!)) this.copies.add(item.messageId!);
     }
   }
 

@@ -35,6 +35,18 @@ describe('the claim ledger (which page load sends a stored call)', () => {
     expect([...(await b.claim(['x', 'y']))]).toEqual(['x', 'y']);
   });
 
+  it("grants a page its own claim again (asked again once the page is back, the first answer ignored), never another page's", async () => {
+    let now = 1_700_000_000_000;
+    const [a, b] = tabs(new IDBFactory(), () => now)(2);
+    expect([...(await a.claim(['x']))]).toEqual(['x']);
+    now += 1000;
+    expect([...(await a.claim(['x']))]).toEqual(['x']);
+    expect([...(await b.claim(['x']))]).toEqual([]);
+    // Its claim renewed: others are kept off for the hold from then.
+    now += CLAIM_HOLD_MS - 1;
+    expect([...(await b.claim(['x']))]).toEqual([]);
+  });
+
   it('the clock stepped back: a claim made "in the future" still holds', async () => {
     let now = 1_700_000_000_000;
     const [a, b] = tabs(new IDBFactory(), () => now)(2);

@@ -12,7 +12,7 @@ export type ClaimLedger = {
   /**
    * Records these messageIds as taken by this page load, in one transaction;
    * resolves with those no other load took less than `CLAIM_HOLD_MS` (`claimHold.ts`)
-   * ago. Never rejects: where the ledger fails, every id is returned (the
+   * ago (this load's own claims are granted again). Never rejects: where the ledger fails, every id is returned (the
    * store's own take then decides, as without a ledger).
    */
   claim(messageIds: string[]): Promise<Set<string>>;
@@ -39,6 +39,13 @@ export type ClaimLedgerOptions = {
 /** The ledger of claims in the origin's IndexedDB (see {@link ClaimLedger}). */
 export function createClaimLedger({ indexedDB, writeKey, wallNow, scheduler }: ClaimLedgerOptions): ClaimLedger {
   let database: Promise<IDBDatabase | undefined> | undefined;
+  /**
+   * This page's own claims (key: the time recorded): claimed again, they are
+   * granted again. A page left while a claim was asked (its answer then
+   * ignored) asks again once back, and must not be kept off its calls by
+   * its own claim.
+   */
+  const ours = new Map<string, number>();
   const open = () =>
     (database ??= new Promise(resolve => {
       try {
@@ -60,7 +67,7 @@ export function createClaimLedger({ indexedDB, writeKey, wallNow, scheduler }: C
       }
     }));
 
-  /** One transaction: the ids free (never claimed, or longer than the hold ago) are claimed; stale claims are pruned. */
+  /** One transaction: the ids free (never claimed, longer than the hold ago, or by this page) are claimed; stale claims are pruned. */
   function claimIn(db: IDBDatabase, ids: string[], done: (won: Set<string> | undefined) => void) {
     const now = wallNow();
     const stale = (at: unknown) => typeof at !== 'number' || now - at > CLAIM_HOLD_MS || at - now > 24 * 3_600_000;
@@ -72,8 +79,9 @@ export function createClaimLedger({ indexedDB, writeKey, wallNow, scheduler }: C
       const key = `${writeKey}\n${id}`;
       const read = claims.get(key);
       read.onsuccess = () => {
-        if (!stale(read.result)) return;
+        if (!stale(read.result) && ours.get(key) !== read.result) return;
         claims.put(now, key);
+        ours.set(key, now);
         claimed.add(key);
         won.add(id);
       };
@@ -83,7 +91,10 @@ export function createClaimLedger({ indexedDB, writeKey, wallNow, scheduler }: C
       const at = cursor.result;
       if (!at) return;
       // The cursor saw each record as it was before this transaction's puts.
-      if (stale(at.value) && !claimed.has(String(at.key))) at.delete();
+      if (stale(at.value) && !claimed.has(String(at.key))) {
+        ours.delete(String(at.key));
+        at.delete();
+      }
       at.continue();
     };
     transaction.oncomplete = () => done(won);

@@ -88,4 +88,26 @@ describe('sendDeliveredOnce', () => {
     expect(() => window.dispatchEvent(new Event('pagehide'))).not.toThrow();
     expect(storage.getItem(ITEMS)).toBe('not JSON');
   });
+
+  it('an event the persisted queue held as the page went, answered once it came back: taken out of it then (another tab opened meanwhile would send it)', async () => {
+    const storage = memoryStorage();
+    let answer!: () => void;
+    const answered = new Promise<void>(resolve => (answer = resolve));
+    const lib = library();
+    const send = lib.destination.track;
+    lib.destination.track = async (ctx: Ctx) => {
+      await answered;
+      return send(ctx);
+    };
+    sendDeliveredOnce(lib.analytics, storage);
+    const onItsWay = lib.destination.track(context('on its way'));
+    // The library persists it on pagehide, in flight; the page is kept in the cache, and comes back.
+    const persisted = [{ id: 'c1', event: { messageId: 'on its way' } }, { id: 'c2', event: { messageId: 'other' } }];
+    storage.setItem(ITEMS, JSON.stringify(persisted));
+    window.dispatchEvent(new Event('pagehide'));
+    expect(JSON.parse(storage.getItem(ITEMS)!)).toEqual(persisted);
+    answer();
+    await onItsWay;
+    expect(JSON.parse(storage.getItem(ITEMS)!)).toEqual([persisted[1]]);
+  });
 });

@@ -31,7 +31,9 @@ export type DeliveredOnceLibrary = { queue: { plugins: unknown[] } };
  * (online, the library logging no failure) counts its event as delivered,
  * which the page's later turns for it skip; and after the library has
  * persisted its queue on each `pagehide` (this listener comes after its
- * own), the delivered ones are taken out of it. Where the page does not
+ * own), the delivered ones are taken out of it, as is each one it held
+ * then once it is answered (another tab of the app, opened after the page
+ * came back, would send what is left there). Where the page does not
  * come back, nothing is known to be delivered: the next load sends the
  * library's queue as it always does. Wraps the destination's hooks: call
  * before anything else that does (bar the batcher, which standard delivery
@@ -43,6 +45,8 @@ export function sendDeliveredOnce(analytics: DeliveredOnceLibrary, storage: KeyV
     | undefined;
   if (!destination) return;
   const delivered = createRecentIds(MAX_REMEMBERED);
+  /** The library's persisted queue: what it held after the last `pagehide`, not known delivered then; `forget` cleans it. */
+  const queue = { persisted: new Set<string>(), forget: () => {} };
   // Offline, the library queues the event without a request (and without a failure): not delivered.
   const connection = { online: typeof navigator === 'undefined' || navigator.onLine !== false };
   if (typeof window !== 'undefined') {
@@ -62,7 +66,12 @@ export function sendDeliveredOnce(analytics: DeliveredOnceLibrary, storage: KeyV
       // A request that failed logs an error on the context (and the library tries again); tries used up mark
       // it failed. (The library logs other things meanwhile: its turn for an event sent as the page went.)
       if (typeof sent?.then === 'function') {
-        sent.then(() => wasOnline && !failedSince(ctx, logged) && delivered.add(id), () => {});
+        sent.then(() => {
+          if (!wasOnline || failedSince(ctx, logged)) return;
+          delivered.add(id);
+          // Answered once the page came back from the cache: out of the persisted queue now, before another tab reads it.
+          if (queue.persisted.has(id)) queue.forget();
+        }, () => {});
       }
       return sent;
     };
@@ -70,9 +79,10 @@ export function sendDeliveredOnce(analytics: DeliveredOnceLibrary, storage: KeyV
   const writeKey = destination.metadata?.writeKey;
   if (!storage || typeof writeKey !== 'string' || typeof window === 'undefined') return;
   const key = `${libraryQueuePrefix(writeKey)}dest-Segment.io:items`;
-  window.addEventListener('pagehide', () => {
-    if (delivered.size) forgetDelivered(storage, key, delivered);
-  });
+  queue.forget = () => {
+    queue.persisted = forgetDelivered(storage, key, delivered);
+  };
+  window.addEventListener('pagehide', queue.forget);
 }
 
 /** Whether the library gave up on the event, or logged an error on it after its first `logged` entries. */
@@ -103,17 +113,24 @@ function createRecentIds(max: number) {
   };
 }
 
-/** Takes the events in `delivered` out of the library's persisted queue under `key`; never throws. */
-function forgetDelivered(storage: KeyValueStorage, key: string, delivered: { has(id: string): boolean }): void {
+/**
+ * Takes the events in `delivered` out of the library's persisted queue under
+ * `key`; returns the messageIds left in it. Never throws.
+ */
+function forgetDelivered(storage: KeyValueStorage, key: string, delivered: { has(id: string): boolean }): Set<string> {
   try {
     const raw = storage.getItem(key);
     const items: unknown = raw ? JSON.parse(raw) : undefined;
-    if (!Array.isArray(items)) return;
-    const kept = items.filter(item => !delivered.has((item as { event?: { messageId?: string } } | null)?.event?.messageId as string));
-    if (kept.length === items.length) return;
-    if (kept.length) storage.setItem(key, JSON.stringify(kept));
-    else storage.removeItem(key);
+    if (!Array.isArray(items)) return new Set();
+    const idOf = (item: unknown) => (item as { event?: { messageId?: string } } | null)?.event?.messageId as string;
+    const kept = items.filter(item => !delivered.has(idOf(item)));
+    if (kept.length < items.length) {
+      if (kept.length) storage.setItem(key, JSON.stringify(kept));
+      else storage.removeItem(key);
+    }
+    return new Set(kept.map(idOf));
   } catch {
     // storage that refuses, or not the library's JSON: left as it is
+    return new Set();
   }
 }
