@@ -129,9 +129,11 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * decision's time never before that of the decisions its page knew of
  * (another tab's later "no" replaced this page's "yes" only when its wall
  * clock said so), and a page shown again taking back the copies it stored
- * as it went (the next load sent them again): 28848 B (28.2 KB).
+ * as it went (the next load sent them again): 28848 B (28.2 KB). Then a
+ * page leaving not storing again a call another load took and sent (sent
+ * twice by the next load): 28943 B (28.3 KB), budget 28.5 KB.
  */
-const OWN_CODE_LIMIT = 28.25 * 1024;
+const OWN_CODE_LIMIT = 28.5 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];
 
 const failures = [];

@@ -62,3 +62,13 @@ export const wallClockScheduler = {
   setTimeout: (fn: () => void, ms: number): unknown => setTimeout(fn, ms),
   clearTimeout: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
+
+const { setImmediate: realImmediate } = jest.requireActual<typeof import('timers')>('timers');
+
+/** Fake time, `ms` in 10 ms steps; between steps, fake-indexeddb's tasks (on Node's real setImmediate) run. */
+export async function advanceWithIndexedDb(ms: number): Promise<void> {
+  for (let t = 0; t < ms; t += 10) {
+    await new Promise(resolve => realImmediate(resolve));
+    await jest.advanceTimersByTimeAsync(10);
+  }
+}

@@ -64,9 +64,6 @@ export function unsavedDecision(storageApi: StorageApi): StoredDecision | undefi
   return pageDecisionOf(storageApi).unsaved;
 }
 
-/** The latest time `Date` can hold. */
-const LATEST_DATE_MS = 8.64e15;
-
 /**
  * When a decision made now is said to be made: now, or just after the latest
  * decision this page knows of (its own, the one it last read or saved, the
@@ -77,14 +74,15 @@ const LATEST_DATE_MS = 8.64e15;
  */
 function decisionTime(storageApi: StorageApi): string {
   const page = pageDecisionOf(storageApi);
-  const known = [page.own, page.seen?.stored];
+  let stored: unknown;
   try {
-    const snapshot = consentBucket(storageApi).snapshot(CONSENT_KEY);
-    if (snapshot.presence === 'present') known.push(snapshot.value as StoredDecision);
+    stored = consentBucket(storageApi).snapshot(CONSENT_KEY).value;
   } catch {
     // not known at once
   }
-  const latest = Math.max(...known.map(decision => Date.parse(String(decision?.decidedAt))).filter(at => at < LATEST_DATE_MS));
+  const times = [page.own, page.seen?.stored, stored].map(decision => Date.parse((decision as StoredDecision | undefined)?.decidedAt ?? ''));
+  // The latest time a Date holds: past it, just after would be no time at all.
+  const latest = Math.max(...times.filter(at => at < 8.64e15));
   return new Date(Math.max(Date.now(), latest + 1)).toISOString();
 }
 

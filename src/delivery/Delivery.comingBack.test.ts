@@ -1,18 +1,11 @@
 import { IDBFactory } from 'fake-indexeddb';
+import { advanceWithIndexedDb } from '../__testUtils__/fakeTime';
 import { clickCall, deliveryWithStore, memoryStorage, recordingTransport, storedCalls } from '../__testUtils__/deliveryTestKit';
 import type { StoredCall } from './callStore';
 import { createClaimLedger } from './claimLedger';
 import { browserScheduler } from '../time/scheduler';
 
 const advance = (ms: number) => jest.advanceTimersByTimeAsync(ms);
-const { setImmediate: realImmediate } = jest.requireActual<typeof import('timers')>('timers');
-/** Fake time, with IndexedDB's own tasks (fake-indexeddb runs them on the real setImmediate) let through. */
-async function advanceWithIndexedDb(ms: number) {
-  for (let t = 0; t < ms; t += 10) {
-    await new Promise(resolve => realImmediate(resolve));
-    await advance(10);
-  }
-}
 const subjects = (storage: ReturnType<typeof memoryStorage>) => storedCalls(storage).map(s => s.call.properties.subject);
 /** The back/forward cache keeps the page: a `pagehide` it may come back from. */
 const intoCache = { final: false, pageHide: true };

@@ -1,4 +1,5 @@
 import { IDBFactory } from 'fake-indexeddb';
+import { advanceWithIndexedDb } from '../__testUtils__/fakeTime';
 import { clickCall, countingStorage, drivenLifecycle, recordingTransport } from '../__testUtils__/deliveryTestKit';
 import { callStoreKey, createCallStore, KeyValueStorage, StoredCall } from './callStore';
 import { ClaimLedger, createClaimLedger } from './claimLedger';
@@ -13,14 +14,6 @@ import { Transport } from './Transport';
 // its own copy of the same stored backlog, which is that moment made long.
 
 const advance = (ms: number) => jest.advanceTimersByTimeAsync(ms);
-const { setImmediate: realImmediate } = jest.requireActual<typeof import('timers')>('timers');
-/** Fake time, `ms` in 10 ms steps; between steps, fake-indexeddb's tasks (on Node's real setImmediate) run. */
-async function advanceWithIndexedDb(ms: number) {
-  for (let t = 0; t < ms; t += 10) {
-    await new Promise(resolve => realImmediate(resolve));
-    await advance(10);
-  }
-}
 const quiet = () => ({ warn: jest.fn(), info: jest.fn() });
 
 beforeEach(() => jest.useFakeTimers());

@@ -54,6 +54,8 @@ export interface CallStore {
    * taken (it stays for a later load).
    */
   take(messageIds: Iterable<string>): Set<string>;
+  /** Those of these messageIds the store holds; undefined when a key that may hold some cannot be read. */
+  holds(messageIds: Iterable<string>): Set<string> | undefined;
 }
 
 /** 24 hours: past that, an event is no longer worth reporting late. */
@@ -211,6 +213,16 @@ export function createCallStore(options: CallStoreOptions): CallStore {
       const lost = inShared.dropped - [...incoming.keys()].filter(id => !inSharedIds.has(id) && kept.has(id)).length;
       warnLost(lost, new Set([...inShared.why, ...inOwn.why]));
       return kept;
+    },
+    holds(messageIds) {
+      const wanted = new Set(messageIds);
+      const held = new Set<string>();
+      for (const key of keys()) {
+        const entries = readKey(key);
+        if (!entries) return undefined;
+        for (const { messageId } of entries) if (wanted.has(messageId)) held.add(messageId);
+      }
+      return held;
     },
     take(messageIds) {
       const wanted = new Set(messageIds);

@@ -41,6 +41,11 @@ describe('createCallStore when localStorage refuses to read or write', () => {
     ).toEqual(['bob-1', 'alice-1']);
   });
 
+  it('tells which calls it holds, in any key, or that it cannot tell (a key it cannot read)', () => {
+    expect([...storeOn(copiesOfTwoPages()).store.holds(['a', 'b', 'c'])!].sort()).toEqual(['a', 'b']);
+    expect(storeOn(refusingReads(copiesOfTwoPages(), key => key.endsWith(':page-two'))).store.holds(['a'])).toBeUndefined();
+  });
+
   it('with the shared key unreadable, a page loading keeps the copies it would fold into it', () => {
     const browser = copiesOfTwoPages();
     storeOn(refusingReads(browser, key => key === callStoreKey('wk')), { pageId: 'three' });

@@ -76,6 +76,7 @@ export class CarryOver {
     const toStore = [...copies];
     const queued: QueuedCall[] = [];
     let owner = initialOwner;
+    this.dropTakenByOthers(queue);
     for (const item of queue.waiting()) {
       if (item.kind === 'session') {
         owner = item.userId ?? null;
@@ -95,6 +96,17 @@ export class CarryOver {
       // One still marked stored (taken back only once claimed): not a copy, the page may never send it itself.
       else if (!item.stored && kept.has(item.messageId!)) this.copies.add(item.messageId!);
     }
+  }
+
+  /**
+   * Queued calls stored earlier, to be claimed back, that the store no
+   * longer holds: another page load took them, and sends them. Stored again,
+   * they would be sent twice. (Where the store cannot tell, they stay.)
+   */
+  private dropTakenByOthers(queue: CallQueue): void {
+    const stored = queue.waiting().filter((item): item is QueuedCall => item.kind === 'call' && !!item.stored);
+    const held = stored.length ? this.options.store.holds(stored.map(item => item.messageId!)) : undefined;
+    if (held) queue.remove(new Set(stored.filter(item => !held.has(item.messageId!))));
   }
 
   /**
