@@ -155,12 +155,11 @@ export class Delivery {
     const state = this.transportState;
     if (state.kind !== 'ready') return;
     if (this.identity.state.kind !== 'waiting') this.waiting.warn();
-    const paced = mode === 'paced';
-    const { holdMs } = this.options;
-    const restored = this.carryOver?.restored;
+    const [paced, { holdMs }, restored] = [mode === 'paced', this.options, this.carryOver?.restored];
     const slice = startSlice(this.scheduler);
     for (let count = 0; this.hasWork(); count++) {
-      if (paced && slice.over(count)) break;
+      const now = paced ? this.scheduler.now() : 0;
+      if (paced && slice.over(count, now)) break;
       const full = paced && this.inFlight.full();
       if (restored?.pending) {
         if (full) break; // a settling call schedules the next drain
@@ -173,7 +172,7 @@ export class Delivery {
           this.carryOver!.claimBack(this.queue);
           continue; // the queue has changed: look at its head again
         }
-        const wait = paced && holdMs ? holdMs(item.call, { capturedAt: item.at, now: this.scheduler.now() }) : 0;
+        const wait = paced && holdMs ? holdMs(item.call, { capturedAt: item.at, now }) : 0;
         if (wait > 0) {
           this.queue.compact();
           this.schedule(Math.min(wait, HOLD_POLL_MS));

@@ -103,7 +103,8 @@ export function createDelivery(
     identityTimeoutMs: config.identityTimeoutMs,
     logger,
     beforeSend: call => atHandOver(call, current()),
-    holdMs: (call, clock) => titleWaitMs(call, current(), clock),
+    // Only page calls wait for a title: the document is looked at for those alone.
+    holdMs: (call, clock) => (call.type === 'page' ? titleWaitMs(call, current(), clock) : 0),
     store,
     storedOwner,
     // Only a store other tabs share needs a ledger (in the library's chunk, loaded by then); in memory, each page has its own.

@@ -63,9 +63,12 @@ describe('sendDeliveredOnce', () => {
   it('offline (the library queues the event without a request): sent once back online', async () => {
     const lib = library();
     sendDeliveredOnce(lib.analytics, undefined);
-    window.dispatchEvent(new Event('offline'));
+    // Gone offline while kept in the back/forward cache: the page is shown again, with no 'offline' event.
+    const onLine = jest.spyOn(navigator, 'onLine', 'get').mockReturnValue(false);
+    window.dispatchEvent(new Event('pageshow'));
     const ctx = context('m-1');
     await lib.destination.track(ctx);
+    onLine.mockRestore();
     window.dispatchEvent(new Event('online'));
     await lib.destination.track(ctx);
     await lib.destination.track(ctx);

@@ -44,22 +44,26 @@ export function sendDeliveredOnce(analytics: DeliveredOnceLibrary, storage: KeyV
     | (Partial<Record<(typeof EVENT_HOOKS)[number], unknown>> & { metadata?: { writeKey?: unknown } })
     | undefined;
   if (!destination) return;
-  const delivered = createRecentIds(MAX_REMEMBERED);
+  /** Contexts the library delivered: it hands the same object to the destination again (see above). */
+  const deliveredContexts = new WeakSet<object>();
+  /** Their messageIds, the newest {@link MAX_REMEMBERED} (a ring: nothing hashed per event), for the persisted queue. */
+  const deliveredIds = { ring: [] as string[], next: 0 };
   /** The library's persisted queue: what it held after the last `pagehide`, not known delivered then; `forget` cleans it. */
   const queue = { persisted: new Set<string>(), forget: () => {} };
-  // Offline, the library queues the event without a request (and without a failure): not delivered.
-  const connection = { online: typeof navigator === 'undefined' || navigator.onLine !== false };
-  if (typeof window !== 'undefined') {
-    window.addEventListener('online', () => (connection.online = true));
-    window.addEventListener('offline', () => (connection.online = false));
-  }
+  // Offline, the library queues the event without a request (and without a failure): not delivered. Followed by
+  // its events, and read again when the page comes back from the cache (it may have gone offline meanwhile).
+  const connection = { online: true };
+  const look = () => {
+    connection.online = typeof navigator === 'undefined' || navigator.onLine !== false;
+  };
+  look();
+  if (typeof window !== 'undefined') for (const type of ['online', 'offline', 'pageshow']) window.addEventListener(type, look);
   for (const type of EVENT_HOOKS) {
     const hook = destination[type] as Hook | undefined;
     if (typeof hook !== 'function') continue;
     destination[type] = (ctx: EventContext) => {
       const id = ctx.event.messageId;
-      if (typeof id !== 'string') return hook.call(destination, ctx);
-      if (delivered.has(id)) return Promise.resolve(ctx);
+      if (deliveredContexts.has(ctx)) return Promise.resolve(ctx);
       const logged = ctx.logs().length;
       const wasOnline = connection.online;
       const sent = hook.call(destination, ctx) as Partial<Promise<unknown>> | undefined;
@@ -68,9 +72,12 @@ export function sendDeliveredOnce(analytics: DeliveredOnceLibrary, storage: KeyV
       if (typeof sent?.then === 'function') {
         sent.then(() => {
           if (!wasOnline || failedSince(ctx, logged)) return;
-          delivered.add(id);
+          deliveredContexts.add(ctx);
+          if (typeof id !== 'string') return;
+          deliveredIds.ring[deliveredIds.next] = id;
+          deliveredIds.next = (deliveredIds.next + 1) % MAX_REMEMBERED;
           // Answered once the page came back from the cache: out of the persisted queue now, before another tab reads it.
-          if (queue.persisted.has(id)) queue.forget();
+          if (queue.persisted.size && queue.persisted.has(id)) queue.forget();
         }, () => {});
       }
       return sent;
@@ -80,7 +87,7 @@ export function sendDeliveredOnce(analytics: DeliveredOnceLibrary, storage: KeyV
   if (!storage || typeof writeKey !== 'string' || typeof window === 'undefined') return;
   const key = `${libraryQueuePrefix(writeKey)}dest-Segment.io:items`;
   queue.forget = () => {
-    queue.persisted = forgetDelivered(storage, key, delivered);
+    queue.persisted = forgetDelivered(storage, key, new Set(deliveredIds.ring));
   };
   window.addEventListener('pagehide', queue.forget);
 }
@@ -89,28 +96,6 @@ export function sendDeliveredOnce(analytics: DeliveredOnceLibrary, storage: KeyV
 function failedSince(ctx: EventContext, logged: number): boolean {
   const logs = ctx.logs();
   return !!ctx.failedDelivery() || (logs.length > logged && logs.slice(logged).some(entry => entry.level === 'error'));
-}
-
-/**
- * The last `max` to `2 * max` ids added: two generations, the older dropped
- * whole once the newer is full (no per-id bookkeeping).
- */
-function createRecentIds(max: number) {
-  let newer = new Set<string>();
-  let older = new Set<string>();
-  return {
-    get size() {
-      return newer.size + older.size;
-    },
-    has: (id: string) => newer.has(id) || older.has(id),
-    add(id: string) {
-      if (newer.size >= max) {
-        older = newer;
-        newer = new Set();
-      }
-      newer.add(id);
-    },
-  };
 }
 
 /**

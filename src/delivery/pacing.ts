@@ -16,13 +16,13 @@ export const MAX_IN_FLIGHT = 64;
 const IN_FLIGHT_TIMEOUT_MS = 10_000;
 
 /**
- * A slice of work started now: `over(count)` is true once `count` calls (at
- * least one) have taken {@link SLICE_MS} or more, on the monotonic clock
- * (checked after every call).
+ * A slice of work started now: `over(count, now)` is true once `count` calls
+ * (at least one) have taken {@link SLICE_MS} or more by `now`, the monotonic
+ * clock read after the last one (the caller reads it once for all its uses).
  */
-export function startSlice(scheduler: Scheduler): { over(count: number): boolean } {
+export function startSlice(scheduler: Scheduler): { over(count: number, now: number): boolean } {
   const start = scheduler.now();
-  return { over: count => count > 0 && scheduler.now() - start >= SLICE_MS };
+  return { over: (count, now) => count > 0 && now - start >= SLICE_MS };
 }
 
 /** See {@link createInFlight}. */

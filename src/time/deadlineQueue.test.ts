@@ -9,11 +9,11 @@ beforeEach(() => jest.useFakeTimers());
 afterEach(() => jest.useRealTimers());
 
 describe('createDeadlineQueue', () => {
-  it('runs each item its delay after it was added, in order, on one pending timer', () => {
+  it('runs each item its delay after it was added, in order, on one pending timer', async () => {
     const ran: string[] = [];
     const queue = createDeadlineQueue<string>(1000, item => ran.push(item), timers);
     queue.add('a');
-    jest.advanceTimersByTime(400);
+    await jest.advanceTimersByTimeAsync(400);
     queue.add('b');
     queue.add('c');
     expect(jest.getTimerCount()).toBe(1);
@@ -24,6 +24,20 @@ describe('createDeadlineQueue', () => {
     jest.advanceTimersByTime(400);
     expect(ran).toEqual(['a', 'b', 'c']);
     expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('reads the clock once for the items added in one run of code (a burst): a deadline needs no finer time', async () => {
+    const ran: string[] = [];
+    const now = jest.spyOn(timers, 'now');
+    const queue = createDeadlineQueue<string>(1000, item => ran.push(item), timers);
+    for (const item of ['a', 'b', 'c']) queue.add(item);
+    expect(now).toHaveBeenCalledTimes(1);
+    await Promise.resolve();
+    queue.add('d');
+    expect(now).toHaveBeenCalledTimes(2);
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(ran).toEqual(['a', 'b', 'c', 'd']);
+    now.mockRestore();
   });
 
   it('skips cancelled items, and stops when nothing is left', () => {

@@ -1,3 +1,5 @@
+import { runClock } from './runClock';
+
 /** The clock and timers a {@link DeadlineQueue} runs on (the `Scheduler` of delivery fits). */
 export type DeadlineTimers = {
   /** Monotonic milliseconds. */
@@ -15,21 +17,25 @@ export type DeadlineQueue<T> = {
 /**
  * Runs `run` on each item `delayMs` after it was added, on one timer for all
  * of them (items come due in the order they were added): many calls in
- * flight cost one pending timer, not one each. What `run` throws is ignored.
+ * flight cost one pending timer, not one each, and the clock is read once
+ * for the items added in one run of code. What `run` throws is ignored.
  */
 export function createDeadlineQueue<T>(delayMs: number, run: (item: T) => void, timers: DeadlineTimers): DeadlineQueue<T> {
   type Entry = { due: number; item: T; cancelled?: boolean };
   let entries: Entry[] = [];
   let head = 0;
   let timer: unknown;
-  function arm() {
+  /** The time items are added at, read once per run of code (a burst adds many at once). */
+  const addTime = runClock(() => timers.now());
+  /** Sets the timer for the first item due, where none is set; `now`: the clock as last read. */
+  function arm(now: number) {
     while (head < entries.length && entries[head].cancelled) head++;
     if (head > 1024 || head === entries.length) {
       // What lies before the head is done with: let it go.
       entries = entries.slice(head);
       head = 0;
     }
-    if (timer === undefined && entries.length) timer = timers.setTimeout(fire, Math.max(0, entries[0].due - timers.now()));
+    if (timer === undefined && entries.length) timer = timers.setTimeout(fire, Math.max(0, entries[0].due - now));
   }
   function fire() {
     timer = undefined;
@@ -42,13 +48,13 @@ export function createDeadlineQueue<T>(delayMs: number, run: (item: T) => void, 
         // one item's action never stops the others
       }
     }
-    arm();
+    arm(now);
   }
   return {
     add(item) {
-      const entry: Entry = { due: timers.now() + delayMs, item };
+      const entry: Entry = { due: addTime() + delayMs, item };
       entries.push(entry);
-      arm();
+      arm(addTime());
       return () => {
         entry.cancelled = true;
       };
