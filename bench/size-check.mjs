@@ -131,7 +131,9 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * clock said so), and a page shown again taking back the copies it stored
  * as it went (the next load sent them again): 28848 B (28.2 KB). Then a
  * page leaving not storing again a call another load took and sent (sent
- * twice by the next load): 28943 B (28.3 KB), budget 28.5 KB.
+ * twice by the next load): 28943 B (28.3 KB), budget 28.5 KB; a page
+ * shown again no longer sending again what the library delivered, and the
+ * clock read once per run of code where that is enough: 28997 B.
  */
 const OWN_CODE_LIMIT = 28.5 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];
