@@ -155,7 +155,8 @@ export class Delivery {
     const state = this.transportState;
     if (state.kind !== 'ready') return;
     if (this.identity.state.kind !== 'waiting') this.waiting.warn();
-    const [paced, { holdMs }, restored] = [mode === 'paced', this.options, this.carryOver?.restored];
+    const paced = mode === 'paced';
+    const restored = this.carryOver?.restored;
     const slice = startSlice(this.scheduler);
     for (let count = 0; this.hasWork(); count++) {
       const now = paced ? this.scheduler.now() : 0;
@@ -172,7 +173,7 @@ export class Delivery {
           this.carryOver!.claimBack(this.queue);
           continue; // the queue has changed: look at its head again
         }
-        const wait = paced && holdMs ? holdMs(item.call, { capturedAt: item.at, now }) : 0;
+        const wait = (paced && this.options.holdMs?.(item.call, { capturedAt: item.at, now })) || 0;
         if (wait > 0) {
           this.queue.compact();
           this.schedule(Math.min(wait, HOLD_POLL_MS));

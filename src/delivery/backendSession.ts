@@ -136,7 +136,6 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
     timer = scheduler.setTimeout(run, delay);
   };
 
-
   let lastAttemptAt = -Infinity;
   function run() {
     if (inFlight || state.kind === 'stopped') return;
@@ -175,7 +174,10 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
         if (!warned) {
           warned = true;
           const why = error instanceof AttemptFailed ? error.message : 'an unexpected error';
-          options.warn(`Segment analytics: could not get the session cookie of the backend relay (${endpoint}): ${why}. Calls wait and are retried until it works.`);
+          options.warn(
+            `Segment analytics: could not get the session cookie of the backend relay (${endpoint}): ${why}. ` +
+              'Calls wait and are retried until it works.',
+          );
         }
         schedule(retryDelay(failures));
       },

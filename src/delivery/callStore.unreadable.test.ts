@@ -16,6 +16,12 @@ function refusingReads(browser: ReturnType<typeof memoryStorage>, refused: (key:
   };
 }
 
+/** The messageIds the next load reads from `browser`, oldest first. */
+const idsKeptIn = (browser: ReturnType<typeof memoryStorage>) =>
+  storeOn(browser)
+    .store.load()
+    .map(s => s.messageId);
+
 /** Two pages open at once, each having left its copy ('a', then 'b'), and no shared key (written over elsewhere, say). */
 function copiesOfTwoPages() {
   const browser = memoryStorage();
@@ -34,11 +40,7 @@ describe('createCallStore when localStorage refuses to read or write', () => {
     expect([...alice.store.save([stored('alice-1', 0, 'alice')])]).toEqual(['alice-1']);
     expect(alice.logger.warn).not.toHaveBeenCalled();
     // The next load, reading again: both.
-    expect(
-      storeOn(browser)
-        .store.load()
-        .map(s => s.messageId),
-    ).toEqual(['bob-1', 'alice-1']);
+    expect(idsKeptIn(browser)).toEqual(['bob-1', 'alice-1']);
   });
 
   it('tells which calls it holds, in any key, or that it cannot tell (a key it cannot read)', () => {
@@ -50,11 +52,7 @@ describe('createCallStore when localStorage refuses to read or write', () => {
     const browser = copiesOfTwoPages();
     storeOn(refusingReads(browser, key => key === callStoreKey('wk')), { pageId: 'three' });
     expect([...browser.data.keys()].filter(k => k.includes(':page-')).sort()).toEqual([`${callStoreKey('wk')}:page-one`, `${callStoreKey('wk')}:page-two`]);
-    expect(
-      storeOn(browser)
-        .store.load()
-        .map(s => s.messageId),
-    ).toEqual(['a', 'b']);
+    expect(idsKeptIn(browser)).toEqual(['a', 'b']);
   });
 
   it('an unreadable copy of another page is not removed by a page folding the readable ones', () => {
@@ -62,11 +60,7 @@ describe('createCallStore when localStorage refuses to read or write', () => {
     const one = `${callStoreKey('wk')}:page-one`;
     storeOn(refusingReads(browser, key => key === one), { pageId: 'three' });
     expect(browser.data.has(one)).toBe(true);
-    expect(
-      storeOn(browser)
-        .store.load()
-        .map(s => s.messageId),
-    ).toEqual(['a', 'b']);
+    expect(idsKeptIn(browser)).toEqual(['a', 'b']);
   });
 
   it("keeps what other loads and users kept when it refuses every write (full), saying how many of this page's it could not keep", () => {
@@ -82,11 +76,7 @@ describe('createCallStore when localStorage refuses to read or write', () => {
     const alice = storeOn(full, { pageId: 'alice' });
     expect(alice.store.save([stored('alice-1', 0, 'alice')]).has('alice-1')).toBe(false);
     expect(alice.logger.warn).toHaveBeenCalledWith(expect.stringMatching(/^Segment analytics: could not keep 1 unsent events .*\(storage full\)$/));
-    expect(
-      storeOn(browser)
-        .store.load()
-        .map(s => s.messageId),
-    ).toEqual(['bob-1']);
+    expect(idsKeptIn(browser)).toEqual(['bob-1']);
   });
 
   it("a full store never gives up what others kept for this page's calls: as a page leaves, nor as one loads and folds copies", () => {

@@ -11,9 +11,10 @@ import { browserScheduler, Scheduler } from '../time/scheduler';
 export type ClaimLedger = {
   /**
    * Records these messageIds as taken by this page load, in one transaction;
-   * resolves with those no other load took less than `CLAIM_HOLD_MS` (`claimHold.ts`)
-   * ago (this load's own claims are granted again). Never rejects: where the ledger fails, every id is returned (the
-   * store's own take then decides, as without a ledger).
+   * resolves with those no other load took less than `CLAIM_HOLD_MS`
+   * (`claimHold.ts`) ago (this load's own claims are granted again). Never
+   * rejects: where the ledger fails, every id is returned (the store's own
+   * take then decides, as without a ledger).
    */
   claim(messageIds: string[]): Promise<Set<string>>;
 };

@@ -54,9 +54,10 @@ export type LibraryDeliveryOptions = {
  * before anything else wraps that destination's hooks).
  */
 export function startLibraryDelivery(analytics: BatchingLibrary, options: LibraryDeliveryOptions): LibraryDelivery {
-  const strategy = deliveryStrategyOf(options.initOptions);
-  const segmentIo = options.initOptions.integrations?.['Segment.io'] as BatchingSegmentIo | undefined;
-  if (strategy?.strategy === 'batching' && segmentIo) return startBatching(analytics, segmentIo, options);
+  // The Segment.io options the library was loaded with: its delivery strategy (`standard` or `batching`) and config.
+  const segmentIo = options.initOptions.integrations?.['Segment.io'] as BatchingSegmentIo | { deliveryStrategy?: Record<string, any> } | undefined;
+  const strategy = segmentIo?.deliveryStrategy;
+  if (strategy?.strategy === 'batching') return startBatching(analytics, segmentIo as BatchingSegmentIo, options);
   sendDeliveredOnce(analytics, options.libraryStorage);
   // Always a config object (see `toLoadArguments`): the library reads it on each request.
   return startStandard(strategy?.config ?? {}, options);
@@ -123,9 +124,4 @@ function keepAliveUntilNextTask(config: Record<string, any>, scheduler: Pick<Sch
   scheduler.setTimeout(() => {
     config.keepalive = false;
   }, 0);
-}
-
-/** The delivery strategy the library was loaded with (`standard` or `batching`, and its config). */
-function deliveryStrategyOf(initOptions: Pick<InitOptions, 'integrations'>) {
-  return (initOptions.integrations?.['Segment.io'] as { deliveryStrategy?: Record<string, any> } | undefined)?.deliveryStrategy;
 }
