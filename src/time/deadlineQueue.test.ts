@@ -40,6 +40,22 @@ describe('createDeadlineQueue', () => {
     now.mockRestore();
   });
 
+  it('after running an item, sleeps until the next one is due: no timer comes back at once while nothing is due', async () => {
+    const ran: string[] = [];
+    const set = jest.spyOn(timers, 'setTimeout');
+    const queue = createDeadlineQueue<string>(4000, item => ran.push(item), timers);
+    queue.add('a');
+    await jest.advanceTimersByTimeAsync(2000);
+    queue.add('b');
+    await jest.advanceTimersByTimeAsync(2000);
+    expect(ran).toEqual(['a']);
+    await jest.advanceTimersByTimeAsync(1999);
+    expect(set.mock.calls.map(([, ms]) => ms)).toEqual([4000, 2000]);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(ran).toEqual(['a', 'b']);
+    set.mockRestore();
+  });
+
   it('skips cancelled items, and stops when nothing is left', () => {
     const ran: number[] = [];
     const queue = createDeadlineQueue<number>(100, item => ran.push(item), timers);

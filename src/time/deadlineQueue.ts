@@ -35,7 +35,7 @@ export function createDeadlineQueue<T>(delayMs: number, run: (item: T) => void, 
       entries = entries.slice(head);
       head = 0;
     }
-    if (timer === undefined && entries.length) timer = timers.setTimeout(fire, Math.max(0, entries[0].due - now));
+    if (timer === undefined && head < entries.length) timer = timers.setTimeout(fire, Math.max(0, entries[head].due - now));
   }
   function fire() {
     timer = undefined;
