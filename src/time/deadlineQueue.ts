@@ -1,5 +1,3 @@
-import { runClock } from './runClock';
-
 /** The clock and timers a {@link DeadlineQueue} runs on (the `Scheduler` of delivery fits). */
 export type DeadlineTimers = {
   /** Monotonic milliseconds. */
@@ -17,16 +15,13 @@ export type DeadlineQueue<T> = {
 /**
  * Runs `run` on each item `delayMs` after it was added, on one timer for all
  * of them (items come due in the order they were added): many calls in
- * flight cost one pending timer, not one each, and the clock is read once
- * for the items added in one run of code. What `run` throws is ignored.
+ * flight cost one pending timer, not one each. What `run` throws is ignored.
  */
 export function createDeadlineQueue<T>(delayMs: number, run: (item: T) => void, timers: DeadlineTimers): DeadlineQueue<T> {
   type Entry = { due: number; item: T; cancelled?: boolean };
   let entries: Entry[] = [];
   let head = 0;
   let timer: unknown;
-  /** The time items are added at, read once per run of code (a burst adds many at once). */
-  const addTime = runClock(() => timers.now());
   /** Sets the timer for the first item due, where none is set; `now`: the clock as last read. */
   function arm(now: number) {
     while (head < entries.length && entries[head].cancelled) head++;
@@ -52,9 +47,10 @@ export function createDeadlineQueue<T>(delayMs: number, run: (item: T) => void, 
   }
   return {
     add(item) {
-      const entry: Entry = { due: addTime() + delayMs, item };
+      const now = timers.now();
+      const entry: Entry = { due: now + delayMs, item };
       entries.push(entry);
-      arm(addTime());
+      arm(now);
       return () => {
         entry.cancelled = true;
       };

@@ -22,6 +22,19 @@ describe('monotonicClock', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
+  it('follows clocks that replace the page’s after it was made (an app test’s fake timers)', () => {
+    jest.useRealTimers();
+    const clock = monotonicClock();
+    clock();
+    jest.useFakeTimers();
+    const start = clock();
+    jest.advanceTimersByTime(10_000);
+    expect(clock() - start).toBe(10_000);
+    jest.useRealTimers();
+    const real = clock();
+    expect(Math.abs(real - performance.now())).toBeLessThan(1000);
+  });
+
   it('moves with time and not with the system clock', () => {
     const clock = monotonicClock();
     const start = clock();
