@@ -75,6 +75,19 @@ describe('the relay cookie when the wall clock steps', () => {
     expect(relay.session.state()).toMatchObject({ kind: 'active' });
   });
 
+  it('a browser clock ahead, in step again, then ahead again: one warning for the page, not one each time', async () => {
+    let ahead = true;
+    const relay = relayWithClock(0, () => (ahead ? -60 * MINUTE : 60 * MINUTE));
+    await relay.session.ready;
+    ahead = false;
+    await advance(10_000); // asked again 5 s later: a cookie for an hour
+    expect(relay.requests()).toBe(2);
+    ahead = true;
+    await advance(2 * 60 * MINUTE); // refreshed before it expires: already expired by this browser's clock
+    expect(relay.requests()).toBeGreaterThan(2);
+    expect(relay.warn).toHaveBeenCalledTimes(1);
+  });
+
   it("clocks in step, a cookie near its end (Backstage's, expiring with the user's token): asked for again 10 s later, no warning", async () => {
     const relay = relayWithClock(0, () => 2 * MINUTE);
     await relay.session.ready;

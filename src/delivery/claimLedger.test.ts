@@ -55,6 +55,14 @@ describe('the claim ledger (which page load sends a stored call)', () => {
     expect([...(await b.claim(['x']))]).toEqual([]);
   });
 
+  it('the clock stepped back by more than a day: that claim no longer holds (its calls are not kept from every load until they expire)', async () => {
+    let now = 1_700_000_000_000;
+    const [a, b] = tabs(new IDBFactory(), () => now)(2);
+    await a.claim(['x']);
+    now -= 24 * 3_600_000 + 1;
+    expect([...(await b.claim(['x']))]).toEqual(['x']);
+  });
+
   it('two write keys never meet: the same messageId is granted in each', async () => {
     const factory = new IDBFactory();
     const [a] = tabs(factory, Date.now, 'one')(1);
