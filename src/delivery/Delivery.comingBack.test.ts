@@ -1,8 +1,9 @@
 import { IDBFactory } from 'fake-indexeddb';
-import { advanceWithIndexedDb } from '../__testUtils__/fakeTime';
+import { advanceWithIndexedDb, nextMillisecond } from '../__testUtils__/fakeTime';
 import { clickCall, deliveryWithStore, memoryStorage, recordingTransport, storedCalls } from '../__testUtils__/deliveryTestKit';
 import type { StoredCall } from './callStore';
-import { createClaimLedger } from './claimLedger';
+import { ClaimLedger, createClaimLedger } from './claimLedger';
+import { createCallStore } from './callStore';
 import { browserScheduler } from '../time/scheduler';
 
 const advance = (ms: number) => jest.advanceTimersByTimeAsync(ms);
@@ -26,6 +27,39 @@ async function pageThenNextLoad(storage: ReturnType<typeof memoryStorage>, held:
     return next.sent;
   };
   return { ...page, sent: first.sent, nextLoad };
+}
+
+/** A claim ledger that answers when the test says: `grant(i)` grants the i-th claim all it asked for. */
+function answeredLedger() {
+  const claims: Array<{ ids: string[]; answer: (granted: Set<string>) => void }> = [];
+  const ledger: ClaimLedger = { claim: ids => new Promise(answer => claims.push({ ids, answer })) };
+  const grant = async (i: number) => {
+    claims[i].answer(new Set(claims[i].ids));
+    await advance(0);
+  };
+  return { ledger, claims, grant };
+}
+
+/**
+ * A page whose library is ready and whose identity comes late: `a` is stored as the page is hidden,
+ * to be claimed back once it is shown again and its user signed in; then it is hidden again while that claim is unanswered.
+ */
+async function hiddenAgainWhileClaiming(storage: ReturnType<typeof memoryStorage>) {
+  const library = recordingTransport();
+  const { ledger, claims, grant } = answeredLedger();
+  let signIn!: (user: string) => void;
+  const userId = new Promise<string>(resolve => (signIn = resolve));
+  const page = deliveryWithStore(storage, { transport: Promise.resolve(library.transport), userId, ledger, identityTimeoutMs: 600_000 });
+  await advance(10);
+  page.d.enqueue(clickCall('a'));
+  page.life.leave({ final: false });
+  page.life.back();
+  signIn('u');
+  await advance(1);
+  expect(claims).toHaveLength(1); // asked to take back 'a'
+  page.life.leave({ final: false });
+  expect(subjects(storage)).toEqual(['a']);
+  return { ...page, sent: library.sent, claims, grant };
 }
 
 describe('a page shown again after it was hidden or left for the back/forward cache', () => {
@@ -97,6 +131,50 @@ describe('a page shown again after it was hidden or left for the back/forward ca
     page.life.back();
     await advanceWithIndexedDb(1000);
     expect(library.sent).toEqual(['identify u', 'click a as u']);
+    expect(subjects(storage)).toEqual([]);
+  });
+
+  it('hidden again while its claim is unanswered: that claim answered late leaves the calls stored (the page may never run again)', async () => {
+    const storage = memoryStorage();
+    const page = await hiddenAgainWhileClaiming(storage);
+    await page.grant(0);
+    expect(subjects(storage)).toEqual(['a']);
+    expect(page.sent).toEqual(['identify u']);
+    // The claim asked as it was hidden again answers: the page takes 'a' and sends it.
+    await page.grant(1);
+    expect(page.sent).toEqual(['identify u', 'click a as u']);
+    expect(subjects(storage)).toEqual([]);
+  });
+
+  it('hidden again while its claim is unanswered, and shown before it answers: the calls are sent once it does, not lost', async () => {
+    const storage = memoryStorage();
+    const page = await hiddenAgainWhileClaiming(storage);
+    page.life.back();
+    expect(subjects(storage)).toEqual(['a']);
+    await page.grant(0);
+    await page.grant(1);
+    expect(page.sent).toEqual(['identify u', 'click a as u']);
+    expect(subjects(storage)).toEqual([]);
+  });
+
+  it('hidden with more calls than the store keeps (its user not known yet): those it could not store are still sent', async () => {
+    const storage = memoryStorage();
+    const library = recordingTransport();
+    let signIn!: (user: string) => void;
+    const userId = new Promise<string>(resolve => (signIn = resolve));
+    const logger = { warn: jest.fn(), info: jest.fn() };
+    const store = createCallStore({ storage, writeKey: 'wk', now: () => Date.now(), logger, maxCalls: 1 });
+    const page = deliveryWithStore(storage, { transport: Promise.resolve(library.transport), userId, store, identityTimeoutMs: 600_000 });
+    await advance(10);
+    page.d.enqueue(clickCall('older'));
+    nextMillisecond();
+    page.d.enqueue(clickCall('newer'));
+    page.life.leave({ final: false });
+    expect(subjects(storage)).toEqual(['newer']);
+    page.life.back();
+    signIn('u');
+    await advance(10);
+    expect(library.sent).toEqual(['identify u', 'click older as u', 'click newer as u']);
     expect(subjects(storage)).toEqual([]);
   });
 });

@@ -48,9 +48,15 @@ describe('sendDeliveredOnce', () => {
     expect(lib.requests).toEqual(['m-1']);
   });
 
-  it('a failed request (the library logs it, and retries): sent again on its next turn', async () => {
+  it.each<[string, boolean]>([
+    ['logging only the failure', false],
+    ['logging each attempt too', true],
+  ])('a failed request (the library %s, and retrying): sent again on its next turn, then delivered, not sent a third time', async (_, logsEach) => {
     let failing = true;
-    const lib = library(ctx => failing && ctx.log('error', 'Error sending event'));
+    const lib = library(ctx => {
+      if (logsEach) ctx.log('debug', 'Delivering event');
+      if (failing) ctx.log('error', 'Error sending event');
+    });
     sendDeliveredOnce(lib.analytics, undefined);
     const ctx = context('m-1');
     await lib.destination.track(ctx);
@@ -90,6 +96,17 @@ describe('sendDeliveredOnce', () => {
     storage.setItem(ITEMS, 'not JSON');
     expect(() => window.dispatchEvent(new Event('pagehide'))).not.toThrow();
     expect(storage.getItem(ITEMS)).toBe('not JSON');
+  });
+
+  it('every event delivered before a pagehide is taken out of the persisted queue, not only the last ones', async () => {
+    const storage = memoryStorage();
+    const lib = library();
+    sendDeliveredOnce(lib.analytics, storage);
+    for (const id of ['d-1', 'd-2', 'd-3']) await lib.destination.track(context(id));
+    const persisted = ['d-1', 'd-2', 'd-3', 'on its way'].map((messageId, i) => ({ id: `c${i}`, event: { messageId } }));
+    storage.setItem(ITEMS, JSON.stringify(persisted));
+    window.dispatchEvent(new Event('pagehide'));
+    expect(JSON.parse(storage.getItem(ITEMS)!)).toEqual([persisted[3]]);
   });
 
   it('an event the persisted queue held as the page went, answered once it came back: taken out of it then (another tab opened meanwhile would send it)', async () => {

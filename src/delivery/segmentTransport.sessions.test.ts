@@ -1,11 +1,6 @@
-import { readEnabled } from '../__testUtils__/configReading';
 import { clickCall, recordFetchBodies } from '../__testUtils__/deliveryTestKit';
-import { createPrivacy } from '../privacy/createPrivacy';
-import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
-import { loadSegmentTransport } from './segmentTransport';
-import { probeLocalStorage } from './storageProbe';
-import { createStoredOwner, UNIDENTIFIED } from './storedOwner';
-import { browserScheduler } from '../time/scheduler';
+import { loadPageTransport } from '../__testUtils__/transportKit';
+import { UNIDENTIFIED } from './storedOwner';
 
 // Sessions one page load after another in one browser, with the real library in jsdom (`fetch` recorded):
 // which anonymous id each load's events carry.
@@ -21,21 +16,10 @@ afterEach(() => {
   for (const name of ['ajs_anonymous_id', 'ajs_user_id', 'ajs_group_id']) document.cookie = `${name}=; max-age=0; path=/`;
 });
 
-/** The transport of one page load, with the record of the stored identity's owner (as createDelivery makes it). */
-function loadTransport() {
-  const config = readEnabled({ writeKey: 'sessions', cdnSettings: 'local', apiHost: 'http://127.0.0.1:9/v1' });
-  return loadSegmentTransport(config, {
-    logger: { warn: jest.fn(), info: jest.fn() },
-    scheduler: browserScheduler,
-    storedOwner: createStoredOwner(localStorage, 'sessions', { identifiesUsers: true }),
-    insideLibrary: pageRedactionPlugin(createPrivacy().library),
-    localStorage: probeLocalStorage(() => localStorage),
-  });
-}
 
 /** One page load of an app that identifies its users (an identity API); its session starts as `userId`. */
 async function pageLoad(userId: string | undefined, subject: string) {
-  const transport = await loadTransport();
+  const transport = await loadPageTransport('sessions');
   transport.startSession(userId, new Date());
   await transport.send(clickCall(subject), { userId });
   return posted.find(p => p.properties?.subject === subject)!.anonymousId as string;
@@ -70,7 +54,7 @@ describe('sessions, load after load', () => {
 
 describe('a call sent with an anonymous id of its own (restored from an earlier load)', () => {
   it("carries that id; the user's next calls keep the browser's id, not that one", async () => {
-    const transport = await loadTransport();
+    const transport = await loadPageTransport('sessions');
     transport.startSession('user:default/bob', new Date());
     await transport.send(clickCall('before'), { userId: 'user:default/bob' });
     await transport.send(clickCall('restored'), { userId: undefined, anonymousId: 'restored-anon-id' });
