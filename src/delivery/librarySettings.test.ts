@@ -30,6 +30,24 @@ describe('dropQueuesOfOtherSettings', () => {
     expect(storage.data.get('backstage-segment:wk:settings')).toBe('strict');
   });
 
+  it.each<[string, string, boolean]>([
+    ['a plain user id (identify)', '[{"event":{"type":"identify","userId":"user:default/jane"}}]', true],
+    ['a plain ref in a property, any case', '[{"event":{"properties":{"owner":"User:Default/Jane"}}}]', true],
+    ['a percent-encoded ref in a URL', '[{"event":{"context":{"page":{"url":"https://b.example/x?u=user%3Adefault%2Fjane"}}}}]', true],
+    ['pseudonyms only', '[{"event":{"userId":"5e884898da28047151d0e56f8dc62927"}}]', false],
+    ['a group ref, or a word ending in user', '[{"event":{"properties":{"a":"group:default/team","b":"superuser:x/y"}}}]', false],
+  ])('under pseudonyms, the same settings recorded: a queue holding %s', (_label, queue, removed) => {
+    const storage = storageWith({ 'backstage-segment:wk:settings': 'strict', [QUEUE]: queue });
+    expect(dropQueuesOfOtherSettings(storage, 'wk', 'strict', true)).toBe(removed);
+    expect(storage.data.has(QUEUE)).toBe(!removed);
+  });
+
+  it('without pseudonyms, a plain user id in a queue under the same settings is kept (it is what this load sends)', () => {
+    const storage = storageWith({ 'backstage-segment:wk:settings': 'loose', [QUEUE]: '[{"event":{"userId":"user:default/jane"}}]' });
+    expect(dropQueuesOfOtherSettings(storage, 'wk', 'loose')).toBe(false);
+    expect(storage.data.has(QUEUE)).toBe(true);
+  });
+
   it('never throws, whatever storage does', () => {
     const refusing = {
       ...storageWith({}),

@@ -9,8 +9,12 @@ import { browserScheduler, Scheduler } from '../time/scheduler';
  * made under (`SegmentConfig.callSettings`) are not those of the load that
  * left them: as the module's own kept calls (see `madeUnder`), a call made
  * under other privacy or user id settings is not sent. The settings of the
- * last load are kept under `backstage-segment:<writeKey>:settings`. Run
- * before the library loads (it reads its queues as it starts); never throws.
+ * last load are kept under `backstage-segment:<writeKey>:settings`. A load
+ * whose user ids are pseudonyms (`pseudonymous`) also removes them when a
+ * call in them holds a user entity ref in plain text, which it never sends:
+ * a tab still open under the settings of an earlier deploy left them after
+ * this load recorded its own. Run before the library loads (it reads its
+ * queues as it starts); never throws.
  *
  * @returns whether queues were removed
  */
@@ -18,12 +22,14 @@ export function dropQueuesOfOtherSettings(
   storage: KeyValueStorage | undefined,
   writeKey: string,
   settings: string,
+  pseudonymous = false,
 ): boolean {
   if (!storage) return false;
   try {
     const key = `backstage-segment:${writeKey}:settings`;
     const last = storage.getItem(key);
-    const dropped = last !== null && last !== settings && dropLibraryQueues(storage, writeKey);
+    const other = (last !== null && last !== settings) || (pseudonymous && holdsPlainUserRefs(storage, writeKey));
+    const dropped = other && dropLibraryQueues(storage, writeKey);
     if (last !== settings) storage.setItem(key, settings);
     return dropped;
   } catch {
@@ -40,6 +46,16 @@ function libraryQueueKeys(storage: KeyValueStorage, writeKey: string): string[] 
     if (name?.startsWith(libraryQueuePrefix(writeKey))) keys.push(name);
   }
   return keys;
+}
+
+/** A user entity ref in plain text as JSON holds it: `user:<namespace>/<name>`, any case, or percent-encoded. */
+const PLAIN_USER_REF = /\buser(?::|%3a)[^\s"\\/%]+(?:\/|%2f)[^\s"\\]/i;
+
+/** Whether a queue the library kept holds a user entity ref in plain text. Throws where storage does. */
+function holdsPlainUserRefs(storage: KeyValueStorage, writeKey: string): boolean {
+  return libraryQueueKeys(storage, writeKey)
+    .filter(name => name.endsWith(':items'))
+    .some(name => PLAIN_USER_REF.test(storage.getItem(name) ?? ''));
 }
 
 /** Removes the library's persisted queues of `writeKey`; whether there were any. Throws where storage does. */

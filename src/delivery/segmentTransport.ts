@@ -67,7 +67,9 @@ export async function loadSegmentTransport(
   const probed = localStorage && { localStorage, cookies: probeCookies(typeof document === 'undefined' ? undefined : document) };
   // What earlier loads left in localStorage that this one must not send, before the library reads its queues.
   const kept = localStorage?.kind === 'usable' ? pageLocalStorage() : undefined;
-  if (dropQueuesOfOtherSettings(kept, config.writeKey, config.callSettings)) {
+  // User ids as pseudonyms: the config's transform, or one given in code (see `pathParts`).
+  const pseudonymous = config.userIdTransform !== 'none' || config.callSettings.endsWith('.function');
+  if (dropQueuesOfOtherSettings(kept, config.writeKey, config.callSettings, pseudonymous)) {
     logger.warn('Segment analytics: the events the Segment library kept from an earlier page load were not sent: the privacy or user id settings have changed since');
   }
   purgeExpiredOfOtherWriteKeys(kept, config.writeKey, key => isWriteKeyClaimed(key));

@@ -1,4 +1,5 @@
 import { readEnabled } from '../__testUtils__/configReading';
+import { loadPageTransport } from '../__testUtils__/transportKit';
 import { createPrivacy } from '../privacy/createPrivacy';
 import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
 import { loadSegmentTransport } from './segmentTransport';
@@ -24,5 +25,22 @@ it('an empty apiHost is warned about once per page, though the library loads aga
     expect(fetchSpy).not.toHaveBeenCalled();
   } finally {
     fetchSpy.mockRestore();
+  }
+});
+
+it('a load with pseudonyms does not let its library send the plain user ids of calls an older tab left in its queue', async () => {
+  const logger = { warn: jest.fn(), info: jest.fn() };
+  const queue = 'persisted-queue:v1:pseudonyms:dest-Segment.io:items';
+  const left = [{ id: 'c1', event: { type: 'track', event: 'click', userId: 'user:default/jane', messageId: 'm1' } }];
+  // This load's settings are the ones recorded (its tab loaded first); the old tab left its queue as it was closed.
+  const segment = { userIdTransform: 'sha-256', userIdSalt: 'pepper' };
+  localStorage.setItem('backstage-segment:pseudonyms:settings', `${readEnabled({ writeKey: 'pseudonyms', ...segment }).callSettings}`);
+  localStorage.setItem(queue, JSON.stringify(left));
+  try {
+    await loadPageTransport('pseudonyms', { segment, logger });
+    expect(localStorage.getItem(queue)).toBeNull();
+    expect(logger.warn).toHaveBeenCalledWith(expect.stringMatching(/kept from an earlier page load were not sent/));
+  } finally {
+    localStorage.clear();
   }
 });
