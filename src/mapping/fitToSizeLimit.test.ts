@@ -45,6 +45,18 @@ describe('fitToSizeLimit', () => {
     expect(fitToSizeLimit(call)).toBe(call);
   });
 
+  it('returns as is a call well under the limit whose text is long (5 KB: a quick estimate would count it over)', () => {
+    const call = track({ a: 'x'.repeat(2000), b: 'y'.repeat(2000), c: 'z'.repeat(1000) });
+    expect(fitToSizeLimit(call)).toBe(call);
+  });
+
+  it('cuts only strings longer than 1,024 characters: one of exactly 1,024 stays as it is', () => {
+    const call = track({ exact: 'e'.repeat(1024), big: Array.from({ length: 22 }, () => 'b'.repeat(1500)) });
+    const attributes = fitToSizeLimit(call)!.properties.attributes as { exact: string; big: string[] };
+    expect(attributes.exact).toBe('e'.repeat(1024));
+    expect(attributes.big[0]).toBe(`${'b'.repeat(1024)}${TRUNCATION_MARK}`);
+  });
+
   it('cuts a 40 KB string, marks it, and keeps everything else', () => {
     const big = 'x'.repeat(40 * 1024);
     const call = deepFreeze(track({ big, small: 'keep me' }));

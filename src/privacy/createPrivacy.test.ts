@@ -96,6 +96,17 @@ describe('createPrivacy', () => {
     expect(delivered[0].properties.subject).toBe(REDACTED);
   });
 
+  it("searchTerms 'sha-256', the page left while a term is being hashed: the call goes at once with the mark, never the term", () => {
+    let leave = () => {};
+    const delivered: SegmentCall[] = [];
+    const privacy = createPrivacy(config({ searchTerms: 'sha-256' }), { onPageLeave: listener => (leave = listener) });
+    privacy.handOff(c => delivered.push(c))(call({ action: 'search', subject: 'kafka' }));
+    expect(delivered).toEqual([]);
+    leave();
+    expect(delivered.map(c => c.properties.subject)).toEqual([REDACTED]);
+    expect(JSON.stringify(delivered)).not.toContain('kafka');
+  });
+
   it('one failing delivery does not stop the ones after it', async () => {
     const delivered: string[] = [];
     const send = createPrivacy(config({ searchTerms: 'sha-256' })).handOff(c => {

@@ -41,6 +41,7 @@ describe('redactQueryParams with the built-in list', () => {
     ['a literal ? inside a value', '/x?code=abc?def=ghi&a=1', `/x?code=${R}&a=1`],
     ['separators encoded twice inside a value', '/x?code=abc%2526def%2523ghi&a=1', `/x?code=${R}&a=1`],
     ['lower-case escapes', '/x?code=abc%26def%3fghi&a=1', `/x?code=${R}&a=1`],
+    ['an encoded query with no literal = in the text', '/docs/redirect/%2Fcb%3Fcode%3Dsecret123', `/docs/redirect/%2Fcb%3Fcode%3D${R}`],
     ['a nested URL encoded twice', '/login?next=%252Fcb%253Fcode%253Dabc%2526state%253Dxyz', `/login?next=%252Fcb%253Fcode%253D${R}%2526state%253D${R}`],
     ['a nested URL encoded three times', '/l?n=%25252Fcb%25253Fcode%25253Dabc%252526x%25253D1', `/l?n=%25252Fcb%25253Fcode%25253D${R}%252526x%25253D1`],
     ['a value of a nested URL holding a deeper separator', '/l?next=%2Fcb%3Fcode%3Dab%2526cd%26state%3Dx', `/l?next=%2Fcb%3Fcode%3D${R}%26state%3D${R}`],
