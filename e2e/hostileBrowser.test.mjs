@@ -227,6 +227,15 @@ describe('hostile browsers (Chromium, embedded collector)', { skip: missing, con
     assert.deepEqual(h.browser.errors, []);
   });
 
+  it('the identity API failing, the user\'s own choice in a StorageApi (its code loaded lazily): events go out anonymous, no uncaught error in the page', async () => {
+    const h = await harness({ knobs: { identityFails: true }, segment: { userIdTransform: 'sha-256' } });
+    await h.page.click('[data-testid=fire-custom]');
+    const messages = await h.collector.waitFor(m => named(m, 'deploy').length >= 1, 20000);
+    assert.ok(messages.every(m => (m.userId ?? null) === null), 'an event carries a user id');
+    assert.ok(!messages.some(m => m.type === 'identify'));
+    assert.deepEqual(h.browser.errors, []);
+  });
+
   it('a full localStorage in a shared browser: a load left before its user is known still tells the next load whose identity the browser holds', async () => {
     const alice = 'user:default/alice';
     const bob = 'user:default/bob';

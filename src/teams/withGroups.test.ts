@@ -53,6 +53,20 @@ describe('withGroups', () => {
     ]);
   });
 
+  it('an identity that fails, its user id looked at only later (the consent code loads first): no unhandled rejection, the failure still told', async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      const { userId } = withGroups(Promise.reject(new Error('the identity API failed')));
+      await new Promise(resolve => setTimeout(resolve, 10)); // a turn of the event loop: Node reports what is unhandled
+      expect(unhandled).toEqual([]);
+      await expect(userId).rejects.toThrow('the identity API failed');
+    } finally {
+      process.off('unhandledRejection', record);
+    }
+  });
+
   it('the user id resolves only once the groups are known', async () => {
     const { sent, transport } = recording();
     const groups = withGroups(Promise.resolve(two));

@@ -26,6 +26,8 @@ export function withGroups(identity: Promise<ResolvedIdentity>): GroupsOfIdentit
     known = resolved;
     return resolved.userId;
   });
+  // Looked at later (the user's own choice loads its code first): a failure is its readers', not the page's unhandled one.
+  userId.catch(() => {});
   const groupsOf = (id: string | undefined): readonly SegmentGroup[] =>
     id !== undefined && id === known?.userId ? known.groups : [];
   return {
