@@ -43,9 +43,13 @@ export function startRelayMode(config: EnabledSegmentConfig, identityApi: Identi
       anotherUserSignedIn: () => pageUser !== undefined && (browserUserId() ?? pageUser) !== pageUser,
     }),
   );
+  const whenReady = session.then(s => s.ready);
+  // Read once delivery is made (after the user's own choice, whose code loads first): the chunk failing to load
+  // is its readers' failure (the library is not loaded), not the page's unhandled one.
+  whenReady.catch(() => {});
   return {
-    whenReady: session.then(s => s.ready),
-    refused: () => void session.then(s => s.refused()),
+    whenReady,
+    refused: () => void session.then(s => s.refused(), () => {}),
     followUser: userId => void userId.then(id => (pageUser = id), () => {}),
   };
 }

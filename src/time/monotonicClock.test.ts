@@ -22,6 +22,31 @@ describe('monotonicClock', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
+  /** How far the clock moved over 10 s of fake time, with fake timers installed after it was made, then removed. */
+  function movedUnderFakes(doNotFake: Array<'Date' | 'performance'>) {
+    jest.useRealTimers();
+    const clock = monotonicClock();
+    clock();
+    jest.useFakeTimers({ doNotFake });
+    const start = clock();
+    jest.advanceTimersByTime(10_000);
+    const moved = clock() - start;
+    jest.useRealTimers();
+    return { moved, offReal: Math.abs(clock() - performance.now()) };
+  }
+
+  it('follows fake timers that replace the timers and performance, not Date, and the real clock once they are removed', () => {
+    const { moved, offReal } = movedUnderFakes(['Date']);
+    expect(moved).toBe(10_000);
+    expect(offReal).toBeLessThan(1000);
+  });
+
+  it('follows the real performance clock under fake timers that leave it alone (it does not move with fake time)', () => {
+    const { moved, offReal } = movedUnderFakes(['performance']);
+    expect(moved).toBeLessThan(1000);
+    expect(offReal).toBeLessThan(1000);
+  });
+
   it('follows clocks that replace the page’s after it was made (an app test’s fake timers)', () => {
     jest.useRealTimers();
     const clock = monotonicClock();

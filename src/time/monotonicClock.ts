@@ -26,15 +26,17 @@ export function steadyClockFrom(wallClock: () => number): MonotonicClock {
  * The page's `performance` object is read once: in Chromium reading that
  * global costs microseconds in a task's first use (a request answered is a
  * task: it was the module's largest single cost per event in
- * `bench/profile.mjs`). It is read again when `Date` is no longer the one
+ * `bench/profile.mjs`), where reading `Date` or `setTimeout` costs
+ * nanoseconds. It is read again when either of those is no longer the one
  * it was read with: the page's clocks were replaced (fake timers in an
- * app's tests replace both).
+ * app's tests replace the timers, and `performance` or `Date` or both).
  */
 export function monotonicClock(): MonotonicClock {
   if (typeof performance === 'undefined' || typeof performance.now !== 'function') return steadyClockFrom(() => Date.now());
-  let clocks = { date: Date, performance };
+  const current = () => ({ date: Date, timers: setTimeout, performance });
+  let clocks = current();
   return () => {
-    if (Date !== clocks.date) clocks = { date: Date, performance };
+    if (Date !== clocks.date || setTimeout !== clocks.timers) clocks = current();
     return clocks.performance.now();
   };
 }
