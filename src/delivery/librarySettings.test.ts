@@ -30,19 +30,21 @@ describe('dropQueuesOfOtherSettings', () => {
     expect(storage.data.get('backstage-segment:wk:settings')).toBe('strict');
   });
 
-  it.each<[string, string, boolean]>([
-    ['a plain user id (identify)', '[{"event":{"type":"identify","userId":"user:default/jane"}}]', true],
-    ['a plain ref in a property, any case', '[{"event":{"properties":{"owner":"User:Default/Jane"}}}]', true],
-    ['a percent-encoded ref in a URL', '[{"event":{"context":{"page":{"url":"https://b.example/x?u=user%3Adefault%2Fjane"}}}}]', true],
-    ['pseudonyms only', '[{"event":{"userId":"5e884898da28047151d0e56f8dc62927"}}]', false],
-    ['a group ref, or a word ending in user', '[{"event":{"properties":{"a":"group:default/team","b":"superuser:x/y"}}}]', false],
-  ])('under pseudonyms, the same settings recorded: a queue holding %s', (_label, queue, removed) => {
-    const storage = storageWith({ 'backstage-segment:wk:settings': 'strict', [QUEUE]: queue });
-    expect(dropQueuesOfOtherSettings(storage, 'wk', 'strict', true)).toBe(removed);
+  const DIGEST = '5e884898da28047151d0e56f8dc62927a7ac9f3a1f8e1f0c3c1f0e8d1a2b3c4d';
+  const digestsOnly = (userId: string) => /^[0-9a-f]{64}$/.test(userId);
+
+  it.each<[string, object[], boolean]>([
+    ['the plain entity ref as user id (a tab under userIdTransform none)', [{ event: { type: 'identify', userId: 'user:default/jane' } }], true],
+    ['one such call among digests', [{ event: { userId: DIGEST } }, { event: { userId: 'User:Default/Jane' } }], true],
+    ['digests only', [{ event: { userId: DIGEST, properties: { url: '/catalog/default/user/x' } } }], false],
+    ['anonymous calls', [{ event: { anonymousId: 'a', properties: { owner: 'user:default/jane' } } }, { event: { userId: null } }], false],
+  ])('where this load can tell its own user ids (digests), the same settings recorded: a queue holding %s', (_label, queue, removed) => {
+    const storage = storageWith({ 'backstage-segment:wk:settings': 'strict', [QUEUE]: JSON.stringify(queue) });
+    expect(dropQueuesOfOtherSettings(storage, 'wk', 'strict', digestsOnly)).toBe(removed);
     expect(storage.data.has(QUEUE)).toBe(!removed);
   });
 
-  it('without pseudonyms, a plain user id in a queue under the same settings is kept (it is what this load sends)', () => {
+  it('where this load cannot tell its own user ids, a plain user id in a queue under the same settings is kept', () => {
     const storage = storageWith({ 'backstage-segment:wk:settings': 'loose', [QUEUE]: '[{"event":{"userId":"user:default/jane"}}]' });
     expect(dropQueuesOfOtherSettings(storage, 'wk', 'loose')).toBe(false);
     expect(storage.data.has(QUEUE)).toBe(true);

@@ -9,12 +9,12 @@ import { browserScheduler, Scheduler } from '../time/scheduler';
  * made under (`SegmentConfig.callSettings`) are not those of the load that
  * left them: as the module's own kept calls (see `madeUnder`), a call made
  * under other privacy or user id settings is not sent. The settings of the
- * last load are kept under `backstage-segment:<writeKey>:settings`. A load
- * whose user ids are pseudonyms (`pseudonymous`) also removes them when a
- * call in them holds a user entity ref in plain text, which it never sends:
- * a tab still open under the settings of an earlier deploy left them after
- * this load recorded its own. Run before the library loads (it reads its
- * queues as it starts); never throws.
+ * last load are kept under `backstage-segment:<writeKey>:settings`. Where
+ * this load can tell its own user ids (`ownUserId`: a sha-256 digest), it
+ * also removes them when a call in them has another kind of user id (the
+ * plain entity ref): a tab still open under the settings of an earlier
+ * deploy left them after this load recorded its own. Run before the library
+ * loads (it reads its queues as it starts); never throws.
  *
  * @returns whether queues were removed
  */
@@ -22,13 +22,13 @@ export function dropQueuesOfOtherSettings(
   storage: KeyValueStorage | undefined,
   writeKey: string,
   settings: string,
-  pseudonymous = false,
+  ownUserId?: (userId: string) => boolean,
 ): boolean {
   if (!storage) return false;
   try {
     const key = `backstage-segment:${writeKey}:settings`;
     const last = storage.getItem(key);
-    const other = (last !== null && last !== settings) || (pseudonymous && holdsPlainUserRefs(storage, writeKey));
+    const other = (last !== null && last !== settings) || (!!ownUserId && holdsUserIdsNotOwn(storage, writeKey, ownUserId));
     const dropped = other && dropLibraryQueues(storage, writeKey);
     if (last !== settings) storage.setItem(key, settings);
     return dropped;
@@ -48,16 +48,6 @@ function libraryQueueKeys(storage: KeyValueStorage, writeKey: string): string[] 
   return keys;
 }
 
-/** A user entity ref in plain text as JSON holds it: `user:<namespace>/<name>`, any case, or percent-encoded. */
-const PLAIN_USER_REF = /\buser(?::|%3a)[^\s"\\/%]+(?:\/|%2f)[^\s"\\]/i;
-
-/** Whether a queue the library kept holds a user entity ref in plain text. Throws where storage does. */
-function holdsPlainUserRefs(storage: KeyValueStorage, writeKey: string): boolean {
-  return libraryQueueKeys(storage, writeKey)
-    .filter(name => name.endsWith(':items'))
-    .some(name => PLAIN_USER_REF.test(storage.getItem(name) ?? ''));
-}
-
 /** Removes the library's persisted queues of `writeKey`; whether there were any. Throws where storage does. */
 function dropLibraryQueues(storage: KeyValueStorage, writeKey: string): boolean {
   const queues = libraryQueueKeys(storage, writeKey);
@@ -65,24 +55,31 @@ function dropLibraryQueues(storage: KeyValueStorage, writeKey: string): boolean 
   return queues.length > 0;
 }
 
-/**
- * Whether a queue the library kept holds a call of another user than
- * `userId` (its own `userId`, as sent); an unreadable one (not the library's
- * JSON) counts as such: removed rather than sent as this user's.
- */
-function holdsCallsOfAnother(storage: KeyValueStorage, writeKey: string, userId: string): boolean {
+/** Stands for a queue that is not the library's JSON. */
+const UNREADABLE = Symbol('unreadable');
+
+/** The `userId` of every call in the library's queues of `writeKey`, as stored. Throws where storage does. */
+function usersOfQueues(storage: KeyValueStorage, writeKey: string): unknown[] {
   return libraryQueueKeys(storage, writeKey)
     .filter(name => name.endsWith(':items'))
-    .some(name => {
+    .flatMap(name => {
       let items: unknown;
       try {
         items = JSON.parse(storage.getItem(name) ?? '[]');
       } catch {
-        return true;
+        return [UNREADABLE];
       }
-      const users = Array.isArray(items) ? items.map(item => item?.event?.userId) : [];
-      return users.some(user => typeof user === 'string' && user !== userId);
+      return Array.isArray(items) ? items.map(item => item?.event?.userId) : [];
     });
+}
+
+/**
+ * Whether a queue the library kept holds a call whose `userId` (as sent) is
+ * not one `own` tells as this load's; an unreadable one (not the library's
+ * JSON) counts as such: removed rather than sent. Throws where storage does.
+ */
+function holdsUserIdsNotOwn(storage: KeyValueStorage, writeKey: string, own: (userId: string) => boolean): boolean {
+  return usersOfQueues(storage, writeKey).some(user => user === UNREADABLE || (typeof user === 'string' && !own(user)));
 }
 
 /**
@@ -112,7 +109,7 @@ export async function dropQueuesOfAnotherUser(
   scheduler.clearTimeout(timer);
   try {
     if (current === undefined) return false;
-    const another = (previousUser !== undefined && current !== previousUser) || holdsCallsOfAnother(storage, writeKey, current);
+    const another = (previousUser !== undefined && current !== previousUser) || holdsUserIdsNotOwn(storage, writeKey, user => user === current);
     return another && dropLibraryQueues(storage, writeKey);
   } catch {
     return false; // storage that refuses: the library cannot have kept queues there either

@@ -1,3 +1,4 @@
+import { isSha256Digest } from '../identity/hashUserId';
 import { AnalyticsBrowser, Plugin } from '@segment/analytics-next';
 import { EnabledSegmentConfig } from '../config/SegmentConfig';
 import { guardEnrichment } from './enrichmentGuard';
@@ -67,9 +68,9 @@ export async function loadSegmentTransport(
   const probed = localStorage && { localStorage, cookies: probeCookies(typeof document === 'undefined' ? undefined : document) };
   // What earlier loads left in localStorage that this one must not send, before the library reads its queues.
   const kept = localStorage?.kind === 'usable' ? pageLocalStorage() : undefined;
-  // User ids as pseudonyms: the config's transform, or one given in code (see `pathParts`).
-  const pseudonymous = config.userIdTransform !== 'none' || config.callSettings.endsWith('.function');
-  if (dropQueuesOfOtherSettings(kept, config.writeKey, config.callSettings, pseudonymous)) {
+  // The config's sha-256 (not a transform given in code, which wins: see `pathParts`) makes every user id a digest.
+  const digestsOnly = config.userIdTransform === 'sha-256' && !config.callSettings.endsWith('.function');
+  if (dropQueuesOfOtherSettings(kept, config.writeKey, config.callSettings, digestsOnly ? isSha256Digest : undefined)) {
     logger.warn('Segment analytics: the events the Segment library kept from an earlier page load were not sent: the privacy or user id settings have changed since');
   }
   purgeExpiredOfOtherWriteKeys(kept, config.writeKey, key => isWriteKeyClaimed(key));

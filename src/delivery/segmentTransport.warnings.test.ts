@@ -28,7 +28,7 @@ it('an empty apiHost is warned about once per page, though the library loads aga
   }
 });
 
-it('a load with pseudonyms does not let its library send the plain user ids of calls an older tab left in its queue', async () => {
+it('a load under sha-256 does not let its library send the plain user ids of calls an older tab left in its queue', async () => {
   const logger = { warn: jest.fn(), info: jest.fn() };
   const queue = 'persisted-queue:v1:pseudonyms:dest-Segment.io:items';
   const left = [{ id: 'c1', event: { type: 'track', event: 'click', userId: 'user:default/jane', messageId: 'm1' } }];

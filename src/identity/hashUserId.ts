@@ -1,3 +1,6 @@
+/** A digest as the `'sha-256'` transform makes it (HMAC too): 64 lower-case hex digits. */
+export const isSha256Digest = (text: string): boolean => /^[0-9a-f]{64}$/.test(text);
+
 const encoder = new TextEncoder();
 
 function toHex(bytes: Uint8Array): string {

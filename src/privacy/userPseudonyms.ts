@@ -1,3 +1,4 @@
+import { isSha256Digest } from '../identity/hashUserId';
 import { transformEntityRef } from '../identity/transformEntityRef';
 import type { UserIdTransformOption } from '../identity/userIdOptions';
 import { canonicalUserRef, FoundRef, findUserRefs, OwnRef, ownRefOf } from './findUserRefs';
@@ -10,8 +11,6 @@ import { replaceInOriginal } from '../text/textView';
  * forgotten first: more than the new users a burst of calls can name while their pseudonyms are worked out.
  */
 export const MAX_REMEMBERED = 8192;
-/** A digest as the `'sha-256'` transform makes it: a name that looks like this is already a pseudonym. */
-const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /** The timers pseudonyms are bounded by; injected so tests use fake timers. */
 export type PseudonymTimers = {
@@ -72,7 +71,7 @@ export function createUserPseudonyms({ transform, salt, timeoutMs, timers = glob
   const plain = new Map<string, true>();
 
   const isPseudonym = (name: string) =>
-    made.has(name) || name === own?.userId || (transform === 'sha-256' && SHA256_HEX.test(name));
+    made.has(name) || name === own?.userId || (transform === 'sha-256' && isSha256Digest(name));
 
   /** False when `text` cannot hold a user ref (plain ASCII, nothing encoded, no `user` nor the own ref without its kind). */
   const mayHoldRef = (text: string) => {
