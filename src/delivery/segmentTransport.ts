@@ -1,6 +1,6 @@
-import { isSha256Digest } from '../identity/hashUserId';
 import { AnalyticsBrowser, Plugin } from '@segment/analytics-next';
 import { EnabledSegmentConfig } from '../config/SegmentConfig';
+import { isSha256Digest } from '../identity/hashUserId';
 import { guardEnrichment } from './enrichmentGuard';
 import { keepAnonymousCallsAnonymous } from './anonymousCalls';
 import { emptyEndpointWarning, identityKeptIn, toCallOptions, toLoadArguments } from './segmentOptions';
