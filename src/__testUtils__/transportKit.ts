@@ -10,11 +10,13 @@ import { browserScheduler } from '../time/scheduler';
  * The transport of one page load, the real library in jsdom with standard
  * delivery (requests to an unreachable host unless `fetch` is answered by
  * the test), and the record of the stored identity's owner, as
- * createDelivery makes them; `segment`: more of its config, `logger`: where
- * its warnings go.
+ * createDelivery makes them; `segment`: more of its config, `transform`:
+ * the user id transform in use, which `pathParts` adds to the call settings
+ * (`none`, `sha-256` or `function`), `logger`: where its warnings go.
  */
-export function loadPageTransport(writeKey: string, { segment = {}, logger = { warn: jest.fn(), info: jest.fn() } } = {}) {
-  const config = readEnabled({ writeKey, cdnSettings: 'local', apiHost: 'http://127.0.0.1:9/v1', ...segment });
+export function loadPageTransport(writeKey: string, { segment = {}, transform = 'none', logger = { warn: jest.fn(), info: jest.fn() } } = {}) {
+  const read = readEnabled({ writeKey, cdnSettings: 'local', apiHost: 'http://127.0.0.1:9/v1', ...segment });
+  const config = { ...read, callSettings: `${read.callSettings}.${transform}` };
   return loadSegmentTransport(config, {
     logger,
     scheduler: browserScheduler,

@@ -68,8 +68,8 @@ export async function loadSegmentTransport(
   const probed = localStorage && { localStorage, cookies: probeCookies(typeof document === 'undefined' ? undefined : document) };
   // What earlier loads left in localStorage that this one must not send, before the library reads its queues.
   const kept = localStorage?.kind === 'usable' ? pageLocalStorage() : undefined;
-  // The config's sha-256 (not a transform given in code, which wins: see `pathParts`) makes every user id a digest.
-  const digestsOnly = config.userIdTransform === 'sha-256' && !config.callSettings.endsWith('.function');
+  // The transform in use is the last part of the call settings (see `pathParts`): sha-256 makes every user id a digest.
+  const digestsOnly = config.callSettings.endsWith('.sha-256');
   if (dropQueuesOfOtherSettings(kept, config.writeKey, config.callSettings, digestsOnly ? isSha256Digest : undefined)) {
     logger.warn('Segment analytics: the events the Segment library kept from an earlier page load were not sent: the privacy or user id settings have changed since');
   }
