@@ -55,21 +55,23 @@ function dropLibraryQueues(storage: KeyValueStorage, writeKey: string): boolean 
   return queues.length > 0;
 }
 
-/** Stands for a queue that is not the library's JSON. */
-const UNREADABLE = Symbol('unreadable');
+/** A call as the library keeps it in its queue (its context's id and event). */
+type LibraryQueueItem = { id?: unknown; event?: { messageId?: unknown; userId?: unknown } } | null;
 
-/** The `userId` of every call in the library's queues of `writeKey`, as stored. Throws where storage does. */
-function usersOfQueues(storage: KeyValueStorage, writeKey: string): unknown[] {
+/**
+ * The library's queues of calls of `writeKey` (`:items`), each with its
+ * calls; `items` undefined: not the library's JSON. Throws where storage does.
+ */
+function libraryQueues(storage: KeyValueStorage, writeKey: string): Array<{ key: string; items?: LibraryQueueItem[] }> {
   return libraryQueueKeys(storage, writeKey)
-    .filter(name => name.endsWith(':items'))
-    .flatMap(name => {
-      let items: unknown;
+    .filter(key => key.endsWith(':items'))
+    .map(key => {
       try {
-        items = JSON.parse(storage.getItem(name) ?? '[]');
+        const items: unknown = JSON.parse(storage.getItem(key) ?? '[]');
+        return { key, items: Array.isArray(items) ? (items as LibraryQueueItem[]) : [] };
       } catch {
-        return [UNREADABLE];
+        return { key };
       }
-      return Array.isArray(items) ? items.map(item => item?.event?.userId) : [];
     });
 }
 
@@ -79,7 +81,9 @@ function usersOfQueues(storage: KeyValueStorage, writeKey: string): unknown[] {
  * JSON) counts as such: removed rather than sent. Throws where storage does.
  */
 function holdsUserIdsNotOwn(storage: KeyValueStorage, writeKey: string, own: (userId: string) => boolean): boolean {
-  return usersOfQueues(storage, writeKey).some(user => user === UNREADABLE || (typeof user === 'string' && !own(user)));
+  return libraryQueues(storage, writeKey).some(
+    ({ items }) => !items || items.some(item => typeof item?.event?.userId === 'string' && !own(item.event.userId)),
+  );
 }
 
 /**
@@ -162,10 +166,10 @@ export function dropKeptCallsTheLibraryKept(
 ): number {
   try {
     if (!storage) return 0;
-    const queues = libraryQueueKeys(storage, writeKey)
-      .filter(key => key.endsWith(':items'))
-      .map(key => ({ key, items: JSON.parse(storage.getItem(key) ?? '[]') as unknown }))
-      .map(({ key, items }) => ({ key, items: Array.isArray(items) ? (items as Array<{ id?: unknown; event?: { messageId?: unknown } } | null>) : [] }));
+    const read = libraryQueues(storage, writeKey);
+    // A queue that is not the library's JSON: all left as they are.
+    if (read.some(({ items }) => !items)) return 0;
+    const queues = read.filter((queue): queue is { key: string; items: LibraryQueueItem[] } => !!queue.items);
     const queued = queues.flatMap(({ items }) => items.map(item => item?.event?.messageId)).filter((id): id is string => typeof id === 'string');
     // Only what the store could remove from every key it is kept under: a copy left behind is sent by the module too.
     const doubled = queued.length ? takeKept(queued) : new Set<string>();
