@@ -1,4 +1,5 @@
 import type { IdentityApi, StorageApi } from '@backstage/core-plugin-api';
+import { TransformKind, withTransform } from './config/callSettings';
 import { EnabledSegmentConfig } from './config/SegmentConfig';
 import { listenForPageLeave } from './delivery/pageLifecycle';
 import { startRelayMode } from './delivery/relayMode';
@@ -89,7 +90,7 @@ export function setUpPathParts(
     identityApi && withGroups(resolveIdentity({ identityApi, transform: userIdTransform, salt, groups, warn, onUser }));
   if (identity) relay.followUser?.(identity.userId);
   // A transform given in code wins over the config's: calls kept for the next load are made under it too.
-  const kind = typeof transform === 'function' ? 'function' : transform ?? 'none';
-  const settings = { ...config, callSettings: `${config.callSettings}.${kind}` };
+  const kind: TransformKind = typeof transform === 'function' ? 'function' : transform ?? 'none';
+  const settings = { ...config, callSettings: withTransform(config.callSettings, kind) };
   return { config: settings, logger, warnOnce, privacy, identity, whenReady: relay.whenReady, relayRefused: relay.refused, storageApi: app.storageApi };
 }

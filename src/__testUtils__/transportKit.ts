@@ -1,4 +1,5 @@
 import { readEnabled } from './configReading';
+import { TransformKind, withTransform } from '../config/callSettings';
 import { createPrivacy } from '../privacy/createPrivacy';
 import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
 import { loadSegmentTransport } from '../delivery/segmentTransport';
@@ -14,9 +15,9 @@ import { browserScheduler } from '../time/scheduler';
  * the user id transform in use, which `pathParts` adds to the call settings
  * (`none`, `sha-256` or `function`), `logger`: where its warnings go.
  */
-export function loadPageTransport(writeKey: string, { segment = {}, transform = 'none', logger = { warn: jest.fn(), info: jest.fn() } } = {}) {
+export function loadPageTransport(writeKey: string, { segment = {}, transform = 'none' as TransformKind, logger = { warn: jest.fn(), info: jest.fn() } } = {}) {
   const read = readEnabled({ writeKey, cdnSettings: 'local', apiHost: 'http://127.0.0.1:9/v1', ...segment });
-  const config = { ...read, callSettings: `${read.callSettings}.${transform}` };
+  const config = { ...read, callSettings: withTransform(read.callSettings, transform) };
   return loadSegmentTransport(config, {
     logger,
     scheduler: browserScheduler,

@@ -1,4 +1,6 @@
+import { ConfigReader } from '@backstage/config';
 import { memoryStorage } from '../__testUtils__/deliveryTestKit';
+import { callSettingsOf, TransformKind, withTransform } from '../config/callSettings';
 import { createCallStore } from './callStore';
 import { dropKeptCallsTheLibraryKept, dropQueuesOfAnotherUser, dropQueuesOfOtherSettings, purgeExpiredOfOtherWriteKeys } from './librarySettings';
 import { stored, storeOn } from '../__testUtils__/callStoreKit';
@@ -20,14 +22,38 @@ describe('dropQueuesOfOtherSettings', () => {
     expect(storage.data.get('backstage-segment:wk:settings')).toBe('strict');
   });
 
-  it.each<[string, Record<string, string>]>([
-    ['the same settings', { 'backstage-segment:wk:settings': 'strict' }],
-    ['no record (the first load, or a version before it)', {}],
-  ])('keeps them under %s', (_label, record) => {
-    const storage = storageWith({ ...record, [QUEUE]: '[]' });
+  it('keeps them under the same settings', () => {
+    const storage = storageWith({ 'backstage-segment:wk:settings': 'strict', [QUEUE]: '[]' });
     expect(dropQueuesOfOtherSettings(storage, 'wk', 'strict')).toBe(false);
     expect(storage.data.get(QUEUE)).toBe('[]');
     expect(storage.data.get('backstage-segment:wk:settings')).toBe('strict');
+  });
+
+  /** A load's call settings as `pathParts` makes them. */
+  const settingsOf = (segment: object, transform: TransformKind = 'none') => withTransform(callSettingsOf(new ConfigReader(segment)), transform);
+  const LEFTOVER = JSON.stringify([{ event: { type: 'page', anonymousId: 'a', properties: { url: 'https://bs.example.com/x?token=s3cret' } } }]);
+
+  it("with no record (the public plugin's library left them, or a release before the record), keeps them under the defaults", () => {
+    const defaults = settingsOf({ writeKey: 'wk', batching: { size: 5 }, debug: true, maskIP: false });
+    const storage = storageWith({ [QUEUE]: LEFTOVER });
+    expect(dropQueuesOfOtherSettings(storage, 'wk', defaults)).toBe(false);
+    expect(storage.data.get(QUEUE)).toBe(LEFTOVER);
+    expect(storage.data.get('backstage-segment:wk:settings')).toBe(defaults);
+  });
+
+  it.each<[string, string]>([
+    ['userIdTransform sha-256', settingsOf({ userIdTransform: 'sha-256' }, 'sha-256')],
+    ['a transform given in code', settingsOf({}, 'function')],
+    ['the code option sha-256', settingsOf({}, 'sha-256')],
+    ['redact.emails', settingsOf({ redact: { emails: true } })],
+    ['events.exclude', settingsOf({ events: { exclude: [{ action: 'search' }] } })],
+    ['allowedAttributes', settingsOf({ allowedAttributes: [] })],
+    ['maskIP', settingsOf({ maskIP: 'yes' })],
+  ])('with no record, removes them under settings that shape calls: %s', (_label, settings) => {
+    const storage = storageWith({ [QUEUE]: LEFTOVER });
+    expect(dropQueuesOfOtherSettings(storage, 'wk', settings)).toBe(true);
+    expect(storage.data.has(QUEUE)).toBe(false);
+    expect(storage.data.get('backstage-segment:wk:settings')).toBe(settings);
   });
 
   const DIGEST = '5e884898da28047151d0e56f8dc62927a7ac9f3a1f8e1f0c3c1f0e8d1a2b3c4d';

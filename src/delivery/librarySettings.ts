@@ -1,3 +1,4 @@
+import { shapesCalls } from '../config/readCallSettings';
 import { createCallStore, type KeyValueStorage } from './callStore';
 import { KEPT_KEY, libraryQueuePrefix } from './dropKeptCalls';
 import { browserScheduler, Scheduler } from '../time/scheduler';
@@ -9,7 +10,11 @@ import { browserScheduler, Scheduler } from '../time/scheduler';
  * made under (`SegmentConfig.callSettings`) are not those of the load that
  * left them: as the module's own kept calls (see `madeUnder`), a call made
  * under other privacy or user id settings is not sent. The settings of the
- * last load are kept under `backstage-segment:<writeKey>:settings`. Where
+ * last load are kept under `backstage-segment:<writeKey>:settings`; queues
+ * found with no such record were left by something that does not record its
+ * settings (the public plugin's library, another analytics.js of the origin,
+ * a release of this module before the record): removed when this load's
+ * settings shape calls (`shapesCalls`), kept under the defaults. Where
  * this load can tell its own user ids (`ownUserId`: a sha-256 digest), it
  * also removes them when a call in them has another kind of user id (the
  * plain entity ref): a tab still open under the settings of an earlier
@@ -28,7 +33,7 @@ export function dropQueuesOfOtherSettings(
   try {
     const key = `backstage-segment:${writeKey}:settings`;
     const last = storage.getItem(key);
-    const other = (last !== null && last !== settings) || (!!ownUserId && holdsUserIdsNotOwn(storage, writeKey, ownUserId));
+    const other = (last === null ? shapesCalls(settings) : last !== settings) || (!!ownUserId && holdsUserIdsNotOwn(storage, writeKey, ownUserId));
     const dropped = other && dropLibraryQueues(storage, writeKey);
     if (last !== settings) storage.setItem(key, settings);
     return dropped;

@@ -1,4 +1,5 @@
 import { AnalyticsBrowser, Plugin } from '@segment/analytics-next';
+import { transformOf } from '../config/readCallSettings';
 import { EnabledSegmentConfig } from '../config/SegmentConfig';
 import { isSha256Digest } from '../identity/hashUserId';
 import { guardEnrichment } from './enrichmentGuard';
@@ -69,7 +70,7 @@ export async function loadSegmentTransport(
   // What earlier loads left in localStorage that this one must not send, before the library reads its queues.
   const kept = localStorage?.kind === 'usable' ? pageLocalStorage() : undefined;
   // The transform in use is the last part of the call settings (see `pathParts`): sha-256 makes every user id a digest.
-  const digestsOnly = config.callSettings.endsWith('.sha-256');
+  const digestsOnly = transformOf(config.callSettings) === 'sha-256';
   if (dropQueuesOfOtherSettings(kept, config.writeKey, config.callSettings, digestsOnly ? isSha256Digest : undefined)) {
     logger.warn('Segment analytics: the events the Segment library kept from an earlier page load were not sent: the privacy or user id settings have changed since');
   }
