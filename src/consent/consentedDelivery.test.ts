@@ -73,4 +73,22 @@ describe('ConsentedDelivery', () => {
     expect(stale.stop).toHaveBeenCalled(); // cut off from the network
     expect(forget).not.toHaveBeenCalled();
   });
+
+  it("a page off since it loaded leaves what the browser keeps alone as it is hidden or left (another tab may have switched on since); one whose library ran removes what it left", () => {
+    const leaves: Array<() => void> = [];
+    const forget = jest.fn();
+    const options = { create: () => ({ enqueue: () => {}, stop: () => {} }), forget, onPageLeave: (leave: () => void) => leaves.push(leave) };
+    const offSinceLoad = new ConsentedDelivery(options);
+    offSinceLoad.stop(); // the stored "no", read at load
+    expect(forget).toHaveBeenCalledTimes(1);
+    leaves.forEach(leave => leave());
+    expect(forget).toHaveBeenCalledTimes(1);
+
+    const switchedOff = new ConsentedDelivery(options);
+    switchedOff.start();
+    switchedOff.stop(); // the user's "no" in this page: its library stores its queues as the page goes
+    expect(forget).toHaveBeenCalledTimes(2);
+    leaves.forEach(leave => leave());
+    expect(forget).toHaveBeenCalledTimes(3);
+  });
 });

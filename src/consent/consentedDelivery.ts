@@ -31,12 +31,13 @@ type SwitchState = { kind: 'waiting' } | { kind: 'on'; session: Session; since: 
  * analytics is switched on; on switching off the current one is stopped,
  * its library cut off from the network, and what was stored in the browser
  * removed (again when the page is left, after the library has written its
- * queues, and once more should a library still loading arrive later).
+ * queues, and once more should a library still loading arrive later; a page
+ * off since it loaded removes it once, as it is switched off).
  * Driven by the consent gate: `start` and `stop` come on changes only.
  */
 export class ConsentedDelivery {
   private state: SwitchState = { kind: 'waiting' };
-  /** The page-leave listener of switched-off analytics is registered (once, at the first switch-off). */
+  /** The page-leave listener of switched-off analytics is registered (once, at the first switch-off of a session). */
   private listening = false;
 
   constructor(private readonly options: ConsentedDeliveryOptions) {}
@@ -81,7 +82,10 @@ export class ConsentedDelivery {
       if (session.transport) this.cut(session.transport);
     }
     this.options.forget();
-    if (this.listening) return;
+    // Only a page whose library ran can leave something behind as it goes (the library stores its queues on
+    // pagehide). A page off since it loaded has nothing of its own to remove, and what other tabs keep (switched
+    // on since, which this page is not told of without signals) is theirs: removing it lost their events.
+    if (previous.kind !== 'on' || this.listening) return;
     this.listening = true;
     // Registered now, after the library's own listeners: runs after they have stored their queues.
     this.options.onPageLeave(() => {

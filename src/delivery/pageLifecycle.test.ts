@@ -60,6 +60,16 @@ describe('listenForPageLeave', () => {
     expect(page.backs()).toBe(1);
   });
 
+  it('a hidden tab the browser freezes (it may discard it later, with no other event) is left as on a pagehide that may come back; resumed, it is back', () => {
+    const page = listening();
+    visibility('hidden');
+    document.dispatchEvent(new Event('freeze'));
+    expect(page.leaves).toEqual([{ final: false }, { final: false, pageHide: true }]);
+    expect(page.backs()).toBe(0);
+    document.dispatchEvent(new Event('resume'));
+    expect(page.backs()).toBe(1);
+  });
+
   it('unloaded for good (pagehide, not persisted) is final; beforeunload is not (the page may stay)', () => {
     const page = listening();
     window.dispatchEvent(new Event('beforeunload'));

@@ -3,7 +3,9 @@
  * `pagehide` not kept in the back/forward cache); otherwise it may come back
  * (hidden, `beforeunload`, or kept in that cache). `pageHide`: a `pagehide`,
  * kept in that cache or not (the cache may drop the page later, with what it
- * holds in memory); when absent, as `final` says.
+ * holds in memory), or a `freeze` (a hidden tab the browser stops running,
+ * which it may discard later, with no other event: Chrome's memory saver,
+ * mobile browsers); when absent, as `final` says.
  */
 export type PageLeave = { final: boolean; pageHide?: boolean };
 
@@ -13,7 +15,7 @@ export type PageLeave = { final: boolean; pageHide?: boolean };
  * chance to run code (mobile browsers often send only `visibilitychange`),
  * so `onLeave` may run several times, and the page may also come back:
  * `onBack` is called when it is shown again (`visibilitychange` to visible,
- * a `pageshow` from the back/forward cache).
+ * a `pageshow` from the back/forward cache, a `resume` after a `freeze`).
  *
  * @returns a function that stops listening
  */
@@ -26,11 +28,14 @@ export function listenForPageLeave(onLeave: (leave: PageLeave) => void, onBack: 
   const onPageHide = (event: Event) => onLeave({ final: !(event as Partial<PageTransitionEvent>).persisted, pageHide: true });
   const onPageShow = (event: Event) => (event as Partial<PageTransitionEvent>).persisted && onBack();
   const onBeforeUnload = () => onLeave({ final: false });
+  const onFreeze = () => onLeave({ final: false, pageHide: true });
   const listeners: [EventTarget, string, (event: Event) => unknown][] = [
     [window, 'pagehide', onPageHide],
     [window, 'pageshow', onPageShow],
     [window, 'beforeunload', onBeforeUnload],
     [document, 'visibilitychange', onVisibility],
+    [document, 'freeze', onFreeze],
+    [document, 'resume', onBack],
   ];
   for (const [target, type, listener] of listeners) target.addEventListener(type, listener);
   return () => {
