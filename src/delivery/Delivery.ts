@@ -224,13 +224,13 @@ export class Delivery {
    * (and also stays here, in case the page comes back); on `pagehide`, so
    * is what the library holds only in memory, which goes with the page.
    */
-  private leave({ final, pageHide = final }: PageLeave) {
+  private leave({ final, pageHide = final, unannounced = false }: PageLeave) {
     const state = this.transportState;
     if (state.kind === 'dead') return;
     const open = this.readiness() === 'open';
     if (!open) this.waiting.warn();
     const owner = open ? this.sessionUserId ?? null : null;
-    const held = pageHide && state.kind === 'ready' ? state.transport.heldInMemory?.() ?? [] : [];
+    const held = pageHide && state.kind === 'ready' ? state.transport.heldInMemory?.(unannounced) ?? [] : [];
     if (this.identity.state.kind !== 'known') this.carryOver?.leftUnidentified();
     this.carryOver?.save(this.queue, [...held, ...this.carryOver.restored.remaining()], owner, !open, call => this.prepare(call));
     if (state.kind !== 'ready') return;

@@ -47,10 +47,12 @@ export interface Transport {
    * The calls handed over lately that may live only in memory (the
    * batcher's buffer, a batch request without `keepalive`), as they
    * would be stored, with the messageId and anonymous id they went out with:
-   * a page being hidden for navigation (`pagehide`) stores them for the next load (see
-   * `createRecentHandOvers`). A transport without it holds none.
+   * a page being hidden for navigation (`pagehide`) or frozen stores them for the next load (see
+   * `createRecentHandOvers`). `unannounced`: frozen with no `pagehide` before
+   * (see `PageLeave`), so what the library persists on `pagehide` (its own
+   * queue, without `batching`) is in memory only too. A transport without it holds none.
    */
-  heldInMemory?(): StoredCall[];
+  heldInMemory?(unannounced: boolean): StoredCall[];
   /**
    * Hands one call over; may return a promise that settles once the library
    * has run the call through its pipeline (Delivery paces a burst by it).

@@ -17,6 +17,14 @@ type Hook = (ctx: EventContext) => unknown;
 /** What this needs of a loaded library. */
 export type DeliveredOnceLibrary = { queue: { plugins: unknown[] } };
 
+/** Told of each event the destination is given (by `messageId`). */
+export type DeliveryFollower = {
+  /** A request for it is being made (or it is queued, offline). */
+  attempted(messageId: string): void;
+  /** Delivered, or given up by the library for good. */
+  settled(messageId: string): void;
+};
+
 /**
  * Standard delivery: an event the library has delivered from this page is
  * not sent again by it, nor by the next load.
@@ -35,11 +43,12 @@ export type DeliveredOnceLibrary = { queue: { plugins: unknown[] } };
  * then once it is answered (another tab of the app, opened after the page
  * came back, would send what is left there). Where the page does not
  * come back, nothing is known to be delivered: the next load sends the
- * library's queue as it always does. Wraps the destination's hooks: call
+ * library's queue as it always does. `follower` is told of each event's
+ * attempts and of its end. Wraps the destination's hooks: call
  * before anything else that does (bar the batcher, which standard delivery
  * does not use). Never throws.
  */
-export function sendDeliveredOnce(analytics: DeliveredOnceLibrary, storage: KeyValueStorage | undefined): void {
+export function sendDeliveredOnce(analytics: DeliveredOnceLibrary, storage: KeyValueStorage | undefined, follower?: DeliveryFollower): void {
   const destination = findSegmentDestination(analytics.queue.plugins) as
     | (Partial<Record<(typeof EVENT_HOOKS)[number], unknown>> & { metadata?: { writeKey?: unknown } })
     | undefined;
@@ -66,14 +75,17 @@ export function sendDeliveredOnce(analytics: DeliveredOnceLibrary, storage: KeyV
       if (deliveredContexts.has(ctx)) return Promise.resolve(ctx);
       const logged = ctx.logs().length;
       const wasOnline = connection.online;
+      if (typeof id === 'string') follower?.attempted(id);
       const sent = hook.call(destination, ctx) as Partial<Promise<unknown>> | undefined;
       // A request that failed logs an error on the context (and the library tries again); tries used up mark
       // it failed. (The library logs other things meanwhile: its turn for an event sent as the page went.)
       if (typeof sent?.then === 'function') {
         sent.then(() => {
+          if (ctx.failedDelivery() && typeof id === 'string') follower?.settled(id);
           if (!wasOnline || failedSince(ctx, logged)) return;
           deliveredContexts.add(ctx);
           if (typeof id !== 'string') return;
+          follower?.settled(id);
           deliveredIds.ring[deliveredIds.next] = id;
           deliveredIds.next = (deliveredIds.next + 1) % MAX_REMEMBERED;
           // Answered once the page came back from the cache: out of the persisted queue now, before another tab reads it.

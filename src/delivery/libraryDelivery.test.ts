@@ -58,3 +58,57 @@ describe('standard delivery, a page kept in the back/forward cache with a reques
     expect(sent()).toHaveLength(1);
   });
 });
+
+describe('standard delivery, what the library holds when the page is frozen with no pagehide (it may be discarded)', () => {
+  /** Every request answered with `status()` at the time. */
+  function answering(status: () => number) {
+    const posted: Array<Record<string, any>> = [];
+    jest.spyOn(globalThis, 'fetch').mockImplementation(async (_url, init) => {
+      posted.push(JSON.parse(String(init?.body)));
+      return new Response('{}', { status: status() });
+    });
+    return posted;
+  }
+  const subjects = (calls: Array<{ call: { properties?: Record<string, unknown> } }>) => calls.map(c => c.call.properties?.subject);
+
+  it('the calls its retries hold during an outage are given to store, with the messageIds they went out with; none once delivered', async () => {
+    let status = 503;
+    const posted = answering(() => status);
+    const page = await loadPageTransport('frozen');
+    page.startSession('user:default/jane', new Date());
+    for (const subject of ['first', 'second']) void page.send(clickCall(subject), { userId: 'user:default/jane' });
+    await jest.advanceTimersByTimeAsync(1000);
+    const tried = [...new Set(posted.filter(p => p.type === 'track').map(p => p.messageId))];
+    expect(tried).toHaveLength(2);
+    const held = page.heldInMemory!(true);
+    expect(subjects(held)).toEqual(['first', 'second']);
+    expect(held.map(c => c.messageId)).toEqual(tried);
+    // On pagehide the library persists them itself: nothing to store twice.
+    expect(page.heldInMemory!(false)).toEqual([]);
+    status = 200;
+    await jest.advanceTimersByTimeAsync(30_000);
+    expect(new Set(posted.filter(p => p.type === 'track' && p.messageId).map(p => p.messageId)).size).toBe(2);
+    expect(page.heldInMemory!(true)).toEqual([]);
+  });
+
+  it('handed over and not yet sent (the library runs its pipeline on timers the freeze stops): given to store', async () => {
+    answering(() => 200);
+    const page = await loadPageTransport('frozen');
+    page.startSession('user:default/jane', new Date());
+    await jest.advanceTimersByTimeAsync(200);
+    void page.send(clickCall('just handed over'), { userId: 'user:default/jane' });
+    expect(subjects(page.heldInMemory!(true))).toEqual(['just handed over']);
+    await jest.advanceTimersByTimeAsync(200);
+    expect(page.heldInMemory!(true)).toEqual([]);
+  });
+
+  it('a call the library gives up on (a 400) is not stored for the next load', async () => {
+    const posted = answering(() => 400);
+    const page = await loadPageTransport('frozen');
+    page.startSession('user:default/jane', new Date());
+    void page.send(clickCall('refused'), { userId: 'user:default/jane' });
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(posted.some(p => p.properties?.subject === 'refused')).toBe(true);
+    expect(page.heldInMemory!(true)).toEqual([]);
+  });
+});

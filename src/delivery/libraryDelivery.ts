@@ -7,7 +7,7 @@ import { refuseEveryBatch, failEveryRequest } from './cutOffLibrary';
 import type { LeaveSender } from './leaveSender';
 import { createRecentHandOvers, RecentHandOvers } from './recentHandOvers';
 import { sendDeliveredOnce } from './deliveredOnce';
-import type { KeyValueStorage } from './callStore';
+import type { KeyValueStorage, StoredCall } from './callStore';
 
 /** Standard delivery: how long after a call has been handed over its first delivery attempt is looked at. */
 const FAILURE_CHECK_DELAY_MS = 4000;
@@ -19,11 +19,15 @@ const FAILURE_CHECK_DELAY_MS = 4000;
  */
 export type LibraryDelivery = {
   /**
-   * The calls handed over that only the page's memory holds (with
-   * `batching`, where calls are persisted: see `createRecentHandOvers`);
-   * absent when the library keeps them itself.
+   * The calls handed over that the page's memory may hold alone (where
+   * calls are persisted: see `createRecentHandOvers`); absent otherwise.
    */
   held?: RecentHandOvers;
+  /**
+   * Those of {@link LibraryDelivery.held} to store as the page is hidden for
+   * navigation or frozen (`unannounced`: see `PageLeave`).
+   */
+  heldInMemory(unannounced: boolean): StoredCall[];
   /** Looks at a handed-over call's context once its delivery can have failed (a no-op where the batcher tells). */
   observe(ctx: unknown): void;
   /** The page is being hidden or left (`final`: unloaded for good). */
@@ -58,9 +62,8 @@ export function startLibraryDelivery(analytics: BatchingLibrary, options: Librar
   const segmentIo = options.initOptions.integrations?.['Segment.io'] as BatchingSegmentIo | { deliveryStrategy?: Record<string, any> } | undefined;
   const strategy = segmentIo?.deliveryStrategy;
   if (strategy?.strategy === 'batching') return startBatching(analytics, segmentIo as BatchingSegmentIo, options);
-  sendDeliveredOnce(analytics, options.libraryStorage);
   // Always a config object (see `toLoadArguments`): the library reads it on each request.
-  return startStandard(strategy?.config ?? {}, options);
+  return startStandard(analytics, strategy?.config ?? {}, options);
 }
 
 /**
@@ -69,11 +72,29 @@ export function startLibraryDelivery(analytics: BatchingLibrary, options: Librar
  * its request has failed or not, so its log is looked at a little later,
  * once the first attempt is over (one timer for all calls). While the page
  * is being left, requests go with `keepalive` and events as soon as they are
- * enriched (see `createLeaveSender`).
+ * enriched (see `createLeaveSender`). The library persists what it holds
+ * (retries, calls offline, requests on their way) on `pagehide` only: where
+ * calls are persisted, the calls handed over are remembered until answered
+ * or given up (or for {@link createRecentHandOvers}'s window, until their
+ * request is made), for a page frozen without a `pagehide` (and maybe
+ * discarded) to store them.
  */
-function startStandard(config: Record<string, any>, { scheduler, watch, looking, leaveSender }: LibraryDeliveryOptions): LibraryDelivery {
+function startStandard(analytics: BatchingLibrary, config: Record<string, any>, options: LibraryDeliveryOptions): LibraryDelivery {
+  const { scheduler, watch, looking, leaveSender, persisted } = options;
   const later = createDelayedObserver(watch, FAILURE_CHECK_DELAY_MS, scheduler);
+  const held = persisted ? createRecentHandOvers(0, scheduler.now) : undefined;
+  sendDeliveredOnce(analytics, options.libraryStorage, held && {
+    // Its request made: remembered until answered, or until the library gives up on it.
+    attempted(messageId) {
+      held.holding(messageId);
+      if (config.keepalive) held.carried(messageId);
+    },
+    settled: held.settled,
+  });
   return {
+    held,
+    // On `pagehide` the library persists what it holds itself; frozen without one, that is lost with the page.
+    heldInMemory: unannounced => (unannounced ? held?.recent() ?? [] : []),
     observe(ctx) {
       if (looking()) later.add(ctx);
     },
@@ -98,6 +119,7 @@ function startBatching(analytics: BatchingLibrary, segmentIo: BatchingSegmentIo,
   sendBatchesOurselves(analytics, segmentIo, scheduler, { attempted: watch, holding: held?.holding, settled: held?.settled, carried: held?.carried });
   return {
     held,
+    heldInMemory: () => held?.recent() ?? [],
     observe() {},
     leaving(final) {
       // On a hide the page survives and its timers run: events reach the batcher, which knows the page is hidden.

@@ -64,10 +64,25 @@ describe('listenForPageLeave', () => {
     const page = listening();
     visibility('hidden');
     document.dispatchEvent(new Event('freeze'));
-    expect(page.leaves).toEqual([{ final: false }, { final: false, pageHide: true }]);
+    // No pagehide came first: what pagehide listeners keep (the library's own queue) is not kept.
+    expect(page.leaves).toEqual([{ final: false }, { final: false, pageHide: true, unannounced: true }]);
     expect(page.backs()).toBe(0);
     document.dispatchEvent(new Event('resume'));
     expect(page.backs()).toBe(1);
+  });
+
+  it('a page the back/forward cache keeps is frozen after its pagehide: not unannounced; shown again and then frozen, it is', () => {
+    const page = listening();
+    window.dispatchEvent(transition('pagehide', true));
+    document.dispatchEvent(new Event('freeze'));
+    document.dispatchEvent(new Event('resume'));
+    window.dispatchEvent(transition('pageshow', true));
+    document.dispatchEvent(new Event('freeze'));
+    expect(page.leaves).toEqual([
+      { final: false, pageHide: true },
+      { final: false, pageHide: true, unannounced: false },
+      { final: false, pageHide: true, unannounced: true },
+    ]);
   });
 
   it('unloaded for good (pagehide, not persisted) is final; beforeunload is not (the page may stay)', () => {

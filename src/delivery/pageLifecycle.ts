@@ -5,9 +5,11 @@
  * kept in that cache or not (the cache may drop the page later, with what it
  * holds in memory), or a `freeze` (a hidden tab the browser stops running,
  * which it may discard later, with no other event: Chrome's memory saver,
- * mobile browsers); when absent, as `final` says.
+ * mobile browsers); when absent, as `final` says. `unannounced`: a `freeze`
+ * with no `pagehide` before it (none since the page was last shown): what
+ * `pagehide` listeners keep, such as the library's own queue, is not kept.
  */
-export type PageLeave = { final: boolean; pageHide?: boolean };
+export type PageLeave = { final: boolean; pageHide?: boolean; unannounced?: boolean };
 
 /**
  * Calls `onLeave` whenever the page may be going away: `pagehide`,
@@ -25,10 +27,18 @@ export function listenForPageLeave(onLeave: (leave: PageLeave) => void, onBack: 
     if (document.visibilityState === 'hidden') onLeave({ final: false });
     else onBack();
   };
-  const onPageHide = (event: Event) => onLeave({ final: !(event as Partial<PageTransitionEvent>).persisted, pageHide: true });
-  const onPageShow = (event: Event) => (event as Partial<PageTransitionEvent>).persisted && onBack();
+  // A page kept in the back/forward cache is frozen after its `pagehide`.
+  let pageHidden = false;
+  const onPageHide = (event: Event) => {
+    pageHidden = true;
+    onLeave({ final: !(event as Partial<PageTransitionEvent>).persisted, pageHide: true });
+  };
+  const onPageShow = (event: Event) => {
+    pageHidden = false;
+    if ((event as Partial<PageTransitionEvent>).persisted) onBack();
+  };
   const onBeforeUnload = () => onLeave({ final: false });
-  const onFreeze = () => onLeave({ final: false, pageHide: true });
+  const onFreeze = () => onLeave({ final: false, pageHide: true, unannounced: !pageHidden });
   const listeners: [EventTarget, string, (event: Event) => unknown][] = [
     [window, 'pagehide', onPageHide],
     [window, 'pageshow', onPageShow],

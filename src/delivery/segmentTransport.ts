@@ -17,7 +17,7 @@ import { describeError } from '../warnSafely';
 import { keepIdentityForPageLife, skipPerEventCookieStore, withPageLifeIdentity } from './pageLifeIdentity';
 import { createLeaveSender } from './leaveSender';
 import { Scheduler } from '../time/scheduler';
-import { randomId } from './randomId';
+import { libraryMessageId } from './messageId';
 import { dropKeptCallsTheLibraryKept, dropQueuesOfAnotherUser, dropQueuesOfOtherSettings, purgeExpiredOfOtherWriteKeys } from './librarySettings';
 import { isWriteKeyClaimed } from '../oncePerWriteKey';
 import type { BatchingLibrary } from './batching/batchDestination';
@@ -167,11 +167,11 @@ export async function loadSegmentTransport(
       analytics.group(groupId, traits, toCallOptions({ timestamp }, userId, config.maskIP)).then(observe, () => {});
       identity?.sync();
     },
-    heldInMemory: () => held?.recent() ?? [],
+    heldInMemory: unannounced => delivery.heldInMemory(unannounced),
     send(call, { userId, messageId: given, anonymousId, groupId, categoryPreferences }) {
       // Held, a call gets its messageId now (in the library's form): a copy stored for the next load is the
       // same event, with the anonymous id it goes out with.
-      const messageId = held ? given ?? `ajs-next-${scheduler.wallNow()}-${randomId()}` : given;
+      const messageId = held ? given ?? libraryMessageId(scheduler.wallNow()) : given;
       held?.add({ messageId: messageId!, owner: userId ?? null, call, anonymousId: anonymousId ?? analytics.user().anonymousId() ?? undefined });
       const options = { ...toCallOptions(call, userId, config.maskIP, groupId), ...(messageId && { messageId }) };
       if (categoryPreferences) options.context = { ...options.context, consent: { categoryPreferences } };

@@ -1,0 +1,15 @@
+/**
+ * A messageId in the library's form (`ajs-next-<ms>-<uuid v4>`), made as the
+ * library makes its own: the UUID from `Math.random`, as a messageId only
+ * needs to be unique, not secret (Segment de-duplicates by it). It is made for
+ * every call handed over, and Chromium's `crypto.randomUUID` costs about as
+ * much as the rest of the module's work on a call.
+ */
+export function libraryMessageId(wallNow: number): string {
+  return `ajs-next-${wallNow}-${hex(8)}-${hex(4)}-4${hex(3)}-${(8 + Math.floor(Math.random() * 4)).toString(16)}${hex(3)}-${hex(6)}${hex(6)}`;
+}
+
+/** `digits` random hexadecimal digits (at most 13: what a double holds exactly). */
+function hex(digits: number): string {
+  return Math.floor(Math.random() * 16 ** digits).toString(16).padStart(digits, '0');
+}
