@@ -15,7 +15,6 @@ import { Transport } from './Transport';
 
 const HOLD_POLL_MS = 50; // how often a held page call looks again for its title
 const MAX_WAITING = 5000; // default bound on the calls kept while the library or the identity is not ready
-
 /** `paced`: time slices, in-flight bound, held calls wait; `leaving`: everything, at once. */
 type DrainMode = 'paced' | 'leaving';
 
@@ -77,7 +76,8 @@ export class Delivery {
       transport => this.transportReady(transport),
       error => this.die(error),
     );
-    options.onPageLeave?.(leave => this.leave(leave ?? { final: true }), () => this.carryOver?.cameBack());
+    const sentElsewhere = (ids: Set<string>) => this.transportState.kind === 'ready' && this.transportState.transport.takenElsewhere?.(ids);
+    options.onPageLeave?.(leave => this.leave(leave ?? { final: true }), () => this.carryOver?.cameBack(sentElsewhere));
   }
 
   /** Keeps a call for delivery; returns at once. */
