@@ -103,50 +103,6 @@ describe('a page shown again after it was hidden or left for the back/forward ca
     expect(await page.nextLoad()).toEqual(['identify u', 'click in a batch as u']);
   });
 
-  /** A page whose library holds `held` in memory, frozen with no pagehide; what its transport is told of copies taken by another load. */
-  async function frozenPage(storage: ReturnType<typeof memoryStorage>, held: StoredCall[]) {
-    const library = recordingTransport();
-    library.transport.heldInMemory = unannounced => (unannounced ? held : []);
-    const told: Array<Set<string>> = [];
-    library.transport.takenElsewhere = ids => told.push(ids);
-    const page = deliveryWithStore(storage, { transport: Promise.resolve(library.transport), userId: Promise.resolve('u') });
-    await advance(10);
-    page.life.leave({ final: false, pageHide: true, unannounced: true });
-    return { ...page, told };
-  }
-  const retrying = (n: number): StoredCall => ({ messageId: `m-${n}`, owner: 'u', call: clickCall(`retrying ${n}`) });
-
-  it('frozen, then shown again after another load took its copies and sent them: the transport is told which, so it does not send them again', async () => {
-    const storage = memoryStorage();
-    const page = await frozenPage(storage, [retrying(1), retrying(2)]);
-    expect(subjects(storage)).toEqual(['retrying 1', 'retrying 2']);
-    // Another tab of the app loads meanwhile and takes the first copy (then sends it).
-    createCallStore({ storage, writeKey: 'wk', now: () => Date.now(), logger: page.log }).take(['m-1']);
-    page.life.back();
-    expect(page.told).toEqual([new Set(['m-1'])]);
-    expect(subjects(storage)).toEqual([]);
-  });
-
-  it('shown again with every copy still stored: the transport is told of none', async () => {
-    const storage = memoryStorage();
-    const page = await frozenPage(storage, [retrying(1)]);
-    page.life.back();
-    expect(page.told).toEqual([]);
-    expect(subjects(storage)).toEqual([]);
-  });
-
-  it('shown again where the store cannot be read: the transport is told of none (nothing is dropped for it)', async () => {
-    const storage = memoryStorage();
-    const page = await frozenPage(storage, [retrying(1)]);
-    const read = storage.getItem;
-    storage.getItem = (key: string) => {
-      if (key.includes('pending')) throw new Error('refused');
-      return read(key);
-    };
-    page.life.back();
-    expect(page.told).toEqual([]);
-  });
-
   it('keeps stored what it could not hand over as it was hidden (the library loading): taken back only as it sends them', async () => {
     const storage = memoryStorage();
     const page = deliveryWithStore(storage, { userId: Promise.resolve('u') });

@@ -15,6 +15,7 @@ import { Transport } from './Transport';
 
 const HOLD_POLL_MS = 50; // how often a held page call looks again for its title
 const MAX_WAITING = 5000; // default bound on the calls kept while the library or the identity is not ready
+
 /** `paced`: time slices, in-flight bound, held calls wait; `leaving`: everything, at once. */
 type DrainMode = 'paced' | 'leaving';
 
@@ -76,8 +77,7 @@ export class Delivery {
       transport => this.transportReady(transport),
       error => this.die(error),
     );
-    const sentElsewhere = (ids: Set<string>) => this.transportState.kind === 'ready' && this.transportState.transport.takenElsewhere?.(ids);
-    options.onPageLeave?.(leave => this.leave(leave ?? { final: true }), () => this.carryOver?.cameBack(sentElsewhere));
+    options.onPageLeave?.(leave => this.leave(leave ?? { final: true }), () => this.carryOver?.cameBack());
   }
 
   /** Keeps a call for delivery; returns at once. */

@@ -54,12 +54,6 @@ export interface Transport {
    */
   heldInMemory?(unannounced: boolean): StoredCall[];
   /**
-   * Calls it was given that another load of the app took from the carry-over
-   * store (copies this page stored as it was left), and sends: this page must
-   * not send them again.
-   */
-  takenElsewhere?(messageIds: Set<string>): void;
-  /**
    * Hands one call over; may return a promise that settles once the library
    * has run the call through its pipeline (Delivery paces a burst by it).
    */

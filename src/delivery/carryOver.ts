@@ -115,17 +115,12 @@ export class CarryOver {
    * the store. It holds those calls itself (the library delivered them, or
    * holds them until it does, or they wait here to be handed over), and the
    * next time it is left stores what it still holds; left in the store, they
-   * would be sent again by the next load. Those no longer in the store were
-   * taken by another load of the app, which sends them: `takenElsewhere` is
-   * told (where the store cannot tell, of none).
+   * would be sent again by the next load.
    */
-  cameBack(takenElsewhere: (messageIds: Set<string>) => void = () => {}): void {
+  cameBack(): void {
     if (!this.copies.size) return;
-    const stored = this.options.store.holds(this.copies);
     this.options.store.take(this.copies);
-    const gone = stored && new Set([...this.copies].filter(id => !stored.has(id)));
     this.copies.clear();
-    if (gone?.size) takenElsewhere(gone);
   }
 
   /**

@@ -25,12 +25,6 @@ export type DeliveryFollower = {
   settled(messageId: string): void;
 };
 
-/** What {@link sendDeliveredOnce} gives back. */
-export type DeliveredOnce = {
-  /** These events (by `messageId`) are sent by another load of the app: the library's later turns for them are skipped. */
-  sentElsewhere(messageIds: Iterable<string>): void;
-};
-
 /**
  * Standard delivery: an event the library has delivered from this page is
  * not sent again by it, nor by the next load.
@@ -54,14 +48,11 @@ export type DeliveredOnce = {
  * before anything else that does (bar the batcher, which standard delivery
  * does not use). Never throws.
  */
-export function sendDeliveredOnce(analytics: DeliveredOnceLibrary, storage: KeyValueStorage | undefined, follower?: DeliveryFollower): DeliveredOnce {
-  /** Events another load of the app sends (see {@link DeliveredOnce}): the page's later turns for them are skipped. */
-  const elsewhere = new Set<unknown>();
-  const result = { sentElsewhere: (ids: Iterable<string>) => { for (const id of ids) elsewhere.add(id); } };
+export function sendDeliveredOnce(analytics: DeliveredOnceLibrary, storage: KeyValueStorage | undefined, follower?: DeliveryFollower): void {
   const destination = findSegmentDestination(analytics.queue.plugins) as
     | (Partial<Record<(typeof EVENT_HOOKS)[number], unknown>> & { metadata?: { writeKey?: unknown } })
     | undefined;
-  if (!destination) return result;
+  if (!destination) return;
   /** Contexts the library delivered: it hands the same object to the destination again (see above). */
   const deliveredContexts = new WeakSet<object>();
   /** Their messageIds, the newest {@link MAX_REMEMBERED} (a ring: nothing hashed per event), for the persisted queue. */
@@ -81,7 +72,7 @@ export function sendDeliveredOnce(analytics: DeliveredOnceLibrary, storage: KeyV
     if (typeof hook !== 'function') continue;
     destination[type] = (ctx: EventContext) => {
       const id = ctx.event.messageId;
-      if (deliveredContexts.has(ctx) || elsewhere.has(id)) return Promise.resolve(ctx);
+      if (deliveredContexts.has(ctx)) return Promise.resolve(ctx);
       const logged = ctx.logs().length;
       const wasOnline = connection.online;
       if (typeof id === 'string') follower?.attempted(id);
@@ -105,13 +96,12 @@ export function sendDeliveredOnce(analytics: DeliveredOnceLibrary, storage: KeyV
     };
   }
   const writeKey = destination.metadata?.writeKey;
-  if (!storage || typeof writeKey !== 'string' || typeof window === 'undefined') return result;
+  if (!storage || typeof writeKey !== 'string' || typeof window === 'undefined') return;
   const key = `${libraryQueuePrefix(writeKey)}dest-Segment.io:items`;
   queue.forget = () => {
     queue.persisted = forgetDelivered(storage, key, new Set(deliveredIds.ring));
   };
   window.addEventListener('pagehide', queue.forget);
-  return result;
 }
 
 /** Whether the library gave up on the event, or logged an error on it after its first `logged` entries. */

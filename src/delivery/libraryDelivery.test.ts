@@ -71,20 +71,13 @@ describe('standard delivery, what the library holds when the page is frozen with
   }
   const subjects = (calls: Array<{ call: { properties?: Record<string, unknown> } }>) => calls.map(c => c.call.properties?.subject);
 
-  /** A page whose requests are refused (503) until `collector.status` changes; it sends a click per subject, each tried once. */
-  async function duringAnOutage(...clicks: string[]) {
-    const collector = { status: 503, posted: [] as Array<Record<string, any>> };
-    collector.posted = answering(() => collector.status);
+  it('the calls its retries hold during an outage are given to store, with the messageIds they went out with; none once delivered', async () => {
+    let status = 503;
+    const posted = answering(() => status);
     const page = await loadPageTransport('frozen');
     page.startSession('user:default/jane', new Date());
-    for (const subject of clicks) void page.send(clickCall(subject), { userId: 'user:default/jane' });
+    for (const subject of ['first', 'second']) void page.send(clickCall(subject), { userId: 'user:default/jane' });
     await jest.advanceTimersByTimeAsync(1000);
-    return { page, collector };
-  }
-
-  it('the calls its retries hold during an outage are given to store, with the messageIds they went out with; none once delivered', async () => {
-    const { page, collector } = await duringAnOutage('first', 'second');
-    const { posted } = collector;
     const tried = [...new Set(posted.filter(p => p.type === 'track').map(p => p.messageId))];
     expect(tried).toHaveLength(2);
     const held = page.heldInMemory!(true);
@@ -92,7 +85,7 @@ describe('standard delivery, what the library holds when the page is frozen with
     expect(held.map(c => c.messageId)).toEqual(tried);
     // On pagehide the library persists them itself: nothing to store twice.
     expect(page.heldInMemory!(false)).toEqual([]);
-    collector.status = 200;
+    status = 200;
     await jest.advanceTimersByTimeAsync(30_000);
     expect(new Set(posted.filter(p => p.type === 'track' && p.messageId).map(p => p.messageId)).size).toBe(2);
     expect(page.heldInMemory!(true)).toEqual([]);
@@ -106,19 +99,6 @@ describe('standard delivery, what the library holds when the page is frozen with
     void page.send(clickCall('just handed over'), { userId: 'user:default/jane' });
     expect(subjects(page.heldInMemory!(true))).toEqual(['just handed over']);
     await jest.advanceTimersByTimeAsync(200);
-    expect(page.heldInMemory!(true)).toEqual([]);
-  });
-
-  it('a call another load took from the store and sent (the page resumed afterwards): the library does not send it again', async () => {
-    const { page, collector } = await duringAnOutage('taken', 'kept');
-    const [taken] = page.heldInMemory!(true);
-    page.takenElsewhere!(new Set([taken.messageId]));
-    const tries = (subject: string) => collector.posted.filter(p => p.properties?.subject === subject).length;
-    const before = tries('taken');
-    collector.status = 200;
-    await jest.advanceTimersByTimeAsync(30_000);
-    expect(tries('taken')).toBe(before);
-    expect(tries('kept')).toBeGreaterThan(before);
     expect(page.heldInMemory!(true)).toEqual([]);
   });
 

@@ -28,8 +28,6 @@ export type LibraryDelivery = {
    * navigation or frozen (`unannounced`: see `PageLeave`).
    */
   heldInMemory(unannounced: boolean): StoredCall[];
-  /** Calls another load took from the store and sends (see `Transport.takenElsewhere`). */
-  takenElsewhere(messageIds: Set<string>): void;
   /** Looks at a handed-over call's context once its delivery can have failed (a no-op where the batcher tells). */
   observe(ctx: unknown): void;
   /** The page is being hidden or left (`final`: unloaded for good). */
@@ -85,7 +83,7 @@ function startStandard(analytics: BatchingLibrary, config: Record<string, any>, 
   const { scheduler, watch, looking, leaveSender, persisted } = options;
   const later = createDelayedObserver(watch, FAILURE_CHECK_DELAY_MS, scheduler);
   const held = persisted ? createRecentHandOvers(0, scheduler.now) : undefined;
-  const library = sendDeliveredOnce(analytics, options.libraryStorage, held && {
+  sendDeliveredOnce(analytics, options.libraryStorage, held && {
     // Its request made: remembered until answered, or until the library gives up on it.
     attempted(messageId) {
       held.holding(messageId);
@@ -97,10 +95,6 @@ function startStandard(analytics: BatchingLibrary, config: Record<string, any>, 
     held,
     // On `pagehide` the library persists what it holds itself; frozen without one, that is lost with the page.
     heldInMemory: unannounced => (unannounced ? held?.recent() ?? [] : []),
-    takenElsewhere(ids) {
-      library.sentElsewhere(ids);
-      for (const id of ids) held?.settled(id);
-    },
     observe(ctx) {
       if (looking()) later.add(ctx);
     },
@@ -126,10 +120,6 @@ function startBatching(analytics: BatchingLibrary, segmentIo: BatchingSegmentIo,
   return {
     held,
     heldInMemory: () => held?.recent() ?? [],
-    // The batcher keeps what it holds (a retry, offline): such a call may go twice, with its messageId.
-    takenElsewhere(ids) {
-      for (const id of ids) held?.settled(id);
-    },
     observe() {},
     leaving(final) {
       // On a hide the page survives and its timers run: events reach the batcher, which knows the page is hidden.

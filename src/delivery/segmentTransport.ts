@@ -168,7 +168,6 @@ export async function loadSegmentTransport(
       identity?.sync();
     },
     heldInMemory: unannounced => delivery.heldInMemory(unannounced),
-    takenElsewhere: ids => delivery.takenElsewhere(ids),
     send(call, { userId, messageId: given, anonymousId, groupId, categoryPreferences }) {
       // Held, a call gets its messageId now (in the library's form): a copy stored for the next load is the
       // same event, with the anonymous id it goes out with.
