@@ -81,11 +81,12 @@ export function sendDeliveredOnce(analytics: DeliveredOnceLibrary, storage: KeyV
       // it failed. (The library logs other things meanwhile: its turn for an event sent as the page went.)
       if (typeof sent?.then === 'function') {
         sent.then(() => {
-          if (ctx.failedDelivery() && typeof id === 'string') follower?.settled(id);
-          if (!wasOnline || failedSince(ctx, logged)) return;
+          const delivered = wasOnline && !failedSince(ctx, logged);
+          // Delivered, or given up on for good: the library holds it no more.
+          if (typeof id === 'string' && (delivered || ctx.failedDelivery())) follower?.settled(id);
+          if (!delivered) return;
           deliveredContexts.add(ctx);
           if (typeof id !== 'string') return;
-          follower?.settled(id);
           deliveredIds.ring[deliveredIds.next] = id;
           deliveredIds.next = (deliveredIds.next + 1) % MAX_REMEMBERED;
           // Answered once the page came back from the cache: out of the persisted queue now, before another tab reads it.
