@@ -104,15 +104,19 @@ describe('the enrichment plugin, guarded', () => {
 
   it('runs the plugin again only when something it reads changed, and each event has its own copy', async () => {
     const { plugin, runs } = await loadPlugin();
+    plugin.userAgentData = { mobile: false, platform: 'Linux', brands: [{ brand: 'Chromium', version: '150' }] };
     const first = event('?utm_source=news');
     plugin.track(first);
     (first.event.context.campaign as Record<string, unknown>).source = 'changed by a later plugin';
     const second = event('?utm_source=news');
     plugin.track(second);
-    plugin.track(event('?utm_source=news'));
+    (second.event.context.userAgentData as { brands: Array<Record<string, unknown>> }).brands[0].brand = 'changed in depth';
+    const third = event('?utm_source=news');
+    plugin.track(third);
     expect(runs).toHaveBeenCalledTimes(1);
     expect(second.event.context.campaign).toEqual({ source: 'news' });
     expect(second.event.context.campaign).not.toBe(first.event.context.campaign);
+    expect(third.event.context.userAgentData).toEqual({ mobile: false, platform: 'Linux', brands: [{ brand: 'Chromium', version: '150' }] });
     plugin.track(event('?utm_source=other'));
     document.cookie = 'seen=1; path=/';
     plugin.track(event('?utm_source=other'));

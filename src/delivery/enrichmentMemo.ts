@@ -18,8 +18,11 @@ type Inputs = {
 /** What the guard reads of the plugin: what it read at load, and the options of the instance it was last loaded by. */
 type EnrichmentPlugin = { userAgentData?: unknown; instance?: { options?: { disableClientPersistence?: unknown } } };
 
-/** The fields one run of the plugin set: in its order, undefined ones kept apart (JSON drops them). */
-type Output = { inputs: Inputs; order: ReadonlyArray<readonly [string, boolean]>; json: string };
+/**
+ * The fields one run of the plugin set, in its order: undefined ones kept
+ * apart (JSON drops them), the others as JSON would give them back.
+ */
+type Output = { inputs: Inputs; order: ReadonlyArray<readonly [string, boolean]>; values: Context };
 
 type Context = Record<string, unknown>;
 type EventContext = { event?: { context?: Context } };
@@ -47,7 +50,8 @@ function cookiesNow(): string | undefined {
 
 /** The inputs of an event's enrichment; undefined when its output cannot be reused (or read). */
 function readInputs(context: Context | undefined, plugin: EnrichmentPlugin): Inputs | undefined {
-  if (!context || ENRICHED.some(key => key in context)) return undefined;
+  if (!context) return undefined;
+  for (const key of ENRICHED) if (key in context) return undefined;
   const page = context.page;
   if (typeof page !== 'object' || page === null) return undefined;
   // As the plugin reads it: a missing or empty query string is ''; any other non-string, it converts.
@@ -72,15 +76,30 @@ function record(inputs: Inputs, context: Context): Output | undefined {
   const present = ENRICHED.filter(key => key in context);
   const values = Object.fromEntries(present.filter(key => context[key] !== undefined).map(key => [key, context[key]]));
   try {
-    return { inputs, order: present.map(key => [key, context[key] === undefined] as const), json: JSON.stringify(values) };
+    const json = JSON.stringify(values);
+    return { inputs, order: present.map(key => [key, context[key] === undefined] as const), values: JSON.parse(json) as Context };
   } catch {
     return undefined;
   }
 }
 
+/** A copy of a value JSON gave back (plain objects and arrays of strings, numbers, booleans and null). */
+function copyJson(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(copyJson);
+  const copy: Context = {};
+  for (const key of Object.keys(value)) {
+    const member = copyJson((value as Context)[key]);
+    // As JSON.parse makes it: `__proto__` an own member, not the prototype.
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: member, enumerable: true, writable: true, configurable: true });
+    else copy[key] = member;
+  }
+  return copy;
+}
+
+/** Each event gets its own copy of the fields (a plugin after this one may change them). */
 function replay(output: Output, context: Context): void {
-  const values = JSON.parse(output.json) as Context;
-  for (const [key, isUndefined] of output.order) context[key] = isUndefined ? undefined : values[key];
+  for (const [key, isUndefined] of output.order) context[key] = isUndefined ? undefined : copyJson(output.values[key]);
 }
 
 /**
