@@ -8,14 +8,15 @@ export interface Config {
    */
   segmentAnalytics?: {
     /**
-     * `false`: the plugin registers no routes, and `writeKey` and `hmacKey`
-     * may be absent. Default `true`.
+     * `false`: nothing is forwarded (the relay's routes answer 404, saying
+     * the relay is off), and `writeKey` and `hmacKey` may be absent.
+     * Default `true`.
      */
     enabled?: boolean;
     /**
      * The write key of the Segment source events are forwarded to (HTTP
      * Basic auth on each request to Segment). Required while enabled. The
-     * browser never receives it.
+     * browser never receives it. White space around it is not part of it.
      * @visibility secret
      */
     writeKey?: string;
@@ -37,7 +38,8 @@ export interface Config {
     region?: 'us' | 'eu';
     /**
      * Where to forward instead (a Segment-compatible tracking API base URL,
-     * ending in `/v1`; the relay posts to `{upstreamUrl}/batch`). https, or
+     * ending in `/v1`; the relay posts to `{upstreamUrl}/batch`; a URL of one
+     * call, ending in `/batch`, `/track`, `/t`, ..., is refused). https, or
      * http to a loopback host (the dev collector). Wins over `region`.
      */
     upstreamUrl?: string;

@@ -1,6 +1,6 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { pseudonymize } from './identity/pseudonymize';
-import { ALICE, APP_ORIGIN, HMAC_KEY, post, trackCall, useRelay } from './__testUtils__/startRelay';
+import { ALICE, ALICE_COOKIE, APP_ORIGIN, HMAC_KEY, post, trackCall, useRelay } from './__testUtils__/startRelay';
 
 describe('the relay accepts signed-in users only', () => {
   const ctx = useRelay();
@@ -45,5 +45,24 @@ describe('the relay accepts signed-in users only', () => {
     expect(crossSite.status).toBe(403);
     expect((await post(ctx.relay.server, 't', trackCall(), { Origin: 'https://evil.example.net' })).status).toBe(403);
     expect(ctx.segment.requests).toHaveLength(before);
+    // One warning for the spell (not one per request), naming the origin and what to configure.
+    const warnings = ctx.relay.logs.filter(line => /^warn Segment relay: .*refused/.test(line));
+    expect(warnings).toEqual([
+      expect.stringMatching(/^warn Segment relay: cross-site requests are refused .*\(Origin: https:\/\/evil\.example\.net\); answered 403, its events are lost\. .*app\.baseUrl or backend\.cors\.origin\b/),
+    ]);
+  });
+});
+
+describe('a relay that is off (enabled: false)', () => {
+  const ctx = useRelay({ config: { enabled: false } });
+
+  it('answers every call 404, signed in or not, saying the relay is off, and forwards nothing', async () => {
+    for (const cookie of [ALICE_COOKIE, null]) {
+      const res = await post(ctx.relay.server, 't', trackCall(), { Cookie: cookie });
+      expect(res.status).toBe(404);
+      expect(res.body.error.message).toMatch(/^the Segment relay is off on this backend \(segmentAnalytics\.enabled: false\)/);
+    }
+    expect(ctx.segment.requests).toHaveLength(0);
+    expect(ctx.relay.logs).toContainEqual(expect.stringMatching(/Segment relay is off \(segmentAnalytics\.enabled: false\): its routes answer 404/));
   });
 });

@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { ALICE_COOKIE, post, trackCall, useRelay } from './__testUtils__/startRelay';
-import { MAX_BYTES_IN_FLIGHT, MAX_REQUESTS_IN_FLIGHT } from './router/inFlightLimit';
+import { inFlightCharge, MAX_BYTES_IN_FLIGHT, MAX_REQUESTS_IN_FLIGHT } from './router/inFlightLimit';
 import { BODY_DEADLINE_MS } from './router/readBody';
 
 /** A raw connection to the relay whose request has been taken up by the backend (it answered `100 Continue`). */
@@ -115,7 +115,7 @@ describe('requests in flight while Segment hangs', () => {
 
   it(`holds at most ${MAX_BYTES_IN_FLIGHT / 1024 / 1024} MiB of bodies at once, however few the requests`, async () => {
     const bigBatch = () => ({ batch: Array.from({ length: 16 }, () => trackCall({ properties: { s: 'x'.repeat(30_000) } })) });
-    const size = Buffer.byteLength(JSON.stringify(bigBatch()));
+    const size = inFlightCharge(Buffer.byteLength(JSON.stringify(bigBatch())), 16);
     const fit = Math.floor(MAX_BYTES_IN_FLIGHT / size);
     expect(fit).toBeLessThan(MAX_REQUESTS_IN_FLIGHT / 2);
     ctx.segment.answer('hang');
@@ -124,6 +124,24 @@ describe('requests in flight while Segment hangs', () => {
 
     const refused = await post(ctx.relay.server, 'b', bigBatch());
     expect(refused.status).toBe(503);
+    expect(ctx.segment.requests).toHaveLength(fit);
+
+    ctx.segment.release(200);
+    expect(await Promise.all(held)).toEqual(Array(fit).fill(200));
+  });
+
+  it('counts each message of a request besides its bytes: batches of many small messages hold more than their bodies', async () => {
+    // Once parsed and rewritten each message costs objects of its own, whatever its size.
+    const count = 1_200;
+    const smallBatch = () => ({ batch: Array.from({ length: count }, () => trackCall({ properties: {} })) });
+    const bytes = Buffer.byteLength(JSON.stringify(smallBatch()));
+    const fit = Math.floor(MAX_BYTES_IN_FLIGHT / inFlightCharge(bytes, count));
+    expect(fit).toBeLessThan(Math.floor(MAX_BYTES_IN_FLIGHT / bytes));
+    ctx.segment.answer('hang');
+    const held = Array.from({ length: fit }, () => post(ctx.relay.server, 'b', smallBatch()).then(res => res.status));
+    await ctx.segment.received(fit);
+
+    expect((await post(ctx.relay.server, 'b', smallBatch())).status).toBe(503);
     expect(ctx.segment.requests).toHaveLength(fit);
 
     ctx.segment.release(200);

@@ -1,7 +1,7 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import type { RelayConfig } from './config/RelayConfig';
 import { CONFIG_ROOT, readRelayConfig } from './config/readRelayConfig';
-import { createRouter } from './router/createRouter';
+import { createOffRouter, createRouter } from './router/createRouter';
 import { allowedOrigins } from './config/readAllowedOrigins';
 import { relayConfigWarnings } from './config/relayConfigWarnings';
 
@@ -34,7 +34,11 @@ export const segmentAnalyticsPlugin = createBackendPlugin({
       async init({ rootConfig, logger, httpRouter, httpAuth, userInfo, cache }) {
         const settings = readRelayConfig(rootConfig);
         if (!settings.enabled) {
-          logger.info(`Segment relay is off (${CONFIG_ROOT}.enabled: false): no routes are registered`);
+          logger.info(`Segment relay is off (${CONFIG_ROOT}.enabled: false): its routes answer 404 and forward nothing`);
+          // Said to anyone, signed in or not: nothing is taken, and a page still set to `delivery: backend`
+          // learns why its events go nowhere (not a 401, which it would take for an expired cookie).
+          httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
+          httpRouter.use(createOffRouter());
           return;
         }
         const { enabled: _enabled, ...config } = settings;

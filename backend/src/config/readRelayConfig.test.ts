@@ -37,6 +37,10 @@ describe('readRelayConfig', () => {
     [{ groups: { limit: 3 } }, { groups: { limit: 3 } }],
     [{ groups: { enabled: false, limit: 3 } }, { groups: false }],
     [{ timeoutMs: '2500' }, { timeoutMs: 2500 }],
+    [{ writeKey: ` ${WRITE_KEY}\n` }, { writeKey: WRITE_KEY }],
+    [{ hmacKey: `${HMAC_KEY}\n` }, { hmacKey: `${HMAC_KEY}\n` }],
+    [{ upstreamUrl: 'https://api.segment.io/v1/' }, { upstreamUrl: 'https://api.segment.io/v1' }],
+    [{ upstreamUrl: 'https://proxy.example.com/segment' }, { upstreamUrl: 'https://proxy.example.com/segment' }],
   ])('reads %j', (extra, expected) => {
     expect(read({ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, ...extra })).toMatchObject(expected);
   });
@@ -67,6 +71,9 @@ describe('readRelayConfig', () => {
     [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, timeoutMs: 10 }, /segmentAnalytics\.timeoutMs: expected a whole number from 100 to 60000; got 10/],
     [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, hmacSalt: 'x' }, /segmentAnalytics\.hmacSalt: expected no such key/],
     ['on', /segmentAnalytics: expected an object/],
+    ...['https://api.segment.io/v1/batch', 'https://api.segment.io', 'https://api.segment.io/v1/track', 'https://events.eu1.segmentapis.com/v1/b', 'https://proxy.example.com/segment/v1/batch', 'https://proxy.example.com/v1/t'].map(
+      upstreamUrl => [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, upstreamUrl }, /segmentAnalytics\.upstreamUrl: expected the tracking API's base, ending in \/v1 \(the relay adds \/batch\); got https:/] as [unknown, RegExp],
+    ),
   ])('refuses %j, naming the key', (block, message) => {
     expect(() => read(block)).toThrow(message);
   });

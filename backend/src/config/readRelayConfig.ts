@@ -64,6 +64,9 @@ function readSecret(key: string, raw: unknown, hint: string): string {
   return raw;
 }
 
+/** A write key holds no white space: what surrounds it (a secret file's last newline) is no part of it. */
+const readWriteKey = (raw: unknown) => readSecret('writeKey', raw, "the Segment source's write key; or set enabled: false").trim();
+
 function readInteger(key: string, raw: unknown, min: number, max: number, fallback: number): number {
   if (raw === undefined) return fallback;
   const value = typeof raw === 'string' && DECIMAL_TEXT.test(raw) ? Number(raw) : raw;
@@ -74,6 +77,15 @@ function readInteger(key: string, raw: unknown, min: number, max: number, fallba
 }
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/** Segment's own API hosts, whose base is `/v1`. */
+const SEGMENT_HOST = /^(?:api\.segment\.io|[a-z0-9.-]+\.segmentapis\.com)$/i;
+
+/**
+ * The last path part of a URL copied from one call (analytics-next's short
+ * paths included): the relay posts to the base's `/batch`.
+ */
+const ENDPOINT_NAMES = new Set(['batch', 'track', 'page', 'identify', 'group', 'alias', 'screen', 'import', 'b', 't', 'p', 'i', 'g', 'a', 's']);
 
 function readUpstream(rawUrl: unknown, rawRegion: unknown): string {
   if (rawRegion !== undefined && rawRegion !== 'us' && rawRegion !== 'eu') {
@@ -92,7 +104,12 @@ function readUpstream(rawUrl: unknown, rawRegion: unknown): string {
   if (typeof rawUrl !== 'string' || !secure || url.username || url.password || url.search || url.hash) {
     throw invalid('upstreamUrl', accepts, `got ${url.protocol}//${url.host}${url.pathname}`);
   }
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  const path = url.pathname.replace(/\/+$/, '');
+  const last = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+  if (SEGMENT_HOST.test(url.hostname) ? path !== '/v1' : ENDPOINT_NAMES.has(last)) {
+    throw invalid('upstreamUrl', "the tracking API's base, ending in /v1 (the relay adds /batch)", `got ${url.origin}${url.pathname}`);
+  }
+  return `${url.origin}${path}`;
 }
 
 function readGroups(raw: unknown): false | { limit: number } {
@@ -128,7 +145,7 @@ export function readRelayConfig(config: Config): RelaySettings {
   if (!readBoolean('enabled', block.enabled, true)) return { enabled: false };
   return {
     enabled: true,
-    writeKey: readSecret('writeKey', block.writeKey, "the Segment source's write key; or set enabled: false"),
+    writeKey: readWriteKey(block.writeKey),
     hmacKey: readSecret('hmacKey', block.hmacKey, 'a long random secret that keys the user and group ids; the frontend userIdSalt keeps existing ids'),
     upstreamUrl: readUpstream(block.upstreamUrl, block.region),
     maskIP: readBoolean('maskIP', block.maskIP, false),

@@ -9,9 +9,19 @@ export const SHORT_KEY = 32;
  * start-up. Pure; never quotes a key.
  */
 export function relayConfigWarnings(config: Pick<RelayConfig, 'hmacKey'>): string[] {
-  if (config.hmacKey.length >= SHORT_KEY) return [];
-  return [
-    `${CONFIG_ROOT}.hmacKey is shorter than ${SHORT_KEY} characters: a short key can be found by trying keys against ` +
-      "one known user's id; use a long random secret unless you keep a frontend userIdSalt's ids",
-  ];
+  const warnings: string[] = [];
+  if (config.hmacKey.length < SHORT_KEY) {
+    warnings.push(
+      `${CONFIG_ROOT}.hmacKey is shorter than ${SHORT_KEY} characters: a short key can be found by trying keys against ` +
+        "one known user's id; use a long random secret unless you keep a frontend userIdSalt's ids",
+    );
+  }
+  if (config.hmacKey.trim() !== config.hmacKey) {
+    // Not trimmed: the ids it made so far would change.
+    warnings.push(
+      `${CONFIG_ROOT}.hmacKey begins or ends with white space (a secret file's last newline?): it is used as it is, ` +
+        "white space included; a frontend userIdSalt gives the same ids only if it is the same, white space included",
+    );
+  }
+  return warnings;
 }

@@ -156,6 +156,24 @@ describe('rewriteMessages', () => {
     expect(out).toEqual({ type: 'track', event: 'click', messageId: 'm-1', userId: USER, context: { locale: 'en', ip: '203.0.113.7' } });
   });
 
+  it('removes the fields the relay owns from the context in every spelling Segment reads as them', () => {
+    const forged = {
+      Traits: { email: 'ceo@corp.example' },
+      TRAITS: { name: 'x' },
+      'traits.email': 'ceo@corp.example',
+      IP: '6.6.6.6',
+      'I_P': '6.6.6.6',
+      group_id: 'forged-group',
+      'Group-Id': 'forged-group',
+      External_Ids: [{ id: 'victim', type: 'user_id' }],
+      ExternalIds: [],
+    };
+    const [out] = rewritten(request(message({ type: 'track', event: 'click', context: { ...forged, locale: 'en', ipAddressNote: 'kept', traitsNote: 'kept' } })));
+    expect(out.context).toEqual({ locale: 'en', ipAddressNote: 'kept', traitsNote: 'kept', ip: '203.0.113.7' });
+    const masked = rewritten(request(message({ type: 'identify', context: forged })), { ...sender, maskIP: true, caller: { userId: USER, groupIds: [GROUP_A] } });
+    for (const call of masked) expect(Object.keys(call.context as object).sort()).toEqual(call.type === 'group' ? ['ip'] : ['groupId', 'ip']);
+  });
+
   it('sends the group calls once per request, however many identifies it holds', () => {
     const withGroups = { ...sender, caller: { userId: USER, groupIds: [GROUP_A, GROUP_B] } };
     const identifies = Array.from({ length: 1000 }, (_, i) => message({ type: 'identify', messageId: `m-${i}` }));

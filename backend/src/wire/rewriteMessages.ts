@@ -43,6 +43,22 @@ export const FORWARDED_KEYS: readonly string[] = Object.freeze([
 /** Context fields the relay owns: the browser's are removed (`externalIds` feed Segment's identity resolution). */
 const SERVER_OWNED_CONTEXT = ['traits', 'groupId', 'ip', 'externalIds'];
 
+/**
+ * A key as Segment's readers match it: `@segment/facade` (through `obj-case`)
+ * finds `context.groupId` under `Group_Id`, `GROUPID` or `group-id` too, and
+ * `context.traits.email` under a flat key `traits.email`.
+ */
+const matchedAs = (key: string) => key.replace(/[^a-zA-Z0-9.]+/g, '').toLowerCase();
+const OWNED = new Set(SERVER_OWNED_CONTEXT.map(matchedAs));
+
+/**
+ * The browser's context without the fields the relay owns, in any spelling
+ * Segment would read as one of them (a key whose first dotted part is one).
+ */
+function withoutOwned(context: JsonObject): JsonObject {
+  return Object.fromEntries(Object.entries(context).filter(([key]) => !OWNED.has(matchedAs(key).split('.')[0])));
+}
+
 function withoutKeys(object: JsonObject, keys: readonly string[]): JsonObject {
   const copy = { ...object };
   for (const key of keys) delete copy[key];
@@ -62,7 +78,7 @@ function onlyKeys(object: JsonObject, keys: readonly string[]): JsonObject {
  * caller's first group (or none).
  */
 function rewrite(message: CheckedMessage, { caller, maskIP, clientIp }: Sender): JsonObject {
-  const context = withoutKeys(isObject(message.context) ? message.context : {}, SERVER_OWNED_CONTEXT);
+  const context = withoutOwned(isObject(message.context) ? message.context : {});
   const masked = maskIP || (isObject(message.context) && message.context.ip === MASKED_IP);
   context.ip = masked || !clientIp ? MASKED_IP : clientIp;
   if (caller.groupIds.length) context.groupId = caller.groupIds[0];
