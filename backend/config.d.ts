@@ -38,8 +38,9 @@ export interface Config {
     region?: 'us' | 'eu';
     /**
      * Where to forward instead (a Segment-compatible tracking API base URL,
-     * ending in `/v1`; the relay posts to `{upstreamUrl}/batch`; a URL of one
-     * call, ending in `/batch`, `/track`, `/t`, ..., is refused). https, or
+     * ending in `/v1`; the relay posts to `{upstreamUrl}/batch`; the URL of
+     * one call, ending in `/v1/batch`, `/v1/track`, `/v1/t`, ..., is refused).
+     * https, or
      * http to a loopback host (the dev collector). Wins over `region`.
      */
     upstreamUrl?: string;

@@ -2,6 +2,7 @@ import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { ALICE_COOKIE, post, trackCall, useRelay } from './__testUtils__/startRelay';
 import { inFlightCharge, MAX_BYTES_IN_FLIGHT, MAX_REQUESTS_IN_FLIGHT } from './router/inFlightLimit';
+import { bodyShape } from './wire/bodyShape';
 import { BODY_DEADLINE_MS } from './router/readBody';
 
 /** A raw connection to the relay whose request has been taken up by the backend (it answered `100 Continue`). */
@@ -115,7 +116,8 @@ describe('requests in flight while Segment hangs', () => {
 
   it(`holds at most ${MAX_BYTES_IN_FLIGHT / 1024 / 1024} MiB of bodies at once, however few the requests`, async () => {
     const bigBatch = () => ({ batch: Array.from({ length: 16 }, () => trackCall({ properties: { s: 'x'.repeat(30_000) } })) });
-    const size = inFlightCharge(Buffer.byteLength(JSON.stringify(bigBatch())), 16);
+    const text = JSON.stringify(bigBatch());
+    const size = inFlightCharge(Buffer.byteLength(text), bodyShape(text));
     const fit = Math.floor(MAX_BYTES_IN_FLIGHT / size);
     expect(fit).toBeLessThan(MAX_REQUESTS_IN_FLIGHT / 2);
     ctx.segment.answer('hang');
@@ -134,8 +136,10 @@ describe('requests in flight while Segment hangs', () => {
     // Once parsed and rewritten each message costs objects of its own, whatever its size.
     const count = 1_200;
     const smallBatch = () => ({ batch: Array.from({ length: count }, () => trackCall({ properties: {} })) });
-    const bytes = Buffer.byteLength(JSON.stringify(smallBatch()));
-    const fit = Math.floor(MAX_BYTES_IN_FLIGHT / inFlightCharge(bytes, count));
+    const text = JSON.stringify(smallBatch());
+    const bytes = Buffer.byteLength(text);
+    expect(bodyShape(text).messages).toBe(count);
+    const fit = Math.floor(MAX_BYTES_IN_FLIGHT / inFlightCharge(bytes, bodyShape(text)));
     expect(fit).toBeLessThan(Math.floor(MAX_BYTES_IN_FLIGHT / bytes));
     ctx.segment.answer('hang');
     const held = Array.from({ length: fit }, () => post(ctx.relay.server, 'b', smallBatch()).then(res => res.status));

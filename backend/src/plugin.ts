@@ -37,7 +37,7 @@ export const segmentAnalyticsPlugin = createBackendPlugin({
           logger.info(`Segment relay is off (${CONFIG_ROOT}.enabled: false): its routes answer 404 and forward nothing`);
           // Said to anyone, signed in or not: nothing is taken, and a page still set to `delivery: backend`
           // learns why its events go nowhere (not a 401, which it would take for an expired cookie).
-          httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
+          httpRouter.addAuthPolicy({ path: '/v1', allow: 'unauthenticated' });
           httpRouter.use(createOffRouter());
           return;
         }

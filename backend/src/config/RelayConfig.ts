@@ -14,5 +14,5 @@ export type RelayConfig = {
   timeoutMs: number;
 };
 
-/** `segmentAnalytics.enabled: false`: nothing is registered. */
+/** `segmentAnalytics.enabled: false`: the relay forwards nothing (its routes answer 404). */
 export type RelaySettings = { enabled: false } | ({ enabled: true } & RelayConfig);

@@ -41,6 +41,9 @@ describe('readRelayConfig', () => {
     [{ hmacKey: `${HMAC_KEY}\n` }, { hmacKey: `${HMAC_KEY}\n` }],
     [{ upstreamUrl: 'https://api.segment.io/v1/' }, { upstreamUrl: 'https://api.segment.io/v1' }],
     [{ upstreamUrl: 'https://proxy.example.com/segment' }, { upstreamUrl: 'https://proxy.example.com/segment' }],
+    // A proxy's own path may end as a call's does: only a call's path after /v1 is refused.
+    [{ upstreamUrl: 'https://metrics.corp.example/track' }, { upstreamUrl: 'https://metrics.corp.example/track' }],
+    [{ upstreamUrl: 'https://gw.corp.example/analytics/s' }, { upstreamUrl: 'https://gw.corp.example/analytics/s' }],
   ])('reads %j', (extra, expected) => {
     expect(read({ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, ...extra })).toMatchObject(expected);
   });
@@ -71,7 +74,7 @@ describe('readRelayConfig', () => {
     [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, timeoutMs: 10 }, /segmentAnalytics\.timeoutMs: expected a whole number from 100 to 60000; got 10/],
     [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, hmacSalt: 'x' }, /segmentAnalytics\.hmacSalt: expected no such key/],
     ['on', /segmentAnalytics: expected an object/],
-    ...['https://api.segment.io/v1/batch', 'https://api.segment.io', 'https://api.segment.io/v1/track', 'https://events.eu1.segmentapis.com/v1/b', 'https://proxy.example.com/segment/v1/batch', 'https://proxy.example.com/v1/t'].map(
+    ...['https://api.segment.io/v1/batch', 'https://api.segment.io', 'https://api.segment.io./', 'https://api.segment.io/v1/track', 'https://events.eu1.segmentapis.com/v1/b', 'https://proxy.example.com/segment/v1/batch', 'https://proxy.example.com/v1/T'].map(
       upstreamUrl => [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, upstreamUrl }, /segmentAnalytics\.upstreamUrl: expected the tracking API's base, ending in \/v1 \(the relay adds \/batch\); got https:/] as [unknown, RegExp],
     ),
   ])('refuses %j, naming the key', (block, message) => {

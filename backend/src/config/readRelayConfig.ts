@@ -82,10 +82,11 @@ const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 const SEGMENT_HOST = /^(?:api\.segment\.io|[a-z0-9.-]+\.segmentapis\.com)$/i;
 
 /**
- * The last path part of a URL copied from one call (analytics-next's short
- * paths included): the relay posts to the base's `/batch`.
+ * The path of one call of a tracking API (analytics-next's short paths
+ * included), copied where its base belongs: the relay posts to the base's
+ * `/batch`. Another proxy path is the proxy's to name.
  */
-const ENDPOINT_NAMES = new Set(['batch', 'track', 'page', 'identify', 'group', 'alias', 'screen', 'import', 'b', 't', 'p', 'i', 'g', 'a', 's']);
+const ONE_CALL_PATH = /\/v1\/(?:batch|track|page|identify|group|alias|screen|import|[btpigas])$/i;
 
 function readUpstream(rawUrl: unknown, rawRegion: unknown): string {
   if (rawRegion !== undefined && rawRegion !== 'us' && rawRegion !== 'eu') {
@@ -105,8 +106,7 @@ function readUpstream(rawUrl: unknown, rawRegion: unknown): string {
     throw invalid('upstreamUrl', accepts, `got ${url.protocol}//${url.host}${url.pathname}`);
   }
   const path = url.pathname.replace(/\/+$/, '');
-  const last = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
-  if (SEGMENT_HOST.test(url.hostname) ? path !== '/v1' : ENDPOINT_NAMES.has(last)) {
+  if (SEGMENT_HOST.test(url.hostname.replace(/\.$/, '')) ? path !== '/v1' : ONE_CALL_PATH.test(path)) {
     throw invalid('upstreamUrl', "the tracking API's base, ending in /v1 (the relay adds /batch)", `got ${url.origin}${url.pathname}`);
   }
   return `${url.origin}${path}`;

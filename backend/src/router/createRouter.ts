@@ -12,9 +12,11 @@ import type { RelayConfig } from '../config/RelayConfig';
 import { resolveCaller } from '../identity/resolveCaller';
 import { forward } from '../upstream/forward';
 import { BATCH_PATH, MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, SINGLE_CALL_PATHS } from '../wire/limits';
+import { bodyShape } from '../wire/bodyShape';
 import { readRequest, type RelayRequest } from '../wire/readRequest';
 import { rewriteMessages } from '../wire/rewriteMessages';
 import { clientAddress } from './clientAddress';
+import { createCrossSiteLog } from './crossSiteLog';
 import { createFailureLog } from './failureLog';
 import { createInFlightLimit, inFlightCharge, MAX_BYTES_IN_FLIGHT, MAX_REQUESTS_IN_FLIGHT } from './inFlightLimit';
 import { readBody } from './readBody';
@@ -58,11 +60,11 @@ const refuse = (req: Request, res: Response, problem: { status: number; message:
  * Per request: the caller must be a signed-in user (user cookie or token;
  * the Backstage error handler answers 401 or 403 otherwise) on a page of the
  * app's own site (403 otherwise, see `crossSiteProblem`), the body is read
- * within Segment's limits and a deadline (`readBody`), every message is
- * checked, the request takes one of the backend's bounded slots, counted by
- * its bytes and its messages (503 when none is free, see `inFlightLimit`),
- * every message is rewritten with the server's ids and IP decision, and the
- * result is forwarded. Segment's answer decides the relay's
+ * within Segment's limits and a deadline (`readBody`), the request takes one
+ * of the backend's bounded slots, counted by its bytes, messages and objects
+ * (503 when none is free, see `inFlightLimit`), every message is checked and
+ * rewritten with the server's ids and IP decision, and the result is
+ * forwarded. Segment's answer decides the relay's
  * status (see `outcomeOf`). Log lines never hold a body, a ref or a key.
  */
 export function createRouter({ config, httpAuth, userInfo, cache, logger, origins }: RouterOptions) {
@@ -79,7 +81,7 @@ export function createRouter({ config, httpAuth, userInfo, cache, logger, origin
   const failures = createFailureLog(logger);
   // Refusals of other sites' pages, told apart from forwards (no "Segment answers again" after them): an app
   // reached under a host its config does not name loses every event so, and the operator must hear of it.
-  const crossSiteRefusals = createFailureLog(logger);
+  const crossSiteRefusals = createCrossSiteLog(logger);
   // Slots free up as Segment answers or times out (timeoutMs). analytics-next follows Retry-After on a 429
   // only: it retries a 503 after its own growing, jittered waits, which spreads the retries of many pages.
   const retryAfter = String(Math.ceil(config.timeoutMs / 1000));
@@ -118,12 +120,7 @@ export function createRouter({ config, httpAuth, userInfo, cache, logger, origin
     const credentials = await httpAuth.credentials(req, { allow: ['user'], allowLimitedAccess: true });
     const crossSite = crossSiteProblem(req.headers, origins);
     if (crossSite) {
-      const origin = typeof req.headers.origin === 'string' ? ` (Origin: ${req.headers.origin.slice(0, 200)})` : '';
-      crossSiteRefusals.failed(
-        'refused',
-        `Segment relay: ${crossSite}${origin}; answered 403, its events are lost. If the app is reached there, ` +
-          'add that origin to app.baseUrl or backend.cors.origin',
-      );
+      crossSiteRefusals.refused(crossSite, req.headers.origin);
       answer(req, res, 403, 'NotAllowedError', crossSite);
       return;
     }
@@ -148,12 +145,7 @@ export function createRouter({ config, httpAuth, userInfo, cache, logger, origin
       refuse(req, res, body);
       return;
     }
-    const request = readRequest(path, body.value);
-    if (!request.ok) {
-      refuse(req, res, request);
-      return;
-    }
-    const admission = inFlight.enter(inFlightCharge(Buffer.byteLength(body.value, 'utf8'), request.value.messages.length));
+    const admission = inFlight.enter(inFlightCharge(Buffer.byteLength(body.value, 'utf8'), bodyShape(body.value)));
     if (!admission.admitted) {
       if (admission.first) {
         logger.warn(`Segment relay: ${BUSY}; further requests are answered 503 until Segment has answered some (a burst of traffic, or Segment slow or down)`);
@@ -163,7 +155,9 @@ export function createRouter({ config, httpAuth, userInfo, cache, logger, origin
       return;
     }
     try {
-      await relay(req, res, credentials, request.value);
+      const request = readRequest(path, body.value);
+      if (request.ok) await relay(req, res, credentials, request.value);
+      else refuse(req, res, request);
     } finally {
       admission.release();
     }
@@ -183,7 +177,7 @@ export function createRouter({ config, httpAuth, userInfo, cache, logger, origin
  */
 export function createOffRouter() {
   const router = Router();
-  router.use((req, res) => {
+  router.use('/v1', (req, res) => {
     answer(req, res, 404, 'NotFoundError', 'the Segment relay is off on this backend (segmentAnalytics.enabled: false): nothing is forwarded');
   });
   return router;

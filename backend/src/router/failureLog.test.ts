@@ -1,14 +1,7 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
 import { createFailureLog, FAILURE_LOG_EVERY_MS } from './failureLog';
+import { lineRecorder } from '../__testUtils__/lineRecorder';
 
-function recorder() {
-  const lines: string[] = [];
-  const log = (level: string) => (message: string) => {
-    lines.push(`${level} ${message}`);
-  };
-  const logger = { error: log('error'), warn: log('warn'), info: log('info'), debug: log('debug'), child: () => logger } as LoggerService;
-  return { lines, logger };
-}
+const recorder = lineRecorder;
 
 const ANSWERED_500 = 'Segment relay: Segment answered 500';
 

@@ -167,11 +167,32 @@ describe('rewriteMessages', () => {
       'Group-Id': 'forged-group',
       External_Ids: [{ id: 'victim', type: 'user_id' }],
       ExternalIds: [],
+      traits_email: 'ceo@corp.example',
+      TraitsName: 'CEO',
+      externalIdsV2: [],
+      device: { type: 'ios', id: 'victim-device', advertisingId: 'victim-idfa', token: 'victim-push' },
+      Device: { id: 'victim-device' },
+      integrations: { 'Google Analytics': { clientId: 'victim.ga' } },
     };
-    const [out] = rewritten(request(message({ type: 'track', event: 'click', context: { ...forged, locale: 'en', ipAddressNote: 'kept', traitsNote: 'kept' } })));
-    expect(out.context).toEqual({ locale: 'en', ipAddressNote: 'kept', traitsNote: 'kept', ip: '203.0.113.7' });
+    const [out] = rewritten(request(message({ type: 'track', event: 'click', context: { ...forged, locale: 'en', ipAddressNote: 'kept', deviceMemory: 8 } })));
+    expect(out.context).toEqual({ locale: 'en', ipAddressNote: 'kept', deviceMemory: 8, ip: '203.0.113.7' });
     const masked = rewritten(request(message({ type: 'identify', context: forged })), { ...sender, maskIP: true, caller: { userId: USER, groupIds: [GROUP_A] } });
     for (const call of masked) expect(Object.keys(call.context as object).sort()).toEqual(call.type === 'group' ? ['ip'] : ['groupId', 'ip']);
+  });
+
+  it("drops properties.email in any spelling, and a destination's options (only its on/off switch is the browser's)", () => {
+    const [out] = rewritten(
+      request(
+        message({
+          type: 'track',
+          event: 'click',
+          properties: { subject: 's', email: 'ceo@corp.example', E_Mail: 'x', 'email.work': 'y', emailsSent: 3 },
+          integrations: { All: true, 'Segment.io': true, Mixpanel: false, 'Google Analytics': { clientId: 'victim.ga' } },
+        }),
+      ),
+    );
+    expect(out.properties).toEqual({ subject: 's', emailsSent: 3 });
+    expect(out.integrations).toEqual({ All: true, 'Segment.io': true, Mixpanel: false });
   });
 
   it('sends the group calls once per request, however many identifies it holds', () => {

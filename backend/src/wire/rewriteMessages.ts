@@ -40,23 +40,56 @@ export const FORWARDED_KEYS: readonly string[] = Object.freeze([
   '_metadata',
 ]);
 
-/** Context fields the relay owns: the browser's are removed (`externalIds` feed Segment's identity resolution). */
-const SERVER_OWNED_CONTEXT = ['traits', 'groupId', 'ip', 'externalIds'];
-
 /**
  * A key as Segment's readers match it: `@segment/facade` (through `obj-case`)
  * finds `context.groupId` under `Group_Id`, `GROUPID` or `group-id` too, and
  * `context.traits.email` under a flat key `traits.email`.
  */
 const matchedAs = (key: string) => key.replace(/[^a-zA-Z0-9.]+/g, '').toLowerCase();
-const OWNED = new Set(SERVER_OWNED_CONTEXT.map(matchedAs));
 
 /**
- * The browser's context without the fields the relay owns, in any spelling
- * Segment would read as one of them (a key whose first dotted part is one).
+ * Context fields that say who or which device a user is (Segment's identity
+ * resolution promotes `context.device` ids and `context.integrations['Google
+ * Analytics'].clientId`), or that the relay sets: removed in any spelling
+ * (a key whose first dotted part, as matched, is one).
  */
-function withoutOwned(context: JsonObject): JsonObject {
-  return Object.fromEntries(Object.entries(context).filter(([key]) => !OWNED.has(matchedAs(key).split('.')[0])));
+const IDENTITY_CONTEXT = new Set(['ip', 'groupid', 'device', 'integrations']);
+
+/**
+ * Context fields that are bags of identities (`traits`, `externalIds`):
+ * any key that begins so is removed too, as warehouses flatten `traitsEmail`,
+ * `traits_email` and `traits.email` into the same column.
+ */
+const IDENTITY_CONTEXT_PREFIXES = ['traits', 'externalids'];
+
+function isIdentityContextKey(key: string): boolean {
+  const matched = matchedAs(key);
+  return IDENTITY_CONTEXT.has(matched.split('.')[0]) || IDENTITY_CONTEXT_PREFIXES.some(prefix => matched.startsWith(prefix));
+}
+
+/** The browser's context without the fields that say who a user is, in any spelling Segment reads as them. */
+function withoutIdentity(context: JsonObject): JsonObject {
+  return Object.fromEntries(Object.entries(context).filter(([key]) => !isIdentityContextKey(key)));
+}
+
+/**
+ * The call's properties without `email` in any spelling: Segment's identity
+ * resolution promotes `properties.email` to the profile's e-mail, which
+ * would let a user's calls claim another person's address (the module's own
+ * calls have no such property).
+ */
+function withoutEmail(properties: JsonObject): JsonObject {
+  if (!Object.keys(properties).some(key => matchedAs(key).split('.')[0] === 'email')) return properties;
+  return Object.fromEntries(Object.entries(properties).filter(([key]) => matchedAs(key).split('.')[0] !== 'email'));
+}
+
+/**
+ * Which destinations get the call, as `true` or `false` per destination; a
+ * destination's options (an object: `{ 'Google Analytics': { clientId } }`
+ * sets the id that destination records) are the server's to give.
+ */
+function destinationSwitches(integrations: JsonObject): JsonObject {
+  return Object.fromEntries(Object.entries(integrations).filter(([, value]) => typeof value === 'boolean'));
 }
 
 function withoutKeys(object: JsonObject, keys: readonly string[]): JsonObject {
@@ -73,16 +106,20 @@ function onlyKeys(object: JsonObject, keys: readonly string[]): JsonObject {
 
 /**
  * One message as Segment receives it: the {@link FORWARDED_KEYS} the browser
- * sent, `userId` the caller's, `context` the browser's without the keys the
- * relay owns, `context.ip` the relay's decision, and `context.groupId` the
+ * sent (`properties` without `email`, `integrations` only its switches),
+ * `userId` the caller's, `context` the browser's without the fields that say
+ * who a user is, `context.ip` the relay's decision, and `context.groupId` the
  * caller's first group (or none).
  */
 function rewrite(message: CheckedMessage, { caller, maskIP, clientIp }: Sender): JsonObject {
-  const context = withoutOwned(isObject(message.context) ? message.context : {});
+  const context = withoutIdentity(isObject(message.context) ? message.context : {});
   const masked = maskIP || (isObject(message.context) && message.context.ip === MASKED_IP);
   context.ip = masked || !clientIp ? MASKED_IP : clientIp;
   if (caller.groupIds.length) context.groupId = caller.groupIds[0];
-  return { ...onlyKeys(message, FORWARDED_KEYS), userId: caller.userId, context };
+  const out: JsonObject = { ...onlyKeys(message, FORWARDED_KEYS), userId: caller.userId, context };
+  if (isObject(out.properties)) out.properties = withoutEmail(out.properties);
+  if (isObject(out.integrations)) out.integrations = destinationSwitches(out.integrations);
+  return out;
 }
 
 /**
