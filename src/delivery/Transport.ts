@@ -24,8 +24,10 @@ export type SendOptions = {
 export interface Transport {
   /**
    * Starts this page's session: `userId` is identified (undefined: the
-   * session is anonymous). When the browser's stored identity belongs to
-   * another user, the session first gets a fresh anonymous id.
+   * session is anonymous; a user's session may still follow it, the
+   * identity being late). When the browser's stored identity belongs to
+   * another user, the session first gets a fresh anonymous id; an anonymous
+   * session where a user's identity is stored, one of its own.
    */
   startSession(userId: string | undefined, timestamp: Date): void;
   /**

@@ -7,7 +7,12 @@
  * module's own work per event.
  */
 export function libraryMessageId(wallNow: number): string {
-  return `ajs-next-${wallNow}-${hex(8)}-${hex(4)}-4${hex(3)}-${(8 + Math.floor(Math.random() * 4)).toString(16)}${hex(3)}-${hex(6)}${hex(6)}`;
+  return `ajs-next-${wallNow}-${uuid4()}`;
+}
+
+/** A version 4 UUID from `Math.random`, as the library makes its ids (messageIds, anonymous ids). */
+export function uuid4(): string {
+  return `${hex(8)}-${hex(4)}-4${hex(3)}-${(8 + Math.floor(Math.random() * 4)).toString(16)}${hex(3)}-${hex(6)}${hex(6)}`;
 }
 
 /** `digits` random hexadecimal digits (at most 13: what a double holds exactly). */

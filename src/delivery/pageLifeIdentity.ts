@@ -90,6 +90,12 @@ export type PageLifeIdentity = {
   setUserAside(): void;
   /** A session has started: the library's user id is written back as it is again (cleared, too). */
   endUserAside(): void;
+  /**
+   * Writes the whole identity now, changed or not: a session that starts
+   * after the page was anonymous for a while is the browser's latest, even
+   * where another tab stored someone else's meanwhile.
+   */
+  writeNow(): void;
 };
 
 /**
@@ -166,6 +172,9 @@ export function keepIdentityForPageLife(
     },
     endUserAside() {
       userAside = false;
+    },
+    writeNow() {
+      writeAll(current());
     },
   };
 }

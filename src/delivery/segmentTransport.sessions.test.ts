@@ -65,3 +65,56 @@ describe('a call sent with an anonymous id of its own (restored from an earlier 
     expect(anonymousIdOf('before')).not.toBe('restored-anon-id');
   });
 });
+
+describe('an identity later than its time-out (a user on the sign-in page): an anonymous session first', () => {
+  const ALICE = 'user:default/alice';
+  const BOB = 'user:default/bob';
+
+  /** A load whose identity comes only after the time-out: an anonymous session first, its click, then `signIn`'s. */
+  async function lateLoad(signIn: string | undefined, { hiddenMeanwhile = false } = {}) {
+    const transport = await loadPageTransport('sessions');
+    transport.startSession(undefined, new Date());
+    await transport.send(clickCall('on the sign-in page'), { userId: undefined });
+    if (hiddenMeanwhile) transport.leaving?.(false);
+    if (signIn) {
+      transport.startSession(signIn, new Date());
+      await transport.send(clickCall('signed in'), { userId: signIn });
+    }
+    const anonymousIdOf = (subject: string) => posted.filter(p => p.properties?.subject === subject).at(-1)?.anonymousId as string;
+    return { waiting: anonymousIdOf('on the sign-in page'), signedIn: anonymousIdOf('signed in'), identified: posted.filter(p => p.type === 'identify').at(-1) };
+  }
+
+  it('the stored user signing in keeps their anonymous id; the calls before carry one of their own, never the stored user', async () => {
+    const alice = await pageLoad(ALICE, 'alice');
+    const late = await lateLoad(ALICE);
+    expect(late.waiting).not.toBe(alice);
+    expect(late.signedIn).toBe(alice);
+    expect(late.identified).toMatchObject({ userId: ALICE, anonymousId: alice });
+    expect(posted.find(p => p.properties?.subject === 'on the sign-in page')!.userId ?? null).toBeNull();
+    expect(await pageLoad(ALICE, 'alice again')).toBe(alice);
+  });
+
+  it('another user signing in goes on with the anonymous id of the calls before, never the stored one', async () => {
+    const alice = await pageLoad(ALICE, 'alice');
+    const late = await lateLoad(BOB);
+    expect(late.waiting).not.toBe(alice);
+    expect(late.signedIn).toBe(late.waiting);
+    expect(await pageLoad(BOB, 'bob again')).toBe(late.waiting);
+  });
+
+  it('hidden while still waiting, then the stored user signs in: their own anonymous id back, kept for the next load', async () => {
+    const alice = await pageLoad(ALICE, 'alice');
+    const late = await lateLoad(ALICE, { hiddenMeanwhile: true });
+    expect(late.waiting).not.toBe(alice);
+    expect(late.signedIn).toBe(alice);
+    expect(await pageLoad(ALICE, 'alice again')).toBe(alice);
+  });
+
+  it('left while still waiting: the browser holds the calls\' anonymous id as someone unidentified; the next user starts afresh', async () => {
+    const alice = await pageLoad(ALICE, 'alice');
+    const late = await lateLoad(undefined, { hiddenMeanwhile: true });
+    expect(localStorage.getItem('backstage-segment:sessions:user')).toBe(UNIDENTIFIED);
+    expect(await pageLoad(undefined, 'unidentified again')).toBe(late.waiting);
+    expect([alice, late.waiting]).not.toContain(await pageLoad(ALICE, 'alice later'));
+  });
+});

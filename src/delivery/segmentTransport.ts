@@ -9,7 +9,8 @@ import { createIdentityCookies } from './identityCookies';
 import { probeCookies } from './cookieProbe';
 import { BrowserStorageState, isQuotaError, isStorageFailure, StorageAccess } from './storageProbe';
 import { storageWarning } from './storageWarning';
-import { pageLocalStorage, StoredOwner, UNIDENTIFIED } from './storedOwner';
+import { pageLocalStorage, StoredOwner } from './storedOwner';
+import { createSessions } from './sessionStart';
 import { Logger, Transport } from './Transport';
 import type { CallStore } from './callStore';
 import { createDeliveryFailureWatch } from './deliveryFailures';
@@ -124,7 +125,7 @@ export async function loadSegmentTransport(
   // whatever used the library last wrote (this module, or the public plugin in
   // between, or another app on the same cookie domain); else the one an earlier
   // session recorded (the library's was set aside, or could not be kept).
-  let previousUser = storedOwner ? analytics.user().id() ?? storedOwner.get() ?? undefined : undefined;
+  const previousUser = storedOwner ? analytics.user().id() ?? storedOwner.get() ?? undefined : undefined;
   // Nothing of this session may carry the stored user id: only this session's
   // identify sets it. (This also turns off the library's own "new user id,
   // new anonymous id" rule, which the session start below stands in for.) The
@@ -132,10 +133,20 @@ export async function loadSegmentTransport(
   if (identity) identity.setUserAside();
   else analytics.user().id(null);
   identity?.sync();
+  const sessions = createSessions(analytics, {
+    previousUser,
+    storedOwner,
+    identity: () => identity || undefined,
+    // No traits: the library merges in those stored in the browser, which the privacy plugin drops.
+    identify: (userId, timestamp) => {
+      analytics.identify(userId, {}, toCallOptions({ timestamp }, userId, config.maskIP)).then(observe, () => {});
+    },
+  });
 
   return {
     leaving(final) {
       delivery.leaving(final);
+      sessions.leaving();
       identity?.syncOnHide();
     },
     stop() {
@@ -145,21 +156,7 @@ export async function loadSegmentTransport(
       delivery.cutOff();
     },
     startSession(userId, timestamp) {
-      identity?.endUserAside();
-      // Unidentified again (the identity failing on every load): the same anonymous id, not a new visitor each time.
-      const stillUnidentified = previousUser === UNIDENTIFIED && userId === undefined;
-      if (previousUser !== undefined && previousUser !== userId && !stillUnidentified) {
-        // Another person, or maybe (identity unknown): a fresh anonymous id,
-        // no traits or group of the previous user.
-        analytics.reset();
-      }
-      previousUser = userId;
-      storedOwner?.set(userId);
-      if (userId !== undefined) {
-        // No traits: the library merges in those stored in the browser, which the privacy plugin drops.
-        analytics.identify(userId, {}, toCallOptions({ timestamp }, userId, config.maskIP)).then(observe, () => {});
-      }
-      identity?.sync();
+      sessions.start(userId, timestamp);
     },
     group({ groupId, traits }, userId, timestamp) {
       // Only these traits: none kept by the library from an earlier group call.
@@ -168,7 +165,9 @@ export async function loadSegmentTransport(
       identity?.sync();
     },
     heldInMemory: unannounced => delivery.heldInMemory(unannounced),
-    send(call, { userId, messageId: given, anonymousId, groupId, categoryPreferences }) {
+    send(call, { userId, messageId: given, anonymousId: own, groupId, categoryPreferences }) {
+      // A late identity's anonymous session: its calls' own anonymous id (see `sessionStart.ts`).
+      const anonymousId = own ?? (userId === undefined ? sessions.standIn() : undefined);
       // Held, a call gets its messageId now (in the library's form): a copy stored for the next load is the
       // same event, with the anonymous id it goes out with.
       const messageId = held ? given ?? libraryMessageId(scheduler.wallNow()) : given;
