@@ -141,9 +141,15 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * a frozen tab storing as on pagehide, a tab off since it loaded leaving
  * other tabs' stores alone: 29135 B. A tab frozen with no `pagehide` before
  * it tells delivery so (without `batching`, what was handed to the library
- * and not seen answered is then stored too): 29176 B.
+ * and not seen answered is then stored too): 29176 B. Then (2026-12-06) an
+ * identity later than its time-out no longer sends the calls captured
+ * after it at once: each waits again, at most the time-out (Backstage
+ * captures `signIn` just before the identity answers: a user who stayed
+ * on the sign-in page longer than the time-out had it sent anonymous), and
+ * a user session replaces an anonymous one nothing of which went out:
+ * 29296 B, budget 28.75 KB.
  */
-const OWN_CODE_LIMIT = 28.5 * 1024;
+const OWN_CODE_LIMIT = 28.75 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];
 
 const failures = [];

@@ -88,6 +88,24 @@ describe('SegmentAnalytics on the wire', () => {
     expect(tracks.map(m => [m.properties.subject, Date.parse(m.timestamp)])).toEqual(capturedAt.map((at, i) => [`c${i}`, at]));
   });
 
+  it('an identity later than its time-out (a user on the sign-in page): what waited goes anonymous, an event just before the user is known is theirs', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    const { analytics, waitFor } = create({ identityTimeoutMs: 1000 }, { identityApi: userIdentity(REF, { delayMs: 60_000 }) });
+    const start = Date.now();
+    analytics.captureEvent({ action: 'click', subject: 'on the sign-in page', context });
+    const first = await waitFor(m => m.some(x => x.properties?.subject === 'on the sign-in page'));
+    expect(first.find(x => x.properties?.subject === 'on the sign-in page')!.userId ?? null).toBeNull();
+    // Backstage captures `signIn` a moment before the identity answers.
+    await jest.advanceTimersByTimeAsync(start + 59_900 - Date.now());
+    expect(first.filter(x => x.type === 'identify')).toHaveLength(0);
+    analytics.captureEvent({ action: 'signIn', subject: 'signing in', context });
+    const messages = await waitFor(m => m.some(x => x.properties?.subject === 'signing in'));
+    expect(messages.find(x => x.properties?.subject === 'signing in')).toMatchObject({ userId: REF });
+    expect(messages.filter(x => x.type === 'identify')).toHaveLength(1);
+    expect(warn).toHaveBeenCalledTimes(1);
+    warn.mockRestore();
+  });
+
   it('sends events anonymously, with one warning, when the transform fails', async () => {
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
     const { analytics, waitFor } = create(

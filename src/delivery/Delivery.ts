@@ -67,11 +67,12 @@ export class Delivery {
       scheduler: this.scheduler,
       logger: this.logger,
       onSession: (userId, place) => {
-        const session: QueueItem = { kind: 'session', userId };
-        if (place === 'front') this.queue.unshift(session);
+        const session = { kind: 'session', userId } as const;
+        if (place === 'front') this.queue.startSessionFirst(session);
         else this.queue.push(session);
         this.schedule(0);
       },
+      onRelease: () => this.schedule(0),
     });
     options.transport.then(
       transport => this.transportReady(transport),
@@ -122,8 +123,7 @@ export class Delivery {
     const restored = this.carryOver?.restored;
     // Read only now, so that the app's start stays light; not the calls this page stored when hidden (kept in its queue).
     restored?.read(new Set(this.queue.waiting().map(item => (item.kind === 'call' && item.stored ? item.messageId : undefined))));
-    // Anonymous calls of an earlier page load go first, with the identity
-    // that load had: nothing of this page's session has started yet.
+    // Anonymous calls of an earlier page load go first, with the identity that load had: nothing of this page's session has started yet.
     restored?.take(null);
     this.schedule(0);
   }

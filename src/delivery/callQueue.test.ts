@@ -20,6 +20,20 @@ describe('CallQueue', () => {
     expect(q.calls).toBe(1);
   });
 
+  it("a user's session put first replaces an anonymous one still waiting at the head (nothing of it went out), never a user's", () => {
+    const q = new CallQueue();
+    q.unshift({ kind: 'session', userId: undefined }); // the identity's time-out, the library still loading
+    q.push(call('a'));
+    q.startSessionFirst({ kind: 'session', userId: 'u' });
+    expect(subjects(q.waiting())).toEqual(['session u', 'a']);
+    q.shift();
+    q.shift();
+    q.push(call('b'));
+    q.startSessionFirst({ kind: 'session', userId: 'v' });
+    q.startSessionFirst({ kind: 'session', userId: 'w' });
+    expect(subjects(q.waiting())).toEqual(['session w', 'session v', 'b']);
+  });
+
   it('drops the oldest call, never a session', () => {
     const q = new CallQueue();
     q.push({ kind: 'session', userId: 'u' });

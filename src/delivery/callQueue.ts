@@ -64,6 +64,17 @@ export class CallQueue {
     else this.items.unshift(item);
   }
 
+  /**
+   * Puts a session start at the head. An anonymous one still there (the
+   * identity's time-out queued it, and nothing of it has gone out: the
+   * library was still loading) is replaced: the user came in time after all.
+   */
+  startSessionFirst(session: SessionStart): void {
+    const head = this.peek();
+    if (head?.kind === 'session' && head.userId === undefined) this.shift();
+    this.unshift(session);
+  }
+
   /** Drops the oldest call; true if there was one. */
   dropOldestCall(): boolean {
     for (let i = this.head; i < this.items.length; i++) {

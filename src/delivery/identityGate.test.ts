@@ -6,14 +6,16 @@ import { browserScheduler } from '../time/scheduler';
 function gate(userId: Promise<string> | undefined, timeoutMs = 1000) {
   const sessions: [string | undefined, SessionPlace][] = [];
   const warn = jest.fn();
+  const released = jest.fn();
   const g = createIdentityGate({
     userId,
     timeoutMs,
     scheduler: browserScheduler,
     logger: safeLogger({ warn, info: jest.fn() }),
     onSession: (id, place) => sessions.push([id, place]),
+    onRelease: released,
   });
-  return { g, sessions, warn };
+  return { g, sessions, warn, released };
 }
 
 function deferred<T>() {
@@ -74,6 +76,63 @@ describe('createIdentityGate', () => {
       [undefined, 'front'],
       ['u', 'back'],
     ]);
+  });
+
+  it('late: a call captured after the time-out waits again, at most the time-out; the id coming meanwhile starts the user session before it', async () => {
+    const id = deferred<string>();
+    const { g, sessions, warn, released } = gate(id.promise);
+    g.startClock();
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(g.state).toEqual({ kind: 'anonymous' });
+    await jest.advanceTimersByTimeAsync(3000);
+    g.startClock(); // a call captured now (the user signing in)
+    expect(g.state).toEqual({ kind: 'waiting' });
+    await jest.advanceTimersByTimeAsync(999);
+    id.resolve('u');
+    await jest.advanceTimersByTimeAsync(0);
+    expect(g.state).toEqual({ kind: 'known', userId: 'u' });
+    expect(sessions).toEqual([
+      [undefined, 'front'],
+      ['u', 'front'],
+    ]);
+    expect(released).not.toHaveBeenCalled();
+    expect(warn).toHaveBeenCalledTimes(1);
+  });
+
+  it('late: a call waiting again goes anonymous after the time-out, without a session of its own or another warning; the next waits again', async () => {
+    const id = deferred<string>();
+    const { g, sessions, warn, released } = gate(id.promise);
+    g.startClock();
+    await jest.advanceTimersByTimeAsync(1000);
+    g.startClock();
+    g.startClock(); // another call, waiting with it: one clock
+    await jest.advanceTimersByTimeAsync(999);
+    expect(g.state).toEqual({ kind: 'waiting' });
+    await jest.advanceTimersByTimeAsync(1);
+    expect(g.state).toEqual({ kind: 'anonymous' });
+    expect(released).toHaveBeenCalledTimes(1);
+    g.startClock();
+    expect(g.state).toEqual({ kind: 'waiting' });
+    id.reject(new Error('offline'));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(g.state).toEqual({ kind: 'anonymous' });
+    expect(released).toHaveBeenCalledTimes(2);
+    g.startClock(); // the id will not come: no more waits
+    expect(g.state).toEqual({ kind: 'anonymous' });
+    expect(sessions).toEqual([[undefined, 'front']]);
+    expect(warn).toHaveBeenCalledTimes(1);
+  });
+
+  it('failed, or no user id: calls never wait', async () => {
+    const id = deferred<string>();
+    const failed = gate(id.promise);
+    id.reject(new Error('offline'));
+    await jest.advanceTimersByTimeAsync(0);
+    failed.g.startClock();
+    expect(failed.g.state).toEqual({ kind: 'anonymous' });
+    const none = gate(undefined);
+    none.g.startClock();
+    expect(none.g.state).toEqual({ kind: 'anonymous' });
   });
 
   it('late, then failing: one warning (the time-out\'s) and one anonymous session', async () => {

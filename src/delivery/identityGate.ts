@@ -17,13 +17,15 @@ export type IdentityGateOptions = {
   logger: SafeLogger;
   /** A session starts: the user identified (`userId`) or anonymous (undefined). */
   onSession(userId: string | undefined, place: SessionPlace): void;
+  /** Calls that waited again, the anonymous session started, may go now (their time-out passed, or the id failed). */
+  onRelease(): void;
 };
 
 /** See {@link createIdentityGate}. */
 export type IdentityGate = {
   /** Where the identity stands. */
   readonly state: IdentityState;
-  /** The first call is waiting: the time-out starts now (once). */
+  /** A call is waiting: its time-out starts now, unless one runs already (see {@link createIdentityGate}). */
   startClock(): void;
   /** Delivery stopped for good: no time-out any more. */
   stop(): void;
@@ -38,12 +40,20 @@ export type IdentityGate = {
  * When the id fails (any rejection, whatever its shape) or is not known
  * `timeoutMs` after the first call started waiting, an anonymous session
  * starts (one warning); a late id then starts the user's session after the
- * anonymous calls already released. The clock starts with the first waiting
- * call, not at construction: an app may build the analytics API long before
- * its user signs in.
+ * anonymous calls already released. While the id may still come, a call
+ * captured later waits again, at most `timeoutMs` (each call waits that long
+ * at most, counted from the first of those waiting with it): the user
+ * signing in a moment later (Backstage's `signIn` is captured just before
+ * the identity answers) has it attributed. The clock starts with the first
+ * waiting call, not at construction: an app may build the analytics API
+ * long before its user signs in.
  */
-export function createIdentityGate({ userId, timeoutMs, scheduler, logger, onSession }: IdentityGateOptions): IdentityGate {
+export function createIdentityGate({ userId, timeoutMs, scheduler, logger, onSession, onRelease }: IdentityGateOptions): IdentityGate {
   let state: IdentityState = userId ? { kind: 'waiting' } : { kind: 'anonymous' };
+  /** The id may still come (the time-out may have started an anonymous session meanwhile). */
+  let resolving = Boolean(userId);
+  /** The time-out started the anonymous session: later waits end without a session of their own, or a warning. */
+  let timedOut = false;
   let clockStarted = false;
   let timer: unknown;
 
@@ -51,19 +61,30 @@ export function createIdentityGate({ userId, timeoutMs, scheduler, logger, onSes
     state = { kind: 'anonymous' };
     onSession(undefined, 'front');
   };
+  /** Calls that waited again go, anonymous: their session has started already. */
+  const release = () => {
+    state = { kind: 'anonymous' };
+    onRelease();
+  };
 
   if (!userId) onSession(undefined, 'back');
   else {
     userId.then(
       id => {
+        resolving = false;
         scheduler.clearTimeout(timer);
         const place: SessionPlace = state.kind === 'waiting' ? 'front' : 'back';
         state = { kind: 'known', userId: id };
         onSession(id, place);
       },
       error => {
-        if (state.kind !== 'waiting') return; // the time-out already warned
+        resolving = false;
+        if (state.kind !== 'waiting') return;
         scheduler.clearTimeout(timer);
+        if (timedOut) {
+          release(); // calls waiting again: anonymous too (the time-out already warned)
+          return;
+        }
         logger.warn(`Segment analytics: could not identify the user, events are sent anonymously: ${describeError(error)}`);
         goAnonymous();
       },
@@ -75,10 +96,20 @@ export function createIdentityGate({ userId, timeoutMs, scheduler, logger, onSes
       return state;
     },
     startClock() {
+      if (state.kind === 'anonymous' && resolving) {
+        // Late, and the id may still come: this call waits again, on a clock of its own.
+        state = { kind: 'waiting' };
+        clockStarted = false;
+      }
       if (state.kind !== 'waiting' || clockStarted) return;
       clockStarted = true;
       timer = scheduler.setTimeout(() => {
         if (state.kind !== 'waiting') return;
+        if (timedOut) {
+          release();
+          return;
+        }
+        timedOut = true;
         logger.warn(
           `Segment analytics: the user's identity was not known after ${timeoutMs} ms; ` +
             'events are sent anonymously until it is',
