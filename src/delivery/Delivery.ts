@@ -85,7 +85,7 @@ export class Delivery {
   enqueue(call: SegmentCall): void {
     const readiness = this.readiness();
     if (readiness === 'dead') return;
-    if (readiness !== 'open') this.waiting.makeRoom(this.queue);
+    if (readiness !== 'open' && readiness !== 'late') this.waiting.makeRoom(this.queue);
     this.queue.push({ kind: 'call', call, at: this.scheduler.now() });
     this.identity.startClock();
     this.schedule(0);
@@ -105,8 +105,7 @@ export class Delivery {
   }
 
   private readiness(): Readiness {
-    // The transport first: the identity gate may report a session while it is being made.
-    return readinessOf(this.transportState, () => this.identity.state);
+    return readinessOf(this.transportState, () => this.identity.state); // the transport first: the gate may report a session while it is made
   }
 
   /** True when something can be handed over now (no claim of the ledger unanswered): restored calls, or queued ones once the session can start. */
@@ -227,6 +226,7 @@ export class Delivery {
   private leave({ final, pageHide = final, unannounced = false }: PageLeave) {
     const state = this.transportState;
     if (state.kind === 'dead') return;
+    this.identity.leaving();
     const open = this.readiness() === 'open';
     if (!open) this.waiting.warn();
     const owner = open ? this.sessionUserId ?? null : null;

@@ -86,7 +86,7 @@ describe('createIdentityGate', () => {
     expect(g.state).toEqual({ kind: 'anonymous' });
     await jest.advanceTimersByTimeAsync(3000);
     g.startClock(); // a call captured now (the user signing in)
-    expect(g.state).toEqual({ kind: 'waiting' });
+    expect(g.state).toEqual({ kind: 'late' });
     await jest.advanceTimersByTimeAsync(999);
     id.resolve('u');
     await jest.advanceTimersByTimeAsync(0);
@@ -107,12 +107,12 @@ describe('createIdentityGate', () => {
     g.startClock();
     g.startClock(); // another call, waiting with it: one clock
     await jest.advanceTimersByTimeAsync(999);
-    expect(g.state).toEqual({ kind: 'waiting' });
+    expect(g.state).toEqual({ kind: 'late' });
     await jest.advanceTimersByTimeAsync(1);
     expect(g.state).toEqual({ kind: 'anonymous' });
     expect(released).toHaveBeenCalledTimes(1);
     g.startClock();
-    expect(g.state).toEqual({ kind: 'waiting' });
+    expect(g.state).toEqual({ kind: 'late' });
     id.reject(new Error('offline'));
     await jest.advanceTimersByTimeAsync(0);
     expect(g.state).toEqual({ kind: 'anonymous' });
@@ -121,6 +121,23 @@ describe('createIdentityGate', () => {
     expect(g.state).toEqual({ kind: 'anonymous' });
     expect(sessions).toEqual([[undefined, 'front']]);
     expect(warn).toHaveBeenCalledTimes(1);
+  });
+
+  it('late: the page being left lets the calls waiting again go at once (anonymous); the first wait stays', async () => {
+    const id = deferred<string>();
+    const { g, sessions, released } = gate(id.promise);
+    g.startClock();
+    g.leaving(); // hidden before the time-out: the calls wait on (the page may come back; they are stored)
+    expect(g.state).toEqual({ kind: 'waiting' });
+    await jest.advanceTimersByTimeAsync(1000);
+    g.startClock();
+    g.leaving();
+    expect(g.state).toEqual({ kind: 'anonymous' });
+    await jest.advanceTimersByTimeAsync(5000);
+    expect(released).not.toHaveBeenCalled(); // delivery hands them over itself as it leaves
+    expect(sessions).toEqual([[undefined, 'front']]);
+    g.startClock(); // back, and the id may still come: the next call waits again
+    expect(g.state).toEqual({ kind: 'late' });
   });
 
   it('failed, or no user id: calls never wait', async () => {

@@ -1,8 +1,12 @@
 import { describeError, SafeLogger } from '../warnSafely';
 import { Scheduler } from '../time/scheduler';
 
-/** `waiting`: the identity is resolving and calls wait for it (at most the time-out). */
-export type IdentityState = { kind: 'waiting' } | { kind: 'known'; userId: string } | { kind: 'anonymous' };
+/**
+ * `waiting`: the identity is resolving and calls wait for it (at most the
+ * time-out); `late`: the same after the time-out started an anonymous
+ * session, for calls captured since (see {@link createIdentityGate}).
+ */
+export type IdentityState = { kind: 'waiting' } | { kind: 'late' } | { kind: 'known'; userId: string } | { kind: 'anonymous' };
 
 /** Where a session starts in the queue: before everything waiting, or after what was already released. */
 export type SessionPlace = 'front' | 'back';
@@ -27,6 +31,8 @@ export type IdentityGate = {
   readonly state: IdentityState;
   /** A call is waiting: its time-out starts now, unless one runs already (see {@link createIdentityGate}). */
   startClock(): void;
+  /** The page is being hidden or left: calls waiting again go now, anonymous (a page left never learns the id). */
+  leaving(): void;
   /** Delivery stopped for good: no time-out any more. */
   stop(): void;
 };
@@ -52,8 +58,6 @@ export function createIdentityGate({ userId, timeoutMs, scheduler, logger, onSes
   let state: IdentityState = userId ? { kind: 'waiting' } : { kind: 'anonymous' };
   /** The id may still come (the time-out may have started an anonymous session meanwhile). */
   let resolving = Boolean(userId);
-  /** The time-out started the anonymous session: later waits end without a session of their own, or a warning. */
-  let timedOut = false;
   let clockStarted = false;
   let timer: unknown;
 
@@ -73,18 +77,15 @@ export function createIdentityGate({ userId, timeoutMs, scheduler, logger, onSes
       id => {
         resolving = false;
         scheduler.clearTimeout(timer);
-        const place: SessionPlace = state.kind === 'waiting' ? 'front' : 'back';
+        const place: SessionPlace = state.kind === 'waiting' || state.kind === 'late' ? 'front' : 'back';
         state = { kind: 'known', userId: id };
         onSession(id, place);
       },
       error => {
         resolving = false;
-        if (state.kind !== 'waiting') return;
         scheduler.clearTimeout(timer);
-        if (timedOut) {
-          release(); // calls waiting again: anonymous too (the time-out already warned)
-          return;
-        }
+        if (state.kind === 'late') release(); // calls waiting again: anonymous too (the time-out already warned)
+        if (state.kind !== 'waiting') return;
         logger.warn(`Segment analytics: could not identify the user, events are sent anonymously: ${describeError(error)}`);
         goAnonymous();
       },
@@ -98,24 +99,25 @@ export function createIdentityGate({ userId, timeoutMs, scheduler, logger, onSes
     startClock() {
       if (state.kind === 'anonymous' && resolving) {
         // Late, and the id may still come: this call waits again, on a clock of its own.
-        state = { kind: 'waiting' };
+        state = { kind: 'late' };
         clockStarted = false;
       }
-      if (state.kind !== 'waiting' || clockStarted) return;
+      if ((state.kind !== 'waiting' && state.kind !== 'late') || clockStarted) return;
       clockStarted = true;
       timer = scheduler.setTimeout(() => {
+        if (state.kind === 'late') release();
         if (state.kind !== 'waiting') return;
-        if (timedOut) {
-          release();
-          return;
-        }
-        timedOut = true;
         logger.warn(
           `Segment analytics: the user's identity was not known after ${timeoutMs} ms; ` +
             'events are sent anonymously until it is',
         );
         goAnonymous();
       }, timeoutMs);
+    },
+    leaving() {
+      if (state.kind !== 'late') return;
+      scheduler.clearTimeout(timer);
+      state = { kind: 'anonymous' };
     },
     stop() {
       scheduler.clearTimeout(timer);

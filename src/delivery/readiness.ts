@@ -11,11 +11,13 @@ export type TransportState = { kind: 'loading' } | { kind: 'ready'; transport: T
 /**
  * What delivery may do, derived from the transport and the identity:
  * `loading` (calls wait), `identity` (the library is ready, the session has
- * not started: calls wait, stored ones of earlier loads may go), `open`
+ * not started: calls wait, stored ones of earlier loads may go), `late` (as
+ * `identity`, the anonymous session started: calls captured since the
+ * time-out wait again, at most the time-out, none dropped for room), `open`
  * (calls go out in order), `failed` (calls are kept for the next load,
  * nothing goes out), `dead` (nothing is kept).
  */
-export type Readiness = 'loading' | 'identity' | 'open' | 'failed' | 'dead';
+export type Readiness = 'loading' | 'identity' | 'late' | 'open' | 'failed' | 'dead';
 
 /**
  * The one place readiness is decided. The identity is read only once the
@@ -24,5 +26,7 @@ export type Readiness = 'loading' | 'identity' | 'open' | 'failed' | 'dead';
  */
 export function readinessOf(transport: TransportState, identity: () => IdentityState): Readiness {
   if (transport.kind !== 'ready') return transport.kind;
-  return identity().kind === 'waiting' ? 'identity' : 'open';
+  const { kind } = identity();
+  if (kind === 'waiting') return 'identity';
+  return kind === 'late' ? 'late' : 'open';
 }
