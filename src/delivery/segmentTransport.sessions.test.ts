@@ -110,11 +110,24 @@ describe('an identity later than its time-out (a user on the sign-in page): an a
     expect(await pageLoad(ALICE, 'alice again')).toBe(alice);
   });
 
-  it('left while still waiting: the browser holds the calls\' anonymous id as someone unidentified; the next user starts afresh', async () => {
+  it('left while still waiting, the identity failing on the loads after: one anonymous id for all of them; the stored user keeps their own', async () => {
     const alice = await pageLoad(ALICE, 'alice');
     const late = await lateLoad(undefined, { hiddenMeanwhile: true });
-    expect(localStorage.getItem('backstage-segment:sessions:user')).toBe(UNIDENTIFIED);
-    expect(await pageLoad(undefined, 'unidentified again')).toBe(late.waiting);
-    expect([alice, late.waiting]).not.toContain(await pageLoad(ALICE, 'alice later'));
+    expect(late.waiting).not.toBe(alice);
+    expect(await pageLoad(undefined, 'failing again')).toBe(late.waiting);
+    expect(await pageLoad(undefined, 'and again')).toBe(late.waiting);
+    expect(await pageLoad(ALICE, 'alice later')).toBe(alice);
+    // Someone signed in after it: the next anonymous session has an id of its own.
+    expect([alice, late.waiting]).not.toContain(await pageLoad(undefined, 'anonymous later'));
+  });
+
+  it('another tab signed in as someone else meanwhile: a tab left on the sign-in page does not overwrite it when it goes', async () => {
+    await pageLoad(ALICE, 'alice');
+    const waitingTab = await loadPageTransport('sessions');
+    waitingTab.startSession(undefined, new Date());
+    await waitingTab.send(clickCall('waiting tab'), { userId: undefined });
+    const bob = await pageLoad(BOB, 'bob in another tab');
+    waitingTab.leaving?.(true);
+    expect(await pageLoad(BOB, 'bob again')).toBe(bob);
   });
 });

@@ -10,7 +10,7 @@ import { probeCookies } from './cookieProbe';
 import { BrowserStorageState, isQuotaError, isStorageFailure, StorageAccess } from './storageProbe';
 import { storageWarning } from './storageWarning';
 import { pageLocalStorage, StoredOwner } from './storedOwner';
-import { createSessions } from './sessionStart';
+import { createSessions, storedStandIn } from './sessionStart';
 import { Logger, Transport } from './Transport';
 import type { CallStore } from './callStore';
 import { createDeliveryFailureWatch } from './deliveryFailures';
@@ -136,6 +136,7 @@ export async function loadSegmentTransport(
   const sessions = createSessions(analytics, {
     previousUser,
     storedOwner,
+    standIns: kept && storedStandIn(kept, config.writeKey),
     identity: () => identity || undefined,
     // No traits: the library merges in those stored in the browser, which the privacy plugin drops.
     identify: (userId, timestamp) => {
@@ -146,7 +147,6 @@ export async function loadSegmentTransport(
   return {
     leaving(final) {
       delivery.leaving(final);
-      sessions.leaving();
       identity?.syncOnHide();
     },
     stop() {
