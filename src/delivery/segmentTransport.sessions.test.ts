@@ -121,6 +121,23 @@ describe('an identity later than its time-out (a user on the sign-in page): an a
     expect([alice, late.waiting]).not.toContain(await pageLoad(undefined, 'anonymous later'));
   });
 
+  it("another user signing in after loads that kept one anonymous id (a failing identity): a fresh id, never those loads'", async () => {
+    const alice = await pageLoad(ALICE, 'alice');
+    const failing = await pageLoad(undefined, 'failing');
+    expect(await pageLoad(undefined, 'failing again')).toBe(failing);
+    const late = await lateLoad(BOB);
+    expect(late.waiting).toBe(failing);
+    expect([alice, failing]).not.toContain(late.signedIn);
+  });
+
+  it('an id kept for another stored user than the one stored now is not used again', async () => {
+    const alice = await pageLoad(ALICE, 'alice');
+    localStorage.setItem('backstage-segment:sessions:stand-in', JSON.stringify({ user: BOB, anonymousId: 'kept-for-bob' }));
+    const late = await lateLoad(undefined);
+    expect([alice, 'kept-for-bob']).not.toContain(late.waiting);
+    expect(late.waiting).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
   it('another tab signed in as someone else meanwhile: a tab left on the sign-in page does not overwrite it when it goes', async () => {
     await pageLoad(ALICE, 'alice');
     const waitingTab = await loadPageTransport('sessions');

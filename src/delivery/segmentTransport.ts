@@ -136,7 +136,8 @@ export async function loadSegmentTransport(
   const sessions = createSessions(analytics, {
     previousUser,
     storedOwner,
-    standIns: kept && storedStandIn(kept, config.writeKey),
+    // Wherever localStorage may be reached (a full one still forgets a kept id).
+    standIns: localStorage && storedStandIn(config.writeKey, pageLocalStorage),
     identity: () => identity || undefined,
     // No traits: the library merges in those stored in the browser, which the privacy plugin drops.
     identify: (userId, timestamp) => {

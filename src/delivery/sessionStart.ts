@@ -9,23 +9,37 @@ export type SessionLibrary = {
   user(): { anonymousId(id?: string | null): unknown };
 };
 
-/** Where an anonymous session's own id is kept from load to load (see {@link createSessions}). */
-export type StandInStore = { get(): string | undefined; set(anonymousId: string): void; clear(): void };
+/** Where an anonymous session's own id is kept from load to load, with the user it stood in for (see {@link createSessions}). */
+export type StandInStore = {
+  /** The id kept while `user`'s identity was stored, if that is the one kept. */
+  get(user: string): string | undefined;
+  set(user: string, anonymousId: string): void;
+  clear(): void;
+};
 
-/** A {@link StandInStore} in `storage` under the write key; never throws (a store that refuses keeps nothing). */
-export function storedStandIn(storage: KeyValueStorage, writeKey: string): StandInStore {
+/**
+ * A {@link StandInStore} under the write key in `storage` (read at each use:
+ * reaching localStorage may throw); never throws: a store that refuses keeps
+ * nothing, and one that is full still forgets.
+ */
+export function storedStandIn(writeKey: string, storage: () => KeyValueStorage | undefined): StandInStore {
   const key = `backstage-segment:${writeKey}:stand-in`;
-  const attempt = <T>(fn: () => T): T | undefined => {
+  const attempt = <T>(fn: (store: KeyValueStorage) => T): T | undefined => {
     try {
-      return fn();
+      const store = storage();
+      return store && fn(store);
     } catch {
       return undefined;
     }
   };
   return {
-    get: () => attempt(() => storage.getItem(key)) ?? undefined,
-    set: anonymousId => attempt(() => storage.setItem(key, anonymousId)),
-    clear: () => attempt(() => storage.removeItem(key)),
+    get: user =>
+      attempt(store => {
+        const kept = JSON.parse(store.getItem(key) ?? 'null') as { user?: unknown; anonymousId?: unknown } | null;
+        return kept?.user === user && typeof kept.anonymousId === 'string' ? kept.anonymousId : undefined;
+      }),
+    set: (user, anonymousId) => attempt(store => store.setItem(key, JSON.stringify({ user, anonymousId }))),
+    clear: () => attempt(store => store.removeItem(key)),
   };
 }
 
@@ -50,8 +64,8 @@ export type Sessions = {
   standIn(): string | undefined;
 };
 
-/** An anonymous session where a user's identity is stored: its own anonymous id, and whose identity it left. */
-type StandIn = { anonymousId: string; user: string };
+/** An anonymous session where a user's identity is stored: its own anonymous id (`kept`: from an earlier load), and whose identity it left. */
+type StandIn = { anonymousId: string; user: string; kept: boolean };
 
 /**
  * The page's sessions on the library: whose identity the browser holds, and
@@ -67,8 +81,10 @@ type StandIn = { anonymousId: string; user: string };
  * sign-in page never overwrites what another tab stored), and the stored
  * user, signing in after all, goes on with their own anonymous id (also
  * after a reload or a sign-in that leaves the page); another user goes on
- * with the anonymous session's. That id is kept (`standIns`) until someone
- * signs in: an identity failing on every load gives one anonymous id, not a
+ * with the anonymous session's if this page made it, else with a fresh one.
+ * That id is kept (`standIns`) with the user it stood in for, until someone
+ * signs in, and used again only while that user's identity is the one
+ * stored: an identity failing on every load gives one anonymous id, not a
  * new visitor each time.
  */
 export function createSessions(analytics: SessionLibrary, options: SessionOptions): Sessions {
@@ -83,8 +99,9 @@ export function createSessions(analytics: SessionLibrary, options: SessionOption
       const another = previousUser !== undefined && previousUser !== userId && !stillUnidentified;
       if (userId === undefined && standIn) return; // anonymous already
       if (userId === undefined && another) {
-        standIn = { anonymousId: standIns?.get() ?? uuid4(), user: previousUser! };
-        standIns?.set(standIn.anonymousId);
+        const kept = standIns?.get(previousUser!);
+        standIn = { anonymousId: kept ?? uuid4(), user: previousUser!, kept: kept !== undefined };
+        standIns?.set(standIn.user, standIn.anonymousId);
         return;
       }
       const anonymous = standIn;
@@ -94,9 +111,10 @@ export function createSessions(analytics: SessionLibrary, options: SessionOption
       const sameUser = anonymous?.user === userId;
       identity()?.endUserAside();
       if (anonymous && !sameUser) {
-        // Someone else: the anonymous session's id goes on as theirs.
+        // Someone else: the anonymous session's id goes on as theirs, if this page made it (one kept from earlier
+        // loads, or shared with another tab, was anyone's at this browser: a fresh one).
         analytics.reset();
-        analytics.user().anonymousId(anonymous.anonymousId);
+        if (!anonymous.kept) analytics.user().anonymousId(anonymous.anonymousId);
       } else if (previousUser !== undefined && previousUser !== userId && !stillUnidentified) {
         // Another person: a fresh anonymous id, no traits or group of the previous user.
         analytics.reset();
