@@ -59,7 +59,8 @@ export class Delivery {
       group: options.handOverGroup,
     });
     const { store, newId = randomId } = options;
-    this.carryOver = store && new CarryOver({ ...options, store, newId, onClaimed: () => this.schedule(0), scheduler: this.scheduler });
+    const standIn = () => (this.transportState.kind === 'ready' ? this.transportState.transport.standIn?.() : undefined);
+    this.carryOver = store && new CarryOver({ ...options, store, newId, onClaimed: () => this.schedule(0), scheduler: this.scheduler, standIn });
     // Without a user id the anonymous session starts at once: the transport is still loading, so it only waits in the queue.
     this.identity = createIdentityGate({
       userId: options.userId,
@@ -208,8 +209,7 @@ export class Delivery {
       this.logger.warn(`Segment analytics: identify failed: ${describeError(error)}`);
     }
     // An anonymous session (identity late or failed) keeps stored calls, should the identity come after all.
-    if (userId === undefined) return;
-    this.carryOver?.restored.takeOnly(userId);
+    if (userId !== undefined) this.carryOver?.restored.takeOnly(userId);
   }
 
   /**

@@ -56,6 +56,11 @@ export interface Transport {
    */
   heldInMemory?(unannounced: boolean): StoredCall[];
   /**
+   * The anonymous id the current anonymous session's calls go out with,
+   * where it is not the browser's own (see `sessionStart.ts`); else undefined.
+   */
+  standIn?(): string | undefined;
+  /**
    * Hands one call over; may return a promise that settles once the library
    * has run the call through its pipeline (Delivery paces a burst by it).
    */

@@ -20,6 +20,8 @@ export type CarryOverOptions = {
   onClaimed?: () => void;
   /** Times the claims refused to this load are made again. */
   scheduler?: Pick<Scheduler, 'setTimeout'>;
+  /** The anonymous id the page's anonymous calls go out with where it is not the browser's (see `Transport.standIn`). */
+  standIn?: () => string | undefined;
 };
 
 /**
@@ -163,13 +165,14 @@ export class CarryOver {
 
   /**
    * Anonymous calls stored while another user's identity is kept in this
-   * browser must not carry that user's anonymous id: they get a fresh one.
+   * browser must not carry that user's anonymous id: they get the one the
+   * page's anonymous session sends with (the same events, sent now or by
+   * the next load), else a fresh one.
    */
   private anonymousIdFor(owner: string | null): { anonymousId?: string } {
     const previous = this.options.storedOwner?.get();
     // Someone unidentified holds it: this page's anonymous calls are no one else's either.
     if (owner !== null || previous === undefined || previous === UNIDENTIFIED) return {};
-    this.leaveAnonymousId ??= this.options.newId();
-    return { anonymousId: this.leaveAnonymousId };
+    return { anonymousId: this.options.standIn?.() ?? (this.leaveAnonymousId ??= this.options.newId()) };
   }
 }

@@ -1,0 +1,76 @@
+import { clickCall, drivenLifecycle, recordFetchBodies } from '../__testUtils__/deliveryTestKit';
+import { loadPageTransport } from '../__testUtils__/transportKit';
+import { Delivery } from './Delivery';
+import { callStoreKey, createCallStore } from './callStore';
+import { createStoredOwner } from './storedOwner';
+
+// Page loads of one browser, the real library in jsdom (`fetch` answered and recorded): a load whose identity
+// never answers while an earlier user's is stored sends with a stand-in anonymous id (`sessionStart.ts`). The
+// calls it stores as it is left are the same events: they carry that id too, whichever load sends them.
+
+const ALICE = 'user:default/alice';
+const WRITE_KEY = 'stand-in';
+let posted: Array<Record<string, any>>;
+
+beforeEach(() => {
+  jest.useFakeTimers();
+  localStorage.clear();
+  posted = recordFetchBodies();
+});
+afterEach(() => {
+  jest.useRealTimers();
+  jest.restoreAllMocks();
+  localStorage.clear();
+  for (const name of ['ajs_anonymous_id', 'ajs_user_id', 'ajs_group_id']) document.cookie = `${name}=; max-age=0; path=/`;
+});
+
+/** One load of the app; `userId`: its identity's answer (never: a user still on the sign-in page). */
+function pageLoad(userId: Promise<string>) {
+  const life = drivenLifecycle();
+  const logger = { warn: jest.fn(), info: jest.fn() };
+  const delivery = new Delivery({
+    transport: loadPageTransport(WRITE_KEY),
+    userId,
+    identityTimeoutMs: 50,
+    logger,
+    store: createCallStore({ storage: localStorage, writeKey: WRITE_KEY, now: () => Date.now(), logger, pageId: `page-${Math.random()}` }),
+    storedOwner: createStoredOwner(localStorage, WRITE_KEY, { identifiesUsers: true }),
+    onPageLeave: life.onPageLeave,
+  });
+  return { delivery, life };
+}
+
+const sentAbout = (prefix: string) => posted.filter(p => String(p.properties?.subject).startsWith(prefix));
+const storedCalls = () =>
+  Object.keys(localStorage)
+    .filter(key => key.startsWith(callStoreKey(WRITE_KEY)))
+    .flatMap(key => JSON.parse(localStorage.getItem(key)!).calls as Array<{ messageId: string; anonymousId?: string }>);
+
+it('calls stored as a stand-in session is left carry its anonymous id, as sent, and the next load sends them with it', async () => {
+  const alice = pageLoad(Promise.resolve(ALICE));
+  alice.delivery.enqueue(clickCall('alice'));
+  await jest.advanceTimersByTimeAsync(300);
+  const aliceAnonymousId = sentAbout('alice')[0].anonymousId;
+
+  const waiting = pageLoad(new Promise<string>(() => {}));
+  waiting.delivery.enqueue(clickCall('on the sign-in page'));
+  await jest.advanceTimersByTimeAsync(300);
+  const standIn = sentAbout('on the sign-in page')[0].anonymousId;
+  expect(standIn).not.toBe(aliceAnonymousId);
+  // Captured after the time-out, the identity may still come: they wait again, and the page is left meanwhile.
+  for (let i = 0; i < 3; i++) waiting.delivery.enqueue(clickCall(`leaving-${i}`));
+  waiting.life.leave();
+  await jest.advanceTimersByTimeAsync(300);
+  const sent = sentAbout('leaving-');
+  expect(sent.map(p => p.anonymousId)).toEqual([standIn, standIn, standIn]);
+  const stored = storedCalls().filter(call => sent.some(p => p.messageId === call.messageId));
+  expect(stored.length).toBeGreaterThanOrEqual(3);
+  expect(new Set(stored.map(call => call.anonymousId))).toEqual(new Set([standIn]));
+
+  posted.length = 0;
+  const next = pageLoad(new Promise<string>(() => {}));
+  next.delivery.enqueue(clickCall('next load'));
+  await jest.advanceTimersByTimeAsync(400);
+  expect(sentAbout('leaving-').map(p => [p.messageId, p.anonymousId])).toEqual(sent.map(p => [p.messageId, standIn]));
+  expect(sentAbout('next load')[0].anonymousId).toBe(standIn);
+});
