@@ -47,6 +47,9 @@ export const FORWARDED_KEYS: readonly string[] = Object.freeze([
  */
 const matchedAs = (key: string) => key.replace(/[^a-zA-Z0-9.]+/g, '').toLowerCase();
 
+/** The first dotted part of a key as matched (`traits.email` is read under `traits`). */
+const headOf = (key: string) => matchedAs(key).split('.')[0];
+
 /**
  * Context fields that say who or which device a user is (Segment's identity
  * resolution promotes `context.device` ids and `context.integrations['Google
@@ -63,8 +66,7 @@ const IDENTITY_CONTEXT = new Set(['ip', 'groupid', 'device', 'integrations']);
 const IDENTITY_CONTEXT_PREFIXES = ['traits', 'externalids'];
 
 function isIdentityContextKey(key: string): boolean {
-  const matched = matchedAs(key);
-  return IDENTITY_CONTEXT.has(matched.split('.')[0]) || IDENTITY_CONTEXT_PREFIXES.some(prefix => matched.startsWith(prefix));
+  return IDENTITY_CONTEXT.has(headOf(key)) || IDENTITY_CONTEXT_PREFIXES.some(prefix => matchedAs(key).startsWith(prefix));
 }
 
 /** The browser's context without the fields that say who a user is, in any spelling Segment reads as them. */
@@ -79,8 +81,7 @@ function withoutIdentity(context: JsonObject): JsonObject {
  * calls have no such property).
  */
 function withoutEmail(properties: JsonObject): JsonObject {
-  if (!Object.keys(properties).some(key => matchedAs(key).split('.')[0] === 'email')) return properties;
-  return Object.fromEntries(Object.entries(properties).filter(([key]) => matchedAs(key).split('.')[0] !== 'email'));
+  return Object.fromEntries(Object.entries(properties).filter(([key]) => headOf(key) !== 'email'));
 }
 
 /**
