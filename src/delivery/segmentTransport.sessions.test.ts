@@ -130,6 +130,22 @@ describe('an identity later than its time-out (a user on the sign-in page): an a
     expect([alice, failing]).not.toContain(late.signedIn);
   });
 
+  it("someone signing in late after loads recorded as someone unidentified (no user stored before): a fresh id, never those loads'", async () => {
+    const unidentified = await pageLoad(undefined, 'unidentified');
+    expect(await pageLoad(undefined, 'unidentified again')).toBe(unidentified);
+    const late = await lateLoad(BOB);
+    expect(late.waiting).toBe(unidentified);
+    expect(late.signedIn).not.toBe(unidentified);
+    expect(late.identified).toMatchObject({ userId: BOB, anonymousId: late.signedIn });
+    expect(await pageLoad(BOB, 'bob again')).toBe(late.signedIn);
+  });
+
+  it('the first load ever, its identity late: the user signing in goes on with the anonymous id of the calls before (this page made it)', async () => {
+    const late = await lateLoad(BOB);
+    expect(late.signedIn).toBe(late.waiting);
+    expect(await pageLoad(BOB, 'bob again')).toBe(late.waiting);
+  });
+
   it('an id kept for another stored user than the one stored now is not used again', async () => {
     const alice = await pageLoad(ALICE, 'alice');
     localStorage.setItem('backstage-segment:sessions:stand-in', JSON.stringify({ user: BOB, anonymousId: 'kept-for-bob' }));

@@ -85,7 +85,9 @@ type StandIn = { anonymousId: string; user: string; kept: boolean };
  * That id is kept (`standIns`) with the user it stood in for, until someone
  * signs in, and used again only while that user's identity is the one
  * stored: an identity failing on every load gives one anonymous id, not a
- * new visitor each time.
+ * new visitor each time. Where no user's identity is stored, loads recorded
+ * as someone unidentified share the browser's id, and whoever signs in after
+ * them, late in one of those loads too, starts with a fresh one.
  */
 export function createSessions(analytics: SessionLibrary, options: SessionOptions): Sessions {
   const { storedOwner, standIns, identity, identify } = options;
@@ -119,7 +121,8 @@ export function createSessions(analytics: SessionLibrary, options: SessionOption
         // Another person: a fresh anonymous id, no traits or group of the previous user.
         analytics.reset();
       }
-      previousUser = userId;
+      // Still unidentified: kept so, should someone sign in later in this page (those loads' id was anyone's).
+      previousUser = stillUnidentified ? previousUser : userId;
       storedOwner?.set(userId);
       if (userId !== undefined) identify(userId, timestamp);
       // After a while anonymous, this session is the browser's latest (another tab may have stored someone since).
