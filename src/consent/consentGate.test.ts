@@ -159,6 +159,35 @@ describe('ConsentGate', () => {
       expect(warnings).toEqual([expect.stringContaining('not known after 1000 ms')]);
     });
 
+    it('a read that fails before the user is known: the events wait for them; a "no" read then sends nothing', async () => {
+      const user = signingIn();
+      const { g, log, warnings } = gate('opt-out', 1000, user.known);
+      g.capture('sign-in page');
+      await jest.advanceTimersByTimeAsync(500);
+      g.update({ kind: 'failed', reason: 'the settings backend is down' });
+      g.capture('still signing in');
+      await jest.advanceTimersByTimeAsync(10_000);
+      expect(log).toEqual([]);
+      user.signIn();
+      g.update(read('denied'));
+      await jest.advanceTimersByTimeAsync(0);
+      expect(log).toEqual(['off']);
+      expect(warnings).toEqual([expect.stringContaining("the 'opt-out' default applies once the user has signed in")]);
+    });
+
+    it('a read that fails before the user is known, and nothing read after: the default applies as soon as they are', async () => {
+      const user = signingIn();
+      const { g, log, warnings } = gate('opt-out', 1000, user.known);
+      g.capture('sign-in page');
+      g.update({ kind: 'failed', reason: 'the settings backend is down' });
+      await jest.advanceTimersByTimeAsync(5000);
+      expect(log).toEqual([]);
+      user.signIn();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(log).toEqual(['on', 'sent sign-in page']);
+      expect(warnings).toHaveLength(1);
+    });
+
     it('a user known in time changes nothing; an identity that fails counts as known', async () => {
       const early = signingIn();
       const first = gate('opt-out', 1000, early.known);

@@ -28,9 +28,10 @@ export type ConsentGateState<T> =
 
 /**
  * The waiting events' clock: `idle` until the first one; `timing` (`waitMs`);
- * `afterUser`: it ran out before the user was known, and starts again once they are.
+ * `afterUser`: it ran out before the user was known, and starts again once they are;
+ * `failed`: the read failed before the user was known, and the default applies once they are.
  */
-export type ConsentWait = { kind: 'idle' } | { kind: 'timing'; timer: unknown } | { kind: 'afterUser' };
+export type ConsentWait = { kind: 'idle' } | { kind: 'timing'; timer: unknown } | { kind: 'afterUser' } | { kind: 'failed' };
 
 /** What the gate does with its events and on each change of decision. */
 export type ConsentGateOptions<T> = {
@@ -77,7 +78,10 @@ export class ConsentGate<T> {
     this.userKnown = !options.userKnown;
     const known = () => {
       this.userKnown = true;
-      if (this.state.kind === 'unknown' && this.state.wait.kind === 'afterUser') this.startWait(this.state);
+      const state = this.state;
+      if (state.kind !== 'unknown') return;
+      if (state.wait.kind === 'failed') this.apply(byDefault(options.config), false);
+      else if (state.wait.kind === 'afterUser') this.startWait(state);
     };
     options.userKnown?.then(known, known);
   }
@@ -126,9 +130,17 @@ export class ConsentGate<T> {
       this.options.warn(
         'consent-failed',
         `Segment analytics: could not read the user's analytics choice (${read.reason}); ` +
-          `the '${this.options.config.default}' default applies`,
+          `the '${this.options.config.default}' default applies${this.userKnown ? '' : ' once the user has signed in'}`,
       );
-      if (this.state.kind === 'unknown') this.apply(byDefault(this.options.config), false);
+      const state = this.state;
+      if (state.kind !== 'unknown') return;
+      if (this.userKnown) {
+        this.apply(byDefault(this.options.config), false);
+        return;
+      }
+      // Never before the user is known: their stored choice may yet be read (and says no, say).
+      if (state.wait.kind === 'timing') this.options.scheduler.clearTimeout(state.wait.timer);
+      state.wait = { kind: 'failed' };
       return;
     }
     const decision = read.stored?.decision ?? byDefault(this.options.config);

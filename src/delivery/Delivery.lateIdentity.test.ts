@@ -1,5 +1,6 @@
 import { Delivery } from './Delivery';
-import { clickCall, drivenLifecycle, recordingTransport } from '../__testUtils__/deliveryTestKit';
+import { clickCall, deliveryWithStore, drivenLifecycle, memoryStorage, recordingTransport, storedCalls } from '../__testUtils__/deliveryTestKit';
+import type { Transport } from './Transport';
 
 // An identity later than its time-out, which may still come: calls captured after the time-out wait again
 // (at most the time-out), as the anonymous session's, or the user's should it come meanwhile.
@@ -8,6 +9,11 @@ const never = <T>() => new Promise<T>(() => {});
 const later = <T>(ms: number, value: T) => new Promise<T>(resolve => setTimeout(() => resolve(value), ms));
 const logger = () => ({ warn: jest.fn(), info: jest.fn() });
 const advance = (ms: number) => jest.advanceTimersByTimeAsync(ms);
+const deferred = <T>() => {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>(done => (resolve = done));
+  return { promise, resolve };
+};
 
 beforeEach(() => jest.useFakeTimers());
 afterEach(() => jest.useRealTimers());
@@ -47,5 +53,56 @@ describe('Delivery, an identity later than its time-out', () => {
     await advance(10);
     life.leave();
     expect(sent).toEqual(['anonymous session', 'click a as anonymous', 'click b as anonymous']);
+  });
+
+  it('a tab switch while a call waits again: with a store it keeps waiting (stored meanwhile), and is the user\'s when the id comes', async () => {
+    const { sent, transport } = recordingTransport();
+    const storage = memoryStorage();
+    const id = deferred<string>();
+    const { d, life } = deliveryWithStore(storage, { transport: Promise.resolve(transport), userId: id.promise, identityTimeoutMs: 1000 });
+    d.enqueue(clickCall('sign-in page'));
+    await advance(1100);
+    d.enqueue(clickCall('signIn'));
+    await advance(50);
+    life.leave({ final: false }); // hidden: the page stays
+    expect(storedCalls(storage).map(call => call.call.properties.subject)).toEqual(['signIn']);
+    life.back();
+    id.resolve('u'); // Backstage's identity answers just after `signIn`
+    await advance(100);
+    expect(sent).toEqual(['anonymous session', 'click sign-in page as anonymous', 'identify u', 'click signIn as u']);
+    expect(storedCalls(storage)).toEqual([]);
+  });
+
+  it('a tab switch while a call waits again and the library still loads: nothing goes anonymous that the user can still have', async () => {
+    for (const withStore of [true, false]) {
+      const { sent, transport } = recordingTransport();
+      const library = deferred<Transport>();
+      const id = deferred<string>();
+      const options = { transport: library.promise, userId: id.promise, identityTimeoutMs: 1000 };
+      const life = drivenLifecycle();
+      const d = withStore
+        ? deliveryWithStore(memoryStorage(), { ...options, onPageLeave: life.onPageLeave }).d
+        : new Delivery({ ...options, logger: logger(), onPageLeave: life.onPageLeave });
+      d.enqueue(clickCall('sign-in page'));
+      await advance(1100); // the time-out: an anonymous session is queued, nothing of it sent
+      d.enqueue(clickCall('signIn'));
+      await advance(50);
+      life.leave({ final: false });
+      life.back();
+      id.resolve('u');
+      await advance(20);
+      library.resolve(transport);
+      await advance(100);
+      expect(sent).toEqual(['identify u', 'click sign-in page as u', 'click signIn as u']);
+    }
+  });
+
+  it('the library failing to load with nowhere to keep the calls: one warning, none about the identity later', async () => {
+    const log = logger();
+    const d = new Delivery({ transport: Promise.reject(new Error('chunk failed')), userId: never<string>(), identityTimeoutMs: 1000, logger: log });
+    d.enqueue(clickCall('a'));
+    await advance(5000);
+    expect(log.warn).toHaveBeenCalledTimes(1);
+    expect(String(log.warn.mock.calls[0][0])).toContain('could not be loaded');
   });
 });

@@ -54,10 +54,7 @@ export class Delivery {
     this.logger = safeLogger(options.logger);
     this.callWarnings = createCallWarnings(this.logger);
     this.waiting = createWaitingBound(options.maxWaiting ?? MAX_WAITING, createWarnOnce(this.logger));
-    this.inFlight = createInFlight(this.scheduler, () => this.schedule(0), {
-      max: options.maxInFlight ?? MAX_IN_FLIGHT,
-      group: options.handOverGroup,
-    });
+    this.inFlight = createInFlight(this.scheduler, () => this.schedule(0), { max: options.maxInFlight ?? MAX_IN_FLIGHT, group: options.handOverGroup });
     const { store, newId = randomId } = options;
     const standIn = () => (this.transportState.kind === 'ready' ? this.transportState.transport.standIn?.() : undefined);
     this.carryOver = store && new CarryOver({ ...options, store, newId, onClaimed: () => this.schedule(0), scheduler: this.scheduler, standIn });
@@ -131,8 +128,8 @@ export class Delivery {
   private die(error: unknown) { // the library could not be loaded: calls wait as while it loads, stored when the page is left
     if (this.transportState.kind !== 'loading') return; // switched off meanwhile (the user's choice): it stays off
     const lost = this.carryOver ? undefined : this.queue.calls;
-    this.transportState = { kind: this.carryOver ? 'failed' : 'dead' };
-    if (!this.carryOver) this.queue.clear();
+    if (this.carryOver) this.transportState = { kind: 'failed' };
+    else this.stop(); // nothing keeps the calls: off for good (no identity time-out to warn about either)
     this.scheduler.clearTimeout(this.timer);
     this.logger.warn(libraryFailure(error, lost));
   }
@@ -226,7 +223,8 @@ export class Delivery {
   private leave({ final, pageHide = final, unannounced = false }: PageLeave) {
     const state = this.transportState;
     if (state.kind === 'dead') return;
-    this.identity.leaving();
+    // Calls waiting again go anonymous only where nothing keeps them (unloaded, or no store); else stored, as waiting ones.
+    if (state.kind === 'ready' && (final || !this.carryOver)) this.identity.leaving();
     const open = this.readiness() === 'open';
     if (!open) this.waiting.warn();
     const owner = open ? this.sessionUserId ?? null : null;

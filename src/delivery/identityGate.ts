@@ -31,7 +31,7 @@ export type IdentityGate = {
   readonly state: IdentityState;
   /** A call is waiting: its time-out starts now, unless one runs already (see {@link createIdentityGate}). */
   startClock(): void;
-  /** The page is being hidden or left: calls waiting again go now, anonymous (a page left never learns the id). */
+  /** Calls waiting again go now, anonymous: the page is being left for good (it never learns the id), or they cannot be kept. */
   leaving(): void;
   /** Delivery stopped for good: no time-out any more. */
   stop(): void;
