@@ -28,10 +28,9 @@ export type ConsentGateState<T> =
 
 /**
  * The waiting events' clock: `idle` until the first one; `timing` (`waitMs`);
- * `afterUser`: it ran out before the user was known, and starts again once they are;
- * `failed`: the read failed before the user was known, and the default applies once they are.
+ * `afterUser`: it ran out, or the read failed, before the user was known, and starts again once they are.
  */
-export type ConsentWait = { kind: 'idle' } | { kind: 'timing'; timer: unknown } | { kind: 'afterUser' } | { kind: 'failed' };
+export type ConsentWait = { kind: 'idle' } | { kind: 'timing'; timer: unknown } | { kind: 'afterUser' };
 
 /** What the gate does with its events and on each change of decision. */
 export type ConsentGateOptions<T> = {
@@ -73,15 +72,15 @@ export class ConsentGate<T> {
   private userKnown: boolean;
   /** Waiting events dropped (the oldest) for the bound. */
   private dropped = 0;
+  /** A read failed (warned about): the default, when the wait runs out, needs no other warning. */
+  private readFailed = false;
 
   constructor(private readonly options: ConsentGateOptions<T>) {
     this.userKnown = !options.userKnown;
     const known = () => {
       this.userKnown = true;
       const state = this.state;
-      if (state.kind !== 'unknown') return;
-      if (state.wait.kind === 'failed') this.apply(byDefault(options.config), false);
-      else if (state.wait.kind === 'afterUser') this.startWait(state);
+      if (state.kind === 'unknown' && state.wait.kind === 'afterUser') this.startWait(state);
     };
     options.userKnown?.then(known, known);
   }
@@ -113,11 +112,13 @@ export class ConsentGate<T> {
         state.wait = { kind: 'afterUser' };
         return;
       }
-      this.options.warn(
-        'consent-late',
-        `Segment analytics: the user's analytics choice was not known after ${waitMs} ms; ` +
-          `the '${this.options.config.default}' default applies until it is`,
-      );
+      if (!this.readFailed) {
+        this.options.warn(
+          'consent-late',
+          `Segment analytics: the user's analytics choice was not known after ${waitMs} ms; ` +
+            `the '${this.options.config.default}' default applies until it is`,
+        );
+      }
       this.apply(byDefault(this.options.config), false);
     }, waitMs);
     state.wait = { kind: 'timing', timer };
@@ -127,20 +128,22 @@ export class ConsentGate<T> {
   update(read: StoredRead): void {
     if (read.kind === 'reading') return;
     if (read.kind === 'failed') {
+      const when = this.userKnown ? '' : ` if it is still not read ${this.options.config.waitMs} ms after sign-in`;
       this.options.warn(
         'consent-failed',
         `Segment analytics: could not read the user's analytics choice (${read.reason}); ` +
-          `the '${this.options.config.default}' default applies${this.userKnown ? '' : ' once the user has signed in'}`,
+          `the '${this.options.config.default}' default applies${when}`,
       );
+      this.readFailed = true;
       const state = this.state;
       if (state.kind !== 'unknown') return;
       if (this.userKnown) {
         this.apply(byDefault(this.options.config), false);
         return;
       }
-      // Never before the user is known: their stored choice may yet be read (and says no, say).
+      // Never before the user is known: their stored choice may yet be read then (and say no), as after a slow read.
       if (state.wait.kind === 'timing') this.options.scheduler.clearTimeout(state.wait.timer);
-      state.wait = { kind: 'failed' };
+      state.wait = { kind: 'afterUser' };
       return;
     }
     const decision = read.stored?.decision ?? byDefault(this.options.config);

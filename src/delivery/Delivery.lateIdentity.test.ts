@@ -97,12 +97,45 @@ describe('Delivery, an identity later than its time-out', () => {
     }
   });
 
+  it('hidden while a call waits again, then left for good: sent as it goes, even where the claim ledger cannot answer any more', async () => {
+    const { sent, transport } = recordingTransport();
+    const storage = memoryStorage();
+    const ledger = { claim: () => never<Set<string>>() }; // IndexedDB, once the page is unloaded
+    const { d, life } = deliveryWithStore(storage, { transport: Promise.resolve(transport), userId: never<string>(), identityTimeoutMs: 1000, ledger });
+    d.enqueue(clickCall('sign-in page'));
+    await advance(1100);
+    d.enqueue(clickCall('late'));
+    await advance(10);
+    life.leave({ final: false }); // closing a tab hides it first
+    expect(sent).toEqual(['anonymous session', 'click sign-in page as anonymous']);
+    life.leave({ final: true });
+    expect(sent).toEqual(['anonymous session', 'click sign-in page as anonymous', 'click late as anonymous']);
+    // A copy stays for the next load, which sends it again with the same messageId (Segment de-duplicates).
+    expect(storedCalls(storage).map(call => call.call.properties.subject)).toEqual(['late']);
+  });
+
   it('the library failing to load with nowhere to keep the calls: one warning, none about the identity later', async () => {
+    const failingLater = () => later(500, 'u').then(() => Promise.reject(new Error('identity down')));
+    for (const identity of [never<string>, failingLater]) {
+      const userId = identity();
+      const log = logger();
+      const d = new Delivery({ transport: Promise.reject(new Error('chunk failed')), userId, identityTimeoutMs: 1000, logger: log });
+      d.enqueue(clickCall('a'));
+      await advance(5000);
+      expect(log.warn).toHaveBeenCalledTimes(1);
+      expect(String(log.warn.mock.calls[0][0])).toContain('could not be loaded');
+    }
+  });
+
+  it('switched off (the user\'s choice) while the identity is pending: its failure later is not warned about', async () => {
     const log = logger();
-    const d = new Delivery({ transport: Promise.reject(new Error('chunk failed')), userId: never<string>(), identityTimeoutMs: 1000, logger: log });
+    const { sent, transport } = recordingTransport();
+    const d = new Delivery({ transport: Promise.resolve(transport), userId: later(500, 'u').then(() => Promise.reject(new Error('identity down'))), identityTimeoutMs: 1000, logger: log });
     d.enqueue(clickCall('a'));
+    await advance(10);
+    d.stop();
     await advance(5000);
-    expect(log.warn).toHaveBeenCalledTimes(1);
-    expect(String(log.warn.mock.calls[0][0])).toContain('could not be loaded');
+    expect(log.warn).not.toHaveBeenCalled();
+    expect(sent).toEqual([]);
   });
 });

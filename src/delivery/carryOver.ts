@@ -62,7 +62,8 @@ export class CarryOver {
    * waiting in `queue`, with the user each belongs to (sessions in the queue
    * change it; `initialOwner` before the first), in one write. `claim`: the
    * queued calls are sent from the queue only if still stored when their turn
-   * comes (else another load took them); otherwise the stored copy stays.
+   * comes (else another load took them); otherwise the page sends them all
+   * (also those stored earlier), and the stored copy stays.
    * `prepare` gives each call as it would be sent (undefined: never sent).
    */
   save(
@@ -95,8 +96,11 @@ export class CarryOver {
     for (const { messageId } of copies) if (kept.has(messageId)) this.copies.add(messageId);
     for (const item of queued) {
       if (claim) item.stored = kept.has(item.messageId!);
-      // One still marked stored (taken back only once claimed): not a copy, the page may never send it itself.
-      else if (!item.stored && kept.has(item.messageId!)) this.copies.add(item.messageId!);
+      else {
+        // The page hands them over now, those stored earlier too (a claim could not be answered in time): what is stored is a copy.
+        if (kept.has(item.messageId!)) this.copies.add(item.messageId!);
+        item.stored = false;
+      }
     }
   }
 

@@ -33,7 +33,7 @@ export type IdentityGate = {
   startClock(): void;
   /** Calls waiting again go now, anonymous: the page is being left for good (it never learns the id), or they cannot be kept. */
   leaving(): void;
-  /** Delivery stopped for good: no time-out any more. */
+  /** Delivery stopped for good: no time-out, and no session or warning when the id answers. */
   stop(): void;
 };
 
@@ -60,6 +60,8 @@ export function createIdentityGate({ userId, timeoutMs, scheduler, logger, onSes
   let resolving = Boolean(userId);
   let clockStarted = false;
   let timer: unknown;
+  /** Delivery stopped for good: the id's answer changes nothing, and is not warned about. */
+  let stopped = false;
 
   const goAnonymous = () => {
     state = { kind: 'anonymous' };
@@ -75,6 +77,7 @@ export function createIdentityGate({ userId, timeoutMs, scheduler, logger, onSes
   else {
     userId.then(
       id => {
+        if (stopped) return;
         resolving = false;
         scheduler.clearTimeout(timer);
         const place: SessionPlace = state.kind === 'waiting' || state.kind === 'late' ? 'front' : 'back';
@@ -82,6 +85,7 @@ export function createIdentityGate({ userId, timeoutMs, scheduler, logger, onSes
         onSession(id, place);
       },
       error => {
+        if (stopped) return;
         resolving = false;
         scheduler.clearTimeout(timer);
         if (state.kind === 'late') release(); // calls waiting again: anonymous too (the time-out already warned)
@@ -120,6 +124,7 @@ export function createIdentityGate({ userId, timeoutMs, scheduler, logger, onSes
       state = { kind: 'anonymous' };
     },
     stop() {
+      stopped = true;
       scheduler.clearTimeout(timer);
     },
   };
