@@ -91,4 +91,66 @@ describe('ConsentedDelivery', () => {
     leaves.forEach(leave => leave());
     expect(forget).toHaveBeenCalledTimes(3);
   });
+
+  describe('a "no" then a "yes" made in another page of the browser that this page was not told of', () => {
+    /** Pages of one browser: a shared switch-off mark, a shared clock; each page's deliveries record what they send. */
+    function browser() {
+      let markedAt: number | undefined;
+      const clock = { now: 1000 };
+      const page = () => {
+        const deliveries: Array<{ sent: string[]; stopped: boolean }> = [];
+        const forget = jest.fn();
+        const consented = new ConsentedDelivery({
+          create: () => {
+            const delivery = { sent: [] as string[], stopped: false };
+            deliveries.push(delivery);
+            return { enqueue: call => delivery.sent.push(String(call.properties.subject)), stop: () => (delivery.stopped = true) };
+          },
+          forget,
+          onPageLeave: () => {},
+          now: () => clock.now,
+          switchedOff: { read: () => markedAt, write: time => (markedAt = time) },
+        });
+        return { consented, deliveries, forget };
+      };
+      return { page, clock };
+    }
+
+    it('the page (frozen meanwhile, say) ends its session as at a "no", keeps the other page\'s data, and starts a new one for calls from then', () => {
+      const { page, clock } = browser();
+      const frozen = page();
+      const other = page();
+      frozen.consented.start();
+      other.consented.start();
+      frozen.consented.enqueue(at(1000, 'before'));
+      clock.now = 2000;
+      other.consented.stop(); // the user's "no" in the other page
+      clock.now = 3000;
+      other.consented.start(); // and "yes", while the first page was frozen
+      clock.now = 4000;
+      frozen.consented.missedSwitchOff(); // shown again, or told "on" again
+      frozen.consented.enqueue(at(3500, 'captured before it knew'));
+      frozen.consented.enqueue(at(4000, 'after'));
+      expect(frozen.deliveries.map(d => [d.sent, d.stopped])).toEqual([
+        [['before'], true],
+        [['after'], false],
+      ]);
+      expect(frozen.forget).not.toHaveBeenCalled();
+      // The page that made the choices, and a page already told: nothing changes.
+      other.consented.missedSwitchOff();
+      frozen.consented.missedSwitchOff();
+      expect(other.deliveries.map(d => d.stopped)).toEqual([true, false]);
+      expect(frozen.deliveries).toHaveLength(2);
+    });
+
+    it('a page off since it loaded (a stored "no" read at load) is no switch-off: pages that are on go on', () => {
+      const { page, clock } = browser();
+      const on = page();
+      on.consented.start();
+      clock.now = 2000;
+      page().consented.stop();
+      on.consented.missedSwitchOff();
+      expect(on.deliveries.map(d => d.stopped)).toEqual([false]);
+    });
+  });
 });
