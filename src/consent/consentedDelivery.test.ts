@@ -165,20 +165,5 @@ describe('ConsentedDelivery', () => {
       expect(on.deliveries.map(d => d.stopped)).toEqual([true, false]);
       expect(third.deliveries.map(d => d.stopped)).toEqual([false]);
     });
-
-    it('a page told of the "yes" a moment before the page that made it wrote the time goes on (told, not missed)', () => {
-      const { page, clock } = browser();
-      const told = page();
-      const other = page();
-      other.consented.start();
-      other.consented.stop();
-      told.consented.stop();
-      clock.now = 5000;
-      told.consented.start(); // told by its StorageApi first
-      clock.now = 5400;
-      other.consented.start(); // the page that made the "yes" writes the time
-      told.consented.missedSwitchOff();
-      expect(told.deliveries.map(d => d.stopped)).toEqual([false]);
-    });
   });
 });

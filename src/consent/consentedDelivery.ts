@@ -25,14 +25,6 @@ export type ConsentedDeliveryOptions = {
 /** A time the pages of one browser record for each other (see `switchedBackOn.ts`). */
 export type BrowserMark = { read(): number | undefined; write(at: number): void };
 
-/**
- * How much later than a session's start another page's switch back on must
- * be for that session to have missed it: a page told of the "yes" by the
- * StorageApi may start its session a moment before the page that made it
- * has written the time (they are told in their own tasks).
- */
-const SWITCH_TOLD_SLACK_MS = 1000;
-
 type Session = { delivery: StoppableDelivery; transport?: Transport; stopped: boolean; startedAt: number };
 
 /**
@@ -125,7 +117,7 @@ export class ConsentedDelivery {
   missedSwitchOff(): void {
     const state = this.state;
     const backOn = state.kind === 'on' ? this.options.switchedBackOn?.read() : undefined;
-    if (state.kind !== 'on' || backOn === undefined || backOn - state.session.startedAt <= SWITCH_TOLD_SLACK_MS) return;
+    if (state.kind !== 'on' || backOn === undefined || backOn <= state.session.startedAt) return;
     this.end(state.session);
     this.state = { kind: 'off' };
     this.begin(false);
