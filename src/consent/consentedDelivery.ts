@@ -15,15 +15,15 @@ export type ConsentedDeliveryOptions = {
   /** The wall clock, as calls' capture times read it (default `Date.now`). */
   now?: () => number;
   /**
-   * When analytics was last switched back on in this browser after a
-   * switch-off, by any of its pages (see {@link ConsentedDelivery.missedSwitchOff});
-   * absent: each page knows only the switches it was told of.
+   * When analytics was last switched off in this browser, by any of its
+   * pages (see {@link ConsentedDelivery.missedSwitchOff}); absent: each page
+   * knows only the switch-offs it was told of.
    */
-  switchedBackOn?: BrowserMark;
+  switchedOff?: SwitchOffMark;
 };
 
-/** A time the pages of one browser record for each other (see `switchedBackOn.ts`). */
-export type BrowserMark = { read(): number | undefined; write(at: number): void };
+/** Where pages of one browser record the time of their latest switch-off (see `switchOffMark.ts`). */
+export type SwitchOffMark = { read(): number | undefined; write(at: number): void };
 
 type Session = { delivery: StoppableDelivery; transport?: Transport; stopped: boolean; startedAt: number };
 
@@ -69,17 +69,9 @@ export class ConsentedDelivery {
 
   /** Analytics is switched on: a new delivery. */
   start(): void {
-    this.begin(true);
-  }
-
-  /** A new delivery; `told`: the user's choice says so (not a session that ended as the page found it had missed one). */
-  private begin(told: boolean) {
     if (this.state.kind === 'on') return;
-    const at = this.now();
-    const since = this.state.kind === 'off' ? at : -Infinity;
-    // Back on after a switch-off: pages of this browser that were not told (frozen, in the back/forward cache) learn it.
-    if (told && this.state.kind === 'off') this.options.switchedBackOn?.write(at);
-    const session: Session = { delivery: undefined as unknown as StoppableDelivery, stopped: false, startedAt: at };
+    const since = this.state.kind === 'off' ? this.now() : -Infinity;
+    const session: Session = { delivery: undefined as unknown as StoppableDelivery, stopped: false, startedAt: this.now() };
     session.delivery = this.options.create(transport => {
       session.transport = transport;
       if (session.stopped) this.cut(transport);
@@ -94,6 +86,8 @@ export class ConsentedDelivery {
     this.state = { kind: 'off' };
     if (previous.kind === 'on') this.end(previous.session);
     this.options.forget();
+    // Switched off while on: pages of this browser that were not told (frozen, in the back/forward cache) learn it.
+    if (previous.kind === 'on') this.options.switchedOff?.write(this.now());
     // Only a page whose library ran can leave something behind as it goes (the library stores its queues on
     // pagehide). A page off since it loaded has nothing of its own to remove, and what other tabs keep (switched
     // on since, which this page is not told of without signals) is theirs: removing it lost their events.
@@ -106,21 +100,21 @@ export class ConsentedDelivery {
   }
 
   /**
-   * Looks whether analytics was switched off and back on in another page of
-   * this browser since this page's session started, without this page being
-   * told (it was frozen, or in the back/forward cache: it reads the choice
-   * only as it is now, on). If so, the session ends as at a switch-off (the
-   * calls it holds, its library's retries and its ids go; what the browser
-   * keeps is the other page's since) and a new one starts, with the
-   * browser's ids, for calls captured from now.
+   * Looks whether analytics was switched off in another page of this
+   * browser since this page's session started, and switched on again
+   * before this page was told (it was frozen, or in the back/forward cache:
+   * it reads the choice only as it is now, on). If so, the session ends as
+   * at a switch-off (the calls it holds, its library's retries and its ids
+   * go; what the browser keeps is the other page's since) and a new one
+   * starts, with the browser's ids, for calls captured from now.
    */
   missedSwitchOff(): void {
     const state = this.state;
-    const backOn = state.kind === 'on' ? this.options.switchedBackOn?.read() : undefined;
-    if (state.kind !== 'on' || backOn === undefined || backOn <= state.session.startedAt) return;
+    const off = state.kind === 'on' ? this.options.switchedOff?.read() : undefined;
+    if (state.kind !== 'on' || off === undefined || off <= state.session.startedAt) return;
     this.end(state.session);
     this.state = { kind: 'off' };
-    this.begin(false);
+    this.start();
   }
 
   private end(session: Session) {

@@ -2,7 +2,7 @@ import type { StorageApi, StorageValueSnapshot } from '@backstage/core-plugin-ap
 import type { SegmentCall } from '../mapping/SegmentCall';
 import { wallClockScheduler } from '../__testUtils__/fakeTime';
 import { followUserChoice } from './followUserChoice';
-import { SWITCHED_BACK_ON_KEY, switchedBackOnMark } from './switchedBackOn';
+import { SWITCHED_OFF_KEY, switchOffMark } from './switchOffMark';
 
 jest.useFakeTimers();
 
@@ -73,7 +73,7 @@ function openTab(api: StorageApi, pageBack: Array<() => void>) {
     forget,
     onPageLeave: () => {},
     onPageBack: back => pageBack.push(back),
-    switchedBackOn: switchedBackOnMark(() => localStorage),
+    switchedOff: switchOffMark(() => localStorage),
   });
   return { rules, deliveries, forget };
 }
@@ -99,7 +99,7 @@ describe('a "no" then a "yes" in another tab, while this one was frozen', () => 
       await jest.advanceTimersByTimeAsync(1000);
       bucket.set({ decision: 'granted', decidedAt: new Date().toISOString() });
       expect(other.deliveries.map(d => d.stopped)).toEqual([true, false]);
-      expect(Number(localStorage.getItem(SWITCHED_BACK_ON_KEY))).toBeGreaterThan(0);
+      expect(Number(localStorage.getItem(SWITCHED_OFF_KEY))).toBeGreaterThan(0);
 
       await jest.advanceTimersByTimeAsync(1000);
       if (told === 'shown again with nothing told') backs.forEach(back => back());

@@ -3,8 +3,8 @@ import type { ConsentConfig } from '../config/SegmentConfig';
 import type { Scheduler } from '../time/scheduler';
 import type { SegmentCall } from '../mapping/SegmentCall';
 import { ConsentGate, ConsentGateOptions } from './consentGate';
-import { BrowserMark, ConsentedDelivery, ConsentedDeliveryOptions } from './consentedDelivery';
-import { switchedBackOnMark } from './switchedBackOn';
+import { ConsentedDelivery, ConsentedDeliveryOptions, SwitchOffMark } from './consentedDelivery';
+import { switchOffMark } from './switchOffMark';
 import { forgetBrowserData } from './forgetBrowserData';
 import { SegmentCategoryPreferences, watchStoredDecision } from './storedDecision';
 import type { Transport } from '../delivery/Transport';
@@ -29,8 +29,8 @@ export type UserChoiceOptions<T> = {
   onPageLeave(listener: () => void): unknown;
   /** Subscribes to the page being shown again (a tab switched back, the back/forward cache, a frozen page resumed). */
   onPageBack?(listener: () => void): unknown;
-  /** Where pages of this browser record their latest switch back on (default: localStorage, see {@link switchedBackOnMark}). */
-  switchedBackOn?: BrowserMark;
+  /** Where pages of this browser record their latest switch-off (default: localStorage, see {@link switchOffMark}). */
+  switchedOff?: SwitchOffMark;
   /** Settles once the signed-in user is known (see {@link ConsentGateOptions.userKnown}). */
   userKnown?: PromiseLike<unknown>;
 };
@@ -52,7 +52,7 @@ export function followUserChoice<T>(options: UserChoiceOptions<T>): {
     create: observe => options.create(transport => withPreferences(observe(transport), () => categories)),
     forget: options.forget ?? (() => forgetBrowserData(options.writeKey, options.moduleKeys)),
     onPageLeave: options.onPageLeave,
-    switchedBackOn: options.switchedBackOn ?? switchedBackOnMark(),
+    switchedOff: options.switchedOff ?? switchOffMark(),
   });
   const gate = new ConsentGate<T>({
     config: options.config,
