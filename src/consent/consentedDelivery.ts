@@ -14,18 +14,9 @@ export type ConsentedDeliveryOptions = {
   onPageLeave(listener: () => void): unknown;
   /** The wall clock, as calls' capture times read it (default `Date.now`). */
   now?: () => number;
-  /**
-   * When analytics was last switched off in this browser, by any of its
-   * pages (see {@link ConsentedDelivery.missedSwitchOff}); absent: each page
-   * knows only the switch-offs it was told of.
-   */
-  switchedOff?: SwitchOffMark;
 };
 
-/** Where pages of one browser record the time of their latest switch-off (see `switchOffMark.ts`). */
-export type SwitchOffMark = { read(): number | undefined; write(at: number): void };
-
-type Session = { delivery: StoppableDelivery; transport?: Transport; stopped: boolean; startedAt: number };
+type Session = { delivery: StoppableDelivery; transport?: Transport; stopped: boolean };
 
 /**
  * Where analytics stands: `waiting` for the first decision; `on`, with its
@@ -71,7 +62,7 @@ export class ConsentedDelivery {
   start(): void {
     if (this.state.kind === 'on') return;
     const since = this.state.kind === 'off' ? this.now() : -Infinity;
-    const session: Session = { delivery: undefined as unknown as StoppableDelivery, stopped: false, startedAt: this.now() };
+    const session: Session = { delivery: undefined as unknown as StoppableDelivery, stopped: false };
     session.delivery = this.options.create(transport => {
       session.transport = transport;
       if (session.stopped) this.cut(transport);
@@ -84,10 +75,13 @@ export class ConsentedDelivery {
   stop(): void {
     const previous = this.state;
     this.state = { kind: 'off' };
-    if (previous.kind === 'on') this.end(previous.session);
+    if (previous.kind === 'on') {
+      const { session } = previous;
+      session.stopped = true;
+      session.delivery.stop();
+      if (session.transport) this.cut(session.transport);
+    }
     this.options.forget();
-    // Switched off while on: pages of this browser that were not told (frozen, in the back/forward cache) learn it.
-    if (previous.kind === 'on') this.options.switchedOff?.write(this.now());
     // Only a page whose library ran can leave something behind as it goes (the library stores its queues on
     // pagehide). A page off since it loaded has nothing of its own to remove, and what other tabs keep (switched
     // on since, which this page is not told of without signals) is theirs: removing it lost their events.
@@ -97,30 +91,6 @@ export class ConsentedDelivery {
     this.options.onPageLeave(() => {
       if (this.state.kind === 'off') this.options.forget();
     });
-  }
-
-  /**
-   * Looks whether analytics was switched off in another page of this
-   * browser since this page's session started, and switched on again
-   * before this page was told (it was frozen, or in the back/forward cache:
-   * it reads the choice only as it is now, on). If so, the session ends as
-   * at a switch-off (the calls it holds, its library's retries and its ids
-   * go; what the browser keeps is the other page's since) and a new one
-   * starts, with the browser's ids, for calls captured from now.
-   */
-  missedSwitchOff(): void {
-    const state = this.state;
-    const off = state.kind === 'on' ? this.options.switchedOff?.read() : undefined;
-    if (state.kind !== 'on' || off === undefined || off <= state.session.startedAt) return;
-    this.end(state.session);
-    this.state = { kind: 'off' };
-    this.start();
-  }
-
-  private end(session: Session) {
-    session.stopped = true;
-    session.delivery.stop();
-    if (session.transport) this.cut(session.transport);
   }
 
   private now() {

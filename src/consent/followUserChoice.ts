@@ -3,8 +3,7 @@ import type { ConsentConfig } from '../config/SegmentConfig';
 import type { Scheduler } from '../time/scheduler';
 import type { SegmentCall } from '../mapping/SegmentCall';
 import { ConsentGate, ConsentGateOptions } from './consentGate';
-import { ConsentedDelivery, ConsentedDeliveryOptions, SwitchOffMark } from './consentedDelivery';
-import { switchOffMark } from './switchOffMark';
+import { ConsentedDelivery, ConsentedDeliveryOptions } from './consentedDelivery';
 import { forgetBrowserData } from './forgetBrowserData';
 import { SegmentCategoryPreferences, watchStoredDecision } from './storedDecision';
 import type { Transport } from '../delivery/Transport';
@@ -27,10 +26,6 @@ export type UserChoiceOptions<T> = {
   forget?: () => void;
   /** Subscribes to the page being hidden or left (see `listenForPageLeave`). */
   onPageLeave(listener: () => void): unknown;
-  /** Subscribes to the page being shown again (a tab switched back, the back/forward cache, a frozen page resumed). */
-  onPageBack?(listener: () => void): unknown;
-  /** Where pages of this browser record their latest switch-off (default: localStorage, see {@link switchOffMark}). */
-  switchedOff?: SwitchOffMark;
   /** Settles once the signed-in user is known (see {@link ConsentGateOptions.userKnown}). */
   userKnown?: PromiseLike<unknown>;
 };
@@ -52,7 +47,6 @@ export function followUserChoice<T>(options: UserChoiceOptions<T>): {
     create: observe => options.create(transport => withPreferences(observe(transport), () => categories)),
     forget: options.forget ?? (() => forgetBrowserData(options.writeKey, options.moduleKeys)),
     onPageLeave: options.onPageLeave,
-    switchedOff: options.switchedOff ?? switchOffMark(),
   });
   const gate = new ConsentGate<T>({
     config: options.config,
@@ -67,11 +61,7 @@ export function followUserChoice<T>(options: UserChoiceOptions<T>): {
     gate.update(read);
     const state = gate.current;
     categories = state.kind === 'granted' ? state.stored?.categoryPreferences : undefined;
-    // On, and told so again: a "no" then a "yes" made elsewhere meanwhile reads as on twice (a StorageApi gives the value now).
-    delivery.missedSwitchOff();
   });
-  // A page frozen or kept in the back/forward cache may have missed a "no" then a "yes" altogether.
-  options.onPageBack?.(() => delivery.missedSwitchOff());
   return { capture: item => gate.capture(item), enqueue: call => delivery.enqueue(call) };
 }
 

@@ -16,7 +16,7 @@ export const MAX_HELD_FOR_CONSENT_CODE = 5000;
  */
 export function lazyUserChoice<T>(
   storageApi: StorageApi,
-  given: Omit<UserChoiceOptions<T>, 'storageApi' | 'moduleKeys' | 'onPageLeave' | 'onPageBack'>,
+  given: Omit<UserChoiceOptions<T>, 'storageApi' | 'moduleKeys' | 'onPageLeave'>,
 ): {
   capture(item: T): void;
   enqueue(call: SegmentCall): void;
@@ -26,7 +26,6 @@ export function lazyUserChoice<T>(
     storageApi,
     moduleKeys: [callStoreKey(given.writeKey), storedOwnerKey(given.writeKey)],
     onPageLeave: listenForPageLeave,
-    onPageBack: back => listenForPageLeave(() => {}, back),
   };
   let rules: ReturnType<typeof lazyUserChoice<T>> | undefined;
   let held: T[] | undefined = [];
