@@ -1,6 +1,7 @@
 import { Delivery } from './Delivery';
 import { clickCall, deliveryWithStore, drivenLifecycle, memoryStorage, recordingTransport, storedCalls } from '../__testUtils__/deliveryTestKit';
 import type { Transport } from './Transport';
+import { deferred } from '../__testUtils__/deferred';
 
 // An identity later than its time-out, which may still come: calls captured after the time-out wait again
 // (at most the time-out), as the anonymous session's, or the user's should it come meanwhile.
@@ -9,11 +10,6 @@ const never = <T>() => new Promise<T>(() => {});
 const later = <T>(ms: number, value: T) => new Promise<T>(resolve => setTimeout(() => resolve(value), ms));
 const logger = () => ({ warn: jest.fn(), info: jest.fn() });
 const advance = (ms: number) => jest.advanceTimersByTimeAsync(ms);
-const deferred = <T>() => {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>(done => (resolve = done));
-  return { promise, resolve };
-};
 
 beforeEach(() => jest.useFakeTimers());
 afterEach(() => jest.useRealTimers());

@@ -1,3 +1,4 @@
+import { deferred } from '../__testUtils__/deferred';
 import { safeLogger } from '../warnSafely';
 import { createIdentityGate, SessionPlace } from './identityGate';
 import { browserScheduler } from '../time/scheduler';
@@ -16,16 +17,6 @@ function gate(userId: Promise<string> | undefined, timeoutMs = 1000) {
     onRelease: released,
   });
   return { g, sessions, warn, released };
-}
-
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((ok, fail) => {
-    resolve = ok;
-    reject = fail;
-  });
-  return { promise, resolve, reject };
 }
 
 beforeEach(() => jest.useFakeTimers());

@@ -1,14 +1,5 @@
 import { createReadyGate, MAX_HELD } from './readyGate';
-
-function deferred() {
-  let resolve!: () => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<void>((ok, fail) => {
-    resolve = ok;
-    reject = fail;
-  });
-  return { promise, resolve, reject };
-}
+import { deferred } from '../__testUtils__/deferred';
 
 const log = () => ({ warn: jest.fn(), info: jest.fn(), error: jest.fn() });
 /** Lets every promise callback queued so far run (no timer, no real time). */
