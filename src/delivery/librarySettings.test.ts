@@ -2,7 +2,7 @@ import { ConfigReader } from '@backstage/config';
 import { memoryStorage } from '../__testUtils__/deliveryTestKit';
 import { callSettingsOf, TransformKind, withTransform } from '../config/callSettings';
 import { createCallStore } from './callStore';
-import { dropKeptCallsTheLibraryKept, dropQueuesOfAnotherUser, dropQueuesOfOtherSettings, purgeExpiredOfOtherWriteKeys } from './librarySettings';
+import { dropKeptCallsTheLibraryKept, dropLibraryCallsOf, dropQueuesOfAnotherUser, dropQueuesOfOtherSettings, purgeExpiredOfOtherWriteKeys } from './librarySettings';
 import { stored, storeOn } from '../__testUtils__/callStoreKit';
 
 function storageWith(entries: Record<string, string>) {
@@ -225,5 +225,28 @@ describe('dropKeptCallsTheLibraryKept', () => {
     };
     expect(dropKeptCallsTheLibraryKept(storageWith({ [QUEUE]: libraryQueue('a') }), 'wk', throwing)).toBe(0);
     expect(dropKeptCallsTheLibraryKept(undefined, 'wk', () => new Set(['a']))).toBe(0);
+  });
+});
+
+describe('dropLibraryCallsOf', () => {
+  const item = (anonymousId: string) => ({ id: `ctx-${anonymousId}`, event: { anonymousId } });
+  it("removes the calls of the given anonymous ids from the write key's queues, leaving the others and other write keys'", () => {
+    const storage = storageWith({
+      [QUEUE]: JSON.stringify([item('cut'), item('new'), item('cut-stand-in')]),
+      'persisted-queue:v1:wk:event-queue:items': JSON.stringify([item('cut')]),
+      [OTHER_KEYS_QUEUE]: JSON.stringify([item('cut')]),
+    });
+    dropLibraryCallsOf(storage, 'wk', new Set(['cut', 'cut-stand-in']));
+    expect(JSON.parse(storage.data.get(QUEUE)!)).toEqual([item('new')]);
+    expect(JSON.parse(storage.data.get('persisted-queue:v1:wk:event-queue:items')!)).toEqual([]);
+    expect(JSON.parse(storage.data.get(OTHER_KEYS_QUEUE)!)).toEqual([item('cut')]);
+  });
+
+  it('leaves a queue that is not the library\'s JSON, and never throws', () => {
+    const storage = storageWith({ [QUEUE]: '{not json' });
+    dropLibraryCallsOf(storage, 'wk', new Set(['cut']));
+    expect(storage.data.get(QUEUE)).toBe('{not json');
+    const refusing = { ...storage, key: () => { throw new Error('denied'); } };
+    expect(() => dropLibraryCallsOf(refusing as never, 'wk', new Set(['cut']))).not.toThrow();
   });
 });

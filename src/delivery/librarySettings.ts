@@ -61,7 +61,7 @@ function dropLibraryQueues(storage: KeyValueStorage, writeKey: string): boolean 
 }
 
 /** A call as the library keeps it in its queue (its context's id and event). */
-type LibraryQueueItem = { id?: unknown; event?: { messageId?: unknown; userId?: unknown } } | null;
+type LibraryQueueItem = { id?: unknown; event?: { messageId?: unknown; userId?: unknown; anonymousId?: unknown } } | null;
 
 /**
  * The library's queues of calls of `writeKey` (`:items`), each with its
@@ -195,4 +195,23 @@ function freshTries(storage: KeyValueStorage, seenKey: string, ids: unknown[]): 
   const counts = { ...(seen as Record<string, unknown>) };
   for (const id of ids) if (typeof id === 'string') delete counts[id];
   storage.setItem(seenKey, JSON.stringify(counts));
+}
+
+/**
+ * Removes from the library's persisted queues of `writeKey` the calls that
+ * carry one of `anonymousIds`: those of a library the user switched off (a
+ * retry it still held when the page was left, persisted by its `pagehide`
+ * listener, would be sent by the next load: said before the "no"). Run
+ * after that listener; never throws.
+ */
+export function dropLibraryCallsOf(storage: KeyValueStorage | undefined, writeKey: string, anonymousIds: ReadonlySet<string>): void {
+  try {
+    if (!storage) return;
+    for (const { key, items } of libraryQueues(storage, writeKey)) {
+      const left = items?.filter(item => !anonymousIds.has(item?.event?.anonymousId as string));
+      if (left && left.length < items!.length) storage.setItem(key, JSON.stringify(left));
+    }
+  } catch {
+    // storage that refuses: the library could not have kept its queue there either
+  }
 }

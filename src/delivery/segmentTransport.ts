@@ -19,7 +19,7 @@ import { keepIdentityForPageLife, skipPerEventCookieStore, withPageLifeIdentity 
 import { createLeaveSender } from './leaveSender';
 import { Scheduler } from '../time/scheduler';
 import { libraryMessageId } from './messageId';
-import { dropKeptCallsTheLibraryKept, dropQueuesOfAnotherUser, dropQueuesOfOtherSettings, purgeExpiredOfOtherWriteKeys } from './librarySettings';
+import { dropKeptCallsTheLibraryKept, dropLibraryCallsOf, dropQueuesOfAnotherUser, dropQueuesOfOtherSettings, purgeExpiredOfOtherWriteKeys } from './librarySettings';
 import { isWriteKeyClaimed } from '../oncePerWriteKey';
 import type { BatchingLibrary } from './batching/batchDestination';
 import { startLibraryDelivery } from './libraryDelivery';
@@ -133,6 +133,13 @@ export async function loadSegmentTransport(
   if (identity) identity.setUserAside();
   else analytics.user().id(null);
   identity?.sync();
+  // Every anonymous id this library's calls carried: once switched off, its calls are known by them.
+  const anonymousIds = new Set<string>();
+  const noteAnonymousId = (given: string | undefined) => {
+    const id = given ?? analytics.user().anonymousId() ?? undefined;
+    if (id) anonymousIds.add(id);
+    return id;
+  };
   const sessions = createSessions(analytics, {
     previousUser,
     storedOwner,
@@ -141,6 +148,7 @@ export async function loadSegmentTransport(
     identity: () => identity || undefined,
     // No traits: the library merges in those stored in the browser, which the privacy plugin drops.
     identify: (userId, timestamp) => {
+      noteAnonymousId(undefined);
       analytics.identify(userId, {}, toCallOptions({ timestamp }, userId, config.maskIP)).then(observe, () => {});
     },
   });
@@ -155,6 +163,12 @@ export async function loadSegmentTransport(
       identity = undefined;
       switchedOff = true;
       delivery.cutOff();
+      noteAnonymousId(sessions.standIn());
+      noteAnonymousId(undefined);
+      // What it still holds for a retry it persists on `pagehide` (its listener runs before this one): not for the next load.
+      const forget = () => dropLibraryCallsOf(kept, config.writeKey, anonymousIds);
+      forget();
+      if (kept) window.addEventListener('pagehide', forget);
     },
     startSession(userId, timestamp) {
       sessions.start(userId, timestamp);
@@ -173,7 +187,8 @@ export async function loadSegmentTransport(
       // Held, a call gets its messageId now (in the library's form): a copy stored for the next load is the
       // same event, with the anonymous id it goes out with.
       const messageId = held ? given ?? libraryMessageId(scheduler.wallNow()) : given;
-      held?.add({ messageId: messageId!, owner: userId ?? null, call, anonymousId: anonymousId ?? analytics.user().anonymousId() ?? undefined });
+      const carried = noteAnonymousId(anonymousId);
+      held?.add({ messageId: messageId!, owner: userId ?? null, call, anonymousId: carried });
       const options = { ...toCallOptions(call, userId, config.maskIP, groupId), ...(messageId && { messageId }) };
       if (categoryPreferences) options.context = { ...options.context, consent: { categoryPreferences } };
       // The library makes an anonymousId given in a call's options the
