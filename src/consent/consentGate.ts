@@ -42,6 +42,14 @@ export type ConsentGateOptions<T> = {
   onGranted(): void;
   /** Analytics is switched off (first decision, or after it was granted). */
   onDenied(): void;
+  /**
+   * Analytics was switched off and on again while this page did not see it
+   * (frozen, in the back/forward cache, told only the latest choice): a read
+   * "yes" of another period than the one this page's session began in (see
+   * `StoredDecision.onSince`). The session is to be ended as at a "no" and a
+   * new one begun. Absent: ignored.
+   */
+  onSwitchedOffUnseen?(): void;
   /** One warning (the caller logs it once per topic). */
   warn(topic: string, message: string): void;
   /**
@@ -74,6 +82,12 @@ export class ConsentGate<T> {
   private dropped = 0;
   /** A read failed (warned about): the default, when the wait runs out, needs no other warning. */
   private readFailed = false;
+  /**
+   * While granted: the "on" period the session began in (`since`: see
+   * `StoredDecision.onSince`; absent: before any "no"); undefined while not
+   * known (granted by the default, the choice not read).
+   */
+  private period: { since?: string } | undefined;
 
   constructor(private readonly options: ConsentGateOptions<T>) {
     this.userKnown = !options.userKnown;
@@ -147,10 +161,11 @@ export class ConsentGate<T> {
       return;
     }
     const decision = read.stored?.decision ?? byDefault(this.options.config);
-    this.apply(decision, read.stored !== undefined, read.stored);
+    this.apply(decision, read.stored !== undefined, read.stored, { since: read.stored?.onSince });
   }
 
-  private apply(decision: SegmentConsentDecision, byUser: boolean, stored?: StoredDecision) {
+  /** `period`: that of a read choice (undefined: the default applied without one). */
+  private apply(decision: SegmentConsentDecision, byUser: boolean, stored?: StoredDecision, period?: { since?: string }) {
     const previous = this.state;
     if (previous.kind === 'unknown' && previous.wait.kind === 'timing') this.options.scheduler.clearTimeout(previous.wait.timer);
     if (decision === 'denied') {
@@ -159,7 +174,14 @@ export class ConsentGate<T> {
       return;
     }
     this.state = { kind: 'granted', byUser, stored };
-    if (previous.kind === 'granted') return;
+    const before = this.period;
+    if (previous.kind === 'granted') {
+      // Only a read period replaces a known one: a read without one (a settings backend telling "none") changes nothing.
+      if (period && (period.since !== undefined || !before)) this.period = period;
+      if (before && period?.since !== undefined && period.since !== before.since) this.options.onSwitchedOffUnseen?.();
+      return;
+    }
+    this.period = period;
     this.options.onGranted();
     if (previous.kind !== 'unknown') return;
     if (this.dropped) {

@@ -71,16 +71,26 @@ export class ConsentedDelivery {
     this.state = { kind: 'on', session, since };
   }
 
+  /**
+   * Analytics was switched off and on again without this page seeing it (see
+   * `ConsentGateOptions.onSwitchedOffUnseen`): the session ends as at a "no"
+   * (what it holds dropped, its library cut off) and a new one begins, taking
+   * the calls captured from now. What the browser keeps is left alone: the
+   * "no" removed what was there, and what is there now is the new period's.
+   */
+  restart(): void {
+    const previous = this.state;
+    if (previous.kind !== 'on') return;
+    this.end(previous.session);
+    this.state = { kind: 'off' };
+    this.start();
+  }
+
   /** Analytics is switched off: nothing more sent, nothing left behind. */
   stop(): void {
     const previous = this.state;
     this.state = { kind: 'off' };
-    if (previous.kind === 'on') {
-      const { session } = previous;
-      session.stopped = true;
-      session.delivery.stop();
-      if (session.transport) this.cut(session.transport);
-    }
+    if (previous.kind === 'on') this.end(previous.session);
     this.options.forget();
     // Only a page whose library ran can leave something behind as it goes (the library stores its queues on
     // pagehide). A page off since it loaded has nothing of its own to remove, and what other tabs keep (switched
@@ -91,6 +101,12 @@ export class ConsentedDelivery {
     this.options.onPageLeave(() => {
       if (this.state.kind === 'off') this.options.forget();
     });
+  }
+
+  private end(session: Session) {
+    session.stopped = true;
+    session.delivery.stop();
+    if (session.transport) this.cut(session.transport);
   }
 
   private now() {

@@ -54,6 +54,7 @@ export function followUserChoice<T>(options: UserChoiceOptions<T>): {
     forward: item => options.forward(item),
     onGranted: () => delivery.start(),
     onDenied: () => delivery.stop(),
+    onSwitchedOffUnseen: () => delivery.restart(),
     warn: options.warn,
     userKnown: options.userKnown,
   });

@@ -70,9 +70,11 @@ export function unsavedDecision(storageApi: StorageApi): StoredDecision | undefi
  * stored one where the StorageApi tells at once), whichever is later. So a
  * decision is always later than those it replaces, which the other tabs
  * follow by time: a wall clock stepped back since (NTP, a user, another
- * device's clock) does not make it look older.
+ * device's clock) does not make it look older. A "yes" carries the period
+ * of that latest decision (see `StoredDecision.onSince`), or starts one
+ * after a "no".
  */
-function decisionTime(storageApi: StorageApi): string {
+function timed(storageApi: StorageApi, decision: StoredDecision): StoredDecision {
   const page = pageDecisionOf(storageApi);
   let stored: unknown;
   try {
@@ -80,10 +82,16 @@ function decisionTime(storageApi: StorageApi): string {
   } catch {
     // not known at once
   }
-  const times = [page.own, page.seen?.stored, stored].map(decision => Date.parse((decision as StoredDecision | undefined)?.decidedAt ?? ''));
+  let last: Partial<StoredDecision> | undefined;
   // The latest time a Date holds: past it, just after would be no time at all.
-  const latest = Math.max(...times.filter(at => at < 8.64e15));
-  return new Date(Math.max(Date.now(), latest + 1)).toISOString();
+  let latest = -Infinity;
+  for (const known of [page.own, page.seen?.stored, stored] as Array<Partial<StoredDecision> | undefined>) {
+    const at = Date.parse(known?.decidedAt ?? '');
+    if (at < 8.64e15 && at >= latest) [latest, last] = [at, known];
+  }
+  const decidedAt = new Date(Math.max(Date.now(), latest + 1)).toISOString();
+  const onSince = last?.decision === 'denied' ? decidedAt : last?.onSince;
+  return { ...decision, decidedAt, ...(decision.decision === 'granted' && typeof onSince === 'string' && { onSince }) };
 }
 
 /**
@@ -142,7 +150,7 @@ export function decide(
       throw new TypeError(`Segment analytics: a decision is 'granted' or 'denied', not ${describeError(decision)}`);
     }
     const categoryPreferences = toPreferences(options?.categoryPreferences);
-    return saveDecision(storageApi, { decision, ...(categoryPreferences && { categoryPreferences }), decidedAt: decisionTime(storageApi) });
+    return saveDecision(storageApi, timed(storageApi, { decision, ...(categoryPreferences && { categoryPreferences }) }));
   } catch (error) {
     // Never thrown at the caller: a throwing getter among the options rejects, as an invalid decision does.
     return Promise.reject(error);

@@ -1,6 +1,6 @@
 import { MockStorageApi } from '@backstage/test-utils';
 import { decide, saveDecision, unsavedDecision } from './pageDecision';
-import { replaces, StoredRead, watchStoredDecision } from './storedDecision';
+import { parseStoredDecision, replaces, StoredRead, watchStoredDecision } from './storedDecision';
 
 const full = () => new DOMException('full', 'QuotaExceededError');
 
@@ -119,5 +119,16 @@ describe('replaces', () => {
     expect(replaces({ decision: 'granted', decidedAt: '2026-12-05T10:00:00.001Z' }, own)).toBe(true);
     expect(replaces({ decision: 'granted', decidedAt: '2026-12-05T09:59:59.999Z' }, own)).toBe(false);
     expect(replaces(undefined, own)).toBe(false);
+  });
+});
+
+describe('parseStoredDecision', () => {
+  it.each<[string, unknown, object | undefined]>([
+    ['a "yes" keeps its period', { decision: 'granted', decidedAt: 'd', onSince: 'p' }, { decision: 'granted', decidedAt: 'd', onSince: 'p' }],
+    ['a "no" has none', { decision: 'denied', onSince: 'p' }, { decision: 'denied' }],
+    ['a period that is not text is left out', { decision: 'granted', onSince: 5 }, { decision: 'granted' }],
+    ['not a decision', { decision: 'maybe', onSince: 'p' }, undefined],
+  ])('%s', (_label, value, expected) => {
+    expect(parseStoredDecision(value)).toEqual(expected);
   });
 });

@@ -24,6 +24,13 @@ export type StoredDecision = {
   categoryPreferences?: SegmentCategoryPreferences;
   /** When the decision was made (ISO 8601). */
   decidedAt?: string;
+  /**
+   * A "yes": when analytics was last switched on again after a "no" (the
+   * `decidedAt` of that "yes"; absent: on since before any "no"). A page
+   * whose session began in another such period was switched off and on
+   * again without seeing it (frozen, in the back/forward cache).
+   */
+  onSince?: string;
 };
 
 /**
@@ -46,13 +53,14 @@ export function defaultDecision(config: { default: 'opt-out' | 'opt-in' }): Segm
 export function parseStoredDecision(value: unknown): StoredDecision | undefined {
   try {
     if (typeof value !== 'object' || value === null) return undefined;
-    const { decision, categoryPreferences, decidedAt } = value as Record<string, unknown>;
+    const { decision, categoryPreferences, decidedAt, onSince } = value as Record<string, unknown>;
     if (decision !== 'granted' && decision !== 'denied') return undefined;
     const preferences = toPreferences(categoryPreferences);
     return {
       decision,
       ...(preferences && { categoryPreferences: preferences }),
       ...(typeof decidedAt === 'string' && { decidedAt }),
+      ...(decision === 'granted' && typeof onSince === 'string' && { onSince }),
     };
   } catch {
     return undefined;
@@ -97,6 +105,14 @@ export function watchStoredDecision(storageApi: StorageApi, onRead: (read: Store
     kind: 'read',
     stored: snapshot?.presence === 'present' ? parseStoredDecision(snapshot.value) : undefined,
   });
+  let readAgain: (() => void) | undefined;
+  // A page that ran again (frozen, or kept in the back/forward cache, which tells it nothing meanwhile) reads the
+  // choice again before anything else of it runs: registered before the first read starts a delivery.
+  const ranAgain = (event: Event) => {
+    if (event.type === 'resume' || (event as PageTransitionEvent).persisted) readAgain?.();
+  };
+  const events = pageEvents();
+  events.forEach(([target, type]) => target.addEventListener(type, ranAgain));
   try {
     const bucket = consentBucket(storageApi);
     subscription = bucket.observe$(CONSENT_KEY).subscribe({
@@ -108,11 +124,20 @@ export function watchStoredDecision(storageApi: StorageApi, onRead: (read: Store
     const snapshot = bucket.snapshot(CONSENT_KEY);
     if (snapshot?.presence !== 'unknown') follower(applied(readOf(snapshot)));
     else if (page.unsaved) follower({ kind: 'read', stored: page.unsaved });
+    readAgain = () => {
+      try {
+        const again = bucket.snapshot(CONSENT_KEY);
+        if (again?.presence !== 'unknown') follower(applied(readOf(again)));
+      } catch {
+        // not known at once: the StorageApi tells through its observable
+      }
+    };
   } catch (error) {
     fail(error);
   }
   return () => {
     stopped = true;
+    events.forEach(([target, type]) => target.removeEventListener(type, ranAgain));
     page.followers.delete(follower);
     try {
       subscription?.unsubscribe();
@@ -120,4 +145,13 @@ export function watchStoredDecision(storageApi: StorageApi, onRead: (read: Store
       // nothing to undo
     }
   };
+}
+
+/** Where a page that runs again is told so: `pageshow` (persisted: from the back/forward cache) and `resume` (frozen). */
+function pageEvents(): Array<[EventTarget, string]> {
+  try {
+    return typeof window === 'undefined' ? [] : [[window, 'pageshow'], [window.document, 'resume']];
+  } catch {
+    return [];
+  }
 }

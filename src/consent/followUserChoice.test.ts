@@ -1,0 +1,153 @@
+import type { StorageApi, StorageValueSnapshot } from '@backstage/core-plugin-api';
+import type { SegmentCall } from '../mapping/SegmentCall';
+import { wallClockScheduler } from '../__testUtils__/fakeTime';
+import { followUserChoice } from './followUserChoice';
+import { decide } from './pageDecision';
+
+jest.useFakeTimers();
+
+// Tabs of one browser following the user's choice, deciding through the real
+// `decide`. The StorageApi tells a tab of a change by giving the value as it
+// is when the tab runs (as Backstage's WebStorage does on a storage event): a
+// tab frozen while the user says "no" and then "yes" in another one is told
+// "yes" twice; one kept in the back/forward cache is told nothing.
+
+const call = (subject: string): SegmentCall => ({
+  type: 'track',
+  event: 'click',
+  properties: { subject, action: 'click' },
+  page: { url: 'http://x/', path: '/', search: '', title: 't', referrer: '' },
+  timestamp: new Date(),
+});
+
+/** The consent bucket the tabs share; a frozen tab is told of changes only once it runs again. */
+function sharedBucket() {
+  let stored: unknown;
+  const tabs = new Set<{ frozen: boolean; pending: number; tell(): void }>();
+  const snapshot = (): StorageValueSnapshot<any> =>
+    stored === undefined ? { key: 'consent', presence: 'absent' } : { key: 'consent', presence: 'present', value: stored };
+  const tabApi = () => {
+    const tab = { frozen: false, pending: 0, tell: () => {} };
+    tabs.add(tab);
+    const bucket = {
+      snapshot,
+      set: async (_key: string, value: unknown) => {
+        stored = JSON.parse(JSON.stringify(value));
+        for (const each of tabs) {
+          if (each.frozen) each.pending++;
+          else each.tell();
+        }
+      },
+      observe$: () => ({
+        subscribe: (observer: { next(s: StorageValueSnapshot<any>): void }) => {
+          tab.tell = () => observer.next(snapshot());
+          return { unsubscribe: () => tabs.delete(tab), closed: false };
+        },
+      }),
+    };
+    const thaw = () => {
+      tab.frozen = false;
+      for (; tab.pending > 0; tab.pending--) tab.tell();
+    };
+    return { storageApi: { forBucket: () => bucket } as unknown as StorageApi, freeze: () => (tab.frozen = true), thaw };
+  };
+  return { tabApi };
+}
+
+/** One tab: its deliveries (one per session) and what each was given. */
+function openTab(storageApi: StorageApi) {
+  const deliveries: Array<{ sent: string[]; stopped: boolean }> = [];
+  const forget = jest.fn();
+  const rules: ReturnType<typeof followUserChoice<SegmentCall>> = followUserChoice<SegmentCall>({
+    storageApi,
+    config: { default: 'opt-out', waitMs: 1000 },
+    writeKey: 'wk',
+    create: () => {
+      const delivery = { sent: [] as string[], stopped: false };
+      deliveries.push(delivery);
+      return { enqueue: c => delivery.sent.push(String(c.properties.subject)), stop: () => (delivery.stopped = true) };
+    },
+    forward: c => rules.enqueue(c),
+    scheduler: wallClockScheduler,
+    warn: () => {},
+    moduleKeys: [],
+    forget,
+    onPageLeave: () => {},
+  });
+  const sessions = () => deliveries.map(d => [d.sent, d.stopped]);
+  return { rules, sessions, forget };
+}
+
+const shownAgain = () => window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+
+describe('a "no" then a "yes" in another tab, while this one did not run', () => {
+  it.each([
+    ['frozen, then told by the StorageApi as it runs again', 'thaw'],
+    ['kept in the back/forward cache, then shown again (told nothing)', 'pageshow'],
+  ])('%s: what it held from before the "no" goes nowhere; it goes on in a new session', async (_, how) => {
+    const bucket = sharedBucket();
+    const idle = bucket.tabApi();
+    const tab = openTab(idle.storageApi);
+    const other = bucket.tabApi().storageApi;
+    openTab(other);
+    tab.rules.capture(call('held before the no'));
+    expect(tab.sessions()).toEqual([[['held before the no'], false]]);
+
+    idle.freeze();
+    await jest.advanceTimersByTimeAsync(1000);
+    await decide(other, 'denied', undefined);
+    await jest.advanceTimersByTimeAsync(1000);
+    await decide(other, 'granted', undefined);
+    await jest.advanceTimersByTimeAsync(1000);
+    if (how === 'thaw') idle.thaw();
+    else shownAgain();
+    tab.rules.capture(call('after'));
+    expect(tab.sessions()).toEqual([
+      [['held before the no'], true],
+      [['after'], false],
+    ]);
+    // What the browser keeps now is the other tab's new session: left alone.
+    expect(tab.forget).not.toHaveBeenCalled();
+  });
+
+  it('a tab that saw both goes on in the session it began at the "yes"; a later look changes nothing', async () => {
+    const bucket = sharedBucket();
+    const tab = openTab(bucket.tabApi().storageApi);
+    const other = bucket.tabApi().storageApi;
+    tab.rules.capture(call('a'));
+    await decide(other, 'denied', undefined);
+    await decide(other, 'granted', undefined);
+    shownAgain();
+    tab.rules.capture(call('b'));
+    expect(tab.sessions()).toEqual([
+      [['a'], true],
+      [['b'], false],
+    ]);
+  });
+
+  it('a "yes" with other categories, or a first "yes", is the same period: the session goes on', async () => {
+    const bucket = sharedBucket();
+    const tab = openTab(bucket.tabApi().storageApi);
+    const other = bucket.tabApi().storageApi;
+    tab.rules.capture(call('a'));
+    await decide(other, 'granted', undefined);
+    await jest.advanceTimersByTimeAsync(1000);
+    await decide(other, 'granted', { categoryPreferences: { Analytics: true } });
+    shownAgain();
+    tab.rules.capture(call('b'));
+    expect(tab.sessions()).toEqual([[['a', 'b'], false]]);
+  });
+
+  it('a page shown again from a plain navigation (not persisted) reads nothing again', async () => {
+    const bucket = sharedBucket();
+    const idle = bucket.tabApi();
+    const tab = openTab(idle.storageApi);
+    const other = bucket.tabApi().storageApi;
+    idle.freeze();
+    await decide(other, 'denied', undefined);
+    await decide(other, 'granted', undefined);
+    window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: false }));
+    tab.rules.capture(call('a'));
+    expect(tab.sessions()).toEqual([[['a'], false]]);
+  });
+});
