@@ -59,3 +59,59 @@ describe('switched off and on again while the first session\'s library holds an 
     }
   });
 });
+
+/**
+ * A StorageApi over one stored choice that another tab changes: `elsewhere`
+ * stores a decision without telling this page (it was frozen, or in the
+ * back/forward cache), as the other tab's `decide` would have made it.
+ */
+function choiceChangedElsewhere() {
+  let stored: unknown;
+  const bucket = {
+    snapshot: (key: string) => (stored === undefined ? { key, presence: 'absent' } : { key, presence: 'present', value: stored }),
+    set: async (_key: string, value: unknown) => {
+      stored = value;
+    },
+    observe$: () => ({ subscribe: () => ({ unsubscribe() {}, closed: false }) }),
+  };
+  return { storageApi: { forBucket: () => bucket } as unknown as StorageApi, elsewhere: (value: unknown) => (stored = value) };
+}
+
+describe('switched off and on again in another tab while this page did not run (back/forward cache)', () => {
+  it('shown again: what it held from before goes nowhere (nor to the next load); later events carry a new anonymous id', async () => {
+    const { storageApi, elsewhere } = choiceChangedElsewhere();
+    const { analytics, waitFor, writeKey } = wire.create({}, { storageApi, identityApi: userIdentity('user:default/jane') });
+    click(analytics, 'before');
+    const first = await waitFor(m => subjects(m).includes('before'));
+    const oldId = first.find(m => m.type === 'track')!.anonymousId;
+    const realFetch = globalThis.fetch;
+    let down = true;
+    globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (down && String(input).endsWith('/t')) throw new TypeError('Failed to fetch');
+      return realFetch(input, init);
+    }) as typeof fetch;
+    try {
+      click(analytics, 'held-before-no');
+      await jest.advanceTimersByTimeAsync(500);
+      // The other tab: "no" (it removed what analytics kept in the browser), then "yes", a period of its own.
+      for (const key of Object.keys(localStorage)) localStorage.removeItem(key);
+      for (const c of document.cookie.split(';')) document.cookie = `${c.split('=')[0].trim()}=; max-age=0; path=/`;
+      elsewhere({ decision: 'granted', decidedAt: new Date().toISOString(), onSince: new Date().toISOString() });
+      window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+      down = false;
+      click(analytics, 'after');
+      const all = await waitFor(m => subjects(m).includes('after'));
+      await jest.advanceTimersByTimeAsync(60_000); // well past the first library's back-off
+      window.dispatchEvent(new Event('pagehide'));
+      expect(keptForNextLoad(writeKey)).toEqual([]);
+      const sent = (await wire.collector.messages()).filter(m => m.writeKey === writeKey);
+      expect(subjects(sent)).toEqual(['before', 'after']);
+      const after = all.find(m => m.properties?.subject === 'after')!;
+      expect(after.anonymousId).toEqual(expect.any(String));
+      expect(after.anonymousId).not.toBe(oldId);
+      expect(after.userId).toBe('user:default/jane');
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+  });
+});
