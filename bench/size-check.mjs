@@ -153,11 +153,11 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * switch (they went anonymous, also while the library loaded), a page
  * hidden again before its claim was answered sending what it stored, the
  * stand-in's anonymous id on the calls stored as its page is left: 29388 B.
- * Then a "yes" after a "no" records the "on" period it begins (`onSince`,
- * set where the decision is made, in the caller's task: on the first load),
+ * Then a "yes" after a "no" records when that "no" was made (`offAt`, set
+ * where the decision is made, in the caller's task: on the first load),
  * so that a tab frozen or in the back/forward cache through a "no" and a
  * "yes" elsewhere ends its session (it sent what it held from before the
- * "no" under the old anonymous id): 29442 B, budget 29 KB.
+ * "no" under the old anonymous id): 29443 B, budget 29 KB.
  */
 const OWN_CODE_LIMIT = 29 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];

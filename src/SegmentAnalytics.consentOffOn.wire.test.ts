@@ -30,7 +30,10 @@ afterEach(() => {
 });
 
 describe('switched off and on again while the first session\'s library holds an event for a retry', () => {
-  it('the page left: the event said before the "no" is not kept for the next load; what the new session holds is', async () => {
+  it.each([
+    ['the page left', false],
+    ['the page left while another tab holds the lock of the library\'s queue (it stores its queue later)', true],
+  ])('%s: the event said before the "no" is not kept for the next load; what the new session holds is', async (_, locked) => {
     const storageApi = MockStorageApi.create();
     const { analytics, waitFor, writeKey } = wire.create({}, { storageApi, identityApi: userIdentity('user:default/jane') });
     click(analytics, 'before');
@@ -52,8 +55,58 @@ describe('switched off and on again while the first session\'s library holds an 
       await consentOf(storageApi).setDecision('granted'); // before the first session's retry
       click(analytics, 'after-yes');
       await advanceUntil(() => expect(failed.some(body => body.includes('after-yes'))).toBe(true));
+      if (locked) localStorage.setItem(`persisted-queue:v1:${writeKey}:dest-Segment.io:lock`, JSON.stringify(Date.now() + 60));
       window.dispatchEvent(new Event('pagehide')); // where each library stores what its queue still holds
+      await jest.advanceTimersByTimeAsync(300); // the page lives on (kept in the back/forward cache): the locked queue is stored
       expect(keptForNextLoad(writeKey)).toEqual(['after-yes']);
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+  });
+});
+
+describe('a library still loading when the user switches off, arriving after the new session\'s', () => {
+  it.each([
+    ['standard delivery', {}],
+    ['batching', { batching: { size: 20, timeoutMs: 2000 } }],
+  ])('%s: the new session\'s retries are kept for the next load as the page is left', async (_, segment) => {
+    const storageApi = MockStorageApi.create();
+    const realFetch = globalThis.fetch;
+    let releaseFirst!: () => void;
+    const firstHeld = new Promise<void>(resolve => (releaseFirst = resolve));
+    let settingsCalls = 0;
+    let down = false;
+    const failed: string[] = [];
+    globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = String(input);
+      if (url.includes('/settings') && ++settingsCalls === 1) await firstHeld; // the first library's settings, held back
+      if (down && /\/(t|b|batch)$/.test(url)) {
+        failed.push(String(init?.body));
+        throw new TypeError('Failed to fetch');
+      }
+      return realFetch(input, init);
+    }) as typeof fetch;
+    try {
+      const { analytics, writeKey } = wire.create(segment, { storageApi, identityApi: userIdentity('user:default/jane') });
+      click(analytics, 'before');
+      await advanceUntil(() => expect(settingsCalls).toBe(1));
+      await consentOf(storageApi).setDecision('denied');
+      await consentOf(storageApi).setDecision('granted');
+      await advanceUntil(() => expect(settingsCalls).toBe(2));
+      down = true;
+      click(analytics, 'after-yes');
+      await advanceUntil(() => expect(failed.some(body => body.includes('after-yes'))).toBe(true));
+      releaseFirst(); // the first library arrives, and is cut at once
+      await jest.advanceTimersByTimeAsync(2000);
+      window.dispatchEvent(new Event('pagehide'));
+      const kept = [
+        ...keptForNextLoad(writeKey),
+        ...Object.keys(localStorage)
+          .filter(key => key.startsWith(`backstage-segment:${writeKey}:pending`))
+          .flatMap(key => (localStorage.getItem(key)!.includes('after-yes') ? ['after-yes'] : [])),
+      ];
+      expect(kept).toContain('after-yes');
+      expect(kept).not.toContain('before');
     } finally {
       globalThis.fetch = realFetch;
     }
@@ -96,7 +149,7 @@ describe('switched off and on again in another tab while this page did not run (
       // The other tab: "no" (it removed what analytics kept in the browser), then "yes", a period of its own.
       for (const key of Object.keys(localStorage)) localStorage.removeItem(key);
       for (const c of document.cookie.split(';')) document.cookie = `${c.split('=')[0].trim()}=; max-age=0; path=/`;
-      elsewhere({ decision: 'granted', decidedAt: new Date().toISOString(), onSince: new Date().toISOString() });
+      elsewhere({ decision: 'granted', decidedAt: new Date(Date.now() + 1).toISOString(), offAt: new Date().toISOString() });
       window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
       down = false;
       click(analytics, 'after');

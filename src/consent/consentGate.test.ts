@@ -209,12 +209,8 @@ describe('ConsentGate', () => {
     });
   });
 
-  describe('a "yes" of another period than the session began in (switched off and on again unseen)', () => {
-    const yes = (onSince?: string): StoredRead => ({ kind: 'read', stored: { decision: 'granted', ...(onSince && { onSince }) } });
-    function periodGate() {
-      const { g, log } = gate();
-      return { g, log, restarts: () => log.filter(entry => entry === 'restart').length };
-    }
+  describe('a "yes" of another period than the session\'s (a "no" and a "yes" it may not have seen)', () => {
+    const yes = (offAt?: string): StoredRead => ({ kind: 'read', stored: { decision: 'granted', ...(offAt && { offAt }) } });
     function withRestarts() {
       const log: string[] = [];
       const g = new ConsentGate<string>({
@@ -223,38 +219,37 @@ describe('ConsentGate', () => {
         forward: item => log.push(`sent ${item}`),
         onGranted: () => log.push('on'),
         onDenied: () => log.push('off'),
-        onSwitchedOffUnseen: () => log.push('restart'),
+        onSwitchedOffUnseen: offAt => log.push(`restart after ${offAt}`),
         warn: () => {},
       });
       return { g, log };
     }
 
     it.each<[string, StoredRead[], string[]]>([
-      ['on with no decision, then a period begun since: restarted', [read(), yes('T1')], ['on', 'restart']],
-      ['one period, then another: restarted each time', [yes('T1'), yes('T2'), yes('T2'), yes('T3')], ['on', 'restart', 'restart']],
+      ['on with no decision, then a "yes" after a "no": told', [read(), yes('T1')], ['on', 'restart after T1']],
+      ['one period, then others: told once each', [yes('T1'), yes('T2'), yes('T2'), yes('T3')], ['on', 'restart after T2', 'restart after T3']],
       ['the same period again (other categories): nothing', [yes('T1'), yes('T1')], ['on']],
-      ['a read with no period (a backend telling "none") keeps the known one', [yes('T1'), read(), yes('T1')], ['on']],
-      ['a "no" and a "yes" seen: off and on, no restart', [yes('T1'), read('denied'), yes('T2')], ['on', 'off', 'on']],
+      ['a read with no period (none stored, an older release\'s "yes") changes nothing', [yes('T1'), read(), yes(), yes('T1')], ['on']],
+      ['a "no" and a "yes" seen: off and on, nothing more', [yes('T1'), read('denied'), yes('T2'), yes('T2')], ['on', 'off', 'on']],
     ])('%s', (_label, reads, expected) => {
       const { g, log } = withRestarts();
       reads.forEach(r => g.update(r));
       expect(log).toEqual(expected);
     });
 
-    it('on by the default (the choice not read in time): the first period read is adopted, not a restart', () => {
+    it('on by the default (the choice not read in time), then a period read: told (the session knows when it began)', () => {
       const { g, log } = withRestarts();
       g.capture('a');
       jest.advanceTimersByTime(1000);
       g.update(yes('T1'));
-      g.update(yes('T2'));
-      expect(log).toEqual(['on', 'sent a', 'restart']);
+      g.update(yes('T1'));
+      expect(log).toEqual(['on', 'sent a', 'restart after T1']);
     });
 
     it('without the option, nothing else changes', () => {
-      const { g, restarts, log } = periodGate();
+      const { g, log } = gate();
       g.update(yes('T1'));
       g.update(yes('T2'));
-      expect(restarts()).toBe(0);
       expect(log).toEqual(['on']);
     });
   });

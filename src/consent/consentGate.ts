@@ -43,13 +43,13 @@ export type ConsentGateOptions<T> = {
   /** Analytics is switched off (first decision, or after it was granted). */
   onDenied(): void;
   /**
-   * Analytics was switched off and on again while this page did not see it
-   * (frozen, in the back/forward cache, told only the latest choice): a read
-   * "yes" of another period than the one this page's session began in (see
-   * `StoredDecision.onSince`). The session is to be ended as at a "no" and a
-   * new one begun. Absent: ignored.
+   * A read "yes" belongs to another "on" period than the session's: it
+   * follows a "no" made at `offAt` (see `StoredDecision.offAt`) that this
+   * page may not have seen (frozen, in the back/forward cache, told only the
+   * latest choice). Where the session began before that "no", it is to end
+   * as at a "no", and a new one begin. Absent: ignored.
    */
-  onSwitchedOffUnseen?(): void;
+  onSwitchedOffUnseen?(offAt: string): void;
   /** One warning (the caller logs it once per topic). */
   warn(topic: string, message: string): void;
   /**
@@ -82,12 +82,8 @@ export class ConsentGate<T> {
   private dropped = 0;
   /** A read failed (warned about): the default, when the wait runs out, needs no other warning. */
   private readFailed = false;
-  /**
-   * While granted: the "on" period the session began in (`since`: see
-   * `StoredDecision.onSince`; absent: before any "no"); undefined while not
-   * known (granted by the default, the choice not read).
-   */
-  private period: { since?: string } | undefined;
+  /** While granted: the "on" period of the session, as last read (see `StoredDecision.offAt`); undefined: none read. */
+  private period: string | undefined;
 
   constructor(private readonly options: ConsentGateOptions<T>) {
     this.userKnown = !options.userKnown;
@@ -161,11 +157,10 @@ export class ConsentGate<T> {
       return;
     }
     const decision = read.stored?.decision ?? byDefault(this.options.config);
-    this.apply(decision, read.stored !== undefined, read.stored, { since: read.stored?.onSince });
+    this.apply(decision, read.stored !== undefined, read.stored);
   }
 
-  /** `period`: that of a read choice (undefined: the default applied without one). */
-  private apply(decision: SegmentConsentDecision, byUser: boolean, stored?: StoredDecision, period?: { since?: string }) {
+  private apply(decision: SegmentConsentDecision, byUser: boolean, stored?: StoredDecision) {
     const previous = this.state;
     if (previous.kind === 'unknown' && previous.wait.kind === 'timing') this.options.scheduler.clearTimeout(previous.wait.timer);
     if (decision === 'denied') {
@@ -174,14 +169,15 @@ export class ConsentGate<T> {
       return;
     }
     this.state = { kind: 'granted', byUser, stored };
-    const before = this.period;
+    const offAt = stored?.offAt;
     if (previous.kind === 'granted') {
-      // Only a read period replaces a known one: a read without one (a settings backend telling "none") changes nothing.
-      if (period && (period.since !== undefined || !before)) this.period = period;
-      if (before && period?.since !== undefined && period.since !== before.since) this.options.onSwitchedOffUnseen?.();
+      // A read without a period (none stored, an older release's "yes", a settings backend telling "none") changes nothing.
+      if (offAt === undefined || offAt === this.period) return;
+      this.period = offAt;
+      this.options.onSwitchedOffUnseen?.(offAt);
       return;
     }
-    this.period = period;
+    this.period = offAt;
     this.options.onGranted();
     if (previous.kind !== 'unknown') return;
     if (this.dropped) {

@@ -92,7 +92,7 @@ describe('ConsentedDelivery', () => {
     expect(forget).toHaveBeenCalledTimes(3);
   });
 
-  it('restart: the session ends as at a "no" (its library cut, calls captured before dropped), a new one begins, the browser is left alone', () => {
+  it('restart after a "no" made since the session began: it ends as at a "no" (its library cut, calls captured before dropped), a new one begins, the browser is left alone', () => {
     let now = 1000;
     const sessions: Array<{ sent: string[]; stopped: boolean }> = [];
     const cut: number[] = [];
@@ -111,7 +111,11 @@ describe('ConsentedDelivery', () => {
     consented.start();
     consented.enqueue(at(900, 'before'));
     now = 2000;
-    consented.restart();
+    consented.restart(new Date(999).toISOString()); // a "no" before the session began: it goes on
+    expect(sessions).toHaveLength(1);
+    consented.restart('not a time');
+    expect(sessions).toHaveLength(1);
+    consented.restart(new Date(1001).toISOString());
     consented.enqueue(at(1500, 'still being redacted'));
     consented.enqueue(at(2000, 'after'));
     expect(sessions).toEqual([

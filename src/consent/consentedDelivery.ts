@@ -16,7 +16,8 @@ export type ConsentedDeliveryOptions = {
   now?: () => number;
 };
 
-type Session = { delivery: StoppableDelivery; transport?: Transport; stopped: boolean };
+/** A delivery and its library, from when it began (`startedAt`, on the wall clock). */
+type Session = { delivery: StoppableDelivery; transport?: Transport; stopped: boolean; startedAt: number };
 
 /**
  * Where analytics stands: `waiting` for the first decision; `on`, with its
@@ -62,7 +63,7 @@ export class ConsentedDelivery {
   start(): void {
     if (this.state.kind === 'on') return;
     const since = this.state.kind === 'off' ? this.now() : -Infinity;
-    const session: Session = { delivery: undefined as unknown as StoppableDelivery, stopped: false };
+    const session: Session = { delivery: undefined as unknown as StoppableDelivery, stopped: false, startedAt: this.now() };
     session.delivery = this.options.create(transport => {
       session.transport = transport;
       if (session.stopped) this.cut(transport);
@@ -72,15 +73,17 @@ export class ConsentedDelivery {
   }
 
   /**
-   * Analytics was switched off and on again without this page seeing it (see
-   * `ConsentGateOptions.onSwitchedOffUnseen`): the session ends as at a "no"
-   * (what it holds dropped, its library cut off) and a new one begins, taking
-   * the calls captured from now. What the browser keeps is left alone: the
-   * "no" removed what was there, and what is there now is the new period's.
+   * A "no" made at `offAt` (ISO 8601) was followed by a "yes" this page was
+   * told of alone (see `ConsentGateOptions.onSwitchedOffUnseen`): where the
+   * session began before that "no", it was switched off and on again without
+   * seeing it. It ends as at a "no" (what it holds dropped, its library cut
+   * off) and a new one begins, taking the calls captured from now. What the
+   * browser keeps is left alone: the "no" removed what was there, and what
+   * is there now is the new period's. A session begun after the "no" goes on.
    */
-  restart(): void {
+  restart(offAt: string): void {
     const previous = this.state;
-    if (previous.kind !== 'on') return;
+    if (previous.kind !== 'on' || !(Date.parse(offAt) > previous.session.startedAt)) return;
     this.end(previous.session);
     this.state = { kind: 'off' };
     this.start();

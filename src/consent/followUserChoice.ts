@@ -54,7 +54,7 @@ export function followUserChoice<T>(options: UserChoiceOptions<T>): {
     forward: item => options.forward(item),
     onGranted: () => delivery.start(),
     onDenied: () => delivery.stop(),
-    onSwitchedOffUnseen: () => delivery.restart(),
+    onSwitchedOffUnseen: offAt => delivery.restart(offAt),
     warn: options.warn,
     userKnown: options.userKnown,
   });

@@ -66,24 +66,24 @@ describe('decide: the time a decision is said to be made', () => {
   });
 
   it.each<[string, object | undefined, 'granted' | 'denied', string | undefined]>([
-    ['a "yes" after a "no" begins a period of its own', { decision: 'denied', decidedAt: '2026-12-05T11:00:00.000Z' }, 'granted', NOW],
-    ['a "yes" after a "yes" is in its period', { decision: 'granted', decidedAt: '2026-12-05T11:00:00.000Z', onSince: '2026-12-05T10:00:00.000Z' }, 'granted', '2026-12-05T10:00:00.000Z'],
+    ['a "yes" after a "no" carries the time of that "no" (every "yes" answering it, in any tab, alike)', { decision: 'denied', decidedAt: '2026-12-05T11:00:00.000Z' }, 'granted', '2026-12-05T11:00:00.000Z'],
+    ['a "yes" after a "yes" is in its period', { decision: 'granted', decidedAt: '2026-12-05T11:00:00.000Z', offAt: '2026-12-05T10:00:00.000Z' }, 'granted', '2026-12-05T10:00:00.000Z'],
     ['a "yes" after a "yes" of no period has none', { decision: 'granted', decidedAt: '2026-12-05T11:00:00.000Z' }, 'granted', undefined],
     ['a first "yes" has none', undefined, 'granted', undefined],
-    ['a "no" has none', { decision: 'granted', decidedAt: '2026-12-05T11:00:00.000Z', onSince: '2026-12-05T10:00:00.000Z' }, 'denied', undefined],
-  ])('%s', async (_label, known, decision, onSince) => {
+    ['a "no" has none', { decision: 'granted', decidedAt: '2026-12-05T11:00:00.000Z', offAt: '2026-12-05T10:00:00.000Z' }, 'denied', undefined],
+  ])('%s', async (_label, known, decision, offAt) => {
     const { storageApi, saved } = storage({ known });
     await decide(storageApi, decision, undefined);
-    expect((saved[0] as { onSince?: string }).onSince).toBe(onSince);
+    expect((saved[0] as { offAt?: string }).offAt).toBe(offAt);
   });
 
   it("the period of the latest decision the page knows of: its own, not an older stored one", () => {
     const { storageApi, saved } = storage({ known: { decision: 'granted', decidedAt: '2026-12-05T10:00:00.000Z' }, answers: false });
     void decide(storageApi, 'denied', undefined);
     void decide(storageApi, 'granted', undefined);
-    expect(saved.map(s => [s.decision, (s as { onSince?: string }).onSince])).toEqual([
+    expect(saved.map(s => [s.decision, (s as { offAt?: string }).offAt])).toEqual([
       ['denied', undefined],
-      ['granted', '2026-12-05T12:00:00.001Z'],
+      ['granted', NOW],
     ]);
   });
 });

@@ -70,9 +70,10 @@ export function unsavedDecision(storageApi: StorageApi): StoredDecision | undefi
  * stored one where the StorageApi tells at once), whichever is later. So a
  * decision is always later than those it replaces, which the other tabs
  * follow by time: a wall clock stepped back since (NTP, a user, another
- * device's clock) does not make it look older. A "yes" carries the period
- * of that latest decision (see `StoredDecision.onSince`), or starts one
- * after a "no".
+ * device's clock) does not make it look older. A "yes" carries the "on"
+ * period of that latest decision (`StoredDecision.offAt`): the time of that
+ * decision where it is a "no", so that two tabs answering one "no" with a
+ * "yes" are in one period.
  */
 function timed(storageApi: StorageApi, decision: StoredDecision): StoredDecision {
   const page = pageDecisionOf(storageApi);
@@ -90,8 +91,8 @@ function timed(storageApi: StorageApi, decision: StoredDecision): StoredDecision
     if (at < 8.64e15 && at >= latest) [latest, last] = [at, known];
   }
   const decidedAt = new Date(Math.max(Date.now(), latest + 1)).toISOString();
-  const onSince = last?.decision === 'denied' ? decidedAt : last?.onSince;
-  return { ...decision, decidedAt, ...(decision.decision === 'granted' && typeof onSince === 'string' && { onSince }) };
+  const offAt = last?.decision === 'denied' ? last.decidedAt : last?.offAt;
+  return { ...decision, decidedAt, ...(decision.decision === 'granted' && typeof offAt === 'string' && { offAt }) };
 }
 
 /**

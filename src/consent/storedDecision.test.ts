@@ -124,10 +124,10 @@ describe('replaces', () => {
 
 describe('parseStoredDecision', () => {
   it.each<[string, unknown, object | undefined]>([
-    ['a "yes" keeps its period', { decision: 'granted', decidedAt: 'd', onSince: 'p' }, { decision: 'granted', decidedAt: 'd', onSince: 'p' }],
-    ['a "no" has none', { decision: 'denied', onSince: 'p' }, { decision: 'denied' }],
-    ['a period that is not text is left out', { decision: 'granted', onSince: 5 }, { decision: 'granted' }],
-    ['not a decision', { decision: 'maybe', onSince: 'p' }, undefined],
+    ['a "yes" keeps its period', { decision: 'granted', decidedAt: 'd', offAt: 'p' }, { decision: 'granted', decidedAt: 'd', offAt: 'p' }],
+    ['a "no" has none', { decision: 'denied', offAt: 'p' }, { decision: 'denied' }],
+    ['a period that is not text is left out', { decision: 'granted', offAt: 5 }, { decision: 'granted' }],
+    ['not a decision', { decision: 'maybe', offAt: 'p' }, undefined],
   ])('%s', (_label, value, expected) => {
     expect(parseStoredDecision(value)).toEqual(expected);
   });

@@ -25,12 +25,13 @@ export type StoredDecision = {
   /** When the decision was made (ISO 8601). */
   decidedAt?: string;
   /**
-   * A "yes": when analytics was last switched on again after a "no" (the
-   * `decidedAt` of that "yes"; absent: on since before any "no"). A page
-   * whose session began in another such period was switched off and on
-   * again without seeing it (frozen, in the back/forward cache).
+   * A "yes": when the "no" it follows was made (that decision's
+   * `decidedAt`); a "yes" after a "yes" keeps the one of the decision it
+   * follows; absent before any "no". It names the "on" period the "yes"
+   * belongs to: a page whose session began before that "no" was switched
+   * off and on again without seeing it (frozen, in the back/forward cache).
    */
-  onSince?: string;
+  offAt?: string;
 };
 
 /**
@@ -53,14 +54,14 @@ export function defaultDecision(config: { default: 'opt-out' | 'opt-in' }): Segm
 export function parseStoredDecision(value: unknown): StoredDecision | undefined {
   try {
     if (typeof value !== 'object' || value === null) return undefined;
-    const { decision, categoryPreferences, decidedAt, onSince } = value as Record<string, unknown>;
+    const { decision, categoryPreferences, decidedAt, offAt } = value as Record<string, unknown>;
     if (decision !== 'granted' && decision !== 'denied') return undefined;
     const preferences = toPreferences(categoryPreferences);
     return {
       decision,
       ...(preferences && { categoryPreferences: preferences }),
       ...(typeof decidedAt === 'string' && { decidedAt }),
-      ...(decision === 'granted' && typeof onSince === 'string' && { onSince }),
+      ...(decision === 'granted' && typeof offAt === 'string' && { offAt }),
     };
   } catch {
     return undefined;

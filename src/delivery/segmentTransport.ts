@@ -24,6 +24,12 @@ import { isWriteKeyClaimed } from '../oncePerWriteKey';
 import type { BatchingLibrary } from './batching/batchDestination';
 import { startLibraryDelivery } from './libraryDelivery';
 
+/**
+ * By when after `pagehide` the library has persisted its queue where another
+ * tab held its lock (it tries again 3 times, 50 ms apart).
+ */
+const LOCKED_QUEUE_PERSISTED_MS = 200;
+
 /** Warnings about the config given by an earlier load in this page. */
 const warnedOnce = new Set<string>();
 
@@ -163,17 +169,21 @@ export async function loadSegmentTransport(
       identity = undefined;
       switchedOff = true;
       delivery.cutOff();
-      noteAnonymousId(sessions.standIn());
-      noteAnonymousId(undefined);
-      // What it still holds for a retry it persists on `pagehide` (its listener runs before this one): not for the next load.
+      // What it still holds for a retry it persists on `pagehide` (its listener runs before this one; later, where
+      // another tab holds the lock of its queue): not for the next load. Known by the ids its calls went out with
+      // (not the browser's id now, which a library cut as it arrives has read from the session after it).
+      if (!kept || !anonymousIds.size) return;
       const forget = () => dropLibraryCallsOf(kept, config.writeKey, anonymousIds);
-      forget();
-      if (kept) window.addEventListener('pagehide', forget);
+      window.addEventListener('pagehide', () => {
+        forget();
+        scheduler.setTimeout(forget, LOCKED_QUEUE_PERSISTED_MS);
+      });
     },
     startSession(userId, timestamp) {
       sessions.start(userId, timestamp);
     },
     group({ groupId, traits }, userId, timestamp) {
+      noteAnonymousId(undefined);
       // Only these traits: none kept by the library from an earlier group call.
       analytics.group().traits({});
       analytics.group(groupId, traits, toCallOptions({ timestamp }, userId, config.maskIP)).then(observe, () => {});
