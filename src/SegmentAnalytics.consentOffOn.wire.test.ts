@@ -25,6 +25,18 @@ function keptForNextLoad(writeKey: string): string[] {
     .map(item => item.event?.properties?.subject ?? '?');
 }
 
+/** The network down for track requests (the libraries keep their events for a retry): each body refused, and `restore`. */
+function tracksRefused() {
+  const realFetch = globalThis.fetch;
+  const failed: string[] = [];
+  globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    if (!String(input).endsWith('/t')) return realFetch(input, init);
+    failed.push(String(init?.body));
+    throw new TypeError('Failed to fetch');
+  }) as typeof fetch;
+  return { failed, refused: (subject: string) => failed.some(body => body.includes(`"${subject}"`)), restore: () => (globalThis.fetch = realFetch) };
+}
+
 afterEach(() => {
   for (const c of document.cookie.split(';')) document.cookie = `${c.split('=')[0].trim()}=; max-age=0; path=/`;
 });
@@ -38,29 +50,20 @@ describe('switched off and on again while the first session\'s library holds an 
     const { analytics, waitFor, writeKey } = wire.create({}, { storageApi, identityApi: userIdentity('user:default/jane') });
     click(analytics, 'before');
     await waitFor(m => subjects(m).includes('before')); // the library is loaded
-    const realFetch = globalThis.fetch;
-    const failed: string[] = [];
-    // The network is down for track requests: the libraries keep their events for a retry.
-    globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-      if (String(input).endsWith('/t')) {
-        failed.push(String(init?.body));
-        throw new TypeError('Failed to fetch');
-      }
-      return realFetch(input, init);
-    }) as typeof fetch;
+    const network = tracksRefused();
     try {
       click(analytics, 'said-before-no');
-      await advanceUntil(() => expect(failed.some(body => body.includes('said-before-no'))).toBe(true));
+      await advanceUntil(() => expect(network.refused('said-before-no')).toBe(true));
       await consentOf(storageApi).setDecision('denied');
       await consentOf(storageApi).setDecision('granted'); // before the first session's retry
       click(analytics, 'after-yes');
-      await advanceUntil(() => expect(failed.some(body => body.includes('after-yes'))).toBe(true));
+      await advanceUntil(() => expect(network.refused('after-yes')).toBe(true));
       if (locked) localStorage.setItem(`persisted-queue:v1:${writeKey}:dest-Segment.io:lock`, JSON.stringify(Date.now() + 60));
       window.dispatchEvent(new Event('pagehide')); // where each library stores what its queue still holds
       await jest.advanceTimersByTimeAsync(300); // the page lives on (kept in the back/forward cache): the locked queue is stored
       expect(keptForNextLoad(writeKey)).toEqual(['after-yes']);
     } finally {
-      globalThis.fetch = realFetch;
+      network.restore();
     }
   });
 });
@@ -165,6 +168,31 @@ describe('switched off and on again in another tab while this page did not run (
       expect(after.userId).toBe('user:default/jane');
     } finally {
       globalThis.fetch = realFetch;
+    }
+  });
+});
+
+describe('switched off and on again on another device (the settings backend), this page told only the "yes"', () => {
+  it('a new session with a new anonymous id (what the browser kept from before is removed); its retries kept for the next load', async () => {
+    const { storageApi, elsewhere } = choiceChangedElsewhere();
+    const { analytics, waitFor, writeKey } = wire.create({}, { storageApi, identityApi: userIdentity('user:default/jane') });
+    click(analytics, 'before');
+    const first = await waitFor(m => subjects(m).includes('before'));
+    const oldId = first.find(m => m.type === 'track')!.anonymousId;
+    const network = tracksRefused();
+    try {
+      await jest.advanceTimersByTimeAsync(1000);
+      // This browser's stores untouched by the "no": it was said elsewhere.
+      elsewhere({ decision: 'granted', decidedAt: new Date(Date.now() + 1).toISOString(), offAt: new Date().toISOString() });
+      window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+      click(analytics, 'after');
+      await advanceUntil(() => expect(network.refused('after')).toBe(true));
+      expect(JSON.parse(network.failed.find(body => body.includes('"after"'))!).anonymousId).not.toBe(oldId);
+      window.dispatchEvent(new Event('pagehide'));
+      await jest.advanceTimersByTimeAsync(300);
+      expect(keptForNextLoad(writeKey)).toEqual(['after']);
+    } finally {
+      network.restore();
     }
   });
 });

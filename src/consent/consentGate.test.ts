@@ -209,8 +209,9 @@ describe('ConsentGate', () => {
     });
   });
 
-  describe('a "yes" of another period than the session\'s (a "no" and a "yes" it may not have seen)', () => {
-    const yes = (offAt?: string): StoredRead => ({ kind: 'read', stored: { decision: 'granted', ...(offAt && { offAt }) } });
+  describe('a "yes" following a "no" made after the session began (a "no" and a "yes" it did not see)', () => {
+    const at = (minute: number) => new Date(Date.UTC(2026, 11, 6, 12, minute)).toISOString();
+    const yes = (decidedAt: string, offAt?: string): StoredRead => ({ kind: 'read', stored: { decision: 'granted', decidedAt, ...(offAt && { offAt }) } });
     function withRestarts() {
       const log: string[] = [];
       const g = new ConsentGate<string>({
@@ -219,37 +220,42 @@ describe('ConsentGate', () => {
         forward: item => log.push(`sent ${item}`),
         onGranted: () => log.push('on'),
         onDenied: () => log.push('off'),
-        onSwitchedOffUnseen: offAt => log.push(`restart after ${offAt}`),
+        onSwitchedOffUnseen: () => log.push('restart'),
         warn: () => {},
       });
       return { g, log };
     }
 
     it.each<[string, StoredRead[], string[]]>([
-      ['on with no decision, then a "yes" after a "no": told', [read(), yes('T1')], ['on', 'restart after T1']],
-      ['one period, then others: told once each', [yes('T1'), yes('T2'), yes('T2'), yes('T3')], ['on', 'restart after T2', 'restart after T3']],
-      ['the same period again (other categories): nothing', [yes('T1'), yes('T1')], ['on']],
-      ['a read with no period (none stored, an older release\'s "yes") changes nothing', [yes('T1'), read(), yes(), yes('T1')], ['on']],
-      ['a "no" and a "yes" seen: off and on, nothing more', [yes('T1'), read('denied'), yes('T2'), yes('T2')], ['on', 'off', 'on']],
+      ['begun under a "yes", then one after a later "no": restarted, once', [yes(at(1)), yes(at(3), at(2)), yes(at(4), at(2))], ['on', 'restart']],
+      ['then a "no" and a "yes" after that: restarted again', [yes(at(1)), yes(at(3), at(2)), yes(at(5), at(4))], ['on', 'restart', 'restart']],
+      ['the same period again (other categories): nothing', [yes(at(3), at(2)), yes(at(4), at(2))], ['on']],
+      ['a "yes" after a "no" made before the session\'s decision (another tab\'s stale copy): nothing', [yes(at(3), at(2)), yes(at(4), at(1))], ['on']],
+      ['a read with no decision, or no period, or a period that is no time: nothing', [yes(at(1)), read(), yes(at(2)), yes(at(3), 'soon')], ['on']],
+      ['a "no" and a "yes" seen: off and on, nothing more', [yes(at(1)), read('denied'), yes(at(3), at(2)), yes(at(4), at(2))], ['on', 'off', 'on']],
     ])('%s', (_label, reads, expected) => {
       const { g, log } = withRestarts();
       reads.forEach(r => g.update(r));
       expect(log).toEqual(expected);
     });
 
-    it('on by the default (the choice not read in time), then a period read: told (the session knows when it began)', () => {
-      const { g, log } = withRestarts();
-      g.capture('a');
-      jest.advanceTimersByTime(1000);
-      g.update(yes('T1'));
-      g.update(yes('T1'));
-      expect(log).toEqual(['on', 'sent a', 'restart after T1']);
+    it('begun with no decision read (none stored, or the read late): a "no" is compared with the time the session began', () => {
+      jest.setSystemTime(new Date(at(10)));
+      const stale = withRestarts();
+      stale.g.update(read());
+      stale.g.update(yes(at(12), at(9))); // a "no" before the session began: a tab opened since
+      expect(stale.log).toEqual(['on']);
+      const missed = withRestarts();
+      missed.g.capture('a');
+      jest.advanceTimersByTime(1000); // the default applies
+      missed.g.update(yes(at(12), at(11)));
+      expect(missed.log).toEqual(['on', 'sent a', 'restart']);
     });
 
     it('without the option, nothing else changes', () => {
       const { g, log } = gate();
-      g.update(yes('T1'));
-      g.update(yes('T2'));
+      g.update(yes(at(1)));
+      g.update(yes(at(3), at(2)));
       expect(log).toEqual(['on']);
     });
   });

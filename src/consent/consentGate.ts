@@ -1,8 +1,9 @@
 import type { ConsentConfig } from '../config/SegmentConfig';
 import type { Scheduler } from '../time/scheduler';
 import type { SegmentConsentDecision, StoredDecision, StoredRead } from './storedDecision';
+import { OnPeriod, periodOf, readDuring } from './onPeriod';
 
-// Only types from outside: this file is in the lazy chunk of the consent rules.
+// Only types from outside the consent rules: this file is in their lazy chunk.
 
 /** The decision of the configured regime, where the user made none (as `defaultDecision`). */
 const byDefault = (config: Pick<ConsentConfig, 'default'>): SegmentConsentDecision =>
@@ -35,7 +36,7 @@ export type ConsentWait = { kind: 'idle' } | { kind: 'timing'; timer: unknown } 
 /** What the gate does with its events and on each change of decision. */
 export type ConsentGateOptions<T> = {
   config: ConsentConfig;
-  scheduler: Pick<Scheduler, 'setTimeout' | 'clearTimeout'>;
+  scheduler: Pick<Scheduler, 'setTimeout' | 'clearTimeout' | 'wallNow'>;
   /** An event let through, in capture order. */
   forward(item: T): void;
   /** Analytics is switched on (first decision, or after a denial). */
@@ -43,13 +44,12 @@ export type ConsentGateOptions<T> = {
   /** Analytics is switched off (first decision, or after it was granted). */
   onDenied(): void;
   /**
-   * A read "yes" belongs to another "on" period than the session's: it
-   * follows a "no" made at `offAt` (see `StoredDecision.offAt`) that this
-   * page may not have seen (frozen, in the back/forward cache, told only the
-   * latest choice). Where the session began before that "no", it is to end
-   * as at a "no", and a new one begin. Absent: ignored.
+   * A read "yes" follows a "no" made after the session began, which this page
+   * did not see (frozen, in the back/forward cache, told only the latest
+   * choice; see `readDuring`): the session is to end as at a "no", and a new
+   * one begin. Absent: ignored.
    */
-  onSwitchedOffUnseen?(offAt: string): void;
+  onSwitchedOffUnseen?(): void;
   /** One warning (the caller logs it once per topic). */
   warn(topic: string, message: string): void;
   /**
@@ -82,8 +82,8 @@ export class ConsentGate<T> {
   private dropped = 0;
   /** A read failed (warned about): the default, when the wait runs out, needs no other warning. */
   private readFailed = false;
-  /** While granted: the "on" period of the session, as last read (see `StoredDecision.offAt`); undefined: none read. */
-  private period: string | undefined;
+  /** While granted: what the session began under (see {@link OnPeriod}). */
+  private period: OnPeriod = periodOf(undefined, 0);
 
   constructor(private readonly options: ConsentGateOptions<T>) {
     this.userKnown = !options.userKnown;
@@ -169,15 +169,16 @@ export class ConsentGate<T> {
       return;
     }
     this.state = { kind: 'granted', byUser, stored };
-    const offAt = stored?.offAt;
+    const now = this.options.scheduler.wallNow();
     if (previous.kind === 'granted') {
-      // A read without a period (none stored, an older release's "yes", a settings backend telling "none") changes nothing.
-      if (offAt === undefined || offAt === this.period) return;
-      this.period = offAt;
-      this.options.onSwitchedOffUnseen?.(offAt);
+      // A read without a decision (none stored, a settings backend telling "none") changes nothing.
+      if (!stored) return;
+      const { missed, period } = readDuring(this.period, stored);
+      this.period = missed ? { ...period, startedAt: now } : period;
+      if (missed) this.options.onSwitchedOffUnseen?.();
       return;
     }
-    this.period = offAt;
+    this.period = periodOf(stored, now);
     this.options.onGranted();
     if (previous.kind !== 'unknown') return;
     if (this.dropped) {

@@ -92,7 +92,7 @@ describe('ConsentedDelivery', () => {
     expect(forget).toHaveBeenCalledTimes(3);
   });
 
-  it('restart after a "no" made since the session began: it ends as at a "no" (its library cut, calls captured before dropped), a new one begins, the browser is left alone', () => {
+  it('restart: the session ends as at a "no" (its library cut, calls captured before dropped), a new one begins, the browser is left alone', () => {
     let now = 1000;
     const sessions: Array<{ sent: string[]; stopped: boolean }> = [];
     const cut: number[] = [];
@@ -111,11 +111,7 @@ describe('ConsentedDelivery', () => {
     consented.start();
     consented.enqueue(at(900, 'before'));
     now = 2000;
-    consented.restart(new Date(999).toISOString()); // a "no" before the session began: it goes on
-    expect(sessions).toHaveLength(1);
-    consented.restart('not a time');
-    expect(sessions).toHaveLength(1);
-    consented.restart(new Date(1001).toISOString());
+    consented.restart();
     consented.enqueue(at(1500, 'still being redacted'));
     consented.enqueue(at(2000, 'after'));
     expect(sessions).toEqual([
@@ -126,5 +122,20 @@ describe('ConsentedDelivery', () => {
     expect(forget).not.toHaveBeenCalled();
     consented.stop();
     expect(forget).toHaveBeenCalled(); // a "no" still removes what the browser keeps
+  });
+
+  it('restart where the browser still stores the session\'s anonymous id (the "no" said on another device): removed as at a "no"', () => {
+    const forget = jest.fn();
+    const consented = new ConsentedDelivery({
+      create: observe => {
+        observe({ startSession() {}, send() {}, ownIdentityStored: () => true });
+        return { enqueue() {}, stop() {} };
+      },
+      forget,
+      onPageLeave: () => {},
+    });
+    consented.start();
+    consented.restart();
+    expect(forget).toHaveBeenCalledTimes(1);
   });
 });

@@ -16,8 +16,7 @@ export type ConsentedDeliveryOptions = {
   now?: () => number;
 };
 
-/** A delivery and its library, from when it began (`startedAt`, on the wall clock). */
-type Session = { delivery: StoppableDelivery; transport?: Transport; stopped: boolean; startedAt: number };
+type Session = { delivery: StoppableDelivery; transport?: Transport; stopped: boolean };
 
 /**
  * Where analytics stands: `waiting` for the first decision; `on`, with its
@@ -63,7 +62,7 @@ export class ConsentedDelivery {
   start(): void {
     if (this.state.kind === 'on') return;
     const since = this.state.kind === 'off' ? this.now() : -Infinity;
-    const session: Session = { delivery: undefined as unknown as StoppableDelivery, stopped: false, startedAt: this.now() };
+    const session: Session = { delivery: undefined as unknown as StoppableDelivery, stopped: false };
     session.delivery = this.options.create(transport => {
       session.transport = transport;
       if (session.stopped) this.cut(transport);
@@ -73,18 +72,22 @@ export class ConsentedDelivery {
   }
 
   /**
-   * A "no" made at `offAt` (ISO 8601) was followed by a "yes" this page was
-   * told of alone (see `ConsentGateOptions.onSwitchedOffUnseen`): where the
-   * session began before that "no", it was switched off and on again without
-   * seeing it. It ends as at a "no" (what it holds dropped, its library cut
-   * off) and a new one begins, taking the calls captured from now. What the
-   * browser keeps is left alone: the "no" removed what was there, and what
-   * is there now is the new period's. A session begun after the "no" goes on.
+   * Analytics was switched off and on again without this page seeing it (see
+   * `ConsentGateOptions.onSwitchedOffUnseen`): the session ends as at a "no"
+   * (what it holds dropped, its library cut off) and a new one begins, taking
+   * the calls captured from now. What the browser keeps is left alone where
+   * the "no" removed what was there (another tab of this browser said it:
+   * what is there now is the new period's); where the browser still holds
+   * this session's anonymous id (the "no" was said on another device, with
+   * the settings backend), it is removed as at a "no", so that the new
+   * session has a new one.
    */
-  restart(offAt: string): void {
+  restart(): void {
     const previous = this.state;
-    if (previous.kind !== 'on' || !(Date.parse(offAt) > previous.session.startedAt)) return;
+    if (previous.kind !== 'on') return;
+    const notRemoved = previous.session.transport?.ownIdentityStored?.() ?? false;
     this.end(previous.session);
+    if (notRemoved) this.options.forget();
     this.state = { kind: 'off' };
     this.start();
   }

@@ -18,7 +18,7 @@ export type UserChoiceOptions<T> = {
   create: ConsentedDeliveryOptions['create'];
   /** A captured event let through, in capture order. */
   forward(item: T): void;
-  scheduler: Pick<Scheduler, 'setTimeout' | 'clearTimeout'>;
+  scheduler: Pick<Scheduler, 'setTimeout' | 'clearTimeout' | 'wallNow'>;
   warn(topic: string, message: string): void;
   /** The module's own localStorage keys, removed with the library's when the user says no. */
   moduleKeys: readonly string[];
@@ -54,7 +54,7 @@ export function followUserChoice<T>(options: UserChoiceOptions<T>): {
     forward: item => options.forward(item),
     onGranted: () => delivery.start(),
     onDenied: () => delivery.stop(),
-    onSwitchedOffUnseen: offAt => delivery.restart(offAt),
+    onSwitchedOffUnseen: () => delivery.restart(),
     warn: options.warn,
     userKnown: options.userKnown,
   });

@@ -96,6 +96,8 @@ export type PageLifeIdentity = {
    * where another tab stored someone else's meanwhile.
    */
   writeNow(): void;
+  /** Whether the browser stores this page's anonymous id (no other load replaced or removed it). */
+  ownAnonymousIdStored(): boolean;
 };
 
 /**
@@ -175,6 +177,10 @@ export function keepIdentityForPageLife(
     },
     writeNow() {
       writeAll(current());
+    },
+    ownAnonymousIdStored() {
+      const own = current().anonymousId;
+      return own !== null && storedId(store.getConsistent(IDENTITY_KEYS.anonymousId)) === own;
     },
   };
 }

@@ -190,6 +190,7 @@ export async function loadSegmentTransport(
       identity?.sync();
     },
     heldInMemory: unannounced => delivery.heldInMemory(unannounced),
+    ownIdentityStored: () => identity?.ownAnonymousIdStored() ?? false,
     standIn: () => sessions.standIn(),
     send(call, { userId, messageId: given, anonymousId: own, groupId, categoryPreferences }) {
       // A late identity's anonymous session: its calls' own anonymous id (see `sessionStart.ts`).
