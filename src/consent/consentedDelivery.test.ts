@@ -123,19 +123,4 @@ describe('ConsentedDelivery', () => {
     consented.stop();
     expect(forget).toHaveBeenCalled(); // a "no" still removes what the browser keeps
   });
-
-  it('restart where the browser still stores the session\'s anonymous id (the "no" said on another device): removed as at a "no"', () => {
-    const forget = jest.fn();
-    const consented = new ConsentedDelivery({
-      create: observe => {
-        observe({ startSession() {}, send() {}, ownIdentityStored: () => true });
-        return { enqueue() {}, stop() {} };
-      },
-      forget,
-      onPageLeave: () => {},
-    });
-    consented.start();
-    consented.restart();
-    expect(forget).toHaveBeenCalledTimes(1);
-  });
 });

@@ -75,19 +75,15 @@ export class ConsentedDelivery {
    * Analytics was switched off and on again without this page seeing it (see
    * `ConsentGateOptions.onSwitchedOffUnseen`): the session ends as at a "no"
    * (what it holds dropped, its library cut off) and a new one begins, taking
-   * the calls captured from now. What the browser keeps is left alone where
-   * the "no" removed what was there (another tab of this browser said it:
-   * what is there now is the new period's); where the browser still holds
-   * this session's anonymous id (the "no" was said on another device, with
-   * the settings backend), it is removed as at a "no", so that the new
-   * session has a new one.
+   * the calls captured from now. What the browser keeps is left alone: the
+   * "no" removed what was there where it was said in this browser (what is
+   * there now is the new period's); said on another device, it left this
+   * browser's ids, with which every load of it goes on, this one too.
    */
   restart(): void {
     const previous = this.state;
     if (previous.kind !== 'on') return;
-    const notRemoved = previous.session.transport?.ownIdentityStored?.() ?? false;
     this.end(previous.session);
-    if (notRemoved) this.options.forget();
     this.state = { kind: 'off' };
     this.start();
   }

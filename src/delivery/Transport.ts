@@ -56,12 +56,6 @@ export interface Transport {
    */
   heldInMemory?(unannounced: boolean): StoredCall[];
   /**
-   * Whether the browser still stores this session's anonymous id as its
-   * own (no other session replaced or removed it). A transport without it:
-   * never.
-   */
-  ownIdentityStored?(): boolean;
-  /**
    * The anonymous id the current anonymous session's calls go out with,
    * where it is not the browser's own (see `sessionStart.ts`); else undefined.
    */

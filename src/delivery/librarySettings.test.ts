@@ -229,14 +229,19 @@ describe('dropKeptCallsTheLibraryKept', () => {
 });
 
 describe('dropLibraryCallsOf', () => {
-  const item = (anonymousId: string) => ({ id: `ctx-${anonymousId}`, event: { anonymousId } });
+  const item = (anonymousId: string, messageId = `m-${anonymousId}`) => ({ id: `ctx-${messageId}`, event: { anonymousId, messageId } });
+  const cutOf = (ids: string[], more: { messageIds?: string[]; browserIds?: string[] } = {}) => ({
+    anonymousIds: new Set(ids),
+    messageIds: new Set(more.messageIds),
+    browserIds: more.browserIds ?? [],
+  });
   it("removes the calls of the given anonymous ids from the write key's queues, leaving the others and other write keys'", () => {
     const storage = storageWith({
       [QUEUE]: JSON.stringify([item('cut'), item('new'), item('cut-stand-in')]),
       'persisted-queue:v1:wk:event-queue:items': JSON.stringify([item('cut')]),
       [OTHER_KEYS_QUEUE]: JSON.stringify([item('cut')]),
     });
-    dropLibraryCallsOf(storage, 'wk', new Set(['cut', 'cut-stand-in']));
+    dropLibraryCallsOf(storage, 'wk', cutOf(['cut', 'cut-stand-in']));
     expect(JSON.parse(storage.data.get(QUEUE)!)).toEqual([item('new')]);
     expect(JSON.parse(storage.data.get('persisted-queue:v1:wk:event-queue:items')!)).toEqual([]);
     expect(JSON.parse(storage.data.get(OTHER_KEYS_QUEUE)!)).toEqual([item('cut')]);
@@ -244,9 +249,15 @@ describe('dropLibraryCallsOf', () => {
 
   it('leaves a queue that is not the library\'s JSON, and never throws', () => {
     const storage = storageWith({ [QUEUE]: '{not json' });
-    dropLibraryCallsOf(storage, 'wk', new Set(['cut']));
+    dropLibraryCallsOf(storage, 'wk', cutOf(['cut']));
     expect(storage.data.get(QUEUE)).toBe('{not json');
     const refusing = { ...storage, key: () => { throw new Error('denied'); } };
-    expect(() => dropLibraryCallsOf(refusing as never, 'wk', new Set(['cut']))).not.toThrow();
+    expect(() => dropLibraryCallsOf(refusing as never, 'wk', cutOf(['cut']))).not.toThrow();
+  });
+
+  it("where the browser still stores a cut id (a 'no' said on another device), only the calls the cut library held go", () => {
+    const storage = storageWith({ [QUEUE]: JSON.stringify([item('shared', 'held-1'), item('shared', 'new-session'), item('cut', 'm-2')]) });
+    dropLibraryCallsOf(storage, 'wk', cutOf(['shared', 'cut'], { messageIds: ['held-1'], browserIds: ['shared'] }));
+    expect(JSON.parse(storage.data.get(QUEUE)!)).toEqual([item('shared', 'new-session')]);
   });
 });

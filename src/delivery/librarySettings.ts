@@ -198,17 +198,28 @@ function freshTries(storage: KeyValueStorage, seenKey: string, ids: unknown[]): 
 }
 
 /**
- * Removes from the library's persisted queues of `writeKey` the calls that
- * carry one of `anonymousIds`: those of a library the user switched off (a
- * retry it still held when the page was left, persisted by its `pagehide`
- * listener, would be sent by the next load: said before the "no"). Run
- * after that listener; never throws.
+ * The calls of a library the user switched off: those carrying one of
+ * `anonymousIds`; where that id is one the browser stores (`browserIds`: a
+ * "no" said on another device left it, and the sessions after it go on with
+ * it), only those of `messageIds`.
  */
-export function dropLibraryCallsOf(storage: KeyValueStorage | undefined, writeKey: string, anonymousIds: ReadonlySet<string>): void {
+export type CutCalls = { anonymousIds: ReadonlySet<string>; messageIds: ReadonlySet<string>; browserIds: readonly string[] };
+
+/**
+ * Removes from the library's persisted queues of `writeKey` the calls of a
+ * library the user switched off (a retry it still held when the page was
+ * left, persisted by its `pagehide` listener, would be sent by the next load:
+ * said before the "no"). Run after that listener; never throws.
+ */
+export function dropLibraryCallsOf(storage: KeyValueStorage | undefined, writeKey: string, cut: CutCalls): void {
+  const isCut = (event: NonNullable<LibraryQueueItem>['event']) => {
+    const id = event?.anonymousId as string;
+    return cut.anonymousIds.has(id) && (!cut.browserIds.includes(id) || cut.messageIds.has(event?.messageId as string));
+  };
   try {
     if (!storage) return;
     for (const { key, items } of libraryQueues(storage, writeKey)) {
-      const left = items?.filter(item => !anonymousIds.has(item?.event?.anonymousId as string));
+      const left = items?.filter(item => !isCut(item?.event));
       if (left && left.length < items!.length) storage.setItem(key, JSON.stringify(left));
     }
   } catch {

@@ -15,7 +15,7 @@ import { Logger, Transport } from './Transport';
 import type { CallStore } from './callStore';
 import { createDeliveryFailureWatch } from './deliveryFailures';
 import { describeError } from '../warnSafely';
-import { keepIdentityForPageLife, skipPerEventCookieStore, withPageLifeIdentity } from './pageLifeIdentity';
+import { browserAnonymousIds, keepIdentityForPageLife, skipPerEventCookieStore, withPageLifeIdentity } from './pageLifeIdentity';
 import { createLeaveSender } from './leaveSender';
 import { Scheduler } from '../time/scheduler';
 import { libraryMessageId } from './messageId';
@@ -171,9 +171,11 @@ export async function loadSegmentTransport(
       delivery.cutOff();
       // What it still holds for a retry it persists on `pagehide` (its listener runs before this one; later, where
       // another tab holds the lock of its queue): not for the next load. Known by the ids its calls went out with
-      // (not the browser's id now, which a library cut as it arrives has read from the session after it).
+      // (not the browser's id now, which a library cut as it arrives has read from the session after it), or,
+      // where the browser's id is one of them (a "no" said on another device left it), by those it held now.
       if (!kept || !anonymousIds.size) return;
-      const forget = () => dropLibraryCallsOf(kept, config.writeKey, anonymousIds);
+      const messageIds = new Set(held?.recent().map(call => call.messageId));
+      const forget = () => dropLibraryCallsOf(kept, config.writeKey, { anonymousIds, messageIds, browserIds: browserAnonymousIds() });
       window.addEventListener('pagehide', () => {
         forget();
         scheduler.setTimeout(forget, LOCKED_QUEUE_PERSISTED_MS);
@@ -190,7 +192,6 @@ export async function loadSegmentTransport(
       identity?.sync();
     },
     heldInMemory: unannounced => delivery.heldInMemory(unannounced),
-    ownIdentityStored: () => identity?.ownAnonymousIdStored() ?? false,
     standIn: () => sessions.standIn(),
     send(call, { userId, messageId: given, anonymousId: own, groupId, categoryPreferences }) {
       // A late identity's anonymous session: its calls' own anonymous id (see `sessionStart.ts`).
