@@ -2,7 +2,7 @@ import { ConfigReader } from '@backstage/config';
 import { memoryStorage } from '../__testUtils__/deliveryTestKit';
 import { callSettingsOf, TransformKind, withTransform } from '../config/callSettings';
 import { createCallStore } from './callStore';
-import { dropKeptCallsTheLibraryKept, dropLibraryCallsOf, dropQueuesOfAnotherUser, dropQueuesOfOtherSettings, purgeExpiredOfOtherWriteKeys } from './librarySettings';
+import { dropKeptCallsTheLibraryKept, dropLibraryCallsOf, libraryQueueMessageIds, dropQueuesOfAnotherUser, dropQueuesOfOtherSettings, purgeExpiredOfOtherWriteKeys } from './librarySettings';
 import { stored, storeOn } from '../__testUtils__/callStoreKit';
 
 function storageWith(entries: Record<string, string>) {
@@ -228,36 +228,35 @@ describe('dropKeptCallsTheLibraryKept', () => {
   });
 });
 
+const item = (messageId: string) => ({ id: `ctx-${messageId}`, event: { messageId, anonymousId: 'same' } });
+
 describe('dropLibraryCallsOf', () => {
-  const item = (anonymousId: string, messageId = `m-${anonymousId}`) => ({ id: `ctx-${messageId}`, event: { anonymousId, messageId } });
-  const cutOf = (ids: string[], more: { messageIds?: string[]; browserIds?: string[] } = {}) => ({
-    anonymousIds: new Set(ids),
-    messageIds: new Set(more.messageIds),
-    browserIds: more.browserIds ?? [],
-  });
-  it("removes the calls of the given anonymous ids from the write key's queues, leaving the others and other write keys'", () => {
+  it("removes the calls of the given messageIds from the write key's queues, leaving the others and other write keys'", () => {
     const storage = storageWith({
-      [QUEUE]: JSON.stringify([item('cut'), item('new'), item('cut-stand-in')]),
-      'persisted-queue:v1:wk:event-queue:items': JSON.stringify([item('cut')]),
-      [OTHER_KEYS_QUEUE]: JSON.stringify([item('cut')]),
+      [QUEUE]: JSON.stringify([item('cut-1'), item('new'), item('cut-2')]),
+      'persisted-queue:v1:wk:event-queue:items': JSON.stringify([item('cut-1')]),
+      [OTHER_KEYS_QUEUE]: JSON.stringify([item('cut-1')]),
     });
-    dropLibraryCallsOf(storage, 'wk', cutOf(['cut', 'cut-stand-in']));
+    dropLibraryCallsOf(storage, 'wk', new Set(['cut-1', 'cut-2']));
     expect(JSON.parse(storage.data.get(QUEUE)!)).toEqual([item('new')]);
     expect(JSON.parse(storage.data.get('persisted-queue:v1:wk:event-queue:items')!)).toEqual([]);
-    expect(JSON.parse(storage.data.get(OTHER_KEYS_QUEUE)!)).toEqual([item('cut')]);
+    expect(JSON.parse(storage.data.get(OTHER_KEYS_QUEUE)!)).toEqual([item('cut-1')]);
   });
 
   it('leaves a queue that is not the library\'s JSON, and never throws', () => {
     const storage = storageWith({ [QUEUE]: '{not json' });
-    dropLibraryCallsOf(storage, 'wk', cutOf(['cut']));
+    dropLibraryCallsOf(storage, 'wk', new Set(['cut-1']));
     expect(storage.data.get(QUEUE)).toBe('{not json');
     const refusing = { ...storage, key: () => { throw new Error('denied'); } };
-    expect(() => dropLibraryCallsOf(refusing as never, 'wk', cutOf(['cut']))).not.toThrow();
+    expect(() => dropLibraryCallsOf(refusing as never, 'wk', new Set(['cut-1']))).not.toThrow();
   });
+});
 
-  it("where the browser still stores a cut id (a 'no' said on another device), only the calls the cut library held go", () => {
-    const storage = storageWith({ [QUEUE]: JSON.stringify([item('shared', 'held-1'), item('shared', 'new-session'), item('cut', 'm-2')]) });
-    dropLibraryCallsOf(storage, 'wk', cutOf(['shared', 'cut'], { messageIds: ['held-1'], browserIds: ['shared'] }));
-    expect(JSON.parse(storage.data.get(QUEUE)!)).toEqual([item('shared', 'new-session')]);
+describe('libraryQueueMessageIds', () => {
+  it("the messageIds in the write key's queues; none where they cannot be read", () => {
+    const storage = storageWith({ [QUEUE]: JSON.stringify([item('a'), { event: {} }, null]), [OTHER_KEYS_QUEUE]: JSON.stringify([item('b')]) });
+    expect(libraryQueueMessageIds(storage, 'wk')).toEqual(['a']);
+    expect(libraryQueueMessageIds(storageWith({ [QUEUE]: '{not json' }), 'wk')).toEqual([]);
+    expect(libraryQueueMessageIds(undefined, 'wk')).toEqual([]);
   });
 });

@@ -61,7 +61,7 @@ function dropLibraryQueues(storage: KeyValueStorage, writeKey: string): boolean 
 }
 
 /** A call as the library keeps it in its queue (its context's id and event). */
-type LibraryQueueItem = { id?: unknown; event?: { messageId?: unknown; userId?: unknown; anonymousId?: unknown } } | null;
+type LibraryQueueItem = { id?: unknown; event?: { messageId?: unknown; userId?: unknown } } | null;
 
 /**
  * The library's queues of calls of `writeKey` (`:items`), each with its
@@ -197,29 +197,28 @@ function freshTries(storage: KeyValueStorage, seenKey: string, ids: unknown[]): 
   storage.setItem(seenKey, JSON.stringify(counts));
 }
 
-/**
- * The calls of a library the user switched off: those carrying one of
- * `anonymousIds`; where that id is one the browser stores (`browserIds`: a
- * "no" said on another device left it, and the sessions after it go on with
- * it), only those of `messageIds`.
- */
-export type CutCalls = { anonymousIds: ReadonlySet<string>; messageIds: ReadonlySet<string>; browserIds: readonly string[] };
+/** The messageIds of the calls in the library's persisted queues of `writeKey` (none where they cannot be read). */
+export function libraryQueueMessageIds(storage: KeyValueStorage | undefined, writeKey: string): string[] {
+  try {
+    if (!storage) return [];
+    return libraryQueues(storage, writeKey).flatMap(({ items }) => (items ?? []).map(item => item?.event?.messageId)).filter((id): id is string => typeof id === 'string');
+  } catch {
+    return [];
+  }
+}
 
 /**
- * Removes from the library's persisted queues of `writeKey` the calls of a
- * library the user switched off (a retry it still held when the page was
- * left, persisted by its `pagehide` listener, would be sent by the next load:
- * said before the "no"). Run after that listener; never throws.
+ * Removes from the library's persisted queues of `writeKey` the calls of
+ * `messageIds`: those of a library the user switched off (a retry it still
+ * held when the page was left, persisted by its `pagehide` listener, would be
+ * sent by the next load: said before the "no"). Run after that listener;
+ * never throws.
  */
-export function dropLibraryCallsOf(storage: KeyValueStorage | undefined, writeKey: string, cut: CutCalls): void {
-  const isCut = (event: NonNullable<LibraryQueueItem>['event']) => {
-    const id = event?.anonymousId as string;
-    return cut.anonymousIds.has(id) && (!cut.browserIds.includes(id) || cut.messageIds.has(event?.messageId as string));
-  };
+export function dropLibraryCallsOf(storage: KeyValueStorage | undefined, writeKey: string, messageIds: ReadonlySet<string>): void {
   try {
     if (!storage) return;
     for (const { key, items } of libraryQueues(storage, writeKey)) {
-      const left = items?.filter(item => !isCut(item?.event));
+      const left = items?.filter(item => !messageIds.has(item?.event?.messageId as string));
       if (left && left.length < items!.length) storage.setItem(key, JSON.stringify(left));
     }
   } catch {

@@ -71,29 +71,6 @@ function heldByBrowser(key: string): boolean {
   }
 }
 
-/**
- * The anonymous ids the browser stores, its cookie's and its localStorage's,
- * read as they are (reading them through the library's stores writes them
- * back); none where they cannot be read.
- */
-export function browserAnonymousIds(): string[] {
-  const ids: string[] = [];
-  const key = IDENTITY_KEYS.anonymousId;
-  try {
-    const cookie = document.cookie.split(';').find(part => part.trim().startsWith(`${key}=`));
-    if (cookie) ids.push(decodeURIComponent(cookie.trim().slice(key.length + 1)));
-  } catch {
-    // no cookie to read
-  }
-  try {
-    const stored = window.localStorage.getItem(key);
-    if (stored !== null) ids.push(String(JSON.parse(stored)));
-  } catch {
-    // no localStorage to read, or not the library's JSON
-  }
-  return ids;
-}
-
 /** See {@link keepIdentityForPageLife}. */
 export type PageLifeIdentity = {
   /** When the identity changed since the last write, writes all of it to the browser (user, anonymous and group ids). */

@@ -22,6 +22,13 @@ export type RecentHandOvers = {
   holding(messageId: string): void;
   /** The call was delivered, or dropped for good: forgotten. */
   settled(messageId: string): void;
+  /** A call of the library's own (identify, group) was handed over with this messageId: followed until settled. */
+  handed(messageId: string): void;
+  /**
+   * The messageIds of every call handed over and not settled since (no
+   * bound, unlike the calls remembered): those the library may still hold.
+   */
+  unsettled(): ReadonlySet<string>;
   /** A request with `keepalive` carries the call: it should arrive even if the page is left now. */
   carried(messageId: string): void;
   /**
@@ -56,6 +63,7 @@ export function createRecentHandOvers(timeoutMs: number, now: () => number): Rec
   const windowMs = timeoutMs + REQUEST_MS;
   let calls: Remembered[] = [];
   const byId = new Map<string, Remembered>();
+  const unsettled = new Set<string>();
   /** Calls settled since the list was last compacted (they may sit behind held ones). */
   let settledSince = 0;
   const forgotten = (entry: Remembered) => entry.gone || (!entry.held && entry.at < now() - windowMs);
@@ -74,6 +82,7 @@ export function createRecentHandOvers(timeoutMs: number, now: () => number): Rec
   };
   return {
     add(call) {
+      unsettled.add(call.messageId);
       const entry = { at: now(), call, held: false, gone: false };
       calls.push(entry);
       byId.set(call.messageId, entry);
@@ -84,11 +93,16 @@ export function createRecentHandOvers(timeoutMs: number, now: () => number): Rec
       if (entry) entry.held = true;
     },
     settled(messageId) {
+      unsettled.delete(messageId);
       const entry = byId.get(messageId);
       if (!entry) return;
       forget(entry);
       settledSince++;
     },
+    handed(messageId) {
+      unsettled.add(messageId);
+    },
+    unsettled: () => unsettled,
     carried(messageId) {
       const entry = byId.get(messageId);
       if (entry) entry.carried = true;

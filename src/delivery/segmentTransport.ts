@@ -15,11 +15,11 @@ import { Logger, Transport } from './Transport';
 import type { CallStore } from './callStore';
 import { createDeliveryFailureWatch } from './deliveryFailures';
 import { describeError } from '../warnSafely';
-import { browserAnonymousIds, keepIdentityForPageLife, skipPerEventCookieStore, withPageLifeIdentity } from './pageLifeIdentity';
+import { keepIdentityForPageLife, skipPerEventCookieStore, withPageLifeIdentity } from './pageLifeIdentity';
 import { createLeaveSender } from './leaveSender';
 import { Scheduler } from '../time/scheduler';
 import { libraryMessageId } from './messageId';
-import { dropKeptCallsTheLibraryKept, dropLibraryCallsOf, dropQueuesOfAnotherUser, dropQueuesOfOtherSettings, purgeExpiredOfOtherWriteKeys } from './librarySettings';
+import { dropKeptCallsTheLibraryKept, dropLibraryCallsOf, libraryQueueMessageIds, dropQueuesOfAnotherUser, dropQueuesOfOtherSettings, purgeExpiredOfOtherWriteKeys } from './librarySettings';
 import { isWriteKeyClaimed } from '../oncePerWriteKey';
 import type { BatchingLibrary } from './batching/batchDestination';
 import { startLibraryDelivery } from './libraryDelivery';
@@ -91,6 +91,8 @@ export async function loadSegmentTransport(
     warnedOnce.add(emptyEndpoint);
     logger.warn(emptyEndpoint);
   }
+  // What the library will take from the browser as it loads (earlier loads' calls): its own to send in this page.
+  const takenAtLoad = libraryQueueMessageIds(kept, config.writeKey);
   const plugins = [insideLibrary];
   const { analytics, initOptions, storage } = await loadLibrary(config, plugins, probed);
   const warning = storage && storageWarning(storage);
@@ -139,12 +141,12 @@ export async function loadSegmentTransport(
   if (identity) identity.setUserAside();
   else analytics.user().id(null);
   identity?.sync();
-  // Every anonymous id this library's calls carried: once switched off, its calls are known by them.
-  const anonymousIds = new Set<string>();
-  const noteAnonymousId = (given: string | undefined) => {
-    const id = given ?? analytics.user().anonymousId() ?? undefined;
-    if (id) anonymousIds.add(id);
-    return id;
+  // Where it persists its queue, each call of the library's own gets its messageId now, and is followed until settled.
+  const ownCallOptions = (options: ReturnType<typeof toCallOptions>) => {
+    if (!held) return options;
+    const messageId = libraryMessageId(scheduler.wallNow());
+    held.handed(messageId);
+    return { ...options, messageId };
   };
   const sessions = createSessions(analytics, {
     previousUser,
@@ -154,8 +156,7 @@ export async function loadSegmentTransport(
     identity: () => identity || undefined,
     // No traits: the library merges in those stored in the browser, which the privacy plugin drops.
     identify: (userId, timestamp) => {
-      noteAnonymousId(undefined);
-      analytics.identify(userId, {}, toCallOptions({ timestamp }, userId, config.maskIP)).then(observe, () => {});
+      analytics.identify(userId, {}, ownCallOptions(toCallOptions({ timestamp }, userId, config.maskIP))).then(observe, () => {});
     },
   });
 
@@ -170,12 +171,11 @@ export async function loadSegmentTransport(
       switchedOff = true;
       delivery.cutOff();
       // What it still holds for a retry it persists on `pagehide` (its listener runs before this one; later, where
-      // another tab holds the lock of its queue): not for the next load. Known by the ids its calls went out with
-      // (not the browser's id now, which a library cut as it arrives has read from the session after it), or,
-      // where the browser's id is one of them (a "no" said on another device left it), by those it held now.
-      if (!kept || !anonymousIds.size) return;
-      const messageIds = new Set(held?.recent().map(call => call.messageId));
-      const forget = () => dropLibraryCallsOf(kept, config.writeKey, { anonymousIds, messageIds, browserIds: browserAnonymousIds() });
+      // another tab holds the lock of its queue): not for the next load. Known by their messageIds: every call
+      // handed to it and not settled, and those it took from the browser as it loaded.
+      const messageIds = new Set([...(held?.unsettled() ?? []), ...takenAtLoad]);
+      if (!kept || !messageIds.size) return;
+      const forget = () => dropLibraryCallsOf(kept, config.writeKey, messageIds);
       window.addEventListener('pagehide', () => {
         forget();
         scheduler.setTimeout(forget, LOCKED_QUEUE_PERSISTED_MS);
@@ -185,10 +185,9 @@ export async function loadSegmentTransport(
       sessions.start(userId, timestamp);
     },
     group({ groupId, traits }, userId, timestamp) {
-      noteAnonymousId(undefined);
       // Only these traits: none kept by the library from an earlier group call.
       analytics.group().traits({});
-      analytics.group(groupId, traits, toCallOptions({ timestamp }, userId, config.maskIP)).then(observe, () => {});
+      analytics.group(groupId, traits, ownCallOptions(toCallOptions({ timestamp }, userId, config.maskIP))).then(observe, () => {});
       identity?.sync();
     },
     heldInMemory: unannounced => delivery.heldInMemory(unannounced),
@@ -200,7 +199,7 @@ export async function loadSegmentTransport(
       // same event, with the anonymous id it goes out with.
       const messageId = held ? given ?? libraryMessageId(scheduler.wallNow()) : given;
       // Where the library persists its queue (calls are then held), its calls are known by the ids they carry.
-      if (held) held.add({ messageId: messageId!, owner: userId ?? null, call, anonymousId: noteAnonymousId(anonymousId) });
+      held?.add({ messageId: messageId!, owner: userId ?? null, call, anonymousId: anonymousId ?? analytics.user().anonymousId() ?? undefined });
       const options = { ...toCallOptions(call, userId, config.maskIP, groupId), ...(messageId && { messageId }) };
       if (categoryPreferences) options.context = { ...options.context, consent: { categoryPreferences } };
       // The library makes an anonymousId given in a call's options the
