@@ -122,13 +122,17 @@ export function watchStoredDecision(storageApi: StorageApi, onRead: (read: Store
       },
       error: fail,
     });
-    const snapshot = bucket.snapshot(CONSENT_KEY);
-    if (snapshot?.presence !== 'unknown') follower(applied(readOf(snapshot)));
-    else if (page.unsaved) follower({ kind: 'read', stored: page.unsaved });
+    /** The stored choice where the StorageApi knows it at once; whether it did. */
+    const readSnapshot = () => {
+      const snapshot = bucket.snapshot(CONSENT_KEY);
+      if (snapshot?.presence === 'unknown') return false;
+      follower(applied(readOf(snapshot)));
+      return true;
+    };
+    if (!readSnapshot() && page.unsaved) follower({ kind: 'read', stored: page.unsaved });
     readAgain = () => {
       try {
-        const again = bucket.snapshot(CONSENT_KEY);
-        if (again?.presence !== 'unknown') follower(applied(readOf(again)));
+        readSnapshot();
       } catch {
         // not known at once: the StorageApi tells through its observable
       }

@@ -198,7 +198,6 @@ export async function loadSegmentTransport(
       // Held, a call gets its messageId now (in the library's form): a copy stored for the next load is the
       // same event, with the anonymous id it goes out with.
       const messageId = held ? given ?? libraryMessageId(scheduler.wallNow()) : given;
-      // Where the library persists its queue (calls are then held), its calls are known by the ids they carry.
       held?.add({ messageId: messageId!, owner: userId ?? null, call, anonymousId: anonymousId ?? analytics.user().anonymousId() ?? undefined });
       const options = { ...toCallOptions(call, userId, config.maskIP, groupId), ...(messageId && { messageId }) };
       if (categoryPreferences) options.context = { ...options.context, consent: { categoryPreferences } };
