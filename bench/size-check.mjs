@@ -157,7 +157,7 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * where the decision is made, in the caller's task: on the first load),
  * so that a tab frozen or in the back/forward cache through a "no" and a
  * "yes" elsewhere ends its session (it sent what it held from before the
- * "no" under the old anonymous id): 29444 B, budget 29 KB.
+ * "no" under the old anonymous id): 29443 B, budget 29 KB.
  */
 const OWN_CODE_LIMIT = 29 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];
