@@ -45,10 +45,10 @@ async function storedByATakenByB() {
 
 /** A closed, then a minute later (past every claim's hold) the app opened again: what that load sends. */
 async function closeAThenOpenAgain(tabs: ReturnType<typeof browser>, a: { life: { leave(): void } }) {
-  await advanceWithIndexedDb(70_000);
+  await advanceWithIndexedDb(70_000, 500);
   a.life.leave();
   const c = tabs.open('C', Promise.resolve('u'));
-  await advanceWithIndexedDb(62_000);
+  await advanceWithIndexedDb(62_000, 500);
   return c.clicks();
 }
 
