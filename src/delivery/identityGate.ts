@@ -113,7 +113,7 @@ export function createIdentityGate({ userId, timeoutMs, scheduler, logger, onSes
         if (state.kind !== 'waiting') return;
         logger.warn(
           `Segment analytics: the user's identity was not known after ${timeoutMs} ms; ` +
-            'events are sent anonymously until it is',
+            'the events waiting for it may go out anonymous; later ones wait for it again, at most as long',
         );
         goAnonymous();
       }, timeoutMs);
