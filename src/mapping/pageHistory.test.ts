@@ -94,6 +94,52 @@ describe('createPageHistory', () => {
     expect(history.describe(at('/search', '?query=b'), true).referrer).toBe(`${ORIGIN}/search?query=a`);
   });
 
+  describe('a page that rewrites its query without a navigation (history.replaceState)', () => {
+    it("the catalog's filters: the link clicked on the filtered list makes the filtered URL the next page's referrer", () => {
+      const history = createPageHistory('');
+      history.describe(at('/'), true);
+      history.describe(at('/catalog'), true);
+      // The catalog puts its filters in the URL right after the navigation; a link on the list is clicked.
+      const click = history.describe(at('/catalog', '?filters%5Bkind%5D=component'), false);
+      expect(click).toMatchObject({ url: `${ORIGIN}/catalog?filters%5Bkind%5D=component`, referrer: `${ORIGIN}/` });
+      expect(history.describe(at('/catalog/default/component/svc'), true).referrer).toBe(`${ORIGIN}/catalog?filters%5Bkind%5D=component`);
+    });
+
+    it('the search box: the last query seen is the referrer of the result opened', () => {
+      const history = createPageHistory('');
+      history.describe(at('/search'), true);
+      history.describe(at('/search', '?query=a'), false);
+      history.describe(at('/search', '?query=ab'), false);
+      expect(history.describe(at('/docs/x'), true).referrer).toBe(`${ORIGIN}/search?query=ab`);
+    });
+
+    it("an event captured on the next page before its navigation is reported does not become that page's referrer", () => {
+      const history = createPageHistory('');
+      history.describe(at('/create/templates/t'), true);
+      // The scaffolder's `create` is captured once the URL shows the task, before Backstage reports the navigation.
+      const create = history.describe(at('/create/tasks/1'), false);
+      expect(create.referrer).toBe('');
+      expect(history.describe(at('/create/tasks/1'), true).referrer).toBe(`${ORIGIN}/create/templates/t`);
+    });
+
+    it('a navigation reported for the query the page already showed has the URL navigated to before as referrer, never itself', () => {
+      const history = createPageHistory('');
+      history.describe(at('/catalog'), true);
+      history.describe(at('/search'), true);
+      history.describe(at('/search', '?query=a'), false);
+      expect(history.describe(at('/search', '?query=a'), true).referrer).toBe(`${ORIGIN}/search`);
+      expect(history.describe(at('/docs'), true).referrer).toBe(`${ORIGIN}/search?query=a`);
+    });
+
+    it('events of the page keep its referrer', () => {
+      const history = createPageHistory('');
+      history.describe(at('/home'), true);
+      history.describe(at('/catalog'), true);
+      expect(history.describe(at('/catalog', '?filters=x'), false).referrer).toBe(`${ORIGIN}/home`);
+      expect(history.describe(at('/catalog', '?filters=y'), false).referrer).toBe(`${ORIGIN}/home`);
+    });
+  });
+
   it('histories are independent of each other', () => {
     const a = createPageHistory('ref-a');
     const b = createPageHistory('ref-b');

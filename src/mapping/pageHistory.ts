@@ -21,19 +21,28 @@ function withoutFragment(href: string): string {
  * URLs are described without their fragment (`#...`): a move to another
  * anchor of the same page does not make that page its own referrer.
  *
+ * A page may rewrite its query without a navigation (Backstage's catalog
+ * filters and search box call `history.replaceState`): the URL an event of
+ * that page was captured at is what the page showed last, and the next
+ * navigation's referrer (the link clicked there is captured before it).
+ *
  * @param initialReferrer - the document's referrer, used until the first navigation
  */
 export function createPageHistory(initialReferrer: string) {
   let currentUrl: string | undefined;
+  /** The current page's URL as last seen at an event (its query rewritten since the navigation, maybe). */
+  let lastSeenUrl: string | undefined;
   let currentReferrer = initialReferrer;
   return {
     /** Describes the page of an event; `navigation` moves the history forward. */
     describe(location: LocationSnapshot, navigation: boolean): PageInfo {
       const url = withoutFragment(location.href);
       if (navigation && url !== currentUrl) {
-        currentReferrer = currentUrl ?? initialReferrer;
+        // Where the page already showed this URL (a navigation reported after the query was rewritten), the URL it was navigated to.
+        currentReferrer = (lastSeenUrl === url ? currentUrl : lastSeenUrl) ?? initialReferrer;
         currentUrl = url;
-      }
+        lastSeenUrl = url;
+      } else if (currentUrl !== undefined && pageOf(url) === pageOf(currentUrl)) lastSeenUrl = url;
       return {
         url,
         path: location.pathname,
