@@ -40,6 +40,7 @@ export function checkWalk({ messages, walk, collectorUrl, userEntityRef, searchT
   checks.push(checkNavigations({ messages, walk }));
 
   const pages = messages.filter(m => m.type === 'page').sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
+  checks.push(checkReferrers(pages, walk));
   const entityRoute = /^\/catalog\/([^/]+)\/([^/]+)\/([^/?#]+)/;
   const entityPages = pages.filter(m => entityRoute.test(m.properties?.path ?? ''));
   const badAttributes = entityPages.filter(m => {
@@ -162,6 +163,39 @@ export function checkNavigations({ messages, walk, sentAs = here => here, startM
     name: 'one page call per navigation, in order',
     ok: pageSubjects.length > 0 && JSON.stringify(pageSubjects) === JSON.stringify(navigations),
     detail: `page calls (${reported.length}${reported.length > pageSubjects.length ? ', the start page twice' : ''}): ${reported.join(' ')}\n      navigations (${navigations.length}): ${navigations.join(' ')}`,
+  };
+}
+
+/**
+ * Each page call after the first has as referrer the location the browser
+ * showed just before it, query included: the catalog's filters and the
+ * search box rewrite it with `history.replaceState`, and every step of the
+ * walk leaves a page by a link or a tab (an event captured there, after the
+ * rewrite).
+ * @param {Message[]} pages the page calls, in order
+ * @param {import('./walk.mjs').WalkResult} walk
+ * @returns {Check}
+ */
+export function checkReferrers(pages, walk) {
+  const origin = pages.length ? new URL(pages[0].context.page.url).origin : '';
+  let cursor = 0;
+  const wrong = [];
+  for (const [i, m] of pages.entries()) {
+    const at = walk.locations.indexOf(m.properties?.subject, cursor);
+    if (at < 0) {
+      wrong.push(`${m.properties?.subject}: not among the walk's locations after ${walk.locations[cursor]}`);
+      continue;
+    }
+    cursor = at + 1;
+    if (i === 0) continue;
+    const expected = `${origin}${walk.locations[at - 1]}`;
+    const sent = [m.properties?.referrer, m.context?.page?.referrer];
+    if (sent.some(r => r !== expected)) wrong.push(`${m.properties?.subject}: referrer ${JSON.stringify(sent)}, the browser showed ${expected} before`);
+  }
+  return {
+    name: "page calls' referrer is the location shown before, query included (the catalog's filters, the search box)",
+    ok: pages.length > 1 && wrong.length === 0,
+    detail: `${pages.length - 1} page calls after the first, ${wrong.length} wrong${wrong.map(w => `\n      ${w}`).join('')}`,
   };
 }
 
