@@ -78,6 +78,29 @@ describe('hostile events on the wire', () => {
     expect(warn.mock.calls.every(call => /Segment analytics: a '[^']+' event/.test(String(call[0])))).toBe(true);
   });
 
+  it.each([
+    ['one request per event', {}],
+    ['batching', { batching: { size: 3, timeoutMs: 200 } }],
+  ])('values JSON writes in its own way arrive as JSON writes them, the same with %s', async (_, config) => {
+    const { analytics, waitFor } = create(config);
+    /* eslint-disable no-new-wrappers */
+    const attributes = {
+      ...JSON.parse('{"__proto__": {"polluted": 1}, "kept": "k"}'),
+      boxed: [new Number(5), new String('ab'), new Boolean(false)],
+      when: { toJSON: (key: string) => `key:${key}` },
+    };
+    /* eslint-enable no-new-wrappers */
+    analytics.captureEvent({ action: 'shapes', subject: 's', attributes, context });
+    analytics.captureEvent({ action: 'falsy', subject: 's', attributes: 0 as any, context });
+    analytics.captureEvent({ action: 'null', subject: 's', attributes: null as any, context });
+    const messages = await waitFor(m => m.filter(x => x.type === 'track').length >= 3);
+    const byName = (name: string) => messages.find(m => m.event === name)?.properties;
+    expect(byName('shapes')?.attributes).toStrictEqual({ kept: 'k', boxed: [5, 'ab', false], when: 'key:when' });
+    expect(byName('falsy')).toHaveProperty('attributes', 0);
+    expect(byName('null')).toHaveProperty('attributes', null);
+    expect(({} as any).polluted).toBeUndefined();
+  });
+
   it('a 40 KB user id from a custom transform is refused: events arrive anonymous, one warning', async () => {
     const { analytics, waitFor } = create(
       {},

@@ -117,7 +117,30 @@ const cases: Case[] = [
     problems: ['truncated'],
   },
   { name: 'a DataView has no own keys: {}', input: () => new DataView(new ArrayBuffer(8)), expected: {}, problems: [] },
-  { name: 'a __proto__ key stays an own data key', input: () => JSON.parse('{"__proto__": {"p": 1}}'), expected: JSON.parse('{"__proto__": {"p": 1}}'), problems: [] },
+  {
+    name: 'a __proto__ key is left out (the library drops it), reported, and sets no prototype',
+    input: () => JSON.parse('{"__proto__": {"p": 1}, "a": {"__proto__": 2, "b": 3}}'),
+    expected: { a: { b: 3 } },
+    problems: ['__proto__ key'],
+  },
+  {
+    name: 'Number, String and Boolean objects are their values, as JSON makes them',
+    // eslint-disable-next-line no-new-wrappers
+    input: () => ({ n: new Number(5), s: new String('ab'), b: new Boolean(false), inArray: [new Number(-0)] }),
+    expected: { n: 5, s: 'ab', b: false, inArray: [-0] },
+    problems: [],
+  },
+  { name: "an object that only has Number's prototype is an object", input: () => ({ o: Object.create(Number.prototype) }), expected: { o: {} }, problems: [] },
+  {
+    name: 'toJSON is called with its key, as JSON calls it (the index as text in an array, "" at the top)',
+    input: () => {
+      const named = { toJSON: (key: string) => `key:${key}` };
+      return { when: named, list: [named], top: { toJSON: (key: string) => ({ inner: named, key }) } };
+    },
+    expected: { when: 'key:when', list: ['key:0'], top: { inner: 'key:inner', key: 'top' } },
+    problems: [],
+  },
+  { name: 'toJSON at the top is called with ""', input: () => ({ toJSON: (key: string) => `key:${key}` }), expected: 'key:', problems: [] },
   { name: 'a Map becomes {} and NaN stays (JSON writes null)', input: () => ({ m: new Map([[1, 2]]), n: NaN }), expected: { m: {}, n: NaN }, problems: [] },
 ];
 

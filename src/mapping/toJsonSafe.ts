@@ -22,8 +22,13 @@ export const JSON_SAFE_MARKERS = {
   truncated: '[truncated]',
 } as const;
 
-/** What a marker stands for, or `bigint`; reported to the caller, who may warn. */
-export type JsonSafeProblem = keyof typeof JSON_SAFE_MARKERS | 'bigint';
+/**
+ * What a marker stands for, `bigint`, or `__proto__ key` (a key of that name
+ * is left out: the Segment library's copy of each call drops it, and a
+ * consumer downstream would take it for a prototype); reported to the
+ * caller, who may warn.
+ */
+export type JsonSafeProblem = keyof typeof JSON_SAFE_MARKERS | 'bigint' | '__proto__ key';
 
 /**
  * Deepest nesting kept, counted from the value given: objects and arrays
@@ -54,7 +59,20 @@ function mark(walk: Walk, problem: keyof typeof JSON_SAFE_MARKERS): string {
   return JSON_SAFE_MARKERS[problem];
 }
 
-function copy(value: unknown, depth: number, walk: Walk): JsonSafe {
+/** As JSON.stringify does: a Number, String or Boolean object stands for its primitive value. */
+function unboxed(value: object): unknown {
+  try {
+    if (value instanceof Number) return Number.prototype.valueOf.call(value);
+    if (value instanceof String) return String.prototype.valueOf.call(value);
+    if (value instanceof Boolean) return Boolean.prototype.valueOf.call(value);
+  } catch {
+    // Only its prototype is one of theirs (`Object.create(Number.prototype)`): an object, as JSON sees it.
+  }
+  return value;
+}
+
+/** Copies `value`, found under `key` (`''` at the top), as JSON would serialize it. */
+function copy(value: unknown, depth: number, walk: Walk, key: string): JsonSafe {
   walk.budget--;
   const type = typeof value;
   if (type === 'string') {
@@ -68,10 +86,12 @@ function copy(value: unknown, depth: number, walk: Walk): JsonSafe {
   if (type === 'function' || type === 'symbol') return mark(walk, 'unsupported');
   if (type !== 'object' || value === null) return value as JsonSafe;
   try {
-    // As JSON.stringify does: a `toJSON` method is called once, and its result copied.
+    // As JSON.stringify does: a `toJSON` method is called once, with the key, and its result copied.
     const toJSON = (value as { toJSON?: unknown }).toJSON;
-    const json: unknown = typeof toJSON === 'function' ? toJSON.call(value, '') : value;
-    return json !== null && typeof json === 'object' ? copyContainer(json, depth, walk) : copy(json, depth, walk);
+    const json: unknown = typeof toJSON === 'function' ? toJSON.call(value, key) : value;
+    if (json === null || typeof json !== 'object') return copy(json, depth, walk, key);
+    const primitive = unboxed(json);
+    return primitive === json ? copyContainer(json, depth, walk) : copy(primitive, depth, walk, key);
   } catch {
     return mark(walk, 'unreadable');
   }
@@ -102,10 +122,8 @@ function copyContainer(value: object, depth: number, walk: Walk): JsonSafe {
         out[JSON_SAFE_MARKERS.truncated] = mark(walk, 'truncated');
         break;
       }
-      const entry = copyEntry(source, key, depth, walk);
-      // Assigning `__proto__` would set the copy's prototype instead of a key.
-      if (key === '__proto__') Object.defineProperty(out, key, { value: entry, enumerable: true, writable: true, configurable: true });
-      else out[key] = entry;
+      if (key === '__proto__') walk.report('__proto__ key');
+      else out[key] = copyEntry(source, key, depth, walk);
     }
     return out;
   } finally {
@@ -130,7 +148,7 @@ function copyEntry(source: Record<string | number, unknown>, key: string | numbe
   } catch {
     return mark(walk, 'unreadable');
   }
-  return copy(entry, depth + 1, walk);
+  return copy(entry, depth + 1, walk, String(key));
 }
 
 /**
@@ -140,7 +158,9 @@ function copyEntry(source: Record<string | number, unknown>, key: string | numbe
  * @remarks
  * Pure: `value` is only read (getters and `toJSON` are called, as
  * `JSON.stringify` would). Follows JSON's rules (own enumerable string keys,
- * `toJSON` honoured, so a Date becomes its ISO string), and where JSON would
+ * `toJSON` honoured with its key, so a Date becomes its ISO string; a
+ * Number, String or Boolean object becomes its value), but leaves out keys
+ * named `__proto__` (reported), and where JSON would
  * throw or the result could not be sent, puts a marker instead: see
  * {@link JSON_SAFE_MARKERS}, {@link MAX_DEPTH}, {@link MAX_VALUES} and
  * {@link MAX_STRING_CHARS}. Shared (non-circular) references are copied
@@ -148,7 +168,7 @@ function copyEntry(source: Record<string | number, unknown>, key: string | numbe
  */
 export function toJsonSafe(value: unknown, report: (problem: JsonSafeProblem) => void = () => {}): JsonSafe {
   try {
-    return copy(value, 0, { budget: MAX_VALUES, ancestors: [], report });
+    return copy(value, 0, { budget: MAX_VALUES, ancestors: [], report }, '');
   } catch {
     // Only a report callback that throws can get here.
     return JSON_SAFE_MARKERS.unreadable;

@@ -85,7 +85,8 @@ export function toSafeEvent(event: unknown, report: (problem: EventProblem) => v
     subject,
     subjectIsText: subjectText !== undefined,
     value,
-    attributes: rawAttributes ? copy(rawAttributes) : undefined,
+    // Kept whatever it is (`0`, `false` and `null` too), as the public module sends it.
+    attributes: rawAttributes === undefined ? undefined : copy(rawAttributes),
     context: contextIsRecord ? context : {},
   };
   safeEvents.add(safe);

@@ -40,4 +40,13 @@ describe('redactCall helpers', () => {
     const attributes = { a: 1 };
     expect(keepAllowed(attributes, '*')).toBe(attributes);
   });
+
+  it.each([
+    ['a string', 'token=secret'],
+    ['an array', ['secret', { a: 1 }]],
+    ['a number', 7],
+    ['null', null],
+  ])('keepAllowed with a list leaves out attributes that are not an object of named keys (%s)', (_, value) => {
+    expect(keepAllowed(value, new Set(['a', '0']))).toBeUndefined();
+  });
 });

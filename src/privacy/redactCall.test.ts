@@ -209,6 +209,13 @@ describe('redactCall with keys set', () => {
       undefined,
     ],
     [
+      'allowedAttributes: attributes that are not an object of named keys (a string, an array) are left out',
+      { allowedAttributes: new Set(['to', '0']) },
+      { action: 'click', subject: 'x', attributes: ['token=abc', { to: '/t' }] as any, context: ctx },
+      c => c.properties.attributes,
+      undefined,
+    ],
+    [
       'allowedContexts: additionalContext only; routeRef and pluginId keep their place',
       { allowedContexts: new Set(['entityRef']) },
       { action: 'click', subject: 'x', context: { ...ctx, entityRef: 'component:default/a', searchTypes: 's', teamSecret: 't' } },

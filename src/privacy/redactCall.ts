@@ -95,9 +95,11 @@ export function redactValue(value: unknown, rw: Rewriter | TextRedactor): unknow
   return walk(value, typeof rw === 'function' ? { text: rw } : rw, { nodes: MAX_NODES }, 0);
 }
 
-/** Keeps the allowed keys of an object, in their order; anything else is returned as is. */
+/** Keeps the allowed keys of an object, in their order; with a list, anything but an object of named keys is left out. */
 export function keepAllowed(value: unknown, allowed: AllowList): unknown {
-  if (allowed === '*' || !value || typeof value !== 'object' || Array.isArray(value)) return value;
+  if (allowed === '*') return value;
+  // Not an object of named keys (a string, an array, a number): none of it is allowed.
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const kept: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     if (allowed.has(key)) kept[key] = (value as Record<string, unknown>)[key];
