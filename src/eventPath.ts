@@ -89,6 +89,9 @@ export function createEventPath(parts: PathParts): (event: BackstageEvent) => vo
       userId: identity?.userId,
       whenReady: rules ? Promise.all([rules, parts.whenReady]) : parts.whenReady,
       relayRefused: parts.relayRefused,
+      // Privacy: a user's page's title remembered as it is set; a waiting page call's URL compared as sent.
+      titleSet: (href, title) => privacy.titleSet(href, title),
+      hrefAsSent: href => privacy.hrefAsSent(href),
       // 10.-13. At hand-over (see `atHandOver`).
       atHandOver: atHandOver(privacy),
       // 14. Teams: identify with groups (the user's group calls, `context.groupId`), over the transport.

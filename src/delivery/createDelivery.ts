@@ -42,6 +42,14 @@ export type DeliveryStages = {
   whenReady?: Promise<unknown>;
   /** `delivery: backend`: told when the relay answers a call 401 (it refreshes the cookie). */
   relayRefused?: () => void;
+  /** Told each time the page shown sets its title, with its URL (privacy remembers a user's page's title). */
+  titleSet?: (href: string, title: string) => void;
+  /**
+   * The document's URL as calls carry theirs (redacted, pseudonymized), so
+   * that a page call waiting for its title knows its page is still shown;
+   * default: as it is.
+   */
+  hrefAsSent?: (href: string) => string;
 };
 
 /**
@@ -58,7 +66,7 @@ export type DeliveryStages = {
 export function createDelivery(
   config: EnabledSegmentConfig,
   logger: Logger,
-  { userId, atHandOver, overTransport = transport => transport, loadLibrary, whenReady, relayRefused }: DeliveryStages,
+  { userId, atHandOver, overTransport = transport => transport, loadLibrary, whenReady, relayRefused, titleSet, hrefAsSent }: DeliveryStages,
 ) {
   // The one place delivery's time comes from: the browser's clocks and timers.
   const scheduler = browserScheduler;
@@ -78,8 +86,13 @@ export function createDelivery(
       inMemory: localStorage?.kind === 'unavailable',
     });
   const store = storage && createCallStore({ storage, writeKey: config.writeKey, now: scheduler.wallNow, logger, settings: config.callSettings });
-  const titles = watchTitles(scheduler.now);
+  const titles = watchTitles(scheduler.now, titleSet);
   const current = () => titles.look();
+  // A page call's URL as sent is compared with the document's as it would be sent.
+  const currentAsSent = (): CurrentDocument => {
+    const document = current();
+    return hrefAsSent ? { ...document, href: hrefAsSent(document.href) } : document;
+  };
   // The transport's code sits in the library's lazy chunk: the app's first load carries none of it.
   let library: Promise<LibraryChunk> | undefined;
   const chunk = () => (library ??= loadLibrary());
@@ -104,7 +117,7 @@ export function createDelivery(
     logger,
     beforeSend: call => atHandOver(call, current()),
     // Only page calls wait for a title: the document is looked at for those alone.
-    holdMs: (call, clock) => (call.type === 'page' ? titleWaitMs(call, current(), clock) : 0),
+    holdMs: (call, clock) => (call.type === 'page' ? titleWaitMs(call, currentAsSent(), clock) : 0),
     store,
     storedOwner,
     // Only a store other tabs share needs a ledger (in the library's chunk, loaded by then); in memory, each page has its own.

@@ -15,9 +15,14 @@ const PAGES_KEPT = 20;
  * happens, with the page shown then; each look also notices a change the
  * observer has not reported yet. Only title changes are recorded: a page
  * shown before it has set a title has none. Change times are read from
- * `now`, a monotonic clock (the one delivery measures waits on).
+ * `now`, a monotonic clock (the one delivery measures waits on). `onSet`
+ * hears of each change with the URL of the page that made it (privacy
+ * remembers a user's page's title, which names them).
  */
-export function watchTitles(now: MonotonicClock = monotonicClock()): { look(): CurrentDocument } {
+export function watchTitles(
+  now: MonotonicClock = monotonicClock(),
+  onSet?: (href: string, title: string) => void,
+): { look(): CurrentDocument } {
   let title = document.title;
   let changedAt = now();
   const byPage = new Map<string, string>();
@@ -25,10 +30,16 @@ export function watchTitles(now: MonotonicClock = monotonicClock()): { look(): C
     if (document.title === title) return;
     title = document.title;
     changedAt = now();
-    const page = pageOf(window.location.href);
+    const href = window.location.href;
+    const page = pageOf(href);
     byPage.delete(page);
     byPage.set(page, title);
     if (byPage.size > PAGES_KEPT) byPage.delete(byPage.keys().next().value as string);
+    try {
+      onSet?.(href, title);
+    } catch {
+      // A listener's failure is not the page's (this runs in a MutationObserver's callback).
+    }
   };
   if (typeof MutationObserver === 'function') {
     new MutationObserver(notice).observe(document.head ?? document.documentElement, {

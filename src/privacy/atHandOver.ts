@@ -31,6 +31,14 @@ export type HandOverRedaction = {
   redactDocument(at: RedactingHandOver): RedactingHandOver;
   /** The call; the refs first seen at hand-over are learned, so that later calls carry their pseudonyms. */
   learnRefsSeen(at: RedactingHandOver): SegmentCall;
+  /**
+   * A page set its title: a user's page's (their name) is remembered, so
+   * that wherever it still shows (the next page, until it sets its own) it
+   * is replaced, in calls prepared before any is handed over too.
+   */
+  titleSet(href: string, title: string): void;
+  /** A URL as calls carry it: redacted, with user refs pseudonymized (those not known yet marked). */
+  hrefAsSent(href: string): string;
 };
 
 /** What {@link createHandOverRedaction} is built from (by `createPrivacy`). */
@@ -90,5 +98,9 @@ export function createHandOverRedaction({ rewriter, pseudonyms, preparedBeforeOw
       if (unknownRefs.size) void pseudonyms?.learn(unknownRefs);
       return call;
     },
+    titleSet(href, title) {
+      pseudonyms?.titleAt(href, title, undefined, true);
+    },
+    hrefAsSent: href => rewriter().text(href),
   };
 }
