@@ -53,7 +53,7 @@ function userPatterns(value: unknown): UserExpression[] {
 }
 
 /** Rules as compiled matchers; their `/.../` fields are also added to `expressions`. */
-function rules(value: unknown, key: string, expressions: UserExpression[]): EventRule[] | undefined {
+function rules(value: unknown, key: string, expressions: UserExpression[], ruleExpressions: () => number): EventRule[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value)) throw invalid(key, 'a list of rules { action?, pluginId?, subject? }', describe(value));
   return value.map((item, index) => {
@@ -71,7 +71,7 @@ function rules(value: unknown, key: string, expressions: UserExpression[]): Even
       try {
         const expression = parseRegexLiteral(text, fieldKey);
         if (expression) expressions.push(expression);
-        rule[field] = compileFieldMatcher(text, fieldKey);
+        rule[field] = compileFieldMatcher(text, fieldKey, ruleExpressions);
       } catch (e) {
         throw invalid(`${at}.${field}`, "a name, a pattern with '*', or a valid /regular expression/", (e as Error).message);
       }
@@ -106,8 +106,10 @@ export function readPrivacyConfig(c: Config | undefined): PrivacyConfig {
   const extraParams = stringList(redact.queryParams, 'redact.queryParams') ?? [];
   const patterns = userPatterns(redact.patterns);
   const expressions = [...patterns];
-  const include = rules(events.include, 'events.include', expressions);
-  const exclude = rules(events.exclude, 'events.exclude', expressions) ?? [];
+  // The rule fields' expressions share one budget of characters per event (counted once all are read).
+  const ruleExpressions = () => expressions.length - patterns.length;
+  const include = rules(events.include, 'events.include', expressions, ruleExpressions);
+  const exclude = rules(events.exclude, 'events.exclude', expressions, ruleExpressions) ?? [];
   return {
     queryParams: new Set([...BUILT_IN_QUERY_PARAMS, ...extraParams.map(name => name.trim().toLowerCase())]),
     searchTerms: searchTerms(redact.searchTerms),

@@ -93,10 +93,20 @@ describe('readTeamConfig', () => {
       ['a boolean value', { beta: true }, /segment\.extraProperties\.beta: .*got true/],
       ['a nested object', { team: { name: 'a' } }, /segment\.extraProperties\.team: .*got an object/],
       ['an empty value', { environment: '' }, /segment\.extraProperties\.environment: .*got ""/],
+      [
+        'more than 16 KB in all, which every call would carry',
+        Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`key${i}`, 'value-of-some-length'])),
+        /segment\.extraProperties: expected at most 16384 characters in all, names and values .*got 3\d{4}/,
+      ],
       ['a blank value', { environment: '   ' }, /segment\.extraProperties\.environment/],
     ])('rejects %s, naming the key', (_label, extraProperties, message) => {
       expect(errorOf({ extraProperties })).toMatch(message);
     });
+  });
+
+  it('extraProperties up to 16 KB in all are accepted', () => {
+    const extraProperties = { big: 'x'.repeat(16 * 1024 - 3) };
+    expect(team({ extraProperties }).extraProperties).toStrictEqual(extraProperties);
   });
 
   describe('eventNames', () => {

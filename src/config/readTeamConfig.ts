@@ -22,6 +22,14 @@ export type TeamConfig = {
   eventNames: Readonly<Record<string, string>>;
 };
 
+/**
+ * Most characters `extraProperties` may hold (names and values): every page
+ * and track call carries them, and a call must stay within Segment's 32 KB
+ * (the module keeps its part under 28 KB). A larger map would have every
+ * call dropped as too large.
+ */
+const MAX_EXTRA_PROPERTY_CHARS = 16 * 1024;
+
 /** `true`/`false`, also as the strings environment variables give. */
 const GROUPS_ACCEPTS = 'true, false, or an object { enabled?: boolean, limit?: number }';
 
@@ -72,13 +80,19 @@ function readStringMap(
  * accepts.
  */
 export function readTeamConfig(segment: Config | undefined): TeamConfig {
-  return {
-    groups: readGroups(segment?.getOptional('groups')),
-    extraProperties: readStringMap(
+  const groups = readGroups(segment?.getOptional('groups'));
+  const extraProperties = readStringMap('extraProperties', segment?.getOptional('extraProperties'), 'a map of property names to strings');
+  const extraChars = Object.entries(extraProperties).reduce((sum, [name, value]) => sum + name.length + value.length, 0);
+  if (extraChars > MAX_EXTRA_PROPERTY_CHARS) {
+    throw invalid(
       'extraProperties',
-      segment?.getOptional('extraProperties'),
-      'a map of property names to strings',
-    ),
+      `at most ${MAX_EXTRA_PROPERTY_CHARS} characters in all, names and values (every call carries them, within Segment's 32 KB)`,
+      `got ${extraChars}`,
+    );
+  }
+  return {
+    groups,
+    extraProperties,
     eventNames: readStringMap(
       'eventNames',
       segment?.getOptional('eventNames'),

@@ -1,7 +1,7 @@
 import { BackstageEvent } from '../mapping/BackstageEvent';
 import { admitsEvent } from './eventRules';
 import { prepareExpressions } from './expressionEngine';
-import { compileFieldMatcher, matchesWildcard, parseRegexLiteral } from './fieldMatcher';
+import { compileFieldMatcher, matchesWildcard, parseRegexLiteral, RULE_FIELDS_WORK } from './fieldMatcher';
 import { EventRule } from './PrivacyConfig';
 
 /** Every `/.../` rule field of this file, compiled by the engine before the tests run. */
@@ -78,8 +78,8 @@ describe('matchesWildcard', () => {
   });
 });
 
-const rule = (r: Record<string, string>): EventRule =>
-  Object.fromEntries(Object.entries(r).map(([k, v]) => [k, compileFieldMatcher(v)]));
+const rule = (r: Record<string, string>, ruleExpressions?: () => number): EventRule =>
+  Object.fromEntries(Object.entries(r).map(([k, v]) => [k, compileFieldMatcher(v, 'expression', ruleExpressions)]));
 
 const event = (action: string, subject: unknown, pluginId?: string): BackstageEvent =>
   ({ action, subject, context: { pluginId, routeRef: 'r', extension: 'E' } }) as BackstageEvent;
@@ -103,7 +103,7 @@ describe('admitsEvent', () => {
     ['an empty include list sends nothing', { include: [] }, []],
     ['a wildcard matches a missing plugin id', { exclude: [{ pluginId: '*' }] }, []],
   ])('%s', (_name, rules, expected) => {
-    const compiled = { include: rules.include?.map(rule), exclude: (rules.exclude ?? []).map(rule) };
+    const compiled = { include: rules.include?.map(r => rule(r)), exclude: (rules.exclude ?? []).map(r => rule(r)) };
     expect(all.filter(e => admitsEvent(e, compiled))).toEqual(expected);
   });
 
@@ -142,6 +142,20 @@ describe('admitsEvent', () => {
     expect(admitsEvent(long, { include: [rule({ subject: costly })], exclude: [] })).toBe(false);
     expect(admitsEvent(short, { exclude: [rule({ subject: costly })] })).toBe(false);
     expect(admitsEvent(event('click', '/docs/search?q=x'), { exclude: [rule({ subject: costly })] })).toBe(true);
+  });
+
+  it('many expression rules share one budget of characters per event: past its share of it, a subject cannot be told (dropped)', () => {
+    // 200 expression rules in the config: each looks at RULE_FIELDS_WORK / 200 characters of a field.
+    const share = RULE_FIELDS_WORK / 200;
+    const many = rule({ subject: '/secret/' }, () => 200);
+    const within = event('click', `${'a'.repeat(share - 6)}secret`);
+    const beyond = event('click', `${'a'.repeat(share)}secret`);
+    expect(admitsEvent(within, { exclude: [many] })).toBe(false);
+    expect(admitsEvent(event('click', 'a'.repeat(share)), { exclude: [many] })).toBe(true);
+    expect(admitsEvent(beyond, { exclude: [many] })).toBe(false);
+    expect(admitsEvent(beyond, { include: [many], exclude: [] })).toBe(false);
+    // Alone, the same expression reads the whole field.
+    expect(admitsEvent(beyond, { include: [rule({ subject: '/secret/' })], exclude: [] })).toBe(true);
   });
 
   it('does not change the event', () => {

@@ -6,6 +6,17 @@ import { parseUserExpression, UserExpression } from './userExpression';
 const LITERAL = /^\/(.+)\/([a-z]*)$/s;
 
 /**
+ * Characters the expressions of all rule fields together may look at for
+ * one event (each field's expression gets its share, at most what it would
+ * alone): every rule is tried on the caller's stack, and 200 expressions
+ * reading a 32 KB subject each cost over 100 ms.
+ */
+export const RULE_FIELDS_WORK = 200_000;
+
+/** Fewest characters a rule field's expression looks at, however many there are. */
+const MIN_RULE_FIELD_CHARS = 256;
+
+/**
  * Reads `/source/flags` as a user expression, or returns undefined when
  * `text` is not written that way. The stateful flags `g` and `y` (and `d`)
  * mean nothing for a test and are dropped.
@@ -61,16 +72,19 @@ export function matchesWildcard(parts: readonly string[], text: string): boolean
  * - any other string: the field must be exactly that (case-sensitive).
  *
  * @param key - the config key, named in errors
+ * @param ruleExpressions - how many rule fields are expressions in all (read
+ *   when matching): each looks at its share of {@link RULE_FIELDS_WORK}
  * @throws SyntaxError when a `/.../` expression is invalid
  */
-export function compileFieldMatcher(text: string, key = 'expression'): FieldMatcher {
+export function compileFieldMatcher(text: string, key = 'expression', ruleExpressions: () => number = () => 1): FieldMatcher {
   const expression = parseRegexLiteral(text, key);
   // Undefined while the engine has not loaded: the caller fails closed.
   if (expression) {
     return field => {
       const compiled = compiledExpression(expression);
       if (!compiled) return undefined;
-      const limit = matchedChars([compiled]);
+      const share = Math.max(MIN_RULE_FIELD_CHARS, Math.floor(RULE_FIELDS_WORK / Math.max(1, ruleExpressions())));
+      const limit = Math.min(matchedChars([compiled]), share);
       // Longer than a costly expression runs on in bounded time: unknown, and the caller fails closed.
       if (field.length > limit && limit < MAX_MATCHED_CHARS) return undefined;
       return compiled.test(cutText(field, limit));
