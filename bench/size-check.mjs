@@ -157,9 +157,17 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * where the decision is made, in the caller's task: on the first load),
  * so that a tab frozen or in the back/forward cache through a "no" and a
  * "yes" elsewhere ends its session (it sent what it held from before the
- * "no" under the old anonymous id): 29443 B, budget 29 KB.
+ * "no" under the old anonymous id): 29443 B, budget 29 KB. Then three
+ * generative fuzzes (2026-12-06), whose fixes all run where an event is
+ * captured or its page shown: the referrer as the previous page last
+ * showed its query (catalog filters), event values as JSON writes them
+ * (wrapper objects, `toJSON`'s key, `__proto__` keys left out), a user's
+ * page title learned as the page sets it (it leaked in plaintext on the
+ * next page) and page calls with rewritten URLs held for their title, the
+ * rule expressions' shared budget and the `extraProperties` limit: 29854 B,
+ * budget 29.25 KB.
  */
-const OWN_CODE_LIMIT = 29 * 1024;
+const OWN_CODE_LIMIT = 29.25 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];
 
 const failures = [];
