@@ -139,7 +139,7 @@ export interface Config {
             };
         /**
          * Properties added to every page and track call, e.g. `environment: production`.
-         * A flat map of strings, at most 16 KB in all (names and values); the event's own fields always win.
+         * A flat map of strings, at most 16 KB as JSON; the event's own fields always win.
          */
         extraProperties?: {
           /**

@@ -93,11 +93,15 @@ describe('hostile events on the wire', () => {
     analytics.captureEvent({ action: 'shapes', subject: 's', attributes, context });
     analytics.captureEvent({ action: 'falsy', subject: 's', attributes: 0 as any, context });
     analytics.captureEvent({ action: 'null', subject: 's', attributes: null as any, context });
-    const messages = await waitFor(m => m.filter(x => x.type === 'track').length >= 3);
+    const named = { toJSON: (key: string) => ({ key }) };
+    analytics.captureEvent({ action: 'top', subject: 's', value: named as any, attributes: named as any, context });
+    const messages = await waitFor(m => m.filter(x => x.type === 'track').length >= 4);
     const byName = (name: string) => messages.find(m => m.event === name)?.properties;
     expect(byName('shapes')?.attributes).toStrictEqual({ kept: 'k', boxed: [5, 'ab', false], when: 'key:when' });
     expect(byName('falsy')).toHaveProperty('attributes', 0);
     expect(byName('null')).toHaveProperty('attributes', null);
+    // A toJSON at the top of a field is given the field's name, as JSON gives it writing the properties.
+    expect(byName('top')).toMatchObject({ attributes: { key: 'attributes' }, value: { key: 'value' } });
     expect(({} as any).polluted).toBeUndefined();
   });
 

@@ -96,7 +96,12 @@ describe('readTeamConfig', () => {
       [
         'more than 16 KB in all, which every call would carry',
         Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`key${i}`, 'value-of-some-length'])),
-        /segment\.extraProperties: expected at most 16384 characters in all, names and values .*got 3\d{4}/,
+        /segment\.extraProperties: expected at most 16384 bytes as JSON .*got 4\d{4}/,
+      ],
+      [
+        'more than 16 KB as UTF-8, though fewer characters',
+        Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`k${i}`, '漢'.repeat(1000)])),
+        /segment\.extraProperties: expected at most 16384 bytes as JSON .*got 18\d{3}/,
       ],
       ['a blank value', { environment: '   ' }, /segment\.extraProperties\.environment/],
     ])('rejects %s, naming the key', (_label, extraProperties, message) => {
@@ -104,8 +109,9 @@ describe('readTeamConfig', () => {
     });
   });
 
-  it('extraProperties up to 16 KB in all are accepted', () => {
-    const extraProperties = { big: 'x'.repeat(16 * 1024 - 3) };
+  it('extraProperties up to 16 KB as JSON are accepted', () => {
+    // {"big":"..."}: 10 bytes around the value.
+    const extraProperties = { big: 'x'.repeat(16 * 1024 - 10) };
     expect(team({ extraProperties }).extraProperties).toStrictEqual(extraProperties);
   });
 

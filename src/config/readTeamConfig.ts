@@ -1,4 +1,5 @@
 import { Config } from '@backstage/config';
+import { byteSize } from '../mapping/fitToSizeLimit';
 import { asConfigBoolean, block, describe, invalid, isDecimalText, isObject } from './configErrors';
 
 /** Group calls per user when `groups` sets no limit. */
@@ -23,12 +24,12 @@ export type TeamConfig = {
 };
 
 /**
- * Most characters `extraProperties` may hold (names and values): every page
- * and track call carries them, and a call must stay within Segment's 32 KB
- * (the module keeps its part under 28 KB). A larger map would have every
- * call dropped as too large.
+ * Largest `extraProperties` may be, as JSON in UTF-8 (the bytes every page
+ * and track call carries): a call must stay within Segment's 32 KB (the
+ * module keeps its part under 28 KB). A larger map would have every call
+ * dropped as too large.
  */
-const MAX_EXTRA_PROPERTY_CHARS = 16 * 1024;
+const MAX_EXTRA_PROPERTY_BYTES = 16 * 1024;
 
 /** `true`/`false`, also as the strings environment variables give. */
 const GROUPS_ACCEPTS = 'true, false, or an object { enabled?: boolean, limit?: number }';
@@ -82,12 +83,12 @@ function readStringMap(
 export function readTeamConfig(segment: Config | undefined): TeamConfig {
   const groups = readGroups(segment?.getOptional('groups'));
   const extraProperties = readStringMap('extraProperties', segment?.getOptional('extraProperties'), 'a map of property names to strings');
-  const extraChars = Object.entries(extraProperties).reduce((sum, [name, value]) => sum + name.length + value.length, 0);
-  if (extraChars > MAX_EXTRA_PROPERTY_CHARS) {
+  const extraBytes = byteSize(extraProperties);
+  if (extraBytes > MAX_EXTRA_PROPERTY_BYTES) {
     throw invalid(
       'extraProperties',
-      `at most ${MAX_EXTRA_PROPERTY_CHARS} characters in all, names and values (every call carries them, within Segment's 32 KB)`,
-      `got ${extraChars}`,
+      `at most ${MAX_EXTRA_PROPERTY_BYTES} bytes as JSON (every call carries them, within Segment's 32 KB)`,
+      `got ${extraBytes}`,
     );
   }
   return {

@@ -23,7 +23,7 @@ export function createSafeEventReader(logger: Logger): (event: unknown) => SafeE
       warnOnce(
         action,
         `Segment analytics: a '${action}' event was repaired before sending (${problems.join(', ')}); ` +
-          'values JSON cannot carry are sent as markers. Later ones of this action are not reported',
+          'values JSON cannot carry are sent as markers, keys named __proto__ left out. Later ones of this action are not reported',
       );
     }
     return safe;

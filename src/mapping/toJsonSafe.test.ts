@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { JSON_SAFE_MARKERS as M, JsonSafeProblem, MAX_DEPTH, MAX_STRING_CHARS, MAX_VALUES, toJsonSafe } from './toJsonSafe';
 
 function nested(levels: number): unknown {
@@ -132,6 +133,31 @@ const cases: Case[] = [
   },
   { name: "an object that only has Number's prototype is an object", input: () => ({ o: Object.create(Number.prototype) }), expected: { o: {} }, problems: [] },
   {
+    name: 'wrapper objects of another realm (an iframe) are their values too',
+    input: () => runInNewContext('({ n: new Number(5), s: new String("ab"), b: new Boolean(true), list: [new Number(1)] })'),
+    expected: { n: 5, s: 'ab', b: true, list: [1] },
+    problems: [],
+  },
+  {
+    name: "a wrapper's own conversions are honoured, as JSON honours them",
+    input: () => {
+      /* eslint-disable no-new-wrappers */
+      const n = Object.assign(new Number(5), { valueOf: () => 7 });
+      const s = Object.assign(new String('ab'), { toString: () => 'zz' });
+      class Answer extends Number {
+        valueOf() {
+          return 42;
+        }
+      }
+      return { n, s, answer: new Answer(1) };
+      /* eslint-enable no-new-wrappers */
+    },
+    expected: { n: 7, s: 'zz', answer: 42 },
+    problems: [],
+  },
+  { name: 'a tag alone does not make a wrapper', input: () => ({ o: { [Symbol.toStringTag]: 'Number', a: 1 } }), expected: { o: { a: 1 } }, problems: [] },
+  { name: 'a BigInt object is its decimal string, as a BigInt is', input: () => ({ big: Object(BigInt(12)) }), expected: { big: '12' }, problems: ['bigint'] },
+  {
     name: 'toJSON is called with its key, as JSON calls it (the index as text in an array, "" at the top)',
     input: () => {
       const named = { toJSON: (key: string) => `key:${key}` };
@@ -169,5 +195,26 @@ describe('toJsonSafe', () => {
   it('leaves its input alone (frozen input is fine)', () => {
     const input = Object.freeze({ a: Object.freeze([1, Object.freeze({ b: BigInt(1) })]) });
     expect(toJsonSafe(input)).toStrictEqual({ a: [1, { b: '1' }] });
+  });
+});
+
+describe('toJsonSafe and BigInt.prototype.toJSON (a polyfill some apps install)', () => {
+  afterEach(() => {
+    delete (BigInt.prototype as { toJSON?: unknown }).toJSON;
+  });
+
+  it('is called, as JSON calls it, with the key', () => {
+    (BigInt.prototype as { toJSON?: unknown }).toJSON = function toJSON(this: bigint, key: string) {
+      return `${this.toString()}n@${key}`;
+    };
+    const problems: JsonSafeProblem[] = [];
+    expect(toJsonSafe({ id: BigInt(9) }, p => problems.push(p))).toStrictEqual({ id: '9n@id' });
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('toJsonSafe with the key its value is found under', () => {
+  it('gives it to a toJSON at the top, as JSON gives the property name', () => {
+    expect(toJsonSafe({ toJSON: (key: string) => `key:${key}` }, () => {}, 'attributes')).toBe('key:attributes');
   });
 });

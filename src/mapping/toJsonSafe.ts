@@ -59,16 +59,31 @@ function mark(walk: Walk, problem: keyof typeof JSON_SAFE_MARKERS): string {
   return JSON_SAFE_MARKERS[problem];
 }
 
-/** As JSON.stringify does: a Number, String or Boolean object stands for its primitive value. */
+const { toString: tagOf } = Object.prototype;
+
+/**
+ * As JSON.stringify does: a Number, String or Boolean object (from any
+ * realm: told by its internal slot) stands for its value as `Number()` or
+ * `String()` converts it (its own `valueOf` or `toString` honoured), a
+ * BigInt object for its BigInt; anything else is returned as is. May throw
+ * (a conversion that throws): the caller marks the value unreadable.
+ */
 function unboxed(value: object): unknown {
+  const tag = tagOf.call(value);
+  let slot: unknown;
   try {
-    if (value instanceof Number) return Number.prototype.valueOf.call(value);
-    if (value instanceof String) return String.prototype.valueOf.call(value);
-    if (value instanceof Boolean) return Boolean.prototype.valueOf.call(value);
+    // Each throws unless the value has that slot (a `Symbol.toStringTag` alone does not make one).
+    if (tag === '[object Number]') slot = Number.prototype.valueOf.call(value);
+    else if (tag === '[object String]') slot = String.prototype.valueOf.call(value);
+    else if (tag === '[object Boolean]') slot = Boolean.prototype.valueOf.call(value);
+    else if (tag === '[object BigInt]') slot = BigInt.prototype.valueOf.call(value);
+    else return value;
   } catch {
-    // Only its prototype is one of theirs (`Object.create(Number.prototype)`): an object, as JSON sees it.
+    return value;
   }
-  return value;
+  if (typeof slot === 'number') return Number(value);
+  if (typeof slot === 'string') return String(value);
+  return slot;
 }
 
 /** Copies `value`, found under `key` (`''` at the top), as JSON would serialize it. */
@@ -80,15 +95,30 @@ function copy(value: unknown, depth: number, walk: Walk, key: string): JsonSafe 
     return text.length > MAX_STRING_CHARS ? cutText(text, MAX_STRING_CHARS) + JSON_SAFE_MARKERS.truncated : text;
   }
   if (type === 'bigint') {
+    // JSON calls a `toJSON` of BigInts (a polyfill's) and throws without one: here, the decimal string.
+    const toJSON = (value as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function') return copyConverted(() => toJSON.call(value, key), depth, walk, key);
     walk.report('bigint');
     return String(value);
   }
   if (type === 'function' || type === 'symbol') return mark(walk, 'unsupported');
   if (type !== 'object' || value === null) return value as JsonSafe;
+  // As JSON.stringify does: a `toJSON` method is called once, with the key, and its result copied.
+  return copyConverted(
+    () => {
+      const toJSON = (value as { toJSON?: unknown }).toJSON;
+      return typeof toJSON === 'function' ? toJSON.call(value, key) : value;
+    },
+    depth,
+    walk,
+    key,
+  );
+}
+
+/** Copies what `convert` gives (a `toJSON`'s result, say), unwrapped as JSON does; a conversion that throws is unreadable. */
+function copyConverted(convert: () => unknown, depth: number, walk: Walk, key: string): JsonSafe {
   try {
-    // As JSON.stringify does: a `toJSON` method is called once, with the key, and its result copied.
-    const toJSON = (value as { toJSON?: unknown }).toJSON;
-    const json: unknown = typeof toJSON === 'function' ? toJSON.call(value, key) : value;
+    const json = convert();
     if (json === null || typeof json !== 'object') return copy(json, depth, walk, key);
     const primitive = unboxed(json);
     return primitive === json ? copyContainer(json, depth, walk) : copy(primitive, depth, walk, key);
@@ -165,10 +195,13 @@ function copyEntry(source: Record<string | number, unknown>, key: string | numbe
  * {@link JSON_SAFE_MARKERS}, {@link MAX_DEPTH}, {@link MAX_VALUES} and
  * {@link MAX_STRING_CHARS}. Shared (non-circular) references are copied
  * twice, as JSON does. `report` hears of each marker placed.
+ *
+ * @param key - the name `value` is found under where it is sent (what a
+ *   `toJSON` of it is given); `''` by default, as at the top of a JSON text
  */
-export function toJsonSafe(value: unknown, report: (problem: JsonSafeProblem) => void = () => {}): JsonSafe {
+export function toJsonSafe(value: unknown, report: (problem: JsonSafeProblem) => void = () => {}, key = ''): JsonSafe {
   try {
-    return copy(value, 0, { budget: MAX_VALUES, ancestors: [], report }, '');
+    return copy(value, 0, { budget: MAX_VALUES, ancestors: [], report }, key);
   } catch {
     // Only a report callback that throws can get here.
     return JSON_SAFE_MARKERS.unreadable;

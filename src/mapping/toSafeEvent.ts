@@ -58,7 +58,8 @@ export function toSafeEvent(event: unknown, report: (problem: EventProblem) => v
       return UNREADABLE;
     }
   };
-  const copy = (value: unknown) => (value === UNREADABLE ? JSON_SAFE_MARKERS.unreadable : toJsonSafe(value, note));
+  // Each field copied as JSON would write it in the properties: a `toJSON` there is given the field's name.
+  const copy = (value: unknown, key: string) => (value === UNREADABLE ? JSON_SAFE_MARKERS.unreadable : toJsonSafe(value, note, key));
 
   const rawAction = read('action');
   const actionText = textOf(rawAction);
@@ -74,9 +75,9 @@ export function toSafeEvent(event: unknown, report: (problem: EventProblem) => v
     subject = JSON_SAFE_MARKERS.unsupported;
   }
 
-  const value = copy(read('value'));
+  const value = copy(read('value'), 'value');
   const rawAttributes = read('attributes');
-  const context = copy(read('context') ?? {});
+  const context = copy(read('context') ?? {}, 'context');
   const contextIsRecord = typeof context === 'object' && context !== null && !Array.isArray(context);
   if (!contextIsRecord) note('context');
 
@@ -86,7 +87,7 @@ export function toSafeEvent(event: unknown, report: (problem: EventProblem) => v
     subjectIsText: subjectText !== undefined,
     value,
     // Kept whatever it is (`0`, `false` and `null` too), as the public module sends it.
-    attributes: rawAttributes === undefined ? undefined : copy(rawAttributes),
+    attributes: rawAttributes === undefined ? undefined : copy(rawAttributes, 'attributes'),
     context: contextIsRecord ? context : {},
   };
   safeEvents.add(safe);
