@@ -84,3 +84,68 @@ describe('a page call whose URL privacy rewrites waits for its page title, as ot
     expect(JSON.stringify(page)).not.toMatch(/token=abc|someone@example\.com/);
   });
 });
+
+describe("a user's page title, the second look's cases", () => {
+  it("the page after a user's page waits for its own title and takes it (not the pseudonym left on it)", async () => {
+    const { analytics, waitFor } = await atHome();
+    navigate(analytics, '/catalog/default/user/bob', 1);
+    await jest.advanceTimersByTimeAsync(300);
+    document.title = NAME_TITLE;
+    await jest.advanceTimersByTimeAsync(5000);
+    nextMillisecond();
+    navigate(analytics, '/settings', 2);
+    await jest.advanceTimersByTimeAsync(300);
+    document.title = 'Settings | Backstage';
+    const messages = await waitFor(m => m.some(x => x.properties?.attributes?.n === 2));
+    const settings = messages.find(m => m.properties?.attributes?.n === 2)!;
+    expect(settings.properties.title).toBe('Settings | Backstage');
+    expect(settings.context.page.title).toBe('Settings | Backstage');
+  });
+
+  it("titles a user's page passes through while it loads (the app's, a section's) are not replaced on other pages", async () => {
+    const { analytics, waitFor } = await atHome();
+    navigate(analytics, '/catalog/default/user/bob', 1);
+    await jest.advanceTimersByTimeAsync(50);
+    document.title = 'Backstage';
+    await jest.advanceTimersByTimeAsync(50);
+    document.title = 'Catalog | Backstage';
+    await jest.advanceTimersByTimeAsync(100);
+    document.title = NAME_TITLE;
+    await jest.advanceTimersByTimeAsync(2000);
+    nextMillisecond();
+    navigate(analytics, '/catalog', 2);
+    await jest.advanceTimersByTimeAsync(100);
+    document.title = 'Catalog | Backstage';
+    await jest.advanceTimersByTimeAsync(2000);
+    nextMillisecond();
+    navigate(analytics, '/', 3);
+    await jest.advanceTimersByTimeAsync(100);
+    document.title = 'Backstage';
+    const messages = await waitFor(m => [1, 2, 3].every(n => m.some(x => x.properties?.attributes?.n === n)));
+    const title = (n: number) => messages.find(m => m.properties?.attributes?.n === n)!.properties.title;
+    expect([title(1), title(2), title(3)]).toEqual([`${sha256('user:default/bob')} | Backstage`, 'Catalog | Backstage', 'Backstage']);
+  });
+
+  it('with the user\'s choice read slowly (a StorageApi): the title is learned before delivery exists, on the wire and in what is stored', async () => {
+    const unknown = { key: 'consent', presence: 'unknown' };
+    const silent = { snapshot: () => unknown, observe$: () => ({ subscribe: () => ({ unsubscribe() {} }) }) };
+    const storageApi: any = { forBucket: () => silent, snapshot: () => unknown };
+    jest.spyOn(console, 'warn').mockImplementation(() => {});
+    const { analytics, waitFor } = wire.create({ userIdTransform: 'sha-256' }, { storageApi, identityApi: userIdentity('user:default/jane') });
+    navigate(analytics, '/catalog/default/user/bob', 1);
+    await jest.advanceTimersByTimeAsync(300);
+    document.title = NAME_TITLE;
+    await jest.advanceTimersByTimeAsync(1000);
+    nextMillisecond();
+    navigate(analytics, '/settings', 2);
+    await jest.advanceTimersByTimeAsync(500);
+    analytics.captureEvent({ action: 'click', subject: 'Save', attributes: { n: 3 }, context: ctx });
+    window.dispatchEvent(new Event('pagehide'));
+    const stored = Object.keys(localStorage).map(key => localStorage.getItem(key)).join('\n');
+    expect(stored).not.toContain('Zelda');
+    window.dispatchEvent(new Event('pageshow'));
+    const messages = await waitFor(m => [1, 2, 3].every(n => m.some(x => x.properties?.attributes?.n === n)));
+    expect(JSON.stringify(messages)).not.toContain('Zelda');
+    jest.restoreAllMocks();
+  });
+});

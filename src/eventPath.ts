@@ -2,6 +2,7 @@ import { DEFAULT_CONSENT } from './config/SegmentConfig';
 import { markAnalyticsRunning, markChoiceFollowed } from './consent/followedChoice';
 import { lazyUserChoice } from './consent/lazyUserChoice';
 import { createDelivery, LibraryChunk } from './delivery/createDelivery';
+import { watchTitles } from './delivery/titleWatch';
 import { browserScheduler } from './time/scheduler';
 import { Transport } from './delivery/Transport';
 import { BackstageEvent } from './mapping/BackstageEvent';
@@ -34,12 +35,15 @@ export function createEventPath(parts: PathParts): (event: BackstageEvent) => vo
   markAnalyticsRunning();
   const readSafely = createSafeEventReader(logger);
   const history = createPageHistory(typeof document === 'undefined' ? '' : document.referrer);
+  // Titles from now on, whatever delivery exists yet (one waits for the user's choice): privacy learns a user's
+  // page's title (their name) as the page sets it, so that it is replaced wherever it shows later.
+  const titles = watchTitles(browserScheduler.now, (href, title) => privacy.titleSet(href, title));
   const debug = config.debug ? (event: BackstageEvent) => logger.info('[segment] captured', event) : undefined;
   // What holds an event on its way, built once (privacy was built before, so that on leaving the
   // page the calls it still holds reach delivery first): 3, the rules' gate; 2, the user's choice;
   // 9, the delivery (or the choice's); 8, privacy's ordered redaction.
   const waitForRules = privacy.ready
-    ? createReadyGate(privacy.ready, toCall, logger, captured => ({ ...captured, location: locateNow() }))
+    ? createReadyGate(privacy.ready, toCall, logger, captured => ({ ...captured, location: captured.location ?? locateNow() }))
     : toCall;
   const choice = storageApi ? waitForChoice(storageApi) : undefined;
   const queue: { enqueue(call: SegmentCall): void } = choice ?? newDelivery();
@@ -66,7 +70,7 @@ export function createEventPath(parts: PathParts): (event: BackstageEvent) => vo
     });
   }
   // 3. Privacy: with user expressions, wait for the engine to compile them (`waitForRules`, above:
-  //    held events are located when held), then hand each event on to 4.
+  //    held events keep where they were captured, else are located when held), then hand each event on to 4.
   function toCall({ safe, at, location }: Captured) {
     // 4. Privacy: admit (`events.include` / `events.exclude`); nothing else is done for an event left out.
     if (!privacy.admits(safe)) return;
@@ -89,9 +93,9 @@ export function createEventPath(parts: PathParts): (event: BackstageEvent) => vo
       userId: identity?.userId,
       whenReady: rules ? Promise.all([rules, parts.whenReady]) : parts.whenReady,
       relayRefused: parts.relayRefused,
-      // Privacy: a user's page's title remembered as it is set; a waiting page call's URL compared as sent.
-      titleSet: (href, title) => privacy.titleSet(href, title),
-      hrefAsSent: href => privacy.hrefAsSent(href),
+      // The page's titles, watched since the path was made; a waiting page call compared with the document as sent.
+      titles,
+      documentAsSent: document => privacy.documentAsSent(document),
       // 10.-13. At hand-over (see `atHandOver`).
       atHandOver: atHandOver(privacy),
       // 14. Teams: identify with groups (the user's group calls, `context.groupId`), over the transport.

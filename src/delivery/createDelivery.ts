@@ -2,7 +2,7 @@ import type { Plugin } from '@segment/analytics-next';
 import type { loadSegmentTransport } from './segmentTransport';
 import { EnabledSegmentConfig } from '../config/SegmentConfig';
 import { CurrentDocument, titleWaitMs } from '../mapping/pageHistory';
-import { watchTitles } from './titleWatch';
+import { TitleWatch, watchTitles } from './titleWatch';
 import { createCallStore } from './callStore';
 import type { claimLedgerOf } from './claimLedger';
 import { Delivery } from './Delivery';
@@ -42,14 +42,14 @@ export type DeliveryStages = {
   whenReady?: Promise<unknown>;
   /** `delivery: backend`: told when the relay answers a call 401 (it refreshes the cookie). */
   relayRefused?: () => void;
-  /** Told each time the page shown sets its title, with its URL (privacy remembers a user's page's title). */
-  titleSet?: (href: string, title: string) => void;
+  /** The page's titles as watched (see `watchTitles`); default: watched from when delivery is made. */
+  titles?: TitleWatch;
   /**
-   * The document's URL as calls carry theirs (redacted, pseudonymized), so
-   * that a page call waiting for its title knows its page is still shown;
-   * default: as it is.
+   * The document's URL and title as calls carry theirs (redacted,
+   * pseudonymized), so that a page call waiting for its title compares like
+   * with like; default: as they are.
    */
-  hrefAsSent?: (href: string) => string;
+  documentAsSent?: (document: CurrentDocument) => CurrentDocument;
 };
 
 /**
@@ -66,7 +66,7 @@ export type DeliveryStages = {
 export function createDelivery(
   config: EnabledSegmentConfig,
   logger: Logger,
-  { userId, atHandOver, overTransport = transport => transport, loadLibrary, whenReady, relayRefused, titleSet, hrefAsSent }: DeliveryStages,
+  { userId, atHandOver, overTransport = transport => transport, loadLibrary, whenReady, relayRefused, titles = watchTitles(browserScheduler.now), documentAsSent = document => document }: DeliveryStages,
 ) {
   // The one place delivery's time comes from: the browser's clocks and timers.
   const scheduler = browserScheduler;
@@ -86,13 +86,9 @@ export function createDelivery(
       inMemory: localStorage?.kind === 'unavailable',
     });
   const store = storage && createCallStore({ storage, writeKey: config.writeKey, now: scheduler.wallNow, logger, settings: config.callSettings });
-  const titles = watchTitles(scheduler.now, titleSet);
   const current = () => titles.look();
-  // A page call's URL as sent is compared with the document's as it would be sent.
-  const currentAsSent = (): CurrentDocument => {
-    const document = current();
-    return hrefAsSent ? { ...document, href: hrefAsSent(document.href) } : document;
-  };
+  // A page call's URL and title as sent are compared with the document's as they would be sent.
+  const currentAsSent = () => documentAsSent(current());
   // The transport's code sits in the library's lazy chunk: the app's first load carries none of it.
   let library: Promise<LibraryChunk> | undefined;
   const chunk = () => (library ??= loadLibrary());

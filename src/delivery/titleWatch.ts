@@ -1,6 +1,9 @@
 import { CurrentDocument, pageOf } from '../mapping/pageHistory';
 import { MonotonicClock, monotonicClock } from '../time/monotonicClock';
 
+/** What {@link watchTitles} returns: the document as it is now, with its titles' history. */
+export type TitleWatch = { look(): CurrentDocument };
+
 /** Pages whose last title is remembered (the newest). */
 const PAGES_KEPT = 20;
 
@@ -19,10 +22,7 @@ const PAGES_KEPT = 20;
  * hears of each change with the URL of the page that made it (privacy
  * remembers a user's page's title, which names them).
  */
-export function watchTitles(
-  now: MonotonicClock = monotonicClock(),
-  onSet?: (href: string, title: string) => void,
-): { look(): CurrentDocument } {
+export function watchTitles(now: MonotonicClock = monotonicClock(), onSet?: (href: string, title: string) => void): TitleWatch {
   let title = document.title;
   let changedAt = now();
   const byPage = new Map<string, string>();

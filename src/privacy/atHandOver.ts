@@ -37,8 +37,12 @@ export type HandOverRedaction = {
    * is replaced, in calls prepared before any is handed over too.
    */
   titleSet(href: string, title: string): void;
-  /** A URL as calls carry it: redacted, with user refs pseudonymized (those not known yet marked). */
-  hrefAsSent(href: string): string;
+  /**
+   * The document's URL and title as a call captured now would carry them
+   * (redacted, user refs and a user's page title pseudonymized, refs not
+   * known yet marked): what a waiting page call's own are compared with.
+   */
+  documentAsSent(document: CurrentDocument): CurrentDocument;
 };
 
 /** What {@link createHandOverRedaction} is built from (by `createPrivacy`). */
@@ -57,6 +61,21 @@ function retitled(call: SegmentCall, pseudonyms: UserPseudonyms, missing: Set<st
   if (title === call.page.title) return call;
   const page = { ...call.page, title };
   return call.type === 'page' ? { ...call, page, properties: { ...call.properties, title } } : { ...call, page };
+}
+
+/**
+ * `asSent` with its last answer kept for the same URL and title: a page call
+ * waiting for its title is looked at often, on a document that rarely
+ * changes, and a long URL costs milliseconds to redact.
+ */
+function lastOne(asSent: (document: CurrentDocument) => CurrentDocument): (document: CurrentDocument) => CurrentDocument {
+  let last: { href: string; title: string; sent: CurrentDocument } | undefined;
+  return document => {
+    if (last?.href !== document.href || last.title !== document.title) {
+      last = { href: document.href, title: document.title, sent: asSent(document) };
+    }
+    return { ...document, href: last.sent.href, title: last.sent.title };
+  };
 }
 
 /** Builds privacy's stages at hand-over; see {@link HandOverRedaction}. */
@@ -101,6 +120,10 @@ export function createHandOverRedaction({ rewriter, pseudonyms, preparedBeforeOw
     titleSet(href, title) {
       pseudonyms?.titleAt(href, title, undefined, true);
     },
-    hrefAsSent: href => rewriter().text(href),
+    documentAsSent: lastOne(document => {
+      const clean = rewriter().text;
+      const title = pseudonyms ? pseudonyms.titleAt(document.href, document.title) : document.title;
+      return { ...document, href: clean(document.href), title: clean(title) };
+    }),
   };
 }

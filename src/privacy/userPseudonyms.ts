@@ -67,6 +67,14 @@ export function createUserPseudonyms({ transform, salt, timeoutMs, timers = glob
   let own: (OwnRef & { userId?: string; pending?: Promise<unknown> }) | undefined;
   /** Titles user pages set (their page part names the user), and whose: where else they show, they are replaced too. */
   const userPageTitles = new Map<string, { ref: string; own: boolean }>();
+  /** The last title each user's pages set: one set before it (the app's, a section's, while loading) is forgotten. */
+  const lastTitleOf = new Map<string, string>();
+  const learnTitle = ({ ref, own: isOwn }: { ref: string; own: boolean }, title: string) => {
+    const before = lastTitleOf.get(ref);
+    if (before !== undefined && before !== title && userPageTitles.get(before)?.ref === ref) userPageTitles.delete(before);
+    remember(lastTitleOf, ref, title, MAX_REMEMBERED_TEXTS);
+    remember(userPageTitles, title, { ref, own: isOwn }, MAX_REMEMBERED_TEXTS);
+  };
   /** Texts with no user ref in them, for the current own ref. */
   const plain = new Map<string, true>();
 
@@ -93,16 +101,11 @@ export function createUserPseudonyms({ transform, salt, timeoutMs, timers = glob
   const bounded = (id: Promise<string>): Promise<string> =>
     new Promise<string>(resolve => {
       const timer = timers.setTimeout(() => resolve(REDACTED), timeoutMs);
-      id.then(
-        value => {
-          timers.clearTimeout(timer);
-          resolve(value);
-        },
-        () => {
-          timers.clearTimeout(timer);
-          resolve(REDACTED);
-        },
-      );
+      const settle = (value: string) => {
+        timers.clearTimeout(timer);
+        resolve(value);
+      };
+      id.then(settle, () => settle(REDACTED));
     });
 
   /** The user a location's path names (their entity page, its tabs), if any. */
@@ -179,19 +182,17 @@ export function createUserPseudonyms({ transform, salt, timeoutMs, timers = glob
       return pseudonym === name ? value : { ...value, name: pseudonym };
     },
     /**
-     * The title of the page at `location` (a URL or a path). When its path
-     * names a user (their entity page, its tabs), the title names them too,
-     * by their name or display name (the catalog titles a user's page with
-     * `metadata.title` or the name), which no rule could find: the title's
-     * page part, before its last ` | ` (where Backstage adds the app's
-     * title), becomes the user's pseudonym. `setThere`: the page at
-     * `location` set this title itself (not one left by the page before);
-     * the title is then replaced wherever it still shows. Any other title as
-     * it is.
+     * The title of the page at `location` (a URL or a path). On a user's page
+     * (their entity page, its tabs) it names them (the catalog's name or
+     * display name, which no rule could find): its page part, before its last
+     * ` | ` (the app's title), becomes their pseudonym. `setThere`: that page
+     * set this title (not one left by the page before): it is then replaced
+     * wherever it shows, until a page of that user sets another. Any other
+     * title as it is.
      */
     titleAt(location: string, title: string, missing?: Set<string>, setThere = false): string {
       const first = userAt(location);
-      if (first && setThere) remember(userPageTitles, title, { ref: first.ref, own: first.own }, MAX_REMEMBERED_TEXTS);
+      if (first && setThere) learnTitle(first, title);
       // Else a title a user's page set, still shown on the next page (it set none, or not yet).
       const named = first ?? userPageTitles.get(title);
       if (!named) return title;
