@@ -164,10 +164,14 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * (wrapper objects, `toJSON`'s key, `__proto__` keys left out), a user's
  * page title learned as the page sets it (it leaked in plaintext on the
  * next page) and page calls with rewritten URLs held for their title, the
- * rule expressions' shared budget and the `extraProperties` limit: 29854 B,
- * budget 29.25 KB.
+ * rule expressions' shared budget and the `extraProperties` limit: 29854 B.
+ * Their second looks: wrapper objects of any realm and BigInt objects as
+ * JSON converts them, the title watch from the module's start (titles set
+ * while the user's choice was read leaked), only a user page's last title
+ * replaced elsewhere, a waiting page call compared with the document as
+ * sent (cached): 30089 B, budget 29.5 KB.
  */
-const OWN_CODE_LIMIT = 29.25 * 1024;
+const OWN_CODE_LIMIT = 29.5 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];
 
 const failures = [];
