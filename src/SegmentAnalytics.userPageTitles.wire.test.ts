@@ -102,28 +102,31 @@ describe("a user's page title, the second look's cases", () => {
     expect(settings.context.page.title).toBe('Settings | Backstage');
   });
 
-  it("titles a user's page passes through while it loads (the app's, a section's) are not replaced on other pages", async () => {
-    const { analytics, waitFor } = await atHome();
+  it("a user's page setting another title while earlier events wait (the user's choice read slowly): neither title leaves", async () => {
+    const unknown = { key: 'consent', presence: 'unknown' };
+    const silent = { snapshot: () => unknown, observe$: () => ({ subscribe: () => ({ unsubscribe() {} }) }) };
+    const storageApi: any = { forBucket: () => silent, snapshot: () => unknown };
+    jest.spyOn(console, 'warn').mockImplementation(() => {});
+    const { analytics, waitFor } = wire.create({ userIdTransform: 'sha-256' }, { storageApi, identityApi: userIdentity('user:default/jane') });
     navigate(analytics, '/catalog/default/user/bob', 1);
-    await jest.advanceTimersByTimeAsync(50);
-    document.title = 'Backstage';
-    await jest.advanceTimersByTimeAsync(50);
-    document.title = 'Catalog | Backstage';
-    await jest.advanceTimersByTimeAsync(100);
+    await jest.advanceTimersByTimeAsync(300);
     document.title = NAME_TITLE;
-    await jest.advanceTimersByTimeAsync(2000);
+    await jest.advanceTimersByTimeAsync(1000);
     nextMillisecond();
-    navigate(analytics, '/catalog', 2);
-    await jest.advanceTimersByTimeAsync(100);
-    document.title = 'Catalog | Backstage';
-    await jest.advanceTimersByTimeAsync(2000);
+    navigate(analytics, '/settings', 2);
+    await jest.advanceTimersByTimeAsync(500);
+    analytics.captureEvent({ action: 'click', subject: 'Save', attributes: { n: 3 }, context: ctx });
+    await jest.advanceTimersByTimeAsync(500);
     nextMillisecond();
-    navigate(analytics, '/', 3);
-    await jest.advanceTimersByTimeAsync(100);
-    document.title = 'Backstage';
-    const messages = await waitFor(m => [1, 2, 3].every(n => m.some(x => x.properties?.attributes?.n === n)));
-    const title = (n: number) => messages.find(m => m.properties?.attributes?.n === n)!.properties.title;
-    expect([title(1), title(2), title(3)]).toEqual([`${sha256('user:default/bob')} | Backstage`, 'Catalog | Backstage', 'Backstage']);
+    // Back on bob's page, which now shows a shorter title, while the events above still wait for the choice.
+    navigate(analytics, '/catalog/default/user/bob', 4);
+    await jest.advanceTimersByTimeAsync(300);
+    document.title = 'Zelda D. | Backstage';
+    const messages = await waitFor(m => [1, 2, 3, 4].every(n => m.some(x => x.properties?.attributes?.n === n)));
+    expect(JSON.stringify(messages)).not.toContain('Zelda');
+    const settings = messages.find(m => m.properties?.attributes?.n === 2)!;
+    expect(settings.properties.title).toBe(`${sha256('user:default/bob')} | Backstage`);
+    jest.restoreAllMocks();
   });
 
   it('with the user\'s choice read slowly (a StorageApi): the title is learned before delivery exists, on the wire and in what is stored', async () => {

@@ -37,7 +37,7 @@ export function createEventPath(parts: PathParts): (event: BackstageEvent) => vo
   const history = createPageHistory(typeof document === 'undefined' ? '' : document.referrer);
   // Titles from now on, whatever delivery exists yet (one waits for the user's choice): privacy learns a user's
   // page's title (their name) as the page sets it, so that it is replaced wherever it shows later.
-  const titles = watchTitles(browserScheduler.now, (href, title) => privacy.titleSet(href, title));
+  const titles = typeof document === 'undefined' ? undefined : watchTitles(browserScheduler.now, (href, title) => privacy.titleSet(href, title));
   const debug = config.debug ? (event: BackstageEvent) => logger.info('[segment] captured', event) : undefined;
   // What holds an event on its way, built once (privacy was built before, so that on leaving the
   // page the calls it still holds reach delivery first): 3, the rules' gate; 2, the user's choice;

@@ -156,6 +156,19 @@ const cases: Case[] = [
     problems: [],
   },
   { name: 'a tag alone does not make a wrapper', input: () => ({ o: { [Symbol.toStringTag]: 'Number', a: 1 } }), expected: { o: { a: 1 } }, problems: [] },
+  {
+    name: 'a throwing Symbol.toStringTag (which JSON never reads) leaves an object an object',
+    input: () => ({
+      o: {
+        a: 1,
+        get [Symbol.toStringTag](): string {
+          throw new Error('tag');
+        },
+      },
+    }),
+    expected: { o: { a: 1 } },
+    problems: [],
+  },
   { name: 'a BigInt object is its decimal string, as a BigInt is', input: () => ({ big: Object(BigInt(12)) }), expected: { big: '12' }, problems: ['bigint'] },
   {
     name: 'toJSON is called with its key, as JSON calls it (the index as text in an array, "" at the top)',
@@ -201,6 +214,15 @@ describe('toJsonSafe', () => {
 describe('toJsonSafe and BigInt.prototype.toJSON (a polyfill some apps install)', () => {
   afterEach(() => {
     delete (BigInt.prototype as { toJSON?: unknown }).toJSON;
+  });
+
+  it('returning a BigInt (or a BigInt object) is not called again: the decimal string', () => {
+    (BigInt.prototype as { toJSON?: unknown }).toJSON = function toJSON(this: bigint) {
+      return Object(this);
+    };
+    const problems: JsonSafeProblem[] = [];
+    expect(toJsonSafe({ id: BigInt(9), list: [BigInt(1), BigInt(2)] }, p => problems.push(p))).toStrictEqual({ id: '9', list: ['1', '2'] });
+    expect(problems).toContain('bigint');
   });
 
   it('is called, as JSON calls it, with the key', () => {

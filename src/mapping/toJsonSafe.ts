@@ -69,9 +69,10 @@ const { toString: tagOf } = Object.prototype;
  * (a conversion that throws): the caller marks the value unreadable.
  */
 function unboxed(value: object): unknown {
-  const tag = tagOf.call(value);
   let slot: unknown;
   try {
+    // A throwing `Symbol.toStringTag` (a Proxy's, say): an object, as JSON sees it (it never reads the tag).
+    const tag = tagOf.call(value);
     // Each throws unless the value has that slot (a `Symbol.toStringTag` alone does not make one).
     if (tag === '[object Number]') slot = Number.prototype.valueOf.call(value);
     else if (tag === '[object String]') slot = String.prototype.valueOf.call(value);
@@ -118,10 +119,18 @@ function copy(value: unknown, depth: number, walk: Walk, key: string): JsonSafe 
 /** Copies what `convert` gives (a `toJSON`'s result, say), unwrapped as JSON does; a conversion that throws is unreadable. */
 function copyConverted(convert: () => unknown, depth: number, walk: Walk, key: string): JsonSafe {
   try {
-    const json = convert();
-    if (json === null || typeof json !== 'object') return copy(json, depth, walk, key);
-    const primitive = unboxed(json);
-    return primitive === json ? copyContainer(json, depth, walk) : copy(primitive, depth, walk, key);
+    let json = convert();
+    if (json !== null && typeof json === 'object') {
+      const primitive = unboxed(json);
+      if (primitive === json) return copyContainer(json, depth, walk);
+      json = primitive;
+    }
+    // A BigInt a `toJSON` gave, or a BigInt object stood for: its decimal string (its `toJSON` is not called again).
+    if (typeof json === 'bigint') {
+      walk.report('bigint');
+      return String(json);
+    }
+    return copy(json, depth, walk, key);
   } catch {
     return mark(walk, 'unreadable');
   }

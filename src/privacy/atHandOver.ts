@@ -64,15 +64,20 @@ function retitled(call: SegmentCall, pseudonyms: UserPseudonyms, missing: Set<st
 }
 
 /**
- * `asSent` with its last answer kept for the same URL and title: a page call
- * waiting for its title is looked at often, on a document that rarely
- * changes, and a long URL costs milliseconds to redact.
+ * `asSent` with its last answer kept for the same URL and title (unless it
+ * says the answer will change): a page call waiting for its title is looked
+ * at often, on a document that rarely changes, and a long URL costs
+ * milliseconds to redact.
  */
-function lastOne(asSent: (document: CurrentDocument) => CurrentDocument): (document: CurrentDocument) => CurrentDocument {
+function lastOne(
+  asSent: (document: CurrentDocument) => { sent: CurrentDocument; lasting: boolean },
+): (document: CurrentDocument) => CurrentDocument {
   let last: { href: string; title: string; sent: CurrentDocument } | undefined;
   return document => {
     if (last?.href !== document.href || last.title !== document.title) {
-      last = { href: document.href, title: document.title, sent: asSent(document) };
+      const { sent, lasting } = asSent(document);
+      last = lasting ? { href: document.href, title: document.title, sent } : undefined;
+      return sent;
     }
     return { ...document, href: last.sent.href, title: last.sent.title };
   };
@@ -121,9 +126,12 @@ export function createHandOverRedaction({ rewriter, pseudonyms, preparedBeforeOw
       pseudonyms?.titleAt(href, title, undefined, true);
     },
     documentAsSent: lastOne(document => {
-      const clean = rewriter().text;
-      const title = pseudonyms ? pseudonyms.titleAt(document.href, document.title) : document.title;
-      return { ...document, href: clean(document.href), title: clean(title) };
+      const missing = new Set<string>();
+      const clean = rewriter(missing).text;
+      const title = pseudonyms ? pseudonyms.titleAt(document.href, document.title, missing) : document.title;
+      const sent = { ...document, href: clean(document.href), title: clean(title) };
+      // A ref whose pseudonym is not known yet is marked: that answer changes once it is, so it is not kept.
+      return { sent, lasting: missing.size === 0 };
     }),
   };
 }

@@ -67,14 +67,6 @@ export function createUserPseudonyms({ transform, salt, timeoutMs, timers = glob
   let own: (OwnRef & { userId?: string; pending?: Promise<unknown> }) | undefined;
   /** Titles user pages set (their page part names the user), and whose: where else they show, they are replaced too. */
   const userPageTitles = new Map<string, { ref: string; own: boolean }>();
-  /** The last title each user's pages set: one set before it (the app's, a section's, while loading) is forgotten. */
-  const lastTitleOf = new Map<string, string>();
-  const learnTitle = ({ ref, own: isOwn }: { ref: string; own: boolean }, title: string) => {
-    const before = lastTitleOf.get(ref);
-    if (before !== undefined && before !== title && userPageTitles.get(before)?.ref === ref) userPageTitles.delete(before);
-    remember(lastTitleOf, ref, title, MAX_REMEMBERED_TEXTS);
-    remember(userPageTitles, title, { ref, own: isOwn }, MAX_REMEMBERED_TEXTS);
-  };
   /** Texts with no user ref in them, for the current own ref. */
   const plain = new Map<string, true>();
 
@@ -187,12 +179,13 @@ export function createUserPseudonyms({ transform, salt, timeoutMs, timers = glob
      * display name, which no rule could find): its page part, before its last
      * ` | ` (the app's title), becomes their pseudonym. `setThere`: that page
      * set this title (not one left by the page before): it is then replaced
-     * wherever it shows, until a page of that user sets another. Any other
-     * title as it is.
+     * wherever it shows (also one it passed through while loading: events
+     * captured while it showed may be prepared later). Any other title as
+     * it is.
      */
     titleAt(location: string, title: string, missing?: Set<string>, setThere = false): string {
       const first = userAt(location);
-      if (first && setThere) learnTitle(first, title);
+      if (first && setThere) remember(userPageTitles, title, { ref: first.ref, own: first.own }, MAX_REMEMBERED_TEXTS);
       // Else a title a user's page set, still shown on the next page (it set none, or not yet).
       const named = first ?? userPageTitles.get(title);
       if (!named) return title;
