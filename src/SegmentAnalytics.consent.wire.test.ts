@@ -6,7 +6,7 @@ import { SegmentConsentState } from './consent/SegmentConsentApi';
 import { SegmentAnalytics } from './SegmentAnalytics';
 import { advanceUntil } from './__testUtils__/fakeTime';
 import { CollectedMessage } from './__testUtils__/loopbackCollector';
-import { setupWireCollector, userIdentity } from './__testUtils__/wireTest';
+import { setupWireCollector, silentStorageApi, userIdentity } from './__testUtils__/wireTest';
 
 // The real library, sending real HTTP to the embedded collector: the user's
 // own choice, read from and written to a StorageApi, decides what arrives.
@@ -26,12 +26,6 @@ function leftInBrowser(): string[] {
 function consentOf(storageApi: StorageApi, segment: object = {}) {
   return SegmentConsent.fromConfig(new ConfigReader({ app: { analytics: { segment } } }), { storageApi });
 }
-
-/** A bucket whose value never becomes known. */
-const silent = {
-  snapshot: () => ({ key: 'consent', presence: 'unknown' }),
-  observe$: () => ({ subscribe: () => ({ unsubscribe() {} }) }),
-};
 
 /** The first known state of the choice (its code loads lazily). */
 function knownDecision(consent: SegmentConsent): Promise<SegmentConsentState> {
@@ -228,7 +222,7 @@ describe('the user\'s own choice, on the wire', () => {
   });
 
   it.each([
-    ['never answers', { forBucket: () => silent, snapshot: () => ({ key: 'consent', presence: 'unknown' }) }],
+    ['never answers', silentStorageApi()],
     ['throws', { forBucket: () => { throw new Error('storage down'); } }],
   ])('a StorageApi that %s does not stall: the default applies (one warning)', async (_name, storage) => {
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});

@@ -1,5 +1,5 @@
 import { nextMillisecond } from './__testUtils__/fakeTime';
-import { setupWireCollector, userIdentity } from './__testUtils__/wireTest';
+import { setupWireCollector, silentStorageApi, userIdentity } from './__testUtils__/wireTest';
 
 // Events held first for the user's choice (read slowly: the default applies
 // after `consent.waitMs`), then for the engine of the user's expressions
@@ -16,13 +16,10 @@ const ctx = { routeRef: 'r', pluginId: 'catalog', extension: 'e' };
 const has = (n: number) => (m: Array<{ properties?: { attributes?: { n?: number } } }>) => m.some(x => x.properties?.attributes?.n === n);
 
 it('events held for the choice, then for the expression engine, keep where they were captured', async () => {
-  const unknown = { key: 'consent', presence: 'unknown' };
-  const silent = { snapshot: () => unknown, observe$: () => ({ subscribe: () => ({ unsubscribe() {} }) }) };
-  const storageApi: any = { forBucket: () => silent, snapshot: () => unknown };
   jest.spyOn(console, 'warn').mockImplementation(() => {});
   const { analytics, waitFor } = wire.create(
     { redact: { patterns: ['secret-[a-z]+'] }, consent: { waitMs: 500 } },
-    { storageApi, identityApi: userIdentity('user:default/jane') },
+    { storageApi: silentStorageApi(), identityApi: userIdentity('user:default/jane') },
   );
   window.history.pushState({}, '', '/a');
   analytics.captureEvent({ action: 'navigate', subject: '/a', attributes: { n: 1 }, context: ctx });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { nextMillisecond } from './__testUtils__/fakeTime';
-import { setupWireCollector, userIdentity } from './__testUtils__/wireTest';
+import { setupWireCollector, silentStorageApi, userIdentity } from './__testUtils__/wireTest';
 
 // A user's entity page is titled with their name, set by the page a moment
 // after Backstage reports the navigation. Under a user id transform that name
@@ -85,6 +85,24 @@ describe('a page call whose URL privacy rewrites waits for its page title, as ot
   });
 });
 
+/**
+ * The user's choice read slowly (a StorageApi that never answers: the default applies after its wait): bob's
+ * page, titled with his name, then `/settings`, which sets no title, and a click there (events 1 to 3).
+ */
+async function fromBobsPageWhileTheChoiceIsRead() {
+  jest.spyOn(console, 'warn').mockImplementation(() => {});
+  const app = wire.create({ userIdTransform: 'sha-256' }, { storageApi: silentStorageApi(), identityApi: userIdentity('user:default/jane') });
+  navigate(app.analytics, '/catalog/default/user/bob', 1);
+  await jest.advanceTimersByTimeAsync(300);
+  document.title = NAME_TITLE;
+  await jest.advanceTimersByTimeAsync(1000);
+  nextMillisecond();
+  navigate(app.analytics, '/settings', 2);
+  await jest.advanceTimersByTimeAsync(500);
+  app.analytics.captureEvent({ action: 'click', subject: 'Save', attributes: { n: 3 }, context: ctx });
+  return app;
+}
+
 describe("a user's page title, the second look's cases", () => {
   it("the page after a user's page waits for its own title and takes it (not the pseudonym left on it)", async () => {
     const { analytics, waitFor } = await atHome();
@@ -103,19 +121,7 @@ describe("a user's page title, the second look's cases", () => {
   });
 
   it("a user's page setting another title while earlier events wait (the user's choice read slowly): neither title leaves", async () => {
-    const unknown = { key: 'consent', presence: 'unknown' };
-    const silent = { snapshot: () => unknown, observe$: () => ({ subscribe: () => ({ unsubscribe() {} }) }) };
-    const storageApi: any = { forBucket: () => silent, snapshot: () => unknown };
-    jest.spyOn(console, 'warn').mockImplementation(() => {});
-    const { analytics, waitFor } = wire.create({ userIdTransform: 'sha-256' }, { storageApi, identityApi: userIdentity('user:default/jane') });
-    navigate(analytics, '/catalog/default/user/bob', 1);
-    await jest.advanceTimersByTimeAsync(300);
-    document.title = NAME_TITLE;
-    await jest.advanceTimersByTimeAsync(1000);
-    nextMillisecond();
-    navigate(analytics, '/settings', 2);
-    await jest.advanceTimersByTimeAsync(500);
-    analytics.captureEvent({ action: 'click', subject: 'Save', attributes: { n: 3 }, context: ctx });
+    const { analytics, waitFor } = await fromBobsPageWhileTheChoiceIsRead();
     await jest.advanceTimersByTimeAsync(500);
     nextMillisecond();
     // Back on bob's page, which now shows a shorter title, while the events above still wait for the choice.
@@ -130,19 +136,7 @@ describe("a user's page title, the second look's cases", () => {
   });
 
   it('with the user\'s choice read slowly (a StorageApi): the title is learned before delivery exists, on the wire and in what is stored', async () => {
-    const unknown = { key: 'consent', presence: 'unknown' };
-    const silent = { snapshot: () => unknown, observe$: () => ({ subscribe: () => ({ unsubscribe() {} }) }) };
-    const storageApi: any = { forBucket: () => silent, snapshot: () => unknown };
-    jest.spyOn(console, 'warn').mockImplementation(() => {});
-    const { analytics, waitFor } = wire.create({ userIdTransform: 'sha-256' }, { storageApi, identityApi: userIdentity('user:default/jane') });
-    navigate(analytics, '/catalog/default/user/bob', 1);
-    await jest.advanceTimersByTimeAsync(300);
-    document.title = NAME_TITLE;
-    await jest.advanceTimersByTimeAsync(1000);
-    nextMillisecond();
-    navigate(analytics, '/settings', 2);
-    await jest.advanceTimersByTimeAsync(500);
-    analytics.captureEvent({ action: 'click', subject: 'Save', attributes: { n: 3 }, context: ctx });
+    const { waitFor } = await fromBobsPageWhileTheChoiceIsRead();
     window.dispatchEvent(new Event('pagehide'));
     const stored = Object.keys(localStorage).map(key => localStorage.getItem(key)).join('\n');
     expect(stored).not.toContain('Zelda');

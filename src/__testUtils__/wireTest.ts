@@ -6,6 +6,13 @@ import { CollectedMessage, LoopbackCollector, startLoopbackCollector } from './l
 export { userIdentity } from './identityApis';
 export type { UserIdentityOptions } from './identityApis';
 
+/** A StorageApi whose stored choice never becomes known: the consent default applies after `consent.waitMs`. */
+export function silentStorageApi(): NonNullable<SegmentAnalyticsOptions['storageApi']> {
+  const unknown = { key: 'consent', presence: 'unknown' as const };
+  const bucket = { snapshot: () => unknown, observe$: () => ({ subscribe: () => ({ unsubscribe() {} }) }) };
+  return { forBucket: () => bucket, snapshot: () => unknown } as unknown as NonNullable<SegmentAnalyticsOptions['storageApi']>;
+}
+
 /** A module instance made by {@link WireCollector.create}, on its own write key. */
 export type WireInstance = {
   analytics: SegmentAnalytics;
