@@ -170,8 +170,10 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * while the user's choice was read leaked), only a user page's last title
  * replaced elsewhere, a waiting page call compared with the document as
  * sent (cached): 30089 B, budget 29.5 KB; 30079 B after their third look.
+ * Then (2026-12-06) an event dropped only because a rule expression could
+ * not tell (too long a field) says so once: 30226 B, budget 29.75 KB.
  */
-const OWN_CODE_LIMIT = 29.5 * 1024;
+const OWN_CODE_LIMIT = 29.75 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];
 
 const failures = [];

@@ -1,4 +1,5 @@
 import { nextMillisecond } from './__testUtils__/fakeTime';
+import { UNDECIDED_RULE_WARNING } from './privacy/createPrivacy';
 import { CollectedMessage } from './__testUtils__/loopbackCollector';
 import { userIdentity, setupWireCollector } from './__testUtils__/wireTest';
 
@@ -150,6 +151,26 @@ describe('privacy on the wire', () => {
       );
     } finally {
       error.mockRestore();
+    }
+  });
+
+  it('an event a costly rule expression cannot tell (too long a field) is dropped with one warning; rules that decide say nothing', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      // `.{1,1000}` makes the expression look at a few hundred characters only (docs/privacy.md).
+      const { analytics, waitFor } = create({ events: { exclude: [{ subject: '/^a.{1,1000}z$/' }, { action: 'hover' }] } });
+      const long = `b${'x'.repeat(3000)}`;
+      analytics.captureEvent({ action: 'click', subject: long, context });
+      analytics.captureEvent({ action: 'click', subject: `${long}!`, context });
+      analytics.captureEvent({ action: 'hover', subject: long, context });
+      analytics.captureEvent({ action: 'click', subject: 'axz', context });
+      analytics.captureEvent({ action: 'click', subject: 'short', context });
+      const messages = await waitFor(m => m.some(x => x.properties?.subject === 'short'));
+      expect(messages.filter(m => m.type === 'track').map(m => m.properties.subject)).toEqual(['short']);
+      const said = warn.mock.calls.map(args => String(args[0])).filter(line => line.includes('events.include/exclude'));
+      expect(said).toEqual([UNDECIDED_RULE_WARNING]);
+    } finally {
+      warn.mockRestore();
     }
   });
 });

@@ -80,7 +80,7 @@ export function setUpPathParts(
   // With a transform, every user ref sent is pseudonymized with it (the user's own becomes their user id).
   const pseudonyms = transform && createUserPseudonyms({ transform, salt, timeoutMs: config.identityTimeoutMs });
   // Before delivery is created: on leaving the page, calls still being hashed reach delivery first.
-  const privacy = createPrivacy(config.privacy, { salt, pseudonyms, onPageLeave: listenForPageLeave });
+  const privacy = createPrivacy(config.privacy, { salt, pseudonyms, onPageLeave: listenForPageLeave, warnOnce });
   const { groups } = config.team;
   const warn = (message: string) => logger.warn(message);
   const onUser = pseudonyms && ((ref: string, userId: Promise<string>) => pseudonyms.expectOwn(ref, userId));

@@ -54,7 +54,13 @@ export type PrivacyOptions = {
    * digest or a pseudonym are handed on at once, those parts redacted.
    */
   onPageLeave?: (listener: () => void) => unknown;
+  /** Warns once per topic (an event dropped because a rule could not tell). */
+  warnOnce?: (topic: string, message: string) => void;
 };
+
+/** Said once when a rule could not tell whether to send an event (see `admitsEvent`). */
+export const UNDECIDED_RULE_WARNING =
+  'Segment analytics: events.include/exclude could not tell an event (a field too long for an expression): dropped';
 
 function withSubject(call: SegmentCall, subject: string): SegmentCall {
   return { ...call, properties: { ...call.properties, subject } };
@@ -64,7 +70,8 @@ function withSubject(call: SegmentCall, subject: string): SegmentCall {
  * Builds the privacy step from the validated config.
  */
 export function createPrivacy(config: PrivacyConfig = DEFAULT_PRIVACY, options: PrivacyOptions = {}): Privacy {
-  const { salt, pseudonyms } = options;
+  const { salt, pseudonyms, warnOnce } = options;
+  const undecided = () => warnOnce?.('undecided rule', UNDECIDED_RULE_WARNING);
   const text = withUserPatterns(textRedactorFor(config), config);
   const digests = new Map<string, string>();
   const handoffs: Array<{ flush(): void }> = [];
@@ -119,7 +126,7 @@ export function createPrivacy(config: PrivacyConfig = DEFAULT_PRIVACY, options: 
   return {
     ...createHandOverRedaction({ rewriter, pseudonyms, preparedBeforeOwn: call => beforeOwn.has(call) }),
     ready,
-    admits: event => admitsEvent(event, config),
+    admits: event => admitsEvent(event, config, undecided),
     handOff(deliver) {
       const handoff = createOrderedHandoff(deliver);
       handoffs.push(handoff);

@@ -158,6 +158,26 @@ describe('admitsEvent', () => {
     expect(admitsEvent(beyond, { include: [rule({ subject: '/secret/' })], exclude: [] })).toBe(true);
   });
 
+  it('says when an event is dropped only because a rule could not tell, and not when a rule decided it', () => {
+    const share = RULE_FIELDS_WORK / 200;
+    const many = rule({ subject: '/secret/' }, () => 200);
+    const beyond = event('click', `${'a'.repeat(share)}secret`);
+    const said = (e: BackstageEvent, rules: Parameters<typeof admitsEvent>[1]) => {
+      const undecided = jest.fn();
+      const admitted = admitsEvent(e, rules, undecided);
+      return [admitted, undecided.mock.calls.length];
+    };
+    expect(said(beyond, { exclude: [many] })).toEqual([false, 1]);
+    expect(said(beyond, { include: [many], exclude: [] })).toEqual([false, 1]);
+    // Decided by another rule: dropped (or let through) for a reason, nothing to say.
+    expect(said(beyond, { exclude: [many, rule({ action: 'click' })] })).toEqual([false, 0]);
+    expect(said(beyond, { include: [many, rule({ action: 'click' })], exclude: [] })).toEqual([true, 0]);
+    expect(said(beyond, { include: [rule({ action: 'navigate' }), many], exclude: [] })).toEqual([false, 1]);
+    expect(said(beyond, { include: [rule({ action: 'navigate' })], exclude: [many] })).toEqual([false, 0]);
+    expect(said(event('click', 'short secret'), { exclude: [many] })).toEqual([false, 0]);
+    expect(said(event('click', 'short'), { exclude: [many] })).toEqual([true, 0]);
+  });
+
   it('does not change the event', () => {
     const e = Object.freeze(event('click', 'x', 'catalog'));
     expect(admitsEvent(e, { exclude: [rule({ action: 'click' })] })).toBe(false);

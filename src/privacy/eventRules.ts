@@ -42,8 +42,28 @@ function matchesRule(rule: EventRule, event: RuleSubject): boolean | undefined {
  * A rule that cannot tell (its regular expression's engine has not loaded,
  * or a field is longer than its costly expression runs on in bounded time)
  * drops the event, included or excluded alike: it fails closed.
+ *
+ * @param undecided - called when the event is dropped only because a rule
+ *   could not tell (no rule decided it either way)
  */
-export function admitsEvent(event: RuleSubject, rules: Pick<PrivacyConfig, 'include' | 'exclude'>): boolean {
-  if (rules.include && !rules.include.some(rule => matchesRule(rule, event) === true)) return false;
-  return rules.exclude.every(rule => matchesRule(rule, event) === false);
+export function admitsEvent(
+  event: RuleSubject,
+  rules: Pick<PrivacyConfig, 'include' | 'exclude'>,
+  undecided: () => void = () => {},
+): boolean {
+  // Some rule matching for sure: `true`; none, but one that cannot tell: `undefined`; none at all: `false`.
+  const anyMatches = (list: readonly EventRule[]): boolean | undefined => {
+    let answer: boolean | undefined = false;
+    for (const rule of list) {
+      const result = matchesRule(rule, event);
+      if (result === true) return true;
+      if (result === undefined) answer = undefined;
+    }
+    return answer;
+  };
+  const included = rules.include ? anyMatches(rules.include) : true;
+  const excluded = included === false ? false : anyMatches(rules.exclude);
+  if (included === true && excluded === false) return true;
+  if (included !== false && excluded !== true) undecided();
+  return false;
 }
