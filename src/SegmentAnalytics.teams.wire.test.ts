@@ -116,6 +116,27 @@ describe('team analytics on the wire', () => {
     warn.mockRestore();
   });
 
+  it("a transform that never answers for groups costs the group calls only: the user is identified, events attributed", async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const userIdTransform = (ref: string) => (ref === REF ? Promise.resolve('jane-id') : new Promise<string>(() => {}));
+      const { analytics, waitFor, inSendOrder } = create({ groups: true, identityTimeoutMs: 2000 }, { identityApi: identity(), userIdTransform });
+      analytics.captureEvent({ action: 'click', subject: 'first', context });
+      const messages = inSendOrder(await waitFor(m => m.some(x => x.properties?.subject === 'first')));
+      expect(messages.map(m => [m.type, m.userId])).toEqual([
+        ['identify', 'jane-id'],
+        ['track', 'jane-id'],
+      ]);
+      expect(messages[1].context).not.toHaveProperty('groupId');
+      expect(warn.mock.calls.map(args => String(args[0]))).toContain(
+        "Segment analytics: 2 of the user's groups could not be transformed in time and are not sent",
+      );
+      expect(warn.mock.calls.map(args => String(args[0])).join('\n')).not.toMatch(/was not known after/);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it('extraProperties and eventNames reach the wire', async () => {
     const { analytics, waitFor } = create({
       extraProperties: { environment: 'production', subject: 'never' },

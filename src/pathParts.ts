@@ -40,6 +40,13 @@ export type PathParts = {
 };
 
 /**
+ * How long a group's transform may take: half the identity time-out (the
+ * user's id, held back until the groups are known, still comes before the
+ * events waiting for it time out), at least 250 ms.
+ */
+const groupTimeoutMs = (identityTimeoutMs: number) => Math.max(identityTimeoutMs / 2, 250);
+
+/**
  * Sets up the parts of an enabled config's path, in this order: the
  * browser's opt-out, the user id transform, the write key (one instance
  * per key and page), `delivery: backend`, pseudonyms, privacy, the user's
@@ -87,7 +94,9 @@ export function setUpPathParts(
   // The same function as the pseudonyms' where there is one (asked once per ref); else the choice's ('sha-256' or none).
   const userIdTransform = transform ?? choice.userIdTransform;
   const identity =
-    identityApi && withGroups(resolveIdentity({ identityApi, transform: userIdTransform, salt, groups, warn, onUser }));
+    identityApi && withGroups(
+      resolveIdentity({ identityApi, transform: userIdTransform, salt, groups, groupTimeoutMs: groupTimeoutMs(config.identityTimeoutMs), warn, onUser }),
+    );
   if (identity) relay.followUser?.(identity.userId);
   // A transform given in code wins over the config's: calls kept for the next load are made under it too.
   const kind: TransformKind = typeof transform === 'function' ? 'function' : transform ?? 'none';

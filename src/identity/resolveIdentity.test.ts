@@ -127,6 +127,43 @@ describe('resolveIdentity', () => {
     expect(JSON.stringify([identity, warn.mock.calls])).not.toMatch(/team-|group:|user:/);
   });
 
+  it("a group transform that is slow or never answers is left out after groupTimeoutMs: the user's id is not held back", async () => {
+    jest.useFakeTimers();
+    try {
+      const warn = jest.fn();
+      const transform = (ref: string): Promise<string> => {
+        if (ref === 'group:default/team-a') return new Promise(() => {});
+        if (ref === 'group:default/team-b') return new Promise(resolve => setTimeout(() => resolve('late-b'), 900));
+        return Promise.resolve(ref === JANE ? 'jane-id' : 'id-c');
+      };
+      const refs = [JANE, 'group:default/team-a', 'group:default/team-b', 'group:default/team-c'];
+      let resolved: unknown;
+      resolveIdentity({ identityApi: identityApi(refs), transform, groups: { limit: 10 }, groupTimeoutMs: 500, warn }).then(r => {
+        resolved = r;
+      });
+      await jest.advanceTimersByTimeAsync(499);
+      expect(resolved).toBeUndefined();
+      await jest.advanceTimersByTimeAsync(1);
+      expect(resolved).toEqual({ userId: 'jane-id', groups: [{ groupId: 'id-c', traits: {} }] });
+      expect(warn.mock.calls).toEqual([["Segment analytics: 2 of the user's groups could not be transformed in time and are not sent"]]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('a group transform answering within groupTimeoutMs is sent', async () => {
+    jest.useFakeTimers();
+    try {
+      const transform = (ref: string): Promise<string> =>
+        ref === JANE ? Promise.resolve('jane-id') : new Promise(resolve => setTimeout(() => resolve('team-id'), 400));
+      const result = resolveIdentity({ identityApi: identityApi([JANE, 'group:default/team-a']), transform, groups: { limit: 10 }, groupTimeoutMs: 500 });
+      await jest.advanceTimersByTimeAsync(400);
+      await expect(result).resolves.toEqual({ userId: 'jane-id', groups: [{ groupId: 'team-id', traits: {} }] });
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('groups transformed to the same id are sent once', async () => {
     const { groups } = await resolveIdentity({
       identityApi: identityApi(ownership),

@@ -18,11 +18,24 @@ export type ResolvedIdentity = {
   groups: readonly SegmentGroup[];
 };
 
+/** The timers a group's transform is bounded by; injected so tests use fake timers. */
+export type GroupTimers = {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+};
+
 /** {@link IdentityOptions}, plus which groups to send. */
 export type ResolveIdentityOptions = IdentityOptions & {
   /** `false` or absent: no groups. */
   groups?: false | { limit: number };
-  /** Told once when a group's transform fails (the group is left out). */
+  /**
+   * Longest wait for a group's transform, from when it is asked; past it
+   * the group is left out, so that a slow or hanging transform of groups
+   * never holds the user's id back. Absent: no bound.
+   */
+  groupTimeoutMs?: number;
+  timers?: GroupTimers;
+  /** Told once when a group's transform fails or is too slow (the group is left out). */
   warn?: (message: string) => void;
   /**
    * Told the user's entity ref as soon as it is read, with their id to come
@@ -33,15 +46,33 @@ export type ResolveIdentityOptions = IdentityOptions & {
   onUser?: (userEntityRef: string, userId: Promise<string>) => void;
 };
 
+/** `id`, or a rejection once `ms` have passed without it. */
+function within(id: Promise<string>, ms: number | undefined, timers: GroupTimers): Promise<string> {
+  if (ms === undefined) return id;
+  return new Promise<string>((resolve, reject) => {
+    const timer = timers.setTimeout(() => reject(new Error('too slow')), ms);
+    id.then(
+      value => {
+        timers.clearTimeout(timer);
+        resolve(value);
+      },
+      error => {
+        timers.clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
 async function resolveGroups(
   ownershipEntityRefs: () => unknown,
-  { transform, salt, groups, warn }: ResolveIdentityOptions,
+  { transform, salt, groups, warn, groupTimeoutMs, timers = globalThis }: ResolveIdentityOptions,
 ): Promise<SegmentGroup[]> {
   if (!groups) return [];
   const refs = selectGroupRefs(ownershipEntityRefs(), groups.limit);
-  const ids = await Promise.allSettled(refs.map(ref => transformEntityRef(ref, transform, salt)));
+  const ids = await Promise.allSettled(refs.map(ref => within(transformEntityRef(ref, transform, salt), groupTimeoutMs, timers)));
   const failed = ids.filter(id => id.status === 'rejected').length;
-  if (failed) warn?.(`Segment analytics: ${failed} of the user's groups could not be transformed and are not sent`);
+  if (failed) warn?.(`Segment analytics: ${failed} of the user's groups could not be transformed in time and are not sent`);
   const seen = new Set<string>();
   const result: SegmentGroup[] = [];
   ids.forEach((id, i) => {
@@ -62,7 +93,8 @@ async function resolveGroups(
  * carry the group's name only when no transform is set. Rejects when the
  * identity or the user's transform fails, or the id is refused (the caller
  * then sends anonymously, and with a transform no error quotes the ref);
- * a group whose transform fails is left out.
+ * a group whose transform fails, or takes longer than `groupTimeoutMs`, is
+ * left out.
  */
 export async function resolveIdentity(options: ResolveIdentityOptions): Promise<ResolvedIdentity> {
   let identity: BackstageUserIdentity;
