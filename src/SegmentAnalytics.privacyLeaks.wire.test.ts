@@ -117,6 +117,20 @@ describe('privacy promises on the wire', () => {
     expect(calls).toEqual([REF]);
   });
 
+  it.each([' user:default/jane.doe ', 'default/jane.doe', 'user:jane.doe'])(
+    "an identity API of the app's own giving the ref as %j: the user's ref, with or without its kind, goes out as their user id only",
+    async given => {
+      const userIdTransform = async (ref: string) => `id-${ref.trim().length}`;
+      const { analytics, waitFor } = wire.create({}, { identityApi: userIdentity(given), userIdTransform });
+      analytics.captureEvent({ action: 'click', subject: 'Owned by default/jane.doe', context: { ...context, entityRef: REF } });
+      const messages = await waitFor(m => m.some(x => x.type === 'track'));
+      const click = messages.find(m => m.type === 'track')!;
+      const userId = `id-${given.trim().length}`;
+      expect([click.userId, click.properties.subject, click.properties.additionalContext.entityRef]).toEqual([userId, `Owned by ${userId}`, userId]);
+      expect(JSON.stringify(messages)).not.toMatch(JANE_ANYHOW);
+    },
+  );
+
   it('credential values are redacted whole, in every string sent, what the library adds included', async () => {
     const secret = '/cb?code=SECRa%26SECRb%23SECRc&state=SECRd%253Fx%253Dy&utm_source=%2Fx%3Ftoken%3DSECRe&utm_jane%40example.com=1&utm_term=%EF%BD%8A%EF%BC%A0example.com';
     window.history.replaceState({}, '', secret);

@@ -19,6 +19,10 @@ describe('containsRef: the ref in any spelling', () => {
     ['percent-encoded twice', 'user:default/jane', 'user%253Adefault%252Fjane'],
     ['without the kind', 'user:default/jane.doe', 'DEFAULT/JANE.DOE'],
     ['a group ref without its kind', 'group:default/team-a', 'id:default/team-a'],
+    ['a short ref (default namespace) without its kind', 'user:jane.doe', 'default/jane.doe'],
+    ['a short ref as Backstage writes it in full', 'user:jane.doe', 'user:default/jane.doe'],
+    ['a ref with spaces around it', ' user:default/jane.doe ', 'user:default/jane.doe'],
+    ['a ref with spaces around it, without its kind', ' user:default/jane.doe ', 'x-default/jane.doe'],
   ])('%s', (_name, ref, id) => {
     expect(containsRef(id, ref)).toBe(true);
   });
@@ -26,6 +30,8 @@ describe('containsRef: the ref in any spelling', () => {
   it.each<[string, string, string]>([
     ['a digest', 'user:default/jane', '5d35f8c857d864a884bc870ad6bad7bfc242bb70015af58617522b1a7486e99d'],
     ['only the name', 'user:default/jane', 'jane'],
+    ['only the name of a short ref', 'user:jane', 'jane'],
+    ['another namespace of a short ref', 'user:jane', 'other/jane'],
     ['another accent', 'user:default/jos\u00e9', 'user:default/jos\u00e8'],
   ])('not: %s', (_name, ref, id) => {
     expect(containsRef(id, ref)).toBe(false);

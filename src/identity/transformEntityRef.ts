@@ -10,16 +10,19 @@ import type { UserIdTransformOption } from './userIdOptions';
 export const MAX_USER_ID_LENGTH = 256;
 
 /**
- * Whether `id` contains `ref`, or its `<namespace>/<name>` without the kind,
- * in any spelling: compared caseless (full Unicode case folding, any normal
- * form, full-width letters, `İ`/`ı` and `i`, `ß` and `ss`), percent-escapes
- * decoded (once or more).
+ * Whether `id` contains `ref` (spaces around it left out), or its
+ * `<namespace>/<name>` without the kind (namespace `default` for a short
+ * `kind:name` ref, as Backstage reads one), in any spelling: compared
+ * caseless (full Unicode case folding, any normal form, full-width letters,
+ * `İ`/`ı` and `i`, `ß` and `ss`), percent-escapes decoded (once or more).
  */
 export function containsRef(id: string, ref: string): boolean {
   const key = caselessKey(id);
-  const colon = ref.indexOf(':');
-  const kindless = colon > 0 && ref.includes('/', colon) ? caselessKey(ref.slice(colon + 1)) : '';
-  return key.includes(caselessKey(ref)) || (kindless !== '' && key.includes(kindless));
+  const whole = ref.trim();
+  const colon = whole.indexOf(':');
+  const rest = colon > 0 ? whole.slice(colon + 1) : '';
+  const kindless = rest ? caselessKey(rest.includes('/') ? rest : `default/${rest}`) : '';
+  return key.includes(caselessKey(whole)) || (kindless !== '' && key.includes(kindless));
 }
 
 /**

@@ -69,10 +69,16 @@ describe('findUserRefs', () => {
     );
   });
 
-  it('ownRefOf: the keys of a user ref; nothing for another kind', () => {
+  it('ownRefOf: the keys of a user ref, its kind and namespace left out or not; nothing for another kind', () => {
     expect(ownRefOf('user:Default/Jane.Doe')).toEqual({ key: 'user:default/jane.doe', kindless: 'default/jane.doe' });
     expect(ownRefOf('user:jane')).toEqual({ key: 'user:default/jane', kindless: 'default/jane' });
     expect(ownRefOf('group:default/team')).toBeUndefined();
+    // As an identity API of the app's own may give it: spaces around it, no kind, no namespace.
+    expect(ownRefOf(' user:default/jane.doe ')).toEqual({ key: 'user:default/jane.doe', kindless: 'default/jane.doe' });
+    expect(ownRefOf('default/jane.doe')).toEqual({ key: 'user:default/jane.doe', kindless: 'default/jane.doe' });
+    expect(ownRefOf('jane.doe')).toEqual({ key: 'user:default/jane.doe', kindless: 'default/jane.doe' });
+    expect(ownRefOf('')).toBeUndefined();
+    expect(ownRefOf('user:')).toBeUndefined();
   });
 
   it.each([

@@ -47,9 +47,14 @@ export function canonicalUserRef(namespace: string, name: string): string {
   return `user:${canonicalPart(namespace)}/${canonicalPart(name)}`;
 }
 
-/** The caseless keys of the signed-in user's ref; undefined when it is not a `user:` ref with a name. */
+/**
+ * The caseless keys of the signed-in user's ref (spaces around it left out;
+ * without a kind it is a user's, as the identity's ref always is); undefined
+ * when it is a ref of another kind, or has no name.
+ */
 export function ownRefOf(ref: string): OwnRef | undefined {
-  const match = /^([^:]+):(?:([^/]*)\/)?(.+)$/.exec(ref);
+  const whole = ref.trim();
+  const match = /^([^:]+):(?:([^/]*)\/)?(.+)$/.exec(whole.includes(':') ? whole : `user:${whole}`);
   if (!match || caselessKey(match[1]) !== 'user') return undefined;
   const kindless = caselessKey(`${match[2] || DEFAULT_NAMESPACE}/${match[3]}`);
   return { key: `user:${kindless}`, kindless };
