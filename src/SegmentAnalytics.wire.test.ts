@@ -88,6 +88,24 @@ describe('SegmentAnalytics on the wire', () => {
     expect(tracks.map(m => [m.properties.subject, Date.parse(m.timestamp)])).toEqual(capturedAt.map((at, i) => [`c${i}`, at]));
   });
 
+  it("an event's timestamp is when captureEvent was called, however long reading the event takes", async () => {
+    const { analytics, waitFor } = create({}, { identityApi: userIdentity(REF) });
+    nextMillisecond();
+    const calledAt = Date.now();
+    // Reading this event moves the clock on by 50 ms (a large event on a busy page takes a while to read).
+    const event = { action: 'click', subject: 'slow to read', context } as Record<string, unknown>;
+    Object.defineProperty(event, 'attributes', {
+      enumerable: true,
+      get: () => {
+        jest.setSystemTime(Date.now() + 50);
+        return { big: true };
+      },
+    });
+    analytics.captureEvent(event as never);
+    const [click] = (await waitFor(m => m.some(x => x.type === 'track'))).filter(m => m.type === 'track');
+    expect([click.properties.attributes, Date.parse(click.timestamp)]).toEqual([{ big: true }, calledAt]);
+  });
+
   it('an identity later than its time-out (a user on the sign-in page): what waited goes anonymous, an event just before the user is known is theirs', async () => {
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
     const { analytics, waitFor } = create({ identityTimeoutMs: 1000 }, { identityApi: userIdentity(REF, { delayMs: 60_000 }) });

@@ -51,9 +51,11 @@ export function createEventPath(parts: PathParts): (event: BackstageEvent) => vo
 
   // 1. Capture: read the event safely and stamp it (locate it too when it may wait for the user's choice).
   function capture(event: BackstageEvent) {
+    // The capture time first: reading a large event safely takes a while.
+    const at = new Date();
     debug?.(event);
-    if (choice) choice.capture({ safe: readSafely(event), at: new Date(), location: locateNow() });
-    else waitForRules({ safe: readSafely(event), at: new Date() });
+    if (choice) choice.capture({ safe: readSafely(event), at, location: locateNow() });
+    else waitForRules({ safe: readSafely(event), at });
   }
   // 2. Consent: with a StorageApi, wait for the user's choice (its rules load lazily; deliveries follow it).
   function waitForChoice(storage: NonNullable<PathParts['storageApi']>) {
