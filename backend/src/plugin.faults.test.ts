@@ -80,6 +80,35 @@ describe('nothing lost on the way', () => {
     }
   });
 
+  it('answers 504 within timeoutMs in all when a large batch goes to Segment as several requests', async () => {
+    // Tiny calls grow once the server's ids are set: this batch (under 500 KB) goes to Segment as more than one body.
+    const batch = Array.from({ length: 6000 }, (_, i) => ({ type: 'track', event: 'e', messageId: `m-${i}` }));
+    ctx.segment.answer('hang');
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      let answered = false;
+      const pending = post(ctx.relay.server, 'b', { batch }).then(res => {
+        answered = true;
+        return res;
+      });
+      await ctx.segment.received(1);
+      jest.advanceTimersByTime(2000);
+      // Segment takes the first body after 2 s, and hangs on the second.
+      ctx.segment.release(200);
+      await ctx.segment.received(2);
+      jest.advanceTimersByTime(999);
+      for (let i = 0; i < 5; i++) await new Promise(resolve => setImmediate(resolve));
+      expect(answered).toBe(false);
+      jest.advanceTimersByTime(1);
+      for (let i = 0; i < 50 && !answered; i++) await new Promise(resolve => setImmediate(resolve));
+      expect(answered).toBe(true);
+      expect((await pending).status).toBe(504);
+    } finally {
+      jest.useRealTimers();
+      ctx.segment.release(200);
+    }
+  });
+
   it('answers 502 when Segment cannot be reached', async () => {
     const gone = await startFakeSegment();
     await gone.close();

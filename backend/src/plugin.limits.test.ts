@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { ALICE_COOKIE, post, trackCall, useRelay } from './__testUtils__/startRelay';
-import { inFlightCharge, MAX_BYTES_IN_FLIGHT, MAX_REQUESTS_IN_FLIGHT } from './router/inFlightLimit';
+import { GROUP_CALL_CHARGE, inFlightCharge, MAX_BYTES_IN_FLIGHT, MAX_REQUESTS_IN_FLIGHT } from './router/inFlightLimit';
 import { bodyShape } from './wire/bodyShape';
 import { BODY_DEADLINE_MS } from './router/readBody';
 
@@ -150,5 +150,30 @@ describe('requests in flight while Segment hangs', () => {
 
     ctx.segment.release(200);
     expect(await Promise.all(held)).toEqual(Array(fit).fill(200));
+  });
+});
+
+describe('requests in flight with groups while Segment hangs', () => {
+  const ctx = useRelay({ config: { timeoutMs: 60_000, groups: { limit: 100 } } });
+
+  it('counts the group calls an identify brings: fewer identifies are held at once, other calls as before', async () => {
+    // One identify may bring 100 group calls of the relay's own (each carrying up to 2 KB of its context).
+    const identify = () => trackCall({ type: 'identify', event: undefined, properties: undefined, traits: {} });
+    const text = JSON.stringify(identify());
+    const charge = inFlightCharge(Buffer.byteLength(text), bodyShape(text)) + 100 * GROUP_CALL_CHARGE;
+    const fit = Math.floor(MAX_BYTES_IN_FLIGHT / charge);
+    expect(fit).toBeLessThan(MAX_REQUESTS_IN_FLIGHT / 4);
+    ctx.segment.answer('hang');
+    const held = Array.from({ length: fit }, () => post(ctx.relay.server, 'i', identify()).then(res => res.status));
+    await ctx.segment.received(fit);
+
+    expect((await post(ctx.relay.server, 'i', identify())).status).toBe(503);
+    expect((await post(ctx.relay.server, 'b', { batch: [trackCall(), identify()] })).status).toBe(503);
+    // A track call brings no group call: still taken.
+    const track = post(ctx.relay.server, 't', trackCall()).then(res => res.status);
+    await ctx.segment.received(fit + 1);
+
+    ctx.segment.release(200);
+    expect(await Promise.all([...held, track])).toEqual(Array(fit + 1).fill(200));
   });
 });

@@ -18,7 +18,7 @@ import { rewriteMessages } from '../wire/rewriteMessages';
 import { clientAddress } from './clientAddress';
 import { createCrossSiteLog } from './crossSiteLog';
 import { createFailureLog } from './failureLog';
-import { createInFlightLimit, inFlightCharge, MAX_BYTES_IN_FLIGHT, MAX_REQUESTS_IN_FLIGHT } from './inFlightLimit';
+import { createInFlightLimit, GROUP_CALL_CHARGE, inFlightCharge, MAX_BYTES_IN_FLIGHT, MAX_REQUESTS_IN_FLIGHT } from './inFlightLimit';
 import { readBody } from './readBody';
 import { crossSiteProblem } from './sameSite';
 
@@ -145,7 +145,10 @@ export function createRouter({ config, httpAuth, userInfo, cache, logger, origin
       refuse(req, res, body);
       return;
     }
-    const admission = inFlight.enter(inFlightCharge(Buffer.byteLength(body.value, 'utf8'), bodyShape(body.value)));
+    // With groups, an identify brings up to `limit` group calls of the relay's own: counted too.
+    const mayIdentify = SINGLE_CALL_PATHS.get(path) === 'identify' || (batch && body.value.includes('identify'));
+    const groupCharge = config.groups && mayIdentify ? config.groups.limit * GROUP_CALL_CHARGE : 0;
+    const admission = inFlight.enter(inFlightCharge(Buffer.byteLength(body.value, 'utf8'), bodyShape(body.value)) + groupCharge);
     if (!admission.admitted) {
       if (admission.first) {
         logger.warn(`Segment relay: ${BUSY}; further requests are answered 503 until Segment has answered some (a burst of traffic, or Segment slow or down)`);

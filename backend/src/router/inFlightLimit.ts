@@ -27,6 +27,14 @@ export const MESSAGE_CHARGE = 128;
 export const CONTAINER_CHARGE = 16;
 
 /**
+ * What each group call the relay adds after an identify is counted as (with
+ * `groups`, for a request that may hold an identify): its body in the request
+ * to Segment, a copied context of at most 2 KB (`MAX_GROUP_CONTEXT_BYTES`)
+ * and its ids.
+ */
+export const GROUP_CALL_CHARGE = 2560;
+
+/**
  * What a request of `bytes` shaped as `shape` counts against
  * {@link MAX_BYTES_IN_FLIGHT}. Measured on 2026-12-05 (heap held while
  * Segment hung): a 490 KB batch of 13,762 tiny messages held 8.4 MB, one of

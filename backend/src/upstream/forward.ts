@@ -10,9 +10,9 @@ export type Upstream = {
   timeoutMs: number;
 };
 
-async function post(upstream: Upstream, body: string): Promise<UpstreamOutcome> {
+async function post(upstream: Upstream, body: string, deadline: number): Promise<UpstreamOutcome> {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), upstream.timeoutMs);
+  const timer = setTimeout(() => controller.abort(), Math.max(0, deadline - performance.now()));
   try {
     const response = await fetch(`${upstream.url}/batch`, {
       method: 'POST',
@@ -38,8 +38,9 @@ async function post(upstream: Upstream, body: string): Promise<UpstreamOutcome> 
 
 /**
  * Sends `messages` to Segment's `/batch` endpoint with the write key as HTTP
- * Basic auth, each request bounded by `timeoutMs`; stops at the first request
- * that fails and returns its outcome.
+ * Basic auth, all of it within `timeoutMs` (one deadline for every body a
+ * large request was split into); stops at the first request that fails and
+ * returns its outcome.
  *
  * @remarks
  * When a request after the first fails, the browser retries the whole call
@@ -48,8 +49,9 @@ async function post(upstream: Upstream, body: string): Promise<UpstreamOutcome> 
  * browser, whose library retries.
  */
 export async function forward(upstream: Upstream, messages: readonly JsonObject[], sentAt?: string): Promise<UpstreamOutcome> {
+  const deadline = performance.now() + upstream.timeoutMs;
   for (const body of batchBodies(messages, sentAt)) {
-    const outcome = await post(upstream, body);
+    const outcome = await post(upstream, body, deadline);
     if (outcome.kind !== 'delivered') return outcome;
   }
   return { kind: 'delivered' };

@@ -203,15 +203,37 @@ describe('rewriteMessages', () => {
     expect(out).toHaveLength(1002);
   });
 
-  it("keeps a group call within 32 KB: one the identify's context would take past it carries only the context's ip", () => {
-    const withGroups = { ...sender, caller: { userId: USER, groupIds: [GROUP_A] } };
-    // An identify just under 32 KB once rewritten: its group call, with a longer messageId and a groupId, would be over.
-    const filler = 'x'.repeat(32 * 1024 - 260);
-    const out = rewritten(request(message({ type: 'identify', context: { filler } })), withGroups);
+  it("copies the identify's context into its group calls only up to 2 KB: a larger one leaves them only the context's ip", () => {
+    const groupIds = Array.from({ length: 100 }, (_, i) => `${i}`.padStart(64, 'g'));
+    const withGroups = { ...sender, caller: { userId: USER, groupIds } };
     const size = (m: object) => Buffer.byteLength(JSON.stringify(m), 'utf8');
-    expect(size(out[0])).toBeLessThanOrEqual(32 * 1024);
-    expect(out[1]).toMatchObject({ type: 'group', groupId: GROUP_A, context: { ip: '203.0.113.7' } });
-    expect(size(out[1])).toBeLessThanOrEqual(32 * 1024);
+    const small = rewritten(request(message({ type: 'identify', context: { page: { path: '/catalog' } } })), withGroups);
+    expect(small[1]).toMatchObject({ type: 'group', context: { page: { path: '/catalog' }, ip: '203.0.113.7' } });
+    // A 30 KB context, 100 groups: 3 MB sent to Segment (and held) for one request before.
+    const filler = 'x'.repeat(30 * 1024);
+    const large = rewritten(request(message({ type: 'identify', context: { filler } })), withGroups);
+    expect(large).toHaveLength(101);
+    for (const call of large.slice(1)) expect(call).toMatchObject({ type: 'group', context: { ip: '203.0.113.7' } });
+    expect(large.slice(1).every(call => !('filler' in (call.context as object)))).toBe(true);
+    expect(size(large.slice(1))).toBeLessThan(40 * 1024);
+  });
+
+  it.each(['anonymousId', 'integrations'])('keeps a group call within 32 KB when the identify is just under it because of its %s', key => {
+    const withGroups = { ...sender, caller: { userId: USER, groupIds: [GROUP_A, GROUP_B] } };
+    const size = (m: object) => Buffer.byteLength(JSON.stringify(m), 'utf8');
+    // The identify as large as it may be once rewritten, less 8 bytes: its group calls add a groupId and a longer messageId.
+    const identifyOf = (filler: number) => {
+      const value = key === 'anonymousId' ? 'a'.repeat(filler) : { [`d${'x'.repeat(filler)}`]: true };
+      return message({ type: 'identify', [key]: value });
+    };
+    const base = size(rewritten(request(identifyOf(0)), withGroups)[0]);
+    const out = rewritten(request(identifyOf(32 * 1024 - 8 - base)), withGroups);
+    expect(size(out[0])).toBe(32 * 1024 - 8);
+    expect(out.map(m => m.type)).toEqual(['identify', 'group', 'group']);
+    for (const call of out.slice(1)) {
+      expect(size(call)).toBeLessThanOrEqual(32 * 1024);
+      expect(call).toMatchObject({ userId: USER, messageId: expect.stringMatching(/^grp-/) });
+    }
   });
 
   it('refuses a message that grows past 32 KB once rewritten, naming its index', () => {

@@ -124,14 +124,26 @@ function rewrite(message: CheckedMessage, { caller, maskIP, clientIp }: Sender):
 }
 
 /**
+ * Largest identify context, as JSON, that the relay's group calls copy: each
+ * group call carries it again (up to 100 of them per identify), so a large one
+ * would multiply what a request holds and sends.
+ */
+export const MAX_GROUP_CONTEXT_BYTES = 2048;
+
+const byteSize = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
+
+/**
  * The group calls the relay sends after an identify: one per group of the
  * caller, in order, with the identify's time and context, and messageIds
  * derived from the identify's so that a retried identify repeats them exactly.
- * A group call that the identify's context would take past 32 KB carries
- * only the context's `ip` (Segment would refuse it, and the batch with it).
+ * A context over {@link MAX_GROUP_CONTEXT_BYTES} is not copied: those group
+ * calls carry only the context's `ip`; one still over 32 KB (a long
+ * `anonymousId` or `integrations`) goes without those two (Segment would
+ * refuse it, and the batch with it).
  */
 function groupCalls(identify: JsonObject, groupIds: readonly string[]): JsonObject[] {
-  const context = withoutKeys(identify.context as JsonObject, ['groupId']);
+  const whole = withoutKeys(identify.context as JsonObject, ['groupId']);
+  const context = byteSize(whole) > MAX_GROUP_CONTEXT_BYTES ? { ip: whole.ip } : whole;
   return groupIds.map(groupId => {
     const call: JsonObject = {
       type: 'group',
@@ -140,9 +152,10 @@ function groupCalls(identify: JsonObject, groupIds: readonly string[]): JsonObje
       messageId: derivedId('grp-', String(identify.messageId), groupId),
       context,
     };
-    for (const key of ['anonymousId', 'timestamp', 'integrations']) if (identify[key] !== undefined) call[key] = identify[key];
-    if (Buffer.byteLength(JSON.stringify(call), 'utf8') > MAX_MESSAGE_BYTES) call.context = { ip: context.ip };
-    return call;
+    if (identify.timestamp !== undefined) call.timestamp = identify.timestamp;
+    const full = { ...call };
+    for (const key of ['anonymousId', 'integrations']) if (identify[key] !== undefined) full[key] = identify[key];
+    return byteSize(full) > MAX_MESSAGE_BYTES ? call : full;
   });
 }
 
