@@ -129,7 +129,7 @@ describe('team analytics on the wire', () => {
       ]);
       expect(messages[1].context).not.toHaveProperty('groupId');
       expect(warn.mock.calls.map(args => String(args[0]))).toContain(
-        "Segment analytics: 2 of the user's groups could not be transformed in time and are not sent",
+        "Segment analytics: 2 of the user's groups took over 1000 ms after the user's id and are not sent",
       );
       expect(warn.mock.calls.map(args => String(args[0])).join('\n')).not.toMatch(/was not known after/);
     } finally {

@@ -69,7 +69,7 @@ export class SegmentAnalytics implements AnalyticsApi {
     });
   }
 
-  private readonly capture: (event: BackstageEvent) => void;
+  private readonly capture: (event: BackstageEvent, at?: Date) => void;
   private readonly warnOnce: (topic: string, message: string) => void;
   /** `agent.initialPageView`'s start page, captured just before the first event (see the constructor). */
   private startPage?: BackstageEvent;
@@ -95,10 +95,12 @@ export class SegmentAnalytics implements AnalyticsApi {
   /** Records one event for Segment; synchronous, never throws. */
   captureEvent(event: BackstageEvent): void {
     try {
+      // The moment of the call: the start page (with the app's first event) and the event are stamped with it.
+      const at = new Date();
       const start = this.startPage;
       this.startPage = undefined;
-      if (start) this.capture(start);
-      this.capture(event);
+      if (start) this.capture(start, at);
+      this.capture(event, at);
     } catch (error) {
       // Never read the event again here: reading it may be what threw.
       this.warnOnce('capture', `Segment analytics: could not record an event: ${describeError(error)}`);

@@ -106,6 +106,37 @@ describe('SegmentAnalytics on the wire', () => {
     expect([click.properties.attributes, Date.parse(click.timestamp)]).toEqual([{ big: true }, calledAt]);
   });
 
+  it("with agent.initialPageView, the start page and the app's first event are stamped with the moment of the call", async () => {
+    window.history.replaceState({}, '', '/catalog');
+    const { analytics, waitFor } = create({ agent: { initialPageView: true } }, { identityApi: userIdentity(REF) });
+    nextMillisecond();
+    // Reading the start page's title moves the clock on by 50 ms (a busy page).
+    const title = Object.getOwnPropertyDescriptor(Document.prototype, 'title')!;
+    let slow = true;
+    Object.defineProperty(document, 'title', {
+      configurable: true,
+      get() {
+        if (slow) jest.setSystemTime(Date.now() + 50);
+        slow = false;
+        return title.get!.call(this);
+      },
+      set: value => title.set!.call(document, value),
+    });
+    const calledAt = Date.now();
+    try {
+      analytics.captureEvent({ action: 'click', subject: 'first', context });
+    } finally {
+      delete (document as unknown as Record<string, unknown>).title;
+    }
+    const messages = await waitFor(m => m.some(x => x.type === 'track') && m.some(x => x.type === 'page'));
+    expect(messages.filter(m => m.type !== 'identify').map(m => [m.type, Date.parse(m.timestamp)])).toEqual(
+      expect.arrayContaining([
+        ['page', calledAt],
+        ['track', calledAt],
+      ]),
+    );
+  });
+
   it('an identity later than its time-out (a user on the sign-in page): what waited goes anonymous, an event just before the user is known is theirs', async () => {
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
     const { analytics, waitFor } = create({ identityTimeoutMs: 1000 }, { identityApi: userIdentity(REF, { delayMs: 60_000 }) });

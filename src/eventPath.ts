@@ -30,7 +30,7 @@ type Captured = { safe: SafeEvent; at: Date; location?: LocationSnapshot };
  *
  * @returns the capture: synchronous; throws only what reading the event throws
  */
-export function createEventPath(parts: PathParts): (event: BackstageEvent) => void {
+export function createEventPath(parts: PathParts): (event: BackstageEvent, at?: Date) => void {
   const { config, logger, privacy, identity, storageApi } = parts;
   markAnalyticsRunning();
   const readSafely = createSafeEventReader(logger);
@@ -50,9 +50,8 @@ export function createEventPath(parts: PathParts): (event: BackstageEvent) => vo
   const redactInOrder = privacy.handOff(call => queue.enqueue(call));
 
   // 1. Capture: read the event safely and stamp it (locate it too when it may wait for the user's choice).
-  function capture(event: BackstageEvent) {
-    // The capture time first: reading a large event safely takes a while.
-    const at = new Date();
+  function capture(event: BackstageEvent, at = new Date()) {
+    // The capture time first (given, or now): reading a large event safely takes a while.
     debug?.(event);
     if (choice) choice.capture({ safe: readSafely(event), at, location: locateNow() });
     else waitForRules({ safe: readSafely(event), at });

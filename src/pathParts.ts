@@ -40,9 +40,10 @@ export type PathParts = {
 };
 
 /**
- * How long a group's transform may take: half the identity time-out (the
- * user's id, held back until the groups are known, still comes before the
- * events waiting for it time out), at least 250 ms.
+ * How long groups may still take once the user's id is known (the app's own
+ * transform only): half the identity time-out, at least 250 ms. The user's
+ * id, held back until then, is then usually known before the events waiting
+ * for it time out.
  */
 const groupTimeoutMs = (identityTimeoutMs: number) => Math.max(identityTimeoutMs / 2, 250);
 

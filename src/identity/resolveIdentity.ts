@@ -29,9 +29,11 @@ export type ResolveIdentityOptions = IdentityOptions & {
   /** `false` or absent: no groups. */
   groups?: false | { limit: number };
   /**
-   * Longest wait for a group's transform, from when it is asked; past it
-   * the group is left out, so that a slow or hanging transform of groups
-   * never holds the user's id back. Absent: no bound.
+   * With the app's own transform (a function): how long groups may still take
+   * once the user's id is known; past it, those not transformed yet are left
+   * out, so that a slow or hanging transform of groups holds the user's id back
+   * no longer. Absent, or with `'sha-256'` (the module's own digest, which
+   * cannot hang): no bound.
    */
   groupTimeoutMs?: number;
   timers?: GroupTimers;
@@ -46,37 +48,56 @@ export type ResolveIdentityOptions = IdentityOptions & {
   onUser?: (userEntityRef: string, userId: Promise<string>) => void;
 };
 
-/** `id`, or a rejection once `ms` have passed without it. */
-function within(id: Promise<string>, ms: number | undefined, timers: GroupTimers): Promise<string> {
-  if (ms === undefined) return id;
-  return new Promise<string>((resolve, reject) => {
-    const timer = timers.setTimeout(() => reject(new Error('too slow')), ms);
-    id.then(
-      value => {
-        timers.clearTimeout(timer);
-        resolve(value);
-      },
-      error => {
-        timers.clearTimeout(timer);
-        reject(error);
-      },
-    );
+/** Marks a group whose transform had not answered when its time was up. */
+const LATE = Symbol('late');
+
+/**
+ * Resolves once `ms` have passed after `userId` settled; `cancel` stops the
+ * timer (every group answered first).
+ */
+function afterUserId(userId: Promise<string>, ms: number, timers: GroupTimers) {
+  let timer: unknown;
+  let cancelled = false;
+  const expired = new Promise<typeof LATE>(resolve => {
+    const start = () => {
+      if (!cancelled) timer = timers.setTimeout(() => resolve(LATE), ms);
+    };
+    userId.then(start, start);
   });
+  return {
+    expired,
+    cancel() {
+      cancelled = true;
+      if (timer !== undefined) timers.clearTimeout(timer);
+    },
+  };
 }
 
 async function resolveGroups(
   ownershipEntityRefs: () => unknown,
+  userId: Promise<string>,
   { transform, salt, groups, warn, groupTimeoutMs, timers = globalThis }: ResolveIdentityOptions,
 ): Promise<SegmentGroup[]> {
   if (!groups) return [];
   const refs = selectGroupRefs(ownershipEntityRefs(), groups.limit);
-  const ids = await Promise.allSettled(refs.map(ref => within(transformEntityRef(ref, transform, salt), groupTimeoutMs, timers)));
+  const bound = typeof transform === 'function' && groupTimeoutMs !== undefined && refs.length ? afterUserId(userId, groupTimeoutMs, timers) : undefined;
+  const ids = await Promise.allSettled(
+    refs.map(ref => {
+      const id = transformEntityRef(ref, transform, salt);
+      return bound ? Promise.race([id, bound.expired]) : id;
+    }),
+  );
+  bound?.cancel();
+  const late = ids.filter(id => id.status === 'fulfilled' && id.value === LATE).length;
   const failed = ids.filter(id => id.status === 'rejected').length;
-  if (failed) warn?.(`Segment analytics: ${failed} of the user's groups could not be transformed in time and are not sent`);
+  if (failed) warn?.(`Segment analytics: ${failed} of the user's groups could not be transformed and are not sent`);
+  if (late) {
+    warn?.(`Segment analytics: ${late} of the user's groups took over ${groupTimeoutMs} ms after the user's id and are not sent`);
+  }
   const seen = new Set<string>();
   const result: SegmentGroup[] = [];
   ids.forEach((id, i) => {
-    if (id.status !== 'fulfilled' || seen.has(id.value)) return;
+    if (id.status !== 'fulfilled' || id.value === LATE || seen.has(id.value)) return;
     seen.add(id.value);
     result.push({ groupId: id.value, traits: transform ? {} : { name: entityName(refs[i]) } });
   });
@@ -93,8 +114,8 @@ async function resolveGroups(
  * carry the group's name only when no transform is set. Rejects when the
  * identity or the user's transform fails, or the id is refused (the caller
  * then sends anonymously, and with a transform no error quotes the ref);
- * a group whose transform fails, or takes longer than `groupTimeoutMs`, is
- * left out.
+ * a group whose transform fails, or (the app's function) has not answered
+ * `groupTimeoutMs` after the user's id, is left out.
  */
 export async function resolveIdentity(options: ResolveIdentityOptions): Promise<ResolvedIdentity> {
   let identity: BackstageUserIdentity;
@@ -119,6 +140,6 @@ export async function resolveIdentity(options: ResolveIdentityOptions): Promise<
   };
   const transformed = transformEntityRef(userEntityRef, options.transform, options.salt);
   options.onUser?.(userEntityRef, transformed);
-  const [userId, groups] = await Promise.all([transformed, resolveGroups(() => identity.ownershipEntityRefs, options).catch(noGroups)]);
+  const [userId, groups] = await Promise.all([transformed, resolveGroups(() => identity.ownershipEntityRefs, transformed, options).catch(noGroups)]);
   return { userId, groups };
 }
