@@ -169,6 +169,10 @@ describe('requests in flight with groups while Segment hangs', () => {
 
     expect((await post(ctx.relay.server, 'i', identify())).status).toBe(503);
     expect((await post(ctx.relay.server, 'b', { batch: [trackCall(), identify()] })).status).toBe(503);
+    // Its type spelled with a JSON escape is an identify too.
+    const escaped = JSON.stringify({ batch: [identify()] }).replace('"identify"', '"\\u0069dentify"');
+    expect(escaped).not.toContain('identify');
+    expect((await post(ctx.relay.server, 'b', escaped)).status).toBe(503);
     // A track call brings no group call: still taken.
     const track = post(ctx.relay.server, 't', trackCall()).then(res => res.status);
     await ctx.segment.received(fit + 1);

@@ -145,8 +145,9 @@ export function createRouter({ config, httpAuth, userInfo, cache, logger, origin
       refuse(req, res, body);
       return;
     }
-    // With groups, an identify brings up to `limit` group calls of the relay's own: counted too.
-    const mayIdentify = SINGLE_CALL_PATHS.get(path) === 'identify' || (batch && body.value.includes('identify'));
+    // With groups, an identify brings up to `limit` group calls of the relay's own: counted too (a batch naming
+    // one, or holding a JSON escape, which could spell its type: analytics-next escapes no letter).
+    const mayIdentify = SINGLE_CALL_PATHS.get(path) === 'identify' || (batch && (body.value.includes('identify') || body.value.includes('\\u')));
     const groupCharge = config.groups && mayIdentify ? config.groups.limit * GROUP_CALL_CHARGE : 0;
     const admission = inFlight.enter(inFlightCharge(Buffer.byteLength(body.value, 'utf8'), bodyShape(body.value)) + groupCharge);
     if (!admission.admitted) {

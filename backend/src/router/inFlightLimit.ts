@@ -28,9 +28,8 @@ export const CONTAINER_CHARGE = 16;
 
 /**
  * What each group call the relay adds after an identify is counted as (with
- * `groups`, for a request that may hold an identify): its body in the request
- * to Segment, a copied context of at most 2 KB (`MAX_GROUP_CONTEXT_BYTES`)
- * and its ids.
+ * `groups`, for a request that may hold an identify): the most a group call
+ * holds as JSON (`MAX_GROUP_CALL_BYTES`), copied into the body sent to Segment.
  */
 export const GROUP_CALL_CHARGE = 2560;
 

@@ -38,21 +38,18 @@ async function post(upstream: Upstream, body: string, deadline: number): Promise
 
 /**
  * Sends `messages` to Segment's `/batch` endpoint with the write key as HTTP
- * Basic auth, all of it within `timeoutMs` (one deadline for every body a
- * large request was split into); stops at the first request that fails and
- * returns its outcome.
+ * Basic auth, within `timeoutMs`: a request too large for one body (the
+ * server's ids and group calls made it grow) goes as several, sent at once
+ * under one deadline; the outcome is the first failure in order, if any.
  *
  * @remarks
- * When a request after the first fails, the browser retries the whole call
- * and Segment receives the earlier messages again with the same messageIds,
- * which it deduplicates. Nothing is queued here: a failure goes back to the
- * browser, whose library retries.
+ * When one body fails, the browser retries the whole call and Segment
+ * receives the other messages again with the same messageIds, which it
+ * deduplicates. Nothing is queued here: a failure goes back to the browser,
+ * whose library retries.
  */
 export async function forward(upstream: Upstream, messages: readonly JsonObject[], sentAt?: string): Promise<UpstreamOutcome> {
   const deadline = performance.now() + upstream.timeoutMs;
-  for (const body of batchBodies(messages, sentAt)) {
-    const outcome = await post(upstream, body, deadline);
-    if (outcome.kind !== 'delivered') return outcome;
-  }
-  return { kind: 'delivered' };
+  const outcomes = await Promise.all(batchBodies(messages, sentAt).map(body => post(upstream, body, deadline)));
+  return outcomes.find(outcome => outcome.kind !== 'delivered') ?? { kind: 'delivered' };
 }

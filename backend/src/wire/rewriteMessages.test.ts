@@ -203,7 +203,7 @@ describe('rewriteMessages', () => {
     expect(out).toHaveLength(1002);
   });
 
-  it("copies the identify's context into its group calls only up to 2 KB: a larger one leaves them only the context's ip", () => {
+  it("copies the identify's context into its group calls only while they stay within 2,560 bytes: a larger one leaves them only the context's ip", () => {
     const groupIds = Array.from({ length: 100 }, (_, i) => `${i}`.padStart(64, 'g'));
     const withGroups = { ...sender, caller: { userId: USER, groupIds } };
     const size = (m: object) => Buffer.byteLength(JSON.stringify(m), 'utf8');
@@ -233,6 +233,22 @@ describe('rewriteMessages', () => {
     for (const call of out.slice(1)) {
       expect(size(call)).toBeLessThanOrEqual(32 * 1024);
       expect(call).toMatchObject({ userId: USER, messageId: expect.stringMatching(/^grp-/) });
+    }
+  });
+
+  it.each([
+    ['anonymousId', 'a'.repeat(30 * 1024)],
+    ['integrations', Object.fromEntries(Array.from({ length: 1700 }, (_, i) => [`d${i}`.padEnd(10, 'x'), true]))],
+    ['timestamp', `2026-12-06T12:00:00.${'1'.repeat(30 * 1024)}Z`],
+  ])('a large %s of the identify is not copied into its 100 group calls: each stays within 2,560 bytes', (key, value) => {
+    const groupIds = Array.from({ length: 100 }, (_, i) => `${i}`.padStart(64, 'g'));
+    const out = rewritten(request(message({ type: 'identify', [key]: value })), { ...sender, caller: { userId: USER, groupIds } });
+    const size = (m: object) => Buffer.byteLength(JSON.stringify(m), 'utf8');
+    expect(out).toHaveLength(101);
+    for (const call of out.slice(1)) {
+      expect(call).toMatchObject({ type: 'group', userId: USER, context: { ip: '203.0.113.7' } });
+      expect(call).not.toHaveProperty(key);
+      expect(size(call)).toBeLessThanOrEqual(2560);
     }
   });
 

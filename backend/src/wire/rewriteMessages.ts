@@ -124,38 +124,44 @@ function rewrite(message: CheckedMessage, { caller, maskIP, clientIp }: Sender):
 }
 
 /**
- * Largest identify context, as JSON, that the relay's group calls copy: each
- * group call carries it again (up to 100 of them per identify), so a large one
- * would multiply what a request holds and sends.
+ * Largest group call the relay makes, as JSON: each identify brings one per
+ * group (up to 100), so what a group call copies from the identify (its
+ * context, `anonymousId`, `integrations`) is copied only while the call stays
+ * this small. The requests in flight are counted with it (`GROUP_CALL_CHARGE`).
  */
-export const MAX_GROUP_CONTEXT_BYTES = 2048;
+export const MAX_GROUP_CALL_BYTES = 2560;
+
+/** Longest identify `timestamp` a group call repeats (an ISO 8601 time is about 30 characters). */
+const MAX_GROUP_TIMESTAMP_LENGTH = 64;
 
 const byteSize = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
 
 /**
  * The group calls the relay sends after an identify: one per group of the
- * caller, in order, with the identify's time and context, and messageIds
- * derived from the identify's so that a retried identify repeats them exactly.
- * A context over {@link MAX_GROUP_CONTEXT_BYTES} is not copied: those group
- * calls carry only the context's `ip`; one still over 32 KB (a long
- * `anonymousId` or `integrations`) goes without those two (Segment would
- * refuse it, and the batch with it).
+ * caller, in order, with the identify's time and messageIds derived from the
+ * identify's so that a retried identify repeats them exactly. Each carries
+ * the context's `ip`, and the identify's whole context, `anonymousId` and
+ * `integrations` only while it stays within {@link MAX_GROUP_CALL_BYTES}.
  */
 function groupCalls(identify: JsonObject, groupIds: readonly string[]): JsonObject[] {
-  const whole = withoutKeys(identify.context as JsonObject, ['groupId']);
-  const context = byteSize(whole) > MAX_GROUP_CONTEXT_BYTES ? { ip: whole.ip } : whole;
+  const context = withoutKeys(identify.context as JsonObject, ['groupId']);
+  const { timestamp } = identify;
   return groupIds.map(groupId => {
-    const call: JsonObject = {
+    let call: JsonObject = {
       type: 'group',
       groupId,
       userId: identify.userId,
       messageId: derivedId('grp-', String(identify.messageId), groupId),
-      context,
+      context: { ip: context.ip },
     };
-    if (identify.timestamp !== undefined) call.timestamp = identify.timestamp;
-    const full = { ...call };
-    for (const key of ['anonymousId', 'integrations']) if (identify[key] !== undefined) full[key] = identify[key];
-    return byteSize(full) > MAX_MESSAGE_BYTES ? call : full;
+    if (typeof timestamp === 'string' && timestamp.length <= MAX_GROUP_TIMESTAMP_LENGTH) call.timestamp = timestamp;
+    const more: Array<[string, unknown]> = [['context', context], ['anonymousId', identify.anonymousId], ['integrations', identify.integrations]];
+    for (const [key, value] of more) {
+      if (value === undefined) continue;
+      const larger = { ...call, [key]: value };
+      if (byteSize(larger) <= MAX_GROUP_CALL_BYTES) call = larger;
+    }
+    return call;
   });
 }
 
