@@ -171,9 +171,13 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * replaced elsewhere, a waiting page call compared with the document as
  * sent (cached): 30089 B, budget 29.5 KB; 30079 B after their third look.
  * Then (2026-12-06) an event dropped only because a rule expression could
- * not tell (too long a field) says so once: 30226 B, budget 29.75 KB.
+ * not tell (too long a field) says so once: 30226 B, budget 29.75 KB. Then
+ * fixes from generative identity and delivery fuzzing and their second look:
+ * groups of the app's own transform bounded after the user's id (a hanging
+ * one held the id back), identity refs with spaces or without their kind
+ * recognized, the capture time taken at the call: 30463 B, budget 30 KB.
  */
-const OWN_CODE_LIMIT = 29.75 * 1024;
+const OWN_CODE_LIMIT = 30 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];
 
 const failures = [];
