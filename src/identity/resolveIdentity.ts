@@ -2,6 +2,7 @@ import type { BackstageUserIdentity } from '@backstage/core-plugin-api';
 import { entityName, selectGroupRefs } from './selectGroupRefs';
 import { transformEntityRef, withheld } from './transformEntityRef';
 import type { IdentityOptions } from './userIdOptions';
+import type { Timers } from '../time/scheduler';
 
 /** One Segment `group` call: the group's id and its traits. */
 export type SegmentGroup = {
@@ -18,12 +19,6 @@ export type ResolvedIdentity = {
   groups: readonly SegmentGroup[];
 };
 
-/** The timers a group's transform is bounded by; injected so tests use fake timers. */
-export type GroupTimers = {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-};
-
 /** {@link IdentityOptions}, plus which groups to send. */
 export type ResolveIdentityOptions = IdentityOptions & {
   /** `false` or absent: no groups. */
@@ -36,7 +31,7 @@ export type ResolveIdentityOptions = IdentityOptions & {
    * cannot hang): no bound.
    */
   groupTimeoutMs?: number;
-  timers?: GroupTimers;
+  timers?: Timers;
   /** Told once when a group's transform fails or is too slow (the group is left out). */
   warn?: (message: string) => void;
   /**
@@ -55,7 +50,7 @@ const LATE = Symbol('late');
  * Resolves once `ms` have passed after `userId` settled; `cancel` stops the
  * timer (every group answered first).
  */
-function afterUserId(userId: Promise<string>, ms: number, timers: GroupTimers) {
+function afterUserId(userId: Promise<string>, ms: number, timers: Timers) {
   let timer: unknown;
   let cancelled = false;
   const expired = new Promise<typeof LATE>(resolve => {

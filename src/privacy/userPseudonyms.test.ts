@@ -1,5 +1,6 @@
 import { REDACTED } from './PrivacyConfig';
-import { createUserPseudonyms, PseudonymTimers } from './userPseudonyms';
+import type { Timers } from '../time/scheduler';
+import { createUserPseudonyms } from './userPseudonyms';
 
 // Verified in a shell: printf 'user:default/jane.doe' | sha256sum (and bob)
 const JANE_SHA256 = 'd410da1ed71c25c5c8283dbe81f6dc56e3e447d51bed6a98dd4d17da7fc64311';
@@ -11,7 +12,7 @@ const R = REDACTED;
 /** Timers that fire only when told to. */
 function manualTimers() {
   const due: Array<() => void> = [];
-  const timers: PseudonymTimers = {
+  const timers: Timers = {
     setTimeout: fn => due.push(fn),
     clearTimeout: () => {},
   };

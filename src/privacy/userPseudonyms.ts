@@ -3,6 +3,7 @@ import { transformEntityRef } from '../identity/transformEntityRef';
 import type { UserIdTransformOption } from '../identity/userIdOptions';
 import { canonicalUserRef, FoundRef, findUserRefs, OwnRef, ownRefOf } from './findUserRefs';
 import { REDACTED } from './PrivacyConfig';
+import type { Timers } from '../time/scheduler';
 import { caselessKey } from '../text/caseless';
 import { replaceInOriginal } from '../text/textView';
 
@@ -12,12 +13,6 @@ import { replaceInOriginal } from '../text/textView';
  */
 export const MAX_REMEMBERED = 8192;
 
-/** The timers pseudonyms are bounded by; injected so tests use fake timers. */
-export type PseudonymTimers = {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-};
-
 /** Options of {@link createUserPseudonyms}. */
 export type UserPseudonymOptions = {
   /** The user id's transform: every user ref is pseudonymized with it. */
@@ -26,7 +21,7 @@ export type UserPseudonymOptions = {
   salt?: string;
   /** Longest wait for one ref's pseudonym; past it, the ref is redacted. */
   timeoutMs: number;
-  timers?: PseudonymTimers;
+  timers?: Timers;
 };
 
 /** The path of a page's location (a URL or a path): without its scheme, host, query and fragment. */

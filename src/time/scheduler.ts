@@ -15,6 +15,9 @@ export type Scheduler = {
   clearTimeout(handle: unknown): void;
 };
 
+/** Timers alone, for a part that bounds a wait and reads no clock; injected so tests use fake timers. */
+export type Timers = Pick<Scheduler, 'setTimeout' | 'clearTimeout'>;
+
 /** The browser's clocks and timers. */
 export const browserScheduler: Scheduler = {
   now: monotonicClock(),

@@ -6,6 +6,9 @@ export type JsonObject = Record<string, unknown>;
 /** One message from the browser, checked: its type is known. */
 export type CheckedMessage = JsonObject & { type: SegmentType; messageId: string };
 
+/** `value` as JSON, in UTF-8 bytes (Segment's limits are in bytes). */
+export const byteSize = (value: unknown): number => Buffer.byteLength(JSON.stringify(value), 'utf8');
+
 /** Whether `value` is a plain JSON object (not null, not an array). */
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -71,7 +74,7 @@ export function checkMessage(message: unknown, pathType?: SegmentType): Checked<
     return bad('event is required on a track call (a non-empty string)');
   }
   if (depthOf(message, MAX_DEPTH) > MAX_DEPTH) return bad(`a message may nest at most ${MAX_DEPTH} levels deep`);
-  const bytes = Buffer.byteLength(JSON.stringify(message), 'utf8');
+  const bytes = byteSize(message);
   if (bytes > MAX_MESSAGE_BYTES) {
     return { ok: false, status: 413, message: `a message is ${bytes} bytes; Segment accepts at most ${MAX_MESSAGE_BYTES} (32 KB)` };
   }

@@ -1,6 +1,6 @@
 import type { Caller } from '../identity/resolveCaller';
 import { derivedId } from '../identity/pseudonymize';
-import { isObject, type Checked, type CheckedMessage, type JsonObject } from './checkMessage';
+import { byteSize, isObject, type Checked, type CheckedMessage, type JsonObject } from './checkMessage';
 import { MAX_MESSAGE_BYTES } from './limits';
 import type { RelayRequest } from './readRequest';
 
@@ -134,8 +134,6 @@ export const MAX_GROUP_CALL_BYTES = 2560;
 /** Longest identify `timestamp` a group call repeats (an ISO 8601 time is about 30 characters). */
 const MAX_GROUP_TIMESTAMP_LENGTH = 64;
 
-const byteSize = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
-
 /**
  * The group calls the relay sends after an identify: one per group of the
  * caller, in order, with the identify's time and messageIds derived from the
@@ -182,7 +180,7 @@ export function rewriteMessages({ messages, batch }: RelayRequest, sender: Sende
   for (const [index, message] of messages.entries()) {
     if (message.type === 'group' || message.type === 'alias') continue;
     const rewritten = rewrite(message, sender);
-    const bytes = Buffer.byteLength(JSON.stringify(rewritten), 'utf8');
+    const bytes = byteSize(rewritten);
     if (bytes > MAX_MESSAGE_BYTES) {
       const where = batch ? `batch[${index}]: ` : '';
       return { ok: false, status: 413, message: `${where}the message is ${bytes} bytes once the server's ids are set; Segment accepts at most ${MAX_MESSAGE_BYTES} (32 KB)` };
