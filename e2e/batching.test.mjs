@@ -235,6 +235,29 @@ describe('batching (Chromium, embedded collector)', { skip: missing, concurrency
     assert.ok(failing[0].includes(endpoint), failing[0]);
   });
 
+  it('events a load took from storage and was left with for good, undelivered (Segment failing): the next load sends them at once', async () => {
+    // Each load claims what it takes from storage (so that two tabs opening at once never both send it), and
+    // that claim keeps other loads off for a minute in case the taker dies before sending: a load left for
+    // good gives its claim up with the events it stores again.
+    const site = await outsideSite(closeLater);
+    const h = await harness({ segment: { batching: BATCHING } });
+    await quiet(h.collector, started);
+    h.collector.failFor(120000, 503);
+    await fireInOneTask(h.page, 'custom', 10);
+    await h.page.waitForTimeout(500);
+    await h.page.goto(site.url); // stored by this load: it could not deliver them
+    await h.page.goto(`${h.app.url}/playground`);
+    await signInIfAsked(h.page);
+    await h.page.waitForTimeout(3000); // taken by this load, handed to its batcher, refused by Segment
+    await h.page.goto(site.url);
+    assert.equal(named(h.collector.messages(), 'deploy').length, 0, 'Segment refused every request so far');
+    h.collector.failFor(0);
+    await h.page.goto(`${h.app.url}/playground`);
+    await signInIfAsked(h.page);
+    const messages = await h.collector.waitFor(m => distinctIds(named(m, 'deploy')) >= 10, 20000).catch(() => h.collector.messages());
+    assert.equal(distinctIds(named(messages, 'deploy')), 10, 'the ten events, sent by the third load without waiting for the claim to lapse');
+  });
+
   it('more than 64 KB in the batcher when the page is left for good (not in the same task): sent by the next load', async () => {
     // Big batches of big events: 60 of them (about 130 KB) wait in the batcher for its timer when the page goes.
     // The batcher then sends what it holds, with keepalive only within the browser's 64 KB budget, the rest

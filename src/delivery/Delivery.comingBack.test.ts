@@ -32,7 +32,7 @@ async function pageThenNextLoad(storage: ReturnType<typeof memoryStorage>, held:
 /** A claim ledger that answers when the test says: `grant(i)` grants the i-th claim all it asked for. */
 function answeredLedger() {
   const claims: Array<{ ids: string[]; answer: (granted: Set<string>) => void }> = [];
-  const ledger: ClaimLedger = { claim: ids => new Promise(answer => claims.push({ ids, answer })) };
+  const ledger: ClaimLedger = { claim: ids => new Promise(answer => claims.push({ ids, answer })), heldClaim: () => undefined };
   const grant = async (i: number) => {
     claims[i].answer(new Set(claims[i].ids));
     await advance(0);

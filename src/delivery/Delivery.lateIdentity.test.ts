@@ -96,7 +96,7 @@ describe('Delivery, an identity later than its time-out', () => {
   it('hidden while a call waits again, then left for good: sent as it goes, even where the claim ledger cannot answer any more', async () => {
     const { sent, transport } = recordingTransport();
     const storage = memoryStorage();
-    const ledger = { claim: () => never<Set<string>>() }; // IndexedDB, once the page is unloaded
+    const ledger = { claim: () => never<Set<string>>(), heldClaim: () => undefined }; // IndexedDB, once the page is unloaded
     const { d, life } = deliveryWithStore(storage, { transport: Promise.resolve(transport), userId: never<string>(), identityTimeoutMs: 1000, ledger });
     d.enqueue(clickCall('sign-in page'));
     await advance(1100);

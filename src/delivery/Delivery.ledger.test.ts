@@ -44,7 +44,7 @@ function page(storage: KeyValueStorage, options: Partial<DeliveryOptions>) {
     onPageLeave: life.onPageLeave,
     ...options,
   });
-  return { delivery, sent, sentOptions, life };
+  return { delivery, sent, sentOptions, life, transport };
 }
 
 /** A ledger that answers when the test says: `answer(granted)` answers the oldest claim not answered. */
@@ -52,6 +52,7 @@ function heldLedger() {
   const claims: { ids: string[]; answer: (granted: string[]) => void }[] = [];
   const ledger: ClaimLedger = {
     claim: ids => new Promise(resolve => claims.push({ ids, answer: granted => resolve(new Set(granted)) })),
+    heldClaim: () => undefined,
   };
   return { ledger, claims };
 }
@@ -163,6 +164,31 @@ describe('Delivery with a claim ledger (tabs opened at once)', () => {
     await advance(120_000);
     await advanceWithIndexedDb(500);
     expect(tab.sent).toHaveLength(4);
+  });
+
+  it.each([
+    ['unloaded for good: the next load sends them at once (the claim goes with them)', { final: true }, 3],
+    ['kept in the back/forward cache (it may come back): the next load waits for the hold', { final: false, pageHide: true }, 0],
+  ])('a load that took stored calls and was left before seeing them delivered, %s', async (_, leave, atOnce) => {
+    const { data, storage } = countingStorage();
+    storeBacklog(storage, 3, 'u', 'mine');
+    const factory = new IDBFactory();
+    const ledger = () => createClaimLedger({ indexedDB: factory, writeKey: 'wk', wallNow: () => Date.now(), scheduler: browserScheduler });
+    const first = page(storage, { ledger: ledger() });
+    await advanceWithIndexedDb(1000);
+    expect(first.sent).toEqual(['identify u', 'click mine-0 as u', 'click mine-1 as u', 'click mine-2 as u']);
+    // The library still holds them (no answer yet) as the page goes: stored again.
+    first.transport.heldInMemory = () =>
+      ['mine0', 'mine1', 'mine2'].map((messageId, i) => ({ messageId, owner: 'u', call: { ...clickCall(`mine-${i}`), timestamp: new Date() } }));
+    first.life.leave(leave);
+    expect(stored(data)).toEqual(['mine0', 'mine1', 'mine2']);
+    const next = page(storage, { ledger: ledger() });
+    await advanceWithIndexedDb(1000);
+    expect(next.sent.slice(1)).toHaveLength(atOnce);
+    await advance(60_000);
+    await advanceWithIndexedDb(500);
+    expect(next.sent).toEqual(['identify u', 'click mine-0 as u', 'click mine-1 as u', 'click mine-2 as u']);
+    expect(stored(data)).toEqual([]);
   });
 
   it("anonymous calls claimed late carry a fresh anonymous id, not that of this load's user", async () => {

@@ -230,7 +230,8 @@ export class Delivery {
     const owner = open ? this.sessionUserId ?? null : null;
     const held = pageHide && state.kind === 'ready' ? state.transport.heldInMemory?.(unannounced) ?? [] : [];
     if (this.identity.state.kind !== 'known') this.carryOver?.leftUnidentified();
-    this.carryOver?.save(this.queue, [...held, ...this.carryOver.restored.remaining()], owner, !open, call => this.prepare(call));
+    const copies = [...held, ...(this.carryOver?.restored.remaining() ?? [])];
+    this.carryOver?.save(this.queue, copies, { initialOwner: owner, claim: !open, final, prepare: call => this.prepare(call) });
     if (state.kind !== 'ready') return;
     try {
       state.transport.leaving?.(final);

@@ -24,6 +24,22 @@ export type CarryOverOptions = {
   standIn?: () => string | undefined;
 };
 
+/** How {@link CarryOver.save} stores. */
+export type SaveOptions = {
+  /** The user of the queue's calls before its first session. */
+  initialOwner: string | null;
+  /**
+   * The queued calls are sent from the queue only if still stored when their
+   * turn comes (else another load took them); otherwise the page sends them
+   * all (also those stored earlier), and the stored copy stays.
+   */
+  claim: boolean;
+  /** The page is unloaded for good (it cannot come back): the ledger's claims it holds go with the calls. */
+  final: boolean;
+  /** Each call as it would be sent (undefined: never sent). */
+  prepare: (call: SegmentCall) => SegmentCall | undefined;
+};
+
 /**
  * The carry-over store layered on the queue: what the page could not hand
  * over when it was left is stored, each call with the user it belongs to,
@@ -60,19 +76,10 @@ export class CarryOver {
   /**
    * Stores `copies` (restored calls, as they were stored) and the calls
    * waiting in `queue`, with the user each belongs to (sessions in the queue
-   * change it; `initialOwner` before the first), in one write. `claim`: the
-   * queued calls are sent from the queue only if still stored when their turn
-   * comes (else another load took them); otherwise the page sends them all
-   * (also those stored earlier), and the stored copy stays.
-   * `prepare` gives each call as it would be sent (undefined: never sent).
+   * change it; `initialOwner` before the first), in one write (see
+   * {@link SaveOptions}).
    */
-  save(
-    queue: CallQueue,
-    copies: StoredCall[],
-    initialOwner: string | null,
-    claim: boolean,
-    prepare: (call: SegmentCall) => SegmentCall | undefined,
-  ): void {
+  save(queue: CallQueue, copies: StoredCall[], { initialOwner, claim, final, prepare }: SaveOptions): void {
     this.round++;
     this.claimingBack = false;
     this.restored.abandonClaims();
@@ -92,7 +99,13 @@ export class CarryOver {
       toStore.push({ messageId: item.messageId, owner, call, ...this.anonymousIdFor(owner) });
     }
     if (!toStore.length) return;
-    const kept = this.options.store.save(toStore);
+    const { ledger } = this.options;
+    // Left for good: what this load claimed, it gives up with the call, for the next load to take at once.
+    const release = (stored: StoredCall) => {
+      const held = final ? ledger?.heldClaim(stored.messageId) : undefined;
+      return held === undefined ? stored : { ...stored, claim: held };
+    };
+    const kept = this.options.store.save(toStore.map(release));
     for (const { messageId } of copies) if (kept.has(messageId)) this.copies.add(messageId);
     for (const item of queued) {
       if (claim) item.stored = kept.has(item.messageId!);

@@ -47,6 +47,20 @@ describe('the claim ledger (which page load sends a stored call)', () => {
     expect([...(await b.claim(['x']))]).toEqual([]);
   });
 
+  it('a claim its holder gave up with the call (left for good) is granted at once, for that claim only', async () => {
+    let now = 1_700_000_000_000;
+    const [a, b, c] = tabs(new IDBFactory(), () => now)(3);
+    await a.claim(['x', 'y']);
+    const released = new Map([['x', a.heldClaim('x')!]]);
+    now += 1000;
+    expect([...(await b.claim(['x', 'y'], released))]).toEqual(['x']);
+    expect(b.heldClaim('x')).toBe(now);
+    expect(b.heldClaim('y')).toBeUndefined();
+    // x is b's now: a's old claim, given up, does not take it from b; nor does a made-up one.
+    expect([...(await c.claim(['x'], released))]).toEqual([]);
+    expect([...(await c.claim(['x', 'y'], new Map([['x', now - 1], ['y', now]])))]).toEqual([]);
+  });
+
   it('the clock stepped back: a claim made "in the future" still holds', async () => {
     let now = 1_700_000_000_000;
     const [a, b] = tabs(new IDBFactory(), () => now)(2);

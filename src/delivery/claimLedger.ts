@@ -14,9 +14,17 @@ export type ClaimLedger = {
    * resolves with those no other load took less than `CLAIM_HOLD_MS`
    * (`claimHold.ts`) ago (this load's own claims are granted again). Never
    * rejects: where the ledger fails, every id is returned (the store's own
-   * take then decides, as without a ledger).
+   * take then decides, as without a ledger). `released`: claims their holders
+   * gave up (messageId to the claim, as {@link ClaimLedger.heldClaim} gave it
+   * to the load that stored the call again, left for good): granted too.
    */
-  claim(messageIds: string[]): Promise<Set<string>>;
+  claim(messageIds: string[], released?: ReadonlyMap<string, number>): Promise<Set<string>>;
+  /**
+   * This load's claim on a call (as recorded), if it holds one: a load left
+   * for good stores it with the call, so that the next load need not wait
+   * for the hold to lapse.
+   */
+  heldClaim(messageId: string): number | undefined;
 };
 
 /** How long the ledger waits for IndexedDB before it lets the store decide alone. */
@@ -69,7 +77,7 @@ export function createClaimLedger({ indexedDB, writeKey, wallNow, scheduler }: C
     }));
 
   /** One transaction: the ids free (never claimed, longer than the hold ago, or by this page) are claimed; stale claims are pruned. */
-  function claimIn(db: IDBDatabase, ids: string[], done: (won: Set<string> | undefined) => void) {
+  function claimIn(db: IDBDatabase, ids: string[], released: ReadonlyMap<string, number> | undefined, done: (won: Set<string> | undefined) => void) {
     const now = wallNow();
     const stale = (at: unknown) => typeof at !== 'number' || now - at > CLAIM_HOLD_MS || at - now > 24 * 3_600_000;
     const won = new Set<string>();
@@ -80,7 +88,8 @@ export function createClaimLedger({ indexedDB, writeKey, wallNow, scheduler }: C
       const key = `${writeKey}\n${id}`;
       const read = claims.get(key);
       read.onsuccess = () => {
-        if (!stale(read.result) && ours.get(key) !== read.result) return;
+        const free = stale(read.result) || ours.get(key) === read.result || released?.get(id) === read.result;
+        if (!free) return;
         claims.put(now, key);
         ours.set(key, now);
         claimed.add(key);
@@ -103,7 +112,7 @@ export function createClaimLedger({ indexedDB, writeKey, wallNow, scheduler }: C
   }
 
   return {
-    claim(ids) {
+    claim(ids, released) {
       const all = new Set(ids);
       if (!ids.length) return Promise.resolve(all);
       return new Promise(resolve => {
@@ -117,7 +126,7 @@ export function createClaimLedger({ indexedDB, writeKey, wallNow, scheduler }: C
         }
         void open().then(db => {
           try {
-            if (db) claimIn(db, ids, settle);
+            if (db) claimIn(db, ids, released, settle);
             else settle(undefined);
           } catch {
             settle(undefined);
@@ -125,11 +134,12 @@ export function createClaimLedger({ indexedDB, writeKey, wallNow, scheduler }: C
         });
       });
     },
+    heldClaim: messageId => ours.get(`${writeKey}\n${messageId}`),
   };
 }
 
 const ledgers = new Map<string, ClaimLedger>();
-const everyId: ClaimLedger = { claim: async ids => new Set(ids) };
+const everyId: ClaimLedger = { claim: async ids => new Set(ids), heldClaim: () => undefined };
 
 /** The page's ledger of a write key, in the browser's IndexedDB (one per write key and page). */
 export function claimLedgerOf(writeKey: string): ClaimLedger {

@@ -4,7 +4,7 @@ import { EnabledSegmentConfig } from '../config/SegmentConfig';
 import { CurrentDocument, titleWaitMs } from '../mapping/pageHistory';
 import { TitleWatch, watchTitles } from './titleWatch';
 import { createCallStore } from './callStore';
-import type { claimLedgerOf } from './claimLedger';
+import type { ClaimLedger, claimLedgerOf } from './claimLedger';
 import { Delivery } from './Delivery';
 import { MAX_IN_FLIGHT } from './pacing';
 import { browserScheduler } from '../time/scheduler';
@@ -106,6 +106,8 @@ export function createDelivery(
     chunk().catch(() => undefined);
     transport = whenReady.then(load);
   } else transport = load();
+  /** The ledger in the library's chunk, once a claim has loaded it (before any claim, this load holds none). */
+  let loadedLedger: ClaimLedger | undefined;
   return new Delivery({
     transport: transport.then(overTransport),
     userId,
@@ -119,7 +121,11 @@ export function createDelivery(
     // Only a store other tabs share needs a ledger (in the library's chunk, loaded by then); in memory, each page has its own.
     ledger:
       localStorage?.kind === 'usable'
-        ? { claim: ids => chunk().then(loaded => loaded.claimLedger(config.writeKey).claim(ids), () => new Set(ids)) }
+        ? {
+            claim: (ids, released) =>
+              chunk().then(loaded => (loadedLedger = loaded.claimLedger(config.writeKey)).claim(ids, released), () => new Set(ids)),
+            heldClaim: id => loadedLedger?.heldClaim(id),
+          }
         : undefined,
     onPageLeave: listenForPageLeave,
     scheduler,

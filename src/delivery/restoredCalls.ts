@@ -64,7 +64,8 @@ export class RestoredCalls {
     }
     this.asked++;
     const round = this.round;
-    void this.ledger.claim(ids).then(granted => {
+    const released = new Map(mine.flatMap(stored => (stored.claim === undefined ? [] : [[stored.messageId, stored.claim]])));
+    void this.ledger.claim(ids, released).then(granted => {
       // Left meanwhile: the claim holds them for this load, which may come back (shown again).
       if (round !== this.round) return this.claimLater(mine);
       this.asked--;

@@ -11,6 +11,12 @@ export type StoredCall = {
   owner: string | null;
   /** The anonymous id it must carry, when it must not carry the stored one. */
   anonymousId?: string;
+  /**
+   * The claim of the ledger (`claimLedger.ts`) the load that stored it held
+   * on it, when that load was left for good: the next load may claim it at
+   * once instead of waiting for that claim to lapse.
+   */
+  claim?: number;
   call: SegmentCall;
 };
 
@@ -19,7 +25,7 @@ export type StoredCall = {
  * settings it was made under (see `SegmentConfig.callSettings`; absent in
  * what versions before it stored).
  */
-export type Wire = { messageId: string; owner: string | null; anonymousId?: string; call: unknown; s?: string };
+export type Wire = { messageId: string; owner: string | null; anonymousId?: string; claim?: number; call: unknown; s?: string };
 
 /** The version of the stored text; text of another version (a later module's, in another tab) is not read, and a write replaces it. */
 export const FORMAT = 1;
@@ -51,7 +57,7 @@ export function otherSettings(count: number): string {
 /** A stored call read back; undefined when it is not one (another shape, a timestamp that is not a date). */
 export function fromWire(value: unknown): StoredCall | undefined {
   if (!value || typeof value !== 'object') return undefined;
-  const { messageId, owner, anonymousId, call } = value as Record<string, any>;
+  const { messageId, owner, anonymousId, claim, call } = value as Record<string, any>;
   if (typeof messageId !== 'string' || (owner !== null && typeof owner !== 'string')) return undefined;
   if (anonymousId !== undefined && typeof anonymousId !== 'string') return undefined;
   if (!call || typeof call !== 'object' || (call.type !== 'page' && call.type !== 'track')) return undefined;
@@ -61,7 +67,13 @@ export function fromWire(value: unknown): StoredCall | undefined {
   if (call.type === 'track' && typeof call.event !== 'string') return undefined;
   const timestamp = new Date(call.timestamp);
   if (Number.isNaN(timestamp.getTime())) return undefined;
-  return { messageId, owner, ...(anonymousId !== undefined && { anonymousId }), call: { ...call, timestamp } };
+  return {
+    messageId,
+    owner,
+    ...(anonymousId !== undefined && { anonymousId }),
+    ...(Number.isFinite(claim) && { claim }),
+    call: { ...call, timestamp },
+  };
 }
 
 
