@@ -191,6 +191,36 @@ describe('Delivery with a claim ledger (tabs opened at once)', () => {
     expect(stored(data)).toEqual([]);
   });
 
+  it("a claim read with stored calls is not stored again by a load that may come back: another tab does not send what it still holds", async () => {
+    const { data, storage } = countingStorage();
+    const factory = new IDBFactory();
+    const ledger = (f: IDBFactory = factory) => createClaimLedger({ indexedDB: f, writeKey: 'wk', wallNow: () => Date.now(), scheduler: browserScheduler });
+    // A load claimed them and was unloaded for good: stored with its claim.
+    const left = ledger();
+    void left.claim(['m0', 'm1', 'm2']);
+    await advanceWithIndexedDb(50);
+    const claim = left.heldClaim('m0');
+    storeOf(storage).save(
+      [0, 1, 2].map(i => ({ messageId: `m${i}`, owner: 'u', claim, call: { ...clickCall(`m-${i}`), timestamp: new Date(Date.now() - 1000 + i) } })),
+    );
+    // The next load's IndexedDB does not answer (its claims are not recorded); Segment is slow: one call in flight.
+    const hanging = { open: () => ({}) } as unknown as IDBFactory;
+    const b = page(storage, { ledger: ledger(hanging), maxInFlight: 1 });
+    b.transport.send = (_call, options) => {
+      b.sentOptions.push(options);
+      return new Promise(() => {});
+    };
+    await advanceWithIndexedDb(10_500);
+    // Hidden, kept in the back/forward cache: what it still holds is stored, without the other load's claim.
+    b.life.leave({ final: false, pageHide: true });
+    const marked = (JSON.parse(data.get(callStoreKey('wk'))!).calls as { claim?: number }[]).filter(c => c.claim !== undefined);
+    expect(marked).toEqual([]);
+    await advanceWithIndexedDb(1000);
+    const other = page(storage, { ledger: ledger() });
+    await advanceWithIndexedDb(2000);
+    expect(other.sent).toEqual(['identify u']);
+  });
+
   it("anonymous calls claimed late carry a fresh anonymous id, not that of this load's user", async () => {
     const { storage, ledger } = await claimedByLeftLoad(null);
     const tab = page(storage, { ledger });

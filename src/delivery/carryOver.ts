@@ -101,7 +101,9 @@ export class CarryOver {
     if (!toStore.length) return;
     const { ledger } = this.options;
     // Left for good: what this load claimed, it gives up with the call, for the next load to take at once.
-    const release = (stored: StoredCall) => {
+    // A claim read with a call is another load's: never stored again (it may match where this load's own claim
+    // never reached the ledger, and free the call while this page may still send it).
+    const release = ({ claim: _, ...stored }: StoredCall): StoredCall => {
       const held = final ? ledger?.heldClaim(stored.messageId) : undefined;
       return held === undefined ? stored : { ...stored, claim: held };
     };
