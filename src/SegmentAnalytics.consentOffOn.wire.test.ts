@@ -197,3 +197,45 @@ describe('switched off and on again on another device (the settings backend), th
     }
   });
 });
+
+describe('another tab closed at the moment of the "no" (it stores its queue and ids as it goes, after the "no")', () => {
+  it.each([
+    ['switched on again 3 s later', 3000],
+    ['switched on again half a second later', 500],
+  ])('%s: what it stored is not sent, and the new session has a fresh anonymous id', async (_, onAfterMs) => {
+    const storageApi = MockStorageApi.create();
+    const { analytics, waitFor, writeKey } = wire.create({}, { storageApi, identityApi: userIdentity('user:default/jane') });
+    click(analytics, 'before');
+    const first = await waitFor(m => subjects(m).includes('before'));
+    const oldId = first.find(m => m.type === 'track')!.anonymousId;
+    const network = tracksRefused();
+    let leftBehind: [string, string][] = [];
+    let cookies: string[] = [];
+    try {
+      click(analytics, 'held-in-the-closing-tab');
+      await advanceUntil(() => expect(network.refused('held-in-the-closing-tab')).toBe(true));
+      // What the closing tab's pagehide writes (its library's queue, the ids), as this page's own would.
+      window.dispatchEvent(new Event('pagehide'));
+      await jest.advanceTimersByTimeAsync(300);
+      leftBehind = Object.keys(localStorage).map(key => [key, localStorage.getItem(key)!]);
+      cookies = document.cookie.split(';').map(c => c.trim()).filter(Boolean);
+      expect(keptForNextLoad(writeKey)).toEqual(['held-in-the-closing-tab']);
+    } finally {
+      network.restore();
+    }
+    await consentOf(storageApi).setDecision('denied');
+    // The closing tab's writes land just after the "no" (it never learns of it).
+    for (const [key, value] of leftBehind) localStorage.setItem(key, value);
+    for (const cookie of cookies) document.cookie = `${cookie}; path=/`;
+    await jest.advanceTimersByTimeAsync(onAfterMs);
+    await consentOf(storageApi).setDecision('granted');
+    click(analytics, 'after-yes');
+    const all = await waitFor(m => subjects(m).includes('after-yes'));
+    await jest.advanceTimersByTimeAsync(10_000);
+    const sent = (await wire.collector.messages()).filter(m => m.writeKey === writeKey);
+    expect(subjects(sent)).toEqual(['before', 'after-yes']);
+    const after = all.find(m => m.properties?.subject === 'after-yes')!;
+    expect(after.anonymousId).toEqual(expect.any(String));
+    expect(after.anonymousId).not.toBe(oldId);
+  });
+});

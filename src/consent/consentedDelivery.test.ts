@@ -1,5 +1,5 @@
 import { SegmentCall } from '../mapping/SegmentCall';
-import { ConsentedDelivery } from './consentedDelivery';
+import { ConsentedDelivery, SETTLE_MS } from './consentedDelivery';
 
 const at = (ms: number, subject: string): SegmentCall => ({
   type: 'track',
@@ -122,5 +122,67 @@ describe('ConsentedDelivery', () => {
     expect(forget).not.toHaveBeenCalled();
     consented.stop();
     expect(forget).toHaveBeenCalled(); // a "no" still removes what the browser keeps
+  });
+
+  describe('what a tab closed at the moment of a "no" stores after it', () => {
+    function withTimers() {
+      let now = 1000;
+      const timers: Array<{ at: number; run: () => void }> = [];
+      const log: string[] = [];
+      const consented = new ConsentedDelivery({
+        create: () => {
+          log.push('new session');
+          return { enqueue: () => {}, stop: () => {} };
+        },
+        forget: () => log.push('forget'),
+        onPageLeave: () => {},
+        now: () => now,
+        setTimeout: (run, ms) => timers.push({ at: now + ms, run }),
+      });
+      const advance = (ms: number) => {
+        now += ms;
+        const due = timers.filter(timer => timer.at <= now);
+        timers.splice(0, timers.length, ...timers.filter(timer => timer.at > now));
+        for (const timer of due) timer.run();
+      };
+      return { consented, log, advance };
+    }
+
+    it(`is removed once more ${SETTLE_MS} ms after the switch-off, while still off`, () => {
+      const { consented, log, advance } = withTimers();
+      consented.start();
+      consented.stop();
+      expect(log).toEqual(['new session', 'forget']);
+      advance(SETTLE_MS - 1);
+      expect(log).toEqual(['new session', 'forget']);
+      advance(1);
+      expect(log).toEqual(['new session', 'forget', 'forget']);
+    });
+
+    it('switched on again within that time: removed before the new session starts, not after it', () => {
+      const { consented, log, advance } = withTimers();
+      consented.start();
+      consented.stop();
+      advance(500);
+      consented.start();
+      advance(SETTLE_MS);
+      expect(log).toEqual(['new session', 'forget', 'forget', 'new session']);
+    });
+
+    it('switched on again later: the new session starts on what the browser keeps then', () => {
+      const { consented, log, advance } = withTimers();
+      consented.start();
+      consented.stop();
+      advance(SETTLE_MS + 1);
+      consented.start();
+      expect(log).toEqual(['new session', 'forget', 'forget', 'new session']);
+    });
+
+    it('a page off since it loaded removes what the browser keeps once (other tabs may have switched on since)', () => {
+      const { consented, log, advance } = withTimers();
+      consented.stop();
+      advance(SETTLE_MS * 2);
+      expect(log).toEqual(['forget']);
+    });
   });
 });

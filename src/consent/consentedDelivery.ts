@@ -14,7 +14,16 @@ export type ConsentedDeliveryOptions = {
   onPageLeave(listener: () => void): unknown;
   /** The wall clock, as calls' capture times read it (default `Date.now`). */
   now?: () => number;
+  /** Runs the removal again a moment after a switch-off (see {@link ConsentedDelivery.stop}); none: not again. */
+  setTimeout?: (run: () => void, ms: number) => unknown;
 };
+
+/**
+ * How long after a switch-off this page removes what the browser keeps once
+ * more: another tab closed at the moment of the "no" stores what it holds
+ * as it goes, before it can learn of it.
+ */
+export const SETTLE_MS = 2000;
 
 type Session = { delivery: StoppableDelivery; transport?: Transport; stopped: boolean };
 
@@ -39,6 +48,8 @@ export class ConsentedDelivery {
   private state: SwitchState = { kind: 'waiting' };
   /** The page-leave listener of switched-off analytics is registered (once, at the first switch-off of a session). */
   private listening = false;
+  /** Until when (wall clock) what the browser keeps is removed once more (see {@link SETTLE_MS}). */
+  private settlingUntil = -Infinity;
 
   constructor(private readonly options: ConsentedDeliveryOptions) {}
 
@@ -61,6 +72,8 @@ export class ConsentedDelivery {
   /** Analytics is switched on: a new delivery. */
   start(): void {
     if (this.state.kind === 'on') return;
+    // Switched on again right after a switch-off: what a tab closed at that moment stored is not this period's.
+    if (this.state.kind === 'off' && this.now() < this.settlingUntil) this.options.forget();
     const since = this.state.kind === 'off' ? this.now() : -Infinity;
     const session: Session = { delivery: undefined as unknown as StoppableDelivery, stopped: false };
     session.delivery = this.options.create(transport => {
@@ -94,6 +107,13 @@ export class ConsentedDelivery {
     this.state = { kind: 'off' };
     if (previous.kind === 'on') this.end(previous.session);
     this.options.forget();
+    if (previous.kind === 'on' && this.options.setTimeout) {
+      // A tab closed at this moment (it cannot learn of the "no" any more) stores its queues and ids as it goes.
+      this.settlingUntil = this.now() + SETTLE_MS;
+      this.options.setTimeout(() => {
+        if (this.state.kind === 'off') this.options.forget();
+      }, SETTLE_MS);
+    }
     // Only a page whose library ran can leave something behind as it goes (the library stores its queues on
     // pagehide). A page off since it loaded has nothing of its own to remove, and what other tabs keep (switched
     // on since, which this page is not told of without signals) is theirs: removing it lost their events.

@@ -47,6 +47,7 @@ export function followUserChoice<T>(options: UserChoiceOptions<T>): {
     create: observe => options.create(transport => withPreferences(observe(transport), () => categories)),
     forget: options.forget ?? (() => forgetBrowserData(options.writeKey, options.moduleKeys)),
     onPageLeave: options.onPageLeave,
+    setTimeout: (run, ms) => options.scheduler.setTimeout(run, ms),
   });
   const gate = new ConsentGate<T>({
     config: options.config,
