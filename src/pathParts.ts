@@ -34,7 +34,7 @@ export type PathParts = {
   /** The library is loaded once this settles (`delivery: backend`). */
   whenReady?: Promise<unknown>;
   /** `delivery: backend`: the relay answered a call 401 (its cookie is refreshed). */
-  relayRefused?: () => void;
+  relayRefused?: () => boolean;
   /** Where the user's own choice is kept; absent: no per-user choice. */
   storageApi?: StorageApi;
 };

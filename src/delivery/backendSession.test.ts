@@ -205,6 +205,20 @@ describe('startBackendSession', () => {
     expect(relay.gets()).toBe(4);
   });
 
+  it('a 401 tells of a problem once per cookie: not while the new cookie it asked for is still to come', async () => {
+    const relay = fakeRelay([200]);
+    const { session } = start(relay);
+    await session.ready;
+    expect(session.refused()).toBe(true);
+    expect(session.refused()).toBe(false); // calls sent with the same cookie
+    await advance(10_000);
+    expect(relay.gets()).toBe(2);
+    expect(session.refused()).toBe(true); // the new cookie refused too
+    expect(session.refused()).toBe(false);
+    session.stop();
+    expect(session.refused()).toBe(true);
+  });
+
   it("once another person has signed in to the browser (another tab), asks for no cookie, which would put this page's user's back: not for a 401, not for a refresh", async () => {
     const relay = fakeRelay([200]);
     let another = true; // at the start too: this page's own first cookie replaces the previous person's

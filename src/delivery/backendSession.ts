@@ -62,8 +62,11 @@ export type BackendSession = {
    * The relay refused a call for want of the user's cookie (401: cleared,
    * or its signing keys replaced, before the refresh was due): refreshes now,
    * or 10 s after the last attempt began (none under way, none sooner due).
+   * Returns whether the refusal tells of a problem: false while a refresh
+   * one asked for is still to come (calls sent meanwhile carry the old
+   * cookie); true for the first one, and for one after that refresh gave a cookie.
    */
-  refused(): void;
+  refused(): boolean;
   /** Stops refreshing. */
   stop(): void;
 };
@@ -99,6 +102,8 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
   let inFlight = false;
   let warned = false;
   let warnedOfClock = false;
+  /** A refresh for a refusal is to come (scheduled or under way) and has not given a cookie yet. */
+  let fixing = false;
   let settleReady: () => void = () => {};
   const ready = new Promise<void>(resolve => {
     settleReady = resolve;
@@ -148,6 +153,7 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
     attempt().then(
       expiresAt => {
         inFlight = false;
+        fixing = false;
         if (state.kind === 'stopped') return;
         const lead = REFRESH_LEAD_MIN_MS + random() * (REFRESH_LEAD_MAX_MS - REFRESH_LEAD_MIN_MS);
         const now = scheduler.wallNow();
@@ -195,12 +201,16 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
       }
     },
     refused() {
-      if (state.kind === 'stopped' || inFlight || (state.kind === 'active' && state.shortLived)) return;
+      if (state.kind === 'stopped' || (state.kind === 'active' && state.shortLived)) return true;
+      const first = !fixing;
+      fixing = true;
+      if (inFlight) return first;
       const now = scheduler.wallNow();
       // At most 10 s away, whichever way the wall clock stepped since the last attempt.
       const wait = Math.min(MIN_DELAY_MS, Math.max(0, lastAttemptAt + MIN_DELAY_MS - now));
       // A refresh overdue by the wall clock whose timer has not run (the computer slept) counts as none.
       if (now + wait < dueAt || now >= dueAt) schedule(wait);
+      return first;
     },
     stop() {
       state = { kind: 'stopped' };

@@ -41,7 +41,7 @@ export type DeliveryStages = {
   /** The library is started once this resolves (`delivery: backend`: the relay's first cookie attempt; user expressions: compiled); its code is fetched meanwhile. */
   whenReady?: Promise<unknown>;
   /** `delivery: backend`: told when the relay answers a call 401 (it refreshes the cookie). */
-  relayRefused?: () => void;
+  relayRefused?: () => boolean;
   /** The page's titles as watched (see `watchTitles`); default: watched from when delivery is made. */
   titles?: TitleWatch;
   /**

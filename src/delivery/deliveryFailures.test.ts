@@ -47,6 +47,27 @@ describe('createDeliveryFailureWatch', () => {
     expect(warning).not.toMatch(/apiHost|write key/);
   });
 
+  it('with delivery: backend, 401s answered while a new cookie is being fetched are not failures; one for each new cookie is', () => {
+    const logger = { warn: jest.fn(), info: jest.fn() };
+    let newCookie = true;
+    const relayRefused = () => {
+      const counts = newCookie;
+      newCookie = false;
+      return counts;
+    };
+    const watch = createDeliveryFailureWatch('https://app.example/api/segment-analytics/v1', logger, relayRefused, true);
+    const refusedCall = () => ctx(new Error('Retryable error: 401'));
+    for (let i = 0; i < 20; i++) watch.observe(refusedCall()); // a burst sent with the cookie that was cleared
+    expect(logger.warn).not.toHaveBeenCalled();
+    // Every new cookie refused as well (the relay cannot read them): the third says so.
+    for (let cookie = 0; cookie < 2; cookie++) {
+      newCookie = true;
+      for (let i = 0; i < 5; i++) watch.observe(refusedCall());
+    }
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+    expect(logger.warn.mock.calls[0][0]).toContain('a 401 is the relay finding no cookie');
+  });
+
   it('tells the relay of every call answered 401, before and after its warning, and of nothing else', () => {
     const relayRefused = jest.fn();
     const watch = createDeliveryFailureWatch('https://app.example/api/segment-analytics/v1', { warn: jest.fn(), info: jest.fn() }, relayRefused);

@@ -43,23 +43,25 @@ const RELAY_HINT =
  * the count: a short outage the library's retries cover is not worth a word,
  * and an answer asking to try again later (5xx, 429) counts neither way.
  */
-export function createDeliveryFailureWatch(endpoint: string, logger: Logger, refused?: () => void, relay = false) {
+export function createDeliveryFailureWatch(endpoint: string, logger: Logger, refused?: () => boolean, relay = false) {
   let failuresInARow = 0;
   let warned = false;
   return {
     /** True once the warning has been given: nothing more to watch but `refused`. */
     done: () => warned,
     /**
-     * Looks at one call's outcome; `refused` is told of each answer 401 (`delivery: backend`: no cookie).
+     * Looks at one call's outcome; `refused` is told of each answer 401 (`delivery: backend`: no cookie),
+     * which counts unless it says false (a new cookie is being fetched).
      * `counts` false: a failure that does not count towards the warning (a batch's first tries), a success still resets.
      */
     observe(ctx: unknown, counts = true) {
       const logs = (ctx as CallContext | undefined)?.logs?.() ?? [];
       const failure = logs.find(log => log.level === 'error' && /sending event|deliver/i.test(log.message));
       const reason = failure && (failure.extras?.error ?? failure.extras ?? failure.message);
-      if (isRefused(reason)) refused?.();
+      // A 401 while the relay's cookie is being fetched again (the call carried the old one) is not a failure.
+      const beingFixed = isRefused(reason) && refused?.() === false;
       if (warned) return;
-      if (failure && isRetryableAnswer(reason)) return;
+      if (failure && (beingFixed || isRetryableAnswer(reason))) return;
       if (!failure) {
         failuresInARow = 0;
         return;

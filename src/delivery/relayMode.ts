@@ -7,8 +7,8 @@ import type { Logger } from './Transport';
 export type RelayMode = {
   /** Delivery loads the library once this settles (the relay's first cookie: see `BackendSession.ready`). */
   whenReady?: Promise<unknown>;
-  /** The relay answered a call 401: its cookie is refreshed now (see `BackendSession.refused`). */
-  refused?: () => void;
+  /** The relay answered a call 401: its cookie is refreshed now; whether that 401 tells of a problem (see `BackendSession.refused`). */
+  refused?: () => boolean;
   /** This page's user id (as the browser sends it), once known: no cookie is asked for once another person has signed in. */
   followUser?: (userId: Promise<string>) => void;
 };
@@ -43,13 +43,18 @@ export function startRelayMode(config: EnabledSegmentConfig, identityApi: Identi
       anotherUserSignedIn: () => pageUser !== undefined && (browserUserId() ?? pageUser) !== pageUser,
     }),
   );
-  const whenReady = session.then(s => s.ready);
+  /** The session once its chunk has loaded (calls wait for it: a refusal comes after). */
+  let started: { refused(): boolean } | undefined;
+  const whenReady = session.then(s => {
+    started = s;
+    return s.ready;
+  });
   // Read once delivery is made (after the user's own choice, whose code loads first): the chunk failing to load
   // is its readers' failure (the library is not loaded), not the page's unhandled one.
   whenReady.catch(() => {});
   return {
     whenReady,
-    refused: () => void session.then(s => s.refused(), () => {}),
+    refused: () => started?.refused() ?? true,
     followUser: userId => void userId.then(id => (pageUser = id), () => {}),
   };
 }

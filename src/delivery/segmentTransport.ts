@@ -59,7 +59,7 @@ export type SegmentTransportOptions = {
    * `delivery: backend`: told when the relay answers a call 401 (standard
    * delivery: the first attempt's, looked at a little later; with batching, each request's).
    */
-  relayRefused?: () => void;
+  relayRefused?: () => boolean;
 };
 
 /**
