@@ -125,10 +125,12 @@ describe('ConsentedDelivery', () => {
   });
 
   describe('what a tab closed at the moment of a "no" stores after it', () => {
+    /** `endedPeriodThere`: whether the browser holds something of the period the "no" ended (a closing tab stored it). */
     function withTimers() {
       let now = 1000;
       const timers: Array<{ at: number; run: () => void }> = [];
       const log: string[] = [];
+      const browser = { endedPeriodThere: true };
       const consented = new ConsentedDelivery({
         create: () => {
           log.push('new session');
@@ -138,6 +140,7 @@ describe('ConsentedDelivery', () => {
         onPageLeave: () => {},
         now: () => now,
         setTimeout: (run, ms) => timers.push({ at: now + ms, run }),
+        period: () => () => browser.endedPeriodThere,
       });
       const advance = (ms: number) => {
         now += ms;
@@ -145,7 +148,7 @@ describe('ConsentedDelivery', () => {
         timers.splice(0, timers.length, ...timers.filter(timer => timer.at > now));
         for (const timer of due) timer.run();
       };
-      return { consented, log, advance };
+      return { consented, log, advance, browser };
     }
 
     it(`is removed once more ${SETTLE_MS} ms after the switch-off, while still off`, () => {
@@ -176,6 +179,21 @@ describe('ConsentedDelivery', () => {
       advance(SETTLE_MS + 1);
       consented.start();
       expect(log).toEqual(['new session', 'forget', 'forget', 'new session']);
+    });
+
+    it("nothing of the ended period there (another tab's \"yes\" since, with ids of its own, which this page may not be told of): nothing removed again", () => {
+      const { consented, log, advance, browser } = withTimers();
+      consented.start();
+      consented.stop();
+      browser.endedPeriodThere = false;
+      advance(500);
+      consented.start(); // told of that "yes" late
+      consented.restart(); // or switched off and on again unseen
+      advance(SETTLE_MS);
+      expect(log).toEqual(['new session', 'forget', 'new session', 'new session']);
+      consented.stop();
+      advance(SETTLE_MS);
+      expect(log).toEqual(['new session', 'forget', 'new session', 'new session', 'forget']);
     });
 
     it('a page off since it loaded removes what the browser keeps once (other tabs may have switched on since)', () => {

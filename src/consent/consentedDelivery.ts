@@ -16,6 +16,13 @@ export type ConsentedDeliveryOptions = {
   now?: () => number;
   /** Runs the removal again a moment after a switch-off (see {@link ConsentedDelivery.stop}); none: not again. */
   setTimeout?: (run: () => void, ms: number) => unknown;
+  /**
+   * Taken as analytics is switched off, before `forget`: tells whether the
+   * browser holds anything of the period that ends (what only a tab that
+   * never learned of the "no" could have stored since); undefined where that
+   * cannot be told (then nothing is removed again).
+   */
+  period?: () => (() => boolean) | undefined;
 };
 
 /**
@@ -50,6 +57,8 @@ export class ConsentedDelivery {
   private listening = false;
   /** Until when (wall clock) what the browser keeps is removed once more (see {@link SETTLE_MS}). */
   private settlingUntil = -Infinity;
+  /** Whether the browser holds anything of the period the last switch-off ended. */
+  private leftovers: () => boolean = () => false;
 
   constructor(private readonly options: ConsentedDeliveryOptions) {}
 
@@ -73,7 +82,7 @@ export class ConsentedDelivery {
   start(): void {
     if (this.state.kind === 'on') return;
     // Switched on again right after a switch-off: what a tab closed at that moment stored is not this period's.
-    if (this.state.kind === 'off' && this.now() < this.settlingUntil) this.options.forget();
+    if (this.state.kind === 'off' && this.now() < this.settlingUntil && this.leftovers()) this.options.forget();
     const since = this.state.kind === 'off' ? this.now() : -Infinity;
     const session: Session = { delivery: undefined as unknown as StoppableDelivery, stopped: false };
     session.delivery = this.options.create(transport => {
@@ -104,14 +113,19 @@ export class ConsentedDelivery {
   /** Analytics is switched off: nothing more sent, nothing left behind. */
   stop(): void {
     const previous = this.state;
+    // Before anything is removed (cutting the library off removes what the browser keeps).
+    const leftovers = previous.kind === 'on' ? this.options.period?.() : undefined;
     this.state = { kind: 'off' };
     if (previous.kind === 'on') this.end(previous.session);
     this.options.forget();
-    if (previous.kind === 'on' && this.options.setTimeout) {
-      // A tab closed at this moment (it cannot learn of the "no" any more) stores its queues and ids as it goes.
+    if (leftovers && this.options.setTimeout) {
+      // A tab closed at this moment (it cannot learn of the "no" any more) stores its queues and ids as it goes:
+      // removed once more, only where something of the period that ended is there (another tab's "yes" since,
+      // which this page may not be told of, has ids of its own).
       this.settlingUntil = this.now() + SETTLE_MS;
+      this.leftovers = leftovers;
       this.options.setTimeout(() => {
-        if (this.state.kind === 'off') this.options.forget();
+        if (this.state.kind === 'off' && leftovers()) this.options.forget();
       }, SETTLE_MS);
     }
     // Only a page whose library ran can leave something behind as it goes (the library stores its queues on

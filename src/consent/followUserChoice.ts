@@ -4,7 +4,7 @@ import type { Scheduler } from '../time/scheduler';
 import type { SegmentCall } from '../mapping/SegmentCall';
 import { ConsentGate, ConsentGateOptions } from './consentGate';
 import { ConsentedDelivery, ConsentedDeliveryOptions } from './consentedDelivery';
-import { forgetBrowserData } from './forgetBrowserData';
+import { forgetBrowserData, periodOf } from './forgetBrowserData';
 import { SegmentCategoryPreferences, watchStoredDecision } from './storedDecision';
 import type { Transport } from '../delivery/Transport';
 
@@ -24,6 +24,8 @@ export type UserChoiceOptions<T> = {
   moduleKeys: readonly string[];
   /** Removes the module's and the library's data; default: the page's (see {@link forgetBrowserData}). */
   forget?: () => void;
+  /** What tells the period a "no" ends from the next; default: the page's anonymous ids (see {@link periodOf}). */
+  period?: ConsentedDeliveryOptions['period'];
   /** Subscribes to the page being hidden or left (see `listenForPageLeave`). */
   onPageLeave(listener: () => void): unknown;
   /** Settles once the signed-in user is known (see {@link ConsentGateOptions.userKnown}). */
@@ -48,6 +50,7 @@ export function followUserChoice<T>(options: UserChoiceOptions<T>): {
     forget: options.forget ?? (() => forgetBrowserData(options.writeKey, options.moduleKeys)),
     onPageLeave: options.onPageLeave,
     setTimeout: (run, ms) => options.scheduler.setTimeout(run, ms),
+    period: options.period ?? (() => periodOf(options.writeKey, options.moduleKeys)),
   });
   const gate = new ConsentGate<T>({
     config: options.config,

@@ -4,7 +4,7 @@ import { storedOwnerKey } from '../delivery/storedOwner';
 import { IDBFactory } from 'fake-indexeddb';
 import { createClaimLedger, DATABASE } from '../delivery/claimLedger';
 import { browserScheduler } from '../time/scheduler';
-import { CLAIMS_DATABASE, forgetBrowserData } from './forgetBrowserData';
+import { CLAIMS_DATABASE, forgetBrowserData, periodOf } from './forgetBrowserData';
 
 const MODULE_KEYS = [callStoreKey('wk'), storedOwnerKey('wk')];
 
@@ -75,6 +75,7 @@ describe('forgetBrowserData', () => {
       },
       key: () => null,
       removeItem: () => {},
+      getItem: () => null,
     };
     const doc = {
       get cookie(): string {
@@ -104,5 +105,38 @@ describe('forgetBrowserData', () => {
     expect(await indexedDB.databases()).toEqual([]);
     // A later claim (the user switched on again) opens it anew: nothing remembered.
     expect([...(await ledger.claim(['m1']))]).toEqual(['m1']);
+  });
+});
+
+describe('periodOf (what tells the period a "no" ends from the next)', () => {
+  beforeEach(() => localStorage.clear());
+  afterEach(() => {
+    localStorage.clear();
+    document.cookie = 'ajs_anonymous_id=; max-age=0; path=/';
+  });
+
+  it('is told by the anonymous ids kept as it ends: their reappearing in a queue, kept calls or the ids themselves', () => {
+    localStorage.setItem('ajs_anonymous_id', '"6f1c2a3b-old"');
+    document.cookie = `ajs_anonymous_id=${encodeURIComponent('"9d8e7f60-cookie"')}; path=/`;
+    const ended = periodOf('wk', MODULE_KEYS)!;
+    forgetBrowserData('wk', MODULE_KEYS);
+    expect(ended()).toBe(false);
+    localStorage.setItem('persisted-queue:v1:wk:dest-Segment.io:items', JSON.stringify([{ event: { anonymousId: '6f1c2a3b-old' } }]));
+    expect(ended()).toBe(true); // a tab closed at the "no" stored its library's queue
+    forgetBrowserData('wk', MODULE_KEYS);
+    document.cookie = `ajs_anonymous_id=${encodeURIComponent('"9d8e7f60-cookie"')}; path=/`;
+    expect(ended()).toBe(true); // or wrote its ids back
+  });
+
+  it("a later period's own ids and events are not the ended one's; nothing to tell by where no id was kept", () => {
+    localStorage.setItem('ajs_anonymous_id', '"6f1c2a3b-old"');
+    const ended = periodOf('wk', MODULE_KEYS)!;
+    forgetBrowserData('wk', MODULE_KEYS);
+    localStorage.setItem('ajs_anonymous_id', '"0a1b2c3d-new"');
+    localStorage.setItem(callStoreKey('wk'), JSON.stringify({ v: 1, calls: [{ messageId: 'm', owner: 'u', call: { type: 'track' } }] }));
+    localStorage.setItem('unrelated', '6f1c2a3b-old');
+    expect(ended()).toBe(false);
+    localStorage.clear();
+    expect(periodOf('wk', MODULE_KEYS)).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@
 
 /** The parts of the browser that hold what the module and the library store. */
 export type BrowserData = {
-  localStorage?: Pick<Storage, 'length' | 'key' | 'removeItem'>;
+  localStorage?: Pick<Storage, 'length' | 'key' | 'removeItem' | 'getItem'>;
   document?: { cookie: string };
   hostname?: string;
   indexedDB?: Pick<IDBFactory, 'deleteDatabase'>;
@@ -49,6 +49,47 @@ export function isAnalyticsKey(key: string, writeKeys: readonly string[], module
   );
 }
 
+/** The analytics keys of `storage` (see {@link isAnalyticsKey}), of `writeKey` and of the earlier ones the module's keys name. */
+function analyticsKeys(storage: Pick<Storage, 'length' | 'key'>, writeKey: string, moduleKeys: readonly string[]): string[] {
+  const all: string[] = [];
+  for (let i = 0; i < storage.length; i++) all.push(storage.key(i) ?? '');
+  // The module's keys that name a write key (each page's copy of the kept calls too), as in dropKeptCalls.
+  const earlier = all.map(key => /^backstage-segment:(.*):(?:pending|user|settings)(?::page-[\w-]+)?$/.exec(key)?.[1]).filter(k => k !== undefined);
+  const writeKeys = [writeKey, ...(earlier as string[])];
+  return all.filter(key => key !== '' && isAnalyticsKey(key, writeKeys, moduleKeys));
+}
+
+/**
+ * What tells this browser's analytics period (from a "yes" to the next "no")
+ * from the next one: the anonymous ids kept now, in localStorage and cookies.
+ * Returns whether the browser holds anything of that period later (a
+ * library's queue, kept calls or ids naming one of those ids); undefined
+ * where no id is kept (nothing to tell by).
+ */
+export function periodOf(writeKey: string, moduleKeys: readonly string[], browser: BrowserData = pageBrowserData()): (() => boolean) | undefined {
+  const read = <T>(get: () => T, fallback: T) => {
+    try {
+      return get();
+    } catch {
+      return fallback; // a store that refuses to be read holds nothing this can tell
+    }
+  };
+  const storage = browser.localStorage;
+  const cookies = () => read(() => browser.document?.cookie ?? '', '');
+  const ids = [
+    read(() => storage?.getItem('ajs_anonymous_id') ?? '', ''),
+    ...[...cookies().matchAll(/(?:^|;\s*)ajs_anonymous_id=([^;]*)/g)].map(([, id]) => read(() => decodeURIComponent(id), id)),
+  ]
+    .map(id => id.replace(/"/g, ''))
+    .filter(id => id.length >= 8);
+  if (!ids.length) return undefined;
+  const texts = () => [
+    cookies(),
+    ...read(() => (storage ? analyticsKeys(storage, writeKey, moduleKeys).map(key => storage.getItem(key) ?? '') : []), []),
+  ];
+  return () => texts().some(text => ids.some(id => text.includes(id)));
+}
+
 /** `a.b.example.com` gives `a.b.example.com`, `b.example.com`, `example.com` (and `com`, refused by browsers). */
 function domainsOf(hostname: string): string[] {
   const labels = hostname.split('.');
@@ -75,13 +116,7 @@ export function forgetBrowserData(
   try {
     const storage = browser.localStorage;
     if (storage) {
-      const all: string[] = [];
-      for (let i = 0; i < storage.length; i++) all.push(storage.key(i) ?? '');
-      // The module's keys that name a write key (each page's copy of the kept calls too), as in dropKeptCalls.
-      const earlier = all.map(key => /^backstage-segment:(.*):(?:pending|user|settings)(?::page-[\w-]+)?$/.exec(key)?.[1]).filter(k => k !== undefined);
-      const writeKeys = [writeKey, ...(earlier as string[])];
-      const keys = all.filter(key => key !== '' && isAnalyticsKey(key, writeKeys, moduleKeys));
-      for (const key of keys) {
+      for (const key of analyticsKeys(storage, writeKey, moduleKeys)) {
         storage.removeItem(key);
         removed.push(key);
       }
