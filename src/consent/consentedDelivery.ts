@@ -17,12 +17,13 @@ export type ConsentedDeliveryOptions = {
   /** Runs the removal again a moment after a switch-off (see {@link ConsentedDelivery.stop}); none: not again. */
   setTimeout?: (run: () => void, ms: number) => unknown;
   /**
-   * Taken as analytics is switched off, before `forget`: tells whether the
-   * browser holds anything of the period that ends (what only a tab that
-   * never learned of the "no" could have stored since); undefined where that
-   * cannot be told (then nothing is removed again).
+   * Taken as analytics is switched off, before `forget`, with the anonymous
+   * id the page's library held: tells whether the browser holds anything of
+   * the period that ends (what only a tab that never learned of the "no"
+   * could have stored since); undefined where that cannot be told (then
+   * nothing is removed again).
    */
-  period?: () => (() => boolean) | undefined;
+  period?: (ownId: string | undefined) => (() => boolean) | undefined;
 };
 
 /**
@@ -114,7 +115,7 @@ export class ConsentedDelivery {
   stop(): void {
     const previous = this.state;
     // Before anything is removed (cutting the library off removes what the browser keeps).
-    const leftovers = previous.kind === 'on' ? this.options.period?.() : undefined;
+    const leftovers = previous.kind === 'on' ? this.periodOf(previous.session) : undefined;
     this.state = { kind: 'off' };
     if (previous.kind === 'on') this.end(previous.session);
     this.options.forget();
@@ -137,6 +138,22 @@ export class ConsentedDelivery {
     this.options.onPageLeave(() => {
       if (this.state.kind === 'off') this.options.forget();
     });
+  }
+
+  /** What tells the period `session` belongs to (see `ConsentedDeliveryOptions.period`); never throws. */
+  private periodOf(session: Session): (() => boolean) | undefined {
+    try {
+      const leftovers = this.options.period?.(session.transport?.anonymousId?.());
+      return leftovers && (() => {
+        try {
+          return leftovers();
+        } catch {
+          return false;
+        }
+      });
+    } catch {
+      return undefined;
+    }
   }
 
   private end(session: Session) {

@@ -50,7 +50,7 @@ export function followUserChoice<T>(options: UserChoiceOptions<T>): {
     forget: options.forget ?? (() => forgetBrowserData(options.writeKey, options.moduleKeys)),
     onPageLeave: options.onPageLeave,
     setTimeout: (run, ms) => options.scheduler.setTimeout(run, ms),
-    period: options.period ?? (() => periodOf(options.writeKey, options.moduleKeys)),
+    period: options.period ?? (ownId => periodOf(options.writeKey, options.moduleKeys, ownId)),
   });
   const gate = new ConsentGate<T>({
     config: options.config,

@@ -128,6 +128,17 @@ describe('periodOf (what tells the period a "no" ends from the next)', () => {
     expect(ended()).toBe(true); // or wrote its ids back
   });
 
+  it("the id the page's library held tells too (the browser's stores were emptied before this page was told of the \"no\")", () => {
+    const ended = periodOf('wk', MODULE_KEYS, '6f1c2a3b-held-in-memory')!;
+    expect(ended()).toBe(false);
+    document.cookie = `ajs_anonymous_id=${encodeURIComponent('"6f1c2a3b-held-in-memory"')}; path=/`;
+    expect(ended()).toBe(true);
+    document.cookie = 'ajs_anonymous_id=; max-age=0; path=/';
+    document.cookie = 'other=x6f1c2a3b-held-in-memoryx; path=/'; // not analytics'
+    expect(ended()).toBe(false);
+    document.cookie = 'other=; max-age=0; path=/';
+  });
+
   it("a later period's own ids and events are not the ended one's; nothing to tell by where no id was kept", () => {
     localStorage.setItem('ajs_anonymous_id', '"6f1c2a3b-old"');
     const ended = periodOf('wk', MODULE_KEYS)!;

@@ -61,12 +61,18 @@ function analyticsKeys(storage: Pick<Storage, 'length' | 'key'>, writeKey: strin
 
 /**
  * What tells this browser's analytics period (from a "yes" to the next "no")
- * from the next one: the anonymous ids kept now, in localStorage and cookies.
+ * from the next one: the anonymous id the page's library holds (`ownId`),
+ * and those kept now in localStorage and cookies.
  * Returns whether the browser holds anything of that period later (a
  * library's queue, kept calls or ids naming one of those ids); undefined
  * where no id is kept (nothing to tell by).
  */
-export function periodOf(writeKey: string, moduleKeys: readonly string[], browser: BrowserData = pageBrowserData()): (() => boolean) | undefined {
+export function periodOf(
+  writeKey: string,
+  moduleKeys: readonly string[],
+  ownId?: string,
+  browser: BrowserData = pageBrowserData(),
+): (() => boolean) | undefined {
   const read = <T>(get: () => T, fallback: T) => {
     try {
       return get();
@@ -77,14 +83,18 @@ export function periodOf(writeKey: string, moduleKeys: readonly string[], browse
   const storage = browser.localStorage;
   const cookies = () => read(() => browser.document?.cookie ?? '', '');
   const ids = [
+    ownId ?? '',
     read(() => storage?.getItem('ajs_anonymous_id') ?? '', ''),
     ...[...cookies().matchAll(/(?:^|;\s*)ajs_anonymous_id=([^;]*)/g)].map(([, id]) => read(() => decodeURIComponent(id), id)),
   ]
-    .map(id => id.replace(/"/g, ''))
+    .map(id => String(id).replace(/"/g, ''))
     .filter(id => id.length >= 8);
   if (!ids.length) return undefined;
   const texts = () => [
-    cookies(),
+    cookies()
+      .split(';')
+      .filter(cookie => /^\s*(?:ajs_|backstage-segment\.)/.test(cookie))
+      .join(';'),
     ...read(() => (storage ? analyticsKeys(storage, writeKey, moduleKeys).map(key => storage.getItem(key) ?? '') : []), []),
   ];
   return () => texts().some(text => ids.some(id => text.includes(id)));

@@ -60,6 +60,8 @@ export interface Transport {
    * where it is not the browser's own (see `sessionStart.ts`); else undefined.
    */
   standIn?(): string | undefined;
+  /** The browser's anonymous id as this page's library holds it (in memory: storage may have been cleared since). */
+  anonymousId?(): string | undefined;
   /**
    * Hands one call over; may return a promise that settles once the library
    * has run the call through its pipeline (Delivery paces a burst by it).

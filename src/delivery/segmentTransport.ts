@@ -192,6 +192,7 @@ export async function loadSegmentTransport(
     },
     heldInMemory: unannounced => delivery.heldInMemory(unannounced),
     standIn: () => sessions.standIn(),
+    anonymousId: () => analytics.user().anonymousId() ?? undefined,
     send(call, { userId, messageId: given, anonymousId: own, groupId, categoryPreferences }) {
       // A late identity's anonymous session: its calls' own anonymous id (see `sessionStart.ts`).
       const anonymousId = own ?? (userId === undefined ? sessions.standIn() : undefined);
