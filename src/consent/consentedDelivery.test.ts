@@ -125,10 +125,11 @@ describe('ConsentedDelivery', () => {
   });
 
   describe('what a tab closed at the moment of a "no" stores after it', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
     /** `endedPeriodThere`: whether the browser holds something of the period the "no" ended (a closing tab stored it). */
     function withTimers() {
-      let now = 1000;
-      const timers: Array<{ at: number; run: () => void }> = [];
       const log: string[] = [];
       const browser = { endedPeriodThere: true };
       const consented = new ConsentedDelivery({
@@ -138,17 +139,10 @@ describe('ConsentedDelivery', () => {
         },
         forget: () => log.push('forget'),
         onPageLeave: () => {},
-        now: () => now,
-        setTimeout: (run, ms) => timers.push({ at: now + ms, run }),
+        setTimeout: (run, ms) => setTimeout(run, ms),
         period: () => () => browser.endedPeriodThere,
       });
-      const advance = (ms: number) => {
-        now += ms;
-        const due = timers.filter(timer => timer.at <= now);
-        timers.splice(0, timers.length, ...timers.filter(timer => timer.at > now));
-        for (const timer of due) timer.run();
-      };
-      return { consented, log, advance, browser };
+      return { consented, log, advance: (ms: number) => jest.advanceTimersByTime(ms), browser };
     }
 
     it(`is removed once more ${SETTLE_MS} ms after the switch-off, while still off`, () => {

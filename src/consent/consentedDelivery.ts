@@ -38,9 +38,14 @@ type Session = { delivery: StoppableDelivery; transport?: Transport; stopped: bo
 /**
  * Where analytics stands: `waiting` for the first decision; `on`, with its
  * delivery, taking the calls captured from `since` (-Infinity before any
- * switch-off); `off`.
+ * switch-off); `off`, `settling` for {@link SETTLE_MS} after a switch-off
+ * that ended a session: until `until` (wall clock), `leftovers` tells whether
+ * the browser holds anything of the period that ended.
  */
-type SwitchState = { kind: 'waiting' } | { kind: 'on'; session: Session; since: number } | { kind: 'off' };
+type SwitchState =
+  | { kind: 'waiting' }
+  | { kind: 'on'; session: Session; since: number }
+  | { kind: 'off'; settling?: { until: number; leftovers: () => boolean } };
 
 /**
  * Delivery that follows the user's choice: none before a granted decision;
@@ -56,10 +61,6 @@ export class ConsentedDelivery {
   private state: SwitchState = { kind: 'waiting' };
   /** The page-leave listener of switched-off analytics is registered (once, at the first switch-off of a session). */
   private listening = false;
-  /** Until when (wall clock) what the browser keeps is removed once more (see {@link SETTLE_MS}). */
-  private settlingUntil = -Infinity;
-  /** Whether the browser holds anything of the period the last switch-off ended. */
-  private leftovers: () => boolean = () => false;
 
   constructor(private readonly options: ConsentedDeliveryOptions) {}
 
@@ -83,7 +84,8 @@ export class ConsentedDelivery {
   start(): void {
     if (this.state.kind === 'on') return;
     // Switched on again right after a switch-off: what a tab closed at that moment stored is not this period's.
-    if (this.state.kind === 'off' && this.now() < this.settlingUntil && this.leftovers()) this.options.forget();
+    const settling = this.state.kind === 'off' ? this.state.settling : undefined;
+    if (settling && this.now() < settling.until && settling.leftovers()) this.options.forget();
     const since = this.state.kind === 'off' ? this.now() : -Infinity;
     const session: Session = { delivery: undefined as unknown as StoppableDelivery, stopped: false };
     session.delivery = this.options.create(transport => {
@@ -123,8 +125,7 @@ export class ConsentedDelivery {
       // A tab closed at this moment (it cannot learn of the "no" any more) stores its queues and ids as it goes:
       // removed once more, only where something of the period that ended is there (another tab's "yes" since,
       // which this page may not be told of, has ids of its own).
-      this.settlingUntil = this.now() + SETTLE_MS;
-      this.leftovers = leftovers;
+      this.state = { kind: 'off', settling: { until: this.now() + SETTLE_MS, leftovers } };
       this.options.setTimeout(() => {
         if (this.state.kind === 'off' && leftovers()) this.options.forget();
       }, SETTLE_MS);
