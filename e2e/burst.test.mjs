@@ -14,8 +14,23 @@ const missing = browserMissing();
 
 const { closeLater } = harnessesOfFile();
 
-/** How long deliveries may stop before the test fails. */
-const STALL_MS = 30_000;
+/**
+ * How long deliveries may stop before the test fails. The library waits
+ * 0.5-1 s x 2^n before the n-th retry of a call, and on a machine short of
+ * CPU or memory a request can fail more than once (the collector answers 408
+ * to a body that has not arrived within 10 s): 120 s covers a call's seventh
+ * retry. A 30 s window failed a fresh-clone run on a newly booted, swapping
+ * machine with 53 of 10,000 calls still to come.
+ */
+const STALL_MS = 120_000;
+
+/** How many requests the collector answered with each status, for a failure message. @param {{ status?: number }[]} requests */
+function statusCounts(requests) {
+  /** @type {Record<string, number>} */
+  const counts = {};
+  for (const r of requests) counts[String(r.status ?? 'none')] = (counts[String(r.status ?? 'none')] ?? 0) + 1;
+  return JSON.stringify(counts);
+}
 
 /** Distinct messageIds of the `not-found` events. @param {Record<string, any>[]} messages */
 const notFoundIds = messages => new Set(messages.filter(m => m.event === 'not-found').map(m => m.messageId)).size;
@@ -60,7 +75,7 @@ describe('a burst (Chromium, embedded collector)', { skip: missing }, () => {
         messages = await collector.waitFor(m => m.length >= 10_000 && notFoundIds(m) >= 10_000, STALL_MS);
       } catch (stalled) {
         const now = notFoundIds(collector.messages());
-        if (now === arrived) throw stalled;
+        if (now === arrived) throw new Error(`${/** @type {Error} */ (stalled).message}\nrequests by status: ${statusCounts(collector.requests())}`);
         arrived = now;
       }
     }
