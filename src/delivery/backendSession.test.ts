@@ -107,6 +107,8 @@ describe('startBackendSession', () => {
     await advance(0);
     expect(relay.requests).toEqual([]);
     expect(warn.mock.calls[0][0]).toContain('the signed-in user has no Backstage token');
+    expect(warn.mock.calls[0][0]).toContain('until the user signs in again');
+    expect(warn.mock.calls[0][0]).not.toContain('until it works');
     credentials.token = 'late-token';
     await advance(5000);
     expect(session.state().kind).toBe('active');

@@ -71,8 +71,23 @@ export type BackendSession = {
   stop(): void;
 };
 
-/** Why an attempt failed, for the one warning: a status or an error's kind, never a token. */
-class AttemptFailed extends Error {}
+/**
+ * Why an attempt failed, for the one warning: a status or an error's kind,
+ * never a token; `whatHelps` replaces the warning's default last sentence.
+ */
+class AttemptFailed extends Error {
+  constructor(
+    message: string,
+    readonly whatHelps = 'Calls wait and are retried until it works.',
+  ) {
+    super(message);
+  }
+}
+
+/** Said of a user without a token: retrying does not help that one. */
+const NO_TOKEN_HELP =
+  'Calls wait (kept across a reload) and go out once the user has one: a sign-in that did not go through the backend ' +
+  "(Backstage's legacy guest sign-in while the backend was unreachable) has none until the user signs in again.";
 
 /**
  * Obtains the Segment relay's user cookie and keeps it fresh, for
@@ -128,7 +143,7 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
 
   const attempt = async (): Promise<number> => {
     const { token } = await options.getCredentials().catch(() => ({ token: undefined }));
-    if (typeof token !== 'string' || !token) throw new AttemptFailed('the signed-in user has no Backstage token');
+    if (typeof token !== 'string' || !token) throw new AttemptFailed('the signed-in user has no Backstage token', NO_TOKEN_HELP);
     const body = await request(token);
     const expiresAt = typeof body?.expiresAt === 'string' ? Date.parse(body.expiresAt) : NaN;
     if (Number.isNaN(expiresAt)) throw new AttemptFailed('answered without a valid expiresAt');
@@ -179,11 +194,8 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
         state = { kind: 'retrying', failures };
         if (!warned) {
           warned = true;
-          const why = error instanceof AttemptFailed ? error.message : 'an unexpected error';
-          options.warn(
-            `Segment analytics: could not get the session cookie of the backend relay (${endpoint}): ${why}. ` +
-              'Calls wait and are retried until it works.',
-          );
+          const failed = error instanceof AttemptFailed ? error : new AttemptFailed('an unexpected error');
+          options.warn(`Segment analytics: could not get the session cookie of the backend relay (${endpoint}): ${failed.message}. ${failed.whatHelps}`);
         }
         schedule(retryDelay(failures));
       },
@@ -222,28 +234,4 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
 /** The wait before attempt `count` after failures (or short-lived cookies) in a row: 5 s, doubling up to 5 min. */
 function retryDelay(count: number): number {
   return Math.min(RETRY_FIRST_MS * 2 ** (count - 1), RETRY_MAX_MS);
-}
-
-/**
- * {@link startBackendSession} in the browser: `fetch`, the browser's timers,
- * and a refresh when the page becomes visible again and one is due (timers of
- * hidden and sleeping pages run late).
- */
-export function startBrowserBackendSession(
-  options: Pick<BackendSessionOptions, 'relayUrl' | 'getCredentials' | 'warn' | 'anotherUserSignedIn'>,
-): BackendSession {
-  // Wall-clock time only: `expiresAt` is a wall-clock time (the monotonic `now` is not read here).
-  const scheduler: Scheduler = {
-    now: () => Date.now(),
-    wallNow: () => Date.now(),
-    setTimeout: (fn, ms) => setTimeout(fn, ms),
-    clearTimeout: handle => clearTimeout(handle as ReturnType<typeof setTimeout>),
-  };
-  const session = startBackendSession({ ...options, scheduler, fetch: (url, init) => fetch(url, init) });
-  if (typeof document !== 'undefined') {
-    document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'visible') session.refreshIfDue();
-    });
-  }
-  return session;
 }

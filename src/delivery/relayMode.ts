@@ -35,7 +35,7 @@ export function startRelayMode(config: EnabledSegmentConfig, identityApi: Identi
   }
   if (config.testMode) return {};
   let pageUser: string | undefined;
-  const session = import(/* webpackChunkName: "segment-analytics-relay" */ './backendSession').then(m =>
+  const session = import(/* webpackChunkName: "segment-analytics-relay" */ './browserBackendSession').then(m =>
     m.startBrowserBackendSession({
       relayUrl: relay.url,
       getCredentials: () => identityApi.getCredentials(),
