@@ -4,6 +4,7 @@ import { ALICE_COOKIE, post, trackCall, useRelay } from './__testUtils__/startRe
 import { GROUP_CALL_CHARGE, inFlightCharge, MAX_BYTES_IN_FLIGHT, MAX_REQUESTS_IN_FLIGHT } from './router/inFlightLimit';
 import { bodyShape } from './wire/bodyShape';
 import { BODY_DEADLINE_MS } from './router/readBody';
+import { gzipSync } from 'node:zlib';
 
 /** A raw connection to the relay whose request has been taken up by the backend (it answered `100 Continue`). */
 type OpenRequest = { socket: Socket; received(): string; closed: Promise<string> };
@@ -78,6 +79,48 @@ describe('reading the body', () => {
     await turns(5);
     expect(ctx.relay.logs.slice(from).filter(l => /^error|status 500/.test(l))).toEqual([]);
     expect(ctx.segment.requests).toHaveLength(0);
+  });
+});
+
+describe("the body's codings", () => {
+  const ctx = useRelay();
+
+  it.each([
+    ['no coding named', 200, []],
+    ['Content-Encoding: identity', 200, ['Content-Encoding: identity']],
+    ['Content-Encoding: Identity (codings are named in any case)', 200, ['Content-Encoding: Identity']],
+    ['an empty Content-Encoding', 200, ['Content-Encoding: ']],
+    ['Transfer-Encoding: chunked', 200, ['Transfer-Encoding: chunked']],
+    ['Content-Encoding: gzip', 415, ['Content-Encoding: gzip']],
+    ['Content-Encoding: identity, GZIP', 415, ['Content-Encoding: identity, GZIP']],
+    ['Transfer-Encoding: gzip, chunked', 415, ['Transfer-Encoding: gzip, chunked']],
+  ])('a body with %s: answered %s', async (_name, status, codings) => {
+    const before = ctx.segment.requests.length;
+    const { port } = (ctx.relay.server as any).address() as AddressInfo;
+    const json = Buffer.from(JSON.stringify(trackCall()));
+    const body = codings.some(h => /gzip/i.test(h)) ? gzipSync(json) : json;
+    const chunked = codings.some(h => /^Transfer-Encoding/.test(h));
+    const framed = chunked ? Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n')]) : body;
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    const closed = new Promise<void>(resolve => socket.on('close', () => resolve()));
+    socket.on('data', chunk => {
+      text += chunk;
+      if (/\r\n\r\n[\s\S]*\}$/.test(text)) socket.destroy();
+    });
+    const head = [
+      'POST /api/segment-analytics/v1/t HTTP/1.1',
+      `Host: 127.0.0.1:${port}`,
+      `Cookie: ${ALICE_COOKIE}`,
+      'Content-Type: text/plain',
+      'Connection: close',
+      ...(chunked ? [] : [`Content-Length: ${body.length}`]),
+      ...codings,
+    ];
+    socket.write(Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`), framed]));
+    await closed;
+    expect(text.split('\r\n')[0]).toBe(`HTTP/1.1 ${status} ${status === 200 ? 'OK' : 'Unsupported Media Type'}`);
+    expect(ctx.segment.requests.length - before).toBe(status === 200 ? 1 : 0);
   });
 });
 

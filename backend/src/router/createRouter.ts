@@ -130,9 +130,8 @@ export function createRouter({ config, httpAuth, userInfo, cache, logger, origin
       answer(req, res, 404, 'NotFoundError', `unknown tracking path; the relay takes POST ${PATHS}`);
       return;
     }
-    const encoding = req.headers['content-encoding'];
-    if (encoding !== undefined && encoding !== 'identity') {
-      answer(req, res, 415, 'UnsupportedMediaTypeError', 'the body must not be compressed (Content-Encoding)');
+    if (compressed(req.headers)) {
+      answer(req, res, 415, 'UnsupportedMediaTypeError', 'the body must not be compressed (Content-Encoding, Transfer-Encoding)');
       return;
     }
     const body = await readBody(req, batch ? MAX_BATCH_BYTES : MAX_MESSAGE_BYTES, batch ? 'the batch body' : 'the message');
@@ -185,4 +184,15 @@ export function createOffRouter() {
     answer(req, res, 404, 'NotFoundError', 'the Segment relay is off on this backend (segmentAnalytics.enabled: false): nothing is forwarded');
   });
   return router;
+}
+
+/**
+ * Whether a request's body comes in a coding the relay does not undo: any
+ * content coding but `identity`, or a transfer coding but `chunked` (which
+ * Node undoes). Codings are named in any case; an empty header names none.
+ */
+function compressed(headers: { 'content-encoding'?: string; 'transfer-encoding'?: string }): boolean {
+  const codings = (header: string | undefined) =>
+    (header ?? '').split(',').map(coding => coding.trim().toLowerCase()).filter(coding => coding && coding !== 'identity');
+  return codings(headers['content-encoding']).length > 0 || codings(headers['transfer-encoding']).some(coding => coding !== 'chunked');
 }

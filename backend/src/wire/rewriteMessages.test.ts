@@ -180,6 +180,29 @@ describe('rewriteMessages', () => {
     for (const call of masked) expect(Object.keys(call.context as object).sort()).toEqual(call.type === 'group' ? ['ip'] : ['groupId', 'ip']);
   });
 
+  it("drops a destination's options given in the context (Segment's facade reads them under the destination's name, or providers)", () => {
+    const browserContext = {
+      page: { path: '/catalog', title: 'Catalog' },
+      library: { name: 'analytics.js', version: 'next-1.84.3' },
+      userAgent: 'Mozilla/5.0',
+      userAgentData: { brands: [{ brand: 'Chromium', version: '156' }], mobile: false, platform: 'Linux' },
+      locale: 'en-GB',
+      timezone: 'Europe/London',
+      campaign: { name: 'spring', source: 'newsletter' },
+      amp: { id: 'amp-1' },
+    };
+    const options = {
+      google_analytics: { clientId: 'victim.ga' },
+      'Google Analytics': { clientId: 'victim.ga' },
+      Mixpanel: { people: true },
+      providers: { 'Google Analytics': { clientId: 'victim.ga' } },
+      'Segment.io': { apiKey: 'x' },
+      All: [{ clientId: 'victim' }],
+    };
+    const [out] = rewritten(request(message({ type: 'track', event: 'click', context: { ...browserContext, ...options, all: false, note: 'kept' } })));
+    expect(out.context).toEqual({ ...browserContext, all: false, note: 'kept', ip: '203.0.113.7' });
+  });
+
   it("drops properties.email in any spelling, and a destination's options (only its on/off switch is the browser's)", () => {
     const [out] = rewritten(
       request(

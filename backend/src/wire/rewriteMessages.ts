@@ -69,9 +69,28 @@ function isIdentityContextKey(key: string): boolean {
   return IDENTITY_CONTEXT.has(headOf(key)) || IDENTITY_CONTEXT_PREFIXES.some(prefix => matchedAs(key).startsWith(prefix));
 }
 
-/** The browser's context without the fields that say who a user is, in any spelling Segment reads as them. */
+/**
+ * The context fields that may hold an object (or array): those of Segment's
+ * spec that say nothing of who a user or device is, and analytics-next's
+ * `amp` and `userAgentData`, as spelled there. Segment's `facade` reads a
+ * destination's options from a context key named like that destination
+ * (`context.google_analytics`: `{ clientId }`, any spelling) and
+ * destination switches and options from `context.providers`; no destination
+ * is named like one of these.
+ */
+const CONTEXT_OBJECTS = new Set(['app', 'campaign', 'consent', 'library', 'location', 'network', 'os', 'page', 'referrer', 'screen', 'userAgentData', 'amp']);
+
+/**
+ * The browser's context without the fields that say who a user is, in any
+ * spelling Segment reads as them, and without any other object (or array)
+ * outside {@link CONTEXT_OBJECTS}: it could be a destination's options.
+ */
 function withoutIdentity(context: JsonObject): JsonObject {
-  return Object.fromEntries(Object.entries(context).filter(([key]) => !isIdentityContextKey(key)));
+  return Object.fromEntries(
+    Object.entries(context).filter(
+      ([key, value]) => !isIdentityContextKey(key) && (typeof value !== 'object' || value === null || CONTEXT_OBJECTS.has(key)),
+    ),
+  );
 }
 
 /**
