@@ -15,6 +15,12 @@ const wire = setupWireCollector('consent');
 const context = { routeRef: 'r', pluginId: 'p', extension: 'e' };
 const click = (analytics: SegmentAnalytics, subject: string) => analytics.captureEvent({ action: 'click', subject, context });
 const subjects = (messages: CollectedMessage[]) => messages.filter(m => m.type === 'track').map(m => m.properties.subject);
+/** The app moving to `path` (as Backstage reports it: the URL changed, then the navigate event). */
+function navigate(analytics: SegmentAnalytics, path: string) {
+  window.history.pushState({}, '', path);
+  analytics.captureEvent({ action: 'navigate', subject: path, context });
+}
+const pagesOf = (messages: CollectedMessage[]) => messages.filter(m => m.type === 'page').map(m => [m.properties.path, m.properties.referrer]);
 
 /** What the module or the library left in this browser. */
 function leftInBrowser(): string[] {
@@ -213,6 +219,39 @@ describe('the user\'s own choice, on the wire', () => {
     const messages = await waitFor(m => subjects(m).includes('after-yes'));
     expect(subjects(messages)).toEqual(['after-yes']);
     expect(messages[0].context.consent).toEqual({ categoryPreferences: { Analytics: true, Advertising: false } });
+  });
+
+  it.each([
+    ['opt-in, before the first "yes"', { consent: { default: 'opt-in' } }, undefined],
+    ['opt-out, after a "no"', {}, 'denied' as const],
+  ])('%s: the first page call after the "yes" has the page the user was on as its referrer, not the site they came from', async (_when, segment, before) => {
+    const storageApi = MockStorageApi.create();
+    if (before) await consentOf(storageApi, segment).setDecision(before);
+    const { analytics, waitFor } = wire.create(segment, { storageApi });
+    navigate(analytics, '/catalog');
+    navigate(analytics, '/catalog/default/component/secret');
+    navigate(analytics, '/settings');
+    expect(await knownDecision(consentOf(storageApi, segment))).toEqual(expect.objectContaining({ status: 'denied' }));
+    await consentOf(storageApi, segment).setDecision('granted');
+    navigate(analytics, '/home');
+    navigate(analytics, '/docs');
+    const messages = await waitFor(m => pagesOf(m).length >= 2);
+    expect(pagesOf(messages)).toEqual([
+      ['/home', 'http://localhost/settings'],
+      ['/docs', 'http://localhost/home'],
+    ]);
+  });
+
+  it('a navigation an events rule drops while the user is off never becomes the next page\'s referrer', async () => {
+    const storageApi = MockStorageApi.create();
+    const segment = { consent: { default: 'opt-in' }, events: { exclude: [{ action: 'navigate', subject: '/secret*' }] } };
+    const { analytics, waitFor } = wire.create(segment, { storageApi });
+    navigate(analytics, '/catalog');
+    navigate(analytics, '/secret/plans');
+    expect(await knownDecision(consentOf(storageApi, segment))).toEqual(expect.objectContaining({ status: 'denied' }));
+    await consentOf(storageApi, segment).setDecision('granted');
+    navigate(analytics, '/home');
+    expect(pagesOf(await waitFor(m => pagesOf(m).length >= 1))).toEqual([['/home', 'http://localhost/catalog']]);
   });
 
   it('without a StorageApi: works as before (no per-user choice)', async () => {

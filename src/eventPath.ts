@@ -16,8 +16,11 @@ import { Privacy } from './privacy/createPrivacy';
 import { createReadyGate } from './privacy/readyGate';
 import { applyTeamOptions } from './teams/applyTeamOptions';
 
-/** An event as captured: read safely, stamped, and (when it may wait) located. */
-type Captured = { safe: SafeEvent; at: Date; location?: LocationSnapshot };
+/**
+ * An event as captured: read safely, stamped, and (when it may wait) located;
+ * `unsent`: dropped by the user's choice, it only moves the page history.
+ */
+type Captured = { safe: SafeEvent; at: Date; location?: LocationSnapshot; unsent?: true };
 
 /**
  * The path of one Backstage event, from capture to the wire: the numbered
@@ -64,6 +67,8 @@ export function createEventPath(parts: PathParts): (event: BackstageEvent, at?: 
       writeKey: config.writeKey,
       create: newDelivery,
       forward: waitForRules,
+      // The user's pages while off still make the next page's in-app referrer (the rules decide which count).
+      dropped: captured => waitForRules({ ...captured, unsent: true }),
       scheduler: browserScheduler,
       warn: parts.warnOnce,
       // The choice is the user's: it is not known before they sign in (the user-settings backend's storage).
@@ -72,11 +77,12 @@ export function createEventPath(parts: PathParts): (event: BackstageEvent, at?: 
   }
   // 3. Privacy: with user expressions, wait for the engine to compile them (`waitForRules`, above:
   //    held events keep where they were captured, else are located when held), then hand each event on to 4.
-  function toCall({ safe, at, location }: Captured) {
+  function toCall({ safe, at, location, unsent }: Captured) {
     // 4. Privacy: admit (`events.include` / `events.exclude`); nothing else is done for an event left out.
     if (!privacy.admits(safe)) return;
-    // 5. Mapping: locate the page (with the in-app referrer).
+    // 5. Mapping: locate the page (with the in-app referrer); an event the user's choice dropped goes no further.
     const page = history.describe(location ?? locateNow(), safe.action === 'navigate');
+    if (unsent) return;
     // 6. Mapping: to a Segment page or track call.
     const call = toSegmentCall(safe, page, at);
     // 7. Teams: the team's options (extra properties, event names).

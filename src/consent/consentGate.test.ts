@@ -14,6 +14,7 @@ function gate(regime: 'opt-out' | 'opt-in' = 'opt-out', waitMs = 1000, userKnown
     config: { default: regime, waitMs },
     scheduler,
     forward: item => log.push(`sent ${item}`),
+    dropped: item => log.push(`dropped ${item}`),
     onGranted: () => log.push('on'),
     onDenied: () => log.push('off'),
     warn: (topic, message) => {
@@ -52,7 +53,8 @@ describe('ConsentGate', () => {
     g.capture('while-no');
     g.update(read('granted'));
     g.capture('after');
-    expect(log).toEqual(['off', 'on', 'sent after']);
+    // What is dropped is told, in capture order (the page history still follows the user's pages).
+    expect(log).toEqual(['off', 'dropped early', 'dropped while-no', 'on', 'sent after']);
   });
 
   it('a stored "no" drops the waiting events; switching off and on applies at once', () => {
@@ -64,7 +66,7 @@ describe('ConsentGate', () => {
     g.capture('c');
     g.update(read('denied'));
     g.capture('d');
-    expect(log).toEqual(['off', 'on', 'sent c', 'off']);
+    expect(log).toEqual(['off', 'dropped a', 'dropped b', 'on', 'sent c', 'off', 'dropped d']);
   });
 
   it('a StorageApi that never answers: the default applies after the bound, with one warning; its late answer still counts', () => {
@@ -77,7 +79,7 @@ describe('ConsentGate', () => {
     expect(warnings).toEqual([expect.stringContaining("not known after 1000 ms; the 'opt-out' default applies")]);
     g.update(read('denied'));
     g.capture('b');
-    expect(log).toEqual(['on', 'sent a', 'off']);
+    expect(log).toEqual(['on', 'sent a', 'off', 'dropped b']);
   });
 
   it('opt-in and a StorageApi that never answers: the waiting events are dropped after the bound', () => {
@@ -85,7 +87,7 @@ describe('ConsentGate', () => {
     g.capture('a');
     jest.advanceTimersByTime(500);
     g.capture('b');
-    expect(log).toEqual(['off']);
+    expect(log).toEqual(['off', 'dropped a', 'dropped b']);
     expect(warnings).toHaveLength(1);
   });
 
@@ -105,15 +107,15 @@ describe('ConsentGate', () => {
     g.update({ kind: 'failed', reason: 'Error: connection lost' });
     g.capture('after');
     jest.advanceTimersByTime(5000);
-    expect(log).toEqual(['off']);
+    expect(log).toEqual(['off', 'dropped after']);
   });
   it('keeps at most 5,000 waiting events (the newest), and says how many it dropped', () => {
     const { g, log, warnings } = gate();
     expect(MAX_WAITING_FOR_CONSENT).toBe(5000); // as many as wait for the library or the identity (docs/guarantees.md)
     for (let i = 0; i < MAX_WAITING_FOR_CONSENT + 2; i++) g.capture(String(i));
     g.update(read('granted'));
-    expect(log.length).toBe(MAX_WAITING_FOR_CONSENT + 1);
-    expect(log[1]).toBe('sent 2');
+    expect(log.length).toBe(MAX_WAITING_FOR_CONSENT + 3);
+    expect(log.slice(0, 4)).toEqual(['dropped 0', 'dropped 1', 'on', 'sent 2']);
     expect(warnings).toEqual([
       "Segment analytics: 2 events were dropped (the oldest) while more than 5000 waited for the user's analytics choice",
     ]);
@@ -142,7 +144,7 @@ describe('ConsentGate', () => {
       g.capture('signed in');
       g.update(read('denied'));
       g.capture('after');
-      expect(log).toEqual(['off']);
+      expect(log).toEqual(['off', 'dropped sign-in page', 'dropped signed in', 'dropped after']);
       expect(warnings).toEqual([]);
     });
 
@@ -172,7 +174,7 @@ describe('ConsentGate', () => {
       await jest.advanceTimersByTimeAsync(50);
       g.update(read('denied')); // read again once the user is known
       await jest.advanceTimersByTimeAsync(5000);
-      expect(log).toEqual(['off']);
+      expect(log).toEqual(['off', 'dropped sign-in page', 'dropped still signing in']);
       expect(warnings).toEqual([expect.stringContaining("the 'opt-out' default applies if it is still not read 1000 ms after sign-in")]);
     });
 

@@ -39,6 +39,12 @@ export type ConsentGateOptions<T> = {
   scheduler: Pick<Scheduler, 'setTimeout' | 'clearTimeout' | 'wallNow'>;
   /** An event let through, in capture order. */
   forward(item: T): void;
+  /**
+   * An event dropped (by a denial, at capture or while it waited; or the
+   * oldest, beyond the bound), in capture order among those forwarded: what
+   * follows the user's pages (the next page's in-app referrer) still sees it. Absent: ignored.
+   */
+  dropped?(item: T): void;
   /** Analytics is switched on (first decision, or after a denial). */
   onGranted(): void;
   /** Analytics is switched off (first decision, or after it was granted). */
@@ -104,9 +110,11 @@ export class ConsentGate<T> {
   capture(item: T): void {
     const state = this.state;
     if (state.kind === 'granted') this.options.forward(item);
+    if (state.kind === 'denied') this.options.dropped?.(item);
     if (state.kind !== 'unknown') return;
     if (state.waiting.length >= MAX_WAITING_FOR_CONSENT) {
-      state.waiting.shift();
+      const oldest = state.waiting.shift()!;
+      this.options.dropped?.(oldest);
       this.dropped++;
     }
     state.waiting.push(item);
@@ -166,6 +174,7 @@ export class ConsentGate<T> {
     if (decision === 'denied') {
       this.state = { kind: 'denied', byUser };
       if (previous.kind !== 'denied') this.options.onDenied();
+      if (previous.kind === 'unknown') previous.waiting.forEach(item => this.options.dropped?.(item));
       return;
     }
     this.state = { kind: 'granted', byUser, stored };

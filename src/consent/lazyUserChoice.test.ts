@@ -6,12 +6,14 @@ import { wallClockScheduler } from '../__testUtils__/fakeTime';
 describe('lazyUserChoice', () => {
   it('holds up to 5,000 events while the code of the choice loads (the newest), then says how many it dropped', async () => {
     const forwarded: number[] = [];
+    const dropped: number[] = [];
     const warnings: string[] = [];
     const choice = lazyUserChoice<number>(MockStorageApi.create(), {
       config: { default: 'opt-out', waitMs: 3000 },
       writeKey: 'k',
       create: () => ({ enqueue: () => {}, stop: () => {} }),
       forward: item => forwarded.push(item),
+      dropped: item => dropped.push(item),
       scheduler: wallClockScheduler,
       warn: (_topic, message) => warnings.push(message),
     });
@@ -22,6 +24,7 @@ describe('lazyUserChoice', () => {
     expect(forwarded).toHaveLength(5000);
     expect(forwarded[0]).toBe(3);
     expect(forwarded[4999]).toBe(5002);
+    expect(dropped).toEqual([0, 1, 2]); // told, for the page history
     expect(warnings).toEqual([
       'Segment analytics: 3 events were dropped (the oldest) while more than 5000 waited for the code of the ' +
         "user's choice to load",

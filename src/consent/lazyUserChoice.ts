@@ -54,7 +54,8 @@ export function lazyUserChoice<T>(
       if (rules) rules.capture(item);
       else if (held) {
         if (held.length >= MAX_HELD_FOR_CONSENT_CODE) {
-          held.shift();
+          const oldest = held.shift()!;
+          given.dropped?.(oldest);
           dropped++;
         }
         held.push(item);
