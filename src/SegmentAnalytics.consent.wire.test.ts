@@ -233,13 +233,19 @@ describe('the user\'s own choice, on the wire', () => {
     navigate(analytics, '/settings');
     expect(await knownDecision(consentOf(storageApi, segment))).toEqual(expect.objectContaining({ status: 'denied' }));
     await consentOf(storageApi, segment).setDecision('granted');
+    click(analytics, 'on the settings page');
     navigate(analytics, '/home');
     navigate(analytics, '/docs');
-    const messages = await waitFor(m => pagesOf(m).length >= 2);
+    const messages = await waitFor(m => pagesOf(m).length >= 2 && subjects(m).length >= 1);
     expect(pagesOf(messages)).toEqual([
       ['/home', 'http://localhost/settings'],
       ['/docs', 'http://localhost/home'],
     ]);
+    // The page the user was on is described without the page before it, which they opened while off.
+    const onSettings = messages.find(m => m.properties?.subject === 'on the settings page')!;
+    expect(onSettings.context.page).toEqual(expect.objectContaining({ path: '/settings', referrer: '' }));
+    const sent = JSON.stringify(messages);
+    expect(sent).not.toContain('/catalog');
   });
 
   it('a navigation an events rule drops while the user is off never becomes the next page\'s referrer', async () => {

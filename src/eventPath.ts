@@ -81,7 +81,7 @@ export function createEventPath(parts: PathParts): (event: BackstageEvent, at?: 
     // 4. Privacy: admit (`events.include` / `events.exclude`); nothing else is done for an event left out.
     if (!privacy.admits(safe)) return;
     // 5. Mapping: locate the page (with the in-app referrer); an event the user's choice dropped goes no further.
-    const page = history.describe(location ?? locateNow(), safe.action === 'navigate');
+    const page = history.describe(location ?? locateNow(), safe.action === 'navigate', unsent);
     if (unsent) return;
     // 6. Mapping: to a Segment page or track call.
     const call = toSegmentCall(safe, page, at);

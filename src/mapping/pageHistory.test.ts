@@ -19,6 +19,16 @@ describe('createPageHistory', () => {
     });
   });
 
+  it('a page opened while analytics was off is the next page\'s referrer, and is itself described with none', () => {
+    const history = createPageHistory('https://portal.example.com/launch');
+    history.describe(at('/catalog'), true, true);
+    history.describe(at('/settings'), true, true);
+    // After the "yes": an event on the page the user is on, then the next page.
+    expect(history.describe(at('/settings'), false).referrer).toBe('');
+    expect(history.describe(at('/home'), true).referrer).toBe(`${ORIGIN}/settings`);
+    expect(history.describe(at('/docs'), true).referrer).toBe(`${ORIGIN}/home`);
+  });
+
   it('an empty initial referrer is kept as is', () => {
     expect(createPageHistory('').describe(at('/'), true).referrer).toBe('');
   });

@@ -34,12 +34,17 @@ export function createPageHistory(initialReferrer: string) {
   let lastSeenUrl: string | undefined;
   let currentReferrer = initialReferrer;
   return {
-    /** Describes the page of an event; `navigation` moves the history forward. */
-    describe(location: LocationSnapshot, navigation: boolean): PageInfo {
+    /**
+     * Describes the page of an event; `navigation` moves the history forward.
+     * `unsent`: a page the user opened while their choice kept analytics off:
+     * the next page's referrer, but itself described with none (the page
+     * before it was opened while off too).
+     */
+    describe(location: LocationSnapshot, navigation: boolean, unsent = false): PageInfo {
       const url = withoutFragment(location.href);
       if (navigation && url !== currentUrl) {
         // Where the page already showed this URL (a navigation reported after the query was rewritten), the URL it was navigated to.
-        currentReferrer = (lastSeenUrl === url ? currentUrl : lastSeenUrl) ?? initialReferrer;
+        currentReferrer = unsent ? '' : (lastSeenUrl === url ? currentUrl : lastSeenUrl) ?? initialReferrer;
         currentUrl = url;
         lastSeenUrl = url;
       } else if (currentUrl !== undefined && pageOf(url) === pageOf(currentUrl)) lastSeenUrl = url;
