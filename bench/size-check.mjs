@@ -184,7 +184,7 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * told of the events the user's choice drops, so that the first page call
  * after a "yes" has the in-app referrer (the consent gate's hook and the
  * path's `unsent` stop, a page opened while off described without a
- * referrer): 30683 B, 37 B under the budget; the next fix on
+ * referrer): 30687 B, 33 B under the budget; the next fix on
  * this path needs the budget raised, with its reason here.
  */
 const OWN_CODE_LIMIT = 30 * 1024;

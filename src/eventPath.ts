@@ -68,7 +68,7 @@ export function createEventPath(parts: PathParts): (event: BackstageEvent, at?: 
       create: newDelivery,
       forward: waitForRules,
       // The user's pages while off still make the next page's in-app referrer (the rules decide which count).
-      dropped: captured => waitForRules({ ...captured, unsent: true }),
+      onDropped: captured => waitForRules({ ...captured, unsent: true }),
       scheduler: browserScheduler,
       warn: parts.warnOnce,
       // The choice is the user's: it is not known before they sign in (the user-settings backend's storage).

@@ -14,7 +14,7 @@ function gate(regime: 'opt-out' | 'opt-in' = 'opt-out', waitMs = 1000, userKnown
     config: { default: regime, waitMs },
     scheduler,
     forward: item => log.push(`sent ${item}`),
-    dropped: item => log.push(`dropped ${item}`),
+    onDropped: item => log.push(`dropped ${item}`),
     onGranted: () => log.push('on'),
     onDenied: () => log.push('off'),
     warn: (topic, message) => {

@@ -44,7 +44,7 @@ export type ConsentGateOptions<T> = {
    * oldest, beyond the bound), in capture order among those forwarded: what
    * follows the user's pages (the next page's in-app referrer) still sees it. Absent: ignored.
    */
-  dropped?(item: T): void;
+  onDropped?(item: T): void;
   /** Analytics is switched on (first decision, or after a denial). */
   onGranted(): void;
   /** Analytics is switched off (first decision, or after it was granted). */
@@ -110,11 +110,11 @@ export class ConsentGate<T> {
   capture(item: T): void {
     const state = this.state;
     if (state.kind === 'granted') this.options.forward(item);
-    if (state.kind === 'denied') this.options.dropped?.(item);
+    if (state.kind === 'denied') this.options.onDropped?.(item);
     if (state.kind !== 'unknown') return;
     if (state.waiting.length >= MAX_WAITING_FOR_CONSENT) {
       const oldest = state.waiting.shift()!;
-      this.options.dropped?.(oldest);
+      this.options.onDropped?.(oldest);
       this.dropped++;
     }
     state.waiting.push(item);
@@ -174,7 +174,7 @@ export class ConsentGate<T> {
     if (decision === 'denied') {
       this.state = { kind: 'denied', byUser };
       if (previous.kind !== 'denied') this.options.onDenied();
-      if (previous.kind === 'unknown') previous.waiting.forEach(item => this.options.dropped?.(item));
+      if (previous.kind === 'unknown') previous.waiting.forEach(item => this.options.onDropped?.(item));
       return;
     }
     this.state = { kind: 'granted', byUser, stored };

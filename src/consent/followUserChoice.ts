@@ -18,8 +18,8 @@ export type UserChoiceOptions<T> = {
   create: ConsentedDeliveryOptions['create'];
   /** A captured event let through, in capture order. */
   forward(item: T): void;
-  /** A captured event dropped, in capture order (see {@link ConsentGateOptions.dropped}). */
-  dropped?(item: T): void;
+  /** A captured event dropped, in capture order (see {@link ConsentGateOptions.onDropped}). */
+  onDropped?(item: T): void;
   scheduler: Pick<Scheduler, 'setTimeout' | 'clearTimeout' | 'wallNow'>;
   warn(topic: string, message: string): void;
   /** The module's own localStorage keys, removed with the library's when the user says no. */
@@ -58,7 +58,7 @@ export function followUserChoice<T>(options: UserChoiceOptions<T>): {
     config: options.config,
     scheduler: options.scheduler,
     forward: item => options.forward(item),
-    dropped: options.dropped && (item => options.dropped!(item)),
+    onDropped: options.onDropped,
     onGranted: () => delivery.start(),
     onDenied: () => delivery.stop(),
     onSwitchedOffUnseen: () => delivery.restart(),

@@ -13,7 +13,7 @@ describe('lazyUserChoice', () => {
       writeKey: 'k',
       create: () => ({ enqueue: () => {}, stop: () => {} }),
       forward: item => forwarded.push(item),
-      dropped: item => dropped.push(item),
+      onDropped: item => dropped.push(item),
       scheduler: wallClockScheduler,
       warn: (_topic, message) => warnings.push(message),
     });

@@ -55,7 +55,7 @@ export function lazyUserChoice<T>(
       else if (held) {
         if (held.length >= MAX_HELD_FOR_CONSENT_CODE) {
           const oldest = held.shift()!;
-          given.dropped?.(oldest);
+          given.onDropped?.(oldest);
           dropped++;
         }
         held.push(item);
