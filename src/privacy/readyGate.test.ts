@@ -35,20 +35,22 @@ describe('createReadyGate', () => {
     expect(seen).toEqual(['a', 'b']);
   });
 
-  it(`holds at most ${MAX_HELD} items: later ones are dropped, and one warning says so`, async () => {
+  it(`holds at most ${MAX_HELD} items: beyond, the oldest are dropped, and one warning says how many`, async () => {
     const ready = deferred();
     const seen: number[] = [];
     const gateLog = log();
     const push = createReadyGate<number>(ready.promise, item => seen.push(item), gateLog);
     for (let i = 0; i < MAX_HELD + 3; i++) push(i);
+    expect(gateLog.warn).not.toHaveBeenCalled();
     ready.resolve();
     await settle();
     push(-1);
     expect(seen).toHaveLength(MAX_HELD + 1);
-    expect(seen.slice(-2)).toEqual([MAX_HELD - 1, -1]);
+    expect(seen.slice(0, 2)).toEqual([3, 4]);
+    expect(seen.slice(-2)).toEqual([MAX_HELD + 2, -1]);
     expect(gateLog.warn).toHaveBeenCalledTimes(1);
     expect(gateLog.warn).toHaveBeenCalledWith(
-      `Segment analytics: ${MAX_HELD} events wait for the regular expression engine; later ones are dropped`,
+      `Segment analytics: 3 events were dropped (the oldest) while more than ${MAX_HELD} waited for the regular expression engine`,
     );
   });
 

@@ -1,7 +1,6 @@
-import { createWarnOnce, Logger, safeLogger } from '../warnSafely';
-import { createOrderedHandoff } from './orderedHandoff';
+import { Logger, safeLogger } from '../warnSafely';
 
-/** Most items held while waiting; beyond, new ones are dropped (one warning). */
+/** Most items held while waiting; beyond, the oldest are dropped (one warning says how many). */
 export const MAX_HELD = 5000;
 
 /**
@@ -9,10 +8,11 @@ export const MAX_HELD = 5000;
  * from then on each item goes to `next` at once, on the caller's stack.
  *
  * @remarks
- * While waiting, at most {@link MAX_HELD} items are held; beyond, new ones
- * are dropped and one warning says so. When `ready` rejects, the gate closes
- * for good: held and later items are dropped, and one error (the rejection's
- * message: `ready` rejects with an `Error`) says why.
+ * While waiting, at most {@link MAX_HELD} items are held; beyond, the oldest
+ * are dropped (the newest are the ones sent, as everywhere events wait), and
+ * one warning, when `ready` resolves, says how many. When `ready` rejects,
+ * the gate closes for good: held and later items are dropped, and one error
+ * (the rejection's message: `ready` rejects with an `Error`) says why.
  *
  * @param hold - completes an item that is held, with what must be read at
  *   the moment it was given (the page's location, say)
@@ -24,27 +24,39 @@ export function createReadyGate<T>(
   hold: (item: T) => T = item => item,
 ): (item: T) => void {
   let gate: 'waiting' | 'open' | 'closed' = 'waiting';
+  let held: T[] = [];
+  let dropped = 0;
   // A warning for dropped items, an error when the gate closes; a broken console cannot stop the gate.
   const safe = safeLogger(log);
-  const warnOnce = createWarnOnce(safe);
   ready.then(
     () => {
       gate = 'open';
+      if (dropped) {
+        safe.warn(
+          `Segment analytics: ${dropped} events were dropped (the oldest) while more than ${MAX_HELD} ` +
+            'waited for the regular expression engine',
+        );
+      }
+      for (const item of held.splice(0)) {
+        try {
+          next(item);
+        } catch {
+          // `next` is the caller's; one failing item must not hold back the rest.
+        }
+      }
     },
     error => {
       gate = 'closed';
+      held = [];
       safe.error(`Segment analytics is off: ${(error as Error).message}`);
     },
   );
-  // Held items are handed on once `ready` resolves, before any later one: `undefined` when it rejected.
-  const handoff = createOrderedHandoff<T | undefined>(item => item !== undefined && next(item));
   return item => {
-    if (gate === 'open') handoff.push(item);
-    else if (gate === 'waiting' && handoff.pending < MAX_HELD) {
-      const held = hold(item);
-      handoff.pushLater(ready.then(() => held, () => undefined), undefined);
-    } else if (gate === 'waiting') {
-      warnOnce('held', `Segment analytics: ${MAX_HELD} events wait for the regular expression engine; later ones are dropped`);
+    if (gate === 'open') next(item);
+    // Beyond the bound, the oldest goes: a shift per event past it, rare and bounded.
+    else if (gate === 'waiting' && held.push(hold(item)) > MAX_HELD) {
+      held.shift();
+      dropped++;
     }
   };
 }
