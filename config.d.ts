@@ -32,7 +32,8 @@ export interface Config {
          * ids on the server and forwards with its own write key: no request of the
          * browser goes to a Segment host. In this mode `writeKey`, `region`,
          * `apiHost`, `cdnURL`, `cdnSettings` and `groups` have no effect (a warning
-         * lists those set). Default `'direct'`.
+         * lists those set); they are still checked, so a wrong value switches
+         * analytics off as in `'direct'`. Default `'direct'`.
          */
         delivery?: 'direct' | 'backend';
         /**
@@ -58,8 +59,10 @@ export interface Config {
          * cannot reverse them by hashing a list of entity refs. It is not a
          * secret from your users: like every frontend key it reaches every
          * browser that loads the app, and anyone with that can compute the ids.
-         * It also keys the digest of `redact.searchTerms: 'sha-256'`. Has no
-         * effect (a warning says so) with neither of the two.
+         * It also keys the digest of `redact.searchTerms: 'sha-256'`. With
+         * `delivery: 'backend'` it keys the ids the browser sends (unless a
+         * transform function is given in code). Has no effect (a warning says
+         * so) with none of these.
          */
         userIdSalt?: string;
         /**

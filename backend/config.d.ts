@@ -58,10 +58,23 @@ export interface Config {
      * on every other message of the user; group ids are keyed like user ids.
      * Default `false`.
      */
-    groups?: boolean | { enabled?: boolean; limit?: number };
+    groups?:
+      | boolean
+      | {
+          /** Whether group calls are sent. Default `true` in this object form. */
+          enabled?: boolean;
+          /**
+           * Most group calls per user (1-100). Default `10`.
+           * @minimum 1
+           * @maximum 100
+           */
+          limit?: number;
+        };
     /**
      * How long one request to Segment may take, in milliseconds (100-60000);
      * past it the browser is answered 504 and retries. Default 5000.
+     * @minimum 100
+     * @maximum 60000
      */
     timeoutMs?: number;
   };

@@ -70,9 +70,9 @@ describe('readRelayConfig', () => {
     [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, timeoutMs: '0x3e8' }, /segmentAnalytics\.timeoutMs: .*got "0x3e8"/],
     [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, groups: { limit: '0b11' } }, /segmentAnalytics\.groups\.limit: .*got "0b11"/],
     [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, groups: { limit: 0 } }, /segmentAnalytics\.groups\.limit: expected a whole number from 1 to 100/],
-    [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, groups: { max: 3 } }, /segmentAnalytics\.groups\.max: expected no such key/],
+    [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, groups: { max: 3 } }, /segmentAnalytics\.groups\.max: unknown key \(expected enabled or limit\)/],
     [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, timeoutMs: 10 }, /segmentAnalytics\.timeoutMs: expected a whole number from 100 to 60000; got 10/],
-    [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, hmacSalt: 'x' }, /segmentAnalytics\.hmacSalt: expected no such key/],
+    [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, hmacSalt: 'x' }, /segmentAnalytics\.hmacSalt: unknown key \(expected one of enabled, writeKey, hmacKey, /],
     ['on', /segmentAnalytics: expected an object/],
     ...['https://api.segment.io/v1/batch', 'https://api.segment.io', 'https://api.segment.io./', 'https://api.segment.io/v1/track', 'https://events.eu1.segmentapis.com/v1/b', 'https://proxy.example.com/segment/v1/batch', 'https://proxy.example.com/v1/T'].map(
       upstreamUrl => [{ writeKey: WRITE_KEY, hmacKey: HMAC_KEY, upstreamUrl }, /segmentAnalytics\.upstreamUrl: expected the tracking API's base, ending in \/v1 \(the relay adds \/batch\); got https:/] as [unknown, RegExp],

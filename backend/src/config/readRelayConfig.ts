@@ -119,7 +119,7 @@ function readGroups(raw: unknown): false | { limit: number } {
   }
   if (!isObject(raw)) throw invalid('groups', 'true, false, or { enabled?: boolean, limit?: number }', kindOf(raw));
   const unknown = Object.keys(raw).find(key => key !== 'enabled' && key !== 'limit');
-  if (unknown !== undefined) throw invalid(`groups.${unknown}`, 'no such key: only enabled and limit');
+  if (unknown !== undefined) throw new Error(`Invalid config ${CONFIG_ROOT}.groups.${unknown}: unknown key (expected enabled or limit)`);
   const enabled = readBoolean('groups.enabled', raw.enabled, true);
   const limit = readInteger('groups.limit', raw.limit, 1, MAX_GROUP_LIMIT, DEFAULT_GROUP_LIMIT);
   return enabled && { limit };
@@ -141,7 +141,7 @@ export function readRelayConfig(config: Config): RelaySettings {
   }
   const block: Record<string, unknown> = raw ?? {};
   const unknown = Object.keys(block).find(key => !KEYS.includes(key));
-  if (unknown !== undefined) throw invalid(unknown, `no such key: one of ${KEYS.join(', ')}`);
+  if (unknown !== undefined) throw new Error(`Invalid config ${CONFIG_ROOT}.${unknown}: unknown key (expected one of ${KEYS.join(', ')})`);
   if (!readBoolean('enabled', block.enabled, true)) return { enabled: false };
   return {
     enabled: true,
