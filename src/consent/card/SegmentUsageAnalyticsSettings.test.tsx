@@ -58,6 +58,11 @@ describe('the Usage analytics card', () => {
       expect(screen.getByText(/Nothing is sent unless you switch this on/)).toBeInTheDocument();
     });
 
+    it('through the backend relay, without a transform in config: says the user is pseudonymized (the relay keys every id)', async () => {
+      renderCard({ delivery: 'backend' });
+      expect(await screen.findByText(/records how you use it/)).toHaveTextContent('identified by a pseudonym');
+    });
+
     it('in a browser that sends Global Privacy Control, with respectGlobalPrivacyControl: says it is off there, no switch', async () => {
       Object.defineProperty(navigator, 'globalPrivacyControl', { value: true, configurable: true });
       try {

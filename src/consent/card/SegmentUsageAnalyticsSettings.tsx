@@ -16,8 +16,9 @@ const LazyCard = lazy(() =>
 export type SegmentUsageAnalyticsSettingsProps = {
   /**
    * Whether user ids are pseudonymized, for the card's text; by default as
-   * `app.analytics.segment.userIdTransform` says. Give it when the app passes
-   * a `userIdTransform` in code.
+   * `app.analytics.segment.userIdTransform` says (or `delivery: backend`,
+   * whose relay keys every id). Give it when the app passes a
+   * `userIdTransform` in code.
    */
   pseudonymized?: boolean;
 };

@@ -9,7 +9,8 @@ import { describeCollection, readCardFacts } from './cardText';
 export type UsageAnalyticsCardProps = {
   /**
    * Whether user ids are pseudonymized; by default as `userIdTransform` in
-   * config says. Give it when the app passes a transform in code.
+   * config says (or `delivery: backend`, whose relay keys every id). Give it
+   * when the app passes a transform in code.
    */
   pseudonymized?: boolean;
   /** The user's choice; none where the analytics module follows none (it was given no StorageApi). */

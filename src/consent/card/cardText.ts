@@ -43,7 +43,11 @@ export function readCardFacts(
   const enabled = !!config && get(() => config.has(block)) === true && get(() => config.getOptionalBoolean(`${block}.enabled`)) !== false;
   const respects = get(() => config?.getOptional(`${block}.respectGlobalPrivacyControl`));
   const regime = get(() => config?.getOptionalString(`${block}.consent.default`)) === 'opt-in' ? 'opt-in' : 'opt-out';
-  const hashed = pseudonymized ?? get(() => config?.getOptionalString(`${block}.userIdTransform`)) === 'sha-256';
+  // Through the backend relay the ids are keyed there, whatever the browser's transform.
+  const hashed =
+    pseudonymized ??
+    (get(() => config?.getOptionalString(`${block}.userIdTransform`)) === 'sha-256' ||
+      get(() => config?.getOptionalString(`${block}.delivery`)) === 'backend');
   const browserOptOut = enabled && (respects === true || respects === 'true') ? optOutSignal(...signals) : undefined;
   const waited = get(() => config?.getOptionalNumber(`${block}.consent.waitMs`));
   const waitMs = typeof waited === 'number' && waited >= 0 ? waited : DEFAULT_CONSENT.waitMs;
