@@ -1,5 +1,6 @@
 import { ConfigReader } from '@backstage/config';
 import { SegmentAnalytics } from './SegmentAnalytics';
+import { untilRealWork } from './__testUtils__/realWork';
 
 // A page load with analytics off for this browser removes the events an
 // earlier load kept for the next one (they hold users' refs and pages, and
@@ -85,8 +86,8 @@ describe('a load with analytics off for this browser', () => {
     Object.defineProperty(navigator, 'globalPrivacyControl', { value: true, configurable: true });
     try {
       fromSegment({ writeKey: 'k3', testMode: true, respectGlobalPrivacyControl: true });
-      // Its code is loaded lazily: polls for that real work to finish; no fixed sleep.
-      for (let tries = 0; localStorage.length > 2 && tries < 1000; tries++) await new Promise(resolve => setTimeout(resolve, 5));
+      // Its code is loaded lazily: waits for that real work to finish; no fixed sleep.
+      await untilRealWork(() => localStorage.length <= 2, 'the opt-out removing what analytics stored');
       expect(Object.keys(localStorage).sort()).toEqual(['persisted-queue:v1:another-app:event-queue:items', 'unrelated']);
     } finally {
       delete (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl;

@@ -195,7 +195,7 @@ it('a first read of "none" (a settings backend failing), then the stored "yes" o
   const Q = openTab(tq.storageApi);
   await tick();
   tq.flush(); // nothing queued yet; the subscribe's own read was skipped (held): tell absent now
-  (tq as any).tellNow(undefined);
+  tq.tellNow(undefined);
   b.silent({ decision: 'granted', decidedAt: T1, offAt: T1 }); // what the backend really holds (a no/yes long ago)
   tq.setMode('sync');
   Q.capture('q1');
