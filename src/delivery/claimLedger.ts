@@ -151,7 +151,7 @@ export function claimLedgerOf(writeKey: string): ClaimLedger {
     } catch {
       // a browser that refuses IndexedDB to this page: the store alone decides
     }
-    ledger = factory ? createClaimLedger({ indexedDB: factory, writeKey, wallNow: () => Date.now(), scheduler: browserScheduler }) : everyId;
+    ledger = factory ? createClaimLedger({ indexedDB: factory, writeKey, wallNow: browserScheduler.wallNow, scheduler: browserScheduler }) : everyId;
     ledgers.set(writeKey, ledger);
   }
   return ledger;
