@@ -130,6 +130,17 @@ describe('SegmentAnalytics when identity fails, with a console that throws', () 
     expect(clicks()).toEqual(['anonymous']);
   });
 
+  it("a userIdTransform that never answers: an event naming the user's ref goes out after the time-out, not twice it", async () => {
+    const analytics = fromConfig({ identityApi: user, userIdTransform: () => new Promise<string>(() => {}) });
+    analytics.captureEvent({ action: 'click', subject: `profile of ${REF}`, context });
+    analytics.captureEvent({ action: 'click', subject: 'plain', context });
+    await jest.advanceTimersByTimeAsync(TIMEOUT_MS - 1);
+    expect(clicks()).toEqual([]);
+    await jest.advanceTimersByTimeAsync(10); // the pseudonym's wait and the identity's end together
+    expect(clicks()).toEqual(['anonymous', 'anonymous']);
+    expect(JSON.stringify(info.mock.calls)).not.toContain('jane.doe');
+  });
+
   it('a console whose every method throws, info included: captureEvent still never throws', async () => {
     info.mockImplementation(() => {
       throw new Error('broken too');

@@ -85,7 +85,7 @@ export class Delivery {
     if (readiness === 'dead') return;
     if (readiness !== 'open' && readiness !== 'late') this.waiting.makeRoom(this.queue);
     this.queue.push({ kind: 'call', call, at: this.scheduler.now() });
-    this.identity.startClock();
+    this.identity.startClock(call.timestamp.getTime());
     this.schedule(0);
   }
 

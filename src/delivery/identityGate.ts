@@ -29,8 +29,12 @@ export type IdentityGateOptions = {
 export type IdentityGate = {
   /** Where the identity stands. */
   readonly state: IdentityState;
-  /** A call is waiting: its time-out starts now, unless one runs already (see {@link createIdentityGate}). */
-  startClock(): void;
+  /**
+   * A call is waiting: its time-out runs from its capture (`capturedAt`,
+   * wall-clock ms: what it waited before, for a pseudonym say, counts), unless
+   * one runs already (see {@link createIdentityGate}).
+   */
+  startClock(capturedAt: number): void;
   /** Calls waiting again go now, anonymous: the page is being left for good (it never learns the id), or they cannot be kept. */
   leaving(): void;
   /** Delivery stopped for good: no time-out, and no session or warning when the id answers. */
@@ -48,7 +52,8 @@ export type IdentityGate = {
  * starts (one warning); a late id then starts the user's session after the
  * anonymous calls already released. While the id may still come, a call
  * captured later waits again, at most `timeoutMs` (each call waits that long
- * at most, counted from the first of those waiting with it): the user
+ * at most, counted from the capture of the first of those waiting with it,
+ * so that time spent waiting before delivery counts): the user
  * signing in a moment later (Backstage's `signIn` is captured just before
  * the identity answers) has it attributed. The clock starts with the first
  * waiting call, not at construction: an app may build the analytics API
@@ -100,7 +105,7 @@ export function createIdentityGate({ userId, timeoutMs, scheduler, logger, onSes
     get state() {
       return state;
     },
-    startClock() {
+    startClock(capturedAt) {
       if (state.kind === 'anonymous' && resolving) {
         // Late, and the id may still come: this call waits again, on a clock of its own.
         state = { kind: 'late' };
@@ -108,6 +113,7 @@ export function createIdentityGate({ userId, timeoutMs, scheduler, logger, onSes
       }
       if ((state.kind !== 'waiting' && state.kind !== 'late') || clockStarted) return;
       clockStarted = true;
+      const waited = Math.min(Math.max(scheduler.wallNow() - capturedAt, 0) || 0, timeoutMs);
       timer = scheduler.setTimeout(() => {
         if (state.kind === 'late') release();
         if (state.kind !== 'waiting') return;
@@ -116,7 +122,7 @@ export function createIdentityGate({ userId, timeoutMs, scheduler, logger, onSes
             'the events waiting for it may go out anonymous; later ones wait for it again, at most as long',
         );
         goAnonymous();
-      }, timeoutMs);
+      }, timeoutMs - waited);
     },
     leaving() {
       if (state.kind !== 'late') return;
