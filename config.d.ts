@@ -206,7 +206,10 @@ export interface Config {
          */
         events?: {
           /**
-           * When set, only events matching one of these rules are sent.
+           * When set, only events matching one of these rules are sent. At
+           * least one rule: an empty list would send nothing (leave the key
+           * out to send every event).
+           * @minItems 1
            */
           include?: Array<{
             /** The event's action: a name, a pattern with `*`, or a `/regular expression/`. */

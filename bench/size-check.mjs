@@ -184,10 +184,16 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * told of the events the user's choice drops, so that the first page call
  * after a "yes" has the in-app referrer (the consent gate's hook and the
  * path's `unsent` stop, a page opened while off described without a
- * referrer): 30687 B, 33 B under the budget; the next fix on
- * this path needs the budget raised, with its reason here.
+ * referrer): 30687 B, 33 B under the budget. Then (2026-12-06, a code
+ * review and a walk through the spec in Chromium) the wait for the regular
+ * expression engine dropping its oldest events, not its newest (-9 B);
+ * the identity's time-out counted from the capture of the first waiting
+ * event, so that a pseudonym's wait and the identity's do not add up
+ * (+34 B); an empty `events.include`, which sent nothing and said nothing,
+ * refused with an error that says to leave the key out (+43 B): 30756 B,
+ * budget 30.25 KB.
  */
-const OWN_CODE_LIMIT = 30 * 1024;
+const OWN_CODE_LIMIT = 30.25 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];
 
 const failures = [];

@@ -36,6 +36,11 @@ describe('readPrivacyConfig', () => {
     expect([privacy.emails, privacy.respectGlobalPrivacyControl]).toEqual([expected, expected]);
   });
 
+  it('an empty exclude list is allowed (it excludes nothing)', () => {
+    const privacy = read({ events: { exclude: [] } });
+    expect([privacy.include, privacy.exclude]).toEqual([undefined, []]);
+  });
+
   it('reads every key', async () => {
     const privacy = read({
       redact: { queryParams: ['Session', ' X-Ticket '], searchTerms: 'sha-256', patterns: ['\\d{4}', 'secret-\\w+'], emails: true },
@@ -106,6 +111,7 @@ describe('readPrivacyConfig errors name the full key', () => {
     ['rule not an object', { events: { include: ['click'] } }, `${P}events.include[0]: expected an object with action, pluginId, subject (got "click")`],
     ['rule unknown key', { events: { exclude: [{ action: 'a' }, { actoin: 'click' }] } }, `${P}events.exclude[1].actoin: unknown key (expected one of action, pluginId, subject)`],
     ['empty rule', { events: { exclude: [{}] } }, `${P}events.exclude[0]: expected a rule with at least one of action, pluginId, subject (got an empty rule)`],
+    ['empty include list (it would send nothing)', { events: { include: [] } }, `${P}events.include: expected at least one rule (leave the key out to send every event) (got [])`],
     ['rule field type', { events: { exclude: [{ pluginId: 5 }] } }, `${P}events.exclude[0].pluginId: expected a non-empty string (got 5)`],
     ['rule regex', { events: { exclude: [{ action: 'x' }, { subject: '/[/' }] } }, `${P}events.exclude[1].subject: expected a name, a pattern with '*', or a valid /regular expression/ (`],
     ['patterns outside Unicode mode', { redact: { patterns: ['[\\w-.]'] } }, `${P}redact.patterns[0]: expected a valid regular expression (Invalid regular expression: /[\\w-.]/u: Invalid character class)`],

@@ -56,6 +56,8 @@ function userPatterns(value: unknown): UserExpression[] {
 function rules(value: unknown, key: string, expressions: UserExpression[], ruleExpressions: () => number): EventRule[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value)) throw invalid(key, 'a list of rules { action?, pluginId?, subject? }', describe(value));
+  // An empty include list would send no event at all, silently: leaving the key out sends every one.
+  if (!value.length && key.endsWith('include')) throw invalid(key, 'at least one rule (leave the key out to send every event)', 'got []');
   return value.map((item, index) => {
     const at = `${key}[${index}]`;
     const fields = block(item, at, RULE_FIELDS);
