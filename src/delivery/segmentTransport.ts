@@ -1,7 +1,5 @@
 import { AnalyticsBrowser, Plugin } from '@segment/analytics-next';
-import { transformOf } from '../config/readCallSettings';
 import { EnabledSegmentConfig } from '../config/SegmentConfig';
-import { isSha256Digest } from '../identity/hashUserId';
 import { guardEnrichment } from './enrichmentGuard';
 import { keepAnonymousCallsAnonymous } from './anonymousCalls';
 import { emptyEndpointWarning, identityKeptIn, toCallOptions, toLoadArguments } from './segmentOptions';
@@ -19,8 +17,8 @@ import { keepIdentityForPageLife, skipPerEventCookieStore, withPageLifeIdentity 
 import { createLeaveSender } from './leaveSender';
 import { Scheduler } from '../time/scheduler';
 import { libraryMessageId } from './messageId';
-import { dropKeptCallsTheLibraryKept, dropLibraryCallsOf, libraryQueueMessageIds, dropQueuesOfAnotherUser, dropQueuesOfOtherSettings, purgeExpiredOfOtherWriteKeys } from './librarySettings';
-import { isWriteKeyClaimed } from '../oncePerWriteKey';
+import { dropLibraryCallsOf } from './librarySettings';
+import { settleEarlierQueues } from './earlierQueues';
 import type { BatchingLibrary } from './batching/batchDestination';
 import { startLibraryDelivery } from './libraryDelivery';
 
@@ -76,23 +74,13 @@ export async function loadSegmentTransport(
   const probed = localStorage && { localStorage, cookies: probeCookies(typeof document === 'undefined' ? undefined : document) };
   // What earlier loads left in localStorage that this one must not send, before the library reads its queues.
   const kept = localStorage?.kind === 'usable' ? pageLocalStorage() : undefined;
-  // The transform in use is the last part of the call settings (see `pathParts`): sha-256 makes every user id a digest.
-  const digestsOnly = transformOf(config.callSettings) === 'sha-256';
-  if (dropQueuesOfOtherSettings(kept, config.writeKey, config.callSettings, digestsOnly ? isSha256Digest : undefined)) {
-    logger.warn('Segment analytics: the events the Segment library kept from an earlier page load were not sent: the privacy or user id settings have changed since');
-  }
-  purgeExpiredOfOtherWriteKeys(kept, config.writeKey, key => isWriteKeyClaimed(key));
-  if (config.relay) await dropQueuesOfAnotherUser(kept, config.writeKey, storedOwner?.get(), pageUser, config.identityTimeoutMs, scheduler);
-  // Left with a request on its way: the library sends its copy at once (with tries afresh), the module's is not sent too.
-  if (keptCalls) dropKeptCallsTheLibraryKept(kept, config.writeKey, ids => keptCalls.take(ids));
+  const takenAtLoad = await settleEarlierQueues(kept, config, { logger, scheduler, keptCalls, storedOwner, pageUser });
   const emptyEndpoint = emptyEndpointWarning(config);
   // Once per page: the library is loaded again each time the user switches analytics back on.
   if (emptyEndpoint && !warnedOnce.has(emptyEndpoint)) {
     warnedOnce.add(emptyEndpoint);
     logger.warn(emptyEndpoint);
   }
-  // What the library will take from the browser as it loads (earlier loads' calls): its own to send in this page.
-  const takenAtLoad = libraryQueueMessageIds(kept, config.writeKey);
   const plugins = [insideLibrary];
   const { analytics, initOptions, storage } = await loadLibrary(config, plugins, probed);
   const warning = storage && storageWarning(storage);
