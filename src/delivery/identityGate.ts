@@ -60,21 +60,29 @@ export type IdentityGate = {
  * long before its user signs in.
  */
 export function createIdentityGate({ userId, timeoutMs, scheduler, logger, onSession, onRelease }: IdentityGateOptions): IdentityGate {
-  let state: IdentityState = userId ? { kind: 'waiting' } : { kind: 'anonymous' };
-  /** The id may still come (the time-out may have started an anonymous session meanwhile). */
-  let resolving = Boolean(userId);
-  let clockStarted = false;
-  let timer: unknown;
-  /** Delivery stopped for good: the id's answer changes nothing, and is not warned about. */
-  let stopped = false;
+  /**
+   * `waiting` and `late` hold their clock once a call started it; `anonymous`
+   * knows whether the id may still come; `stopped` keeps what it last said.
+   */
+  type Gate =
+    | { kind: 'waiting' | 'late'; timer?: unknown }
+    | { kind: 'anonymous'; idMayCome: boolean }
+    | { kind: 'known'; userId: string }
+    | { kind: 'stopped'; last: IdentityState };
+  let gate: Gate = userId ? { kind: 'waiting' } : { kind: 'anonymous', idMayCome: false };
+  const view = (): IdentityState => {
+    if (gate.kind === 'stopped') return gate.last;
+    return gate.kind === 'known' ? { kind: 'known', userId: gate.userId } : { kind: gate.kind };
+  };
+  const stopClock = () => 'timer' in gate && scheduler.clearTimeout(gate.timer);
 
   const goAnonymous = () => {
-    state = { kind: 'anonymous' };
+    gate = { kind: 'anonymous', idMayCome: true };
     onSession(undefined, 'front');
   };
   /** Calls that waited again go, anonymous: their session has started already. */
   const release = () => {
-    state = { kind: 'anonymous' };
+    gate = { kind: 'anonymous', idMayCome: true };
     onRelease();
   };
 
@@ -82,41 +90,37 @@ export function createIdentityGate({ userId, timeoutMs, scheduler, logger, onSes
   else {
     userId.then(
       id => {
-        if (stopped) return;
-        resolving = false;
-        scheduler.clearTimeout(timer);
-        const place: SessionPlace = state.kind === 'waiting' || state.kind === 'late' ? 'front' : 'back';
-        state = { kind: 'known', userId: id };
+        if (gate.kind === 'stopped') return;
+        stopClock();
+        const place: SessionPlace = gate.kind === 'waiting' || gate.kind === 'late' ? 'front' : 'back';
+        gate = { kind: 'known', userId: id };
         onSession(id, place);
       },
       error => {
-        if (stopped) return;
-        resolving = false;
-        scheduler.clearTimeout(timer);
-        if (state.kind === 'late') release(); // calls waiting again: anonymous too (the time-out already warned)
-        if (state.kind !== 'waiting') return;
+        if (gate.kind === 'stopped') return;
+        stopClock();
+        const was = gate.kind;
+        gate = { kind: 'anonymous', idMayCome: false };
+        if (was === 'late') onRelease(); // calls waiting again: anonymous too (the time-out already warned)
+        if (was !== 'waiting') return;
         logger.warn(`Segment analytics: could not identify the user, events are sent anonymously: ${describeError(error)}`);
-        goAnonymous();
+        onSession(undefined, 'front');
       },
     );
   }
 
   return {
     get state() {
-      return state;
+      return view();
     },
     startClock(capturedAt) {
-      if (state.kind === 'anonymous' && resolving) {
-        // Late, and the id may still come: this call waits again, on a clock of its own.
-        state = { kind: 'late' };
-        clockStarted = false;
-      }
-      if ((state.kind !== 'waiting' && state.kind !== 'late') || clockStarted) return;
-      clockStarted = true;
+      // Late, and the id may still come: this call waits again, on a clock of its own.
+      if (gate.kind === 'anonymous' && gate.idMayCome) gate = { kind: 'late' };
+      if ((gate.kind !== 'waiting' && gate.kind !== 'late') || 'timer' in gate) return;
       const waited = Math.min(Math.max(scheduler.wallNow() - capturedAt, 0) || 0, timeoutMs);
-      timer = scheduler.setTimeout(() => {
-        if (state.kind === 'late') release();
-        if (state.kind !== 'waiting') return;
+      gate.timer = scheduler.setTimeout(() => {
+        if (gate.kind === 'late') release();
+        if (gate.kind !== 'waiting') return;
         logger.warn(
           `Segment analytics: the user's identity was not known after ${timeoutMs} ms; ` +
             'the events waiting for it may go out anonymous; later ones wait for it again, at most as long',
@@ -125,13 +129,13 @@ export function createIdentityGate({ userId, timeoutMs, scheduler, logger, onSes
       }, timeoutMs - waited);
     },
     leaving() {
-      if (state.kind !== 'late') return;
-      scheduler.clearTimeout(timer);
-      state = { kind: 'anonymous' };
+      if (gate.kind !== 'late') return;
+      stopClock();
+      gate = { kind: 'anonymous', idMayCome: true };
     },
     stop() {
-      stopped = true;
-      scheduler.clearTimeout(timer);
+      stopClock();
+      gate = { kind: 'stopped', last: view() };
     },
   };
 }
