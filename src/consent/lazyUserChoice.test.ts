@@ -30,4 +30,19 @@ describe('lazyUserChoice', () => {
         "user's choice to load",
     ]);
   });
+
+  it('without an onDropped hook, still holds only the newest 5,000', async () => {
+    const forwarded: number[] = [];
+    const choice = lazyUserChoice<number>(MockStorageApi.create(), {
+      config: { default: 'opt-out', waitMs: 3000 },
+      writeKey: 'k',
+      create: () => ({ enqueue: () => {}, stop: () => {} }),
+      forward: item => forwarded.push(item),
+      scheduler: wallClockScheduler,
+      warn: () => {},
+    });
+    for (let i = 0; i < MAX_HELD_FOR_CONSENT_CODE + 3; i++) choice.capture(i);
+    await untilRealWork(() => forwarded.length > 0, 'the code of the choice loaded (a dynamic import)');
+    expect([forwarded.length, forwarded[0], forwarded[4999]]).toEqual([5000, 3, 5002]);
+  });
 });

@@ -27,40 +27,45 @@ export function lazyUserChoice<T>(
     moduleKeys: [callStoreKey(given.writeKey), storedOwnerKey(given.writeKey)],
     onPageLeave: listenForPageLeave,
   };
-  let rules: ReturnType<typeof lazyUserChoice<T>> | undefined;
-  let held: T[] | undefined = [];
-  let dropped = 0;
+  type Rules = ReturnType<typeof lazyUserChoice<T>>;
+  let state: { kind: 'loading'; held: T[]; dropped: number } | { kind: 'loaded'; rules: Rules } | { kind: 'failed' } = {
+    kind: 'loading',
+    held: [],
+    dropped: 0,
+  };
   import(/* webpackChunkName: "segment-consent" */ './followUserChoice').then(
     m => {
-      rules = m.followUserChoice(options);
-      const waiting = held ?? [];
-      held = undefined;
-      if (dropped) {
+      const rules = m.followUserChoice(options);
+      const loading = state.kind === 'loading' ? state : undefined;
+      state = { kind: 'loaded', rules };
+      if (loading?.dropped) {
         options.warn(
           'consent-held',
-          `Segment analytics: ${dropped} events were dropped (the oldest) while more than ${MAX_HELD_FOR_CONSENT_CODE} ` +
+          `Segment analytics: ${loading.dropped} events were dropped (the oldest) while more than ${MAX_HELD_FOR_CONSENT_CODE} ` +
             "waited for the code of the user's choice to load",
         );
       }
-      waiting.forEach(item => rules!.capture(item));
+      loading?.held.forEach(item => rules.capture(item));
     },
     error => {
-      held = undefined;
+      state = { kind: 'failed' };
       options.warn('consent-code', `Segment analytics is off: the code of the user's choice could not be loaded: ${String(error)}`);
     },
   );
   return {
     capture(item) {
-      if (rules) rules.capture(item);
-      else if (held) {
-        if (held.length >= MAX_HELD_FOR_CONSENT_CODE) {
-          const oldest = held.shift()!;
+      if (state.kind === 'loaded') state.rules.capture(item);
+      else if (state.kind === 'loading') {
+        if (state.held.length >= MAX_HELD_FOR_CONSENT_CODE) {
+          const oldest = state.held.shift()!;
           given.onDropped?.(oldest);
-          dropped++;
+          state.dropped++;
         }
-        held.push(item);
+        state.held.push(item);
       }
     },
-    enqueue: call => rules?.enqueue(call),
+    enqueue: call => {
+      if (state.kind === 'loaded') state.rules.enqueue(call);
+    },
   };
 }
