@@ -45,10 +45,10 @@ describe('the relay accepts signed-in users only', () => {
     expect(crossSite.status).toBe(403);
     expect((await post(ctx.relay.server, 't', trackCall(), { Origin: 'https://evil.example.net' })).status).toBe(403);
     expect(ctx.segment.requests).toHaveLength(before);
-    // One warning for the spell (not one per request), naming the origin and what to configure.
+    // One warning for the spell (not one per request), naming the origin and what helps (no config lets another site in).
     const warnings = ctx.relay.logs.filter(line => /^warn Segment relay: .*refused/.test(line));
     expect(warnings).toEqual([
-      expect.stringMatching(/^warn Segment relay: cross-site requests are refused .*\(Origin: https:\/\/evil\.example\.net\); answered 403, its events are lost\. .*app\.baseUrl or backend\.cors\.origin\b/),
+      expect.stringMatching(/^warn Segment relay: cross-site requests are refused .*\(Origin: https:\/\/evil\.example\.net\); answered 403, its events are lost\. The app and the backend must be on one site\b/),
     ]);
   });
 });

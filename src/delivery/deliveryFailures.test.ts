@@ -66,6 +66,7 @@ describe('createDeliveryFailureWatch', () => {
     }
     expect(logger.warn).toHaveBeenCalledTimes(1);
     expect(logger.warn.mock.calls[0][0]).toContain('a 401 is the relay finding no cookie');
+    expect(logger.warn.mock.calls[0][0]).toContain('the app and the backend must be on one site');
   });
 
   it('tells the relay of every call answered 401, before and after its warning, and of nothing else', () => {

@@ -34,7 +34,8 @@ const DIRECT_HINT =
 /** `delivery: backend`: the user sets neither apiHost nor the write key of the app; the relay is the backend's. */
 const RELAY_HINT =
   "check that the app's backend runs the Segment relay (backstage-plugin-analytics-module-segment-backend) and the network; " +
-  "a 401 is the relay finding no cookie of the user's";
+  "a 401 is the relay finding no cookie of the user's: the app and the backend must be on one site (the same scheme " +
+  'and registrable domain), or the browser neither keeps nor sends the cookie the relay gave';
 
 /**
  * Counts deliveries that failed (a TLS or DNS error, a refused connection,

@@ -1,5 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { createFailureLog, type FailureLog } from './failureLog';
+import { ANOTHER_SITE } from './sameSite';
 
 /** Origins whose refusals are throttled each on their own; the others share one throttle. */
 const MAX_ORIGINS = 16;
@@ -28,11 +29,13 @@ export function createCrossSiteLog(logger: LoggerService, now: () => number = Da
       const key = byOrigin.has(shown) || byOrigin.size < MAX_ORIGINS ? shown : '*';
       let log = byOrigin.get(key);
       if (!log) byOrigin.set(key, (log = createFailureLog(logger, now)));
-      log.failed(
-        'refused',
-        `Segment relay: ${problem}${shown ? ` (Origin: ${shown})` : ''}; answered 403, its events are lost. ` +
-          'If the app is reached there, add that origin to app.baseUrl or backend.cors.origin',
-      );
+      // The browser marks the page's site as another than the backend's: no config of the relay's lets it through.
+      const advice =
+        problem === ANOTHER_SITE
+          ? 'The app and the backend must be on one site (the same scheme and registrable domain: app.example.com and ' +
+            'api.example.com are one site, app.example.com and api.example.net are not)'
+          : 'If the app is reached there, add that origin to app.baseUrl or backend.cors.origin';
+      log.failed('refused', `Segment relay: ${problem}${shown ? ` (Origin: ${shown})` : ''}; answered 403, its events are lost. ${advice}`);
     },
   };
 }
