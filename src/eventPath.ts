@@ -49,8 +49,8 @@ export function createEventPath(parts: PathParts): (event: BackstageEvent, at?: 
     ? createReadyGate(privacy.ready, toCall, logger, captured => ({ ...captured, location: captured.location ?? locateNow() }))
     : toCall;
   const choice = storageApi ? waitForChoice(storageApi) : undefined;
-  const queue: { enqueue(call: SegmentCall): void } = choice ?? newDelivery();
-  const redactInOrder = privacy.handOff(call => queue.enqueue(call));
+  const queue: { enqueue(call: SegmentCall, waitedMs?: number): void } = choice ?? newDelivery();
+  const redactInOrder = privacy.handOff((call, waitedMs) => queue.enqueue(call, waitedMs));
 
   // 1. Capture: read the event safely and stamp it (locate it too when it may wait for the user's choice).
   function capture(event: BackstageEvent, at = new Date()) {

@@ -2,7 +2,7 @@ import type { SegmentCall } from '../mapping/SegmentCall';
 import type { Transport } from '../delivery/Transport';
 
 /** The part of a delivery the consent rules drive. */
-export type StoppableDelivery = { enqueue(call: SegmentCall): void; stop(): void };
+export type StoppableDelivery = { enqueue(call: SegmentCall, waitedMs?: number): void; stop(): void };
 
 /** See {@link ConsentedDelivery}. */
 export type ConsentedDeliveryOptions = {
@@ -71,13 +71,13 @@ export class ConsentedDelivery {
    * redacted then, a slow pseudonym say, must not go out with a later "yes",
    * under its new anonymous id).
    */
-  enqueue(call: SegmentCall): void {
+  enqueue(call: SegmentCall, waitedMs?: number): void {
     const state = this.state;
     if (state.kind !== 'on') return;
     // The clock stepped back since the switch-on: capture times no longer tell before from after; let calls through.
     if (this.now() < state.since) state.since = -Infinity;
     if (call.timestamp.getTime() < state.since) return;
-    state.session.delivery.enqueue(call);
+    state.session.delivery.enqueue(call, waitedMs);
   }
 
   /** Analytics is switched on: a new delivery. */

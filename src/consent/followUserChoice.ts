@@ -43,7 +43,7 @@ export type UserChoiceOptions<T> = {
  */
 export function followUserChoice<T>(options: UserChoiceOptions<T>): {
   capture(item: T): void;
-  enqueue(call: SegmentCall): void;
+  enqueue(call: SegmentCall, waitedMs?: number): void;
 } {
   // Calls sent while granted carry the categories given with the decision (read at send time).
   let categories: SegmentCategoryPreferences | undefined;
@@ -70,7 +70,7 @@ export function followUserChoice<T>(options: UserChoiceOptions<T>): {
     const state = gate.current;
     categories = state.kind === 'granted' ? state.stored?.categoryPreferences : undefined;
   });
-  return { capture: item => gate.capture(item), enqueue: call => delivery.enqueue(call) };
+  return { capture: item => gate.capture(item), enqueue: (call, waitedMs) => delivery.enqueue(call, waitedMs) };
 }
 
 /** A transport whose calls carry the user's consent categories, when there are any. */

@@ -19,7 +19,7 @@ export function lazyUserChoice<T>(
   given: Omit<UserChoiceOptions<T>, 'storageApi' | 'moduleKeys' | 'onPageLeave'>,
 ): {
   capture(item: T): void;
-  enqueue(call: SegmentCall): void;
+  enqueue(call: SegmentCall, waitedMs?: number): void;
 } {
   const options: UserChoiceOptions<T> = {
     ...given,
@@ -64,8 +64,8 @@ export function lazyUserChoice<T>(
         state.held.push(item);
       }
     },
-    enqueue: call => {
-      if (state.kind === 'loaded') state.rules.enqueue(call);
+    enqueue: (call, waitedMs) => {
+      if (state.kind === 'loaded') state.rules.enqueue(call, waitedMs);
     },
   };
 }

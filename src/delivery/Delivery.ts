@@ -79,13 +79,13 @@ export class Delivery {
     options.onPageLeave?.(leave => this.leave(leave ?? { final: true }), () => this.carryOver?.cameBack());
   }
 
-  /** Keeps a call for delivery; returns at once. */
-  enqueue(call: SegmentCall): void {
+  /** Keeps a call for delivery; returns at once. `waitedMs`: how long it waited for a pseudonym before (see `IdentityGate.startClock`). */
+  enqueue(call: SegmentCall, waitedMs?: number): void {
     const readiness = this.readiness();
     if (readiness === 'dead') return;
     if (readiness !== 'open' && readiness !== 'late') this.waiting.makeRoom(this.queue);
     this.queue.push({ kind: 'call', call, at: this.scheduler.now() });
-    this.identity.startClock(call.timestamp.getTime());
+    this.identity.startClock(waitedMs);
     this.schedule(0);
   }
 

@@ -27,7 +27,7 @@ describe('createIdentityGate', () => {
     const { g, sessions, warn } = gate(undefined);
     expect(g.state).toEqual({ kind: 'anonymous' });
     expect(sessions).toEqual([[undefined, 'back']]);
-    g.startClock(Date.now());
+    g.startClock();
     jest.advanceTimersByTime(5000);
     expect(warn).not.toHaveBeenCalled();
   });
@@ -35,7 +35,7 @@ describe('createIdentityGate', () => {
   it('an id in time: the user session starts before everything waiting', async () => {
     const id = deferred<string>();
     const { g, sessions } = gate(id.promise);
-    g.startClock(Date.now());
+    g.startClock();
     await jest.advanceTimersByTimeAsync(999);
     id.resolve('u');
     await jest.advanceTimersByTimeAsync(0);
@@ -47,17 +47,15 @@ describe('createIdentityGate', () => {
     const { g, sessions } = gate(new Promise<string>(() => {}));
     await jest.advanceTimersByTimeAsync(10_000);
     expect(g.state.kind).toBe('waiting');
-    g.startClock(Date.now());
-    g.startClock(Date.now()); // once
+    g.startClock();
+    g.startClock(); // once
     await jest.advanceTimersByTimeAsync(1000);
     expect(sessions).toEqual([[undefined, 'front']]);
   });
 
-  it("the time-out runs from the call's capture: what it waited before reaching the gate counts", async () => {
+  it("a call that already waited for the user's pseudonym: that wait counts (one time-out in all, not two)", async () => {
     const { g, sessions, warn } = gate(new Promise<string>(() => {}));
-    const capturedAt = Date.now();
-    await jest.advanceTimersByTimeAsync(600); // waited for a pseudonym, say
-    g.startClock(capturedAt);
+    g.startClock(600); // waited 600 ms for the user's pseudonym, in privacy
     await jest.advanceTimersByTimeAsync(399);
     expect(sessions).toEqual([]);
     await jest.advanceTimersByTimeAsync(1);
@@ -65,11 +63,9 @@ describe('createIdentityGate', () => {
     expect(warn).toHaveBeenCalledTimes(1);
   });
 
-  it('a call that waited the whole time-out before it came, or a capture time that cannot be read: at once, or a full wait', async () => {
+  it('a wait as long as the time-out, or longer: at once; one that cannot be read: a full wait', async () => {
     const late = gate(new Promise<string>(() => {}));
-    const capturedAt = Date.now();
-    await jest.advanceTimersByTimeAsync(5000);
-    late.g.startClock(capturedAt);
+    late.g.startClock(5000);
     await jest.advanceTimersByTimeAsync(0);
     expect(late.sessions).toEqual([[undefined, 'front']]);
     const unreadable = gate(new Promise<string>(() => {}));
@@ -83,7 +79,7 @@ describe('createIdentityGate', () => {
   it('late: anonymous after the time-out (one warning), then the user session after what was released', async () => {
     const id = deferred<string>();
     const { g, sessions, warn } = gate(id.promise);
-    g.startClock(Date.now());
+    g.startClock();
     await jest.advanceTimersByTimeAsync(1000);
     expect(g.state).toEqual({ kind: 'anonymous' });
     expect(warn).toHaveBeenCalledTimes(1);
@@ -99,11 +95,11 @@ describe('createIdentityGate', () => {
   it('late: a call captured after the time-out waits again, at most the time-out; the id coming meanwhile starts the user session before it', async () => {
     const id = deferred<string>();
     const { g, sessions, warn, released } = gate(id.promise);
-    g.startClock(Date.now());
+    g.startClock();
     await jest.advanceTimersByTimeAsync(1000);
     expect(g.state).toEqual({ kind: 'anonymous' });
     await jest.advanceTimersByTimeAsync(3000);
-    g.startClock(Date.now()); // a call captured now (the user signing in)
+    g.startClock(); // a call captured now (the user signing in)
     expect(g.state).toEqual({ kind: 'late' });
     await jest.advanceTimersByTimeAsync(999);
     id.resolve('u');
@@ -120,22 +116,22 @@ describe('createIdentityGate', () => {
   it('late: a call waiting again goes anonymous after the time-out, without a session of its own or another warning; the next waits again', async () => {
     const id = deferred<string>();
     const { g, sessions, warn, released } = gate(id.promise);
-    g.startClock(Date.now());
+    g.startClock();
     await jest.advanceTimersByTimeAsync(1000);
-    g.startClock(Date.now());
-    g.startClock(Date.now()); // another call, waiting with it: one clock
+    g.startClock();
+    g.startClock(); // another call, waiting with it: one clock
     await jest.advanceTimersByTimeAsync(999);
     expect(g.state).toEqual({ kind: 'late' });
     await jest.advanceTimersByTimeAsync(1);
     expect(g.state).toEqual({ kind: 'anonymous' });
     expect(released).toHaveBeenCalledTimes(1);
-    g.startClock(Date.now());
+    g.startClock();
     expect(g.state).toEqual({ kind: 'late' });
     id.reject(new Error('offline'));
     await jest.advanceTimersByTimeAsync(0);
     expect(g.state).toEqual({ kind: 'anonymous' });
     expect(released).toHaveBeenCalledTimes(2);
-    g.startClock(Date.now()); // the id will not come: no more waits
+    g.startClock(); // the id will not come: no more waits
     expect(g.state).toEqual({ kind: 'anonymous' });
     expect(sessions).toEqual([[undefined, 'front']]);
     expect(warn).toHaveBeenCalledTimes(1);
@@ -144,17 +140,17 @@ describe('createIdentityGate', () => {
   it('late: the page being left lets the calls waiting again go at once (anonymous); the first wait stays', async () => {
     const id = deferred<string>();
     const { g, sessions, released } = gate(id.promise);
-    g.startClock(Date.now());
+    g.startClock();
     g.leaving(); // hidden before the time-out: the calls wait on (the page may come back; they are stored)
     expect(g.state).toEqual({ kind: 'waiting' });
     await jest.advanceTimersByTimeAsync(1000);
-    g.startClock(Date.now());
+    g.startClock();
     g.leaving();
     expect(g.state).toEqual({ kind: 'anonymous' });
     await jest.advanceTimersByTimeAsync(5000);
     expect(released).not.toHaveBeenCalled(); // delivery hands them over itself as it leaves
     expect(sessions).toEqual([[undefined, 'front']]);
-    g.startClock(Date.now()); // back, and the id may still come: the next call waits again
+    g.startClock(); // back, and the id may still come: the next call waits again
     expect(g.state).toEqual({ kind: 'late' });
   });
 
@@ -163,17 +159,17 @@ describe('createIdentityGate', () => {
     const failed = gate(id.promise);
     id.reject(new Error('offline'));
     await jest.advanceTimersByTimeAsync(0);
-    failed.g.startClock(Date.now());
+    failed.g.startClock();
     expect(failed.g.state).toEqual({ kind: 'anonymous' });
     const none = gate(undefined);
-    none.g.startClock(Date.now());
+    none.g.startClock();
     expect(none.g.state).toEqual({ kind: 'anonymous' });
   });
 
   it('late, then failing: one warning (the time-out\'s) and one anonymous session', async () => {
     const id = deferred<string>();
     const { g, sessions, warn } = gate(id.promise);
-    g.startClock(Date.now());
+    g.startClock();
     await jest.advanceTimersByTimeAsync(1000);
     id.reject(new Error('offline'));
     await jest.advanceTimersByTimeAsync(5000);
@@ -189,7 +185,7 @@ describe('createIdentityGate', () => {
   ])('a failure (%s): anonymous at once, one warning, no time-out warning later', async (_label, reason) => {
     const id = deferred<string>();
     const { g, sessions, warn } = gate(id.promise);
-    g.startClock(Date.now());
+    g.startClock();
     id.reject(reason);
     await jest.advanceTimersByTimeAsync(5000);
     expect(g.state).toEqual({ kind: 'anonymous' });

@@ -30,11 +30,11 @@ export type IdentityGate = {
   /** Where the identity stands. */
   readonly state: IdentityState;
   /**
-   * A call is waiting: its time-out runs from its capture (`capturedAt`,
-   * wall-clock ms: what it waited before, for a pseudonym say, counts), unless
-   * one runs already (see {@link createIdentityGate}).
+   * A call is waiting: its time-out starts now, less `waitedMs` it already
+   * waited for the same identity (for the user's pseudonym, in privacy),
+   * unless one runs already (see {@link createIdentityGate}).
    */
-  startClock(capturedAt: number): void;
+  startClock(waitedMs?: number): void;
   /** Calls waiting again go now, anonymous: the page is being left for good (it never learns the id), or they cannot be kept. */
   leaving(): void;
   /** Delivery stopped for good: no time-out, and no session or warning when the id answers. */
@@ -52,8 +52,8 @@ export type IdentityGate = {
  * starts (one warning); a late id then starts the user's session after the
  * anonymous calls already released. While the id may still come, a call
  * captured later waits again, at most `timeoutMs` (each call waits that long
- * at most, counted from the capture of the first of those waiting with it,
- * so that time spent waiting before delivery counts): the user
+ * at most, counted from the first of those waiting with it, less what it
+ * waited for a pseudonym of the user before delivery: the same wait): the user
  * signing in a moment later (Backstage's `signIn` is captured just before
  * the identity answers) has it attributed. The clock starts with the first
  * waiting call, not at construction: an app may build the analytics API
@@ -113,11 +113,11 @@ export function createIdentityGate({ userId, timeoutMs, scheduler, logger, onSes
     get state() {
       return view();
     },
-    startClock(capturedAt) {
+    startClock(waitedMs = 0) {
       // Late, and the id may still come: this call waits again, on a clock of its own.
       if (gate.kind === 'anonymous' && gate.idMayCome) gate = { kind: 'late' };
       if ((gate.kind !== 'waiting' && gate.kind !== 'late') || 'timer' in gate) return;
-      const waited = Math.min(Math.max(scheduler.wallNow() - capturedAt, 0) || 0, timeoutMs);
+      const waited = Math.min(Math.max(waitedMs, 0) || 0, timeoutMs);
       gate.timer = scheduler.setTimeout(() => {
         if (gate.kind === 'late') release();
         if (gate.kind !== 'waiting') return;

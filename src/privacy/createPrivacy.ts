@@ -10,6 +10,7 @@ import { textRedactorFor } from './redactText';
 import { UserPseudonyms } from './userPseudonyms';
 import { prepareExpressions } from './expressionEngine';
 import { withUserPatterns } from './userPatterns';
+import { browserScheduler } from '../time/scheduler';
 
 /** Digests remembered, so repeated search terms are hashed once. */
 const MAX_REMEMBERED_DIGESTS = 256;
@@ -25,9 +26,11 @@ export type Privacy = HandOverRedaction & {
    * A function that redacts each call and hands it to `deliver`, in capture
    * order. Synchronous, unless a search term must be hashed or a user ref's
    * pseudonym worked out first: then that call, and those after it, are
-   * handed on once it is known.
+   * handed on once it is known; `waitedMs` is how long a call waited for
+   * pseudonyms (the user's own is the identity delivery waits for: that
+   * wait counts towards its time-out), else 0.
    */
-  handOff(deliver: (call: SegmentCall) => void): (call: SegmentCall) => void;
+  handOff(deliver: (call: SegmentCall, waitedMs: number) => void): (call: SegmentCall) => void;
   /**
    * What the Segment library's plugin rewrites each event with (what the
    * library adds itself; see `createLibraryRedaction`, in the lazy chunk).
@@ -56,6 +59,8 @@ export type PrivacyOptions = {
   onPageLeave?: (listener: () => void) => unknown;
   /** Warns once per topic (an event dropped because a rule could not tell). */
   warnOnce?: (topic: string, message: string) => void;
+  /** The monotonic clock (milliseconds) a call's wait for pseudonyms is measured with; default the browser's. */
+  now?: () => number;
 };
 
 /** Said once when a rule could not tell whether to send an event (see `admitsEvent`). */
@@ -70,7 +75,7 @@ function withSubject(call: SegmentCall, subject: string): SegmentCall {
  * Builds the privacy step from the validated config.
  */
 export function createPrivacy(config: PrivacyConfig = DEFAULT_PRIVACY, options: PrivacyOptions = {}): Privacy {
-  const { salt, pseudonyms, warnOnce } = options;
+  const { salt, pseudonyms, warnOnce, now = browserScheduler.now } = options;
   const undecided = () => warnOnce?.('undecided rule', UNDECIDED_RULE_WARNING);
   const text = withUserPatterns(textRedactorFor(config), config);
   const digests = new Map<string, string>();
@@ -128,7 +133,12 @@ export function createPrivacy(config: PrivacyConfig = DEFAULT_PRIVACY, options: 
     ready,
     admits: event => admitsEvent(event, config, undecided),
     handOff(deliver) {
-      const handoff = createOrderedHandoff(deliver);
+      /** Calls that waited for pseudonyms: since when. */
+      const since = new WeakMap<SegmentCall, number>();
+      const handoff = createOrderedHandoff<SegmentCall>(call => {
+        const at = since.get(call);
+        deliver(call, at === undefined ? 0 : now() - at);
+      });
       handoffs.push(handoff);
       return call => {
         const missing = new Set<string>();
@@ -142,6 +152,8 @@ export function createPrivacy(config: PrivacyConfig = DEFAULT_PRIVACY, options: 
           else handoff.push(marked(done, early));
           return;
         }
+        const at = now();
+        since.set(fallback, at);
         const later = pseudonyms!
           .learn(missing)
           // The user's own ref may have become known meanwhile, their id still to come: wait for it too.
@@ -153,6 +165,10 @@ export function createPrivacy(config: PrivacyConfig = DEFAULT_PRIVACY, options: 
           .then(() => {
             const again = !pseudonyms!.ownKnown;
             return Promise.resolve(finished(prepare(call), call)).then(c => marked(c, again));
+          })
+          .then(c => {
+            since.set(c, at);
+            return c;
           })
           .catch(() => fallback);
         handoff.pushLater(later, fallback);
