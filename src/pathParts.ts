@@ -2,7 +2,7 @@ import type { IdentityApi, StorageApi } from '@backstage/core-plugin-api';
 import { TransformKind, withTransform } from './config/callSettings';
 import { EnabledSegmentConfig } from './config/SegmentConfig';
 import { listenForPageLeave } from './delivery/pageLifecycle';
-import { startRelayMode } from './delivery/relayMode';
+import { startRelayMode } from './relay/relayMode';
 import { chooseUserIdTransform } from './identity/chooseUserIdTransform';
 import { resolveIdentity } from './identity/resolveIdentity';
 import { oncePerRef } from './identity/transformEntityRef';

@@ -1,7 +1,7 @@
 import type { IdentityApi } from '@backstage/core-plugin-api';
 import type { EnabledSegmentConfig } from '../config/SegmentConfig';
-import { browserUserId } from './storedOwner';
-import type { Logger } from './Transport';
+import { browserUserId } from '../delivery/storedOwner';
+import type { Logger } from '../delivery/Transport';
 
 /** What `delivery: backend` adds to the pipeline; undefined from {@link startRelayMode} means: stay off. */
 export type RelayMode = {
