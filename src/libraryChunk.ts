@@ -5,5 +5,5 @@
  * app's first load carries none of it.
  */
 export { loadSegmentTransport } from './delivery/segmentTransport';
-export { pageRedactionPlugin } from './privacy/pageRedactionPlugin';
+export { pageRedactionPlugin } from './delivery/pageRedactionPlugin';
 export { claimLedgerOf } from './delivery/claimLedger';

@@ -1,7 +1,7 @@
 import { readEnabled } from './configReading';
 import { TransformKind, withTransform } from '../config/callSettings';
 import { createPrivacy } from '../privacy/createPrivacy';
-import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
+import { pageRedactionPlugin } from '../delivery/pageRedactionPlugin';
 import { loadSegmentTransport } from '../delivery/segmentTransport';
 import { probeLocalStorage } from '../delivery/storageProbe';
 import { createStoredOwner } from '../delivery/storedOwner';

@@ -2,7 +2,7 @@ import { clickCall } from '../__testUtils__/deliveryTestKit';
 import { readEnabled } from '../__testUtils__/configReading';
 import { SegmentCall } from '../mapping/SegmentCall';
 import { createPrivacy } from '../privacy/createPrivacy';
-import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
+import { pageRedactionPlugin } from './pageRedactionPlugin';
 import { loadSegmentTransport } from './segmentTransport';
 import { probeLocalStorage } from './storageProbe';
 import { Transport } from './Transport';

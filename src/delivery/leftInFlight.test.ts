@@ -2,7 +2,7 @@ import { readEnabled } from '../__testUtils__/configReading';
 import { untilRealWork } from '../__testUtils__/realWork';
 import { clickCall } from '../__testUtils__/deliveryTestKit';
 import { createPrivacy } from '../privacy/createPrivacy';
-import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
+import { pageRedactionPlugin } from './pageRedactionPlugin';
 import { browserScheduler } from '../time/scheduler';
 import { createCallStore } from './callStore';
 import { loadSegmentTransport } from './segmentTransport';

@@ -6,7 +6,7 @@ import { toLoadArguments } from './segmentOptions';
 import { loadSegmentTransport } from './segmentTransport';
 import { probeCookies } from './cookieProbe';
 import { BrowserStorageState, probeLocalStorage } from './storageProbe';
-import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
+import { pageRedactionPlugin } from './pageRedactionPlugin';
 import { clickCall } from '../__testUtils__/deliveryTestKit';
 import { createStoredOwner } from './storedOwner';
 import { browserScheduler } from '../time/scheduler';

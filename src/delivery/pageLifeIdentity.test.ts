@@ -8,7 +8,7 @@ import { toLoadArguments } from './segmentOptions';
 import { loadSegmentTransport } from './segmentTransport';
 import { probeLocalStorage } from './storageProbe';
 import { createStoredOwner } from './storedOwner';
-import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
+import { pageRedactionPlugin } from './pageRedactionPlugin';
 import { browserScheduler } from '../time/scheduler';
 
 // The identity the Segment library keeps, held in memory for the page's life:

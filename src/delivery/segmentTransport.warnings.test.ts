@@ -1,7 +1,7 @@
 import { readEnabled } from '../__testUtils__/configReading';
 import { loadPageTransport } from '../__testUtils__/transportKit';
 import { createPrivacy } from '../privacy/createPrivacy';
-import { pageRedactionPlugin } from '../privacy/pageRedactionPlugin';
+import { pageRedactionPlugin } from './pageRedactionPlugin';
 import { loadSegmentTransport } from './segmentTransport';
 import { browserScheduler } from '../time/scheduler';
 import { TransformKind, withTransform } from '../config/callSettings';

@@ -1,8 +1,8 @@
 import type { Context } from '@segment/analytics-next';
 import { pageRedactionPlugin } from './pageRedactionPlugin';
-import { REDACTED } from './PrivacyConfig';
-import type { LibraryRedactionParts } from './redactLibraryEvent';
-import type { UserPseudonyms } from './userPseudonyms';
+import { REDACTED } from '../privacy/PrivacyConfig';
+import type { LibraryRedactionParts } from '../privacy/redactLibraryEvent';
+import type { UserPseudonyms } from '../privacy/userPseudonyms';
 
 // The library's enrichment plugin: what the library describes itself (identify's page, read from `location`)
 // goes on only once it can be rewritten, never as it was read. Rewriters stand in for the privacy step here.

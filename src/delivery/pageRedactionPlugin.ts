@@ -1,6 +1,6 @@
 import type { Context, Plugin } from '@segment/analytics-next';
 import { fitLibraryEvent } from '../mapping/fitLibraryEvent';
-import { createLibraryRedaction, LibraryEvent, LibraryRedactionParts } from './redactLibraryEvent';
+import { createLibraryRedaction, LibraryEvent, LibraryRedactionParts } from '../privacy/redactLibraryEvent';
 
 /**
  * An enrichment plugin for `@segment/analytics-next` that hands every event
