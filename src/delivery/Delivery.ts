@@ -79,7 +79,7 @@ export class Delivery {
     options.onPageLeave?.(leave => this.leave(leave ?? { final: true }), () => this.carryOver?.cameBack());
   }
 
-  /** Keeps a call for delivery; returns at once. `waitedMs`: how long it waited for a pseudonym before (see `IdentityGate.startClock`). */
+  /** Keeps a call for delivery; returns at once. `waitedMs`: how long it waited for pseudonyms before (see `IdentityGate.startClock`). */
   enqueue(call: SegmentCall, waitedMs?: number): void {
     const readiness = this.readiness();
     if (readiness === 'dead') return;

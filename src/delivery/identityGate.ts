@@ -31,7 +31,7 @@ export type IdentityGate = {
   readonly state: IdentityState;
   /**
    * A call is waiting: its time-out starts now, less `waitedMs` it already
-   * waited for the same identity (for the user's pseudonym, in privacy),
+   * waited for pseudonyms in privacy (the user's own is this same identity),
    * unless one runs already (see {@link createIdentityGate}).
    */
   startClock(waitedMs?: number): void;
@@ -53,7 +53,8 @@ export type IdentityGate = {
  * anonymous calls already released. While the id may still come, a call
  * captured later waits again, at most `timeoutMs` (each call waits that long
  * at most, counted from the first of those waiting with it, less what it
- * waited for a pseudonym of the user before delivery: the same wait): the user
+ * waited for pseudonyms before delivery, so that no call waits for the
+ * app's function longer than that in all): the user
  * signing in a moment later (Backstage's `signIn` is captured just before
  * the identity answers) has it attributed. The clock starts with the first
  * waiting call, not at construction: an app may build the analytics API
