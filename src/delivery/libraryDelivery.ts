@@ -3,7 +3,7 @@ import { EnabledSegmentConfig } from '../config/SegmentConfig';
 import { createDelayedObserver } from '../time/delayedObserver';
 import type { Scheduler } from '../time/scheduler';
 import { BatchingLibrary, BatchingSegmentIo, sendBatchesOurselves } from './batching/batchDestination';
-import { refuseEveryBatch, failEveryRequest } from './cutOffLibrary';
+import { failEveryRequest } from './cutOffLibrary';
 import type { LeaveSender } from './leaveSender';
 import { createRecentHandOvers, RecentHandOvers } from './recentHandOvers';
 import { sendDeliveredOnce } from './deliveredOnce';
@@ -116,7 +116,7 @@ function startStandard(analytics: BatchingLibrary, config: Record<string, any>, 
 function startBatching(analytics: BatchingLibrary, segmentIo: BatchingSegmentIo, options: LibraryDeliveryOptions): LibraryDelivery {
   const { config, scheduler, watch, persisted, leaveSender } = options;
   const held = persisted && config.batching ? createRecentHandOvers(config.batching.timeoutMs, scheduler.now) : undefined;
-  sendBatchesOurselves(analytics, segmentIo, scheduler, { attempted: watch, holding: held?.holding, settled: held?.settled, carried: held?.carried });
+  const stopBatcher = sendBatchesOurselves(analytics, segmentIo, scheduler, { attempted: watch, holding: held?.holding, settled: held?.settled, carried: held?.carried });
   return {
     held,
     heldInMemory: () => held?.recent() ?? [],
@@ -126,7 +126,9 @@ function startBatching(analytics: BatchingLibrary, segmentIo: BatchingSegmentIo,
       if (final) leaveSender.leaving();
     },
     cutOff() {
-      refuseEveryBatch(segmentIo.deliveryStrategy.config as Record<string, unknown>);
+      stopBatcher();
+      // The library's own batcher, which calls the module does not make would use.
+      failEveryRequest(segmentIo.deliveryStrategy.config as Record<string, unknown>);
     },
   };
 }

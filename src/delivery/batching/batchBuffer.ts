@@ -109,3 +109,9 @@ export function tellDone(events: BufferedEvent[]): void {
     done?.();
   }
 }
+
+/** Events that will not be sent (analytics switched off): the calls of their batch settle, and they are done. */
+export function dropped(events: BufferedEvent[]): void {
+  tellAttempt(events, undefined, false);
+  tellDone(events);
+}

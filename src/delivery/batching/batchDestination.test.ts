@@ -41,7 +41,7 @@ async function batching() {
   jest.useFakeTimers();
   const warnings = () => logger.warn.mock.calls.map(call => String(call[0])).filter(text => text.includes('cannot be delivered'));
   const click = (subject: string) => transport.send(clickCall(subject), { userId: 'user:default/jane' });
-  return { warnings, click };
+  return { warnings, click, transport };
 }
 
 describe('the delivery warning with batching', () => {
@@ -88,6 +88,22 @@ describe('the delivery warning with batching', () => {
     answers = ['refused'];
     for (let i = 0; i < 3; i++) click(`f${i}`);
     await jest.advanceTimersByTimeAsync(10_000);
+    expect(warnings()).toEqual([]);
+  });
+});
+
+describe('switched off with batching', () => {
+  it('the events the batcher holds are not sent: not when their time is up, nor when the page is hidden or left', async () => {
+    const { click, transport, warnings } = await batching();
+    click('a');
+    click('b');
+    await jest.advanceTimersByTimeAsync(0);
+    transport.stop!();
+    document.dispatchEvent(new Event('visibilitychange'));
+    window.dispatchEvent(new Event('pagehide'));
+    click('c');
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(requests).toBe(0);
     expect(warnings()).toEqual([]);
   });
 });

@@ -80,10 +80,13 @@ export type BatchingLibrary = WireEventSource & {
  * also told which events the batcher holds until they are delivered or
  * dropped (they are stored for the next load if the page goes meanwhile).
  * Call before anything else wraps the destination's hooks.
+ *
+ * @returns a function that stops the batcher for good (analytics switched
+ *   off: what it holds is dropped, nothing more is sent) and its listeners
  */
-export function sendBatchesOurselves(library: BatchingLibrary, segmentIo: BatchingSegmentIo, scheduler: Scheduler, watch: BatchWatch = {}): void {
+export function sendBatchesOurselves(library: BatchingLibrary, segmentIo: BatchingSegmentIo, scheduler: Scheduler, watch: BatchWatch = {}): () => void {
   const destination = findSegmentDestination(library.queue.plugins);
-  if (!destination) return;
+  if (!destination) return () => {};
   const { integrations } = library.settings.cdnSettings;
   const fromCdn = (integrations[SEGMENT_IO] ?? {}) as SegmentIoSettings & { httpConfig?: HttpConfig };
   const settings = { ...fromCdn, ...segmentIo };
@@ -137,19 +140,34 @@ export function sendBatchesOurselves(library: BatchingLibrary, segmentIo: Batchi
       return sender.add(toWire(ctx.event), outcomes).then(() => ctx);
     };
   }
-  followPageVisibility(hidden => sender.pageHidden(hidden));
+  const unfollow = followPageVisibility(hidden => sender.pageHidden(hidden));
+  return () => {
+    unfollow();
+    sender.stop();
+  };
 }
 
-/** Tells `changed` when the page is hidden or left (once until shown again), and when it is shown. */
-function followPageVisibility(changed: (hidden: boolean) => void): void {
-  if (typeof window === 'undefined' || typeof document === 'undefined') return;
+/**
+ * Tells `changed` when the page is hidden or left (once until shown again), and when it is shown.
+ *
+ * @returns a function that stops listening
+ */
+function followPageVisibility(changed: (hidden: boolean) => void): () => void {
+  if (typeof window === 'undefined' || typeof document === 'undefined') return () => {};
   let hidden = false;
   const set = (now: boolean) => {
     if (now === hidden) return;
     hidden = now;
     changed(now);
   };
-  window.addEventListener('pagehide', () => set(true));
-  window.addEventListener('pageshow', () => set(document.visibilityState === 'hidden'));
-  document.addEventListener('visibilitychange', () => set(document.visibilityState === 'hidden'));
+  const shown = () => set(document.visibilityState === 'hidden');
+  const left = () => set(true);
+  window.addEventListener('pagehide', left);
+  window.addEventListener('pageshow', shown);
+  document.addEventListener('visibilitychange', shown);
+  return () => {
+    window.removeEventListener('pagehide', left);
+    window.removeEventListener('pageshow', shown);
+    document.removeEventListener('visibilitychange', shown);
+  };
 }

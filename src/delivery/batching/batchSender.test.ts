@@ -165,7 +165,7 @@ describe('createBatchSender', () => {
     expect((failures[0] as Error).message).toBe('Retryable error: 401');
   });
 
-  it("reads the strategy's headers on each request: a header `fetch` refuses fails the request, which is then dropped", async () => {
+  it("reads the strategy's headers on each request: headers that throw fail the request, which is then dropped", async () => {
     const { batches, requests, config } = sender({ headers: () => ({ 'X-Custom': 'yes' }) });
     for (let i = 1; i <= 3; i++) void batches.add(event(i));
     await jest.advanceTimersByTimeAsync(0);

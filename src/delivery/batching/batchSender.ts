@@ -1,8 +1,8 @@
-import type { Scheduler } from '../../time/scheduler';
-import { AnswerBehaviour, FailedAnswer, nextRetry, unanswered } from './retryPolicy';
-import { BatchingConfig, PostBatch, postBatchWithin, utf8Bytes } from './batchRequest';
-import { BufferedEvent, createBatchBuffer, requestBytes, tellAttempt, tellDone } from './batchBuffer';
-import { KEEPALIVE_BUDGET_BYTES, KeepaliveAllowance, pageKeepalives, takeKeepalive } from './keepaliveAllowance';
+import { FailedAnswer, nextRetry, unanswered } from './retryPolicy';
+import type { BatchSender, BatchSenderOptions } from './batchSenderTypes';
+import { postBatchWithin, utf8Bytes } from './batchRequest';
+import { BufferedEvent, createBatchBuffer, dropped, requestBytes, tellAttempt, tellDone } from './batchBuffer';
+import { KEEPALIVE_BUDGET_BYTES, pageKeepalives, takeKeepalive } from './keepaliveAllowance';
 
 /** The most bytes of one batch's body; Segment's API takes 500 KB. */
 const MAX_BATCH_BYTES = 450 * 1024;
@@ -11,51 +11,17 @@ const MAX_BATCH_BYTES = 450 * 1024;
 const OFFLINE_POLL_MS = 1000;
 
 export type { PostBatch } from './batchRequest';
-
-/** See {@link createBatchSender}. */
-export type BatchSenderOptions = {
-  /** Segment's batch endpoint (`…/b`). */
-  url: string;
-  writeKey: string;
-  config: BatchingConfig;
-  /** Statuses answered otherwise than 4xx drops, 5xx retries (the library's `httpConfig`). */
-  statusOverrides?: Readonly<Record<string, AnswerBehaviour>>;
-  scheduler: Pick<Scheduler, 'setTimeout' | 'clearTimeout' | 'wallNow'>;
-  post: PostBatch;
-  /** False while the browser says it is offline: batches wait, no try is spent. */
-  online?: () => boolean;
-  random?: () => number;
-  /** The `keepalive` bytes in flight, shared by every sender of the page (a test may give its own). */
-  keepalives?: KeepaliveAllowance;
-};
-
-/** What the sender tells about one event (see {@link BatchSender.add}). */
-export type EventOutcomes = {
-  attempted?: (failure: FailedAnswer | undefined) => void;
-  done?: () => void;
-  /** A request with `keepalive` carries it (the page hidden): it should arrive even if the page is left now. */
-  carried?: () => void;
-};
-
-/** See {@link createBatchSender}. */
-export type BatchSender = {
-  /**
-   * Adds one event (the object sent, `sentAt` aside). `told.attempted` is
-   * told the outcome of each request of its batch; `told.done`, once it has
-   * been delivered or dropped for good (not while it waits or is retried).
-   * Resolves at once if the event waits for more, or once the request it
-   * completed has had its answer.
-   */
-  add(event: Record<string, unknown>, told?: EventOutcomes): Promise<void>;
-  /** The page was hidden or left (true), or shown again (false). */
-  pageHidden(hidden: boolean): void;
-};
+export type { BatchSender, BatchSenderOptions, EventOutcomes } from './batchSenderTypes';
 
 /** Events sent together; `requests`: how many times already. */
 type Batch = { entries: BufferedEvent[]; requests: number; rateLimited: number };
 
-/** One request at a time: none, one in flight, or a failed batch waiting for its retry (and for the browser to be online). */
-type State = { kind: 'idle' } | { kind: 'sending' } | { kind: 'waiting'; batch: Batch; timer: unknown };
+/**
+ * One request at a time: none, one in flight, or a failed batch waiting for
+ * its retry (and for the browser to be online); or stopped for good.
+ */
+type State = { kind: 'idle' } | { kind: 'sending' } | { kind: 'waiting'; batch: Batch; timer: unknown } | { kind: 'stopped' };
+
 
 /**
  * Sends events to Segment's batch endpoint in batches of `config.size`
@@ -149,6 +115,10 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
   const send = (batch: Batch) => {
     state = { kind: 'sending' };
     void attempt(batch).then(failure => {
+      if (state.kind === 'stopped') {
+        dropped(batch.entries);
+        return;
+      }
       const split = splitWhenTooLarge(batch, failure);
       const retry = !split && failure && nextRetry(batch, failure, config.maxRetries, random);
       if (!retry) {
@@ -178,6 +148,10 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
    */
   const sendBeside = (batch: Batch) => {
     void attempt(batch).then(failure => {
+      if (state.kind === 'stopped') {
+        dropped(batch.entries);
+        return;
+      }
       if (splitWhenTooLarge(batch, failure)) {
         pump();
         return;
@@ -193,6 +167,7 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
 
   /** Sends the next batch if one is due and no request is, else makes sure the buffer's time runs. */
   function pump() {
+    if (state.kind === 'stopped') return;
     const due = overdue || hidden || buffer.length >= config.size || buffer.fills(MAX_BATCH_BYTES);
     if (state.kind === 'idle' && buffer.length && due && online()) {
       clearFlushTimer();
@@ -209,6 +184,10 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
 
   return {
     add(event, told) {
+      if (state.kind === 'stopped') {
+        told?.done?.();
+        return Promise.resolve();
+      }
       let json: string;
       try {
         json = JSON.stringify(event);
@@ -239,7 +218,18 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
     },
     pageHidden(now) {
       hidden = now;
-      if (hidden) sendBuffered();
+      if (hidden && state.kind !== 'stopped') sendBuffered();
+    },
+    stop() {
+      if (state.kind === 'waiting') {
+        scheduler.clearTimeout(state.timer);
+        dropped(state.batch.entries);
+      }
+      state = { kind: 'stopped' };
+      clearFlushTimer();
+      if (hiddenFlush !== undefined) scheduler.clearTimeout(hiddenFlush);
+      hiddenFlush = undefined;
+      while (buffer.length) dropped(buffer.take(Infinity, Infinity));
     },
   };
 }
