@@ -41,6 +41,10 @@ describe('findUserRefs', () => {
     ['a doubled slash', 'user:default//bob', '<user:default/bob>'],
     ['after a kind ending in "user"', 'ownerUser:default/jane.doe xuser:default/jane.doe', 'ownerUser:<own> xuser:<own>'],
     ['doubled slashes in the catalog path', '/catalog//default/user//bob/', '/catalog//default/user//<user:default/bob>/'],
+    ['the catalog page of a user in a namespace named "user"', '/catalog/user/user/bob', '/catalog/user/user/<user:user/bob>'],
+    ['the same, doubled slashes', '/catalog/user//user/bob', '/catalog/user//user/<user:user/bob>'],
+    ['a user named "user", then a path', '/catalog/default/user/user/x', '/catalog/default/user/<user:default/user>/x'],
+    ['the own ref without its kind, the slash escaped', '{"owner":"default\\/jane.doe"}', '{"owner":"<own>"}'],
     // Not user refs.
     ['a docs page of another kind', '/docs/default/component/user', '/docs/default/component/user'],
     ["an API's documentation", 'https://api.example.com/docs/v1/user/create', 'https://api.example.com/docs/v1/user/create'],

@@ -108,12 +108,13 @@ export function findUserRefs(
   }
 
   let bound = 0;
-  for (let at = s.indexOf('/user/'); at >= 0; at = s.indexOf('/user/', at + 6)) {
+  // From the last slash of each match: it may be the first of the next (`catalog/user/user/<name>`: namespace `user`).
+  for (let at = s.indexOf('/user/'); at >= 0; at = s.indexOf('/user/', at + 5)) {
     // `catalog/<namespace>/user/<name>`, slashes doubled anywhere.
     const nsEnd = slashesStart(s, at);
     let nsStart = nsEnd;
     while (nsStart > bound && isNameChar(s, nsStart - 1)) nsStart--;
-    bound = at + 6;
+    bound = at + 1;
     const routeEnd = slashesStart(s, nsStart);
     if (nsStart === nsEnd || routeEnd === nsStart || !isCatalogRoute(s, routeEnd)) continue;
     const nameStart = separatorEnd(s, at + 5);
@@ -121,14 +122,15 @@ export function findUserRefs(
     if (end > nameStart) add(nameStart, end, canonicalPart(originalOf(nsStart, nsEnd)), nameStart);
   }
 
-  if (own?.kindless) {
-    const length = own.kindless.length;
-    for (let at = s.indexOf(own.kindless); at >= 0; at = s.indexOf(own.kindless, at + length)) {
+  // The own ref without its kind, its slash escaped too (`\/`, as some JSON writers do).
+  for (const kindless of own?.kindless ? [own.kindless, own.kindless.replace('/', '\\/')] : []) {
+    const length = kindless.length;
+    for (let at = s.indexOf(kindless); at >= 0; at = s.indexOf(kindless, at + length)) {
       const end = at + length;
       // Not after another kind (`group:`), but after one ending in `user` (`ownerUser:`, a user's all the same).
       const afterKind = s[at - 1] === ':' && !s.startsWith('user', at - 5);
       if (isNameChar(s, at - 1) || afterKind || nameEnd(s, end) !== end) continue;
-      found.push({ from: at, to: end, ref: own.key, own: true });
+      found.push({ from: at, to: end, ref: own!.key, own: true });
     }
   }
 
