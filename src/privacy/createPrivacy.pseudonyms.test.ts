@@ -121,14 +121,16 @@ describe('createPrivacy with a user id transform', () => {
     expect(atHandOver(privacy)(other, doc(page.url, 'Catalog')).page.title).toBe('Catalog');
   });
 
-  it("a click on a link to a user's page: its subject, the link's text (a display name), is that user's pseudonym", async () => {
+  it("a click on a link to a user's page, or on a search result that is one: its subject (the link's text, the result's title) is that user's pseudonym", async () => {
     const { delivered, send } = setup();
     const member = { action: 'click', subject: 'User page for Bob Smith', attributes: { to: '/catalog/default/user/bob' } };
     send(call(member));
     send(call({ action: 'click', subject: 'Bob Smith', attributes: { to: '/catalog/default/group/team-a' } }));
     send(call({ action: 'hover', subject: 'Bob Smith', attributes: { to: '/catalog/default/user/bob' } }));
-    await deliveredCount(delivered, 3);
-    expect(delivered.map(c => c.properties.subject)).toEqual([BOB_SHA256, 'Bob Smith', 'Bob Smith']);
+    // Backstage search's click on a result: the result's title as subject.
+    send(call({ action: 'discover', subject: 'Bob Smith', value: 1, attributes: { to: '/catalog/default/user/bob' } }));
+    await deliveredCount(delivered, 4);
+    expect(delivered.map(c => c.properties.subject)).toEqual([BOB_SHA256, 'Bob Smith', 'Bob Smith', BOB_SHA256]);
     expect(delivered[0].properties.attributes).toEqual({ to: `/catalog/default/user/${BOB_SHA256}` });
   });
 

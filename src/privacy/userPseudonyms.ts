@@ -190,9 +190,10 @@ export function createUserPseudonyms({ transform, salt, timeoutMs, timers = glob
     /**
      * An object as sent with the user refs it holds by structure replaced: a
      * page (`title` with a `path` or `url`) on a user's page titled as
-     * {@link UserPseudonyms.titleAt} says; a click's properties whose link
-     * (`attributes.to`) is a user's page with its subject (the link's text)
-     * that user's pseudonym; route attributes naming a user as
+     * {@link UserPseudonyms.titleAt} says; a click's (or a search result's
+     * `discover`) properties whose link (`attributes.to`) is a user's page
+     * with its subject (the link's text, the result's title) that user's
+     * pseudonym; route attributes naming a user as
      * `rewriteAttributes` says. Its strings are left to `rewrite`.
      */
     rewriteObject(value: Record<string, unknown>, missing?: Set<string>): Record<string, unknown> {
@@ -204,9 +205,11 @@ export function createUserPseudonyms({ transform, salt, timeoutMs, timers = glob
         const titled = this.titleAt(location, title, missing);
         if (titled !== title) out = { ...out, title: titled };
       }
-      // A click on a link to a user's page: its subject, the link's text, names them ("User page for Jane Doe").
+      // A click on a link to a user's page: its subject, the link's text, names them ("User page for Jane Doe"); so
+      // does a search result's title (`discover`, Backstage search's click on a result).
       const to = attributes && typeof attributes === 'object' ? (attributes as { to?: unknown }).to : undefined;
-      const linked = action === 'click' && typeof subject === 'string' && typeof to === 'string' ? userAt(to) : undefined;
+      const followed = action === 'click' || action === 'discover';
+      const linked = followed && typeof subject === 'string' && typeof to === 'string' ? userAt(to) : undefined;
       if (linked) out = { ...out, subject: pseudonymOf(linked, missing) };
       return this.rewriteAttributes(out, missing);
     },
