@@ -196,9 +196,14 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * error that says to leave the key out (+43 B): 30756 B, budget 30.25 KB.
  * Then the code review's explicit states: the identity gate and the lazy
  * consent code each as one union instead of variables beside one (+120 B):
- * 30931 B.
+ * 30931 B. Then (2026-12-07) a hostile look at the forms a user ref takes:
+ * users in a namespace named `user`, the own ref without its kind with its
+ * slash JSON-escaped, a search result's title naming a user (+17 B), and,
+ * with a transform, parameter values in base64 that hold a user ref (the
+ * catalog's paging `cursor`: JSON with the user's ownership refs) redacted
+ * whole (+175 B): 31123 B, budget 30.5 KB.
  */
-const OWN_CODE_LIMIT = 30.25 * 1024;
+const OWN_CODE_LIMIT = 30.5 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];
 
 const failures = [];

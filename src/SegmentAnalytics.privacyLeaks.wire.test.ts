@@ -161,4 +161,22 @@ describe('privacy promises on the wire', () => {
     expect(click.properties.value).toBe(`/next?token=${R}`);
     expect(click.properties.additionalContext).toEqual({ [`https://x.example.com/?sig=${R}`]: 'key', [R]: 'k2' });
   });
+
+  it("with sha-256, the catalog's paging cursor (base64 of JSON holding the user's ownership refs) does not go out; other values stay", async () => {
+    // As the catalog writes it with cursor paging and the "Owned" filter: qs-encoded base64 of its JSON state.
+    const state = { filter: { kind: 'component', 'relations.ownedBy': [REF, 'group:default/team-a'] }, isPrevious: false };
+    const cursor = encodeURIComponent(btoa(JSON.stringify(state)));
+    const plainState = encodeURIComponent(btoa(JSON.stringify({ page: 2, kind: 'component', owner: 'group:default/team-a' })));
+    window.history.replaceState({}, '', `/catalog?filters%5Bkind%5D=component&cursor=${cursor}&view=${plainState}`);
+    const { analytics, waitFor } = wire.create({ userIdTransform: 'sha-256' }, { identityApi: userIdentity(REF) });
+    analytics.captureEvent({ action: 'navigate', subject: `/catalog?filters%5Bkind%5D=component&cursor=${cursor}`, context });
+    analytics.captureEvent({ action: 'click', subject: 'Next page', context });
+
+    const messages = await waitFor(m => m.some(x => x.type === 'page') && m.some(x => x.type === 'track'));
+    const sent = JSON.stringify(messages);
+    expect(sent).not.toContain(cursor.slice(0, 40));
+    const page = messages.find(m => m.type === 'page')!;
+    expect(page.properties.subject).toBe(`/catalog?filters%5Bkind%5D=component&cursor=${R}`);
+    for (const m of messages) expect(m.context.page.search).toBe(`?filters%5Bkind%5D=component&cursor=${R}&view=${plainState}`);
+  });
 });

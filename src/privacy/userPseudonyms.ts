@@ -3,6 +3,7 @@ import { transformEntityRef } from '../identity/transformEntityRef';
 import type { UserIdTransformOption } from '../identity/userIdOptions';
 import { canonicalUserRef, FoundRef, findUserRefs, OwnRef, ownRefOf } from './findUserRefs';
 import { REDACTED } from './PrivacyConfig';
+import { redactBase64Values } from './base64Values';
 import type { Timers } from '../time/scheduler';
 import { caselessKey } from '../text/caseless';
 import { replaceInOriginal } from '../text/textView';
@@ -142,14 +143,16 @@ export function createUserPseudonyms({ transform, salt, timeoutMs, timers = glob
     },
     /** `text` with every user ref replaced by its pseudonym, or by the mark when it is not known yet (added to `missing`). */
     rewrite(text: string, missing?: Set<string>): string {
-      if (plain.has(text) || !mayHoldRef(text)) return text;
-      const { view, found } = findUserRefs(text, own, isPseudonym);
-      if (!found.length) {
-        if (text.length <= 2048) remember(plain, text, true, MAX_REMEMBERED_TEXTS);
-        return text;
+      if (plain.has(text)) return text;
+      // A ref in a base64 value (the catalog's `cursor`) goes with its value.
+      const unpacked = redactBase64Values(text, decoded => mayHoldRef(decoded) && findUserRefs(decoded, own, isPseudonym).found.length > 0);
+      const { view, found } = mayHoldRef(unpacked) ? findUserRefs(unpacked, own, isPseudonym) : { view: undefined, found: [] };
+      if (!view || !found.length) {
+        if (unpacked === text && text.length <= 2048) remember(plain, text, true, MAX_REMEMBERED_TEXTS);
+        return unpacked;
       }
       const replacements = found.map(ref => ({ from: ref.from, to: ref.to, text: pseudonymOf(ref, missing) }));
-      return replaceInOriginal(text, view, replacements);
+      return replaceInOriginal(unpacked, view, replacements);
     },
     /** The pseudonym of `user:<namespace>/<name>` (route attributes, say), or the mark (added to `missing`). */
     ofName(namespace: string, name: string, missing?: Set<string>): string {

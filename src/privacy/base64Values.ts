@@ -1,0 +1,31 @@
+import { REDACTED } from './PrivacyConfig';
+
+/**
+ * A parameter's value in base64 (standard or URL-safe, its `+`, `/`, `=`
+ * percent-encoded or not), long enough to hold an entity ref: where apps
+ * keep state in URLs (the catalog's `cursor`: JSON holding the filters, the
+ * user's ownership refs among them).
+ */
+const BASE64_VALUE = /=((?:[A-Za-z0-9_+/-]|%2[BbFf]){16,}(?:=|%3[Dd]){0,2})(?=$|[&#;\s"'<>])/g;
+
+/** The text a base64 value decodes to (its bytes as Latin-1), or undefined when it is not base64. */
+function decodeBase64(value: string): string | undefined {
+  try {
+    return atob(decodeURIComponent(value).replace(/-/g, '+').replace(/_/g, '/'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `text` with each parameter value in base64 whose decoded text `holdsRef`
+ * (a user entity ref, in any form) replaced by the redaction mark: one
+ * decoding away from plaintext, it cannot be pseudonymized in place.
+ */
+export function redactBase64Values(text: string, holdsRef: (decoded: string) => boolean): string {
+  if (!text.includes('=')) return text;
+  return text.replace(BASE64_VALUE, (whole, value: string) => {
+    const decoded = decodeBase64(value);
+    return decoded !== undefined && holdsRef(decoded) ? `=${REDACTED}` : whole;
+  });
+}
