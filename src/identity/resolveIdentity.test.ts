@@ -198,12 +198,20 @@ describe('resolveIdentity', () => {
       await jest.advanceTimersByTimeAsync(500);
       await expect(result).resolves.toEqual({ userId: 'jane-id', groups: [] });
       expect(warn.mock.calls).toEqual([
-        ["Segment analytics: 1 of the user's groups could not be transformed and are not sent"],
+        ["Segment analytics: 1 of the user's groups have no usable id and are not sent"],
         ["Segment analytics: 1 of the user's groups took over 500 ms after the user's id and are not sent"],
       ]);
     } finally {
       jest.useRealTimers();
     }
+  });
+
+  it('without a transform, a group whose ref is too long to be an id is left out with a warning that names no transform', async () => {
+    const warn = jest.fn();
+    const long = `group:default/${'t'.repeat(260)}`;
+    const result = resolveIdentity({ identityApi: identityApi([JANE, long, 'group:default/team-a']), groups: { limit: 10 }, warn });
+    await expect(result).resolves.toEqual({ userId: JANE, groups: [{ groupId: 'group:default/team-a', traits: { name: 'team-a' } }] });
+    expect(warn.mock.calls).toEqual([["Segment analytics: 1 of the user's groups have no usable id and are not sent"]]);
   });
 
   it('a group transform answering within groupTimeoutMs is sent', async () => {

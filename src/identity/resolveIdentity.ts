@@ -85,7 +85,8 @@ async function resolveGroups(
   bound?.cancel();
   const late = ids.filter(id => id.status === 'fulfilled' && id.value === LATE).length;
   const failed = ids.filter(id => id.status === 'rejected').length;
-  if (failed) warn?.(`Segment analytics: ${failed} of the user's groups could not be transformed and are not sent`);
+  // The transform failed or its id was refused; without one, a ref too long to be an id (see `transformEntityRef`).
+  if (failed) warn?.(`Segment analytics: ${failed} of the user's groups have no usable id and are not sent`);
   if (late) {
     warn?.(`Segment analytics: ${late} of the user's groups took over ${groupTimeoutMs} ms after the user's id and are not sent`);
   }
