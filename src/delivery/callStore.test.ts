@@ -1,3 +1,5 @@
+import { ConfigReader } from '@backstage/config';
+import { callSettingsOf, withTransform } from '../config/callSettings';
 import { countingStorage } from '../__testUtils__/deliveryTestKit';
 import { callStoreKey, createCallStore, STORED_CALL_MAX_AGE_MS, StoredCall } from './callStore';
 import { memoryStorage, NOW, quiet, stored, storeOn, tabView } from '../__testUtils__/callStoreKit';
@@ -236,10 +238,21 @@ describe('createCallStore', () => {
     expect([...storage.data.keys()].filter(k => k.startsWith(callStoreKey('wk')))).toEqual([]);
   });
 
-  it('sends calls kept by a version that did not record its settings, under any settings', () => {
+  it('sends calls kept by a release that did not record its settings under the default settings; a load whose settings shape calls removes them, with the warning', () => {
     const storage = memoryStorage();
-    createCallStore({ storage, writeKey: 'wk', now: () => NOW, logger: quiet() }).save([stored('old')]);
-    const store = createCallStore({ storage, writeKey: 'wk', now: () => NOW, logger: quiet(), settings: 'any' });
-    expect(store.load().map(s => s.messageId)).toEqual(['old']);
+    const keptByOldRelease = () => createCallStore({ storage, writeKey: 'wk', now: () => NOW, logger: quiet() }).save([stored('old')]);
+    keptByOldRelease();
+    const defaults = withTransform(callSettingsOf(undefined), 'none');
+    expect(createCallStore({ storage, writeKey: 'wk', now: () => NOW, logger: quiet(), settings: defaults }).load().map(s => s.messageId)).toEqual(['old']);
+
+    const logger = quiet();
+    const searchTermsRedacted = withTransform(callSettingsOf(new ConfigReader({ redact: { searchTerms: true } })), 'none');
+    expect(createCallStore({ storage, writeKey: 'wk', now: () => NOW, logger, settings: searchTermsRedacted }).load()).toEqual([]);
+    expect(logger.warn.mock.calls[0][0]).toMatch(/1 events kept by an earlier page load were not sent/);
+    expect([...storage.data.keys()].filter(k => k.startsWith(callStoreKey('wk')))).toEqual([]);
+
+    keptByOldRelease();
+    const sha256 = withTransform(callSettingsOf(undefined), 'sha-256');
+    expect(createCallStore({ storage, writeKey: 'wk', now: () => NOW, logger: quiet(), settings: sha256 }).load()).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { shapesCalls } from '../config/readCallSettings';
 import { SegmentCall } from '../mapping/SegmentCall';
 
 /**
@@ -44,9 +45,13 @@ export function toWire(stored: StoredCall, settings?: string): Wire {
  * Whether a stored call may be sent by a load running `settings`: one made
  * under other privacy or user id settings may not (they may now redact,
  * drop or pseudonymize what it holds, and a call is not redacted twice).
+ * One with no record of its settings (kept by a release of the module
+ * before the record) only under the defaults, as the library's queues
+ * without a record (see `dropQueuesOfOtherSettings`).
  */
 export function madeUnder(entry: Wire, settings: string | undefined): boolean {
-  return entry.s === undefined || settings === undefined || entry.s === settings;
+  if (settings === undefined) return true;
+  return entry.s === undefined ? !shapesCalls(settings) : entry.s === settings;
 }
 
 /** The warning when stored calls made under other settings are removed. */
