@@ -12,6 +12,12 @@ describe('redactBase64Values', () => {
     ['percent-encoded, as qs writes it', `?a=1&cursor=${encodeURIComponent(b64(WITH_SIGNS))}&b=2`, '?a=1&cursor=[redacted]&b=2'],
     ['URL-safe, without padding', `/x#state=${urlSafe(WITH_SIGNS)}`, '/x#state=[redacted]'],
     ['in running text', `see https://a.example/?c=${b64('user:default/jane.doe')} now`, 'see https://a.example/?c=[redacted] now'],
+    ['followed by a comma or a parenthesis', `(?c=${b64('user:default/jane.doe')}), ?d=${b64('user:default/jane.doe')},`, '(?c=[redacted]), ?d=[redacted],'],
+    [
+      "in another URL's parameter, encoded twice",
+      `?next=${encodeURIComponent(`/b?returnTo=${encodeURIComponent(`/c?cursor=${encodeURIComponent(b64(WITH_SIGNS))}&x=1`)}`)}`,
+      `?next=${encodeURIComponent(`/b?returnTo=${encodeURIComponent('/c?cursor=')}`)}[redacted]${encodeURIComponent(encodeURIComponent('&x=1'))}`,
+    ],
   ])('redacts a value %s', (_name, text, expected) => {
     expect(redactBase64Values(text, holdsJane)).toBe(expected);
   });

@@ -56,6 +56,19 @@ describe('createUserPseudonyms', () => {
     pseudonyms.setOwn('user:default/jane', 'u-1');
     expect(pseudonyms.rewrite('/search?owner=default%2Fjane')).toBe('/search?owner=u-1');
     expect(pseudonyms.rewrite('/search?owner=default%2FJANE&x=1')).toBe('/search?owner=u-1&x=1');
+    // Its slash escaped, as some JSON writers do.
+    expect(pseudonyms.rewrite('{"owner":"default\\/Jane"}')).toBe('{"owner":"u-1"}');
+  });
+
+  it("a parameter's value in base64 that holds a user ref is redacted whole, however deep its URL is nested; others stay", () => {
+    const pseudonyms = createUserPseudonyms({ transform: 'sha-256', timeoutMs: 5000 });
+    pseudonyms.setOwn('user:default/jane', 'u-1');
+    const cursor = encodeURIComponent(btoa(JSON.stringify({ filter: { 'relations.ownedBy': ['user:default/jane', 'group:default/a'] } })));
+    const other = encodeURIComponent(btoa(JSON.stringify({ filter: { kind: 'component' }, page: 2 })));
+    expect(pseudonyms.rewrite(`/catalog?cursor=${cursor}&other=${other}`)).toBe(`/catalog?cursor=[redacted]&other=${other}`);
+    const nested = `/login?returnTo=${encodeURIComponent(`/catalog?cursor=${cursor}&x=1`)}`;
+    expect(pseudonyms.rewrite(nested)).toBe(`/login?returnTo=${encodeURIComponent('/catalog?cursor=')}[redacted]${encodeURIComponent('&x=1')}`);
+    expect(pseudonyms.rewrite(`/a?next=${encodeURIComponent(nested)}`)).not.toContain(cursor.slice(0, 20));
   });
 
   it('a text found to name no user before the own ref was known is looked at again once it is (set or expected)', async () => {

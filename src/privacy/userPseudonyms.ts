@@ -74,7 +74,8 @@ export function createUserPseudonyms({ transform, salt, timeoutMs, timers = glob
     // eslint-disable-next-line no-control-regex
     if (/[^\x00-\x7f]|%/.test(text)) return true;
     const lower = text.toLowerCase();
-    return lower.includes('user') || (!!own && lower.includes(own.kindless));
+    // The own ref without its kind, its slash escaped too (as some JSON writers do).
+    return lower.includes('user') || (!!own && (lower.includes(own.kindless) || lower.includes(own.kindless.replace('/', '\\/'))));
   };
   /** The pseudonym of a ref (the own one: the user id), or the mark when it is not known yet (the ref is added to `missing`). */
   const pseudonymFor = (ref: string, isOwn: boolean, missing?: Set<string>): string => {
