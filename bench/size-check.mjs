@@ -205,9 +205,12 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * record of their settings (an older release's) sent only under the
  * defaults (+55 B), and from the second look, the own ref with an escaped
  * slash found in text that says nothing of `user`, base64 values in a URL
- * nested in another's parameter (+38 B): 31227 B.
+ * nested in another's parameter (+38 B): 31227 B. Then (an outage probe)
+ * events dropped while more than 5,000 wait for a library that may never
+ * load (blocked) said as the first is, not only as the page is left (+31
+ * B): 31258 B, budget 30.75 KB.
  */
-const OWN_CODE_LIMIT = 30.5 * 1024;
+const OWN_CODE_LIMIT = 30.75 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];
 
 const failures = [];

@@ -31,6 +31,24 @@ describe('Delivery when the library cannot be loaded (its settings request faile
     expect(storedCalls(storage)).toEqual([]);
   });
 
+  it('says events are being dropped as soon as more than the bound wait, not only when the page is left (the library may never load)', async () => {
+    const storage = memoryStorage();
+    const failed = deliveryWithStore(storage, { transport: Promise.reject(new Error('blocked')), userId: Promise.resolve('u'), maxWaiting: 3 });
+    await advance(10);
+    for (const subject of ['a', 'b', 'c']) failed.d.enqueue(clickCall(subject));
+    await advance(10);
+    expect(failed.log.warn.mock.calls.map(c => String(c[0])).filter(text => /dropped/.test(text))).toEqual([]);
+    failed.d.enqueue(clickCall('d'));
+    failed.d.enqueue(clickCall('e'));
+    await advance(10);
+    expect(failed.log.warn.mock.calls.map(c => String(c[0])).filter(text => /dropped/.test(text))).toEqual([
+      'Segment analytics: events are being dropped (the oldest) while more than 3 waited for the Segment library (with `delivery: backend`, for the relay to know the user) or the user identity',
+    ]);
+    failed.life.leave();
+    expect(failed.log.warn.mock.calls.map(c => String(c[0])).filter(text => /dropped/.test(text))).toHaveLength(2);
+    expect(storedCalls(storage).map(s => s.call.properties.subject)).toEqual(['c', 'd', 'e']);
+  });
+
   it('without anywhere to keep them (nothing persisted), says how many were dropped', async () => {
     const log = { warn: jest.fn(), info: jest.fn() };
     const d = new Delivery({ transport: Promise.reject(new Error('blocked')), identityTimeoutMs: 0, logger: log });

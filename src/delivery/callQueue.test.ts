@@ -68,8 +68,9 @@ describe('createWaitingBound', () => {
       q.push(call(s));
     }
     expect(subjects(q.waiting())).toEqual(['c', 'd']);
+    expect(warnOnce.mock.calls).toEqual([['dropping', expect.stringContaining('events are being dropped (the oldest) while more than 2')]]);
     bound.warn();
-    expect(warnOnce).toHaveBeenCalledWith('dropped', expect.stringContaining('2 events were dropped (the oldest) while more than 2'));
+    expect(warnOnce).toHaveBeenLastCalledWith('dropped', expect.stringContaining('2 events were dropped (the oldest) while more than 2'));
   });
 
   it('says nothing when nothing was dropped', () => {

@@ -138,21 +138,20 @@ export type WaitingBound = {
 
 /**
  * The bound on calls kept while the library or the identity is not ready:
- * beyond `max`, the oldest are dropped, and one warning says how many.
+ * beyond `max`, the oldest are dropped. One warning says so as the first is
+ * (the library may never load: blocked), and one how many once they go out
+ * or the page is left.
  */
 export function createWaitingBound(max: number, warnOnce: (topic: string, message: string) => void): WaitingBound {
   let dropped = 0;
+  const why = `(the oldest) while more than ${max} waited for the Segment library (with \`delivery: backend\`, for the relay to know the user) or the user identity`;
   return {
     makeRoom(queue) {
-      if (queue.calls >= max && queue.dropOldestCall()) dropped++;
+      if (queue.calls < max || !queue.dropOldestCall()) return;
+      if (!dropped++) warnOnce('dropping', `Segment analytics: events are being dropped ${why}`);
     },
     warn() {
-      if (!dropped) return;
-      warnOnce(
-        'dropped',
-        `Segment analytics: ${dropped} events were dropped (the oldest) while more than ${max} ` +
-          'waited for the Segment library (with `delivery: backend`, for the relay to know the user) or the user identity',
-      );
+      if (dropped) warnOnce('dropped', `Segment analytics: ${dropped} events were dropped ${why}`);
     },
   };
 }
