@@ -95,6 +95,13 @@ export function createCallStore(options: CallStoreOptions): CallStore {
     if (lost) warnOnce('kept', `Segment analytics: could not keep ${lost} unsent events for the next page load (${[...why].join('; ')})`);
   };
 
+  /** Calls removed for their settings, of every key read in the task that found the first: one warning, their count. */
+  const otherSettingsIds = new Set<string>();
+  const madeUnderOthers = (entries: Wire[]) => {
+    if (!otherSettingsIds.size) void Promise.resolve().then(() => warnOnce('settings', otherSettings(otherSettingsIds.size)));
+    for (const { messageId } of entries) otherSettingsIds.add(messageId);
+  };
+
   /** The keys calls may be kept under: the shared one, this page's own, and those of other pages. */
   function keys(): string[] {
     const found = new Set([shared, own]);
@@ -134,7 +141,7 @@ export function createCallStore(options: CallStoreOptions): CallStore {
       return !!stored && stored.call.timestamp.getTime() >= oldest && stored.call.timestamp.getTime() <= now() + maxAgeMs;
     });
     const kept = fresh.filter(entry => madeUnder(entry, options.settings));
-    if (kept.length < fresh.length) warnOnce('settings', otherSettings(fresh.length - kept.length));
+    if (kept.length < fresh.length) madeUnderOthers(fresh.filter(entry => !madeUnder(entry, options.settings)));
     if (kept.length < list.length) replace(key, kept);
     return kept;
   }
