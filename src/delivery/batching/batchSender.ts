@@ -22,7 +22,6 @@ type Batch = { entries: BufferedEvent[]; requests: number; rateLimited: number }
  */
 type State = { kind: 'idle' } | { kind: 'sending' } | { kind: 'waiting'; batch: Batch; timer: unknown } | { kind: 'stopped' };
 
-
 /**
  * Sends events to Segment's batch endpoint in batches of `config.size`
  * (fewer after `config.timeout` ms, or when the next would pass 450 KB),
