@@ -3,6 +3,7 @@ import { ConfigReader } from '@backstage/config';
 import { configApiRef, StorageApi, storageApiRef } from '@backstage/core-plugin-api';
 import { MockStorageApi, TestApiProvider } from '@backstage/test-utils';
 import { markAnalyticsRunning, markChoiceFollowed } from '../followedChoice';
+import { SegmentConsent } from '../SegmentConsent';
 import { SegmentUsageAnalyticsSettings } from './SegmentUsageAnalyticsSettings';
 
 function renderCard(segment: object | undefined, storageApi = MockStorageApi.create()) {
@@ -30,6 +31,8 @@ describe('the Usage analytics card', () => {
     renderCard({ testMode: true });
     expect(await screen.findByText(/offers no per-user choice/)).toBeInTheDocument();
     expect(screen.getByText(/Test mode: nothing is sent/)).toBeInTheDocument();
+    expect(screen.getByText(/records how you use it/)).toHaveTextContent("and writes it to the browser's console.");
+    expect(screen.queryByText(/sends it to the usage analytics service/)).toBeNull();
     expect(screen.queryByRole('switch')).toBeNull();
   });
 
@@ -52,10 +55,18 @@ describe('the Usage analytics card', () => {
     });
 
     it('opt-in and pseudonymized: off until the user agrees; says the user is pseudonymized', async () => {
-      renderCard({ writeKey: 'wk', userIdTransform: 'sha-256', consent: { default: 'opt-in' } });
+      renderCard({ writeKey: 'wk', userIdTransform: 'sha-256', userIdSalt: 'pepper', consent: { default: 'opt-in' } });
       expect(await screen.findByText(/records how you use it/)).toHaveTextContent('identified by a pseudonym');
       await waitFor(async () => expect(await switchOf()).toHaveAttribute('aria-checked', 'false'));
       expect(screen.getByText(/Nothing is sent unless you switch this on/)).toBeInTheDocument();
+    });
+
+    it('sha-256 without a salt: a plain hash, which whoever has the user names can tell apart; with a salt, a pseudonym', async () => {
+      renderCard({ writeKey: 'wk', userIdTransform: 'sha-256' });
+      expect(await screen.findByText(/records how you use it/)).toHaveTextContent(
+        "identified by a one-way hash of your user name instead of the name itself; whoever has the list of this portal's user names can tell whose it is.",
+      );
+      expect(screen.queryByText(/never by your name/)).toBeNull();
     });
 
     it('through the backend relay, without a transform in config: says the user is pseudonymized (the relay keys every id)', async () => {
@@ -95,6 +106,36 @@ describe('the Usage analytics card', () => {
       expect(stored()).toBeUndefined();
     });
   
+    it("a save's failure is no longer told once the choice changes elsewhere (another tab)", async () => {
+      const storageApi = MockStorageApi.create();
+      const down = jest.spyOn(storageApi.forBucket('segment-analytics'), 'set').mockRejectedValue(new Error('backend down'));
+      renderCard({ writeKey: 'wk' }, storageApi);
+      await waitFor(async () => expect(await switchOf()).toHaveAttribute('aria-checked', 'true'));
+      fireEvent.click(await switchOf());
+      expect(await screen.findByRole('alert')).toHaveTextContent('Your choice could not be saved');
+      down.mockRestore();
+      // Another tab switches off, then on again: this card follows, and its old message is gone.
+      const elsewhere = SegmentConsent.fromConfig(new ConfigReader({ app: { analytics: { segment: {} } } }), { storageApi });
+      await elsewhere.setDecision('denied');
+      await elsewhere.setDecision('granted');
+      await waitFor(async () => expect(await switchOf()).toHaveAttribute('aria-checked', 'true'));
+      expect(screen.queryByRole('alert')).toBeNull();
+    });
+
+    it('while the stored choice is read, the switch is busy and described as reading it (not just "off")', async () => {
+      const never: StorageApi = {
+        forBucket: () => never,
+        snapshot: key => ({ key, presence: 'unknown' }),
+        observe$: () => ({ subscribe: () => ({ unsubscribe: () => {}, closed: false }) }) as any,
+        set: async () => {},
+        remove: async () => {},
+      };
+      renderCard({ writeKey: 'wk', consent: { waitMs: 60_000 } }, never as MockStorageApi);
+      const reading = await switchOf();
+      expect(reading).toHaveAttribute('aria-busy', 'true');
+      expect(reading).toHaveAccessibleDescription('(reading your choice…)');
+    });
+
     it('a save that hangs holds nothing: the choice applies at once and the switch can be used again', async () => {
       const storageApi = MockStorageApi.create();
       jest.spyOn(storageApi.forBucket('segment-analytics'), 'set').mockReturnValue(new Promise(() => {}));

@@ -76,7 +76,13 @@ export function UsageAnalyticsCard({ pseudonymized, consent, running = true }: U
   }, [facts.waitMs]);
   const state: SegmentConsentState =
     read.status === 'unknown' && waited ? { status: facts.regime === 'opt-in' ? 'denied' : 'granted', byUser: false } : read;
-  const [error, setError] = useState<string>();
+  // A failed save's message, and the state it was told in: it goes once the state changes (another tab's choice).
+  const [error, setError] = useState<{ text: string; status: SegmentConsentState['status'] }>();
+  const status = useRef(state.status);
+  status.current = state.status;
+  useEffect(() => {
+    if (error && state.status !== error.status) setError(undefined);
+  }, [error, state.status]);
   // The latest switch: a save still pending (a StorageApi behind a slow proxy) never holds the switch, and only
   // the latest one's failure is told (a later choice replaces an earlier one that failed).
   const latest = useRef(0);
@@ -97,7 +103,7 @@ export function UsageAnalyticsCard({ pseudonymized, consent, running = true }: U
     try {
       await consent.setDecision(on ? 'denied' : 'granted', categoryPreferences ? { categoryPreferences } : undefined);
     } catch (e) {
-      if (mine === latest.current) setError(`Your choice could not be saved: ${e instanceof Error ? e.message : String(e)}`);
+      if (mine === latest.current) setError({ text: `Your choice could not be saved: ${e instanceof Error ? e.message : String(e)}`, status: status.current });
     }
   };
 
@@ -130,6 +136,8 @@ export function UsageAnalyticsCard({ pseudonymized, consent, running = true }: U
                   role="switch"
                   id="segment-usage-analytics-switch"
                   aria-checked={on}
+                  aria-busy={state.status === 'unknown'}
+                  aria-describedby={state.status === 'unknown' ? 'segment-usage-analytics-state' : undefined}
                   disabled={state.status === 'unknown'}
                   onClick={toggle}
                   data-testid="segment-usage-analytics-switch"
@@ -137,15 +145,18 @@ export function UsageAnalyticsCard({ pseudonymized, consent, running = true }: U
                 >
                   <span style={thumb(on)} />
                 </button>
-                {/* The switch's name stays the same; its state is aria-checked's (the text repeats it for the eye). */}
+                {/* The switch's name stays the same; its state is aria-checked's (the text repeats it for the eye), but
+                    while the stored choice is read, which its description says. */}
                 <label htmlFor="segment-usage-analytics-switch" style={{ cursor: 'pointer' }}>
                   Share usage analytics
                 </label>
-                <span aria-hidden="true">{stateText(state)}</span>
+                <span id="segment-usage-analytics-state" aria-hidden={state.status !== 'unknown'}>
+                  {stateText(state)}
+                </span>
               </div>
               <p style={{ margin: '12px 0 0', opacity: 0.85, fontSize: '0.875rem' }}>
-                {regimeSentence(facts.regime, state)}Switching it off stops sending at once and removes what
-                analytics stored in this browser. Your choice is kept where this Backstage keeps your settings.
+                {regimeSentence(facts.regime, state)}Switching it off stops it at once and removes what analytics
+                stored in this browser. Your choice is kept where this Backstage keeps your settings.
               </p>
             </>
           ) : (
@@ -153,7 +164,7 @@ export function UsageAnalyticsCard({ pseudonymized, consent, running = true }: U
           )}
           {error && (
             <p role="alert" style={{ fontWeight: 500, borderLeft: '3px solid #d32f2f', paddingLeft: 8 }}>
-              {error}
+              {error.text}
             </p>
           )}
         </>

@@ -2,8 +2,13 @@ import type { Config } from '@backstage/config';
 import { DEFAULT_CONSENT } from '../../config/SegmentConfig';
 import { optOutSignal, OptOutSignals } from '../../privacy/optOut';
 
-/** How the user is identified in what is sent, as configured. */
-export type Identification = 'pseudonym' | 'user-ref';
+/**
+ * How the user is identified in what is sent, as configured: a pseudonym
+ * (keyed: a salted hash, the relay's key, or the app's own transform), a
+ * plain hash (`sha-256` without `userIdSalt`: whoever has the user names can
+ * tell whose it is), or the user ref.
+ */
+export type Identification = 'pseudonym' | 'hash' | 'user-ref';
 
 /** What the card tells about the configuration, read leniently from config. */
 export type CardFacts = {
@@ -44,25 +49,34 @@ export function readCardFacts(
   const respects = get(() => config?.getOptional(`${block}.respectGlobalPrivacyControl`));
   const regime = get(() => config?.getOptionalString(`${block}.consent.default`)) === 'opt-in' ? 'opt-in' : 'opt-out';
   // Through the backend relay the ids are keyed there, whatever the browser's transform.
-  const hashed =
-    pseudonymized ??
-    (get(() => config?.getOptionalString(`${block}.userIdTransform`)) === 'sha-256' ||
-      get(() => config?.getOptionalString(`${block}.delivery`)) === 'backend');
+  const relayed = get(() => config?.getOptionalString(`${block}.delivery`)) === 'backend';
+  const hashed = get(() => config?.getOptionalString(`${block}.userIdTransform`)) === 'sha-256';
+  const salted = !!get(() => config?.getOptionalString(`${block}.userIdSalt`));
   const browserOptOut = enabled && (respects === true || respects === 'true') ? optOutSignal(...signals) : undefined;
   const waited = get(() => config?.getOptionalNumber(`${block}.consent.waitMs`));
   const waitMs = typeof waited === 'number' && waited >= 0 ? waited : DEFAULT_CONSENT.waitMs;
   const testMode = get(() => config?.getOptionalBoolean(`${block}.testMode`)) === true;
-  const identification = hashed ? 'pseudonym' : 'user-ref';
+  let identification: Identification = 'user-ref';
+  if (pseudonymized ?? (relayed || hashed)) identification = pseudonymized || relayed || salted ? 'pseudonym' : 'hash';
   return { enabled, ...(browserOptOut && { browserOptOut }), regime, waitMs, testMode, identification };
 }
 
+const IDENTIFIED: Record<Identification, string> = {
+  pseudonym: 'You are identified by a pseudonym (a keyed one-way hash of your user name), never by your name.',
+  hash:
+    'You are identified by a one-way hash of your user name instead of the name itself; whoever has the list ' +
+    "of this portal's user names can tell whose it is.",
+  'user-ref': 'You are identified by your Backstage user name.',
+};
+
 /** The card's two plain sentences: what is collected, and how the user is identified. */
 export function describeCollection(facts: CardFacts): string[] {
+  const where = facts.testMode
+    ? "writes it to the browser's console"
+    : 'sends it to the usage analytics service of this portal, to improve it';
   return [
     'When this is on, Backstage records how you use it (the pages you open, the links and buttons you ' +
-      'click, your searches) and sends it to the usage analytics service of this portal, to improve it.',
-    facts.identification === 'pseudonym'
-      ? 'You are identified by a pseudonym (a one-way hash of your user name), never by your name.'
-      : 'You are identified by your Backstage user name.',
+      `click, your searches) and ${where}.`,
+    IDENTIFIED[facts.identification],
   ];
 }
