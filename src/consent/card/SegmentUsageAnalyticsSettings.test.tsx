@@ -1,4 +1,4 @@
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { ConfigReader } from '@backstage/config';
 import { configApiRef, StorageApi, storageApiRef } from '@backstage/core-plugin-api';
 import { MockStorageApi, TestApiProvider } from '@backstage/test-utils';
@@ -136,14 +136,23 @@ describe('the Usage analytics card', () => {
       expect(reading).toHaveAccessibleDescription('(reading your choice…)');
     });
 
-    it('a save that hangs holds nothing: the choice applies at once and the switch can be used again', async () => {
+    it('a save that hangs holds nothing: the choice applies at once and the switch can be used again; after 10 s the card says it is not saved yet', async () => {
       const storageApi = MockStorageApi.create();
       jest.spyOn(storageApi.forBucket('segment-analytics'), 'set').mockReturnValue(new Promise(() => {}));
       renderCard({ writeKey: 'wk' }, storageApi);
       await waitFor(async () => expect(await switchOf()).toHaveAttribute('aria-checked', 'true'));
-      fireEvent.click(await switchOf());
-      await waitFor(async () => expect(await switchOf()).toHaveAttribute('aria-checked', 'false'));
-      expect(await switchOf()).toBeEnabled();
+      jest.useFakeTimers();
+      try {
+        fireEvent.click(await switchOf());
+        await act(() => jest.advanceTimersByTimeAsync(100));
+        expect(await switchOf()).toHaveAttribute('aria-checked', 'false');
+        expect(await switchOf()).toBeEnabled();
+        expect(screen.queryByRole('alert')).toBeNull();
+        await act(() => jest.advanceTimersByTimeAsync(10_000));
+        expect(screen.getByRole('alert')).toHaveTextContent('Your choice is not saved yet (the settings storage does not answer): it applies to this page until it is reloaded.');
+      } finally {
+        jest.useRealTimers();
+      }
       fireEvent.click(await switchOf());
       await waitFor(async () => expect(await switchOf()).toHaveAttribute('aria-checked', 'true'));
     });

@@ -19,6 +19,10 @@ export type UsageAnalyticsCardProps = {
   running?: boolean;
 };
 
+/** How long a save may take before the card says the choice is not saved yet. */
+const SLOW_SAVE_MS = 10_000;
+const NOT_SAVED_YET = 'Your choice is not saved yet (the settings storage does not answer): it applies to this page until it is reloaded.';
+
 const card = {
   border: '1px solid rgba(127, 127, 127, 0.35)',
   borderRadius: 4,
@@ -100,10 +104,16 @@ export function UsageAnalyticsCard({ pseudonymized, consent, running = true }: U
     setError(undefined);
     // Categories a consent banner gave go with the decision, so that switching off and on again keeps them.
     const { categoryPreferences } = state;
+    const tell = (text: string) => mine === latest.current && setError({ text, status: status.current });
+    // A save that does not answer (a settings backend that hangs) is told too, as not saved yet.
+    const slow = setTimeout(() => tell(NOT_SAVED_YET), SLOW_SAVE_MS);
     try {
       await consent.setDecision(on ? 'denied' : 'granted', categoryPreferences ? { categoryPreferences } : undefined);
+      if (mine === latest.current) setError(undefined);
     } catch (e) {
-      if (mine === latest.current) setError({ text: `Your choice could not be saved: ${e instanceof Error ? e.message : String(e)}`, status: status.current });
+      tell(`Your choice could not be saved: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      clearTimeout(slow);
     }
   };
 
