@@ -122,6 +122,25 @@ describe('the Usage analytics card', () => {
       expect(screen.queryByRole('alert')).toBeNull();
     });
 
+    it('a save that fails after another tab made a newer choice says nothing: that choice is in force', async () => {
+      const storageApi = MockStorageApi.create();
+      const rejects: Array<(error: Error) => void> = [];
+      const hanging = jest
+        .spyOn(storageApi.forBucket('segment-analytics'), 'set')
+        .mockImplementation(() => new Promise<void>((_, reject) => rejects.push(reject)));
+      renderCard({ writeKey: 'wk' }, storageApi);
+      await waitFor(async () => expect(await switchOf()).toHaveAttribute('aria-checked', 'true'));
+      fireEvent.click(await switchOf());
+      await waitFor(async () => expect(await switchOf()).toHaveAttribute('aria-checked', 'false'));
+      hanging.mockRestore();
+      await SegmentConsent.fromConfig(new ConfigReader({ app: { analytics: { segment: {} } } }), { storageApi }).setDecision('granted');
+      await waitFor(async () => expect(await switchOf()).toHaveAttribute('aria-checked', 'true'));
+      await act(async () => rejects.forEach(reject => reject(new Error('backend down'))));
+      await act(() => new Promise(resolve => setTimeout(resolve, 0)));
+      expect(screen.queryByRole('alert')).toBeNull();
+      expect(await switchOf()).toHaveAttribute('aria-checked', 'true');
+    });
+
     it('while the stored choice is read, the switch is busy and described as reading it (not just "off")', async () => {
       const never: StorageApi = {
         forBucket: () => never,

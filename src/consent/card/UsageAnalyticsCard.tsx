@@ -104,11 +104,13 @@ export function UsageAnalyticsCard({ pseudonymized, consent, running = true }: U
     setError(undefined);
     // Categories a consent banner gave go with the decision, so that switching off and on again keeps them.
     const { categoryPreferences } = state;
-    const tell = (text: string) => mine === latest.current && setError({ text, status: status.current });
+    const chose = on ? 'denied' : 'granted';
+    // Only about the choice in force: not once a later one (this card's, another tab's) replaced it.
+    const tell = (text: string) => mine === latest.current && status.current === chose && setError({ text, status: chose });
     // A save that does not answer (a settings backend that hangs) is told too, as not saved yet.
     const slow = setTimeout(() => tell(NOT_SAVED_YET), SLOW_SAVE_MS);
     try {
-      await consent.setDecision(on ? 'denied' : 'granted', categoryPreferences ? { categoryPreferences } : undefined);
+      await consent.setDecision(chose, categoryPreferences ? { categoryPreferences } : undefined);
       if (mine === latest.current) setError(undefined);
     } catch (e) {
       tell(`Your choice could not be saved: ${e instanceof Error ? e.message : String(e)}`);

@@ -62,7 +62,7 @@ export function readCardFacts(
 }
 
 const IDENTIFIED: Record<Identification, string> = {
-  pseudonym: 'You are identified by a pseudonym (a keyed one-way hash of your user name), never by your name.',
+  pseudonym: 'You are identified by a pseudonym (a one-way hash of your user name), never by your name.',
   hash:
     'You are identified by a one-way hash of your user name instead of the name itself; whoever has the list ' +
     "of this portal's user names can tell whose it is.",
