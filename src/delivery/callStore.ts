@@ -1,7 +1,7 @@
 import { createWarnOnce } from '../warnSafely';
 import { randomId } from './randomId';
 import { BoundedWrite, STORAGE_FULL, writeBounded } from './boundedWrite';
-import { fromWire, madeUnder, otherSettings, parseStored, StoredCall, storedText, toWire, Wire } from './storedCallFormat';
+import { fromWire, madeUnder, otherSettingsWarning, parseStored, StoredCall, storedText, toWire, Wire } from './storedCallFormat';
 import { Logger } from './Transport';
 
 export type { StoredCall };
@@ -95,12 +95,7 @@ export function createCallStore(options: CallStoreOptions): CallStore {
     if (lost) warnOnce('kept', `Segment analytics: could not keep ${lost} unsent events for the next page load (${[...why].join('; ')})`);
   };
 
-  /** Calls removed for their settings, of every key read in the task that found the first: one warning, their count. */
-  const otherSettingsIds = new Set<string>();
-  const madeUnderOthers = (entries: Wire[]) => {
-    if (!otherSettingsIds.size) void Promise.resolve().then(() => warnOnce('settings', otherSettings(otherSettingsIds.size)));
-    for (const { messageId } of entries) otherSettingsIds.add(messageId);
-  };
+  const madeUnderOthers = otherSettingsWarning(warnOnce);
 
   /** The keys calls may be kept under: the shared one, this page's own, and those of other pages. */
   function keys(): string[] {

@@ -54,9 +54,18 @@ export function madeUnder(entry: Wire, settings: string | undefined): boolean {
   return entry.s === undefined ? !shapesCalls(settings) : entry.s === settings;
 }
 
-/** The warning when stored calls made under other settings are removed. */
-export function otherSettings(count: number): string {
-  return `Segment analytics: ${count} events kept by an earlier page load were not sent: the privacy or user id settings have changed since`;
+/**
+ * Tells of stored calls removed for their settings (see {@link madeUnder}):
+ * those of every key read in the task that found the first, in one warning,
+ * each call once.
+ */
+export function otherSettingsWarning(warnOnce: (topic: string, message: string) => void): (removed: Wire[]) => void {
+  const ids = new Set<string>();
+  return removed => {
+    const message = () => `Segment analytics: ${ids.size} events kept by an earlier page load were not sent: the privacy or user id settings have changed since`;
+    if (!ids.size) void Promise.resolve().then(() => warnOnce('settings', message()));
+    for (const { messageId } of removed) ids.add(messageId);
+  };
 }
 
 /** A stored call read back; undefined when it is not one (another shape, a timestamp that is not a date). */
