@@ -4,7 +4,7 @@ import { optOutSignal, OptOutSignals } from '../../privacy/optOut';
 
 /**
  * How the user is identified in what is sent, as configured: a pseudonym
- * (keyed: a salted hash, the relay's key, or the app's own transform), a
+ * (a salted hash, the relay's keyed one, or the app's own transform), a
  * plain hash (`sha-256` without `userIdSalt`: whoever has the user names can
  * tell whose it is), or the user ref.
  */
