@@ -239,3 +239,65 @@ describe('another tab closed at the moment of the "no" (it stores its queue and 
     expect(after.anonymousId).not.toBe(oldId);
   });
 });
+
+describe('another Segment instance on the site (a snippet, an app on the same cookie domain) writes back the ids the "no" removed', () => {
+  /**
+   * What that instance writes at its next call: the ids it holds in memory,
+   * as the library stores them; read from the shared cookies, they are this
+   * module's own (its user id, when that instance had read it too).
+   */
+  function writtenBack(anonymousId: string, userId?: string) {
+    document.cookie = `ajs_anonymous_id=${encodeURIComponent(JSON.stringify(anonymousId))}; path=/`;
+    localStorage.setItem('ajs_anonymous_id', JSON.stringify(anonymousId));
+    if (!userId) return;
+    document.cookie = `ajs_user_id=${encodeURIComponent(JSON.stringify(userId))}; path=/`;
+    localStorage.setItem('ajs_user_id', JSON.stringify(userId));
+  }
+  const identifies = (messages: CollectedMessage[]) => messages.filter(m => m.type === 'identify');
+
+  it.each([
+    ['the anonymous id', undefined],
+    ['the anonymous id and the user id (read from the shared cookie before)', 'user:default/jane'],
+  ])('the user switches on again in the same page (%s written back): the new session has a fresh anonymous id', async (_, userId) => {
+    const storageApi = MockStorageApi.create();
+    const { analytics, waitFor, writeKey } = wire.create({}, { storageApi, identityApi: userIdentity('user:default/jane') });
+    click(analytics, 'before');
+    const first = await waitFor(m => subjects(m).includes('before'));
+    const oldId = first.find(m => m.type === 'track')!.anonymousId;
+    await consentOf(storageApi).setDecision('denied');
+    await jest.advanceTimersByTimeAsync(5000); // past the page's second removal
+    writtenBack(oldId, userId);
+    await consentOf(storageApi).setDecision('granted');
+    click(analytics, 'after-yes');
+    const all = await waitFor(m => subjects(m).includes('after-yes'));
+    const after = all.filter(m => m.writeKey === writeKey && m.timestamp > first[first.length - 1].timestamp);
+    const [identify] = identifies(after);
+    expect(identify).toBeDefined();
+    for (const message of [identify, after.find(m => m.properties?.subject === 'after-yes')!]) {
+      expect(message.anonymousId).toEqual(expect.any(String));
+      expect(message.anonymousId).not.toBe(oldId);
+    }
+  });
+
+  it.each([
+    ['the anonymous id', undefined],
+    ['the anonymous id and the user id', 'user:default/jane'],
+  ])('a later load where the user switches on (%s written back): a fresh anonymous id, not the one written back', async (_, userId) => {
+    const oldId = 'b8ac9524-0000-4000-8000-000000000001';
+    const storageApi = MockStorageApi.create();
+    // Stored by the load where the user said no (not this page's decision).
+    await storageApi.forBucket('segment-analytics').set('consent', { decision: 'denied', decidedAt: new Date(Date.now() - 60_000).toISOString() });
+    const { analytics, waitFor } = wire.create({}, { storageApi, identityApi: userIdentity('user:default/jane') });
+    click(analytics, 'while-off');
+    await jest.advanceTimersByTimeAsync(2000);
+    writtenBack(oldId, userId); // after this load's removal (the analytics off), at the other instance's next call
+    await consentOf(storageApi).setDecision('granted');
+    click(analytics, 'after-yes');
+    const all = await waitFor(m => subjects(m).includes('after-yes'));
+    expect(subjects(all)).toEqual(['after-yes']);
+    for (const message of [identifies(all)[0], all.find(m => m.properties?.subject === 'after-yes')!]) {
+      expect(message.anonymousId).toEqual(expect.any(String));
+      expect(message.anonymousId).not.toBe(oldId);
+    }
+  });
+});

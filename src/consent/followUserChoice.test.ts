@@ -56,14 +56,14 @@ function sharedBucket() {
 
 /** One tab: its deliveries (one per session) and what each was given. */
 function openTab(storageApi: StorageApi) {
-  const deliveries: Array<{ sent: string[]; stopped: boolean }> = [];
+  const deliveries: Array<{ sent: string[]; stopped: boolean; fresh: boolean }> = [];
   const forget = jest.fn();
   const rules: ReturnType<typeof followUserChoice<SegmentCall>> = followUserChoice<SegmentCall>({
     storageApi,
     config: { default: 'opt-out', waitMs: 1000 },
     writeKey: 'wk',
-    create: () => {
-      const delivery = { sent: [] as string[], stopped: false };
+    create: (_, fresh) => {
+      const delivery = { sent: [] as string[], stopped: false, fresh };
       deliveries.push(delivery);
       return { enqueue: c => delivery.sent.push(String(c.properties.subject)), stop: () => (delivery.stopped = true) };
     },
@@ -75,8 +75,27 @@ function openTab(storageApi: StorageApi) {
     onPageLeave: () => {},
   });
   const sessions = () => deliveries.map(d => [d.sent, d.stopped]);
-  return { rules, sessions, forget };
+  /** Per session, whether it starts without the ids the browser holds. */
+  const fresh = () => deliveries.map(d => d.fresh);
+  return { rules, sessions, forget, fresh };
 }
+
+describe('whose "yes" starts a session', () => {
+  it('the user\'s own in this tab: without the ids the browser holds; the first session, and another tab\'s following the stored "yes", with them', async () => {
+    const bucket = sharedBucket();
+    const tab = openTab(bucket.tabApi().storageApi);
+    const other = openTab(bucket.tabApi().storageApi);
+    const otherApi = bucket.tabApi().storageApi;
+    const third = openTab(otherApi);
+    await decide(otherApi, 'denied', undefined);
+    await jest.advanceTimersByTimeAsync(1000);
+    await decide(otherApi, 'granted', undefined);
+    // Each tab's session at load, then the one the "yes" started: only the deciding tab's is fresh.
+    expect(third.fresh()).toEqual([false, true]);
+    expect(tab.fresh()).toEqual([false, false]);
+    expect(other.fresh()).toEqual([false, false]);
+  });
+});
 
 const shownAgain = () => window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
 

@@ -6,6 +6,7 @@ import { ConsentGate, ConsentGateOptions } from './consentGate';
 import { ConsentedDelivery, ConsentedDeliveryOptions } from './consentedDelivery';
 import { forgetBrowserData, periodOf } from './forgetBrowserData';
 import { SegmentCategoryPreferences, watchStoredDecision } from './storedDecision';
+import { pageDecisionOf } from './pageDecision';
 import type { Transport } from '../delivery/Transport';
 
 /** See {@link followUserChoice}. */
@@ -47,8 +48,10 @@ export function followUserChoice<T>(options: UserChoiceOptions<T>): {
 } {
   // Calls sent while granted carry the categories given with the decision (read at send time).
   let categories: SegmentCategoryPreferences | undefined;
+  // While a read of the user's own decision, made in this page, is applied (a switch-on then is the user's).
+  let ownDecision = false;
   const delivery = new ConsentedDelivery({
-    create: observe => options.create(transport => withPreferences(observe(transport), () => categories)),
+    create: (observe, fresh) => options.create(transport => withPreferences(observe(transport), () => categories), fresh),
     forget: options.forget ?? (() => forgetBrowserData(options.writeKey, options.moduleKeys)),
     onPageLeave: options.onPageLeave,
     setTimeout: (run, ms) => options.scheduler.setTimeout(run, ms),
@@ -59,14 +62,16 @@ export function followUserChoice<T>(options: UserChoiceOptions<T>): {
     scheduler: options.scheduler,
     forward: item => options.forward(item),
     onDropped: options.onDropped,
-    onGranted: () => delivery.start(),
+    onGranted: () => delivery.start(ownDecision),
     onDenied: () => delivery.stop(),
     onSwitchedOffUnseen: () => delivery.restart(),
     warn: options.warn,
     userKnown: options.userKnown,
   });
   watchStoredDecision(options.storageApi, read => {
+    ownDecision = read.kind === 'read' && read.stored !== undefined && read.stored === pageDecisionOf(options.storageApi).own;
     gate.update(read);
+    ownDecision = false;
     const state = gate.current;
     categories = state.kind === 'granted' ? state.stored?.categoryPreferences : undefined;
   });

@@ -84,3 +84,33 @@ export function widestCookieDomain(hostname: string): string | undefined {
   }
   return undefined;
 }
+
+/** The library's identity cookies, and what it keeps beside them in localStorage only. */
+const IDENTITY_COOKIES = ['ajs_user_id', 'ajs_anonymous_id', 'ajs_group_id'];
+const IDENTITY_KEYS = [...IDENTITY_COOKIES, 'ajs_user_traits', 'ajs_group_properties'];
+
+/**
+ * Removes the identity the browser holds for the library (its ids, traits
+ * and group) from `localStorage()` and from the cookies of this host and of
+ * each domain above it: whoever set them (another Segment instance on the
+ * site may keep its cookies on the host, or on a wider domain). Never throws.
+ */
+export function removeStoredIdentity(hostname: string, localStorage: () => Pick<Storage, 'removeItem'> | undefined): void {
+  const labels = hostname.split('.');
+  const domains = labels.map((_, i) => labels.slice(i).join('.')).filter(Boolean);
+  for (const name of IDENTITY_KEYS) {
+    try {
+      localStorage()?.removeItem(name);
+    } catch {
+      // unreachable storage: the library cannot read a copy there either
+    }
+  }
+  for (const name of IDENTITY_COOKIES) {
+    try {
+      Cookies.remove(name, { path: '/' });
+      for (const domain of domains) Cookies.remove(name, { path: '/', domain: `.${domain}` });
+    } catch {
+      // cookies refused: none to read back either
+    }
+  }
+}

@@ -3,7 +3,7 @@ import { EnabledSegmentConfig } from '../config/SegmentConfig';
 import { guardEnrichment } from './enrichmentGuard';
 import { keepAnonymousCallsAnonymous } from './anonymousCalls';
 import { emptyEndpointWarning, identityKeptIn, toCallOptions, toLoadArguments } from './segmentOptions';
-import { createIdentityCookies } from './identityCookies';
+import { createIdentityCookies, removeStoredIdentity } from './identityCookies';
 import { probeCookies } from './cookieProbe';
 import { BrowserStorageState, isQuotaError, isStorageFailure, StorageAccess } from './storageProbe';
 import { storageWarning } from './storageWarning';
@@ -58,6 +58,13 @@ export type SegmentTransportOptions = {
    * delivery: the first attempt's, looked at a little later; with batching, each request's).
    */
   relayRefused?: () => boolean;
+  /**
+   * The user switched analytics on in this page: the library's stored ids
+   * (anonymous id, user id, traits, groups) are dropped before anything
+   * reads them, whoever wrote them (another Segment instance on the site
+   * may have written back what the user's "no" removed).
+   */
+  freshIds?: boolean;
 };
 
 /**
@@ -69,7 +76,7 @@ export type SegmentTransportOptions = {
  */
 export async function loadSegmentTransport(
   config: EnabledSegmentConfig,
-  { logger, scheduler, insideLibrary, storedOwner, keptCalls, localStorage, pageUser, relayRefused }: SegmentTransportOptions,
+  { logger, scheduler, insideLibrary, storedOwner, keptCalls, localStorage, pageUser, relayRefused, freshIds }: SegmentTransportOptions,
 ): Promise<Transport> {
   const probed = localStorage && { localStorage, cookies: probeCookies(typeof document === 'undefined' ? undefined : document) };
   // What earlier loads left in localStorage that this one must not send, before the library reads its queues.
@@ -111,6 +118,11 @@ export async function loadSegmentTransport(
     delivery.observe(ctx);
     return ctx;
   };
+  // The user's own "yes": none of the ids the browser holds (in the same task as the reads below).
+  if (freshIds && storedOwner) {
+    removeStoredIdentity(window.location.hostname, pageLocalStorage);
+    analytics.reset();
+  }
   // The identity in memory for the page's life, written back to the browser on change.
   const keptIn = identityKeptIn(initOptions, storage);
   const browserCopy = keptIn === 'cookies' ? createIdentityCookies(window.location.hostname, pageLocalStorage) : analytics.storage;
