@@ -274,6 +274,14 @@ export interface Config {
            */
           disableClientPersistence?: boolean;
           /**
+           * Keep the identity (anonymous id, user id, group id) in this origin's
+           * localStorage only, not in cookies on the site's widest domain, where
+           * every site and app under that domain (a marketing site running
+           * Segment, say) reads and shares it. Where localStorage cannot be
+           * written, the identity is kept for the page only. Default `false`.
+           */
+          disableCookies?: boolean;
+          /**
            * Do not turn ISO date strings in properties into dates. Default `false`.
            */
           disableAutoISOConversion?: boolean;

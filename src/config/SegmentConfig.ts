@@ -43,6 +43,8 @@ export type SegmentConfig =
       privacy?: PrivacyConfig;
       agent: {
         disableClientPersistence: boolean;
+        /** The identity in localStorage only, never in cookies (see `agent.disableCookies` in config.d.ts). */
+        disableCookies: boolean;
         disableAutoISOConversion: boolean;
         initialPageView: boolean;
         /**

@@ -26,6 +26,7 @@ describe('readSegmentConfig', () => {
         privacy: DEFAULT_PRIVACY,
         agent: {
           disableClientPersistence: false,
+          disableCookies: false,
           disableAutoISOConversion: false,
           initialPageView: false,
         },
@@ -47,6 +48,7 @@ describe('readSegmentConfig', () => {
       ['batching', c => c.batching, undefined],
       ['maskIP', c => c.maskIP, false],
       ['agent.disableClientPersistence', c => c.agent.disableClientPersistence, false],
+      ['agent.disableCookies', c => c.agent.disableCookies, false],
       ['agent.disableAutoISOConversion', c => c.agent.disableAutoISOConversion, false],
       ['agent.initialPageView', c => c.agent.initialPageView, false],
     ])('%s defaults to %p', (_key, pick, expected) => {

@@ -23,7 +23,7 @@ export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
   ],
   consent: ['default', 'waitMs'],
   // `initialPageview`: the library's own spelling, which the public plugin passed on to it (its `initialPageView` had no effect).
-  agent: ['disableClientPersistence', 'disableAutoISOConversion', 'initialPageView', 'initialPageview'],
+  agent: ['disableClientPersistence', 'disableCookies', 'disableAutoISOConversion', 'initialPageView', 'initialPageview'],
   batching: ['size', 'timeoutMs'],
 };
 
@@ -157,6 +157,7 @@ export function readSegmentConfig(config: Config): SegmentConfig {
     privacy: readPrivacyConfig(c),
     agent: {
       disableClientPersistence: bool(c, 'agent.disableClientPersistence'),
+      disableCookies: bool(c, 'agent.disableCookies'),
       disableAutoISOConversion: bool(c, 'agent.disableAutoISOConversion'),
       initialPageView: bool(c, 'agent.initialPageView') || bool(c, 'agent.initialPageview'),
       ...appBasePath(config),

@@ -101,7 +101,7 @@ describe('readSegmentConfig', () => {
         testMode: 'false',
         maskIP: 'true',
         identityTimeoutMs: '2500',
-        agent: { disableClientPersistence: 'true', disableAutoISOConversion: 'false', initialPageView: 'true' },
+        agent: { disableClientPersistence: 'true', disableCookies: 'true', disableAutoISOConversion: 'false', initialPageView: 'true' },
       });
       expect(config).toMatchObject({
         enabled: true,
@@ -109,7 +109,7 @@ describe('readSegmentConfig', () => {
         testMode: false,
         maskIP: true,
         identityTimeoutMs: 2500,
-        agent: { disableClientPersistence: true, disableAutoISOConversion: false, initialPageView: true },
+        agent: { disableClientPersistence: true, disableCookies: true, disableAutoISOConversion: false, initialPageView: true },
       });
     });
 
@@ -157,7 +157,7 @@ describe('readSegmentConfig', () => {
           cdnSettings: 'local',
           batching: { size: 5, timeoutMs: 100 },
           maskIP: true,
-          agent: { disableClientPersistence: true, disableAutoISOConversion: true, initialPageView: true },
+          agent: { disableClientPersistence: true, disableCookies: true, disableAutoISOConversion: true, initialPageView: true },
         }),
       ).toStrictEqual({
         enabled: true,
@@ -176,7 +176,7 @@ describe('readSegmentConfig', () => {
         batching: { size: 5, timeoutMs: 100 },
         maskIP: true,
         privacy: DEFAULT_PRIVACY,
-        agent: { disableClientPersistence: true, disableAutoISOConversion: true, initialPageView: true },
+        agent: { disableClientPersistence: true, disableCookies: true, disableAutoISOConversion: true, initialPageView: true },
         team: { groups: false, extraProperties: {}, eventNames: {} },
       });
     });

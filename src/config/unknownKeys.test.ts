@@ -12,7 +12,7 @@ describe('keys under app.analytics.segment that the module does not read', () =>
     [
       'agent.disableClientPersistance',
       { agent: { disableClientPersistance: true } },
-      `${P}agent.disableClientPersistance: unknown key (expected one of disableClientPersistence, disableAutoISOConversion, initialPageView, initialPageview)`,
+      `${P}agent.disableClientPersistance: unknown key (expected one of disableClientPersistence, disableCookies, disableAutoISOConversion, initialPageView, initialPageview)`,
     ],
     ['batching.sise', { batching: { sise: 20 } }, `${P}batching.sise: unknown key (expected one of size, timeoutMs)`],
     ['writekey', { writekey: 'x' }, `${P}writekey: ${TOP}`],

@@ -5,6 +5,9 @@ import { StorageAccess, USABLE } from './storageProbe';
 
 const PROBE_COOKIE = 'backstage-segment-probe';
 
+/** Cookies as `agent.disableCookies` leaves them: not used (nor probed). */
+export const COOKIES_OFF: StorageAccess = { kind: 'unavailable', reason: 'agent.disableCookies' };
+
 /**
  * Tries `document.cookie`: reading it, writing a probe cookie (for 10 s at
  * most), reading it back, and removing it. A browser that blocks cookies for

@@ -84,7 +84,7 @@ export function createDelivery(
     ownerStorage &&
     createStoredOwner(ownerStorage, config.writeKey, {
       identifiesUsers: userId !== undefined,
-      cookie: createOwnerCookie(config.writeKey),
+      cookie: config.agent.disableCookies ? undefined : createOwnerCookie(config.writeKey),
       inMemory: localStorage?.kind === 'unavailable',
     });
   const store = storage && createCallStore({ storage, writeKey: config.writeKey, now: scheduler.wallNow, logger, settings: config.callSettings });

@@ -1,5 +1,6 @@
 import Cookies from 'js-cookie';
 import type { PersistentStore } from './pageLifeIdentity';
+import { createOwnerCookie } from './ownerCookie';
 
 /** How long `@segment/analytics-next` keeps its identity cookies, in days (from their last write). */
 const KEPT_DAYS = 365;
@@ -27,15 +28,6 @@ const PROBE = '__tld__';
 export function createIdentityCookies(hostname: string, localCopies?: () => Pick<Storage, 'removeItem'> | undefined): PersistentStore {
   const domain = widestCookieDomain(hostname);
   const attributes: Cookies.CookieAttributes = { expires: KEPT_DAYS, path: '/', sameSite: 'Lax', ...(domain && { domain }) };
-  const read = (key: string): unknown => {
-    const value = Cookies.get(key);
-    if (value === undefined) return null;
-    try {
-      return JSON.parse(value) ?? null;
-    } catch {
-      return value;
-    }
-  };
   const dropLocalCopy = (key: string) => {
     try {
       localCopies?.()?.removeItem(key);
@@ -91,13 +83,12 @@ const IDENTITY_KEYS = [...IDENTITY_COOKIES, 'ajs_user_traits', 'ajs_group_proper
 
 /**
  * Removes the identity the browser holds for the library (its ids, traits
- * and group) from `localStorage()` and from the cookies of this host and of
- * each domain above it: whoever set them (another Segment instance on the
+ * and group) from `localStorage()` and, unless the library is given no
+ * cookies (`cookies` false: it reads none), from the cookies of this host and
+ * of each domain above it: whoever set them (another Segment instance on the
  * site may keep its cookies on the host, or on a wider domain). Never throws.
  */
-export function removeStoredIdentity(hostname: string, localStorage: () => Pick<Storage, 'removeItem'> | undefined): void {
-  const labels = hostname.split('.');
-  const domains = labels.map((_, i) => labels.slice(i).join('.')).filter(Boolean);
+export function removeStoredIdentity(hostname: string, localStorage: () => Pick<Storage, 'removeItem'> | undefined, cookies: boolean): void {
   for (const name of IDENTITY_KEYS) {
     try {
       localStorage()?.removeItem(name);
@@ -105,12 +96,47 @@ export function removeStoredIdentity(hostname: string, localStorage: () => Pick<
       // unreachable storage: the library cannot read a copy there either
     }
   }
+  if (cookies) for (const name of IDENTITY_COOKIES) removeEverywhere(name, hostname);
+}
+
+/**
+ * With `agent.disableCookies`: removes the library's identity cookies that
+ * copy what `localStorage()` holds (earlier loads kept both, the cookies on
+ * the widest domain, where every site under it reads them), on this host and
+ * each domain above it, and the module's own record of `writeKey`'s owner
+ * (see `createOwnerCookie`). A cookie with another value (another Segment
+ * instance's identity) is left alone. Never throws.
+ */
+export function removeCookieCopies(hostname: string, localStorage: () => Pick<Storage, 'getItem'> | undefined, writeKey: string): void {
   for (const name of IDENTITY_COOKIES) {
     try {
-      Cookies.remove(name, { path: '/' });
-      for (const domain of domains) Cookies.remove(name, { path: '/', domain: `.${domain}` });
+      const kept = localStorage()?.getItem(name);
+      if (kept !== null && kept !== undefined && read(name) === JSON.parse(kept)) removeEverywhere(name, hostname);
     } catch {
-      // cookies refused: none to read back either
+      // unreadable storage or cookies: nothing known to be a copy
     }
+  }
+  createOwnerCookie(writeKey).remove();
+}
+
+/** A library cookie's value: strings as they are, anything else as JSON; null where there is none. */
+function read(key: string): unknown {
+  const value = Cookies.get(key);
+  if (value === undefined) return null;
+  try {
+    return JSON.parse(value) ?? null;
+  } catch {
+    return value;
+  }
+}
+
+/** Removes cookie `name` of this host and of each domain above it. Never throws. */
+function removeEverywhere(name: string, hostname: string): void {
+  const labels = hostname.split('.');
+  try {
+    Cookies.remove(name, { path: '/' });
+    for (let i = 0; i < labels.length; i++) Cookies.remove(name, { path: '/', domain: `.${labels.slice(i).join('.')}` });
+  } catch {
+    // cookies refused: none to read back either
   }
 }

@@ -3,8 +3,8 @@ import { EnabledSegmentConfig } from '../config/SegmentConfig';
 import { guardEnrichment } from './enrichmentGuard';
 import { keepAnonymousCallsAnonymous } from './anonymousCalls';
 import { emptyEndpointWarning, identityKeptIn, toCallOptions, toLoadArguments } from './segmentOptions';
-import { createIdentityCookies, removeStoredIdentity } from './identityCookies';
-import { probeCookies } from './cookieProbe';
+import { createIdentityCookies, removeCookieCopies, removeStoredIdentity } from './identityCookies';
+import { COOKIES_OFF, probeCookies } from './cookieProbe';
 import { BrowserStorageState, isQuotaError, isStorageFailure, StorageAccess } from './storageProbe';
 import { storageWarning } from './storageWarning';
 import { pageLocalStorage, StoredOwner } from './storedOwner';
@@ -78,7 +78,9 @@ export async function loadSegmentTransport(
   config: EnabledSegmentConfig,
   { logger, scheduler, insideLibrary, storedOwner, keptCalls, localStorage, pageUser, relayRefused, freshIds }: SegmentTransportOptions,
 ): Promise<Transport> {
-  const probed = localStorage && { localStorage, cookies: probeCookies(typeof document === 'undefined' ? undefined : document) };
+  // `agent.disableCookies`: the library is given no cookies, as where the browser refuses them (but not warned about).
+  const cookies = config.agent.disableCookies ? COOKIES_OFF : probeCookies(typeof document === 'undefined' ? undefined : document);
+  const probed = localStorage && { localStorage, cookies };
   // What earlier loads left in localStorage that this one must not send, before the library reads its queues.
   const kept = localStorage?.kind === 'usable' ? pageLocalStorage() : undefined;
   const takenAtLoad = await settleEarlierQueues(kept, config, { logger, scheduler, keptCalls, storedOwner, pageUser });
@@ -90,7 +92,7 @@ export async function loadSegmentTransport(
   }
   const plugins = [insideLibrary];
   const { analytics, initOptions, storage } = await loadLibrary(config, plugins, probed);
-  const warning = storage && storageWarning(storage);
+  const warning = storage && storageWarning(storage, config.agent.disableCookies);
   if (warning) logger.warn(warning);
   const failures = createDeliveryFailureWatch(`${config.protocol}://${config.apiHost}`, logger, relayRefused, Boolean(config.relay));
   // Once the user has switched analytics off, the requests the library still makes fail on purpose.
@@ -120,9 +122,11 @@ export async function loadSegmentTransport(
   };
   // The user's own "yes": none of the ids the browser holds (in the same task as the reads below).
   if (freshIds && storedOwner) {
-    removeStoredIdentity(window.location.hostname, pageLocalStorage);
+    removeStoredIdentity(window.location.hostname, pageLocalStorage, !config.agent.disableCookies);
     analytics.reset();
   }
+  // No cookies: the copies of this identity that earlier loads kept in cookies (the widest domain's) go.
+  if (config.agent.disableCookies && storedOwner) removeCookieCopies(window.location.hostname, pageLocalStorage, config.writeKey);
   // The identity in memory for the page's life, written back to the browser on change.
   const keptIn = identityKeptIn(initOptions, storage);
   const browserCopy = keptIn === 'cookies' ? createIdentityCookies(window.location.hostname, pageLocalStorage) : analytics.storage;

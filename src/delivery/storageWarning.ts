@@ -10,13 +10,14 @@ function fault(what: string, access: Exclude<StorageAccess, { kind: 'usable' }>)
 
 /**
  * The one warning telling what the page's storage does and what the module
- * does about it; undefined when both stores are usable.
+ * does about it; undefined when both stores are usable, or localStorage is
+ * and cookies are not used (`cookiesOff`: `agent.disableCookies`).
  */
-export function storageWarning({ localStorage, cookies }: BrowserStorageState): string | undefined {
-  if (localStorage.kind === 'usable' && cookies.kind === 'usable') return undefined;
+export function storageWarning({ localStorage, cookies }: BrowserStorageState, cookiesOff = false): string | undefined {
+  if (localStorage.kind === 'usable' && (cookiesOff || cookies.kind === 'usable')) return undefined;
   const faults = [
     ...(localStorage.kind === 'usable' ? [] : [fault('localStorage', localStorage)]),
-    ...(cookies.kind === 'usable' ? [] : [fault('cookies', cookies)]),
+    ...(cookiesOff || cookies.kind === 'usable' ? [] : [fault('cookies', cookies)]),
   ];
   const identity =
     cookies.kind === 'usable' ? '; the anonymous id is kept in a cookie' : ', and the anonymous id does not survive a reload';
