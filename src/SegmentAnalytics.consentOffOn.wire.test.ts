@@ -300,4 +300,18 @@ describe('another Segment instance on the site (a snippet, an app on the same co
       expect(message.anonymousId).not.toBe(oldId);
     }
   });
+
+  it('a "yes" right at load, before the choice\'s code has read the stored "no": a fresh anonymous id', async () => {
+    const oldId = 'b8ac9524-0000-4000-8000-000000000002';
+    const storageApi = MockStorageApi.create();
+    await storageApi.forBucket('segment-analytics').set('consent', { decision: 'denied', decidedAt: new Date(Date.now() - 60_000).toISOString() });
+    writtenBack(oldId);
+    const { analytics, waitFor } = wire.create({}, { storageApi, identityApi: userIdentity('user:default/jane') });
+    await consentOf(storageApi).setDecision('granted'); // a consent banner's, as the app starts
+    click(analytics, 'after-yes');
+    const all = await waitFor(m => subjects(m).includes('after-yes'));
+    const ids = new Set(all.map(m => m.anonymousId));
+    expect(ids.size).toBe(1);
+    expect(ids).not.toContain(oldId);
+  });
 });

@@ -65,6 +65,7 @@ export function createEventPath(parts: PathParts): (event: BackstageEvent, at?: 
     return lazyUserChoice<Captured>(storage, {
       config: config.consent ?? DEFAULT_CONSENT,
       writeKey: config.writeKey,
+      identityCookies: !config.agent.disableCookies,
       create: newDelivery,
       forward: waitForRules,
       // The user's pages while off still make the next page's in-app referrer (the rules decide which count).
@@ -94,11 +95,10 @@ export function createEventPath(parts: PathParts): (event: BackstageEvent, at?: 
   // 9. Delivery: queue; wait for the library, the user's identity and the page's settled title. With user
   //    expressions, the library loads once they compile; should they not, nothing is loaded or sent (not even
   //    identify: the rules' gate says analytics is off).
-  function newDelivery(observe?: (transport: Transport) => Transport, fresh = false) {
+  function newDelivery(observe?: (transport: Transport) => Transport) {
     const rules = privacy.ready;
     const delivery = createDelivery(config, logger, {
       userId: identity?.userId,
-      freshIds: fresh,
       whenReady: rules ? Promise.all([rules, parts.whenReady]) : parts.whenReady,
       relayRefused: parts.relayRefused,
       // The page's titles, watched since the path was made; a waiting page call compared with the document as sent.

@@ -6,14 +6,12 @@ export type StoppableDelivery = { enqueue(call: SegmentCall, waitedMs?: number):
 
 /** See {@link ConsentedDelivery}. */
 export type ConsentedDeliveryOptions = {
-  /**
-   * A new delivery; `observe` must see its transport once loaded (it may add
-   * to it). `fresh`: the user switched analytics on in this page, so the
-   * session starts with no ids the browser holds (see {@link ConsentedDelivery.start}).
-   */
-  create(observe: (transport: Transport) => Transport, fresh: boolean): StoppableDelivery;
+  /** A new delivery; `observe` must see its transport once loaded (it may add to it). */
+  create(observe: (transport: Transport) => Transport): StoppableDelivery;
   /** Removes what the module and the library stored in the browser. */
   forget(): void;
+  /** Removes the library's stored identity (ids, traits, group); see {@link ConsentedDelivery.start}. */
+  forgetIdentity?(): void;
   /** Subscribes to the page being hidden or left. */
   onPageLeave(listener: () => void): unknown;
   /** The wall clock, as calls' capture times read it (default `Date.now`). */
@@ -86,13 +84,15 @@ export class ConsentedDelivery {
 
   /**
    * Analytics is switched on: a new delivery. `byUser`: by the user in this
-   * page (not a stored choice read, nor another tab's), so its session starts
-   * with a fresh anonymous id whatever the browser holds: after a "no", another
-   * Segment instance on the site (a snippet, an app on the same cookie domain)
-   * may have written back the ids it removed.
+   * page (not a stored choice read, nor another tab's), so the library's
+   * stored identity is removed first, at once (before other tabs learn of
+   * it), and its session starts with a fresh anonymous id: after a "no",
+   * another Segment instance on the site (a snippet, an app on the same
+   * cookie domain) may have written back the ids it removed.
    */
   start(byUser = false): void {
     if (this.state.kind === 'on') return;
+    if (byUser) this.options.forgetIdentity?.();
     // Switched on again right after a switch-off: what a tab closed at that moment stored is not this period's.
     const settling = this.state.kind === 'off' ? this.state.settling : undefined;
     if (settling && this.now() < settling.until && settling.leftovers()) this.options.forget();
@@ -102,7 +102,7 @@ export class ConsentedDelivery {
       session.transport = transport;
       if (session.stopped) this.cut(transport);
       return transport;
-    }, byUser);
+    });
     this.state = { kind: 'on', session, since };
   }
 

@@ -58,12 +58,16 @@ function sharedBucket() {
 function openTab(storageApi: StorageApi) {
   const deliveries: Array<{ sent: string[]; stopped: boolean; fresh: boolean }> = [];
   const forget = jest.fn();
+  let identityForgotten = false;
   const rules: ReturnType<typeof followUserChoice<SegmentCall>> = followUserChoice<SegmentCall>({
     storageApi,
     config: { default: 'opt-out', waitMs: 1000 },
     writeKey: 'wk',
-    create: (_, fresh) => {
-      const delivery = { sent: [] as string[], stopped: false, fresh };
+    // The identity removed right before a delivery is made: that session starts fresh.
+    forgetIdentity: () => (identityForgotten = true),
+    create: () => {
+      const delivery = { sent: [] as string[], stopped: false, fresh: identityForgotten };
+      identityForgotten = false;
       deliveries.push(delivery);
       return { enqueue: c => delivery.sent.push(String(c.properties.subject)), stop: () => (delivery.stopped = true) };
     },
@@ -75,7 +79,7 @@ function openTab(storageApi: StorageApi) {
     onPageLeave: () => {},
   });
   const sessions = () => deliveries.map(d => [d.sent, d.stopped]);
-  /** Per session, whether it starts without the ids the browser holds. */
+  /** Per session, whether the library's stored identity was removed just before it (it starts fresh). */
   const fresh = () => deliveries.map(d => d.fresh);
   return { rules, sessions, forget, fresh };
 }

@@ -4,8 +4,8 @@ import type { Scheduler } from '../time/scheduler';
 import type { SegmentCall } from '../mapping/SegmentCall';
 import { ConsentGate, ConsentGateOptions } from './consentGate';
 import { ConsentedDelivery, ConsentedDeliveryOptions } from './consentedDelivery';
-import { forgetBrowserData, periodOf } from './forgetBrowserData';
-import { SegmentCategoryPreferences, watchStoredDecision } from './storedDecision';
+import { forgetBrowserData, forgetIdentity, periodOf } from './forgetBrowserData';
+import { SegmentCategoryPreferences, StoredDecision, watchStoredDecision } from './storedDecision';
 import { pageDecisionOf } from './pageDecision';
 import type { Transport } from '../delivery/Transport';
 
@@ -33,6 +33,10 @@ export type UserChoiceOptions<T> = {
   onPageLeave(listener: () => void): unknown;
   /** Settles once the signed-in user is known (see {@link ConsentGateOptions.userKnown}). */
   userKnown?: PromiseLike<unknown>;
+  /** Whether the library keeps the identity in cookies too (not with `agent.disableCookies`); default true. */
+  identityCookies?: boolean;
+  /** Removes the library's stored identity as the user switches on; default: the page's (see {@link forgetIdentity}). */
+  forgetIdentity?: () => void;
 };
 
 /**
@@ -51,7 +55,8 @@ export function followUserChoice<T>(options: UserChoiceOptions<T>): {
   // While a read of the user's own decision, made in this page, is applied (a switch-on then is the user's).
   let ownDecision = false;
   const delivery = new ConsentedDelivery({
-    create: (observe, fresh) => options.create(transport => withPreferences(observe(transport), () => categories), fresh),
+    create: observe => options.create(transport => withPreferences(observe(transport), () => categories)),
+    forgetIdentity: options.forgetIdentity ?? (() => forgetIdentity(options.identityCookies ?? true)),
     forget: options.forget ?? (() => forgetBrowserData(options.writeKey, options.moduleKeys)),
     onPageLeave: options.onPageLeave,
     setTimeout: (run, ms) => options.scheduler.setTimeout(run, ms),
@@ -69,13 +74,22 @@ export function followUserChoice<T>(options: UserChoiceOptions<T>): {
     userKnown: options.userKnown,
   });
   watchStoredDecision(options.storageApi, read => {
-    ownDecision = read.kind === 'read' && read.stored !== undefined && read.stored === pageDecisionOf(options.storageApi).own;
+    ownDecision = read.kind === 'read' && isOwn(read.stored, pageDecisionOf(options.storageApi).own);
     gate.update(read);
     ownDecision = false;
     const state = gate.current;
     categories = state.kind === 'granted' ? state.stored?.categoryPreferences : undefined;
   });
   return { capture: item => gate.capture(item), enqueue: (call, waitedMs) => delivery.enqueue(call, waitedMs) };
+}
+
+/**
+ * Whether a stored decision read is this page's own latest one: the same
+ * object, or a copy of it (the StorageApi tells the stored value, parsed,
+ * where the decision was saved before this code loaded).
+ */
+function isOwn(stored: StoredDecision | undefined, own: StoredDecision | undefined): boolean {
+  return stored !== undefined && own !== undefined && stored.decision === own.decision && stored.decidedAt === own.decidedAt;
 }
 
 /** A transport whose calls carry the user's consent categories, when there are any. */

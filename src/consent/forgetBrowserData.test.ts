@@ -4,7 +4,7 @@ import { storedOwnerKey } from '../delivery/storedOwner';
 import { IDBFactory } from 'fake-indexeddb';
 import { createClaimLedger, DATABASE } from '../delivery/claimLedger';
 import { browserScheduler } from '../time/scheduler';
-import { CLAIMS_DATABASE, forgetBrowserData, periodOf } from './forgetBrowserData';
+import { CLAIMS_DATABASE, forgetBrowserData, forgetIdentity, periodOf } from './forgetBrowserData';
 
 const MODULE_KEYS = [callStoreKey('wk'), storedOwnerKey('wk')];
 
@@ -149,5 +149,38 @@ describe('periodOf (what tells the period a "no" ends from the next)', () => {
     expect(ended()).toBe(false);
     localStorage.clear();
     expect(periodOf('wk', MODULE_KEYS)).toBeUndefined();
+  });
+});
+
+describe('forgetIdentity (the user switches on)', () => {
+  beforeEach(() => localStorage.clear());
+
+  const browser = () => {
+    const writes: string[] = [];
+    const document = {
+      get cookie() {
+        return 'ajs_anonymous_id=a; ajs_user_id=u; other=1';
+      },
+      set cookie(value: string) {
+        writes.push(value);
+      },
+    };
+    return { writes, data: { localStorage: window.localStorage, document, hostname: 'backstage.example.com' } };
+  };
+
+  it.each([
+    ['the identity in cookies too', true, ['ajs_anonymous_id', 'ajs_group_id', 'ajs_user_id']],
+    ['agent.disableCookies: localStorage only, no cookie touched', false, []],
+  ])('%s: the ids, traits and group go; queues, kept calls and the choice stay', (_, cookies, cookieNames) => {
+    const keys = ['ajs_anonymous_id', 'ajs_user_id', 'ajs_user_traits', 'ajs_group_id', 'ajs_group_properties'];
+    const kept = ['persisted-queue:v1:wk:dest-Segment.io:items', 'backstage-segment:wk:pending', '/segment-analytics/consent'];
+    for (const key of [...keys, ...kept]) localStorage.setItem(key, '"x"');
+    const { writes, data } = browser();
+    forgetIdentity(cookies as boolean, data);
+    expect(Object.keys(localStorage).sort()).toEqual([...kept].sort());
+    expect([...new Set(writes.map(w => w.split('=')[0]))].sort()).toEqual(cookieNames);
+    expect(writes.filter(w => w.startsWith('ajs_user_id=')).map(w => /domain=([^;]+)/.exec(w)?.[1] ?? '(host)')).toEqual(
+      cookies ? ['(host)', '.backstage.example.com', '.example.com', '.com'] : [],
+    );
   });
 });

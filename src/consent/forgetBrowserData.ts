@@ -106,6 +106,39 @@ function domainsOf(hostname: string): string[] {
   return labels.map((_, i) => labels.slice(i).join('.')).filter(Boolean);
 }
 
+/** Expires cookie `name` of the host and of each domain above it (the library puts its own on the top one it may). */
+function expireEverywhere(doc: { cookie: string }, name: string, hostname: string | undefined): void {
+  const expired = `${name}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; max-age=0; path=/`;
+  doc.cookie = expired;
+  for (const domain of hostname ? domainsOf(hostname) : []) doc.cookie = `${expired}; domain=.${domain}`;
+}
+
+/**
+ * Removes the identity the Segment library keeps in this browser (its
+ * anonymous id, user id, traits and group) from localStorage and, with
+ * `cookies` (the library keeps it in cookies: not with
+ * `agent.disableCookies`), its identity cookies on the host and each domain
+ * above it, whoever wrote them: another Segment instance on the site writes
+ * back, at its next call, the ids it holds, after a "no" removed them. Run
+ * as the user switches analytics on, before the library's new instance reads
+ * them, and before other tabs learn of the "yes" (they then take the id
+ * this page's library makes, or make the one it takes). Never throws.
+ */
+export function forgetIdentity(cookies: boolean, browser: BrowserData = pageBrowserData()): void {
+  for (const key of ['ajs_anonymous_id', 'ajs_user_id', 'ajs_user_traits', 'ajs_group_id', 'ajs_group_properties']) {
+    try {
+      browser.localStorage?.removeItem(key);
+    } catch {
+      // a store that refuses: the library cannot read it either
+    }
+    try {
+      if (cookies && browser.document && !key.endsWith('_traits') && !key.endsWith('_properties')) expireEverywhere(browser.document, key, browser.hostname);
+    } catch {
+      // cookies refused: none to read either
+    }
+  }
+}
+
 /**
  * Removes everything the module and the Segment library stored in this
  * browser (`writeKey`'s and any earlier one's): the module's keys
@@ -141,11 +174,8 @@ export function forgetBrowserData(
         .split(';')
         .map(part => part.split('=')[0].trim())
         .filter(name => name.startsWith('ajs_') || name.startsWith(OWNER_COOKIE_PREFIX));
-      const domains = browser.hostname ? domainsOf(browser.hostname) : [];
       for (const name of new Set(names)) {
-        const expired = `${name}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; max-age=0; path=/`;
-        doc.cookie = expired;
-        for (const domain of domains) doc.cookie = `${expired}; domain=.${domain}`;
+        expireEverywhere(doc, name, browser.hostname);
         removed.push(`cookie ${name}`);
       }
     }

@@ -32,8 +32,6 @@ export type LibraryChunk = {
 export type DeliveryStages = {
   /** The user's id, still resolving; undefined when no user is identified. */
   userId?: Promise<string>;
-  /** The user switched analytics on in this page: the library starts with none of the ids the browser holds. */
-  freshIds?: boolean;
   /** Every stage a call goes through as it is handed over, given the document as it is then. */
   atHandOver(call: SegmentCall, document: CurrentDocument): SegmentCall;
   /** Wraps the transport once it has loaded (team analytics' group calls, say); default: none. */
@@ -68,7 +66,7 @@ export type DeliveryStages = {
 export function createDelivery(
   config: EnabledSegmentConfig,
   logger: Logger,
-  { userId, freshIds, atHandOver, overTransport = transport => transport, loadLibrary, whenReady, relayRefused, titles = watchTitles(browserScheduler.now), documentAsSent = document => document }: DeliveryStages,
+  { userId, atHandOver, overTransport = transport => transport, loadLibrary, whenReady, relayRefused, titles = watchTitles(browserScheduler.now), documentAsSent = document => document }: DeliveryStages,
 ) {
   // The one place delivery's time comes from: the browser's clocks and timers.
   const scheduler = browserScheduler;
@@ -96,7 +94,7 @@ export function createDelivery(
   const chunk = () => (library ??= loadLibrary());
   const load = () =>
     chunk().then(({ loadTransport, insideLibrary }) =>
-      loadTransport(config, { logger, scheduler, insideLibrary, storedOwner, keptCalls: store, localStorage, pageUser: userId, relayRefused, freshIds }),
+      loadTransport(config, { logger, scheduler, insideLibrary, storedOwner, keptCalls: store, localStorage, pageUser: userId, relayRefused }),
     );
   let transport: Promise<Transport>;
   // Test mode logs what would be sent, once what it waits for is ready (the user's expressions compiled, say).

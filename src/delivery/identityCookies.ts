@@ -77,27 +77,8 @@ export function widestCookieDomain(hostname: string): string | undefined {
   return undefined;
 }
 
-/** The library's identity cookies, and what it keeps beside them in localStorage only. */
+/** The library's identity cookies. */
 const IDENTITY_COOKIES = ['ajs_user_id', 'ajs_anonymous_id', 'ajs_group_id'];
-const IDENTITY_KEYS = [...IDENTITY_COOKIES, 'ajs_user_traits', 'ajs_group_properties'];
-
-/**
- * Removes the identity the browser holds for the library (its ids, traits
- * and group) from `localStorage()` and, unless the library is given no
- * cookies (`cookies` false: it reads none), from the cookies of this host and
- * of each domain above it: whoever set them (another Segment instance on the
- * site may keep its cookies on the host, or on a wider domain). Never throws.
- */
-export function removeStoredIdentity(hostname: string, localStorage: () => Pick<Storage, 'removeItem'> | undefined, cookies: boolean): void {
-  for (const name of IDENTITY_KEYS) {
-    try {
-      localStorage()?.removeItem(name);
-    } catch {
-      // unreachable storage: the library cannot read a copy there either
-    }
-  }
-  if (cookies) for (const name of IDENTITY_COOKIES) removeEverywhere(name, hostname);
-}
 
 /**
  * With `agent.disableCookies`: removes the library's identity cookies that

@@ -3,7 +3,7 @@ import { EnabledSegmentConfig } from '../config/SegmentConfig';
 import { guardEnrichment } from './enrichmentGuard';
 import { keepAnonymousCallsAnonymous } from './anonymousCalls';
 import { emptyEndpointWarning, identityKeptIn, toCallOptions, toLoadArguments } from './segmentOptions';
-import { createIdentityCookies, removeCookieCopies, removeStoredIdentity } from './identityCookies';
+import { createIdentityCookies, removeCookieCopies } from './identityCookies';
 import { COOKIES_OFF, probeCookies } from './cookieProbe';
 import { BrowserStorageState, isQuotaError, isStorageFailure, StorageAccess } from './storageProbe';
 import { storageWarning } from './storageWarning';
@@ -58,13 +58,6 @@ export type SegmentTransportOptions = {
    * delivery: the first attempt's, looked at a little later; with batching, each request's).
    */
   relayRefused?: () => boolean;
-  /**
-   * The user switched analytics on in this page: the library's stored ids
-   * (anonymous id, user id, traits, groups) are dropped before anything
-   * reads them, whoever wrote them (another Segment instance on the site
-   * may have written back what the user's "no" removed).
-   */
-  freshIds?: boolean;
 };
 
 /**
@@ -76,7 +69,7 @@ export type SegmentTransportOptions = {
  */
 export async function loadSegmentTransport(
   config: EnabledSegmentConfig,
-  { logger, scheduler, insideLibrary, storedOwner, keptCalls, localStorage, pageUser, relayRefused, freshIds }: SegmentTransportOptions,
+  { logger, scheduler, insideLibrary, storedOwner, keptCalls, localStorage, pageUser, relayRefused }: SegmentTransportOptions,
 ): Promise<Transport> {
   // `agent.disableCookies`: the library is given no cookies, as where the browser refuses them (but not warned about).
   const cookies = config.agent.disableCookies ? COOKIES_OFF : probeCookies(typeof document === 'undefined' ? undefined : document);
@@ -120,11 +113,6 @@ export async function loadSegmentTransport(
     delivery.observe(ctx);
     return ctx;
   };
-  // The user's own "yes": none of the ids the browser holds (in the same task as the reads below).
-  if (freshIds && storedOwner) {
-    removeStoredIdentity(window.location.hostname, pageLocalStorage, !config.agent.disableCookies);
-    analytics.reset();
-  }
   // No cookies: the copies of this identity that earlier loads kept in cookies (the widest domain's) go.
   if (config.agent.disableCookies && storedOwner) removeCookieCopies(window.location.hostname, pageLocalStorage, config.writeKey);
   // The identity in memory for the page's life, written back to the browser on change.
