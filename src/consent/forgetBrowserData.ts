@@ -125,14 +125,18 @@ function expireEverywhere(doc: { cookie: string }, name: string, hostname: strin
  * this page's library makes, or make the one it takes). Never throws.
  */
 export function forgetIdentity(cookies: boolean, browser: BrowserData = pageBrowserData()): void {
-  for (const key of ['ajs_anonymous_id', 'ajs_user_id', 'ajs_user_traits', 'ajs_group_id', 'ajs_group_properties']) {
+  const ids = ['ajs_anonymous_id', 'ajs_user_id', 'ajs_group_id'];
+  for (const key of [...ids, 'ajs_user_traits', 'ajs_group_properties']) {
     try {
       browser.localStorage?.removeItem(key);
     } catch {
       // a store that refuses: the library cannot read it either
     }
+  }
+  const doc = cookies ? browser.document : undefined;
+  for (const name of doc ? ids : []) {
     try {
-      if (cookies && browser.document && !key.endsWith('_traits') && !key.endsWith('_properties')) expireEverywhere(browser.document, key, browser.hostname);
+      expireEverywhere(doc!, name, browser.hostname);
     } catch {
       // cookies refused: none to read either
     }
