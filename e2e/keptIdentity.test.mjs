@@ -227,6 +227,33 @@ describe('what users keep (Chromium, embedded collector)', { skip: missing, conc
     assert.deepEqual(h.browser.errors, []);
   });
 
+  it('agent.disableCookies: no cookie at all, on the host or the site\'s domain; the identity survives a reload and a new tab in localStorage', async () => {
+    const h = await harness({
+      hostName: 'backstage.example.test',
+      browserArgs: ['--host-resolver-rules=MAP *.example.test 127.0.0.1'],
+      segment: { agent: { disableCookies: true } },
+    });
+    const first = await searchOn(h.collector, h.page, 0);
+    const anonymousId = first.find(m => m.type === 'identify')?.anonymousId;
+    assert.ok(anonymousId);
+    allCarry(first, anonymousId, GUEST, 'first load');
+
+    let from = h.collector.messages().length;
+    await h.page.reload();
+    allCarry(await searchOn(h.collector, h.page, from), anonymousId, GUEST, 'after a reload');
+    from = h.collector.messages().length;
+    const tab = await h.browser.context.newPage();
+    tab.on('dialog', d => void d.accept());
+    await tab.goto(`${h.app.url}/playground`);
+    allCarry(await searchOn(h.collector, tab, from), anonymousId, GUEST, 'in a new tab');
+
+    // Every cookie the browser holds for the site and any page under its domain: none.
+    assert.deepEqual(await h.browser.context.cookies(['http://www.example.test/', h.app.url]), []);
+    const kept = await keptIn(h.browser.context, h.app.url);
+    assert.equal(kept.local.ajs_anonymous_id, JSON.stringify(anonymousId));
+    assert.deepEqual(h.browser.errors, []);
+  });
+
   it('a browser the public Segment plugin used keeps its anonymous id with this module (same user id), and back', async () => {
     const served = closeLater(await serveHarnessApp({ segment: { userIdTransform: 'sha-256' } }));
     const browser = closeLater(await openBrowser());
