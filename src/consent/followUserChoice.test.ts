@@ -55,13 +55,13 @@ function sharedBucket() {
 }
 
 /** One tab: its deliveries (one per session) and what each was given. */
-function openTab(storageApi: StorageApi) {
+function openTab(storageApi: StorageApi, regime: 'opt-out' | 'opt-in' = 'opt-out') {
   const deliveries: Array<{ sent: string[]; stopped: boolean; fresh: boolean }> = [];
   const forget = jest.fn();
   let identityForgotten = false;
   const rules: ReturnType<typeof followUserChoice<SegmentCall>> = followUserChoice<SegmentCall>({
     storageApi,
-    config: { default: 'opt-out', waitMs: 1000 },
+    config: { default: regime, waitMs: 1000 },
     writeKey: 'wk',
     // The identity removed right before a delivery is made: that session starts fresh.
     forgetIdentity: () => (identityForgotten = true),
@@ -98,6 +98,26 @@ describe('whose "yes" starts a session', () => {
     expect(third.fresh()).toEqual([false, true]);
     expect(tab.fresh()).toEqual([false, false]);
     expect(other.fresh()).toEqual([false, false]);
+  });
+
+  it.each([
+    ['opt-in, nothing stored: the first "yes" switches on', 'opt-in', [true]],
+    ['opt-out, nothing stored: a "yes" restates the default', 'opt-out', [false]],
+  ] as const)('%s', async (_, regime, fresh) => {
+    const api = sharedBucket().tabApi().storageApi;
+    const tab = openTab(api, regime);
+    await jest.advanceTimersByTimeAsync(1000);
+    await decide(api, 'granted', undefined);
+    expect(tab.fresh()).toEqual(fresh);
+  });
+
+  it('a "yes" after a "yes" (other categories) starts nothing: the session goes on', async () => {
+    const api = sharedBucket().tabApi().storageApi;
+    const tab = openTab(api);
+    await decide(api, 'denied', undefined);
+    await decide(api, 'granted', undefined);
+    await decide(api, 'granted', { categoryPreferences: { Analytics: true } });
+    expect(tab.fresh()).toEqual([false, true]);
   });
 });
 

@@ -6,7 +6,7 @@ import { ConsentGate, ConsentGateOptions } from './consentGate';
 import { ConsentedDelivery, ConsentedDeliveryOptions } from './consentedDelivery';
 import { forgetBrowserData, forgetIdentity, periodOf } from './forgetBrowserData';
 import { SegmentCategoryPreferences, StoredDecision, watchStoredDecision } from './storedDecision';
-import { pageDecisionOf } from './pageDecision';
+import { PageDecision, pageDecisionOf } from './pageDecision';
 import type { Transport } from '../delivery/Transport';
 
 /** See {@link followUserChoice}. */
@@ -52,8 +52,8 @@ export function followUserChoice<T>(options: UserChoiceOptions<T>): {
 } {
   // Calls sent while granted carry the categories given with the decision (read at send time).
   let categories: SegmentCategoryPreferences | undefined;
-  // While a read of the user's own decision, made in this page, is applied (a switch-on then is the user's).
-  let ownDecision = false;
+  // While a read of the user's own decision to switch on, made in this page, is applied.
+  let switchedOnByUser = false;
   const delivery = new ConsentedDelivery({
     create: observe => options.create(transport => withPreferences(observe(transport), () => categories)),
     forgetIdentity: options.forgetIdentity ?? (() => forgetIdentity(options.identityCookies ?? true)),
@@ -67,16 +67,16 @@ export function followUserChoice<T>(options: UserChoiceOptions<T>): {
     scheduler: options.scheduler,
     forward: item => options.forward(item),
     onDropped: options.onDropped,
-    onGranted: () => delivery.start(ownDecision),
+    onGranted: () => delivery.start(switchedOnByUser),
     onDenied: () => delivery.stop(),
     onSwitchedOffUnseen: () => delivery.restart(),
     warn: options.warn,
     userKnown: options.userKnown,
   });
   watchStoredDecision(options.storageApi, read => {
-    ownDecision = read.kind === 'read' && isOwn(read.stored, pageDecisionOf(options.storageApi).own);
+    switchedOnByUser = read.kind === 'read' && switchesOn(read.stored, pageDecisionOf(options.storageApi), options.config.default);
     gate.update(read);
-    ownDecision = false;
+    switchedOnByUser = false;
     const state = gate.current;
     categories = state.kind === 'granted' ? state.stored?.categoryPreferences : undefined;
   });
@@ -84,12 +84,18 @@ export function followUserChoice<T>(options: UserChoiceOptions<T>): {
 }
 
 /**
- * Whether a stored decision read is this page's own latest one: the same
- * object, or a copy of it (the StorageApi tells the stored value, parsed,
- * where the decision was saved before this code loaded).
+ * Whether a stored decision read is this page's own latest one (the same
+ * object, or a copy: the StorageApi tells the stored value, parsed, where the
+ * decision was saved before this code loaded), and one that switches
+ * analytics on: it replaced a "no", or, in opt-in mode, no decision at all.
+ * Not a "yes" restated (a consent banner's at each start: the visitor is the
+ * same), nor one whose predecessor was not known when it was made.
  */
-function isOwn(stored: StoredDecision | undefined, own: StoredDecision | undefined): boolean {
-  return stored !== undefined && own !== undefined && stored.decision === own.decision && stored.decidedAt === own.decidedAt;
+function switchesOn(stored: StoredDecision | undefined, page: PageDecision, regime: 'opt-out' | 'opt-in'): boolean {
+  const own = page.own;
+  const replaced = page.ownReplaced;
+  const isOwn = stored !== undefined && own !== undefined && stored.decision === own.decision && stored.decidedAt === own.decidedAt;
+  return isOwn && (replaced === 'denied' || (replaced === 'none' && regime === 'opt-in'));
 }
 
 /** A transport whose calls carry the user's consent categories, when there are any. */

@@ -33,6 +33,12 @@ export type PageDecision = {
   unsaved?: StoredDecision;
   /** The latest decision made in this page: a stored one older than it is not this page's choice. */
   own?: StoredDecision;
+  /**
+   * What `own` replaced, as the page knew it then: the latest decision it
+   * knew of, `none` where the store was known to hold none; undefined where
+   * that was not known (a StorageApi that tells only later).
+   */
+  ownReplaced?: 'granted' | 'denied' | 'none';
   seen?: { stored?: StoredDecision };
   followers: Set<(read: StoredRead) => void>;
 };
@@ -77,12 +83,13 @@ export function unsavedDecision(storageApi: StorageApi): StoredDecision | undefi
  */
 function timed(storageApi: StorageApi, decision: StoredDecision): StoredDecision {
   const page = pageDecisionOf(storageApi);
-  let stored: unknown;
+  let snapshot: { presence?: string; value?: unknown } | undefined;
   try {
-    stored = consentBucket(storageApi).snapshot(CONSENT_KEY).value;
+    snapshot = consentBucket(storageApi).snapshot(CONSENT_KEY);
   } catch {
     // not known at once
   }
+  const stored = snapshot?.value;
   let last: Partial<StoredDecision> | undefined;
   // The latest time a Date holds: past it, just after would be no time at all.
   let latest = -Infinity;
@@ -90,6 +97,9 @@ function timed(storageApi: StorageApi, decision: StoredDecision): StoredDecision
     const at = Date.parse(known?.decidedAt ?? '');
     if (at < 8.64e15 && at >= latest) [latest, last] = [at, known];
   }
+  const none = snapshot?.presence === 'absent' || (page.seen && !page.seen.stored);
+  page.ownReplaced = none ? 'none' : undefined;
+  if (last?.decision === 'granted' || last?.decision === 'denied') page.ownReplaced = last.decision;
   const decidedAt = new Date(Math.max(Date.now(), latest + 1)).toISOString();
   const offAt = last?.decision === 'denied' ? last.decidedAt : last?.offAt;
   return { ...decision, decidedAt, ...(decision.decision === 'granted' && typeof offAt === 'string' && { offAt }) };
