@@ -215,8 +215,9 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * to the user's choice (whose own "yes" removes the library's stored
  * identity, in its lazy chunk): 31328 B; then what a decision made in the
  * page replaced, recorded as it is made (a "yes" restated by a banner at
- * each start must not look like a switch-on, +59 B): 31387 B, budget
- * unchanged.
+ * each start must not look like a switch-on, +59 B; with the decision it
+ * belongs to, a restated one carrying what the first replaced, +52 B):
+ * 31439 B, budget unchanged.
  */
 const OWN_CODE_LIMIT = 30.75 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];

@@ -82,13 +82,18 @@ describe('another Segment instance on the site (a snippet, an app on the same co
     }
   });
 
-  it('a "yes" right at load, before the choice\'s code has read the stored "no": a fresh anonymous id', async () => {
+  it.each([
+    ['once', 1],
+    ['twice (a banner\'s plain "yes", then one with categories)', 2],
+  ])('a "yes" right at load, before the choice\'s code has read the stored "no", said %s: a fresh anonymous id', async (_, times) => {
     const oldId = 'b8ac9524-0000-4000-8000-000000000002';
     const storageApi = MockStorageApi.create();
     await storageApi.forBucket('segment-analytics').set('consent', { decision: 'denied', decidedAt: new Date(Date.now() - 60_000).toISOString() });
     writtenBack(oldId);
     const { analytics, waitFor } = wire.create({}, { storageApi, identityApi: userIdentity('user:default/jane') });
-    await consentOf(storageApi).setDecision('granted'); // a consent banner's, as the app starts
+    const saved = consentOf(storageApi).setDecision('granted'); // a consent banner's, as the app starts
+    if (times === 2) await consentOf(storageApi).setDecision('granted', { categoryPreferences: { Analytics: true } });
+    await saved;
     click(analytics, 'after-yes');
     const all = await waitFor(m => subjects(m).includes('after-yes'));
     const ids = new Set(all.map(m => m.anonymousId));
@@ -118,5 +123,50 @@ describe('a "yes" that switches nothing on (a consent banner restating it as the
     click(analytics, 'after');
     const all = await waitFor(m => subjects(m).includes('after'));
     expect([...new Set(all.map(m => m.anonymousId))]).toEqual([keptId]);
+  });
+});
+
+describe('opt-in, a StorageApi that tells only the tab that saved (the user-settings backend without signals)', () => {
+  /** One store of the user's choice, a StorageApi per tab: the snapshot never knows; only the saving tab is told. */
+  function tabsOfOneStore() {
+    let value: unknown;
+    const snapshot = () => (value === undefined ? { key: 'consent', presence: 'absent' } : { key: 'consent', presence: 'present', value });
+    return (): StorageApi => {
+      const told = new Set<(s: unknown) => void>();
+      const bucket = {
+        snapshot: () => ({ key: 'consent', presence: 'unknown' }),
+        set: async (_: string, v: unknown) => {
+          value = JSON.parse(JSON.stringify(v));
+          told.forEach(next => next(snapshot()));
+        },
+        observe$: () => ({
+          subscribe: (observer: { next(s: unknown): void }) => {
+            told.add(observer.next);
+            setTimeout(() => observer.next(snapshot()), 300);
+            return { unsubscribe: () => told.delete(observer.next), closed: false };
+          },
+        }),
+      };
+      return { forBucket: () => bucket } as unknown as StorageApi;
+    };
+  }
+  const optIn = (storageApi: StorageApi) =>
+    SegmentConsent.fromConfig(new ConfigReader({ app: { analytics: { segment: { consent: { default: 'opt-in' } } } } }), { storageApi });
+  const anonymousIdOf = (messages: CollectedMessage[], subject: string) => messages.find(m => m.properties?.subject === subject)?.anonymousId;
+
+  it('tab A says yes, then tab B (never told of it) says yes: B goes on with the id A\'s session made, not a second one', async () => {
+    const tab = tabsOfOneStore();
+    const [apiA, apiB] = [tab(), tab()];
+    const a = wire.create({ consent: { default: 'opt-in' } }, { storageApi: apiA, identityApi: userIdentity('user:default/jane') });
+    const b = wire.create({ consent: { default: 'opt-in' } }, { storageApi: apiB, identityApi: userIdentity('user:default/jane') });
+    await jest.advanceTimersByTimeAsync(1000);
+    await optIn(apiA).setDecision('granted');
+    click(a.analytics, 'a1');
+    const madeByA = anonymousIdOf(await a.waitFor(m => subjects(m).includes('a1')), 'a1');
+    await optIn(apiB).setDecision('granted');
+    click(b.analytics, 'b1');
+    click(a.analytics, 'a2');
+    expect(anonymousIdOf(await b.waitFor(m => subjects(m).includes('b1')), 'b1')).toBe(madeByA);
+    expect(anonymousIdOf(await a.waitFor(m => subjects(m).includes('a2')), 'a2')).toBe(madeByA);
   });
 });

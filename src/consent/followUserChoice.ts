@@ -4,7 +4,7 @@ import type { Scheduler } from '../time/scheduler';
 import type { SegmentCall } from '../mapping/SegmentCall';
 import { ConsentGate, ConsentGateOptions } from './consentGate';
 import { ConsentedDelivery, ConsentedDeliveryOptions } from './consentedDelivery';
-import { forgetBrowserData, forgetIdentity, periodOf } from './forgetBrowserData';
+import { forgetBrowserData, forgetIdentity, holdsModuleIdentity, periodOf } from './forgetBrowserData';
 import { SegmentCategoryPreferences, StoredDecision, watchStoredDecision } from './storedDecision';
 import { PageDecision, pageDecisionOf } from './pageDecision';
 import type { Transport } from '../delivery/Transport';
@@ -54,9 +54,12 @@ export function followUserChoice<T>(options: UserChoiceOptions<T>): {
   let categories: SegmentCategoryPreferences | undefined;
   // While a read of the user's own decision to switch on, made in this page, is applied.
   let switchedOnByUser = false;
+  // The library's identity of another period goes; one this module keeps (its record of whose it is exists: a
+  // session of this period, in another tab not told of this "yes") stays.
+  const forgetOthers = () => holdsModuleIdentity() || forgetIdentity(options.identityCookies ?? true);
   const delivery = new ConsentedDelivery({
     create: observe => options.create(transport => withPreferences(observe(transport), () => categories)),
-    forgetIdentity: options.forgetIdentity ?? (() => forgetIdentity(options.identityCookies ?? true)),
+    forgetIdentity: options.forgetIdentity ?? forgetOthers,
     forget: options.forget ?? (() => forgetBrowserData(options.writeKey, options.moduleKeys)),
     onPageLeave: options.onPageLeave,
     setTimeout: (run, ms) => options.scheduler.setTimeout(run, ms),
@@ -74,8 +77,11 @@ export function followUserChoice<T>(options: UserChoiceOptions<T>): {
     userKnown: options.userKnown,
   });
   watchStoredDecision(options.storageApi, read => {
-    switchedOnByUser = read.kind === 'read' && switchesOn(read.stored, pageDecisionOf(options.storageApi), options.config.default);
+    const page = pageDecisionOf(options.storageApi);
+    switchedOnByUser = read.kind === 'read' && switchesOn(read.stored, page, options.config.default);
     gate.update(read);
+    // Applied once: another follower made later (a second instance) takes the stored "yes" as it is.
+    if (switchedOnByUser) page.ownReplaced = undefined;
     switchedOnByUser = false;
     const state = gate.current;
     categories = state.kind === 'granted' ? state.stored?.categoryPreferences : undefined;
@@ -92,10 +98,10 @@ export function followUserChoice<T>(options: UserChoiceOptions<T>): {
  * same), nor one whose predecessor was not known when it was made.
  */
 function switchesOn(stored: StoredDecision | undefined, page: PageDecision, regime: 'opt-out' | 'opt-in'): boolean {
-  const own = page.own;
-  const replaced = page.ownReplaced;
-  const isOwn = stored !== undefined && own !== undefined && stored.decision === own.decision && stored.decidedAt === own.decidedAt;
-  return isOwn && (replaced === 'denied' || (replaced === 'none' && regime === 'opt-in'));
+  const same = (a?: StoredDecision, b?: StoredDecision) => a !== undefined && b !== undefined && a.decision === b.decision && a.decidedAt === b.decidedAt;
+  // What the own decision replaced, where this code recorded it (an older copy of the package does not).
+  const replaced = same(page.ownReplaced?.of, page.own) ? page.ownReplaced?.replaced : undefined;
+  return same(stored, page.own) && (replaced === 'denied' || (replaced === 'none' && regime === 'opt-in'));
 }
 
 /** A transport whose calls carry the user's consent categories, when there are any. */

@@ -4,7 +4,7 @@ import { storedOwnerKey } from '../delivery/storedOwner';
 import { IDBFactory } from 'fake-indexeddb';
 import { createClaimLedger, DATABASE } from '../delivery/claimLedger';
 import { browserScheduler } from '../time/scheduler';
-import { CLAIMS_DATABASE, forgetBrowserData, forgetIdentity, periodOf } from './forgetBrowserData';
+import { CLAIMS_DATABASE, forgetBrowserData, forgetIdentity, holdsModuleIdentity, periodOf } from './forgetBrowserData';
 
 const MODULE_KEYS = [callStoreKey('wk'), storedOwnerKey('wk')];
 
@@ -182,5 +182,20 @@ describe('forgetIdentity (the user switches on)', () => {
     expect(writes.filter(w => w.startsWith('ajs_user_id=')).map(w => /domain=([^;]+)/.exec(w)?.[1] ?? '(host)')).toEqual(
       cookies ? ['(host)', '.backstage.example.com', '.example.com', '.com'] : [],
     );
+  });
+});
+
+describe('holdsModuleIdentity', () => {
+  beforeEach(() => localStorage.clear());
+  const cookieDoc = (cookie: string) => ({ cookie });
+
+  it.each([
+    ['the record in localStorage (any write key)', { 'backstage-segment:other-key:user': '"u"' }, '', true],
+    ['the record in its cookie (localStorage refused it)', {}, 'ajs_anonymous_id=a; backstage-segment.wk.user=u', true],
+    ['only the library\'s ids (another Segment instance writes those)', { ajs_anonymous_id: '"a"', ajs_user_id: '"u"' }, 'ajs_anonymous_id=a', false],
+    ['only the module\'s other keys', { 'backstage-segment:wk:pending': '[]', 'backstage-segment:wk:settings': 'x' }, '', false],
+  ])('%s: %p', (_, keys: Record<string, string>, cookie, expected) => {
+    for (const [key, value] of Object.entries(keys)) localStorage.setItem(key, value);
+    expect(holdsModuleIdentity({ localStorage: window.localStorage, document: cookieDoc(cookie) })).toBe(expected);
   });
 });

@@ -114,6 +114,27 @@ function expireEverywhere(doc: { cookie: string }, name: string, hostname: strin
 }
 
 /**
+ * Whether this module keeps an identity in this browser: its record of whose
+ * identity the library holds (`backstage-segment:<writeKey>:user` in
+ * localStorage, or its cookie; of any write key: the library's ids are one
+ * for all), which a session of this module writes and a "no" removes;
+ * another Segment instance never writes it. Never throws.
+ */
+export function holdsModuleIdentity(browser: BrowserData = pageBrowserData()): boolean {
+  try {
+    const storage = browser.localStorage;
+    for (let i = 0; storage && i < storage.length; i++) if (/^backstage-segment:.*:user$/.test(storage.key(i) ?? '')) return true;
+  } catch {
+    // unreadable: nothing known there
+  }
+  try {
+    return (browser.document?.cookie ?? '').split(';').some(c => /^backstage-segment\..*\.user=/.test(c.trim()));
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Removes the identity the Segment library keeps in this browser (its
  * anonymous id, user id, traits and group) from localStorage and, with
  * `cookies` (the library keeps it in cookies: not with

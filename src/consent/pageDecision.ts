@@ -34,11 +34,13 @@ export type PageDecision = {
   /** The latest decision made in this page: a stored one older than it is not this page's choice. */
   own?: StoredDecision;
   /**
-   * What `own` replaced, as the page knew it then: the latest decision it
-   * knew of, `none` where the store was known to hold none; undefined where
-   * that was not known (a StorageApi that tells only later).
+   * What decision `of` (this page's, made by this code) replaced, as the page
+   * knew it then: the latest decision it knew of (for one restating the
+   * page's own before it, what that one replaced), `none` where the store
+   * was known to hold none; undefined where that was not known (a StorageApi
+   * that tells only later). Taken once the switch it made is applied.
    */
-  ownReplaced?: 'granted' | 'denied' | 'none';
+  ownReplaced?: { of: StoredDecision; replaced?: 'granted' | 'denied' | 'none' };
   seen?: { stored?: StoredDecision };
   followers: Set<(read: StoredRead) => void>;
 };
@@ -98,11 +100,18 @@ function timed(storageApi: StorageApi, decision: StoredDecision): StoredDecision
     if (at < 8.64e15 && at >= latest) [latest, last] = [at, known];
   }
   const none = snapshot?.presence === 'absent' || (page.seen && !page.seen.stored);
-  page.ownReplaced = none ? 'none' : undefined;
-  if (last?.decision === 'granted' || last?.decision === 'denied') page.ownReplaced = last.decision;
+  let replaced: NonNullable<PageDecision['ownReplaced']>['replaced'] = last?.decision === 'granted' || last?.decision === 'denied' ? last.decision : undefined;
+  if (!last && none) replaced = 'none';
+  // Restating the page's own latest decision (or its stored copy): what that one replaced, this one does.
+  const own = page.own;
+  if (own && last?.decidedAt === own.decidedAt && own.decision === decision.decision) {
+    replaced = page.ownReplaced?.of === own ? page.ownReplaced.replaced : undefined;
+  }
   const decidedAt = new Date(Math.max(Date.now(), latest + 1)).toISOString();
   const offAt = last?.decision === 'denied' ? last.decidedAt : last?.offAt;
-  return { ...decision, decidedAt, ...(decision.decision === 'granted' && typeof offAt === 'string' && { offAt }) };
+  const made = { ...decision, decidedAt, ...(decision.decision === 'granted' && typeof offAt === 'string' && { offAt }) };
+  page.ownReplaced = { of: made, replaced };
+  return made;
 }
 
 /**
