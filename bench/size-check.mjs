@@ -217,9 +217,11 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * page replaced, recorded as it is made (a "yes" restated by a banner at
  * each start must not look like a switch-on, +59 B; with the decision it
  * belongs to, a restated one carrying what the first replaced, +52 B):
- * 31439 B, budget unchanged.
+ * 31439 B, budget unchanged. Then an app's own jest on jsdom 20 (create-app
+ * 0.7.x) failed at import, which called `new TextEncoder()`: the JSON size is
+ * counted without one (+49 B): 31492 B, budget 30.875 KB.
  */
-const OWN_CODE_LIMIT = 30.75 * 1024;
+const OWN_CODE_LIMIT = 30.875 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];
 
 const failures = [];

@@ -1,7 +1,8 @@
 /** A digest as the `'sha-256'` transform makes it (HMAC too): 64 lower-case hex digits. */
 export const isSha256Digest = (text: string): boolean => /^[0-9a-f]{64}$/.test(text);
 
-const encoder = new TextEncoder();
+// Made at each use (a digest per distinct id): an app's jest environment without TextEncoder (jsdom 20) can import the module.
+const encode = (text: string) => new TextEncoder().encode(text);
 
 function toHex(bytes: Uint8Array): string {
   let hex = '';
@@ -11,12 +12,12 @@ function toHex(bytes: Uint8Array): string {
 
 async function withWebCrypto(subtle: SubtleCrypto, text: string, key?: string): Promise<Uint8Array> {
   if (key === undefined) {
-    return new Uint8Array(await subtle.digest('SHA-256', encoder.encode(text)));
+    return new Uint8Array(await subtle.digest('SHA-256', encode(text)));
   }
-  const hmacKey = await subtle.importKey('raw', encoder.encode(key), { name: 'HMAC', hash: 'SHA-256' }, false, [
+  const hmacKey = await subtle.importKey('raw', encode(key), { name: 'HMAC', hash: 'SHA-256' }, false, [
     'sign',
   ]);
-  return new Uint8Array(await subtle.sign('HMAC', hmacKey, encoder.encode(text)));
+  return new Uint8Array(await subtle.sign('HMAC', hmacKey, encode(text)));
 }
 
 /**
@@ -26,9 +27,9 @@ async function withWebCrypto(subtle: SubtleCrypto, text: string, key?: string): 
  */
 async function withNoble(text: string, key?: string): Promise<Uint8Array> {
   const { sha256 } = await import('@noble/hashes/sha2.js');
-  if (key === undefined) return sha256(encoder.encode(text));
+  if (key === undefined) return sha256(encode(text));
   const { hmac } = await import('@noble/hashes/hmac.js');
-  return hmac(sha256, encoder.encode(key), encoder.encode(text));
+  return hmac(sha256, encode(key), encode(text));
 }
 
 /**

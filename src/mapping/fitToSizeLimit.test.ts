@@ -1,4 +1,4 @@
-import { fitToSizeLimit, MAX_CALL_BYTES, TRUNCATION_MARK } from './fitToSizeLimit';
+import { byteSize, fitToSizeLimit, MAX_CALL_BYTES, TRUNCATION_MARK } from './fitToSizeLimit';
 import { PageInfo, SegmentCall } from './SegmentCall';
 import { deepFreeze } from '../__testUtils__/deepFreeze';
 
@@ -146,5 +146,20 @@ describe('fitToSizeLimit', () => {
     expect(fitted).toBeDefined();
     expect(bytesOf(fitted)).toBeLessThanOrEqual(2000);
     expect(fitToSizeLimit(call, 100)).toBeUndefined();
+  });
+});
+
+describe('byteSize (counted without TextEncoder)', () => {
+  const encoded = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;
+  it.each([
+    ['ASCII', 'abc'],
+    ['two-byte', 'é'],
+    ['three-byte', '€漢'],
+    ['a surrogate pair', '😀'],
+    ['lone surrogates (sent escaped)', 'a\ud800b\udc00'],
+    ['the edges of each length', '\u007f\u0080\u07ff\u0800\uffff'],
+    ['an object', { a: ['é', 1, null, '\u0000'], b: '😀'.repeat(10) }],
+  ])('%s: as many bytes as TextEncoder writes', (_, value) => {
+    expect(byteSize(value)).toBe(encoded(value));
   });
 });

@@ -15,11 +15,19 @@ const MAX_STRING_CHARS = 1024;
 /** Appended to a string that was cut. */
 export const TRUNCATION_MARK = '…[truncated]';
 
-const encoder = new TextEncoder();
-
-/** The UTF-8 bytes of `value` as JSON. */
+/**
+ * The UTF-8 bytes of `value` as JSON, counted without encoding (no
+ * `TextEncoder`: an app's jest environment on jsdom 20 has none).
+ */
 export function byteSize(value: unknown): number {
-  return encoder.encode(JSON.stringify(value)).length;
+  const text = JSON.stringify(value) ?? '';
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    // 2 bytes to U+07FF, 3 to U+FFFF; a surrogate pair 4 for its two units (JSON.stringify escapes a lone one).
+    if (unit > 0x7f) bytes += unit < 0x800 || (unit >= 0xd800 && unit < 0xe000) ? 1 : 2;
+  }
+  return bytes;
 }
 
 /** A copy of `value` with every string longer than 1,024 characters cut and marked. */
