@@ -17,11 +17,15 @@ const click = (analytics: SegmentAnalytics, subject: string) => analytics.captur
 const subjects = (messages: CollectedMessage[]) => messages.filter(m => m.type === 'track').map(m => m.properties.subject);
 const consentOf = (storageApi: StorageApi) => SegmentConsent.fromConfig(new ConfigReader({ app: { analytics: { segment: {} } } }), { storageApi });
 
-/** The subjects of the calls the library kept in localStorage for the next load (its persisted queues). */
+/**
+ * The subjects of the track calls the library kept in localStorage for the next load (its persisted queues). The
+ * new session's identify (or group) may be kept too, where it was still on its way as the page was left (a busy machine).
+ */
 function keptForNextLoad(writeKey: string): string[] {
   return Object.keys(localStorage)
     .filter(key => key.startsWith(`persisted-queue:v1:${writeKey}:`) && key.endsWith(':items'))
-    .flatMap(key => JSON.parse(localStorage.getItem(key)!) as Array<{ event?: { properties?: { subject?: string } } }>)
+    .flatMap(key => JSON.parse(localStorage.getItem(key)!) as Array<{ event?: { type?: string; properties?: { subject?: string } } }>)
+    .filter(item => item.event?.type === 'track')
     .map(item => item.event?.properties?.subject ?? '?');
 }
 
