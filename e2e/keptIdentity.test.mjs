@@ -200,23 +200,34 @@ const PARTLY_KEPT = [
   },
 ];
 
+/**
+ * Searches on the first load, after a reload and in a new tab of `h`: every
+ * call carries one anonymous id and the guest; returns that id.
+ * @param {Awaited<ReturnType<typeof harness>>} h
+ * @returns {Promise<string>}
+ */
+async function sameIdentityAcrossLoads(h) {
+  const first = await searchOn(h.collector, h.page, 0);
+  const anonymousId = first.find(m => m.type === 'identify')?.anonymousId;
+  assert.ok(anonymousId);
+  allCarry(first, anonymousId, GUEST, 'first load');
+
+  let from = h.collector.messages().length;
+  await h.page.reload();
+  allCarry(await searchOn(h.collector, h.page, from), anonymousId, GUEST, 'after a reload');
+
+  from = h.collector.messages().length;
+  const tab = await h.browser.context.newPage();
+  tab.on('dialog', d => void d.accept());
+  await tab.goto(`${h.app.url}/playground`);
+  allCarry(await searchOn(h.collector, tab, from), anonymousId, GUEST, 'in a new tab');
+  return anonymousId;
+}
+
 describe('what users keep (Chromium, embedded collector)', { skip: missing, concurrency: TESTS_AT_ONCE }, () => {
   it('the anonymous id and the user survive a reload and a new tab; the browser keeps them in the library\'s format', async () => {
     const h = await harness();
-    const first = await searchOn(h.collector, h.page, 0);
-    const anonymousId = first.find(m => m.type === 'identify')?.anonymousId;
-    assert.ok(anonymousId);
-    allCarry(first, anonymousId, GUEST, 'first load');
-
-    let from = h.collector.messages().length;
-    await h.page.reload();
-    allCarry(await searchOn(h.collector, h.page, from), anonymousId, GUEST, 'after a reload');
-
-    from = h.collector.messages().length;
-    const tab = await h.browser.context.newPage();
-    tab.on('dialog', d => void d.accept());
-    await tab.goto(`${h.app.url}/playground`);
-    allCarry(await searchOn(h.collector, tab, from), anonymousId, GUEST, 'in a new tab');
+    const anonymousId = await sameIdentityAcrossLoads(h);
 
     // In @segment/analytics-next's format: the cookies as they are (js-cookie), localStorage JSON-encoded.
     const kept = await keptIn(h.browser.context, h.app.url);
@@ -233,19 +244,7 @@ describe('what users keep (Chromium, embedded collector)', { skip: missing, conc
       browserArgs: ['--host-resolver-rules=MAP *.example.test 127.0.0.1'],
       segment: { agent: { disableCookies: true } },
     });
-    const first = await searchOn(h.collector, h.page, 0);
-    const anonymousId = first.find(m => m.type === 'identify')?.anonymousId;
-    assert.ok(anonymousId);
-    allCarry(first, anonymousId, GUEST, 'first load');
-
-    let from = h.collector.messages().length;
-    await h.page.reload();
-    allCarry(await searchOn(h.collector, h.page, from), anonymousId, GUEST, 'after a reload');
-    from = h.collector.messages().length;
-    const tab = await h.browser.context.newPage();
-    tab.on('dialog', d => void d.accept());
-    await tab.goto(`${h.app.url}/playground`);
-    allCarry(await searchOn(h.collector, tab, from), anonymousId, GUEST, 'in a new tab');
+    const anonymousId = await sameIdentityAcrossLoads(h);
 
     // Every cookie the browser holds for the site and any page under its domain: none.
     assert.deepEqual(await h.browser.context.cookies(['http://www.example.test/', h.app.url]), []);
