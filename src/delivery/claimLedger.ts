@@ -79,7 +79,9 @@ export function createClaimLedger({ indexedDB, writeKey, wallNow, scheduler }: C
   /** One transaction: the ids free (never claimed, longer than the hold ago, or by this page) are claimed; stale claims are pruned. */
   function claimIn(db: IDBDatabase, ids: string[], released: ReadonlyMap<string, number> | undefined, done: (won: Set<string> | undefined) => void) {
     const now = wallNow();
-    const stale = (at: unknown) => typeof at !== 'number' || now - at > CLAIM_HOLD_MS || at - now > 24 * 3_600_000;
+    // A claim more than the hold ahead of this load's clock was made before the clock stepped back (tabs share one
+    // clock): how long ago is unknown, so it has lapsed; held on, it would keep its calls from every load for the step.
+    const stale = (at: unknown) => typeof at !== 'number' || Math.abs(now - at) > CLAIM_HOLD_MS;
     const won = new Set<string>();
     const claimed = new Set<string>();
     const transaction = db.transaction(CLAIMS, 'readwrite');
