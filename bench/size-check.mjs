@@ -219,9 +219,16 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * belongs to, a restated one carrying what the first replaced, +52 B):
  * 31439 B, budget unchanged. Then an app's own jest on jsdom 20 (create-app
  * 0.7.x) failed at import, which called `new TextEncoder()`: the JSON size is
- * counted without one (+49 B): 31492 B, budget 30.875 KB.
+ * counted without one (+49 B): 31492 B, budget 30.875 KB. Then an instance
+ * the app built and dropped (an analytics factory that threw after building
+ * it, called again: another implementation's, say) kept the write key from
+ * the one the app used, which sent nothing for the page: the key is taken
+ * over from an instance that has captured no event, which stops what it
+ * started (delivery, relay session), and says "registered twice" once per
+ * page and key, when it is called after all (+506 B; it must be decided as
+ * each instance is built): 31998 B, budget 31.375 KB.
  */
-const OWN_CODE_LIMIT = 30.875 * 1024;
+const OWN_CODE_LIMIT = 31.375 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];
 
 const failures = [];

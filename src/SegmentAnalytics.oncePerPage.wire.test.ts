@@ -21,28 +21,56 @@ const tracks = (messages: CollectedMessage[]) => messages.filter(m => m.type ===
 const stayedOff = () => warn.mock.calls.filter(call => /stays off/.test(String(call[0])));
 
 describe('one sending instance per write key in a page', () => {
-  it('sends every event once when two instances of one write key receive it', async () => {
-    // Given two registrations reading the same config
-    const first = create({}, { identityApi: userIdentity(REF) });
-    const second = create({ writeKey: first.writeKey }, { identityApi: userIdentity(REF) });
-
-    // When both receive the same events
-    for (const action of ['one', 'two', 'three']) {
+  type Instance = ReturnType<typeof create>;
+  /** Both receive each event (Backstage's MultipleAnalyticsApi); a third instance on a key of its own marks the end of the traffic: what arrived. */
+  async function feedBoth(first: Instance, second: Instance, actions: string[]) {
+    for (const action of actions) {
       const event = { action, subject: 's', context };
       first.analytics.captureEvent(event);
       second.analytics.captureEvent(event);
     }
-    // and a third instance on a key of its own marks the end of the traffic
     const other = create();
     other.analytics.captureEvent({ action: 'end', subject: 's', context });
     await other.waitFor(m => tracks(m).includes('end'));
+    return first.waitFor(m => tracks(m).length >= 3);
+  }
 
+  it('sends every event once when two instances of one write key receive it', async () => {
+    // Given two registrations reading the same config, both built before any event (the later one takes the key)
+    const first = create({}, { identityApi: userIdentity(REF) });
+    const second = create({ writeKey: first.writeKey }, { identityApi: userIdentity(REF) });
+    const messages = await feedBoth(first, second, ['one', 'two', 'three']);
     // Then the collector has each event once, identify once, and one warning said why
-    const messages = await first.waitFor(m => tracks(m).length >= 3);
     expect(tracks(messages).sort()).toEqual(['one', 'three', 'two']);
     expect(messages.filter(m => m.type === 'identify')).toHaveLength(1);
-    expect(stayedOff()).toHaveLength(1);
-    expect(String(stayedOff()[0][0])).toContain(`write key "${first.writeKey.slice(0, 6)}…"`);
+    expect(stayedOff().map(call => String(call[0]))).toEqual([expect.stringContaining(`write key "${first.writeKey.slice(0, 6)}…"`)]);
+  });
+
+  it('keeps the key with the instance that captured first: one built after it stays off', async () => {
+    const first = create({}, { identityApi: userIdentity(REF) });
+    first.analytics.captureEvent({ action: 'one', subject: 's', context });
+    const second = create({ writeKey: first.writeKey }, { identityApi: userIdentity(REF) });
+    const messages = await feedBoth(first, second, ['two', 'three']);
+    // Then the collector has each event once, identify once, and one warning said why
+    expect(tracks(messages).sort()).toEqual(['one', 'three', 'two']);
+    expect(messages.filter(m => m.type === 'identify')).toHaveLength(1);
+    expect(stayedOff().map(call => String(call[0]))).toEqual([expect.stringContaining(`write key "${first.writeKey.slice(0, 6)}…"`)]);
+  });
+
+  it('sends through the instance the app uses when it dropped an earlier one (a factory that threw after building it, called again)', async () => {
+    // Given an instance the app built and dropped (never called), then the one it uses
+    const dropped = create({}, { identityApi: userIdentity(REF) });
+    const used = create({ writeKey: dropped.writeKey }, { identityApi: userIdentity(REF) });
+
+    // When only the second receives events
+    for (const action of ['one', 'two', 'three']) used.analytics.captureEvent({ action, subject: 's', context });
+
+    // Then every event is sent, after one identify, and nothing was said about a double registration
+    const messages = await dropped.waitFor(m => tracks(m).length >= 3);
+    expect(tracks(messages)).toEqual(['one', 'two', 'three']);
+    expect(messages.filter(m => m.type === 'identify')).toHaveLength(1);
+    expect(messages[0].type).toBe('identify');
+    expect(stayedOff()).toHaveLength(0);
   });
 
   it('lets a disabled instance claim nothing, and a test-mode one claim its key', async () => {
@@ -54,8 +82,9 @@ describe('one sending instance per write key in a page', () => {
     await disabled.waitFor(m => tracks(m).includes('after-disabled'));
     expect(stayedOff()).toHaveLength(0);
 
-    // Given a test-mode instance, then a production one on the same key: the production one stays off
+    // Given a test-mode instance that captured, then a production one on the same key: the production one stays off
     const testMode = create({ testMode: true });
+    testMode.analytics.captureEvent({ action: 'in-test-mode', subject: 's', context });
     const production = create({ writeKey: testMode.writeKey });
     production.analytics.captureEvent({ action: 'from-production', subject: 's', context });
     const marker = create();

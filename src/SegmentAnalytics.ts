@@ -8,7 +8,7 @@ import { createEventPath } from './eventPath';
 import { UserIdTransformOption } from './identity/userIdOptions';
 import { BackstageEvent } from './mapping/BackstageEvent';
 import { startPageEvent } from './mapping/startPageEvent';
-import { isWriteKeyClaimed } from './oncePerWriteKey';
+import { createKeyHold, isWriteKeyClaimed, KeyHold, warnHeldElsewhere } from './oncePerWriteKey';
 import { setUpPathParts } from './pathParts';
 import { createWarnOnce, describeError, Logger, safeLogger } from './warnSafely';
 
@@ -43,7 +43,9 @@ export type SegmentAnalyticsOptions = {
  * lazily, events wait (in order, with their capture time) for it and for the
  * user's identity, then go out. One instance per write key sends in a page:
  * a second one (the module registered twice, say in `apis.ts` and as a Red
- * Hat Developer Hub dynamic plugin) stays off with one warning. The New
+ * Hat Developer Hub dynamic plugin) stays off with one warning, unless the
+ * first has captured no event yet (the app may have dropped it): then the
+ * second takes over and the first stays off. The New
  * Frontend System's `AnalyticsImplementation` has the same shape (its type
  * moved to `@backstage/plugin-app-react` in Backstage 1.57): an instance is one.
  *
@@ -73,13 +75,19 @@ export class SegmentAnalytics implements AnalyticsApi {
   private readonly warnOnce: (topic: string, message: string) => void;
   /** `agent.initialPageView`'s start page, captured just before the first event (see the constructor). */
   private startPage?: BackstageEvent;
+  /** The hold on the write key: a later instance takes it while this one has captured nothing (the app dropped it). */
+  private readonly hold: KeyHold;
+  /** Called after it gave its key up: the app feeds two instances of one write key. */
+  private readonly heldElsewhere: () => void;
 
   private constructor(config: EnabledSegmentConfig | undefined, options: SegmentAnalyticsOptions, sink: Logger) {
     // Every part of the module logs through this: it never throws, whatever the console does.
     const logger = safeLogger(sink);
     this.warnOnce = createWarnOnce(logger);
+    this.hold = createKeyHold(options.storageApi !== undefined);
+    this.heldElsewhere = () => warnHeldElsewhere(config?.writeKey ?? '', logger);
     // Config -> the parts (undefined: the module stays off) -> the path of every event.
-    const parts = config && setUpPathParts(config, options, logger, this.warnOnce);
+    const parts = config && setUpPathParts(config, options, logger, this.warnOnce, this.hold);
     // `enabled: false`: no load of this config sends what an earlier one kept for the next load.
     if (!config) dropKeptCallsSoon(isWriteKeyClaimed);
     this.capture = parts ? createEventPath(parts) : () => {};
@@ -95,6 +103,12 @@ export class SegmentAnalytics implements AnalyticsApi {
   /** Records one event for Segment; synchronous, never throws. */
   captureEvent(event: BackstageEvent): void {
     try {
+      // Used: the app calls this instance, which keeps its write key. One that gave it up stays off.
+      this.hold.markUsed();
+      if (this.hold.givenUp()) {
+        this.heldElsewhere();
+        return;
+      }
       // The moment of the call: the start page (with the app's first event) and the event are stamped with it.
       const at = new Date();
       const start = this.startPage;

@@ -16,6 +16,9 @@ import { Privacy } from './privacy/createPrivacy';
 import { createReadyGate } from './privacy/readyGate';
 import { applyTeamOptions } from './teams/applyTeamOptions';
 
+/** The delivery of an instance that gave its write key up: takes nothing. */
+const offDelivery = { enqueue: () => {}, stop: () => {} };
+
 /**
  * An event as captured: read safely, stamped, and (when it may wait) located;
  * `unsent`: dropped by the user's choice, it only moves the page history.
@@ -96,6 +99,8 @@ export function createEventPath(parts: PathParts): (event: BackstageEvent, at?: 
   //    expressions, the library loads once they compile; should they not, nothing is loaded or sent (not even
   //    identify: the rules' gate says analytics is off).
   function newDelivery(observe?: (transport: Transport) => Transport) {
+    // The instance gave its write key up to a later one: nothing is started.
+    if (parts.hold?.givenUp()) return offDelivery;
     const rules = privacy.ready;
     const delivery = createDelivery(config, logger, {
       userId: identity?.userId,
@@ -112,6 +117,7 @@ export function createEventPath(parts: PathParts): (event: BackstageEvent, at?: 
       loadLibrary: () => loadLibrary(privacy),
     });
     rules?.catch(() => delivery.stop());
+    parts.hold?.onGiveUp(() => delivery.stop());
     return delivery;
   }
   return capture;

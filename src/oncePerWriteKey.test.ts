@@ -1,4 +1,4 @@
-import { claimWriteKey, WRITE_KEY_CLAIMS } from './oncePerWriteKey';
+import { claimWriteKey, createKeyHold, warnHeldElsewhere, WRITE_KEY_CLAIMS } from './oncePerWriteKey';
 
 // Each test passes a fresh object as the page's global object.
 const quietLogger = () => ({ warn: jest.fn() });
@@ -79,5 +79,97 @@ describe('claimWriteKey', () => {
       },
     };
     expect(claimWriteKey('key-a', throwing, page)).toBe(false);
+  });
+});
+
+describe('an instance that has captured nothing gives its key up', () => {
+  it('to the next instance of the key: the app built it and dropped it (a factory that threw after it, called again)', () => {
+    const page = {};
+    const dropped = createKeyHold();
+    const stopped = jest.fn();
+    dropped.onGiveUp(stopped);
+    expect(claimWriteKey('key-a', quietLogger(), page, dropped.holder)).toBe(true);
+
+    const used = createKeyHold();
+    const logger = quietLogger();
+    expect(claimWriteKey('key-a', logger, page, used.holder)).toBe(true);
+    expect(dropped.givenUp()).toBe(true);
+    expect(stopped).toHaveBeenCalledTimes(1);
+    expect(logger.warn).not.toHaveBeenCalled();
+
+    // The key stays with the instance that is used: a third one stays off.
+    used.markUsed();
+    expect(claimWriteKey('key-a', quietLogger(), page, createKeyHold().holder)).toBe(false);
+    expect(used.givenUp()).toBe(false);
+  });
+
+  it('never once it has captured: the later instance stays off, and the warning is given once per page and key', () => {
+    const page = {};
+    const first = createKeyHold();
+    claimWriteKey('key-a', quietLogger(), page, first.holder);
+    first.markUsed();
+    const loggers = [quietLogger(), quietLogger(), quietLogger()];
+    for (const logger of loggers) expect(claimWriteKey('key-a', logger, page, createKeyHold().holder)).toBe(false);
+    expect(loggers.map(logger => logger.warn.mock.calls.length)).toEqual([1, 0, 0]);
+    expect(first.givenUp()).toBe(false);
+    // Another page warns again.
+    const elsewhere = {};
+    claimWriteKey('key-a', quietLogger(), elsewhere, createKeyHold().holder);
+    const again = quietLogger();
+    claimWriteKey('key-a', again, elsewhere);
+    expect(again.warn).toHaveBeenCalledTimes(1);
+  });
+
+  it('warns when the instance that gave its key up is called after all (the app feeds both): once, with the claims', () => {
+    const page = {};
+    const earlier = createKeyHold();
+    claimWriteKey('key-a', quietLogger(), page, earlier.holder);
+    const later = createKeyHold();
+    claimWriteKey('key-a', quietLogger(), page, later.holder);
+    later.markUsed();
+    const logger = quietLogger();
+    warnHeldElsewhere('key-a', logger, page);
+    warnHeldElsewhere('key-a', logger, page);
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+    expect(logger.warn.mock.calls[0][0]).toMatch(/stays off: another one in this page already handles write key "key-a…"/);
+    const third = quietLogger();
+    expect(claimWriteKey('key-a', third, page, createKeyHold().holder)).toBe(false);
+    expect(third.warn).not.toHaveBeenCalled();
+  });
+
+  it('stops what it started once, at once for what starts after; a stop that throws does not keep the others from running', () => {
+    const hold = createKeyHold();
+    const calls: string[] = [];
+    hold.onGiveUp(() => {
+      calls.push('delivery');
+      throw new Error('no');
+    });
+    hold.onGiveUp(() => calls.push('relay'));
+    hold.holder.giveUp();
+    hold.holder.giveUp();
+    expect(calls).toEqual(['delivery', 'relay']);
+    expect(hold.holder.unused()).toBe(false);
+    hold.onGiveUp(() => calls.push('later'));
+    expect(calls).toEqual(['delivery', 'relay', 'later']);
+  });
+
+  it('never to an instance that does not follow the user\'s choice from one that does (the settings card offers the switch)', () => {
+    const page = {};
+    const following = createKeyHold(true);
+    claimWriteKey('key-a', quietLogger(), page, following.holder);
+    expect(claimWriteKey('key-a', quietLogger(), page, createKeyHold(false).holder)).toBe(false);
+    expect(following.givenUp()).toBe(false);
+    // The other way round, or both alike, it does.
+    const other = {};
+    const notFollowing = createKeyHold(false);
+    claimWriteKey('key-a', quietLogger(), other, notFollowing.holder);
+    expect(claimWriteKey('key-a', quietLogger(), other, createKeyHold(true).holder)).toBe(true);
+    expect(notFollowing.givenUp()).toBe(true);
+  });
+
+  it('an older copy of the module (no holder) keeps its key, as before', () => {
+    const page = {};
+    claimWriteKey('key-a', quietLogger(), page);
+    expect(claimWriteKey('key-a', quietLogger(), page, createKeyHold().holder)).toBe(false);
   });
 });

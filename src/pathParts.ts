@@ -7,7 +7,7 @@ import { chooseUserIdTransform } from './identity/chooseUserIdTransform';
 import { resolveIdentity } from './identity/resolveIdentity';
 import { oncePerRef } from './identity/transformEntityRef';
 import { UserIdTransformOption } from './identity/userIdOptions';
-import { claimWriteKey, isWriteKeyClaimed } from './oncePerWriteKey';
+import { claimWriteKey, isWriteKeyClaimed, KeyHold } from './oncePerWriteKey';
 import { dropKeptCallsSoon } from './delivery/dropKeptCalls';
 import { createPrivacy, Privacy } from './privacy/createPrivacy';
 import { browserOptsOut } from './privacy/optOut';
@@ -37,6 +37,8 @@ export type PathParts = {
   relayRefused?: () => boolean;
   /** Where the user's own choice is kept; absent: no per-user choice. */
   storageApi?: StorageApi;
+  /** The instance's hold on its write key: what it starts is stopped should it give the key up. */
+  hold?: KeyHold;
 };
 
 /**
@@ -60,6 +62,7 @@ export function setUpPathParts(
   app: AppParts,
   logger: Logger,
   warnOnce: PathParts['warnOnce'],
+  hold?: KeyHold,
 ): PathParts | undefined {
   if (browserOptsOut(config.privacy, logger)) {
     // As when the user opts out: what analytics stored in this browser before is removed (its code is loaded lazily).
@@ -75,13 +78,14 @@ export function setUpPathParts(
     config.privacy?.searchTerms === 'sha-256',
   );
   // After every check that throws: an instance that failed holds no key.
-  if (!claimWriteKey(config.writeKey, logger)) return undefined;
+  if (!claimWriteKey(config.writeKey, logger, globalThis, hold?.holder)) return undefined;
   // Kept by an earlier config: no load of this one reads them (its own key's too; another instance's stay).
   if (config.agent.disableClientPersistence) dropKeptCallsSoon(key => key !== config.writeKey && isWriteKeyClaimed(key));
   choice.warnings.forEach(warning => logger.warn(warning));
   // `delivery: backend`: the relay's session cookie (and the library waits for its first attempt).
   const relay = startRelayMode(config, identityApi, logger);
   if (!relay) return undefined;
+  if (relay.stop) hold?.onGiveUp(relay.stop);
   const salt = config.userIdSalt;
   // The identity and the privacy step both meet the user's ref: the app's function is asked once.
   const transform = oncePerRef(choice.transform);
@@ -102,5 +106,5 @@ export function setUpPathParts(
   // A transform given in code wins over the config's: calls kept for the next load are made under it too.
   const kind: TransformKind = typeof transform === 'function' ? 'function' : transform ?? 'none';
   const settings = { ...config, callSettings: withTransform(config.callSettings, kind) };
-  return { config: settings, logger, warnOnce, privacy, identity, whenReady: relay.whenReady, relayRefused: relay.refused, storageApi: app.storageApi };
+  return { config: settings, logger, warnOnce, privacy, identity, whenReady: relay.whenReady, relayRefused: relay.refused, storageApi: app.storageApi, hold };
 }

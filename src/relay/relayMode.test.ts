@@ -47,4 +47,26 @@ describe('startRelayMode', () => {
     expect(fetchSpy).not.toHaveBeenCalled();
     expect(identityApi.getCredentials).not.toHaveBeenCalled();
   });
+
+  it('stopped (the instance gave its write key up to a later one): the cookie is no longer asked for', async () => {
+    jest.useFakeTimers();
+    try {
+      const logger = { warn: jest.fn(), info: jest.fn() };
+      const mode = startRelayMode(configOf({ delivery: 'backend' }), identityApi, logger)!;
+      const asked = () => fetchSpy.mock.calls.length;
+      for (let i = 0; i < 20 && asked() < 1; i++) await jest.advanceTimersByTimeAsync(10);
+      expect(asked()).toBe(1);
+      // Refused (no network here): asked again after a while, until stopped.
+      await jest.advanceTimersByTimeAsync(5 * 60_000);
+      const before = asked();
+      expect(before).toBeGreaterThan(1);
+      mode.stop!();
+      await jest.advanceTimersByTimeAsync(0);
+      await jest.advanceTimersByTimeAsync(60 * 60_000);
+      expect(asked()).toBe(before);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });
+

@@ -11,6 +11,8 @@ export type RelayMode = {
   refused?: () => boolean;
   /** This page's user id (as the browser sends it), once known: no cookie is asked for once another person has signed in. */
   followUser?: (userId: Promise<string>) => void;
+  /** Stops keeping the cookie fresh (the instance gave its write key up). */
+  stop?: () => void;
 };
 
 /**
@@ -56,5 +58,6 @@ export function startRelayMode(config: EnabledSegmentConfig, identityApi: Identi
     whenReady,
     refused: () => started?.refused() ?? true,
     followUser: userId => void userId.then(id => (pageUser = id), () => {}),
+    stop: () => void session.then(s => s.stop(), () => {}),
   };
 }
