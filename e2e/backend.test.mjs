@@ -92,11 +92,14 @@ after(async () => {
 /**
  * Opens the app in a fresh profile that can reach nothing but the app's
  * origin, and signs in as the backend's guest.
- * @param {{ delayCookieMs?: number, served?: typeof app, path?: string, ready?: string }} [options]
- *   `delayCookieMs`: holds the relay's cookie answers back this long; `served`: the app (default: the legacy
- *   dev app), `path` the page opened first, `ready` what shows once signed in
+ * @param {{ delayCookieMs?: number, notFoundOnce?: RegExp, served?: typeof app, path?: string, ready?: string }} [options]
+ *   `delayCookieMs`: holds the relay's cookie answers back this long; `notFoundOnce`: the first request whose
+ *   body matches is answered 404 (a backend replica still starting: Backstage opens its port before the plugins'
+ *   routes exist); `served`: the app (default: the legacy dev app), `path` the page opened first, `ready` what
+ *   shows once signed in
  */
-async function open({ delayCookieMs = 0, served = app, path = '/playground', ready = '[data-testid=second-link]' } = {}) {
+async function open({ delayCookieMs = 0, notFoundOnce, served = app, path = '/playground', ready = '[data-testid=second-link]' } = {}) {
+  let notFound = notFoundOnce;
   const browser = await openBrowser();
   browsers.push(browser);
   /** @type {string[]} */
@@ -111,6 +114,11 @@ async function open({ delayCookieMs = 0, served = app, path = '/playground', rea
       return;
     }
     if (delayCookieMs && url.includes('/.backstage/auth/v1/cookie')) await new Promise(r => setTimeout(r, delayCookieMs));
+    if (notFound && url.includes('/api/segment-analytics/v1/') && notFound.test(route.request().postData() ?? '')) {
+      notFound = undefined;
+      await route.fulfill({ status: 404, body: '' });
+      return;
+    }
     await route.continue();
   });
   browser.page.on('response', r => {
@@ -192,6 +200,27 @@ describe('delivery: backend, with a real Backstage backend', { skip: missing }, 
     }
     assert.ok(browser.requests.some(r => r.url === `${app.url}/api/segment-analytics/v1/b`), 'batches went to the relay');
     assertFirstParty(browser);
+  });
+
+  it('a call answered 404 by the relay (a backend replica still starting) is retried and arrives once', async () => {
+    for (const batching of [undefined, { size: 2, timeoutMs: 300 }]) {
+      collector.clear();
+      segment = batching ? { batching } : {};
+      const browser = await open({ notFoundOnce: /"event":"search"/ });
+      await browser.page.click('[data-testid=fire-search]');
+      const messages = await collector.waitFor(m => m.some(x => x.event === 'search'), 30_000);
+      assert.ok(
+        browser.relayAnswers.some(a => a.status === 404),
+        `the relay answered 404 first (${batching ? 'batching' : 'standard'}): ${JSON.stringify(browser.relayAnswers)}`,
+      );
+      // Nothing more comes: the retry is the only other attempt.
+      await new Promise(r => setTimeout(r, 1500));
+      const searches = collector.messages().filter(x => x.event === 'search');
+      assert.equal(searches.length, 1, `the search call arrived once (${batching ? 'batching' : 'standard'})`);
+      assert.equal(searches[0].userId, USER_ID);
+      assert.ok(messages.length > 0);
+      assertFirstParty(browser);
+    }
   });
 
   it('calls captured before the session cookie exists wait for it, and are delivered once it does, as the signed-in user', async () => {

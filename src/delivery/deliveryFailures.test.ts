@@ -21,6 +21,8 @@ describe('createDeliveryFailureWatch', () => {
     ['a try-again-later answer between failures neither counts nor resets', [ctx(tls), retryable, ctx(tls), ctx(tls)], 1],
     // delivery: backend: the relay has no cookie of the user's (gone before its refresh): retried, then given up
     ['the relay refusing the cookie (401, retried) three times in a row', Array.from({ length: 3 }, () => ctx(new Error('Retryable error: 401'))), 1],
+    // delivery: backend: no relay route (a replica starting, retried; or the relay switched off) counts
+    ['the relay answering 404 (retried) three times in a row', Array.from({ length: 3 }, () => ctx(new Error('Retryable error: 404'))), 1],
   ])('%s: %s warning(s)', (_, outcomes, warnings) => {
     const logger = { warn: jest.fn(), info: jest.fn() };
     const watch = createDeliveryFailureWatch('http://127.0.0.1:4010/v1', logger);

@@ -18,7 +18,8 @@ type CallContext = { logs?: () => { level: string; message: string; extras?: Rec
 function isRetryableAnswer(error: unknown): boolean {
   const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
   if (name === 'RateLimitError') return true;
-  return typeof message === 'string' && message.startsWith('Retryable error') && !isRefused(error);
+  // `delivery: backend` also retries a 404 (a replica still starting), which counts: a relay switched off stays so.
+  return typeof message === 'string' && message.startsWith('Retryable error') && !isRefused(error) && !message.endsWith(' 404');
 }
 
 /** Whether an attempt was answered 401 (the library retries it with `delivery: backend`). */
@@ -35,7 +36,8 @@ const DIRECT_HINT =
 const RELAY_HINT =
   "check that the app's backend runs the Segment relay (backstage-plugin-analytics-module-segment-backend) and the network; " +
   "a 401 is the relay finding no cookie of the user's: the app and the backend must be on one site (the same scheme " +
-  'and registrable domain), or the browser neither keeps nor sends the cookie the relay gave';
+  'and registrable domain), or the browser neither keeps nor sends the cookie the relay gave; a 404, the relay switched off ' +
+  '(segmentAnalytics.enabled) or a backend still starting (route requests to ready backends only)';
 
 /**
  * Counts deliveries that failed (a TLS or DNS error, a refused connection,

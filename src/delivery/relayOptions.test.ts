@@ -12,12 +12,12 @@ function configOf(segment: Record<string, any>): EnabledSegmentConfig {
 }
 
 describe('toLoadArguments with delivery: backend', () => {
-  it('loads with local settings and a placeholder key, sends to the relay with the cookie, and retries 401', () => {
+  it('loads with local settings and a placeholder key, sends to the relay with the cookie, and retries 401 and 404', () => {
     const segmentIo = {
       apiHost: 'backstage.example.com/api/segment-analytics/v1',
       protocol: 'https',
       deliveryStrategy: { strategy: 'standard', config: { keepalive: false, credentials: 'include' } },
-      httpConfig: { backoffConfig: { statusCodeOverrides: { '401': 'retry' } } },
+      httpConfig: { backoffConfig: { statusCodeOverrides: { '401': 'retry', '404': 'retry' } } },
     };
     expect(toLoadArguments(configOf({ delivery: 'backend' }))).toStrictEqual([
       {

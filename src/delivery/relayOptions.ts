@@ -13,8 +13,11 @@ type SegmentIoOptions = {
  * The Segment.io integration options for `delivery: backend`: requests carry
  * the relay's user cookie (`credentials: 'include'`, which also covers an app
  * and backend on different ports or hosts of one site), and a 401 (no cookie
- * yet, or one that expired before it was refreshed) is retried like a 5xx,
- * with the same messageId, instead of dropped. Unchanged without a relay.
+ * yet, or one that expired before it was refreshed) and a 404 (a backend
+ * replica still starting: Backstage opens its port before the plugins'
+ * routes exist; or one whose relay is switched off, in a rollout) are
+ * retried like a 5xx, with the same messageId, instead of dropped (both
+ * still count towards the delivery warning). Unchanged without a relay.
  *
  * @remarks
  * Pure: returns new objects; the caller passes the same result to both the
@@ -27,6 +30,6 @@ export function withRelayOptions<T extends SegmentIoOptions>(config: EnabledSegm
   return {
     ...segmentIo,
     deliveryStrategy: { ...deliveryStrategy, config: { ...deliveryStrategy.config, credentials: 'include' } },
-    httpConfig: { backoffConfig: { statusCodeOverrides: { '401': 'retry' } } },
+    httpConfig: { backoffConfig: { statusCodeOverrides: { '401': 'retry', '404': 'retry' } } },
   };
 }
