@@ -127,12 +127,12 @@ export function UsageAnalyticsCard({ pseudonymized, consent, running = true }: U
       <h2 id="segment-usage-analytics-title" style={{ margin: '0 0 8px', fontSize: '1.25rem', fontWeight: 500 }}>
         Usage analytics
       </h2>
-      {off && <p>Usage analytics is off in this Backstage: nothing about your use is recorded.</p>}
+      {off && <p>Usage analytics is off in this Backstage: nothing about your use is sent to its usage analytics service.</p>}
       {!off && facts.testMode && <p>Test mode: nothing is sent, events are only written to the browser&apos;s console.</p>}
       {facts.enabled && facts.browserOptOut && (
         <p>
           Usage analytics is off in this browser, which asks sites not to track you ({facts.browserOptOut}): nothing about
-          your use is recorded.
+          your use is sent to its usage analytics service.
         </p>
       )}
       {!off && !facts.browserOptOut && (
