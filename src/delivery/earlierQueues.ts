@@ -11,6 +11,7 @@ import {
   libraryQueueMessageIds,
   purgeExpiredOfOtherWriteKeys,
 } from './librarySettings';
+import { releaseStaleLibraryLocks } from './staleLibraryLocks';
 import type { StoredOwner } from './storedOwner';
 import type { Logger } from './Transport';
 
@@ -30,7 +31,8 @@ export type EarlierQueuesOptions = {
  * page's localStorage, where usable): removes what earlier loads left that
  * this one must not send (made under other privacy or user id settings,
  * expired queues of write keys no instance claims, with `delivery: backend`
- * those of another user), and takes from the module's carry-over store the
+ * those of another user, locks of its queues left ahead of a wall clock
+ * that stepped back), and takes from the module's carry-over store the
  * calls the library kept as well (left with a request on its way: the
  * library sends its copy, with tries afresh). Returns the messageIds the
  * library will take from the browser as it loads: its own to send in this page.
@@ -46,6 +48,7 @@ export async function settleEarlierQueues(
     logger.warn('Segment analytics: the events the Segment library kept from an earlier page load were not sent: the privacy or user id settings have changed since');
   }
   purgeExpiredOfOtherWriteKeys(kept, config.writeKey, key => isWriteKeyClaimed(key));
+  releaseStaleLibraryLocks(kept, config.writeKey, scheduler.wallNow());
   if (config.relay) await dropQueuesOfAnotherUser(kept, config.writeKey, storedOwner?.get(), pageUser, config.identityTimeoutMs, scheduler);
   if (keptCalls) dropKeptCallsTheLibraryKept(kept, config.writeKey, ids => keptCalls.take(ids));
   return libraryQueueMessageIds(kept, config.writeKey);
