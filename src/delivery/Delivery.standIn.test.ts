@@ -1,4 +1,5 @@
 import { clickCall, drivenLifecycle, recordFetchBodies } from '../__testUtils__/deliveryTestKit';
+import { deferred } from '../__testUtils__/deferred';
 import { loadPageTransport } from '../__testUtils__/transportKit';
 import { Delivery } from './Delivery';
 import { callStoreKey, createCallStore } from './callStore';
@@ -9,6 +10,7 @@ import { createStoredOwner } from './storedOwner';
 // calls it stores as it is left are the same events: they carry that id too, whichever load sends them.
 
 const ALICE = 'user:default/alice';
+const BOB = 'user:default/bob';
 const WRITE_KEY = 'stand-in';
 let posted: Array<Record<string, any>>;
 
@@ -25,13 +27,13 @@ afterEach(() => {
 });
 
 /** One load of the app; `userId`: its identity's answer (never: a user still on the sign-in page). */
-function pageLoad(userId: Promise<string>) {
+function pageLoad(userId: Promise<string>, identityTimeoutMs = 50) {
   const life = drivenLifecycle();
   const logger = { warn: jest.fn(), info: jest.fn() };
   const delivery = new Delivery({
     transport: loadPageTransport(WRITE_KEY),
     userId,
-    identityTimeoutMs: 50,
+    identityTimeoutMs,
     logger,
     store: createCallStore({ storage: localStorage, writeKey: WRITE_KEY, now: () => Date.now(), logger, pageId: `page-${Math.random()}` }),
     storedOwner: createStoredOwner(localStorage, WRITE_KEY, { identifiesUsers: true }),
@@ -74,3 +76,30 @@ it('calls stored as a stand-in session is left carry its anonymous id, as sent, 
   expect(sentAbout('leaving-').map(p => [p.messageId, p.anonymousId])).toEqual(sent.map(p => [p.messageId, standIn]));
   expect(sentAbout('next load')[0].anonymousId).toBe(standIn);
 });
+
+it("calls stored by a tab left before its user was known carry the browser's id of then: someone signing in meanwhile in another tab is never sent them under theirs", async () => {
+  // A browser that records no one yet. Bob's tab waits for his identity (the sign-in page, a slow identity call).
+  const bobsId = deferred<string>();
+  const bobsTab = pageLoad(bobsId.promise, 60_000);
+  // Another tab is used and left before its identity answers: its calls are kept for the next load.
+  const other = pageLoad(new Promise<string>(() => {}), 60_000);
+  await jest.advanceTimersByTimeAsync(100);
+  other.delivery.enqueue(clickCall('anonymous tab'));
+  other.life.leave();
+  await jest.advanceTimersByTimeAsync(100);
+  const kept = [...new Set(storedCalls().map(call => call.messageId))];
+  expect(kept).toHaveLength(1);
+  // Bob signs in, then comes back later: his next load sends what the other tab kept.
+  bobsId.resolve(BOB);
+  bobsTab.delivery.enqueue(clickCall('bob'));
+  await jest.advanceTimersByTimeAsync(300);
+  const bob = sentAbout('bob')[0].anonymousId;
+  const bobsNextLoad = pageLoad(Promise.resolve(BOB));
+  bobsNextLoad.delivery.enqueue(clickCall('bob again'));
+  await jest.advanceTimersByTimeAsync(400);
+  expect(sentAbout('bob again')[0].anonymousId).toBe(bob);
+  const anonymous = sentAbout('anonymous tab');
+  expect(anonymous.map(p => [p.messageId, p.userId ?? null])).toEqual([[kept[0], null]]);
+  expect(anonymous[0].anonymousId).not.toBe(bob);
+});
+

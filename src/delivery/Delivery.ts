@@ -56,8 +56,9 @@ export class Delivery {
     this.waiting = createWaitingBound(options.maxWaiting ?? MAX_WAITING, createWarnOnce(this.logger));
     this.inFlight = createInFlight(this.scheduler, () => this.schedule(0), { max: options.maxInFlight ?? MAX_IN_FLIGHT, group: options.handOverGroup });
     const { store, newId = randomId } = options;
-    const standIn = () => (this.transportState.kind === 'ready' ? this.transportState.transport.standIn?.() : undefined);
-    this.carryOver = store && new CarryOver({ ...options, store, newId, onClaimed: () => this.schedule(0), scheduler: this.scheduler, standIn });
+    const loaded = () => (this.transportState.kind === 'ready' ? this.transportState.transport : undefined);
+    const ids = { standIn: () => loaded()?.standIn?.(), anonymousId: () => loaded()?.anonymousId?.() };
+    this.carryOver = store && new CarryOver({ ...options, store, newId, onClaimed: () => this.schedule(0), scheduler: this.scheduler, ...ids });
     // Without a user id the anonymous session starts at once: the transport is still loading, so it only waits in the queue.
     this.identity = createIdentityGate({
       userId: options.userId,

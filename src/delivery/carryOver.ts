@@ -22,6 +22,8 @@ export type CarryOverOptions = {
   scheduler?: Pick<Scheduler, 'setTimeout'>;
   /** The anonymous id the page's anonymous calls go out with where it is not the browser's (see `Transport.standIn`). */
   standIn?: () => string | undefined;
+  /** The browser's anonymous id as this page's library holds it, once loaded (see `Transport.anonymousId`). */
+  anonymousId?: () => string | undefined;
 };
 
 /** How {@link CarryOver.save} stores. */
@@ -186,12 +188,18 @@ export class CarryOver {
    * Anonymous calls stored while another user's identity is kept in this
    * browser must not carry that user's anonymous id: they get the one the
    * page's anonymous session sends with (the same events, sent now or by
-   * the next load), else a fresh one.
+   * the next load), else a fresh one. Where no one, or someone unidentified,
+   * holds it, they carry the browser's id as this page's library holds it:
+   * someone who signs in before they are sent (in another tab) starts with a
+   * fresh one, and must not be sent these calls' id.
    */
   private anonymousIdFor(owner: string | null): { anonymousId?: string } {
+    if (owner !== null) return {};
     const previous = this.options.storedOwner?.get();
-    // Someone unidentified holds it: this page's anonymous calls are no one else's either.
-    if (owner !== null || previous === undefined || previous === UNIDENTIFIED) return {};
+    if (previous === undefined || previous === UNIDENTIFIED) {
+      const browsers = this.options.anonymousId?.();
+      return browsers ? { anonymousId: browsers } : {};
+    }
     return { anonymousId: this.options.standIn?.() ?? (this.leaveAnonymousId ??= this.options.newId()) };
   }
 }

@@ -52,6 +52,35 @@ describe('sessions, load after load', () => {
   });
 });
 
+describe('two tabs at once in a browser that records no one yet', () => {
+  it("a tab whose identity failed, while another waits for its user: that user starts with a fresh id, never the anonymous tab's", async () => {
+    // Bob's tab loads first and waits for his identity (the sign-in page, a slow identity call)
+    const bobsTab = await loadPageTransport('sessions');
+    // Another tab's identity fails meanwhile: its calls go out anonymous
+    const otherTab = await loadPageTransport('sessions');
+    otherTab.startSession(undefined, new Date());
+    await otherTab.send(clickCall('anonymous'), { userId: undefined });
+    const anonymous = posted.find(p => p.properties?.subject === 'anonymous')!.anonymousId;
+    // Bob signs in
+    bobsTab.startSession('user:default/bob', new Date());
+    await bobsTab.send(clickCall('bob'), { userId: 'user:default/bob' });
+    const bob = posted.find(p => p.properties?.subject === 'bob')!;
+    expect(bob.anonymousId).not.toBe(anonymous);
+    expect(posted.find(p => p.type === 'identify')!.anonymousId).toBe(bob.anonymousId);
+  });
+
+  it('two tabs of one user: both go on with one anonymous id', async () => {
+    const first = await loadPageTransport('sessions');
+    const second = await loadPageTransport('sessions');
+    first.startSession('user:default/bob', new Date());
+    await first.send(clickCall('first'), { userId: 'user:default/bob' });
+    second.startSession('user:default/bob', new Date());
+    await second.send(clickCall('second'), { userId: 'user:default/bob' });
+    const ids = ['first', 'second'].map(subject => posted.find(p => p.properties?.subject === subject)!.anonymousId);
+    expect(ids[1]).toBe(ids[0]);
+  });
+});
+
 describe('a call sent with an anonymous id of its own (restored from an earlier load)', () => {
   it("carries that id; the user's next calls keep the browser's id, not that one", async () => {
     const transport = await loadPageTransport('sessions');

@@ -93,9 +93,15 @@ export function createSessions(analytics: SessionLibrary, options: SessionOption
   const { storedOwner, standIns, identity, identify } = options;
   let previousUser = options.previousUser;
   let standIn: StandIn | undefined;
+  /** The record as this page last read or wrote it. */
+  let known = storedOwner?.get();
 
   return {
     start(userId, timestamp) {
+      // Another tab recorded a session since (someone unidentified, say, while this one waited for its user): that is
+      // whose identity the browser holds now.
+      const recorded = storedOwner?.get();
+      if (recorded !== known) previousUser = known = recorded;
       // Unidentified again (the identity failing on every load): the same anonymous id, not a new visitor each time.
       const stillUnidentified = previousUser === UNIDENTIFIED && userId === undefined;
       const another = previousUser !== undefined && previousUser !== userId && !stillUnidentified;
@@ -124,6 +130,7 @@ export function createSessions(analytics: SessionLibrary, options: SessionOption
       // Still unidentified: kept so, should someone sign in later in this page (those loads' id was anyone's).
       previousUser = stillUnidentified ? previousUser : userId;
       storedOwner?.set(userId);
+      known = storedOwner?.get();
       if (userId !== undefined) identify(userId, timestamp);
       // After a while anonymous, this session is the browser's latest (another tab may have stored someone since).
       if (anonymous) identity()?.writeNow();
