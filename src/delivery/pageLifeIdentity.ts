@@ -96,6 +96,8 @@ export type PageLifeIdentity = {
    * where another tab stored someone else's meanwhile.
    */
   writeNow(): void;
+  /** The anonymous id the browser holds now (another tab may have written it since this page read it); null: none. */
+  browserAnonymousId(): string | null;
 };
 
 /**
@@ -176,6 +178,7 @@ export function keepIdentityForPageLife(
     writeNow() {
       writeAll(current());
     },
+    browserAnonymousId: () => storedId(store.getConsistent(IDENTITY_KEYS.anonymousId)),
   };
 }
 

@@ -69,6 +69,38 @@ describe('two tabs at once in a browser that records no one yet', () => {
     expect(posted.find(p => p.type === 'identify')!.anonymousId).toBe(bob.anonymousId);
   });
 
+  const anonymousIdOf = (subject: string) => posted.find(p => p.properties?.subject === subject)!.anonymousId as string;
+
+  it("Alice's identity stored; a tab waits while Bob signs in in another: the waiting tab's Bob goes on with Bob's id, never Alice's", async () => {
+    const alice = await pageLoad('user:default/alice', 'alice');
+    const waiting = await loadPageTransport('sessions');
+    const bob = await pageLoad('user:default/bob', 'bob in another tab');
+    expect(bob).not.toBe(alice);
+    waiting.startSession('user:default/bob', new Date());
+    await waiting.send(clickCall('bob in the waiting tab'), { userId: 'user:default/bob' });
+    expect(anonymousIdOf('bob in the waiting tab')).toBe(bob);
+    expect(await pageLoad('user:default/bob', 'bob next load')).toBe(bob);
+  });
+
+  it("Alice's identity stored; a tab waits while Bob signs in in another, then it turns out Alice's: she keeps her id", async () => {
+    const alice = await pageLoad('user:default/alice', 'alice');
+    const waiting = await loadPageTransport('sessions');
+    await pageLoad('user:default/bob', 'bob in another tab');
+    waiting.startSession('user:default/alice', new Date());
+    await waiting.send(clickCall('alice in the waiting tab'), { userId: 'user:default/alice' });
+    expect(anonymousIdOf('alice in the waiting tab')).toBe(alice);
+  });
+
+  it("a tab waits for Bob; another tab's identity fails; Bob signs in in a third: the waiting tab goes on with his id, never the anonymous tab's", async () => {
+    const waiting = await loadPageTransport('sessions');
+    const anonymous = await pageLoad(undefined, 'anonymous tab');
+    const bob = await pageLoad('user:default/bob', 'bob in a third tab');
+    expect(bob).not.toBe(anonymous);
+    waiting.startSession('user:default/bob', new Date());
+    await waiting.send(clickCall('bob in the waiting tab'), { userId: 'user:default/bob' });
+    expect(anonymousIdOf('bob in the waiting tab')).toBe(bob);
+  });
+
   it('two tabs of one user: both go on with one anonymous id', async () => {
     const first = await loadPageTransport('sessions');
     const second = await loadPageTransport('sessions');

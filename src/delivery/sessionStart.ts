@@ -96,12 +96,27 @@ export function createSessions(analytics: SessionLibrary, options: SessionOption
   /** The record as this page last read or wrote it. */
   let known = storedOwner?.get();
 
+  /**
+   * Another tab recorded a session since this page last looked (while this
+   * one waited for its user, say). The id this page holds is still its own
+   * previous user's, unless that session went on with it (the browser holds
+   * it): then it is the recorded one's (someone unidentified, whom this
+   * page's user must not be joined to). Returns the browser's id when the
+   * session recorded was this page's user's: it goes on with it.
+   */
+  function followOtherTabs(userId: string | undefined): string | undefined {
+    const recorded = storedOwner?.get();
+    if (recorded === known) return undefined;
+    known = recorded;
+    const browsers = identity()?.browserAnonymousId() ?? undefined;
+    if (userId !== undefined && recorded === userId) return browsers;
+    if (browsers !== undefined && browsers === analytics.user().anonymousId()) previousUser = recorded;
+    return undefined;
+  }
+
   return {
     start(userId, timestamp) {
-      // Another tab recorded a session since (someone unidentified, say, while this one waited for its user): that is
-      // whose identity the browser holds now.
-      const recorded = storedOwner?.get();
-      if (recorded !== known) previousUser = known = recorded;
+      const adopted = followOtherTabs(userId);
       // Unidentified again (the identity failing on every load): the same anonymous id, not a new visitor each time.
       const stillUnidentified = previousUser === UNIDENTIFIED && userId === undefined;
       const another = previousUser !== undefined && previousUser !== userId && !stillUnidentified;
@@ -127,6 +142,8 @@ export function createSessions(analytics: SessionLibrary, options: SessionOption
         // Another person: a fresh anonymous id, no traits or group of the previous user.
         analytics.reset();
       }
+      // Another tab of this user's went on with the browser's id: so does this one.
+      if (adopted) analytics.user().anonymousId(adopted);
       // Still unidentified: kept so, should someone sign in later in this page (those loads' id was anyone's).
       previousUser = stillUnidentified ? previousUser : userId;
       storedOwner?.set(userId);
