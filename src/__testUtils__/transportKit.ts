@@ -21,7 +21,7 @@ export function loadPageTransport(writeKey: string, { segment = {}, transform = 
   return loadSegmentTransport(config, {
     logger,
     scheduler: browserScheduler,
-    storedOwner: createStoredOwner(localStorage, writeKey, { identifiesUsers: true }),
+    storedOwner: createStoredOwner(localStorage, writeKey, { identifiesUsers: true, libraryCookies: !read.agent.disableCookies }),
     insideLibrary: pageRedactionPlugin(createPrivacy().library),
     localStorage: probeLocalStorage(() => localStorage),
   });

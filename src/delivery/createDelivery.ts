@@ -83,6 +83,7 @@ export function createDelivery(
     createStoredOwner(ownerStorage, config.writeKey, {
       identifiesUsers: userId !== undefined,
       cookie: config.agent.disableCookies ? undefined : createOwnerCookie(config.writeKey),
+      libraryCookies: !config.agent.disableCookies,
       inMemory: localStorage?.kind === 'unavailable',
     });
   const store = storage && createCallStore({ storage, writeKey: config.writeKey, now: scheduler.wallNow, logger, settings: config.callSettings });

@@ -101,6 +101,19 @@ describe('two tabs at once in a browser that records no one yet', () => {
     expect(anonymousIdOf('bob in the waiting tab')).toBe(bob);
   });
 
+  it("agent.disableCookies: another site on the cookie domain identifying someone while a tab waits changes nothing here (its cookie is not this origin's)", async () => {
+    const segment = { agent: { disableCookies: true } };
+    const aliceFirst = await loadPageTransport('sessions', { segment });
+    aliceFirst.startSession('user:default/alice', new Date());
+    await aliceFirst.send(clickCall('alice'), { userId: 'user:default/alice' });
+    const waiting = await loadPageTransport('sessions', { segment });
+    document.cookie = 'ajs_user_id=visitor-42; path=/';
+    document.cookie = 'ajs_anonymous_id=the-other-sites-id; path=/';
+    waiting.startSession('user:default/alice', new Date());
+    await waiting.send(clickCall('alice again'), { userId: 'user:default/alice' });
+    expect(anonymousIdOf('alice again')).toBe(anonymousIdOf('alice'));
+  });
+
   it('two tabs of one user: both go on with one anonymous id', async () => {
     const first = await loadPageTransport('sessions');
     const second = await loadPageTransport('sessions');

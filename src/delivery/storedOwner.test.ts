@@ -136,6 +136,20 @@ describe('createStoredOwner', () => {
     expect(owner.get()).toBe('user:default/guest'); // none stored by the library: the record
   });
 
+  it("with agent.disableCookies, a user id cookie is another site's on the cookie domain: localStorage alone says whose identity this is", () => {
+    const storage = createMemoryStorage();
+    const owner = createStoredOwner(storage, 'wk', { libraryCookies: false });
+    owner.set('user:default/guest');
+    document.cookie = 'ajs_user_id=visitor-42; path=/';
+    try {
+      expect(owner.get()).toBe('user:default/guest');
+      storage.setItem('ajs_user_id', JSON.stringify('user:default/alice'));
+      expect(owner.get()).toBe('user:default/alice');
+    } finally {
+      document.cookie = 'ajs_user_id=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT';
+    }
+  });
+
   it('where cookies cannot be read (a sandboxed page), the record still says whose identity it is', () => {
     const storage = createMemoryStorage();
     const owner = createStoredOwner(storage, 'wk');

@@ -39,6 +39,11 @@ export type StoredOwnerOptions = {
   cookie?: CookieRecord;
   /** The storage is the page's memory (localStorage cannot be reached): the record goes in the cookie too, for the next load. */
   inMemory?: boolean;
+  /**
+   * False with `agent.disableCookies`: the library keeps its identity in localStorage only, and a user id cookie
+   * is another site's on the cookie domain, not whose identity this origin holds.
+   */
+  libraryCookies?: boolean;
 };
 
 /**
@@ -54,12 +59,12 @@ export type StoredOwnerOptions = {
  * than left out of date.
  */
 export function createStoredOwner(storage: KeyValueStorage, writeKey: string, options: StoredOwnerOptions = {}): StoredOwner {
-  const { identifiesUsers, cookie, inMemory } = options;
+  const { identifiesUsers, cookie, inMemory, libraryCookies = true } = options;
   const key = storedOwnerKey(writeKey);
   return {
     get() {
       try {
-        const id = libraryUserId(storage) ?? storage.getItem(key);
+        const id = libraryUserId(storage, libraryCookies) ?? storage.getItem(key);
         if (id !== null && id !== undefined) return id;
       } catch {
         return undefined;
@@ -95,19 +100,20 @@ export function createStoredOwner(storage: KeyValueStorage, writeKey: string, op
  * The user id the Segment library stored: from its cookie (as is, or JSON),
  * else from localStorage (JSON); the cookie wins, as the module reads the
  * identity (see `keepIdentityForPageLife`): it is shared by the cookie
- * domain, so it is whoever stored it last. Throws where localStorage does.
+ * domain, so it is whoever stored it last. `cookies` false
+ * (`agent.disableCookies`): localStorage only. Throws where localStorage does.
  */
-function libraryUserId(storage: KeyValueStorage | undefined): string | undefined {
-  return parsedId(userIdCookie()) ?? parsedId(storage?.getItem('ajs_user_id'));
+function libraryUserId(storage: KeyValueStorage | undefined, cookies = true): string | undefined {
+  return (cookies ? parsedId(userIdCookie()) : undefined) ?? parsedId(storage?.getItem('ajs_user_id'));
 }
 
 /**
  * The user id the Segment library stored in this browser (whoever signed in
  * last, in any tab; see `libraryUserId`); undefined where it cannot be read.
  */
-export function browserUserId(): string | undefined {
+export function browserUserId(cookies = true): string | undefined {
   try {
-    return libraryUserId(pageLocalStorage());
+    return libraryUserId(pageLocalStorage(), cookies);
   } catch {
     return undefined;
   }

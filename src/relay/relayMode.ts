@@ -42,7 +42,7 @@ export function startRelayMode(config: EnabledSegmentConfig, identityApi: Identi
       relayUrl: relay.url,
       getCredentials: () => identityApi.getCredentials(),
       warn: message => logger.warn(message),
-      anotherUserSignedIn: () => pageUser !== undefined && (browserUserId() ?? pageUser) !== pageUser,
+      anotherUserSignedIn: () => pageUser !== undefined && (browserUserId(!config.agent.disableCookies) ?? pageUser) !== pageUser,
     }),
   );
   /** The session once its chunk has loaded (calls wait for it: a refusal comes after). */
