@@ -76,7 +76,6 @@ function pageClaims(page: Record<symbol, unknown>): Claims | undefined {
   return page[WRITE_KEY_CLAIMS] === created ? created : undefined;
 }
 
-
 /**
  * Claims `writeKey` for the calling instance. True when it may send: it is
  * the first in this page to claim the key, or the instance holding it has
@@ -150,7 +149,6 @@ export function isWriteKeyClaimed(writeKey: string, page: object = globalThis): 
     return false;
   }
 }
-
 
 function alreadyClaimedWarning(writeKey: string): string {
   const shown = writeKey === '' ? 'test mode without a write key' : `write key "${writeKey.slice(0, 6)}…"`;
