@@ -1,3 +1,4 @@
+import { AnalyticsBrowser } from '@segment/analytics-next';
 import { CollectedMessage } from './__testUtils__/loopbackCollector';
 import { userIdentity, setupWireCollector } from './__testUtils__/wireTest';
 
@@ -59,6 +60,7 @@ describe('one sending instance per write key in a page', () => {
 
   it('sends through the instance the app uses when it dropped an earlier one (a factory that threw after building it, called again)', async () => {
     // Given an instance the app built and dropped (never called), then the one it uses
+    const loads = jest.spyOn(AnalyticsBrowser, 'load');
     const dropped = create({}, { identityApi: userIdentity(REF) });
     const used = create({ writeKey: dropped.writeKey }, { identityApi: userIdentity(REF) });
 
@@ -71,6 +73,8 @@ describe('one sending instance per write key in a page', () => {
     expect(messages.filter(m => m.type === 'identify')).toHaveLength(1);
     expect(messages[0].type).toBe('identify');
     expect(stayedOff()).toHaveLength(0);
+    // The dropped one gave the key up before its library's code had loaded: it never started the library.
+    expect(loads).toHaveBeenCalledTimes(1);
   });
 
   it('lets a disabled instance claim nothing, and a test-mode one claim its key', async () => {

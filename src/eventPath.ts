@@ -115,6 +115,7 @@ export function createEventPath(parts: PathParts): (event: BackstageEvent, at?: 
       overTransport: observe ? transport => (identity ? identity.decorate(observe(transport)) : observe(transport)) : identity?.decorate,
       // 15. Transport: the Segment library; inside it, privacy: redact what the library adds.
       loadLibrary: () => loadLibrary(privacy),
+      givenUp: parts.hold?.givenUp,
     });
     rules?.catch(() => delivery.stop());
     parts.hold?.onGiveUp(() => delivery.stop());

@@ -219,8 +219,10 @@ describe('the Scalprum build in an RHDH legacy-app host', { skip: missing }, () 
     assertPseudonymized(messages, h.browser, RHDH_GUEST);
     assert.deepEqual(counts(messages), { click: 1, search: 1, custom: 1, end: 1 });
     assert.equal(messages.filter(m => m.type === 'page').length, 1);
+    // Both were built before any event: the dynamic plugin's, built last, took the write key over from the app's
+    // own, which may have fetched the settings by then (its library's start was under way); it sends nothing.
     const settings = h.collector.requests().filter(r => r.path.includes('/settings'));
-    assert.equal(settings.length, 1, 'one instance loaded the library');
+    assert.ok(settings.length >= 1 && settings.length <= 2, `the library started by one instance, or two: ${settings.length}`);
     const stayedOff = h.warnings.filter(w => w.includes('stays off'));
     assert.equal(stayedOff.length, 1, `one warning: ${h.warnings.join(' | ')}`);
     assert.match(stayedOff[0], /write key "rhdh-e…"/);

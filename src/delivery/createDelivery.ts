@@ -50,6 +50,8 @@ export type DeliveryStages = {
    * with like; default: as they are.
    */
   documentAsSent?: (document: CurrentDocument) => CurrentDocument;
+  /** True once the instance has given its write key up (see `oncePerWriteKey.ts`): the library is not started then. */
+  givenUp?: () => boolean;
 };
 
 /**
@@ -66,7 +68,7 @@ export type DeliveryStages = {
 export function createDelivery(
   config: EnabledSegmentConfig,
   logger: Logger,
-  { userId, atHandOver, overTransport = transport => transport, loadLibrary, whenReady, relayRefused, titles = watchTitles(browserScheduler.now), documentAsSent = document => document }: DeliveryStages,
+  { userId, atHandOver, overTransport = transport => transport, loadLibrary, whenReady, relayRefused, titles = watchTitles(browserScheduler.now), documentAsSent = document => document, givenUp }: DeliveryStages,
 ) {
   // The one place delivery's time comes from: the browser's clocks and timers.
   const scheduler = browserScheduler;
@@ -94,9 +96,10 @@ export function createDelivery(
   let library: Promise<LibraryChunk> | undefined;
   const chunk = () => (library ??= loadLibrary());
   const load = () =>
-    chunk().then(({ loadTransport, insideLibrary }) =>
-      loadTransport(config, { logger, scheduler, insideLibrary, storedOwner, keptCalls: store, localStorage, pageUser: userId, relayRefused }),
-    );
+    chunk().then(({ loadTransport, insideLibrary }) => {
+      if (givenUp?.()) throw new Error('another instance took the write key over');
+      return loadTransport(config, { logger, scheduler, insideLibrary, storedOwner, keptCalls: store, localStorage, pageUser: userId, relayRefused });
+    });
   let transport: Promise<Transport>;
   // Test mode logs what would be sent, once what it waits for is ready (the user's expressions compiled, say).
   if (config.testMode) transport = Promise.resolve(whenReady).then(() => createLoggingTransport(logger));
