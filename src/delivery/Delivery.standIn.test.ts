@@ -4,6 +4,7 @@ import { loadPageTransport } from '../__testUtils__/transportKit';
 import { Delivery } from './Delivery';
 import { callStoreKey, createCallStore } from './callStore';
 import { createStoredOwner } from './storedOwner';
+import { forgetBrowserData } from '../consent/forgetBrowserData';
 
 // Page loads of one browser, the real library in jsdom (`fetch` answered and recorded): a load whose identity
 // never answers while an earlier user's is stored sends with a stand-in anonymous id (`sessionStart.ts`). The
@@ -103,3 +104,34 @@ it("calls stored by a tab left before its user was known carry the browser's id 
   expect(anonymous[0].anonymousId).not.toBe(bob);
 });
 
+
+it('a "no" said in another tab while a stand-in tab waits: what that tab keeps, and what the browser holds after it, never carry the previous user\'s id', async () => {
+  const alice = pageLoad(Promise.resolve(ALICE));
+  alice.delivery.enqueue(clickCall('alice'));
+  await jest.advanceTimersByTimeAsync(300);
+  const aliceAnonymousId = sentAbout('alice')[0].anonymousId;
+
+  const waiting = pageLoad(new Promise<string>(() => {}));
+  waiting.delivery.enqueue(clickCall('on the sign-in page'));
+  await jest.advanceTimersByTimeAsync(300);
+  const standIn = sentAbout('on the sign-in page')[0].anonymousId;
+  waiting.delivery.enqueue(clickCall('kept'));
+  await jest.advanceTimersByTimeAsync(10);
+  // Someone whose stored choice is "no" signs in in another tab: what analytics keeps in the browser is removed.
+  forgetBrowserData(WRITE_KEY, [], { localStorage, document, hostname: window.location.hostname });
+  waiting.life.leave();
+  const stored = storedCalls().filter(call => !sentAbout('on the sign-in page').some(p => p.messageId === call.messageId));
+  expect(stored.length).toBeGreaterThanOrEqual(1);
+  expect(new Set(stored.map(call => call.anonymousId))).toEqual(new Set([standIn]));
+  expect(localStorage.getItem('ajs_anonymous_id') ?? '').not.toContain(aliceAnonymousId);
+  await jest.advanceTimersByTimeAsync(300);
+  const kept = sentAbout('kept');
+  expect(kept.map(p => [p.messageId, p.anonymousId])).toEqual([[stored[0].messageId, standIn]]);
+
+  // The next load whose user is not known yet: anonymous, and never as Alice.
+  const next = pageLoad(new Promise<string>(() => {}));
+  next.delivery.enqueue(clickCall('next load'));
+  await jest.advanceTimersByTimeAsync(500);
+  expect(sentAbout('kept').map(p => [p.messageId, p.anonymousId])).toEqual(sentAbout('kept').map(() => [kept[0].messageId, standIn]));
+  expect(sentAbout('next load')[0].anonymousId).not.toBe(aliceAnonymousId);
+});

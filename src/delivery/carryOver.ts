@@ -185,21 +185,25 @@ export class CarryOver {
   }
 
   /**
-   * Anonymous calls stored while another user's identity is kept in this
-   * browser must not carry that user's anonymous id: they get the one the
-   * page's anonymous session sends with (the same events, sent now or by
-   * the next load), else a fresh one. Where no one, or someone unidentified,
-   * holds it, they carry the browser's id as this page's library holds it:
-   * someone who signs in before they are sent (in another tab) starts with a
-   * fresh one, and must not be sent these calls' id.
+   * Anonymous calls stored by a page whose anonymous session has an id of
+   * its own (a stand-in for another user whose identity the browser kept)
+   * carry that id, as they are sent (the same events, sent now or by the
+   * next load), whatever the record says by then (a "no" said in another tab
+   * may have removed it). Stored while another user's identity is kept, they
+   * must not carry that user's anonymous id: a fresh one. Where no one, or
+   * someone unidentified, holds it, they carry the browser's id as this
+   * page's library holds it: someone who signs in before they are sent (in
+   * another tab) starts with a fresh one, and must not be sent these calls' id.
    */
   private anonymousIdFor(owner: string | null): { anonymousId?: string } {
     if (owner !== null) return {};
+    const standIn = this.options.standIn?.();
+    if (standIn) return { anonymousId: standIn };
     const previous = this.options.storedOwner?.get();
     if (previous === undefined || previous === UNIDENTIFIED) {
       const browsers = this.options.anonymousId?.();
       return browsers ? { anonymousId: browsers } : {};
     }
-    return { anonymousId: this.options.standIn?.() ?? (this.leaveAnonymousId ??= this.options.newId()) };
+    return { anonymousId: (this.leaveAnonymousId ??= this.options.newId()) };
   }
 }

@@ -79,7 +79,9 @@ export type PageLifeIdentity = {
    * {@link PageLifeIdentity.sync}, and when the page is hidden: an identity
    * the browser no longer holds at all (its site data cleared while the page
    * was open) is written back, as the library does at its next event, so that
-   * the person's next tab goes on with the same anonymous id.
+   * the person's next tab goes on with the same anonymous id. Not while the
+   * user id is set aside (no session of the page's own yet): the ids it
+   * holds are the previous user's, which a "no" may have just removed.
    */
   syncOnHide(): void;
   /**
@@ -166,7 +168,9 @@ export function keepIdentityForPageLife(
     },
     syncOnHide() {
       const now = sync();
-      if (now.anonymousId !== null && !held(IDENTITY_KEYS.anonymousId) && !held(IDENTITY_KEYS.userId)) writeAll(now);
+      // Not while the user id is set aside (no session of this page's own started: waiting, or a stand-in): the ids it
+      // holds are the previous user's, which the browser no longer keeps (a "no" said in another tab removed them).
+      if (!userAside && now.anonymousId !== null && !held(IDENTITY_KEYS.anonymousId) && !held(IDENTITY_KEYS.userId)) writeAll(now);
     },
     setUserAside() {
       analytics.user().id(null);
