@@ -49,16 +49,20 @@ const storedCalls = () =>
     .filter(key => key.startsWith(callStoreKey(WRITE_KEY)))
     .flatMap(key => JSON.parse(localStorage.getItem(key)!).calls as Array<{ messageId: string; anonymousId?: string }>);
 
-it('calls stored as a stand-in session is left carry its anonymous id, as sent, and the next load sends them with it', async () => {
+/** Alice's load sends a click; then a tab whose identity never answers sends one with its stand-in anonymous id. */
+async function aliceThenStandIn() {
   const alice = pageLoad(Promise.resolve(ALICE));
   alice.delivery.enqueue(clickCall('alice'));
   await jest.advanceTimersByTimeAsync(300);
   const aliceAnonymousId = sentAbout('alice')[0].anonymousId;
-
   const waiting = pageLoad(new Promise<string>(() => {}));
   waiting.delivery.enqueue(clickCall('on the sign-in page'));
   await jest.advanceTimersByTimeAsync(300);
-  const standIn = sentAbout('on the sign-in page')[0].anonymousId;
+  return { aliceAnonymousId, waiting, standIn: sentAbout('on the sign-in page')[0].anonymousId as string };
+}
+
+it('calls stored as a stand-in session is left carry its anonymous id, as sent, and the next load sends them with it', async () => {
+  const { aliceAnonymousId, waiting, standIn } = await aliceThenStandIn();
   expect(standIn).not.toBe(aliceAnonymousId);
   // Captured after the time-out, the identity may still come: they wait again, and the page is left meanwhile.
   for (let i = 0; i < 3; i++) waiting.delivery.enqueue(clickCall(`leaving-${i}`));
@@ -106,15 +110,7 @@ it("calls stored by a tab left before its user was known carry the browser's id 
 
 
 it('a "no" said in another tab while a stand-in tab waits: what that tab keeps, and what the browser holds after it, never carry the previous user\'s id', async () => {
-  const alice = pageLoad(Promise.resolve(ALICE));
-  alice.delivery.enqueue(clickCall('alice'));
-  await jest.advanceTimersByTimeAsync(300);
-  const aliceAnonymousId = sentAbout('alice')[0].anonymousId;
-
-  const waiting = pageLoad(new Promise<string>(() => {}));
-  waiting.delivery.enqueue(clickCall('on the sign-in page'));
-  await jest.advanceTimersByTimeAsync(300);
-  const standIn = sentAbout('on the sign-in page')[0].anonymousId;
+  const { aliceAnonymousId, waiting, standIn } = await aliceThenStandIn();
   waiting.delivery.enqueue(clickCall('kept'));
   await jest.advanceTimersByTimeAsync(10);
   // Someone whose stored choice is "no" signs in in another tab: what analytics keeps in the browser is removed.
