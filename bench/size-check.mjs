@@ -238,7 +238,7 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * load): the session made with each delivery and stopped with it, and the
  * newest page's user recorded, so that a session started later never takes
  * the cookie of another person whose page loaded since (+162 B): 32277 B,
- * budget 31.625 KB; that record removed where it cannot be written (+11 B).
+ * budget 31.625 KB.
  */
 const OWN_CODE_LIMIT = 31.625 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];

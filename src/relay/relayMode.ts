@@ -101,12 +101,7 @@ export function startRelayMode(config: EnabledSegmentConfig, identityApi: Identi
           try {
             storage()?.setItem(newestKey, id);
           } catch {
-            // Not recorded (localStorage full): none rather than another person's, which would hold this page's calls.
-            try {
-              storage()?.removeItem(newestKey);
-            } catch {
-              // nothing recorded can be read either
-            }
+            // not recorded: a later session of another page asks for the cookie, as one starting at its load does
           }
         },
         () => {},
