@@ -102,12 +102,10 @@ export function createEventPath(parts: PathParts): (event: BackstageEvent, at?: 
     // The instance gave its write key up to a later one: nothing is started.
     if (parts.hold?.givenUp()) return offDelivery;
     const rules = privacy.ready;
-    // `delivery: backend`: the relay is contacted only once analytics is on for the user (this delivery is made).
-    const relay = parts.relaySession?.();
     const delivery = createDelivery(config, logger, {
       userId: identity?.userId,
-      whenReady: rules ? Promise.all([rules, relay?.whenReady]) : relay?.whenReady,
-      relayRefused: relay?.refused,
+      whenReady: rules ? Promise.all([rules, parts.whenReady]) : parts.whenReady,
+      relayRefused: parts.relayRefused,
       // The page's titles, watched since the path was made; a waiting page call compared with the document as sent.
       titles,
       documentAsSent: document => privacy.documentAsSent(document),
@@ -119,13 +117,9 @@ export function createEventPath(parts: PathParts): (event: BackstageEvent, at?: 
       loadLibrary: () => loadLibrary(privacy),
       givenUp: parts.hold?.givenUp,
     });
-    const stop = () => {
-      delivery.stop();
-      parts.stopRelay?.();
-    };
-    rules?.catch(stop);
-    parts.hold?.onGiveUp(stop);
-    return { enqueue: delivery.enqueue.bind(delivery), stop };
+    rules?.catch(() => delivery.stop());
+    parts.hold?.onGiveUp(() => delivery.stop());
+    return delivery;
   }
   return capture;
 }

@@ -2,7 +2,7 @@ import type { IdentityApi, StorageApi } from '@backstage/core-plugin-api';
 import { TransformKind, withTransform } from './config/callSettings';
 import { EnabledSegmentConfig } from './config/SegmentConfig';
 import { listenForPageLeave } from './delivery/pageLifecycle';
-import { RelayMode, startRelayMode } from './relay/relayMode';
+import { startRelayMode } from './relay/relayMode';
 import { chooseUserIdTransform } from './identity/chooseUserIdTransform';
 import { resolveIdentity } from './identity/resolveIdentity';
 import { oncePerRef } from './identity/transformEntityRef';
@@ -31,10 +31,10 @@ export type PathParts = {
   privacy: Privacy;
   /** The signed-in user's id and groups; absent without an identity API. */
   identity?: GroupsOfIdentity;
-  /** `delivery: backend`: starts the relay's session cookie for a delivery being made (the library waits for it). */
-  relaySession?: RelayMode['session'];
-  /** `delivery: backend`: stops keeping the relay's cookie fresh (analytics switched off). */
-  stopRelay?: () => void;
+  /** The library is loaded once this settles (`delivery: backend`). */
+  whenReady?: Promise<unknown>;
+  /** `delivery: backend`: the relay answered a call 401 (its cookie is refreshed). */
+  relayRefused?: () => boolean;
   /** Where the user's own choice is kept; absent: no per-user choice. */
   storageApi?: StorageApi;
   /** The instance's hold on its write key: what it starts is stopped should it give the key up. */
@@ -82,7 +82,7 @@ export function setUpPathParts(
   // Kept by an earlier config: no load of this one reads them (its own key's too; another instance's stay).
   if (config.agent.disableClientPersistence) dropKeptCallsSoon(key => key !== config.writeKey && isWriteKeyClaimed(key));
   choice.warnings.forEach(warning => logger.warn(warning));
-  // `delivery: backend`: the relay's session cookie, started with each delivery (the library waits for its first attempt).
+  // `delivery: backend`: the relay's session cookie (and the library waits for its first attempt).
   const relay = startRelayMode(config, identityApi, logger);
   if (!relay) return undefined;
   if (relay.stop) hold?.onGiveUp(relay.stop);
@@ -106,5 +106,5 @@ export function setUpPathParts(
   // A transform given in code wins over the config's: calls kept for the next load are made under it too.
   const kind: TransformKind = typeof transform === 'function' ? 'function' : transform ?? 'none';
   const settings = { ...config, callSettings: withTransform(config.callSettings, kind) };
-  return { config: settings, logger, warnOnce, privacy, identity, relaySession: relay.session, stopRelay: relay.stop, storageApi: app.storageApi, hold };
+  return { config: settings, logger, warnOnce, privacy, identity, whenReady: relay.whenReady, relayRefused: relay.refused, storageApi: app.storageApi, hold };
 }

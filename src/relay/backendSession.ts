@@ -44,14 +44,6 @@ export type BackendSessionOptions = {
    * other person's calls would go out as this user's.
    */
   anotherUserSignedIn?: () => boolean;
-  /**
-   * For the first cookie: true when another person's page has loaded in this
-   * browser since this page did (in another tab), which a session started
-   * later (analytics switched on then) must not take the cookie from; none is
-   * asked for until that changes. As at any load, the newest page's user
-   * takes it (whoever used the browser before is replaced).
-   */
-  signedInSinceLoad?: () => boolean;
 };
 
 /** The relay's user cookie, obtained and kept fresh (see {@link startBackendSession}). */
@@ -167,7 +159,7 @@ export function startBackendSession(options: BackendSessionOptions): BackendSess
   let lastAttemptAt = -Infinity;
   function run() {
     if (inFlight || state.kind === 'stopped') return;
-    if (state.kind === 'starting' ? options.signedInSinceLoad?.() : options.anotherUserSignedIn?.()) {
+    if (state.kind !== 'starting' && options.anotherUserSignedIn?.()) {
       schedule(OTHER_USER_RECHECK_MS);
       return;
     }

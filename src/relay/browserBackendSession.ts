@@ -7,7 +7,7 @@ import { startBackendSession, type BackendSession, type BackendSessionOptions } 
  * hidden and sleeping pages run late).
  */
 export function startBrowserBackendSession(
-  options: Pick<BackendSessionOptions, 'relayUrl' | 'getCredentials' | 'warn' | 'anotherUserSignedIn' | 'signedInSinceLoad'>,
+  options: Pick<BackendSessionOptions, 'relayUrl' | 'getCredentials' | 'warn' | 'anotherUserSignedIn'>,
 ): BackendSession {
   // Wall-clock time only: `expiresAt` is a wall-clock time (the monotonic `now` is not read here). Written out rather
   // than spread from `browserScheduler`: importing it here splits a chunk off the first load (95 B more there).

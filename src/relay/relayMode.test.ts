@@ -48,56 +48,12 @@ describe('startRelayMode', () => {
     expect(identityApi.getCredentials).not.toHaveBeenCalled();
   });
 
-  describe('a session started later in the page (analytics switched on then)', () => {
-    const ALICE = 'user:default/alice';
-    const newest = () => `backstage-segment:${configOf({ delivery: 'backend' }).writeKey}:relay-user`;
-    beforeEach(() => jest.useFakeTimers());
-    afterEach(() => {
-      jest.useRealTimers();
-      localStorage.clear();
-    });
-    /** Alice's page loads (another page's user recorded before it, if `before`), its user known at once. */
-    async function alicesPage(before?: string) {
-      if (before) localStorage.setItem(newest(), before);
-      const mode = startRelayMode(configOf({ delivery: 'backend' }), identityApi, { warn: jest.fn(), info: jest.fn() })!;
-      mode.followUser!(Promise.resolve(ALICE));
-      await jest.advanceTimersByTimeAsync(10);
-      return mode;
-    }
-    const asked = () => fetchSpy.mock.calls.length;
-
-    it("another person's page loaded in another tab since this one: their cookie is not taken, until this user's is the newest page again", async () => {
-      const mode = await alicesPage();
-      localStorage.setItem(newest(), 'user:default/bob');
-      mode.session!();
-      await jest.advanceTimersByTimeAsync(120_000);
-      expect(asked()).toBe(0);
-      localStorage.setItem(newest(), ALICE); // Alice loads the app in another tab
-      await jest.advanceTimersByTimeAsync(60_000);
-      expect(asked()).toBeGreaterThan(0);
-      mode.stop!();
-    });
-
-    it('whoever loaded a page before this one (the browser used before): asked for at once', async () => {
-      const mode = await alicesPage('user:default/carol');
-      expect(localStorage.getItem(newest())).toBe(ALICE);
-      mode.session!();
-      for (let i = 0; i < 20 && asked() < 1; i++) await jest.advanceTimersByTimeAsync(10);
-      expect(asked()).toBe(1);
-      mode.stop!();
-    });
-  });
-
-  it('asked for once a delivery starts a session; stopped (the instance gave its write key up, analytics switched off): no longer', async () => {
+  it('stopped (the instance gave its write key up to a later one): the cookie is no longer asked for', async () => {
     jest.useFakeTimers();
     try {
       const logger = { warn: jest.fn(), info: jest.fn() };
       const mode = startRelayMode(configOf({ delivery: 'backend' }), identityApi, logger)!;
       const asked = () => fetchSpy.mock.calls.length;
-      // Nothing asked before a delivery starts a session (the user's choice may be no).
-      await jest.advanceTimersByTimeAsync(60_000);
-      expect(asked()).toBe(0);
-      mode.session!();
       for (let i = 0; i < 20 && asked() < 1; i++) await jest.advanceTimersByTimeAsync(10);
       expect(asked()).toBe(1);
       // Refused (no network here): asked again after a while, until stopped.
