@@ -108,7 +108,6 @@ it("calls stored by a tab left before its user was known carry the browser's id 
   expect(anonymous[0].anonymousId).not.toBe(bob);
 });
 
-
 it('a "no" said in another tab while a stand-in tab waits: what that tab keeps, and what the browser holds after it, never carry the previous user\'s id', async () => {
   const { aliceAnonymousId, waiting, standIn } = await aliceThenStandIn();
   waiting.delivery.enqueue(clickCall('kept'));
