@@ -232,9 +232,13 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * another), the owner read from localStorage only with `disableCookies`, a
  * 404 from the relay retried, a given-up instance not starting its library:
  * 32111 B, budget unchanged. Then a stand-in tab's kept calls carrying its
- * own anonymous id after another user's "no": 32115 B.
+ * own anonymous id after another user's "no": 32115 B. Then storing a large
+ * backlog as the page is hidden parses each key's text once and serializes
+ * each call once for both keys (a hide with 1,000 waiting events took over
+ * 50 ms; it runs whether or not the library has loaded): 32208 B, budget
+ * 31.5 KB.
  */
-const OWN_CODE_LIMIT = 31.375 * 1024;
+const OWN_CODE_LIMIT = 31.5 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];
 
 const failures = [];

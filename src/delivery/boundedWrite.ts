@@ -15,6 +15,8 @@ export type WriteBounds = {
   held?: ReadonlySet<string>;
   /** All or nothing: where the store refuses them all, nothing is given up for room and the key is left as it is. */
   whole?: boolean;
+  /** An entry's JSON text (throws where `JSON.stringify` does); `JSON.stringify` by default. */
+  textOf?: (entry: Wire) => string;
 };
 
 /** An entry with its text. */
@@ -31,9 +33,10 @@ type Sized = { entry: Wire; text: string };
  */
 export function writeBounded(storage: KeyValueStorage, key: string, entries: Wire[], bounds: WriteBounds): BoundedWrite {
   let pool: Sized[] = [];
+  const textOf = bounds.textOf ?? JSON.stringify;
   for (const entry of entries) {
     try {
-      pool.push({ entry, text: JSON.stringify(entry) });
+      pool.push({ entry, text: textOf(entry) });
     } catch {
       // a value JSON cannot hold (BigInt, say): that call is not kept
     }

@@ -52,6 +52,19 @@ describe('createCallStore: what is read back', () => {
     expect(reader.load().map(s => s.messageId)).toEqual(['older', 'newer']);
   });
 
+  it('reads what another tab wrote between two reads of one task (text read once is parsed once, never reused for other text)', () => {
+    const storage = memoryStorage();
+    const { store } = storeOn(storage);
+    store.save([stored('mine')]);
+    expect(store.holds(['mine', 'theirs'])).toEqual(new Set(['mine']));
+    // Another tab replaces the shared key within the same task (a Map-backed store changes at once).
+    const other = createCallStore({ storage, writeKey: 'wk', now: () => NOW, logger: quiet(), pageId: 'other' });
+    other.save([stored('theirs', 500)]);
+    expect(store.holds(['mine', 'theirs'])).toEqual(new Set(['mine', 'theirs']));
+    expect(store.take(['theirs'])).toEqual(new Set(['theirs']));
+    expect(store.load().map(s => s.messageId)).toEqual(['mine']);
+  });
+
   it('when over its bound after adding calls older than those it holds, the oldest go', () => {
     const storage = memoryStorage();
     const { store } = storeOn(storage, { maxCalls: 2 });

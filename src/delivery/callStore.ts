@@ -1,7 +1,8 @@
 import { createWarnOnce } from '../warnSafely';
 import { randomId } from './randomId';
 import { BoundedWrite, STORAGE_FULL, writeBounded } from './boundedWrite';
-import { fromWire, madeUnder, otherSettingsWarning, parseStored, StoredCall, storedText, toWire, Wire } from './storedCallFormat';
+import { fromWire, madeUnder, otherSettingsWarning, StoredCall, storedText, toWire, Wire } from './storedCallFormat';
+import { createStoredTextCache } from './storedTextCache';
 import { Logger } from './Transport';
 
 export type { StoredCall };
@@ -91,6 +92,7 @@ export function createCallStore(options: CallStoreOptions): CallStore {
   const maxChars = options.maxChars ?? 1_000_000;
   const maxAgeMs = options.maxAgeMs ?? STORED_CALL_MAX_AGE_MS;
   const warnOnce = createWarnOnce(logger);
+  const cache = createStoredTextCache();
   const warnLost = (lost: number, why: Set<string>) => {
     if (lost) warnOnce('kept', `Segment analytics: could not keep ${lost} unsent events for the next page load (${[...why].join('; ')})`);
   };
@@ -126,7 +128,7 @@ export function createCallStore(options: CallStoreOptions): CallStore {
       return undefined;
     }
     if (!raw) return [];
-    const list = parseStored(raw);
+    const list = cache.parse(raw);
     if (list === 'not JSON') replace(key, []);
     // Another format (a later version of the module, in another tab) is not read; a write of this page replaces it.
     if (!Array.isArray(list)) return [];
@@ -145,7 +147,7 @@ export function createCallStore(options: CallStoreOptions): CallStore {
   /** Writes exactly these entries (read from the store) under `key`, or removes it; false when storage refuses. */
   function replace(key: string, entries: Wire[]): boolean {
     try {
-      if (entries.length) storage.setItem(key, storedText(entries.map(e => JSON.stringify(e))));
+      if (entries.length) storage.setItem(key, storedText(entries.map(cache.text)));
       else storage.removeItem(key);
       return true;
     } catch {
@@ -165,7 +167,7 @@ export function createCallStore(options: CallStoreOptions): CallStore {
     const entries = [...held.filter(e => !incoming.has(e.messageId)), ...incoming.values()];
     entries.sort((a, b) => Date.parse((a.call as any).timestamp) - Date.parse((b.call as any).timestamp));
     const ids = new Set(held.map(e => e.messageId));
-    const written = writeBounded(storage, key, entries, { maxCalls, maxChars, held: ids, whole });
+    const written = writeBounded(storage, key, entries, { maxCalls, maxChars, held: ids, whole, textOf: cache.text });
     if (written.written) return written;
     // Refused even without this page's calls: the key holds what it held; lost are the incoming calls it did not hold.
     return { ...written, kept: held, dropped: [...incoming.keys()].filter(id => !ids.has(id)).length };
