@@ -40,7 +40,7 @@ export type CallStoreOptions = {
  * that is full, disabled or corrupt only costs the calls it cannot hold.
  */
 export interface CallStore {
-  /** The calls kept and not expired, oldest first. */
+  /** The calls kept and not expired, oldest first (read only: their fields are the store's own reading of them in this task). */
   load(): StoredCall[];
   /**
    * Adds calls (replacing any with the same messageId), then trims to the

@@ -19,7 +19,8 @@ export type StoredTextCache = {
  * serializes to the same text, so each is done once. Parsed text is kept
  * until the end of the task (a later read may find another tab's write);
  * an entry's text as long as the entry (entries are never changed once
- * made: stored ones are parsed, incoming ones built by `toWire`).
+ * made: stored ones are parsed, incoming ones built by `toWire`; the calls a
+ * read gives share their fields with its entries, so they are read only).
  */
 export function createStoredTextCache(): StoredTextCache {
   let parsed = new Map<string, ReturnType<typeof parseStored>>();
