@@ -161,6 +161,31 @@ describe('ConsentGate', () => {
       expect(warnings).toEqual([expect.stringContaining('not known after 1000 ms')]);
     });
 
+    it('a user known shortly before the bound runs out: the stored choice still gets the whole bound from sign-in', async () => {
+      const user = signingIn();
+      const { g, log, warnings } = gate('opt-out', 1000, user.known);
+      g.capture('sign-in page');
+      await jest.advanceTimersByTimeAsync(900);
+      user.signIn();
+      await jest.advanceTimersByTimeAsync(600); // 1500 ms after the first event, 600 ms after sign-in
+      expect(log).toEqual([]);
+      g.update(read('denied'));
+      expect(log).toEqual(['off', 'dropped sign-in page']);
+      expect(warnings).toEqual([]);
+
+      // Nothing read: the default applies the bound after sign-in, not after the first event.
+      const late = signingIn();
+      const other = gate('opt-out', 1000, late.known);
+      other.g.capture('a');
+      await jest.advanceTimersByTimeAsync(900);
+      late.signIn();
+      await jest.advanceTimersByTimeAsync(999);
+      expect(other.log).toEqual([]);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(other.log).toEqual(['on', 'sent a']);
+      expect(other.warnings).toEqual([expect.stringContaining('not known after 1000 ms')]);
+    });
+
     it('a read that fails before the user is known: the events wait for them; a "no" read then sends nothing', async () => {
       const user = signingIn();
       const { g, log, warnings } = gate('opt-out', 1000, user.known);

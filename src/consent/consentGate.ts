@@ -96,7 +96,10 @@ export class ConsentGate<T> {
     const known = () => {
       this.userKnown = true;
       const state = this.state;
-      if (state.kind === 'unknown' && state.wait.kind === 'afterUser') this.startWait(state);
+      if (state.kind !== 'unknown' || state.wait.kind === 'idle') return;
+      // The bound counts from sign-in: a user known just before it ran out leaves their stored choice no time.
+      if (state.wait.kind === 'timing') this.options.scheduler.clearTimeout(state.wait.timer);
+      this.startWait(state);
     };
     options.userKnown?.then(known, known);
   }
@@ -121,7 +124,7 @@ export class ConsentGate<T> {
     if (state.wait.kind === 'idle') this.startWait(state);
   }
 
-  /** Events wait at most `waitMs` for the stored choice (counted again once the user is known). */
+  /** Events wait at most `waitMs` for the stored choice (counted again from when the user is known). */
   private startWait(state: Extract<ConsentGateState<T>, { kind: 'unknown' }>) {
     const { waitMs } = this.options.config;
     const timer = this.options.scheduler.setTimeout(() => {

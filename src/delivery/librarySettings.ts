@@ -96,7 +96,8 @@ function holdsUserIdsNotOwn(storage: KeyValueStorage, writeKey: string, own: (us
  * cookie, so calls the library kept for a retry while another user was
  * signed in (signed out since, in this browser) would go out as this one's.
  * Removes them before the library loads, once this user is known (`userId`,
- * waited for at most `waitMs`; unknown: kept), when the browser's identity
+ * waited for at most `waitMs`; unknown then: removed where someone is
+ * recorded or a kept call has a user id, they may be another's), when the browser's identity
  * (`previousUser`) is another's, or when a kept call is another user's (a
  * tab of theirs closed with calls unsent after another person signed in in
  * another tab). Never throws; whether queues were removed.
@@ -117,7 +118,8 @@ export async function dropQueuesOfAnotherUser(
   const current = await Promise.race([userId.catch(() => undefined), late]);
   scheduler.clearTimeout(timer);
   try {
-    if (current === undefined) return false;
+    // Unknown in time (failed, late): kept only where no one else can have left them (lost, not misattributed).
+    if (current === undefined) return (previousUser !== undefined || holdsUserIdsNotOwn(storage, writeKey, () => false)) && dropLibraryQueues(storage, writeKey);
     const another = (previousUser !== undefined && current !== previousUser) || holdsUserIdsNotOwn(storage, writeKey, user => user === current);
     return another && dropLibraryQueues(storage, writeKey);
   } catch {
