@@ -243,3 +243,44 @@ describe('another tab closed at the moment of the "no" (it stores its queue and 
     expect(after.anonymousId).not.toBe(oldId);
   });
 });
+
+describe('a "yes" after a "no" in the same page', () => {
+  const anonymousIdOf = (messages: CollectedMessage[], subject: string) => messages.find(m => m.properties?.subject === subject)?.anonymousId;
+
+  it.each([
+    ['an app without an identity API', false],
+    ['a signed-in user', true],
+  ])('%s: an instance made after it goes on with the fresh anonymous id the "yes" began with, and so does the first', async (_label, signedIn) => {
+    const storageApi = MockStorageApi.create();
+    const options = signedIn ? { storageApi, identityApi: userIdentity('user:default/jane') } : { storageApi };
+    const first = wire.create({}, options);
+    click(first.analytics, 'before');
+    await first.waitFor(m => subjects(m).includes('before'));
+    await consentOf(storageApi).setDecision('denied');
+    await jest.advanceTimersByTimeAsync(5000);
+    await consentOf(storageApi).setDecision('granted');
+    click(first.analytics, 'after');
+    const fresh = anonymousIdOf(await first.waitFor(m => subjects(m).includes('after')), 'after');
+    const second = wire.create({}, options);
+    click(second.analytics, 'second');
+    const fromSecond = await second.waitFor(m => subjects(m).includes('second'));
+    click(first.analytics, 'later');
+    const fromFirst = await first.waitFor(m => subjects(m).includes('later'));
+    expect({ second: anonymousIdOf(fromSecond, 'second'), later: anonymousIdOf(fromFirst, 'later') }).toEqual({ second: fresh, later: fresh });
+  });
+
+  it("agent.disableCookies: the \"yes\" leaves the identity cookies another Segment instance on the domain wrote, and does not take their id", async () => {
+    const storageApi = MockStorageApi.create();
+    const { analytics, waitFor } = wire.create({ agent: { disableCookies: true } }, { storageApi, identityApi: userIdentity('user:default/jane') });
+    click(analytics, 'before');
+    await waitFor(m => subjects(m).includes('before'));
+    await consentOf(storageApi).setDecision('denied');
+    await jest.advanceTimersByTimeAsync(5000);
+    document.cookie = `ajs_anonymous_id=${encodeURIComponent(JSON.stringify('other-site-anonymous-id'))}; path=/`;
+    await consentOf(storageApi).setDecision('granted');
+    click(analytics, 'after');
+    const messages = await waitFor(m => subjects(m).includes('after'));
+    expect(document.cookie).toContain('ajs_anonymous_id=');
+    expect(anonymousIdOf(messages, 'after')).not.toBe('other-site-anonymous-id');
+  });
+});

@@ -18,6 +18,7 @@ describe('createDeliveryFailureWatch', () => {
     ['only successes', [ctx(), ctx(), ctx(), ctx()], 0],
     ['contexts without a log', [{} as any, undefined as any, null as any], 0],
     ['answers to try again later (503, 429): an outage the retries cover', [retryable, rateLimited, retryable, rateLimited, retryable], 0],
+    ['a rate limit (429) answered again and again: the library waits as asked', Array.from({ length: 5 }, () => rateLimited), 0],
     ['a try-again-later answer between failures neither counts nor resets', [ctx(tls), retryable, ctx(tls), ctx(tls)], 1],
     // delivery: backend: the relay has no cookie of the user's (gone before its refresh): retried, then given up
     ['the relay refusing the cookie (401, retried) three times in a row', Array.from({ length: 3 }, () => ctx(new Error('Retryable error: 401'))), 1],

@@ -235,4 +235,17 @@ describe('startBackendSession', () => {
     await advance(60_000);
     expect(relay.gets()).toBe(2);
   });
+
+  it("stopped while its first request is on its way (the user switched analytics off), it asks for no cookie again: the user's token is not sent to the relay", async () => {
+    let answer!: (response: CookieResponse) => void;
+    const fetch = jest.fn((): Promise<CookieResponse> => new Promise(resolve => (answer = resolve)));
+    const { session } = start({ fetch } as unknown as ReturnType<typeof fakeRelay>);
+    await advance(10);
+    expect(fetch).toHaveBeenCalledTimes(1);
+    session.stop();
+    answer({ ok: true, status: 200, json: async () => ({ expiresAt: new Date(Date.now() + 60 * MINUTE).toISOString() }) });
+    await advance(3 * 60 * MINUTE);
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(session.state()).toEqual({ kind: 'stopped' });
+  });
 });

@@ -70,3 +70,44 @@ describe('startRelayMode', () => {
   });
 });
 
+
+describe('startRelayMode: another person signed in in another tab', () => {
+  let fetchSpy: jest.SpyInstance;
+  beforeEach(() => {
+    jest.useFakeTimers();
+    fetchSpy = jest.spyOn(globalThis, 'fetch').mockImplementation(
+      async () => ({ ok: true, status: 200, json: async () => ({ expiresAt: new Date(Date.now() + 15 * 60_000).toISOString() }) }) as Response,
+    );
+    localStorage.clear();
+    for (const cookie of document.cookie.split(';')) document.cookie = `${cookie.split('=')[0].trim()}=; max-age=0; path=/`;
+  });
+  afterEach(() => {
+    fetchSpy.mockRestore();
+    jest.useRealTimers();
+  });
+
+  /** Alice's page gets its cookie, then `elsewhere` happens; how many cookie requests the page made in the next hour. */
+  async function cookieRequests(segment: Record<string, unknown>, elsewhere: () => void) {
+    const mode = startRelayMode(configOf({ delivery: 'backend', ...segment }), identityApi, { warn: jest.fn(), info: jest.fn() })!;
+    mode.followUser!(Promise.resolve('alice-id'));
+    await jest.advanceTimersByTimeAsync(100);
+    expect(fetchSpy).toHaveBeenCalledTimes(1);
+    elsewhere();
+    await jest.advanceTimersByTimeAsync(60 * 60_000);
+    mode.stop!();
+    return fetchSpy.mock.calls.length;
+  }
+
+  it("Bob signed in (the library stored his id): Alice's page asks for no cookie with her token, which would replace his", async () => {
+    expect(await cookieRequests({}, () => localStorage.setItem('ajs_user_id', JSON.stringify('bob-id')))).toBe(1);
+  });
+
+  it('the same user signed in again: the cookie is kept fresh', async () => {
+    expect(await cookieRequests({}, () => localStorage.setItem('ajs_user_id', JSON.stringify('alice-id')))).toBeGreaterThan(2);
+  });
+
+  it("agent.disableCookies: another site's ajs_user_id cookie on the domain is not another user of this app", async () => {
+    const otherSite = () => (document.cookie = `ajs_user_id=${encodeURIComponent(JSON.stringify('someone@else'))}; path=/`);
+    expect(await cookieRequests({ agent: { disableCookies: true } }, otherSite)).toBeGreaterThan(2);
+  });
+});
