@@ -1,4 +1,3 @@
-import { ConfigReader } from '@backstage/config';
 import { StorageApi } from '@backstage/core-plugin-api';
 import { MockStorageApi } from '@backstage/test-utils';
 import { SegmentConsent } from './consent/SegmentConsent';
@@ -7,6 +6,7 @@ import { SegmentAnalytics } from './SegmentAnalytics';
 import { advanceUntil } from './__testUtils__/fakeTime';
 import { CollectedMessage } from './__testUtils__/loopbackCollector';
 import { setupWireCollector, silentStorageApi, userIdentity } from './__testUtils__/wireTest';
+import { consentOf, leftInBrowser } from './__testUtils__/consentWire';
 
 // The real library, sending real HTTP to the embedded collector: the user's
 // own choice, read from and written to a StorageApi, decides what arrives.
@@ -22,16 +22,6 @@ function navigate(analytics: SegmentAnalytics, path: string) {
 }
 const pagesOf = (messages: CollectedMessage[]) => messages.filter(m => m.type === 'page').map(m => [m.properties.path, m.properties.referrer]);
 
-/** What the module or the library left in this browser. */
-function leftInBrowser(): string[] {
-  const keys = Object.keys(localStorage).filter(key => key.startsWith('ajs_') || key.startsWith('backstage-segment:') || key.startsWith('persisted-queue'));
-  const cookies = document.cookie.split(';').map(c => c.trim()).filter(c => c.startsWith('ajs_'));
-  return [...keys, ...cookies];
-}
-
-function consentOf(storageApi: StorageApi, segment: object = {}) {
-  return SegmentConsent.fromConfig(new ConfigReader({ app: { analytics: { segment } } }), { storageApi });
-}
 
 /** The first known state of the choice (its code loads lazily). */
 function knownDecision(consent: SegmentConsent): Promise<SegmentConsentState> {
@@ -112,81 +102,6 @@ describe('the user\'s own choice, on the wire', () => {
     click(other.analytics, 'marker');
     await other.waitFor(m => subjects(m).includes('marker'));
     expect(subjects(await waitFor(() => true))).toEqual(['before']);
-  });
-
-  it('with batching: a batch waiting in the library when the user switches off is never sent, hidden tab included, and nothing is thrown', async () => {
-    const thrown: unknown[] = [];
-    const onError = (e: ErrorEvent) => thrown.push(e.error ?? e.message);
-    const onRejection = (e: PromiseRejectionEvent) => thrown.push(e.reason);
-    window.addEventListener('error', onError);
-    window.addEventListener('unhandledrejection', onRejection);
-    // (the library reports each refused request of its hidden-tab send with console.error)
-    const consoleError = jest.spyOn(console, 'error').mockImplementation(() => {});
-    const hide = (state: 'hidden' | 'visible') => {
-      Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });
-      document.dispatchEvent(new Event('visibilitychange'));
-    };
-    try {
-      const storageApi = MockStorageApi.create();
-      const { analytics, waitFor, writeKey } = wire.create({ batching: { size: 2, timeoutMs: 1500 } }, { storageApi, identityApi: userIdentity('user:default/jane') });
-      click(analytics, 'one');
-      click(analytics, 'two');
-      await waitFor(m => subjects(m).includes('two')); // a full batch: the library is loaded
-      click(analytics, 'waiting'); // half a batch: the batcher holds it for its timer
-      await jest.advanceTimersByTimeAsync(300); // handed over
-      await consentOf(storageApi).setDecision('denied');
-      // The batcher sends what it holds whenever the tab is hidden.
-      hide('hidden');
-      hide('visible');
-      hide('hidden');
-      await jest.advanceTimersByTimeAsync(1800); // past the batch's timer
-      expect(leftInBrowser()).toEqual([]);
-      // Another instance's event arrives: by then the waiting one would have too.
-      const other = wire.create({});
-      click(other.analytics, 'marker');
-      await other.waitFor(m => subjects(m).includes('marker'));
-      const sent = (await wire.collector.messages()).filter(m => m.writeKey === writeKey);
-      expect(subjects(sent)).toEqual(['one', 'two']);
-      expect(thrown).toEqual([]);
-    } finally {
-      delete (document as { visibilityState?: string }).visibilityState;
-      consoleError.mockRestore();
-      window.removeEventListener('error', onError);
-      window.removeEventListener('unhandledrejection', onRejection);
-    }
-  });
-
-  it('without batching: an event the library holds for a retry when the user switches off is never sent, nothing left behind', async () => {
-    const storageApi = MockStorageApi.create();
-    const { analytics, waitFor, writeKey } = wire.create({}, { storageApi, identityApi: userIdentity('user:default/jane') });
-    click(analytics, 'before');
-    await waitFor(m => subjects(m).includes('before')); // the library is loaded
-    const realFetch = globalThis.fetch;
-    const failed: string[] = [];
-    // The network drops the next track request: the library keeps the event for its retry.
-    globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-      if (String(input).endsWith('/t') && !failed.length) {
-        failed.push(String(init?.body));
-        throw new TypeError('Failed to fetch');
-      }
-      return realFetch(input, init);
-    }) as typeof fetch;
-    try {
-      click(analytics, 'retried');
-      await advanceUntil(() => expect(failed).toHaveLength(1));
-      expect(failed[0]).toContain('retried');
-      await consentOf(storageApi).setDecision('denied');
-      await jest.advanceTimersByTimeAsync(60_000); // well past the library's back-off
-      window.dispatchEvent(new Event('pagehide')); // where the library stores what its queue still holds
-      expect(leftInBrowser()).toEqual([]);
-      const other = wire.create({});
-      click(other.analytics, 'marker');
-      await other.waitFor(m => subjects(m).includes('marker'));
-      const sent = (await wire.collector.messages()).filter(m => m.writeKey === writeKey);
-      expect(subjects(sent)).toEqual(['before']);
-    } finally {
-      globalThis.fetch = realFetch;
-    }
   });
 
   it('a stored "no": nothing is loaded or sent, and earlier data is removed', async () => {

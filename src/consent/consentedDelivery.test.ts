@@ -92,6 +92,28 @@ describe('ConsentedDelivery', () => {
     expect(forget).toHaveBeenCalledTimes(3);
   });
 
+  it('a page switched off leaves what another tab keeps since alone as it is hidden or left; what its own period left is removed', () => {
+    const leaves: Array<() => void> = [];
+    const forget = jest.fn();
+    let leftByThisPeriod = false;
+    const consented = new ConsentedDelivery({
+      create: () => ({ enqueue: () => {}, stop: () => {} }),
+      forget,
+      onPageLeave: (leave: () => void) => leaves.push(leave),
+      period: () => () => leftByThisPeriod,
+    });
+    consented.start();
+    consented.stop(); // the user's "no" in this page
+    forget.mockClear();
+    // Another tab, on since (a "yes" this page is not told of), keeps events with ids of its own.
+    leaves.forEach(leave => leave()); // this tab hidden, or closed
+    expect(forget).not.toHaveBeenCalled();
+    // A tab that never learned of the "no" stored something with this period's ids as it went.
+    leftByThisPeriod = true;
+    leaves.forEach(leave => leave());
+    expect(forget).toHaveBeenCalledTimes(1);
+  });
+
   it('restart: the session ends as at a "no" (its library cut, calls captured before dropped), a new one begins, the browser is left alone', () => {
     let now = 1000;
     const sessions: Array<{ sent: string[]; stopped: boolean }> = [];

@@ -63,6 +63,8 @@ export class ConsentedDelivery {
   private state: SwitchState = { kind: 'waiting' };
   /** The page-leave listener of switched-off analytics is registered (once, at the first switch-off of a session). */
   private listening = false;
+  /** What tells each period that ended in this page (see `periodOf`; undefined: it cannot be told). */
+  private ended: Array<(() => boolean) | undefined> = [];
 
   constructor(private readonly options: ConsentedDeliveryOptions) {}
 
@@ -128,6 +130,7 @@ export class ConsentedDelivery {
     const previous = this.state;
     // Before anything is removed (cutting the library off removes what the browser keeps).
     const leftovers = previous.kind === 'on' ? this.periodOf(previous.session) : undefined;
+    if (previous.kind === 'on') this.ended.push(leftovers);
     this.state = { kind: 'off' };
     if (previous.kind === 'on') this.end(previous.session);
     this.options.forget();
@@ -145,9 +148,11 @@ export class ConsentedDelivery {
     // on since, which this page is not told of without signals) is theirs: removing it lost their events.
     if (previous.kind !== 'on' || this.listening) return;
     this.listening = true;
-    // Registered now, after the library's own listeners: runs after they have stored their queues.
+    // Registered now, after the library's own listeners: runs after they have stored their queues. Only where
+    // something of a period that ended here is there (or that cannot be told): what another tab keeps since (a
+    // "yes" this page is not told of, its own ids) is theirs, removed with the rest it lost their events.
     this.options.onPageLeave(() => {
-      if (this.state.kind === 'off') this.options.forget();
+      if (this.state.kind === 'off' && this.ended.some(leftovers => !leftovers || leftovers())) this.options.forget();
     });
   }
 

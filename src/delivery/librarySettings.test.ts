@@ -247,8 +247,21 @@ describe('dropLibraryCallsOf', () => {
     });
     dropLibraryCallsOf(storage, 'wk', new Set(['cut-1', 'cut-2']));
     expect(JSON.parse(storage.data.get(QUEUE)!)).toEqual([item('new')]);
-    expect(JSON.parse(storage.data.get('persisted-queue:v1:wk:event-queue:items')!)).toEqual([]);
+    expect(storage.data.has('persisted-queue:v1:wk:event-queue:items')).toBe(false); // nothing left: removed
     expect(JSON.parse(storage.data.get(OTHER_KEYS_QUEUE)!)).toEqual([item('cut-1')]);
+  });
+
+  it("removes their tries from the queue's record too (by context id), and the record once empty: nothing of them is left behind", () => {
+    const withId = (messageId: string) => ({ ...item(messageId), id: `ctx-${messageId}` });
+    const storage = storageWith({
+      [QUEUE]: JSON.stringify([withId('cut'), withId('new')]),
+      [QUEUE.replace(/:items$/, ':seen')]: JSON.stringify({ 'ctx-cut': 8, 'ctx-new': 1 }),
+      'persisted-queue:v1:wk:event-queue:items': JSON.stringify([withId('cut')]),
+      'persisted-queue:v1:wk:event-queue:seen': JSON.stringify({ 'ctx-cut': 3 }),
+    });
+    dropLibraryCallsOf(storage, 'wk', new Set(['cut']));
+    expect(JSON.parse(storage.data.get(QUEUE.replace(/:items$/, ':seen'))!)).toEqual({ 'ctx-new': 1 });
+    expect([...storage.data.keys()].filter(key => key.startsWith('persisted-queue:v1:wk:event-queue'))).toEqual([]);
   });
 
   it('leaves a queue that is not the library\'s JSON, and never throws', () => {

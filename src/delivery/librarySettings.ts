@@ -219,9 +219,19 @@ export function libraryQueueMessageIds(storage: KeyValueStorage | undefined, wri
 export function dropLibraryCallsOf(storage: KeyValueStorage | undefined, writeKey: string, messageIds: ReadonlySet<string>): void {
   try {
     if (!storage) return;
-    for (const { key, items } of libraryQueues(storage, writeKey)) {
-      const left = items?.filter(item => !messageIds.has(item?.event?.messageId as string));
-      if (left && left.length < items!.length) storage.setItem(key, JSON.stringify(left));
+    for (const { key, items = [] } of libraryQueues(storage, writeKey)) {
+      const gone = new Set(items.filter(item => messageIds.has(item?.event?.messageId as string)));
+      if (!gone.size) continue;
+      const left = items.filter(item => !gone.has(item));
+      if (left.length) storage.setItem(key, JSON.stringify(left));
+      else storage.removeItem(key);
+      // Their tries, by context id: nothing of them is left behind (the user said no).
+      const seenKey = key.replace(/:items$/, ':seen');
+      const seen: unknown = JSON.parse(storage.getItem(seenKey) ?? '{}');
+      if (!seen || typeof seen !== 'object') continue;
+      for (const item of gone) delete (seen as Record<string, unknown>)[String(item?.id)];
+      if (Object.keys(seen).length) storage.setItem(seenKey, JSON.stringify(seen));
+      else storage.removeItem(seenKey);
     }
   } catch {
     // storage that refuses: the library could not have kept its queue there either
