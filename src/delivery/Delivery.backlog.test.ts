@@ -188,4 +188,19 @@ describe('Delivery restoring a stored backlog', () => {
     expect(sent).toEqual(['identify u', 'click while-pending as u']);
     expect(storage.getItem(callStoreKey('wk'))).toBeNull();
   });
+
+  it("the user's identify is stamped no later than the calls an earlier load of theirs kept, so that Segment orders it first", async () => {
+    const storage = countingStorage().storage;
+    backlog(storage, 2); // captured a minute ago, by the user's previous page
+    const stamps: Array<[string, number]> = [];
+    const transport: Transport = {
+      startSession: (userId, at) => void stamps.push([`identify ${userId}`, at.getTime()]),
+      send: call => void stamps.push([String(call.properties.subject), call.timestamp.getTime()]),
+    };
+    const d = load(storage, transport);
+    d.enqueue(clickCall('new'));
+    await advance(10_000);
+    expect(stamps.map(([what]) => what)).toEqual(['identify u', 'old-0', 'old-1', 'new']);
+    expect(stamps[0][1]).toBeLessThanOrEqual(Math.min(...stamps.slice(1).map(([, at]) => at)));
+  });
 });

@@ -198,9 +198,9 @@ export class Delivery {
 
   private startSession(transport: Transport, userId: string | undefined) {
     this.sessionUserId = userId;
-    const next = this.queue.firstCall();
-    const now = new Date(this.scheduler.wallNow());
-    const timestamp = next && next.call.timestamp < now ? next.call.timestamp : now;
+    // No later than the first call it goes with: the queue's, or one an earlier load of this user kept.
+    let timestamp = new Date(this.scheduler.wallNow());
+    for (const at of [this.queue.firstCall()?.call.timestamp, userId && this.carryOver?.restored.oldest(userId)]) if (at && at < timestamp) timestamp = at;
     try {
       transport.startSession(userId, timestamp);
     } catch (error) {

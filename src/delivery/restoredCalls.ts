@@ -109,6 +109,12 @@ export class RestoredCalls {
     for (const stored of mine) if (taken.has(stored.messageId)) this.taken.push(stored);
   }
 
+  /** The capture time of the oldest read call of `owner`, not taken yet (its session's identify goes no later). */
+  oldest(owner: string): Date | undefined {
+    // Read oldest first (the store's order).
+    return this.unclaimed.find(stored => stored.owner === owner)?.call.timestamp;
+  }
+
   /** Takes the read calls of `owner`, as {@link RestoredCalls.take}, and forgets the others: they stay stored, for a later load of theirs. */
   takeOnly(owner: string): void {
     this.take(owner);
