@@ -84,7 +84,8 @@ describe('ConsentedDelivery', () => {
     leaves.forEach(leave => leave());
     expect(forget).toHaveBeenCalled(); // a "no" still removes what the browser keeps
 
-    const switchedOff = new ConsentedDelivery(options);
+    // Its library ran: what it stores as the page goes carries the period's ids (`period` tells them).
+    const switchedOff = new ConsentedDelivery({ ...options, period: () => () => true });
     switchedOff.start();
     switchedOff.stop(); // the user's "no" in this page: its library stores its queues as the page goes
     expect(forget).toHaveBeenCalledTimes(2);
@@ -112,6 +113,22 @@ describe('ConsentedDelivery', () => {
     leftByThisPeriod = true;
     leaves.forEach(leave => leave());
     expect(forget).toHaveBeenCalledTimes(1);
+  });
+
+  it('a page switched off before its library loaded (no id of its own) leaves what another tab keeps alone as it is hidden or left', () => {
+    const leaves: Array<() => void> = [];
+    const forget = jest.fn();
+    const consented = new ConsentedDelivery({
+      create: () => ({ enqueue: () => {}, stop: () => {} }),
+      forget,
+      onPageLeave: (leave: () => void) => leaves.push(leave),
+      period: () => undefined, // no anonymous id known: the library never loaded, none is in the browser
+    });
+    consented.start();
+    consented.stop();
+    forget.mockClear();
+    leaves.forEach(leave => leave());
+    expect(forget).not.toHaveBeenCalled();
   });
 
   it('restart: the session ends as at a "no" (its library cut, calls captured before dropped), a new one begins, the browser is left alone', () => {

@@ -63,7 +63,7 @@ export class ConsentedDelivery {
   private state: SwitchState = { kind: 'waiting' };
   /** The page-leave listener of switched-off analytics is registered (once, at the first switch-off of a session). */
   private listening = false;
-  /** What tells each period that ended in this page (see `periodOf`; undefined: it cannot be told). */
+  /** What tells each period that ended in this page (see `periodOf`; undefined: no id of its own, its library never loaded). */
   private ended: Array<(() => boolean) | undefined> = [];
 
   constructor(private readonly options: ConsentedDeliveryOptions) {}
@@ -149,10 +149,11 @@ export class ConsentedDelivery {
     if (previous.kind !== 'on' || this.listening) return;
     this.listening = true;
     // Registered now, after the library's own listeners: runs after they have stored their queues. Only where
-    // something of a period that ended here is there (or that cannot be told): what another tab keeps since (a
-    // "yes" this page is not told of, its own ids) is theirs, removed with the rest it lost their events.
+    // something of a period that ended here is there: what another tab keeps since (a "yes" this page is not told
+    // of, its own ids) is theirs, removed with the rest it lost their events. A period with no id of its own (its
+    // library never loaded) left nothing; a library arriving late is cut off and its calls removed by id.
     this.options.onPageLeave(() => {
-      if (this.state.kind === 'off' && this.ended.some(leftovers => !leftovers || leftovers())) this.options.forget();
+      if (this.state.kind === 'off' && this.ended.some(leftovers => leftovers?.())) this.options.forget();
     });
   }
 

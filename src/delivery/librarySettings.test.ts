@@ -251,13 +251,14 @@ describe('dropLibraryCallsOf', () => {
     expect(JSON.parse(storage.data.get(OTHER_KEYS_QUEUE)!)).toEqual([item('cut-1')]);
   });
 
-  it("removes their tries from the queue's record too (by context id), and the record once empty: nothing of them is left behind", () => {
+  it("keeps in the queue's record of tries (by context id) those of the calls left only, and removes it once empty: nothing of the removed or sent calls is left behind", () => {
     const withId = (messageId: string) => ({ ...item(messageId), id: `ctx-${messageId}` });
     const storage = storageWith({
       [QUEUE]: JSON.stringify([withId('cut'), withId('new')]),
-      [QUEUE.replace(/:items$/, ':seen')]: JSON.stringify({ 'ctx-cut': 8, 'ctx-new': 1 }),
+      // `ctx-sent`: a call the library retried and delivered (it never prunes the record)
+      [QUEUE.replace(/:items$/, ':seen')]: JSON.stringify({ 'ctx-cut': 8, 'ctx-new': 1, 'ctx-sent': 2 }),
       'persisted-queue:v1:wk:event-queue:items': JSON.stringify([withId('cut')]),
-      'persisted-queue:v1:wk:event-queue:seen': JSON.stringify({ 'ctx-cut': 3 }),
+      'persisted-queue:v1:wk:event-queue:seen': JSON.stringify({ 'ctx-cut': 3, 'ctx-sent': 1 }),
     });
     dropLibraryCallsOf(storage, 'wk', new Set(['cut']));
     expect(JSON.parse(storage.data.get(QUEUE.replace(/:items$/, ':seen'))!)).toEqual({ 'ctx-new': 1 });

@@ -225,12 +225,14 @@ export function dropLibraryCallsOf(storage: KeyValueStorage | undefined, writeKe
       const left = items.filter(item => !gone.has(item));
       if (left.length) storage.setItem(key, JSON.stringify(left));
       else storage.removeItem(key);
-      // Their tries, by context id: nothing of them is left behind (the user said no).
+      // The record of tries (by context id) keeps those of the calls left only: the library never prunes it, and
+      // nothing of the calls it sent or of those removed is left behind (the user said no).
       const seenKey = key.replace(/:items$/, ':seen');
       const seen: unknown = JSON.parse(storage.getItem(seenKey) ?? '{}');
       if (!seen || typeof seen !== 'object') continue;
-      for (const item of gone) delete (seen as Record<string, unknown>)[String(item?.id)];
-      if (Object.keys(seen).length) storage.setItem(seenKey, JSON.stringify(seen));
+      const ids = new Set(left.map(item => String(item?.id)));
+      const kept = Object.entries(seen).filter(([id]) => ids.has(id));
+      if (kept.length) storage.setItem(seenKey, JSON.stringify(Object.fromEntries(kept)));
       else storage.removeItem(seenKey);
     }
   } catch {
