@@ -153,7 +153,7 @@ export class ConsentedDelivery {
     // of, its own ids) is theirs, removed with the rest it lost their events. A period with no id of its own (its
     // library never loaded) left nothing; a library arriving late is cut off and its calls removed by id.
     this.options.onPageLeave(() => {
-      if (this.state.kind === 'off' && this.ended.some(leftovers => leftovers?.())) this.options.forget();
+      if (this.state.kind === 'off' && this.ended.some(holds => holds?.())) this.options.forget();
     });
   }
 
