@@ -63,8 +63,8 @@ export class ConsentedDelivery {
   private state: SwitchState = { kind: 'waiting' };
   /** The page-leave listener of switched-off analytics is registered (once, at the first switch-off of a session). */
   private listening = false;
-  /** What tells each period that ended in this page (see `periodOf`; undefined: no id of its own, its library never loaded). */
-  private ended: Array<(() => boolean) | undefined> = [];
+  /** What tells each period that ended in this page (see `periodOf`; none for one with no id of its own: its library never loaded). */
+  private ended: Array<() => boolean> = [];
 
   constructor(private readonly options: ConsentedDeliveryOptions) {}
 
@@ -130,7 +130,7 @@ export class ConsentedDelivery {
     const previous = this.state;
     // Before anything is removed (cutting the library off removes what the browser keeps).
     const leftovers = previous.kind === 'on' ? this.periodOf(previous.session) : undefined;
-    if (previous.kind === 'on') this.ended.push(leftovers);
+    if (leftovers) this.ended.push(leftovers);
     this.state = { kind: 'off' };
     if (previous.kind === 'on') this.end(previous.session);
     this.options.forget();
@@ -153,7 +153,7 @@ export class ConsentedDelivery {
     // of, its own ids) is theirs, removed with the rest it lost their events. A period with no id of its own (its
     // library never loaded) left nothing; a library arriving late is cut off and its calls removed by id.
     this.options.onPageLeave(() => {
-      if (this.state.kind === 'off' && this.ended.some(holds => holds?.())) this.options.forget();
+      if (this.state.kind === 'off' && this.ended.some(holds => holds())) this.options.forget();
     });
   }
 
