@@ -238,8 +238,12 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * 50 ms; it runs whether or not the library has loaded): 32208 B, budget
  * 31.5 KB. Then `identify` stamped no later than the calls an earlier load
  * of the user kept (restored events were ordered before it): 32239 B.
+ * Then (2026-12-07) the user's stored choice waiting for sign-in (the
+ * user's ref read) rather than for a `userIdTransform`'s answer (one that
+ * never answered held the events until the page was left, which dropped
+ * them; it is wired as the identity is built): 32274 B, budget 31.75 KB.
  */
-const OWN_CODE_LIMIT = 31.5 * 1024;
+const OWN_CODE_LIMIT = 31.75 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];
 
 const failures = [];

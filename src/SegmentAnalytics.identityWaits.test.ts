@@ -81,3 +81,35 @@ describe('SegmentAnalytics: how long events wait for the identity', () => {
     },
   );
 });
+
+describe("SegmentAnalytics: the user's stored choice waits for sign-in, not for their transform", () => {
+  it.each([
+    ['answers with nothing stored', 'absent', []],
+    ['is not read in time', 'never', ["the user's analytics choice was not known after 3000 ms"]],
+  ])(
+    'a userIdTransform that never answers: the choice %s after sign-in, the default applies and the events go out anonymously',
+    async (_, answer, choiceWarnings) => {
+      let signIn!: () => void;
+      const signedIn = new Promise<void>(resolve => (signIn = resolve));
+      const identityApi = identityAnswering(async () => {
+        await signedIn;
+        return { type: 'user', userEntityRef: REF, ownershipEntityRefs: [REF] };
+      });
+      const userIdTransform = () => new Promise<string>(() => {});
+      const storageApi = answer === 'never' ? storageAfterSignIn(new Promise(() => {}), 0) : storageAfterSignIn(signedIn, 50);
+      const analytics = SegmentAnalytics.fromConfig(
+        new ConfigReader({ app: { analytics: { segment: { testMode: true, identityTimeoutMs: 2000 } } } }),
+        { identityApi, userIdTransform, storageApi },
+      );
+      analytics.captureEvent({ action: 'navigate', subject: '/', context }); // the sign-in page
+      await jest.advanceTimersByTimeAsync(5000);
+      signIn();
+      analytics.captureEvent({ action: 'signIn', subject: 'success', context });
+      // The choice's wait (3 s after sign-in at most), the identity's (2 s), the page call's title (3 s).
+      await jest.advanceTimersByTimeAsync(10_000);
+      expect(sent()).toEqual(['page: anonymous', 'track:signIn anonymous']);
+      const warnings = [...choiceWarnings, "the user's identity was not known after 2000 ms"];
+      expect(warn.mock.calls.map(c => String(c[0]))).toEqual(warnings.map(w => expect.stringContaining(w)));
+    },
+  );
+});

@@ -76,7 +76,7 @@ export function createEventPath(parts: PathParts): (event: BackstageEvent, at?: 
       scheduler: browserScheduler,
       warn: parts.warnOnce,
       // The choice is the user's: it is not known before they sign in (the user-settings backend's storage).
-      userKnown: identity?.userId,
+      userKnown: parts.signedIn,
     });
   }
   // 3. Privacy: with user expressions, wait for the engine to compile them (`waitForRules`, above:

@@ -35,6 +35,12 @@ export type PathParts = {
   whenReady?: Promise<unknown>;
   /** `delivery: backend`: the relay answered a call 401 (its cookie is refreshed). */
   relayRefused?: () => boolean;
+  /**
+   * Settles once the user has signed in (their entity ref read) or their
+   * identity failed: before their id where a transform is slow, and also
+   * where it never answers. Never without an identity API.
+   */
+  signedIn?: Promise<void>;
   /** Where the user's own choice is kept; absent: no per-user choice. */
   storageApi?: StorageApi;
   /** The instance's hold on its write key: what it starts is stopped should it give the key up. */
@@ -95,16 +101,23 @@ export function setUpPathParts(
   const privacy = createPrivacy(config.privacy, { salt, pseudonyms, onPageLeave: listenForPageLeave, warnOnce });
   const { groups } = config.team;
   const warn = (message: string) => logger.warn(message);
-  const onUser = pseudonyms && ((ref: string, userId: Promise<string>) => pseudonyms.expectOwn(ref, userId));
+  // Signed in once the user's ref is read, whatever their transform then does (the user's stored choice waits for it).
+  let signIn = () => {};
+  const signedIn = new Promise<void>(resolve => (signIn = () => resolve()));
+  const onUser = (ref: string, userId: Promise<string>) => {
+    signIn();
+    pseudonyms?.expectOwn(ref, userId);
+  };
   // The same function as the pseudonyms' where there is one (asked once per ref); else the choice's ('sha-256' or none).
   const userIdTransform = transform ?? choice.userIdTransform;
   const identity =
     identityApi && withGroups(
       resolveIdentity({ identityApi, transform: userIdTransform, salt, groups, groupTimeoutMs: groupTimeoutMs(config.identityTimeoutMs), warn, onUser }),
     );
+  identity?.userId.then(signIn, signIn);
   if (identity) relay.followUser?.(identity.userId);
   // A transform given in code wins over the config's: calls kept for the next load are made under it too.
   const kind: TransformKind = typeof transform === 'function' ? 'function' : transform ?? 'none';
   const settings = { ...config, callSettings: withTransform(config.callSettings, kind) };
-  return { config: settings, logger, warnOnce, privacy, identity, whenReady: relay.whenReady, relayRefused: relay.refused, storageApi: app.storageApi, hold };
+  return { config: settings, logger, warnOnce, privacy, identity, whenReady: relay.whenReady, relayRefused: relay.refused, storageApi: app.storageApi, hold, signedIn: identity && signedIn };
 }

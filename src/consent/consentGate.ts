@@ -59,7 +59,8 @@ export type ConsentGateOptions<T> = {
   /** One warning (the caller logs it once per topic). */
   warn(topic: string, message: string): void;
   /**
-   * Settles once the signed-in user is known (their id, or its failure).
+   * Settles once the signed-in user is known (their entity ref read, or
+   * their identity's failure; not waiting for a transform of it).
    * The choice is the user's: a StorageApi that keeps it per user (the
    * user-settings backend) answers only once they have signed in. Should
    * `waitMs` run out before, the default does not apply: events keep
