@@ -80,7 +80,8 @@ describe('dev harness in Chromium', { skip: missing, concurrency: TESTS_AT_ONCE 
     const bodies = h.browser.requests.map(r => `${r.url} ${r.body}`).join('\n');
     assert.ok(!bodies.includes(GUEST) && !bodies.includes(encodeURIComponent(GUEST)), 'plaintext ref in a request');
 
-    // The remaining core actions, and a screenshot of the harness for the README.
+    // The remaining core actions, and a screenshot of the harness (the README's docs/harness.png is a copy of it:
+    // written there, every run would change a tracked file, the collector's port being in it).
     for (const name of ['search', 'discover', 'create', 'not-found', 'custom']) {
       await page.click(`[data-testid=fire-${name}]`);
     }
@@ -92,8 +93,8 @@ describe('dev harness in Chromium', { skip: missing, concurrency: TESTS_AT_ONCE 
     const custom = all.find(m => m.event === 'deploy');
     assert.deepEqual([custom?.properties.value, custom?.properties.attributes], [42, { environment: 'staging', dryRun: true }]);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=received] li').length >= 8);
-    mkdirSync('docs', { recursive: true });
-    await page.screenshot({ path: 'docs/harness.png' });
+    mkdirSync('.e2e-artifacts', { recursive: true });
+    await page.screenshot({ path: '.e2e-artifacts/harness.png' });
 
     // A campaign in the URL, then none: the library's enrichment follows the query string of each event.
     await page.evaluate(() => history.replaceState(history.state, '', `${location.pathname}?utm_campaign=e2e-launch&utm_source=mail`));
