@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { nextMillisecond } from './__testUtils__/fakeTime';
+import { wireAtHome } from './__testUtils__/wireAtHome';
 import { setupWireCollector, silentStorageApi, userIdentity } from './__testUtils__/wireTest';
 
 // A user's entity page is titled with their name, set by the page a moment
@@ -14,16 +15,7 @@ const NAME_TITLE = 'Zelda Displayname | Backstage';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** The app on its home page, the library loaded and its first page call sent. */
-async function atHome() {
-  const app = wire.create({ userIdTransform: 'sha-256' }, { identityApi: userIdentity('user:default/jane') });
-  window.history.pushState({}, '', '/home');
-  app.analytics.captureEvent({ action: 'navigate', subject: '/home', attributes: { n: 0 }, context: ctx });
-  await jest.advanceTimersByTimeAsync(200);
-  document.title = 'Home | Backstage';
-  await app.waitFor(m => m.some(x => x.properties?.attributes?.n === 0));
-  nextMillisecond();
-  return app;
-}
+const atHome = () => wireAtHome(wire, { userIdTransform: 'sha-256' }, ctx, 'Home | Backstage');
 
 /** Moves to `path` the way Backstage does: the URL, then the navigate event. */
 function navigate(analytics: Awaited<ReturnType<typeof atHome>>['analytics'], path: string, n: number) {

@@ -119,7 +119,7 @@ export function createDelivery(
     logger,
     beforeSend: call => atHandOver(call, current()),
     // Only page calls wait for a title: the document is looked at for those alone.
-    holdMs: (call, clock) => (call.type === 'page' ? titleWaitMs(call, currentAsSent(), clock) : 0),
+    holdMs: (call, clock) => (call.type === 'page' ? titleWaitMs(call, { ...currentAsSent(), loadingSeenAt: titles.loadingSeenAt() }, clock) : 0),
     store,
     storedOwner,
     // Only a store other tabs share needs a ledger (in the library's chunk, loaded by then); in memory, each page has its own.

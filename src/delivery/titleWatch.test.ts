@@ -33,4 +33,24 @@ describe('watchTitles', () => {
     // A page shown without setting a title of its own has none.
     expect(seen.titleOfPage?.(`${window.location.origin}/docs`)).toBeUndefined();
   });
+
+  it('tells when the page was last seen loading: an indicator without a value, looked at when asked', () => {
+    let now = 0;
+    const titles = watchTitles(() => now);
+    expect(titles.loadingSeenAt()).toBeUndefined();
+    const gauge = document.createElement('div');
+    gauge.setAttribute('role', 'progressbar');
+    gauge.setAttribute('aria-valuenow', '40');
+    document.body.append(gauge);
+    expect(titles.loadingSeenAt()).toBeUndefined();
+    const spinner = document.createElement('span');
+    spinner.setAttribute('role', 'progressbar');
+    document.body.append(spinner);
+    now = 300;
+    expect(titles.loadingSeenAt()).toBe(300);
+    spinner.remove();
+    now = 700;
+    expect(titles.loadingSeenAt()).toBe(300);
+    gauge.remove();
+  });
 });

@@ -1,8 +1,18 @@
 import { CurrentDocument, pageOf } from '../mapping/pageHistory';
 import { MonotonicClock, monotonicClock } from '../time/monotonicClock';
 
-/** What {@link watchTitles} returns: the document as it is now, with its titles' history. */
-export type TitleWatch = { look(): CurrentDocument };
+/**
+ * What {@link watchTitles} returns: the document as it is now, with its
+ * titles' history; and when the page was last seen loading (see
+ * {@link CurrentDocument.loadingSeenAt}), looked at only when asked.
+ */
+export type TitleWatch = { look(): CurrentDocument; loadingSeenAt(): number | undefined };
+
+/**
+ * A progress indicator without a value: content still loading (Backstage's
+ * `Progress`, Material UI's spinners and bars); one with a value is a gauge.
+ */
+const LOADING = '[role="progressbar"]:not([aria-valuenow])';
 
 /** Pages whose last title is remembered (the newest). */
 const PAGES_KEPT = 20;
@@ -25,6 +35,7 @@ const PAGES_KEPT = 20;
 export function watchTitles(now: MonotonicClock = monotonicClock(), onSet?: (href: string, title: string) => void): TitleWatch {
   let title = document.title;
   let changedAt = now();
+  let loadingAt: number | undefined;
   const byPage = new Map<string, string>();
   const notice = () => {
     if (document.title === title) return;
@@ -52,6 +63,10 @@ export function watchTitles(now: MonotonicClock = monotonicClock(), onSet?: (hre
     look() {
       notice();
       return { href: window.location.href, title, titleChangedAt: changedAt, titleOfPage: page => byPage.get(page) };
+    },
+    loadingSeenAt() {
+      if (document.querySelector(LOADING)) loadingAt = now();
+      return loadingAt;
     },
   };
 }

@@ -77,6 +77,11 @@ export type CurrentDocument = {
   titleChangedAt?: number;
   /** The last title a page (see {@link pageOf}) set while it was shown, if known. */
   titleOfPage?: (page: string) => string | undefined;
+  /**
+   * When the page was last seen showing a loading indicator (same clock as
+   * `titleChangedAt`): its content, and with it its title, may still change.
+   */
+  loadingSeenAt?: number;
 };
 
 /**
@@ -126,8 +131,9 @@ export type CallClock = { capturedAt: number; now: number };
 /**
  * How long, from `now`, a page call should still wait for its title: until
  * `document.title` differs from the title at capture and has then stayed the
- * same for `quietMs`; 0 once the document shows another page, or once
- * `maxWaitMs` has passed since capture. Other calls are never held.
+ * same, and the page shown no loading indicator, for `quietMs`; 0 once the
+ * document shows another page, or once `maxWaitMs` has passed since capture.
+ * Other calls are never held.
  *
  * @remarks
  * Every instant here (`capturedAt`, `now`, `titleChangedAt`) is read from
@@ -145,6 +151,6 @@ export function titleWaitMs(
   const left = capturedAt + maxWaitMs - now;
   if (left <= 0) return 0;
   if (call.page.title === current.title) return left;
-  const quietLeft = (current.titleChangedAt ?? -Infinity) + quietMs - now;
+  const quietLeft = Math.max(current.titleChangedAt ?? -Infinity, current.loadingSeenAt ?? -Infinity) + quietMs - now;
   return Math.max(0, Math.min(quietLeft, left));
 }
