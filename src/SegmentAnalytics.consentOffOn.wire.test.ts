@@ -1,49 +1,16 @@
-import { ConfigReader } from '@backstage/config';
-import { StorageApi } from '@backstage/core-plugin-api';
 import { MockStorageApi } from '@backstage/test-utils';
-import { SegmentConsent } from './consent/SegmentConsent';
-import { SegmentAnalytics } from './SegmentAnalytics';
 import { advanceUntil } from './__testUtils__/fakeTime';
 import { CollectedMessage } from './__testUtils__/loopbackCollector';
 import { setupWireCollector, userIdentity } from './__testUtils__/wireTest';
+import { clearCookies, clickOn, consentOf, keptForNextLoad, tracksRefused, trackSubjects } from './__testUtils__/consentWire';
 
 // The real library, sending real HTTP to the embedded collector: a "no"
 // followed by a "yes" in the same page, while the library of the first
 // session still holds an event for a retry.
 
 const wire = setupWireCollector('consent-off-on');
-const context = { routeRef: 'r', pluginId: 'p', extension: 'e' };
-const click = (analytics: SegmentAnalytics, subject: string) => analytics.captureEvent({ action: 'click', subject, context });
-const subjects = (messages: CollectedMessage[]) => messages.filter(m => m.type === 'track').map(m => m.properties.subject);
-const consentOf = (storageApi: StorageApi) => SegmentConsent.fromConfig(new ConfigReader({ app: { analytics: { segment: {} } } }), { storageApi });
 
-/**
- * The subjects of the track calls the library kept in localStorage for the next load (its persisted queues). The
- * new session's identify (or group) may be kept too, where it was still on its way as the page was left (a busy machine).
- */
-function keptForNextLoad(writeKey: string): string[] {
-  return Object.keys(localStorage)
-    .filter(key => key.startsWith(`persisted-queue:v1:${writeKey}:`) && key.endsWith(':items'))
-    .flatMap(key => JSON.parse(localStorage.getItem(key)!) as Array<{ event?: { type?: string; properties?: { subject?: string } } }>)
-    .filter(item => item.event?.type === 'track')
-    .map(item => item.event?.properties?.subject ?? '?');
-}
-
-/** The network down for track requests (the libraries keep their events for a retry): each body refused, and `restore`. */
-function tracksRefused() {
-  const realFetch = globalThis.fetch;
-  const failed: string[] = [];
-  globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-    if (!String(input).endsWith('/t')) return realFetch(input, init);
-    failed.push(String(init?.body));
-    throw new TypeError('Failed to fetch');
-  }) as typeof fetch;
-  return { failed, refused: (subject: string) => failed.some(body => body.includes(`"${subject}"`)), restore: () => (globalThis.fetch = realFetch) };
-}
-
-afterEach(() => {
-  for (const c of document.cookie.split(';')) document.cookie = `${c.split('=')[0].trim()}=; max-age=0; path=/`;
-});
+afterEach(clearCookies);
 
 describe('switched off and on again while the first session\'s library holds an event for a retry', () => {
   it.each([
@@ -52,15 +19,15 @@ describe('switched off and on again while the first session\'s library holds an 
   ])('%s: the event said before the "no" is not kept for the next load; what the new session holds is', async (_, locked) => {
     const storageApi = MockStorageApi.create();
     const { analytics, waitFor, writeKey } = wire.create({}, { storageApi, identityApi: userIdentity('user:default/jane') });
-    click(analytics, 'before');
-    await waitFor(m => subjects(m).includes('before')); // the library is loaded
+    clickOn(analytics, 'before');
+    await waitFor(m => trackSubjects(m).includes('before')); // the library is loaded
     const network = tracksRefused();
     try {
-      click(analytics, 'said-before-no');
+      clickOn(analytics, 'said-before-no');
       await advanceUntil(() => expect(network.refused('said-before-no')).toBe(true));
       await consentOf(storageApi).setDecision('denied');
       await consentOf(storageApi).setDecision('granted'); // before the first session's retry
-      click(analytics, 'after-yes');
+      clickOn(analytics, 'after-yes');
       await advanceUntil(() => expect(network.refused('after-yes')).toBe(true));
       if (locked) localStorage.setItem(`persisted-queue:v1:${writeKey}:dest-Segment.io:lock`, JSON.stringify(Date.now() + 60));
       window.dispatchEvent(new Event('pagehide')); // where each library stores what its queue still holds
@@ -95,13 +62,13 @@ describe('a library still loading when the user switches off, arriving after the
     }) as typeof fetch;
     try {
       const { analytics, writeKey } = wire.create(segment, { storageApi, identityApi: userIdentity('user:default/jane') });
-      click(analytics, 'before');
+      clickOn(analytics, 'before');
       await advanceUntil(() => expect(settingsCalls).toBe(1));
       await consentOf(storageApi).setDecision('denied');
       await consentOf(storageApi).setDecision('granted');
       await advanceUntil(() => expect(settingsCalls).toBe(2));
       down = true;
-      click(analytics, 'after-yes');
+      clickOn(analytics, 'after-yes');
       await advanceUntil(() => expect(failed.some(body => body.includes('after-yes'))).toBe(true));
       releaseFirst(); // the first library arrives, and is cut at once
       await jest.advanceTimersByTimeAsync(2000);
@@ -120,88 +87,6 @@ describe('a library still loading when the user switches off, arriving after the
   });
 });
 
-/**
- * A StorageApi over one stored choice that another tab changes: `elsewhere`
- * stores a decision without telling this page (it was frozen, or in the
- * back/forward cache), as the other tab's `decide` would have made it.
- */
-function choiceChangedElsewhere() {
-  let stored: unknown;
-  const bucket = {
-    snapshot: (key: string) => (stored === undefined ? { key, presence: 'absent' } : { key, presence: 'present', value: stored }),
-    set: async (_key: string, value: unknown) => {
-      stored = value;
-    },
-    observe$: () => ({ subscribe: () => ({ unsubscribe() {}, closed: false }) }),
-  };
-  return { storageApi: { forBucket: () => bucket } as unknown as StorageApi, elsewhere: (value: unknown) => (stored = value) };
-}
-
-describe('switched off and on again in another tab while this page did not run (back/forward cache)', () => {
-  it('shown again: what it held from before goes nowhere (nor to the next load); later events carry a new anonymous id', async () => {
-    const { storageApi, elsewhere } = choiceChangedElsewhere();
-    const { analytics, waitFor, writeKey } = wire.create({}, { storageApi, identityApi: userIdentity('user:default/jane') });
-    click(analytics, 'before');
-    const first = await waitFor(m => subjects(m).includes('before'));
-    const oldId = first.find(m => m.type === 'track')!.anonymousId;
-    const realFetch = globalThis.fetch;
-    let down = true;
-    globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-      if (down && String(input).endsWith('/t')) throw new TypeError('Failed to fetch');
-      return realFetch(input, init);
-    }) as typeof fetch;
-    try {
-      click(analytics, 'held-before-no');
-      await jest.advanceTimersByTimeAsync(500);
-      // The other tab: "no" (it removed what analytics kept in the browser), then "yes", a period of its own.
-      for (const key of Object.keys(localStorage)) localStorage.removeItem(key);
-      for (const c of document.cookie.split(';')) document.cookie = `${c.split('=')[0].trim()}=; max-age=0; path=/`;
-      elsewhere({ decision: 'granted', decidedAt: new Date(Date.now() + 1).toISOString(), offAt: new Date().toISOString() });
-      window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
-      down = false;
-      click(analytics, 'after');
-      const all = await waitFor(m => subjects(m).includes('after'));
-      await jest.advanceTimersByTimeAsync(60_000); // well past the first library's back-off
-      window.dispatchEvent(new Event('pagehide'));
-      expect(keptForNextLoad(writeKey)).toEqual([]);
-      const sent = (await wire.collector.messages()).filter(m => m.writeKey === writeKey);
-      expect(subjects(sent)).toEqual(['before', 'after']);
-      const after = all.find(m => m.properties?.subject === 'after')!;
-      expect(after.anonymousId).toEqual(expect.any(String));
-      expect(after.anonymousId).not.toBe(oldId);
-      expect(after.userId).toBe('user:default/jane');
-    } finally {
-      globalThis.fetch = realFetch;
-    }
-  });
-});
-
-describe('switched off and on again on another device (the settings backend), this page told only the "yes"', () => {
-  it('a new session: what the first held goes nowhere; it goes on with the id the browser keeps, as every load of it does; its retries kept for the next load', async () => {
-    const { storageApi, elsewhere } = choiceChangedElsewhere();
-    const { analytics, waitFor, writeKey } = wire.create({}, { storageApi, identityApi: userIdentity('user:default/jane') });
-    click(analytics, 'before');
-    const first = await waitFor(m => subjects(m).includes('before'));
-    const browserId = first.find(m => m.type === 'track')!.anonymousId;
-    const network = tracksRefused();
-    try {
-      click(analytics, 'held-before-no');
-      await advanceUntil(() => expect(network.refused('held-before-no')).toBe(true));
-      // This browser's stores untouched by the "no": it was said elsewhere.
-      elsewhere({ decision: 'granted', decidedAt: new Date(Date.now() + 1).toISOString(), offAt: new Date().toISOString() });
-      window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
-      click(analytics, 'after');
-      await advanceUntil(() => expect(network.refused('after')).toBe(true));
-      expect(JSON.parse(network.failed.find(body => body.includes('"after"'))!).anonymousId).toBe(browserId);
-      window.dispatchEvent(new Event('pagehide'));
-      await jest.advanceTimersByTimeAsync(300);
-      expect(keptForNextLoad(writeKey)).toEqual(['after']);
-    } finally {
-      network.restore();
-    }
-  });
-});
-
 describe('another tab closed at the moment of the "no" (it stores its queue and ids as it goes, after the "no")', () => {
   it.each([
     ['switched on again 3 s later', 3000],
@@ -209,14 +94,14 @@ describe('another tab closed at the moment of the "no" (it stores its queue and 
   ])('%s: what it stored is not sent, and the new session has a fresh anonymous id', async (_, onAfterMs) => {
     const storageApi = MockStorageApi.create();
     const { analytics, waitFor, writeKey } = wire.create({}, { storageApi, identityApi: userIdentity('user:default/jane') });
-    click(analytics, 'before');
-    const first = await waitFor(m => subjects(m).includes('before'));
+    clickOn(analytics, 'before');
+    const first = await waitFor(m => trackSubjects(m).includes('before'));
     const oldId = first.find(m => m.type === 'track')!.anonymousId;
     const network = tracksRefused();
     let leftBehind: [string, string][] = [];
     let cookies: string[] = [];
     try {
-      click(analytics, 'held-in-the-closing-tab');
+      clickOn(analytics, 'held-in-the-closing-tab');
       await advanceUntil(() => expect(network.refused('held-in-the-closing-tab')).toBe(true));
       // What the closing tab's pagehide writes (its library's queue, the ids), as this page's own would.
       window.dispatchEvent(new Event('pagehide'));
@@ -233,11 +118,11 @@ describe('another tab closed at the moment of the "no" (it stores its queue and 
     for (const cookie of cookies) document.cookie = `${cookie}; path=/`;
     await jest.advanceTimersByTimeAsync(onAfterMs);
     await consentOf(storageApi).setDecision('granted');
-    click(analytics, 'after-yes');
-    const all = await waitFor(m => subjects(m).includes('after-yes'));
+    clickOn(analytics, 'after-yes');
+    const all = await waitFor(m => trackSubjects(m).includes('after-yes'));
     await jest.advanceTimersByTimeAsync(10_000);
     const sent = (await wire.collector.messages()).filter(m => m.writeKey === writeKey);
-    expect(subjects(sent)).toEqual(['before', 'after-yes']);
+    expect(trackSubjects(sent)).toEqual(['before', 'after-yes']);
     const after = all.find(m => m.properties?.subject === 'after-yes')!;
     expect(after.anonymousId).toEqual(expect.any(String));
     expect(after.anonymousId).not.toBe(oldId);
@@ -254,32 +139,32 @@ describe('a "yes" after a "no" in the same page', () => {
     const storageApi = MockStorageApi.create();
     const options = signedIn ? { storageApi, identityApi: userIdentity('user:default/jane') } : { storageApi };
     const first = wire.create({}, options);
-    click(first.analytics, 'before');
-    await first.waitFor(m => subjects(m).includes('before'));
+    clickOn(first.analytics, 'before');
+    await first.waitFor(m => trackSubjects(m).includes('before'));
     await consentOf(storageApi).setDecision('denied');
     await jest.advanceTimersByTimeAsync(5000);
     await consentOf(storageApi).setDecision('granted');
-    click(first.analytics, 'after');
-    const fresh = anonymousIdOf(await first.waitFor(m => subjects(m).includes('after')), 'after');
+    clickOn(first.analytics, 'after');
+    const fresh = anonymousIdOf(await first.waitFor(m => trackSubjects(m).includes('after')), 'after');
     const second = wire.create({}, options);
-    click(second.analytics, 'second');
-    const fromSecond = await second.waitFor(m => subjects(m).includes('second'));
-    click(first.analytics, 'later');
-    const fromFirst = await first.waitFor(m => subjects(m).includes('later'));
+    clickOn(second.analytics, 'second');
+    const fromSecond = await second.waitFor(m => trackSubjects(m).includes('second'));
+    clickOn(first.analytics, 'later');
+    const fromFirst = await first.waitFor(m => trackSubjects(m).includes('later'));
     expect({ second: anonymousIdOf(fromSecond, 'second'), later: anonymousIdOf(fromFirst, 'later') }).toEqual({ second: fresh, later: fresh });
   });
 
   it("agent.disableCookies: the \"yes\" leaves the identity cookies another Segment instance on the domain wrote, and does not take their id", async () => {
     const storageApi = MockStorageApi.create();
     const { analytics, waitFor } = wire.create({ agent: { disableCookies: true } }, { storageApi, identityApi: userIdentity('user:default/jane') });
-    click(analytics, 'before');
-    await waitFor(m => subjects(m).includes('before'));
+    clickOn(analytics, 'before');
+    await waitFor(m => trackSubjects(m).includes('before'));
     await consentOf(storageApi).setDecision('denied');
     await jest.advanceTimersByTimeAsync(5000);
     document.cookie = `ajs_anonymous_id=${encodeURIComponent(JSON.stringify('other-site-anonymous-id'))}; path=/`;
     await consentOf(storageApi).setDecision('granted');
-    click(analytics, 'after');
-    const messages = await waitFor(m => subjects(m).includes('after'));
+    clickOn(analytics, 'after');
+    const messages = await waitFor(m => trackSubjects(m).includes('after'));
     expect(document.cookie).toContain('ajs_anonymous_id=');
     expect(anonymousIdOf(messages, 'after')).not.toBe('other-site-anonymous-id');
   });

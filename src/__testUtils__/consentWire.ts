@@ -29,3 +29,27 @@ export const trackSubjects = (messages: CollectedMessage[]) => messages.filter(m
 export function clearCookies(): void {
   for (const c of document.cookie.split(';')) document.cookie = `${c.split('=')[0].trim()}=; max-age=0; path=/`;
 }
+
+/**
+ * The subjects of the track calls the library kept in localStorage for the next load (its persisted queues). The
+ * new session's identify (or group) may be kept too, where it was still on its way as the page was left (a busy machine).
+ */
+export function keptForNextLoad(writeKey: string): string[] {
+  return Object.keys(localStorage)
+    .filter(key => key.startsWith(`persisted-queue:v1:${writeKey}:`) && key.endsWith(':items'))
+    .flatMap(key => JSON.parse(localStorage.getItem(key)!) as Array<{ event?: { type?: string; properties?: { subject?: string } } }>)
+    .filter(item => item.event?.type === 'track')
+    .map(item => item.event?.properties?.subject ?? '?');
+}
+
+/** The network down for track requests (the libraries keep their events for a retry): each body refused, and `restore`. */
+export function tracksRefused() {
+  const realFetch = globalThis.fetch;
+  const failed: string[] = [];
+  globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    if (!String(input).endsWith('/t')) return realFetch(input, init);
+    failed.push(String(init?.body));
+    throw new TypeError('Failed to fetch');
+  }) as typeof fetch;
+  return { failed, refused: (subject: string) => failed.some(body => body.includes(`"${subject}"`)), restore: () => (globalThis.fetch = realFetch) };
+}

@@ -1,59 +1,8 @@
-import { ConfigReader } from '@backstage/config';
-import { callSettingsOf, withTransform } from '../config/callSettings';
 import { countingStorage } from '../__testUtils__/deliveryTestKit';
-import { callStoreKey, createCallStore, STORED_CALL_MAX_AGE_MS, StoredCall } from './callStore';
-import { memoryStorage, NOW, quiet, stored, storeOn, tabView } from '../__testUtils__/callStoreKit';
+import { callStoreKey, createCallStore, STORED_CALL_MAX_AGE_MS } from './callStore';
+import { memoryStorage, NOW, stored, storeOn } from '../__testUtils__/callStoreKit';
 
 describe('createCallStore', () => {
-  it('tabs left at the same moment (each reading the shared key without the others\' calls): the next load has every call, and takes each once', () => {
-    const browser = memoryStorage();
-    storeOn(browser).store.save([stored('earlier', 9000)]);
-    const logger = { warn: jest.fn(), info: jest.fn() };
-    const [a, b, c] = [1, 2, 3].map(() => createCallStore({ storage: tabView(browser), writeKey: 'wk', now: () => NOW, logger }));
-    a.save([stored('a1', 3000), stored('a2', 2000)]);
-    b.save([stored('b1', 1500)]);
-    c.save([stored('c1', 1000)]);
-    expect(logger.warn).not.toHaveBeenCalled();
-
-    const next = storeOn(browser).store;
-    const ids = ['earlier', 'a1', 'a2', 'b1', 'c1'];
-    expect(next.load().map(s => s.messageId)).toEqual(ids);
-    expect([...next.take(ids)].sort()).toEqual([...ids].sort());
-    expect(storeOn(browser).store.load()).toEqual([]);
-    expect([...browser.data.keys()]).toEqual([]);
-  });
-
-  it('copies do not pile up where no load sends them (the CDN blocked): a page loading folds them into the shared key', () => {
-    const browser = memoryStorage();
-    for (let load = 0; load < 6; load++) {
-      const { store } = storeOn(browser);
-      store.save([stored(`load-${load}`, 6000 - load)]);
-    }
-    // The last load's own copy and the shared key, which holds every load's calls.
-    expect([...browser.data.keys()].length).toBe(2);
-    expect(storeOn(browser).store.load().map(s => s.messageId)).toEqual(['load-0', 'load-1', 'load-2', 'load-3', 'load-4', 'load-5']);
-  });
-
-  it('folding keeps the bounds of the shared key, and a store that refuses writes keeps the copies', () => {
-    const browser = memoryStorage();
-    createCallStore({ storage: browser, writeKey: 'wk', now: () => NOW, logger: quiet(), pageId: 'a', maxCalls: 3 }).save(
-      ['a1', 'a2', 'a3'].map((id, i) => stored(id, 9000 - i)),
-    );
-    // Page b folds a's copy as it loads; its own call then pushes the oldest out of the shared key (at most 3).
-    const logger = quiet();
-    createCallStore({ storage: browser, writeKey: 'wk', now: () => NOW, logger, pageId: 'b', maxCalls: 3 }).save([stored('b1', 100)]);
-    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('could not keep 1 unsent events'));
-    createCallStore({ storage: browser, writeKey: 'wk', now: () => NOW, logger: quiet(), maxCalls: 3 });
-    expect(JSON.parse(browser.data.get(callStoreKey('wk'))!).calls.map((c: StoredCall) => c.messageId)).toEqual(['a2', 'a3', 'b1']);
-    expect([...browser.data.keys()]).toEqual([callStoreKey('wk')]);
-
-    const full = memoryStorage();
-    full.data.set(`${callStoreKey('wk')}:page-gone`, JSON.stringify({ v: 1, calls: [{ ...stored('x'), call: { ...stored('x').call, timestamp: new Date(NOW).toISOString() } }] }));
-    const refusing = { ...full, setItem: () => { throw new DOMException('full', 'QuotaExceededError'); } };
-    createCallStore({ storage: refusing, writeKey: 'wk', now: () => NOW, logger: quiet() });
-    expect([...full.data.keys()]).toEqual([`${callStoreKey('wk')}:page-gone`]);
-  });
-
   it('keeps calls with their capture time, user and messageId, oldest first', () => {
     const storage = memoryStorage();
     const { store } = storeOn(storage);
@@ -218,54 +167,5 @@ describe('createCallStore', () => {
     expect(storage.data.get(callStoreKey('wk'))).toBe(before);
     expect([...storeOn(storage).store.take(['a', 'b'])].sort()).toEqual(['a', 'b']);
     expect(storeOn(storage).store.load().map(s => s.messageId)).toEqual(['other']);
-  });
-
-  it('never sends a call kept under other privacy or user id settings: a load with others removes it, with one warning', async () => {
-    const storage = memoryStorage();
-    const under = (settings?: string, logger = quiet()) =>
-      createCallStore({ storage, writeKey: 'wk', now: () => NOW, logger, settings });
-    under('loose').save([stored('a'), stored('b')]);
-    expect(under('loose').load().map(s => s.messageId)).toEqual(['a', 'b']);
-
-    const logger = quiet();
-    const strict = under('strict', logger);
-    expect(strict.load()).toEqual([]);
-    expect(strict.take(['a', 'b']).size).toBe(0);
-    await Promise.resolve();
-    expect(logger.warn).toHaveBeenCalledTimes(1);
-    expect(logger.warn.mock.calls[0][0]).toMatch(/2 events kept by an earlier page load were not sent: the privacy or user id settings have changed/);
-    // Gone for good: a load back under the first settings finds nothing either.
-    expect(under('loose').load()).toEqual([]);
-    expect([...storage.data.keys()].filter(k => k.startsWith(callStoreKey('wk')))).toEqual([]);
-  });
-
-  it('sends calls kept by a release that did not record its settings under the default settings; a load whose settings shape calls removes them, with the warning', async () => {
-    const storage = memoryStorage();
-    const keptByOldRelease = () => createCallStore({ storage, writeKey: 'wk', now: () => NOW, logger: quiet() }).save([stored('old')]);
-    keptByOldRelease();
-    const defaults = withTransform(callSettingsOf(undefined), 'none');
-    expect(createCallStore({ storage, writeKey: 'wk', now: () => NOW, logger: quiet(), settings: defaults }).load().map(s => s.messageId)).toEqual(['old']);
-
-    const logger = quiet();
-    const searchTermsRedacted = withTransform(callSettingsOf(new ConfigReader({ redact: { searchTerms: true } })), 'none');
-    expect(createCallStore({ storage, writeKey: 'wk', now: () => NOW, logger, settings: searchTermsRedacted }).load()).toEqual([]);
-    await Promise.resolve();
-    expect(logger.warn.mock.calls[0][0]).toMatch(/1 events kept by an earlier page load were not sent/);
-    expect([...storage.data.keys()].filter(k => k.startsWith(callStoreKey('wk')))).toEqual([]);
-
-    keptByOldRelease();
-    const sha256 = withTransform(callSettingsOf(undefined), 'sha-256');
-    expect(createCallStore({ storage, writeKey: 'wk', now: () => NOW, logger: quiet(), settings: sha256 }).load()).toEqual([]);
-  });
-
-  it('counts every kept call it removes for their settings in one warning: the shared key and each page\'s copy (tabs closed at once)', async () => {
-    const storage = memoryStorage();
-    const [a, b] = [1, 2].map(() => createCallStore({ storage: tabView(storage), writeKey: 'wk', now: () => NOW, logger: quiet(), settings: 'loose' }));
-    a.save([stored('a1'), stored('a2')]);
-    b.save([stored('b1')]);
-    const logger = quiet();
-    expect(createCallStore({ storage, writeKey: 'wk', now: () => NOW, logger, settings: 'strict' }).load()).toEqual([]);
-    await Promise.resolve();
-    expect(logger.warn.mock.calls.map(c => c[0])).toEqual([expect.stringMatching(/^Segment analytics: 3 events kept by an earlier page load were not sent/)]);
   });
 });
