@@ -11,7 +11,7 @@ import type { SegmentConsentDecision } from './storedDecision';
 import type { StoredConsent } from './storedConsent';
 
 /** The regime configured, read leniently (the analytics module itself reports an invalid value). */
-export function configuredDefault(config: Config): 'opt-out' | 'opt-in' {
+function configuredDefault(config: Config): 'opt-out' | 'opt-in' {
   try {
     return config.getOptionalString('app.analytics.segment.consent.default') === 'opt-in' ? 'opt-in' : 'opt-out';
   } catch {

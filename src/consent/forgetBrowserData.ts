@@ -15,7 +15,7 @@ const OWNER_COOKIE_PREFIX = 'backstage-segment.';
 export const CLAIMS_DATABASE = 'backstage-segment';
 
 /** The page's own stores; none where reaching them throws (a sandboxed frame). */
-export function pageBrowserData(): BrowserData {
+function pageBrowserData(): BrowserData {
   const read = <T>(get: () => T) => {
     try {
       return get();
@@ -40,7 +40,7 @@ export function pageBrowserData(): BrowserData {
  * identity and traits, the persisted queues of `writeKeys`: the current one
  * and those the module's keys name).
  */
-export function isAnalyticsKey(key: string, writeKeys: readonly string[], moduleKeys: readonly string[]): boolean {
+function isAnalyticsKey(key: string, writeKeys: readonly string[], moduleKeys: readonly string[]): boolean {
   return (
     moduleKeys.includes(key) ||
     key.startsWith('backstage-segment:') ||

@@ -7,7 +7,7 @@ import type { SegmentCategoryPreferences, StoredDecision, StoredRead } from './s
 // in `storedDecision.ts`, in a lazy chunk.
 
 /** The StorageApi bucket the user's choice is kept in. */
-export const CONSENT_BUCKET = 'segment-analytics';
+const CONSENT_BUCKET = 'segment-analytics';
 /** The key of the user's choice in {@link CONSENT_BUCKET}. */
 export const CONSENT_KEY = 'consent';
 

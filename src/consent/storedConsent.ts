@@ -16,7 +16,7 @@ import {
 } from './storedDecision';
 
 /** A stored read as the state in force under a regime. */
-export function toConsentState(read: StoredRead, regime: 'opt-out' | 'opt-in'): SegmentConsentState {
+function toConsentState(read: StoredRead, regime: 'opt-out' | 'opt-in'): SegmentConsentState {
   if (read.kind === 'reading') return { status: 'unknown' };
   const stored = read.kind === 'read' ? read.stored : undefined;
   if (!stored) return { status: defaultDecision({ default: regime }), byUser: false };

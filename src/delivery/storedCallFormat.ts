@@ -29,7 +29,7 @@ export type StoredCall = {
 export type Wire = { messageId: string; owner: string | null; anonymousId?: string; claim?: number; call: unknown; s?: string };
 
 /** The version of the stored text; text of another version (a later module's, in another tab) is not read, and a write replaces it. */
-export const FORMAT = 1;
+const FORMAT = 1;
 
 /** The longest messageId read back: the module's are UUIDs. */
 const MAX_MESSAGE_ID = 100;

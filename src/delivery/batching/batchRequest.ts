@@ -36,7 +36,7 @@ export type BatchRequestParts = {
  * changes them), and on a retry each event's `_metadata.retryCount` and an
  * `X-Retry-Count` header. Throws what the strategy's `headers` throws.
  */
-export function batchRequestInit(events: string[], { writeKey, config, retry, sentAt, keepalive, signal }: BatchRequestParts): RequestInit {
+function batchRequestInit(events: string[], { writeKey, config, retry, sentAt, keepalive, signal }: BatchRequestParts): RequestInit {
   const custom = typeof config.headers === 'function' ? config.headers() : config.headers;
   const headers: Record<string, string> = { 'Content-Type': 'text/plain', ...custom, Authorization: `Basic ${btoa(`${writeKey}:`)}` };
   if (retry) headers['X-Retry-Count'] = String(retry);
@@ -55,7 +55,7 @@ export type PostBatch = (url: string, init: RequestInit) => Promise<{ status: nu
  * the page's 64 KB allowance, which every request of the page shares) goes
  * again at once without `keepalive`, as the same try.
  */
-export async function postBatch(
+async function postBatch(
   post: PostBatch,
   url: string,
   events: string[],
@@ -77,7 +77,7 @@ export async function postBatch(
  * half-open connection after the network changed) held the batcher, and so
  * every later event of the page. A 450 KB batch takes about 58 s at 64 kbit/s.
  */
-export const ANSWER_TIMEOUT_MS = 60_000;
+const ANSWER_TIMEOUT_MS = 60_000;
 
 /**
  * {@link postBatch}, cancelled when no answer has come within
