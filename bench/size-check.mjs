@@ -243,8 +243,8 @@ import { analyze, BUILD_OPTIONS, buildPage, inputsOf, ROOT } from './build.mjs';
  * never answered held the events until the page was left, which dropped
  * them; it is wired as the identity is built): 32274 B, budget 31.75 KB.
  * Then a page call's title wait looking for a loading indicator (the
- * scaffolder's interim title was sent when its templates took over 1 s):
- * 32362 B.
+ * scaffolder's interim title was sent when its templates took over 1 s;
+ * a hidden one does not count): 32411 B.
  */
 const OWN_CODE_LIMIT = 31.75 * 1024;
 const LAZY_ONLY = ['node_modules/@segment/', 'node_modules/@noble/', 'node_modules/re2js/'];

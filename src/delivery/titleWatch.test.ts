@@ -51,6 +51,13 @@ describe('watchTitles', () => {
     spinner.remove();
     now = 700;
     expect(titles.loadingSeenAt()).toBe(300);
+    // One the browser says is not shown (jsdom cannot tell: the browser's answer, as Chromium gives it).
+    const hidden = Object.assign(document.createElement('span'), { checkVisibility: () => false });
+    hidden.setAttribute('role', 'progressbar');
+    document.body.append(hidden);
+    now = 900;
+    expect(titles.loadingSeenAt()).toBe(300);
+    hidden.remove();
     gauge.remove();
   });
 });

@@ -11,6 +11,7 @@ export type TitleWatch = { look(): CurrentDocument; loadingSeenAt(): number | un
 /**
  * A progress indicator without a value: content still loading (Backstage's
  * `Progress`, Material UI's spinners and bars); one with a value is a gauge.
+ * Counted where the browser shows it (where it cannot tell, as if shown).
  */
 const LOADING = '[role="progressbar"]:not([aria-valuenow])';
 
@@ -65,7 +66,9 @@ export function watchTitles(now: MonotonicClock = monotonicClock(), onSet?: (hre
       return { href: window.location.href, title, titleChangedAt: changedAt, titleOfPage: page => byPage.get(page) };
     },
     loadingSeenAt() {
-      if (document.querySelector(LOADING)) loadingAt = now();
+      // Shown only: one kept hidden (a faded-out backdrop's spinner) would hold every page call for the whole bound.
+      const shown = (element: Element) => element.checkVisibility?.({ checkVisibilityCSS: true, visibilityProperty: true }) !== false;
+      if (Array.from(document.querySelectorAll(LOADING)).some(shown)) loadingAt = now();
       return loadingAt;
     },
   };
