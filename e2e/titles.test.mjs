@@ -91,6 +91,31 @@ describe('page titles (Chromium, embedded collector)', { skip: missing }, () => 
     assert.ok(order.every((x, i) => x !== 'search' || order[i - 1] === '/playground'), order.join(' '));
     assert.equal(order.filter(x => x === 'search').length, walk);
   });
+
+  it('a page call waits while its page shows a loading indicator, and carries the title the page sets once loaded', async () => {
+    const h = await harness({ signIn: false, path: '/playground' });
+    await h.page.getByRole('button', { name: 'Enter' }).click();
+    await h.page.waitForSelector('[data-testid=second-link]');
+    await h.page.waitForFunction(t => document.title === t, TITLES['/playground']);
+    await h.collector.waitFor(m => m.some(x => x.type === 'page' && x.properties.path === '/playground'));
+    // The second page as the scaffolder's /create: its own title at once, then a fuller one once its content has
+    // loaded (1.8 s, past the 1 s a title must stay), a progress bar (Material UI's markup) shown meanwhile.
+    await h.page.click('[data-testid=second-link]');
+    await h.page.waitForFunction(t => document.title === t, TITLES['/second']);
+    await h.page.evaluate(() => {
+      const bar = Object.assign(document.createElement('div'), { className: 'MuiLinearProgress-root' });
+      bar.setAttribute('role', 'progressbar');
+      document.body.append(bar);
+      setTimeout(() => {
+        bar.remove();
+        document.title = 'Second page, loaded | Harness';
+      }, 1800);
+    });
+    const [page] = (await h.collector.waitFor(m => m.some(x => x.type === 'page' && x.properties.path === '/second'), 15000)).filter(
+      x => x.type === 'page' && x.properties.path === '/second',
+    );
+    assert.equal(page.properties.title, 'Second page, loaded | Harness');
+  });
 });
 
 /**
