@@ -106,11 +106,15 @@ export function watchStoredDecision(storageApi: StorageApi, onRead: (read: Store
     kind: 'read',
     stored: snapshot?.presence === 'present' ? parseStoredDecision(snapshot.value) : undefined,
   });
-  let readAgain: (() => void) | undefined;
+  let readAgain: ((denialOnly?: boolean) => void) | undefined;
   // A page that ran again (frozen, or kept in the back/forward cache, which tells it nothing meanwhile) reads the
-  // choice again before anything else of it runs: registered before the first read starts a delivery.
+  // choice again before anything else of it runs: registered before the first read starts a delivery. So does a
+  // page being left, for a "no" only: another tab's, stored, whose telling is queued behind a long task of this page
+  // (its delivery hands its calls over as the page is left, after this).
   const ranAgain = (event: Event) => {
-    if (event.type === 'resume' || (event as PageTransitionEvent).persisted) readAgain?.();
+    if (event.type === 'pageshow') {
+      if ((event as PageTransitionEvent).persisted) readAgain?.();
+    } else readAgain?.(event.type !== 'resume');
   };
   const events = pageEvents();
   events.forEach(([target, type]) => target.addEventListener(type, ranAgain));
@@ -123,16 +127,17 @@ export function watchStoredDecision(storageApi: StorageApi, onRead: (read: Store
       error: fail,
     });
     /** The stored choice where the StorageApi knows it at once; whether it did. */
-    const readSnapshot = () => {
+    const readSnapshot = (denialOnly?: boolean) => {
       const snapshot = bucket.snapshot(CONSENT_KEY);
       if (snapshot?.presence === 'unknown') return false;
-      follower(applied(readOf(snapshot)));
+      const read = readOf(snapshot);
+      if (!denialOnly || read.stored?.decision === 'denied') follower(applied(read));
       return true;
     };
     if (!readSnapshot() && page.unsaved) follower({ kind: 'read', stored: page.unsaved });
-    readAgain = () => {
+    readAgain = denialOnly => {
       try {
-        readSnapshot();
+        readSnapshot(denialOnly);
       } catch {
         // not known at once: the StorageApi tells through its observable
       }
@@ -152,10 +157,21 @@ export function watchStoredDecision(storageApi: StorageApi, onRead: (read: Store
   };
 }
 
-/** Where a page that runs again is told so: `pageshow` (persisted: from the back/forward cache) and `resume` (frozen). */
+/**
+ * Where a page that runs again is told so: `pageshow` (persisted: from the
+ * back/forward cache) and `resume` (frozen); and one being left:
+ * `beforeunload` and `pagehide` (as delivery hears of it).
+ */
 function pageEvents(): Array<[EventTarget, string]> {
   try {
-    return typeof window === 'undefined' ? [] : [[window, 'pageshow'], [window.document, 'resume']];
+    return typeof window === 'undefined'
+      ? []
+      : [
+          [window, 'pageshow'],
+          [window.document, 'resume'],
+          [window, 'beforeunload'],
+          [window, 'pagehide'],
+        ];
   } catch {
     return [];
   }
