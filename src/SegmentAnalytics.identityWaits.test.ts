@@ -41,6 +41,17 @@ function storageAfterSignIn(signedIn: Promise<void>, afterMs: number): StorageAp
   return { forBucket: () => bucket, snapshot: () => unknown } as unknown as StorageApi;
 }
 
+/** An identity API that answers once `signIn` is called (the user on the sign-in page until then). */
+function signingIn() {
+  let signIn!: () => void;
+  const signedIn = new Promise<void>(resolve => (signIn = resolve));
+  const identityApi = identityAnswering(async () => {
+    await signedIn;
+    return { type: 'user', userEntityRef: REF, ownershipEntityRefs: [REF] };
+  });
+  return { signIn, signedIn, identityApi };
+}
+
 /** `<type>:<name> <userId or anonymous>` for each call test mode logged. */
 const sent = () =>
   info.mock.calls
@@ -58,12 +69,7 @@ describe('SegmentAnalytics: how long events wait for the identity', () => {
   ])(
     "the sign-in page's events, held for the user's stored choice until sign-in (%s), are the user's when their id comes 300 ms later",
     async (_, signInAtMs, clockStepMs) => {
-      let signIn!: () => void;
-      const signedIn = new Promise<void>(resolve => (signIn = resolve));
-      const identityApi = identityAnswering(async () => {
-        await signedIn;
-        return { type: 'user', userEntityRef: REF, ownershipEntityRefs: [REF] };
-      });
+      const { signIn, signedIn, identityApi } = signingIn();
       // A pseudonym service: the user's id comes 300 ms after their ref.
       const userIdTransform = (ref: string) => new Promise<string>(resolve => setTimeout(() => resolve(`p-${ref.length}`), 300));
       const analytics = SegmentAnalytics.fromConfig(
@@ -89,12 +95,7 @@ describe("SegmentAnalytics: the user's stored choice waits for sign-in, not for 
   ])(
     'a userIdTransform that never answers: the choice %s after sign-in, the default applies and the events go out anonymously',
     async (_, answer, choiceWarnings) => {
-      let signIn!: () => void;
-      const signedIn = new Promise<void>(resolve => (signIn = resolve));
-      const identityApi = identityAnswering(async () => {
-        await signedIn;
-        return { type: 'user', userEntityRef: REF, ownershipEntityRefs: [REF] };
-      });
+      const { signIn, signedIn, identityApi } = signingIn();
       const userIdTransform = () => new Promise<string>(() => {});
       const storageApi = answer === 'never' ? storageAfterSignIn(new Promise(() => {}), 0) : storageAfterSignIn(signedIn, 50);
       const analytics = SegmentAnalytics.fromConfig(
