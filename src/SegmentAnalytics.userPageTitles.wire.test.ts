@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { nextMillisecond } from './__testUtils__/fakeTime';
+import { advancePaced, nextMillisecond } from './__testUtils__/fakeTime';
 import { wireAtHome } from './__testUtils__/wireAtHome';
 import { setupWireCollector, silentStorageApi, userIdentity } from './__testUtils__/wireTest';
 
@@ -34,10 +34,11 @@ describe("a user's page title (their name) under a user id transform", () => {
     navigate(analytics, userPath, 1);
     await jest.advanceTimersByTimeAsync(setAfterMs);
     document.title = NAME_TITLE;
-    await jest.advanceTimersByTimeAsync(stayMs);
+    // Paced: the colleague's pseudonym is a real digest, worked out in real time within identityTimeoutMs.
+    await advancePaced(stayMs);
     nextMillisecond();
     navigate(analytics, '/settings', 2);
-    await jest.advanceTimersByTimeAsync(4000);
+    await advancePaced(4000);
     nextMillisecond();
     analytics.captureEvent({ action: 'click', subject: 'Save', attributes: { n: 3 }, context: ctx });
     const messages = await waitFor(m => [1, 2, 3].every(n => m.some(x => x.properties?.attributes?.n === n)));
@@ -87,7 +88,7 @@ async function fromBobsPageWhileTheChoiceIsRead() {
   navigate(app.analytics, '/catalog/default/user/bob', 1);
   await jest.advanceTimersByTimeAsync(300);
   document.title = NAME_TITLE;
-  await jest.advanceTimersByTimeAsync(1000);
+  await advancePaced(1000);
   nextMillisecond();
   navigate(app.analytics, '/settings', 2);
   await jest.advanceTimersByTimeAsync(500);

@@ -43,6 +43,20 @@ export async function advanceUntil(
 }
 
 /**
+ * With jest's fake timers installed: runs fake time `ms` forward in steps of
+ * 100, waiting a fifth of each step in real time (as {@link advanceUntil}
+ * does), so that real I/O started meanwhile (WebCrypto's digest of a
+ * colleague's ref) answers before the module's time-outs for it run out, as
+ * it would in a browser, also on a busy machine.
+ */
+export async function advancePaced(ms: number, stepMs = 100): Promise<void> {
+  for (let t = 0; t < ms; t += stepMs) {
+    await jest.advanceTimersByTimeAsync(Math.min(stepMs, ms - t));
+    await new Promise(resolve => realSetTimeout(resolve, stepMs / SPEED_UP));
+  }
+}
+
+/**
  * With jest's fake timers installed: moves the fake wall clock on by one
  * millisecond (timers and the monotonic clock stay put), so that calls
  * captured one after the other in a test carry distinct, increasing
