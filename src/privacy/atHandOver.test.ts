@@ -6,7 +6,7 @@ import { createUserPseudonyms } from './userPseudonyms';
 // unless a ref in it had no pseudonym yet.
 
 function redaction() {
-  const pseudonyms = createUserPseudonyms({ transform: 'sha-256', timeoutMs: 2000 });
+  const pseudonyms = createUserPseudonyms({ transform: 'sha-256', timeoutMs: 60_000 }) // a real digest: slow on a busy machine;
   const rewriter = (missing?: Set<string>) => ({ text: (s: string) => pseudonyms.rewrite(s, missing) });
   return { pseudonyms, handOver: createHandOverRedaction({ rewriter, pseudonyms, preparedBeforeOwn: () => false }) };
 }
