@@ -50,8 +50,10 @@ describe('another Segment instance on the site (a snippet, an app on the same co
     writtenBack(oldId, userId);
     await consentOf(storageApi).setDecision('granted');
     click(analytics, 'after-yes');
-    const all = await waitFor(m => subjects(m).includes('after-yes'));
-    const after = all.filter(m => m.writeKey === writeKey && m.timestamp > first[first.length - 1].timestamp);
+    const since = (m: CollectedMessage[]) => m.filter(x => x.writeKey === writeKey && x.timestamp > first[first.length - 1].timestamp);
+    // Each call is a request of its own (they may arrive in any order): wait for the new session's identify too.
+    const all = await waitFor(m => subjects(m).includes('after-yes') && identifies(since(m)).length > 0);
+    const after = since(all);
     const [identify] = identifies(after);
     expect(identify).toBeDefined();
     for (const message of [identify, after.find(m => m.properties?.subject === 'after-yes')!]) {
@@ -74,7 +76,8 @@ describe('another Segment instance on the site (a snippet, an app on the same co
     writtenBack(oldId, userId); // after this load's removal (the analytics off), at the other instance's next call
     await consentOf(storageApi).setDecision('granted');
     click(analytics, 'after-yes');
-    const all = await waitFor(m => subjects(m).includes('after-yes'));
+    // Each call is a request of its own (they may arrive in any order): wait for the identify too.
+    const all = await waitFor(m => subjects(m).includes('after-yes') && identifies(m).length > 0);
     expect(subjects(all)).toEqual(['after-yes']);
     for (const message of [identifies(all)[0], all.find(m => m.properties?.subject === 'after-yes')!]) {
       expect(message.anonymousId).toEqual(expect.any(String));

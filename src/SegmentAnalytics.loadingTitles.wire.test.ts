@@ -33,7 +33,7 @@ describe('a page call while its page loads its content (a progress indicator sho
     // The bound: sent 3 s after the navigation with the title then.
     ['the content still loading after 3 s', 3500, 'Create a new component | App'],
   ])('%s: it carries the title as the content has loaded, within the bound', async (_, loadMs, expected) => {
-    const { analytics, waitFor } = await atHome();
+    const { analytics, waitFor, inSendOrder } = await atHome();
     window.history.pushState({}, '', '/create');
     analytics.captureEvent({ action: 'navigate', subject: '/create', attributes: { n: 1 }, context: ctx });
     await jest.advanceTimersByTimeAsync(50);
@@ -46,7 +46,8 @@ describe('a page call while its page loads its content (a progress indicator sho
     nextMillisecond();
     analytics.captureEvent({ action: 'click', subject: 'Choose', attributes: { n: 2 }, context: ctx });
     await jest.advanceTimersByTimeAsync(3000);
-    const messages = await waitFor(m => [1, 2].every(n => m.some(x => x.properties?.attributes?.n === n)));
+    // Each call is a request of its own (they may arrive in any order): the order they were sent in.
+    const messages = inSendOrder(await waitFor(m => [1, 2].every(n => m.some(x => x.properties?.attributes?.n === n))));
     const sent = (n: number) => messages.find(m => m.properties?.attributes?.n === n)!;
     expect(sent(1).properties.title).toBe(expected);
     // In order: the click waited behind the page call.
