@@ -37,8 +37,7 @@ export async function advanceUntil(
     } catch (failure) {
       if (step >= maxSteps && realNow() - start >= minRealMs) throw failure;
     }
-    await jest.advanceTimersByTimeAsync(stepMs);
-    await new Promise(resolve => realSetTimeout(resolve, stepMs / SPEED_UP));
+    await advancePaced(stepMs, stepMs);
   }
 }
 
